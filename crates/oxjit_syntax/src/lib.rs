@@ -1,0 +1,195 @@
+//! Python source as oxjit sees it: the HIR (our own subset of Python's AST,
+//! every node with a span), the compilation unit handed over by the Python
+//! front end (functions + frozen globals), and rustc-style diagnostics that
+//! point back into the user's file.
+//!
+//! The front end uses the running interpreter's own `ast` module, so the
+//! grammar is always exact; `oxjit/_frontend.py` flattens the tree to JSON and
+//! [`Unit::from_json`] reads it. Nothing here links libpython.
+
+pub mod diag;
+pub mod hir;
+
+pub use diag::{Diagnostic, Severity};
+pub use hir::*;
+
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A value frozen from the function's globals or closure at compile time
+/// (semantics.md row 11).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GlobalValue {
+    Int(i128),
+    Float(f64),
+    Complex(f64, f64),
+    Bool(bool),
+    None,
+    Str(String),
+    Tuple(Vec<GlobalValue>),
+    /// A module we know: `math`, `numpy`, `numpy.random`, `oxjit`.
+    Module(String),
+    /// A registry callable by dotted path: `math.sqrt`, `numpy.empty`, `len`.
+    Builtin(String),
+    /// Another jitted function of this unit (index into [`Unit::functions`]).
+    Function(u32),
+    /// A NumPy dtype or scalar type object (`np.float64`).
+    Dtype(String),
+    /// A builtin exception class (`ValueError`).
+    ExcClass(String),
+    /// A NumPy array frozen as a constant (index into [`Unit::const_arrays`]).
+    Array(u32),
+    /// Anything else; an error only if the function uses it.
+    Unsupported(String),
+}
+
+/// Raw bytes and geometry of a global array frozen into compiled code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstArray {
+    pub dtype: String,
+    pub shape: Vec<i64>,
+    /// C-ordered element bytes.
+    pub data: Vec<u8>,
+}
+
+/// One Python function of the unit: its HIR, where it came from, and its
+/// frozen environment.
+#[derive(Clone, Debug)]
+pub struct UnitFunc {
+    pub qualname: String,
+    pub file: String,
+    /// The source text lines of the whole file region we parsed, with
+    /// `first_line` the file line number of `lines[0]`.
+    pub first_line: u32,
+    pub lines: Vec<String>,
+    pub def: FuncDef,
+    pub env: HashMap<String, GlobalValue>,
+}
+
+/// Everything one compile needs: the root function (index 0) and every
+/// jitted function reachable from it through globals and closures.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub functions: Vec<UnitFunc>,
+    pub const_arrays: Vec<ConstArray>,
+    /// Number of expression ids handed out (ids are unique across the unit).
+    pub expr_count: u32,
+}
+
+type R<T> = Result<T, String>;
+
+fn global_value(v: &Value) -> R<GlobalValue> {
+    let a = v.as_array().filter(|a| !a.is_empty()).ok_or("malformed global")?;
+    let tag = a[0].as_str().ok_or("malformed global tag")?;
+    let s = |i: usize| a.get(i).and_then(Value::as_str).unwrap_or("").to_string();
+    let fl = |i: usize| -> R<f64> {
+        let t = s(i);
+        match t.as_str() {
+            "inf" => Ok(f64::INFINITY),
+            "-inf" => Ok(f64::NEG_INFINITY),
+            "nan" => Ok(f64::NAN),
+            _ => t.parse().map_err(|_| format!("bad float {t}")),
+        }
+    };
+    Ok(match tag {
+        "int" => match s(1).parse::<i128>() {
+            Ok(v) => GlobalValue::Int(v),
+            Err(_) => GlobalValue::Unsupported("int too large".into()),
+        },
+        "float" => GlobalValue::Float(fl(1)?),
+        "complex" => GlobalValue::Complex(fl(1)?, fl(2)?),
+        "bool" => GlobalValue::Bool(a.get(1).and_then(Value::as_bool).unwrap_or(false)),
+        "none" => GlobalValue::None,
+        "str" => GlobalValue::Str(s(1)),
+        "tuple" => GlobalValue::Tuple(
+            a.get(1).and_then(Value::as_array).ok_or("malformed tuple")?.iter().map(global_value).collect::<R<_>>()?,
+        ),
+        "module" => GlobalValue::Module(s(1)),
+        "builtin" => GlobalValue::Builtin(s(1)),
+        "func" => GlobalValue::Function(a.get(1).and_then(Value::as_u64).ok_or("bad func index")? as u32),
+        "dtype" => GlobalValue::Dtype(s(1)),
+        "exc" => GlobalValue::ExcClass(s(1)),
+        "array" => GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32),
+        _ => GlobalValue::Unsupported(s(1)),
+    })
+}
+
+impl Unit {
+    /// Read the unit the Python front end serialised.
+    pub fn from_json(text: &str) -> R<Unit> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("malformed unit JSON: {e}"))?;
+        let mut reader = hir::Reader::new();
+        let mut functions = Vec::new();
+        for f in v["functions"].as_array().ok_or("unit has no functions")? {
+            let def = reader.funcdef(&f["def"])?;
+            let mut env = HashMap::new();
+            if let Some(m) = f["env"].as_object() {
+                for (k, gv) in m {
+                    env.insert(k.clone(), global_value(gv)?);
+                }
+            }
+            functions.push(UnitFunc {
+                qualname: f["qualname"].as_str().unwrap_or("<unknown>").to_string(),
+                file: f["file"].as_str().unwrap_or("<unknown>").to_string(),
+                first_line: f["first_line"].as_u64().unwrap_or(1) as u32,
+                lines: f["lines"]
+                    .as_array()
+                    .map(|ls| ls.iter().map(|l| l.as_str().unwrap_or("").to_string()).collect())
+                    .unwrap_or_default(),
+                def,
+                env,
+            });
+        }
+        let mut const_arrays = Vec::new();
+        if let Some(arrs) = v["arrays"].as_array() {
+            for a in arrs {
+                let hex = a["data"].as_str().unwrap_or("");
+                let data = (0..hex.len() / 2)
+                    .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+                    .collect::<R<Vec<u8>>>()?;
+                const_arrays.push(ConstArray {
+                    dtype: a["dtype"].as_str().unwrap_or("").to_string(),
+                    shape: a["shape"]
+                        .as_array()
+                        .map(|s| s.iter().filter_map(Value::as_i64).collect())
+                        .unwrap_or_default(),
+                    data,
+                });
+            }
+        }
+        Ok(Unit { functions, const_arrays, expr_count: reader.expr_count() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_small_function() {
+        let json = r#"{"functions": [{"qualname": "f", "file": "t.py", "first_line": 1,
+            "lines": ["def f(x):", "    return x + 1"],
+            "def": ["Def", 1, 0, 2, 16, "f", [["x", null, 1, 6, 1, 7]], null,
+                    [["Return", 2, 4, 2, 16, ["Bin", 2, 11, 2, 16, "Add",
+                        ["Name", 2, 11, 2, 12, "x"], ["Int", 2, 15, 2, 16, "1"]]]], false],
+            "env": {"np": ["module", "numpy"], "K": ["int", "3"]}}]}"#;
+        let unit = Unit::from_json(json).unwrap();
+        let f = &unit.functions[0];
+        assert_eq!(f.def.name, "f");
+        assert_eq!(f.def.params[0].name, "x");
+        assert_eq!(f.env["K"], GlobalValue::Int(3));
+        let StmtKind::Return(Some(e)) = &f.def.body[0].kind else { panic!() };
+        let ExprKind::Bin(BinOp::Add, l, r) = &e.kind else { panic!() };
+        assert_eq!(l.kind, ExprKind::Name("x".into()));
+        assert_eq!(r.kind, ExprKind::Int(1));
+        assert_eq!(e.span, Span { line: 2, col: 11, end_line: 2, end_col: 16 });
+        assert_eq!(unit.expr_count, 3);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        assert!(Unit::from_json("{").is_err());
+        assert!(Unit::from_json(r#"{"functions": [{"def": ["Def"]}]}"#).is_err());
+        assert!(Unit::from_json(r#"{"functions": [{"def": ["Def", 1, 0, 1, 1, "f", [], null, [[]]]}]}"#).is_err());
+    }
+}

@@ -1,0 +1,2065 @@
+//! Name resolution and type inference.
+//!
+//! Input: a [`Unit`] (the root function, the jitted functions it reaches and
+//! their frozen globals) and the root's argument types. Output: a [`Program`]
+//! of monomorphised *instances* — one per (function, argument types) — each
+//! with a type for every expression and variable and a resolution for every
+//! call, or a list of diagnostics. Nothing here panics on user code
+//! (architecture invariant 1) and nothing links LLVM or libpython.
+//!
+//! Inference is a fixpoint: every instance is re-typed until no variable or
+//! return type changes (variables unify across assignments: int then float is
+//! float). Recursion works when a non-recursive path gives the return type.
+
+pub mod registry;
+
+use oxjit_syntax::{
+    BinOp, CmpOp, Diagnostic, Expr, ExprId, ExprKind, FuncDef, GlobalValue, Span, Stmt, StmtKind, UnOp,
+    Unit,
+};
+use oxjit_types::{promote_arith, promote_truediv, unify, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
+use registry::{Alloc, Builtin, Reduce};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A compile-time constant (from a literal, a frozen global or a module constant).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Int(i64),
+    Float(f64),
+    Complex(f64, f64),
+    Bool(bool),
+    None,
+    Str(String),
+    Tuple(Vec<Const>),
+}
+
+impl Const {
+    pub fn ty(&self) -> Ty {
+        match self {
+            Const::Int(_) => Ty::I64,
+            Const::Float(_) => Ty::F64,
+            Const::Complex(..) => Ty::C128,
+            Const::Bool(_) => Ty::BOOL,
+            Const::None => Ty::NoneType,
+            Const::Str(_) => Ty::Str,
+            Const::Tuple(xs) => Ty::Tuple(xs.iter().map(Const::ty).collect()),
+        }
+    }
+}
+
+/// Where one positional argument of a resolved call comes from.
+#[derive(Clone, Debug)]
+pub enum Arg<'u> {
+    Expr(&'u Expr),
+    /// A parameter default or other constant.
+    Const(Const),
+    /// Element `i` of a starred tuple argument.
+    StarItem(&'u Expr, usize),
+    /// The callee's `*args`: a tuple built from these.
+    Pack(Vec<Arg<'u>>),
+}
+
+#[derive(Clone, Debug)]
+pub enum Callee {
+    Builtin(Builtin),
+    /// A method call `recv.name(...)`: receiver is the attribute's object.
+    Method(Builtin),
+    /// A jitted function instance; `captures` are the caller's local
+    /// variables passed as hidden trailing arguments (closures).
+    Instance { id: u32, captures: Vec<String> },
+    /// Constructing an exception (only valid under `raise`).
+    Exception(ExcKind),
+}
+
+#[derive(Clone, Debug)]
+pub struct Call<'u> {
+    pub callee: Callee,
+    pub args: Vec<Arg<'u>>,
+    /// Keyword arguments of builtins, by name (already typed).
+    pub kwargs: Vec<(String, &'u Expr)>,
+}
+
+/// Per-expression resolution besides its type.
+#[derive(Clone, Debug)]
+pub enum Res<'u> {
+    Const(Const),
+    Call(Call<'u>),
+}
+
+/// A function body to type: a unit function, or an inner `def`/lambda of a
+/// particular parent instance.
+#[derive(Clone, Debug)]
+pub struct Template<'u> {
+    pub def: &'u FuncDef,
+    /// Whose globals it sees (index into `Unit::functions`).
+    pub env_of: u32,
+    /// Names it reads from its enclosing function, passed as extra arguments.
+    pub captures: Vec<String>,
+    pub qualname: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance<'u> {
+    pub template: u32,
+    /// Declared parameters, then `*args` (as one tuple), then captures.
+    pub args: Vec<Ty>,
+    pub ret: Ty,
+    pub vars: FxHashMap<String, Ty>,
+    pub expr_ty: FxHashMap<ExprId, Ty>,
+    pub res: FxHashMap<ExprId, Res<'u>>,
+    /// Which parameter names the args correspond to, in order.
+    pub arg_names: Vec<String>,
+}
+
+impl Instance<'_> {
+    pub fn ty(&self, e: &Expr) -> &Ty {
+        self.expr_ty.get(&e.id).unwrap_or(&Ty::Unknown)
+    }
+}
+
+pub struct Program<'u> {
+    pub unit: &'u Unit,
+    pub templates: Vec<Template<'u>>,
+    /// Instance 0 is the root.
+    pub instances: Vec<Instance<'u>>,
+}
+
+impl Program<'_> {
+    /// A deterministic dump of the typed program, for `inspect_types()` and
+    /// snapshot tests.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for (i, inst) in self.instances.iter().enumerate() {
+            let t = &self.templates[inst.template as usize];
+            let args: Vec<String> = inst.arg_names.iter().zip(&inst.args).map(|(n, t)| format!("{n}: {t}")).collect();
+            out += &format!("fn #{i} {}({}) -> {}\n", t.qualname, args.join(", "), inst.ret);
+            let mut vars: Vec<_> = inst.vars.iter().collect();
+            vars.sort_by(|a, b| a.0.cmp(b.0));
+            for (n, ty) in vars {
+                out += &format!("    {n}: {ty}\n");
+            }
+        }
+        out
+    }
+}
+
+/// Where the user's source for a diagnostic lives: the unit function index.
+#[derive(Debug)]
+pub struct Located {
+    pub func: u32,
+    pub diag: Diagnostic,
+}
+
+type Key = (u32, Vec<Ty>);
+
+struct Checker<'u> {
+    unit: &'u Unit,
+    templates: Vec<Template<'u>>,
+    instances: Vec<Instance<'u>>,
+    index: FxHashMap<Key, u32>,
+    /// Inner defs already given a template, by (def address, parent instance).
+    inner: FxHashMap<(usize, u32), u32>,
+    diags: Vec<Located>,
+}
+
+/// Type-check the unit's root function for the given argument types.
+pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Located>> {
+    let mut c = Checker {
+        unit,
+        templates: Vec::new(),
+        instances: Vec::new(),
+        index: FxHashMap::default(),
+        inner: FxHashMap::default(),
+        diags: Vec::new(),
+    };
+    for (i, f) in unit.functions.iter().enumerate() {
+        c.templates.push(Template { def: &f.def, env_of: i as u32, captures: Vec::new(), qualname: f.qualname.clone() });
+    }
+    let Some(root) = unit.functions.first() else {
+        return Err(vec![]);
+    };
+    let nparams = root.def.params.len();
+    if root_args.len() < nparams && root.def.params[root_args.len()..].iter().any(|p| p.default.is_none()) {
+        let d = Diagnostic::error("wrong-arity", root.def.span, format!("{}() is missing arguments", root.def.name));
+        return Err(vec![Located { func: 0, diag: d }]);
+    }
+    // Root arguments: declared params (defaults are filled by the dispatcher),
+    // extra positionals packed into *args.
+    let mut args: Vec<Ty> = root_args.iter().take(nparams).cloned().collect();
+    if root.def.vararg.is_some() {
+        args.push(Ty::Tuple(root_args.iter().skip(nparams).cloned().collect()));
+    } else if root_args.len() > nparams {
+        let d = Diagnostic::error("wrong-arity", root.def.span, format!("{}() takes {} arguments", root.def.name, nparams));
+        return Err(vec![Located { func: 0, diag: d }]);
+    }
+    c.instance(0, args);
+    // Global fixpoint over all instances (recursion, mutual recursion).
+    for _round in 0..50 {
+        let mut changed = false;
+        let mut i = 0;
+        while i < c.instances.len() {
+            let before = (c.instances[i].ret.clone(), c.instances[i].vars.len());
+            c.infer(i as u32, false);
+            if (c.instances[i].ret.clone(), c.instances[i].vars.len()) != before {
+                changed = true;
+            }
+            i += 1;
+        }
+        if !changed {
+            break;
+        }
+    }
+    let n = c.instances.len();
+    for i in 0..n {
+        c.infer(i as u32, true);
+    }
+    if !c.diags.is_empty() {
+        // Keep the first diagnostic per span, in source order of discovery.
+        let mut seen = FxHashSet::default();
+        let mut out = Vec::new();
+        for d in c.diags {
+            if seen.insert((d.func, d.diag.span, d.diag.id)) {
+                out.push(d);
+            }
+        }
+        return Err(out);
+    }
+    Ok(Program { unit, templates: c.templates, instances: c.instances })
+}
+
+/// Names assigned anywhere in a body (Python's local-scope rule).
+fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
+    fn target(e: &Expr, out: &mut FxHashSet<String>) {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target(x, out)),
+            _ => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+            StmtKind::AugAssign { target: t, .. } => target(t, out),
+            StmtKind::For { target: t, body, orelse, .. } => {
+                target(t, out);
+                assigned_names(body, out);
+                assigned_names(orelse, out);
+            }
+            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                assigned_names(body, out);
+                assigned_names(orelse, out);
+            }
+            StmtKind::FuncDef(d) => {
+                out.insert(d.name.clone());
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                assigned_names(body, out);
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        out.insert(n.clone());
+                    }
+                    assigned_names(&h.body, out);
+                }
+                assigned_names(orelse, out);
+                assigned_names(finalbody, out);
+            }
+            StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Raise(_)
+            | StmtKind::Assert { .. }
+            | StmtKind::Unsupported(_) => {}
+        }
+    }
+}
+
+/// Names read anywhere in a function (for closure capture).
+fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
+    fn expr(e: &Expr, out: &mut FxHashSet<String>) {
+        e.walk(&mut |x| match &x.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::Lambda(d) => read_names(d, out),
+            _ => {}
+        });
+    }
+    fn stmts(b: &[Stmt], out: &mut FxHashSet<String>) {
+        for s in b {
+            match &s.kind {
+                StmtKind::Assign { targets, value } => {
+                    targets.iter().for_each(|t| expr(t, out));
+                    expr(value, out)
+                }
+                StmtKind::AugAssign { target, value, .. } => {
+                    expr(target, out);
+                    expr(value, out)
+                }
+                StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => expr(e, out),
+                StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                    expr(test, out);
+                    stmts(body, out);
+                    stmts(orelse, out)
+                }
+                StmtKind::For { target, iter, body, orelse } => {
+                    expr(target, out);
+                    expr(iter, out);
+                    stmts(body, out);
+                    stmts(orelse, out)
+                }
+                StmtKind::Assert { test, msg } => {
+                    expr(test, out);
+                    if let Some(m) = msg {
+                        expr(m, out)
+                    }
+                }
+                StmtKind::FuncDef(d) => read_names(d, out),
+                StmtKind::Try { body, handlers, orelse, finalbody } => {
+                    stmts(body, out);
+                    for h in handlers {
+                        if let Some(c) = &h.class {
+                            expr(c, out)
+                        }
+                        stmts(&h.body, out)
+                    }
+                    stmts(orelse, out);
+                    stmts(finalbody, out)
+                }
+                StmtKind::Return(None)
+                | StmtKind::Raise(None)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Unsupported(_) => {}
+            }
+        }
+    }
+    stmts(&def.body, out);
+    for p in &def.params {
+        if let Some(d) = &p.default {
+            expr(d, out)
+        }
+    }
+}
+
+fn global_to_const(g: &GlobalValue) -> Option<Const> {
+    Some(match g {
+        GlobalValue::Int(v) => Const::Int(i64::try_from(*v).ok()?),
+        GlobalValue::Float(v) => Const::Float(*v),
+        GlobalValue::Complex(r, i) => Const::Complex(*r, *i),
+        GlobalValue::Bool(b) => Const::Bool(*b),
+        GlobalValue::None => Const::None,
+        GlobalValue::Str(s) => Const::Str(s.clone()),
+        GlobalValue::Tuple(xs) => Const::Tuple(xs.iter().map(global_to_const).collect::<Option<_>>()?),
+        _ => return None,
+    })
+}
+
+/// Per-instance inference state for one pass.
+struct Cx<'u> {
+    inst: u32,
+    env_of: u32,
+    locals: FxHashSet<String>,
+    vars: FxHashMap<String, Ty>,
+    expr_ty: FxHashMap<ExprId, Ty>,
+    res: FxHashMap<ExprId, Res<'u>>,
+    rets: Vec<Ty>,
+    report: bool,
+    loop_depth: u32,
+}
+
+fn layout_after_index(a: &ArrayTy, idx: &[IndexKind]) -> Layout {
+    // C stays C when ints lead, then at most one partial slice (no step),
+    // then full slices; F mirrored.
+    let ok = |order: &mut dyn Iterator<Item = &IndexKind>| {
+        let mut state = 0; // 0: ints, 1: after partial slice
+        for k in order {
+            match (state, k) {
+                (0, IndexKind::Int) => {}
+                (0, IndexKind::Slice { step: false, .. }) => state = 1,
+                (_, IndexKind::Slice { full: true, .. }) => state = 1,
+                _ => return false,
+            }
+        }
+        true
+    };
+    match a.layout {
+        Layout::C if ok(&mut idx.iter()) => Layout::C,
+        Layout::F if ok(&mut idx.iter().rev()) && idx.iter().all(|k| !matches!(k, IndexKind::Int)) => Layout::F,
+        _ => Layout::A,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IndexKind {
+    Int,
+    Slice { step: bool, full: bool },
+}
+
+/// Classify the index expression of `a[...]`.
+pub fn index_kinds(index: &Expr) -> Vec<&Expr> {
+    match &index.kind {
+        ExprKind::Tuple(xs) => xs.iter().collect(),
+        _ => vec![index],
+    }
+}
+
+impl<'u> Checker<'u> {
+    fn instance(&mut self, template: u32, args: Vec<Ty>) -> u32 {
+        let key = (template, args.clone());
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let t = &self.templates[template as usize];
+        let mut arg_names: Vec<String> = t.def.params.iter().map(|p| p.name.clone()).collect();
+        if let Some(v) = &t.def.vararg {
+            arg_names.push(v.clone());
+        }
+        arg_names.extend(t.captures.iter().cloned());
+        let id = self.instances.len() as u32;
+        self.instances.push(Instance {
+            template,
+            args,
+            ret: Ty::Unknown,
+            vars: FxHashMap::default(),
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            arg_names,
+        });
+        self.index.insert(key, id);
+        id
+    }
+
+    fn infer(&mut self, inst: u32, report: bool) {
+        let i = &self.instances[inst as usize];
+        let t = self.templates[i.template as usize].clone();
+        let mut locals = FxHashSet::default();
+        assigned_names(&t.def.body, &mut locals);
+        let mut vars = FxHashMap::default();
+        for (n, ty) in i.arg_names.iter().zip(&i.args) {
+            locals.insert(n.clone());
+            vars.insert(n.clone(), ty.clone());
+        }
+        let mut cx = Cx {
+            inst,
+            env_of: t.env_of,
+            locals,
+            vars,
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            rets: Vec::new(),
+            report: false,
+            loop_depth: 0,
+        };
+        // Local fixpoint: variables widen until stable.
+        for _ in 0..20 {
+            let before = cx.vars.clone();
+            cx.rets.clear();
+            self.block(&mut cx, &t.def.body);
+            if cx.vars == before {
+                break;
+            }
+        }
+        if report {
+            cx.report = true;
+            cx.rets.clear();
+            cx.expr_ty.clear();
+            cx.res.clear();
+            self.block(&mut cx, &t.def.body);
+        }
+        // Return type: unify all known return types; falling off the end is None.
+        let mut ret = Ty::Unknown;
+        let mut falls_off = !ends_in_return(&t.def.body);
+        let mut rets = std::mem::take(&mut cx.rets);
+        if rets.is_empty() {
+            falls_off = true;
+        }
+        if falls_off {
+            rets.push(Ty::NoneType);
+        }
+        let mut bad = false;
+        for r in &rets {
+            if !r.is_known() {
+                continue;
+            }
+            match unify(&ret, r) {
+                Some(u) => ret = u,
+                None => bad = true,
+            }
+        }
+        if bad && report {
+            let shown: Vec<String> = rets.iter().map(|r| r.to_string()).collect();
+            self.err(
+                &cx,
+                Diagnostic::error(
+                    "return-type-mismatch",
+                    t.def.span,
+                    format!("`{}` returns values of incompatible types: {}", t.def.name, shown.join(", ")),
+                )
+                .with_note("all return statements must give the same type (ints and floats unify to float)"),
+            );
+        }
+        let inst_ref = &mut self.instances[inst as usize];
+        inst_ref.ret = ret;
+        inst_ref.vars = cx.vars;
+        inst_ref.expr_ty = cx.expr_ty;
+        inst_ref.res = cx.res;
+    }
+
+    fn err(&mut self, cx: &Cx<'u>, d: Diagnostic) {
+        if cx.report {
+            self.diags.push(Located { func: cx.env_of, diag: d });
+        }
+    }
+
+    fn block(&mut self, cx: &mut Cx<'u>, body: &'u [Stmt]) {
+        for s in body {
+            self.stmt(cx, s);
+        }
+    }
+
+    fn assign_var(&mut self, cx: &mut Cx<'u>, name: &str, ty: Ty, span: Span) {
+        if !ty.is_known() {
+            return;
+        }
+        let cur = cx.vars.get(name).cloned().unwrap_or(Ty::Unknown);
+        match unify(&cur, &ty) {
+            Some(u) => {
+                cx.vars.insert(name.to_string(), u);
+            }
+            None => {
+                let d = Diagnostic::error(
+                    "variable-type-conflict",
+                    span,
+                    format!("variable `{name}` is assigned a {ty} here but holds a {cur} elsewhere"),
+                )
+                .with_label(format!("this is {ty}"))
+                .with_note("a variable must keep one type in compiled code (ints and floats unify to float)");
+                self.err(cx, d);
+            }
+        }
+    }
+
+    fn assign_target(&mut self, cx: &mut Cx<'u>, target: &'u Expr, ty: Ty) {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                self.assign_var(cx, n, ty.clone(), target.span);
+                cx.expr_ty.insert(target.id, cx.vars.get(n).cloned().unwrap_or(ty));
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty {
+                Ty::Tuple(items) if items.len() == xs.len() => {
+                    for (x, t) in xs.iter().zip(items) {
+                        self.assign_target(cx, x, t.clone());
+                    }
+                }
+                Ty::Array(a) if a.ndim >= 1 => {
+                    let elem = self.iter_elem(a);
+                    for x in xs {
+                        self.assign_target(cx, x, elem.clone());
+                    }
+                }
+                Ty::Unknown => {}
+                _ => {
+                    let d = Diagnostic::error(
+                        "cannot-unpack",
+                        target.span,
+                        format!("cannot unpack a {ty} into {} targets", xs.len()),
+                    );
+                    self.err(cx, d)
+                }
+            },
+            ExprKind::Subscript(base, index) => {
+                let bt = self.expr(cx, base);
+                let it = self.expr(cx, index);
+                if let (Ty::Array(a), true) = (&bt, it.is_known()) {
+                    if a.readonly {
+                        let d = Diagnostic::error(
+                            "readonly-array",
+                            target.span,
+                            format!("cannot assign into a {bt}"),
+                        );
+                        self.err(cx, d);
+                    }
+                    let Some(result) = self.index_result(cx, a, index) else { return };
+                    let ok = match (&result, &ty) {
+                        (Ty::Scalar(_), Ty::Scalar(_)) => true,
+                        (Ty::Array(_), Ty::Scalar(_)) => true,
+                        (Ty::Array(x), Ty::Array(y)) => y.ndim <= x.ndim,
+                        _ => !ty.is_known(),
+                    };
+                    if !ok {
+                        let d = Diagnostic::error(
+                            "bad-setitem",
+                            target.span,
+                            format!("cannot assign a {ty} into an element of type {result}"),
+                        );
+                        self.err(cx, d);
+                    }
+                    cx.expr_ty.insert(target.id, result);
+                } else if bt.is_known() && !matches!(bt, Ty::Array(_)) {
+                    let d = Diagnostic::error(
+                        "bad-setitem",
+                        target.span,
+                        format!("item assignment is not supported on {bt}"),
+                    );
+                    self.err(cx, d);
+                }
+            }
+            _ => {
+                let d = Diagnostic::unsupported(target.span, "this assignment target is not supported");
+                self.err(cx, d)
+            }
+        }
+    }
+
+    fn iter_elem(&self, a: &ArrayTy) -> Ty {
+        if a.ndim == 1 {
+            Ty::Scalar(a.dtype)
+        } else {
+            Ty::Array(ArrayTy {
+                ndim: a.ndim - 1,
+                layout: if a.layout == Layout::C { Layout::C } else { Layout::A },
+                ..*a
+            })
+        }
+    }
+
+    fn stmt(&mut self, cx: &mut Cx<'u>, s: &'u Stmt) {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                let ty = self.expr(cx, value);
+                for t in targets {
+                    self.assign_target(cx, t, ty.clone());
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                let lt = self.expr(cx, target);
+                let rt = self.expr(cx, value);
+                let result = self.binop_ty(cx, *op, &lt, &rt, s.span);
+                match (&target.kind, &lt) {
+                    (ExprKind::Name(_), _) => self.assign_target(cx, target, result),
+                    (ExprKind::Subscript(..), Ty::Scalar(_)) => {}
+                    (ExprKind::Subscript(..), Ty::Unknown) => {}
+                    (ExprKind::Subscript(..), Ty::Array(_)) => {}
+                    _ => {
+                        let d = Diagnostic::unsupported(target.span, "this augmented assignment target is not supported");
+                        self.err(cx, d)
+                    }
+                }
+            }
+            StmtKind::Expr(e) => {
+                self.expr(cx, e);
+            }
+            StmtKind::Return(v) => {
+                let t = match v {
+                    Some(e) => self.expr(cx, e),
+                    None => Ty::NoneType,
+                };
+                cx.rets.push(t);
+            }
+            StmtKind::If { test, body, orelse } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                self.block(cx, body);
+                self.block(cx, orelse);
+            }
+            StmtKind::While { test, body, orelse } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                cx.loop_depth += 1;
+                self.block(cx, body);
+                cx.loop_depth -= 1;
+                self.block(cx, orelse);
+            }
+            StmtKind::For { target, iter, body, orelse } => {
+                let elem = self.for_iter(cx, iter);
+                self.assign_target(cx, target, elem);
+                cx.loop_depth += 1;
+                self.block(cx, body);
+                cx.loop_depth -= 1;
+                self.block(cx, orelse);
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                if cx.loop_depth == 0 {
+                    let d = Diagnostic::error("break-outside-loop", s.span, "`break`/`continue` outside a loop");
+                    self.err(cx, d)
+                }
+            }
+            StmtKind::Pass => {}
+            StmtKind::Raise(e) => {
+                if let Some(e) = e {
+                    self.raise_value(cx, e);
+                }
+            }
+            StmtKind::Assert { test, msg } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                if let Some(m) = msg {
+                    self.expr(cx, m);
+                }
+            }
+            StmtKind::FuncDef(d) => {
+                let tid = self.inner_template(cx, d);
+                cx.vars.insert(d.name.clone(), Ty::Function(tid));
+            }
+            StmtKind::Try { .. } => {
+                let d = Diagnostic::unsupported(s.span, "`try`/`except` is not supported in compiled code yet")
+                    .with_note("move the try/except to the Python caller");
+                self.err(cx, d)
+            }
+            StmtKind::Unsupported(what) => {
+                let d = Diagnostic::unsupported(s.span, format!("{what} is not supported in compiled code"));
+                self.err(cx, d)
+            }
+        }
+    }
+
+    fn inner_template(&mut self, cx: &Cx<'u>, d: &'u FuncDef) -> u32 {
+        let key = (d as *const FuncDef as usize, cx.inst);
+        if let Some(&t) = self.inner.get(&key) {
+            return t;
+        }
+        let mut reads = FxHashSet::default();
+        read_names(d, &mut reads);
+        let mut own = FxHashSet::default();
+        assigned_names(&d.body, &mut own);
+        for p in &d.params {
+            own.insert(p.name.clone());
+        }
+        let mut captures: Vec<String> =
+            reads.into_iter().filter(|n| cx.locals.contains(n) && !own.contains(n)).collect();
+        captures.sort();
+        let parent = &self.templates[self.instances[cx.inst as usize].template as usize];
+        let qualname = format!("{}.<locals>.{}", parent.qualname, d.name);
+        let id = self.templates.len() as u32;
+        self.templates.push(Template { def: d, env_of: cx.env_of, captures, qualname });
+        self.inner.insert(key, id);
+        id
+    }
+
+    fn raise_value(&mut self, cx: &mut Cx<'u>, e: &'u Expr) {
+        match &e.kind {
+            ExprKind::Call { func, args, .. } => {
+                let ft = self.expr(cx, func);
+                if let Ty::ExcClass(k) = ft {
+                    for a in args {
+                        let t = self.expr(cx, a);
+                        if t.is_known() && !matches!(t, Ty::Scalar(_) | Ty::Str) {
+                            let d = Diagnostic::error(
+                                "bad-exception-argument",
+                                a.span,
+                                format!("exception arguments must be strings or numbers, not {t}"),
+                            );
+                            self.err(cx, d);
+                        }
+                    }
+                    cx.expr_ty.insert(e.id, Ty::ExcClass(k));
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Exception(k),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: vec![],
+                        }),
+                    );
+                    return;
+                }
+                self.bad_raise(cx, e);
+            }
+            _ => {
+                let t = self.expr(cx, e);
+                if !matches!(t, Ty::ExcClass(_)) {
+                    self.bad_raise(cx, e);
+                }
+            }
+        }
+    }
+
+    fn bad_raise(&mut self, cx: &Cx<'u>, e: &Expr) {
+        let d = Diagnostic::unsupported(e.span, "only builtin exception classes can be raised in compiled code")
+            .with_note("write `raise ValueError(\"message\", value)`");
+        self.err(cx, d)
+    }
+
+    fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
+        match t {
+            Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::Unknown => {}
+            Ty::Array(_) => {
+                let d = Diagnostic::error(
+                    "ambiguous-truth",
+                    e.span,
+                    "the truth value of an array is ambiguous",
+                )
+                .with_note("use a.any() or a.all(), or compare a scalar");
+                self.err(cx, d)
+            }
+            other => {
+                let d = Diagnostic::error("no-truth-value", e.span, format!("a {other} cannot be used as a condition"));
+                self.err(cx, d)
+            }
+        }
+    }
+
+    /// The element type of a `for` loop's iterable.
+    fn for_iter(&mut self, cx: &mut Cx<'u>, iter: &'u Expr) -> Ty {
+        if let ExprKind::Call { func, args, kwargs, star: None } = &iter.kind {
+            let ft = self.expr(cx, func);
+            if let Ty::Global(p) = &ft {
+                match registry::lookup(p) {
+                    Some(Builtin::Enumerate) => {
+                        let mut elem = Ty::Unknown;
+                        if let Some(a) = args.first() {
+                            elem = self.iterable_elem(cx, a);
+                        }
+                        for a in args.iter().skip(1) {
+                            let t = self.expr(cx, a);
+                            self.expect_int(cx, a, &t, "enumerate start");
+                        }
+                        for k in kwargs {
+                            let t = self.expr(cx, &k.value);
+                            self.expect_int(cx, &k.value, &t, "enumerate start");
+                        }
+                        if args.is_empty() || args.len() > 2 {
+                            let d = Diagnostic::error("wrong-arity", iter.span, "enumerate() takes 1 or 2 arguments");
+                            self.err(cx, d);
+                        }
+                        cx.res.insert(
+                            iter.id,
+                            Res::Call(Call { callee: Callee::Builtin(Builtin::Enumerate), args: args.iter().map(Arg::Expr).collect(), kwargs: kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect() }),
+                        );
+                        let t = Ty::Tuple(vec![Ty::I64, elem]);
+                        cx.expr_ty.insert(iter.id, t.clone());
+                        return t;
+                    }
+                    Some(Builtin::Zip) => {
+                        let elems: Vec<Ty> = args.iter().map(|a| self.iterable_elem(cx, a)).collect();
+                        cx.res.insert(
+                            iter.id,
+                            Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), args: args.iter().map(Arg::Expr).collect(), kwargs: vec![] }),
+                        );
+                        let t = Ty::Tuple(elems);
+                        cx.expr_ty.insert(iter.id, t.clone());
+                        return t;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.iterable_elem(cx, iter)
+    }
+
+    fn iterable_elem(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        let t = self.expr(cx, e);
+        match &t {
+            Ty::Range => Ty::I64,
+            Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
+            Ty::Tuple(items) => {
+                let mut u = Ty::Unknown;
+                for it in items {
+                    match unify(&u, it) {
+                        Some(x) if items.iter().all(|i| i == it || matches!((i, it), (Ty::Scalar(_), Ty::Scalar(_)))) => u = x,
+                        _ => {
+                            let d = Diagnostic::error(
+                                "heterogeneous-tuple-iteration",
+                                e.span,
+                                format!("cannot iterate over a heterogeneous {t}"),
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    }
+                }
+                if items.is_empty() {
+                    Ty::I64
+                } else {
+                    u
+                }
+            }
+            Ty::Unknown => Ty::Unknown,
+            other => {
+                let d = Diagnostic::error("not-iterable", e.span, format!("cannot iterate over a {other}"))
+                    .with_note("for loops support range, prange, arrays, tuples, enumerate and zip");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn expect_int(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty, what: &str) {
+        match t {
+            Ty::Scalar(d) if d.is_int() || *d == Dtype::Bool => {}
+            Ty::Unknown => {}
+            other => {
+                let d = Diagnostic::error("expected-integer", e.span, format!("{what} must be an integer, not {other}"));
+                self.err(cx, d)
+            }
+        }
+    }
+
+    fn expr(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        let t = self.expr_inner(cx, e);
+        cx.expr_ty.insert(e.id, t.clone());
+        t
+    }
+
+    fn konst(&mut self, cx: &mut Cx<'u>, e: &Expr, c: Const) -> Ty {
+        let t = c.ty();
+        cx.res.insert(e.id, Res::Const(c));
+        t
+    }
+
+    fn resolve_global(&mut self, cx: &mut Cx<'u>, e: &'u Expr, name: &str) -> Ty {
+        let env = &self.unit.functions[cx.env_of as usize].env;
+        match env.get(name) {
+            Some(g) => {
+                if let Some(c) = global_to_const(g) {
+                    return self.konst(cx, e, c);
+                }
+                match g {
+                    GlobalValue::Module(m) => Ty::Global(m.clone()),
+                    GlobalValue::Builtin(p) => {
+                        if let Some(c) = registry::constant(p) {
+                            return self.konst(cx, e, Const::Float(c));
+                        }
+                        if let Some(k) = ExcKind::from_name(p) {
+                            return Ty::ExcClass(k);
+                        }
+                        Ty::Global(p.clone())
+                    }
+                    GlobalValue::Function(i) => Ty::Function(*i),
+                    GlobalValue::Dtype(d) => match Dtype::from_name(d) {
+                        Some(d) => Ty::DtypeObj(d),
+                        None => self.unknown_global(cx, e, name, &format!("dtype {d}")),
+                    },
+                    GlobalValue::ExcClass(k) => match ExcKind::from_name(k) {
+                        Some(k) => Ty::ExcClass(k),
+                        None => self.unknown_global(cx, e, name, k),
+                    },
+                    GlobalValue::Array(_) => {
+                        let d = Diagnostic::error(
+                            "unsupported-global",
+                            e.span,
+                            format!("global array `{name}` cannot be frozen into compiled code yet"),
+                        )
+                        .with_note("pass the array as an argument");
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                    GlobalValue::Unsupported(what) => {
+                        let what = what.clone();
+                        self.unknown_global(cx, e, name, &what)
+                    }
+                    GlobalValue::Int(_)
+                    | GlobalValue::Float(_)
+                    | GlobalValue::Complex(..)
+                    | GlobalValue::Bool(_)
+                    | GlobalValue::None
+                    | GlobalValue::Str(_)
+                    | GlobalValue::Tuple(_) => {
+                        let d = Diagnostic::error(
+                            "unsupported-global",
+                            e.span,
+                            format!("global `{name}` does not fit in a 64-bit integer"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            None => {
+                let d = Diagnostic::error("unknown-name", e.span, format!("name `{name}` is not defined"))
+                    .with_label("not a local variable, a global or a builtin");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn unknown_global(&mut self, cx: &Cx<'u>, e: &Expr, name: &str, what: &str) -> Ty {
+        let d = Diagnostic::error(
+            "unsupported-global",
+            e.span,
+            format!("global `{name}` is a {what}, which compiled code cannot use"),
+        )
+        .with_label("referenced here")
+        .with_note("compiled code can use numbers, tuples, math/numpy functions and other jitted functions");
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    fn expr_inner(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Int(v) => match i64::try_from(*v) {
+                Ok(v) => self.konst(cx, e, Const::Int(v)),
+                Err(_) => {
+                    let d = Diagnostic::error("integer-overflow", e.span, "integer literal does not fit in int64");
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            ExprKind::Float(v) => self.konst(cx, e, Const::Float(*v)),
+            ExprKind::Imag(v) => self.konst(cx, e, Const::Complex(0.0, *v)),
+            ExprKind::Bool(b) => self.konst(cx, e, Const::Bool(*b)),
+            ExprKind::NoneLit => self.konst(cx, e, Const::None),
+            ExprKind::Str(s) => self.konst(cx, e, Const::Str(s.clone())),
+            ExprKind::Name(n) => {
+                if cx.locals.contains(n) {
+                    match cx.vars.get(n) {
+                        Some(t) => t.clone(),
+                        None => {
+                            // Not yet assigned on this pass (loops) or never.
+                            if cx.report {
+                                let d = Diagnostic::error(
+                                    "unbound-local",
+                                    e.span,
+                                    format!("local variable `{n}` is used before it is assigned a value"),
+                                );
+                                self.err(cx, d);
+                            }
+                            Ty::Unknown
+                        }
+                    }
+                } else {
+                    self.resolve_global(cx, e, n)
+                }
+            }
+            ExprKind::Attr(obj, attr) => self.attr(cx, e, obj, attr),
+            ExprKind::Bin(op, l, r) => {
+                let lt = self.expr(cx, l);
+                let rt = self.expr(cx, r);
+                self.binop_ty(cx, *op, &lt, &rt, e.span)
+            }
+            ExprKind::Unary(op, x) => {
+                let t = self.expr(cx, x);
+                match (op, &t) {
+                    (UnOp::Not, _) => {
+                        self.truth(cx, x, &t);
+                        Ty::BOOL
+                    }
+                    (_, Ty::Unknown) => Ty::Unknown,
+                    (UnOp::Neg | UnOp::Pos, Ty::Scalar(d)) => {
+                        if *d == Dtype::Bool {
+                            Ty::I64
+                        } else {
+                            Ty::Scalar(promote_arith(*d, *d))
+                        }
+                    }
+                    (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => Ty::Scalar(promote_arith(*d, *d)),
+                    (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
+                    (_, Ty::Array(a)) => Ty::Array(ArrayTy { layout: Layout::C, readonly: false, ..*a }),
+                    _ => {
+                        let sym = match op {
+                            UnOp::Neg => "-",
+                            UnOp::Pos => "+",
+                            UnOp::Invert => "~",
+                            UnOp::Not => "not",
+                        };
+                        let d = Diagnostic::error("no-matching-operator", e.span, format!("bad operand type for unary {sym}: {t}"));
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::BoolOp(_, xs) => {
+                let mut u = Ty::Unknown;
+                for x in xs {
+                    let t = self.expr(cx, x);
+                    self.truth(cx, x, &t);
+                    match unify(&u, &t) {
+                        Some(v) => u = v,
+                        None => {
+                            let d = Diagnostic::error(
+                                "no-matching-operator",
+                                e.span,
+                                format!("`and`/`or` operands have incompatible types ({u} and {t})"),
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    }
+                }
+                u
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut lt = self.expr(cx, first);
+                let mut out = Ty::BOOL;
+                for (op, r) in rest {
+                    let rt = self.expr(cx, r);
+                    let t = self.compare_ty(cx, *op, &lt, &rt, e.span);
+                    if matches!(t, Ty::Array(_)) {
+                        out = t;
+                    }
+                    lt = rt;
+                }
+                out
+            }
+            ExprKind::IfExp(test, a, b) => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                let at = self.expr(cx, a);
+                let bt = self.expr(cx, b);
+                match unify(&at, &bt) {
+                    Some(u) => u,
+                    None => {
+                        let d = Diagnostic::error(
+                            "if-expression-type-mismatch",
+                            e.span,
+                            format!("the branches of this conditional expression have different types: {at} and {bt}"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::Call { func, args, star, kwargs } => self.call(cx, e, func, args, star.as_deref(), kwargs),
+            ExprKind::Subscript(base, index) => {
+                let bt = self.expr(cx, base);
+                let it = self.expr(cx, index);
+                match &bt {
+                    Ty::Array(a) => {
+                        if !it.is_known() {
+                            return Ty::Unknown;
+                        }
+                        self.index_result(cx, a, index).unwrap_or(Ty::Unknown)
+                    }
+                    Ty::Tuple(items) => {
+                        if let Some(Res::Const(Const::Int(i))) = cx.res.get(&index.id) {
+                            let n = items.len() as i64;
+                            let j = if *i < 0 { i + n } else { *i };
+                            if j < 0 || j >= n {
+                                let d = Diagnostic::error("index-out-of-range", index.span, format!("tuple index {i} out of range for a tuple of length {n}"));
+                                self.err(cx, d);
+                                return Ty::Unknown;
+                            }
+                            return items[j as usize].clone();
+                        }
+                        if let ExprKind::Slice(..) = &index.kind {
+                            let d = Diagnostic::unsupported(index.span, "slicing tuples is not supported yet");
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                        // Dynamic index: homogeneous tuples only.
+                        if !items.is_empty() && items.iter().all(|t| t == &items[0]) {
+                            self.expect_int(cx, index, &it, "tuple index");
+                            return items[0].clone();
+                        }
+                        if it.is_known() {
+                            let d = Diagnostic::error(
+                                "dynamic-tuple-index",
+                                index.span,
+                                format!("a heterogeneous {bt} can only be indexed by a constant"),
+                            );
+                            self.err(cx, d);
+                        }
+                        Ty::Unknown
+                    }
+                    Ty::Unknown => Ty::Unknown,
+                    other => {
+                        let d = Diagnostic::error("not-subscriptable", e.span, format!("a {other} cannot be indexed"));
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::Slice(a, b, c) => {
+                for x in [a, b, c].into_iter().flatten() {
+                    let t = self.expr(cx, x);
+                    if !matches!(t, Ty::NoneType) {
+                        self.expect_int(cx, x, &t, "slice bound");
+                    }
+                }
+                Ty::NoneType // slices only appear inside subscripts
+            }
+            ExprKind::Tuple(xs) => {
+                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
+                Ty::Tuple(items)
+            }
+            ExprKind::List(xs) => {
+                for x in xs {
+                    self.expr(cx, x);
+                }
+                let d = Diagnostic::unsupported(e.span, "lists are not supported in compiled code yet")
+                    .with_note("use a tuple, or a NumPy array");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            ExprKind::Lambda(d) => Ty::Function(self.inner_template(cx, d)),
+            ExprKind::Unsupported(what) => {
+                let d = Diagnostic::unsupported(e.span, format!("{what} is not supported in compiled code"));
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn index_result(&mut self, cx: &mut Cx<'u>, a: &ArrayTy, index: &'u Expr) -> Option<Ty> {
+        let parts = index_kinds(index);
+        let mut kinds = Vec::new();
+        for p in &parts {
+            match &p.kind {
+                ExprKind::Slice(lo, hi, st) => {
+                    let full = lo.is_none() && hi.is_none() && st.is_none();
+                    kinds.push(IndexKind::Slice { step: st.is_some(), full });
+                }
+                _ => {
+                    let t = cx.expr_ty.get(&p.id).cloned().unwrap_or(Ty::Unknown);
+                    match t {
+                        Ty::Scalar(d) if d.is_int() => kinds.push(IndexKind::Int),
+                        Ty::Unknown => return None,
+                        Ty::Array(_) | Ty::Scalar(Dtype::Bool) => {
+                            let d = Diagnostic::unsupported(p.span, format!("indexing with a {t} (fancy or boolean indexing) is not supported yet"));
+                            self.err(cx, d);
+                            return None;
+                        }
+                        other => {
+                            let d = Diagnostic::error("bad-index", p.span, format!("arrays cannot be indexed by a {other}"));
+                            self.err(cx, d);
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        if kinds.len() > a.ndim as usize {
+            let d = Diagnostic::error(
+                "too-many-indices",
+                index.span,
+                format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, kinds.len()),
+            );
+            self.err(cx, d);
+            return None;
+        }
+        let ints = kinds.iter().filter(|k| matches!(k, IndexKind::Int)).count();
+        let ndim = a.ndim as usize - ints;
+        if ndim == 0 {
+            return Some(Ty::Scalar(a.dtype));
+        }
+        let mut full = kinds.clone();
+        while full.len() < a.ndim as usize {
+            full.push(IndexKind::Slice { step: false, full: true });
+        }
+        let layout = layout_after_index(a, &full);
+        Some(Ty::Array(ArrayTy { dtype: a.dtype, ndim: ndim as u8, layout, readonly: a.readonly }))
+    }
+
+    fn attr(&mut self, cx: &mut Cx<'u>, e: &'u Expr, obj: &'u Expr, attr: &str) -> Ty {
+        let ot = self.expr(cx, obj);
+        match &ot {
+            Ty::Global(m) if registry::is_module(m) => {
+                let path = format!("{m}.{attr}");
+                if let Some(c) = registry::constant(&path) {
+                    return self.konst(cx, e, Const::Float(c));
+                }
+                if registry::is_module(&path) || registry::lookup(&path).is_some() {
+                    return Ty::Global(path);
+                }
+                if m == "numpy" {
+                    if let Some(d) = Dtype::from_name(attr) {
+                        return Ty::DtypeObj(d);
+                    }
+                }
+                let d = Diagnostic::error("unsupported-attribute", e.span, format!("`{path}` is not supported in compiled code"))
+                    .with_label("unknown or unsupported module attribute");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            Ty::Array(a) => match attr {
+                "shape" | "strides" => Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
+                "size" | "ndim" | "itemsize" | "nbytes" => Ty::I64,
+                "dtype" => Ty::DtypeObj(a.dtype),
+                "T" => Ty::Array(ArrayTy {
+                    layout: match a.layout {
+                        Layout::C if a.ndim > 1 => Layout::F,
+                        Layout::F if a.ndim > 1 => Layout::C,
+                        l => l,
+                    },
+                    ..*a
+                }),
+                "real" | "imag" if !a.dtype.is_complex() && attr == "real" => ot.clone(),
+                _ => {
+                    let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}` in compiled code"));
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            Ty::Scalar(d) => match attr {
+                "real" | "imag" => Ty::Scalar(d.real_part()),
+                _ => {
+                    let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}`"));
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            Ty::DtypeObj(_) if attr == "type" => ot.clone(),
+            Ty::Unknown => Ty::Unknown,
+            _ => {
+                let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}` in compiled code"));
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn binop_ty(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        match (l, r) {
+            (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
+            (Ty::Scalar(a), Ty::Scalar(b)) => {
+                let (a, b) = (*a, *b);
+                match op {
+                    BinOp::Div => Ty::Scalar(promote_truediv(a, b)),
+                    BinOp::Pow => {
+                        // int ** int stays int (a negative exponent raises at run time).
+                        Ty::Scalar(promote_arith(a, b))
+                    }
+                    BinOp::LShift | BinOp::RShift => {
+                        if a.is_int() || a == Dtype::Bool {
+                            if b.is_int() || b == Dtype::Bool {
+                                return Ty::Scalar(promote_arith(a, b));
+                            }
+                        }
+                        self.bad_binop(cx, op, l, r, span)
+                    }
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+                        if a == Dtype::Bool && b == Dtype::Bool {
+                            Ty::BOOL
+                        } else if (a.is_int() || a == Dtype::Bool) && (b.is_int() || b == Dtype::Bool) {
+                            Ty::Scalar(promote_arith(a, b))
+                        } else {
+                            self.bad_binop(cx, op, l, r, span)
+                        }
+                    }
+                    BinOp::FloorDiv | BinOp::Mod => {
+                        if a.is_complex() || b.is_complex() {
+                            self.bad_binop(cx, op, l, r, span)
+                        } else {
+                            Ty::Scalar(promote_arith(a, b))
+                        }
+                    }
+                    BinOp::MatMul => self.bad_binop(cx, op, l, r, span),
+                    BinOp::Add | BinOp::Sub | BinOp::Mul => Ty::Scalar(promote_arith(a, b)),
+                }
+            }
+            (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => {
+                Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())
+            }
+            (Ty::Array(_), _) | (_, Ty::Array(_)) => {
+                let d = Diagnostic::unsupported(span, format!("array expressions (`{}` on {l} and {r}) are not supported yet", op.symbol()))
+                    .with_note("write the loop explicitly, or use @vectorize");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            _ => self.bad_binop(cx, op, l, r, span),
+        }
+    }
+
+    fn bad_binop(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        let d = Diagnostic::error(
+            "no-matching-operator",
+            span,
+            format!("unsupported operand types for {}: {l} and {r}", op.symbol()),
+        );
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    fn compare_ty(&mut self, cx: &Cx<'u>, op: CmpOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        match (op, l, r) {
+            (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::BOOL,
+            (CmpOp::Is | CmpOp::IsNot, _, _) => Ty::BOOL,
+            (CmpOp::Eq | CmpOp::Ne, Ty::Scalar(_), Ty::Scalar(_)) => Ty::BOOL,
+            (CmpOp::Eq | CmpOp::Ne, Ty::NoneType, _) | (CmpOp::Eq | CmpOp::Ne, _, Ty::NoneType) => Ty::BOOL,
+            (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Scalar(a), Ty::Scalar(b))
+                if !a.is_complex() && !b.is_complex() =>
+            {
+                Ty::BOOL
+            }
+            (CmpOp::Eq | CmpOp::Ne, Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => Ty::BOOL,
+            (CmpOp::In | CmpOp::NotIn, Ty::Scalar(_), Ty::Tuple(items)) if items.iter().all(|t| matches!(t, Ty::Scalar(_))) => Ty::BOOL,
+            _ => {
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    span,
+                    format!("unsupported comparison `{}` between {l} and {r}", op.symbol()),
+                );
+                self.err(cx, d);
+                Ty::BOOL
+            }
+        }
+    }
+
+    /// Normalise a call to a jitted function into positional arguments.
+    fn bind_args(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        def: &'u FuncDef,
+        env_of: u32,
+        args: &'u [Expr],
+        star: Option<&'u Expr>,
+        kwargs: &'u [oxjit_syntax::Keyword],
+    ) -> Option<Vec<Arg<'u>>> {
+        let mut positional: Vec<Arg<'u>> = args.iter().map(Arg::Expr).collect();
+        if let Some(s) = star {
+            match cx.expr_ty.get(&s.id) {
+                Some(Ty::Tuple(items)) => {
+                    for i in 0..items.len() {
+                        positional.push(Arg::StarItem(s, i));
+                    }
+                }
+                Some(Ty::Unknown) | None => return None,
+                Some(other) => {
+                    let d = Diagnostic::error("bad-star-argument", s.span, format!("`*` argument must be a tuple, not {other}"));
+                    self.err(cx, d);
+                    return None;
+                }
+            }
+        }
+        let np = def.params.len();
+        let mut bound: Vec<Option<Arg<'u>>> = vec![None; np];
+        let mut extra = Vec::new();
+        for (i, a) in positional.into_iter().enumerate() {
+            if i < np {
+                bound[i] = Some(a);
+            } else {
+                extra.push(a);
+            }
+        }
+        if !extra.is_empty() && def.vararg.is_none() {
+            let d = Diagnostic::error(
+                "wrong-arity",
+                e.span,
+                format!("{}() takes {} positional arguments but {} were given", def.name, np, np + extra.len()),
+            );
+            self.err(cx, d);
+            return None;
+        }
+        for k in kwargs {
+            match def.params.iter().position(|p| p.name == k.name) {
+                Some(i) if bound[i].is_none() => bound[i] = Some(Arg::Expr(&k.value)),
+                Some(_) => {
+                    let d = Diagnostic::error("wrong-arity", k.value.span, format!("{}() got multiple values for argument '{}'", def.name, k.name));
+                    self.err(cx, d);
+                    return None;
+                }
+                None => {
+                    let d = Diagnostic::error("wrong-arity", k.value.span, format!("{}() got an unexpected keyword argument '{}'", def.name, k.name));
+                    self.err(cx, d);
+                    return None;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, b) in bound.into_iter().enumerate() {
+            match b {
+                Some(a) => out.push(a),
+                None => match &def.params[i].default {
+                    Some(dflt) => match self.const_eval(dflt, env_of) {
+                        Some(c) => out.push(Arg::Const(c)),
+                        None => {
+                            let d = Diagnostic::unsupported(dflt.span, "this default value cannot be used in compiled code")
+                                .with_note("defaults must be numbers, booleans, None, strings or tuples of those");
+                            self.err(cx, d);
+                            return None;
+                        }
+                    },
+                    None => {
+                        let d = Diagnostic::error(
+                            "wrong-arity",
+                            e.span,
+                            format!("{}() missing required argument: '{}'", def.name, def.params[i].name),
+                        );
+                        self.err(cx, d);
+                        return None;
+                    }
+                },
+            }
+        }
+        if def.vararg.is_some() {
+            out.push(Arg::Pack(extra));
+        }
+        Some(out)
+    }
+
+    fn const_eval(&self, e: &Expr, env_of: u32) -> Option<Const> {
+        Some(match &e.kind {
+            ExprKind::Int(v) => Const::Int(i64::try_from(*v).ok()?),
+            ExprKind::Float(v) => Const::Float(*v),
+            ExprKind::Imag(v) => Const::Complex(0.0, *v),
+            ExprKind::Bool(b) => Const::Bool(*b),
+            ExprKind::NoneLit => Const::None,
+            ExprKind::Str(s) => Const::Str(s.clone()),
+            ExprKind::Tuple(xs) => Const::Tuple(xs.iter().map(|x| self.const_eval(x, env_of)).collect::<Option<_>>()?),
+            ExprKind::Unary(UnOp::Neg, x) => match self.const_eval(x, env_of)? {
+                Const::Int(v) => Const::Int(v.checked_neg()?),
+                Const::Float(v) => Const::Float(-v),
+                _ => return None,
+            },
+            ExprKind::Name(n) => global_to_const(self.unit.functions[env_of as usize].env.get(n)?)?,
+            _ => return None,
+        })
+    }
+
+    fn arg_ty(&self, cx: &Cx<'u>, a: &Arg<'u>) -> Ty {
+        match a {
+            Arg::Expr(e) => cx.expr_ty.get(&e.id).cloned().unwrap_or(Ty::Unknown),
+            Arg::Const(c) => c.ty(),
+            Arg::StarItem(e, i) => match cx.expr_ty.get(&e.id) {
+                Some(Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
+                _ => Ty::Unknown,
+            },
+            Arg::Pack(xs) => Ty::Tuple(xs.iter().map(|x| self.arg_ty(cx, x)).collect()),
+        }
+    }
+
+    fn call(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        func: &'u Expr,
+        args: &'u [Expr],
+        star: Option<&'u Expr>,
+        kwargs: &'u [oxjit_syntax::Keyword],
+    ) -> Ty {
+        // Method calls: `a.sum()`, `z.conjugate()`.
+        if let ExprKind::Attr(obj, name) = &func.kind {
+            let ot = self.expr(cx, obj);
+            if let Ty::Array(_) | Ty::Scalar(_) = &ot {
+                let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+                for k in kwargs {
+                    self.expr(cx, &k.value);
+                }
+                let Some(b) = registry::method(name) else {
+                    let d = Diagnostic::error("unknown-attribute", func.span, format!("{ot} has no method `{name}` in compiled code"));
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                };
+                let mut all = vec![ot.clone()];
+                all.extend(arg_tys);
+                let kw: Vec<(String, &'u Expr)> = kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                let t = self.builtin_ty(cx, e, b, &all, &kw, true);
+                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Method(b), args: args.iter().map(Arg::Expr).collect(), kwargs: kw }));
+                return t;
+            }
+            if !matches!(ot, Ty::Global(_) | Ty::Unknown) {
+                let d = Diagnostic::error("unknown-attribute", func.span, format!("{ot} has no method `{name}` in compiled code"));
+                self.err(cx, d);
+                return Ty::Unknown;
+            }
+        }
+        let ft = self.expr(cx, func);
+        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+        if let Some(s) = star {
+            self.expr(cx, s);
+        }
+        for k in kwargs {
+            self.expr(cx, &k.value);
+        }
+        match &ft {
+            Ty::Unknown => Ty::Unknown,
+            Ty::Function(tid) => {
+                let t = self.templates[*tid as usize].clone();
+                let Some(bound) = self.bind_args(cx, e, t.def, t.env_of, args, star, kwargs) else { return Ty::Unknown };
+                let mut tys: Vec<Ty> = bound.iter().map(|a| self.arg_ty(cx, a)).collect();
+                for c in &t.captures {
+                    tys.push(cx.vars.get(c).cloned().unwrap_or(Ty::Unknown));
+                }
+                if !tys.iter().all(Ty::is_known) {
+                    return Ty::Unknown;
+                }
+                let id = self.instance(*tid, tys);
+                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Instance { id, captures: t.captures.clone() }, args: bound, kwargs: vec![] }));
+                self.instances[id as usize].ret.clone()
+            }
+            Ty::Global(path) => {
+                let Some(b) = registry::lookup(path) else {
+                    let d = Diagnostic::error("unsupported-function", func.span, format!("`{path}` is not supported in compiled code"))
+                        .with_label("no compiled implementation")
+                        .with_note("see docs/supported.md for what compiled code can call");
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                };
+                if star.is_some() {
+                    let d = Diagnostic::unsupported(e.span, format!("`*` arguments to `{path}` are not supported"));
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
+                let kw: Vec<(String, &'u Expr)> = kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
+                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Builtin(b), args: args.iter().map(Arg::Expr).collect(), kwargs: kw }));
+                t
+            }
+            Ty::DtypeObj(d) => {
+                let b = Builtin::Cast(*d);
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &[], false);
+                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Builtin(b), args: args.iter().map(Arg::Expr).collect(), kwargs: vec![] }));
+                t
+            }
+            Ty::ExcClass(_) => {
+                let d = Diagnostic::unsupported(e.span, "exception objects can only be created in a `raise` statement");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            other => {
+                let d = Diagnostic::error("not-callable", func.span, format!("a {other} is not callable"));
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn arity(&mut self, cx: &Cx<'u>, e: &Expr, name: &str, n: usize, lo: usize, hi: usize) -> bool {
+        if n < lo || n > hi {
+            let want = if lo == hi { format!("{lo}") } else if hi == usize::MAX { format!("at least {lo}") } else { format!("{lo} to {hi}") };
+            let d = Diagnostic::error("wrong-arity", e.span, format!("{name}() takes {want} arguments ({n} given)"));
+            self.err(cx, d);
+            false
+        } else {
+            true
+        }
+    }
+
+    fn no_match(&mut self, cx: &Cx<'u>, e: &Expr, name: &str, tys: &[Ty], known: &str) -> Ty {
+        let shown: Vec<String> = tys.iter().map(|t| t.to_string()).collect();
+        let d = Diagnostic::error(
+            "no-matching-signature",
+            e.span,
+            format!("no implementation of `{name}` for ({})", shown.join(", ")),
+        )
+        .with_label(format!("called with argument types ({})", shown.join(", ")))
+        .with_note(format!("known signatures: {known}"));
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    /// Read a `dtype=` argument (positional or keyword) as a constant dtype.
+    fn dtype_arg(&mut self, cx: &Cx<'u>, t: Option<&Ty>, e: &Expr) -> Option<Dtype> {
+        match t {
+            None => Some(Dtype::F64),
+            Some(Ty::DtypeObj(d)) => Some(*d),
+            Some(Ty::Global(p)) if p == "float" => Some(Dtype::F64),
+            Some(Ty::Global(p)) if p == "int" => Some(Dtype::I64),
+            Some(Ty::Global(p)) if p == "bool" => Some(Dtype::Bool),
+            Some(Ty::Global(p)) if p == "complex" => Some(Dtype::C128),
+            Some(Ty::Str) => match cx.res.get(&e.id) {
+                Some(Res::Const(Const::Str(s))) => Dtype::from_name(s),
+                _ => None,
+            },
+            Some(Ty::Unknown) => None,
+            Some(other) => {
+                let _ = other;
+                None
+            }
+        }
+    }
+
+    fn builtin_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, b: Builtin, tys: &[Ty], kwargs: &[(String, &'u Expr)], method: bool) -> Ty {
+        if tys.iter().any(|t| !t.is_known()) {
+            return Ty::Unknown;
+        }
+        let kw_ty = |cx: &Cx<'u>, name: &str| -> Option<(Ty, &'u Expr)> {
+            kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
+        };
+        let allowed_kw: &[&str] = match b {
+            Builtin::Alloc(_) | Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
+            Builtin::Linspace => &["num", "endpoint"],
+            Builtin::Enumerate => &["start"],
+            Builtin::Print => &["sep", "end"],
+            _ => &[],
+        };
+        for (k, v) in kwargs {
+            if !allowed_kw.contains(&k.as_str()) {
+                let d = Diagnostic::error("unsupported-keyword", v.span, format!("keyword argument `{k}` is not supported here"));
+                self.err(cx, d);
+                return Ty::Unknown;
+            }
+        }
+        let n = tys.len();
+        let name = format!("{b:?}").to_lowercase();
+        let scalar = |t: &Ty| t.scalar();
+        match b {
+            Builtin::Range => {
+                if !self.arity(cx, e, "range", n, 1, 3) {
+                    return Ty::Unknown;
+                }
+                for (t, a) in tys.iter().zip(call_args(e)) {
+                    self.expect_int(cx, a, t, "range argument");
+                }
+                Ty::Range
+            }
+            Builtin::Len => {
+                if !self.arity(cx, e, "len", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match &tys[0] {
+                    Ty::Array(_) | Ty::Tuple(_) | Ty::Range => Ty::I64,
+                    _ => self.no_match(cx, e, "len", tys, "(array), (tuple), (range)"),
+                }
+            }
+            Builtin::Abs => {
+                if !self.arity(cx, e, "abs", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::C64) => Ty::Scalar(Dtype::F32),
+                    Some(Dtype::C128) => Ty::F64,
+                    Some(Dtype::Bool) => Ty::I64,
+                    Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
+                    Some(d) => Ty::Scalar(d),
+                    None => self.no_match(cx, e, "abs", tys, "(int), (float), (complex)"),
+                }
+            }
+            Builtin::MinMax { max } => {
+                let nm = if max { "max" } else { "min" };
+                let items: Vec<Ty> = if n == 1 {
+                    match &tys[0] {
+                        Ty::Tuple(items) if !items.is_empty() => items.clone(),
+                        Ty::Array(a) => return Ty::Scalar(a.dtype),
+                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...), (tuple), (array)"),
+                    }
+                } else {
+                    tys.to_vec()
+                };
+                if items.is_empty() {
+                    return self.no_match(cx, e, nm, tys, "(a, b, ...)");
+                }
+                let mut u = Ty::Unknown;
+                for t in &items {
+                    match (scalar(t), &u) {
+                        (Some(d), Ty::Unknown) => u = Ty::Scalar(d),
+                        (Some(d), Ty::Scalar(c)) => {
+                            u = if *c == d { Ty::Scalar(d) } else { Ty::Scalar(promote_arith(*c, d)) }
+                        }
+                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...) of numbers"),
+                    }
+                    if t.scalar().is_some_and(|d| d.is_complex()) {
+                        return self.no_match(cx, e, nm, tys, "real numbers");
+                    }
+                }
+                u
+            }
+            Builtin::Int | Builtin::Float | Builtin::Bool | Builtin::Complex => {
+                let (lo, hi) = if b == Builtin::Complex { (0, 2) } else { (0, 1) };
+                if !self.arity(cx, e, &name, n, lo, hi) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| t.scalar().is_none()) {
+                    return self.no_match(cx, e, &name, tys, "(number)");
+                }
+                if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex()) {
+                    return self.no_match(cx, e, &name, tys, "(int), (float)");
+                }
+                match b {
+                    Builtin::Int => Ty::I64,
+                    Builtin::Float => Ty::F64,
+                    Builtin::Bool => Ty::BOOL,
+                    _ => Ty::C128,
+                }
+            }
+            Builtin::Cast(d) => {
+                if !self.arity(cx, e, d.name(), n, 0, 1) {
+                    return Ty::Unknown;
+                }
+                if n == 1 && scalar(&tys[0]).is_none() {
+                    return self.no_match(cx, e, d.name(), tys, "(number)");
+                }
+                Ty::Scalar(d)
+            }
+            Builtin::Round | Builtin::NpRound => {
+                if !self.arity(cx, e, "round", n, 1, 2) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(d) if d.is_float() => {
+                        if n == 2 {
+                            self.expect_int(cx, &call_args(e)[1], &tys[1], "ndigits");
+                            Ty::Scalar(d)
+                        } else if b == Builtin::NpRound {
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
+                    _ => self.no_match(cx, e, "round", tys, "(float), (float, int), (int)"),
+                }
+            }
+            Builtin::Pow => {
+                if !self.arity(cx, e, "pow", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.binop_ty(cx, BinOp::Pow, &tys[0], &tys[1], e.span)
+            }
+            Builtin::Divmod => {
+                if !self.arity(cx, e, "divmod", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                let s = self.binop_ty(cx, BinOp::FloorDiv, &tys[0], &tys[1], e.span);
+                Ty::Tuple(vec![s.clone(), s])
+            }
+            Builtin::Print => {
+                for (t, a) in tys.iter().zip(call_args(e)) {
+                    if !printable(t) {
+                        let d = Diagnostic::error("unprintable", a.span, format!("cannot print a {t} from compiled code"));
+                        self.err(cx, d);
+                    }
+                }
+                Ty::NoneType
+            }
+            Builtin::Enumerate | Builtin::Zip => {
+                let d = Diagnostic::unsupported(e.span, format!("{name}() is only supported as the iterable of a for loop"));
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            Builtin::Math1(_) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(d) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
+                    _ => self.no_match(cx, e, &name, tys, "(float64) -> float64; (float32) -> float32; (int) -> float64"),
+                }
+            }
+            Builtin::Math2(_) => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                match (scalar(&tys[0]), scalar(&tys[1])) {
+                    (Some(a), Some(b)) if !a.is_complex() && !b.is_complex() => {
+                        let fa = registry::float_result(a);
+                        let fb = registry::float_result(b);
+                        Ty::Scalar(if fa == Dtype::F32 && fb == Dtype::F32 { Dtype::F32 } else { Dtype::F64 })
+                    }
+                    _ => self.no_match(cx, e, &name, tys, "(float64, float64) -> float64; (float32, float32) -> float32"),
+                }
+            }
+            Builtin::Rounding(_, numpy) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(d) if d.is_int() || d == Dtype::Bool => {
+                        if numpy {
+                            Ty::Scalar(registry::float_result(d))
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(d) if d.is_float() => {
+                        if numpy {
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    _ => self.no_match(cx, e, &name, tys, "(float), (int)"),
+                }
+            }
+            Builtin::FloatPred(_) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(d) if !d.is_complex() => Ty::BOOL,
+                    _ => self.no_match(cx, e, &name, tys, "(float), (int)"),
+                }
+            }
+            Builtin::Sign | Builtin::Square => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::Bool) => Ty::I64,
+                    Some(d) if !d.is_complex() => Ty::Scalar(promote_arith(d, d).max(d)),
+                    _ => self.no_match(cx, e, &name, tys, "(int), (float)"),
+                }
+            }
+            Builtin::Conjugate => {
+                let i = usize::from(!method);
+                if !self.arity(cx, e, "conjugate", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                let _ = i;
+                match &tys[0] {
+                    Ty::Scalar(d) => Ty::Scalar(*d),
+                    _ => self.no_match(cx, e, "conjugate", tys, "(complex), (float)"),
+                }
+            }
+            Builtin::Alloc(kind) => {
+                let want = if kind == Alloc::Full { 2 } else { 1 };
+                if !self.arity(cx, e, &format!("numpy.{}", alloc_name(kind)), n, want, want + 1) {
+                    return Ty::Unknown;
+                }
+                let ndim = match &tys[0] {
+                    Ty::Scalar(d) if d.is_int() => 1,
+                    Ty::Tuple(items) if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) => items.len(),
+                    _ => return self.no_match(cx, e, &format!("numpy.{}", alloc_name(kind)), tys, "(int), (tuple of ints) with dtype="),
+                };
+                let dt_pos = want; // dtype may be positional after shape (and fill)
+                let (dt_ty, dt_expr) = match (tys.get(dt_pos), kw_ty(cx, "dtype")) {
+                    (Some(t), _) => (Some(t.clone()), Some(&call_args(e)[dt_pos])),
+                    (None, Some((t, ex))) => (Some(t), Some(ex)),
+                    (None, None) => (None, None),
+                };
+                let default = if kind == Alloc::Full {
+                    // np.full takes the fill value's type when no dtype is given.
+                    match scalar(&tys[1]) {
+                        Some(Dtype::Bool) => Dtype::Bool,
+                        Some(d) if d.is_int() => Dtype::I64,
+                        Some(d) if d.is_complex() => Dtype::C128,
+                        _ => Dtype::F64,
+                    }
+                } else {
+                    Dtype::F64
+                };
+                let dtype = match dt_expr {
+                    None => default,
+                    Some(ex) => match self.dtype_arg(cx, dt_ty.as_ref(), ex) {
+                        Some(d) => d,
+                        None => {
+                            let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be a NumPy dtype, a scalar type or a dtype name known at compile time");
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    },
+                };
+                registry::array_of(dtype, ndim as u8)
+            }
+            Builtin::AllocLike(kind) => {
+                let want = if kind == Alloc::Full { 2 } else { 1 };
+                if !self.arity(cx, e, &format!("numpy.{}_like", alloc_name(kind)), n, want, want + 1) {
+                    return Ty::Unknown;
+                }
+                let Ty::Array(a) = &tys[0] else {
+                    return self.no_match(cx, e, &format!("numpy.{}_like", alloc_name(kind)), tys, "(array)");
+                };
+                let dtype = match kw_ty(cx, "dtype").map(|(t, ex)| (t, ex)).or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want]))) {
+                    None => a.dtype,
+                    Some((t, ex)) => match self.dtype_arg(cx, Some(&t), ex) {
+                        Some(d) => d,
+                        None => {
+                            let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be known at compile time");
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    },
+                };
+                registry::array_of(dtype, a.ndim)
+            }
+            Builtin::Arange => {
+                if !self.arity(cx, e, "numpy.arange", n, 1, 3) {
+                    return Ty::Unknown;
+                }
+                let mut d = Dtype::I64;
+                for t in tys {
+                    match scalar(t) {
+                        Some(x) if x.is_float() => d = promote_arith(d, x).max(Dtype::F64),
+                        Some(x) if x.is_int() => {}
+                        _ => return self.no_match(cx, e, "numpy.arange", tys, "(stop), (start, stop[, step]) of ints or floats"),
+                    }
+                }
+                if let Some((t, ex)) = kw_ty(cx, "dtype") {
+                    match self.dtype_arg(cx, Some(&t), ex) {
+                        Some(x) => d = x,
+                        None => return Ty::Unknown,
+                    }
+                }
+                registry::array_of(d, 1)
+            }
+            Builtin::Linspace => {
+                if !self.arity(cx, e, "numpy.linspace", n, 2, 3) {
+                    return Ty::Unknown;
+                }
+                for t in tys.iter().take(2) {
+                    if scalar(t).is_none_or(|d| d.is_complex()) {
+                        return self.no_match(cx, e, "numpy.linspace", tys, "(start, stop[, num])");
+                    }
+                }
+                if n == 3 {
+                    self.expect_int(cx, &call_args(e)[2], &tys[2], "num");
+                }
+                if let Some((t, ex)) = kw_ty(cx, "num") {
+                    self.expect_int(cx, ex, &t, "num");
+                }
+                registry::array_of(Dtype::F64, 1)
+            }
+            Builtin::Reduce(r) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match &tys[0] {
+                    Ty::Array(a) => Ty::Scalar(match r {
+                        Reduce::Sum | Reduce::Prod => match a.dtype.kind() {
+                            Kind::Bool | Kind::Signed => Dtype::I64,
+                            Kind::Unsigned => Dtype::U64,
+                            _ => a.dtype,
+                        },
+                        Reduce::Min | Reduce::Max => a.dtype,
+                        Reduce::Mean => match a.dtype.kind() {
+                            Kind::Float | Kind::Complex => a.dtype,
+                            _ => Dtype::F64,
+                        },
+                    }),
+                    _ => self.no_match(cx, e, &name, tys, "(array)"),
+                }
+            }
+            Builtin::Copy => {
+                if !self.arity(cx, e, "copy", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match &tys[0] {
+                    Ty::Array(a) => registry::array_of(a.dtype, a.ndim),
+                    _ => self.no_match(cx, e, "copy", tys, "(array)"),
+                }
+            }
+            Builtin::Fill => {
+                if !self.arity(cx, e, "fill", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                match (&tys[0], scalar(&tys[1])) {
+                    (Ty::Array(a), Some(_)) if !a.readonly => Ty::NoneType,
+                    _ => self.no_match(cx, e, "fill", tys, "(writable array, scalar)"),
+                }
+            }
+        }
+    }
+}
+
+fn alloc_name(a: Alloc) -> &'static str {
+    match a {
+        Alloc::Empty => "empty",
+        Alloc::Zeros => "zeros",
+        Alloc::Ones => "ones",
+        Alloc::Full => "full",
+    }
+}
+
+fn printable(t: &Ty) -> bool {
+    match t {
+        Ty::Scalar(_) | Ty::Str | Ty::NoneType | Ty::Array(_) => true,
+        Ty::Tuple(items) => items.iter().all(printable),
+        _ => false,
+    }
+}
+
+fn call_args(e: &Expr) -> &[Expr] {
+    match &e.kind {
+        ExprKind::Call { args, .. } => args,
+        _ => &[],
+    }
+}
+
+fn ends_in_return(body: &[Stmt]) -> bool {
+    match body.last().map(|s| &s.kind) {
+        Some(StmtKind::Return(_)) | Some(StmtKind::Raise(_)) => true,
+        Some(StmtKind::If { body, orelse, .. }) => ends_in_return(body) && ends_in_return(orelse),
+        Some(StmtKind::While { test, .. }) => matches!(test.kind, ExprKind::Bool(true)) || matches!(test.kind, ExprKind::Int(1)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

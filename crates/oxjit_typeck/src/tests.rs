@@ -1,0 +1,30 @@
+use super::*;
+
+/// Unit JSON for `def f(x): return x + 1` (as the Python front end emits it).
+const ADD_ONE: &str = r#"{"functions": [{"qualname": "f", "file": "t.py", "first_line": 1,
+    "lines": ["def f(x):", "    return x + 1"],
+    "def": ["Def", 1, 0, 2, 16, "f", [["x", null, 1, 6, 1, 7]], null,
+            [["Return", 2, 4, 2, 16, ["Bin", 2, 11, 2, 16, "Add",
+                ["Name", 2, 11, 2, 12, "x"], ["Int", 2, 15, 2, 16, "1"]]]], false],
+    "env": {}}]}"#;
+
+#[test]
+fn int_plus_int_is_int64_and_float_promotes() {
+    let unit = Unit::from_json(ADD_ONE).unwrap();
+    let p = check(&unit, &[Ty::I64]).unwrap();
+    assert_eq!(p.instances[0].ret, Ty::I64);
+    let p = check(&unit, &[Ty::Scalar(Dtype::F32)]).unwrap();
+    assert_eq!(p.instances[0].ret, Ty::F64);
+    let p = check(&unit, &[Ty::Scalar(Dtype::I8)]).unwrap();
+    assert_eq!(p.instances[0].ret, Ty::I64);
+}
+
+#[test]
+fn adding_a_tuple_and_an_int_is_a_diagnostic() {
+    let unit = Unit::from_json(ADD_ONE).unwrap();
+    let errs = check(&unit, &[Ty::Tuple(vec![Ty::I64])]).err().unwrap();
+    assert_eq!(errs[0].diag.id, "no-matching-operator");
+    assert_eq!(errs[0].diag.message, "unsupported operand types for +: UniTuple(int64 x 1) and int64");
+    assert_eq!(errs[0].diag.span.line, 2);
+    assert_eq!(errs[0].diag.span.col, 11);
+}

@@ -1,0 +1,689 @@
+//! oxjit's type lattice: scalar dtypes, arrays, tuples and the other values
+//! compiled code can hold; Numba-compatible display names; scalar promotion
+//! (decided here, once, per `semantics.md`); and the signature-string parser.
+
+mod sig;
+pub use sig::{parse_signature, parse_type, Signature};
+
+use std::fmt;
+
+/// A scalar machine type. Ordered roughly by "kind" for promotion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dtype {
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F32,
+    F64,
+    C64,
+    C128,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Bool,
+    Signed,
+    Unsigned,
+    Float,
+    Complex,
+}
+
+impl Dtype {
+    pub const ALL: [Dtype; 13] = [
+        Dtype::Bool,
+        Dtype::I8,
+        Dtype::I16,
+        Dtype::I32,
+        Dtype::I64,
+        Dtype::U8,
+        Dtype::U16,
+        Dtype::U32,
+        Dtype::U64,
+        Dtype::F32,
+        Dtype::F64,
+        Dtype::C64,
+        Dtype::C128,
+    ];
+
+    pub fn kind(self) -> Kind {
+        use Dtype::*;
+        match self {
+            Bool => Kind::Bool,
+            I8 | I16 | I32 | I64 => Kind::Signed,
+            U8 | U16 | U32 | U64 => Kind::Unsigned,
+            F32 | F64 => Kind::Float,
+            C64 | C128 => Kind::Complex,
+        }
+    }
+
+    /// Size in bytes of one element.
+    pub fn size(self) -> usize {
+        use Dtype::*;
+        match self {
+            Bool | I8 | U8 => 1,
+            I16 | U16 => 2,
+            I32 | U32 | F32 => 4,
+            I64 | U64 | F64 | C64 => 8,
+            C128 => 16,
+        }
+    }
+
+    pub fn bits(self) -> u32 {
+        (self.size() * 8) as u32
+    }
+
+    pub fn is_int(self) -> bool {
+        matches!(self.kind(), Kind::Signed | Kind::Unsigned)
+    }
+    pub fn is_signed(self) -> bool {
+        self.kind() == Kind::Signed
+    }
+    pub fn is_float(self) -> bool {
+        self.kind() == Kind::Float
+    }
+    pub fn is_complex(self) -> bool {
+        self.kind() == Kind::Complex
+    }
+
+    /// Numba's name: `int64`, `float32`, `complex128`, `bool`.
+    pub fn name(self) -> &'static str {
+        use Dtype::*;
+        match self {
+            Bool => "bool",
+            I8 => "int8",
+            I16 => "int16",
+            I32 => "int32",
+            I64 => "int64",
+            U8 => "uint8",
+            U16 => "uint16",
+            U32 => "uint32",
+            U64 => "uint64",
+            F32 => "float32",
+            F64 => "float64",
+            C64 => "complex64",
+            C128 => "complex128",
+        }
+    }
+
+    /// NumPy's one-letter type character (for ufunc loop names like `dd->d`).
+    pub fn char(self) -> char {
+        use Dtype::*;
+        match self {
+            Bool => '?',
+            I8 => 'b',
+            I16 => 'h',
+            I32 => 'i',
+            I64 => 'l',
+            U8 => 'B',
+            U16 => 'H',
+            U32 => 'I',
+            U64 => 'L',
+            F32 => 'f',
+            F64 => 'd',
+            C64 => 'F',
+            C128 => 'D',
+        }
+    }
+
+    /// NumPy's `type_num` for this dtype on LP64 Linux.
+    pub fn numpy_type_num(self) -> i32 {
+        use Dtype::*;
+        match self {
+            Bool => 0,
+            I8 => 1,
+            U8 => 2,
+            I16 => 3,
+            U16 => 4,
+            I32 => 5,
+            U32 => 6,
+            I64 => 7,
+            U64 => 8,
+            F32 => 11,
+            F64 => 12,
+            C64 => 14,
+            C128 => 15,
+        }
+    }
+
+    pub fn from_numpy_type_num(n: i32) -> Option<Dtype> {
+        use Dtype::*;
+        Some(match n {
+            0 => Bool,
+            1 => I8,
+            2 => U8,
+            3 => I16,
+            4 => U16,
+            5 => I32,
+            6 => U32,
+            7 | 9 => I64,  // NPY_LONG, NPY_LONGLONG
+            8 | 10 => U64, // NPY_ULONG, NPY_ULONGLONG
+            11 => F32,
+            12 => F64,
+            14 => C64,
+            15 => C128,
+            _ => return None,
+        })
+    }
+
+    pub fn from_name(s: &str) -> Option<Dtype> {
+        use Dtype::*;
+        Some(match s {
+            "bool" | "bool_" | "b1" | "boolean" | "?" => Bool,
+            "int8" | "i1" | "byte" | "b" => I8,
+            "int16" | "i2" | "short" | "h" => I16,
+            "int32" | "i4" | "intc" | "i" => I32,
+            "int64" | "i8" | "int_" | "intp" | "int" | "long" | "longlong" | "l" => I64,
+            "uint8" | "u1" | "ubyte" | "B" => U8,
+            "uint16" | "u2" | "ushort" | "H" => U16,
+            "uint32" | "u4" | "uintc" | "I" => U32,
+            "uint64" | "u8" | "uint" | "uintp" | "ulonglong" | "ulong" | "L" => U64,
+            "float32" | "f4" | "single" | "float_" | "f" => F32,
+            "float64" | "f8" | "double" | "float" | "d" => F64,
+            "complex64" | "c8" | "csingle" | "F" => C64,
+            "complex128" | "c16" | "cdouble" | "complex" | "complex_" | "D" => C128,
+            _ => return None,
+        })
+    }
+
+    /// The real component type of a complex dtype (identity otherwise).
+    pub fn real_part(self) -> Dtype {
+        match self {
+            Dtype::C64 => Dtype::F32,
+            Dtype::C128 => Dtype::F64,
+            d => d,
+        }
+    }
+
+    pub fn int_of(bits: u32, signed: bool) -> Dtype {
+        use Dtype::*;
+        match (bits, signed) {
+            (8, true) => I8,
+            (16, true) => I16,
+            (32, true) => I32,
+            (8, false) => U8,
+            (16, false) => U16,
+            (32, false) => U32,
+            (_, false) => U64,
+            _ => I64,
+        }
+    }
+}
+
+impl fmt::Display for Dtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// C-contiguous (row major).
+    C,
+    /// Fortran-contiguous (column major).
+    F,
+    /// Any strides.
+    A,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::C => "C",
+            Layout::F => "F",
+            Layout::A => "A",
+        }
+    }
+    /// Layout that covers both (used when unifying two array types).
+    pub fn unify(self, other: Layout) -> Layout {
+        if self == other {
+            self
+        } else {
+            Layout::A
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ArrayTy {
+    pub dtype: Dtype,
+    pub ndim: u8,
+    pub layout: Layout,
+    pub readonly: bool,
+}
+
+impl ArrayTy {
+    pub fn new(dtype: Dtype, ndim: u8, layout: Layout) -> ArrayTy {
+        ArrayTy { dtype, ndim, layout, readonly: false }
+    }
+}
+
+/// Builtin exception classes that compiled code can raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExcKind {
+    Exception,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    OverflowError,
+    ArithmeticError,
+    AssertionError,
+    RuntimeError,
+    NotImplementedError,
+    RecursionError,
+    MemoryError,
+    StopIteration,
+    LinAlgError,
+}
+
+impl ExcKind {
+    pub const ALL: [ExcKind; 15] = [
+        ExcKind::Exception,
+        ExcKind::ValueError,
+        ExcKind::TypeError,
+        ExcKind::IndexError,
+        ExcKind::KeyError,
+        ExcKind::ZeroDivisionError,
+        ExcKind::OverflowError,
+        ExcKind::ArithmeticError,
+        ExcKind::AssertionError,
+        ExcKind::RuntimeError,
+        ExcKind::NotImplementedError,
+        ExcKind::RecursionError,
+        ExcKind::MemoryError,
+        ExcKind::StopIteration,
+        ExcKind::LinAlgError,
+    ];
+    pub fn name(self) -> &'static str {
+        use ExcKind::*;
+        match self {
+            Exception => "Exception",
+            ValueError => "ValueError",
+            TypeError => "TypeError",
+            IndexError => "IndexError",
+            KeyError => "KeyError",
+            ZeroDivisionError => "ZeroDivisionError",
+            OverflowError => "OverflowError",
+            ArithmeticError => "ArithmeticError",
+            AssertionError => "AssertionError",
+            RuntimeError => "RuntimeError",
+            NotImplementedError => "NotImplementedError",
+            RecursionError => "RecursionError",
+            MemoryError => "MemoryError",
+            StopIteration => "StopIteration",
+            LinAlgError => "LinAlgError",
+        }
+    }
+    pub fn code(self) -> u32 {
+        ExcKind::ALL.iter().position(|k| *k == self).unwrap() as u32 + 1
+    }
+    pub fn from_code(c: u32) -> Option<ExcKind> {
+        ExcKind::ALL.get((c as usize).checked_sub(1)?).copied()
+    }
+    pub fn from_name(s: &str) -> Option<ExcKind> {
+        ExcKind::ALL.iter().copied().find(|k| k.name() == s)
+    }
+}
+
+/// Identifies a function inside one compilation unit.
+pub type FuncId = u32;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Scalar(Dtype),
+    NoneType,
+    /// A compile-time string (print arguments, exception messages).
+    Str,
+    Tuple(Vec<Ty>),
+    Array(ArrayTy),
+    /// `range(start, stop, step)` as a value.
+    Range,
+    /// A jitted Python function of this compilation unit (by id).
+    Function(FuncId),
+    /// A registry callable or constant namespace, by dotted Python path
+    /// (`math`, `numpy.random`, `math.sqrt`).
+    Global(String),
+    /// A dtype used as a value: `np.float64` or `dtype=np.int32`.
+    DtypeObj(Dtype),
+    /// An exception class, e.g. `ValueError`.
+    ExcClass(ExcKind),
+    /// Placeholder during inference: not yet known.
+    Unknown,
+}
+
+impl Ty {
+    pub const BOOL: Ty = Ty::Scalar(Dtype::Bool);
+    pub const I64: Ty = Ty::Scalar(Dtype::I64);
+    pub const F64: Ty = Ty::Scalar(Dtype::F64);
+    pub const C128: Ty = Ty::Scalar(Dtype::C128);
+
+    pub fn scalar(&self) -> Option<Dtype> {
+        match self {
+            Ty::Scalar(d) => Some(*d),
+            _ => None,
+        }
+    }
+    pub fn array(&self) -> Option<&ArrayTy> {
+        match self {
+            Ty::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn is_known(&self) -> bool {
+        match self {
+            Ty::Unknown => false,
+            Ty::Tuple(items) => items.iter().all(Ty::is_known),
+            _ => true,
+        }
+    }
+    /// Whether values of this type hold a reference that must be released.
+    pub fn needs_refcount(&self) -> bool {
+        match self {
+            Ty::Array(_) => true,
+            Ty::Tuple(items) => items.iter().any(Ty::needs_refcount),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Scalar(d) => write!(f, "{d}"),
+            Ty::NoneType => f.write_str("none"),
+            Ty::Str => f.write_str("unicode_type"),
+            Ty::Tuple(items) => {
+                if !items.is_empty() && items.iter().all(|t| t == &items[0]) {
+                    write!(f, "UniTuple({} x {})", items[0], items.len())
+                } else {
+                    f.write_str("Tuple(")?;
+                    for (i, t) in items.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{t}")?;
+                    }
+                    f.write_str(")")
+                }
+            }
+            Ty::Array(a) => write!(
+                f,
+                "{}array({}, {}d, {})",
+                if a.readonly { "readonly " } else { "" },
+                a.dtype,
+                a.ndim,
+                a.layout.name()
+            ),
+            Ty::Range => f.write_str("range_state_int64"),
+            Ty::Function(id) => write!(f, "function#{id}"),
+            Ty::Global(p) => write!(f, "Module({p})"),
+            Ty::DtypeObj(d) => write!(f, "dtype({d})"),
+            Ty::ExcClass(k) => write!(f, "class({})", k.name()),
+            Ty::Unknown => f.write_str("undefined"),
+        }
+    }
+}
+
+/// The result type of a scalar arithmetic operator (`+ - * % //`, bit ops) on
+/// two scalars, following Numba's scalar rules (semantics.md rows 3-4):
+/// small integers widen to 64 bits; float32 stays float32 only with float32 or
+/// small integers.
+pub fn promote_arith(a: Dtype, b: Dtype) -> Dtype {
+    use Kind::*;
+    let (ka, kb) = (a.kind(), b.kind());
+    match (ka, kb) {
+        (Complex, _) | (_, Complex) => {
+            if (a == Dtype::C128 || b == Dtype::C128) || a == Dtype::F64 || b == Dtype::F64 {
+                Dtype::C128
+            } else if matches!(a, Dtype::C64 | Dtype::F32) && matches!(b, Dtype::C64 | Dtype::F32) {
+                Dtype::C64
+            } else if small_int(a) || small_int(b) {
+                Dtype::C64
+            } else {
+                Dtype::C128
+            }
+        }
+        (Float, Float) => {
+            if a == Dtype::F32 && b == Dtype::F32 {
+                Dtype::F32
+            } else {
+                Dtype::F64
+            }
+        }
+        (Float, _) | (_, Float) => {
+            let (fl, other) = if ka == Float { (a, b) } else { (b, a) };
+            if fl == Dtype::F32 && (other == Dtype::Bool || small_int(other)) {
+                Dtype::F32
+            } else {
+                Dtype::F64
+            }
+        }
+        _ => {
+            // integers and bools: widen to 64 bits; unsigned only if both are.
+            let signed = a.kind() != Unsigned || b.kind() != Unsigned;
+            if signed {
+                Dtype::I64
+            } else {
+                Dtype::U64
+            }
+        }
+    }
+}
+
+fn small_int(d: Dtype) -> bool {
+    matches!(d, Dtype::I8 | Dtype::I16 | Dtype::U8 | Dtype::U16)
+}
+
+/// The result type of true division `/`.
+pub fn promote_truediv(a: Dtype, b: Dtype) -> Dtype {
+    let p = promote_arith(a, b);
+    match p.kind() {
+        Kind::Float | Kind::Complex => p,
+        _ => Dtype::F64,
+    }
+}
+
+/// NumPy's array promotion (`np.result_type` for two array dtypes); used by
+/// array expressions, where small types are kept (semantics row 3).
+pub fn promote_numpy(a: Dtype, b: Dtype) -> Dtype {
+    use Dtype::*;
+    if a == b {
+        return a;
+    }
+    let (ka, kb) = (a.kind(), b.kind());
+    match (ka, kb) {
+        (Kind::Bool, _) => b,
+        (_, Kind::Bool) => a,
+        (Kind::Complex, _) | (_, Kind::Complex) => {
+            let need64 = |d: Dtype| match d.kind() {
+                Kind::Complex => d == C128,
+                Kind::Float => d == F64,
+                Kind::Signed | Kind::Unsigned => d.size() >= 4,
+                Kind::Bool => false,
+            };
+            if need64(a) || need64(b) {
+                C128
+            } else {
+                C64
+            }
+        }
+        (Kind::Float, _) | (_, Kind::Float) => {
+            let need64 = |d: Dtype| match d.kind() {
+                Kind::Float => d == F64,
+                Kind::Signed | Kind::Unsigned => d.size() >= 4,
+                _ => false,
+            };
+            if need64(a) || need64(b) {
+                F64
+            } else if a.size() <= 2 && b.size() <= 2 && (a == F32 || b == F32) {
+                F32
+            } else if a == F32 || b == F32 {
+                F32
+            } else {
+                F64
+            }
+        }
+        (Kind::Signed, Kind::Signed) | (Kind::Unsigned, Kind::Unsigned) => {
+            if a.size() >= b.size() {
+                a
+            } else {
+                b
+            }
+        }
+        _ => {
+            let (s, u) = if ka == Kind::Signed { (a, b) } else { (b, a) };
+            if s.size() > u.size() {
+                s
+            } else if u.size() < 8 {
+                Dtype::int_of((u.bits() * 2).min(64), true)
+            } else {
+                F64
+            }
+        }
+    }
+}
+
+/// Unify two types for one variable or for the returns of a function (int and
+/// float unify to float; tuples element-wise; arrays of different layouts to A).
+pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
+    if a == b {
+        return Some(a.clone());
+    }
+    match (a, b) {
+        (Ty::Unknown, t) | (t, Ty::Unknown) => Some(t.clone()),
+        (Ty::Scalar(x), Ty::Scalar(y)) => {
+            if x.kind() == Kind::Bool || y.kind() == Kind::Bool {
+                if x.kind() == Kind::Bool && y.kind() == Kind::Bool {
+                    return Some(Ty::BOOL);
+                }
+                let other = if x.kind() == Kind::Bool { *y } else { *x };
+                return Some(Ty::Scalar(promote_arith(other, other)));
+            }
+            Some(Ty::Scalar(promote_arith(*x, *y)))
+        }
+        (Ty::Tuple(xs), Ty::Tuple(ys)) if xs.len() == ys.len() => {
+            let mut out = Vec::with_capacity(xs.len());
+            for (x, y) in xs.iter().zip(ys) {
+                out.push(unify(x, y)?);
+            }
+            Some(Ty::Tuple(out))
+        }
+        (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
+            Some(Ty::Array(ArrayTy {
+                dtype: x.dtype,
+                ndim: x.ndim,
+                layout: x.layout.unify(y.layout),
+                readonly: x.readonly || y.readonly,
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a value of type `from` may be passed where `to` is declared
+/// (eager signatures): exact, or a safe numeric conversion.
+pub fn can_convert_safely(from: &Ty, to: &Ty) -> bool {
+    if from == to {
+        return true;
+    }
+    match (from, to) {
+        (Ty::Scalar(a), Ty::Scalar(b)) => safe_scalar_cast(*a, *b),
+        (Ty::Array(a), Ty::Array(b)) => {
+            a.dtype == b.dtype
+                && a.ndim == b.ndim
+                && (b.layout == Layout::A || a.layout == b.layout)
+                && (b.readonly || !a.readonly)
+        }
+        (Ty::Tuple(xs), Ty::Tuple(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| can_convert_safely(x, y))
+        }
+        _ => false,
+    }
+}
+
+/// NumPy's `can_cast(a, b, 'safe')` for scalars, also allowing int64 → float64
+/// as Numba does for eager signatures.
+pub fn safe_scalar_cast(a: Dtype, b: Dtype) -> bool {
+    use Kind::*;
+    if a == b {
+        return true;
+    }
+    match (a.kind(), b.kind()) {
+        (Bool, _) => true,
+        (Signed, Signed) | (Unsigned, Unsigned) => b.size() >= a.size(),
+        (Unsigned, Signed) => b.size() > a.size(),
+        (Signed | Unsigned, Float) => true,
+        (Signed | Unsigned, Complex) => true,
+        (Float, Float) => b.size() >= a.size(),
+        (Float, Complex) => b.size() >= 2 * a.size(),
+        (Complex, Complex) => b.size() >= a.size(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Dtype::*;
+
+    #[test]
+    fn numba_scalar_promotion() {
+        assert_eq!(promote_arith(I8, I8), I64);
+        assert_eq!(promote_arith(U8, U8), U64);
+        assert_eq!(promote_arith(I64, U64), I64);
+        assert_eq!(promote_arith(F32, F32), F32);
+        assert_eq!(promote_arith(F32, I64), F64);
+        assert_eq!(promote_arith(F32, I16), F32);
+        assert_eq!(promote_arith(Bool, Bool), I64);
+        assert_eq!(promote_arith(C64, F64), C128);
+        assert_eq!(promote_arith(C64, F32), C64);
+        assert_eq!(promote_truediv(I64, I64), F64);
+        assert_eq!(promote_truediv(F32, F32), F32);
+    }
+
+    #[test]
+    fn numpy_array_promotion() {
+        assert_eq!(promote_numpy(I8, I8), I8);
+        assert_eq!(promote_numpy(I8, U8), I16);
+        assert_eq!(promote_numpy(I64, U64), F64);
+        assert_eq!(promote_numpy(F32, I32), F64);
+        assert_eq!(promote_numpy(F32, I16), F32);
+        assert_eq!(promote_numpy(Bool, F32), F32);
+        assert_eq!(promote_numpy(C64, F64), C128);
+    }
+
+    #[test]
+    fn unification() {
+        assert_eq!(unify(&Ty::I64, &Ty::F64), Some(Ty::F64));
+        assert_eq!(unify(&Ty::BOOL, &Ty::BOOL), Some(Ty::BOOL));
+        assert_eq!(unify(&Ty::I64, &Ty::NoneType), None);
+        let c = Ty::Array(ArrayTy::new(F64, 2, Layout::C));
+        let f = Ty::Array(ArrayTy::new(F64, 2, Layout::F));
+        assert_eq!(unify(&c, &f), Some(Ty::Array(ArrayTy::new(F64, 2, Layout::A))));
+    }
+
+    #[test]
+    fn display_names_match_numba() {
+        assert_eq!(Ty::Array(ArrayTy::new(F64, 1, Layout::C)).to_string(), "array(float64, 1d, C)");
+        assert_eq!(Ty::Tuple(vec![Ty::I64, Ty::I64]).to_string(), "UniTuple(int64 x 2)");
+        assert_eq!(Ty::Tuple(vec![Ty::I64, Ty::F64]).to_string(), "Tuple(int64, float64)");
+        let mut ro = ArrayTy::new(I32, 3, Layout::A);
+        ro.readonly = true;
+        assert_eq!(Ty::Array(ro).to_string(), "readonly array(int32, 3d, A)");
+    }
+
+    #[test]
+    fn exception_codes_roundtrip() {
+        for k in ExcKind::ALL {
+            assert_eq!(ExcKind::from_code(k.code()), Some(k));
+            assert_eq!(ExcKind::from_name(k.name()), Some(k));
+        }
+    }
+}
