@@ -1,1 +1,179 @@
+//! Typed program → LLVM IR → optimised object code → loaded into the JIT.
+//!
+//! Native ABI: every instance becomes `i32 f(ptr ret, args...)` returning a
+//! status (0 ok, 1 exception pending in the runtime); the root also gets an
+//! entry adapter `i32 entry(ptr* args, ptr* rets)` whose arguments and results
+//! are flattened into *leaves* (scalars and array structs; tuples flattened,
+//! zero-sized values dropped). The dispatcher unboxes into leaf slots.
 
+mod jit;
+mod lower;
+mod ufunc;
+
+pub use ufunc::{compile_ufunc_loop, UfuncLoop};
+
+use inkwell::context::Context;
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::OptimizationLevel;
+use oxjit_typeck::Program;
+use oxjit_types::Ty;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub fastmath: bool,
+    pub boundscheck: bool,
+    /// `error_model='numpy'`: division by zero gives inf/nan instead of raising.
+    pub error_model_numpy: bool,
+    /// 0-3.
+    pub opt_level: u8,
+    /// Also produce assembly text (for `inspect_asm`).
+    pub want_asm: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { fastmath: false, boundscheck: false, error_model_numpy: false, opt_level: 3, want_asm: false }
+    }
+}
+
+pub struct Compiled {
+    pub entry: usize,
+    pub ret: Ty,
+    pub args: Vec<Ty>,
+    /// Optimised LLVM IR of the module.
+    pub llvm_ir: String,
+    pub asm: Option<String>,
+    /// Typed dump (`inspect_types`).
+    pub types: String,
+}
+
+static INIT: OnceLock<Result<(), String>> = OnceLock::new();
+
+pub(crate) fn init_llvm() -> Result<(), String> {
+    INIT.get_or_init(|| Target::initialize_native(&InitializationConfig::default())).clone()
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A process-unique symbol prefix for one compiled module.
+pub(crate) fn unique_prefix(name: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("oxjit_{clean}_{n}")
+}
+
+pub(crate) struct Host {
+    pub cpu: String,
+    pub features: String,
+}
+
+pub(crate) fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| Host {
+        cpu: TargetMachine::get_host_cpu_name().to_string(),
+        features: TargetMachine::get_host_cpu_features().to_string(),
+    })
+}
+
+pub(crate) fn target_machine(opt: u8) -> Result<TargetMachine, String> {
+    init_llvm()?;
+    let triple = TargetMachine::get_default_triple();
+    let target = Target::from_triple(&triple).map_err(|e| e.to_string())?;
+    let h = host();
+    let level = match opt {
+        0 => OptimizationLevel::None,
+        1 => OptimizationLevel::Less,
+        2 => OptimizationLevel::Default,
+        _ => OptimizationLevel::Aggressive,
+    };
+    target
+        .create_target_machine(&triple, &h.cpu, &h.features, level, RelocMode::PIC, CodeModel::Default)
+        .ok_or_else(|| "could not create a target machine for this CPU".to_string())
+}
+
+/// Optimise, emit object code, load it and look up `names`.
+pub(crate) fn finish(module: &Module<'_>, opts: &Options, names: &[&str]) -> Result<(Vec<usize>, String, Option<String>), String> {
+    let tm = target_machine(opts.opt_level)?;
+    module.set_triple(&tm.get_triple());
+    module.set_data_layout(&tm.get_target_data().get_data_layout());
+    if let Err(e) = module.verify() {
+        return Err(format!("internal compiler error: invalid LLVM IR: {}", e.to_string()));
+    }
+    let pbo = PassBuilderOptions::create();
+    pbo.set_loop_vectorization(opts.opt_level >= 2);
+    pbo.set_loop_slp_vectorization(opts.opt_level >= 2);
+    pbo.set_loop_interleaving(opts.opt_level >= 2);
+    pbo.set_loop_unrolling(opts.opt_level >= 2);
+    pbo.set_merge_functions(false);
+    let pipeline = format!("default<O{}>", opts.opt_level.min(3));
+    module.run_passes(&pipeline, &tm, pbo).map_err(|e| e.to_string())?;
+    let ir = module.print_to_string().to_string();
+    let asm = if opts.want_asm {
+        let buf = tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
+        Some(String::from_utf8_lossy(buf.as_slice()).into_owned())
+    } else {
+        None
+    };
+    let obj = tm.write_to_memory_buffer(module, FileType::Object).map_err(|e| e.to_string())?;
+    let raw = obj.as_mut_ptr();
+    std::mem::forget(obj); // ownership passes to LLJIT
+    let addrs = unsafe { jit::load_object(raw, names)? };
+    Ok((addrs, ir, asm))
+}
+
+/// Compile a typed program; returns the root's entry adapter.
+pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String> {
+    let ctx = Context::create();
+    let root = &program.instances[0];
+    let qual = &program.templates[root.template as usize].qualname;
+    let prefix = unique_prefix(qual);
+    let module = ctx.create_module(&prefix);
+    let entry_name = lower::lower_program(&ctx, &module, program, opts, &prefix)?;
+    let (addrs, ir, asm) = finish(&module, opts, &[&entry_name])?;
+    Ok(Compiled {
+        entry: addrs[0],
+        ret: root.ret.clone(),
+        args: root.args.clone(),
+        llvm_ir: ir,
+        asm,
+        types: program.dump(),
+    })
+}
+
+/// The flattened leaves of a type (see the module docs).
+pub fn leaves(ty: &Ty) -> Vec<Ty> {
+    let mut out = Vec::new();
+    fn go(t: &Ty, out: &mut Vec<Ty>) {
+        match t {
+            Ty::Scalar(_) | Ty::Array(_) => out.push(t.clone()),
+            Ty::Tuple(items) => items.iter().for_each(|i| go(i, out)),
+            Ty::Range => {
+                out.push(Ty::I64);
+                out.push(Ty::I64);
+                out.push(Ty::I64);
+            }
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Unknown => {}
+        }
+    }
+    go(ty, &mut out);
+    out
+}
+
+/// Byte size of a leaf slot as the dispatcher must provide it.
+pub fn leaf_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Scalar(d) => d.size(),
+        Ty::Array(a) => 8 * (5 + 2 * a.ndim as usize),
+        _ => 0,
+    }
+}

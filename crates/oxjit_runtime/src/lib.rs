@@ -1,1 +1,298 @@
+//! `extern "C"` helpers that compiled code calls: memory for arrays created
+//! in compiled code (NRT-like, atomic refcounts, 64-byte aligned), the
+//! pending-exception state, and the print buffer. It never touches a Python
+//! object and never needs the GIL; the Python side installs hooks for the few
+//! things that must reach Python (printing through `sys.stdout`, formatting
+//! arrays the way NumPy does).
+//!
+//! Panics never cross these functions (architecture invariant 7): every
+//! helper is written so it cannot panic on any input compiled code can give.
 
+use std::alloc::{alloc, dealloc, Layout};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+pub mod fmt;
+
+/// Header of every allocation made by compiled code. Compiled code reads
+/// `refcnt` (offset 0) and `data` (offset 8) directly.
+#[repr(C)]
+pub struct MemInfo {
+    pub refcnt: AtomicI64,
+    pub data: *mut u8,
+    pub size: usize,
+}
+
+pub const ALIGN: usize = 64;
+
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+static FREES: AtomicU64 = AtomicU64::new(0);
+
+/// (allocations, frees) made by compiled code since the process started.
+pub fn allocation_stats() -> (u64, u64) {
+    (ALLOCS.load(Ordering::Relaxed), FREES.load(Ordering::Relaxed))
+}
+
+fn layout_for(size: usize) -> Option<Layout> {
+    // Header and data in one block: header padded to ALIGN.
+    Layout::from_size_align(ALIGN.checked_add(size)?, ALIGN).ok()
+}
+
+/// Allocate a MemInfo with `size` bytes of 64-byte aligned data and a
+/// refcount of 1. Returns null if the size is negative or memory ran out
+/// (compiled code then raises MemoryError).
+///
+/// # Safety
+/// Callable from any thread; the result must be released with
+/// [`oxjit_rt_meminfo_free`] (through the refcount) exactly once.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
+    if size < 0 {
+        return std::ptr::null_mut();
+    }
+    let Some(layout) = layout_for(size as usize) else { return std::ptr::null_mut() };
+    let block = alloc(layout);
+    if block.is_null() {
+        return std::ptr::null_mut();
+    }
+    let mi = block as *mut MemInfo;
+    mi.write(MemInfo { refcnt: AtomicI64::new(1), data: block.add(ALIGN), size: size as usize });
+    ALLOCS.fetch_add(1, Ordering::Relaxed);
+    mi
+}
+
+/// Free a MemInfo whose refcount reached zero (compiled code decrements the
+/// count inline and calls this on the last reference).
+///
+/// # Safety
+/// `mi` must come from [`oxjit_rt_meminfo_alloc`] and not be used again.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_meminfo_free(mi: *mut MemInfo) {
+    if mi.is_null() {
+        return;
+    }
+    let size = (*mi).size;
+    if let Some(layout) = layout_for(size) {
+        dealloc(mi as *mut u8, layout);
+        FREES.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Drop one reference (used from Rust, e.g. by the Python array owner).
+///
+/// # Safety
+/// `mi` must be a live MemInfo (or null).
+pub unsafe fn meminfo_release(mi: *mut MemInfo) {
+    if mi.is_null() {
+        return;
+    }
+    if (*mi).refcnt.fetch_sub(1, Ordering::AcqRel) == 1 {
+        oxjit_rt_meminfo_free(mi);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pending exception: compiled code builds it piecewise, then returns a
+// non-zero status; the dispatcher takes it and raises it in Python.
+// ---------------------------------------------------------------------------
+
+/// One argument of an exception raised in compiled code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExcArg {
+    Str(String),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PendingError {
+    /// `oxjit_types::ExcKind::code()`.
+    pub kind: u32,
+    pub args: Vec<ExcArg>,
+}
+
+thread_local! {
+    static ERROR: RefCell<Option<PendingError>> = const { RefCell::new(None) };
+    static PRINT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Take the exception raised by compiled code on this thread, if any.
+pub fn take_error() -> Option<PendingError> {
+    ERROR.with(|e| e.borrow_mut().take())
+}
+
+/// Set a pending error from Rust code (for example a runtime helper).
+pub fn set_error(kind: u32, msg: &str) {
+    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: vec![ExcArg::Str(msg.to_string())] }));
+}
+
+fn push_arg(a: ExcArg) {
+    ERROR.with(|e| {
+        if let Some(p) = e.borrow_mut().as_mut() {
+            p.args.push(a)
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_begin(kind: u32) {
+    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new() }));
+}
+
+/// # Safety
+/// `ptr` must point to `len` bytes of UTF-8 (a constant in compiled code).
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_exc_str(ptr: *const u8, len: i64) {
+    let s = std::slice::from_raw_parts(ptr, len.max(0) as usize);
+    push_arg(ExcArg::Str(String::from_utf8_lossy(s).into_owned()))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_i64(v: i64) {
+    push_arg(ExcArg::Int(v))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_u64(v: u64) {
+    push_arg(ExcArg::UInt(v))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_f64(v: f64) {
+    push_arg(ExcArg::Float(v))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_bool(v: bool) {
+    push_arg(ExcArg::Bool(v))
+}
+
+// ---------------------------------------------------------------------------
+// print(): compiled code appends text; arrays and the final write go through
+// hooks the Python side installs (they take the GIL themselves).
+// ---------------------------------------------------------------------------
+
+/// Formats an array the way NumPy's `str()` does. Arguments: pointer to the
+/// array struct, NumPy type number, ndim. Returns the text.
+pub type ArrayFormatHook = fn(*const u8, i32, u32) -> String;
+/// Writes a finished line to `sys.stdout`.
+pub type WriteHook = fn(&str);
+
+static ARRAY_HOOK: OnceLock<ArrayFormatHook> = OnceLock::new();
+static WRITE_HOOK: OnceLock<WriteHook> = OnceLock::new();
+
+pub fn install_print_hooks(array: ArrayFormatHook, write: WriteHook) {
+    let _ = ARRAY_HOOK.set(array);
+    let _ = WRITE_HOOK.set(write);
+}
+
+fn print_push(s: &str) {
+    PRINT.with(|p| p.borrow_mut().push_str(s))
+}
+
+/// # Safety
+/// `ptr` must point to `len` bytes of UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_print_str(ptr: *const u8, len: i64) {
+    let s = std::slice::from_raw_parts(ptr, len.max(0) as usize);
+    print_push(&String::from_utf8_lossy(s))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_i64(v: i64) {
+    print_push(&v.to_string())
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_u64(v: u64) {
+    print_push(&v.to_string())
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_f64(v: f64) {
+    print_push(&fmt::float_repr(v))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_f32(v: f32) {
+    print_push(&fmt::float32_repr(v))
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_bool(v: bool) {
+    print_push(if v { "True" } else { "False" })
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_complex(re: f64, im: f64) {
+    print_push(&fmt::complex_repr(re, im))
+}
+/// # Safety
+/// `arr` must point to a live array struct of `ndim` dimensions.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_print_array(arr: *const u8, type_num: i32, ndim: u32) {
+    if let Some(h) = ARRAY_HOOK.get() {
+        print_push(&h(arr, type_num, ndim))
+    } else {
+        print_push("<array>")
+    }
+}
+#[no_mangle]
+pub extern "C" fn oxjit_rt_print_flush() {
+    let text = PRINT.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    match WRITE_HOOK.get() {
+        Some(h) => h(&text),
+        None => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+    }
+}
+
+/// Every helper compiled code may call, by symbol name, for the JIT's
+/// symbol table (a cdylib's symbols are invisible to dlsym).
+pub fn symbols() -> Vec<(&'static str, usize)> {
+    vec![
+        ("oxjit_rt_meminfo_alloc", oxjit_rt_meminfo_alloc as *const () as usize),
+        ("oxjit_rt_meminfo_free", oxjit_rt_meminfo_free as *const () as usize),
+        ("oxjit_rt_exc_begin", oxjit_rt_exc_begin as *const () as usize),
+        ("oxjit_rt_exc_str", oxjit_rt_exc_str as *const () as usize),
+        ("oxjit_rt_exc_i64", oxjit_rt_exc_i64 as *const () as usize),
+        ("oxjit_rt_exc_u64", oxjit_rt_exc_u64 as *const () as usize),
+        ("oxjit_rt_exc_f64", oxjit_rt_exc_f64 as *const () as usize),
+        ("oxjit_rt_exc_bool", oxjit_rt_exc_bool as *const () as usize),
+        ("oxjit_rt_print_str", oxjit_rt_print_str as *const () as usize),
+        ("oxjit_rt_print_i64", oxjit_rt_print_i64 as *const () as usize),
+        ("oxjit_rt_print_u64", oxjit_rt_print_u64 as *const () as usize),
+        ("oxjit_rt_print_f64", oxjit_rt_print_f64 as *const () as usize),
+        ("oxjit_rt_print_f32", oxjit_rt_print_f32 as *const () as usize),
+        ("oxjit_rt_print_bool", oxjit_rt_print_bool as *const () as usize),
+        ("oxjit_rt_print_complex", oxjit_rt_print_complex as *const () as usize),
+        ("oxjit_rt_print_array", oxjit_rt_print_array as *const () as usize),
+        ("oxjit_rt_print_flush", oxjit_rt_print_flush as *const () as usize),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alloc_free_counts_and_alignment() {
+        let (a0, f0) = allocation_stats();
+        unsafe {
+            let mi = oxjit_rt_meminfo_alloc(100);
+            assert!(!mi.is_null());
+            assert_eq!((*mi).data as usize % ALIGN, 0);
+            assert_eq!((*mi).refcnt.load(Ordering::Relaxed), 1);
+            meminfo_release(mi);
+            assert!(oxjit_rt_meminfo_alloc(-1).is_null());
+        }
+        let (a1, f1) = allocation_stats();
+        assert!(a1 > a0 && f1 > f0);
+    }
+
+    #[test]
+    fn exception_arguments_accumulate() {
+        oxjit_rt_exc_begin(2);
+        unsafe { oxjit_rt_exc_str(b"bad".as_ptr(), 3) };
+        oxjit_rt_exc_i64(-4);
+        let e = take_error().unwrap();
+        assert_eq!(e.kind, 2);
+        assert_eq!(e.args, vec![ExcArg::Str("bad".into()), ExcArg::Int(-4)]);
+        assert!(take_error().is_none());
+    }
+}

@@ -1,0 +1,92 @@
+//! The process-wide ORC LLJIT. We always compile IR to an object file with our
+//! own TargetMachine (host CPU and features, our pass pipeline) and hand the
+//! object to LLJIT to link and load; the same path can load cached objects.
+//! Runtime helpers are registered as absolute symbols (a cdylib's symbols are
+//! invisible to dlsym); libm and libc come from the process.
+
+use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
+use llvm_sys::orc2::lljit::*;
+use llvm_sys::orc2::*;
+use llvm_sys::prelude::LLVMMemoryBufferRef;
+use std::ffi::{CStr, CString};
+use std::sync::{Mutex, OnceLock};
+
+pub struct Jit {
+    raw: LLVMOrcLLJITRef,
+    dylib: LLVMOrcJITDylibRef,
+}
+
+// SAFETY: LLJIT is internally synchronised for adding objects and lookups;
+// we additionally serialise all access through a Mutex.
+unsafe impl Send for Jit {}
+
+static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
+
+fn take_error(err: LLVMErrorRef) -> Result<(), String> {
+    if err.is_null() {
+        return Ok(());
+    }
+    unsafe {
+        let msg = LLVMGetErrorMessage(err);
+        let s = CStr::from_ptr(msg).to_string_lossy().into_owned();
+        LLVMDisposeErrorMessage(msg);
+        Err(s)
+    }
+}
+
+fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
+    crate::init_llvm()?;
+    unsafe {
+        let mut raw: LLVMOrcLLJITRef = std::ptr::null_mut();
+        take_error(LLVMOrcCreateLLJIT(&mut raw, std::ptr::null_mut()))?;
+        let dylib = LLVMOrcLLJITGetMainJITDylib(raw);
+        let mut gen: LLVMOrcDefinitionGeneratorRef = std::ptr::null_mut();
+        take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            &mut gen,
+            LLVMOrcLLJITGetGlobalPrefix(raw),
+            None,
+            std::ptr::null_mut(),
+        ))?;
+        LLVMOrcJITDylibAddGenerator(dylib, gen);
+        let mut pairs: Vec<LLVMOrcCSymbolMapPair> = Vec::new();
+        for (name, addr) in oxjit_runtime::symbols().iter().chain(extra_symbols.iter()) {
+            let c = CString::new(*name).map_err(|e| e.to_string())?;
+            pairs.push(LLVMOrcCSymbolMapPair {
+                Name: LLVMOrcLLJITMangleAndIntern(raw, c.as_ptr()),
+                Sym: LLVMJITEvaluatedSymbol {
+                    Address: *addr as u64,
+                    Flags: LLVMJITSymbolFlags {
+                        GenericFlags: (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8)
+                            | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8),
+                        TargetFlags: 0,
+                    },
+                },
+            });
+        }
+        let mu = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
+        take_error(LLVMOrcJITDylibDefine(dylib, mu))?;
+        Ok(Jit { raw, dylib })
+    }
+}
+
+/// Add an object file and look up the given symbols.
+///
+/// # Safety
+/// `obj` must be a valid memory buffer; ownership passes to LLJIT.
+pub unsafe fn load_object(obj: LLVMMemoryBufferRef, names: &[&str]) -> Result<Vec<usize>, String> {
+    let jit = JIT.get_or_init(|| create(&[]).map(Mutex::new));
+    let jit = match jit {
+        Ok(j) => j,
+        Err(e) => return Err(format!("could not start the JIT: {e}")),
+    };
+    let jit = jit.lock().unwrap_or_else(|p| p.into_inner());
+    take_error(LLVMOrcLLJITAddObjectFile(jit.raw, jit.dylib, obj))?;
+    let mut out = Vec::with_capacity(names.len());
+    for n in names {
+        let c = CString::new(*n).map_err(|e| e.to_string())?;
+        let mut addr: LLVMOrcExecutorAddress = 0;
+        take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr()))?;
+        out.push(addr as usize);
+    }
+    Ok(out)
+}
