@@ -6,11 +6,9 @@
 //! are flattened into *leaves* (scalars and array structs; tuples flattened,
 //! zero-sized values dropped). The dispatcher unboxes into leaf slots.
 
+mod ir;
 mod jit;
 mod lower;
-mod ufunc;
-
-pub use ufunc::{compile_ufunc_loop, UfuncLoop};
 
 use inkwell::context::Context;
 use inkwell::module::Module;
@@ -127,12 +125,13 @@ pub(crate) fn finish(module: &Module<'_>, opts: &Options, names: &[&str]) -> Res
 
 /// Compile a typed program; returns the root's entry adapter.
 pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String> {
-    let ctx = Context::create();
     let root = &program.instances[0];
     let qual = &program.templates[root.template as usize].qualname;
     let prefix = unique_prefix(qual);
-    let module = ctx.create_module(&prefix);
-    let entry_name = lower::lower_program(&ctx, &module, program, opts, &prefix)?;
+    let (text, entry_name) = lower::lower_program(program, opts, &prefix)?;
+    let text = format!("{text}\n{}", lower::METADATA);
+    let ctx = Context::create();
+    let module = parse_ir(&ctx, &text, &prefix)?;
     let (addrs, ir, asm) = finish(&module, opts, &[&entry_name])?;
     Ok(Compiled {
         entry: addrs[0],
@@ -141,6 +140,18 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
         llvm_ir: ir,
         asm,
         types: program.dump(),
+    })
+}
+
+/// Parse generated IR text into a module. A parse error is our bug: report
+/// it with the offending text so it can be fixed.
+pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<Module<'c>, String> {
+    let buf = inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), name);
+    ctx.create_module_from_ir(buf).map_err(|e| {
+        if std::env::var_os("OXJIT_DUMP_IR").is_some() {
+            eprintln!("{text}");
+        }
+        format!("internal compiler error: generated invalid LLVM IR: {}", e.to_string())
     })
 }
 

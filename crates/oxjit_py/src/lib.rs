@@ -1,1 +1,470 @@
+//! `oxjit._native`: the dispatcher (argument typing, overload cache, unboxing,
+//! boxing, error translation) and the glue between Python and the compiler
+//! crates. The decorators and the AST front end live in `python/oxjit`.
 
+mod boxing;
+
+use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
+use oxjit_codegen::{leaf_size, leaves, Compiled, Options};
+use oxjit_runtime::{ExcArg, PendingError};
+use oxjit_syntax::Unit;
+use oxjit_types::{ExcKind, Ty};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::sync::{Arc, Mutex, RwLock};
+
+type Entry = unsafe extern "C" fn(*const *mut u8, *const *mut u8) -> i32;
+
+/// One compiled specialisation.
+pub struct Overload {
+    key: Option<Key>,
+    args: Vec<Ty>,
+    /// Declared return type of an eager signature (results are converted).
+    declared_ret: Option<Ty>,
+    entry: Entry,
+    compiled: Compiled,
+    /// Unit JSON and typed program dump, for inspection and `inspect_asm`.
+    unit_json: String,
+    ret_leaves: Vec<Ty>,
+}
+
+#[pyclass(subclass, frozen, module = "oxjit._native")]
+pub struct Dispatcher {
+    #[pyo3(get)]
+    py_func: Py<PyAny>,
+    nparams: usize,
+    opts: Options,
+    nopython: bool,
+    nogil: bool,
+    overloads: RwLock<Vec<Arc<Overload>>>,
+    /// Argument types that fell back to the Python function (`@jit` only).
+    fallback: RwLock<Vec<Vec<Ty>>>,
+    compile_lock: Mutex<()>,
+    /// Set after eager compilation: no new specialisations.
+    frozen: RwLock<bool>,
+}
+
+fn errors_mod(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("oxjit.errors")
+}
+
+fn new_err(py: Python<'_>, class: &str, msg: String) -> PyErr {
+    match errors_mod(py).and_then(|m| m.getattr(class)) {
+        Ok(cls) => match cls.call1((msg.clone(),)) {
+            Ok(inst) => PyErr::from_value(inst),
+            Err(e) => e,
+        },
+        Err(_) => PyRuntimeError::new_err(msg),
+    }
+}
+
+/// Turn a pending runtime error into the Python exception.
+fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
+    let kind = ExcKind::from_code(e.kind).unwrap_or(ExcKind::RuntimeError);
+    let cls = if kind == ExcKind::LinAlgError {
+        py.import("numpy.linalg").and_then(|m| m.getattr("LinAlgError"))
+    } else {
+        py.import("builtins").and_then(|m| m.getattr(kind.name()))
+    };
+    let cls = match cls {
+        Ok(c) => c,
+        Err(err) => return err,
+    };
+    let args: Vec<Py<PyAny>> = if e.concat {
+        let mut s = String::new();
+        for a in &e.args {
+            match a {
+                ExcArg::Str(x) => s.push_str(x),
+                ExcArg::Int(v) => s.push_str(&v.to_string()),
+                ExcArg::UInt(v) => s.push_str(&v.to_string()),
+                ExcArg::Float(v) => s.push_str(&oxjit_runtime::fmt::float_repr(*v)),
+                ExcArg::Bool(b) => s.push_str(if *b { "True" } else { "False" }),
+            }
+        }
+        vec![PyString::new(py, &s).into_any().unbind()]
+    } else {
+        e.args
+            .iter()
+            .map(|a| match a {
+                ExcArg::Str(x) => PyString::new(py, x).into_any().unbind(),
+                ExcArg::Int(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+                ExcArg::UInt(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+                ExcArg::Float(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+                ExcArg::Bool(b) => b.into_pyobject(py).map(|o| o.to_owned().into_any().unbind()).unwrap_or_else(|_| py.None()),
+            })
+            .collect()
+    };
+    let tuple = match PyTuple::new(py, args) {
+        Ok(t) => t,
+        Err(err) => return err,
+    };
+    match cls.call1(tuple) {
+        Ok(inst) => PyErr::from_value(inst),
+        Err(err) => err,
+    }
+}
+
+struct SendPtrs(*const *mut u8, *const *mut u8, Entry);
+// SAFETY: the buffers outlive the call and compiled code never touches Python.
+unsafe impl Send for SendPtrs {}
+
+enum CompileFailure {
+    /// A diagnostic about the user's code (typing or unsupported).
+    User(String),
+    Internal(String),
+    Py(PyErr),
+}
+
+impl Dispatcher {
+    fn find(&self, key: &Option<Key>, tys: Option<&[Ty]>) -> Option<Arc<Overload>> {
+        let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+        for o in ovs.iter() {
+            match (key, &o.key, tys) {
+                (Some(k), Some(ok), _) if k == ok => return Some(o.clone()),
+                (_, _, Some(t)) if t == o.args.as_slice() => return Some(o.clone()),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn compile_types(&self, py: Python<'_>, tys: &[Ty], declared_ret: Option<Ty>, fn_args: &[Py<PyAny>]) -> Result<Arc<Overload>, CompileFailure> {
+        let frontend = py.import("oxjit._frontend").map_err(CompileFailure::Py)?;
+        let extras = PyList::new(py, fn_args.iter().map(|o| o.bind(py).clone())).map_err(CompileFailure::Py)?;
+        let json: String = match frontend.call_method1("build_unit", (self.py_func.bind(py), extras)) {
+            Ok(j) => j.extract().map_err(CompileFailure::Py)?,
+            Err(e) => {
+                // Source not available and similar: a user-facing failure.
+                return Err(CompileFailure::User(e.value(py).str().map(|s| s.to_string()).unwrap_or_default()));
+            }
+        };
+        let opts = self.opts.clone();
+        let tys_v = tys.to_vec();
+        let result: Result<(Compiled, Unit), CompileFailure> = py.detach(move || {
+            let unit = Unit::from_json(&json).map_err(|e| CompileFailure::Internal(format!("reading the unit: {e}")))?;
+            let compiled = {
+                let program = match oxjit_typeck::check(&unit, &tys_v) {
+                    Ok(p) => p,
+                    Err(diags) => {
+                        let mut text = String::new();
+                        for d in &diags {
+                            let f = &unit.functions[d.func as usize];
+                            text += &d.diag.render(&f.file, &f.lines, f.first_line);
+                            text.push('\n');
+                        }
+                        if diags.is_empty() {
+                            text = "the function could not be typed".into();
+                        }
+                        return Err(CompileFailure::User(text.trim_end().to_string()));
+                    }
+                };
+                oxjit_codegen::compile(&program, &opts).map_err(CompileFailure::Internal)?
+            };
+            Ok((compiled, unit))
+        });
+        let (compiled, _unit) = result?;
+        let ret_leaves = leaves(&compiled.ret);
+        // SAFETY: the JIT returned the address of a function with this ABI.
+        let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(compiled.entry) };
+        let _ = &declared_ret;
+        Ok(Arc::new(Overload {
+            key: boxing::key_of_types(tys),
+            args: tys.to_vec(),
+            declared_ret,
+            entry,
+            compiled,
+            unit_json: String::new(),
+            ret_leaves,
+        }))
+    }
+
+    fn lock_compile<'a>(&'a self, py: Python<'_>) -> std::sync::MutexGuard<'a, ()> {
+        // Never block on the lock while holding the GIL: the holder may need it.
+        loop {
+            match self.compile_lock.try_lock() {
+                Ok(g) => return g,
+                Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    py.detach(|| std::thread::sleep(std::time::Duration::from_micros(200)));
+                }
+            }
+        }
+    }
+
+    fn overload_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<Arc<Overload>>> {
+        let name = self.py_func.bind(py).getattr("__name__")?.to_string();
+        let mut fn_args = Vec::new();
+        let mut tys = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            match typeof_arg(py, &a, &mut fn_args) {
+                Ok(t) => tys.push(t),
+                Err(what) => {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name}() argument {} has type {what}, which compiled code does not support",
+                        i + 1
+                    )))
+                }
+            }
+        }
+        if let Some(o) = self.find(&None, Some(&tys)) {
+            return Ok(Some(o));
+        }
+        if self.fallback.read().unwrap_or_else(|p| p.into_inner()).contains(&tys) {
+            return Ok(None);
+        }
+        if *self.frozen.read().unwrap_or_else(|p| p.into_inner()) {
+            // Eager signatures: convert where safe.
+            let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+            for o in ovs.iter() {
+                if o.args.len() == tys.len() && tys.iter().zip(&o.args).all(|(a, b)| oxjit_types::can_convert_safely(a, b)) {
+                    return Ok(Some(o.clone()));
+                }
+            }
+            let shown: Vec<String> = tys.iter().map(|t| t.to_string()).collect();
+            let known: Vec<String> = ovs
+                .iter()
+                .map(|o| format!("({})", o.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")))
+                .collect();
+            return Err(PyTypeError::new_err(format!(
+                "No matching definition for argument type(s) {} (compiled signatures: {})",
+                shown.join(", "),
+                known.join(", ")
+            )));
+        }
+        let _g = self.lock_compile(py);
+        if let Some(o) = self.find(&None, Some(&tys)) {
+            return Ok(Some(o));
+        }
+        match self.compile_types(py, &tys, None, &fn_args) {
+            Ok(o) => {
+                self.overloads.write().unwrap_or_else(|p| p.into_inner()).push(o.clone());
+                Ok(Some(o))
+            }
+            Err(CompileFailure::Py(e)) => Err(e),
+            Err(CompileFailure::Internal(msg)) => Err(new_err(
+                py,
+                "InternalCompilerError",
+                format!("internal compiler error while compiling {name}: {msg}\nPlease report this bug with the function's source."),
+            )),
+            Err(CompileFailure::User(msg)) => {
+                if self.nopython {
+                    Err(new_err(py, "TypingError", format!("Failed in nopython mode pipeline (oxjit)\n{msg}")))
+                } else {
+                    let warn_cls = errors_mod(py)?.getattr("ObjectModeWarning")?;
+                    let text = format!(
+                        "Compilation is falling back to object mode: `{name}` could not be compiled in nopython mode and runs as plain Python.\n{msg}"
+                    );
+                    PyErr::warn(py, &warn_cls, &std::ffi::CString::new(text).unwrap_or_default(), 2)?;
+                    self.fallback.write().unwrap_or_else(|p| p.into_inner()).push(tys);
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    fn run(&self, py: Python<'_>, o: &Overload, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let mut buf = ArgBuf::new();
+        for (a, t) in args.iter().zip(&o.args) {
+            unbox_into(py, &a, t, &mut buf)?;
+        }
+        // Result slots.
+        let mut ret_words: [u64; 64] = [0; 64];
+        let mut ret_heap: Vec<u64> = Vec::new();
+        let total: usize = o.ret_leaves.iter().map(|t| leaf_size(t).div_ceil(8).max(1)).sum();
+        let words: &mut [u64] = if total <= ret_words.len() {
+            &mut ret_words[..]
+        } else {
+            ret_heap.resize(total, 0);
+            &mut ret_heap[..]
+        };
+        let mut ret_ptrs: [*mut u8; 16] = [std::ptr::null_mut(); 16];
+        let mut ret_ptrs_heap: Vec<*mut u8> = Vec::new();
+        let nleaves = o.ret_leaves.len();
+        let ptrs: &mut [*mut u8] = if nleaves <= 16 {
+            &mut ret_ptrs[..]
+        } else {
+            ret_ptrs_heap.resize(nleaves, std::ptr::null_mut());
+            &mut ret_ptrs_heap[..]
+        };
+        let mut off = 0;
+        for (i, t) in o.ret_leaves.iter().enumerate() {
+            ptrs[i] = unsafe { words.as_mut_ptr().add(off) } as *mut u8;
+            off += leaf_size(t).div_ceil(8).max(1);
+        }
+        let argp = buf.ptrs();
+        let status = if self.nogil {
+            let sp = SendPtrs(argp, ptrs.as_ptr(), o.entry);
+            py.detach(move || {
+                let sp = sp;
+                unsafe { (sp.2)(sp.0, sp.1) }
+            })
+        } else {
+            unsafe { (o.entry)(argp, ptrs.as_ptr()) }
+        };
+        drop(buf);
+        if status != 0 {
+            let e = oxjit_runtime::take_error().unwrap_or(PendingError {
+                kind: ExcKind::RuntimeError.code(),
+                args: vec![ExcArg::Str("compiled code failed without an error".into())],
+                concat: false,
+            });
+            return Err(raise_pending(py, e));
+        }
+        let mut leaf = 0usize;
+        let v = box_value(py, &o.compiled.ret, ptrs, &mut leaf)?;
+        match &o.declared_ret {
+            Some(Ty::Scalar(d)) if o.compiled.ret != Ty::Scalar(*d) => boxing::convert_scalar(py, v, *d),
+            _ => Ok(v),
+        }
+    }
+}
+
+#[pymethods]
+impl Dispatcher {
+    #[new]
+    #[pyo3(signature = (py_func, nparams, fastmath=false, boundscheck=false, error_model_numpy=false, nopython=true, nogil=false, opt_level=3))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py_func: Py<PyAny>,
+        nparams: usize,
+        fastmath: bool,
+        boundscheck: bool,
+        error_model_numpy: bool,
+        nopython: bool,
+        nogil: bool,
+        opt_level: u8,
+    ) -> Self {
+        Dispatcher {
+            py_func,
+            nparams,
+            opts: Options { fastmath, boundscheck, error_model_numpy, opt_level, want_asm: false },
+            nopython,
+            nogil,
+            overloads: RwLock::new(Vec::new()),
+            fallback: RwLock::new(Vec::new()),
+            compile_lock: Mutex::new(()),
+            frozen: RwLock::new(false),
+        }
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        let bound;
+        let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != this.nparams {
+            // Defaults, keywords and *args: let Python bind them (and raise
+            // CPython's own arity errors).
+            bound = slf.call_method1("_bind", (args, kwargs))?.cast_into::<PyTuple>()?;
+            &bound
+        } else {
+            args
+        };
+        // Fast path: an exact key match without building types.
+        let key = boxing::key_of_args(py, args);
+        let ov = match key.as_ref().and_then(|k| this.find(&Some(k.clone()), None)) {
+            Some(o) => Some(o),
+            None => this.overload_for(py, args)?,
+        };
+        match ov {
+            Some(o) => this.run(py, &o, args),
+            None => this.py_func.bind(py).call1(args.clone()).map(|v| v.unbind()),
+        }
+    }
+
+    /// Compile eagerly for a signature string (`"float64(int64, f8[:])"`).
+    fn _compile_signature(&self, py: Python<'_>, sig: &str) -> PyResult<()> {
+        let s = oxjit_types::parse_signature(sig).map_err(|e| PyTypeError::new_err(format!("invalid signature {sig:?}: {e}")))?;
+        let _g = self.lock_compile(py);
+        if self.find(&None, Some(&s.args)).is_some() {
+            return Ok(());
+        }
+        let name = self.py_func.bind(py).getattr("__name__")?.to_string();
+        match self.compile_types(py, &s.args, s.ret.clone(), &[]) {
+            Ok(o) => {
+                if let Some(r) = &s.ret {
+                    let ok = r == &o.compiled.ret
+                        || matches!((r, &o.compiled.ret), (Ty::Scalar(_), Ty::Scalar(_)))
+                        || oxjit_types::can_convert_safely(&o.compiled.ret, r);
+                    if !ok {
+                        return Err(new_err(
+                            py,
+                            "TypingError",
+                            format!("{name}: the declared return type {r} does not match the inferred {}", o.compiled.ret),
+                        ));
+                    }
+                }
+                self.overloads.write().unwrap_or_else(|p| p.into_inner()).push(o);
+                Ok(())
+            }
+            Err(CompileFailure::Py(e)) => Err(e),
+            Err(CompileFailure::Internal(m)) => Err(new_err(py, "InternalCompilerError", format!("internal compiler error while compiling {name}: {m}"))),
+            Err(CompileFailure::User(m)) => Err(new_err(py, "TypingError", format!("Failed in nopython mode pipeline (oxjit)\n{m}"))),
+        }
+    }
+
+    fn _freeze(&self) {
+        *self.frozen.write().unwrap_or_else(|p| p.into_inner()) = true;
+    }
+
+    /// `[(argument types, return type, typed dump, optimised IR)]`.
+    fn _overloads(&self) -> Vec<(Vec<String>, String, String, String)> {
+        let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+        ovs.iter()
+            .map(|o| {
+                let ret = o.declared_ret.clone().unwrap_or_else(|| o.compiled.ret.clone());
+                (o.args.iter().map(|t| t.to_string()).collect(), ret.to_string(), o.compiled.types.clone(), o.compiled.llvm_ir.clone())
+            })
+            .collect()
+    }
+
+    /// Assembly of overload `i` (compiled again with assembly output).
+    fn _asm(&self, py: Python<'_>, i: usize) -> PyResult<String> {
+        let o = {
+            let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+            ovs.get(i).cloned().ok_or_else(|| PyTypeError::new_err("no such overload"))?
+        };
+        let _ = &o.unit_json;
+        let frontend = py.import("oxjit._frontend")?;
+        let json: String = frontend.call_method1("build_unit", (self.py_func.bind(py), PyList::empty(py)))?.extract()?;
+        let unit = Unit::from_json(&json).map_err(PyRuntimeError::new_err)?;
+        let program = oxjit_typeck::check(&unit, &o.args).map_err(|_| PyRuntimeError::new_err("re-typing failed"))?;
+        let mut opts = self.opts.clone();
+        opts.want_asm = true;
+        let c = oxjit_codegen::compile(&program, &opts).map_err(PyRuntimeError::new_err)?;
+        Ok(c.asm.unwrap_or_default())
+    }
+}
+
+/// `(allocations, frees)` of compiled-code memory since start-up.
+#[pyfunction]
+fn allocation_stats() -> (u64, u64) {
+    oxjit_runtime::allocation_stats()
+}
+
+/// The oxjit type of a Python value, as Numba spells it (`oxjit.typeof`).
+#[pyfunction]
+#[pyo3(name = "typeof")]
+fn typeof_(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let mut extra = Vec::new();
+    typeof_arg(py, obj, &mut extra).map(|t| t.to_string()).map_err(|w| PyTypeError::new_err(format!("oxjit does not support values of type {w}")))
+}
+
+/// Parse a signature string; returns `(return type or None, [argument types])`
+/// in canonical spelling.
+#[pyfunction]
+fn parse_signature(s: &str) -> PyResult<(Option<String>, Vec<String>)> {
+    let sig = oxjit_types::parse_signature(s).map_err(|e| PyTypeError::new_err(format!("invalid signature {s:?}: {e}")))?;
+    Ok((sig.ret.map(|t| t.to_string()), sig.args.iter().map(|t| t.to_string()).collect()))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    boxing::install_print_hooks();
+    m.add_class::<Dispatcher>()?;
+    m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(typeof_, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
+    Ok(())
+}

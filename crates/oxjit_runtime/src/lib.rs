@@ -112,6 +112,9 @@ pub struct PendingError {
     /// `oxjit_types::ExcKind::code()`.
     pub kind: u32,
     pub args: Vec<ExcArg>,
+    /// The arguments are pieces of one message, to be joined with `str()`
+    /// (errors compiled code formats itself, like IndexError's text).
+    pub concat: bool,
 }
 
 thread_local! {
@@ -126,7 +129,7 @@ pub fn take_error() -> Option<PendingError> {
 
 /// Set a pending error from Rust code (for example a runtime helper).
 pub fn set_error(kind: u32, msg: &str) {
-    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: vec![ExcArg::Str(msg.to_string())] }));
+    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: vec![ExcArg::Str(msg.to_string())], concat: false }));
 }
 
 fn push_arg(a: ExcArg) {
@@ -139,8 +142,68 @@ fn push_arg(a: ExcArg) {
 
 #[no_mangle]
 pub extern "C" fn oxjit_rt_exc_begin(kind: u32) {
-    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new() }));
+    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new(), concat: false }));
 }
+
+/// Like [`oxjit_rt_exc_begin`], but the arguments that follow are pieces of
+/// a single message.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_begin_msg(kind: u32) {
+    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new(), concat: true }));
+}
+
+thread_local! {
+    /// Lowest safe stack address of this thread (0 = not yet computed).
+    static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Stack headroom kept free for the runtime, Python and signal handlers.
+const STACK_RESERVE: usize = 256 * 1024;
+
+fn compute_stack_limit() -> usize {
+    // SAFETY: pthread_getattr_np fills `attr` for the calling thread; the
+    // attribute object is destroyed before returning.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return 1;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        if !ok {
+            return 1;
+        }
+        let low = addr as usize;
+        // The main thread's reported size can exceed what is mapped
+        // (RLIMIT_STACK grows lazily); cap what we rely on at 8 MiB.
+        let high = low + size;
+        let usable = size.min(8 << 20);
+        high - usable + STACK_RESERVE
+    }
+}
+
+/// Called on entry to recursive compiled functions with the current stack
+/// address; returns 1 and sets RecursionError when the stack is nearly full.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_stack_check(sp: usize) -> i32 {
+    let limit = STACK_LIMIT.with(|l| {
+        if l.get() == 0 {
+            l.set(compute_stack_limit());
+        }
+        l.get()
+    });
+    if sp < limit {
+        set_error(RECURSION_ERROR, "maximum recursion depth exceeded in compiled code");
+        1
+    } else {
+        0
+    }
+}
+
+/// `ExcKind::RecursionError.code()` (checked in the tests).
+const RECURSION_ERROR: u32 = 12;
 
 /// # Safety
 /// `ptr` must point to `len` bytes of UTF-8 (a constant in compiled code).
@@ -249,6 +312,8 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         ("oxjit_rt_meminfo_alloc", oxjit_rt_meminfo_alloc as *const () as usize),
         ("oxjit_rt_meminfo_free", oxjit_rt_meminfo_free as *const () as usize),
         ("oxjit_rt_exc_begin", oxjit_rt_exc_begin as *const () as usize),
+        ("oxjit_rt_exc_begin_msg", oxjit_rt_exc_begin_msg as *const () as usize),
+        ("oxjit_rt_stack_check", oxjit_rt_stack_check as *const () as usize),
         ("oxjit_rt_exc_str", oxjit_rt_exc_str as *const () as usize),
         ("oxjit_rt_exc_i64", oxjit_rt_exc_i64 as *const () as usize),
         ("oxjit_rt_exc_u64", oxjit_rt_exc_u64 as *const () as usize),
@@ -283,6 +348,16 @@ mod tests {
         }
         let (a1, f1) = allocation_stats();
         assert!(a1 > a0 && f1 > f0);
+    }
+
+    #[test]
+    fn recursion_code_and_stack_check() {
+        // RecursionError's code in oxjit_types::ExcKind (no dependency here).
+        assert_eq!(RECURSION_ERROR, 12);
+        let here = 0u8;
+        assert_eq!(oxjit_rt_stack_check(&here as *const u8 as usize), 0);
+        assert_eq!(oxjit_rt_stack_check(16), 1);
+        assert_eq!(take_error().unwrap().kind, RECURSION_ERROR);
     }
 
     #[test]

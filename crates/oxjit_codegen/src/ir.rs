@@ -1,0 +1,106 @@
+//! Textual LLVM IR helpers: types, constants and a small instruction writer.
+//!
+//! We emit IR as text and let LLVM parse it (as llvmlite does for Numba):
+//! it keeps the lowering readable, `inspect_llvm()` shows exactly what we
+//! generated, and parsing costs well under a millisecond per function.
+
+use oxjit_types::{Dtype, Ty};
+use std::fmt::Write;
+
+/// An SSA operand (`%t3`, `1`, `0x3FF0000000000000`, `zeroinitializer`, ...)
+/// together with its oxjit type.
+#[derive(Clone, Debug)]
+pub struct V {
+    pub r: String,
+    pub ty: Ty,
+}
+
+impl V {
+    pub fn new(r: impl Into<String>, ty: Ty) -> V {
+        V { r: r.into(), ty }
+    }
+    pub fn unit(ty: Ty) -> V {
+        V { r: "zeroinitializer".into(), ty }
+    }
+}
+
+/// The register type of a scalar (bool is `i1`).
+pub fn scalar_ty(d: Dtype) -> &'static str {
+    match d {
+        Dtype::Bool => "i1",
+        Dtype::I8 | Dtype::U8 => "i8",
+        Dtype::I16 | Dtype::U16 => "i16",
+        Dtype::I32 | Dtype::U32 => "i32",
+        Dtype::I64 | Dtype::U64 => "i64",
+        Dtype::F32 => "float",
+        Dtype::F64 => "double",
+        Dtype::C64 => "{float, float}",
+        Dtype::C128 => "{double, double}",
+    }
+}
+
+/// The in-memory type of an array element (bool is a byte).
+pub fn mem_ty(d: Dtype) -> &'static str {
+    match d {
+        Dtype::Bool => "i8",
+        _ => scalar_ty(d),
+    }
+}
+
+pub fn array_ty(ndim: u8) -> String {
+    format!("{{ptr, ptr, i64, i64, ptr, [{ndim} x i64], [{ndim} x i64]}}")
+}
+
+/// The register type of any value.
+pub fn llty(t: &Ty) -> String {
+    match t {
+        Ty::Scalar(d) => scalar_ty(*d).to_string(),
+        Ty::Array(a) => array_ty(a.ndim),
+        Ty::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(llty).collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Ty::Range => "{i64, i64, i64}".into(),
+        Ty::Str => "{ptr, i64}".into(),
+        Ty::NoneType | Ty::Function(_) | Ty::Global(_) | Ty::DtypeObj(_) | Ty::ExcClass(_) | Ty::Unknown => "{}".into(),
+    }
+}
+
+/// A float constant in LLVM's exact hexadecimal form.
+pub fn fconst(v: f64, d: Dtype) -> String {
+    let v = if d == Dtype::F32 || d == Dtype::C64 { (v as f32) as f64 } else { v };
+    format!("0x{:016X}", v.to_bits())
+}
+
+/// The zero/one constant of a scalar type.
+pub fn scalar_const(d: Dtype, v: f64) -> String {
+    match d {
+        Dtype::Bool => if v != 0.0 { "true" } else { "false" }.into(),
+        Dtype::F32 | Dtype::F64 => fconst(v, d),
+        Dtype::C64 => format!("{{float {}, float {}}}", fconst(v, Dtype::F32), fconst(0.0, Dtype::F32)),
+        Dtype::C128 => format!("{{double {}, double {}}}", fconst(v, Dtype::F64), fconst(0.0, Dtype::F64)),
+        _ => format!("{}", v as i64),
+    }
+}
+
+/// Name suffix of an intrinsic overloaded on a float type.
+pub fn fsuffix(d: Dtype) -> &'static str {
+    if d == Dtype::F32 || d == Dtype::C64 {
+        "f32"
+    } else {
+        "f64"
+    }
+}
+
+/// Escape bytes for a `c"..."` string constant.
+pub fn escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_graphic() && b != b'"' && b != b'\\' || b == b' ' {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "\\{b:02X}");
+        }
+    }
+    out
+}

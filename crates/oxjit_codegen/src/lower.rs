@@ -1,0 +1,2993 @@
+//! Lowering of typed instances to LLVM IR text.
+//!
+//! Conventions (see the crate docs for the ABI):
+//! - Every local variable lives in an entry-block `alloca`, zero-initialised,
+//!   so the cleanup block can release every slot unconditionally; mem2reg/SROA
+//!   turn them back into registers.
+//! - Reference counting: variables own a reference to the arrays they hold;
+//!   expression results are borrowed, except *temporaries* (fresh arrays from
+//!   allocation or calls), which are parked in hidden slots and released at the
+//!   end of the statement that made them. Views share their base's MemInfo.
+//! - Errors: a pending exception is set in the runtime, status 1 is stored and
+//!   control jumps to the cleanup block, which releases all slots.
+
+use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, V};
+use crate::Options;
+use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
+use oxjit_typeck::registry::{Alloc, Builtin, FloatPred, Math1, Math2, Reduce, Round};
+use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
+use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::fmt::Write;
+
+type R<T> = Result<T, String>;
+
+fn ice<T>(msg: impl Into<String>) -> R<T> {
+    Err(msg.into())
+}
+
+/// Module-wide state: string constants, declarations, finished functions.
+pub(crate) struct ModuleGen<'p> {
+    pub prefix: String,
+    pub opts: Options,
+    globals: String,
+    decls: FxHashSet<String>,
+    funcs: String,
+    nstr: u32,
+    strings: FxHashMap<String, String>,
+    program: Option<&'p Program<'p>>,
+    recursive: FxHashSet<usize>,
+}
+
+impl<'p> ModuleGen<'p> {
+    pub fn new(prefix: &str, opts: &Options) -> Self {
+        ModuleGen {
+            prefix: prefix.to_string(),
+            opts: opts.clone(),
+            globals: String::new(),
+            decls: FxHashSet::default(),
+            funcs: String::new(),
+            nstr: 0,
+            strings: FxHashMap::default(),
+            program: None,
+            recursive: FxHashSet::default(),
+        }
+    }
+
+    /// A `{ptr, i64}` constant for a string literal.
+    pub fn string(&mut self, s: &str) -> String {
+        if let Some(g) = self.strings.get(s) {
+            return g.clone();
+        }
+        let name = format!("@{}.str{}", self.prefix, self.nstr);
+        self.nstr += 1;
+        let _ = writeln!(
+            self.globals,
+            "{name} = private unnamed_addr constant [{} x i8] c\"{}\"",
+            s.len(),
+            escape(s)
+        );
+        let v = format!("{{ptr {name}, i64 {}}}", s.len());
+        self.strings.insert(s.to_string(), v.clone());
+        v
+    }
+
+    pub fn declare(&mut self, decl: &str) {
+        self.decls.insert(decl.to_string());
+    }
+
+    pub fn add_function(&mut self, text: &str) {
+        self.funcs.push_str(text);
+    }
+
+    pub fn finish(mut self) -> String {
+        let mut out = String::new();
+        for d in RUNTIME_DECLS {
+            self.decls.insert(d.to_string());
+        }
+        let mut decls: Vec<&String> = self.decls.iter().collect();
+        decls.sort();
+        for d in decls {
+            out += d;
+            out.push('\n');
+        }
+        out += &self.globals;
+        out += HELPERS;
+        out += &self.funcs;
+        out
+    }
+
+    pub fn fname(&self, inst: usize) -> String {
+        format!("@{}_f{inst}", self.prefix)
+    }
+}
+
+const RUNTIME_DECLS: &[&str] = &[
+    "declare ptr @oxjit_rt_meminfo_alloc(i64)",
+    "declare void @oxjit_rt_meminfo_free(ptr)",
+    "declare void @oxjit_rt_exc_begin(i32)",
+    "declare void @oxjit_rt_exc_begin_msg(i32)",
+    "declare void @oxjit_rt_exc_str(ptr, i64)",
+    "declare void @oxjit_rt_exc_i64(i64)",
+    "declare void @oxjit_rt_exc_u64(i64)",
+    "declare void @oxjit_rt_exc_f64(double)",
+    "declare void @oxjit_rt_exc_bool(i1 zeroext)",
+    "declare i32 @oxjit_rt_stack_check(i64)",
+    "declare void @oxjit_rt_print_str(ptr, i64)",
+    "declare void @oxjit_rt_print_i64(i64)",
+    "declare void @oxjit_rt_print_u64(i64)",
+    "declare void @oxjit_rt_print_f64(double)",
+    "declare void @oxjit_rt_print_f32(float)",
+    "declare void @oxjit_rt_print_bool(i1 zeroext)",
+    "declare void @oxjit_rt_print_complex(double, double)",
+    "declare void @oxjit_rt_print_array(ptr, i32, i32)",
+    "declare void @oxjit_rt_print_flush()",
+    "declare ptr @llvm.frameaddress.p0(i32)",
+    "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)",
+];
+
+/// Reference-count helpers (MemInfo's count is its first field; a null
+/// MemInfo means borrowed memory owned by Python).
+const HELPERS: &str = r#"
+define internal void @oxjit_incref(ptr %m) alwaysinline nounwind {
+  %z = icmp eq ptr %m, null
+  br i1 %z, label %done, label %inc
+inc:
+  %o = atomicrmw add ptr %m, i64 1 monotonic
+  br label %done
+done:
+  ret void
+}
+
+define internal void @oxjit_decref(ptr %m) alwaysinline nounwind {
+  %z = icmp eq ptr %m, null
+  br i1 %z, label %done, label %dec
+dec:
+  %o = atomicrmw sub ptr %m, i64 1 acq_rel
+  %last = icmp eq i64 %o, 1
+  br i1 %last, label %free, label %done
+free:
+  call void @oxjit_rt_meminfo_free(ptr %m)
+  br label %done
+done:
+  ret void
+}
+"#;
+
+/// Lower every instance and the root's entry adapter; returns the IR text and
+/// the entry symbol.
+pub(crate) fn lower_program(program: &Program<'_>, opts: &Options, prefix: &str) -> R<(String, String)> {
+    let mut m = ModuleGen::new(prefix, opts);
+    m.recursive = recursive_instances(program);
+    // SAFETY of lifetimes: `program` outlives `m` (both local to this call).
+    let prog: &Program<'_> = program;
+    for i in 0..prog.instances.len() {
+        let text = {
+            let mut f = FnGen::new(&mut m, prog, i);
+            f.lower()?;
+            f.finish()
+        };
+        m.add_function(&text);
+    }
+    let entry = format!("{prefix}_entry");
+    let text = entry_adapter(&m, prog, &entry);
+    m.add_function(&text);
+    m.program = None;
+    Ok((m.finish(), entry))
+}
+
+/// Instances on a call-graph cycle (they get a stack check).
+fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
+    let n = p.instances.len();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, inst) in p.instances.iter().enumerate() {
+        for r in inst.res.values() {
+            if let Res::Call(Call { callee: Callee::Instance { id, .. }, .. }) = r {
+                edges[i].push(*id as usize);
+            }
+        }
+    }
+    let mut out = FxHashSet::default();
+    for start in 0..n {
+        // Can `start` reach itself?
+        let mut seen = vec![false; n];
+        let mut stack: Vec<usize> = edges[start].clone();
+        while let Some(x) = stack.pop() {
+            if x == start {
+                out.insert(start);
+                break;
+            }
+            if !seen[x] {
+                seen[x] = true;
+                stack.extend(edges[x].iter().copied());
+            }
+        }
+    }
+    out
+}
+
+fn entry_adapter(m: &ModuleGen<'_>, p: &Program<'_>, name: &str) -> String {
+    let root = &p.instances[0];
+    let mut f = String::new();
+    let mut n = 0u32;
+    let mut leaf = 0usize;
+    let _ = writeln!(f, "define i32 @{name}(ptr %args, ptr %rets) {{");
+    let mut argvals = Vec::new();
+    for t in &root.args {
+        let v = build_from_leaves(&mut f, &mut n, &mut leaf, t, "%args");
+        argvals.push(format!("{} {}", llty(t), v));
+    }
+    let rt = llty(&root.ret);
+    let _ = writeln!(f, "  %ret = alloca {rt}");
+    let _ = writeln!(f, "  store {rt} zeroinitializer, ptr %ret");
+    let mut args = vec!["ptr %ret".to_string()];
+    args.extend(argvals);
+    let _ = writeln!(f, "  %status = call i32 {}({})", m.fname(0), args.join(", "));
+    let _ = writeln!(f, "  %rv = load {rt}, ptr %ret");
+    let mut leaf = 0usize;
+    store_leaves(&mut f, &mut n, &mut leaf, &root.ret, "%rv", "%rets");
+    let _ = writeln!(f, "  ret i32 %status\n}}\n");
+    f
+}
+
+fn leaf_slot(f: &mut String, n: &mut u32, base: &str, leaf: usize) -> String {
+    *n += 1;
+    let _ = writeln!(f, "  %lp{n} = getelementptr ptr, ptr {base}, i64 {leaf}");
+    let _ = writeln!(f, "  %ls{n} = load ptr, ptr %lp{n}");
+    format!("%ls{n}")
+}
+
+fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base: &str) -> String {
+    match t {
+        Ty::Scalar(Dtype::Bool) => {
+            let s = leaf_slot(f, n, base, *leaf);
+            *leaf += 1;
+            *n += 1;
+            let _ = writeln!(f, "  %lb{n} = load i8, ptr {s}\n  %lv{n} = icmp ne i8 %lb{n}, 0");
+            format!("%lv{n}")
+        }
+        Ty::Scalar(_) | Ty::Array(_) => {
+            let s = leaf_slot(f, n, base, *leaf);
+            *leaf += 1;
+            *n += 1;
+            let _ = writeln!(f, "  %lv{n} = load {}, ptr {s}", llty(t));
+            format!("%lv{n}")
+        }
+        Ty::Tuple(items) => {
+            let ty = llty(t);
+            let mut cur = "undef".to_string();
+            for (i, it) in items.iter().enumerate() {
+                let v = build_from_leaves(f, n, leaf, it, base);
+                *n += 1;
+                let _ = writeln!(f, "  %lt{n} = insertvalue {ty} {cur}, {} {v}, {i}", llty(it));
+                cur = format!("%lt{n}");
+            }
+            if items.is_empty() {
+                "zeroinitializer".into()
+            } else {
+                cur
+            }
+        }
+        Ty::Range => {
+            let mut cur = "undef".to_string();
+            for i in 0..3 {
+                let s = leaf_slot(f, n, base, *leaf);
+                *leaf += 1;
+                *n += 1;
+                let _ = writeln!(f, "  %lr{n} = load i64, ptr {s}");
+                let _ = writeln!(f, "  %lt{n} = insertvalue {{i64, i64, i64}} {cur}, i64 %lr{n}, {i}");
+                cur = format!("%lt{n}");
+            }
+            cur
+        }
+        _ => "zeroinitializer".into(),
+    }
+}
+
+fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, base: &str) {
+    match t {
+        Ty::Scalar(Dtype::Bool) => {
+            let s = leaf_slot(f, n, base, *leaf);
+            *leaf += 1;
+            *n += 1;
+            let _ = writeln!(f, "  %sb{n} = zext i1 {v} to i8\n  store i8 %sb{n}, ptr {s}");
+        }
+        Ty::Scalar(_) | Ty::Array(_) => {
+            let s = leaf_slot(f, n, base, *leaf);
+            *leaf += 1;
+            let _ = writeln!(f, "  store {} {v}, ptr {s}", llty(t));
+        }
+        Ty::Tuple(items) => {
+            let ty = llty(t);
+            for (i, it) in items.iter().enumerate() {
+                *n += 1;
+                let e = format!("%se{n}");
+                let _ = writeln!(f, "  {e} = extractvalue {ty} {v}, {i}");
+                store_leaves(f, n, leaf, it, &e, base);
+            }
+        }
+        Ty::Range => {
+            for i in 0..3 {
+                *n += 1;
+                let e = format!("%se{n}");
+                let _ = writeln!(f, "  {e} = extractvalue {{i64, i64, i64}} {v}, {i}");
+                store_leaves(f, n, leaf, &Ty::I64, &e, base);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One value source of a counted `for` loop.
+enum Src {
+    Range { start: String, step: String },
+    Array { v: V, a: ArrayTy },
+    /// A tuple materialised in memory (`[n x T]`), element type `T`.
+    Tuple { ptr: String, elem: Ty },
+}
+
+struct LoopLabels {
+    cont: String,
+    brk: String,
+}
+
+/// Lowering state of one instance.
+pub(crate) struct FnGen<'m, 'p> {
+    m: &'m mut ModuleGen<'p>,
+    p: &'p Program<'p>,
+    idx: usize,
+    inst: &'p Instance<'p>,
+    allocas: String,
+    body: String,
+    n: u32,
+    terminated: bool,
+    vars: FxHashMap<String, (String, Ty)>,
+    /// Every owned slot (variables and hidden): released at exit.
+    owned: Vec<(String, Ty)>,
+    /// Temporaries of the current statement.
+    temps: Vec<(String, Ty)>,
+    loops: Vec<LoopLabels>,
+}
+
+impl<'m, 'p> FnGen<'m, 'p> {
+    fn new(m: &'m mut ModuleGen<'p>, p: &'p Program<'p>, idx: usize) -> Self {
+        FnGen {
+            m,
+            p,
+            idx,
+            inst: &p.instances[idx],
+            allocas: String::new(),
+            body: String::new(),
+            n: 0,
+            terminated: false,
+            vars: FxHashMap::default(),
+            owned: Vec::new(),
+            temps: Vec::new(),
+            loops: Vec::new(),
+        }
+    }
+
+    // ----- instruction writer ------------------------------------------------
+
+    fn tmp(&mut self) -> String {
+        self.n += 1;
+        format!("%t{}", self.n)
+    }
+
+    fn label(&mut self, base: &str) -> String {
+        self.n += 1;
+        format!("{base}{}", self.n)
+    }
+
+    fn emit(&mut self, line: &str) {
+        if self.terminated {
+            // Code after a terminator (after return/break): give it a block.
+            let l = self.label("dead");
+            let _ = writeln!(self.body, "{l}:");
+            self.terminated = false;
+        }
+        self.body.push_str("  ");
+        self.body.push_str(line);
+        self.body.push('\n');
+    }
+
+    /// Emit `%t = <rhs>` and return `%t`.
+    fn val(&mut self, rhs: &str) -> String {
+        let t = self.tmp();
+        self.emit(&format!("{t} = {rhs}"));
+        t
+    }
+
+    fn br(&mut self, l: &str) {
+        self.emit(&format!("br label %{l}"));
+        self.terminated = true;
+    }
+
+    fn cbr(&mut self, c: &str, a: &str, b: &str) {
+        self.emit(&format!("br i1 {c}, label %{a}, label %{b}"));
+        self.terminated = true;
+    }
+
+    fn start(&mut self, l: &str) {
+        if !self.terminated {
+            self.br(l);
+        }
+        let _ = writeln!(self.body, "{l}:");
+        self.terminated = false;
+    }
+
+    fn alloca(&mut self, ty: &str) -> String {
+        self.n += 1;
+        let s = format!("%s{}", self.n);
+        let _ = writeln!(self.allocas, "  {s} = alloca {ty}, align 16");
+        let _ = writeln!(self.allocas, "  store {ty} zeroinitializer, ptr {s}");
+        s
+    }
+
+    fn load(&mut self, ty: &Ty, ptr: &str) -> V {
+        let r = self.val(&format!("load {}, ptr {ptr}", llty(ty)));
+        V::new(r, ty.clone())
+    }
+
+    fn store(&mut self, v: &V, ptr: &str) {
+        self.emit(&format!("store {} {}, ptr {ptr}", llty(&v.ty), v.r));
+    }
+
+    fn extract(&mut self, v: &V, i: usize, ty: Ty) -> V {
+        let r = self.val(&format!("extractvalue {} {}, {i}", llty(&v.ty), v.r));
+        V::new(r, ty)
+    }
+
+    fn insert(&mut self, agg_ty: &str, agg: &str, elem: &V, i: usize) -> String {
+        self.val(&format!("insertvalue {agg_ty} {agg}, {} {}, {i}", llty(&elem.ty), elem.r))
+    }
+
+    fn build_tuple(&mut self, items: Vec<V>) -> V {
+        let ty = Ty::Tuple(items.iter().map(|v| v.ty.clone()).collect());
+        if items.is_empty() {
+            return V::unit(ty);
+        }
+        let lt = llty(&ty);
+        let mut cur = "undef".to_string();
+        for (i, it) in items.iter().enumerate() {
+            cur = self.insert(&lt, &cur, it, i);
+        }
+        V::new(cur, ty)
+    }
+
+    fn i64c(v: i64) -> V {
+        V::new(v.to_string(), Ty::I64)
+    }
+
+    fn call_void(&mut self, f: &str, args: &str) {
+        self.emit(&format!("call void {f}({args})"));
+    }
+
+    // ----- reference counting ------------------------------------------------
+
+    fn for_each_meminfo(&mut self, v: &V, f: &mut dyn FnMut(&mut Self, String)) {
+        match &v.ty {
+            Ty::Array(_) => {
+                let m = self.val(&format!("extractvalue {} {}, 0", llty(&v.ty), v.r));
+                f(self, m)
+            }
+            Ty::Tuple(items) if v.ty.needs_refcount() => {
+                for (i, it) in items.clone().iter().enumerate() {
+                    if it.needs_refcount() {
+                        let e = self.extract(v, i, it.clone());
+                        self.for_each_meminfo(&e, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn incref(&mut self, v: &V) {
+        self.for_each_meminfo(v, &mut |s, m| s.call_void("@oxjit_incref", &format!("ptr {m}")));
+    }
+
+    fn decref(&mut self, v: &V) {
+        self.for_each_meminfo(v, &mut |s, m| s.call_void("@oxjit_decref", &format!("ptr {m}")));
+    }
+
+    /// Park a fresh reference until the end of the statement.
+    fn own_temp(&mut self, v: &V) {
+        if !v.ty.needs_refcount() {
+            return;
+        }
+        let slot = self.alloca(&llty(&v.ty));
+        self.store(v, &slot);
+        self.temps.push((slot.clone(), v.ty.clone()));
+        self.owned.push((slot, v.ty.clone()));
+    }
+
+    fn release_temps(&mut self) {
+        for (slot, ty) in std::mem::take(&mut self.temps) {
+            let v = self.load(&ty, &slot);
+            self.decref(&v);
+            self.emit(&format!("store {} zeroinitializer, ptr {slot}", llty(&ty)));
+        }
+    }
+
+    // ----- errors ---------------------------------------------------------------
+
+    /// Raise `kind` with a message built from pieces (strings and numbers).
+    fn raise_msg(&mut self, kind: ExcKind, pieces: &[V]) {
+        self.emit(&format!("call void @oxjit_rt_exc_begin_msg(i32 {})", kind.code()));
+        for p in pieces {
+            self.exc_arg(p);
+        }
+        self.fail();
+    }
+
+    fn exc_arg(&mut self, p: &V) {
+        match &p.ty {
+            Ty::Str => {
+                let ptr = self.extract(p, 0, Ty::NoneType);
+                let len = self.extract(p, 1, Ty::I64);
+                self.call_void("@oxjit_rt_exc_str", &format!("ptr {}, i64 {}", ptr.r, len.r));
+            }
+            Ty::Scalar(Dtype::Bool) => self.call_void("@oxjit_rt_exc_bool", &format!("i1 zeroext {}", p.r)),
+            Ty::Scalar(d) if d.is_int() && !d.is_signed() => {
+                let v = self.cast(p.clone(), &Ty::Scalar(Dtype::U64));
+                self.call_void("@oxjit_rt_exc_u64", &format!("i64 {}", v.r))
+            }
+            Ty::Scalar(d) if d.is_int() => {
+                let v = self.cast(p.clone(), &Ty::I64);
+                self.call_void("@oxjit_rt_exc_i64", &format!("i64 {}", v.r))
+            }
+            Ty::Scalar(d) if d.is_float() => {
+                let v = self.cast(p.clone(), &Ty::F64);
+                self.call_void("@oxjit_rt_exc_f64", &format!("double {}", v.r))
+            }
+            Ty::Scalar(_) => {
+                let v = self.cast(p.clone(), &Ty::C128);
+                let re = self.extract(&v, 0, Ty::F64);
+                self.call_void("@oxjit_rt_exc_f64", &format!("double {}", re.r))
+            }
+            _ => {
+                let s = self.str_const("<value>");
+                self.exc_arg(&s)
+            }
+        }
+    }
+
+    /// Jump to the cleanup block with status 1 (an error is pending).
+    fn fail(&mut self) {
+        self.emit("store i32 1, ptr %status");
+        self.br("cleanup");
+    }
+
+    /// If `cond` (i1) holds, raise `kind` with the given message pieces.
+    fn raise_if(&mut self, cond: &str, kind: ExcKind, pieces: &[V]) {
+        let bad = self.label("err");
+        let ok = self.label("ok");
+        self.emit(&format!("br i1 {cond}, label %{bad}, label %{ok}, !prof !0"));
+        self.terminated = true;
+        self.start(&bad);
+        self.raise_msg(kind, pieces);
+        self.start(&ok);
+    }
+
+    fn str_const(&mut self, s: &str) -> V {
+        V::new(self.m.string(s), Ty::Str)
+    }
+
+    // ----- function body ----------------------------------------------------------
+
+    fn lower(&mut self) -> R<()> {
+        let inst = self.inst;
+        let t = &self.p.templates[inst.template as usize];
+        // Variables (parameters first; they are copied into slots).
+        let mut names: Vec<(&String, &Ty)> = inst.vars.iter().collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, ty) in names {
+            let slot = self.alloca(&llty(ty));
+            self.vars.insert(name.clone(), (slot.clone(), ty.clone()));
+            self.owned.push((slot, ty.clone()));
+        }
+        let _ = writeln!(self.allocas, "  %status = alloca i32\n  store i32 0, ptr %status");
+        if self.m.recursive.contains(&self.idx) {
+            let sp = self.val("call ptr @llvm.frameaddress.p0(i32 0)");
+            let spi = self.val(&format!("ptrtoint ptr {sp} to i64"));
+            let st = self.val(&format!("call i32 @oxjit_rt_stack_check(i64 {spi})"));
+            let bad = self.val(&format!("icmp ne i32 {st}, 0"));
+            let (e, ok) = (self.label("deep"), self.label("go"));
+            self.cbr(&bad, &e, &ok);
+            self.start(&e);
+            self.emit("ret i32 1");
+            self.terminated = true;
+            self.start(&ok);
+        }
+        for (i, (name, ty)) in inst.arg_names.iter().zip(&inst.args).enumerate() {
+            let v = V::new(format!("%a{i}"), ty.clone());
+            let (slot, vty) = self.vars.get(name).cloned().ok_or_else(|| format!("no slot for parameter {name}"))?;
+            let v = self.cast(v, &vty);
+            self.incref(&v);
+            self.store(&v, &slot);
+        }
+        self.block(&t.def.body)?;
+        if !self.terminated {
+            // Falling off the end returns None.
+            let rv = self.cast(V::unit(Ty::NoneType), &inst.ret.clone());
+            self.store(&rv, "%ret");
+            self.br("cleanup");
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> String {
+        let inst = self.inst;
+        let mut params = vec!["ptr %ret".to_string()];
+        for (i, t) in inst.args.iter().enumerate() {
+            params.push(format!("{} %a{i}", llty(t)));
+        }
+        // Cleanup: release every owned slot, return the status.
+        let _ = writeln!(self.body, "cleanup:");
+        self.terminated = false;
+        for (slot, ty) in std::mem::take(&mut self.owned) {
+            if ty.needs_refcount() {
+                let v = self.load(&ty, &slot);
+                self.decref(&v);
+            }
+        }
+        let st = self.val("load i32, ptr %status");
+        self.emit(&format!("ret i32 {st}"));
+        let attrs = if self.m.recursive.contains(&self.idx) { "" } else { "" };
+        format!(
+            "define internal i32 {}({}) {attrs} {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
+            self.m.fname(self.idx),
+            params.join(", "),
+            self.allocas,
+            self.body
+        )
+    }
+
+    fn block(&mut self, body: &'p [Stmt]) -> R<()> {
+        for s in body {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &'p Stmt) -> R<()> {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                let v = self.expr(value)?;
+                for t in targets {
+                    self.assign(t, v.clone())?;
+                }
+                self.release_temps();
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                self.aug_assign(target, *op, value)?;
+                self.release_temps();
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e)?;
+                self.release_temps();
+            }
+            StmtKind::Return(v) => {
+                let rv = match v {
+                    Some(e) => self.expr(e)?,
+                    None => V::unit(Ty::NoneType),
+                };
+                let rt = self.inst.ret.clone();
+                let rv = self.cast(rv, &rt);
+                self.incref(&rv);
+                self.store(&rv, "%ret");
+                self.br("cleanup");
+            }
+            StmtKind::If { test, body, orelse } => {
+                let c = self.cond(test)?;
+                let (tl, el, end) = (self.label("then"), self.label("else"), self.label("endif"));
+                self.cbr(&c, &tl, &el);
+                self.start(&tl);
+                self.block(body)?;
+                self.start(&el);
+                self.block(orelse)?;
+                self.start(&end);
+            }
+            StmtKind::While { test, body, orelse } => {
+                let (head, bl, els, end) = (self.label("while"), self.label("wbody"), self.label("welse"), self.label("wend"));
+                self.start(&head);
+                let c = self.cond(test)?;
+                self.cbr(&c, &bl, &els);
+                self.start(&bl);
+                self.loops.push(LoopLabels { cont: head.clone(), brk: end.clone() });
+                self.block(body)?;
+                self.loops.pop();
+                self.br(&head);
+                self.start(&els);
+                self.block(orelse)?;
+                self.start(&end);
+            }
+            StmtKind::For { target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse)?,
+            StmtKind::Break => {
+                let l = self.loops.last().map(|l| l.brk.clone()).ok_or("break outside loop")?;
+                self.br(&l);
+            }
+            StmtKind::Continue => {
+                let l = self.loops.last().map(|l| l.cont.clone()).ok_or("continue outside loop")?;
+                self.br(&l);
+            }
+            StmtKind::Pass => {}
+            StmtKind::Raise(e) => {
+                match e {
+                    None => {
+                        self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", ExcKind::RuntimeError.code()));
+                        let s = self.str_const("No active exception to reraise");
+                        self.exc_arg(&s);
+                    }
+                    Some(e) => match self.res(e) {
+                        Some(Res::Call(Call { callee: Callee::Exception(k), args, .. })) => {
+                            let mut vals = Vec::new();
+                            for a in args {
+                                vals.push(self.arg(a)?);
+                            }
+                            self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", k.code()));
+                            for v in &vals {
+                                self.exc_arg(v);
+                            }
+                        }
+                        _ => match self.inst.ty(e) {
+                            Ty::ExcClass(k) => {
+                                let k = *k;
+                                self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", k.code()));
+                            }
+                            other => return ice(format!("cannot raise a {other}")),
+                        },
+                    },
+                }
+                self.fail();
+            }
+            StmtKind::Assert { test, msg } => {
+                let c = self.cond(test)?;
+                let (bad, ok) = (self.label("assert"), self.label("asserted"));
+                self.emit(&format!("br i1 {c}, label %{ok}, label %{bad}, !prof !1"));
+                self.terminated = true;
+                self.start(&bad);
+                let mv = match msg {
+                    Some(m) => Some(self.expr(m)?),
+                    None => None,
+                };
+                self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", ExcKind::AssertionError.code()));
+                if let Some(v) = mv {
+                    self.exc_arg(&v);
+                }
+                self.fail();
+                self.start(&ok);
+            }
+            StmtKind::FuncDef(_) => {} // a closure value is zero-sized; captures are passed at calls
+            StmtKind::Try { .. } | StmtKind::Unsupported(_) => return ice("unsupported statement reached codegen"),
+        }
+        Ok(())
+    }
+
+    /// Evaluate a condition to `i1` and release the statement's temporaries.
+    fn cond(&mut self, e: &'p Expr) -> R<String> {
+        let v = self.expr(e)?;
+        let c = self.truth(&v)?;
+        self.release_temps();
+        Ok(c)
+    }
+
+    fn truth(&mut self, v: &V) -> R<String> {
+        Ok(match &v.ty {
+            Ty::Scalar(Dtype::Bool) => v.r.clone(),
+            Ty::Scalar(d) if d.is_int() => self.val(&format!("icmp ne {} {}, 0", scalar_ty(*d), v.r)),
+            Ty::Scalar(d) if d.is_float() => self.val(&format!("fcmp une {} {}, 0.0", scalar_ty(*d), v.r)),
+            Ty::Scalar(d) => {
+                let ft = Ty::Scalar(d.real_part());
+                let re = self.extract(v, 0, ft.clone());
+                let im = self.extract(v, 1, ft.clone());
+                let a = self.truth(&re)?;
+                let b = self.truth(&im)?;
+                self.val(&format!("or i1 {a}, {b}"))
+            }
+            Ty::NoneType => "false".into(),
+            Ty::Tuple(items) => if items.is_empty() { "false" } else { "true" }.into(),
+            Ty::Range => {
+                let n = self.range_len(v);
+                self.val(&format!("icmp sgt i64 {n}, 0"))
+            }
+            other => return ice(format!("no truth value for {other}")),
+        })
+    }
+
+    // ----- assignment -----------------------------------------------------------------
+
+    fn assign(&mut self, target: &'p Expr, v: V) -> R<()> {
+        match &target.kind {
+            ExprKind::Name(n) => self.set_var(n, v),
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match v.ty.clone() {
+                Ty::Tuple(items) => {
+                    for (i, (x, it)) in xs.iter().zip(items).enumerate() {
+                        let e = self.extract(&v, i, it);
+                        self.assign(x, e)?;
+                    }
+                    Ok(())
+                }
+                Ty::Array(a) => {
+                    let n = self.shape(&v, 0);
+                    let bad = self.val(&format!("icmp ne i64 {n}, {}", xs.len()));
+                    let msg = self.str_const(&format!("cannot unpack array into {} values: wrong length ", xs.len()));
+                    self.raise_if(&bad, ExcKind::ValueError, &[msg, V::new(n, Ty::I64)]);
+                    for (i, x) in xs.iter().enumerate() {
+                        let e = self.array_item(&v, &a, &i.to_string())?;
+                        self.assign(x, e)?;
+                    }
+                    Ok(())
+                }
+                other => ice(format!("cannot unpack {other}")),
+            },
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                self.setitem(&b, index, v)
+            }
+            _ => ice("unsupported assignment target"),
+        }
+    }
+
+    fn set_var(&mut self, name: &str, v: V) -> R<()> {
+        let (slot, ty) = self.vars.get(name).cloned().ok_or_else(|| format!("no slot for variable {name}"))?;
+        let v = self.cast(v, &ty);
+        if ty.needs_refcount() {
+            self.incref(&v);
+            let old = self.load(&ty, &slot);
+            self.store(&v, &slot);
+            self.decref(&old);
+        } else {
+            self.store(&v, &slot);
+        }
+        Ok(())
+    }
+
+    fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                let cur = self.expr(target)?;
+                let rhs = self.expr(value)?;
+                let r = self.binop(op, cur, rhs, target)?;
+                self.set_var(n, r)
+            }
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                let Ty::Array(a) = b.ty.clone() else { return ice("augmented assignment into a non-array") };
+                let all_int = self.index_is_scalar(&a, index);
+                if !all_int {
+                    return ice("augmented assignment to array slices is not supported yet");
+                }
+                let ptr = self.element_ptr(&b, &a, index)?;
+                let cur = self.load_elem(a.dtype, &ptr);
+                let rhs = self.expr(value)?;
+                let r = self.binop(op, cur, rhs, target)?;
+                let r = self.cast(r, &Ty::Scalar(a.dtype));
+                self.store_elem(&r, &ptr);
+                Ok(())
+            }
+            _ => ice("unsupported augmented assignment target"),
+        }
+    }
+
+    // ----- expressions ------------------------------------------------------------------
+
+    fn res(&self, e: &Expr) -> Option<&'p Res<'p>> {
+        self.inst.res.get(&e.id)
+    }
+
+    fn konst(&mut self, c: &Const, ty: &Ty) -> V {
+        let r = match (c, ty) {
+            (Const::Int(v), Ty::Scalar(d)) => match d {
+                Dtype::F32 | Dtype::F64 => fconst(*v as f64, *d),
+                Dtype::Bool => if *v != 0 { "true" } else { "false" }.into(),
+                _ if d.is_complex() => scalar_const(*d, *v as f64),
+                _ => v.to_string(),
+            },
+            (Const::Float(v), Ty::Scalar(d)) if d.is_complex() => scalar_const(*d, *v),
+            (Const::Float(v), Ty::Scalar(d)) => fconst(*v, *d),
+            (Const::Complex(re, im), Ty::Scalar(d)) => {
+                let ft = d.real_part();
+                format!("{{{} {}, {} {}}}", scalar_ty(ft), fconst(*re, ft), scalar_ty(ft), fconst(*im, ft))
+            }
+            (Const::Bool(b), _) => if *b { "true" } else { "false" }.into(),
+            (Const::Str(s), _) => self.m.string(s),
+            (Const::Tuple(xs), Ty::Tuple(ts)) => {
+                let parts: Vec<String> = xs
+                    .iter()
+                    .zip(ts)
+                    .map(|(x, t)| {
+                        let v = self.konst(x, t);
+                        format!("{} {}", llty(t), v.r)
+                    })
+                    .collect();
+                if parts.is_empty() {
+                    "zeroinitializer".into()
+                } else {
+                    format!("{{{}}}", parts.join(", "))
+                }
+            }
+            _ => "zeroinitializer".into(),
+        };
+        V::new(r, ty.clone())
+    }
+
+    fn expr(&mut self, e: &'p Expr) -> R<V> {
+        let ty = self.inst.ty(e).clone();
+        if let Some(Res::Const(c)) = self.res(e) {
+            return Ok(self.konst(c, &ty));
+        }
+        match &e.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Imag(_) | ExprKind::Bool(_) | ExprKind::Str(_) => {
+                ice("literal without a constant")
+            }
+            ExprKind::NoneLit => Ok(V::unit(Ty::NoneType)),
+            ExprKind::Name(n) => match self.vars.get(n).cloned() {
+                Some((slot, vty)) => {
+                    let v = self.load(&vty, &slot);
+                    Ok(self.cast(v, &ty))
+                }
+                None => Ok(V::unit(ty)), // globals: modules, functions, dtypes (zero-sized)
+            },
+            ExprKind::Attr(obj, attr) => self.attr(e, obj, attr, ty),
+            ExprKind::Bin(op, l, r) => {
+                let a = self.expr(l)?;
+                let b = self.expr(r)?;
+                let v = self.binop(*op, a, b, e)?;
+                Ok(self.cast(v, &ty))
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.expr(x)?;
+                self.unary(*op, v, ty)
+            }
+            ExprKind::BoolOp(is_and, xs) => {
+                let slot = self.alloca(&llty(&ty));
+                let end = self.label("boolend");
+                for (i, x) in xs.iter().enumerate() {
+                    let v = self.expr(x)?;
+                    let c = self.truth(&v)?;
+                    let v = self.cast(v, &ty);
+                    self.store(&v, &slot);
+                    if i + 1 < xs.len() {
+                        let next = self.label("boolnext");
+                        if *is_and {
+                            self.cbr(&c, &next, &end);
+                        } else {
+                            self.cbr(&c, &end, &next);
+                        }
+                        self.start(&next);
+                    }
+                }
+                self.start(&end);
+                Ok(self.load(&ty, &slot))
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut l = self.expr(first)?;
+                if rest.len() == 1 {
+                    let r = self.expr(&rest[0].1)?;
+                    let c = self.compare(rest[0].0, l, r)?;
+                    return Ok(V::new(c, Ty::BOOL));
+                }
+                let slot = self.alloca("i1");
+                let end = self.label("cmpend");
+                for (i, (op, rx)) in rest.iter().enumerate() {
+                    let r = self.expr(rx)?;
+                    let c = self.compare(*op, l, r.clone())?;
+                    self.emit(&format!("store i1 {c}, ptr {slot}"));
+                    if i + 1 < rest.len() {
+                        let next = self.label("cmpnext");
+                        self.cbr(&c, &next, &end);
+                        self.start(&next);
+                    }
+                    l = r;
+                }
+                self.start(&end);
+                let v = self.val(&format!("load i1, ptr {slot}"));
+                Ok(V::new(v, Ty::BOOL))
+            }
+            ExprKind::IfExp(test, a, b) => {
+                let tv = self.expr(test)?;
+                let c = self.truth(&tv)?;
+                let slot = self.alloca(&llty(&ty));
+                let (tl, el, end) = (self.label("ift"), self.label("iff"), self.label("ifend"));
+                self.cbr(&c, &tl, &el);
+                self.start(&tl);
+                let av = self.expr(a)?;
+                let av = self.cast(av, &ty);
+                self.store(&av, &slot);
+                self.br(&end);
+                self.start(&el);
+                let bv = self.expr(b)?;
+                let bv = self.cast(bv, &ty);
+                self.store(&bv, &slot);
+                self.start(&end);
+                Ok(self.load(&ty, &slot))
+            }
+            ExprKind::Call { .. } => self.call_expr(e, ty),
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                self.getitem(b, index, ty)
+            }
+            ExprKind::Tuple(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.expr(x)?);
+                }
+                let t = self.build_tuple(items);
+                Ok(self.cast(t, &ty))
+            }
+            ExprKind::Lambda(_) => Ok(V::unit(ty)),
+            ExprKind::Slice(..) | ExprKind::List(_) | ExprKind::Unsupported(_) => ice("unsupported expression reached codegen"),
+        }
+    }
+
+    fn attr(&mut self, _e: &'p Expr, obj: &'p Expr, attr: &str, ty: Ty) -> R<V> {
+        let o = self.expr(obj)?;
+        match (&o.ty.clone(), attr) {
+            (Ty::Array(a), _) => {
+                let a = *a;
+                match attr {
+                    "shape" => {
+                        let items: Vec<V> = (0..a.ndim as usize).map(|d| V::new(self.shape(&o, d), Ty::I64)).collect();
+                        Ok(self.build_tuple(items))
+                    }
+                    "strides" => {
+                        let items: Vec<V> = (0..a.ndim as usize).map(|d| V::new(self.stride(&o, &a, d), Ty::I64)).collect();
+                        Ok(self.build_tuple(items))
+                    }
+                    "size" => Ok(V::new(self.nitems(&o), Ty::I64)),
+                    "ndim" => Ok(Self::i64c(a.ndim as i64)),
+                    "itemsize" => Ok(Self::i64c(a.dtype.size() as i64)),
+                    "nbytes" => {
+                        let n = self.nitems(&o);
+                        Ok(V::new(self.val(&format!("mul i64 {n}, {}", a.dtype.size())), Ty::I64))
+                    }
+                    "T" => self.transpose(&o, &a, ty),
+                    "real" => Ok(V::new(o.r, ty)),
+                    _ => Ok(V::unit(ty)), // dtype
+                }
+            }
+            (Ty::Scalar(d), "real" | "imag") => {
+                let d = *d;
+                if d.is_complex() {
+                    Ok(self.extract(&o, usize::from(attr == "imag"), ty))
+                } else if attr == "real" {
+                    Ok(self.cast(o, &ty))
+                } else {
+                    Ok(V::new(scalar_const(d, 0.0), Ty::Scalar(d)))
+                }
+            }
+            _ => Ok(V::unit(ty)),
+        }
+    }
+
+    fn unary(&mut self, op: UnOp, v: V, ty: Ty) -> R<V> {
+        match op {
+            UnOp::Not => {
+                let c = self.truth(&v)?;
+                Ok(V::new(self.val(&format!("xor i1 {c}, true")), Ty::BOOL))
+            }
+            UnOp::Pos => Ok(self.cast(v, &ty)),
+            UnOp::Neg => {
+                let v = self.cast(v, &ty);
+                match ty {
+                    Ty::Scalar(d) if d.is_int() => Ok(V::new(self.val(&format!("sub {} 0, {}", scalar_ty(d), v.r)), ty)),
+                    Ty::Scalar(d) if d.is_float() => Ok(V::new(self.val(&format!("fneg {} {}", scalar_ty(d), v.r)), ty)),
+                    Ty::Scalar(d) if d.is_complex() => {
+                        let ft = Ty::Scalar(d.real_part());
+                        let re = self.extract(&v, 0, ft.clone());
+                        let im = self.extract(&v, 1, ft.clone());
+                        let nre = self.val(&format!("fneg {} {}", llty(&ft), re.r));
+                        let nim = self.val(&format!("fneg {} {}", llty(&ft), im.r));
+                        Ok(self.complex(d, &nre, &nim))
+                    }
+                    _ => ice(format!("cannot negate {ty}")),
+                }
+            }
+            UnOp::Invert => match ty {
+                Ty::Scalar(Dtype::Bool) => Ok(V::new(self.val(&format!("xor i1 {}, true", v.r)), ty)),
+                Ty::Scalar(d) if d.is_int() => {
+                    let v = self.cast(v, &ty);
+                    Ok(V::new(self.val(&format!("xor {} {}, -1", scalar_ty(d), v.r)), ty))
+                }
+                _ => ice(format!("cannot invert {ty}")),
+            },
+        }
+    }
+
+    fn complex(&mut self, d: Dtype, re: &str, im: &str) -> V {
+        let ft = scalar_ty(d.real_part());
+        let ct = scalar_ty(d);
+        let a = self.val(&format!("insertvalue {ct} undef, {ft} {re}, 0"));
+        let b = self.val(&format!("insertvalue {ct} {a}, {ft} {im}, 1"));
+        V::new(b, Ty::Scalar(d))
+    }
+
+    // ----- casts ---------------------------------------------------------------------------
+
+    pub(crate) fn cast(&mut self, v: V, to: &Ty) -> V {
+        if &v.ty == to {
+            return v;
+        }
+        match (v.ty.clone(), to) {
+            (Ty::Scalar(a), Ty::Scalar(b)) => {
+                let r = self.cast_scalar(&v.r, a, *b);
+                V::new(r, to.clone())
+            }
+            (Ty::Tuple(xs), Ty::Tuple(ys)) if xs.len() == ys.len() => {
+                let mut items = Vec::new();
+                for (i, (x, y)) in xs.iter().zip(ys).enumerate() {
+                    let e = self.extract(&v, i, x.clone());
+                    items.push(self.cast(e, y));
+                }
+                let t = self.build_tuple(items);
+                V::new(t.r, to.clone())
+            }
+            // Array layouts/readonly flags share one representation.
+            (Ty::Array(_), Ty::Array(_)) => V::new(v.r, to.clone()),
+            (_, Ty::Unknown) => v,
+            _ => V::new(if llty(&v.ty) == llty(to) { v.r } else { "zeroinitializer".into() }, to.clone()),
+        }
+    }
+
+    fn cast_scalar(&mut self, r: &str, a: Dtype, b: Dtype) -> String {
+        if a == b || scalar_ty(a) == scalar_ty(b) && a.kind() == b.kind() {
+            return r.to_string();
+        }
+        let (ta, tb) = (scalar_ty(a), scalar_ty(b));
+        use Kind::*;
+        match (a.kind(), b.kind()) {
+            (_, Complex) => {
+                let ft = b.real_part();
+                let (re, im) = if a.is_complex() {
+                    let fa = scalar_ty(a.real_part());
+                    let re = self.val(&format!("extractvalue {ta} {r}, 0"));
+                    let im = self.val(&format!("extractvalue {ta} {r}, 1"));
+                    let _ = fa;
+                    (self.cast_scalar(&re, a.real_part(), ft), self.cast_scalar(&im, a.real_part(), ft))
+                } else {
+                    (self.cast_scalar(r, a, ft), fconst(0.0, ft))
+                };
+                self.complex(b, &re, &im).r
+            }
+            (Complex, _) => {
+                if b == Dtype::Bool {
+                    let v = V::new(r, Ty::Scalar(a));
+                    return self.truth(&v).unwrap_or_else(|_| "false".into());
+                }
+                let re = self.val(&format!("extractvalue {ta} {r}, 0"));
+                self.cast_scalar(&re, a.real_part(), b)
+            }
+            (_, Bool) => match a.kind() {
+                Float => self.val(&format!("fcmp une {ta} {r}, 0.0")),
+                _ => self.val(&format!("icmp ne {ta} {r}, 0")),
+            },
+            (Bool, Float) => self.val(&format!("uitofp i1 {r} to {tb}")),
+            (Bool, _) => self.val(&format!("zext i1 {r} to {tb}")),
+            (Signed | Unsigned, Signed | Unsigned) => {
+                let (ba, bb) = (a.bits(), b.bits());
+                if ba > bb {
+                    self.val(&format!("trunc {ta} {r} to {tb}"))
+                } else if ba < bb {
+                    let op = if a.is_signed() { "sext" } else { "zext" };
+                    self.val(&format!("{op} {ta} {r} to {tb}"))
+                } else {
+                    r.to_string()
+                }
+            }
+            (Signed, Float) => self.val(&format!("sitofp {ta} {r} to {tb}")),
+            (Unsigned, Float) => self.val(&format!("uitofp {ta} {r} to {tb}")),
+            (Float, Signed | Unsigned) => {
+                // Saturating conversion: no poison for NaN or out-of-range values.
+                let s = if b.is_signed() { "fptosi" } else { "fptoui" };
+                let name = format!("@llvm.{s}.sat.{tb}.{}", fsuffix(a));
+                self.m.declare(&format!("declare {tb} {name}({ta})"));
+                self.val(&format!("call {tb} {name}({ta} {r})"))
+            }
+            (Float, Float) => {
+                let op = if a.bits() < b.bits() { "fpext" } else { "fptrunc" };
+                self.val(&format!("{op} {ta} {r} to {tb}"))
+            }
+        }
+    }
+
+    // ----- arithmetic ----------------------------------------------------------------
+
+    fn binop(&mut self, op: BinOp, a: V, b: V, at: &Expr) -> R<V> {
+        match (&a.ty.clone(), &b.ty.clone()) {
+            (Ty::Scalar(x), Ty::Scalar(y)) => self.scalar_binop(op, a, b, *x, *y),
+            (Ty::Tuple(xs), Ty::Tuple(ys)) if op == BinOp::Add => {
+                let mut items = Vec::new();
+                for (i, t) in xs.iter().enumerate() {
+                    items.push(self.extract(&a, i, t.clone()));
+                }
+                for (i, t) in ys.iter().enumerate() {
+                    items.push(self.extract(&b, i, t.clone()));
+                }
+                Ok(self.build_tuple(items))
+            }
+            (l, r) => ice(format!("operator {} on {l} and {r} at line {}", op.symbol(), at.span.line)),
+        }
+    }
+
+    fn fm(&self) -> &'static str {
+        if self.m.opts.fastmath {
+            "fast "
+        } else {
+            ""
+        }
+    }
+
+    fn zero_div(&mut self, b: &str, d: Dtype, msg: &str) {
+        let z = if d.is_float() {
+            self.val(&format!("fcmp oeq {} {b}, 0.0", scalar_ty(d)))
+        } else {
+            self.val(&format!("icmp eq {} {b}, 0", scalar_ty(d)))
+        };
+        let m = self.str_const(msg);
+        self.raise_if(&z, ExcKind::ZeroDivisionError, &[m]);
+    }
+
+    fn scalar_binop(&mut self, op: BinOp, a: V, b: V, x: Dtype, y: Dtype) -> R<V> {
+        use BinOp::*;
+        let numpy = self.m.opts.error_model_numpy;
+        let fm = self.fm();
+        let r = match op {
+            Div => oxjit_types::promote_truediv(x, y),
+            BitAnd | BitOr | BitXor if x == Dtype::Bool && y == Dtype::Bool => Dtype::Bool,
+            _ => promote_arith(x, y),
+        };
+        let a = self.cast(a, &Ty::Scalar(r));
+        let b = self.cast(b, &Ty::Scalar(r));
+        let t = scalar_ty(r);
+        let (ar, br) = (a.r.clone(), b.r.clone());
+        let out = |s: &mut Self, rhs: String| V::new(s.val(&rhs), Ty::Scalar(r));
+        if r.is_complex() {
+            return self.complex_binop(op, &a, &b, r);
+        }
+        let signed = r.is_signed();
+        Ok(match (op, r.kind()) {
+            (Add, Kind::Float) => out(self, format!("fadd {fm}{t} {ar}, {br}")),
+            (Sub, Kind::Float) => out(self, format!("fsub {fm}{t} {ar}, {br}")),
+            (Mul, Kind::Float) => out(self, format!("fmul {fm}{t} {ar}, {br}")),
+            (Add, _) => out(self, format!("add {t} {ar}, {br}")),
+            (Sub, _) => out(self, format!("sub {t} {ar}, {br}")),
+            (Mul, _) => out(self, format!("mul {t} {ar}, {br}")),
+            (Div, _) => {
+                if !numpy {
+                    let msg = if x.is_float() || y.is_float() { "float division by zero" } else { "division by zero" };
+                    self.zero_div(&br, r, msg);
+                }
+                out(self, format!("fdiv {fm}{t} {ar}, {br}"))
+            }
+            (FloorDiv | Mod, Kind::Float) => {
+                if !numpy {
+                    let msg = if op == FloorDiv { "float floor division by zero" } else { "float modulo" };
+                    self.zero_div(&br, r, msg);
+                }
+                let (div, m) = self.float_divmod(&ar, &br, r);
+                V::new(if op == FloorDiv { div } else { m }, Ty::Scalar(r))
+            }
+            (FloorDiv | Mod, _) => {
+                if numpy {
+                    // NumPy's model: x // 0 == 0 and x % 0 == 0.
+                    let z = self.val(&format!("icmp eq {t} {br}, 0"));
+                    let safe = self.val(&format!("select i1 {z}, {t} 1, {t} {br}"));
+                    let (q, m) = self.int_divmod(&ar, &safe, r);
+                    let res = if op == FloorDiv { q } else { m };
+                    out(self, format!("select i1 {z}, {t} 0, {t} {res}"))
+                } else {
+                    let msg = if op == FloorDiv { "integer division or modulo by zero" } else { "integer modulo by zero" };
+                    self.zero_div(&br, r, msg);
+                    let (q, m) = self.int_divmod(&ar, &br, r);
+                    V::new(if op == FloorDiv { q } else { m }, Ty::Scalar(r))
+                }
+            }
+            (Pow, Kind::Float) => {
+                if !numpy {
+                    let z = self.val(&format!("fcmp oeq {t} {ar}, 0.0"));
+                    let neg = self.val(&format!("fcmp olt {t} {br}, 0.0"));
+                    let both = self.val(&format!("and i1 {z}, {neg}"));
+                    let m = self.str_const("0.0 cannot be raised to a negative power");
+                    self.raise_if(&both, ExcKind::ZeroDivisionError, &[m]);
+                }
+                let f = self.intrinsic("pow", r, 2);
+                out(self, format!("call {fm}{t} {f}({t} {ar}, {t} {br})"))
+            }
+            (Pow, _) => {
+                if signed {
+                    let neg = self.val(&format!("icmp slt {t} {br}, 0"));
+                    let m = self.str_const("Integers to negative integer powers are not allowed.");
+                    self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                }
+                self.int_pow(&ar, &br, r)
+            }
+            (LShift | RShift, _) => {
+                if signed {
+                    let neg = self.val(&format!("icmp slt {t} {br}, 0"));
+                    let m = self.str_const("negative shift count");
+                    self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                }
+                let bits = r.bits();
+                let big = self.val(&format!("icmp uge {t} {br}, {bits}"));
+                let sh = self.val(&format!("select i1 {big}, {t} {}, {t} {br}", bits - 1));
+                if op == LShift {
+                    let v = self.val(&format!("shl {t} {ar}, {sh}"));
+                    out(self, format!("select i1 {big}, {t} 0, {t} {v}"))
+                } else if signed {
+                    out(self, format!("ashr {t} {ar}, {sh}"))
+                } else {
+                    let v = self.val(&format!("lshr {t} {ar}, {sh}"));
+                    out(self, format!("select i1 {big}, {t} 0, {t} {v}"))
+                }
+            }
+            (BitAnd, _) => out(self, format!("and {t} {ar}, {br}")),
+            (BitOr, _) => out(self, format!("or {t} {ar}, {br}")),
+            (BitXor, _) => out(self, format!("xor {t} {ar}, {br}")),
+            (MatMul, _) => return ice("@ on scalars"),
+        })
+    }
+
+    fn intrinsic(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
+        let t = scalar_ty(d);
+        let f = format!("@llvm.{name}.{}", fsuffix(d));
+        let args = vec![t; nargs].join(", ");
+        self.m.declare(&format!("declare {t} {f}({args})"));
+        f
+    }
+
+    fn libm(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
+        let t = scalar_ty(d);
+        let sym = if d == Dtype::F32 { format!("{name}f") } else { name.to_string() };
+        let args = vec![t; nargs].join(", ");
+        self.m.declare(&format!("declare {t} @{sym}({args}) nounwind willreturn memory(none)"));
+        format!("@{sym}")
+    }
+
+    /// Python's float `divmod` (floor division and modulo with the sign of
+    /// the divisor).
+    fn float_divmod(&mut self, a: &str, b: &str, d: Dtype) -> (String, String) {
+        let t = scalar_ty(d);
+        let fm = self.fm();
+        let m0 = self.val(&format!("frem {t} {a}, {b}"));
+        let am = self.val(&format!("fsub {fm}{t} {a}, {m0}"));
+        let div0 = self.val(&format!("fdiv {fm}{t} {am}, {b}"));
+        let mnz = self.val(&format!("fcmp une {t} {m0}, 0.0"));
+        let bneg = self.val(&format!("fcmp olt {t} {b}, 0.0"));
+        let mneg = self.val(&format!("fcmp olt {t} {m0}, 0.0"));
+        let diff = self.val(&format!("xor i1 {bneg}, {mneg}"));
+        let adj = self.val(&format!("and i1 {mnz}, {diff}"));
+        let m1 = self.val(&format!("fadd {t} {m0}, {b}"));
+        let div1 = self.val(&format!("fsub {t} {div0}, {}", fconst(1.0, d)));
+        let cs = self.intrinsic("copysign", d, 2);
+        let zm = self.val(&format!("call {t} {cs}({t} 0.0, {t} {b})"));
+        let m2 = self.val(&format!("select i1 {adj}, {t} {m1}, {t} {m0}"));
+        let m = self.val(&format!("select i1 {mnz}, {t} {m2}, {t} {zm}"));
+        let div = self.val(&format!("select i1 {adj}, {t} {div1}, {t} {div0}"));
+        // floordiv = floor(div), corrected when div is just below an integer.
+        let fl = self.intrinsic("floor", d, 1);
+        let f0 = self.val(&format!("call {t} {fl}({t} {div})"));
+        let gap = self.val(&format!("fsub {t} {div}, {f0}"));
+        let big = self.val(&format!("fcmp ogt {t} {gap}, {}", fconst(0.5, d)));
+        let f1 = self.val(&format!("fadd {t} {f0}, {}", fconst(1.0, d)));
+        let f2 = self.val(&format!("select i1 {big}, {t} {f1}, {t} {f0}"));
+        let dnz = self.val(&format!("fcmp une {t} {div}, 0.0"));
+        let q = self.val(&format!("fdiv {t} {a}, {b}"));
+        let zq = self.val(&format!("call {t} {cs}({t} 0.0, {t} {q})"));
+        let fd = self.val(&format!("select i1 {dnz}, {t} {f2}, {t} {zq}"));
+        (fd, m)
+    }
+
+    /// Python's integer floor division and modulo (b != 0).
+    fn int_divmod(&mut self, a: &str, b: &str, d: Dtype) -> (String, String) {
+        let t = scalar_ty(d);
+        if !d.is_signed() {
+            return (self.val(&format!("udiv {t} {a}, {b}")), self.val(&format!("urem {t} {a}, {b}")));
+        }
+        // INT_MIN / -1 overflows in LLVM: divide by 1 and negate instead.
+        let m1 = self.val(&format!("icmp eq {t} {b}, -1"));
+        let bb = self.val(&format!("select i1 {m1}, {t} 1, {t} {b}"));
+        let q0 = self.val(&format!("sdiv {t} {a}, {bb}"));
+        let nq = self.val(&format!("sub {t} 0, {q0}"));
+        let q = self.val(&format!("select i1 {m1}, {t} {nq}, {t} {q0}"));
+        let r0 = self.val(&format!("srem {t} {a}, {bb}"));
+        let rnz = self.val(&format!("icmp ne {t} {r0}, 0"));
+        let x = self.val(&format!("xor {t} {r0}, {b}"));
+        let sgn = self.val(&format!("icmp slt {t} {x}, 0"));
+        let adj = self.val(&format!("and i1 {rnz}, {sgn}"));
+        let r1 = self.val(&format!("add {t} {r0}, {b}"));
+        let r = self.val(&format!("select i1 {adj}, {t} {r1}, {t} {r0}"));
+        let q1 = self.val(&format!("sub {t} {q}, 1"));
+        let q = self.val(&format!("select i1 {adj}, {t} {q1}, {t} {q}"));
+        (q, r)
+    }
+
+    fn int_pow(&mut self, a: &str, b: &str, d: Dtype) -> V {
+        let t = scalar_ty(d);
+        let res = self.alloca(t);
+        let base = self.alloca(t);
+        let exp = self.alloca(t);
+        self.emit(&format!("store {t} 1, ptr {res}"));
+        self.emit(&format!("store {t} {a}, ptr {base}"));
+        self.emit(&format!("store {t} {b}, ptr {exp}"));
+        let (head, body, done) = (self.label("pow"), self.label("powb"), self.label("powd"));
+        self.start(&head);
+        let e = self.val(&format!("load {t}, ptr {exp}"));
+        let more = self.val(&format!("icmp ne {t} {e}, 0"));
+        self.cbr(&more, &body, &done);
+        self.start(&body);
+        let bit = self.val(&format!("and {t} {e}, 1"));
+        let odd = self.val(&format!("icmp ne {t} {bit}, 0"));
+        let r = self.val(&format!("load {t}, ptr {res}"));
+        let bv = self.val(&format!("load {t}, ptr {base}"));
+        let rm = self.val(&format!("mul {t} {r}, {bv}"));
+        let r2 = self.val(&format!("select i1 {odd}, {t} {rm}, {t} {r}"));
+        self.emit(&format!("store {t} {r2}, ptr {res}"));
+        let b2 = self.val(&format!("mul {t} {bv}, {bv}"));
+        self.emit(&format!("store {t} {b2}, ptr {base}"));
+        let e2 = self.val(&format!("lshr {t} {e}, 1"));
+        self.emit(&format!("store {t} {e2}, ptr {exp}"));
+        self.br(&head);
+        self.start(&done);
+        let r = self.val(&format!("load {t}, ptr {res}"));
+        V::new(r, Ty::Scalar(d))
+    }
+
+    fn complex_parts(&mut self, v: &V) -> (String, String) {
+        let Ty::Scalar(d) = v.ty else { return ("0.0".into(), "0.0".into()) };
+        let ft = Ty::Scalar(d.real_part());
+        let re = self.extract(v, 0, ft.clone());
+        let im = self.extract(v, 1, ft);
+        (re.r, im.r)
+    }
+
+    fn complex_binop(&mut self, op: BinOp, a: &V, b: &V, d: Dtype) -> R<V> {
+        let f = d.real_part();
+        let t = scalar_ty(f);
+        let fm = self.fm();
+        let (ar, ai) = self.complex_parts(a);
+        let (br, bi) = self.complex_parts(b);
+        let (re, im) = match op {
+            BinOp::Add => (self.val(&format!("fadd {fm}{t} {ar}, {br}")), self.val(&format!("fadd {fm}{t} {ai}, {bi}"))),
+            BinOp::Sub => (self.val(&format!("fsub {fm}{t} {ar}, {br}")), self.val(&format!("fsub {fm}{t} {ai}, {bi}"))),
+            BinOp::Mul => {
+                let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));
+                let x2 = self.val(&format!("fmul {fm}{t} {ai}, {bi}"));
+                let y1 = self.val(&format!("fmul {fm}{t} {ar}, {bi}"));
+                let y2 = self.val(&format!("fmul {fm}{t} {ai}, {br}"));
+                (self.val(&format!("fsub {fm}{t} {x1}, {x2}")), self.val(&format!("fadd {fm}{t} {y1}, {y2}")))
+            }
+            BinOp::Div => {
+                if !self.m.opts.error_model_numpy {
+                    let z1 = self.val(&format!("fcmp oeq {t} {br}, 0.0"));
+                    let z2 = self.val(&format!("fcmp oeq {t} {bi}, 0.0"));
+                    let z = self.val(&format!("and i1 {z1}, {z2}"));
+                    let m = self.str_const("complex division by zero");
+                    self.raise_if(&z, ExcKind::ZeroDivisionError, &[m]);
+                }
+                // Smith's algorithm.
+                let fabs = self.intrinsic("fabs", f, 1);
+                let abr = self.val(&format!("call {t} {fabs}({t} {br})"));
+                let abi = self.val(&format!("call {t} {fabs}({t} {bi})"));
+                let big = self.val(&format!("fcmp oge {t} {abr}, {abi}"));
+                // case |br| >= |bi|: r = bi/br; den = br + bi*r
+                let r1 = self.val(&format!("fdiv {t} {bi}, {br}"));
+                let d1a = self.val(&format!("fmul {t} {bi}, {r1}"));
+                let d1 = self.val(&format!("fadd {t} {br}, {d1a}"));
+                let re1a = self.val(&format!("fmul {t} {ai}, {r1}"));
+                let re1b = self.val(&format!("fadd {t} {ar}, {re1a}"));
+                let re1 = self.val(&format!("fdiv {t} {re1b}, {d1}"));
+                let im1a = self.val(&format!("fmul {t} {ar}, {r1}"));
+                let im1b = self.val(&format!("fsub {t} {ai}, {im1a}"));
+                let im1 = self.val(&format!("fdiv {t} {im1b}, {d1}"));
+                // case |bi| > |br|: r = br/bi; den = bi + br*r
+                let r2 = self.val(&format!("fdiv {t} {br}, {bi}"));
+                let d2a = self.val(&format!("fmul {t} {br}, {r2}"));
+                let d2 = self.val(&format!("fadd {t} {bi}, {d2a}"));
+                let re2a = self.val(&format!("fmul {t} {ar}, {r2}"));
+                let re2b = self.val(&format!("fadd {t} {re2a}, {ai}"));
+                let re2 = self.val(&format!("fdiv {t} {re2b}, {d2}"));
+                let im2a = self.val(&format!("fmul {t} {ai}, {r2}"));
+                let im2b = self.val(&format!("fsub {t} {im2a}, {ar}"));
+                let im2 = self.val(&format!("fdiv {t} {im2b}, {d2}"));
+                (
+                    self.val(&format!("select i1 {big}, {t} {re1}, {t} {re2}")),
+                    self.val(&format!("select i1 {big}, {t} {im1}, {t} {im2}")),
+                )
+            }
+            BinOp::Pow => {
+                // a ** b = exp(b * log(a)) in polar form; 0 ** b handled first.
+                let hyp = self.libm("hypot", f, 2);
+                let at2 = self.libm("atan2", f, 2);
+                let lg = self.intrinsic("log", f, 1);
+                let ex = self.intrinsic("exp", f, 1);
+                let cs = self.intrinsic("cos", f, 1);
+                let sn = self.intrinsic("sin", f, 1);
+                let pw = self.intrinsic("pow", f, 2);
+                let vabs = self.val(&format!("call {t} {hyp}({t} {ar}, {t} {ai})"));
+                let len = self.val(&format!("call {t} {pw}({t} {vabs}, {t} {br})"));
+                let at = self.val(&format!("call {t} {at2}({t} {ai}, {t} {ar})"));
+                let phase0 = self.val(&format!("fmul {t} {at}, {br}"));
+                let bi_at = self.val(&format!("fmul {t} {at}, {bi}"));
+                let e = self.val(&format!("call {t} {ex}({t} {bi_at})"));
+                let len2 = self.val(&format!("fdiv {t} {len}, {e}"));
+                let l = self.val(&format!("call {t} {lg}({t} {vabs})"));
+                let bil = self.val(&format!("fmul {t} {bi}, {l}"));
+                let phase = self.val(&format!("fadd {t} {phase0}, {bil}"));
+                let c = self.val(&format!("call {t} {cs}({t} {phase})"));
+                let s = self.val(&format!("call {t} {sn}({t} {phase})"));
+                let re = self.val(&format!("fmul {t} {len2}, {c}"));
+                let im = self.val(&format!("fmul {t} {len2}, {s}"));
+                // 0 ** b: 1 if b == 0 else 0.
+                let z1 = self.val(&format!("fcmp oeq {t} {ar}, 0.0"));
+                let z2 = self.val(&format!("fcmp oeq {t} {ai}, 0.0"));
+                let az = self.val(&format!("and i1 {z1}, {z2}"));
+                let b1 = self.val(&format!("fcmp oeq {t} {br}, 0.0"));
+                let b2 = self.val(&format!("fcmp oeq {t} {bi}, 0.0"));
+                let bz = self.val(&format!("and i1 {b1}, {b2}"));
+                let one = fconst(1.0, f);
+                let zr = self.val(&format!("select i1 {bz}, {t} {one}, {t} 0.0"));
+                (self.val(&format!("select i1 {az}, {t} {zr}, {t} {re}")), self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}")))
+            }
+            _ => return ice(format!("operator {} on complex numbers", op.symbol())),
+        };
+        Ok(self.complex(d, &re, &im))
+    }
+
+    fn compare(&mut self, op: CmpOp, a: V, b: V) -> R<String> {
+        match (op, &a.ty.clone(), &b.ty.clone()) {
+            (CmpOp::Is | CmpOp::IsNot, x, y) => {
+                let same = match (x, y) {
+                    (Ty::NoneType, Ty::NoneType) => "true".to_string(),
+                    (Ty::NoneType, _) | (_, Ty::NoneType) => "false".to_string(),
+                    (Ty::Scalar(_), Ty::Scalar(_)) => self.compare(CmpOp::Eq, a, b)?,
+                    _ => "false".to_string(),
+                };
+                Ok(if op == CmpOp::IsNot { self.val(&format!("xor i1 {same}, true")) } else { same })
+            }
+            (CmpOp::In | CmpOp::NotIn, _, Ty::Tuple(items)) => {
+                let mut acc = "false".to_string();
+                for (i, it) in items.iter().enumerate() {
+                    let e = self.extract(&b, i, it.clone());
+                    let c = self.compare(CmpOp::Eq, a.clone(), e)?;
+                    acc = self.val(&format!("or i1 {acc}, {c}"));
+                }
+                Ok(if op == CmpOp::NotIn { self.val(&format!("xor i1 {acc}, true")) } else { acc })
+            }
+            (_, Ty::NoneType, _) | (_, _, Ty::NoneType) => {
+                let eq = matches!((&a.ty, &b.ty), (Ty::NoneType, Ty::NoneType));
+                Ok(match op {
+                    CmpOp::Eq => eq.to_string(),
+                    _ => (!eq).to_string(),
+                })
+            }
+            (_, Ty::Tuple(xs), Ty::Tuple(_)) => {
+                let mut acc = "true".to_string();
+                for (i, t) in xs.clone().iter().enumerate() {
+                    let Ty::Tuple(ys) = &b.ty else { unreachable!() };
+                    let yt = ys[i].clone();
+                    let ea = self.extract(&a, i, t.clone());
+                    let eb = self.extract(&b, i, yt);
+                    let c = self.compare(CmpOp::Eq, ea, eb)?;
+                    acc = self.val(&format!("and i1 {acc}, {c}"));
+                }
+                Ok(if op == CmpOp::Ne { self.val(&format!("xor i1 {acc}, true")) } else { acc })
+            }
+            (_, Ty::Scalar(x), Ty::Scalar(y)) => {
+                let (x, y) = (*x, *y);
+                let c = if x == y { x } else if x == Dtype::Bool || y == Dtype::Bool { promote_arith(x.max(Dtype::I8), y.max(Dtype::I8)) } else { promote_arith(x, y) };
+                let a = self.cast(a, &Ty::Scalar(c));
+                let b = self.cast(b, &Ty::Scalar(c));
+                let t = scalar_ty(c);
+                if c.is_complex() {
+                    let (ar, ai) = self.complex_parts(&a);
+                    let (br, bi) = self.complex_parts(&b);
+                    let ft = scalar_ty(c.real_part());
+                    let e1 = self.val(&format!("fcmp oeq {ft} {ar}, {br}"));
+                    let e2 = self.val(&format!("fcmp oeq {ft} {ai}, {bi}"));
+                    let e = self.val(&format!("and i1 {e1}, {e2}"));
+                    return Ok(if op == CmpOp::Ne { self.val(&format!("xor i1 {e}, true")) } else { e });
+                }
+                let pred = if c.is_float() {
+                    match op {
+                        CmpOp::Eq => "fcmp oeq",
+                        CmpOp::Ne => "fcmp une",
+                        CmpOp::Lt => "fcmp olt",
+                        CmpOp::Le => "fcmp ole",
+                        CmpOp::Gt => "fcmp ogt",
+                        _ => "fcmp oge",
+                    }
+                } else {
+                    let s = c.is_signed();
+                    match op {
+                        CmpOp::Eq => "icmp eq",
+                        CmpOp::Ne => "icmp ne",
+                        CmpOp::Lt => if s { "icmp slt" } else { "icmp ult" },
+                        CmpOp::Le => if s { "icmp sle" } else { "icmp ule" },
+                        CmpOp::Gt => if s { "icmp sgt" } else { "icmp ugt" },
+                        _ => if s { "icmp sge" } else { "icmp uge" },
+                    }
+                };
+                Ok(self.val(&format!("{pred} {t} {}, {}", a.r, b.r)))
+            }
+            (_, x, y) => ice(format!("comparison {} between {x} and {y}", op.symbol())),
+        }
+    }
+
+    // ----- arrays: geometry ------------------------------------------------------------
+
+    fn shape(&mut self, v: &V, d: usize) -> String {
+        self.val(&format!("extractvalue {} {}, 5, {d}", llty(&v.ty), v.r))
+    }
+
+    fn nitems(&mut self, v: &V) -> String {
+        self.val(&format!("extractvalue {} {}, 2", llty(&v.ty), v.r))
+    }
+
+    fn data(&mut self, v: &V) -> String {
+        self.val(&format!("extractvalue {} {}, 4", llty(&v.ty), v.r))
+    }
+
+    /// Byte stride of dimension `d`; derived from the shape for contiguous
+    /// layouts so that LLVM sees unit strides and can vectorise.
+    fn stride(&mut self, v: &V, a: &ArrayTy, d: usize) -> String {
+        let nd = a.ndim as usize;
+        let isz = a.dtype.size();
+        match a.layout {
+            Layout::C => {
+                let mut s = isz.to_string();
+                for k in d + 1..nd {
+                    let sh = self.shape(v, k);
+                    s = self.val(&format!("mul i64 {s}, {sh}"));
+                }
+                s
+            }
+            Layout::F => {
+                let mut s = isz.to_string();
+                for k in 0..d {
+                    let sh = self.shape(v, k);
+                    s = self.val(&format!("mul i64 {s}, {sh}"));
+                }
+                s
+            }
+            Layout::A => self.val(&format!("extractvalue {} {}, 6, {d}", llty(&v.ty), v.r)),
+        }
+    }
+
+    /// Build an array struct from parts.
+    fn make_array(&mut self, a: &ArrayTy, meminfo: &str, parent: &str, data: &str, shape: &[String], strides: &[String]) -> V {
+        let ty = Ty::Array(*a);
+        let lt = llty(&ty);
+        let mut cur = self.val(&format!("insertvalue {lt} undef, ptr {meminfo}, 0"));
+        cur = self.val(&format!("insertvalue {lt} {cur}, ptr {parent}, 1"));
+        let mut n = "1".to_string();
+        for s in shape {
+            n = self.val(&format!("mul i64 {n}, {s}"));
+        }
+        cur = self.val(&format!("insertvalue {lt} {cur}, i64 {n}, 2"));
+        cur = self.val(&format!("insertvalue {lt} {cur}, i64 {}, 3", a.dtype.size()));
+        cur = self.val(&format!("insertvalue {lt} {cur}, ptr {data}, 4"));
+        for (d, s) in shape.iter().enumerate() {
+            cur = self.val(&format!("insertvalue {lt} {cur}, i64 {s}, 5, {d}"));
+        }
+        for (d, s) in strides.iter().enumerate() {
+            cur = self.val(&format!("insertvalue {lt} {cur}, i64 {s}, 6, {d}"));
+        }
+        V::new(cur, ty)
+    }
+
+    /// A fresh C-contiguous array (a temporary of the current statement).
+    fn alloc_array(&mut self, dtype: Dtype, shape: &[String]) -> V {
+        let a = ArrayTy::new(dtype, shape.len() as u8, Layout::C);
+        let mut n = "1".to_string();
+        let mut anyneg = "false".to_string();
+        for s in shape {
+            if s.parse::<i64>().is_err() {
+                let neg = self.val(&format!("icmp slt i64 {s}, 0"));
+                anyneg = self.val(&format!("or i1 {anyneg}, {neg}"));
+            }
+            n = self.val(&format!("mul i64 {n}, {s}"));
+        }
+        if anyneg != "false" {
+            let m = self.str_const("negative dimensions are not allowed");
+            self.raise_if(&anyneg, ExcKind::ValueError, &[m]);
+        }
+        let bytes = self.val(&format!("mul i64 {n}, {}", dtype.size()));
+        let mi = self.val(&format!("call ptr @oxjit_rt_meminfo_alloc(i64 {bytes})"));
+        let null = self.val(&format!("icmp eq ptr {mi}, null"));
+        let m = self.str_const("unable to allocate array data");
+        self.raise_if(&null, ExcKind::MemoryError, &[m]);
+        let dp = self.val(&format!("getelementptr i8, ptr {mi}, i64 8"));
+        let data = self.val(&format!("load ptr, ptr {dp}"));
+        let mut strides = vec![String::new(); shape.len()];
+        let mut s = dtype.size().to_string();
+        for d in (0..shape.len()).rev() {
+            strides[d] = s.clone();
+            s = self.val(&format!("mul i64 {s}, {}", shape[d]));
+        }
+        let v = self.make_array(&a, &mi, "null", &data, shape, &strides);
+        self.own_temp(&v);
+        v
+    }
+
+    fn transpose(&mut self, o: &V, a: &ArrayTy, ty: Ty) -> R<V> {
+        let Ty::Array(out) = ty else { return ice("transpose type") };
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).rev().map(|d| self.shape(o, d)).collect();
+        let strides: Vec<String> = (0..nd).rev().map(|d| self.stride(o, a, d)).collect();
+        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&o.ty), o.r));
+        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&o.ty), o.r));
+        let data = self.data(o);
+        Ok(self.make_array(&out, &mi, &parent, &data, &shape, &strides))
+    }
+
+    fn load_elem(&mut self, d: Dtype, ptr: &str) -> V {
+        let mt = mem_ty(d);
+        let r = self.val(&format!("load {mt}, ptr {ptr}"));
+        if d == Dtype::Bool {
+            V::new(self.val(&format!("icmp ne i8 {r}, 0")), Ty::BOOL)
+        } else {
+            V::new(r, Ty::Scalar(d))
+        }
+    }
+
+    fn store_elem(&mut self, v: &V, ptr: &str) {
+        if v.ty == Ty::BOOL {
+            let b = self.val(&format!("zext i1 {} to i8", v.r));
+            self.emit(&format!("store i8 {b}, ptr {ptr}"));
+        } else {
+            self.store(v, ptr);
+        }
+    }
+
+    /// Wrap a negative index and (under boundscheck) check it.
+    fn norm_index(&mut self, i: V, n: &str, axis: usize) -> String {
+        let i = self.cast(i, &Ty::I64);
+        let neg = self.val(&format!("icmp slt i64 {}, 0", i.r));
+        let w = self.val(&format!("add i64 {}, {n}", i.r));
+        let j = self.val(&format!("select i1 {neg}, i64 {w}, i64 {}", i.r));
+        if self.m.opts.boundscheck {
+            let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
+            let p1 = self.str_const("index ");
+            let p2 = self.str_const(&format!(" is out of bounds for axis {axis} with size "));
+            self.raise_if(&bad, ExcKind::IndexError, &[p1, i.clone(), p2, V::new(n, Ty::I64)]);
+        }
+        j
+    }
+
+    fn index_is_scalar(&self, a: &ArrayTy, index: &Expr) -> bool {
+        let parts = oxjit_typeck::index_kinds(index);
+        parts.len() == a.ndim as usize && parts.iter().all(|p| !matches!(p.kind, ExprKind::Slice(..)))
+    }
+
+    /// Pointer to the element selected by an all-integer index.
+    fn element_ptr(&mut self, b: &V, a: &ArrayTy, index: &'p Expr) -> R<String> {
+        let parts = oxjit_typeck::index_kinds(index);
+        let mut off = "0".to_string();
+        for (d, p) in parts.iter().enumerate() {
+            let iv = self.expr(p)?;
+            let n = self.shape(b, d);
+            let j = self.norm_index(iv, &n, d);
+            let s = self.stride(b, a, d);
+            let t = self.val(&format!("mul nsw i64 {j}, {s}"));
+            off = self.val(&format!("add nsw i64 {off}, {t}"));
+        }
+        let data = self.data(b);
+        Ok(self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}")))
+    }
+
+    fn array_item(&mut self, b: &V, a: &ArrayTy, i: &str) -> R<V> {
+        // b[i] along the first axis (iteration and unpacking).
+        let s = self.stride(b, a, 0);
+        let off = self.val(&format!("mul nsw i64 {i}, {s}"));
+        let data = self.data(b);
+        let ptr = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        if a.ndim == 1 {
+            return Ok(self.load_elem(a.dtype, &ptr));
+        }
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (1..nd).map(|d| self.shape(b, d)).collect();
+        let strides: Vec<String> = (1..nd).map(|d| self.stride(b, a, d)).collect();
+        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&b.ty), b.r));
+        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&b.ty), b.r));
+        let out = ArrayTy { ndim: a.ndim - 1, layout: if a.layout == Layout::C { Layout::C } else { Layout::A }, ..*a };
+        Ok(self.make_array(&out, &mi, &parent, &ptr, &shape, &strides))
+    }
+
+    /// A view for a basic index (ints and slices).
+    fn view(&mut self, b: &V, a: &ArrayTy, index: &'p Expr, out: &ArrayTy) -> R<V> {
+        let parts = oxjit_typeck::index_kinds(index);
+        let nd = a.ndim as usize;
+        let mut off = "0".to_string();
+        let mut shape = Vec::new();
+        let mut strides = Vec::new();
+        for d in 0..nd {
+            let n = self.shape(b, d);
+            let s = self.stride(b, a, d);
+            match parts.get(d).map(|p| &p.kind) {
+                None => {
+                    shape.push(n);
+                    strides.push(s);
+                }
+                Some(ExprKind::Slice(lo, hi, st)) => {
+                    let (start, len, step) = self.slice_bounds(lo.as_deref(), hi.as_deref(), st.as_deref(), &n)?;
+                    let t = self.val(&format!("mul i64 {start}, {s}"));
+                    off = self.val(&format!("add i64 {off}, {t}"));
+                    shape.push(len);
+                    strides.push(if step == "1" { s } else { self.val(&format!("mul i64 {s}, {step}")) });
+                }
+                Some(_) => {
+                    let iv = self.expr(parts[d])?;
+                    let j = self.norm_index(iv, &n, d);
+                    let t = self.val(&format!("mul i64 {j}, {s}"));
+                    off = self.val(&format!("add i64 {off}, {t}"));
+                }
+            }
+        }
+        let data = self.data(b);
+        let ptr = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
+        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&b.ty), b.r));
+        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&b.ty), b.r));
+        Ok(self.make_array(out, &mi, &parent, &ptr, &shape, &strides))
+    }
+
+    /// Python's slice normalisation: (start, length, step).
+    fn slice_bounds(&mut self, lo: Option<&'p Expr>, hi: Option<&'p Expr>, st: Option<&'p Expr>, n: &str) -> R<(String, String, String)> {
+        let opt = |s: &mut Self, e: Option<&'p Expr>| -> R<Option<String>> {
+            match e {
+                None => Ok(None),
+                Some(x) => {
+                    let v = s.expr(x)?;
+                    if v.ty == Ty::NoneType {
+                        Ok(None)
+                    } else {
+                        Ok(Some(s.cast(v, &Ty::I64).r))
+                    }
+                }
+            }
+        };
+        let lo = opt(self, lo)?;
+        let hi = opt(self, hi)?;
+        let step = opt(self, st)?;
+        let Some(step) = step.filter(|s| s != "1") else {
+            // Unit step: clamp into [0, n].
+            let clamp = |s: &mut Self, v: Option<String>, dflt: &str| -> String {
+                match v {
+                    None => dflt.to_string(),
+                    Some(v) => {
+                        let neg = s.val(&format!("icmp slt i64 {v}, 0"));
+                        let w = s.val(&format!("add i64 {v}, {n}"));
+                        let w = s.val(&format!("select i1 {neg}, i64 {w}, i64 {v}"));
+                        let lo0 = s.val(&format!("icmp slt i64 {w}, 0"));
+                        let w = s.val(&format!("select i1 {lo0}, i64 0, i64 {w}"));
+                        let hi0 = s.val(&format!("icmp sgt i64 {w}, {n}"));
+                        s.val(&format!("select i1 {hi0}, i64 {n}, i64 {w}"))
+                    }
+                }
+            };
+            let start = clamp(self, lo, "0");
+            let stop = clamp(self, hi, n);
+            let d = self.val(&format!("sub i64 {stop}, {start}"));
+            let pos = self.val(&format!("icmp sgt i64 {d}, 0"));
+            let len = self.val(&format!("select i1 {pos}, i64 {d}, i64 0"));
+            return Ok((start, len, "1".into()));
+        };
+        let z = self.val(&format!("icmp eq i64 {step}, 0"));
+        let m = self.str_const("slice step cannot be zero");
+        self.raise_if(&z, ExcKind::ValueError, &[m]);
+        let neg = self.val(&format!("icmp slt i64 {step}, 0"));
+        let adjust = |s: &mut Self, v: Option<String>, dflt_pos: &str, dflt_neg: &str| -> String {
+            match v {
+                None => s.val(&format!("select i1 {neg}, i64 {dflt_neg}, i64 {dflt_pos}")),
+                Some(v) => {
+                    let isneg = s.val(&format!("icmp slt i64 {v}, 0"));
+                    let w = s.val(&format!("add i64 {v}, {n}"));
+                    let w = s.val(&format!("select i1 {isneg}, i64 {w}, i64 {v}"));
+                    let below = s.val(&format!("icmp slt i64 {w}, 0"));
+                    let lowv = s.val(&format!("select i1 {neg}, i64 -1, i64 0"));
+                    let w2 = s.val(&format!("select i1 {below}, i64 {lowv}, i64 {w}"));
+                    let above = s.val(&format!("icmp sge i64 {w2}, {n}"));
+                    let nm1 = s.val(&format!("sub i64 {n}, 1"));
+                    let highv = s.val(&format!("select i1 {neg}, i64 {nm1}, i64 {n}"));
+                    s.val(&format!("select i1 {above}, i64 {highv}, i64 {w2}"))
+                }
+            }
+        };
+        let nm1 = self.val(&format!("sub i64 {n}, 1"));
+        let start = adjust(self, lo, "0", &nm1);
+        let stop = adjust(self, hi, n, "-1");
+        // length = step<0 ? (stop<start ? (start-stop-1)/(-step)+1 : 0) : (start<stop ? (stop-start-1)/step+1 : 0)
+        let d1 = self.val(&format!("sub i64 {start}, {stop}"));
+        let d1 = self.val(&format!("sub i64 {d1}, 1"));
+        let ns = self.val(&format!("sub i64 0, {step}"));
+        let q1 = self.val(&format!("sdiv i64 {d1}, {ns}"));
+        let q1 = self.val(&format!("add i64 {q1}, 1"));
+        let c1 = self.val(&format!("icmp slt i64 {stop}, {start}"));
+        let l1 = self.val(&format!("select i1 {c1}, i64 {q1}, i64 0"));
+        let d2 = self.val(&format!("sub i64 {stop}, {start}"));
+        let d2 = self.val(&format!("sub i64 {d2}, 1"));
+        let sp = self.val(&format!("select i1 {neg}, i64 1, i64 {step}"));
+        let q2 = self.val(&format!("sdiv i64 {d2}, {sp}"));
+        let q2 = self.val(&format!("add i64 {q2}, 1"));
+        let c2 = self.val(&format!("icmp slt i64 {start}, {stop}"));
+        let l2 = self.val(&format!("select i1 {c2}, i64 {q2}, i64 0"));
+        let len = self.val(&format!("select i1 {neg}, i64 {l1}, i64 {l2}"));
+        Ok((start, len, step))
+    }
+
+    fn getitem(&mut self, b: V, index: &'p Expr, ty: Ty) -> R<V> {
+        match b.ty.clone() {
+            Ty::Array(a) => {
+                if self.index_is_scalar(&a, index) {
+                    let ptr = self.element_ptr(&b, &a, index)?;
+                    return Ok(self.load_elem(a.dtype, &ptr));
+                }
+                let Ty::Array(out) = ty else { return ice("array index result") };
+                self.view(&b, &a, index, &out)
+            }
+            Ty::Tuple(items) => {
+                if let Some(Res::Const(Const::Int(i))) = self.res(index) {
+                    let n = items.len() as i64;
+                    let j = if *i < 0 { i + n } else { *i } as usize;
+                    return Ok(self.extract(&b, j, items[j].clone()));
+                }
+                // Dynamic index into a homogeneous tuple: spill to memory.
+                let iv = self.expr(index)?;
+                let elem = items.first().cloned().unwrap_or(Ty::Unknown);
+                let n = items.len();
+                let arr = self.alloca(&format!("[{n} x {}]", llty(&elem)));
+                self.store(&b, &arr);
+                let iv = self.cast(iv, &Ty::I64);
+                let neg = self.val(&format!("icmp slt i64 {}, 0", iv.r));
+                let w = self.val(&format!("add i64 {}, {n}", iv.r));
+                let j = self.val(&format!("select i1 {neg}, i64 {w}, i64 {}", iv.r));
+                let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
+                let m = self.str_const("tuple index out of range");
+                self.raise_if(&bad, ExcKind::IndexError, &[m]);
+                let p = self.val(&format!("getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {j}", llty(&elem)));
+                Ok(self.load(&elem, &p))
+            }
+            other => ice(format!("cannot index {other}")),
+        }
+    }
+
+    fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
+        let Ty::Array(a) = b.ty.clone() else { return ice("item assignment into a non-array") };
+        if self.index_is_scalar(&a, index) {
+            let ptr = self.element_ptr(b, &a, index)?;
+            let v = self.cast(v, &Ty::Scalar(a.dtype));
+            self.store_elem(&v, &ptr);
+            return Ok(());
+        }
+        let Ty::Array(out) = self.inst.ty(index).clone().array().map(|_| Ty::Unknown).unwrap_or_else(|| {
+            // The view's type: recompute from the index (same rule as getitem).
+            let parts = oxjit_typeck::index_kinds(index);
+            let ints = parts.iter().filter(|p| !matches!(p.kind, ExprKind::Slice(..))).count();
+            Ty::Array(ArrayTy { ndim: a.ndim - ints as u8, layout: Layout::A, ..a })
+        }) else {
+            return ice("slice assignment type");
+        };
+        let target = self.view(b, &a, index, &out)?;
+        self.assign_into(&target, &out, v)
+    }
+
+    /// Copy a scalar or an array (broadcast along leading axes) into a view.
+    fn assign_into(&mut self, target: &V, t: &ArrayTy, v: V) -> R<()> {
+        match v.ty.clone() {
+            Ty::Scalar(_) => {
+                let v = self.cast(v, &Ty::Scalar(t.dtype));
+                let shape: Vec<String> = (0..t.ndim as usize).map(|d| self.shape(target, d)).collect();
+                let lp = self.nd_open(&shape);
+                let ptr = self.nd_ptr(target, t, &lp.idx);
+                self.store_elem(&v, &ptr);
+                self.nd_close(lp);
+                Ok(())
+            }
+            Ty::Array(s) => {
+                let nt = t.ndim as usize;
+                let ns = s.ndim as usize;
+                // Shapes must match on the trailing axes (size-1 source axes broadcast).
+                for k in 0..ns {
+                    let dt = nt - ns + k;
+                    let a = self.shape(target, dt);
+                    let b = self.shape(&v, k);
+                    let ne = self.val(&format!("icmp ne i64 {a}, {b}"));
+                    let one = self.val(&format!("icmp ne i64 {b}, 1"));
+                    let bad = self.val(&format!("and i1 {ne}, {one}"));
+                    let m1 = self.str_const("could not broadcast input array from shape (");
+                    let m2 = self.str_const(&format!(",) into axis {dt} of size "));
+                    self.raise_if(&bad, ExcKind::ValueError, &[m1, V::new(b, Ty::I64), m2, V::new(a, Ty::I64)]);
+                }
+                // Source and target may overlap (a[1:] = a[:-1]): copy first.
+                let src = self.copy_array(&v, &s)?;
+                let shape: Vec<String> = (0..nt).map(|d| self.shape(target, d)).collect();
+                let lp = self.nd_open(&shape);
+                let sidx: Vec<String> = (0..ns)
+                    .map(|k| {
+                        let b = self.shape(&src, k);
+                        let one = self.val(&format!("icmp eq i64 {b}, 1"));
+                        let i = lp.idx[nt - ns + k].clone();
+                        self.val(&format!("select i1 {one}, i64 0, i64 {i}"))
+                    })
+                    .collect();
+                let sa = ArrayTy { layout: Layout::C, ..s };
+                let sp = self.nd_ptr(&src, &sa, &sidx);
+                let x = self.load_elem(s.dtype, &sp);
+                let x = self.cast(x, &Ty::Scalar(t.dtype));
+                let tp = self.nd_ptr(target, t, &lp.idx);
+                self.store_elem(&x, &tp);
+                self.nd_close(lp);
+                Ok(())
+            }
+            other => ice(format!("cannot assign {other} into an array")),
+        }
+    }
+
+    fn nd_ptr(&mut self, v: &V, a: &ArrayTy, idx: &[String]) -> String {
+        let mut off = "0".to_string();
+        for (d, i) in idx.iter().enumerate() {
+            let s = self.stride(v, a, d);
+            let t = self.val(&format!("mul nsw i64 {i}, {s}"));
+            off = self.val(&format!("add nsw i64 {off}, {t}"));
+        }
+        let data = self.data(v);
+        self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"))
+    }
+
+    /// Open nested counted loops over `shape` (outermost first).
+    fn nd_open(&mut self, shape: &[String]) -> NdLoop {
+        let mut lp = NdLoop { idx: Vec::new(), levels: Vec::new() };
+        for n in shape {
+            let ctr = self.alloca("i64");
+            self.emit(&format!("store i64 0, ptr {ctr}"));
+            let (head, body, exit) = (self.label("nd"), self.label("ndb"), self.label("nde"));
+            self.start(&head);
+            let i = self.val(&format!("load i64, ptr {ctr}"));
+            let c = self.val(&format!("icmp slt i64 {i}, {n}"));
+            self.cbr(&c, &body, &exit);
+            self.start(&body);
+            lp.idx.push(i.clone());
+            lp.levels.push((ctr, head, exit, i));
+        }
+        lp
+    }
+
+    fn nd_close(&mut self, lp: NdLoop) {
+        for (ctr, head, exit, i) in lp.levels.into_iter().rev() {
+            let nx = self.val(&format!("add nsw i64 {i}, 1"));
+            self.emit(&format!("store i64 {nx}, ptr {ctr}"));
+            self.br(&head);
+            self.start(&exit);
+        }
+    }
+
+    /// A C-contiguous copy of an array (a temporary).
+    fn copy_array(&mut self, v: &V, a: &ArrayTy) -> R<V> {
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
+        let out = self.alloc_array(a.dtype, &shape);
+        let oa = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+        let lp = self.nd_open(&shape);
+        let sp = self.nd_ptr(v, a, &lp.idx);
+        let x = self.load_elem(a.dtype, &sp);
+        let dp = self.nd_ptr(&out, &oa, &lp.idx);
+        self.store_elem(&x, &dp);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    // ----- for loops ----------------------------------------------------------------------
+
+    fn src_of(&mut self, e: &'p Expr) -> R<(Src, String)> {
+        let v = self.expr(e)?;
+        self.src_of_value(v)
+    }
+
+    fn src_of_value(&mut self, v: V) -> R<(Src, String)> {
+        match v.ty.clone() {
+            Ty::Range => {
+                let start = self.extract(&v, 0, Ty::I64).r;
+                let step = self.extract(&v, 2, Ty::I64).r;
+                let n = self.range_len(&v);
+                Ok((Src::Range { start, step }, n))
+            }
+            Ty::Array(a) => {
+                // Keep the iterable alive for the whole loop.
+                let slot = self.alloca(&llty(&v.ty));
+                self.incref(&v);
+                self.store(&v, &slot);
+                self.owned.push((slot.clone(), v.ty.clone()));
+                let held = self.load(&v.ty, &slot);
+                let n = self.shape(&held, 0);
+                Ok((Src::Array { v: held, a }, n))
+            }
+            Ty::Tuple(items) => {
+                let elem = items.iter().fold(Ty::Unknown, |u, t| oxjit_types::unify(&u, t).unwrap_or(u));
+                let elem = if items.is_empty() { Ty::I64 } else { elem };
+                let n = items.len();
+                let arr = self.alloca(&format!("[{n} x {}]", llty(&elem)));
+                for (i, it) in items.iter().enumerate() {
+                    let x = self.extract(&v, i, it.clone());
+                    let x = self.cast(x, &elem);
+                    let p = self.val(&format!("getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {i}", llty(&elem)));
+                    self.store(&x, &p);
+                }
+                Ok((Src::Tuple { ptr: arr, elem }, n.to_string()))
+            }
+            other => ice(format!("cannot iterate over {other}")),
+        }
+    }
+
+    fn src_item(&mut self, s: &Src, i: &str) -> R<V> {
+        match s {
+            Src::Range { start, step } => {
+                let m = self.val(&format!("mul nsw i64 {i}, {step}"));
+                Ok(V::new(self.val(&format!("add nsw i64 {start}, {m}")), Ty::I64))
+            }
+            Src::Array { v, a } => self.array_item(v, a, i),
+            Src::Tuple { ptr, elem } => {
+                let p = self.val(&format!("getelementptr {}, ptr {ptr}, i64 {i}", llty(elem)));
+                Ok(self.load(elem, &p))
+            }
+        }
+    }
+
+    fn range_len(&mut self, v: &V) -> String {
+        let start = self.extract(v, 0, Ty::I64).r;
+        let stop = self.extract(v, 1, Ty::I64).r;
+        let step = self.extract(v, 2, Ty::I64).r;
+        if step == "1" {
+            let d = self.val(&format!("sub nsw i64 {stop}, {start}"));
+            let pos = self.val(&format!("icmp sgt i64 {d}, 0"));
+            return self.val(&format!("select i1 {pos}, i64 {d}, i64 0"));
+        }
+        let spos = self.val(&format!("icmp sgt i64 {step}, 0"));
+        // positive step: (stop - start + step - 1) / step if stop > start
+        let d = self.val(&format!("sub i64 {stop}, {start}"));
+        let d2 = self.val(&format!("sub i64 {start}, {stop}"));
+        let num = self.val(&format!("select i1 {spos}, i64 {d}, i64 {d2}"));
+        let ast = self.val(&format!("sub i64 0, {step}"));
+        let den = self.val(&format!("select i1 {spos}, i64 {step}, i64 {ast}"));
+        let safe = self.val(&format!("icmp eq i64 {den}, 0"));
+        let den = self.val(&format!("select i1 {safe}, i64 1, i64 {den}"));
+        let nm1 = self.val(&format!("sub i64 {num}, 1"));
+        let q = self.val(&format!("sdiv i64 {nm1}, {den}"));
+        let q = self.val(&format!("add i64 {q}, 1"));
+        let pos = self.val(&format!("icmp sgt i64 {num}, 0"));
+        self.val(&format!("select i1 {pos}, i64 {q}, i64 0"))
+    }
+
+    fn make_range(&mut self, args: &[V]) -> R<V> {
+        let ints: Vec<String> = args.iter().map(|a| self.cast(a.clone(), &Ty::I64).r).collect();
+        let (start, stop, step) = match ints.len() {
+            1 => ("0".to_string(), ints[0].clone(), "1".to_string()),
+            2 => (ints[0].clone(), ints[1].clone(), "1".to_string()),
+            _ => (ints[0].clone(), ints[1].clone(), ints[2].clone()),
+        };
+        if step != "1" && step.parse::<i64>().map(|s| s == 0).unwrap_or(true) {
+            let z = self.val(&format!("icmp eq i64 {step}, 0"));
+            let m = self.str_const("range() arg 3 must not be zero");
+            self.raise_if(&z, ExcKind::ValueError, &[m]);
+        }
+        let t = self.build_tuple(vec![V::new(start, Ty::I64), V::new(stop, Ty::I64), V::new(step, Ty::I64)]);
+        Ok(V::new(t.r, Ty::Range))
+    }
+
+    fn for_stmt(&mut self, target: &'p Expr, iter: &'p Expr, body: &'p [Stmt], orelse: &'p [Stmt]) -> R<()> {
+        // Sources: enumerate/zip/plain.
+        let mut srcs: Vec<(Src, String)> = Vec::new();
+        let mut enum_start: Option<String> = None;
+        match self.res(iter) {
+            Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Enumerate), args, kwargs })) => {
+                let Arg::Expr(x) = &args[0] else { return ice("enumerate argument") };
+                srcs.push(self.src_of(x)?);
+                let start = match (args.get(1), kwargs.first()) {
+                    (Some(Arg::Expr(s)), _) => Some(*s),
+                    (None, Some((_, s))) => Some(*s),
+                    _ => None,
+                };
+                enum_start = Some(match start {
+                    Some(s) => {
+                        let v = self.expr(s)?;
+                        self.cast(v, &Ty::I64).r
+                    }
+                    None => "0".into(),
+                });
+            }
+            Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), args, .. })) => {
+                for a in args {
+                    let Arg::Expr(x) = a else { return ice("zip argument") };
+                    srcs.push(self.src_of(x)?);
+                }
+            }
+            _ => srcs.push(self.src_of(iter)?),
+        }
+        self.release_temps();
+        let mut n = srcs.first().map(|s| s.1.clone()).unwrap_or_else(|| "0".into());
+        for (_, m) in srcs.iter().skip(1) {
+            let lt = self.val(&format!("icmp slt i64 {m}, {n}"));
+            n = self.val(&format!("select i1 {lt}, i64 {m}, i64 {n}"));
+        }
+        let ctr = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {ctr}"));
+        let (head, bl, latch, els, end) = (self.label("for"), self.label("fbody"), self.label("fnext"), self.label("felse"), self.label("fend"));
+        self.start(&head);
+        let i = self.val(&format!("load i64, ptr {ctr}"));
+        let c = self.val(&format!("icmp slt i64 {i}, {n}"));
+        self.cbr(&c, &bl, &els);
+        self.start(&bl);
+        let mut items = Vec::new();
+        for (s, _) in &srcs {
+            items.push(self.src_item(s, &i)?);
+        }
+        let item = match (&enum_start, srcs.len()) {
+            (Some(st), _) => {
+                let k = V::new(self.val(&format!("add nsw i64 {i}, {st}")), Ty::I64);
+                let x = items.pop().ok_or("enumerate item")?;
+                self.build_tuple(vec![k, x])
+            }
+            (None, 1) if !matches!(self.res(iter), Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), .. }))) => {
+                items.pop().ok_or("loop item")?
+            }
+            _ => self.build_tuple(items),
+        };
+        let tt = self.inst.ty(target).clone();
+        let item = if tt.is_known() && !matches!(target.kind, ExprKind::Tuple(_)) { self.cast(item, &tt) } else { item };
+        self.assign(target, item)?;
+        self.release_temps();
+        self.loops.push(LoopLabels { cont: latch.clone(), brk: end.clone() });
+        self.block(body)?;
+        self.loops.pop();
+        self.start(&latch);
+        let nx = self.val(&format!("add nsw i64 {i}, 1"));
+        self.emit(&format!("store i64 {nx}, ptr {ctr}"));
+        self.br(&head);
+        self.start(&els);
+        self.block(orelse)?;
+        self.start(&end);
+        Ok(())
+    }
+
+    // ----- calls ----------------------------------------------------------------------------
+
+    fn arg(&mut self, a: &'p Arg<'p>) -> R<V> {
+        match a {
+            Arg::Expr(e) => self.expr(e),
+            Arg::Const(c) => {
+                let t = c.ty();
+                Ok(self.konst(c, &t))
+            }
+            Arg::StarItem(e, i) => {
+                let v = self.expr(e)?;
+                let Ty::Tuple(items) = v.ty.clone() else { return ice("star argument") };
+                Ok(self.extract(&v, *i, items[*i].clone()))
+            }
+            Arg::Pack(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.arg(x)?);
+                }
+                Ok(self.build_tuple(items))
+            }
+        }
+    }
+
+    fn call_expr(&mut self, e: &'p Expr, ty: Ty) -> R<V> {
+        let Some(Res::Call(call)) = self.res(e) else { return ice(format!("unresolved call at line {}", e.span.line)) };
+        match &call.callee {
+            Callee::Instance { id, captures } => {
+                let id = *id as usize;
+                let callee = &self.p.instances[id];
+                let mut vals = Vec::new();
+                for (a, t) in call.args.iter().zip(&callee.args) {
+                    let v = self.arg(a)?;
+                    vals.push(self.cast(v, t));
+                }
+                for c in captures {
+                    let (slot, vty) = self.vars.get(c).cloned().ok_or_else(|| format!("capture {c} not found"))?;
+                    vals.push(self.load(&vty, &slot));
+                }
+                let rt = callee.ret.clone();
+                let slot = self.alloca(&llty(&rt));
+                let mut args = vec![format!("ptr {slot}")];
+                for v in &vals {
+                    args.push(format!("{} {}", llty(&v.ty), v.r));
+                }
+                let f = self.m.fname(id);
+                let st = self.val(&format!("call i32 {f}({})", args.join(", ")));
+                let bad = self.val(&format!("icmp ne i32 {st}, 0"));
+                let (eb, ok) = (self.label("callerr"), self.label("callok"));
+                self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
+                self.terminated = true;
+                self.start(&eb);
+                self.fail();
+                self.start(&ok);
+                let r = self.load(&rt, &slot);
+                self.own_temp(&r);
+                Ok(self.cast(r, &ty))
+            }
+            Callee::Builtin(b) => {
+                let mut vals = Vec::new();
+                for a in &call.args {
+                    vals.push(self.arg(a)?);
+                }
+                self.builtin(*b, vals, call, e, ty)
+            }
+            Callee::Method(b) => {
+                let ExprKind::Call { func, .. } = &e.kind else { return ice("method call shape") };
+                let ExprKind::Attr(obj, _) = &func.kind else { return ice("method receiver") };
+                let mut vals = vec![self.expr(obj)?];
+                for a in &call.args {
+                    vals.push(self.arg(a)?);
+                }
+                self.builtin(*b, vals, call, e, ty)
+            }
+            Callee::Exception(_) => ice("exception object outside raise"),
+        }
+    }
+
+    fn kwarg(&mut self, call: &'p Call<'p>, name: &str) -> R<Option<V>> {
+        match call.kwargs.iter().find(|(k, _)| k == name) {
+            Some((_, e)) => Ok(Some(self.expr(e)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn const_kw(&self, call: &Call<'p>, name: &str) -> Option<&'p Const> {
+        call.kwargs.iter().find(|(k, _)| k == name).and_then(|(_, e)| match self.res(e) {
+            Some(Res::Const(c)) => Some(c),
+            _ => None,
+        })
+    }
+
+    fn builtin(&mut self, b: Builtin, args: Vec<V>, call: &'p Call<'p>, e: &'p Expr, ty: Ty) -> R<V> {
+        let rd = ty.scalar();
+        match b {
+            Builtin::Range => self.make_range(&args),
+            Builtin::Len => match &args[0].ty {
+                Ty::Array(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
+                Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
+                Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
+                other => ice(format!("len of {other}")),
+            },
+            Builtin::Abs => {
+                let x = args[0].clone();
+                let d = rd.ok_or("abs type")?;
+                match x.ty.scalar() {
+                    Some(c) if c.is_complex() => {
+                        let (re, im) = self.complex_parts(&x);
+                        let h = self.libm("hypot", c.real_part(), 2);
+                        let t = scalar_ty(c.real_part());
+                        Ok(V::new(self.val(&format!("call {t} {h}({t} {re}, {t} {im})")), ty))
+                    }
+                    _ if d.is_float() => {
+                        let x = self.cast(x, &ty);
+                        let f = self.intrinsic("fabs", d, 1);
+                        let t = scalar_ty(d);
+                        Ok(V::new(self.val(&format!("call {t} {f}({t} {})", x.r)), ty))
+                    }
+                    _ => {
+                        let x = self.cast(x, &ty);
+                        let t = scalar_ty(d);
+                        if !d.is_signed() {
+                            return Ok(x);
+                        }
+                        let neg = self.val(&format!("icmp slt {t} {}, 0", x.r));
+                        let n = self.val(&format!("sub {t} 0, {}", x.r));
+                        Ok(V::new(self.val(&format!("select i1 {neg}, {t} {n}, {t} {}", x.r)), ty))
+                    }
+                }
+            }
+            Builtin::MinMax { max } => {
+                let items: Vec<V> = if args.len() == 1 {
+                    match args[0].ty.clone() {
+                        Ty::Tuple(ts) => ts.iter().enumerate().map(|(i, t)| self.extract(&args[0], i, t.clone())).collect(),
+                        Ty::Array(a) => return self.reduce(if max { Reduce::Max } else { Reduce::Min }, &args[0], &a, ty),
+                        other => return ice(format!("min/max of {other}")),
+                    }
+                } else {
+                    args
+                };
+                let mut acc = self.cast(items[0].clone(), &ty);
+                for it in items.into_iter().skip(1) {
+                    let it = self.cast(it, &ty);
+                    // Python: replace only when strictly better (first wins on ties/NaN).
+                    let better = self.compare(if max { CmpOp::Gt } else { CmpOp::Lt }, it.clone(), acc.clone())?;
+                    let t = llty(&ty);
+                    acc = V::new(self.val(&format!("select i1 {better}, {t} {}, {t} {}", it.r, acc.r)), ty.clone());
+                }
+                Ok(acc)
+            }
+            Builtin::Int => {
+                let Some(x) = args.first().cloned() else { return Ok(Self::i64c(0)) };
+                if let Some(d) = x.ty.scalar().filter(|d| d.is_float()) {
+                    self.check_float_to_int(&x, d);
+                }
+                Ok(self.cast(x, &Ty::I64))
+            }
+            Builtin::Float => Ok(match args.first() {
+                Some(x) => self.cast(x.clone(), &Ty::F64),
+                None => V::new(fconst(0.0, Dtype::F64), Ty::F64),
+            }),
+            Builtin::Bool => Ok(match args.first() {
+                Some(x) => V::new(self.truth(x)?, Ty::BOOL),
+                None => V::new("false", Ty::BOOL),
+            }),
+            Builtin::Complex => {
+                let re = match args.first() {
+                    Some(x) => self.cast(x.clone(), &Ty::C128),
+                    None => V::new(scalar_const(Dtype::C128, 0.0), Ty::C128),
+                };
+                match args.get(1) {
+                    None => Ok(re),
+                    Some(im) => {
+                        let im = self.cast(im.clone(), &Ty::C128);
+                        // re + im*1j
+                        let (a, b) = self.complex_parts(&re);
+                        let (c, d) = self.complex_parts(&im);
+                        let r = self.val(&format!("fsub double {a}, {d}"));
+                        let i = self.val(&format!("fadd double {b}, {c}"));
+                        Ok(self.complex(Dtype::C128, &r, &i))
+                    }
+                }
+            }
+            Builtin::Cast(d) => Ok(match args.first() {
+                Some(x) => self.cast(x.clone(), &Ty::Scalar(d)),
+                None => V::new(scalar_const(d, 0.0), Ty::Scalar(d)),
+            }),
+            Builtin::Round | Builtin::NpRound => {
+                let x = args[0].clone();
+                let Some(d) = x.ty.scalar() else { return ice("round arg") };
+                if !d.is_float() {
+                    return Ok(self.cast(x, &ty));
+                }
+                let t = scalar_ty(d);
+                let re = self.intrinsic("roundeven", d, 1);
+                let r = match args.get(1) {
+                    None => self.val(&format!("call {t} {re}({t} {})", x.r)),
+                    Some(nd) => {
+                        let nd = self.cast(nd.clone(), &Ty::F64);
+                        let pw = self.intrinsic("pow", Dtype::F64, 2);
+                        let p = self.val(&format!("call double {pw}(double 10.0, double {})", nd.r));
+                        let p = self.cast_scalar(&p, Dtype::F64, d);
+                        let y = self.val(&format!("fmul {t} {}, {p}", x.r));
+                        let yr = self.val(&format!("call {t} {re}({t} {y})"));
+                        self.val(&format!("fdiv {t} {yr}, {p}"))
+                    }
+                };
+                let rv = V::new(r, Ty::Scalar(d));
+                if ty == Ty::I64 {
+                    self.check_float_to_int(&rv, d);
+                }
+                Ok(self.cast(rv, &ty))
+            }
+            Builtin::Pow => {
+                let v = self.binop(BinOp::Pow, args[0].clone(), args[1].clone(), e)?;
+                Ok(self.cast(v, &ty))
+            }
+            Builtin::Divmod => {
+                let q = self.binop(BinOp::FloorDiv, args[0].clone(), args[1].clone(), e)?;
+                let r = self.binop(BinOp::Mod, args[0].clone(), args[1].clone(), e)?;
+                let t = self.build_tuple(vec![q, r]);
+                Ok(self.cast(t, &ty))
+            }
+            Builtin::Print => {
+                let sep = match self.const_kw(call, "sep") {
+                    Some(Const::Str(s)) => self.str_const(s),
+                    _ => match self.kwarg(call, "sep")? {
+                        Some(v) if v.ty == Ty::Str => v,
+                        _ => self.str_const(" "),
+                    },
+                };
+                let end = match self.const_kw(call, "end") {
+                    Some(Const::Str(s)) => self.str_const(s),
+                    _ => match self.kwarg(call, "end")? {
+                        Some(v) if v.ty == Ty::Str => v,
+                        _ => self.str_const("\n"),
+                    },
+                };
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.print_value(&sep, false)?;
+                    }
+                    self.print_value(a, false)?;
+                }
+                self.print_value(&end, false)?;
+                self.emit("call void @oxjit_rt_print_flush()");
+                Ok(V::unit(Ty::NoneType))
+            }
+            Builtin::Enumerate | Builtin::Zip => ice("enumerate/zip outside a for loop"),
+            Builtin::Math1(f) => {
+                let d = rd.ok_or("math type")?;
+                let x = self.cast(args[0].clone(), &ty);
+                self.math1(f, d, &x.r).map(|r| V::new(r, ty))
+            }
+            Builtin::Math2(f) => {
+                let d = rd.ok_or("math type")?;
+                let x = self.cast(args[0].clone(), &ty);
+                let y = self.cast(args[1].clone(), &ty);
+                let t = scalar_ty(d);
+                let fm = self.fm();
+                let r = match f {
+                    Math2::Atan2 => {
+                        let g = self.libm("atan2", d, 2);
+                        self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
+                    }
+                    Math2::Hypot => {
+                        let g = self.libm("hypot", d, 2);
+                        self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
+                    }
+                    Math2::Copysign => {
+                        let g = self.intrinsic("copysign", d, 2);
+                        self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
+                    }
+                    Math2::Fmod => self.val(&format!("frem {fm}{t} {}, {}", x.r, y.r)),
+                    Math2::Pow => {
+                        let g = self.intrinsic("pow", d, 2);
+                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {})", x.r, y.r))
+                    }
+                };
+                Ok(V::new(r, ty))
+            }
+            Builtin::Rounding(r, numpy) => {
+                let x = args[0].clone();
+                let Some(d) = x.ty.scalar() else { return ice("rounding arg") };
+                if !d.is_float() {
+                    return Ok(self.cast(x, &ty));
+                }
+                let name = match r {
+                    Round::Floor => "floor",
+                    Round::Ceil => "ceil",
+                    Round::Trunc => "trunc",
+                };
+                let f = self.intrinsic(name, d, 1);
+                let t = scalar_ty(d);
+                let v = V::new(self.val(&format!("call {t} {f}({t} {})", x.r)), Ty::Scalar(d));
+                if !numpy {
+                    self.check_float_to_int(&v, d);
+                }
+                Ok(self.cast(v, &ty))
+            }
+            Builtin::FloatPred(p) => {
+                let x = args[0].clone();
+                let Some(d) = x.ty.scalar() else { return ice("isnan arg") };
+                if !d.is_float() {
+                    return Ok(V::new(if p == FloatPred::IsFinite { "true" } else { "false" }, Ty::BOOL));
+                }
+                let t = scalar_ty(d);
+                let inf = fconst(f64::INFINITY, d);
+                let r = match p {
+                    FloatPred::IsNan => self.val(&format!("fcmp uno {t} {}, 0.0", x.r)),
+                    FloatPred::IsInf => {
+                        let f = self.intrinsic("fabs", d, 1);
+                        let a = self.val(&format!("call {t} {f}({t} {})", x.r));
+                        self.val(&format!("fcmp oeq {t} {a}, {inf}"))
+                    }
+                    FloatPred::IsFinite => {
+                        let f = self.intrinsic("fabs", d, 1);
+                        let a = self.val(&format!("call {t} {f}({t} {})", x.r));
+                        self.val(&format!("fcmp olt {t} {a}, {inf}"))
+                    }
+                };
+                Ok(V::new(r, Ty::BOOL))
+            }
+            Builtin::Sign => {
+                let d = rd.ok_or("sign type")?;
+                let x = self.cast(args[0].clone(), &ty);
+                let t = scalar_ty(d);
+                let (one, mone, zero) = (scalar_const(d, 1.0), scalar_const(d, -1.0), scalar_const(d, 0.0));
+                let (gt, lt) = if d.is_float() {
+                    (self.val(&format!("fcmp ogt {t} {}, 0.0", x.r)), self.val(&format!("fcmp olt {t} {}, 0.0", x.r)))
+                } else if d.is_signed() {
+                    (self.val(&format!("icmp sgt {t} {}, 0", x.r)), self.val(&format!("icmp slt {t} {}, 0", x.r)))
+                } else {
+                    (self.val(&format!("icmp ugt {t} {}, 0", x.r)), "false".to_string())
+                };
+                // NaN (neither > nor <) passes through.
+                let rest = if d.is_float() { x.r.clone() } else { zero };
+                let a = self.val(&format!("select i1 {lt}, {t} {mone}, {t} {rest}"));
+                Ok(V::new(self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")), ty))
+            }
+            Builtin::Square => {
+                let x = self.cast(args[0].clone(), &ty);
+                self.binop(BinOp::Mul, x.clone(), x, e)
+            }
+            Builtin::Conjugate => {
+                let x = args[0].clone();
+                match x.ty.scalar() {
+                    Some(d) if d.is_complex() => {
+                        let (re, im) = self.complex_parts(&x);
+                        let ni = self.val(&format!("fneg {} {im}", scalar_ty(d.real_part())));
+                        Ok(self.complex(d, &re, &ni))
+                    }
+                    _ => Ok(x),
+                }
+            }
+            Builtin::Alloc(kind) => {
+                let Ty::Array(a) = ty else { return ice("alloc type") };
+                let shape: Vec<String> = match args[0].ty.clone() {
+                    Ty::Tuple(items) => (0..items.len())
+                        .map(|i| {
+                            let x = self.extract(&args[0], i, items[i].clone());
+                            self.cast(x, &Ty::I64).r
+                        })
+                        .collect(),
+                    _ => vec![self.cast(args[0].clone(), &Ty::I64).r],
+                };
+                let v = self.alloc_array(a.dtype, &shape);
+                let fill = match kind {
+                    Alloc::Full => Some(args[1].clone()),
+                    Alloc::Ones => Some(V::new(scalar_const(a.dtype, 1.0), Ty::Scalar(a.dtype))),
+                    _ => None,
+                };
+                self.init_array(&v, &a, kind, fill)?;
+                Ok(v)
+            }
+            Builtin::AllocLike(kind) => {
+                let Ty::Array(a) = ty else { return ice("alloc type") };
+                let src = args[0].clone();
+                let Ty::Array(sa) = src.ty else { return ice("alloc_like source") };
+                let shape: Vec<String> = (0..sa.ndim as usize).map(|d| self.shape(&src, d)).collect();
+                let v = self.alloc_array(a.dtype, &shape);
+                let fill = match kind {
+                    Alloc::Full => Some(args[1].clone()),
+                    Alloc::Ones => Some(V::new(scalar_const(a.dtype, 1.0), Ty::Scalar(a.dtype))),
+                    _ => None,
+                };
+                self.init_array(&v, &a, kind, fill)?;
+                Ok(v)
+            }
+            Builtin::Arange => self.arange(&args, ty),
+            Builtin::Linspace => {
+                let start = self.cast(args[0].clone(), &Ty::F64).r;
+                let stop = self.cast(args[1].clone(), &Ty::F64).r;
+                let num = match (args.get(2), self.kwarg(call, "num")?) {
+                    (Some(n), _) => self.cast(n.clone(), &Ty::I64).r,
+                    (None, Some(n)) => self.cast(n, &Ty::I64).r,
+                    _ => "50".into(),
+                };
+                let endpoint = !matches!(self.const_kw(call, "endpoint"), Some(Const::Bool(false)) | Some(Const::Int(0)));
+                let neg = self.val(&format!("icmp slt i64 {num}, 0"));
+                let m1 = self.str_const("Number of samples, ");
+                let m2 = self.str_const(", must be non-negative.");
+                self.raise_if(&neg, ExcKind::ValueError, &[m1, V::new(num.clone(), Ty::I64), m2]);
+                let v = self.alloc_array(Dtype::F64, std::slice::from_ref(&num));
+                let div = if endpoint { self.val(&format!("sub i64 {num}, 1")) } else { num.clone() };
+                let divf = self.val(&format!("sitofp i64 {div} to double"));
+                let delta = self.val(&format!("fsub double {stop}, {start}"));
+                let step = self.val(&format!("fdiv double {delta}, {divf}"));
+                let a = ArrayTy::new(Dtype::F64, 1, Layout::C);
+                let lp = self.nd_open(std::slice::from_ref(&num));
+                let i = lp.idx[0].clone();
+                let fi = self.val(&format!("sitofp i64 {i} to double"));
+                let x = self.val(&format!("fmul double {fi}, {step}"));
+                let x = self.val(&format!("fadd double {x}, {start}"));
+                let p = self.nd_ptr(&v, &a, &lp.idx);
+                self.emit(&format!("store double {x}, ptr {p}"));
+                self.nd_close(lp);
+                if endpoint {
+                    // The last sample is exactly `stop`.
+                    let big = self.val(&format!("icmp sgt i64 {num}, 1"));
+                    let (l1, l2) = (self.label("lsend"), self.label("lsdone"));
+                    self.cbr(&big, &l1, &l2);
+                    self.start(&l1);
+                    let last = self.val(&format!("sub i64 {num}, 1"));
+                    let p = self.nd_ptr(&v, &a, &[last]);
+                    self.emit(&format!("store double {stop}, ptr {p}"));
+                    self.start(&l2);
+                }
+                Ok(v)
+            }
+            Builtin::Reduce(r) => {
+                let Ty::Array(a) = args[0].ty.clone() else { return ice("reduce arg") };
+                self.reduce(r, &args[0], &a, ty)
+            }
+            Builtin::Copy => {
+                let Ty::Array(a) = args[0].ty.clone() else { return ice("copy arg") };
+                self.copy_array(&args[0], &a)
+            }
+            Builtin::Fill => {
+                let Ty::Array(a) = args[0].ty.clone() else { return ice("fill arg") };
+                self.assign_into(&args[0], &a, args[1].clone())?;
+                Ok(V::unit(Ty::NoneType))
+            }
+        }
+    }
+
+    fn check_float_to_int(&mut self, x: &V, d: Dtype) {
+        let t = scalar_ty(d);
+        let nan = self.val(&format!("fcmp uno {t} {}, 0.0", x.r));
+        let m = self.str_const("cannot convert float NaN to integer");
+        self.raise_if(&nan, ExcKind::ValueError, &[m]);
+        let f = self.intrinsic("fabs", d, 1);
+        let a = self.val(&format!("call {t} {f}({t} {})", x.r));
+        let inf = self.val(&format!("fcmp oeq {t} {a}, {}", fconst(f64::INFINITY, d)));
+        let m = self.str_const("cannot convert float infinity to integer");
+        self.raise_if(&inf, ExcKind::OverflowError, &[m]);
+    }
+
+    fn math1(&mut self, f: Math1, d: Dtype, x: &str) -> R<String> {
+        let t = scalar_ty(d);
+        let fm = self.fm();
+        let intr = |s: &mut Self, n: &str| {
+            let g = s.intrinsic(n, d, 1);
+            s.val(&format!("call {fm}{t} {g}({t} {x})"))
+        };
+        let lib = |s: &mut Self, n: &str| {
+            let g = s.libm(n, d, 1);
+            s.val(&format!("call {fm}{t} {g}({t} {x})"))
+        };
+        Ok(match f {
+            Math1::Sqrt => intr(self, "sqrt"),
+            Math1::Exp => intr(self, "exp"),
+            Math1::Log => intr(self, "log"),
+            Math1::Log2 => intr(self, "log2"),
+            Math1::Log10 => intr(self, "log10"),
+            Math1::Sin => intr(self, "sin"),
+            Math1::Cos => intr(self, "cos"),
+            Math1::Exp2 => intr(self, "exp2"),
+            Math1::Rint => intr(self, "rint"),
+            Math1::Tan => lib(self, "tan"),
+            Math1::Expm1 => lib(self, "expm1"),
+            Math1::Log1p => lib(self, "log1p"),
+            Math1::Asin => lib(self, "asin"),
+            Math1::Acos => lib(self, "acos"),
+            Math1::Atan => lib(self, "atan"),
+            Math1::Sinh => lib(self, "sinh"),
+            Math1::Cosh => lib(self, "cosh"),
+            Math1::Tanh => lib(self, "tanh"),
+            Math1::Asinh => lib(self, "asinh"),
+            Math1::Acosh => lib(self, "acosh"),
+            Math1::Atanh => lib(self, "atanh"),
+            Math1::Erf => lib(self, "erf"),
+            Math1::Erfc => lib(self, "erfc"),
+            Math1::Gamma => lib(self, "tgamma"),
+            Math1::Lgamma => lib(self, "lgamma"),
+            Math1::Cbrt => lib(self, "cbrt"),
+            Math1::Degrees => self.val(&format!("fmul {fm}{t} {x}, {}", fconst(180.0 / std::f64::consts::PI, d))),
+            Math1::Radians => self.val(&format!("fmul {fm}{t} {x}, {}", fconst(std::f64::consts::PI / 180.0, d))),
+        })
+    }
+
+    fn init_array(&mut self, v: &V, a: &ArrayTy, kind: Alloc, fill: Option<V>) -> R<()> {
+        match (kind, fill) {
+            (Alloc::Zeros, _) => {
+                let n = self.nitems(v);
+                let bytes = self.val(&format!("mul i64 {n}, {}", a.dtype.size()));
+                let data = self.data(v);
+                self.emit(&format!("call void @llvm.memset.p0.i64(ptr {data}, i8 0, i64 {bytes}, i1 false)"));
+                Ok(())
+            }
+            (_, Some(f)) => {
+                // Flat loop over the fresh C-contiguous buffer.
+                let f = self.cast(f, &Ty::Scalar(a.dtype));
+                let n = self.nitems(v);
+                let flat = ArrayTy::new(a.dtype, 1, Layout::C);
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let data = self.data(v);
+                let off = self.val(&format!("mul nsw i64 {}, {}", lp.idx[0], a.dtype.size()));
+                let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+                let _ = flat;
+                self.store_elem(&f, &p);
+                self.nd_close(lp);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn arange(&mut self, args: &[V], ty: Ty) -> R<V> {
+        let Ty::Array(a) = ty else { return ice("arange type") };
+        let d = a.dtype;
+        let st = Ty::Scalar(d);
+        let (start, stop, step) = match args.len() {
+            1 => (V::new(scalar_const(d, 0.0), st.clone()), args[0].clone(), V::new(scalar_const(d, 1.0), st.clone())),
+            2 => (args[0].clone(), args[1].clone(), V::new(scalar_const(d, 1.0), st.clone())),
+            _ => (args[0].clone(), args[1].clone(), args[2].clone()),
+        };
+        // Length in float64 arithmetic: ceil((stop - start) / step).
+        let fs = self.cast(start.clone(), &Ty::F64).r;
+        let fe = self.cast(stop, &Ty::F64).r;
+        let fp = self.cast(step.clone(), &Ty::F64).r;
+        let z = self.val(&format!("fcmp oeq double {fp}, 0.0"));
+        let m = self.str_const("Maximum allowed size exceeded");
+        self.raise_if(&z, ExcKind::ValueError, &[m]);
+        let span = self.val(&format!("fsub double {fe}, {fs}"));
+        let q = self.val(&format!("fdiv double {span}, {fp}"));
+        let ce = self.intrinsic("ceil", Dtype::F64, 1);
+        let q = self.val(&format!("call double {ce}(double {q})"));
+        let n = self.cast_scalar(&q, Dtype::F64, Dtype::I64);
+        let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
+        let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
+        let v = self.alloc_array(d, std::slice::from_ref(&n));
+        let start = self.cast(start, &st);
+        let step = self.cast(step, &st);
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let i = V::new(lp.idx[0].clone(), Ty::I64);
+        let fi = self.cast(i, &st);
+        let t = scalar_ty(d);
+        let x = if d.is_float() {
+            let m = self.val(&format!("fmul {t} {}, {}", fi.r, step.r));
+            self.val(&format!("fadd {t} {m}, {}", start.r))
+        } else {
+            let m = self.val(&format!("mul {t} {}, {}", fi.r, step.r));
+            self.val(&format!("add {t} {m}, {}", start.r))
+        };
+        let p = self.nd_ptr(&v, &a, &lp.idx);
+        self.store_elem(&V::new(x, st), &p);
+        self.nd_close(lp);
+        Ok(v)
+    }
+
+    fn reduce(&mut self, r: Reduce, v: &V, a: &ArrayTy, ty: Ty) -> R<V> {
+        let out = ty.scalar().ok_or("reduce type")?;
+        let acc_d = match r {
+            Reduce::Mean => if a.dtype.is_complex() || a.dtype.is_float() { a.dtype } else { Dtype::F64 },
+            _ => out,
+        };
+        let acc_t = Ty::Scalar(acc_d);
+        let acc = self.alloca(scalar_ty(acc_d));
+        let init = match r {
+            Reduce::Sum | Reduce::Mean => scalar_const(acc_d, 0.0),
+            Reduce::Prod => scalar_const(acc_d, 1.0),
+            Reduce::Min | Reduce::Max => {
+                let n = self.nitems(v);
+                let empty = self.val(&format!("icmp eq i64 {n}, 0"));
+                let name = if r == Reduce::Min { "minimum" } else { "maximum" };
+                let m = self.str_const(&format!("zero-size array to reduction operation {name} which has no identity"));
+                self.raise_if(&empty, ExcKind::ValueError, &[m]);
+                // Start from the first element.
+                let zeros: Vec<String> = vec!["0".into(); a.ndim as usize];
+                let p = self.nd_ptr(v, a, &zeros);
+                let x = self.load_elem(a.dtype, &p);
+                self.cast(x, &acc_t).r
+            }
+        };
+        self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
+        let body = |s: &mut Self, x: V| -> R<()> {
+            let x = s.cast(x, &acc_t);
+            let cur = s.load(&acc_t, &acc);
+            let t = scalar_ty(acc_d);
+            let nv = match r {
+                Reduce::Sum | Reduce::Mean => s.binop_same(BinOp::Add, &cur, &x)?,
+                Reduce::Prod => s.binop_same(BinOp::Mul, &cur, &x)?,
+                Reduce::Min | Reduce::Max => {
+                    let better = s.compare(if r == Reduce::Min { CmpOp::Lt } else { CmpOp::Gt }, x.clone(), cur.clone())?;
+                    let take = if acc_d.is_float() {
+                        // NaN propagates as in NumPy.
+                        let nan = s.val(&format!("fcmp uno {t} {}, 0.0", x.r));
+                        s.val(&format!("or i1 {better}, {nan}"))
+                    } else {
+                        better
+                    };
+                    s.val(&format!("select i1 {take}, {t} {}, {t} {}", x.r, cur.r))
+                }
+            };
+            s.emit(&format!("store {t} {nv}, ptr {acc}"));
+            Ok(())
+        };
+        if a.layout == Layout::C {
+            let n = self.nitems(v);
+            let lp = self.nd_open(std::slice::from_ref(&n));
+            let data = self.data(v);
+            let off = self.val(&format!("mul nsw i64 {}, {}", lp.idx[0], a.dtype.size()));
+            let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+            let x = self.load_elem(a.dtype, &p);
+            body(self, x)?;
+            self.nd_close(lp);
+        } else {
+            let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(v, d)).collect();
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(v, a, &lp.idx);
+            let x = self.load_elem(a.dtype, &p);
+            body(self, x)?;
+            self.nd_close(lp);
+        }
+        let res = self.load(&acc_t, &acc);
+        if r == Reduce::Mean {
+            let n = self.nitems(v);
+            let nf = V::new(self.val(&format!("sitofp i64 {n} to double")), Ty::F64);
+            let nf = self.cast(nf, &acc_t);
+            let q = self.binop_same(BinOp::Div, &res, &nf)?;
+            return Ok(self.cast(V::new(q, acc_t), &ty));
+        }
+        Ok(self.cast(res, &ty))
+    }
+
+    /// Arithmetic on two values of the same type without Python's error checks
+    /// (reductions).
+    fn binop_same(&mut self, op: BinOp, a: &V, b: &V) -> R<String> {
+        let Ty::Scalar(d) = a.ty else { return ice("binop_same") };
+        let t = scalar_ty(d);
+        let fm = self.fm();
+        if d.is_complex() {
+            let v = self.complex_binop(op, a, b, d)?;
+            return Ok(v.r);
+        }
+        Ok(match (op, d.is_float()) {
+            (BinOp::Add, true) => self.val(&format!("fadd {fm}{t} {}, {}", a.r, b.r)),
+            (BinOp::Mul, true) => self.val(&format!("fmul {fm}{t} {}, {}", a.r, b.r)),
+            (BinOp::Div, true) => self.val(&format!("fdiv {fm}{t} {}, {}", a.r, b.r)),
+            (BinOp::Add, false) => self.val(&format!("add {t} {}, {}", a.r, b.r)),
+            (BinOp::Mul, false) => self.val(&format!("mul {t} {}, {}", a.r, b.r)),
+            _ => return ice("binop_same op"),
+        })
+    }
+
+    fn print_value(&mut self, v: &V, nested: bool) -> R<()> {
+        match v.ty.clone() {
+            Ty::Str => {
+                if nested {
+                    let q = self.str_const("'");
+                    self.print_value(&q, false)?;
+                }
+                let ptr = self.extract(v, 0, Ty::NoneType);
+                let len = self.extract(v, 1, Ty::I64);
+                self.call_void("@oxjit_rt_print_str", &format!("ptr {}, i64 {}", ptr.r, len.r));
+                if nested {
+                    let q = self.str_const("'");
+                    self.print_value(&q, false)?;
+                }
+            }
+            Ty::NoneType => {
+                let s = self.str_const("None");
+                self.print_value(&s, false)?;
+            }
+            Ty::Scalar(d) => match d.kind() {
+                Kind::Bool => self.call_void("@oxjit_rt_print_bool", &format!("i1 zeroext {}", v.r)),
+                Kind::Signed => {
+                    let x = self.cast(v.clone(), &Ty::I64);
+                    self.call_void("@oxjit_rt_print_i64", &format!("i64 {}", x.r))
+                }
+                Kind::Unsigned => {
+                    let x = self.cast(v.clone(), &Ty::Scalar(Dtype::U64));
+                    self.call_void("@oxjit_rt_print_u64", &format!("i64 {}", x.r))
+                }
+                Kind::Float if d == Dtype::F32 => self.call_void("@oxjit_rt_print_f32", &format!("float {}", v.r)),
+                Kind::Float => self.call_void("@oxjit_rt_print_f64", &format!("double {}", v.r)),
+                Kind::Complex => {
+                    let x = self.cast(v.clone(), &Ty::C128);
+                    let (re, im) = self.complex_parts(&x);
+                    self.call_void("@oxjit_rt_print_complex", &format!("double {re}, double {im}"))
+                }
+            },
+            Ty::Tuple(items) => {
+                let open = self.str_const("(");
+                self.print_value(&open, false)?;
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        let c = self.str_const(", ");
+                        self.print_value(&c, false)?;
+                    }
+                    let x = self.extract(v, i, it.clone());
+                    self.print_value(&x, true)?;
+                }
+                let close = self.str_const(if items.len() == 1 { ",)" } else { ")" });
+                self.print_value(&close, false)?;
+            }
+            Ty::Array(a) => {
+                let slot = self.alloca(&llty(&v.ty));
+                self.store(v, &slot);
+                self.call_void(
+                    "@oxjit_rt_print_array",
+                    &format!("ptr {slot}, i32 {}, i32 {}", a.dtype.numpy_type_num(), a.ndim),
+                );
+            }
+            other => {
+                let s = self.str_const(&format!("<{other}>"));
+                self.print_value(&s, false)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) struct NdLoop {
+    pub idx: Vec<String>,
+    levels: Vec<(String, String, String, String)>,
+}
+
+/// Branch weights: `!0` marks the error edge unlikely, `!1` the assert-ok edge likely.
+pub(crate) const METADATA: &str = "!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n";
+

@@ -1,0 +1,484 @@
+//! Typing, unboxing and boxing of Python values at the native boundary.
+//!
+//! Leaves (see `oxjit_codegen`): scalars at their natural size (bool as one
+//! byte) and arrays as `[meminfo, parent, nitems, itemsize, data, shape..,
+//! strides..]` words. Arguments are borrowed: meminfo null, parent = the
+//! ndarray. Results own their MemInfo reference, handed to a capsule that
+//! becomes the new ndarray's base.
+
+use numpy::npyffi::{self, NpyTypes, PyArrayObject, PY_ARRAY_API};
+use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyRange, PyTuple};
+use std::ffi::{c_void, CStr};
+
+const NPY_ARRAY_C_CONTIGUOUS: i32 = 0x0001;
+const NPY_ARRAY_F_CONTIGUOUS: i32 = 0x0002;
+const NPY_ARRAY_WRITEABLE: i32 = 0x0400;
+
+/// A compact per-call type key (scalars, arrays, None) for the fast path.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Key {
+    codes: [u32; 8],
+    len: u8,
+}
+
+fn dtype_index(d: Dtype) -> u32 {
+    Dtype::ALL.iter().position(|x| *x == d).unwrap_or(0) as u32
+}
+
+fn code_of_ty(t: &Ty) -> Option<u32> {
+    Some(match t {
+        Ty::Scalar(d) => 1 + dtype_index(*d),
+        Ty::NoneType => 0x20,
+        Ty::Array(a) => {
+            let l = match a.layout {
+                Layout::C => 0,
+                Layout::F => 1,
+                Layout::A => 2,
+            };
+            0x8000_0000 | (dtype_index(a.dtype) << 16) | ((a.ndim as u32) << 4) | (l << 1) | u32::from(a.readonly)
+        }
+        _ => return None,
+    })
+}
+
+pub fn key_of_types(tys: &[Ty]) -> Option<Key> {
+    if tys.len() > 8 {
+        return None;
+    }
+    let mut k = Key { codes: [0; 8], len: tys.len() as u8 };
+    for (i, t) in tys.iter().enumerate() {
+        k.codes[i] = code_of_ty(t)?;
+    }
+    Some(k)
+}
+
+fn is_ndarray(py: Python<'_>, o: &Bound<'_, PyAny>) -> bool {
+    unsafe { npyffi::PyArray_Check(py, o.as_ptr()) != 0 }
+}
+
+fn array_fields<'a>(o: &'a Bound<'_, PyAny>) -> &'a npyffi::objects::PyArrayObject_fields {
+    // SAFETY: callers checked that `o` is an ndarray.
+    unsafe { &(*(o.as_ptr() as *mut PyArrayObject)).fields }
+}
+
+fn array_ty(py: Python<'_>, o: &Bound<'_, PyAny>) -> Result<ArrayTy, String> {
+    let _ = py;
+    let f = array_fields(o);
+    let descr = unsafe { &(*f.descr).fields };
+    let dtype = Dtype::from_numpy_type_num(descr.type_num).ok_or_else(|| {
+        let name = o.getattr("dtype").map(|d| d.to_string()).unwrap_or_else(|_| "?".into());
+        format!("array({name}) (compiled code supports bool, int8..uint64, float32/64 and complex64/128 arrays)")
+    })?;
+    if descr.byteorder == b'>' as std::ffi::c_char {
+        return Err("a non-native byte order array".into());
+    }
+    let nd = f.nd as u8;
+    let layout = if f.flags & NPY_ARRAY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if f.flags & NPY_ARRAY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    Ok(ArrayTy { dtype, ndim: nd, layout, readonly: f.flags & NPY_ARRAY_WRITEABLE == 0 })
+}
+
+/// Fast key for common argument lists; `None` sends the call to the slow path.
+pub fn key_of_args(py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Key> {
+    if args.len() > 8 {
+        return None;
+    }
+    let mut k = Key { codes: [0; 8], len: args.len() as u8 };
+    for (i, a) in args.iter().enumerate() {
+        let t = if a.is_exact_instance_of::<PyFloat>() {
+            Ty::F64
+        } else if a.is_exact_instance_of::<PyBool>() {
+            Ty::BOOL
+        } else if a.is_exact_instance_of::<PyInt>() {
+            Ty::I64
+        } else if is_ndarray(py, &a) {
+            Ty::Array(array_ty(py, &a).ok()?)
+        } else if a.is_none() {
+            Ty::NoneType
+        } else if a.is_exact_instance_of::<PyComplex>() {
+            Ty::C128
+        } else {
+            return None;
+        };
+        k.codes[i] = code_of_ty(&t)?;
+    }
+    Some(k)
+}
+
+/// The oxjit type of an argument; jitted functions are appended to `fns`
+/// (they become unit functions 1.., after the root).
+pub fn typeof_arg(py: Python<'_>, a: &Bound<'_, PyAny>, fns: &mut Vec<Py<PyAny>>) -> Result<Ty, String> {
+    if a.is_instance_of::<PyBool>() {
+        return Ok(Ty::BOOL);
+    }
+    if a.is_instance_of::<PyInt>() {
+        return match a.extract::<i64>() {
+            Ok(_) => Ok(Ty::I64),
+            Err(_) => Err(format!("int ({} does not fit in int64)", a)),
+        };
+    }
+    if a.is_instance_of::<PyFloat>() {
+        return Ok(Ty::F64);
+    }
+    if a.is_instance_of::<PyComplex>() {
+        return Ok(Ty::C128);
+    }
+    if a.is_none() {
+        return Ok(Ty::NoneType);
+    }
+    if is_ndarray(py, a) {
+        return array_ty(py, a).map(Ty::Array);
+    }
+    if let Ok(t) = a.cast::<PyTuple>() {
+        let mut items = Vec::new();
+        for x in t.iter() {
+            items.push(typeof_arg(py, &x, fns)?);
+        }
+        return Ok(Ty::Tuple(items));
+    }
+    if a.is_instance_of::<PyRange>() {
+        return Ok(Ty::Range);
+    }
+    // NumPy scalars (np.float32(1.5), np.int64(3), np.bool_(True)).
+    if let Ok(np) = py.import("numpy") {
+        if let Ok(generic) = np.getattr("generic") {
+            if a.is_instance(&generic).unwrap_or(false) {
+                let num: i32 = a.getattr("dtype").and_then(|d| d.getattr("num")).and_then(|n| n.extract()).unwrap_or(-1);
+                return Dtype::from_numpy_type_num(num).map(Ty::Scalar).ok_or_else(|| format!("numpy.{}", type_name(a)));
+            }
+        }
+    }
+    if a.hasattr("__oxjit_py_func__").unwrap_or(false) {
+        if let Some(i) = fns.iter().position(|f| f.is(a)) {
+            return Ok(Ty::Function(i as u32 + 1));
+        }
+        fns.push(a.clone().unbind());
+        return Ok(Ty::Function(fns.len() as u32));
+    }
+    Err(type_name(a))
+}
+
+fn type_name(a: &Bound<'_, PyAny>) -> String {
+    a.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+}
+
+/// Argument leaves in a stack buffer (no allocation for common calls).
+pub struct ArgBuf {
+    words: [u64; 192],
+    heap: Vec<u64>,
+    offsets: [usize; 32],
+    heap_offsets: Vec<usize>,
+    n: usize,
+    used: usize,
+    ptrs: [*mut u8; 32],
+    heap_ptrs: Vec<*mut u8>,
+}
+
+impl ArgBuf {
+    pub fn new() -> Self {
+        ArgBuf {
+            words: [0; 192],
+            heap: Vec::new(),
+            offsets: [0; 32],
+            heap_offsets: Vec::new(),
+            n: 0,
+            used: 0,
+            ptrs: [std::ptr::null_mut(); 32],
+            heap_ptrs: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, words: usize) -> &mut [u64] {
+        let start = self.used;
+        self.used += words.max(1);
+        if self.n < 32 {
+            self.offsets[self.n] = start;
+        } else {
+            if self.heap_offsets.is_empty() {
+                self.heap_offsets.extend_from_slice(&self.offsets);
+            }
+            self.heap_offsets.push(start);
+        }
+        self.n += 1;
+        if self.used > self.words.len() {
+            if self.heap.is_empty() {
+                self.heap.extend_from_slice(&self.words);
+            }
+            self.heap.resize(self.used, 0);
+            &mut self.heap[start..self.used]
+        } else {
+            &mut self.words[start..self.used]
+        }
+    }
+
+    /// Pointers to each leaf, valid while `self` is neither moved nor changed.
+    pub fn ptrs(&mut self) -> *const *mut u8 {
+        let base: *mut u64 = if self.heap.is_empty() { self.words.as_mut_ptr() } else { self.heap.as_mut_ptr() };
+        if self.n <= 32 && self.heap_offsets.is_empty() {
+            for i in 0..self.n {
+                self.ptrs[i] = unsafe { base.add(self.offsets[i]) } as *mut u8;
+            }
+            self.ptrs.as_ptr()
+        } else {
+            self.heap_ptrs = self.heap_offsets.iter().map(|o| unsafe { base.add(*o) } as *mut u8).collect();
+            self.heap_ptrs.as_ptr()
+        }
+    }
+}
+
+pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf) -> PyResult<()> {
+    match t {
+        Ty::Scalar(Dtype::C128) => {
+            let c = unsafe { ffi::PyComplex_AsCComplex(a.as_ptr()) };
+            if c.real == -1.0 && PyErr::occurred(py) {
+                return Err(PyErr::fetch(py));
+            }
+            let s = buf.slot(2);
+            s[0] = c.real.to_bits();
+            s[1] = c.imag.to_bits();
+            Ok(())
+        }
+        Ty::Scalar(d) => {
+            let bits: u64 = match d {
+                Dtype::Bool => u64::from(a.is_truthy()?),
+                Dtype::U64 => a.extract::<u64>()?,
+                Dtype::U8 | Dtype::U16 | Dtype::U32 | Dtype::I8 | Dtype::I16 | Dtype::I32 | Dtype::I64 => {
+                    match a.extract::<i64>() {
+                        Ok(v) => v as u64,
+                        Err(_) => {
+                            return Err(PyTypeError::new_err(format!(
+                                "argument {a} does not fit in {d} (compiled code uses 64-bit integers)"
+                            )))
+                        }
+                    }
+                }
+                Dtype::F32 => (a.extract::<f64>()? as f32).to_bits() as u64,
+                Dtype::F64 => a.extract::<f64>()?.to_bits(),
+                Dtype::C64 | Dtype::C128 => {
+                    let c = unsafe { ffi::PyComplex_AsCComplex(a.as_ptr()) };
+                    if c.real == -1.0 && PyErr::occurred(py) {
+                        return Err(PyErr::fetch(py));
+                    }
+                    (c.real as f32).to_bits() as u64 | (((c.imag as f32).to_bits() as u64) << 32)
+                }
+            };
+            buf.slot(1)[0] = bits;
+            Ok(())
+        }
+        Ty::Array(at) => {
+            if !is_ndarray(py, a) {
+                return Err(PyTypeError::new_err(format!("expected a NumPy array, got {}", type_name(a))));
+            }
+            let f = array_fields(a);
+            let nd = at.ndim as usize;
+            if f.nd as usize != nd {
+                return Err(PyTypeError::new_err(format!("expected a {nd}-d array, got {}-d", f.nd)));
+            }
+            let itemsize = at.dtype.size() as u64;
+            let s = buf.slot(5 + 2 * nd);
+            let mut n: u64 = 1;
+            for d in 0..nd {
+                let dim = unsafe { *f.dimensions.add(d) } as u64;
+                n = n.wrapping_mul(dim);
+                s[5 + d] = dim;
+                s[5 + nd + d] = unsafe { *f.strides.add(d) } as u64;
+            }
+            s[0] = 0;
+            s[1] = a.as_ptr() as u64;
+            s[2] = n;
+            s[3] = itemsize;
+            s[4] = f.data as u64;
+            Ok(())
+        }
+        Ty::Tuple(items) => {
+            let t = a.cast::<PyTuple>()?;
+            for (x, it) in t.iter().zip(items) {
+                unbox_into(py, &x, it, buf)?;
+            }
+            Ok(())
+        }
+        Ty::Range => {
+            for name in ["start", "stop", "step"] {
+                let v: i64 = a.getattr(name)?.extract()?;
+                buf.slot(1)[0] = v as u64;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Default for ArgBuf {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const CAPSULE_NAME: &CStr = c"oxjit.meminfo";
+
+unsafe extern "C" fn capsule_free(cap: *mut ffi::PyObject) {
+    let p = ffi::PyCapsule_GetPointer(cap, CAPSULE_NAME.as_ptr());
+    if !p.is_null() {
+        oxjit_runtime::meminfo_release(p as *mut oxjit_runtime::MemInfo);
+    }
+}
+
+/// Make an ndarray over the array leaf at `p` with the given base object
+/// (a new reference, stolen) or no base.
+unsafe fn make_ndarray(py: Python<'_>, a: &ArrayTy, p: *const u64, base: *mut ffi::PyObject) -> PyResult<Py<PyAny>> {
+    let nd = a.ndim as usize;
+    let mut dims: Vec<npyffi::npy_intp> = (0..nd).map(|d| *p.add(5 + d) as npyffi::npy_intp).collect();
+    let mut strides: Vec<npyffi::npy_intp> = (0..nd).map(|d| *p.add(5 + nd + d) as npyffi::npy_intp).collect();
+    let data = *p.add(4) as *mut c_void;
+    let descr = PY_ARRAY_API.PyArray_DescrFromType(py, a.dtype.numpy_type_num());
+    let flags = if a.readonly { 0 } else { NPY_ARRAY_WRITEABLE };
+    let arr = PY_ARRAY_API.PyArray_NewFromDescr(
+        py,
+        npyffi::get_type_object(py, NpyTypes::PyArray_Type),
+        descr,
+        nd as i32,
+        dims.as_mut_ptr(),
+        strides.as_mut_ptr(),
+        data,
+        flags,
+        std::ptr::null_mut(),
+    );
+    if arr.is_null() {
+        if !base.is_null() {
+            ffi::Py_DECREF(base);
+        }
+        return Err(PyErr::fetch(py));
+    }
+    if !base.is_null() && PY_ARRAY_API.PyArray_SetBaseObject(py, arr as *mut PyArrayObject, base) != 0 {
+        ffi::Py_DECREF(arr);
+        return Err(PyErr::fetch(py));
+    }
+    Ok(Bound::from_owned_ptr(py, arr).unbind())
+}
+
+/// Box one result value starting at leaf `*leaf`.
+pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> PyResult<Py<PyAny>> {
+    match t {
+        Ty::Scalar(d) => {
+            let p = ptrs[*leaf];
+            *leaf += 1;
+            unsafe {
+                Ok(match d {
+                    Dtype::Bool => PyBool::new(py, *p != 0).to_owned().into_any().unbind(),
+                    Dtype::I8 => (*(p as *const i8)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::I16 => (*(p as *const i16)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::I32 => (*(p as *const i32)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::I64 => (*(p as *const i64)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::U8 => (*p).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::U16 => (*(p as *const u16)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::U32 => (*(p as *const u32)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::U64 => (*(p as *const u64)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::F32 => ((*(p as *const f32)) as f64).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::F64 => (*(p as *const f64)).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::C64 => {
+                        let re = *(p as *const f32) as f64;
+                        let im = *(p as *const f32).add(1) as f64;
+                        PyComplex::from_doubles(py, re, im).into_any().unbind()
+                    }
+                    Dtype::C128 => {
+                        let re = *(p as *const f64);
+                        let im = *(p as *const f64).add(1);
+                        PyComplex::from_doubles(py, re, im).into_any().unbind()
+                    }
+                })
+            }
+        }
+        Ty::Array(a) => {
+            let p = ptrs[*leaf] as *const u64;
+            *leaf += 1;
+            unsafe {
+                let meminfo = *p as *mut c_void;
+                let parent = *p.add(1) as *mut ffi::PyObject;
+                let base = if !meminfo.is_null() {
+                    let cap = ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
+                    if cap.is_null() {
+                        oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
+                        return Err(PyErr::fetch(py));
+                    }
+                    cap
+                } else if !parent.is_null() {
+                    ffi::Py_INCREF(parent);
+                    parent
+                } else {
+                    return Err(PyRuntimeError::new_err("compiled code returned an array without an owner"));
+                };
+                make_ndarray(py, a, p, base)
+            }
+        }
+        Ty::Tuple(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for it in items {
+                out.push(box_value(py, it, ptrs, leaf)?);
+            }
+            Ok(PyTuple::new(py, out)?.into_any().unbind())
+        }
+        Ty::Range => {
+            let mut v = [0i64; 3];
+            for x in v.iter_mut() {
+                *x = unsafe { *(ptrs[*leaf] as *const i64) };
+                *leaf += 1;
+            }
+            Ok(PyRange::new_with_step(py, v[0] as isize, v[1] as isize, v[2] as isize)?.into_any().unbind())
+        }
+        _ => Ok(py.None()),
+    }
+}
+
+/// Convert a boxed scalar to a declared return type (eager signatures).
+pub fn convert_scalar(py: Python<'_>, v: Py<PyAny>, d: Dtype) -> PyResult<Py<PyAny>> {
+    let b = py.import("builtins")?;
+    let f = if d.is_float() {
+        "float"
+    } else if d.is_complex() {
+        "complex"
+    } else if d == Dtype::Bool {
+        "bool"
+    } else {
+        "int"
+    };
+    Ok(b.getattr(f)?.call1((v,))?.unbind())
+}
+
+fn format_array(p: *const u8, type_num: i32, ndim: u32) -> String {
+    Python::attach(|py| {
+        let Some(d) = Dtype::from_numpy_type_num(type_num) else { return "<array>".to_string() };
+        let a = ArrayTy { dtype: d, ndim: ndim as u8, layout: Layout::A, readonly: true };
+        // SAFETY: `p` points at a live array struct for the duration of the call.
+        match unsafe { make_ndarray(py, &a, p as *const u64, std::ptr::null_mut()) } {
+            Ok(arr) => arr.bind(py).str().map(|s| s.to_string()).unwrap_or_else(|_| "<array>".into()),
+            Err(_) => "<array>".into(),
+        }
+    })
+}
+
+fn write_stdout(text: &str) {
+    Python::attach(|py| {
+        let r = py.import("sys").and_then(|s| s.getattr("stdout")).and_then(|o| o.call_method1("write", (text,)));
+        if let Err(e) = r {
+            e.print(py);
+        }
+    })
+}
+
+pub fn install_print_hooks() {
+    oxjit_runtime::install_print_hooks(format_array, write_stdout);
+}
+
+#[allow(dead_code)]
+fn unused(_: &Bound<'_, PyAny>) -> PyResult<()> {
+    Err(PyTypeError::new_err(""))
+}

@@ -1,0 +1,789 @@
+"""Python front end: turn a function into the JSON compilation unit.
+
+The Rust side (`oxjit_syntax`: `Unit::from_json` in `lib.rs`, `hir::Reader`
+in `hir.rs`) never sees Python objects. This module parses the function with
+the running interpreter's own `ast` module, flattens the tree into nested
+lists `[tag, line, col, end_line, end_col, fields...]`, freezes the globals
+and closure cells the body reads, and follows references to other jitted
+functions so that one unit holds everything a compile needs.
+
+Positions are 1-based line numbers in the user's file and 0-based UTF-8 byte
+columns into the original (not dedented) line, exactly as `ast` reports them
+for the whole file; diagnostics render straight from them.
+
+Anything Python accepts must produce a unit: syntax we do not compile becomes
+an `Unsupported` node carrying a short description, which the type checker
+reports at that span as "<description> is not supported in compiled code".
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import inspect
+import json
+import sys
+import types
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+import numpy.linalg
+
+__all__ = ["build_unit"]
+
+Node = list  # a flattened HIR node: [tag, line, col, end_line, end_col, ...]
+
+# Modules compiled code may name, by their `__name__` (registry::is_module).
+_KNOWN_MODULES = frozenset({"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "oxjit", "numba"})
+# Scanned (in this order; the first path found for an object wins) to name
+# the callables they export. Builtins come first so `float` stays "float".
+_CALLABLE_MODULES = ("math", "cmath", "numpy", "numpy.random", "numpy.linalg")
+# Dtypes the reader's `Dtype::from_name` knows, for frozen global arrays.
+_ARRAY_DTYPES = frozenset(
+    ["bool", *(f"{k}{n}" for k in ("int", "uint") for n in (8, 16, 32, 64))]
+    + ["float32", "float64", "complex64", "complex128"]
+)
+# Global arrays are frozen as hex text; beyond this the JSON gets absurd.
+_MAX_FROZEN_ARRAY_BYTES = 64 << 20
+
+
+# ---------------------------------------------------------------------------
+# Source: find the def / lambda node and where its text sits in the file
+# ---------------------------------------------------------------------------
+
+
+def _parse_block(lines: list[str]) -> tuple[ast.Module, int]:
+    """Parse a source block cut out of a file; return the tree and the number
+    to add to the tree's line numbers to get line numbers within the block.
+
+    An indented block (a method, an inner def) is parsed under an `if 1:`
+    header instead of being dedented, so column offsets stay those of the
+    original lines; this also copes with multi-line strings whose continuation
+    lines are indented less than the def, which defeat `textwrap.dedent`.
+    """
+    text = "".join(lines)
+    if lines and lines[0][:1] in (" ", "\t"):
+        return ast.parse("if 1:\n" + text), -1
+    return ast.parse(text), 0
+
+
+# Only files holding jitted lambdas get here; a few entries at most.
+_file_trees: dict[str, tuple[str, ast.Module | None]] = {}
+
+
+def _parse_file(filename: str, lines: list[str]) -> ast.Module | None:
+    """The whole file's tree (one cached per file), None if it does not parse
+    (edited since it was imported, say)."""
+    text = "".join(lines)
+    cached = _file_trees.get(filename)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        tree = None
+    _file_trees[filename] = (text, tree)
+    return tree
+
+
+def _code_arg_names(code: types.CodeType) -> tuple[str, ...]:
+    # co_varnames starts with positional, keyword-only, *args, **kwargs names.
+    n = code.co_argcount + code.co_kwonlyargcount
+    n += bool(code.co_flags & inspect.CO_VARARGS)
+    n += bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    return tuple(code.co_varnames[:n])
+
+
+def _ast_arg_names(a: ast.arguments) -> tuple[str, ...]:
+    names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+    names += [x.arg for x in (a.vararg, a.kwarg) if x is not None]
+    return tuple(names)
+
+
+def _pick_lambda(cands: list[ast.Lambda], code: types.CodeType, delta: int) -> ast.Lambda:
+    """Among same-line lambdas with the same parameters, the innermost one
+    whose body contains every instruction position of `code` (Python 3.11+
+    records them; without them the first candidate wins)."""
+    positions = [
+        (l, c, el, ec)
+        for l, el, c, ec in getattr(code, "co_positions", lambda: ())()
+        if None not in (l, el, c, ec) and (el, ec) > (l, c)  # skips RESUME
+    ]
+
+    def contains(lam: ast.Lambda) -> bool:
+        b = lam.body
+        lo = (b.lineno + delta, b.col_offset)
+        hi = (b.end_lineno + delta, b.end_col_offset)
+        return all(lo <= (l, c) and (el, ec) <= hi for l, c, el, ec in positions)
+
+    inside = [lam for lam in cands if contains(lam)]
+    if not inside or not positions:
+        return cands[0]
+    return max(inside, key=lambda lam: (lam.lineno, lam.col_offset))
+
+
+def _find_lambda(tree: ast.AST, code: types.CodeType, delta: int) -> ast.Lambda | None:
+    want = _code_arg_names(code)
+    cands = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Lambda)
+        and n.lineno + delta == code.co_firstlineno
+        and _ast_arg_names(n.args) == want
+    ]
+    return _pick_lambda(cands, code, delta) if cands else None
+
+
+class _Source:
+    """Where a function's node is: the node, the offset turning its line
+    numbers into file lines, and the file lines to show in diagnostics."""
+
+    def __init__(self, node: ast.AST, line_delta: int, first_line: int, lines: list[str]):
+        self.node = node
+        self.line_delta = line_delta
+        self.first_line = first_line
+        self.lines = [l.rstrip("\r\n") for l in lines]
+
+
+def _source_of(py_func: types.FunctionType) -> _Source:
+    code = py_func.__code__
+    name = py_func.__qualname__
+    try:
+        if code.co_name == "<lambda>":
+            return _lambda_source(code, name)
+        # The code object, not the function: no `__wrapped__` unwrapping.
+        lines, first = inspect.getsourcelines(code)
+    except (OSError, TypeError) as e:
+        raise ValueError(f"cannot read the source of {name}: {e}") from None
+    try:
+        tree, delta = _parse_block(lines)
+    except (SyntaxError, ValueError) as e:
+        raise ValueError(f"cannot parse the source of {name}: {e}") from None
+    # Breadth-first, so the outermost def of that name (not an inner one).
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == code.co_name:
+            return _Source(n, first - 1 + delta, first, lines)
+    raise ValueError(f"cannot find the definition of {name} in its source")
+
+
+def _lambda_source(code: types.CodeType, name: str) -> _Source:
+    # A lambda's "block" from inspect is cut mid-statement and often does not
+    # parse on its own, so look for it in the whole file first.
+    file_lines, _ = inspect.findsource(code)
+    tree = _parse_file(code.co_filename, file_lines)
+    lam = _find_lambda(tree, code, 0) if tree is not None else None
+    if lam is not None:
+        block = file_lines[lam.lineno - 1 : lam.end_lineno]
+        return _Source(lam, 0, lam.lineno, block)
+    lines, first = inspect.getsourcelines(code)
+    try:
+        tree, delta = _parse_block(lines)
+    except (SyntaxError, ValueError) as e:
+        raise ValueError(f"cannot parse the source of {name}: {e}") from None
+    lam = _find_lambda(tree, code, first - 1 + delta)
+    if lam is None:
+        raise ValueError(f"cannot find the lambda {name} in its source line")
+    return _Source(lam, first - 1 + delta, first, lines)
+
+
+# ---------------------------------------------------------------------------
+# ast -> HIR lists (field orders follow hir::Reader)
+# ---------------------------------------------------------------------------
+
+
+def _by_class(descriptions: dict[str, str]) -> dict[type, str]:
+    # By class name: `Match`, `TryStar`, `TypeAlias` only exist in newer Pythons.
+    return {getattr(ast, k): v for k, v in descriptions.items() if hasattr(ast, k)}
+
+
+# Parsed but never compiled; anything missing here gets a generic description.
+_UNSUPPORTED_STMTS = _by_class(
+    {
+        "ClassDef": "class definitions",
+        "With": "`with` statements",
+        "AsyncWith": "`async with`",
+        "AsyncFor": "`async for`",
+        "Match": "`match` statements",
+        "Import": "`import` inside a compiled function",
+        "ImportFrom": "`import` inside a compiled function",
+        "Global": "`global` declarations",
+        "Nonlocal": "`nonlocal` declarations",
+        "Delete": "`del`",
+        "TryStar": "`except*`",
+        "TypeAlias": "`type` aliases",
+    }
+)
+_UNSUPPORTED_EXPRS = _by_class(
+    {
+        "Dict": "dict literals",
+        "Set": "set literals",
+        "ListComp": "list comprehensions",
+        "SetComp": "set comprehensions",
+        "DictComp": "dict comprehensions",
+        "GeneratorExp": "generator expressions",
+        "Await": "`await`",
+        "Yield": "`yield`",
+        "YieldFrom": "`yield from`",
+        "JoinedStr": "f-strings",
+        "FormattedValue": "f-strings",
+        "NamedExpr": "walrus `:=`",
+        "Starred": "starred expressions",
+    }
+)
+
+
+def _is_docstring(s: ast.stmt) -> bool:
+    return isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
+
+
+def _encodable(s: str) -> bool:
+    # Lone surrogates cannot cross into Rust as UTF-8.
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Converter:
+    """Flattens one function's tree; `names` collects every name it reads."""
+
+    def __init__(self, line_delta: int, default_values: dict[str, Any] | None = None):
+        self.dl = line_delta
+        self.names: set[str] = set()
+        # The root def's evaluated defaults (parameter name -> value), taken
+        # over the source text where they are literals: `lambda x, k=k: ...`
+        # in a loop must see each k, not whatever the name means now.
+        self.default_values = default_values or {}
+
+    def span(self, n: ast.AST) -> list[int]:
+        # Parsed nodes always carry positions; the fallbacks only keep a
+        # malformed tree from raising.
+        line = getattr(n, "lineno", None) or 1 - self.dl
+        col = getattr(n, "col_offset", None) or 0
+        end_line = getattr(n, "end_lineno", None) or line
+        end_col = getattr(n, "end_col_offset", None)
+        return [line + self.dl, col, end_line + self.dl, col if end_col is None else end_col]
+
+    def node(self, tag: str, n: ast.AST, *fields: Any) -> Node:
+        return [tag, *self.span(n), *fields]
+
+    def unsupported(self, n: ast.AST, what: str) -> Node:
+        return self.node("Unsupported", n, what)
+
+    # -- functions --------------------------------------------------------
+
+    def funcdef(
+        self, fn: ast.AST, name: str, *, is_lambda: bool, problems: list[Node], root: bool = False
+    ) -> Node:
+        """`["Def", span, name, params, vararg, body, is_lambda]`; `problems`
+        are Unsupported statements put first in the body, so the def still
+        reads (and its other errors still show) but cannot compile."""
+        a: ast.arguments = fn.args
+        values = self.default_values if root else {}
+        positional = a.posonlyargs + a.args
+        defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+        # Keyword-only parameters are kept as parameters too, so the body's
+        # uses of them do not pile up unknown-name errors on top.
+        pairs = list(zip(positional, defaults)) + list(zip(a.kwonlyargs, a.kw_defaults))
+        params = [self.param(p, d, values) for p, d in pairs]
+        problems = list(problems)
+        if a.posonlyargs:
+            problems.append(self.param_unsupported(a.posonlyargs[0], "positional-only parameters"))
+        if a.kwonlyargs:
+            problems.append(self.param_unsupported(a.kwonlyargs[0], "keyword-only parameters"))
+        if a.kwarg is not None:
+            problems.append(self.param_unsupported(a.kwarg, "`**kwargs` parameters"))
+        if getattr(fn, "type_params", None):
+            problems.append(self.unsupported(fn.type_params[0], "type parameters"))
+        vararg = a.vararg.arg if a.vararg is not None else None
+        if is_lambda:
+            body = [self.node("Return", fn.body, self.expr(fn.body))]
+        else:
+            stmts = list(fn.body)
+            head: list[Node] = []
+            if _is_docstring(stmts[0]):
+                # Not code; kept as `pass` so the body is never empty.
+                head = [self.node("Pass", stmts.pop(0))]
+            body = head + self.stmts(stmts)
+        return ["Def", *self.span(fn), name, params, vararg, problems + body, is_lambda]
+
+    def param(self, p: ast.arg, default: ast.expr | None, values: dict[str, Any]) -> list:
+        # The span covers the name only, not its annotation.
+        l, c, _, _ = self.span(p)
+        d = None
+        if default is not None:
+            if p.arg in values:
+                d = self.literal(values[p.arg], default)
+            if d is None:
+                d = self.expr(default)
+        return [p.arg, d, l, c, l, c + len(p.arg.encode("utf-8"))]
+
+    def literal(self, v: Any, at: ast.AST) -> Node | None:
+        """A constant value as a literal node spanning `at`; None if it has
+        no literal form."""
+        if isinstance(v, np.generic):
+            v = v.item()
+        if v is None:
+            return self.node("None", at)
+        if isinstance(v, bool):
+            return self.node("Bool", at, v)
+        if isinstance(v, int):
+            return self.node("Int", at, str(int(v)))
+        if isinstance(v, float):
+            return self.node("Float", at, repr(float(v)))
+        if isinstance(v, complex):
+            re, im = self.node("Float", at, repr(v.real)), self.node("Imag", at, repr(v.imag))
+            return self.node("Bin", at, "Add", re, im)
+        if isinstance(v, str) and _encodable(v):
+            return self.node("Str", at, str(v))
+        if type(v) is tuple:
+            items = [self.literal(x, at) for x in v]
+            if all(x is not None for x in items):
+                return self.node("Tuple", at, items)
+        return None
+
+    def param_unsupported(self, p: ast.arg, what: str) -> Node:
+        l, c, _, _ = self.span(p)
+        return ["Unsupported", l, c, l, c + len(p.arg.encode("utf-8")), what]
+
+    def lambda_problem(self, a: ast.arguments) -> str | None:
+        if a.kwonlyargs:
+            return "`lambda` with keyword-only arguments"
+        if a.kwarg is not None:
+            return "`lambda` with `**kwargs`"
+        if a.posonlyargs:
+            return "`lambda` with positional-only arguments"
+        return None
+
+    # -- statements -------------------------------------------------------
+
+    def stmts(self, body: list[ast.stmt]) -> list[Node]:
+        out: list[Node] = []
+        for s in body:
+            out.extend(self.stmt(s))
+        return out
+
+    def stmt(self, s: ast.stmt) -> list[Node]:
+        """One statement as a list of HIR statements (usually one)."""
+        node, ex = self.node, self.expr
+        if isinstance(s, ast.Assign):
+            return [node("Assign", s, [self.target(t) for t in s.targets], ex(s.value))]
+        if isinstance(s, ast.AnnAssign):
+            if s.value is None:  # `x: int` declares nothing at run time
+                return [node("Pass", s)]
+            return [node("Assign", s, [self.target(s.target)], ex(s.value))]
+        if isinstance(s, ast.AugAssign):
+            return [node("AugAssign", s, self.target(s.target), type(s.op).__name__, ex(s.value))]
+        if isinstance(s, ast.Expr):
+            return [node("Expr", s, ex(s.value))]
+        if isinstance(s, ast.Return):
+            return [node("Return", s, ex(s.value) if s.value is not None else None)]
+        if isinstance(s, (ast.If, ast.While)):
+            tag = "If" if isinstance(s, ast.If) else "While"
+            return [node(tag, s, ex(s.test), self.stmts(s.body), self.stmts(s.orelse))]
+        if isinstance(s, ast.For):
+            return [
+                node("For", s, self.target(s.target), ex(s.iter), self.stmts(s.body), self.stmts(s.orelse))
+            ]
+        if isinstance(s, ast.Break):
+            return [node("Break", s)]
+        if isinstance(s, ast.Continue):
+            return [node("Continue", s)]
+        if isinstance(s, ast.Pass):
+            return [node("Pass", s)]
+        if isinstance(s, ast.Raise):
+            if s.cause is not None:
+                return [self.unsupported(s, "`raise ... from ...`")]
+            return [node("Raise", s, ex(s.exc) if s.exc is not None else None)]
+        if isinstance(s, ast.Assert):
+            return [node("Assert", s, ex(s.test), ex(s.msg) if s.msg is not None else None)]
+        if isinstance(s, ast.Try):
+            handlers = [
+                node("Handler", h, ex(h.type) if h.type is not None else None, h.name, self.stmts(h.body))
+                for h in s.handlers
+            ]
+            return [
+                node("Try", s, self.stmts(s.body), handlers, self.stmts(s.orelse), self.stmts(s.finalbody))
+            ]
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.inner_def(s)
+        what = _UNSUPPORTED_STMTS.get(type(s), f"`{type(s).__name__}` statements")
+        return [self.unsupported(s, what)]
+
+    def inner_def(self, s: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Node]:
+        # The def is kept even when it cannot compile, so later uses of its
+        # name resolve instead of adding unknown-name errors.
+        out = []
+        if s.decorator_list:
+            out.append(self.unsupported(s.decorator_list[0], "decorators on inner functions"))
+        problems = []
+        if isinstance(s, ast.AsyncFunctionDef):
+            problems.append(self.unsupported(s, "`async def`"))
+        d = self.funcdef(s, s.name, is_lambda=False, problems=problems)
+        out.append(self.node("FuncDef", s, d))
+        return out
+
+    # -- expressions ------------------------------------------------------
+
+    def target(self, t: ast.expr) -> Node:
+        """An assignment / loop target: like an expression, except that a
+        starred element means starred assignment."""
+        if isinstance(t, ast.Starred):
+            return self.unsupported(t, "starred assignment")
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return self.node(
+                "Tuple" if isinstance(t, ast.Tuple) else "List", t, [self.target(e) for e in t.elts]
+            )
+        return self.expr(t)
+
+    def expr(self, e: ast.expr) -> Node:
+        node, ex = self.node, self.expr
+        if isinstance(e, ast.Constant):
+            return self.constant(e)
+        if isinstance(e, ast.Name):
+            if isinstance(e.ctx, ast.Load):
+                self.names.add(e.id)
+            return node("Name", e, e.id)
+        if isinstance(e, ast.Attribute):
+            return node("Attr", e, ex(e.value), e.attr)
+        if isinstance(e, ast.BinOp):
+            return node("Bin", e, type(e.op).__name__, ex(e.left), ex(e.right))
+        if isinstance(e, ast.UnaryOp):
+            return node("Unary", e, type(e.op).__name__, ex(e.operand))
+        if isinstance(e, ast.BoolOp):
+            return node("BoolOp", e, type(e.op).__name__, [ex(v) for v in e.values])
+        if isinstance(e, ast.Compare):
+            ops = [type(o).__name__ for o in e.ops]
+            return node("Compare", e, ex(e.left), ops, [ex(c) for c in e.comparators])
+        if isinstance(e, ast.IfExp):
+            return node("IfExp", e, ex(e.test), ex(e.body), ex(e.orelse))
+        if isinstance(e, ast.Call):
+            return self.call(e)
+        if isinstance(e, ast.Subscript):
+            return node("Subscript", e, ex(e.value), ex(e.slice))
+        if isinstance(e, ast.Slice):
+            opt = [ex(x) if x is not None else None for x in (e.lower, e.upper, e.step)]
+            return node("Slice", e, *opt)
+        if isinstance(e, (ast.Tuple, ast.List)):
+            if not isinstance(e.ctx, ast.Load):
+                return self.target(e)
+            return node("Tuple" if isinstance(e, ast.Tuple) else "List", e, [ex(x) for x in e.elts])
+        if isinstance(e, ast.Lambda):
+            what = self.lambda_problem(e.args)
+            if what is not None:
+                return self.unsupported(e, what)
+            return node("Lambda", e, self.funcdef(e, "<lambda>", is_lambda=True, problems=[]))
+        what = _UNSUPPORTED_EXPRS.get(type(e), f"`{type(e).__name__}` expressions")
+        return self.unsupported(e, what)
+
+    def constant(self, e: ast.Constant) -> Node:
+        v = e.value
+        if v is None:
+            return self.node("None", e)
+        if isinstance(v, bool):
+            return self.node("Bool", e, v)
+        if isinstance(v, int):
+            # As text: the reader parses i128 and reports what does not fit.
+            return self.node("Int", e, str(v))
+        if isinstance(v, float):
+            return self.node("Float", e, repr(v))  # "inf"/"nan" as the reader expects
+        if isinstance(v, complex):
+            return self.node("Imag", e, repr(v.imag))
+        if isinstance(v, str):
+            if not _encodable(v):
+                return self.unsupported(e, "strings with unpaired surrogates")
+            return self.node("Str", e, v)
+        if isinstance(v, bytes):
+            return self.unsupported(e, "bytes literals")
+        if v is Ellipsis:
+            return self.unsupported(e, "`...`")
+        return self.unsupported(e, f"{type(v).__name__} literals")
+
+    def call(self, e: ast.Call) -> Node:
+        stars = [i for i, a in enumerate(e.args) if isinstance(a, ast.Starred)]
+        if len(stars) > 1:
+            return self.unsupported(e, "more than one `*` argument")
+        if stars and stars[0] != len(e.args) - 1:
+            return self.unsupported(e, "positional arguments after a `*` argument")
+        if any(k.arg is None for k in e.keywords):
+            return self.unsupported(e, "`**` arguments")
+        args = e.args[:-1] if stars else e.args
+        star = self.expr(e.args[-1].value) if stars else None
+        kwargs = [[k.arg, self.expr(k.value)] for k in e.keywords]
+        return self.node("Call", e, self.expr(e.func), [self.expr(a) for a in args], star, kwargs)
+
+
+def _default_values(py_func: types.FunctionType) -> dict[str, Any]:
+    code = py_func.__code__
+    values = dict(py_func.__kwdefaults__ or {})
+    defaults = py_func.__defaults__ or ()
+    if defaults:
+        positional = code.co_varnames[: code.co_argcount]
+        values.update(zip(positional[-len(defaults) :], defaults))
+    return values
+
+
+def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str]]:
+    conv = _Converter(src.line_delta, _default_values(py_func))
+    n = src.node
+    if isinstance(n, ast.Lambda):
+        # Unsupported parameters are flagged per parameter by funcdef.
+        d = conv.funcdef(n, "<lambda>", is_lambda=True, problems=[], root=True)
+    else:
+        # The decorators are the jit call itself: ignored.
+        problems = [conv.unsupported(n, "`async def`")] if isinstance(n, ast.AsyncFunctionDef) else []
+        d = conv.funcdef(n, n.name, is_lambda=False, problems=problems, root=True)
+    return d, conv.names
+
+
+# ---------------------------------------------------------------------------
+# Globals: freeze what the body reads (lib.rs global_value)
+# ---------------------------------------------------------------------------
+
+_known_callables: dict[int, tuple[Any, str]] | None = None
+
+
+def _callable_paths() -> dict[int, tuple[Any, str]]:
+    """id(obj) -> (obj, dotted path) for builtins and the public callables of
+    the known modules; built once. The object is kept to guard against a
+    reused id."""
+    global _known_callables
+    if _known_callables is not None:
+        return _known_callables
+    table: dict[int, tuple[Any, str]] = {}
+    for name, obj in vars(builtins).items():
+        if name.startswith("_") or not callable(obj):
+            continue
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            continue
+        table.setdefault(id(obj), (obj, name))
+    for modname in _CALLABLE_MODULES:
+        # `vars`, not `dir`: numpy's lazy `__getattr__` would import half of
+        # its subpackages.
+        mod = importlib.import_module(modname)
+        entries = vars(mod)
+        for name, obj in entries.items():
+            if name.startswith("_") or not callable(obj) or isinstance(obj, types.ModuleType):
+                continue
+            # Prefer the object's own name when the module exports it too
+            # (`np.abs` -> "numpy.absolute").
+            own = getattr(obj, "__name__", None)
+            if isinstance(own, str) and entries.get(own) is obj:
+                name = own
+            table.setdefault(id(obj), (obj, f"{modname}.{name}"))
+    _known_callables = table
+    return table
+
+
+def _prange_objects() -> list[Any]:
+    # Looked up on each build: `oxjit` may still be importing when this
+    # module loads, and numba is never imported on our behalf.
+    out = []
+    for modname in ("oxjit", "numba"):
+        mod = sys.modules.get(modname)
+        p = getattr(mod, "prange", None) if mod is not None else None
+        if p is not None and p is not range:
+            out.append(p)
+    return out
+
+
+def _jitted_py_func(value: Any) -> types.FunctionType | None:
+    try:
+        f = getattr(value, "__oxjit_py_func__", None)
+    except Exception:  # noqa: BLE001 -- any global's __getattr__ may raise anything
+        return None
+    return f if isinstance(f, types.FunctionType) else None
+
+
+def _describe(value: Any) -> str:
+    """For `other`: completes "global `x` is a ..., which compiled code
+    cannot use"."""
+    if isinstance(value, types.ModuleType):
+        return f"module '{value.__name__}'"
+    if isinstance(value, types.FunctionType):
+        return f"function '{value.__name__}' (not jitted; decorate it with @njit)"
+    if isinstance(value, type):
+        return f"class '{value.__qualname__}'"
+    if isinstance(value, (list, dict, set, frozenset)):
+        return type(value).__name__
+    if callable(value) and isinstance(getattr(value, "__name__", None), str):
+        return f"callable '{value.__name__}'"
+    return f"{type(value).__qualname__} object"
+
+
+class _UnitBuilder:
+    def __init__(self) -> None:
+        self.py_funcs: list[types.FunctionType] = []
+        self.func_index: dict[int, int] = {}
+        self.arrays: list[dict] = []
+        self.array_index: dict[int, int] = {}
+        # Arrays whose id() keys array_index must outlive the build.
+        self.keep: list[Any] = []
+        self.prange = _prange_objects()
+
+    def function(self, py_func: types.FunctionType) -> int:
+        # Keyed by the plain function, so a function naming its own jit
+        # wrapper (recursion) maps back to its own entry.
+        i = self.func_index.get(id(py_func))
+        if i is None:
+            i = self.func_index[id(py_func)] = len(self.py_funcs)
+            self.py_funcs.append(py_func)
+        return i
+
+    def build(self, root: types.FunctionType, extras: Sequence[types.FunctionType] = ()) -> str:
+        self.function(root)
+        for f in extras:
+            self.function(f)
+        functions = []
+        i = 0
+        while i < len(self.py_funcs):  # grows as references are found
+            functions.append(self.entry(self.py_funcs[i]))
+            i += 1
+        unit = {"functions": functions, "arrays": self.arrays}
+        return json.dumps(unit, ensure_ascii=False, allow_nan=False)
+
+    def entry(self, py_func: types.FunctionType) -> dict:
+        src = _source_of(py_func)
+        d, names = _convert(src, py_func)
+        return {
+            "qualname": py_func.__qualname__,
+            "file": py_func.__code__.co_filename,
+            "first_line": src.first_line,
+            "lines": src.lines,
+            "def": d,
+            "env": self.env(py_func, names),
+        }
+
+    def env(self, py_func: types.FunctionType, names: set[str]) -> dict[str, list]:
+        code = py_func.__code__
+        # The function's own locals can never be globals anywhere in its body
+        # (an inner scope reading the name gets the enclosing local), and
+        # skipping them avoids freezing, say, a big global array that a local
+        # happens to shadow.
+        local = set(code.co_varnames) | set(code.co_cellvars)
+        cells = dict(zip(code.co_freevars, py_func.__closure__ or ()))
+        glob = py_func.__globals__
+        env = {}
+        for name in sorted(names - local):
+            if name in cells:
+                try:
+                    value = cells[name].cell_contents
+                except ValueError:  # empty cell: not bound yet, no global either
+                    continue
+            elif name in glob:
+                value = glob[name]
+            elif hasattr(builtins, name):
+                value = getattr(builtins, name)
+            else:
+                continue
+            env[name] = self.classify(value)
+        return env
+
+    def classify(self, v: Any) -> list:
+        """A `GlobalValue` as JSON: `[tag, payload...]`."""
+        if isinstance(v, bool):  # before int: bool is an int subclass
+            return ["bool", v]
+        if isinstance(v, np.generic):
+            # Frozen as the Python value: GlobalValue has no typed scalars.
+            item = v.item()
+            if isinstance(item, (bool, int, float, complex, str)):
+                return self.classify(item)
+            return ["other", f"NumPy {type(v).__name__} scalar"]
+        if isinstance(v, int):
+            return ["int", str(int(v))]
+        if isinstance(v, float):
+            return ["float", repr(float(v))]
+        if isinstance(v, complex):
+            return ["complex", repr(v.real), repr(v.imag)]
+        if v is None:
+            return ["none"]
+        if isinstance(v, str):
+            return ["str", str(v)] if _encodable(v) else ["other", "string with unpaired surrogates"]
+        if isinstance(v, tuple):
+            return self.freeze_tuple(v)
+        if isinstance(v, types.ModuleType):
+            if v.__name__ in _KNOWN_MODULES:
+                return ["module", v.__name__]
+            return ["other", _describe(v)]
+        f = _jitted_py_func(v)
+        if f is not None:
+            return ["func", self.function(f)]
+        dt = self.dtype_name(v)
+        if dt is not None:
+            return ["dtype", dt]
+        if isinstance(v, type) and issubclass(v, BaseException):
+            if v.__module__ == "builtins" or v is np.linalg.LinAlgError:
+                return ["exc", v.__name__]
+            return ["other", f"exception class '{v.__qualname__}'"]
+        if any(v is p for p in self.prange):
+            return ["builtin", "oxjit.prange"]
+        known = _callable_paths().get(id(v))
+        if known is not None and known[0] is v:
+            return ["builtin", known[1]]
+        if isinstance(v, np.ndarray):
+            return self.array(v)
+        return ["other", _describe(v)]
+
+    def freeze_tuple(self, v: tuple) -> list:
+        if hasattr(v, "_fields"):
+            return ["other", f"named tuple '{type(v).__qualname__}'"]
+        items = []
+        for x in v:
+            # Only constants can live in a frozen tuple (typeck global_to_const).
+            # Checked before classifying, which would add functions and arrays
+            # to the unit for nothing.
+            if not (x is None or isinstance(x, (bool, int, float, complex, str, tuple, np.generic))):
+                return ["other", f"tuple containing a {_describe(x)}"]
+            g = self.classify(x)
+            if g[0] == "other":
+                return ["other", f"tuple containing a {g[1]}"]
+            items.append(g)
+        return ["tuple", items]
+
+    @staticmethod
+    def dtype_name(v: Any) -> str | None:
+        try:  # oxjit's own type objects name their dtype
+            own = getattr(v, "__oxjit_dtype__", None)
+        except Exception:  # noqa: BLE001 -- as in _jitted_py_func
+            own = None
+        if isinstance(own, str):
+            return own
+        if isinstance(v, np.dtype):
+            return v.name
+        if isinstance(v, type) and issubclass(v, np.generic):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return np.dtype(v).name
+            except TypeError:  # abstract: np.floating, np.integer, ...
+                return None
+        return None
+
+    def array(self, a: np.ndarray) -> list:
+        i = self.array_index.get(id(a))
+        if i is not None:
+            return ["array", i]
+        if type(a) is not np.ndarray:
+            return ["other", f"{type(a).__qualname__} array"]
+        name = a.dtype.name
+        if name not in _ARRAY_DTYPES:
+            return ["other", f"NumPy array of dtype {name}"]
+        if a.nbytes > _MAX_FROZEN_ARRAY_BYTES:
+            return ["other", f"NumPy array of {a.nbytes} bytes (too large to freeze)"]
+        data = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("="))
+        i = self.array_index[id(a)] = len(self.arrays)
+        self.keep.append(a)
+        self.arrays.append({"dtype": name, "shape": list(a.shape), "data": data.tobytes().hex()})
+        return ["array", i]
+
+
+def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> str:
+    """The JSON compilation unit for `py_func`: `functions[0]` is `py_func`,
+    then the jitted functions passed as arguments (`extras`, in order, so the
+    dispatcher can type them as functions 1..), then every jitted function
+    reached through globals and closures (each once). Raises ValueError if a
+    source cannot be read."""
+    return _UnitBuilder().build(py_func, [e.__oxjit_py_func__ for e in extras])
