@@ -677,6 +677,11 @@ class _UnitBuilder:
                 value = glob[name]
             elif hasattr(builtins, name):
                 value = getattr(builtins, name)
+            elif name == py_func.__name__:
+                # Eager compilation runs inside the decorator, before the
+                # module binds the name: a self-reference is recursion.
+                env[name] = ["func", self.function(py_func)]
+                continue
             else:
                 continue
             env[name] = self.classify(value)

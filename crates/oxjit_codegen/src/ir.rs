@@ -20,7 +20,10 @@ impl V {
         V { r: r.into(), ty }
     }
     pub fn unit(ty: Ty) -> V {
-        V { r: "zeroinitializer".into(), ty }
+        V {
+            r: "zeroinitializer".into(),
+            ty,
+        }
     }
 }
 
@@ -62,13 +65,22 @@ pub fn llty(t: &Ty) -> String {
         }
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Str => "{ptr, i64}".into(),
-        Ty::NoneType | Ty::Function(_) | Ty::Global(_) | Ty::DtypeObj(_) | Ty::ExcClass(_) | Ty::Unknown => "{}".into(),
+        Ty::NoneType
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => "{}".into(),
     }
 }
 
 /// A float constant in LLVM's exact hexadecimal form.
 pub fn fconst(v: f64, d: Dtype) -> String {
-    let v = if d == Dtype::F32 || d == Dtype::C64 { (v as f32) as f64 } else { v };
+    let v = if d == Dtype::F32 || d == Dtype::C64 {
+        (v as f32) as f64
+    } else {
+        v
+    };
     format!("0x{:016X}", v.to_bits())
 }
 
@@ -77,8 +89,16 @@ pub fn scalar_const(d: Dtype, v: f64) -> String {
     match d {
         Dtype::Bool => if v != 0.0 { "true" } else { "false" }.into(),
         Dtype::F32 | Dtype::F64 => fconst(v, d),
-        Dtype::C64 => format!("{{float {}, float {}}}", fconst(v, Dtype::F32), fconst(0.0, Dtype::F32)),
-        Dtype::C128 => format!("{{double {}, double {}}}", fconst(v, Dtype::F64), fconst(0.0, Dtype::F64)),
+        Dtype::C64 => format!(
+            "{{float {}, float {}}}",
+            fconst(v, Dtype::F32),
+            fconst(0.0, Dtype::F32)
+        ),
+        Dtype::C128 => format!(
+            "{{double {}, double {}}}",
+            fconst(v, Dtype::F64),
+            fconst(0.0, Dtype::F64)
+        ),
         _ => format!("{}", v as i64),
     }
 }

@@ -56,7 +56,8 @@ fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
                 Sym: LLVMJITEvaluatedSymbol {
                     Address: *addr as u64,
                     Flags: LLVMJITSymbolFlags {
-                        GenericFlags: (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8)
+                        GenericFlags: (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported
+                            as u8)
                             | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8),
                         TargetFlags: 0,
                     },

@@ -13,7 +13,9 @@ mod lower;
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::targets::{
+    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine,
+};
 use inkwell::OptimizationLevel;
 use oxjit_typeck::Program;
 use oxjit_types::Ty;
@@ -34,7 +36,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { fastmath: false, boundscheck: false, error_model_numpy: false, opt_level: 3, want_asm: false }
+        Options {
+            fastmath: false,
+            boundscheck: false,
+            error_model_numpy: false,
+            opt_level: 3,
+            want_asm: false,
+        }
     }
 }
 
@@ -52,7 +60,8 @@ pub struct Compiled {
 static INIT: OnceLock<Result<(), String>> = OnceLock::new();
 
 pub(crate) fn init_llvm() -> Result<(), String> {
-    INIT.get_or_init(|| Target::initialize_native(&InitializationConfig::default())).clone()
+    INIT.get_or_init(|| Target::initialize_native(&InitializationConfig::default()))
+        .clone()
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -60,7 +69,10 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// A process-unique symbol prefix for one compiled module.
 pub(crate) fn unique_prefix(name: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let clean: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     format!("oxjit_{clean}_{n}")
 }
 
@@ -89,17 +101,31 @@ pub(crate) fn target_machine(opt: u8) -> Result<TargetMachine, String> {
         _ => OptimizationLevel::Aggressive,
     };
     target
-        .create_target_machine(&triple, &h.cpu, &h.features, level, RelocMode::PIC, CodeModel::Default)
+        .create_target_machine(
+            &triple,
+            &h.cpu,
+            &h.features,
+            level,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
         .ok_or_else(|| "could not create a target machine for this CPU".to_string())
 }
 
 /// Optimise, emit object code, load it and look up `names`.
-pub(crate) fn finish(module: &Module<'_>, opts: &Options, names: &[&str]) -> Result<(Vec<usize>, String, Option<String>), String> {
+pub(crate) fn finish(
+    module: &Module<'_>,
+    opts: &Options,
+    names: &[&str],
+) -> Result<(Vec<usize>, String, Option<String>), String> {
     let tm = target_machine(opts.opt_level)?;
     module.set_triple(&tm.get_triple());
     module.set_data_layout(&tm.get_target_data().get_data_layout());
     if let Err(e) = module.verify() {
-        return Err(format!("internal compiler error: invalid LLVM IR: {}", e.to_string()));
+        return Err(format!(
+            "internal compiler error: invalid LLVM IR: {}",
+            e.to_string()
+        ));
     }
     let pbo = PassBuilderOptions::create();
     pbo.set_loop_vectorization(opts.opt_level >= 2);
@@ -108,15 +134,21 @@ pub(crate) fn finish(module: &Module<'_>, opts: &Options, names: &[&str]) -> Res
     pbo.set_loop_unrolling(opts.opt_level >= 2);
     pbo.set_merge_functions(false);
     let pipeline = format!("default<O{}>", opts.opt_level.min(3));
-    module.run_passes(&pipeline, &tm, pbo).map_err(|e| e.to_string())?;
+    module
+        .run_passes(&pipeline, &tm, pbo)
+        .map_err(|e| e.to_string())?;
     let ir = module.print_to_string().to_string();
     let asm = if opts.want_asm {
-        let buf = tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
+        let buf = tm
+            .write_to_memory_buffer(module, FileType::Assembly)
+            .map_err(|e| e.to_string())?;
         Some(String::from_utf8_lossy(buf.as_slice()).into_owned())
     } else {
         None
     };
-    let obj = tm.write_to_memory_buffer(module, FileType::Object).map_err(|e| e.to_string())?;
+    let obj = tm
+        .write_to_memory_buffer(module, FileType::Object)
+        .map_err(|e| e.to_string())?;
     let raw = obj.as_mut_ptr();
     std::mem::forget(obj); // ownership passes to LLJIT
     let addrs = unsafe { jit::load_object(raw, names)? };
@@ -146,12 +178,16 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
 /// Parse generated IR text into a module. A parse error is our bug: report
 /// it with the offending text so it can be fixed.
 pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<Module<'c>, String> {
-    let buf = inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), name);
+    let buf =
+        inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), name);
     ctx.create_module_from_ir(buf).map_err(|e| {
         if std::env::var_os("OXJIT_DUMP_IR").is_some() {
             eprintln!("{text}");
         }
-        format!("internal compiler error: generated invalid LLVM IR: {}", e.to_string())
+        format!(
+            "internal compiler error: generated invalid LLVM IR: {}",
+            e.to_string()
+        )
     })
 }
 

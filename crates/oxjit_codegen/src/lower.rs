@@ -156,7 +156,11 @@ done:
 
 /// Lower every instance and the root's entry adapter; returns the IR text and
 /// the entry symbol.
-pub(crate) fn lower_program(program: &Program<'_>, opts: &Options, prefix: &str) -> R<(String, String)> {
+pub(crate) fn lower_program(
+    program: &Program<'_>,
+    opts: &Options,
+    prefix: &str,
+) -> R<(String, String)> {
     let mut m = ModuleGen::new(prefix, opts);
     m.recursive = recursive_instances(program);
     // SAFETY of lifetimes: `program` outlives `m` (both local to this call).
@@ -182,7 +186,11 @@ fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, inst) in p.instances.iter().enumerate() {
         for r in inst.res.values() {
-            if let Res::Call(Call { callee: Callee::Instance { id, .. }, .. }) = r {
+            if let Res::Call(Call {
+                callee: Callee::Instance { id, .. },
+                ..
+            }) = r
+            {
                 edges[i].push(*id as usize);
             }
         }
@@ -222,7 +230,12 @@ fn entry_adapter(m: &ModuleGen<'_>, p: &Program<'_>, name: &str) -> String {
     let _ = writeln!(f, "  store {rt} zeroinitializer, ptr %ret");
     let mut args = vec!["ptr %ret".to_string()];
     args.extend(argvals);
-    let _ = writeln!(f, "  %status = call i32 {}({})", m.fname(0), args.join(", "));
+    let _ = writeln!(
+        f,
+        "  %status = call i32 {}({})",
+        m.fname(0),
+        args.join(", ")
+    );
     let _ = writeln!(f, "  %rv = load {rt}, ptr %ret");
     let mut leaf = 0usize;
     store_leaves(&mut f, &mut n, &mut leaf, &root.ret, "%rv", "%rets");
@@ -243,7 +256,10 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
             let s = leaf_slot(f, n, base, *leaf);
             *leaf += 1;
             *n += 1;
-            let _ = writeln!(f, "  %lb{n} = load i8, ptr {s}\n  %lv{n} = icmp ne i8 %lb{n}, 0");
+            let _ = writeln!(
+                f,
+                "  %lb{n} = load i8, ptr {s}\n  %lv{n} = icmp ne i8 %lb{n}, 0"
+            );
             format!("%lv{n}")
         }
         Ty::Scalar(_) | Ty::Array(_) => {
@@ -259,7 +275,11 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
             for (i, it) in items.iter().enumerate() {
                 let v = build_from_leaves(f, n, leaf, it, base);
                 *n += 1;
-                let _ = writeln!(f, "  %lt{n} = insertvalue {ty} {cur}, {} {v}, {i}", llty(it));
+                let _ = writeln!(
+                    f,
+                    "  %lt{n} = insertvalue {ty} {cur}, {} {v}, {i}",
+                    llty(it)
+                );
                 cur = format!("%lt{n}");
             }
             if items.is_empty() {
@@ -275,7 +295,10 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
                 *leaf += 1;
                 *n += 1;
                 let _ = writeln!(f, "  %lr{n} = load i64, ptr {s}");
-                let _ = writeln!(f, "  %lt{n} = insertvalue {{i64, i64, i64}} {cur}, i64 %lr{n}, {i}");
+                let _ = writeln!(
+                    f,
+                    "  %lt{n} = insertvalue {{i64, i64, i64}} {cur}, i64 %lr{n}, {i}"
+                );
                 cur = format!("%lt{n}");
             }
             cur
@@ -290,7 +313,10 @@ fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, 
             let s = leaf_slot(f, n, base, *leaf);
             *leaf += 1;
             *n += 1;
-            let _ = writeln!(f, "  %sb{n} = zext i1 {v} to i8\n  store i8 %sb{n}, ptr {s}");
+            let _ = writeln!(
+                f,
+                "  %sb{n} = zext i1 {v} to i8\n  store i8 %sb{n}, ptr {s}"
+            );
         }
         Ty::Scalar(_) | Ty::Array(_) => {
             let s = leaf_slot(f, n, base, *leaf);
@@ -320,10 +346,19 @@ fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, 
 
 /// One value source of a counted `for` loop.
 enum Src {
-    Range { start: String, step: String },
-    Array { v: V, a: ArrayTy },
+    Range {
+        start: String,
+        step: String,
+    },
+    Array {
+        v: V,
+        a: ArrayTy,
+    },
     /// A tuple materialised in memory (`[n x T]`), element type `T`.
-    Tuple { ptr: String, elem: Ty },
+    Tuple {
+        ptr: String,
+        elem: Ty,
+    },
 }
 
 struct LoopLabels {
@@ -439,7 +474,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn insert(&mut self, agg_ty: &str, agg: &str, elem: &V, i: usize) -> String {
-        self.val(&format!("insertvalue {agg_ty} {agg}, {} {}, {i}", llty(&elem.ty), elem.r))
+        self.val(&format!(
+            "insertvalue {agg_ty} {agg}, {} {}, {i}",
+            llty(&elem.ty),
+            elem.r
+        ))
     }
 
     fn build_tuple(&mut self, items: Vec<V>) -> V {
@@ -484,11 +523,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn incref(&mut self, v: &V) {
-        self.for_each_meminfo(v, &mut |s, m| s.call_void("@oxjit_incref", &format!("ptr {m}")));
+        self.for_each_meminfo(v, &mut |s, m| {
+            s.call_void("@oxjit_incref", &format!("ptr {m}"))
+        });
     }
 
     fn decref(&mut self, v: &V) {
-        self.for_each_meminfo(v, &mut |s, m| s.call_void("@oxjit_decref", &format!("ptr {m}")));
+        self.for_each_meminfo(v, &mut |s, m| {
+            s.call_void("@oxjit_decref", &format!("ptr {m}"))
+        });
     }
 
     /// Park a fresh reference until the end of the statement.
@@ -514,7 +557,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// Raise `kind` with a message built from pieces (strings and numbers).
     fn raise_msg(&mut self, kind: ExcKind, pieces: &[V]) {
-        self.emit(&format!("call void @oxjit_rt_exc_begin_msg(i32 {})", kind.code()));
+        self.emit(&format!(
+            "call void @oxjit_rt_exc_begin_msg(i32 {})",
+            kind.code()
+        ));
         for p in pieces {
             self.exc_arg(p);
         }
@@ -526,9 +572,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Ty::Str => {
                 let ptr = self.extract(p, 0, Ty::NoneType);
                 let len = self.extract(p, 1, Ty::I64);
-                self.call_void("@oxjit_rt_exc_str", &format!("ptr {}, i64 {}", ptr.r, len.r));
+                self.call_void(
+                    "@oxjit_rt_exc_str",
+                    &format!("ptr {}, i64 {}", ptr.r, len.r),
+                );
             }
-            Ty::Scalar(Dtype::Bool) => self.call_void("@oxjit_rt_exc_bool", &format!("i1 zeroext {}", p.r)),
+            Ty::Scalar(Dtype::Bool) => {
+                self.call_void("@oxjit_rt_exc_bool", &format!("i1 zeroext {}", p.r))
+            }
             Ty::Scalar(d) if d.is_int() && !d.is_signed() => {
                 let v = self.cast(p.clone(), &Ty::Scalar(Dtype::U64));
                 self.call_void("@oxjit_rt_exc_u64", &format!("i64 {}", v.r))
@@ -563,7 +614,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn raise_if(&mut self, cond: &str, kind: ExcKind, pieces: &[V]) {
         let bad = self.label("err");
         let ok = self.label("ok");
-        self.emit(&format!("br i1 {cond}, label %{bad}, label %{ok}, !prof !0"));
+        self.emit(&format!(
+            "br i1 {cond}, label %{bad}, label %{ok}, !prof !0"
+        ));
         self.terminated = true;
         self.start(&bad);
         self.raise_msg(kind, pieces);
@@ -587,7 +640,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.vars.insert(name.clone(), (slot.clone(), ty.clone()));
             self.owned.push((slot, ty.clone()));
         }
-        let _ = writeln!(self.allocas, "  %status = alloca i32\n  store i32 0, ptr %status");
+        let _ = writeln!(
+            self.allocas,
+            "  %status = alloca i32\n  store i32 0, ptr %status"
+        );
         if self.m.recursive.contains(&self.idx) {
             let sp = self.val("call ptr @llvm.frameaddress.p0(i32 0)");
             let spi = self.val(&format!("ptrtoint ptr {sp} to i64"));
@@ -602,7 +658,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         for (i, (name, ty)) in inst.arg_names.iter().zip(&inst.args).enumerate() {
             let v = V::new(format!("%a{i}"), ty.clone());
-            let (slot, vty) = self.vars.get(name).cloned().ok_or_else(|| format!("no slot for parameter {name}"))?;
+            let (slot, vty) = self
+                .vars
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("no slot for parameter {name}"))?;
             let v = self.cast(v, &vty);
             self.incref(&v);
             self.store(&v, &slot);
@@ -634,7 +694,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         let st = self.val("load i32, ptr %status");
         self.emit(&format!("ret i32 {st}"));
-        let attrs = if self.m.recursive.contains(&self.idx) { "" } else { "" };
+        let attrs = if self.m.recursive.contains(&self.idx) {
+            ""
+        } else {
+            ""
+        };
         format!(
             "define internal i32 {}({}) {attrs} {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
             self.m.fname(self.idx),
@@ -655,6 +719,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.expr(value)?;
+                if v.ty.needs_refcount() {
+                    // Hold the value while targets are rebound (`u, v = v, u`
+                    // would otherwise free `u` before reading it back).
+                    self.incref(&v);
+                    self.own_temp(&v);
+                }
                 for t in targets {
                     self.assign(t, v.clone())?;
                 }
@@ -685,17 +755,28 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.cbr(&c, &tl, &el);
                 self.start(&tl);
                 self.block(body)?;
+                if !self.terminated {
+                    self.br(&end);
+                }
                 self.start(&el);
                 self.block(orelse)?;
                 self.start(&end);
             }
             StmtKind::While { test, body, orelse } => {
-                let (head, bl, els, end) = (self.label("while"), self.label("wbody"), self.label("welse"), self.label("wend"));
+                let (head, bl, els, end) = (
+                    self.label("while"),
+                    self.label("wbody"),
+                    self.label("welse"),
+                    self.label("wend"),
+                );
                 self.start(&head);
                 let c = self.cond(test)?;
                 self.cbr(&c, &bl, &els);
                 self.start(&bl);
-                self.loops.push(LoopLabels { cont: head.clone(), brk: end.clone() });
+                self.loops.push(LoopLabels {
+                    cont: head.clone(),
+                    brk: end.clone(),
+                });
                 self.block(body)?;
                 self.loops.pop();
                 self.br(&head);
@@ -703,25 +784,45 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.block(orelse)?;
                 self.start(&end);
             }
-            StmtKind::For { target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse)?,
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => self.for_stmt(target, iter, body, orelse)?,
             StmtKind::Break => {
-                let l = self.loops.last().map(|l| l.brk.clone()).ok_or("break outside loop")?;
+                let l = self
+                    .loops
+                    .last()
+                    .map(|l| l.brk.clone())
+                    .ok_or("break outside loop")?;
                 self.br(&l);
             }
             StmtKind::Continue => {
-                let l = self.loops.last().map(|l| l.cont.clone()).ok_or("continue outside loop")?;
+                let l = self
+                    .loops
+                    .last()
+                    .map(|l| l.cont.clone())
+                    .ok_or("continue outside loop")?;
                 self.br(&l);
             }
             StmtKind::Pass => {}
             StmtKind::Raise(e) => {
                 match e {
                     None => {
-                        self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", ExcKind::RuntimeError.code()));
+                        self.emit(&format!(
+                            "call void @oxjit_rt_exc_begin(i32 {})",
+                            ExcKind::RuntimeError.code()
+                        ));
                         let s = self.str_const("No active exception to reraise");
                         self.exc_arg(&s);
                     }
                     Some(e) => match self.res(e) {
-                        Some(Res::Call(Call { callee: Callee::Exception(k), args, .. })) => {
+                        Some(Res::Call(Call {
+                            callee: Callee::Exception(k),
+                            args,
+                            ..
+                        })) => {
                             let mut vals = Vec::new();
                             for a in args {
                                 vals.push(self.arg(a)?);
@@ -734,7 +835,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         _ => match self.inst.ty(e) {
                             Ty::ExcClass(k) => {
                                 let k = *k;
-                                self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", k.code()));
+                                self.emit(&format!(
+                                    "call void @oxjit_rt_exc_begin(i32 {})",
+                                    k.code()
+                                ));
                             }
                             other => return ice(format!("cannot raise a {other}")),
                         },
@@ -752,7 +856,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     Some(m) => Some(self.expr(m)?),
                     None => None,
                 };
-                self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", ExcKind::AssertionError.code()));
+                self.emit(&format!(
+                    "call void @oxjit_rt_exc_begin(i32 {})",
+                    ExcKind::AssertionError.code()
+                ));
                 if let Some(v) = mv {
                     self.exc_arg(&v);
                 }
@@ -760,7 +867,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.start(&ok);
             }
             StmtKind::FuncDef(_) => {} // a closure value is zero-sized; captures are passed at calls
-            StmtKind::Try { .. } | StmtKind::Unsupported(_) => return ice("unsupported statement reached codegen"),
+            StmtKind::Try { .. } | StmtKind::Unsupported(_) => {
+                return ice("unsupported statement reached codegen")
+            }
         }
         Ok(())
     }
@@ -776,8 +885,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn truth(&mut self, v: &V) -> R<String> {
         Ok(match &v.ty {
             Ty::Scalar(Dtype::Bool) => v.r.clone(),
-            Ty::Scalar(d) if d.is_int() => self.val(&format!("icmp ne {} {}, 0", scalar_ty(*d), v.r)),
-            Ty::Scalar(d) if d.is_float() => self.val(&format!("fcmp une {} {}, 0.0", scalar_ty(*d), v.r)),
+            Ty::Scalar(d) if d.is_int() => {
+                self.val(&format!("icmp ne {} {}, 0", scalar_ty(*d), v.r))
+            }
+            Ty::Scalar(d) if d.is_float() => {
+                self.val(&format!("fcmp une {} {}, 0.0", scalar_ty(*d), v.r))
+            }
             Ty::Scalar(d) => {
                 let ft = Ty::Scalar(d.real_part());
                 let re = self.extract(v, 0, ft.clone());
@@ -812,7 +925,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ty::Array(a) => {
                     let n = self.shape(&v, 0);
                     let bad = self.val(&format!("icmp ne i64 {n}, {}", xs.len()));
-                    let msg = self.str_const(&format!("cannot unpack array into {} values: wrong length ", xs.len()));
+                    let msg = self.str_const(&format!(
+                        "cannot unpack array into {} values: wrong length ",
+                        xs.len()
+                    ));
                     self.raise_if(&bad, ExcKind::ValueError, &[msg, V::new(n, Ty::I64)]);
                     for (i, x) in xs.iter().enumerate() {
                         let e = self.array_item(&v, &a, &i.to_string())?;
@@ -831,7 +947,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn set_var(&mut self, name: &str, v: V) -> R<()> {
-        let (slot, ty) = self.vars.get(name).cloned().ok_or_else(|| format!("no slot for variable {name}"))?;
+        let (slot, ty) = self
+            .vars
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("no slot for variable {name}"))?;
         let v = self.cast(v, &ty);
         if ty.needs_refcount() {
             self.incref(&v);
@@ -854,7 +974,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             ExprKind::Subscript(base, index) => {
                 let b = self.expr(base)?;
-                let Ty::Array(a) = b.ty.clone() else { return ice("augmented assignment into a non-array") };
+                let Ty::Array(a) = b.ty.clone() else {
+                    return ice("augmented assignment into a non-array");
+                };
                 let all_int = self.index_is_scalar(&a, index);
                 if !all_int {
                     return ice("augmented assignment to array slices is not supported yet");
@@ -889,7 +1011,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
             (Const::Float(v), Ty::Scalar(d)) => fconst(*v, *d),
             (Const::Complex(re, im), Ty::Scalar(d)) => {
                 let ft = d.real_part();
-                format!("{{{} {}, {} {}}}", scalar_ty(ft), fconst(*re, ft), scalar_ty(ft), fconst(*im, ft))
+                format!(
+                    "{{{} {}, {} {}}}",
+                    scalar_ty(ft),
+                    fconst(*re, ft),
+                    scalar_ty(ft),
+                    fconst(*im, ft)
+                )
             }
             (Const::Bool(b), _) => if *b { "true" } else { "false" }.into(),
             (Const::Str(s), _) => self.m.string(s),
@@ -919,9 +1047,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
             return Ok(self.konst(c, &ty));
         }
         match &e.kind {
-            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Imag(_) | ExprKind::Bool(_) | ExprKind::Str(_) => {
-                ice("literal without a constant")
-            }
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Str(_) => ice("literal without a constant"),
             ExprKind::NoneLit => Ok(V::unit(Ty::NoneType)),
             ExprKind::Name(n) => match self.vars.get(n).cloned() {
                 Some((slot, vty)) => {
@@ -1018,7 +1148,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(self.cast(t, &ty))
             }
             ExprKind::Lambda(_) => Ok(V::unit(ty)),
-            ExprKind::Slice(..) | ExprKind::List(_) | ExprKind::Unsupported(_) => ice("unsupported expression reached codegen"),
+            ExprKind::Slice(..) | ExprKind::List(_) | ExprKind::Unsupported(_) => {
+                ice("unsupported expression reached codegen")
+            }
         }
     }
 
@@ -1029,11 +1161,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let a = *a;
                 match attr {
                     "shape" => {
-                        let items: Vec<V> = (0..a.ndim as usize).map(|d| V::new(self.shape(&o, d), Ty::I64)).collect();
+                        let items: Vec<V> = (0..a.ndim as usize)
+                            .map(|d| V::new(self.shape(&o, d), Ty::I64))
+                            .collect();
                         Ok(self.build_tuple(items))
                     }
                     "strides" => {
-                        let items: Vec<V> = (0..a.ndim as usize).map(|d| V::new(self.stride(&o, &a, d), Ty::I64)).collect();
+                        let items: Vec<V> = (0..a.ndim as usize)
+                            .map(|d| V::new(self.stride(&o, &a, d), Ty::I64))
+                            .collect();
                         Ok(self.build_tuple(items))
                     }
                     "size" => Ok(V::new(self.nitems(&o), Ty::I64)),
@@ -1041,7 +1177,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     "itemsize" => Ok(Self::i64c(a.dtype.size() as i64)),
                     "nbytes" => {
                         let n = self.nitems(&o);
-                        Ok(V::new(self.val(&format!("mul i64 {n}, {}", a.dtype.size())), Ty::I64))
+                        Ok(V::new(
+                            self.val(&format!("mul i64 {n}, {}", a.dtype.size())),
+                            Ty::I64,
+                        ))
                     }
                     "T" => self.transpose(&o, &a, ty),
                     "real" => Ok(V::new(o.r, ty)),
@@ -1072,8 +1211,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             UnOp::Neg => {
                 let v = self.cast(v, &ty);
                 match ty {
-                    Ty::Scalar(d) if d.is_int() => Ok(V::new(self.val(&format!("sub {} 0, {}", scalar_ty(d), v.r)), ty)),
-                    Ty::Scalar(d) if d.is_float() => Ok(V::new(self.val(&format!("fneg {} {}", scalar_ty(d), v.r)), ty)),
+                    Ty::Scalar(d) if d.is_int() => Ok(V::new(
+                        self.val(&format!("sub {} 0, {}", scalar_ty(d), v.r)),
+                        ty,
+                    )),
+                    Ty::Scalar(d) if d.is_float() => Ok(V::new(
+                        self.val(&format!("fneg {} {}", scalar_ty(d), v.r)),
+                        ty,
+                    )),
                     Ty::Scalar(d) if d.is_complex() => {
                         let ft = Ty::Scalar(d.real_part());
                         let re = self.extract(&v, 0, ft.clone());
@@ -1086,10 +1231,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
             }
             UnOp::Invert => match ty {
-                Ty::Scalar(Dtype::Bool) => Ok(V::new(self.val(&format!("xor i1 {}, true", v.r)), ty)),
+                Ty::Scalar(Dtype::Bool) => {
+                    Ok(V::new(self.val(&format!("xor i1 {}, true", v.r)), ty))
+                }
                 Ty::Scalar(d) if d.is_int() => {
                     let v = self.cast(v, &ty);
-                    Ok(V::new(self.val(&format!("xor {} {}, -1", scalar_ty(d), v.r)), ty))
+                    Ok(V::new(
+                        self.val(&format!("xor {} {}, -1", scalar_ty(d), v.r)),
+                        ty,
+                    ))
                 }
                 _ => ice(format!("cannot invert {ty}")),
             },
@@ -1127,7 +1277,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             // Array layouts/readonly flags share one representation.
             (Ty::Array(_), Ty::Array(_)) => V::new(v.r, to.clone()),
             (_, Ty::Unknown) => v,
-            _ => V::new(if llty(&v.ty) == llty(to) { v.r } else { "zeroinitializer".into() }, to.clone()),
+            _ => V::new(
+                if llty(&v.ty) == llty(to) {
+                    v.r
+                } else {
+                    "zeroinitializer".into()
+                },
+                to.clone(),
+            ),
         }
     }
 
@@ -1145,7 +1302,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let re = self.val(&format!("extractvalue {ta} {r}, 0"));
                     let im = self.val(&format!("extractvalue {ta} {r}, 1"));
                     let _ = fa;
-                    (self.cast_scalar(&re, a.real_part(), ft), self.cast_scalar(&im, a.real_part(), ft))
+                    (
+                        self.cast_scalar(&re, a.real_part(), ft),
+                        self.cast_scalar(&im, a.real_part(), ft),
+                    )
                 } else {
                     (self.cast_scalar(r, a, ft), fconst(0.0, ft))
                 };
@@ -1186,7 +1346,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.val(&format!("call {tb} {name}({ta} {r})"))
             }
             (Float, Float) => {
-                let op = if a.bits() < b.bits() { "fpext" } else { "fptrunc" };
+                let op = if a.bits() < b.bits() {
+                    "fpext"
+                } else {
+                    "fptrunc"
+                };
                 self.val(&format!("{op} {ta} {r} to {tb}"))
             }
         }
@@ -1207,7 +1371,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 Ok(self.build_tuple(items))
             }
-            (l, r) => ice(format!("operator {} on {l} and {r} at line {}", op.symbol(), at.span.line)),
+            (l, r) => ice(format!(
+                "operator {} on {l} and {r} at line {}",
+                op.symbol(),
+                at.span.line
+            )),
         }
     }
 
@@ -1256,14 +1424,22 @@ impl<'m, 'p> FnGen<'m, 'p> {
             (Mul, _) => out(self, format!("mul {t} {ar}, {br}")),
             (Div, _) => {
                 if !numpy {
-                    let msg = if x.is_float() || y.is_float() { "float division by zero" } else { "division by zero" };
+                    let msg = if x.is_float() || y.is_float() {
+                        "float division by zero"
+                    } else {
+                        "division by zero"
+                    };
                     self.zero_div(&br, r, msg);
                 }
                 out(self, format!("fdiv {fm}{t} {ar}, {br}"))
             }
             (FloorDiv | Mod, Kind::Float) => {
                 if !numpy {
-                    let msg = if op == FloorDiv { "float floor division by zero" } else { "float modulo" };
+                    let msg = if op == FloorDiv {
+                        "float floor division by zero"
+                    } else {
+                        "float modulo"
+                    };
                     self.zero_div(&br, r, msg);
                 }
                 let (div, m) = self.float_divmod(&ar, &br, r);
@@ -1278,7 +1454,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let res = if op == FloorDiv { q } else { m };
                     out(self, format!("select i1 {z}, {t} 0, {t} {res}"))
                 } else {
-                    let msg = if op == FloorDiv { "integer division or modulo by zero" } else { "integer modulo by zero" };
+                    let msg = if op == FloorDiv {
+                        "integer division or modulo by zero"
+                    } else {
+                        "integer modulo by zero"
+                    };
                     self.zero_div(&br, r, msg);
                     let (q, m) = self.int_divmod(&ar, &br, r);
                     V::new(if op == FloorDiv { q } else { m }, Ty::Scalar(r))
@@ -1339,9 +1519,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     fn libm(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
         let t = scalar_ty(d);
-        let sym = if d == Dtype::F32 { format!("{name}f") } else { name.to_string() };
+        let sym = if d == Dtype::F32 {
+            format!("{name}f")
+        } else {
+            name.to_string()
+        };
         let args = vec![t; nargs].join(", ");
-        self.m.declare(&format!("declare {t} @{sym}({args}) nounwind willreturn memory(none)"));
+        self.m.declare(&format!(
+            "declare {t} @{sym}({args}) nounwind willreturn memory(none)"
+        ));
         format!("@{sym}")
     }
 
@@ -1383,7 +1569,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn int_divmod(&mut self, a: &str, b: &str, d: Dtype) -> (String, String) {
         let t = scalar_ty(d);
         if !d.is_signed() {
-            return (self.val(&format!("udiv {t} {a}, {b}")), self.val(&format!("urem {t} {a}, {b}")));
+            return (
+                self.val(&format!("udiv {t} {a}, {b}")),
+                self.val(&format!("urem {t} {a}, {b}")),
+            );
         }
         // INT_MIN / -1 overflows in LLVM: divide by 1 and negate instead.
         let m1 = self.val(&format!("icmp eq {t} {b}, -1"));
@@ -1435,7 +1624,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn complex_parts(&mut self, v: &V) -> (String, String) {
-        let Ty::Scalar(d) = v.ty else { return ("0.0".into(), "0.0".into()) };
+        let Ty::Scalar(d) = v.ty else {
+            return ("0.0".into(), "0.0".into());
+        };
         let ft = Ty::Scalar(d.real_part());
         let re = self.extract(v, 0, ft.clone());
         let im = self.extract(v, 1, ft);
@@ -1449,14 +1640,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let (ar, ai) = self.complex_parts(a);
         let (br, bi) = self.complex_parts(b);
         let (re, im) = match op {
-            BinOp::Add => (self.val(&format!("fadd {fm}{t} {ar}, {br}")), self.val(&format!("fadd {fm}{t} {ai}, {bi}"))),
-            BinOp::Sub => (self.val(&format!("fsub {fm}{t} {ar}, {br}")), self.val(&format!("fsub {fm}{t} {ai}, {bi}"))),
+            BinOp::Add => (
+                self.val(&format!("fadd {fm}{t} {ar}, {br}")),
+                self.val(&format!("fadd {fm}{t} {ai}, {bi}")),
+            ),
+            BinOp::Sub => (
+                self.val(&format!("fsub {fm}{t} {ar}, {br}")),
+                self.val(&format!("fsub {fm}{t} {ai}, {bi}")),
+            ),
             BinOp::Mul => {
                 let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));
                 let x2 = self.val(&format!("fmul {fm}{t} {ai}, {bi}"));
                 let y1 = self.val(&format!("fmul {fm}{t} {ar}, {bi}"));
                 let y2 = self.val(&format!("fmul {fm}{t} {ai}, {br}"));
-                (self.val(&format!("fsub {fm}{t} {x1}, {x2}")), self.val(&format!("fadd {fm}{t} {y1}, {y2}")))
+                (
+                    self.val(&format!("fsub {fm}{t} {x1}, {x2}")),
+                    self.val(&format!("fadd {fm}{t} {y1}, {y2}")),
+                )
             }
             BinOp::Div => {
                 if !self.m.opts.error_model_numpy {
@@ -1528,7 +1728,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let bz = self.val(&format!("and i1 {b1}, {b2}"));
                 let one = fconst(1.0, f);
                 let zr = self.val(&format!("select i1 {bz}, {t} {one}, {t} 0.0"));
-                (self.val(&format!("select i1 {az}, {t} {zr}, {t} {re}")), self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}")))
+                (
+                    self.val(&format!("select i1 {az}, {t} {zr}, {t} {re}")),
+                    self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}")),
+                )
             }
             _ => return ice(format!("operator {} on complex numbers", op.symbol())),
         };
@@ -1544,7 +1747,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     (Ty::Scalar(_), Ty::Scalar(_)) => self.compare(CmpOp::Eq, a, b)?,
                     _ => "false".to_string(),
                 };
-                Ok(if op == CmpOp::IsNot { self.val(&format!("xor i1 {same}, true")) } else { same })
+                Ok(if op == CmpOp::IsNot {
+                    self.val(&format!("xor i1 {same}, true"))
+                } else {
+                    same
+                })
             }
             (CmpOp::In | CmpOp::NotIn, _, Ty::Tuple(items)) => {
                 let mut acc = "false".to_string();
@@ -1553,7 +1760,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let c = self.compare(CmpOp::Eq, a.clone(), e)?;
                     acc = self.val(&format!("or i1 {acc}, {c}"));
                 }
-                Ok(if op == CmpOp::NotIn { self.val(&format!("xor i1 {acc}, true")) } else { acc })
+                Ok(if op == CmpOp::NotIn {
+                    self.val(&format!("xor i1 {acc}, true"))
+                } else {
+                    acc
+                })
             }
             (_, Ty::NoneType, _) | (_, _, Ty::NoneType) => {
                 let eq = matches!((&a.ty, &b.ty), (Ty::NoneType, Ty::NoneType));
@@ -1572,11 +1783,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let c = self.compare(CmpOp::Eq, ea, eb)?;
                     acc = self.val(&format!("and i1 {acc}, {c}"));
                 }
-                Ok(if op == CmpOp::Ne { self.val(&format!("xor i1 {acc}, true")) } else { acc })
+                Ok(if op == CmpOp::Ne {
+                    self.val(&format!("xor i1 {acc}, true"))
+                } else {
+                    acc
+                })
             }
             (_, Ty::Scalar(x), Ty::Scalar(y)) => {
                 let (x, y) = (*x, *y);
-                let c = if x == y { x } else if x == Dtype::Bool || y == Dtype::Bool { promote_arith(x.max(Dtype::I8), y.max(Dtype::I8)) } else { promote_arith(x, y) };
+                let c = if x == y {
+                    x
+                } else if x == Dtype::Bool || y == Dtype::Bool {
+                    promote_arith(x.max(Dtype::I8), y.max(Dtype::I8))
+                } else {
+                    promote_arith(x, y)
+                };
                 let a = self.cast(a, &Ty::Scalar(c));
                 let b = self.cast(b, &Ty::Scalar(c));
                 let t = scalar_ty(c);
@@ -1587,7 +1808,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let e1 = self.val(&format!("fcmp oeq {ft} {ar}, {br}"));
                     let e2 = self.val(&format!("fcmp oeq {ft} {ai}, {bi}"));
                     let e = self.val(&format!("and i1 {e1}, {e2}"));
-                    return Ok(if op == CmpOp::Ne { self.val(&format!("xor i1 {e}, true")) } else { e });
+                    return Ok(if op == CmpOp::Ne {
+                        self.val(&format!("xor i1 {e}, true"))
+                    } else {
+                        e
+                    });
                 }
                 let pred = if c.is_float() {
                     match op {
@@ -1603,10 +1828,34 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     match op {
                         CmpOp::Eq => "icmp eq",
                         CmpOp::Ne => "icmp ne",
-                        CmpOp::Lt => if s { "icmp slt" } else { "icmp ult" },
-                        CmpOp::Le => if s { "icmp sle" } else { "icmp ule" },
-                        CmpOp::Gt => if s { "icmp sgt" } else { "icmp ugt" },
-                        _ => if s { "icmp sge" } else { "icmp uge" },
+                        CmpOp::Lt => {
+                            if s {
+                                "icmp slt"
+                            } else {
+                                "icmp ult"
+                            }
+                        }
+                        CmpOp::Le => {
+                            if s {
+                                "icmp sle"
+                            } else {
+                                "icmp ule"
+                            }
+                        }
+                        CmpOp::Gt => {
+                            if s {
+                                "icmp sgt"
+                            } else {
+                                "icmp ugt"
+                            }
+                        }
+                        _ => {
+                            if s {
+                                "icmp sge"
+                            } else {
+                                "icmp uge"
+                            }
+                        }
                     }
                 };
                 Ok(self.val(&format!("{pred} {t} {}, {}", a.r, b.r)))
@@ -1656,7 +1905,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     /// Build an array struct from parts.
-    fn make_array(&mut self, a: &ArrayTy, meminfo: &str, parent: &str, data: &str, shape: &[String], strides: &[String]) -> V {
+    fn make_array(
+        &mut self,
+        a: &ArrayTy,
+        meminfo: &str,
+        parent: &str,
+        data: &str,
+        shape: &[String],
+        strides: &[String],
+    ) -> V {
         let ty = Ty::Array(*a);
         let lt = llty(&ty);
         let mut cur = self.val(&format!("insertvalue {lt} undef, ptr {meminfo}, 0"));
@@ -1666,7 +1923,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
             n = self.val(&format!("mul i64 {n}, {s}"));
         }
         cur = self.val(&format!("insertvalue {lt} {cur}, i64 {n}, 2"));
-        cur = self.val(&format!("insertvalue {lt} {cur}, i64 {}, 3", a.dtype.size()));
+        cur = self.val(&format!(
+            "insertvalue {lt} {cur}, i64 {}, 3",
+            a.dtype.size()
+        ));
         cur = self.val(&format!("insertvalue {lt} {cur}, ptr {data}, 4"));
         for (d, s) in shape.iter().enumerate() {
             cur = self.val(&format!("insertvalue {lt} {cur}, i64 {s}, 5, {d}"));
@@ -1712,7 +1972,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn transpose(&mut self, o: &V, a: &ArrayTy, ty: Ty) -> R<V> {
-        let Ty::Array(out) = ty else { return ice("transpose type") };
+        let Ty::Array(out) = ty else {
+            return ice("transpose type");
+        };
         let nd = a.ndim as usize;
         let shape: Vec<String> = (0..nd).rev().map(|d| self.shape(o, d)).collect();
         let strides: Vec<String> = (0..nd).rev().map(|d| self.stride(o, a, d)).collect();
@@ -1751,14 +2013,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
             let p1 = self.str_const("index ");
             let p2 = self.str_const(&format!(" is out of bounds for axis {axis} with size "));
-            self.raise_if(&bad, ExcKind::IndexError, &[p1, i.clone(), p2, V::new(n, Ty::I64)]);
+            self.raise_if(
+                &bad,
+                ExcKind::IndexError,
+                &[p1, i.clone(), p2, V::new(n, Ty::I64)],
+            );
         }
         j
     }
 
     fn index_is_scalar(&self, a: &ArrayTy, index: &Expr) -> bool {
         let parts = oxjit_typeck::index_kinds(index);
-        parts.len() == a.ndim as usize && parts.iter().all(|p| !matches!(p.kind, ExprKind::Slice(..)))
+        parts.len() == a.ndim as usize
+            && parts.iter().all(|p| !matches!(p.kind, ExprKind::Slice(..)))
     }
 
     /// Pointer to the element selected by an all-integer index.
@@ -1791,7 +2058,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let strides: Vec<String> = (1..nd).map(|d| self.stride(b, a, d)).collect();
         let mi = self.val(&format!("extractvalue {} {}, 0", llty(&b.ty), b.r));
         let parent = self.val(&format!("extractvalue {} {}, 1", llty(&b.ty), b.r));
-        let out = ArrayTy { ndim: a.ndim - 1, layout: if a.layout == Layout::C { Layout::C } else { Layout::A }, ..*a };
+        let out = ArrayTy {
+            ndim: a.ndim - 1,
+            layout: if a.layout == Layout::C {
+                Layout::C
+            } else {
+                Layout::A
+            },
+            ..*a
+        };
         Ok(self.make_array(&out, &mi, &parent, &ptr, &shape, &strides))
     }
 
@@ -1811,11 +2086,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     strides.push(s);
                 }
                 Some(ExprKind::Slice(lo, hi, st)) => {
-                    let (start, len, step) = self.slice_bounds(lo.as_deref(), hi.as_deref(), st.as_deref(), &n)?;
+                    let (start, len, step) =
+                        self.slice_bounds(lo.as_deref(), hi.as_deref(), st.as_deref(), &n)?;
                     let t = self.val(&format!("mul i64 {start}, {s}"));
                     off = self.val(&format!("add i64 {off}, {t}"));
                     shape.push(len);
-                    strides.push(if step == "1" { s } else { self.val(&format!("mul i64 {s}, {step}")) });
+                    strides.push(if step == "1" {
+                        s
+                    } else {
+                        self.val(&format!("mul i64 {s}, {step}"))
+                    });
                 }
                 Some(_) => {
                     let iv = self.expr(parts[d])?;
@@ -1833,7 +2113,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     /// Python's slice normalisation: (start, length, step).
-    fn slice_bounds(&mut self, lo: Option<&'p Expr>, hi: Option<&'p Expr>, st: Option<&'p Expr>, n: &str) -> R<(String, String, String)> {
+    fn slice_bounds(
+        &mut self,
+        lo: Option<&'p Expr>,
+        hi: Option<&'p Expr>,
+        st: Option<&'p Expr>,
+        n: &str,
+    ) -> R<(String, String, String)> {
         let opt = |s: &mut Self, e: Option<&'p Expr>| -> R<Option<String>> {
             match e {
                 None => Ok(None),
@@ -1923,7 +2209,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let ptr = self.element_ptr(&b, &a, index)?;
                     return Ok(self.load_elem(a.dtype, &ptr));
                 }
-                let Ty::Array(out) = ty else { return ice("array index result") };
+                let Ty::Array(out) = ty else {
+                    return ice("array index result");
+                };
                 self.view(&b, &a, index, &out)
             }
             Ty::Tuple(items) => {
@@ -1945,7 +2233,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
                 let m = self.str_const("tuple index out of range");
                 self.raise_if(&bad, ExcKind::IndexError, &[m]);
-                let p = self.val(&format!("getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {j}", llty(&elem)));
+                let p = self.val(&format!(
+                    "getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {j}",
+                    llty(&elem)
+                ));
                 Ok(self.load(&elem, &p))
             }
             other => ice(format!("cannot index {other}")),
@@ -1953,19 +2244,35 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
-        let Ty::Array(a) = b.ty.clone() else { return ice("item assignment into a non-array") };
+        let Ty::Array(a) = b.ty.clone() else {
+            return ice("item assignment into a non-array");
+        };
         if self.index_is_scalar(&a, index) {
             let ptr = self.element_ptr(b, &a, index)?;
             let v = self.cast(v, &Ty::Scalar(a.dtype));
             self.store_elem(&v, &ptr);
             return Ok(());
         }
-        let Ty::Array(out) = self.inst.ty(index).clone().array().map(|_| Ty::Unknown).unwrap_or_else(|| {
-            // The view's type: recompute from the index (same rule as getitem).
-            let parts = oxjit_typeck::index_kinds(index);
-            let ints = parts.iter().filter(|p| !matches!(p.kind, ExprKind::Slice(..))).count();
-            Ty::Array(ArrayTy { ndim: a.ndim - ints as u8, layout: Layout::A, ..a })
-        }) else {
+        let Ty::Array(out) = self
+            .inst
+            .ty(index)
+            .clone()
+            .array()
+            .map(|_| Ty::Unknown)
+            .unwrap_or_else(|| {
+                // The view's type: recompute from the index (same rule as getitem).
+                let parts = oxjit_typeck::index_kinds(index);
+                let ints = parts
+                    .iter()
+                    .filter(|p| !matches!(p.kind, ExprKind::Slice(..)))
+                    .count();
+                Ty::Array(ArrayTy {
+                    ndim: a.ndim - ints as u8,
+                    layout: Layout::A,
+                    ..a
+                })
+            })
+        else {
             return ice("slice assignment type");
         };
         let target = self.view(b, &a, index, &out)?;
@@ -1977,7 +2284,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
         match v.ty.clone() {
             Ty::Scalar(_) => {
                 let v = self.cast(v, &Ty::Scalar(t.dtype));
-                let shape: Vec<String> = (0..t.ndim as usize).map(|d| self.shape(target, d)).collect();
+                let shape: Vec<String> = (0..t.ndim as usize)
+                    .map(|d| self.shape(target, d))
+                    .collect();
                 let lp = self.nd_open(&shape);
                 let ptr = self.nd_ptr(target, t, &lp.idx);
                 self.store_elem(&v, &ptr);
@@ -1997,7 +2306,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let bad = self.val(&format!("and i1 {ne}, {one}"));
                     let m1 = self.str_const("could not broadcast input array from shape (");
                     let m2 = self.str_const(&format!(",) into axis {dt} of size "));
-                    self.raise_if(&bad, ExcKind::ValueError, &[m1, V::new(b, Ty::I64), m2, V::new(a, Ty::I64)]);
+                    self.raise_if(
+                        &bad,
+                        ExcKind::ValueError,
+                        &[m1, V::new(b, Ty::I64), m2, V::new(a, Ty::I64)],
+                    );
                 }
                 // Source and target may overlap (a[1:] = a[:-1]): copy first.
                 let src = self.copy_array(&v, &s)?;
@@ -2011,7 +2324,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         self.val(&format!("select i1 {one}, i64 0, i64 {i}"))
                     })
                     .collect();
-                let sa = ArrayTy { layout: Layout::C, ..s };
+                let sa = ArrayTy {
+                    layout: Layout::C,
+                    ..s
+                };
                 let sp = self.nd_ptr(&src, &sa, &sidx);
                 let x = self.load_elem(s.dtype, &sp);
                 let x = self.cast(x, &Ty::Scalar(t.dtype));
@@ -2037,7 +2353,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// Open nested counted loops over `shape` (outermost first).
     fn nd_open(&mut self, shape: &[String]) -> NdLoop {
-        let mut lp = NdLoop { idx: Vec::new(), levels: Vec::new() };
+        let mut lp = NdLoop {
+            idx: Vec::new(),
+            levels: Vec::new(),
+        };
         for n in shape {
             let ctr = self.alloca("i64");
             self.emit(&format!("store i64 0, ptr {ctr}"));
@@ -2103,14 +2422,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok((Src::Array { v: held, a }, n))
             }
             Ty::Tuple(items) => {
-                let elem = items.iter().fold(Ty::Unknown, |u, t| oxjit_types::unify(&u, t).unwrap_or(u));
+                let elem = items
+                    .iter()
+                    .fold(Ty::Unknown, |u, t| oxjit_types::unify(&u, t).unwrap_or(u));
                 let elem = if items.is_empty() { Ty::I64 } else { elem };
                 let n = items.len();
                 let arr = self.alloca(&format!("[{n} x {}]", llty(&elem)));
                 for (i, it) in items.iter().enumerate() {
                     let x = self.extract(&v, i, it.clone());
                     let x = self.cast(x, &elem);
-                    let p = self.val(&format!("getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {i}", llty(&elem)));
+                    let p = self.val(&format!(
+                        "getelementptr [{n} x {}], ptr {arr}, i64 0, i64 {i}",
+                        llty(&elem)
+                    ));
                     self.store(&x, &p);
                 }
                 Ok((Src::Tuple { ptr: arr, elem }, n.to_string()))
@@ -2123,7 +2447,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
         match s {
             Src::Range { start, step } => {
                 let m = self.val(&format!("mul nsw i64 {i}, {step}"));
-                Ok(V::new(self.val(&format!("add nsw i64 {start}, {m}")), Ty::I64))
+                Ok(V::new(
+                    self.val(&format!("add nsw i64 {start}, {m}")),
+                    Ty::I64,
+                ))
             }
             Src::Array { v, a } => self.array_item(v, a, i),
             Src::Tuple { ptr, elem } => {
@@ -2159,7 +2486,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn make_range(&mut self, args: &[V]) -> R<V> {
-        let ints: Vec<String> = args.iter().map(|a| self.cast(a.clone(), &Ty::I64).r).collect();
+        let ints: Vec<String> = args
+            .iter()
+            .map(|a| self.cast(a.clone(), &Ty::I64).r)
+            .collect();
         let (start, stop, step) = match ints.len() {
             1 => ("0".to_string(), ints[0].clone(), "1".to_string()),
             2 => (ints[0].clone(), ints[1].clone(), "1".to_string()),
@@ -2170,17 +2500,33 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let m = self.str_const("range() arg 3 must not be zero");
             self.raise_if(&z, ExcKind::ValueError, &[m]);
         }
-        let t = self.build_tuple(vec![V::new(start, Ty::I64), V::new(stop, Ty::I64), V::new(step, Ty::I64)]);
+        let t = self.build_tuple(vec![
+            V::new(start, Ty::I64),
+            V::new(stop, Ty::I64),
+            V::new(step, Ty::I64),
+        ]);
         Ok(V::new(t.r, Ty::Range))
     }
 
-    fn for_stmt(&mut self, target: &'p Expr, iter: &'p Expr, body: &'p [Stmt], orelse: &'p [Stmt]) -> R<()> {
+    fn for_stmt(
+        &mut self,
+        target: &'p Expr,
+        iter: &'p Expr,
+        body: &'p [Stmt],
+        orelse: &'p [Stmt],
+    ) -> R<()> {
         // Sources: enumerate/zip/plain.
         let mut srcs: Vec<(Src, String)> = Vec::new();
         let mut enum_start: Option<String> = None;
         match self.res(iter) {
-            Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Enumerate), args, kwargs })) => {
-                let Arg::Expr(x) = &args[0] else { return ice("enumerate argument") };
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(Builtin::Enumerate),
+                args,
+                kwargs,
+            })) => {
+                let Arg::Expr(x) = &args[0] else {
+                    return ice("enumerate argument");
+                };
                 srcs.push(self.src_of(x)?);
                 let start = match (args.get(1), kwargs.first()) {
                     (Some(Arg::Expr(s)), _) => Some(*s),
@@ -2195,23 +2541,38 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     None => "0".into(),
                 });
             }
-            Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), args, .. })) => {
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(Builtin::Zip),
+                args,
+                ..
+            })) => {
                 for a in args {
-                    let Arg::Expr(x) = a else { return ice("zip argument") };
+                    let Arg::Expr(x) = a else {
+                        return ice("zip argument");
+                    };
                     srcs.push(self.src_of(x)?);
                 }
             }
             _ => srcs.push(self.src_of(iter)?),
         }
         self.release_temps();
-        let mut n = srcs.first().map(|s| s.1.clone()).unwrap_or_else(|| "0".into());
+        let mut n = srcs
+            .first()
+            .map(|s| s.1.clone())
+            .unwrap_or_else(|| "0".into());
         for (_, m) in srcs.iter().skip(1) {
             let lt = self.val(&format!("icmp slt i64 {m}, {n}"));
             n = self.val(&format!("select i1 {lt}, i64 {m}, i64 {n}"));
         }
         let ctr = self.alloca("i64");
         self.emit(&format!("store i64 0, ptr {ctr}"));
-        let (head, bl, latch, els, end) = (self.label("for"), self.label("fbody"), self.label("fnext"), self.label("felse"), self.label("fend"));
+        let (head, bl, latch, els, end) = (
+            self.label("for"),
+            self.label("fbody"),
+            self.label("fnext"),
+            self.label("felse"),
+            self.label("fend"),
+        );
         self.start(&head);
         let i = self.val(&format!("load i64, ptr {ctr}"));
         let c = self.val(&format!("icmp slt i64 {i}, {n}"));
@@ -2227,16 +2588,31 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let x = items.pop().ok_or("enumerate item")?;
                 self.build_tuple(vec![k, x])
             }
-            (None, 1) if !matches!(self.res(iter), Some(Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), .. }))) => {
+            (None, 1)
+                if !matches!(
+                    self.res(iter),
+                    Some(Res::Call(Call {
+                        callee: Callee::Builtin(Builtin::Zip),
+                        ..
+                    }))
+                ) =>
+            {
                 items.pop().ok_or("loop item")?
             }
             _ => self.build_tuple(items),
         };
         let tt = self.inst.ty(target).clone();
-        let item = if tt.is_known() && !matches!(target.kind, ExprKind::Tuple(_)) { self.cast(item, &tt) } else { item };
+        let item = if tt.is_known() && !matches!(target.kind, ExprKind::Tuple(_)) {
+            self.cast(item, &tt)
+        } else {
+            item
+        };
         self.assign(target, item)?;
         self.release_temps();
-        self.loops.push(LoopLabels { cont: latch.clone(), brk: end.clone() });
+        self.loops.push(LoopLabels {
+            cont: latch.clone(),
+            brk: end.clone(),
+        });
         self.block(body)?;
         self.loops.pop();
         self.start(&latch);
@@ -2260,7 +2636,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             Arg::StarItem(e, i) => {
                 let v = self.expr(e)?;
-                let Ty::Tuple(items) = v.ty.clone() else { return ice("star argument") };
+                let Ty::Tuple(items) = v.ty.clone() else {
+                    return ice("star argument");
+                };
                 Ok(self.extract(&v, *i, items[*i].clone()))
             }
             Arg::Pack(xs) => {
@@ -2274,7 +2652,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn call_expr(&mut self, e: &'p Expr, ty: Ty) -> R<V> {
-        let Some(Res::Call(call)) = self.res(e) else { return ice(format!("unresolved call at line {}", e.span.line)) };
+        let Some(Res::Call(call)) = self.res(e) else {
+            return ice(format!("unresolved call at line {}", e.span.line));
+        };
         match &call.callee {
             Callee::Instance { id, captures } => {
                 let id = *id as usize;
@@ -2285,7 +2665,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     vals.push(self.cast(v, t));
                 }
                 for c in captures {
-                    let (slot, vty) = self.vars.get(c).cloned().ok_or_else(|| format!("capture {c} not found"))?;
+                    let (slot, vty) = self
+                        .vars
+                        .get(c)
+                        .cloned()
+                        .ok_or_else(|| format!("capture {c} not found"))?;
                     vals.push(self.load(&vty, &slot));
                 }
                 let rt = callee.ret.clone();
@@ -2315,8 +2699,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.builtin(*b, vals, call, e, ty)
             }
             Callee::Method(b) => {
-                let ExprKind::Call { func, .. } = &e.kind else { return ice("method call shape") };
-                let ExprKind::Attr(obj, _) = &func.kind else { return ice("method receiver") };
+                let ExprKind::Call { func, .. } = &e.kind else {
+                    return ice("method call shape");
+                };
+                let ExprKind::Attr(obj, _) = &func.kind else {
+                    return ice("method receiver");
+                };
                 let mut vals = vec![self.expr(obj)?];
                 for a in &call.args {
                     vals.push(self.arg(a)?);
@@ -2335,13 +2723,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn const_kw(&self, call: &Call<'p>, name: &str) -> Option<&'p Const> {
-        call.kwargs.iter().find(|(k, _)| k == name).and_then(|(_, e)| match self.res(e) {
-            Some(Res::Const(c)) => Some(c),
-            _ => None,
-        })
+        call.kwargs
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, e)| match self.res(e) {
+                Some(Res::Const(c)) => Some(c),
+                _ => None,
+            })
     }
 
-    fn builtin(&mut self, b: Builtin, args: Vec<V>, call: &'p Call<'p>, e: &'p Expr, ty: Ty) -> R<V> {
+    fn builtin(
+        &mut self,
+        b: Builtin,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        e: &'p Expr,
+        ty: Ty,
+    ) -> R<V> {
         let rd = ty.scalar();
         match b {
             Builtin::Range => self.make_range(&args),
@@ -2359,7 +2757,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         let (re, im) = self.complex_parts(&x);
                         let h = self.libm("hypot", c.real_part(), 2);
                         let t = scalar_ty(c.real_part());
-                        Ok(V::new(self.val(&format!("call {t} {h}({t} {re}, {t} {im})")), ty))
+                        Ok(V::new(
+                            self.val(&format!("call {t} {h}({t} {re}, {t} {im})")),
+                            ty,
+                        ))
                     }
                     _ if d.is_float() => {
                         let x = self.cast(x, &ty);
@@ -2375,15 +2776,29 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         }
                         let neg = self.val(&format!("icmp slt {t} {}, 0", x.r));
                         let n = self.val(&format!("sub {t} 0, {}", x.r));
-                        Ok(V::new(self.val(&format!("select i1 {neg}, {t} {n}, {t} {}", x.r)), ty))
+                        Ok(V::new(
+                            self.val(&format!("select i1 {neg}, {t} {n}, {t} {}", x.r)),
+                            ty,
+                        ))
                     }
                 }
             }
             Builtin::MinMax { max } => {
                 let items: Vec<V> = if args.len() == 1 {
                     match args[0].ty.clone() {
-                        Ty::Tuple(ts) => ts.iter().enumerate().map(|(i, t)| self.extract(&args[0], i, t.clone())).collect(),
-                        Ty::Array(a) => return self.reduce(if max { Reduce::Max } else { Reduce::Min }, &args[0], &a, ty),
+                        Ty::Tuple(ts) => ts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| self.extract(&args[0], i, t.clone()))
+                            .collect(),
+                        Ty::Array(a) => {
+                            return self.reduce(
+                                if max { Reduce::Max } else { Reduce::Min },
+                                &args[0],
+                                &a,
+                                ty,
+                            )
+                        }
                         other => return ice(format!("min/max of {other}")),
                     }
                 } else {
@@ -2393,14 +2808,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 for it in items.into_iter().skip(1) {
                     let it = self.cast(it, &ty);
                     // Python: replace only when strictly better (first wins on ties/NaN).
-                    let better = self.compare(if max { CmpOp::Gt } else { CmpOp::Lt }, it.clone(), acc.clone())?;
+                    let better = self.compare(
+                        if max { CmpOp::Gt } else { CmpOp::Lt },
+                        it.clone(),
+                        acc.clone(),
+                    )?;
                     let t = llty(&ty);
-                    acc = V::new(self.val(&format!("select i1 {better}, {t} {}, {t} {}", it.r, acc.r)), ty.clone());
+                    acc = V::new(
+                        self.val(&format!("select i1 {better}, {t} {}, {t} {}", it.r, acc.r)),
+                        ty.clone(),
+                    );
                 }
                 Ok(acc)
             }
             Builtin::Int => {
-                let Some(x) = args.first().cloned() else { return Ok(Self::i64c(0)) };
+                let Some(x) = args.first().cloned() else {
+                    return Ok(Self::i64c(0));
+                };
                 if let Some(d) = x.ty.scalar().filter(|d| d.is_float()) {
                     self.check_float_to_int(&x, d);
                 }
@@ -2438,7 +2862,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }),
             Builtin::Round | Builtin::NpRound => {
                 let x = args[0].clone();
-                let Some(d) = x.ty.scalar() else { return ice("round arg") };
+                let Some(d) = x.ty.scalar() else {
+                    return ice("round arg");
+                };
                 if !d.is_float() {
                     return Ok(self.cast(x, &ty));
                 }
@@ -2449,7 +2875,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     Some(nd) => {
                         let nd = self.cast(nd.clone(), &Ty::F64);
                         let pw = self.intrinsic("pow", Dtype::F64, 2);
-                        let p = self.val(&format!("call double {pw}(double 10.0, double {})", nd.r));
+                        let p =
+                            self.val(&format!("call double {pw}(double 10.0, double {})", nd.r));
                         let p = self.cast_scalar(&p, Dtype::F64, d);
                         let y = self.val(&format!("fmul {t} {}, {p}", x.r));
                         let yr = self.val(&format!("call {t} {re}({t} {y})"));
@@ -2532,7 +2959,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             Builtin::Rounding(r, numpy) => {
                 let x = args[0].clone();
-                let Some(d) = x.ty.scalar() else { return ice("rounding arg") };
+                let Some(d) = x.ty.scalar() else {
+                    return ice("rounding arg");
+                };
                 if !d.is_float() {
                     return Ok(self.cast(x, &ty));
                 }
@@ -2543,7 +2972,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 let f = self.intrinsic(name, d, 1);
                 let t = scalar_ty(d);
-                let v = V::new(self.val(&format!("call {t} {f}({t} {})", x.r)), Ty::Scalar(d));
+                let v = V::new(
+                    self.val(&format!("call {t} {f}({t} {})", x.r)),
+                    Ty::Scalar(d),
+                );
                 if !numpy {
                     self.check_float_to_int(&v, d);
                 }
@@ -2551,9 +2983,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             Builtin::FloatPred(p) => {
                 let x = args[0].clone();
-                let Some(d) = x.ty.scalar() else { return ice("isnan arg") };
+                let Some(d) = x.ty.scalar() else {
+                    return ice("isnan arg");
+                };
                 if !d.is_float() {
-                    return Ok(V::new(if p == FloatPred::IsFinite { "true" } else { "false" }, Ty::BOOL));
+                    return Ok(V::new(
+                        if p == FloatPred::IsFinite {
+                            "true"
+                        } else {
+                            "false"
+                        },
+                        Ty::BOOL,
+                    ));
                 }
                 let t = scalar_ty(d);
                 let inf = fconst(f64::INFINITY, d);
@@ -2576,18 +3017,34 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let d = rd.ok_or("sign type")?;
                 let x = self.cast(args[0].clone(), &ty);
                 let t = scalar_ty(d);
-                let (one, mone, zero) = (scalar_const(d, 1.0), scalar_const(d, -1.0), scalar_const(d, 0.0));
+                let (one, mone, zero) = (
+                    scalar_const(d, 1.0),
+                    scalar_const(d, -1.0),
+                    scalar_const(d, 0.0),
+                );
                 let (gt, lt) = if d.is_float() {
-                    (self.val(&format!("fcmp ogt {t} {}, 0.0", x.r)), self.val(&format!("fcmp olt {t} {}, 0.0", x.r)))
+                    (
+                        self.val(&format!("fcmp ogt {t} {}, 0.0", x.r)),
+                        self.val(&format!("fcmp olt {t} {}, 0.0", x.r)),
+                    )
                 } else if d.is_signed() {
-                    (self.val(&format!("icmp sgt {t} {}, 0", x.r)), self.val(&format!("icmp slt {t} {}, 0", x.r)))
+                    (
+                        self.val(&format!("icmp sgt {t} {}, 0", x.r)),
+                        self.val(&format!("icmp slt {t} {}, 0", x.r)),
+                    )
                 } else {
-                    (self.val(&format!("icmp ugt {t} {}, 0", x.r)), "false".to_string())
+                    (
+                        self.val(&format!("icmp ugt {t} {}, 0", x.r)),
+                        "false".to_string(),
+                    )
                 };
                 // NaN (neither > nor <) passes through.
                 let rest = if d.is_float() { x.r.clone() } else { zero };
                 let a = self.val(&format!("select i1 {lt}, {t} {mone}, {t} {rest}"));
-                Ok(V::new(self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")), ty))
+                Ok(V::new(
+                    self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")),
+                    ty,
+                ))
             }
             Builtin::Square => {
                 let x = self.cast(args[0].clone(), &ty);
@@ -2605,7 +3062,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
             }
             Builtin::Alloc(kind) => {
-                let Ty::Array(a) = ty else { return ice("alloc type") };
+                let Ty::Array(a) = ty else {
+                    return ice("alloc type");
+                };
                 let shape: Vec<String> = match args[0].ty.clone() {
                     Ty::Tuple(items) => (0..items.len())
                         .map(|i| {
@@ -2625,10 +3084,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(v)
             }
             Builtin::AllocLike(kind) => {
-                let Ty::Array(a) = ty else { return ice("alloc type") };
+                let Ty::Array(a) = ty else {
+                    return ice("alloc type");
+                };
                 let src = args[0].clone();
-                let Ty::Array(sa) = src.ty else { return ice("alloc_like source") };
-                let shape: Vec<String> = (0..sa.ndim as usize).map(|d| self.shape(&src, d)).collect();
+                let Ty::Array(sa) = src.ty else {
+                    return ice("alloc_like source");
+                };
+                let shape: Vec<String> =
+                    (0..sa.ndim as usize).map(|d| self.shape(&src, d)).collect();
                 let v = self.alloc_array(a.dtype, &shape);
                 let fill = match kind {
                     Alloc::Full => Some(args[1].clone()),
@@ -2647,13 +3111,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     (None, Some(n)) => self.cast(n, &Ty::I64).r,
                     _ => "50".into(),
                 };
-                let endpoint = !matches!(self.const_kw(call, "endpoint"), Some(Const::Bool(false)) | Some(Const::Int(0)));
+                let endpoint = !matches!(
+                    self.const_kw(call, "endpoint"),
+                    Some(Const::Bool(false)) | Some(Const::Int(0))
+                );
                 let neg = self.val(&format!("icmp slt i64 {num}, 0"));
                 let m1 = self.str_const("Number of samples, ");
                 let m2 = self.str_const(", must be non-negative.");
-                self.raise_if(&neg, ExcKind::ValueError, &[m1, V::new(num.clone(), Ty::I64), m2]);
+                self.raise_if(
+                    &neg,
+                    ExcKind::ValueError,
+                    &[m1, V::new(num.clone(), Ty::I64), m2],
+                );
                 let v = self.alloc_array(Dtype::F64, std::slice::from_ref(&num));
-                let div = if endpoint { self.val(&format!("sub i64 {num}, 1")) } else { num.clone() };
+                let div = if endpoint {
+                    self.val(&format!("sub i64 {num}, 1"))
+                } else {
+                    num.clone()
+                };
                 let divf = self.val(&format!("sitofp i64 {div} to double"));
                 let delta = self.val(&format!("fsub double {stop}, {start}"));
                 let step = self.val(&format!("fdiv double {delta}, {divf}"));
@@ -2680,15 +3155,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(v)
             }
             Builtin::Reduce(r) => {
-                let Ty::Array(a) = args[0].ty.clone() else { return ice("reduce arg") };
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("reduce arg");
+                };
                 self.reduce(r, &args[0], &a, ty)
             }
             Builtin::Copy => {
-                let Ty::Array(a) = args[0].ty.clone() else { return ice("copy arg") };
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("copy arg");
+                };
                 self.copy_array(&args[0], &a)
             }
             Builtin::Fill => {
-                let Ty::Array(a) = args[0].ty.clone() else { return ice("fill arg") };
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("fill arg");
+                };
                 self.assign_into(&args[0], &a, args[1].clone())?;
                 Ok(V::unit(Ty::NoneType))
             }
@@ -2745,8 +3226,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Math1::Gamma => lib(self, "tgamma"),
             Math1::Lgamma => lib(self, "lgamma"),
             Math1::Cbrt => lib(self, "cbrt"),
-            Math1::Degrees => self.val(&format!("fmul {fm}{t} {x}, {}", fconst(180.0 / std::f64::consts::PI, d))),
-            Math1::Radians => self.val(&format!("fmul {fm}{t} {x}, {}", fconst(std::f64::consts::PI / 180.0, d))),
+            Math1::Degrees => self.val(&format!(
+                "fmul {fm}{t} {x}, {}",
+                fconst(180.0 / std::f64::consts::PI, d)
+            )),
+            Math1::Radians => self.val(&format!(
+                "fmul {fm}{t} {x}, {}",
+                fconst(std::f64::consts::PI / 180.0, d)
+            )),
         })
     }
 
@@ -2756,7 +3243,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let n = self.nitems(v);
                 let bytes = self.val(&format!("mul i64 {n}, {}", a.dtype.size()));
                 let data = self.data(v);
-                self.emit(&format!("call void @llvm.memset.p0.i64(ptr {data}, i8 0, i64 {bytes}, i1 false)"));
+                self.emit(&format!(
+                    "call void @llvm.memset.p0.i64(ptr {data}, i8 0, i64 {bytes}, i1 false)"
+                ));
                 Ok(())
             }
             (_, Some(f)) => {
@@ -2778,12 +3267,22 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn arange(&mut self, args: &[V], ty: Ty) -> R<V> {
-        let Ty::Array(a) = ty else { return ice("arange type") };
+        let Ty::Array(a) = ty else {
+            return ice("arange type");
+        };
         let d = a.dtype;
         let st = Ty::Scalar(d);
         let (start, stop, step) = match args.len() {
-            1 => (V::new(scalar_const(d, 0.0), st.clone()), args[0].clone(), V::new(scalar_const(d, 1.0), st.clone())),
-            2 => (args[0].clone(), args[1].clone(), V::new(scalar_const(d, 1.0), st.clone())),
+            1 => (
+                V::new(scalar_const(d, 0.0), st.clone()),
+                args[0].clone(),
+                V::new(scalar_const(d, 1.0), st.clone()),
+            ),
+            2 => (
+                args[0].clone(),
+                args[1].clone(),
+                V::new(scalar_const(d, 1.0), st.clone()),
+            ),
             _ => (args[0].clone(), args[1].clone(), args[2].clone()),
         };
         // Length in float64 arithmetic: ceil((stop - start) / step).
@@ -2823,7 +3322,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn reduce(&mut self, r: Reduce, v: &V, a: &ArrayTy, ty: Ty) -> R<V> {
         let out = ty.scalar().ok_or("reduce type")?;
         let acc_d = match r {
-            Reduce::Mean => if a.dtype.is_complex() || a.dtype.is_float() { a.dtype } else { Dtype::F64 },
+            Reduce::Mean => {
+                if a.dtype.is_complex() || a.dtype.is_float() {
+                    a.dtype
+                } else {
+                    Dtype::F64
+                }
+            }
             _ => out,
         };
         let acc_t = Ty::Scalar(acc_d);
@@ -2834,8 +3339,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Reduce::Min | Reduce::Max => {
                 let n = self.nitems(v);
                 let empty = self.val(&format!("icmp eq i64 {n}, 0"));
-                let name = if r == Reduce::Min { "minimum" } else { "maximum" };
-                let m = self.str_const(&format!("zero-size array to reduction operation {name} which has no identity"));
+                let name = if r == Reduce::Min {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
+                let m = self.str_const(&format!(
+                    "zero-size array to reduction operation {name} which has no identity"
+                ));
                 self.raise_if(&empty, ExcKind::ValueError, &[m]);
                 // Start from the first element.
                 let zeros: Vec<String> = vec!["0".into(); a.ndim as usize];
@@ -2853,7 +3364,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Reduce::Sum | Reduce::Mean => s.binop_same(BinOp::Add, &cur, &x)?,
                 Reduce::Prod => s.binop_same(BinOp::Mul, &cur, &x)?,
                 Reduce::Min | Reduce::Max => {
-                    let better = s.compare(if r == Reduce::Min { CmpOp::Lt } else { CmpOp::Gt }, x.clone(), cur.clone())?;
+                    let better = s.compare(
+                        if r == Reduce::Min {
+                            CmpOp::Lt
+                        } else {
+                            CmpOp::Gt
+                        },
+                        x.clone(),
+                        cur.clone(),
+                    )?;
                     let take = if acc_d.is_float() {
                         // NaN propagates as in NumPy.
                         let nan = s.val(&format!("fcmp uno {t} {}, 0.0", x.r));
@@ -2898,7 +3417,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// Arithmetic on two values of the same type without Python's error checks
     /// (reductions).
     fn binop_same(&mut self, op: BinOp, a: &V, b: &V) -> R<String> {
-        let Ty::Scalar(d) = a.ty else { return ice("binop_same") };
+        let Ty::Scalar(d) = a.ty else {
+            return ice("binop_same");
+        };
         let t = scalar_ty(d);
         let fm = self.fm();
         if d.is_complex() {
@@ -2924,7 +3445,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 let ptr = self.extract(v, 0, Ty::NoneType);
                 let len = self.extract(v, 1, Ty::I64);
-                self.call_void("@oxjit_rt_print_str", &format!("ptr {}, i64 {}", ptr.r, len.r));
+                self.call_void(
+                    "@oxjit_rt_print_str",
+                    &format!("ptr {}, i64 {}", ptr.r, len.r),
+                );
                 if nested {
                     let q = self.str_const("'");
                     self.print_value(&q, false)?;
@@ -2935,7 +3459,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.print_value(&s, false)?;
             }
             Ty::Scalar(d) => match d.kind() {
-                Kind::Bool => self.call_void("@oxjit_rt_print_bool", &format!("i1 zeroext {}", v.r)),
+                Kind::Bool => {
+                    self.call_void("@oxjit_rt_print_bool", &format!("i1 zeroext {}", v.r))
+                }
                 Kind::Signed => {
                     let x = self.cast(v.clone(), &Ty::I64);
                     self.call_void("@oxjit_rt_print_i64", &format!("i64 {}", x.r))
@@ -2944,12 +3470,17 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let x = self.cast(v.clone(), &Ty::Scalar(Dtype::U64));
                     self.call_void("@oxjit_rt_print_u64", &format!("i64 {}", x.r))
                 }
-                Kind::Float if d == Dtype::F32 => self.call_void("@oxjit_rt_print_f32", &format!("float {}", v.r)),
+                Kind::Float if d == Dtype::F32 => {
+                    self.call_void("@oxjit_rt_print_f32", &format!("float {}", v.r))
+                }
                 Kind::Float => self.call_void("@oxjit_rt_print_f64", &format!("double {}", v.r)),
                 Kind::Complex => {
                     let x = self.cast(v.clone(), &Ty::C128);
                     let (re, im) = self.complex_parts(&x);
-                    self.call_void("@oxjit_rt_print_complex", &format!("double {re}, double {im}"))
+                    self.call_void(
+                        "@oxjit_rt_print_complex",
+                        &format!("double {re}, double {im}"),
+                    )
                 }
             },
             Ty::Tuple(items) => {
@@ -2971,7 +3502,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.store(v, &slot);
                 self.call_void(
                     "@oxjit_rt_print_array",
-                    &format!("ptr {slot}, i32 {}, i32 {}", a.dtype.numpy_type_num(), a.ndim),
+                    &format!(
+                        "ptr {slot}, i32 {}, i32 {}",
+                        a.dtype.numpy_type_num(),
+                        a.ndim
+                    ),
                 );
             }
             other => {
@@ -2989,5 +3524,5 @@ pub(crate) struct NdLoop {
 }
 
 /// Branch weights: `!0` marks the error edge unlikely, `!1` the assert-ok edge likely.
-pub(crate) const METADATA: &str = "!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n";
-
+pub(crate) const METADATA: &str =
+    "!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n";

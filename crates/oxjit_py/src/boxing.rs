@@ -39,7 +39,11 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
                 Layout::F => 1,
                 Layout::A => 2,
             };
-            0x8000_0000 | (dtype_index(a.dtype) << 16) | ((a.ndim as u32) << 4) | (l << 1) | u32::from(a.readonly)
+            0x8000_0000
+                | (dtype_index(a.dtype) << 16)
+                | ((a.ndim as u32) << 4)
+                | (l << 1)
+                | u32::from(a.readonly)
         }
         _ => return None,
     })
@@ -49,7 +53,10 @@ pub fn key_of_types(tys: &[Ty]) -> Option<Key> {
     if tys.len() > 8 {
         return None;
     }
-    let mut k = Key { codes: [0; 8], len: tys.len() as u8 };
+    let mut k = Key {
+        codes: [0; 8],
+        len: tys.len() as u8,
+    };
     for (i, t) in tys.iter().enumerate() {
         k.codes[i] = code_of_ty(t)?;
     }
@@ -84,7 +91,12 @@ fn array_ty(py: Python<'_>, o: &Bound<'_, PyAny>) -> Result<ArrayTy, String> {
     } else {
         Layout::A
     };
-    Ok(ArrayTy { dtype, ndim: nd, layout, readonly: f.flags & NPY_ARRAY_WRITEABLE == 0 })
+    Ok(ArrayTy {
+        dtype,
+        ndim: nd,
+        layout,
+        readonly: f.flags & NPY_ARRAY_WRITEABLE == 0,
+    })
 }
 
 /// Fast key for common argument lists; `None` sends the call to the slow path.
@@ -92,7 +104,10 @@ pub fn key_of_args(py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Key> {
     if args.len() > 8 {
         return None;
     }
-    let mut k = Key { codes: [0; 8], len: args.len() as u8 };
+    let mut k = Key {
+        codes: [0; 8],
+        len: args.len() as u8,
+    };
     for (i, a) in args.iter().enumerate() {
         let t = if a.is_exact_instance_of::<PyFloat>() {
             Ty::F64
@@ -116,7 +131,11 @@ pub fn key_of_args(py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Key> {
 
 /// The oxjit type of an argument; jitted functions are appended to `fns`
 /// (they become unit functions 1.., after the root).
-pub fn typeof_arg(py: Python<'_>, a: &Bound<'_, PyAny>, fns: &mut Vec<Py<PyAny>>) -> Result<Ty, String> {
+pub fn typeof_arg(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    fns: &mut Vec<Py<PyAny>>,
+) -> Result<Ty, String> {
     if a.is_instance_of::<PyBool>() {
         return Ok(Ty::BOOL);
     }
@@ -152,8 +171,14 @@ pub fn typeof_arg(py: Python<'_>, a: &Bound<'_, PyAny>, fns: &mut Vec<Py<PyAny>>
     if let Ok(np) = py.import("numpy") {
         if let Ok(generic) = np.getattr("generic") {
             if a.is_instance(&generic).unwrap_or(false) {
-                let num: i32 = a.getattr("dtype").and_then(|d| d.getattr("num")).and_then(|n| n.extract()).unwrap_or(-1);
-                return Dtype::from_numpy_type_num(num).map(Ty::Scalar).ok_or_else(|| format!("numpy.{}", type_name(a)));
+                let num: i32 = a
+                    .getattr("dtype")
+                    .and_then(|d| d.getattr("num"))
+                    .and_then(|n| n.extract())
+                    .unwrap_or(-1);
+                return Dtype::from_numpy_type_num(num)
+                    .map(Ty::Scalar)
+                    .ok_or_else(|| format!("numpy.{}", type_name(a)));
             }
         }
     }
@@ -168,7 +193,10 @@ pub fn typeof_arg(py: Python<'_>, a: &Bound<'_, PyAny>, fns: &mut Vec<Py<PyAny>>
 }
 
 fn type_name(a: &Bound<'_, PyAny>) -> String {
-    a.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+    a.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
 }
 
 /// Argument leaves in a stack buffer (no allocation for common calls).
@@ -222,14 +250,22 @@ impl ArgBuf {
 
     /// Pointers to each leaf, valid while `self` is neither moved nor changed.
     pub fn ptrs(&mut self) -> *const *mut u8 {
-        let base: *mut u64 = if self.heap.is_empty() { self.words.as_mut_ptr() } else { self.heap.as_mut_ptr() };
+        let base: *mut u64 = if self.heap.is_empty() {
+            self.words.as_mut_ptr()
+        } else {
+            self.heap.as_mut_ptr()
+        };
         if self.n <= 32 && self.heap_offsets.is_empty() {
             for i in 0..self.n {
                 self.ptrs[i] = unsafe { base.add(self.offsets[i]) } as *mut u8;
             }
             self.ptrs.as_ptr()
         } else {
-            self.heap_ptrs = self.heap_offsets.iter().map(|o| unsafe { base.add(*o) } as *mut u8).collect();
+            self.heap_ptrs = self
+                .heap_offsets
+                .iter()
+                .map(|o| unsafe { base.add(*o) } as *mut u8)
+                .collect();
             self.heap_ptrs.as_ptr()
         }
     }
@@ -251,14 +287,18 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             let bits: u64 = match d {
                 Dtype::Bool => u64::from(a.is_truthy()?),
                 Dtype::U64 => a.extract::<u64>()?,
-                Dtype::U8 | Dtype::U16 | Dtype::U32 | Dtype::I8 | Dtype::I16 | Dtype::I32 | Dtype::I64 => {
+                Dtype::U8
+                | Dtype::U16
+                | Dtype::U32
+                | Dtype::I8
+                | Dtype::I16
+                | Dtype::I32
+                | Dtype::I64 => {
                     match a.extract::<i64>() {
                         Ok(v) => v as u64,
-                        Err(_) => {
-                            return Err(PyTypeError::new_err(format!(
-                                "argument {a} does not fit in {d} (compiled code uses 64-bit integers)"
-                            )))
-                        }
+                        Err(_) => return Err(PyTypeError::new_err(format!(
+                            "argument {a} does not fit in {d} (compiled code uses 64-bit integers)"
+                        ))),
                     }
                 }
                 Dtype::F32 => (a.extract::<f64>()? as f32).to_bits() as u64,
@@ -276,12 +316,18 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         }
         Ty::Array(at) => {
             if !is_ndarray(py, a) {
-                return Err(PyTypeError::new_err(format!("expected a NumPy array, got {}", type_name(a))));
+                return Err(PyTypeError::new_err(format!(
+                    "expected a NumPy array, got {}",
+                    type_name(a)
+                )));
             }
             let f = array_fields(a);
             let nd = at.ndim as usize;
             if f.nd as usize != nd {
-                return Err(PyTypeError::new_err(format!("expected a {nd}-d array, got {}-d", f.nd)));
+                return Err(PyTypeError::new_err(format!(
+                    "expected a {nd}-d array, got {}-d",
+                    f.nd
+                )));
             }
             let itemsize = at.dtype.size() as u64;
             let s = buf.slot(5 + 2 * nd);
@@ -334,10 +380,18 @@ unsafe extern "C" fn capsule_free(cap: *mut ffi::PyObject) {
 
 /// Make an ndarray over the array leaf at `p` with the given base object
 /// (a new reference, stolen) or no base.
-unsafe fn make_ndarray(py: Python<'_>, a: &ArrayTy, p: *const u64, base: *mut ffi::PyObject) -> PyResult<Py<PyAny>> {
+unsafe fn make_ndarray(
+    py: Python<'_>,
+    a: &ArrayTy,
+    p: *const u64,
+    base: *mut ffi::PyObject,
+) -> PyResult<Py<PyAny>> {
     let nd = a.ndim as usize;
-    let mut dims: Vec<npyffi::npy_intp> = (0..nd).map(|d| *p.add(5 + d) as npyffi::npy_intp).collect();
-    let mut strides: Vec<npyffi::npy_intp> = (0..nd).map(|d| *p.add(5 + nd + d) as npyffi::npy_intp).collect();
+    let mut dims: Vec<npyffi::npy_intp> =
+        (0..nd).map(|d| *p.add(5 + d) as npyffi::npy_intp).collect();
+    let mut strides: Vec<npyffi::npy_intp> = (0..nd)
+        .map(|d| *p.add(5 + nd + d) as npyffi::npy_intp)
+        .collect();
     let data = *p.add(4) as *mut c_void;
     let descr = PY_ARRAY_API.PyArray_DescrFromType(py, a.dtype.numpy_type_num());
     let flags = if a.readonly { 0 } else { NPY_ARRAY_WRITEABLE };
@@ -358,7 +412,9 @@ unsafe fn make_ndarray(py: Python<'_>, a: &ArrayTy, p: *const u64, base: *mut ff
         }
         return Err(PyErr::fetch(py));
     }
-    if !base.is_null() && PY_ARRAY_API.PyArray_SetBaseObject(py, arr as *mut PyArrayObject, base) != 0 {
+    if !base.is_null()
+        && PY_ARRAY_API.PyArray_SetBaseObject(py, arr as *mut PyArrayObject, base) != 0
+    {
         ffi::Py_DECREF(arr);
         return Err(PyErr::fetch(py));
     }
@@ -366,7 +422,12 @@ unsafe fn make_ndarray(py: Python<'_>, a: &ArrayTy, p: *const u64, base: *mut ff
 }
 
 /// Box one result value starting at leaf `*leaf`.
-pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> PyResult<Py<PyAny>> {
+pub fn box_value(
+    py: Python<'_>,
+    t: &Ty,
+    ptrs: &[*mut u8],
+    leaf: &mut usize,
+) -> PyResult<Py<PyAny>> {
     match t {
         Ty::Scalar(d) => {
             let p = ptrs[*leaf];
@@ -382,7 +443,10 @@ pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> 
                     Dtype::U16 => (*(p as *const u16)).into_pyobject(py)?.into_any().unbind(),
                     Dtype::U32 => (*(p as *const u32)).into_pyobject(py)?.into_any().unbind(),
                     Dtype::U64 => (*(p as *const u64)).into_pyobject(py)?.into_any().unbind(),
-                    Dtype::F32 => ((*(p as *const f32)) as f64).into_pyobject(py)?.into_any().unbind(),
+                    Dtype::F32 => ((*(p as *const f32)) as f64)
+                        .into_pyobject(py)?
+                        .into_any()
+                        .unbind(),
                     Dtype::F64 => (*(p as *const f64)).into_pyobject(py)?.into_any().unbind(),
                     Dtype::C64 => {
                         let re = *(p as *const f32) as f64;
@@ -404,7 +468,8 @@ pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> 
                 let meminfo = *p as *mut c_void;
                 let parent = *p.add(1) as *mut ffi::PyObject;
                 let base = if !meminfo.is_null() {
-                    let cap = ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
+                    let cap =
+                        ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
                     if cap.is_null() {
                         oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
                         return Err(PyErr::fetch(py));
@@ -414,7 +479,9 @@ pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> 
                     ffi::Py_INCREF(parent);
                     parent
                 } else {
-                    return Err(PyRuntimeError::new_err("compiled code returned an array without an owner"));
+                    return Err(PyRuntimeError::new_err(
+                        "compiled code returned an array without an owner",
+                    ));
                 };
                 make_ndarray(py, a, p, base)
             }
@@ -432,7 +499,11 @@ pub fn box_value(py: Python<'_>, t: &Ty, ptrs: &[*mut u8], leaf: &mut usize) -> 
                 *x = unsafe { *(ptrs[*leaf] as *const i64) };
                 *leaf += 1;
             }
-            Ok(PyRange::new_with_step(py, v[0] as isize, v[1] as isize, v[2] as isize)?.into_any().unbind())
+            Ok(
+                PyRange::new_with_step(py, v[0] as isize, v[1] as isize, v[2] as isize)?
+                    .into_any()
+                    .unbind(),
+            )
         }
         _ => Ok(py.None()),
     }
@@ -455,11 +526,22 @@ pub fn convert_scalar(py: Python<'_>, v: Py<PyAny>, d: Dtype) -> PyResult<Py<PyA
 
 fn format_array(p: *const u8, type_num: i32, ndim: u32) -> String {
     Python::attach(|py| {
-        let Some(d) = Dtype::from_numpy_type_num(type_num) else { return "<array>".to_string() };
-        let a = ArrayTy { dtype: d, ndim: ndim as u8, layout: Layout::A, readonly: true };
+        let Some(d) = Dtype::from_numpy_type_num(type_num) else {
+            return "<array>".to_string();
+        };
+        let a = ArrayTy {
+            dtype: d,
+            ndim: ndim as u8,
+            layout: Layout::A,
+            readonly: true,
+        };
         // SAFETY: `p` points at a live array struct for the duration of the call.
         match unsafe { make_ndarray(py, &a, p as *const u64, std::ptr::null_mut()) } {
-            Ok(arr) => arr.bind(py).str().map(|s| s.to_string()).unwrap_or_else(|_| "<array>".into()),
+            Ok(arr) => arr
+                .bind(py)
+                .str()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|_| "<array>".into()),
             Err(_) => "<array>".into(),
         }
     })
@@ -467,7 +549,10 @@ fn format_array(p: *const u8, type_num: i32, ndim: u32) -> String {
 
 fn write_stdout(text: &str) {
     Python::attach(|py| {
-        let r = py.import("sys").and_then(|s| s.getattr("stdout")).and_then(|o| o.call_method1("write", (text,)));
+        let r = py
+            .import("sys")
+            .and_then(|s| s.getattr("stdout"))
+            .and_then(|o| o.call_method1("write", (text,)));
         if let Err(e) = r {
             e.print(py);
         }

@@ -63,7 +63,8 @@ fn new_err(py: Python<'_>, class: &str, msg: String) -> PyErr {
 fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
     let kind = ExcKind::from_code(e.kind).unwrap_or(ExcKind::RuntimeError);
     let cls = if kind == ExcKind::LinAlgError {
-        py.import("numpy.linalg").and_then(|m| m.getattr("LinAlgError"))
+        py.import("numpy.linalg")
+            .and_then(|m| m.getattr("LinAlgError"))
     } else {
         py.import("builtins").and_then(|m| m.getattr(kind.name()))
     };
@@ -88,10 +89,22 @@ fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
             .iter()
             .map(|a| match a {
                 ExcArg::Str(x) => PyString::new(py, x).into_any().unbind(),
-                ExcArg::Int(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
-                ExcArg::UInt(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
-                ExcArg::Float(v) => v.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
-                ExcArg::Bool(b) => b.into_pyobject(py).map(|o| o.to_owned().into_any().unbind()).unwrap_or_else(|_| py.None()),
+                ExcArg::Int(v) => v
+                    .into_pyobject(py)
+                    .map(|o| o.into_any().unbind())
+                    .unwrap_or_else(|_| py.None()),
+                ExcArg::UInt(v) => v
+                    .into_pyobject(py)
+                    .map(|o| o.into_any().unbind())
+                    .unwrap_or_else(|_| py.None()),
+                ExcArg::Float(v) => v
+                    .into_pyobject(py)
+                    .map(|o| o.into_any().unbind())
+                    .unwrap_or_else(|_| py.None()),
+                ExcArg::Bool(b) => b
+                    .into_pyobject(py)
+                    .map(|o| o.to_owned().into_any().unbind())
+                    .unwrap_or_else(|_| py.None()),
             })
             .collect()
     };
@@ -129,20 +142,31 @@ impl Dispatcher {
         None
     }
 
-    fn compile_types(&self, py: Python<'_>, tys: &[Ty], declared_ret: Option<Ty>, fn_args: &[Py<PyAny>]) -> Result<Arc<Overload>, CompileFailure> {
+    fn compile_types(
+        &self,
+        py: Python<'_>,
+        tys: &[Ty],
+        declared_ret: Option<Ty>,
+        fn_args: &[Py<PyAny>],
+    ) -> Result<Arc<Overload>, CompileFailure> {
         let frontend = py.import("oxjit._frontend").map_err(CompileFailure::Py)?;
-        let extras = PyList::new(py, fn_args.iter().map(|o| o.bind(py).clone())).map_err(CompileFailure::Py)?;
-        let json: String = match frontend.call_method1("build_unit", (self.py_func.bind(py), extras)) {
-            Ok(j) => j.extract().map_err(CompileFailure::Py)?,
-            Err(e) => {
-                // Source not available and similar: a user-facing failure.
-                return Err(CompileFailure::User(e.value(py).str().map(|s| s.to_string()).unwrap_or_default()));
-            }
-        };
+        let extras = PyList::new(py, fn_args.iter().map(|o| o.bind(py).clone()))
+            .map_err(CompileFailure::Py)?;
+        let json: String =
+            match frontend.call_method1("build_unit", (self.py_func.bind(py), extras)) {
+                Ok(j) => j.extract().map_err(CompileFailure::Py)?,
+                Err(e) => {
+                    // Source not available and similar: a user-facing failure.
+                    return Err(CompileFailure::User(
+                        e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
+                    ));
+                }
+            };
         let opts = self.opts.clone();
         let tys_v = tys.to_vec();
         let result: Result<(Compiled, Unit), CompileFailure> = py.detach(move || {
-            let unit = Unit::from_json(&json).map_err(|e| CompileFailure::Internal(format!("reading the unit: {e}")))?;
+            let unit = Unit::from_json(&json)
+                .map_err(|e| CompileFailure::Internal(format!("reading the unit: {e}")))?;
             let compiled = {
                 let program = match oxjit_typeck::check(&unit, &tys_v) {
                     Ok(p) => p,
@@ -192,39 +216,60 @@ impl Dispatcher {
         }
     }
 
-    fn overload_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<Arc<Overload>>> {
+    fn overload_for(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+    ) -> PyResult<Option<Arc<Overload>>> {
         let name = self.py_func.bind(py).getattr("__name__")?.to_string();
         let mut fn_args = Vec::new();
         let mut tys = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             match typeof_arg(py, &a, &mut fn_args) {
                 Ok(t) => tys.push(t),
-                Err(what) => {
-                    return Err(PyTypeError::new_err(format!(
-                        "{name}() argument {} has type {what}, which compiled code does not support",
-                        i + 1
-                    )))
-                }
+                Err(what) => return Err(PyTypeError::new_err(format!(
+                    "{name}() argument {} has type {what}, which compiled code does not support",
+                    i + 1
+                ))),
             }
         }
         if let Some(o) = self.find(&None, Some(&tys)) {
             return Ok(Some(o));
         }
-        if self.fallback.read().unwrap_or_else(|p| p.into_inner()).contains(&tys) {
+        if self
+            .fallback
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&tys)
+        {
             return Ok(None);
         }
         if *self.frozen.read().unwrap_or_else(|p| p.into_inner()) {
             // Eager signatures: convert where safe.
             let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
             for o in ovs.iter() {
-                if o.args.len() == tys.len() && tys.iter().zip(&o.args).all(|(a, b)| oxjit_types::can_convert_safely(a, b)) {
+                if o.args.len() == tys.len()
+                    && tys
+                        .iter()
+                        .zip(&o.args)
+                        .all(|(a, b)| oxjit_types::can_convert_safely(a, b))
+                {
                     return Ok(Some(o.clone()));
                 }
             }
             let shown: Vec<String> = tys.iter().map(|t| t.to_string()).collect();
             let known: Vec<String> = ovs
                 .iter()
-                .map(|o| format!("({})", o.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")))
+                .map(|o| {
+                    format!(
+                        "({})",
+                        o.args
+                            .iter()
+                            .map(|t| t.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
                 .collect();
             return Err(PyTypeError::new_err(format!(
                 "No matching definition for argument type(s) {} (compiled signatures: {})",
@@ -271,7 +316,11 @@ impl Dispatcher {
         // Result slots.
         let mut ret_words: [u64; 64] = [0; 64];
         let mut ret_heap: Vec<u64> = Vec::new();
-        let total: usize = o.ret_leaves.iter().map(|t| leaf_size(t).div_ceil(8).max(1)).sum();
+        let total: usize = o
+            .ret_leaves
+            .iter()
+            .map(|t| leaf_size(t).div_ceil(8).max(1))
+            .sum();
         let words: &mut [u64] = if total <= ret_words.len() {
             &mut ret_words[..]
         } else {
@@ -314,7 +363,9 @@ impl Dispatcher {
         let mut leaf = 0usize;
         let v = box_value(py, &o.compiled.ret, ptrs, &mut leaf)?;
         match &o.declared_ret {
-            Some(Ty::Scalar(d)) if o.compiled.ret != Ty::Scalar(*d) => boxing::convert_scalar(py, v, *d),
+            Some(Ty::Scalar(d)) if o.compiled.ret != Ty::Scalar(*d) => {
+                boxing::convert_scalar(py, v, *d)
+            }
             _ => Ok(v),
         }
     }
@@ -338,7 +389,13 @@ impl Dispatcher {
         Dispatcher {
             py_func,
             nparams,
-            opts: Options { fastmath, boundscheck, error_model_numpy, opt_level, want_asm: false },
+            opts: Options {
+                fastmath,
+                boundscheck,
+                error_model_numpy,
+                opt_level,
+                want_asm: false,
+            },
             nopython,
             nogil,
             overloads: RwLock::new(Vec::new()),
@@ -349,14 +406,20 @@ impl Dispatcher {
     }
 
     #[pyo3(signature = (*args, **kwargs))]
-    fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+    fn __call__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
         let bound;
         let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != this.nparams {
             // Defaults, keywords and *args: let Python bind them (and raise
             // CPython's own arity errors).
-            bound = slf.call_method1("_bind", (args, kwargs))?.cast_into::<PyTuple>()?;
+            bound = slf
+                .call_method1("_bind", (args, kwargs))?
+                .cast_into::<PyTuple>()?;
             &bound
         } else {
             args
@@ -369,13 +432,18 @@ impl Dispatcher {
         };
         match ov {
             Some(o) => this.run(py, &o, args),
-            None => this.py_func.bind(py).call1(args.clone()).map(|v| v.unbind()),
+            None => this
+                .py_func
+                .bind(py)
+                .call1(args.clone())
+                .map(|v| v.unbind()),
         }
     }
 
     /// Compile eagerly for a signature string (`"float64(int64, f8[:])"`).
     fn _compile_signature(&self, py: Python<'_>, sig: &str) -> PyResult<()> {
-        let s = oxjit_types::parse_signature(sig).map_err(|e| PyTypeError::new_err(format!("invalid signature {sig:?}: {e}")))?;
+        let s = oxjit_types::parse_signature(sig)
+            .map_err(|e| PyTypeError::new_err(format!("invalid signature {sig:?}: {e}")))?;
         let _g = self.lock_compile(py);
         if self.find(&None, Some(&s.args)).is_some() {
             return Ok(());
@@ -395,12 +463,23 @@ impl Dispatcher {
                         ));
                     }
                 }
-                self.overloads.write().unwrap_or_else(|p| p.into_inner()).push(o);
+                self.overloads
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(o);
                 Ok(())
             }
             Err(CompileFailure::Py(e)) => Err(e),
-            Err(CompileFailure::Internal(m)) => Err(new_err(py, "InternalCompilerError", format!("internal compiler error while compiling {name}: {m}"))),
-            Err(CompileFailure::User(m)) => Err(new_err(py, "TypingError", format!("Failed in nopython mode pipeline (oxjit)\n{m}"))),
+            Err(CompileFailure::Internal(m)) => Err(new_err(
+                py,
+                "InternalCompilerError",
+                format!("internal compiler error while compiling {name}: {m}"),
+            )),
+            Err(CompileFailure::User(m)) => Err(new_err(
+                py,
+                "TypingError",
+                format!("Failed in nopython mode pipeline (oxjit)\n{m}"),
+            )),
         }
     }
 
@@ -413,8 +492,16 @@ impl Dispatcher {
         let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
         ovs.iter()
             .map(|o| {
-                let ret = o.declared_ret.clone().unwrap_or_else(|| o.compiled.ret.clone());
-                (o.args.iter().map(|t| t.to_string()).collect(), ret.to_string(), o.compiled.types.clone(), o.compiled.llvm_ir.clone())
+                let ret = o
+                    .declared_ret
+                    .clone()
+                    .unwrap_or_else(|| o.compiled.ret.clone());
+                (
+                    o.args.iter().map(|t| t.to_string()).collect(),
+                    ret.to_string(),
+                    o.compiled.types.clone(),
+                    o.compiled.llvm_ir.clone(),
+                )
             })
             .collect()
     }
@@ -423,13 +510,18 @@ impl Dispatcher {
     fn _asm(&self, py: Python<'_>, i: usize) -> PyResult<String> {
         let o = {
             let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
-            ovs.get(i).cloned().ok_or_else(|| PyTypeError::new_err("no such overload"))?
+            ovs.get(i)
+                .cloned()
+                .ok_or_else(|| PyTypeError::new_err("no such overload"))?
         };
         let _ = &o.unit_json;
         let frontend = py.import("oxjit._frontend")?;
-        let json: String = frontend.call_method1("build_unit", (self.py_func.bind(py), PyList::empty(py)))?.extract()?;
+        let json: String = frontend
+            .call_method1("build_unit", (self.py_func.bind(py), PyList::empty(py)))?
+            .extract()?;
         let unit = Unit::from_json(&json).map_err(PyRuntimeError::new_err)?;
-        let program = oxjit_typeck::check(&unit, &o.args).map_err(|_| PyRuntimeError::new_err("re-typing failed"))?;
+        let program = oxjit_typeck::check(&unit, &o.args)
+            .map_err(|_| PyRuntimeError::new_err("re-typing failed"))?;
         let mut opts = self.opts.clone();
         opts.want_asm = true;
         let c = oxjit_codegen::compile(&program, &opts).map_err(PyRuntimeError::new_err)?;
@@ -448,15 +540,21 @@ fn allocation_stats() -> (u64, u64) {
 #[pyo3(name = "typeof")]
 fn typeof_(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
     let mut extra = Vec::new();
-    typeof_arg(py, obj, &mut extra).map(|t| t.to_string()).map_err(|w| PyTypeError::new_err(format!("oxjit does not support values of type {w}")))
+    typeof_arg(py, obj, &mut extra)
+        .map(|t| t.to_string())
+        .map_err(|w| PyTypeError::new_err(format!("oxjit does not support values of type {w}")))
 }
 
 /// Parse a signature string; returns `(return type or None, [argument types])`
 /// in canonical spelling.
 #[pyfunction]
 fn parse_signature(s: &str) -> PyResult<(Option<String>, Vec<String>)> {
-    let sig = oxjit_types::parse_signature(s).map_err(|e| PyTypeError::new_err(format!("invalid signature {s:?}: {e}")))?;
-    Ok((sig.ret.map(|t| t.to_string()), sig.args.iter().map(|t| t.to_string()).collect()))
+    let sig = oxjit_types::parse_signature(s)
+        .map_err(|e| PyTypeError::new_err(format!("invalid signature {s:?}: {e}")))?;
+    Ok((
+        sig.ret.map(|t| t.to_string()),
+        sig.args.iter().map(|t| t.to_string()).collect(),
+    ))
 }
 
 #[pymodule]

@@ -40,14 +40,22 @@ fn layout_digits(sci: &str) -> String {
             m.push('.');
             m.push_str(&digits[1..]);
         }
-        let es = if exp < 0 { format!("-{:02}", -exp) } else { format!("+{exp:02}") };
+        let es = if exp < 0 {
+            format!("-{:02}", -exp)
+        } else {
+            format!("+{exp:02}")
+        };
         return format!("{sign}{m}e{es}");
     }
     let point = exp + 1; // digits before the decimal point
     if point <= 0 {
         format!("{sign}0.{}{}", "0".repeat((-point) as usize), digits)
     } else if point as usize >= digits.len() {
-        format!("{sign}{}{}.0", digits, "0".repeat(point as usize - digits.len()))
+        format!(
+            "{sign}{}{}.0",
+            digits,
+            "0".repeat(point as usize - digits.len())
+        )
     } else {
         let (a, b) = digits.split_at(point as usize);
         format!("{sign}{a}.{b}")

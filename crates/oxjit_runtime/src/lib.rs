@@ -31,7 +31,10 @@ static FREES: AtomicU64 = AtomicU64::new(0);
 
 /// (allocations, frees) made by compiled code since the process started.
 pub fn allocation_stats() -> (u64, u64) {
-    (ALLOCS.load(Ordering::Relaxed), FREES.load(Ordering::Relaxed))
+    (
+        ALLOCS.load(Ordering::Relaxed),
+        FREES.load(Ordering::Relaxed),
+    )
 }
 
 fn layout_for(size: usize) -> Option<Layout> {
@@ -51,13 +54,19 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
     if size < 0 {
         return std::ptr::null_mut();
     }
-    let Some(layout) = layout_for(size as usize) else { return std::ptr::null_mut() };
+    let Some(layout) = layout_for(size as usize) else {
+        return std::ptr::null_mut();
+    };
     let block = alloc(layout);
     if block.is_null() {
         return std::ptr::null_mut();
     }
     let mi = block as *mut MemInfo;
-    mi.write(MemInfo { refcnt: AtomicI64::new(1), data: block.add(ALIGN), size: size as usize });
+    mi.write(MemInfo {
+        refcnt: AtomicI64::new(1),
+        data: block.add(ALIGN),
+        size: size as usize,
+    });
     ALLOCS.fetch_add(1, Ordering::Relaxed);
     mi
 }
@@ -129,7 +138,13 @@ pub fn take_error() -> Option<PendingError> {
 
 /// Set a pending error from Rust code (for example a runtime helper).
 pub fn set_error(kind: u32, msg: &str) {
-    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: vec![ExcArg::Str(msg.to_string())], concat: false }));
+    ERROR.with(|e| {
+        *e.borrow_mut() = Some(PendingError {
+            kind,
+            args: vec![ExcArg::Str(msg.to_string())],
+            concat: false,
+        })
+    });
 }
 
 fn push_arg(a: ExcArg) {
@@ -142,14 +157,26 @@ fn push_arg(a: ExcArg) {
 
 #[no_mangle]
 pub extern "C" fn oxjit_rt_exc_begin(kind: u32) {
-    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new(), concat: false }));
+    ERROR.with(|e| {
+        *e.borrow_mut() = Some(PendingError {
+            kind,
+            args: Vec::new(),
+            concat: false,
+        })
+    });
 }
 
 /// Like [`oxjit_rt_exc_begin`], but the arguments that follow are pieces of
 /// a single message.
 #[no_mangle]
 pub extern "C" fn oxjit_rt_exc_begin_msg(kind: u32) {
-    ERROR.with(|e| *e.borrow_mut() = Some(PendingError { kind, args: Vec::new(), concat: true }));
+    ERROR.with(|e| {
+        *e.borrow_mut() = Some(PendingError {
+            kind,
+            args: Vec::new(),
+            concat: true,
+        })
+    });
 }
 
 thread_local! {
@@ -195,7 +222,10 @@ pub extern "C" fn oxjit_rt_stack_check(sp: usize) -> i32 {
         l.get()
     });
     if sp < limit {
-        set_error(RECURSION_ERROR, "maximum recursion depth exceeded in compiled code");
+        set_error(
+            RECURSION_ERROR,
+            "maximum recursion depth exceeded in compiled code",
+        );
         1
     } else {
         0
@@ -309,25 +339,67 @@ pub extern "C" fn oxjit_rt_print_flush() {
 /// symbol table (a cdylib's symbols are invisible to dlsym).
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
-        ("oxjit_rt_meminfo_alloc", oxjit_rt_meminfo_alloc as *const () as usize),
-        ("oxjit_rt_meminfo_free", oxjit_rt_meminfo_free as *const () as usize),
-        ("oxjit_rt_exc_begin", oxjit_rt_exc_begin as *const () as usize),
-        ("oxjit_rt_exc_begin_msg", oxjit_rt_exc_begin_msg as *const () as usize),
-        ("oxjit_rt_stack_check", oxjit_rt_stack_check as *const () as usize),
+        (
+            "oxjit_rt_meminfo_alloc",
+            oxjit_rt_meminfo_alloc as *const () as usize,
+        ),
+        (
+            "oxjit_rt_meminfo_free",
+            oxjit_rt_meminfo_free as *const () as usize,
+        ),
+        (
+            "oxjit_rt_exc_begin",
+            oxjit_rt_exc_begin as *const () as usize,
+        ),
+        (
+            "oxjit_rt_exc_begin_msg",
+            oxjit_rt_exc_begin_msg as *const () as usize,
+        ),
+        (
+            "oxjit_rt_stack_check",
+            oxjit_rt_stack_check as *const () as usize,
+        ),
         ("oxjit_rt_exc_str", oxjit_rt_exc_str as *const () as usize),
         ("oxjit_rt_exc_i64", oxjit_rt_exc_i64 as *const () as usize),
         ("oxjit_rt_exc_u64", oxjit_rt_exc_u64 as *const () as usize),
         ("oxjit_rt_exc_f64", oxjit_rt_exc_f64 as *const () as usize),
         ("oxjit_rt_exc_bool", oxjit_rt_exc_bool as *const () as usize),
-        ("oxjit_rt_print_str", oxjit_rt_print_str as *const () as usize),
-        ("oxjit_rt_print_i64", oxjit_rt_print_i64 as *const () as usize),
-        ("oxjit_rt_print_u64", oxjit_rt_print_u64 as *const () as usize),
-        ("oxjit_rt_print_f64", oxjit_rt_print_f64 as *const () as usize),
-        ("oxjit_rt_print_f32", oxjit_rt_print_f32 as *const () as usize),
-        ("oxjit_rt_print_bool", oxjit_rt_print_bool as *const () as usize),
-        ("oxjit_rt_print_complex", oxjit_rt_print_complex as *const () as usize),
-        ("oxjit_rt_print_array", oxjit_rt_print_array as *const () as usize),
-        ("oxjit_rt_print_flush", oxjit_rt_print_flush as *const () as usize),
+        (
+            "oxjit_rt_print_str",
+            oxjit_rt_print_str as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_i64",
+            oxjit_rt_print_i64 as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_u64",
+            oxjit_rt_print_u64 as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_f64",
+            oxjit_rt_print_f64 as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_f32",
+            oxjit_rt_print_f32 as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_bool",
+            oxjit_rt_print_bool as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_complex",
+            oxjit_rt_print_complex as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_array",
+            oxjit_rt_print_array as *const () as usize,
+        ),
+        (
+            "oxjit_rt_print_flush",
+            oxjit_rt_print_flush as *const () as usize,
+        ),
     ]
 }
 

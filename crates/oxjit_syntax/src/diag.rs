@@ -129,7 +129,12 @@ mod tests {
         // `foo` starts at byte 15 (α is two bytes), char 14.
         let d = Diagnostic::error(
             "unknown-name",
-            Span { line: 11, col: 15, end_line: 11, end_col: 18 },
+            Span {
+                line: 11,
+                col: 15,
+                end_line: 11,
+                end_col: 18,
+            },
             "name `foo` is not defined",
         )
         .with_label("not a local, global or builtin")

@@ -172,20 +172,48 @@ pub struct ExceptHandler {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `a = b = value` (targets left to right).
-    Assign { targets: Vec<Expr>, value: Expr },
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     Expr(Expr),
     Return(Option<Expr>),
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Break,
     Continue,
     Pass,
     Raise(Option<Expr>),
-    Assert { test: Expr, msg: Option<Expr> },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     FuncDef(Box<FuncDef>),
-    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<ExceptHandler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
     Unsupported(String),
 }
 
@@ -244,7 +272,12 @@ impl Expr {
                 b.walk(f);
                 c.walk(f)
             }
-            ExprKind::Call { func, args, star, kwargs } => {
+            ExprKind::Call {
+                func,
+                args,
+                star,
+                kwargs,
+            } => {
                 func.walk(f);
                 args.iter().for_each(|x| x.walk(f));
                 if let Some(s) = star {
@@ -275,15 +308,22 @@ pub struct Reader {
 type R<T> = Result<T, String>;
 
 fn arr(v: &Value) -> R<&Vec<Value>> {
-    v.as_array().ok_or_else(|| format!("malformed HIR: expected an array, got {v}"))
+    v.as_array()
+        .ok_or_else(|| format!("malformed HIR: expected an array, got {v}"))
 }
 fn string(v: &Value) -> R<&str> {
-    v.as_str().ok_or_else(|| format!("malformed HIR: expected a string, got {v}"))
+    v.as_str()
+        .ok_or_else(|| format!("malformed HIR: expected a string, got {v}"))
 }
 
 fn span_of(a: &[Value]) -> Span {
     let n = |i: usize| a.get(i).and_then(Value::as_u64).unwrap_or(0) as u32;
-    Span { line: n(1), col: n(2), end_line: n(3), end_col: n(4) }
+    Span {
+        line: n(1),
+        col: n(2),
+        end_line: n(3),
+        end_col: n(4),
+    }
 }
 
 fn parse_float(s: &str) -> R<f64> {
@@ -291,7 +331,9 @@ fn parse_float(s: &str) -> R<f64> {
         "inf" => Ok(f64::INFINITY),
         "-inf" => Ok(f64::NEG_INFINITY),
         "nan" => Ok(f64::NAN),
-        _ => s.parse().map_err(|_| format!("malformed float literal {s}")),
+        _ => s
+            .parse()
+            .map_err(|_| format!("malformed float literal {s}")),
     }
 }
 
@@ -338,7 +380,9 @@ impl Reader {
                 let s = string(f(0))?;
                 match s.parse::<i128>() {
                     Ok(v) => ExprKind::Int(v),
-                    Err(_) => ExprKind::Unsupported(format!("integer literal {s} does not fit in 64 bits")),
+                    Err(_) => ExprKind::Unsupported(format!(
+                        "integer literal {s} does not fit in 64 bits"
+                    )),
                 }
             }
             "Float" => ExprKind::Float(parse_float(string(f(0))?)?),
@@ -401,12 +445,26 @@ impl Reader {
                     let (Some(k), Some(v)) = (kw.first(), kw.get(1)) else {
                         return Err("malformed HIR: keyword".into());
                     };
-                    kwargs.push(Keyword { name: string(k)?.to_string(), value: self.expr(v)? });
+                    kwargs.push(Keyword {
+                        name: string(k)?.to_string(),
+                        value: self.expr(v)?,
+                    });
                 }
-                ExprKind::Call { func, args, star, kwargs }
+                ExprKind::Call {
+                    func,
+                    args,
+                    star,
+                    kwargs,
+                }
             }
-            "Subscript" => ExprKind::Subscript(Box::new(self.expr(f(0))?), Box::new(self.expr(f(1))?)),
-            "Slice" => ExprKind::Slice(self.opt_expr(f(0))?, self.opt_expr(f(1))?, self.opt_expr(f(2))?),
+            "Subscript" => {
+                ExprKind::Subscript(Box::new(self.expr(f(0))?), Box::new(self.expr(f(1))?))
+            }
+            "Slice" => ExprKind::Slice(
+                self.opt_expr(f(0))?,
+                self.opt_expr(f(1))?,
+                self.opt_expr(f(2))?,
+            ),
             "Tuple" => ExprKind::Tuple(self.exprs(f(0))?),
             "List" => ExprKind::List(self.exprs(f(0))?),
             "Lambda" => ExprKind::Lambda(Box::new(self.funcdef(f(0))?)),
@@ -426,18 +484,31 @@ impl Reader {
         let span = span_of(a);
         let f = |i: usize| -> &Value { a.get(i + 5).unwrap_or(&Value::Null) };
         let kind = match tag {
-            "Assign" => StmtKind::Assign { targets: self.exprs(f(0))?, value: self.expr(f(1))? },
+            "Assign" => StmtKind::Assign {
+                targets: self.exprs(f(0))?,
+                value: self.expr(f(1))?,
+            },
             "AugAssign" => {
                 let target = self.expr(f(0))?;
                 let op = BinOp::from_name(string(f(1))?).ok_or("bad binop")?;
-                StmtKind::AugAssign { target, op, value: self.expr(f(2))? }
+                StmtKind::AugAssign {
+                    target,
+                    op,
+                    value: self.expr(f(2))?,
+                }
             }
             "Expr" => StmtKind::Expr(self.expr(f(0))?),
             "Return" => StmtKind::Return(self.opt_expr(f(0))?.map(|b| *b)),
-            "If" => StmtKind::If { test: self.expr(f(0))?, body: self.stmts(f(1))?, orelse: self.stmts(f(2))? },
-            "While" => {
-                StmtKind::While { test: self.expr(f(0))?, body: self.stmts(f(1))?, orelse: self.stmts(f(2))? }
-            }
+            "If" => StmtKind::If {
+                test: self.expr(f(0))?,
+                body: self.stmts(f(1))?,
+                orelse: self.stmts(f(2))?,
+            },
+            "While" => StmtKind::While {
+                test: self.expr(f(0))?,
+                body: self.stmts(f(1))?,
+                orelse: self.stmts(f(2))?,
+            },
             "For" => StmtKind::For {
                 target: self.expr(f(0))?,
                 iter: self.expr(f(1))?,
@@ -448,7 +519,10 @@ impl Reader {
             "Continue" => StmtKind::Continue,
             "Pass" => StmtKind::Pass,
             "Raise" => StmtKind::Raise(self.opt_expr(f(0))?.map(|b| *b)),
-            "Assert" => StmtKind::Assert { test: self.expr(f(0))?, msg: self.opt_expr(f(1))?.map(|b| *b) },
+            "Assert" => StmtKind::Assert {
+                test: self.expr(f(0))?,
+                msg: self.opt_expr(f(1))?.map(|b| *b),
+            },
             "FuncDef" => StmtKind::FuncDef(Box::new(self.funcdef(f(0))?)),
             "Try" => {
                 let body = self.stmts(f(0))?;
@@ -459,11 +533,25 @@ impl Reader {
                         return Err("malformed HIR: short except handler".into());
                     }
                     let hs = span_of(h);
-                    let class = if h[5].is_null() { None } else { Some(self.expr(&h[5])?) };
+                    let class = if h[5].is_null() {
+                        None
+                    } else {
+                        Some(self.expr(&h[5])?)
+                    };
                     let name = h[6].as_str().map(str::to_string);
-                    handlers.push(ExceptHandler { span: hs, class, name, body: self.stmts(&h[7])? });
+                    handlers.push(ExceptHandler {
+                        span: hs,
+                        class,
+                        name,
+                        body: self.stmts(&h[7])?,
+                    });
                 }
-                StmtKind::Try { body, handlers, orelse: self.stmts(f(2))?, finalbody: self.stmts(f(3))? }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse: self.stmts(f(2))?,
+                    finalbody: self.stmts(f(3))?,
+                }
             }
             "Unsupported" => StmtKind::Unsupported(string(f(0))?.to_string()),
             other => return Err(format!("unknown HIR statement tag {other}")),
@@ -486,17 +574,33 @@ impl Reader {
                 return Err("malformed HIR: short parameter".into());
             }
             let pname = string(&p[0])?.to_string();
-            let default = if p[1].is_null() { None } else { Some(self.expr(&p[1])?) };
+            let default = if p[1].is_null() {
+                None
+            } else {
+                Some(self.expr(&p[1])?)
+            };
             let n = |i: usize| p.get(i).and_then(Value::as_u64).unwrap_or(0) as u32;
             params.push(Param {
                 name: pname,
                 default,
-                span: Span { line: n(2), col: n(3), end_line: n(4), end_col: n(5) },
+                span: Span {
+                    line: n(2),
+                    col: n(3),
+                    end_line: n(4),
+                    end_col: n(5),
+                },
             });
         }
         let vararg = a[7].as_str().map(str::to_string);
         let body = self.stmts(&a[8])?;
         let is_lambda = a.get(9).and_then(Value::as_bool).unwrap_or(false);
-        Ok(FuncDef { name, span, params, vararg, body, is_lambda })
+        Ok(FuncDef {
+            name,
+            span,
+            params,
+            vararg,
+            body,
+            is_lambda,
+        })
     }
 }

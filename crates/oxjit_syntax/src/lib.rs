@@ -79,7 +79,10 @@ pub struct Unit {
 type R<T> = Result<T, String>;
 
 fn global_value(v: &Value) -> R<GlobalValue> {
-    let a = v.as_array().filter(|a| !a.is_empty()).ok_or("malformed global")?;
+    let a = v
+        .as_array()
+        .filter(|a| !a.is_empty())
+        .ok_or("malformed global")?;
     let tag = a[0].as_str().ok_or("malformed global tag")?;
     let s = |i: usize| a.get(i).and_then(Value::as_str).unwrap_or("").to_string();
     let fl = |i: usize| -> R<f64> {
@@ -102,14 +105,23 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         "none" => GlobalValue::None,
         "str" => GlobalValue::Str(s(1)),
         "tuple" => GlobalValue::Tuple(
-            a.get(1).and_then(Value::as_array).ok_or("malformed tuple")?.iter().map(global_value).collect::<R<_>>()?,
+            a.get(1)
+                .and_then(Value::as_array)
+                .ok_or("malformed tuple")?
+                .iter()
+                .map(global_value)
+                .collect::<R<_>>()?,
         ),
         "module" => GlobalValue::Module(s(1)),
         "builtin" => GlobalValue::Builtin(s(1)),
-        "func" => GlobalValue::Function(a.get(1).and_then(Value::as_u64).ok_or("bad func index")? as u32),
+        "func" => {
+            GlobalValue::Function(a.get(1).and_then(Value::as_u64).ok_or("bad func index")? as u32)
+        }
         "dtype" => GlobalValue::Dtype(s(1)),
         "exc" => GlobalValue::ExcClass(s(1)),
-        "array" => GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32),
+        "array" => {
+            GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32)
+        }
         _ => GlobalValue::Unsupported(s(1)),
     })
 }
@@ -117,7 +129,8 @@ fn global_value(v: &Value) -> R<GlobalValue> {
 impl Unit {
     /// Read the unit the Python front end serialised.
     pub fn from_json(text: &str) -> R<Unit> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("malformed unit JSON: {e}"))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| format!("malformed unit JSON: {e}"))?;
         let mut reader = hir::Reader::new();
         let mut functions = Vec::new();
         for f in v["functions"].as_array().ok_or("unit has no functions")? {
@@ -134,7 +147,11 @@ impl Unit {
                 first_line: f["first_line"].as_u64().unwrap_or(1) as u32,
                 lines: f["lines"]
                     .as_array()
-                    .map(|ls| ls.iter().map(|l| l.as_str().unwrap_or("").to_string()).collect())
+                    .map(|ls| {
+                        ls.iter()
+                            .map(|l| l.as_str().unwrap_or("").to_string())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 def,
                 env,
@@ -145,7 +162,9 @@ impl Unit {
             for a in arrs {
                 let hex = a["data"].as_str().unwrap_or("");
                 let data = (0..hex.len() / 2)
-                    .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+                    .map(|i| {
+                        u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())
+                    })
                     .collect::<R<Vec<u8>>>()?;
                 const_arrays.push(ConstArray {
                     dtype: a["dtype"].as_str().unwrap_or("").to_string(),
@@ -157,7 +176,11 @@ impl Unit {
                 });
             }
         }
-        Ok(Unit { functions, const_arrays, expr_count: reader.expr_count() })
+        Ok(Unit {
+            functions,
+            const_arrays,
+            expr_count: reader.expr_count(),
+        })
     }
 }
 
@@ -178,11 +201,23 @@ mod tests {
         assert_eq!(f.def.name, "f");
         assert_eq!(f.def.params[0].name, "x");
         assert_eq!(f.env["K"], GlobalValue::Int(3));
-        let StmtKind::Return(Some(e)) = &f.def.body[0].kind else { panic!() };
-        let ExprKind::Bin(BinOp::Add, l, r) = &e.kind else { panic!() };
+        let StmtKind::Return(Some(e)) = &f.def.body[0].kind else {
+            panic!()
+        };
+        let ExprKind::Bin(BinOp::Add, l, r) = &e.kind else {
+            panic!()
+        };
         assert_eq!(l.kind, ExprKind::Name("x".into()));
         assert_eq!(r.kind, ExprKind::Int(1));
-        assert_eq!(e.span, Span { line: 2, col: 11, end_line: 2, end_col: 16 });
+        assert_eq!(
+            e.span,
+            Span {
+                line: 2,
+                col: 11,
+                end_line: 2,
+                end_col: 16
+            }
+        );
         assert_eq!(unit.expr_count, 3);
     }
 
@@ -190,6 +225,9 @@ mod tests {
     fn malformed_input_is_an_error_not_a_panic() {
         assert!(Unit::from_json("{").is_err());
         assert!(Unit::from_json(r#"{"functions": [{"def": ["Def"]}]}"#).is_err());
-        assert!(Unit::from_json(r#"{"functions": [{"def": ["Def", 1, 0, 1, 1, "f", [], null, [[]]]}]}"#).is_err());
+        assert!(Unit::from_json(
+            r#"{"functions": [{"def": ["Def", 1, 0, 1, 1, "f", [], null, [[]]]}]}"#
+        )
+        .is_err());
     }
 }

@@ -14,10 +14,12 @@
 pub mod registry;
 
 use oxjit_syntax::{
-    BinOp, CmpOp, Diagnostic, Expr, ExprId, ExprKind, FuncDef, GlobalValue, Span, Stmt, StmtKind, UnOp,
-    Unit,
+    BinOp, CmpOp, Diagnostic, Expr, ExprId, ExprKind, FuncDef, GlobalValue, Span, Stmt, StmtKind,
+    UnOp, Unit,
 };
-use oxjit_types::{promote_arith, promote_truediv, unify, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
+use oxjit_types::{
+    promote_arith, promote_truediv, unify, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty,
+};
 use registry::{Alloc, Builtin, Reduce};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -66,7 +68,10 @@ pub enum Callee {
     Method(Builtin),
     /// A jitted function instance; `captures` are the caller's local
     /// variables passed as hidden trailing arguments (closures).
-    Instance { id: u32, captures: Vec<String> },
+    Instance {
+        id: u32,
+        captures: Vec<String>,
+    },
     /// Constructing an exception (only valid under `raise`).
     Exception(ExcKind),
 }
@@ -131,8 +136,18 @@ impl Program<'_> {
         let mut out = String::new();
         for (i, inst) in self.instances.iter().enumerate() {
             let t = &self.templates[inst.template as usize];
-            let args: Vec<String> = inst.arg_names.iter().zip(&inst.args).map(|(n, t)| format!("{n}: {t}")).collect();
-            out += &format!("fn #{i} {}({}) -> {}\n", t.qualname, args.join(", "), inst.ret);
+            let args: Vec<String> = inst
+                .arg_names
+                .iter()
+                .zip(&inst.args)
+                .map(|(n, t)| format!("{n}: {t}"))
+                .collect();
+            out += &format!(
+                "fn #{i} {}({}) -> {}\n",
+                t.qualname,
+                args.join(", "),
+                inst.ret
+            );
             let mut vars: Vec<_> = inst.vars.iter().collect();
             vars.sort_by(|a, b| a.0.cmp(b.0));
             for (n, ty) in vars {
@@ -173,14 +188,27 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         diags: Vec::new(),
     };
     for (i, f) in unit.functions.iter().enumerate() {
-        c.templates.push(Template { def: &f.def, env_of: i as u32, captures: Vec::new(), qualname: f.qualname.clone() });
+        c.templates.push(Template {
+            def: &f.def,
+            env_of: i as u32,
+            captures: Vec::new(),
+            qualname: f.qualname.clone(),
+        });
     }
     let Some(root) = unit.functions.first() else {
         return Err(vec![]);
     };
     let nparams = root.def.params.len();
-    if root_args.len() < nparams && root.def.params[root_args.len()..].iter().any(|p| p.default.is_none()) {
-        let d = Diagnostic::error("wrong-arity", root.def.span, format!("{}() is missing arguments", root.def.name));
+    if root_args.len() < nparams
+        && root.def.params[root_args.len()..]
+            .iter()
+            .any(|p| p.default.is_none())
+    {
+        let d = Diagnostic::error(
+            "wrong-arity",
+            root.def.span,
+            format!("{}() is missing arguments", root.def.name),
+        );
         return Err(vec![Located { func: 0, diag: d }]);
     }
     // Root arguments: declared params (defaults are filled by the dispatcher),
@@ -189,7 +217,11 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
     if root.def.vararg.is_some() {
         args.push(Ty::Tuple(root_args.iter().skip(nparams).cloned().collect()));
     } else if root_args.len() > nparams {
-        let d = Diagnostic::error("wrong-arity", root.def.span, format!("{}() takes {} arguments", root.def.name, nparams));
+        let d = Diagnostic::error(
+            "wrong-arity",
+            root.def.span,
+            format!("{}() takes {} arguments", root.def.name, nparams),
+        );
         return Err(vec![Located { func: 0, diag: d }]);
     }
     c.instance(0, args);
@@ -214,6 +246,11 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         c.infer(i as u32, true);
     }
     if !c.diags.is_empty() {
+        // "Used before assignment" usually follows from an earlier error in
+        // the assignment itself: report it only when it is the sole problem.
+        if c.diags.iter().any(|d| d.diag.id != "unbound-local") {
+            c.diags.retain(|d| d.diag.id != "unbound-local");
+        }
         // Keep the first diagnostic per span, in source order of discovery.
         let mut seen = FxHashSet::default();
         let mut out = Vec::new();
@@ -224,7 +261,11 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         }
         return Err(out);
     }
-    Ok(Program { unit, templates: c.templates, instances: c.instances })
+    Ok(Program {
+        unit,
+        templates: c.templates,
+        instances: c.instances,
+    })
 }
 
 /// Names assigned anywhere in a body (Python's local-scope rule).
@@ -242,7 +283,12 @@ fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
         match &s.kind {
             StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             StmtKind::AugAssign { target: t, .. } => target(t, out),
-            StmtKind::For { target: t, body, orelse, .. } => {
+            StmtKind::For {
+                target: t,
+                body,
+                orelse,
+                ..
+            } => {
                 target(t, out);
                 assigned_names(body, out);
                 assigned_names(orelse, out);
@@ -254,7 +300,12 @@ fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
             StmtKind::FuncDef(d) => {
                 out.insert(d.name.clone());
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 assigned_names(body, out);
                 for h in handlers {
                     if let Some(n) = &h.name {
@@ -299,13 +350,20 @@ fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
                     expr(target, out);
                     expr(value, out)
                 }
-                StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => expr(e, out),
+                StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => {
+                    expr(e, out)
+                }
                 StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
                     expr(test, out);
                     stmts(body, out);
                     stmts(orelse, out)
                 }
-                StmtKind::For { target, iter, body, orelse } => {
+                StmtKind::For {
+                    target,
+                    iter,
+                    body,
+                    orelse,
+                } => {
                     expr(target, out);
                     expr(iter, out);
                     stmts(body, out);
@@ -318,7 +376,12 @@ fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
                     }
                 }
                 StmtKind::FuncDef(d) => read_names(d, out),
-                StmtKind::Try { body, handlers, orelse, finalbody } => {
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
                     stmts(body, out);
                     for h in handlers {
                         if let Some(c) = &h.class {
@@ -354,7 +417,9 @@ fn global_to_const(g: &GlobalValue) -> Option<Const> {
         GlobalValue::Bool(b) => Const::Bool(*b),
         GlobalValue::None => Const::None,
         GlobalValue::Str(s) => Const::Str(s.clone()),
-        GlobalValue::Tuple(xs) => Const::Tuple(xs.iter().map(global_to_const).collect::<Option<_>>()?),
+        GlobalValue::Tuple(xs) => {
+            Const::Tuple(xs.iter().map(global_to_const).collect::<Option<_>>()?)
+        }
         _ => return None,
     })
 }
@@ -389,7 +454,11 @@ fn layout_after_index(a: &ArrayTy, idx: &[IndexKind]) -> Layout {
     };
     match a.layout {
         Layout::C if ok(&mut idx.iter()) => Layout::C,
-        Layout::F if ok(&mut idx.iter().rev()) && idx.iter().all(|k| !matches!(k, IndexKind::Int)) => Layout::F,
+        Layout::F
+            if ok(&mut idx.iter().rev()) && idx.iter().all(|k| !matches!(k, IndexKind::Int)) =>
+        {
+            Layout::F
+        }
         _ => Layout::A,
     }
 }
@@ -512,7 +581,10 @@ impl<'u> Checker<'u> {
 
     fn err(&mut self, cx: &Cx<'u>, d: Diagnostic) {
         if cx.report {
-            self.diags.push(Located { func: cx.env_of, diag: d });
+            self.diags.push(Located {
+                func: cx.env_of,
+                diag: d,
+            });
         }
     }
 
@@ -548,7 +620,8 @@ impl<'u> Checker<'u> {
         match &target.kind {
             ExprKind::Name(n) => {
                 self.assign_var(cx, n, ty.clone(), target.span);
-                cx.expr_ty.insert(target.id, cx.vars.get(n).cloned().unwrap_or(ty));
+                cx.expr_ty
+                    .insert(target.id, cx.vars.get(n).cloned().unwrap_or(ty));
             }
             ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty {
                 Ty::Tuple(items) if items.len() == xs.len() => {
@@ -584,7 +657,9 @@ impl<'u> Checker<'u> {
                         );
                         self.err(cx, d);
                     }
-                    let Some(result) = self.index_result(cx, a, index) else { return };
+                    let Some(result) = self.index_result(cx, a, index) else {
+                        return;
+                    };
                     let ok = match (&result, &ty) {
                         (Ty::Scalar(_), Ty::Scalar(_)) => true,
                         (Ty::Array(_), Ty::Scalar(_)) => true,
@@ -610,7 +685,8 @@ impl<'u> Checker<'u> {
                 }
             }
             _ => {
-                let d = Diagnostic::unsupported(target.span, "this assignment target is not supported");
+                let d =
+                    Diagnostic::unsupported(target.span, "this assignment target is not supported");
                 self.err(cx, d)
             }
         }
@@ -622,7 +698,11 @@ impl<'u> Checker<'u> {
         } else {
             Ty::Array(ArrayTy {
                 ndim: a.ndim - 1,
-                layout: if a.layout == Layout::C { Layout::C } else { Layout::A },
+                layout: if a.layout == Layout::C {
+                    Layout::C
+                } else {
+                    Layout::A
+                },
                 ..*a
             })
         }
@@ -646,7 +726,10 @@ impl<'u> Checker<'u> {
                     (ExprKind::Subscript(..), Ty::Unknown) => {}
                     (ExprKind::Subscript(..), Ty::Array(_)) => {}
                     _ => {
-                        let d = Diagnostic::unsupported(target.span, "this augmented assignment target is not supported");
+                        let d = Diagnostic::unsupported(
+                            target.span,
+                            "this augmented assignment target is not supported",
+                        );
                         self.err(cx, d)
                     }
                 }
@@ -675,7 +758,12 @@ impl<'u> Checker<'u> {
                 cx.loop_depth -= 1;
                 self.block(cx, orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 let elem = self.for_iter(cx, iter);
                 self.assign_target(cx, target, elem);
                 cx.loop_depth += 1;
@@ -685,7 +773,11 @@ impl<'u> Checker<'u> {
             }
             StmtKind::Break | StmtKind::Continue => {
                 if cx.loop_depth == 0 {
-                    let d = Diagnostic::error("break-outside-loop", s.span, "`break`/`continue` outside a loop");
+                    let d = Diagnostic::error(
+                        "break-outside-loop",
+                        s.span,
+                        "`break`/`continue` outside a loop",
+                    );
                     self.err(cx, d)
                 }
             }
@@ -707,12 +799,18 @@ impl<'u> Checker<'u> {
                 cx.vars.insert(d.name.clone(), Ty::Function(tid));
             }
             StmtKind::Try { .. } => {
-                let d = Diagnostic::unsupported(s.span, "`try`/`except` is not supported in compiled code yet")
-                    .with_note("move the try/except to the Python caller");
+                let d = Diagnostic::unsupported(
+                    s.span,
+                    "`try`/`except` is not supported in compiled code yet",
+                )
+                .with_note("move the try/except to the Python caller");
                 self.err(cx, d)
             }
             StmtKind::Unsupported(what) => {
-                let d = Diagnostic::unsupported(s.span, format!("{what} is not supported in compiled code"));
+                let d = Diagnostic::unsupported(
+                    s.span,
+                    format!("{what} is not supported in compiled code"),
+                );
                 self.err(cx, d)
             }
         }
@@ -730,13 +828,20 @@ impl<'u> Checker<'u> {
         for p in &d.params {
             own.insert(p.name.clone());
         }
-        let mut captures: Vec<String> =
-            reads.into_iter().filter(|n| cx.locals.contains(n) && !own.contains(n)).collect();
+        let mut captures: Vec<String> = reads
+            .into_iter()
+            .filter(|n| cx.locals.contains(n) && !own.contains(n))
+            .collect();
         captures.sort();
         let parent = &self.templates[self.instances[cx.inst as usize].template as usize];
         let qualname = format!("{}.<locals>.{}", parent.qualname, d.name);
         let id = self.templates.len() as u32;
-        self.templates.push(Template { def: d, env_of: cx.env_of, captures, qualname });
+        self.templates.push(Template {
+            def: d,
+            env_of: cx.env_of,
+            captures,
+            qualname,
+        });
         self.inner.insert(key, id);
         id
     }
@@ -780,8 +885,11 @@ impl<'u> Checker<'u> {
     }
 
     fn bad_raise(&mut self, cx: &Cx<'u>, e: &Expr) {
-        let d = Diagnostic::unsupported(e.span, "only builtin exception classes can be raised in compiled code")
-            .with_note("write `raise ValueError(\"message\", value)`");
+        let d = Diagnostic::unsupported(
+            e.span,
+            "only builtin exception classes can be raised in compiled code",
+        )
+        .with_note("write `raise ValueError(\"message\", value)`");
         self.err(cx, d)
     }
 
@@ -798,7 +906,11 @@ impl<'u> Checker<'u> {
                 self.err(cx, d)
             }
             other => {
-                let d = Diagnostic::error("no-truth-value", e.span, format!("a {other} cannot be used as a condition"));
+                let d = Diagnostic::error(
+                    "no-truth-value",
+                    e.span,
+                    format!("a {other} cannot be used as a condition"),
+                );
                 self.err(cx, d)
             }
         }
@@ -806,7 +918,13 @@ impl<'u> Checker<'u> {
 
     /// The element type of a `for` loop's iterable.
     fn for_iter(&mut self, cx: &mut Cx<'u>, iter: &'u Expr) -> Ty {
-        if let ExprKind::Call { func, args, kwargs, star: None } = &iter.kind {
+        if let ExprKind::Call {
+            func,
+            args,
+            kwargs,
+            star: None,
+        } = &iter.kind
+        {
             let ft = self.expr(cx, func);
             if let Ty::Global(p) = &ft {
                 match registry::lookup(p) {
@@ -824,22 +942,35 @@ impl<'u> Checker<'u> {
                             self.expect_int(cx, &k.value, &t, "enumerate start");
                         }
                         if args.is_empty() || args.len() > 2 {
-                            let d = Diagnostic::error("wrong-arity", iter.span, "enumerate() takes 1 or 2 arguments");
+                            let d = Diagnostic::error(
+                                "wrong-arity",
+                                iter.span,
+                                "enumerate() takes 1 or 2 arguments",
+                            );
                             self.err(cx, d);
                         }
                         cx.res.insert(
                             iter.id,
-                            Res::Call(Call { callee: Callee::Builtin(Builtin::Enumerate), args: args.iter().map(Arg::Expr).collect(), kwargs: kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect() }),
+                            Res::Call(Call {
+                                callee: Callee::Builtin(Builtin::Enumerate),
+                                args: args.iter().map(Arg::Expr).collect(),
+                                kwargs: kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect(),
+                            }),
                         );
                         let t = Ty::Tuple(vec![Ty::I64, elem]);
                         cx.expr_ty.insert(iter.id, t.clone());
                         return t;
                     }
                     Some(Builtin::Zip) => {
-                        let elems: Vec<Ty> = args.iter().map(|a| self.iterable_elem(cx, a)).collect();
+                        let elems: Vec<Ty> =
+                            args.iter().map(|a| self.iterable_elem(cx, a)).collect();
                         cx.res.insert(
                             iter.id,
-                            Res::Call(Call { callee: Callee::Builtin(Builtin::Zip), args: args.iter().map(Arg::Expr).collect(), kwargs: vec![] }),
+                            Res::Call(Call {
+                                callee: Callee::Builtin(Builtin::Zip),
+                                args: args.iter().map(Arg::Expr).collect(),
+                                kwargs: vec![],
+                            }),
                         );
                         let t = Ty::Tuple(elems);
                         cx.expr_ty.insert(iter.id, t.clone());
@@ -861,7 +992,13 @@ impl<'u> Checker<'u> {
                 let mut u = Ty::Unknown;
                 for it in items {
                     match unify(&u, it) {
-                        Some(x) if items.iter().all(|i| i == it || matches!((i, it), (Ty::Scalar(_), Ty::Scalar(_)))) => u = x,
+                        Some(x)
+                            if items.iter().all(|i| {
+                                i == it || matches!((i, it), (Ty::Scalar(_), Ty::Scalar(_)))
+                            }) =>
+                        {
+                            u = x
+                        }
                         _ => {
                             let d = Diagnostic::error(
                                 "heterogeneous-tuple-iteration",
@@ -881,8 +1018,12 @@ impl<'u> Checker<'u> {
             }
             Ty::Unknown => Ty::Unknown,
             other => {
-                let d = Diagnostic::error("not-iterable", e.span, format!("cannot iterate over a {other}"))
-                    .with_note("for loops support range, prange, arrays, tuples, enumerate and zip");
+                let d = Diagnostic::error(
+                    "not-iterable",
+                    e.span,
+                    format!("cannot iterate over a {other}"),
+                )
+                .with_note("for loops support range, prange, arrays, tuples, enumerate and zip");
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -894,7 +1035,11 @@ impl<'u> Checker<'u> {
             Ty::Scalar(d) if d.is_int() || *d == Dtype::Bool => {}
             Ty::Unknown => {}
             other => {
-                let d = Diagnostic::error("expected-integer", e.span, format!("{what} must be an integer, not {other}"));
+                let d = Diagnostic::error(
+                    "expected-integer",
+                    e.span,
+                    format!("{what} must be an integer, not {other}"),
+                );
                 self.err(cx, d)
             }
         }
@@ -943,7 +1088,9 @@ impl<'u> Checker<'u> {
                         let d = Diagnostic::error(
                             "unsupported-global",
                             e.span,
-                            format!("global array `{name}` cannot be frozen into compiled code yet"),
+                            format!(
+                                "global array `{name}` cannot be frozen into compiled code yet"
+                            ),
                         )
                         .with_note("pass the array as an argument");
                         self.err(cx, d);
@@ -971,8 +1118,12 @@ impl<'u> Checker<'u> {
                 }
             }
             None => {
-                let d = Diagnostic::error("unknown-name", e.span, format!("name `{name}` is not defined"))
-                    .with_label("not a local variable, a global or a builtin");
+                let d = Diagnostic::error(
+                    "unknown-name",
+                    e.span,
+                    format!("name `{name}` is not defined"),
+                )
+                .with_label("not a local variable, a global or a builtin");
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -996,7 +1147,11 @@ impl<'u> Checker<'u> {
             ExprKind::Int(v) => match i64::try_from(*v) {
                 Ok(v) => self.konst(cx, e, Const::Int(v)),
                 Err(_) => {
-                    let d = Diagnostic::error("integer-overflow", e.span, "integer literal does not fit in int64");
+                    let d = Diagnostic::error(
+                        "integer-overflow",
+                        e.span,
+                        "integer literal does not fit in int64",
+                    );
                     self.err(cx, d);
                     Ty::Unknown
                 }
@@ -1048,9 +1203,15 @@ impl<'u> Checker<'u> {
                             Ty::Scalar(promote_arith(*d, *d))
                         }
                     }
-                    (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => Ty::Scalar(promote_arith(*d, *d)),
+                    (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => {
+                        Ty::Scalar(promote_arith(*d, *d))
+                    }
                     (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
-                    (_, Ty::Array(a)) => Ty::Array(ArrayTy { layout: Layout::C, readonly: false, ..*a }),
+                    (_, Ty::Array(a)) => Ty::Array(ArrayTy {
+                        layout: Layout::C,
+                        readonly: false,
+                        ..*a
+                    }),
                     _ => {
                         let sym = match op {
                             UnOp::Neg => "-",
@@ -1058,7 +1219,11 @@ impl<'u> Checker<'u> {
                             UnOp::Invert => "~",
                             UnOp::Not => "not",
                         };
-                        let d = Diagnostic::error("no-matching-operator", e.span, format!("bad operand type for unary {sym}: {t}"));
+                        let d = Diagnostic::error(
+                            "no-matching-operator",
+                            e.span,
+                            format!("bad operand type for unary {sym}: {t}"),
+                        );
                         self.err(cx, d);
                         Ty::Unknown
                     }
@@ -1075,7 +1240,9 @@ impl<'u> Checker<'u> {
                             let d = Diagnostic::error(
                                 "no-matching-operator",
                                 e.span,
-                                format!("`and`/`or` operands have incompatible types ({u} and {t})"),
+                                format!(
+                                    "`and`/`or` operands have incompatible types ({u} and {t})"
+                                ),
                             );
                             self.err(cx, d);
                             return Ty::Unknown;
@@ -1115,7 +1282,12 @@ impl<'u> Checker<'u> {
                     }
                 }
             }
-            ExprKind::Call { func, args, star, kwargs } => self.call(cx, e, func, args, star.as_deref(), kwargs),
+            ExprKind::Call {
+                func,
+                args,
+                star,
+                kwargs,
+            } => self.call(cx, e, func, args, star.as_deref(), kwargs),
             ExprKind::Subscript(base, index) => {
                 let bt = self.expr(cx, base);
                 let it = self.expr(cx, index);
@@ -1131,14 +1303,23 @@ impl<'u> Checker<'u> {
                             let n = items.len() as i64;
                             let j = if *i < 0 { i + n } else { *i };
                             if j < 0 || j >= n {
-                                let d = Diagnostic::error("index-out-of-range", index.span, format!("tuple index {i} out of range for a tuple of length {n}"));
+                                let d = Diagnostic::error(
+                                    "index-out-of-range",
+                                    index.span,
+                                    format!(
+                                        "tuple index {i} out of range for a tuple of length {n}"
+                                    ),
+                                );
                                 self.err(cx, d);
                                 return Ty::Unknown;
                             }
                             return items[j as usize].clone();
                         }
                         if let ExprKind::Slice(..) = &index.kind {
-                            let d = Diagnostic::unsupported(index.span, "slicing tuples is not supported yet");
+                            let d = Diagnostic::unsupported(
+                                index.span,
+                                "slicing tuples is not supported yet",
+                            );
                             self.err(cx, d);
                             return Ty::Unknown;
                         }
@@ -1159,7 +1340,11 @@ impl<'u> Checker<'u> {
                     }
                     Ty::Unknown => Ty::Unknown,
                     other => {
-                        let d = Diagnostic::error("not-subscriptable", e.span, format!("a {other} cannot be indexed"));
+                        let d = Diagnostic::error(
+                            "not-subscriptable",
+                            e.span,
+                            format!("a {other} cannot be indexed"),
+                        );
                         self.err(cx, d);
                         Ty::Unknown
                     }
@@ -1182,14 +1367,18 @@ impl<'u> Checker<'u> {
                 for x in xs {
                     self.expr(cx, x);
                 }
-                let d = Diagnostic::unsupported(e.span, "lists are not supported in compiled code yet")
-                    .with_note("use a tuple, or a NumPy array");
+                let d =
+                    Diagnostic::unsupported(e.span, "lists are not supported in compiled code yet")
+                        .with_note("use a tuple, or a NumPy array");
                 self.err(cx, d);
                 Ty::Unknown
             }
             ExprKind::Lambda(d) => Ty::Function(self.inner_template(cx, d)),
             ExprKind::Unsupported(what) => {
-                let d = Diagnostic::unsupported(e.span, format!("{what} is not supported in compiled code"));
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("{what} is not supported in compiled code"),
+                );
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1203,7 +1392,10 @@ impl<'u> Checker<'u> {
             match &p.kind {
                 ExprKind::Slice(lo, hi, st) => {
                     let full = lo.is_none() && hi.is_none() && st.is_none();
-                    kinds.push(IndexKind::Slice { step: st.is_some(), full });
+                    kinds.push(IndexKind::Slice {
+                        step: st.is_some(),
+                        full,
+                    });
                 }
                 _ => {
                     let t = cx.expr_ty.get(&p.id).cloned().unwrap_or(Ty::Unknown);
@@ -1216,7 +1408,11 @@ impl<'u> Checker<'u> {
                             return None;
                         }
                         other => {
-                            let d = Diagnostic::error("bad-index", p.span, format!("arrays cannot be indexed by a {other}"));
+                            let d = Diagnostic::error(
+                                "bad-index",
+                                p.span,
+                                format!("arrays cannot be indexed by a {other}"),
+                            );
                             self.err(cx, d);
                             return None;
                         }
@@ -1228,7 +1424,11 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "too-many-indices",
                 index.span,
-                format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, kinds.len()),
+                format!(
+                    "too many indices for array: array is {}-dimensional, but {} were indexed",
+                    a.ndim,
+                    kinds.len()
+                ),
             );
             self.err(cx, d);
             return None;
@@ -1240,10 +1440,18 @@ impl<'u> Checker<'u> {
         }
         let mut full = kinds.clone();
         while full.len() < a.ndim as usize {
-            full.push(IndexKind::Slice { step: false, full: true });
+            full.push(IndexKind::Slice {
+                step: false,
+                full: true,
+            });
         }
         let layout = layout_after_index(a, &full);
-        Some(Ty::Array(ArrayTy { dtype: a.dtype, ndim: ndim as u8, layout, readonly: a.readonly }))
+        Some(Ty::Array(ArrayTy {
+            dtype: a.dtype,
+            ndim: ndim as u8,
+            layout,
+            readonly: a.readonly,
+        }))
     }
 
     fn attr(&mut self, cx: &mut Cx<'u>, e: &'u Expr, obj: &'u Expr, attr: &str) -> Ty {
@@ -1262,8 +1470,12 @@ impl<'u> Checker<'u> {
                         return Ty::DtypeObj(d);
                     }
                 }
-                let d = Diagnostic::error("unsupported-attribute", e.span, format!("`{path}` is not supported in compiled code"))
-                    .with_label("unknown or unsupported module attribute");
+                let d = Diagnostic::error(
+                    "unsupported-attribute",
+                    e.span,
+                    format!("`{path}` is not supported in compiled code"),
+                )
+                .with_label("unknown or unsupported module attribute");
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1281,7 +1493,11 @@ impl<'u> Checker<'u> {
                 }),
                 "real" | "imag" if !a.dtype.is_complex() && attr == "real" => ot.clone(),
                 _ => {
-                    let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}` in compiled code"));
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        e.span,
+                        format!("{ot} has no attribute `{attr}` in compiled code"),
+                    );
                     self.err(cx, d);
                     Ty::Unknown
                 }
@@ -1289,7 +1505,11 @@ impl<'u> Checker<'u> {
             Ty::Scalar(d) => match attr {
                 "real" | "imag" => Ty::Scalar(d.real_part()),
                 _ => {
-                    let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}`"));
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        e.span,
+                        format!("{ot} has no attribute `{attr}`"),
+                    );
                     self.err(cx, d);
                     Ty::Unknown
                 }
@@ -1297,7 +1517,11 @@ impl<'u> Checker<'u> {
             Ty::DtypeObj(_) if attr == "type" => ot.clone(),
             Ty::Unknown => Ty::Unknown,
             _ => {
-                let d = Diagnostic::error("unknown-attribute", e.span, format!("{ot} has no attribute `{attr}` in compiled code"));
+                let d = Diagnostic::error(
+                    "unknown-attribute",
+                    e.span,
+                    format!("{ot} has no attribute `{attr}` in compiled code"),
+                );
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1326,7 +1550,9 @@ impl<'u> Checker<'u> {
                     BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
                         if a == Dtype::Bool && b == Dtype::Bool {
                             Ty::BOOL
-                        } else if (a.is_int() || a == Dtype::Bool) && (b.is_int() || b == Dtype::Bool) {
+                        } else if (a.is_int() || a == Dtype::Bool)
+                            && (b.is_int() || b == Dtype::Bool)
+                        {
                             Ty::Scalar(promote_arith(a, b))
                         } else {
                             self.bad_binop(cx, op, l, r, span)
@@ -1347,8 +1573,14 @@ impl<'u> Checker<'u> {
                 Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())
             }
             (Ty::Array(_), _) | (_, Ty::Array(_)) => {
-                let d = Diagnostic::unsupported(span, format!("array expressions (`{}` on {l} and {r}) are not supported yet", op.symbol()))
-                    .with_note("write the loop explicitly, or use @vectorize");
+                let d = Diagnostic::unsupported(
+                    span,
+                    format!(
+                        "array expressions (`{}` on {l} and {r}) are not supported yet",
+                        op.symbol()
+                    ),
+                )
+                .with_note("write the loop explicitly, or use @vectorize");
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1371,19 +1603,28 @@ impl<'u> Checker<'u> {
             (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::BOOL,
             (CmpOp::Is | CmpOp::IsNot, _, _) => Ty::BOOL,
             (CmpOp::Eq | CmpOp::Ne, Ty::Scalar(_), Ty::Scalar(_)) => Ty::BOOL,
-            (CmpOp::Eq | CmpOp::Ne, Ty::NoneType, _) | (CmpOp::Eq | CmpOp::Ne, _, Ty::NoneType) => Ty::BOOL,
+            (CmpOp::Eq | CmpOp::Ne, Ty::NoneType, _) | (CmpOp::Eq | CmpOp::Ne, _, Ty::NoneType) => {
+                Ty::BOOL
+            }
             (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Scalar(a), Ty::Scalar(b))
                 if !a.is_complex() && !b.is_complex() =>
             {
                 Ty::BOOL
             }
             (CmpOp::Eq | CmpOp::Ne, Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => Ty::BOOL,
-            (CmpOp::In | CmpOp::NotIn, Ty::Scalar(_), Ty::Tuple(items)) if items.iter().all(|t| matches!(t, Ty::Scalar(_))) => Ty::BOOL,
+            (CmpOp::In | CmpOp::NotIn, Ty::Scalar(_), Ty::Tuple(items))
+                if items.iter().all(|t| matches!(t, Ty::Scalar(_))) =>
+            {
+                Ty::BOOL
+            }
             _ => {
                 let d = Diagnostic::error(
                     "no-matching-operator",
                     span,
-                    format!("unsupported comparison `{}` between {l} and {r}", op.symbol()),
+                    format!(
+                        "unsupported comparison `{}` between {l} and {r}",
+                        op.symbol()
+                    ),
                 );
                 self.err(cx, d);
                 Ty::BOOL
@@ -1412,7 +1653,11 @@ impl<'u> Checker<'u> {
                 }
                 Some(Ty::Unknown) | None => return None,
                 Some(other) => {
-                    let d = Diagnostic::error("bad-star-argument", s.span, format!("`*` argument must be a tuple, not {other}"));
+                    let d = Diagnostic::error(
+                        "bad-star-argument",
+                        s.span,
+                        format!("`*` argument must be a tuple, not {other}"),
+                    );
                     self.err(cx, d);
                     return None;
                 }
@@ -1432,7 +1677,12 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "wrong-arity",
                 e.span,
-                format!("{}() takes {} positional arguments but {} were given", def.name, np, np + extra.len()),
+                format!(
+                    "{}() takes {} positional arguments but {} were given",
+                    def.name,
+                    np,
+                    np + extra.len()
+                ),
             );
             self.err(cx, d);
             return None;
@@ -1441,12 +1691,26 @@ impl<'u> Checker<'u> {
             match def.params.iter().position(|p| p.name == k.name) {
                 Some(i) if bound[i].is_none() => bound[i] = Some(Arg::Expr(&k.value)),
                 Some(_) => {
-                    let d = Diagnostic::error("wrong-arity", k.value.span, format!("{}() got multiple values for argument '{}'", def.name, k.name));
+                    let d = Diagnostic::error(
+                        "wrong-arity",
+                        k.value.span,
+                        format!(
+                            "{}() got multiple values for argument '{}'",
+                            def.name, k.name
+                        ),
+                    );
                     self.err(cx, d);
                     return None;
                 }
                 None => {
-                    let d = Diagnostic::error("wrong-arity", k.value.span, format!("{}() got an unexpected keyword argument '{}'", def.name, k.name));
+                    let d = Diagnostic::error(
+                        "wrong-arity",
+                        k.value.span,
+                        format!(
+                            "{}() got an unexpected keyword argument '{}'",
+                            def.name, k.name
+                        ),
+                    );
                     self.err(cx, d);
                     return None;
                 }
@@ -1470,7 +1734,10 @@ impl<'u> Checker<'u> {
                         let d = Diagnostic::error(
                             "wrong-arity",
                             e.span,
-                            format!("{}() missing required argument: '{}'", def.name, def.params[i].name),
+                            format!(
+                                "{}() missing required argument: '{}'",
+                                def.name, def.params[i].name
+                            ),
                         );
                         self.err(cx, d);
                         return None;
@@ -1492,7 +1759,11 @@ impl<'u> Checker<'u> {
             ExprKind::Bool(b) => Const::Bool(*b),
             ExprKind::NoneLit => Const::None,
             ExprKind::Str(s) => Const::Str(s.clone()),
-            ExprKind::Tuple(xs) => Const::Tuple(xs.iter().map(|x| self.const_eval(x, env_of)).collect::<Option<_>>()?),
+            ExprKind::Tuple(xs) => Const::Tuple(
+                xs.iter()
+                    .map(|x| self.const_eval(x, env_of))
+                    .collect::<Option<_>>()?,
+            ),
             ExprKind::Unary(UnOp::Neg, x) => match self.const_eval(x, env_of)? {
                 Const::Int(v) => Const::Int(v.checked_neg()?),
                 Const::Float(v) => Const::Float(-v),
@@ -1533,19 +1804,35 @@ impl<'u> Checker<'u> {
                     self.expr(cx, &k.value);
                 }
                 let Some(b) = registry::method(name) else {
-                    let d = Diagnostic::error("unknown-attribute", func.span, format!("{ot} has no method `{name}` in compiled code"));
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        func.span,
+                        format!("{ot} has no method `{name}` in compiled code"),
+                    );
                     self.err(cx, d);
                     return Ty::Unknown;
                 };
                 let mut all = vec![ot.clone()];
                 all.extend(arg_tys);
-                let kw: Vec<(String, &'u Expr)> = kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                let kw: Vec<(String, &'u Expr)> =
+                    kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
                 let t = self.builtin_ty(cx, e, b, &all, &kw, true);
-                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Method(b), args: args.iter().map(Arg::Expr).collect(), kwargs: kw }));
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Method(b),
+                        args: args.iter().map(Arg::Expr).collect(),
+                        kwargs: kw,
+                    }),
+                );
                 return t;
             }
             if !matches!(ot, Ty::Global(_) | Ty::Unknown) {
-                let d = Diagnostic::error("unknown-attribute", func.span, format!("{ot} has no method `{name}` in compiled code"));
+                let d = Diagnostic::error(
+                    "unknown-attribute",
+                    func.span,
+                    format!("{ot} has no method `{name}` in compiled code"),
+                );
                 self.err(cx, d);
                 return Ty::Unknown;
             }
@@ -1562,7 +1849,9 @@ impl<'u> Checker<'u> {
             Ty::Unknown => Ty::Unknown,
             Ty::Function(tid) => {
                 let t = self.templates[*tid as usize].clone();
-                let Some(bound) = self.bind_args(cx, e, t.def, t.env_of, args, star, kwargs) else { return Ty::Unknown };
+                let Some(bound) = self.bind_args(cx, e, t.def, t.env_of, args, star, kwargs) else {
+                    return Ty::Unknown;
+                };
                 let mut tys: Vec<Ty> = bound.iter().map(|a| self.arg_ty(cx, a)).collect();
                 for c in &t.captures {
                     tys.push(cx.vars.get(c).cloned().unwrap_or(Ty::Unknown));
@@ -1571,40 +1860,79 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 let id = self.instance(*tid, tys);
-                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Instance { id, captures: t.captures.clone() }, args: bound, kwargs: vec![] }));
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Instance {
+                            id,
+                            captures: t.captures.clone(),
+                        },
+                        args: bound,
+                        kwargs: vec![],
+                    }),
+                );
                 self.instances[id as usize].ret.clone()
             }
             Ty::Global(path) => {
                 let Some(b) = registry::lookup(path) else {
-                    let d = Diagnostic::error("unsupported-function", func.span, format!("`{path}` is not supported in compiled code"))
-                        .with_label("no compiled implementation")
-                        .with_note("see docs/supported.md for what compiled code can call");
+                    let d = Diagnostic::error(
+                        "unsupported-function",
+                        func.span,
+                        format!("`{path}` is not supported in compiled code"),
+                    )
+                    .with_label("no compiled implementation")
+                    .with_note("see docs/supported.md for what compiled code can call");
                     self.err(cx, d);
                     return Ty::Unknown;
                 };
                 if star.is_some() {
-                    let d = Diagnostic::unsupported(e.span, format!("`*` arguments to `{path}` are not supported"));
+                    let d = Diagnostic::unsupported(
+                        e.span,
+                        format!("`*` arguments to `{path}` are not supported"),
+                    );
                     self.err(cx, d);
                     return Ty::Unknown;
                 }
-                let kw: Vec<(String, &'u Expr)> = kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                let kw: Vec<(String, &'u Expr)> =
+                    kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
                 let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
-                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Builtin(b), args: args.iter().map(Arg::Expr).collect(), kwargs: kw }));
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Builtin(b),
+                        args: args.iter().map(Arg::Expr).collect(),
+                        kwargs: kw,
+                    }),
+                );
                 t
             }
             Ty::DtypeObj(d) => {
                 let b = Builtin::Cast(*d);
                 let t = self.builtin_ty(cx, e, b, &arg_tys, &[], false);
-                cx.res.insert(e.id, Res::Call(Call { callee: Callee::Builtin(b), args: args.iter().map(Arg::Expr).collect(), kwargs: vec![] }));
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Builtin(b),
+                        args: args.iter().map(Arg::Expr).collect(),
+                        kwargs: vec![],
+                    }),
+                );
                 t
             }
             Ty::ExcClass(_) => {
-                let d = Diagnostic::unsupported(e.span, "exception objects can only be created in a `raise` statement");
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    "exception objects can only be created in a `raise` statement",
+                );
                 self.err(cx, d);
                 Ty::Unknown
             }
             other => {
-                let d = Diagnostic::error("not-callable", func.span, format!("a {other} is not callable"));
+                let d = Diagnostic::error(
+                    "not-callable",
+                    func.span,
+                    format!("a {other} is not callable"),
+                );
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1613,8 +1941,18 @@ impl<'u> Checker<'u> {
 
     fn arity(&mut self, cx: &Cx<'u>, e: &Expr, name: &str, n: usize, lo: usize, hi: usize) -> bool {
         if n < lo || n > hi {
-            let want = if lo == hi { format!("{lo}") } else if hi == usize::MAX { format!("at least {lo}") } else { format!("{lo} to {hi}") };
-            let d = Diagnostic::error("wrong-arity", e.span, format!("{name}() takes {want} arguments ({n} given)"));
+            let want = if lo == hi {
+                format!("{lo}")
+            } else if hi == usize::MAX {
+                format!("at least {lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
+            let d = Diagnostic::error(
+                "wrong-arity",
+                e.span,
+                format!("{name}() takes {want} arguments ({n} given)"),
+            );
             self.err(cx, d);
             false
         } else {
@@ -1644,6 +1982,10 @@ impl<'u> Checker<'u> {
             Some(Ty::Global(p)) if p == "int" => Some(Dtype::I64),
             Some(Ty::Global(p)) if p == "bool" => Some(Dtype::Bool),
             Some(Ty::Global(p)) if p == "complex" => Some(Dtype::C128),
+            Some(Ty::Global(p)) => match registry::lookup(p) {
+                Some(Builtin::Cast(d)) => Some(d),
+                _ => None,
+            },
             Some(Ty::Str) => match cx.res.get(&e.id) {
                 Some(Res::Const(Const::Str(s))) => Dtype::from_name(s),
                 _ => None,
@@ -1656,12 +1998,23 @@ impl<'u> Checker<'u> {
         }
     }
 
-    fn builtin_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, b: Builtin, tys: &[Ty], kwargs: &[(String, &'u Expr)], method: bool) -> Ty {
+    fn builtin_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+        method: bool,
+    ) -> Ty {
         if tys.iter().any(|t| !t.is_known()) {
             return Ty::Unknown;
         }
         let kw_ty = |cx: &Cx<'u>, name: &str| -> Option<(Ty, &'u Expr)> {
-            kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
+            kwargs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
         };
         let allowed_kw: &[&str] = match b {
             Builtin::Alloc(_) | Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
@@ -1672,7 +2025,11 @@ impl<'u> Checker<'u> {
         };
         for (k, v) in kwargs {
             if !allowed_kw.contains(&k.as_str()) {
-                let d = Diagnostic::error("unsupported-keyword", v.span, format!("keyword argument `{k}` is not supported here"));
+                let d = Diagnostic::error(
+                    "unsupported-keyword",
+                    v.span,
+                    format!("keyword argument `{k}` is not supported here"),
+                );
                 self.err(cx, d);
                 return Ty::Unknown;
             }
@@ -1731,7 +2088,11 @@ impl<'u> Checker<'u> {
                     match (scalar(t), &u) {
                         (Some(d), Ty::Unknown) => u = Ty::Scalar(d),
                         (Some(d), Ty::Scalar(c)) => {
-                            u = if *c == d { Ty::Scalar(d) } else { Ty::Scalar(promote_arith(*c, d)) }
+                            u = if *c == d {
+                                Ty::Scalar(d)
+                            } else {
+                                Ty::Scalar(promote_arith(*c, d))
+                            }
                         }
                         _ => return self.no_match(cx, e, nm, tys, "(a, b, ...) of numbers"),
                     }
@@ -1742,14 +2103,19 @@ impl<'u> Checker<'u> {
                 u
             }
             Builtin::Int | Builtin::Float | Builtin::Bool | Builtin::Complex => {
-                let (lo, hi) = if b == Builtin::Complex { (0, 2) } else { (0, 1) };
+                let (lo, hi) = if b == Builtin::Complex {
+                    (0, 2)
+                } else {
+                    (0, 1)
+                };
                 if !self.arity(cx, e, &name, n, lo, hi) {
                     return Ty::Unknown;
                 }
                 if tys.iter().any(|t| t.scalar().is_none()) {
                     return self.no_match(cx, e, &name, tys, "(number)");
                 }
-                if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex()) {
+                if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex())
+                {
                     return self.no_match(cx, e, &name, tys, "(int), (float)");
                 }
                 match b {
@@ -1803,14 +2169,21 @@ impl<'u> Checker<'u> {
             Builtin::Print => {
                 for (t, a) in tys.iter().zip(call_args(e)) {
                     if !printable(t) {
-                        let d = Diagnostic::error("unprintable", a.span, format!("cannot print a {t} from compiled code"));
+                        let d = Diagnostic::error(
+                            "unprintable",
+                            a.span,
+                            format!("cannot print a {t} from compiled code"),
+                        );
                         self.err(cx, d);
                     }
                 }
                 Ty::NoneType
             }
             Builtin::Enumerate | Builtin::Zip => {
-                let d = Diagnostic::unsupported(e.span, format!("{name}() is only supported as the iterable of a for loop"));
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("{name}() is only supported as the iterable of a for loop"),
+                );
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -1820,7 +2193,13 @@ impl<'u> Checker<'u> {
                 }
                 match scalar(&tys[0]) {
                     Some(d) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
-                    _ => self.no_match(cx, e, &name, tys, "(float64) -> float64; (float32) -> float32; (int) -> float64"),
+                    _ => self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(float64) -> float64; (float32) -> float32; (int) -> float64",
+                    ),
                 }
             }
             Builtin::Math2(_) => {
@@ -1831,9 +2210,19 @@ impl<'u> Checker<'u> {
                     (Some(a), Some(b)) if !a.is_complex() && !b.is_complex() => {
                         let fa = registry::float_result(a);
                         let fb = registry::float_result(b);
-                        Ty::Scalar(if fa == Dtype::F32 && fb == Dtype::F32 { Dtype::F32 } else { Dtype::F64 })
+                        Ty::Scalar(if fa == Dtype::F32 && fb == Dtype::F32 {
+                            Dtype::F32
+                        } else {
+                            Dtype::F64
+                        })
                     }
-                    _ => self.no_match(cx, e, &name, tys, "(float64, float64) -> float64; (float32, float32) -> float32"),
+                    _ => self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(float64, float64) -> float64; (float32, float32) -> float32",
+                    ),
                 }
             }
             Builtin::Rounding(_, numpy) => {
@@ -1890,13 +2279,32 @@ impl<'u> Checker<'u> {
             }
             Builtin::Alloc(kind) => {
                 let want = if kind == Alloc::Full { 2 } else { 1 };
-                if !self.arity(cx, e, &format!("numpy.{}", alloc_name(kind)), n, want, want + 1) {
+                if !self.arity(
+                    cx,
+                    e,
+                    &format!("numpy.{}", alloc_name(kind)),
+                    n,
+                    want,
+                    want + 1,
+                ) {
                     return Ty::Unknown;
                 }
                 let ndim = match &tys[0] {
                     Ty::Scalar(d) if d.is_int() => 1,
-                    Ty::Tuple(items) if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) => items.len(),
-                    _ => return self.no_match(cx, e, &format!("numpy.{}", alloc_name(kind)), tys, "(int), (tuple of ints) with dtype="),
+                    Ty::Tuple(items)
+                        if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+                    {
+                        items.len()
+                    }
+                    _ => {
+                        return self.no_match(
+                            cx,
+                            e,
+                            &format!("numpy.{}", alloc_name(kind)),
+                            tys,
+                            "(int), (tuple of ints) with dtype=",
+                        )
+                    }
                 };
                 let dt_pos = want; // dtype may be positional after shape (and fill)
                 let (dt_ty, dt_expr) = match (tys.get(dt_pos), kw_ty(cx, "dtype")) {
@@ -1930,18 +2338,38 @@ impl<'u> Checker<'u> {
             }
             Builtin::AllocLike(kind) => {
                 let want = if kind == Alloc::Full { 2 } else { 1 };
-                if !self.arity(cx, e, &format!("numpy.{}_like", alloc_name(kind)), n, want, want + 1) {
+                if !self.arity(
+                    cx,
+                    e,
+                    &format!("numpy.{}_like", alloc_name(kind)),
+                    n,
+                    want,
+                    want + 1,
+                ) {
                     return Ty::Unknown;
                 }
                 let Ty::Array(a) = &tys[0] else {
-                    return self.no_match(cx, e, &format!("numpy.{}_like", alloc_name(kind)), tys, "(array)");
+                    return self.no_match(
+                        cx,
+                        e,
+                        &format!("numpy.{}_like", alloc_name(kind)),
+                        tys,
+                        "(array)",
+                    );
                 };
-                let dtype = match kw_ty(cx, "dtype").map(|(t, ex)| (t, ex)).or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want]))) {
+                let dtype = match kw_ty(cx, "dtype")
+                    .map(|(t, ex)| (t, ex))
+                    .or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want])))
+                {
                     None => a.dtype,
                     Some((t, ex)) => match self.dtype_arg(cx, Some(&t), ex) {
                         Some(d) => d,
                         None => {
-                            let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be known at compile time");
+                            let d = Diagnostic::error(
+                                "bad-dtype",
+                                ex.span,
+                                "dtype= must be known at compile time",
+                            );
                             self.err(cx, d);
                             return Ty::Unknown;
                         }
@@ -1958,7 +2386,15 @@ impl<'u> Checker<'u> {
                     match scalar(t) {
                         Some(x) if x.is_float() => d = promote_arith(d, x).max(Dtype::F64),
                         Some(x) if x.is_int() => {}
-                        _ => return self.no_match(cx, e, "numpy.arange", tys, "(stop), (start, stop[, step]) of ints or floats"),
+                        _ => {
+                            return self.no_match(
+                                cx,
+                                e,
+                                "numpy.arange",
+                                tys,
+                                "(stop), (start, stop[, step]) of ints or floats",
+                            )
+                        }
                     }
                 }
                 if let Some((t, ex)) = kw_ty(cx, "dtype") {
@@ -2056,7 +2492,9 @@ fn ends_in_return(body: &[Stmt]) -> bool {
     match body.last().map(|s| &s.kind) {
         Some(StmtKind::Return(_)) | Some(StmtKind::Raise(_)) => true,
         Some(StmtKind::If { body, orelse, .. }) => ends_in_return(body) && ends_in_return(orelse),
-        Some(StmtKind::While { test, .. }) => matches!(test.kind, ExprKind::Bool(true)) || matches!(test.kind, ExprKind::Int(1)),
+        Some(StmtKind::While { test, .. }) => {
+            matches!(test.kind, ExprKind::Bool(true)) || matches!(test.kind, ExprKind::Int(1))
+        }
         _ => false,
     }
 }

@@ -87,7 +87,9 @@ pub enum Builtin {
     Range,
     Len,
     Abs,
-    MinMax { max: bool },
+    MinMax {
+        max: bool,
+    },
     Int,
     Float,
     Bool,
@@ -213,7 +215,9 @@ pub fn lookup(path: &str) -> Option<Builtin> {
         "numpy.conj" | "numpy.conjugate" => B::Conjugate,
         _ => {
             let d = path.strip_prefix("numpy.")?;
-            return Dtype::from_name(d).filter(|_| is_numpy_scalar_type(d)).map(B::Cast);
+            return Dtype::from_name(d)
+                .filter(|_| is_numpy_scalar_type(d))
+                .map(B::Cast);
         }
     };
     Some(b)
@@ -282,7 +286,10 @@ pub fn constant(path: &str) -> Option<f64> {
 
 /// Known submodules (attribute access on a module yields another module).
 pub fn is_module(path: &str) -> bool {
-    matches!(path, "math" | "cmath" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba")
+    matches!(
+        path,
+        "math" | "cmath" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba"
+    )
 }
 
 /// One line per builtin for `docs/supported.md`.

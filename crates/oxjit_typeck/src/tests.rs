@@ -24,7 +24,10 @@ fn adding_a_tuple_and_an_int_is_a_diagnostic() {
     let unit = Unit::from_json(ADD_ONE).unwrap();
     let errs = check(&unit, &[Ty::Tuple(vec![Ty::I64])]).err().unwrap();
     assert_eq!(errs[0].diag.id, "no-matching-operator");
-    assert_eq!(errs[0].diag.message, "unsupported operand types for +: UniTuple(int64 x 1) and int64");
+    assert_eq!(
+        errs[0].diag.message,
+        "unsupported operand types for +: UniTuple(int64 x 1) and int64"
+    );
     assert_eq!(errs[0].diag.span.line, 2);
     assert_eq!(errs[0].diag.span.col, 11);
 }

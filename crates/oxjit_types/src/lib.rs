@@ -259,7 +259,12 @@ pub struct ArrayTy {
 
 impl ArrayTy {
     pub fn new(dtype: Dtype, ndim: u8, layout: Layout) -> ArrayTy {
-        ArrayTy { dtype, ndim, layout, readonly: false }
+        ArrayTy {
+            dtype,
+            ndim,
+            layout,
+            readonly: false,
+        }
     }
 }
 
@@ -666,14 +671,26 @@ mod tests {
         assert_eq!(unify(&Ty::I64, &Ty::NoneType), None);
         let c = Ty::Array(ArrayTy::new(F64, 2, Layout::C));
         let f = Ty::Array(ArrayTy::new(F64, 2, Layout::F));
-        assert_eq!(unify(&c, &f), Some(Ty::Array(ArrayTy::new(F64, 2, Layout::A))));
+        assert_eq!(
+            unify(&c, &f),
+            Some(Ty::Array(ArrayTy::new(F64, 2, Layout::A)))
+        );
     }
 
     #[test]
     fn display_names_match_numba() {
-        assert_eq!(Ty::Array(ArrayTy::new(F64, 1, Layout::C)).to_string(), "array(float64, 1d, C)");
-        assert_eq!(Ty::Tuple(vec![Ty::I64, Ty::I64]).to_string(), "UniTuple(int64 x 2)");
-        assert_eq!(Ty::Tuple(vec![Ty::I64, Ty::F64]).to_string(), "Tuple(int64, float64)");
+        assert_eq!(
+            Ty::Array(ArrayTy::new(F64, 1, Layout::C)).to_string(),
+            "array(float64, 1d, C)"
+        );
+        assert_eq!(
+            Ty::Tuple(vec![Ty::I64, Ty::I64]).to_string(),
+            "UniTuple(int64 x 2)"
+        );
+        assert_eq!(
+            Ty::Tuple(vec![Ty::I64, Ty::F64]).to_string(),
+            "Tuple(int64, float64)"
+        );
         let mut ro = ArrayTy::new(I32, 3, Layout::A);
         ro.readonly = true;
         assert_eq!(Ty::Array(ro).to_string(), "readonly array(int32, 3d, A)");

@@ -47,7 +47,9 @@ impl<'a> P<'a> {
         self.ws();
         let start = self.i;
         while self.i < self.s.len()
-            && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_' || self.s[self.i] == b'.')
+            && (self.s[self.i].is_ascii_alphanumeric()
+                || self.s[self.i] == b'_'
+                || self.s[self.i] == b'.')
         {
             self.i += 1;
         }
@@ -72,7 +74,9 @@ impl<'a> P<'a> {
             "array" | "Array" => {
                 self.expect(b'(')?;
                 let dt = self.ty()?;
-                let Ty::Scalar(dtype) = dt else { return Err("array dtype must be a scalar".into()) };
+                let Ty::Scalar(dtype) = dt else {
+                    return Err("array dtype must be a scalar".into());
+                };
                 self.expect(b',')?;
                 let nd = self.ident()?;
                 let ndim: u8 = nd
@@ -131,7 +135,9 @@ impl<'a> P<'a> {
             return Ok(base);
         }
         self.i += 1;
-        let Ty::Scalar(dtype) = base else { return Err("only scalar types can be made into arrays".into()) };
+        let Ty::Scalar(dtype) = base else {
+            return Err("only scalar types can be made into arrays".into());
+        };
         let mut dims: Vec<bool> = Vec::new(); // true = contiguous marker `::1`
         loop {
             self.expect(b':')?;
@@ -182,7 +188,10 @@ impl<'a> P<'a> {
 
 /// Parse one type: `float64`, `f8[:, ::1]`, `UniTuple(int64, 2)`.
 pub fn parse_type(s: &str) -> Result<Ty, String> {
-    let mut p = P { s: s.as_bytes(), i: 0 };
+    let mut p = P {
+        s: s.as_bytes(),
+        i: 0,
+    };
     let t = p.ty()?;
     p.ws();
     if p.i != p.s.len() {
@@ -193,7 +202,10 @@ pub fn parse_type(s: &str) -> Result<Ty, String> {
 
 /// Parse a full signature: `ret(args)` or `(args)`.
 pub fn parse_signature(s: &str) -> Result<Signature, String> {
-    let mut p = P { s: s.as_bytes(), i: 0 };
+    let mut p = P {
+        s: s.as_bytes(),
+        i: 0,
+    };
     let ret = if p.peek() == Some(b'(') {
         // Either `(args)` or a bare-tuple return type followed by `(args)`.
         let save = p.i;
@@ -210,10 +222,15 @@ pub fn parse_signature(s: &str) -> Result<Signature, String> {
     };
     p.expect(b'(')
         .map_err(|e| format!("invalid signature '{s}': {e}"))?;
-    let args = p.list(b')').map_err(|e| format!("invalid signature '{s}': {e}"))?;
+    let args = p
+        .list(b')')
+        .map_err(|e| format!("invalid signature '{s}': {e}"))?;
     p.ws();
     if p.i != p.s.len() {
-        return Err(format!("invalid signature '{s}': unexpected text at offset {}", p.i));
+        return Err(format!(
+            "invalid signature '{s}': unexpected text at offset {}",
+            p.i
+        ));
     }
     Ok(Signature { ret, args })
 }
@@ -250,9 +267,18 @@ mod tests {
 
     #[test]
     fn tuple_and_array_spellings() {
-        assert_eq!(parse_type("UniTuple(int64, 2)").unwrap(), Ty::Tuple(vec![Ty::I64; 2]));
-        assert_eq!(parse_type("UniTuple(int64 x 2)").unwrap(), Ty::Tuple(vec![Ty::I64; 2]));
-        assert_eq!(parse_type("Tuple((f8, i8))").unwrap(), Ty::Tuple(vec![Ty::F64, Ty::I64]));
+        assert_eq!(
+            parse_type("UniTuple(int64, 2)").unwrap(),
+            Ty::Tuple(vec![Ty::I64; 2])
+        );
+        assert_eq!(
+            parse_type("UniTuple(int64 x 2)").unwrap(),
+            Ty::Tuple(vec![Ty::I64; 2])
+        );
+        assert_eq!(
+            parse_type("Tuple((f8, i8))").unwrap(),
+            Ty::Tuple(vec![Ty::F64, Ty::I64])
+        );
         assert_eq!(
             parse_type("array(float32, 2d, F)").unwrap(),
             Ty::Array(ArrayTy::new(F32, 2, Layout::F))
@@ -261,7 +287,9 @@ mod tests {
 
     #[test]
     fn errors_are_reported() {
-        assert!(parse_signature("float64(float65)").unwrap_err().contains("float65"));
+        assert!(parse_signature("float64(float65)")
+            .unwrap_err()
+            .contains("float65"));
         assert!(parse_signature("f8[:](f8[:, ::2])").is_err());
         assert!(parse_signature("f8(f8").is_err());
     }

@@ -1,0 +1,232 @@
+"""The ``jit``/``njit`` decorators and the Python face of the native dispatcher.
+
+Calls go straight to ``oxjit._native.Dispatcher.__call__`` (Rust): argument
+typing, overload lookup, unboxing and boxing happen there. This class only adds
+binding of defaults/keywords (slow path) and the inspection API.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+import warnings
+from typing import Any, Callable
+
+from . import _native
+from . import types as _types
+from .errors import CacheWarning
+
+# Every option Numba's @jit accepts. Those not implemented are accepted and
+# ignored (documented in the README), never rejected.
+_KNOWN_OPTIONS = {
+    "nopython", "forceobj", "looplift", "nogil", "cache", "boundscheck", "fastmath", "error_model",
+    "parallel", "inline", "locals", "debug", "target", "_nrt", "no_rewrites", "no_cpython_wrapper",
+    "no_cfunc_wrapper", "pipeline_class", "_dbg_optnone", "_dbg_extend_lifetimes", "writable_args",
+    "opt",
+}
+
+
+def _env_flag(*names: str) -> bool | None:
+    for n in names:
+        v = os.environ.get(n)
+        if v is not None and v.strip() != "":
+            return v.strip() not in ("0", "false", "False", "no")
+    return None
+
+
+class Dispatcher(_native.Dispatcher):
+    """A jitted function: compiles one native specialisation per argument-type
+    combination on first use (or eagerly from signatures)."""
+
+    def __init__(self, py_func: Callable, nparams: int, *args: Any, **options: Any) -> None:
+        self.__oxjit_py_func__ = py_func
+        functools.update_wrapper(self, py_func)
+        self._signature = inspect.signature(py_func)
+        self._options = options
+
+    def _bind(self, args: tuple, kwargs: dict | None) -> tuple:
+        try:
+            bound = self._signature.bind(*args, **(kwargs or {}))
+        except TypeError as e:
+            raise TypeError(f"{self.__name__}() {e}") from None
+        bound.apply_defaults()
+        out = []
+        for name, p in self._signature.parameters.items():
+            v = bound.arguments[name]
+            if p.kind is inspect.Parameter.VAR_POSITIONAL:
+                out.extend(v)
+            else:
+                out.append(v)
+        return tuple(out)
+
+    def __get__(self, obj, objtype=None):
+        # Like a function: accessing through an instance binds it.
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __repr__(self) -> str:
+        return f"CPUDispatcher({self.py_func!r})"
+
+    # --- inspection (Numba's API) ------------------------------------------
+
+    @property
+    def signatures(self) -> list[tuple]:
+        return [tuple(_types.from_string(a) for a in args) for args, _, _, _ in self._overloads()]
+
+    @property
+    def nopython_signatures(self) -> list:
+        return [
+            _types.Signature(_types.from_string(ret), tuple(_types.from_string(a) for a in args))
+            for args, ret, _, _ in self._overloads()
+        ]
+
+    @property
+    def overloads(self) -> dict:
+        out = {}
+        for args, ret, typed, ir in self._overloads():
+            key = tuple(_types.from_string(a) for a in args)
+            sig = _types.Signature(_types.from_string(ret), key)
+            out[key] = _CompileResult(sig, typed, ir)
+        return out
+
+    def _select(self, signature):
+        ovs = self._overloads()
+        if signature is None:
+            return list(range(len(ovs)))
+        want = tuple(str(a) for a in signature)
+        return [i for i, (args, _, _, _) in enumerate(ovs) if tuple(args) == want]
+
+    def inspect_types(self, file=None, signature=None, pretty=False, style="default") -> None:
+        file = file or sys.stdout
+        ovs = self._overloads()
+        for i in self._select(signature):
+            args, ret, typed, _ = ovs[i]
+            print(f"{self.__name__} ({', '.join(args)}) -> {ret}", file=file)
+            print("-" * 80, file=file)
+            try:
+                src = inspect.getsource(self.py_func)
+            except (OSError, TypeError):
+                src = ""
+            print(src, file=file)
+            print(typed, file=file)
+            print("=" * 80, file=file)
+
+    def inspect_llvm(self, signature=None):
+        ovs = self._overloads()
+        if signature is not None:
+            idx = self._select(signature)
+            return ovs[idx[0]][3] if idx else None
+        return {tuple(_types.from_string(a) for a in ovs[i][0]): ovs[i][3] for i in range(len(ovs))}
+
+    def inspect_asm(self, signature=None):
+        ovs = self._overloads()
+        if signature is not None:
+            idx = self._select(signature)
+            return self._asm(idx[0]) if idx else None
+        return {tuple(_types.from_string(a) for a in ovs[i][0]): self._asm(i) for i in range(len(ovs))}
+
+    def compile(self, sig) -> None:
+        """Compile eagerly for a signature (string or type objects)."""
+        self._compile_signature(_sig_text(sig))
+
+    @property
+    def stats(self):
+        return {"overloads": len(self._overloads())}
+
+
+class _CompileResult:
+    def __init__(self, signature, typed: str, llvm_ir: str):
+        self.signature = signature
+        self.typed = typed
+        self.llvm_ir = llvm_ir
+        self.entry_point = None
+
+    def __repr__(self) -> str:
+        return f"<compiled {self.signature}>"
+
+
+def _sig_text(sig) -> str:
+    if isinstance(sig, str):
+        return sig
+    if isinstance(sig, _types.Signature):
+        return str(sig)
+    if isinstance(sig, tuple):
+        return "(" + ", ".join(map(str, sig)) + ")"
+    raise TypeError(f"a signature must be a string, a signature object or a tuple of types, not {type(sig).__name__}")
+
+
+def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
+    unknown = set(options) - _KNOWN_OPTIONS
+    if unknown:
+        raise KeyError(f"unrecognized jit options: {', '.join(sorted(unknown))}")
+    if not callable(func) or not hasattr(func, "__code__"):
+        raise TypeError(f"jit() needs a Python function, got {type(func).__name__}")
+    if options.get("cache"):
+        warnings.warn(
+            f"cache=True for {func.__qualname__}: oxjit does not persist compiled code yet; "
+            "it compiles again in each process",
+            CacheWarning,
+            stacklevel=3,
+        )
+    boundscheck = options.get("boundscheck")
+    if boundscheck is None:
+        boundscheck = _env_flag("OXJIT_BOUNDSCHECK", "NUMBA_BOUNDSCHECK") or False
+    error_model = options.get("error_model", "python")
+    if error_model not in ("python", "numpy"):
+        raise ValueError(f"error_model must be 'python' or 'numpy', not {error_model!r}")
+    nopython = bool(options.get("nopython", False)) and not options.get("forceobj", False)
+    code = func.__code__
+    nparams = code.co_argcount
+    if code.co_flags & inspect.CO_VARARGS or code.co_kwonlyargcount:
+        nparams = 1 << 30  # always bind in Python
+    opt = int(options.get("opt", os.environ.get("OXJIT_OPT", 3)))
+    d = Dispatcher(
+        func,
+        nparams,
+        bool(options.get("fastmath", False)),
+        bool(boundscheck),
+        error_model == "numpy",
+        nopython,
+        bool(options.get("nogil", False)),
+        max(0, min(3, opt)),
+    )
+    if sigs:
+        for s in sigs:
+            d._compile_signature(_sig_text(s))
+        d._freeze()
+    return d
+
+
+def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=None, boundscheck=None, **options):
+    """Compile a function to native code (Numba's ``jit``).
+
+    ``@jit`` compiles in nopython mode when it can and otherwise runs the
+    function as Python with an ``ObjectModeWarning``; ``@jit(nopython=True)``
+    (or ``@njit``) raises instead.
+    """
+    options.update(cache=cache, boundscheck=boundscheck)
+    if locals is not None:
+        options["locals"] = locals
+    if pipeline_class is not None:
+        options["pipeline_class"] = pipeline_class
+    if callable(signature_or_function) and not isinstance(signature_or_function, (str, _types.Type)):
+        return _make(signature_or_function, None, options)
+    sigs = signature_or_function
+    if sigs is not None and not isinstance(sigs, list):
+        sigs = [sigs]
+
+    def wrapper(func: Callable) -> Dispatcher:
+        return _make(func, sigs, options)
+
+    return wrapper
+
+
+def njit(*args, **kwargs):
+    """``jit`` with ``nopython=True``."""
+    if "nopython" in kwargs:
+        warnings.warn("nopython is set for njit and is ignored", RuntimeWarning, stacklevel=2)
+    kwargs["nopython"] = True
+    return jit(*args, **kwargs)
