@@ -175,6 +175,25 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
     })
 }
 
+/// Compile a typed scalar kernel into a NumPy ufunc inner loop for the given
+/// input and output dtypes; returns the loop's address.
+pub fn compile_ufunc_loop(
+    program: &Program<'_>,
+    opts: &Options,
+    ins: &[oxjit_types::Dtype],
+    out: oxjit_types::Dtype,
+) -> Result<(usize, String), String> {
+    let root = &program.instances[0];
+    let qual = &program.templates[root.template as usize].qualname;
+    let prefix = unique_prefix(qual);
+    let (text, name) = lower::lower_ufunc_loop(program, opts, &prefix, ins, out)?;
+    let text = format!("{text}\n{}", lower::METADATA);
+    let ctx = Context::create();
+    let module = parse_ir(&ctx, &text, &prefix)?;
+    let (addrs, ir, _) = finish(&module, opts, &[&name])?;
+    Ok((addrs[0], ir))
+}
+
 /// Parse generated IR text into a module. A parse error is our bug: report
 /// it with the offending text so it can be fixed.
 pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<Module<'c>, String> {

@@ -180,6 +180,34 @@ pub(crate) fn lower_program(
     Ok((m.finish(), entry))
 }
 
+/// Lower a scalar kernel (instance 0) and a NumPy ufunc inner loop over it:
+/// `void loop(char** args, npy_intp* dims, npy_intp* steps, void* data)`.
+pub(crate) fn lower_ufunc_loop(
+    program: &Program<'_>,
+    opts: &Options,
+    prefix: &str,
+    ins: &[Dtype],
+    out: Dtype,
+) -> R<(String, String)> {
+    let mut m = ModuleGen::new(prefix, opts);
+    m.recursive = recursive_instances(program);
+    for i in 0..program.instances.len() {
+        let text = {
+            let mut f = FnGen::new(&mut m, program, i);
+            f.lower()?;
+            f.finish()
+        };
+        m.add_function(&text);
+    }
+    let name = format!("{prefix}_loop");
+    let text = {
+        let mut f = FnGen::new(&mut m, program, 0);
+        f.ufunc_loop(ins, out, &name)?
+    };
+    m.add_function(&text);
+    Ok((m.finish(), name))
+}
+
 /// Instances on a call-graph cycle (they get a stack check).
 fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
     let n = p.instances.len();
@@ -706,6 +734,81 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.allocas,
             self.body
         )
+    }
+
+    fn ufunc_loop(&mut self, ins: &[Dtype], out: Dtype, name: &str) -> R<String> {
+        let nargs = ins.len() + 1;
+        let n = self.val("load i64, ptr %dims");
+        let mut ptrs = Vec::new();
+        let mut steps = Vec::new();
+        let mut contig = "true".to_string();
+        for k in 0..nargs {
+            let pp = self.val(&format!("getelementptr ptr, ptr %args, i64 {k}"));
+            ptrs.push(self.val(&format!("load ptr, ptr {pp}")));
+            let sp = self.val(&format!("getelementptr i64, ptr %steps, i64 {k}"));
+            let st = self.val(&format!("load i64, ptr {sp}"));
+            let d = if k < ins.len() { ins[k] } else { out };
+            let c = self.val(&format!("icmp eq i64 {st}, {}", d.size()));
+            contig = self.val(&format!("and i1 {contig}, {c}"));
+            steps.push(st);
+        }
+        let (fast, slow, done) = (
+            self.label("contig"),
+            self.label("strided"),
+            self.label("done"),
+        );
+        self.cbr(&contig, &fast, &slow);
+        // Unit-stride path: constant strides let LLVM vectorise the kernel.
+        for (lbl, unit) in [(fast, true), (slow, false)] {
+            self.start(&lbl);
+            let lp = self.nd_open(std::slice::from_ref(&n));
+            let i = lp.idx[0].clone();
+            let mut vals = Vec::new();
+            for (k, d) in ins.iter().enumerate() {
+                let st = if unit {
+                    d.size().to_string()
+                } else {
+                    steps[k].clone()
+                };
+                let off = self.val(&format!("mul nsw i64 {i}, {st}"));
+                let p = self.val(&format!(
+                    "getelementptr inbounds i8, ptr {}, i64 {off}",
+                    ptrs[k]
+                ));
+                let x = self.load_elem(*d, &p);
+                let want = self.inst.args[k].clone();
+                vals.push(self.cast(x, &want));
+            }
+            let rt = self.inst.ret.clone();
+            let slot = self.alloca(&llty(&rt));
+            let mut args = vec![format!("ptr {slot}")];
+            for v in &vals {
+                args.push(format!("{} {}", llty(&v.ty), v.r));
+            }
+            let f = self.m.fname(0);
+            self.val(&format!("call i32 {f}({})", args.join(", ")));
+            let r = self.load(&rt, &slot);
+            let r = self.cast(r, &Ty::Scalar(out));
+            let st = if unit {
+                out.size().to_string()
+            } else {
+                steps[ins.len()].clone()
+            };
+            let off = self.val(&format!("mul nsw i64 {i}, {st}"));
+            let p = self.val(&format!(
+                "getelementptr inbounds i8, ptr {}, i64 {off}",
+                ptrs[ins.len()]
+            ));
+            self.store_elem(&r, &p);
+            self.nd_close(lp);
+            self.br(&done);
+        }
+        self.start(&done);
+        self.emit("ret void");
+        Ok(format!(
+            "define void @{name}(ptr noalias %args, ptr noalias %dims, ptr noalias %steps, ptr %data) {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
+            self.allocas, self.body
+        ))
     }
 
     fn block(&mut self, body: &'p [Stmt]) -> R<()> {

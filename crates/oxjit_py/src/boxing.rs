@@ -293,14 +293,14 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                 | Dtype::I8
                 | Dtype::I16
                 | Dtype::I32
-                | Dtype::I64 => {
-                    match a.extract::<i64>() {
-                        Ok(v) => v as u64,
-                        Err(_) => return Err(PyTypeError::new_err(format!(
+                | Dtype::I64 => match a.extract::<i64>() {
+                    Ok(v) => v as u64,
+                    Err(_) => {
+                        return Err(PyTypeError::new_err(format!(
                             "argument {a} does not fit in {d} (compiled code uses 64-bit integers)"
-                        ))),
+                        )))
                     }
-                }
+                },
                 Dtype::F32 => (a.extract::<f64>()? as f32).to_bits() as u64,
                 Dtype::F64 => a.extract::<f64>()?.to_bits(),
                 Dtype::C64 | Dtype::C128 => {

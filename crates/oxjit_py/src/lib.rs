@@ -3,12 +3,13 @@
 //! crates. The decorators and the AST front end live in `python/oxjit`.
 
 mod boxing;
+mod ufunc;
 
 use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
 use oxjit_codegen::{leaf_size, leaves, Compiled, Options};
 use oxjit_runtime::{ExcArg, PendingError};
 use oxjit_syntax::Unit;
-use oxjit_types::{ExcKind, Ty};
+use oxjit_types::{Dtype, ExcKind, Ty};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -49,7 +50,7 @@ fn errors_mod(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("oxjit.errors")
 }
 
-fn new_err(py: Python<'_>, class: &str, msg: String) -> PyErr {
+pub(crate) fn new_err(py: Python<'_>, class: &str, msg: String) -> PyErr {
     match errors_mod(py).and_then(|m| m.getattr(class)) {
         Ok(cls) => match cls.call1((msg.clone(),)) {
             Ok(inst) => PyErr::from_value(inst),
@@ -227,10 +228,12 @@ impl Dispatcher {
         for (i, a) in args.iter().enumerate() {
             match typeof_arg(py, &a, &mut fn_args) {
                 Ok(t) => tys.push(t),
-                Err(what) => return Err(PyTypeError::new_err(format!(
+                Err(what) => {
+                    return Err(PyTypeError::new_err(format!(
                     "{name}() argument {} has type {what}, which compiled code does not support",
                     i + 1
-                ))),
+                )))
+                }
             }
         }
         if let Some(o) = self.find(&None, Some(&tys)) {
@@ -557,6 +560,86 @@ fn parse_signature(s: &str) -> PyResult<(Option<String>, Vec<String>)> {
     ))
 }
 
+fn dtype_of(s: &str) -> PyResult<Dtype> {
+    match oxjit_types::parse_type(s) {
+        Ok(Ty::Scalar(d)) => Ok(d),
+        Ok(other) => Err(PyTypeError::new_err(format!(
+            "ufunc signatures take scalar types, not {other}"
+        ))),
+        Err(e) => Err(PyTypeError::new_err(format!("invalid type {s:?}: {e}"))),
+    }
+}
+
+/// Build a NumPy ufunc from a Python kernel and loop signatures
+/// `[([input types], output type)]`, compiling one inner loop per signature.
+#[pyfunction]
+#[pyo3(signature = (py_func, name, doc, nin, identity, loops, parallel=false, fastmath=false))]
+#[allow(clippy::too_many_arguments)]
+fn make_ufunc(
+    py: Python<'_>,
+    py_func: &Bound<'_, PyAny>,
+    name: &str,
+    doc: &str,
+    nin: usize,
+    identity: i32,
+    loops: Vec<(Vec<String>, String)>,
+    parallel: bool,
+    fastmath: bool,
+) -> PyResult<Py<PyAny>> {
+    let mut compiled = Vec::new();
+    for (ins, out) in &loops {
+        let spec = ufunc::LoopSpec {
+            ins: ins.iter().map(|s| dtype_of(s)).collect::<PyResult<_>>()?,
+            out: dtype_of(out)?,
+        };
+        let f = ufunc::compile_loop(py, py_func, &spec, fastmath)?;
+        compiled.push((spec, f));
+    }
+    ufunc::make_ufunc(py, name, doc, nin, identity, compiled, parallel)
+}
+
+/// The return type a kernel infers for the given argument types (lazy
+/// `@vectorize` uses it to pick a new loop's output dtype).
+#[pyfunction]
+fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -> PyResult<String> {
+    let frontend = py.import("oxjit._frontend")?;
+    let json: String = frontend.call_method1("build_unit", (py_func,))?.extract()?;
+    let unit = Unit::from_json(&json).map_err(|e| new_err(py, "InternalCompilerError", e))?;
+    let tys: Vec<Ty> = args
+        .iter()
+        .map(|s| dtype_of(s).map(Ty::Scalar))
+        .collect::<PyResult<_>>()?;
+    match oxjit_typeck::check(&unit, &tys) {
+        Ok(p) => Ok(p.instances[0].ret.to_string()),
+        Err(diags) => {
+            let mut text = String::new();
+            for d in &diags {
+                let f = &unit.functions[d.func as usize];
+                text += &d.diag.render(&f.file, &f.lines, f.first_line);
+                text.push('\n');
+            }
+            Err(new_err(
+                py,
+                "TypingError",
+                format!(
+                    "Failed in nopython mode pipeline (oxjit)\n{}",
+                    text.trim_end()
+                ),
+            ))
+        }
+    }
+}
+
+#[pyfunction]
+fn get_num_threads() -> usize {
+    ufunc::get_num_threads()
+}
+
+#[pyfunction]
+fn set_num_threads(n: usize) -> PyResult<()> {
+    ufunc::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
@@ -564,5 +647,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(infer_return, m)?)?;
+    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add("NUMBA_NUM_THREADS", ufunc::max_threads())?;
     Ok(())
 }

@@ -1,0 +1,296 @@
+//! `@vectorize`: genuine NumPy ufuncs whose inner loops are JIT-compiled
+//! kernels, serial or split across a thread pool (`target='parallel'`).
+
+use numpy::npyffi::{PyUFuncGenericFunction, PyUFuncObject, PY_UFUNC_API};
+use oxjit_codegen::Options;
+use oxjit_syntax::Unit;
+use oxjit_types::{Dtype, Ty};
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use std::ffi::{c_char, c_void, CString};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+type Loop = unsafe extern "C" fn(*mut *mut c_char, *mut isize, *mut isize, *mut c_void);
+
+/// Tables NumPy reads for the lifetime of the ufunc; owned by a capsule
+/// stored in the ufunc's `obj` slot (released in the ufunc's dealloc).
+struct Tables {
+    funcs: Vec<PyUFuncGenericFunction>,
+    data: Vec<*mut c_void>,
+    types: Vec<c_char>,
+    /// Per loop: the serial kernel loop (parallel data points at these).
+    serial: Vec<Box<ParallelData>>,
+    name: CString,
+    doc: CString,
+}
+
+struct ParallelData {
+    serial: Loop,
+    nargs: usize,
+}
+
+unsafe extern "C" fn tables_free(cap: *mut ffi::PyObject) {
+    let p = ffi::PyCapsule_GetPointer(cap, c"oxjit.ufunc".as_ptr());
+    if !p.is_null() {
+        drop(Box::from_raw(p as *mut Tables));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Thread pool for target='parallel'
+// ---------------------------------------------------------------------------
+
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let n = max_threads();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .thread_name(|i| format!("oxjit-worker-{i}"))
+            .build()
+            .unwrap_or_else(|_| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("a one-thread pool")
+            })
+    })
+}
+
+/// Threads available: `OXJIT_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the CPU count.
+pub fn max_threads() -> usize {
+    for var in ["OXJIT_NUM_THREADS", "NUMBA_NUM_THREADS"] {
+        if let Some(n) = std::env::var(var)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            if n > 0 {
+                return n;
+            }
+        }
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+pub fn get_num_threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => max_threads(),
+        n => n,
+    }
+}
+
+pub fn set_num_threads(n: usize) -> Result<(), String> {
+    let max = max_threads();
+    if n == 0 || n > max {
+        return Err(format!("The number of threads must be between 1 and {max}"));
+    }
+    THREADS.store(n, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Below this many elements a parallel loop runs serially (thread start-up
+/// would cost more than it saves).
+const SERIAL_CUTOFF: isize = 32 * 1024;
+
+struct SendPtr(*mut c_char);
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+
+unsafe extern "C" fn parallel_loop(
+    args: *mut *mut c_char,
+    dims: *mut isize,
+    steps: *mut isize,
+    data: *mut c_void,
+) {
+    let pd = &*(data as *const ParallelData);
+    let n = *dims;
+    let threads = get_num_threads().max(1);
+    if n < SERIAL_CUTOFF || threads == 1 {
+        (pd.serial)(args, dims, steps, std::ptr::null_mut());
+        return;
+    }
+    let nargs = pd.nargs;
+    let base: Vec<SendPtr> = (0..nargs).map(|k| SendPtr(*args.add(k))).collect();
+    let st: Vec<isize> = (0..nargs).map(|k| *steps.add(k)).collect();
+    let chunks = threads as isize;
+    let per = (n + chunks - 1) / chunks;
+    // Worker threads only run compiled kernels: no Python objects, no GIL.
+    pool().scope(|s| {
+        for c in 0..chunks {
+            let start = c * per;
+            if start >= n {
+                break;
+            }
+            let len = per.min(n - start);
+            let base = &base;
+            let st = &st;
+            s.spawn(move |_| {
+                let mut ptrs: Vec<*mut c_char> = base
+                    .iter()
+                    .zip(st.iter())
+                    .map(|(b, s)| b.0.offset(start * s))
+                    .collect();
+                let mut d = [len];
+                let mut st2 = st.clone();
+                (pd.serial)(
+                    ptrs.as_mut_ptr(),
+                    d.as_mut_ptr(),
+                    st2.as_mut_ptr(),
+                    std::ptr::null_mut(),
+                );
+            });
+        }
+    });
+}
+
+/// One loop request: kernel dispatcher, input dtypes, output dtype.
+pub struct LoopSpec {
+    pub ins: Vec<Dtype>,
+    pub out: Dtype,
+}
+
+pub fn compile_loop(
+    py: Python<'_>,
+    py_func: &Bound<'_, PyAny>,
+    spec: &LoopSpec,
+    fastmath: bool,
+) -> PyResult<Loop> {
+    let frontend = py.import("oxjit._frontend")?;
+    let json: String = frontend
+        .call_method1("build_unit", (py_func,))
+        .map_err(|e| {
+            crate::new_err(
+                py,
+                "TypingError",
+                e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
+            )
+        })?
+        .extract()?;
+    let tys: Vec<Ty> = spec.ins.iter().map(|d| Ty::Scalar(*d)).collect();
+    let opts = Options {
+        fastmath,
+        boundscheck: false,
+        error_model_numpy: true,
+        opt_level: 3,
+        want_asm: false,
+    };
+    let ins = spec.ins.clone();
+    let out = spec.out;
+    let r: Result<usize, (bool, String)> = py.detach(move || {
+        let unit = Unit::from_json(&json).map_err(|e| (false, e))?;
+        let program = oxjit_typeck::check(&unit, &tys).map_err(|diags| {
+            let mut text = String::new();
+            for d in &diags {
+                let f = &unit.functions[d.func as usize];
+                text += &d.diag.render(&f.file, &f.lines, f.first_line);
+                text.push('\n');
+            }
+            (true, text.trim_end().to_string())
+        })?;
+        match &program.instances[0].ret {
+            Ty::Scalar(_) => {}
+            other => {
+                return Err((
+                    true,
+                    format!("a @vectorize kernel must return a scalar, not {other}"),
+                ))
+            }
+        }
+        oxjit_codegen::compile_ufunc_loop(&program, &opts, &ins, out)
+            .map(|(a, _)| a)
+            .map_err(|e| (false, e))
+    });
+    match r {
+        Ok(addr) => Ok(unsafe { std::mem::transmute::<usize, Loop>(addr) }),
+        Err((true, msg)) => Err(crate::new_err(
+            py,
+            "TypingError",
+            format!("Failed in nopython mode pipeline (oxjit)\n{msg}"),
+        )),
+        Err((false, msg)) => Err(crate::new_err(
+            py,
+            "InternalCompilerError",
+            format!("internal compiler error: {msg}"),
+        )),
+    }
+}
+
+/// Build a ufunc from compiled loops. `identity`: NumPy's PyUFunc_* code.
+pub fn make_ufunc(
+    py: Python<'_>,
+    name: &str,
+    doc: &str,
+    nin: usize,
+    identity: i32,
+    loops: Vec<(LoopSpec, Loop)>,
+    parallel: bool,
+) -> PyResult<Py<PyAny>> {
+    let ntypes = loops.len();
+    let mut t = Box::new(Tables {
+        funcs: Vec::with_capacity(ntypes),
+        data: Vec::with_capacity(ntypes),
+        types: Vec::with_capacity(ntypes * (nin + 1)),
+        serial: Vec::new(),
+        name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
+        doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
+    });
+    for (spec, f) in &loops {
+        if spec.ins.len() != nin {
+            return Err(PyTypeError::new_err(
+                "all signatures of a ufunc must have the same number of inputs",
+            ));
+        }
+        for d in spec.ins.iter().chain(std::iter::once(&spec.out)) {
+            t.types.push(d.numpy_type_num() as c_char);
+        }
+        if parallel {
+            let pd = Box::new(ParallelData {
+                serial: *f,
+                nargs: nin + 1,
+            });
+            t.data.push(&*pd as *const ParallelData as *mut c_void);
+            t.serial.push(pd);
+            t.funcs.push(Some(parallel_loop as Loop));
+        } else {
+            t.data.push(std::ptr::null_mut());
+            t.funcs.push(Some(*f));
+        }
+    }
+    unsafe {
+        let uf = PY_UFUNC_API.PyUFunc_FromFuncAndData(
+            py,
+            t.funcs.as_mut_ptr(),
+            t.data.as_mut_ptr(),
+            t.types.as_mut_ptr(),
+            ntypes as i32,
+            nin as i32,
+            1,
+            identity,
+            t.name.as_ptr(),
+            t.doc.as_ptr(),
+            0,
+        );
+        if uf.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        let raw = Box::into_raw(t);
+        let cap = ffi::PyCapsule_New(
+            raw as *mut c_void,
+            c"oxjit.ufunc".as_ptr(),
+            Some(tables_free),
+        );
+        if cap.is_null() {
+            drop(Box::from_raw(raw));
+            ffi::Py_DECREF(uf);
+            return Err(PyErr::fetch(py));
+        }
+        (*(uf as *mut PyUFuncObject)).fields.obj = cap;
+        Ok(Bound::from_owned_ptr(py, uf).unbind())
+    }
+}

@@ -1,0 +1,178 @@
+"""``@vectorize``: NumPy ufuncs whose inner loops are compiled kernels.
+
+Eager form (signatures given): a genuine ``numpy.ufunc`` with one compiled loop
+per signature, tried in the order given. Lazy form: a ``DUFunc`` that compiles a
+new loop the first time it meets a new combination of input dtypes and
+forwards everything else to the ufunc it maintains.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _native
+from . import types as _types
+from .errors import CacheWarning
+
+_IDENTITY = {None: -1, 0: 0, 1: 1, "reorderable": -2}
+_TARGETS = ("cpu", "parallel")
+_SUPPORTED = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+              "float32", "float64", "complex64", "complex128"}
+
+
+def _identity_code(identity: Any) -> int:
+    if isinstance(identity, bool) or identity not in _IDENTITY:
+        raise ValueError(f"Invalid identity value {identity!r}: use 0, 1, None or 'reorderable'")
+    return _IDENTITY[identity]
+
+
+def _parse(sig) -> tuple[list[str], str]:
+    text = sig if isinstance(sig, str) else str(sig)
+    ret, args = _native.parse_signature(text)
+    if ret is None:
+        raise TypeError(f"a @vectorize signature needs a return type: {text!r}")
+    return args, ret
+
+
+def _check_target(target: str) -> None:
+    if target not in _TARGETS:
+        raise ValueError(f"Unsupported target {target!r}: oxjit's @vectorize supports {', '.join(_TARGETS)}")
+
+
+class DUFunc:
+    """A lazily compiled ufunc (Numba's DUFunc)."""
+
+    def __init__(self, py_func: Callable, identity=None, target: str = "cpu", fastmath: bool = False):
+        _check_target(target)
+        self.__oxjit_py_func__ = py_func  # callable from compiled code as a scalar function
+        self.py_func = py_func
+        self._identity = _identity_code(identity)
+        self._identity_value = identity
+        self._parallel = target == "parallel"
+        self._fastmath = bool(fastmath)
+        self._loops: list[tuple[list[str], str]] = []
+        self._nin = py_func.__code__.co_argcount
+        self._ufunc = None
+        functools.update_wrapper(self, py_func)
+
+    def _build(self) -> None:
+        self._ufunc = _native.make_ufunc(
+            self.py_func, self.py_func.__name__, self.py_func.__doc__ or "", self._nin, self._identity,
+            self._loops, self._parallel, self._fastmath,
+        )
+
+    def _ensure(self, dtypes: list[np.dtype]) -> None:
+        names = [np.dtype(d).name for d in dtypes]
+        for n in names:
+            if n not in _SUPPORTED:
+                raise TypeError(f"{self.__name__}: cannot compile a loop for input dtype {n}")
+        if any(ins == names for ins, _ in self._loops):
+            return
+        ret = _native.infer_return(self.py_func, names)
+        self._loops.append((names, ret))
+        self._build()
+
+    def _input_dtypes(self, args) -> list[np.dtype]:
+        return [np.asarray(a).dtype for a in args]
+
+    @property
+    def ufunc(self):
+        if self._ufunc is None:
+            raise TypeError(f"{self.__name__} has no compiled loops yet: call it first")
+        return self._ufunc
+
+    def __call__(self, *args, **kwargs):
+        if len(args) != self._nin:
+            raise TypeError(f"{self.__name__}() takes {self._nin} positional arguments but {len(args)} were given")
+        self._ensure(self._input_dtypes(args[: self._nin]))
+        return self._ufunc(*args, **kwargs)
+
+    def reduce(self, array, *args, **kwargs):
+        a = np.asarray(array)
+        self._ensure([a.dtype, a.dtype])
+        return self._ufunc.reduce(a, *args, **kwargs)
+
+    def accumulate(self, array, *args, **kwargs):
+        a = np.asarray(array)
+        self._ensure([a.dtype, a.dtype])
+        return self._ufunc.accumulate(a, *args, **kwargs)
+
+    def reduceat(self, array, indices, *args, **kwargs):
+        a = np.asarray(array)
+        self._ensure([a.dtype, a.dtype])
+        return self._ufunc.reduceat(a, indices, *args, **kwargs)
+
+    def outer(self, a, b, **kwargs):
+        self._ensure(self._input_dtypes([a, b]))
+        return self._ufunc.outer(a, b, **kwargs)
+
+    def at(self, a, indices, b=None):
+        dts = [np.asarray(a).dtype] + ([np.asarray(b).dtype] if b is not None else [])
+        self._ensure(dts)
+        return self._ufunc.at(a, indices) if b is None else self._ufunc.at(a, indices, b)
+
+    @property
+    def nin(self) -> int:
+        return self._nin
+
+    @property
+    def nout(self) -> int:
+        return 1
+
+    @property
+    def nargs(self) -> int:
+        return self._nin + 1
+
+    @property
+    def ntypes(self) -> int:
+        return len(self._loops)
+
+    @property
+    def types(self) -> list[str]:
+        return [] if self._ufunc is None else self._ufunc.types
+
+    @property
+    def identity(self):
+        return self._identity_value
+
+    def __repr__(self) -> str:
+        return f"<oxjit.DUFunc '{self.__name__}'>"
+
+
+def vectorize(ftylist_or_function=(), **kws):
+    """Numba's ``vectorize``: ``@vectorize``, ``@vectorize(['f8(f8, f8)'])``,
+    ``@vectorize('float64(float64)', target='parallel')``."""
+    identity = kws.pop("identity", None)
+    target = kws.pop("target", "cpu")
+    fastmath = kws.pop("fastmath", False)
+    if kws.pop("cache", False):
+        warnings.warn("cache=True: oxjit does not persist compiled ufunc loops yet", CacheWarning, stacklevel=2)
+    for k in ("nopython", "forceobj", "writable_args", "nogil"):
+        kws.pop(k, None)
+    if kws:
+        raise KeyError(f"unrecognized vectorize options: {', '.join(sorted(kws))}")
+    _check_target(target)
+    if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (str, _types.Type)):
+        return DUFunc(ftylist_or_function, identity, target, fastmath)
+    sigs = ftylist_or_function
+    if isinstance(sigs, (str, _types.Signature)):
+        sigs = [sigs]
+    sigs = list(sigs)
+
+    def wrap(func: Callable):
+        if not sigs:
+            return DUFunc(func, identity, target, fastmath)
+        loops = [_parse(s) for s in sigs]
+        nin = func.__code__.co_argcount
+        for ins, _ in loops:
+            if len(ins) != nin:
+                raise TypeError(f"signature {ins} does not match {func.__name__}'s {nin} parameters")
+        return _native.make_ufunc(
+            func, func.__name__, func.__doc__ or "", nin, _identity_code(identity), loops, target == "parallel", bool(fastmath)
+        )
+
+    return wrap
