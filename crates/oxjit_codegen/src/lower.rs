@@ -736,6 +736,295 @@ impl<'m, 'p> FnGen<'m, 'p> {
         )
     }
 
+    // ----- array expressions (fused element-wise loops) ----------------------
+
+    fn elementwise_call(&self, e: &Expr) -> bool {
+        matches!(
+            self.res(e),
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(
+                    Builtin::Abs
+                        | Builtin::Math1(_)
+                        | Builtin::Math2(_)
+                        | Builtin::Rounding(_, true)
+                        | Builtin::FloatPred(_)
+                        | Builtin::Sign
+                        | Builtin::Square
+                        | Builtin::Where
+                        | Builtin::MinMax { .. }
+                        | Builtin::NpRound
+                        | Builtin::Conjugate
+                        | Builtin::Pow
+                ),
+                ..
+            }))
+        )
+    }
+
+    /// An array-typed expression computed element by element.
+    fn is_elementwise(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Bin(..) | ExprKind::Unary(..) => true,
+            ExprKind::Compare(_, rest) => rest.len() == 1,
+            ExprKind::Call { .. } => self.elementwise_call(e),
+            _ => false,
+        }
+    }
+
+    /// Build the element-wise tree of `e`, evaluating its leaves now.
+    fn tree(&mut self, e: &'p Expr, leaves: &mut Vec<V>) -> R<Node<'p>> {
+        let ty = self.inst.ty(e).clone();
+        let is_arr = matches!(ty, Ty::Array(_));
+        if is_arr && self.is_elementwise(e) && !matches!(self.res(e), Some(Res::Const(_))) {
+            let d = ty.array().map(|a| a.dtype).unwrap_or(Dtype::F64);
+            return Ok(match &e.kind {
+                ExprKind::Bin(op, l, r) => {
+                    let a = self.tree(l, leaves)?;
+                    let b = self.tree(r, leaves)?;
+                    Node::Bin(*op, Box::new(a), Box::new(b), d)
+                }
+                ExprKind::Unary(op, x) => Node::Un(*op, Box::new(self.tree(x, leaves)?), d),
+                ExprKind::Compare(l, rest) => {
+                    let a = self.tree(l, leaves)?;
+                    let b = self.tree(&rest[0].1, leaves)?;
+                    Node::Cmp(rest[0].0, Box::new(a), Box::new(b))
+                }
+                ExprKind::Call { .. } => {
+                    let Some(Res::Call(call)) = self.res(e) else {
+                        return ice("element-wise call");
+                    };
+                    let Callee::Builtin(b) = call.callee else {
+                        return ice("element-wise callee");
+                    };
+                    let mut args = Vec::new();
+                    for a in &call.args {
+                        let Arg::Expr(x) = a else {
+                            return ice("element-wise argument");
+                        };
+                        args.push(self.tree(x, leaves)?);
+                    }
+                    Node::Call(b, args, d, e)
+                }
+                _ => return ice("element-wise node"),
+            });
+        }
+        let v = self.expr(e)?;
+        leaves.push(v);
+        Ok(Node::Leaf(leaves.len() - 1))
+    }
+
+    fn fused(&mut self, e: &'p Expr, a: ArrayTy) -> R<V> {
+        let mut leaves = Vec::new();
+        let node = self.tree(e, &mut leaves)?;
+        let shape = self.broadcast_shape(&leaves, a.ndim as usize)?;
+        let out = self.alloc_array(a.dtype, &shape);
+        let oa = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+        self.fused_into(&out, &oa, &node, &leaves)?;
+        Ok(out)
+    }
+
+    /// The broadcast shape of the array leaves (NumPy's rules), or a
+    /// ValueError naming the shapes.
+    fn broadcast_shape(&mut self, leaves: &[V], nd: usize) -> R<Vec<String>> {
+        let mut shape = vec!["1".to_string(); nd];
+        let mut bad = "false".to_string();
+        for v in leaves {
+            let Ty::Array(la) = v.ty.clone() else {
+                continue;
+            };
+            let k = la.ndim as usize;
+            for j in 0..k {
+                let d = nd - k + j;
+                let s = self.shape(v, j);
+                let cur = shape[d].clone();
+                let eq = self.val(&format!("icmp eq i64 {s}, {cur}"));
+                let one = self.val(&format!("icmp eq i64 {s}, 1"));
+                let cone = self.val(&format!("icmp eq i64 {cur}, 1"));
+                let ok1 = self.val(&format!("or i1 {eq}, {one}"));
+                let ok = self.val(&format!("or i1 {ok1}, {cone}"));
+                let nok = self.val(&format!("xor i1 {ok}, true"));
+                bad = self.val(&format!("or i1 {bad}, {nok}"));
+                shape[d] = self.val(&format!("select i1 {one}, i64 {cur}, i64 {s}"));
+            }
+        }
+        if bad != "false" {
+            let mut pieces =
+                vec![self.str_const("operands could not be broadcast together with shapes ")];
+            let mut seen = FxHashSet::default();
+            for v in leaves {
+                if !seen.insert(v.r.clone()) {
+                    continue;
+                }
+                let Ty::Array(la) = v.ty.clone() else {
+                    continue;
+                };
+                pieces.push(self.str_const("("));
+                for j in 0..la.ndim as usize {
+                    pieces.push(V::new(self.shape(v, j), Ty::I64));
+                    pieces.push(self.str_const(if la.ndim == 1 {
+                        ",) "
+                    } else if j + 1 == la.ndim as usize {
+                        ") "
+                    } else {
+                        ","
+                    }));
+                }
+                if la.ndim == 0 {
+                    pieces.push(self.str_const(") "));
+                }
+            }
+            self.raise_if(&bad, ExcKind::ValueError, &pieces);
+        }
+        Ok(shape)
+    }
+
+    /// Evaluate `node` for every element of `target` (which has the
+    /// broadcast shape) and store it there.
+    fn fused_into(&mut self, target: &V, ta: &ArrayTy, node: &Node<'p>, leaves: &[V]) -> R<()> {
+        let nd = ta.ndim as usize;
+        // Leaves must broadcast to the target's shape.
+        let bshape = self.broadcast_shape(leaves, nd)?;
+        let tshape: Vec<String> = (0..nd).map(|d| self.shape(target, d)).collect();
+        let mut bad = "false".to_string();
+        for (b, t) in bshape.iter().zip(&tshape) {
+            let ne = self.val(&format!("icmp ne i64 {b}, {t}"));
+            let one = self.val(&format!("icmp ne i64 {b}, 1"));
+            let x = self.val(&format!("and i1 {ne}, {one}"));
+            bad = self.val(&format!("or i1 {bad}, {x}"));
+        }
+        if bad != "false" {
+            let m = self.str_const(
+                "non-broadcastable output operand: the operands do not match the target's shape",
+            );
+            self.raise_if(&bad, ExcKind::ValueError, &[m]);
+        }
+        // Per-leaf "broadcast along axis" flags, hoisted out of the loop.
+        let mut bflags: Vec<Vec<String>> = Vec::new();
+        for v in leaves {
+            let mut f = Vec::new();
+            if let Ty::Array(la) = v.ty.clone() {
+                for j in 0..la.ndim as usize {
+                    let s = self.shape(v, j);
+                    f.push(self.val(&format!("icmp eq i64 {s}, 1")));
+                }
+            }
+            bflags.push(f);
+        }
+        let saved = self.m.opts.error_model_numpy;
+        self.m.opts.error_model_numpy = true; // NumPy's model inside array expressions
+        let lp = self.nd_open(&tshape);
+        let mut elems = Vec::new();
+        for (li, v) in leaves.iter().enumerate() {
+            match v.ty.clone() {
+                Ty::Array(la) => {
+                    let k = la.ndim as usize;
+                    let idx: Vec<String> = (0..k)
+                        .map(|j| {
+                            let i = lp.idx[nd - k + j].clone();
+                            let f = bflags[li][j].clone();
+                            self.val(&format!("select i1 {f}, i64 0, i64 {i}"))
+                        })
+                        .collect();
+                    let p = self.nd_ptr(v, &la, &idx);
+                    elems.push(self.load_elem(la.dtype, &p));
+                }
+                _ => elems.push(v.clone()),
+            }
+        }
+        let r = self.eval_node(node, &elems);
+        self.m.opts.error_model_numpy = saved;
+        let r = r?;
+        let r = self.cast(r, &Ty::Scalar(ta.dtype));
+        let p = self.nd_ptr(target, ta, &lp.idx);
+        self.store_elem(&r, &p);
+        self.nd_close(lp);
+        Ok(())
+    }
+
+    fn eval_node(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
+        Ok(match n {
+            Node::Leaf(i) => elems[*i].clone(),
+            Node::Bin(op, a, b, d) => {
+                let x = self.eval_node(a, elems)?;
+                let y = self.eval_node(b, elems)?;
+                let (Some(xd), Some(yd)) = (x.ty.scalar(), y.ty.scalar()) else {
+                    return ice("element types");
+                };
+                let v = self.scalar_binop(*op, x, y, xd, yd)?;
+                self.cast(v, &Ty::Scalar(*d))
+            }
+            Node::Un(op, a, d) => {
+                let x = self.eval_node(a, elems)?;
+                let t = Ty::Scalar(*d);
+                let x = if *op == UnOp::Invert {
+                    x
+                } else {
+                    self.cast(x, &t)
+                };
+                self.unary(*op, x, t)?
+            }
+            Node::Cmp(op, a, b) => {
+                let x = self.eval_node(a, elems)?;
+                let y = self.eval_node(b, elems)?;
+                V::new(self.compare(*op, x, y)?, Ty::BOOL)
+            }
+            Node::Call(b, args, d, e) => {
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.eval_node(a, elems)?);
+                }
+                let t = Ty::Scalar(*d);
+                match b {
+                    Builtin::Where => {
+                        let c = self.truth(&vals[0])?;
+                        let x = self.cast(vals[1].clone(), &t);
+                        let y = self.cast(vals[2].clone(), &t);
+                        let lt = llty(&t);
+                        V::new(
+                            self.val(&format!("select i1 {c}, {lt} {}, {lt} {}", x.r, y.r)),
+                            t,
+                        )
+                    }
+                    Builtin::MinMax { max } => {
+                        // np.maximum/np.minimum propagate NaN.
+                        let x = self.cast(vals[0].clone(), &t);
+                        let y = self.cast(vals[1].clone(), &t);
+                        let better = self.compare(
+                            if *max { CmpOp::Gt } else { CmpOp::Lt },
+                            x.clone(),
+                            y.clone(),
+                        )?;
+                        let lt = llty(&t);
+                        let take = if d.is_float() {
+                            let nan = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                            self.val(&format!("or i1 {better}, {nan}"))
+                        } else {
+                            better
+                        };
+                        V::new(
+                            self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, y.r)),
+                            t,
+                        )
+                    }
+                    _ => {
+                        let Some(Res::Call(call)) = self.res(e) else {
+                            return ice("element-wise call");
+                        };
+                        let et = Ty::Scalar(*d);
+                        let v = self.builtin(*b, vals, call, e, self.scalar_result(*b, *d))?;
+                        self.cast(v, &et)
+                    }
+                }
+            }
+        })
+    }
+
+    /// The scalar result type a builtin produces on elements (its array
+    /// result dtype is `d`).
+    fn scalar_result(&self, _b: Builtin, d: Dtype) -> Ty {
+        Ty::Scalar(d)
+    }
+
     fn ufunc_loop(&mut self, ins: &[Dtype], out: Dtype, name: &str) -> R<String> {
         let nargs = ins.len() + 1;
         let n = self.val("load i64, ptr %dims");
@@ -1068,6 +1357,36 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
+        if let Ty::Array(ta) = self.inst.ty(target).clone() {
+            // In place, as NumPy does: aliases of the array see the update.
+            let tv = match &target.kind {
+                ExprKind::Subscript(base, index) => {
+                    let b = self.expr(base)?;
+                    let Ty::Array(ba) = b.ty.clone() else {
+                        return ice("aug-assign base");
+                    };
+                    self.view(&b, &ba, index, &ta)?
+                }
+                _ => {
+                    let ExprKind::Name(n) = &target.kind else {
+                        return ice("aug-assign target");
+                    };
+                    let (slot, vty) = self.vars.get(n).cloned().ok_or("aug-assign variable")?;
+                    self.load(&vty, &slot)
+                }
+            };
+            let Ty::Array(ta) = tv.ty.clone() else {
+                return ice("aug-assign view");
+            };
+            let mut leaves = vec![tv.clone()];
+            let rhs = self.tree(value, &mut leaves)?;
+            let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), Dtype::F64);
+            let node = match node {
+                Node::Bin(op, a, b, _) => Node::Bin(op, a, b, ta.dtype),
+                n => n,
+            };
+            return self.fused_into(&tv, &ta, &node, &leaves);
+        }
         match &target.kind {
             ExprKind::Name(n) => {
                 let cur = self.expr(target)?;
@@ -1148,6 +1467,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let ty = self.inst.ty(e).clone();
         if let Some(Res::Const(c)) = self.res(e) {
             return Ok(self.konst(c, &ty));
+        }
+        if let Ty::Array(a) = &ty {
+            if self.is_elementwise(e) {
+                return self.fused(e, *a);
+            }
         }
         match &e.kind {
             ExprKind::Int(_)
@@ -3269,6 +3593,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::Where => {
+                let c = self.truth(&args[0])?;
+                let x = self.cast(args[1].clone(), &ty);
+                let y = self.cast(args[2].clone(), &ty);
+                let lt = llty(&ty);
+                Ok(V::new(
+                    self.val(&format!("select i1 {c}, {lt} {}, {lt} {}", x.r, y.r)),
+                    ty,
+                ))
+            }
             Builtin::Fill => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("fill arg");
@@ -3619,6 +3953,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         Ok(())
     }
+}
+
+/// An element-wise expression tree over evaluated leaves.
+enum Node<'p> {
+    Leaf(usize),
+    Bin(BinOp, Box<Node<'p>>, Box<Node<'p>>, Dtype),
+    Un(UnOp, Box<Node<'p>>, Dtype),
+    Cmp(CmpOp, Box<Node<'p>>, Box<Node<'p>>),
+    Call(Builtin, Vec<Node<'p>>, Dtype, &'p Expr),
 }
 
 pub(crate) struct NdLoop {

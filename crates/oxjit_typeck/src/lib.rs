@@ -1572,20 +1572,47 @@ impl<'u> Checker<'u> {
             (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => {
                 Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())
             }
-            (Ty::Array(_), _) | (_, Ty::Array(_)) => {
-                let d = Diagnostic::unsupported(
-                    span,
-                    format!(
-                        "array expressions (`{}` on {l} and {r}) are not supported yet",
-                        op.symbol()
-                    ),
-                )
-                .with_note("write the loop explicitly, or use @vectorize");
-                self.err(cx, d);
-                Ty::Unknown
+            (Ty::Array(_), Ty::Array(_) | Ty::Scalar(_)) | (Ty::Scalar(_), Ty::Array(_)) => {
+                if op == BinOp::MatMul {
+                    let d = Diagnostic::unsupported(
+                        span,
+                        "`@` (matrix multiplication) is not supported in compiled code yet",
+                    )
+                    .with_note("write the loops explicitly");
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
+                // Element type: the scalar rule on the element types, keeping
+                // the array's dtype when a scalar operand is of a lower or
+                // equal kind (NumPy's scalar rule).
+                let (da, db) = (elem_dtype(l), elem_dtype(r));
+                let Some(et) = self.binop_ty_quiet(op, da, db) else {
+                    return self.bad_binop(cx, op, l, r, span);
+                };
+                let d = array_result_dtype(op, l, r, et);
+                Ty::Array(ArrayTy::new(d, array_ndim(l).max(array_ndim(r)), Layout::C))
             }
             _ => self.bad_binop(cx, op, l, r, span),
         }
+    }
+
+    /// The scalar result dtype of `op`, or None when the operator does not apply.
+    fn binop_ty_quiet(&mut self, op: BinOp, a: Dtype, b: Dtype) -> Option<Dtype> {
+        let saved = std::mem::take(&mut self.diags);
+        let cx = Cx {
+            inst: 0,
+            env_of: 0,
+            locals: FxHashSet::default(),
+            vars: FxHashMap::default(),
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            rets: Vec::new(),
+            report: false,
+            loop_depth: 0,
+        };
+        let t = self.binop_ty(&cx, op, &Ty::Scalar(a), &Ty::Scalar(b), Span::default());
+        self.diags = saved;
+        t.scalar()
     }
 
     fn bad_binop(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
@@ -1617,6 +1644,20 @@ impl<'u> Checker<'u> {
             {
                 Ty::BOOL
             }
+            (
+                CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge,
+                Ty::Array(_),
+                Ty::Array(_) | Ty::Scalar(_),
+            )
+            | (
+                CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge,
+                Ty::Scalar(_),
+                Ty::Array(_),
+            ) => Ty::Array(ArrayTy::new(
+                Dtype::Bool,
+                array_ndim(l).max(array_ndim(r)),
+                Layout::C,
+            )),
             _ => {
                 let d = Diagnostic::error(
                     "no-matching-operator",
@@ -2036,6 +2077,46 @@ impl<'u> Checker<'u> {
         }
         let n = tys.len();
         let name = format!("{b:?}").to_lowercase();
+        // Element-wise application to arrays: type the scalar rule on the
+        // element types, give an array of the broadcast rank.
+        let is_minmax_reduce =
+            matches!(b, Builtin::MinMax { .. }) && (n == 1 || !method && !is_numpy_path(e));
+        if elementwise(b)
+            && !method
+            && !is_minmax_reduce
+            && tys.iter().any(|t| matches!(t, Ty::Array(_)))
+        {
+            let ndim = tys.iter().map(array_ndim).max().unwrap_or(0);
+            if b == Builtin::Where {
+                if n != 3 {
+                    self.arity(cx, e, "numpy.where", n, 3, 3);
+                    return Ty::Unknown;
+                }
+                let Some(et) =
+                    self.binop_ty_quiet(BinOp::Add, elem_dtype(&tys[1]), elem_dtype(&tys[2]))
+                else {
+                    return self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)");
+                };
+                let d = match (&tys[1], &tys[2]) {
+                    (Ty::Array(a), Ty::Array(c)) => oxjit_types::promote_numpy(a.dtype, c.dtype),
+                    _ => array_result_dtype(BinOp::Add, &tys[1], &tys[2], et),
+                };
+                return Ty::Array(ArrayTy::new(d, ndim, Layout::C));
+            }
+            let elems: Vec<Ty> = tys.iter().map(|t| Ty::Scalar(elem_dtype(t))).collect();
+            let et = self.builtin_ty(cx, e, b, &elems, kwargs, method);
+            let Some(mut d) = et.scalar() else {
+                return Ty::Unknown;
+            };
+            if tys.len() == 2 {
+                if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
+                    if matches!(b, Builtin::MinMax { .. } | Builtin::Pow) {
+                        d = array_result_dtype(BinOp::Add, &tys[0], &tys[1], d);
+                    }
+                }
+            }
+            return Ty::Array(ArrayTy::new(d, ndim, Layout::C));
+        }
         let scalar = |t: &Ty| t.scalar();
         match b {
             Builtin::Range => {
@@ -2451,6 +2532,15 @@ impl<'u> Checker<'u> {
                     _ => self.no_match(cx, e, "copy", tys, "(array)"),
                 }
             }
+            Builtin::Where => {
+                if !self.arity(cx, e, "numpy.where", n, 3, 3) {
+                    return Ty::Unknown;
+                }
+                match unify(&tys[1], &tys[2]) {
+                    Some(t @ Ty::Scalar(_)) => t,
+                    _ => self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)"),
+                }
+            }
             Builtin::Fill => {
                 if !self.arity(cx, e, "fill", n, 2, 2) {
                     return Ty::Unknown;
@@ -2464,12 +2554,95 @@ impl<'u> Checker<'u> {
     }
 }
 
+fn elem_dtype(t: &Ty) -> Dtype {
+    match t {
+        Ty::Array(a) => a.dtype,
+        Ty::Scalar(d) => *d,
+        _ => Dtype::F64,
+    }
+}
+
+fn array_ndim(t: &Ty) -> u8 {
+    match t {
+        Ty::Array(a) => a.ndim,
+        _ => 0,
+    }
+}
+
+fn kind_rank(d: Dtype) -> u8 {
+    match d.kind() {
+        Kind::Bool => 0,
+        Kind::Signed | Kind::Unsigned => 1,
+        Kind::Float => 2,
+        Kind::Complex => 3,
+    }
+}
+
+/// Element dtype of an array expression `l op r` whose scalar rule gives `et`.
+fn array_result_dtype(op: BinOp, l: &Ty, r: &Ty, et: Dtype) -> Dtype {
+    let floaty = |d: Dtype| {
+        if op == BinOp::Div && !d.is_float() && !d.is_complex() {
+            Dtype::F64
+        } else {
+            d
+        }
+    };
+    let cmp_bool = |d: Dtype| {
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && et == Dtype::Bool {
+            Dtype::Bool
+        } else {
+            d
+        }
+    };
+    match (l, r) {
+        (Ty::Array(a), Ty::Array(b)) => {
+            cmp_bool(floaty(oxjit_types::promote_numpy(a.dtype, b.dtype)))
+        }
+        (Ty::Array(a), Ty::Scalar(s)) | (Ty::Scalar(s), Ty::Array(a)) => {
+            if kind_rank(*s) <= kind_rank(a.dtype) {
+                cmp_bool(floaty(a.dtype))
+            } else {
+                floaty(oxjit_types::promote_numpy(a.dtype, *s))
+            }
+        }
+        _ => et,
+    }
+}
+
+/// Builtins that apply element-wise to arrays.
+fn elementwise(b: Builtin) -> bool {
+    matches!(
+        b,
+        Builtin::Abs
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(_, true)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Where
+            | Builtin::MinMax { .. }
+            | Builtin::NpRound
+            | Builtin::Conjugate
+            | Builtin::Pow
+    )
+}
+
 fn alloc_name(a: Alloc) -> &'static str {
     match a {
         Alloc::Empty => "empty",
         Alloc::Zeros => "zeros",
         Alloc::Ones => "ones",
         Alloc::Full => "full",
+    }
+}
+
+/// Whether a call's callee is spelled as a NumPy attribute (`np.maximum`),
+/// which is element-wise, unlike the builtins `min`/`max`.
+fn is_numpy_path(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => matches!(&func.kind, ExprKind::Attr(..)),
+        _ => false,
     }
 }
 

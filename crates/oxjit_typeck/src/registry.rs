@@ -129,6 +129,8 @@ pub enum Builtin {
     Fill,
     /// `complex.conjugate()`, `np.conj`
     Conjugate,
+    /// `np.where(cond, a, b)` (element-wise).
+    Where,
 }
 
 /// The dotted Python paths each builtin answers to.
@@ -213,6 +215,7 @@ pub fn lookup(path: &str) -> Option<Builtin> {
         "numpy.mean" => B::Reduce(Reduce::Mean),
         "numpy.copy" => B::Copy,
         "numpy.conj" | "numpy.conjugate" => B::Conjugate,
+        "numpy.where" => B::Where,
         _ => {
             let d = path.strip_prefix("numpy.")?;
             return Dtype::from_name(d)
@@ -295,6 +298,7 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::Where => "np.where(cond, a, b) element-wise with broadcasting",
         Builtin::Range => "range(stop) / range(start, stop[, step]); prange runs serially",
         Builtin::Len => "len of arrays (first dimension), tuples and ranges",
         Builtin::Abs => "abs of ints, floats and complex",
