@@ -45,6 +45,7 @@ class Dispatcher(_native.Dispatcher):
         functools.update_wrapper(self, py_func)
         self._signature = inspect.signature(py_func)
         self._options = options
+        _native._install_vectorcall(self)
 
     def _bind(self, args: tuple, kwargs: dict | None) -> tuple:
         try:
@@ -135,6 +136,9 @@ class Dispatcher(_native.Dispatcher):
     @property
     def stats(self):
         return {"overloads": len(self._overloads())}
+
+
+_native._install_fast_call(Dispatcher)
 
 
 class _CompileResult:

@@ -101,6 +101,20 @@ fn array_ty(py: Python<'_>, o: &Bound<'_, PyAny>) -> Result<ArrayTy, String> {
 
 /// Fast key for common argument lists; `None` sends the call to the slow path.
 pub fn key_of_args(py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Key> {
+    let n = args.len();
+    let mut items = [std::ptr::null_mut(); 8];
+    if n > 8 {
+        return None;
+    }
+    for (i, it) in items.iter_mut().enumerate().take(n) {
+        // SAFETY: i < len.
+        *it = unsafe { ffi::PyTuple_GET_ITEM(args.as_ptr(), i as isize) };
+    }
+    key_of_objects(py, &items[..n])
+}
+
+/// The fast-path key of raw argument objects (vectorcall or tuple items).
+pub fn key_of_objects(py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<Key> {
     if args.len() > 8 {
         return None;
     }
@@ -108,25 +122,87 @@ pub fn key_of_args(py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Key> {
         codes: [0; 8],
         len: args.len() as u8,
     };
-    for (i, a) in args.iter().enumerate() {
-        let t = if a.is_exact_instance_of::<PyFloat>() {
+    for (i, &p) in args.iter().enumerate() {
+        // Raw type-pointer comparisons: this runs on every call.
+        let tp = unsafe { ffi::Py_TYPE(p) };
+        let t = if tp == &raw mut ffi::PyFloat_Type {
             Ty::F64
-        } else if a.is_exact_instance_of::<PyBool>() {
+        } else if tp == &raw mut ffi::PyBool_Type {
             Ty::BOOL
-        } else if a.is_exact_instance_of::<PyInt>() {
+        } else if tp == &raw mut ffi::PyLong_Type {
             Ty::I64
-        } else if is_ndarray(py, &a) {
-            Ty::Array(array_ty(py, &a).ok()?)
-        } else if a.is_none() {
-            Ty::NoneType
-        } else if a.is_exact_instance_of::<PyComplex>() {
-            Ty::C128
         } else {
-            return None;
+            let a = unsafe { Bound::from_borrowed_ptr(py, p) };
+            if is_ndarray(py, &a) {
+                Ty::Array(array_ty(py, &a).ok()?)
+            } else if a.is_none() {
+                Ty::NoneType
+            } else if a.is_exact_instance_of::<PyComplex>() {
+                Ty::C128
+            } else {
+                return None;
+            }
         };
         k.codes[i] = code_of_ty(&t)?;
     }
     Some(k)
+}
+
+/// Unbox a scalar argument of an exact Python type into one word (the
+/// fast path for all-scalar signatures). `None` means "use the slow path".
+#[inline]
+pub fn unbox_scalar_fast(a: *mut ffi::PyObject, d: Dtype) -> Option<u64> {
+    unsafe {
+        let tp = ffi::Py_TYPE(a);
+        match d {
+            Dtype::F64 if tp == &raw mut ffi::PyFloat_Type => {
+                Some(ffi::PyFloat_AS_DOUBLE(a).to_bits())
+            }
+            Dtype::F64 if tp == &raw mut ffi::PyLong_Type => {
+                let v = ffi::PyLong_AsDouble(a);
+                if v == -1.0 && !ffi::PyErr_Occurred().is_null() {
+                    ffi::PyErr_Clear();
+                    return None;
+                }
+                Some(v.to_bits())
+            }
+            Dtype::I64 if tp == &raw mut ffi::PyLong_Type => {
+                let v = ffi::PyLong_AsLongLong(a);
+                if v == -1 && !ffi::PyErr_Occurred().is_null() {
+                    ffi::PyErr_Clear();
+                    return None;
+                }
+                Some(v as u64)
+            }
+            Dtype::Bool if tp == &raw mut ffi::PyBool_Type => Some(u64::from(a == ffi::Py_True())),
+            _ => None,
+        }
+    }
+}
+
+/// Box a one-word scalar result.
+#[inline]
+pub fn box_scalar_fast(py: Python<'_>, w: u64, d: Dtype) -> Option<Py<PyAny>> {
+    unsafe {
+        let p = match d {
+            Dtype::F64 => ffi::PyFloat_FromDouble(f64::from_bits(w)),
+            Dtype::I64 => ffi::PyLong_FromLongLong(w as i64),
+            Dtype::Bool => {
+                let b = if w as u8 != 0 {
+                    ffi::Py_True()
+                } else {
+                    ffi::Py_False()
+                };
+                ffi::Py_IncRef(b);
+                b
+            }
+            _ => return None,
+        };
+        if p.is_null() {
+            return None;
+        }
+        Some(Bound::from_owned_ptr(py, p).unbind())
+    }
 }
 
 /// The oxjit type of an argument; jitted functions are appended to `fns`
@@ -201,26 +277,26 @@ fn type_name(a: &Bound<'_, PyAny>) -> String {
 
 /// Argument leaves in a stack buffer (no allocation for common calls).
 pub struct ArgBuf {
-    words: [u64; 192],
+    words: [u64; 48],
     heap: Vec<u64>,
-    offsets: [usize; 32],
+    offsets: [usize; 16],
     heap_offsets: Vec<usize>,
     n: usize,
     used: usize,
-    ptrs: [*mut u8; 32],
+    ptrs: [*mut u8; 16],
     heap_ptrs: Vec<*mut u8>,
 }
 
 impl ArgBuf {
     pub fn new() -> Self {
         ArgBuf {
-            words: [0; 192],
+            words: [0; 48],
             heap: Vec::new(),
-            offsets: [0; 32],
+            offsets: [0; 16],
             heap_offsets: Vec::new(),
             n: 0,
             used: 0,
-            ptrs: [std::ptr::null_mut(); 32],
+            ptrs: [std::ptr::null_mut(); 16],
             heap_ptrs: Vec::new(),
         }
     }
@@ -228,7 +304,7 @@ impl ArgBuf {
     fn slot(&mut self, words: usize) -> &mut [u64] {
         let start = self.used;
         self.used += words.max(1);
-        if self.n < 32 {
+        if self.n < 16 {
             self.offsets[self.n] = start;
         } else {
             if self.heap_offsets.is_empty() {
@@ -255,7 +331,7 @@ impl ArgBuf {
         } else {
             self.heap.as_mut_ptr()
         };
-        if self.n <= 32 && self.heap_offsets.is_empty() {
+        if self.n <= 16 && self.heap_offsets.is_empty() {
             for i in 0..self.n {
                 self.ptrs[i] = unsafe { base.add(self.offsets[i]) } as *mut u8;
             }

@@ -11,6 +11,7 @@ use oxjit_runtime::{ExcArg, PendingError};
 use oxjit_syntax::Unit;
 use oxjit_types::{Dtype, ExcKind, Ty};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use std::sync::{Arc, Mutex, RwLock};
@@ -28,10 +29,28 @@ pub struct Overload {
     /// Unit JSON and typed program dump, for inspection and `inspect_asm`.
     unit_json: String,
     ret_leaves: Vec<Ty>,
+    /// All arguments and the result are one-word scalars (f64, i64, bool):
+    /// the call path needs no buffers.
+    simple: Option<(Vec<Dtype>, Dtype)>,
+}
+
+fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype>, Dtype)> {
+    let one = |t: &Ty| match t {
+        Ty::Scalar(d @ (Dtype::F64 | Dtype::I64 | Dtype::Bool)) => Some(*d),
+        _ => None,
+    };
+    if args.len() > 8 || declared.as_ref().is_some_and(|d| d != ret) {
+        return None;
+    }
+    let a: Option<Vec<Dtype>> = args.iter().map(one).collect();
+    Some((a?, one(ret)?))
 }
 
 #[pyclass(subclass, frozen, module = "oxjit._native")]
 pub struct Dispatcher {
+    /// CPython's vectorcall entry for this object (`tp_vectorcall_offset`
+    /// points here; see `_install_vectorcall`).
+    vectorcall: ffi::vectorcallfunc,
     #[pyo3(get)]
     py_func: Py<PyAny>,
     nparams: usize,
@@ -44,6 +63,9 @@ pub struct Dispatcher {
     compile_lock: Mutex<()>,
     /// Set after eager compilation: no new specialisations.
     frozen: RwLock<bool>,
+    /// The overload used last, for a lock-free fast path. It points into an
+    /// `Arc` held by `overloads`, which only ever grows, so it stays valid.
+    last: std::sync::atomic::AtomicPtr<Overload>,
 }
 
 fn errors_mod(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
@@ -193,7 +215,9 @@ impl Dispatcher {
         // SAFETY: the JIT returned the address of a function with this ABI.
         let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(compiled.entry) };
         let _ = &declared_ret;
+        let simple = simple_sig(tys, &compiled.ret, &declared_ret);
         Ok(Arc::new(Overload {
+            simple,
             key: boxing::key_of_types(tys),
             args: tys.to_vec(),
             declared_ret,
@@ -311,13 +335,82 @@ impl Dispatcher {
         }
     }
 
+    /// The all-scalar call path; `None` when an argument needs the general path.
+    fn run_simple(
+        &self,
+        py: Python<'_>,
+        o: &Overload,
+        args: &[*mut ffi::PyObject],
+    ) -> Option<PyResult<Py<PyAny>>> {
+        let (ads, rd) = o.simple.as_ref()?;
+        if self.nogil || args.len() != ads.len() {
+            return None;
+        }
+        let mut words = [0u64; 8];
+        let mut ptrs = [std::ptr::null_mut::<u8>(); 8];
+        for (i, d) in ads.iter().enumerate() {
+            words[i] = boxing::unbox_scalar_fast(args[i], *d)?;
+        }
+        for (i, p) in ptrs.iter_mut().enumerate().take(ads.len()) {
+            *p = &mut words[i] as *mut u64 as *mut u8;
+        }
+        let mut ret = 0u64;
+        let rp = [&mut ret as *mut u64 as *mut u8];
+        let status = unsafe { (o.entry)(ptrs.as_ptr(), rp.as_ptr()) };
+        if status == 0 {
+            return boxing::box_scalar_fast(py, ret, *rd).map(Ok);
+        }
+        let e = oxjit_runtime::take_error().unwrap_or(PendingError {
+            kind: ExcKind::RuntimeError.code(),
+            args: vec![ExcArg::Str("compiled code failed without an error".into())],
+            concat: false,
+        });
+        Some(Err(raise_pending(py, e)))
+    }
+
     fn run(&self, py: Python<'_>, o: &Overload, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        if let (Some((ads, rd)), false) = (&o.simple, self.nogil) {
+            let mut words = [0u64; 8];
+            let mut ptrs = [std::ptr::null_mut::<u8>(); 8];
+            let mut ok = true;
+            for (i, d) in ads.iter().enumerate() {
+                // SAFETY: i < args.len() (the key matched).
+                let a = unsafe { ffi::PyTuple_GET_ITEM(args.as_ptr(), i as isize) };
+                match boxing::unbox_scalar_fast(a, *d) {
+                    Some(w) => words[i] = w,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                for (i, p) in ptrs.iter_mut().enumerate().take(ads.len()) {
+                    *p = &mut words[i] as *mut u64 as *mut u8;
+                }
+                let mut ret = 0u64;
+                let rp = [&mut ret as *mut u64 as *mut u8];
+                let status = unsafe { (o.entry)(ptrs.as_ptr(), rp.as_ptr()) };
+                if status == 0 {
+                    if let Some(v) = boxing::box_scalar_fast(py, ret, *rd) {
+                        return Ok(v);
+                    }
+                } else {
+                    let e = oxjit_runtime::take_error().unwrap_or(PendingError {
+                        kind: ExcKind::RuntimeError.code(),
+                        args: vec![ExcArg::Str("compiled code failed without an error".into())],
+                        concat: false,
+                    });
+                    return Err(raise_pending(py, e));
+                }
+            }
+        }
         let mut buf = ArgBuf::new();
         for (a, t) in args.iter().zip(&o.args) {
             unbox_into(py, &a, t, &mut buf)?;
         }
         // Result slots.
-        let mut ret_words: [u64; 64] = [0; 64];
+        let mut ret_words: [u64; 24] = [0; 24];
         let mut ret_heap: Vec<u64> = Vec::new();
         let total: usize = o
             .ret_leaves
@@ -390,6 +483,7 @@ impl Dispatcher {
         opt_level: u8,
     ) -> Self {
         Dispatcher {
+            vectorcall: raw_vectorcall,
             py_func,
             nparams,
             opts: Options {
@@ -405,6 +499,7 @@ impl Dispatcher {
             fallback: RwLock::new(Vec::new()),
             compile_lock: Mutex::new(()),
             frozen: RwLock::new(false),
+            last: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
         }
     }
 
@@ -414,33 +509,7 @@ impl Dispatcher {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
-        let this = slf.get();
-        let bound;
-        let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != this.nparams {
-            // Defaults, keywords and *args: let Python bind them (and raise
-            // CPython's own arity errors).
-            bound = slf
-                .call_method1("_bind", (args, kwargs))?
-                .cast_into::<PyTuple>()?;
-            &bound
-        } else {
-            args
-        };
-        // Fast path: an exact key match without building types.
-        let key = boxing::key_of_args(py, args);
-        let ov = match key.as_ref().and_then(|k| this.find(&Some(k.clone()), None)) {
-            Some(o) => Some(o),
-            None => this.overload_for(py, args)?,
-        };
-        match ov {
-            Some(o) => this.run(py, &o, args),
-            None => this
-                .py_func
-                .bind(py)
-                .call1(args.clone())
-                .map(|v| v.unbind()),
-        }
+        call_impl(slf, args, kwargs)
     }
 
     /// Compile eagerly for a signature string (`"float64(int64, f8[:])"`).
@@ -530,6 +599,208 @@ impl Dispatcher {
         let c = oxjit_codegen::compile(&program, &opts).map_err(PyRuntimeError::new_err)?;
         Ok(c.asm.unwrap_or_default())
     }
+}
+
+/// Vectorcall entry: the hot path for positional calls, without building an
+/// argument tuple. Anything unusual goes through `call_impl`.
+unsafe extern "C" fn raw_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let r = std::panic::catch_unwind(|| {
+        // SAFETY: CPython calls with the GIL held and `nargs` valid arguments.
+        let py = unsafe { Python::assume_attached() };
+        let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
+        let slf = unsafe { Bound::from_borrowed_ptr(py, callable) };
+        let slf = slf.cast::<Dispatcher>().map_err(PyErr::from)?;
+        let this = slf.get();
+        let argv = unsafe { std::slice::from_raw_parts(args, nargs) };
+        if kwnames.is_null() && nargs == this.nparams {
+            if let Some(k) = boxing::key_of_objects(py, argv) {
+                let last = this.last.load(std::sync::atomic::Ordering::Acquire);
+                if !last.is_null() {
+                    // SAFETY: see `Dispatcher::last`.
+                    let o = unsafe { &*last };
+                    if o.key.as_ref() == Some(&k) {
+                        if let Some(r) = this.run_simple(py, o, argv) {
+                            return r;
+                        }
+                    }
+                }
+            }
+        }
+        // General path: rebuild (args, kwargs) and go through `call_impl`.
+        let nkw = if kwnames.is_null() {
+            0
+        } else {
+            (unsafe { ffi::PyTuple_GET_SIZE(kwnames) }) as usize
+        };
+        let all = unsafe { std::slice::from_raw_parts(args, nargs + nkw) };
+        let pos = PyTuple::new(
+            py,
+            argv.iter()
+                .map(|&p| unsafe { Bound::from_borrowed_ptr(py, p) }),
+        )?;
+        let kwargs = if nkw > 0 {
+            let d = PyDict::new(py);
+            for i in 0..nkw {
+                let k = unsafe {
+                    Bound::from_borrowed_ptr(py, ffi::PyTuple_GET_ITEM(kwnames, i as isize))
+                };
+                let v = unsafe { Bound::from_borrowed_ptr(py, all[nargs + i]) };
+                d.set_item(k, v)?;
+            }
+            Some(d)
+        } else {
+            None
+        };
+        call_impl(slf, &pos, kwargs.as_ref())
+    });
+    let py = unsafe { Python::assume_attached() };
+    match r {
+        Ok(Ok(v)) => v.into_ptr(),
+        Ok(Err(e)) => {
+            e.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("oxjit: internal panic in the dispatcher").restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Point the type of `obj` (and its Dispatcher bases) at the per-object
+/// vectorcall slot. The field's offset is the same in every instance.
+#[pyfunction]
+fn _install_vectorcall(obj: &Bound<'_, Dispatcher>) -> PyResult<()> {
+    let this = obj.get();
+    let off =
+        (&this.vectorcall as *const ffi::vectorcallfunc as usize) as isize - obj.as_ptr() as isize;
+    let mut tp = obj.get_type();
+    loop {
+        unsafe {
+            let t = tp.as_ptr() as *mut ffi::PyTypeObject;
+            (*t).tp_vectorcall_offset = off;
+            (*t).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        }
+        if tp.is(&obj.py().get_type::<Dispatcher>()) {
+            break;
+        }
+        match tp
+            .getattr("__base__")
+            .and_then(|b| Ok(b.cast_into::<pyo3::types::PyType>()?))
+        {
+            Ok(b) => tp = b,
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// The type's `tp_call`, installed in place of PyO3's trampoline: the hot
+/// path of every call (a panic must not unwind into CPython, so it is caught).
+unsafe extern "C" fn raw_call(
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let r = std::panic::catch_unwind(|| {
+        // SAFETY: CPython calls tp_call with the GIL held and valid objects.
+        let py = unsafe { Python::assume_attached() };
+        let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+        let args = unsafe { Bound::from_borrowed_ptr(py, args) };
+        let kwargs = if kwargs.is_null() {
+            None
+        } else {
+            Some(unsafe { Bound::from_borrowed_ptr(py, kwargs) })
+        };
+        let slf = slf.cast::<Dispatcher>().map_err(PyErr::from)?;
+        let args = args.cast::<PyTuple>().map_err(PyErr::from)?;
+        let kwargs = match &kwargs {
+            Some(k) => Some(k.cast::<PyDict>().map_err(PyErr::from)?),
+            None => None,
+        };
+        call_impl(slf, args, kwargs)
+    });
+    let py = unsafe { Python::assume_attached() };
+    match r {
+        Ok(Ok(v)) => v.into_ptr(),
+        Ok(Err(e)) => {
+            e.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("oxjit: internal panic in the dispatcher").restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+fn call_impl(
+    slf: &Bound<'_, Dispatcher>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    let this = slf.get();
+    let bound;
+    let args = if kwargs.is_some_and(|k| !k.is_empty()) || args.len() != this.nparams {
+        // Defaults, keywords and *args: let Python bind them (and raise
+        // CPython's own arity errors).
+        bound = slf
+            .call_method1("_bind", (args, kwargs))?
+            .cast_into::<PyTuple>()?;
+        &bound
+    } else {
+        args
+    };
+    // Fast path: an exact key match without building types.
+    let key = boxing::key_of_args(py, args);
+    if let Some(k) = &key {
+        let last = this.last.load(std::sync::atomic::Ordering::Acquire);
+        if !last.is_null() {
+            // SAFETY: see `Dispatcher::last`.
+            let o = unsafe { &*last };
+            if o.key.as_ref() == Some(k) {
+                return this.run(py, o, args);
+            }
+        }
+    }
+    let ov = match key.as_ref().and_then(|k| this.find(&Some(k.clone()), None)) {
+        Some(o) => Some(o),
+        None => this.overload_for(py, args)?,
+    };
+    match ov {
+        Some(o) => {
+            if o.key.is_some() {
+                this.last.store(
+                    Arc::as_ptr(&o) as *mut Overload,
+                    std::sync::atomic::Ordering::Release,
+                );
+            }
+            this.run(py, &o, args)
+        }
+        None => this
+            .py_func
+            .bind(py)
+            .call1(args.clone())
+            .map(|v| v.unbind()),
+    }
+}
+
+/// Install the fast call slot on a Python subclass of `Dispatcher` (CPython
+/// fills a subclass's slot from the base's `__call__` descriptor, which still
+/// wraps PyO3's trampoline).
+#[pyfunction]
+fn _install_fast_call(cls: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
+    if !cls.is_subclass_of::<Dispatcher>()? {
+        return Err(PyTypeError::new_err("not a Dispatcher subclass"));
+    }
+    unsafe { (*(cls.as_ptr() as *mut ffi::PyTypeObject)).tp_call = Some(raw_call) };
+    Ok(())
 }
 
 /// `(allocations, frees)` of compiled-code memory since start-up.
@@ -644,10 +915,16 @@ fn set_num_threads(n: usize) -> PyResult<()> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
     m.add_class::<Dispatcher>()?;
+    // Replace the call slot with our own entry (see `raw_call`); subclasses
+    // created later inherit it.
+    let tp = m.py().get_type::<Dispatcher>();
+    unsafe { (*(tp.as_ptr() as *mut ffi::PyTypeObject)).tp_call = Some(raw_call) };
     m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(_install_fast_call, m)?)?;
+    m.add_function(wrap_pyfunction!(_install_vectorcall, m)?)?;
     m.add_function(wrap_pyfunction!(infer_return, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;

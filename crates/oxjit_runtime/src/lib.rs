@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 pub mod fmt;
+pub mod random;
 
 /// Header of every allocation made by compiled code. Compiled code reads
 /// `refcnt` (offset 0) and `data` (offset 8) directly.
@@ -399,6 +400,58 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
         (
             "oxjit_rt_print_flush",
             oxjit_rt_print_flush as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_seed",
+            random::oxjit_rt_random_seed as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_random",
+            random::oxjit_rt_random_random as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_randint",
+            random::oxjit_rt_random_randint as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_uniform",
+            random::oxjit_rt_random_uniform as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_standard_normal",
+            random::oxjit_rt_random_standard_normal as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_normal",
+            random::oxjit_rt_random_normal as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_exponential",
+            random::oxjit_rt_random_exponential as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_standard_gamma",
+            random::oxjit_rt_random_standard_gamma as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_gamma",
+            random::oxjit_rt_random_gamma as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_beta",
+            random::oxjit_rt_random_beta as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_poisson",
+            random::oxjit_rt_random_poisson as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_binomial",
+            random::oxjit_rt_random_binomial as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_geometric",
+            random::oxjit_rt_random_geometric as *const () as usize,
         ),
     ]
 }
