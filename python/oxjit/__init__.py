@@ -12,7 +12,7 @@ from ._native import allocation_stats
 from ._native import typeof as _typeof_text
 from ._native import get_num_threads, set_num_threads
 from .dispatcher import Dispatcher, jit, njit
-from .ufunc import DUFunc, vectorize
+from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
 from .types import (  # noqa: F401  (Numba's type names)
     b1, bool_, boolean, c8, c16, complex64, complex128, double, f4, f8, float32, float64, i1, i2, i4, i8,
     int8, int16, int32, int64, intc, intp, none, u1, u2, u4, u8, uint8, uint16, uint32, uint64, uintp, void,
@@ -30,6 +30,6 @@ def typeof(value):
 
 
 __all__ = [
-    "jit", "njit", "vectorize", "DUFunc", "get_num_threads", "set_num_threads", "prange", "typeof", "errors", "types", "Dispatcher", "allocation_stats",
+    "jit", "njit", "vectorize", "guvectorize", "DUFunc", "GUFunc", "get_num_threads", "set_num_threads", "prange", "typeof", "errors", "types", "Dispatcher", "allocation_stats",
     "float32", "float64", "int32", "int64", "boolean", "complex64", "complex128",
 ]

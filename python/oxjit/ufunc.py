@@ -176,3 +176,115 @@ def vectorize(ftylist_or_function=(), **kws):
         )
 
     return wrap
+
+
+def _parse_layout(layout: str) -> tuple[int, int, list[list[int]]]:
+    """`"(n),()->(n)"` → (nin, nout, core-dimension indices per argument)."""
+    import re
+
+    text = layout.replace(" ", "")
+    if "->" not in text:
+        raise ValueError(f"invalid gufunc layout {layout!r}: expected '(...)->(...)'")
+    ins, outs = text.split("->")
+    names: dict[str, int] = {}
+
+    def groups(part: str) -> list[list[int]]:
+        found = re.findall(r"\(([^()]*)\)", part)
+        if re.sub(r"\([^()]*\)", "", part).strip(","):
+            raise ValueError(f"invalid gufunc layout {layout!r}")
+        out = []
+        for g in found:
+            dims = [d for d in g.split(",") if d]
+            out.append([names.setdefault(d, len(names)) for d in dims])
+        return out
+
+    gi, go = groups(ins), groups(outs)
+    return len(gi), len(go), gi + go
+
+
+def _sig_args(sig) -> list[str]:
+    text = sig if isinstance(sig, str) else str(sig)
+    _, args = _native.parse_signature(text)
+    return args
+
+
+class GUFunc:
+    """A lazily compiled generalized ufunc (`@guvectorize` with a layout only):
+    compiles a loop per combination of input dtypes, outputs of the same
+    dtype as the first input."""
+
+    def __init__(self, py_func: Callable, layout: str, target: str, fastmath: bool):
+        _check_target(target)
+        self.py_func = py_func
+        self._layout = layout
+        self._nin, self._nout, self._core = _parse_layout(layout)
+        self._parallel = target == "parallel"
+        self._fastmath = bool(fastmath)
+        self._sigs: list[list[str]] = []
+        self._gufunc = None
+        functools.update_wrapper(self, py_func)
+
+    def _type_of(self, a, k: int) -> str:
+        dt = np.asarray(a).dtype.name
+        if dt not in _SUPPORTED:
+            raise TypeError(f"{self.__name__}: cannot compile a loop for dtype {dt}")
+        nd = len(self._core[k])
+        return f"array({dt}, {nd}d, A)" if nd else dt
+
+    def __call__(self, *args, **kwargs):
+        ins = [self._type_of(a, k) for k, a in enumerate(args[: self._nin])]
+        first = np.asarray(args[0]).dtype.name if args else "float64"
+        outs = [f"array({first}, {max(1, len(self._core[self._nin + j]))}d, A)" for j in range(self._nout)]
+        sig = ins + outs
+        if sig not in self._sigs:
+            self._sigs.append(sig)
+            self._gufunc = _native.make_gufunc(
+                self.py_func, self.py_func.__name__, self.py_func.__doc__ or "", self._nin, self._nout,
+                self._layout, self._core, self._sigs, self._parallel, self._fastmath,
+            )
+        return self._gufunc(*args, **kwargs)
+
+    @property
+    def ufunc(self):
+        return self._gufunc
+
+    def __repr__(self) -> str:
+        return f"<oxjit.GUFunc '{self.__name__}' {self._layout}>"
+
+
+def guvectorize(*args, **kws):
+    """Numba's ``guvectorize``: ``@guvectorize([sigs], '(n),()->(n)')`` or
+    ``@guvectorize('(n),()->(n)')`` (lazy); outputs are the last arguments."""
+    target = kws.pop("target", "cpu")
+    fastmath = kws.pop("fastmath", False)
+    kws.pop("identity", None)
+    if kws.pop("cache", False):
+        warnings.warn("cache=True: oxjit does not persist compiled gufunc loops yet", CacheWarning, stacklevel=2)
+    for k in ("nopython", "forceobj", "writable_args", "nogil"):
+        kws.pop(k, None)
+    layout = kws.pop("signature", None)
+    if kws:
+        raise KeyError(f"unrecognized guvectorize options: {', '.join(sorted(kws))}")
+    _check_target(target)
+    if len(args) == 2:
+        sigs, layout = args
+    elif len(args) == 1 and layout is None:
+        sigs, layout = None, args[0]
+    elif len(args) == 1:
+        sigs = args[0]
+    else:
+        raise TypeError("guvectorize(signatures, layout) or guvectorize(layout)")
+    if isinstance(sigs, (str, _types.Signature)):
+        sigs = [sigs]
+
+    def wrap(func: Callable):
+        if not sigs:
+            return GUFunc(func, layout, target, fastmath)
+        nin, nout, core = _parse_layout(layout)
+        parsed = [_sig_args(s) for s in sigs]
+        return _native.make_gufunc(
+            func, func.__name__, func.__doc__ or "", nin, nout, layout.replace(" ", ""), core, parsed,
+            target == "parallel", bool(fastmath),
+        )
+
+    return wrap

@@ -194,6 +194,25 @@ pub fn compile_ufunc_loop(
     Ok((addrs[0], ir))
 }
 
+pub use lower::GuArg;
+
+/// Compile a `void` kernel into a NumPy generalized-ufunc loop; returns its address.
+pub fn compile_gufunc_loop(
+    program: &Program<'_>,
+    opts: &Options,
+    args: &[GuArg],
+) -> Result<usize, String> {
+    let root = &program.instances[0];
+    let qual = &program.templates[root.template as usize].qualname;
+    let prefix = unique_prefix(qual);
+    let (text, name) = lower::lower_gufunc_loop(program, opts, &prefix, args)?;
+    let text = format!("{text}\n{}", lower::METADATA);
+    let ctx = Context::create();
+    let module = parse_ir(&ctx, &text, &prefix)?;
+    let (addrs, _, _) = finish(&module, opts, &[&name])?;
+    Ok(addrs[0])
+}
+
 /// Parse generated IR text into a module. A parse error is our bug: report
 /// it with the offending text so it can be fixed.
 pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<Module<'c>, String> {

@@ -208,6 +208,42 @@ pub(crate) fn lower_ufunc_loop(
     Ok((m.finish(), name))
 }
 
+/// One argument of a generalized ufunc kernel.
+pub struct GuArg {
+    /// The kernel's parameter type (a scalar or an array).
+    pub ty: Ty,
+    /// Index into the gufunc's core dimensions (`dims[1 + k]`) per array axis.
+    pub core_dims: Vec<usize>,
+    /// Index of this argument's first core stride in `steps`.
+    pub core_steps: usize,
+}
+
+/// Lower a `void` kernel (instance 0) and a NumPy gufunc loop over it.
+pub(crate) fn lower_gufunc_loop(
+    program: &Program<'_>,
+    opts: &Options,
+    prefix: &str,
+    args: &[GuArg],
+) -> R<(String, String)> {
+    let mut m = ModuleGen::new(prefix, opts);
+    m.recursive = recursive_instances(program);
+    for i in 0..program.instances.len() {
+        let text = {
+            let mut f = FnGen::new(&mut m, program, i);
+            f.lower()?;
+            f.finish()
+        };
+        m.add_function(&text);
+    }
+    let name = format!("{prefix}_gloop");
+    let text = {
+        let mut f = FnGen::new(&mut m, program, 0);
+        f.gufunc_loop(args, &name)?
+    };
+    m.add_function(&text);
+    Ok((m.finish(), name))
+}
+
 /// Instances on a call-graph cycle (they get a stack check).
 fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
     let n = p.instances.len();
@@ -1023,6 +1059,74 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// result dtype is `d`).
     fn scalar_result(&self, _b: Builtin, d: Dtype) -> Ty {
         Ty::Scalar(d)
+    }
+
+    fn gufunc_loop(&mut self, gargs: &[GuArg], name: &str) -> R<String> {
+        let nargs = gargs.len();
+        let n = self.val("load i64, ptr %dims");
+        let mut ptrs = Vec::new();
+        let mut steps = Vec::new();
+        for k in 0..nargs {
+            let pp = self.val(&format!("getelementptr ptr, ptr %args, i64 {k}"));
+            ptrs.push(self.val(&format!("load ptr, ptr {pp}")));
+            let sp = self.val(&format!("getelementptr i64, ptr %steps, i64 {k}"));
+            steps.push(self.val(&format!("load i64, ptr {sp}")));
+        }
+        // Core shapes and strides are loop-invariant.
+        let mut geo: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        for g in gargs {
+            let mut shape = Vec::new();
+            let mut strides = Vec::new();
+            for (j, &cd) in g.core_dims.iter().enumerate() {
+                let dp = self.val(&format!("getelementptr i64, ptr %dims, i64 {}", 1 + cd));
+                shape.push(self.val(&format!("load i64, ptr {dp}")));
+                let sp = self.val(&format!(
+                    "getelementptr i64, ptr %steps, i64 {}",
+                    g.core_steps + j
+                ));
+                strides.push(self.val(&format!("load i64, ptr {sp}")));
+            }
+            if let Ty::Array(a) = &g.ty {
+                // `()` outputs declared as arrays: one element.
+                while shape.len() < a.ndim as usize {
+                    shape.push("1".into());
+                    strides.push("0".into());
+                }
+            }
+            geo.push((shape, strides));
+        }
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let i = lp.idx[0].clone();
+        let mut vals = Vec::new();
+        for (k, g) in gargs.iter().enumerate() {
+            let off = self.val(&format!("mul nsw i64 {i}, {}", steps[k]));
+            let p = self.val(&format!(
+                "getelementptr inbounds i8, ptr {}, i64 {off}",
+                ptrs[k]
+            ));
+            match &g.ty {
+                Ty::Array(a) => {
+                    let (shape, strides) = geo[k].clone();
+                    vals.push(self.make_array(a, "null", "null", &p, &shape, &strides));
+                }
+                Ty::Scalar(d) => vals.push(self.load_elem(*d, &p)),
+                other => return ice(format!("gufunc argument of type {other}")),
+            }
+        }
+        let rt = self.inst.ret.clone();
+        let slot = self.alloca(&llty(&rt));
+        let mut args = vec![format!("ptr {slot}")];
+        for v in &vals {
+            args.push(format!("{} {}", llty(&v.ty), v.r));
+        }
+        let f = self.m.fname(0);
+        self.val(&format!("call i32 {f}({})", args.join(", ")));
+        self.nd_close(lp);
+        self.emit("ret void");
+        Ok(format!(
+            "define void @{name}(ptr noalias %args, ptr noalias %dims, ptr noalias %steps, ptr %data) {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
+            self.allocas, self.body
+        ))
     }
 
     fn ufunc_loop(&mut self, ins: &[Dtype], out: Dtype, name: &str) -> R<String> {

@@ -901,6 +901,39 @@ fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -
     }
 }
 
+/// Build a generalized ufunc (`@guvectorize`).
+#[pyfunction]
+#[pyo3(signature = (py_func, name, doc, nin, nout, layout, core, sigs, parallel=false, fastmath=false))]
+#[allow(clippy::too_many_arguments)]
+fn make_gufunc(
+    py: Python<'_>,
+    py_func: &Bound<'_, PyAny>,
+    name: &str,
+    doc: &str,
+    nin: usize,
+    nout: usize,
+    layout: &str,
+    core: Vec<Vec<usize>>,
+    sigs: Vec<Vec<String>>,
+    parallel: bool,
+    fastmath: bool,
+) -> PyResult<Py<PyAny>> {
+    let mut parsed = Vec::new();
+    for s in &sigs {
+        let tys: Vec<Ty> = s
+            .iter()
+            .map(|t| {
+                oxjit_types::parse_type(t)
+                    .map_err(|e| PyTypeError::new_err(format!("invalid type {t:?}: {e}")))
+            })
+            .collect::<PyResult<_>>()?;
+        parsed.push(tys);
+    }
+    ufunc::make_gufunc(
+        py, py_func, name, doc, nin, nout, layout, core, parsed, parallel, fastmath,
+    )
+}
+
 #[pyfunction]
 fn get_num_threads() -> usize {
     ufunc::get_num_threads()
@@ -923,6 +956,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(make_gufunc, m)?)?;
     m.add_function(wrap_pyfunction!(_install_fast_call, m)?)?;
     m.add_function(wrap_pyfunction!(_install_vectorcall, m)?)?;
     m.add_function(wrap_pyfunction!(infer_return, m)?)?;

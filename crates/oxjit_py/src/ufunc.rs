@@ -29,6 +29,10 @@ struct Tables {
 struct ParallelData {
     serial: Loop,
     nargs: usize,
+    /// Entries of `dims` / `steps` NumPy passes (more than 1 / nargs for
+    /// generalized ufuncs, whose core dimensions follow).
+    ndims: usize,
+    nsteps: usize,
 }
 
 unsafe extern "C" fn tables_free(cap: *mut ffi::PyObject) {
@@ -117,7 +121,8 @@ unsafe extern "C" fn parallel_loop(
     }
     let nargs = pd.nargs;
     let base: Vec<SendPtr> = (0..nargs).map(|k| SendPtr(*args.add(k))).collect();
-    let st: Vec<isize> = (0..nargs).map(|k| *steps.add(k)).collect();
+    let st: Vec<isize> = (0..pd.nsteps).map(|k| *steps.add(k)).collect();
+    let core: Vec<isize> = (1..pd.ndims).map(|k| *dims.add(k)).collect();
     let chunks = threads as isize;
     let per = (n + chunks - 1) / chunks;
     // Worker threads only run compiled kernels: no Python objects, no GIL.
@@ -130,13 +135,14 @@ unsafe extern "C" fn parallel_loop(
             let len = per.min(n - start);
             let base = &base;
             let st = &st;
+            let core = &core;
             s.spawn(move |_| {
                 let mut ptrs: Vec<*mut c_char> = base
                     .iter()
                     .zip(st.iter())
                     .map(|(b, s)| b.0.offset(start * s))
                     .collect();
-                let mut d = [len];
+                let mut d: Vec<isize> = std::iter::once(len).chain(core.iter().copied()).collect();
                 let mut st2 = st.clone();
                 (pd.serial)(
                     ptrs.as_mut_ptr(),
@@ -253,6 +259,8 @@ pub fn make_ufunc(
             let pd = Box::new(ParallelData {
                 serial: *f,
                 nargs: nin + 1,
+                ndims: 1,
+                nsteps: nin + 1,
             });
             t.data.push(&*pd as *const ParallelData as *mut c_void);
             t.serial.push(pd);
@@ -275,6 +283,197 @@ pub fn make_ufunc(
             t.name.as_ptr(),
             t.doc.as_ptr(),
             0,
+        );
+        if uf.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        let raw = Box::into_raw(t);
+        let cap = ffi::PyCapsule_New(
+            raw as *mut c_void,
+            c"oxjit.ufunc".as_ptr(),
+            Some(tables_free),
+        );
+        if cap.is_null() {
+            drop(Box::from_raw(raw));
+            ffi::Py_DECREF(uf);
+            return Err(PyErr::fetch(py));
+        }
+        (*(uf as *mut PyUFuncObject)).fields.obj = cap;
+        Ok(Bound::from_owned_ptr(py, uf).unbind())
+    }
+}
+
+/// A generalized ufunc: per signature, the kernel's argument types; `core`
+/// gives each argument's core-dimension indices; `layout` is NumPy's
+/// signature string (`"(n),()->(n)"`).
+#[allow(clippy::too_many_arguments)]
+pub fn make_gufunc(
+    py: Python<'_>,
+    py_func: &Bound<'_, PyAny>,
+    name: &str,
+    doc: &str,
+    nin: usize,
+    nout: usize,
+    layout: &str,
+    core: Vec<Vec<usize>>,
+    sigs: Vec<Vec<Ty>>,
+    parallel: bool,
+    fastmath: bool,
+) -> PyResult<Py<PyAny>> {
+    let nargs = nin + nout;
+    let ncore = core.iter().flatten().copied().max().map_or(0, |m| m + 1);
+    let mut core_steps = Vec::new();
+    let mut acc = nargs;
+    for c in &core {
+        core_steps.push(acc);
+        acc += c.len();
+    }
+    let nsteps = acc;
+    let frontend = py.import("oxjit._frontend")?;
+    let json: String = frontend
+        .call_method1("build_unit", (py_func,))
+        .map_err(|e| {
+            crate::new_err(
+                py,
+                "TypingError",
+                e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
+            )
+        })?
+        .extract()?;
+    let mut t = Box::new(Tables {
+        funcs: Vec::new(),
+        data: Vec::new(),
+        types: Vec::new(),
+        serial: Vec::new(),
+        name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
+        doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
+    });
+    let sig_c = CString::new(layout).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    for tys in &sigs {
+        if tys.len() != nargs {
+            return Err(PyTypeError::new_err(format!(
+                "signature has {} arguments but the layout {layout:?} has {nargs}",
+                tys.len()
+            )));
+        }
+        let mut gargs = Vec::new();
+        let mut kernel_tys = Vec::new();
+        for (k, ty) in tys.iter().enumerate() {
+            let ty = match ty {
+                Ty::Array(a) => Ty::Array(oxjit_types::ArrayTy {
+                    layout: oxjit_types::Layout::A,
+                    ..*a
+                }),
+                other => other.clone(),
+            };
+            let d = match &ty {
+                Ty::Array(a) => {
+                    let want = core[k].len();
+                    if a.ndim as usize != want && !(want == 0 && a.ndim == 1) {
+                        return Err(PyTypeError::new_err(format!(
+                            "argument {} is declared {}-d but the layout gives it {want} core dimensions",
+                            k + 1,
+                            a.ndim
+                        )));
+                    }
+                    a.dtype
+                }
+                Ty::Scalar(d) => {
+                    if !core[k].is_empty() {
+                        return Err(PyTypeError::new_err(format!(
+                            "argument {} has core dimensions but a scalar type",
+                            k + 1
+                        )));
+                    }
+                    if k >= nin {
+                        return Err(PyTypeError::new_err(format!(
+                            "output argument {} must be an array (write results through out[0])",
+                            k + 1
+                        )));
+                    }
+                    *d
+                }
+                other => {
+                    return Err(PyTypeError::new_err(format!(
+                        "unsupported gufunc argument type {other}"
+                    )))
+                }
+            };
+            t.types.push(d.numpy_type_num() as c_char);
+            gargs.push(oxjit_codegen::GuArg {
+                ty: ty.clone(),
+                core_dims: core[k].clone(),
+                core_steps: core_steps[k],
+            });
+            kernel_tys.push(ty);
+        }
+        let opts = Options {
+            fastmath,
+            boundscheck: false,
+            error_model_numpy: true,
+            opt_level: 3,
+            want_asm: false,
+        };
+        let json2 = json.clone();
+        let r: Result<usize, (bool, String)> = py.detach(move || {
+            let unit = Unit::from_json(&json2).map_err(|e| (false, e))?;
+            let program = oxjit_typeck::check(&unit, &kernel_tys).map_err(|diags| {
+                let mut text = String::new();
+                for d in &diags {
+                    let f = &unit.functions[d.func as usize];
+                    text += &d.diag.render(&f.file, &f.lines, f.first_line);
+                    text.push('\n');
+                }
+                (true, text.trim_end().to_string())
+            })?;
+            oxjit_codegen::compile_gufunc_loop(&program, &opts, &gargs).map_err(|e| (false, e))
+        });
+        let f: Loop = match r {
+            Ok(addr) => unsafe { std::mem::transmute::<usize, Loop>(addr) },
+            Err((true, m)) => {
+                return Err(crate::new_err(
+                    py,
+                    "TypingError",
+                    format!("Failed in nopython mode pipeline (oxjit)\n{m}"),
+                ))
+            }
+            Err((false, m)) => {
+                return Err(crate::new_err(
+                    py,
+                    "InternalCompilerError",
+                    format!("internal compiler error: {m}"),
+                ))
+            }
+        };
+        if parallel {
+            let pd = Box::new(ParallelData {
+                serial: f,
+                nargs,
+                ndims: 1 + ncore,
+                nsteps,
+            });
+            t.data.push(&*pd as *const ParallelData as *mut c_void);
+            t.serial.push(pd);
+            t.funcs.push(Some(parallel_loop as Loop));
+        } else {
+            t.data.push(std::ptr::null_mut());
+            t.funcs.push(Some(f));
+        }
+    }
+    unsafe {
+        let uf = PY_UFUNC_API.PyUFunc_FromFuncAndDataAndSignature(
+            py,
+            t.funcs.as_mut_ptr(),
+            t.data.as_mut_ptr(),
+            t.types.as_mut_ptr(),
+            sigs.len() as i32,
+            nin as i32,
+            nout as i32,
+            -1,
+            t.name.as_ptr(),
+            t.doc.as_ptr(),
+            0,
+            sig_c.as_ptr(),
         );
         if uf.is_null() {
             return Err(PyErr::fetch(py));

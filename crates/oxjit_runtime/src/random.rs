@@ -877,3 +877,371 @@ pub extern "C" fn oxjit_rt_random_binomial(n: i64, p: f64) -> i64 {
 pub extern "C" fn oxjit_rt_random_geometric(p: f64) -> i64 {
     with_thread_state(|s| s.geometric(p))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected values come from NumPy 2.4.6's legacy global state, e.g.
+    //! `np.random.seed(0); [np.random.random() for _ in range(5)]`, pasted
+    //! as literals; long runs are compared through an FNV-1a hash of the
+    //! values' bits, computed the same way in Python. Floats are compared
+    //! bit for bit: every formula follows NumPy's C expression order and
+    //! calls the same libm.
+    use super::*;
+
+    /// FNV-1a over 64-bit words (f64 bits or i64 two's complement).
+    fn fnv(words: impl IntoIterator<Item = u64>) -> u64 {
+        words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
+            (h ^ w).wrapping_mul(0x100_0000_01b3)
+        })
+    }
+
+    fn draws<T>(seed: u32, n: usize, mut f: impl FnMut(&mut LegacyRandom) -> T) -> Vec<T> {
+        let mut s = LegacyRandom::new(seed);
+        (0..n).map(|_| f(&mut s)).collect()
+    }
+
+    fn assert_bits(got: &[f64], want: &[f64]) {
+        assert_eq!(got.len(), want.len());
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            assert_eq!(g.to_bits(), w.to_bits(), "draw {i}: got {g:e}, want {w:e}");
+        }
+    }
+
+    #[test]
+    fn integer_seed_is_init_genrand_like_numpy() {
+        // np.random.seed(s); np.random.get_state()[1]
+        let s = LegacyRandom::new(0);
+        let (key, pos) = s.mt_state();
+        assert_eq!(key[..4], [0, 1, 1812433255, 1900727105]);
+        assert_eq!((key[623], pos), (1796872496, 624));
+        let s = LegacyRandom::new(12345);
+        let (key, _) = s.mt_state();
+        assert_eq!(key[..4], [12345, 2003863422, 2690739229, 1915043646]);
+        assert_eq!(key[623], 277493156);
+    }
+
+    #[test]
+    fn array_seed_is_init_by_array() {
+        // np.random.seed([1, 2, 3])
+        let mut s = LegacyRandom::from_key(&[1, 2, 3]);
+        let (key, pos) = s.mt_state();
+        assert_eq!(key[..4], [2147483648, 188977461, 1294596893, 2973183027]);
+        assert_eq!((key[623], pos), (2738794993, 624));
+        let got: Vec<f64> = (0..3).map(|_| s.next_double()).collect();
+        assert_bits(
+            &got,
+            &[0.6098612722867289, 0.8866970434146851, 0.47633673750662764],
+        );
+    }
+
+    #[test]
+    fn random_sample_matches_numpy() {
+        let xs = draws(0, 1001, |s| s.next_double());
+        #[rustfmt::skip]
+        assert_bits(&xs[..5], &[0.5488135039273248, 0.7151893663724195, 0.6027633760716439,
+            0.5448831829968969, 0.4236547993389047]);
+        // Draw 312 is the first one from the regenerated key block.
+        assert_bits(
+            &xs[311..314],
+            &[
+                0.14694664540037505,
+                0.07952208258675575,
+                0.08960303423860538,
+            ],
+        );
+        assert_bits(&xs[1000..], &[0.5928802707811576]);
+        #[rustfmt::skip]
+        assert_bits(&draws(12345, 5, |s| s.next_double()), &[0.9296160928171479,
+            0.3163755545817859, 0.18391881167709445, 0.2045602785530397, 0.5677250290816866]);
+    }
+
+    /// (low, high, six draws after seed(0), the random() that follows).
+    #[rustfmt::skip]
+    const RANDINT: [(i64, i64, [i64; 6], f64); 11] = [
+        (0, 1, [0, 0, 0, 0, 0, 0], 0.5488135039273248),
+        (0, 2, [0, 1, 1, 0, 1, 1], 0.5448831829968969),
+        (0, 10, [5, 0, 3, 3, 7, 9], 0.6235636967859723),
+        (-5, 5, [0, -5, -2, -2, 2, 4], 0.6235636967859723),
+        (0, 1 << 31, [209652396, 398764591, 924231285, 1478610112, 441365315, 1537364731],
+            0.5448831829968969),
+        (0, 1 << 32, [2357136044, 2546248239, 3071714933, 3626093760, 2588848963, 3684848379],
+            0.5448831829968969),
+        ((0), (1 << 32) + 1, [2546248239, 1277901399, 243580376, 1171049868, 2051556033,
+            3488238119], 0.5288949197529045),
+        (0, 1 << 33, [2546248239, 7921061056, 7979815675, 7933885799, 6973152979, 5945874162],
+            0.4375872112626925),
+        (-(1 << 62), 1 << 62, [-3711235831533098449, -642142871786238784, -2716036421228801285,
+            -3783737528391729817, 3203365596207111891, -1920414613809735950], 0.4375872112626925),
+        (i64::MIN, i64::MAX, [900450186894289455, 3969543146641149120, 1895649597198586619,
+            827948490035658087, -1408320422220276013, 2691271404617651954], 0.4375872112626925),
+        (1_000_000_000_000, 1_000_000_000_007, [1000000000004, 1000000000005, 1000000000000,
+            1000000000003, 1000000000003, 1000000000003], 0.8472517387841254),
+    ];
+
+    #[test]
+    fn randint_matches_numpy_masked_rejection() {
+        for (low, high, want, after) in RANDINT {
+            let mut s = LegacyRandom::new(0);
+            let got: Vec<i64> = (0..6).map(|_| s.randint(low, high)).collect();
+            assert_eq!(got, want, "randint({low}, {high})");
+            // The following draw shows how many words the range consumed
+            // (none for a one-value range, one or two per try otherwise).
+            assert_bits(&[s.next_double()], &[after]);
+        }
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..3000).map(|i| {
+            let (low, high, ..) = RANDINT[i % RANDINT.len()];
+            s.randint(low, high) as u64
+        });
+        assert_eq!(fnv(run), 0x9799d1247fc8360b);
+    }
+
+    #[test]
+    fn uniform_matches_numpy() {
+        #[rustfmt::skip]
+        assert_bits(&draws(0, 5, |s| s.uniform(-1.5, 2.5)), &[0.695254015709299,
+            1.360757465489678, 0.9110535042865755, 0.6795327319875875, 0.19461919735561883]);
+    }
+
+    #[test]
+    fn normals_match_numpy_including_the_cache() {
+        #[rustfmt::skip]
+        assert_bits(&draws(0, 5, |s| s.standard_normal()), &[1.764052345967664,
+            0.4001572083672233, 0.9787379841057392, 2.240893199201458, 1.8675579901499675]);
+        #[rustfmt::skip]
+        assert_bits(&draws(12345, 5, |s| s.normal(1.0, 2.0)), &[0.5905846810305742,
+            1.9578866761150966, -0.03887743011347622, -0.11146060869498009, 4.931561145005428]);
+
+        // random, normal, normal, randint, standard_normal, random, normal,
+        // standard_normal: the cached half of a pair survives other draws.
+        let mut s = LegacyRandom::new(0);
+        let got = [
+            s.next_double(),
+            s.normal(0.5, 3.0),
+            s.normal(0.5, 3.0),
+            s.randint(0, 10) as f64,
+            s.standard_normal(),
+            s.next_double(),
+            s.normal(-1.0, 0.5),
+            s.standard_normal(),
+        ];
+        #[rustfmt::skip]
+        assert_bits(&got, &[0.5488135039273248, 2.724775222427484, 5.15874116573845, 3.0,
+            0.37025538490846127, 0.3843817072926998, -0.47973462453801796, -0.2913939760114335]);
+
+        // Seeding drops a pending cached normal.
+        let mut s = LegacyRandom::new(0);
+        s.standard_normal();
+        s.seed(0);
+        assert_bits(&[s.standard_normal()], &[1.764052345967664]);
+    }
+
+    #[test]
+    fn exponential_matches_numpy() {
+        #[rustfmt::skip]
+        assert_bits(&draws(0, 5, |s| s.exponential(2.0)), &[1.59174901632622,
+            2.5118615259316757, 1.8464462916081377, 1.5744023046345414, 1.1020969821909985]);
+        let run = draws(12345, 5000, |s| s.exponential(1.5).to_bits());
+        assert_eq!(fnv(run), 0x75cdcfb8d2a9e7b1);
+    }
+
+    #[test]
+    fn gamma_matches_numpy() {
+        #[rustfmt::skip]
+        let cases: [(f64, [f64; 5]); 5] = [
+            (0.0, [0.0; 5]),
+            (0.5, [0.3040018897607044, 0.37827172006781556, 0.1794833890028876,
+                0.19148256746066028, 0.8796085396811957]),
+            (1.0, [0.79587450816311, 1.2559307629658378, 0.9232231458040688,
+                0.7872011523172707, 0.5510484910954992]),
+            (2.5, [5.93870070324508, 2.8106696416847097, 6.242122324898662,
+                1.0230247220453648, 2.018256337283051]),
+            (1e-3, [2.6594323022863804e-261, 1.4023508854054985e-220, 0.0, 0.0,
+                8.415434818428189e-17]),
+        ];
+        for (shape, want) in cases {
+            assert_bits(&draws(0, 5, |s| s.standard_gamma(shape)), &want);
+        }
+        const SHAPES: [f64; 6] = [0.3, 0.9, 1.0, 1.7, 7.5, 100.0];
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..6000).map(|i| s.standard_gamma(SHAPES[i % 6]).to_bits());
+        assert_eq!(fnv(run), 0x267ca89f262e8c5c);
+        #[rustfmt::skip]
+        assert_bits(&draws(0, 5, |s| s.gamma(3.0, 2.0)), &[13.418300991778487,
+            6.7498983540362385, 14.053397800349273, 2.7359332872527053, 5.003274845538258]);
+    }
+
+    #[test]
+    fn beta_matches_numpy() {
+        #[rustfmt::skip]
+        let cases: [(f64, f64, [f64; 5]); 5] = [
+            (0.5, 0.5, [0.37061547061658573, 0.5503058575303685, 0.30081220227043654,
+                0.1940554216982006, 0.6914375899452556]),
+            (2.0, 3.0, [0.6035897484783911, 0.7986833363091154, 0.31163262450209406,
+                0.4986489587077913, 0.41528042321172387]),
+            (0.3, 0.7, [0.1792966244499785, 0.30575734819219885, 0.09636077454150593,
+                0.06970063265034064, 0.5328228089118544]),
+            (0.9, 5.0, [0.08906160715382075, 0.07581054677964269, 0.403730472605013,
+                0.16576434445443272, 0.31394600155661045]),
+            // Tiny parameters reach the log-space branch of Jöhnk's method.
+            (1e-3, 1e-3, [1.0086495768405406e-115, 1.0, 0.0, 0.0, 1.0]),
+        ];
+        for (a, b, want) in cases {
+            assert_bits(&draws(0, 5, |s| s.beta(a, b)), &want);
+        }
+        const AB: [(f64, f64); 6] = [
+            (0.5, 0.5),
+            (2.0, 3.0),
+            (0.3, 0.7),
+            (0.9, 5.0),
+            (1e-2, 1e-2),
+            (40.0, 0.2),
+        ];
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..6000).map(|i| s.beta(AB[i % 6].0, AB[i % 6].1).to_bits());
+        assert_eq!(fnv(run), 0xe4097c3e6e91ee10);
+    }
+
+    #[test]
+    fn poisson_matches_numpy() {
+        #[rustfmt::skip]
+        let cases: [(f64, [i64; 8]); 5] = [
+            (0.0, [0; 8]),
+            (3.5, [6, 7, 1, 7, 4, 4, 6, 2]),
+            (10.0, [10, 11, 9, 9, 18, 13, 4, 10]),
+            (50.5, [51, 53, 49, 49, 70, 57, 52, 37]),
+            (1e6, [1000137, 1000293, 999784, 999824, 1000914, 1000192, 998156, 1000861]),
+        ];
+        for (lam, want) in cases {
+            assert_eq!(draws(0, 8, |s| s.poisson(lam)), want, "poisson({lam})");
+        }
+        const LAMS: [f64; 8] = [0.1, 3.5, 9.99, 10.0, 25.0, 123.4, 1e4, 1e9];
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..10000).map(|i| s.poisson(LAMS[i % 8]) as u64);
+        assert_eq!(fnv(run), 0xecf26149a13d7dc0);
+    }
+
+    #[test]
+    fn binomial_matches_numpy() {
+        // (n, p, six draws after seed(0), the random() that follows).
+        #[rustfmt::skip]
+        let cases: [(i64, f64, [i64; 6], f64); 9] = [
+            (10, 0.3, [3, 4, 3, 3, 3, 3], 0.4375872112626925),
+            (100, 0.7, [79, 69, 75, 72, 74, 70], 0.45615033221654855),
+            (1000, 0.4, [403, 410, 399, 392, 395, 397], 0.07103605819788694),
+            (1000, 0.9, [916, 911, 898, 901, 878, 893], 0.5680445610939323),
+            // Degenerate cases still draw one uniform each, as in NumPy.
+            (0, 0.5, [0; 6], 0.4375872112626925),
+            (20, 0.0, [0; 6], 0.4375872112626925),
+            (20, 1.0, [20; 6], 0.4375872112626925),
+            (1_000_000_000, 0.5, [500000390, 500008778, 499997046, 499989153, 499958391,
+                499993972], 0.07103605819788694),
+            (500, 0.05, [25, 28, 26, 25, 24, 27], 0.4375872112626925),
+        ];
+        for (n, p, want, after) in cases {
+            let mut s = LegacyRandom::new(0);
+            let got: Vec<i64> = (0..6).map(|_| s.binomial(n, p)).collect();
+            assert_eq!(got, want, "binomial({n}, {p})");
+            assert_bits(&[s.next_double()], &[after]);
+        }
+        // Parameters change between draws, so the set-up cache is both
+        // reused and invalidated; large n reaches BTPE's Stirling branch.
+        #[rustfmt::skip]
+        const NP: [(i64, f64); 8] = [(10, 0.3), (1000, 0.4), (100, 0.7), (1000, 0.9), (70, 0.5),
+            (1_000_000, 0.25), (31, 0.999), (1_000_000_000, 1e-3)];
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..20000).map(|i| {
+            let (n, p) = NP[(i * 7 + i / 3) % 8];
+            s.binomial(n, p) as u64
+        });
+        assert_eq!(fnv(run), 0x55db63c67318cf3f);
+    }
+
+    #[test]
+    fn geometric_matches_numpy() {
+        #[rustfmt::skip]
+        let cases: [(f64, [i64; 8]); 5] = [
+            (0.5, [2, 2, 2, 2, 1, 2, 1, 4]),
+            (0.1, [8, 12, 9, 8, 6, 10, 6, 22]),
+            (1.0, [1; 8]),
+            (1e-3, [796, 1256, 923, 787, 551, 1038, 576, 2223]),
+            (1.0 / 3.0, [2, 4, 3, 2, 2, 3, 2, 6]),
+        ];
+        for (p, want) in cases {
+            assert_eq!(draws(0, 8, |s| s.geometric(p)), want, "geometric({p})");
+        }
+        const PS: [f64; 6] = [0.9, 0.5, 0.34, 0.2, 0.01, 1e-6];
+        let mut s = LegacyRandom::new(12345);
+        let run = (0..10000).map(|i| s.geometric(PS[i % 6]) as u64);
+        assert_eq!(fnv(run), 0xcbd8f1c92e130de0);
+    }
+
+    #[test]
+    fn extern_functions_share_the_thread_state() {
+        // Each test runs on its own thread, so this state is private here.
+        oxjit_rt_random_seed(0);
+        let got = [
+            oxjit_rt_random_random(),
+            oxjit_rt_random_normal(0.5, 3.0),
+            oxjit_rt_random_normal(0.5, 3.0),
+            oxjit_rt_random_randint(0, 10) as f64,
+            oxjit_rt_random_standard_normal(),
+            oxjit_rt_random_uniform(0.0, 1.0),
+        ];
+        #[rustfmt::skip]
+        assert_bits(&got, &[0.5488135039273248, 2.724775222427484, 5.15874116573845, 3.0,
+            0.37025538490846127, 0.3843817072926998]);
+        oxjit_rt_random_seed(0);
+        assert_bits(&[oxjit_rt_random_exponential(2.0)], &[1.59174901632622]);
+        oxjit_rt_random_seed(0);
+        assert_bits(
+            &[oxjit_rt_random_standard_gamma(0.5)],
+            &[0.3040018897607044],
+        );
+        oxjit_rt_random_seed(0);
+        assert_bits(&[oxjit_rt_random_gamma(3.0, 2.0)], &[13.418300991778487]);
+        oxjit_rt_random_seed(0);
+        assert_bits(&[oxjit_rt_random_beta(2.0, 3.0)], &[0.6035897484783911]);
+        oxjit_rt_random_seed(0);
+        assert_eq!(oxjit_rt_random_poisson(50.5), 51);
+        oxjit_rt_random_seed(0);
+        assert_eq!(oxjit_rt_random_binomial(1000, 0.9), 916);
+        oxjit_rt_random_seed(0);
+        assert_eq!(oxjit_rt_random_geometric(0.1), 8);
+    }
+
+    #[test]
+    fn unseeded_threads_start_from_entropy() {
+        let a = std::thread::spawn(|| (0..4).map(|_| oxjit_rt_random_random()).collect::<Vec<_>>());
+        let b = std::thread::spawn(|| (0..4).map(|_| oxjit_rt_random_random()).collect::<Vec<_>>());
+        let (a, b) = (a.join().unwrap(), b.join().unwrap());
+        assert_ne!(a, b);
+        assert!(a.iter().chain(&b).all(|x| (0.0..1.0).contains(x)));
+        // Seeding one thread does not touch another's stream.
+        oxjit_rt_random_seed(0);
+        std::thread::spawn(|| oxjit_rt_random_seed(1))
+            .join()
+            .unwrap();
+        assert_bits(&[oxjit_rt_random_random()], &[0.5488135039273248]);
+    }
+
+    #[test]
+    fn invalid_parameters_return_without_hanging() {
+        let mut s = LegacyRandom::new(0);
+        assert!(s.standard_gamma(f64::NAN).is_nan());
+        assert!(s.standard_gamma(-1.0).is_nan());
+        assert!(s.beta(-1.0, 0.5).is_nan());
+        assert!(s.beta(f64::NAN, 2.0).is_nan());
+        assert_eq!(s.binomial(10, f64::NAN), 0);
+        // None of those consumed anything.
+        assert_bits(&[s.next_double()], &[0.5488135039273248]);
+        // Domain errors the caller should have caught still terminate.
+        s.randint(5, 5);
+        s.randint(i64::MIN, i64::MIN);
+        s.poisson(f64::NAN);
+        s.poisson(-3.0);
+        s.geometric(0.0);
+        s.geometric(f64::NAN);
+        s.binomial(-5, 0.3);
+    }
+}
