@@ -37,6 +37,9 @@ fn take_error(err: LLVMErrorRef) -> Result<(), String> {
 fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
     crate::init_llvm()?;
     unsafe {
+        // glibc's vector math library, for fastmath loops (optional).
+        let mvec = CString::new("libmvec.so.1").map_err(|e| e.to_string())?;
+        llvm_sys::support::LLVMLoadLibraryPermanently(mvec.as_ptr());
         let mut raw: LLVMOrcLLJITRef = std::ptr::null_mut();
         take_error(LLVMOrcCreateLLJIT(&mut raw, std::ptr::null_mut()))?;
         let dylib = LLVMOrcLLJITGetMainJITDylib(raw);

@@ -138,6 +138,9 @@ pub(crate) fn finish(
         .run_passes(&pipeline, &tm, pbo)
         .map_err(|e| e.to_string())?;
     let ir = module.print_to_string().to_string();
+    if std::env::var_os("OXJIT_DUMP_OPT_IR").is_some() {
+        eprintln!("{ir}");
+    }
     let asm = if opts.want_asm {
         let buf = tm
             .write_to_memory_buffer(module, FileType::Assembly)
@@ -216,6 +219,9 @@ pub fn compile_gufunc_loop(
 /// Parse generated IR text into a module. A parse error is our bug: report
 /// it with the offending text so it can be fixed.
 pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<Module<'c>, String> {
+    if let Some(path) = std::env::var_os("OXJIT_DUMP_IR_DIR") {
+        let _ = std::fs::write(std::path::Path::new(&path).join(format!("{name}.ll")), text);
+    }
     let buf =
         inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), name);
     ctx.create_module_from_ir(buf).map_err(|e| {

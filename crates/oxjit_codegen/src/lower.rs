@@ -37,7 +37,39 @@ pub(crate) struct ModuleGen<'p> {
     strings: FxHashMap<String, String>,
     program: Option<&'p Program<'p>>,
     recursive: FxHashSet<usize>,
+    /// Attribute groups (`#100 = {...}`) naming libmvec vector variants.
+    attr_groups: Vec<String>,
+    vec_attrs: FxHashMap<String, String>,
+    /// Vector functions referenced by variants (kept alive through
+    /// `@llvm.compiler.used`, or GlobalDCE drops them before vectorisation).
+    vec_fns: Vec<String>,
+    /// Vector width forced on fastmath ufunc loops (loop metadata `!10`).
+    pub force_width: Option<usize>,
 }
+
+/// The libmvec ISA letter and f64 lane count for this CPU, if any.
+fn libmvec_isa() -> Option<(&'static str, usize)> {
+    let f = &crate::host().features;
+    if f.contains("+avx512f") {
+        Some(("e", 8))
+    } else if f.contains("+avx2") {
+        Some(("d", 4))
+    } else {
+        None
+    }
+}
+
+/// Lanes the fastmath ufunc loops are vectorised to (libmvec's width).
+pub(crate) fn fastmath_lanes(d: Dtype) -> Option<usize> {
+    libmvec_isa().map(|(_, l)| if d == Dtype::F32 { l * 2 } else { l })
+}
+
+/// glibc libmvec functions (AVX2 `d` and AVX-512 `e` variants exist for each).
+const LIBMVEC1: &[&str] = &[
+    "acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "cos", "cosh", "erf", "erfc", "exp",
+    "exp10", "exp2", "expm1", "log", "log10", "log1p", "log2", "sin", "sinh", "tan", "tanh",
+];
+const LIBMVEC2: &[&str] = &["atan2", "hypot", "pow"];
 
 impl<'p> ModuleGen<'p> {
     pub fn new(prefix: &str, opts: &Options) -> Self {
@@ -51,7 +83,53 @@ impl<'p> ModuleGen<'p> {
             strings: FxHashMap::default(),
             program: None,
             recursive: FxHashSet::default(),
+            attr_groups: Vec::new(),
+            vec_attrs: FxHashMap::default(),
+            vec_fns: Vec::new(),
+            force_width: None,
         }
+    }
+
+    /// Under fastmath, the call-site attribute that lets the loop vectoriser
+    /// use glibc's libmvec for the libm function `name` (empty otherwise).
+    pub fn vector_variants(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
+        let ok = match nargs {
+            1 => LIBMVEC1.contains(&name),
+            2 => LIBMVEC2.contains(&name),
+            _ => false,
+        };
+        if !self.opts.fastmath || !ok || !matches!(d, Dtype::F32 | Dtype::F64) {
+            return String::new();
+        }
+        let f32 = d == Dtype::F32;
+        let sym = if f32 {
+            format!("{name}f")
+        } else {
+            name.to_string()
+        };
+        if let Some(a) = self.vec_attrs.get(&sym) {
+            return a.clone();
+        }
+        let Some((isa, lanes64)) = libmvec_isa() else {
+            return String::new();
+        };
+        let lanes = if f32 { lanes64 * 2 } else { lanes64 };
+        let params = "v".repeat(nargs);
+        let vname = format!("_ZGV{isa}N{lanes}{params}_{sym}");
+        let et = scalar_ty(d);
+        let vt = format!("<{lanes} x {et}>");
+        let args = vec![vt.as_str(); nargs].join(", ");
+        self.declare(&format!("declare {vt} @{vname}({args}) nounwind"));
+        self.vec_fns.push(vname.clone());
+        let id = 100 + self.attr_groups.len();
+        // `nobuiltin` keeps LLVM from turning the call into an intrinsic,
+        // which would lose the variant.
+        self.attr_groups.push(format!(
+            "attributes #{id} = {{ nobuiltin \"vector-function-abi-variant\"=\"{vname}({vname})\" }}"
+        ));
+        let a = format!(" #{id}");
+        self.vec_attrs.insert(sym, a.clone());
+        a
     }
 
     /// A `{ptr, i64}` constant for a string literal.
@@ -94,6 +172,23 @@ impl<'p> ModuleGen<'p> {
         out += &self.globals;
         out += HELPERS;
         out += &self.funcs;
+        for a in &self.attr_groups {
+            out += a;
+            out.push('\n');
+        }
+        if !self.vec_fns.is_empty() {
+            let items: Vec<String> = self.vec_fns.iter().map(|f| format!("ptr @{f}")).collect();
+            out += &format!(
+                "@llvm.compiler.used = appending global [{} x ptr] [{}], section \"llvm.metadata\"\n",
+                items.len(),
+                items.join(", ")
+            );
+        }
+        if let Some(w) = self.force_width {
+            out += &format!(
+                "!10 = distinct !{{!10, !11, !12}}\n!11 = !{{!\"llvm.loop.vectorize.enable\", i1 true}}\n!12 = !{{!\"llvm.loop.vectorize.width\", i32 {w}}}\n"
+            );
+        }
         out
     }
 
@@ -1193,7 +1288,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 ptrs[ins.len()]
             ));
             self.store_elem(&r, &p);
-            self.nd_close(lp);
+            let force = unit && self.m.opts.fastmath && !self.m.vec_fns.is_empty();
+            if force {
+                self.m.force_width = fastmath_lanes(ins.iter().copied().fold(out, |a, b| {
+                    if b == Dtype::F64 {
+                        b
+                    } else {
+                        a
+                    }
+                }));
+                self.nd_close_forced(lp);
+            } else {
+                self.nd_close(lp);
+            }
             self.br(&done);
         }
         self.start(&done);
@@ -1867,7 +1974,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     r.to_string()
                 }
             }
-            (Signed, Float) => self.val(&format!("sitofp {ta} {r} to {tb}")),
+            (Signed, Float) => match r.parse::<i64>() {
+                Ok(v) => fconst(v as f64, b),
+                Err(_) => self.val(&format!("sitofp {ta} {r} to {tb}")),
+            },
             (Unsigned, Float) => self.val(&format!("uitofp {ta} {r} to {tb}")),
             (Float, Signed | Unsigned) => {
                 // Saturating conversion: no poison for NaN or out-of-range values.
@@ -2003,8 +2113,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let m = self.str_const("0.0 cannot be raised to a negative power");
                     self.raise_if(&both, ExcKind::ZeroDivisionError, &[m]);
                 }
-                let f = self.intrinsic("pow", r, 2);
-                out(self, format!("call {fm}{t} {f}({t} {ar}, {t} {br})"))
+                if br == fconst(2.0, r) {
+                    return Ok(out(self, format!("fmul {fm}{t} {ar}, {ar}")));
+                }
+                let f = self.pow_fn(r);
+                let va = self.m.vector_variants("pow", r, 2);
+                out(self, format!("call {fm}{t} {f}({t} {ar}, {t} {br}){va}"))
             }
             (Pow, _) => {
                 if signed {
@@ -2046,6 +2160,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let args = vec![t; nargs].join(", ");
         self.m.declare(&format!("declare {t} {f}({args})"));
         f
+    }
+
+    /// `pow`: libm's symbol under fastmath (it has a libmvec variant), else
+    /// the LLVM intrinsic.
+    fn pow_fn(&mut self, d: Dtype) -> String {
+        if self.m.opts.fastmath {
+            self.libm("pow", d, 2)
+        } else {
+            self.intrinsic("pow", d, 2)
+        }
     }
 
     fn libm(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
@@ -2903,6 +3027,17 @@ impl<'m, 'p> FnGen<'m, 'p> {
         lp
     }
 
+    /// Close a one-level loop whose back edge carries `!llvm.loop !10`.
+    fn nd_close_forced(&mut self, lp: NdLoop) {
+        for (ctr, head, exit, i) in lp.levels.into_iter().rev() {
+            let nx = self.val(&format!("add nsw i64 {i}, 1"));
+            self.emit(&format!("store i64 {nx}, ptr {ctr}"));
+            self.emit(&format!("br label %{head}, !llvm.loop !10"));
+            self.terminated = true;
+            self.start(&exit);
+        }
+    }
+
     fn nd_close(&mut self, lp: NdLoop) {
         for (ctr, head, exit, i) in lp.levels.into_iter().rev() {
             let nx = self.val(&format!("add nsw i64 {i}, 1"));
@@ -3470,11 +3605,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let r = match f {
                     Math2::Atan2 => {
                         let g = self.libm("atan2", d, 2);
-                        self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
+                        let va = self.m.vector_variants("atan2", d, 2);
+                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {}){va}", x.r, y.r))
                     }
                     Math2::Hypot => {
                         let g = self.libm("hypot", d, 2);
-                        self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
+                        let va = self.m.vector_variants("hypot", d, 2);
+                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {}){va}", x.r, y.r))
                     }
                     Math2::Copysign => {
                         let g = self.intrinsic("copysign", d, 2);
@@ -3482,8 +3619,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     }
                     Math2::Fmod => self.val(&format!("frem {fm}{t} {}, {}", x.r, y.r)),
                     Math2::Pow => {
-                        let g = self.intrinsic("pow", d, 2);
-                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {})", x.r, y.r))
+                        let g = self.pow_fn(d);
+                        let va = self.m.vector_variants("pow", d, 2);
+                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {}){va}", x.r, y.r))
                     }
                 };
                 Ok(V::new(r, ty))
@@ -3738,7 +3876,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
         };
         let lib = |s: &mut Self, n: &str| {
             let g = s.libm(n, d, 1);
-            s.val(&format!("call {fm}{t} {g}({t} {x})"))
+            let va = s.m.vector_variants(n, d, 1);
+            s.val(&format!("call {fm}{t} {g}({t} {x}){va}"))
+        };
+        // Under fastmath, transcendental functions go through libm symbols
+        // that carry libmvec vector variants; otherwise LLVM intrinsics.
+        let fast = self.m.opts.fastmath;
+        let intr = |s: &mut Self, n: &str| {
+            if fast && LIBMVEC1.contains(&n) {
+                lib(s, n)
+            } else {
+                intr(s, n)
+            }
         };
         Ok(match f {
             Math1::Sqrt => intr(self, "sqrt"),

@@ -287,11 +287,12 @@ impl LegacyRandom {
         if shape == 0.0 {
             return 0.0;
         }
-        if !(shape > 0.0) {
+        if shape.is_nan() || shape < 0.0 {
             return f64::NAN;
         }
         if shape < 1.0 {
-            // Ahrens–Dieter GS style rejection for small shapes.
+            // Rejection from a power-law body (u <= 1 - shape) or an
+            // exponential tail, accepted against an exponential variate.
             loop {
                 let u = self.next_double();
                 let v = self.standard_exponential();
@@ -612,7 +613,8 @@ impl LegacyRandom {
     /// `geometric(p)`: trials up to and including the first success.
     /// Precondition: `0 < p <= 1`.
     pub fn geometric(&mut self, p: f64) -> i64 {
-        if p >= 0.333333333333333333333333 {
+        // NumPy's threshold literal 0.333333333333333333333333 is this double.
+        if p >= 1.0 / 3.0 {
             // Sequential search of the CDF: few steps for large p.
             let q = 1.0 - p;
             let mut x = 1i64;
@@ -721,6 +723,8 @@ impl BtpeSetup {
 /// SPECFUN series). PTRS compares against it, so it must be this exact
 /// formula rather than libm's `lgamma`.
 fn loggam(x: f64) -> f64 {
+    // NumPy's coefficients verbatim, digits beyond f64 precision included.
+    #[allow(clippy::excessive_precision)]
     const A: [f64; 10] = [
         8.333333333333333e-02,
         -2.777777777777778e-03,
@@ -760,7 +764,7 @@ fn loggam(x: f64) -> f64 {
 /// std's per-thread OS-random hasher keys, the clock, a process-wide
 /// counter and a stack address cover that without any I/O or failure path.
 fn entropy_key() -> [u32; 8] {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
@@ -772,9 +776,7 @@ fn entropy_key() -> [u32; 8] {
     let mut key = [0u32; 8];
     let here = &key as *const _ as usize;
     for (i, pair) in key.chunks_mut(2).enumerate() {
-        let mut h = hasher.build_hasher();
-        (nanos, count, here, std::process::id(), i).hash(&mut h);
-        let v = h.finish();
+        let v = hasher.hash_one((nanos, count, here, std::process::id(), i));
         pair[0] = v as u32;
         pair[1] = (v >> 32) as u32;
     }
@@ -1062,10 +1064,11 @@ mod tests {
         for (shape, want) in cases {
             assert_bits(&draws(0, 5, |s| s.standard_gamma(shape)), &want);
         }
-        const SHAPES: [f64; 6] = [0.3, 0.9, 1.0, 1.7, 7.5, 100.0];
+        // 1.01 makes Marsaglia–Tsang reject normals with 1 + c·x <= 0.
+        const SHAPES: [f64; 7] = [0.3, 0.9, 1.0, 1.01, 1.7, 7.5, 100.0];
         let mut s = LegacyRandom::new(12345);
-        let run = (0..6000).map(|i| s.standard_gamma(SHAPES[i % 6]).to_bits());
-        assert_eq!(fnv(run), 0x267ca89f262e8c5c);
+        let run = (0..7000).map(|i| s.standard_gamma(SHAPES[i % 7]).to_bits());
+        assert_eq!(fnv(run), 0x5f2190d9ad47be4);
         #[rustfmt::skip]
         assert_bits(&draws(0, 5, |s| s.gamma(3.0, 2.0)), &[13.418300991778487,
             6.7498983540362385, 14.053397800349273, 2.7359332872527053, 5.003274845538258]);
@@ -1094,12 +1097,13 @@ mod tests {
             (2.0, 3.0),
             (0.3, 0.7),
             (0.9, 5.0),
-            (1e-2, 1e-2),
+            // Both powers underflow often: Jöhnk's log-space branch.
+            (1e-3, 1e-3),
             (40.0, 0.2),
         ];
         let mut s = LegacyRandom::new(12345);
         let run = (0..6000).map(|i| s.beta(AB[i % 6].0, AB[i % 6].1).to_bits());
-        assert_eq!(fnv(run), 0xe4097c3e6e91ee10);
+        assert_eq!(fnv(run), 0xda5187730a9ceaee);
     }
 
     #[test]
