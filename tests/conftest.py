@@ -13,8 +13,14 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import oxjit
+
+# No example database on disk (the suite runs from a source checkout) and no
+# per-example deadline (the first example of a property includes compilation).
+settings.register_profile("oxjit", database=None, deadline=None)
+settings.load_profile("oxjit")
 
 
 # ---------------------------------------------------------------------------

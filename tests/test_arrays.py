@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import oxjit
 from oxjit import float32, int16, njit
@@ -480,6 +482,43 @@ def test_slice_bounds_like_numpy(lo, hi, step):
     a = np.arange(10)
     got = slice_bounds_clipped(a, lo, hi, step)
     assert np.array_equal(got, a[lo:hi:step]) and got.shape == a[lo:hi:step].shape
+
+
+@njit
+def slice2d(a, lo0, hi0, st0, lo1, hi1, st1):
+    return a[lo0:hi0:st0, lo1:hi1:st1]
+
+
+def _strides_that_matter(a):
+    """Strides of axes longer than 1 (NumPy leaves the others unspecified); none for empty arrays."""
+    if a.size == 0:
+        return ()
+    return tuple(s for s, n in zip(a.strides, a.shape) if n > 1)
+
+
+_BOUND = st.integers(-12, 12)
+_STEP = st.integers(-4, 4).filter(lambda v: v != 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lo=_BOUND, hi=_BOUND, step=_STEP, n=st.integers(0, 10))
+def test_prop_1d_slicing_like_numpy(lo, hi, step, n):
+    a = np.arange(n) * 10
+    got, want = slice_bounds_clipped(a, lo, hi, step), a[lo:hi:step]
+    assert got.shape == want.shape and np.array_equal(got, want)
+    assert _strides_that_matter(got) == _strides_that_matter(want)
+
+
+@settings(max_examples=100, deadline=None)
+@given(lo0=_BOUND, hi0=_BOUND, st0=_STEP, lo1=_BOUND, hi1=_BOUND, st1=_STEP, order=st.sampled_from("CF"))
+def test_prop_2d_slicing_like_numpy(lo0, hi0, st0, lo1, hi1, st1, order):
+    a = np.asarray(np.arange(42.0).reshape(6, 7), order=order)
+    got = slice2d(a, lo0, hi0, st0, lo1, hi1, st1)
+    want = a[lo0:hi0:st0, lo1:hi1:st1]
+    assert got.shape == want.shape and np.array_equal(got, want)
+    assert _strides_that_matter(got) == _strides_that_matter(want)
+    if got.size:
+        assert np.shares_memory(got, a)
 
 
 @njit

@@ -365,7 +365,6 @@ class Opaque:
 def test_unsupported_argument_types_raise_typeerror(value):
     with pytest.raises(TypeError) as ei:
         takes_float(value)
-    assert ei.type is TypeError or issubclass(ei.type, TypeError)
 
 
 @pytest.mark.parametrize("arr", [np.zeros(3, dtype=np.float16), np.array([1, "a"], dtype=object),

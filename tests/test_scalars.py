@@ -398,6 +398,29 @@ def test_prop_float_add_mul_div_exact(a, b):
 
 
 @HYP
+@given(x=st.floats(min_value=-9.2e18, max_value=9.2e18))
+@example(x=-0.5)
+@example(x=0.9999999999999999)
+def test_prop_int_of_float(x):
+    assert_same(to_int, x)
+
+
+@HYP
+@given(x=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
+@example(x=0.5)
+@example(x=-2.5)
+@example(x=4503599627370497.0)
+def test_prop_round_half_even(x):
+    assert_same(round1, x)
+
+
+@HYP
+@given(a=st.integers(-(2**53), 2**53), b=st.floats(allow_nan=True, allow_infinity=True))
+def test_prop_int_float_comparisons(a, b):
+    assert_same(compare_all, a, b)
+
+
+@HYP
 @given(a=st.integers(-50, 50), b=st.integers(0, 40))
 def test_prop_int_pow(a, b):
     assert op_pow(a, b) == wrap64(a**b)

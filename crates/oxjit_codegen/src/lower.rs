@@ -14,7 +14,9 @@
 use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, V};
 use crate::Options;
 use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
-use oxjit_typeck::registry::{Alloc, Builtin, FloatPred, Math1, Math2, Reduce, Round};
+use oxjit_typeck::registry::{
+    rand_spec, Alloc, Builtin, FloatPred, Math1, Math2, Rand, Reduce, Round,
+};
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
 use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -3835,6 +3837,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::Random(r) => self.random(r, args, call, ty),
             Builtin::Where => {
                 let c = self.truth(&args[0])?;
                 let x = self.cast(args[1].clone(), &ty);
@@ -3853,6 +3856,110 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(V::unit(Ty::NoneType))
             }
         }
+    }
+
+    /// `np.random.*`: one runtime call per draw; `size` fills a new array.
+    fn random(&mut self, r: Rand, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let spec = rand_spec(r);
+        let rt = if spec.int_result { "i64" } else { "double" };
+        if r == Rand::Seed {
+            self.m
+                .declare(&format!("declare void @{}(i32)", spec.symbol));
+            let v = self.cast(args[0].clone(), &Ty::Scalar(Dtype::U32));
+            self.call_void(&format!("@{}", spec.symbol), &format!("i32 {}", v.r));
+            return Ok(V::unit(Ty::NoneType));
+        }
+        let np = spec.params.len();
+        let (params, size): (Vec<V>, Option<V>) = if matches!(r, Rand::Rand | Rand::Randn) {
+            (
+                Vec::new(),
+                if args.is_empty() {
+                    None
+                } else {
+                    Some(self.build_tuple(args.clone()))
+                },
+            )
+        } else {
+            let mut ps = Vec::new();
+            for (i, (name, dflt)) in spec.params.iter().enumerate() {
+                let v = match args.get(i) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, name)?,
+                };
+                ps.push(match (v, dflt) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => V::new(fconst(*d, Dtype::F64), Ty::F64),
+                    (None, None) => V::new("0", Ty::I64),
+                });
+            }
+            if r == Rand::Randint && args.len() < 2 && self.kwarg(call, "high")?.is_none() {
+                // randint(high): draws from [0, high).
+                ps = vec![V::new("0", Ty::I64), ps[0].clone()];
+            }
+            let size = match args.get(np) {
+                Some(v) => Some(v.clone()),
+                None => self.kwarg(call, "size")?,
+            };
+            (ps, size.filter(|v| v.ty != Ty::NoneType))
+        };
+        let mut cargs = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            let int = spec.int_params.get(i).copied().unwrap_or(false);
+            let v = self.cast(p.clone(), if int { &Ty::I64 } else { &Ty::F64 });
+            cargs.push(format!("{} {}", if int { "i64" } else { "double" }, v.r));
+        }
+        if r == Rand::Randint {
+            let bad = self.val(&format!("icmp sge i64 {}, {}", params[0].r, params[1].r));
+            let bad = if params[0].ty == Ty::I64 && params[1].ty == Ty::I64 {
+                bad
+            } else {
+                "false".into()
+            };
+            if bad != "false" {
+                let m = self.str_const("low >= high");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+        }
+        let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
+        self.m.declare(&format!(
+            "declare {rt} @{}({})",
+            spec.symbol,
+            cargs
+                .iter()
+                .map(|a| a.split(' ').next().unwrap_or("double"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        let elem = Ty::Scalar(if spec.int_result {
+            Dtype::I64
+        } else {
+            Dtype::F64
+        });
+        let Some(size) = size else {
+            return Ok(V::new(self.val(&draw), elem));
+        };
+        let Ty::Array(a) = ty else {
+            return ice("random size result");
+        };
+        let shape: Vec<String> = match size.ty.clone() {
+            Ty::Tuple(items) => (0..items.len())
+                .map(|i| {
+                    let x = self.extract(&size, i, items[i].clone());
+                    self.cast(x, &Ty::I64).r
+                })
+                .collect(),
+            _ => vec![self.cast(size, &Ty::I64).r],
+        };
+        let out = self.alloc_array(a.dtype, &shape);
+        let n = self.nitems(&out);
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let x = V::new(self.val(&draw), elem);
+        let data = self.data(&out);
+        let off = self.val(&format!("mul nsw i64 {}, {}", lp.idx[0], a.dtype.size()));
+        let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        self.store_elem(&x, &p);
+        self.nd_close(lp);
+        Ok(out)
     }
 
     fn check_float_to_int(&mut self, x: &V, d: Dtype) {

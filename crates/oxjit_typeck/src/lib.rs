@@ -20,7 +20,7 @@ use oxjit_syntax::{
 use oxjit_types::{
     promote_arith, promote_truediv, unify, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty,
 };
-use registry::{Alloc, Builtin, Reduce};
+use registry::{Alloc, Builtin, Rand, Reduce};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A compile-time constant (from a literal, a frozen global or a module constant).
@@ -2059,6 +2059,9 @@ impl<'u> Checker<'u> {
         };
         let allowed_kw: &[&str] = match b {
             Builtin::Alloc(_) | Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
+            Builtin::Random(_) => &[
+                "size", "low", "high", "loc", "scale", "lam", "n", "p", "a", "b", "shape", "seed",
+            ],
             Builtin::Linspace => &["num", "endpoint"],
             Builtin::Enumerate => &["start"],
             Builtin::Print => &["sep", "end"],
@@ -2530,6 +2533,68 @@ impl<'u> Checker<'u> {
                 match &tys[0] {
                     Ty::Array(a) => registry::array_of(a.dtype, a.ndim),
                     _ => self.no_match(cx, e, "copy", tys, "(array)"),
+                }
+            }
+            Builtin::Random(r) => {
+                let spec = registry::rand_spec(r);
+                let fname = format!("numpy.random.{}", format!("{r:?}").to_lowercase());
+                for (t, a) in tys.iter().zip(call_args(e)) {
+                    if scalar(t).is_none_or(|d| d.is_complex()) && !matches!(t, Ty::Tuple(_)) {
+                        let d = Diagnostic::error("bad-argument", a.span, format!("{fname}() arguments must be real numbers (or a size tuple), not {t}"));
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                }
+                let elem = if spec.int_result {
+                    Dtype::I64
+                } else {
+                    Dtype::F64
+                };
+                if matches!(r, Rand::Rand | Rand::Randn) {
+                    // Dimensions as separate arguments.
+                    if tys.is_empty() {
+                        return Ty::Scalar(elem);
+                    }
+                    return registry::array_of(elem, n as u8);
+                }
+                if r == Rand::Seed {
+                    if !self.arity(cx, e, &fname, n, 1, 1) {
+                        return Ty::Unknown;
+                    }
+                    return Ty::NoneType;
+                }
+                let np = spec.params.len();
+                let min = spec
+                    .params
+                    .iter()
+                    .filter(|p| p.1.is_none())
+                    .count()
+                    .min(if r == Rand::Randint { 1 } else { np });
+                if !self.arity(cx, e, &fname, n, min, np + 1) {
+                    return Ty::Unknown;
+                }
+                let size = if n == np + 1 {
+                    Some(tys[np].clone())
+                } else {
+                    kw_ty(cx, "size").map(|(t, _)| t)
+                };
+                match size {
+                    None | Some(Ty::NoneType) => Ty::Scalar(elem),
+                    Some(Ty::Scalar(d)) if d.is_int() => registry::array_of(elem, 1),
+                    Some(Ty::Tuple(items))
+                        if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+                    {
+                        registry::array_of(elem, items.len() as u8)
+                    }
+                    Some(other) => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("size= must be an int or a tuple of ints, not {other}"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
                 }
             }
             Builtin::Where => {

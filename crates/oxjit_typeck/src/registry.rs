@@ -81,6 +81,106 @@ pub enum Reduce {
     Mean,
 }
 
+/// `np.random.*` with NumPy's legacy global state (kept per thread in the
+/// runtime, seeded by `np.random.seed` inside compiled code as in Numba).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rand {
+    Seed,
+    Random,
+    Rand,
+    Randn,
+    Randint,
+    Uniform,
+    Normal,
+    StandardNormal,
+    Exponential,
+    Poisson,
+    Binomial,
+    Beta,
+    Gamma,
+    StandardGamma,
+    Geometric,
+}
+
+/// How a random function is called: runtime symbol, parameters (name,
+/// default) before `size`, whether it draws integers, whether its i-th
+/// parameter is an integer.
+pub struct RandSpec {
+    pub symbol: &'static str,
+    pub params: &'static [(&'static str, Option<f64>)],
+    pub int_result: bool,
+    pub int_params: &'static [bool],
+}
+
+pub fn rand_spec(r: Rand) -> RandSpec {
+    let s = |symbol, params, int_result, int_params| RandSpec {
+        symbol,
+        params,
+        int_result,
+        int_params,
+    };
+    match r {
+        Rand::Seed => s("oxjit_rt_random_seed", &[("seed", None)], false, &[true]),
+        Rand::Random | Rand::Rand => s("oxjit_rt_random_random", &[], false, &[]),
+        Rand::Randn | Rand::StandardNormal => s("oxjit_rt_random_standard_normal", &[], false, &[]),
+        Rand::Randint => s(
+            "oxjit_rt_random_randint",
+            &[("low", None), ("high", None)],
+            true,
+            &[true, true],
+        ),
+        Rand::Uniform => s(
+            "oxjit_rt_random_uniform",
+            &[("low", Some(0.0)), ("high", Some(1.0))],
+            false,
+            &[false, false],
+        ),
+        Rand::Normal => s(
+            "oxjit_rt_random_normal",
+            &[("loc", Some(0.0)), ("scale", Some(1.0))],
+            false,
+            &[false, false],
+        ),
+        Rand::Exponential => s(
+            "oxjit_rt_random_exponential",
+            &[("scale", Some(1.0))],
+            false,
+            &[false],
+        ),
+        Rand::Poisson => s(
+            "oxjit_rt_random_poisson",
+            &[("lam", Some(1.0))],
+            true,
+            &[false],
+        ),
+        Rand::Binomial => s(
+            "oxjit_rt_random_binomial",
+            &[("n", None), ("p", None)],
+            true,
+            &[true, false],
+        ),
+        Rand::Beta => s(
+            "oxjit_rt_random_beta",
+            &[("a", None), ("b", None)],
+            false,
+            &[false, false],
+        ),
+        Rand::Gamma => s(
+            "oxjit_rt_random_gamma",
+            &[("shape", None), ("scale", Some(1.0))],
+            false,
+            &[false, false],
+        ),
+        Rand::StandardGamma => s(
+            "oxjit_rt_random_standard_gamma",
+            &[("shape", None)],
+            false,
+            &[false],
+        ),
+        Rand::Geometric => s("oxjit_rt_random_geometric", &[("p", None)], true, &[false]),
+    }
+}
+
 /// Every supported callable. Codegen matches on this exhaustively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
@@ -131,6 +231,7 @@ pub enum Builtin {
     Conjugate,
     /// `np.where(cond, a, b)` (element-wise).
     Where,
+    Random(Rand),
 }
 
 /// The dotted Python paths each builtin answers to.
@@ -216,6 +317,24 @@ pub fn lookup(path: &str) -> Option<Builtin> {
         "numpy.copy" => B::Copy,
         "numpy.conj" | "numpy.conjugate" => B::Conjugate,
         "numpy.where" => B::Where,
+        "numpy.random.seed" => B::Random(Rand::Seed),
+        "numpy.random.random"
+        | "numpy.random.random_sample"
+        | "numpy.random.sample"
+        | "numpy.random.ranf" => B::Random(Rand::Random),
+        "numpy.random.rand" => B::Random(Rand::Rand),
+        "numpy.random.randn" => B::Random(Rand::Randn),
+        "numpy.random.randint" => B::Random(Rand::Randint),
+        "numpy.random.uniform" => B::Random(Rand::Uniform),
+        "numpy.random.normal" => B::Random(Rand::Normal),
+        "numpy.random.standard_normal" => B::Random(Rand::StandardNormal),
+        "numpy.random.exponential" => B::Random(Rand::Exponential),
+        "numpy.random.poisson" => B::Random(Rand::Poisson),
+        "numpy.random.binomial" => B::Random(Rand::Binomial),
+        "numpy.random.beta" => B::Random(Rand::Beta),
+        "numpy.random.gamma" => B::Random(Rand::Gamma),
+        "numpy.random.standard_gamma" => B::Random(Rand::StandardGamma),
+        "numpy.random.geometric" => B::Random(Rand::Geometric),
         _ => {
             let d = path.strip_prefix("numpy.")?;
             return Dtype::from_name(d)
@@ -298,6 +417,9 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::Random(_) => {
+            "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
+        }
         Builtin::Where => "np.where(cond, a, b) element-wise with broadcasting",
         Builtin::Range => "range(stop) / range(start, stop[, step]); prange runs serially",
         Builtin::Len => "len of arrays (first dimension), tuples and ranges",
