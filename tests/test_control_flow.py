@@ -5,7 +5,6 @@ Unicode names, raise/assert and deep recursion. Differential against
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
 import textwrap

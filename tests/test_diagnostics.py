@@ -4,8 +4,11 @@ types and type conflicts."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -135,15 +138,8 @@ def uses_with(x):
     return x
 
 
-def uses_match(x):
-    match x:
-        case 1:
-            return 2
-    return x
-
-
 def uses_import(x):
-    import os
+    import os  # noqa: F401
 
     return x
 
@@ -199,7 +195,7 @@ def uses_walrus(x):
 
 
 def uses_star_expr(x):
-    a, *rest = (1, 2, 3)
+    a, *rest = (1, 2, 3)  # noqa: F841
     return a
 
 
@@ -208,7 +204,6 @@ SYNTAX_CASES = [
     (uses_async_def, (1,), "async def inner():", True),
     (uses_class_def, (1,), "class A:", True),
     (uses_with, (1,), "with open(", False),
-    (uses_match, (1,), "match x:", True),
     (uses_import, (1,), "import os", True),
     (uses_import_from, (1.0,), "from math import sqrt", True),
     (uses_try, (1.0,), "try:", True),
@@ -244,6 +239,26 @@ def test_other_statements_compile_or_diagnose(fn, args):
         assert parse_diagnostics(str(e)), str(e)
     else:
         assert r == fn(*args)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="`match` needs Python 3.10")
+def test_match_statement(tmp_path):
+    # In its own file: a `match` statement here would stop this module from importing on Python 3.9.
+    path = tmp_path / "uses_match.py"
+    path.write_text(textwrap.dedent("""
+        def uses_match(x):
+            match x:
+                case 1:
+                    return 2
+            return x
+    """), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("uses_match_mod", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    d = diagnose(mod.uses_match, 1)[0]
+    assert d["id"].startswith("unsupported")
+    assert (d["file"], d["line"], d["col"]) == (str(path), 3, 5)
+    assert d["source"] == "    match x:" and d["underlined"].startswith("match x")
 
 
 def test_header_line():

@@ -363,7 +363,7 @@ class Opaque:
                          ids=["list-str", "dict", "None", "instance", "str", "bytes", "list-float", "set",
                               "2**63", "-2**63-1", "10**40", "object"])
 def test_unsupported_argument_types_raise_typeerror(value):
-    with pytest.raises(TypeError) as ei:
+    with pytest.raises(TypeError):
         takes_float(value)
 
 

@@ -9,11 +9,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import oxjit
-from oxjit import jit, njit
+from oxjit import njit
 
 from conftest import FLOAT_EDGES, INT_EDGES, assert_same, close_value, same_value, xfail, xparam
 
@@ -81,7 +80,8 @@ FLOAT_PAIRS = [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (-7.5, -2.0), (0.0, 3.0), (
                (0.0, -3.0), (-0.0, -3.0), (1.0, 3.0), (1e300, 1e-300), (5.0, math.inf),
                (-5.0, math.inf), (5.0, -math.inf), (math.inf, 2.0), (-math.inf, 2.0),
                (math.nan, 2.0), (2.0, math.nan), (0.1, 0.7), (-1e-320, 1.0), (6.0, 3.0), (-6.0, 3.0)]
-MIXED_PAIRS = [(7, 2.5), (-7, 2.5), (7.5, 2), (-7.5, -2), (True, 2.5), (3, True), (True, True),
+# (a negative base with a fractional exponent is left out: complex in Python, nan in Numba)
+MIXED_PAIRS = [(7, 2.5), (-7, 3.0), (7.5, 2), (-7.5, -2), (True, 2.5), (3, True), (True, True),
                (False, 3), (-3, False + 1)]
 
 
@@ -100,8 +100,6 @@ def test_float_arith(f, a, b):
 @pytest.mark.parametrize("f", ARITH + [op_pow], ids=ARITH_IDS + ["op_pow"])
 @pytest.mark.parametrize("a,b", MIXED_PAIRS)
 def test_mixed_and_bool_arith(f, a, b):
-    if f is op_pow and a < 0 and isinstance(b, float):
-        pytest.skip("negative ** fractional float is complex in Python, nan in Numba")
     assert_same(f, a, b)
 
 

@@ -15,7 +15,7 @@ use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, 
 use crate::Options;
 use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
-    rand_spec, Alloc, Builtin, FloatPred, Math1, Math2, Rand, Reduce, Round,
+    rand_spec, Alloc, ArrFn, Builtin, FloatPred, Math1, Math2, Rand, Reduce, Round,
 };
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
 use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
@@ -1788,7 +1788,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(self.cast(t, &ty))
             }
             ExprKind::Lambda(_) => Ok(V::unit(ty)),
-            ExprKind::Slice(..) | ExprKind::List(_) | ExprKind::Unsupported(_) => {
+            ExprKind::List(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.expr(x)?);
+                }
+                let t = self.build_tuple(items);
+                Ok(self.cast(t, &ty))
+            }
+            ExprKind::Slice(..) | ExprKind::Unsupported(_) => {
                 ice("unsupported expression reached codegen")
             }
         }
@@ -3825,12 +3833,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 Ok(v)
             }
-            Builtin::Reduce(r) => {
-                let Ty::Array(a) = args[0].ty.clone() else {
-                    return ice("reduce arg");
-                };
-                self.reduce(r, &args[0], &a, ty)
-            }
+            Builtin::Reduce(r) => self.reduce_call(r, &args, call, ty),
+            Builtin::Arr(f) => self.arr_fn(f, args, call, ty),
             Builtin::Copy => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("copy arg");
@@ -4116,99 +4120,958 @@ impl<'m, 'p> FnGen<'m, 'p> {
         Ok(v)
     }
 
+    fn const_int(v: &V) -> Option<i64> {
+        v.r.parse().ok()
+    }
+
+    /// A C-contiguous view with a new shape over a C array's data.
+    fn reshape_view(&mut self, src: &V, dtype: Dtype, dims: &[String]) -> V {
+        let a = ArrayTy::new(dtype, dims.len() as u8, Layout::C);
+        let mut strides = vec![String::new(); dims.len()];
+        let mut st = dtype.size().to_string();
+        for d in (0..dims.len()).rev() {
+            strides[d] = st.clone();
+            st = self.val(&format!("mul i64 {st}, {}", dims[d]));
+        }
+        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&src.ty), src.r));
+        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&src.ty), src.r));
+        let data = self.data(src);
+        self.make_array(&a, &mi, &parent, &data, dims, &strides)
+    }
+
+    fn flat_elem(&mut self, v: &V, d: Dtype, k: &str) -> V {
+        let data = self.data(v);
+        let off = self.val(&format!("mul nsw i64 {k}, {}", d.size()));
+        let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        self.load_elem(d, &p)
+    }
+
+    fn flat_store(&mut self, v: &V, d: Dtype, k: &str, x: &V) {
+        let data = self.data(v);
+        let off = self.val(&format!("mul nsw i64 {k}, {}", d.size()));
+        let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        let x = self.cast(x.clone(), &Ty::Scalar(d));
+        self.store_elem(&x, &p);
+    }
+
+    fn arr_fn(&mut self, f: ArrFn, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let out_a = ty.array().copied();
+        match f {
+            ArrFn::Cumsum | ArrFn::Cumprod => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("cumsum arg");
+                };
+                let oa = out_a.ok_or("cumsum type")?;
+                let (src, _) = self.as_c(&args[0], &a)?;
+                let n = self.nitems(&src);
+                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&n));
+                let at = Ty::Scalar(oa.dtype);
+                let acc = self.alloca(&llty(&at));
+                let init = scalar_const(oa.dtype, if f == ArrFn::Cumsum { 0.0 } else { 1.0 });
+                self.emit(&format!("store {} {init}, ptr {acc}", llty(&at)));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = lp.idx[0].clone();
+                let x = self.flat_elem(&src, a.dtype, &k);
+                let x = self.cast(x, &at);
+                let cur = self.load(&at, &acc);
+                let nv = self.binop_same(
+                    if f == ArrFn::Cumsum {
+                        BinOp::Add
+                    } else {
+                        BinOp::Mul
+                    },
+                    &cur,
+                    &x,
+                )?;
+                self.emit(&format!("store {} {nv}, ptr {acc}", llty(&at)));
+                self.flat_store(&out, oa.dtype, &k, &V::new(nv, at.clone()));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Diff => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("diff arg");
+                };
+                let oa = out_a.ok_or("diff type")?;
+                let n = self.shape(&args[0], 0);
+                let m0 = self.val(&format!("sub i64 {n}, 1"));
+                let pos = self.val(&format!("icmp sgt i64 {m0}, 0"));
+                let m = self.val(&format!("select i1 {pos}, i64 {m0}, i64 0"));
+                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&m));
+                let lp = self.nd_open(std::slice::from_ref(&m));
+                let k = lp.idx[0].clone();
+                let k1 = self.val(&format!("add nsw i64 {k}, 1"));
+                let p0 = self.nd_ptr(&args[0], &a, std::slice::from_ref(&k));
+                let p1 = self.nd_ptr(&args[0], &a, &[k1]);
+                let x0 = self.load_elem(a.dtype, &p0);
+                let x1 = self.load_elem(a.dtype, &p1);
+                let dv = if a.dtype == Dtype::Bool {
+                    V::new(self.val(&format!("xor i1 {}, {}", x1.r, x0.r)), Ty::BOOL)
+                } else {
+                    let saved = self.m.opts.error_model_numpy;
+                    self.m.opts.error_model_numpy = true;
+                    let r = self.scalar_binop(BinOp::Sub, x1, x0, a.dtype, a.dtype);
+                    self.m.opts.error_model_numpy = saved;
+                    r?
+                };
+                self.flat_store(&out, oa.dtype, &k, &dv);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Bincount => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("bincount arg");
+                };
+                let minlength = match self.kwarg(call, "minlength")? {
+                    Some(v) => self.cast(v, &Ty::I64).r,
+                    None => "0".into(),
+                };
+                let n = self.shape(&args[0], 0);
+                let mx = self.alloca("i64");
+                self.emit(&format!("store i64 -1, ptr {mx}"));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let x = self.cast(x, &Ty::I64);
+                let neg = self.val(&format!("icmp slt i64 {}, 0", x.r));
+                let m = self.str_const("'list' argument must have no negative elements");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let cur = self.val(&format!("load i64, ptr {mx}"));
+                let gt = self.val(&format!("icmp sgt i64 {}, {cur}", x.r));
+                let nm = self.val(&format!("select i1 {gt}, i64 {}, i64 {cur}", x.r));
+                self.emit(&format!("store i64 {nm}, ptr {mx}"));
+                self.nd_close(lp);
+                let top = self.val(&format!("load i64, ptr {mx}"));
+                let len0 = self.val(&format!("add i64 {top}, 1"));
+                let big = self.val(&format!("icmp sgt i64 {minlength}, {len0}"));
+                let len = self.val(&format!("select i1 {big}, i64 {minlength}, i64 {len0}"));
+                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&len));
+                let oa = ArrayTy::new(Dtype::I64, 1, Layout::C);
+                self.init_array(&out, &oa, Alloc::Zeros, None)?;
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let x = self.cast(x, &Ty::I64);
+                let q = self.nd_ptr(&out, &oa, std::slice::from_ref(&x.r));
+                let c = self.val(&format!("load i64, ptr {q}"));
+                let c1 = self.val(&format!("add i64 {c}, 1"));
+                self.emit(&format!("store i64 {c1}, ptr {q}"));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("median arg");
+                };
+                let (src, _) = self.as_c(&args[0], &a)?;
+                let n = self.nitems(&src);
+                let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&n));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = lp.idx[0].clone();
+                let x = self.flat_elem(&src, a.dtype, &k);
+                self.flat_store(&buf, Dtype::F64, &k, &x);
+                self.nd_close(lp);
+                let q = match f {
+                    ArrFn::Median => fconst(0.5, Dtype::F64),
+                    ArrFn::Percentile => {
+                        let p = self.cast(args[1].clone(), &Ty::F64);
+                        self.val(&format!("fdiv double {}, 100.0", p.r))
+                    }
+                    _ => self.cast(args[1].clone(), &Ty::F64).r,
+                };
+                let bad = self.val(&format!("fcmp ugt double {q}, 1.0"));
+                let bad2 = self.val(&format!("fcmp olt double {q}, 0.0"));
+                let bad = self.val(&format!("or i1 {bad}, {bad2}"));
+                let m = self.str_const(if f == ArrFn::Percentile {
+                    "Percentiles must be in the range [0, 100]"
+                } else {
+                    "Quantiles must be in the range [0, 1]"
+                });
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                let data = self.data(&buf);
+                self.m
+                    .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
+                Ok(V::new(
+                    self.val(&format!(
+                        "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {n}, double {q})"
+                    )),
+                    Ty::F64,
+                ))
+            }
+            ArrFn::Reshape | ArrFn::Ravel | ArrFn::Flatten => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("reshape arg");
+                };
+                let total = self.nitems(&args[0]);
+                let mut dims: Vec<String> = match f {
+                    ArrFn::Reshape => match args.get(1).map(|v| v.ty.clone()) {
+                        Some(Ty::Tuple(items)) if args.len() == 2 => (0..items.len())
+                            .map(|i| {
+                                let x = self.extract(&args[1], i, items[i].clone());
+                                self.cast(x, &Ty::I64).r
+                            })
+                            .collect(),
+                        _ => args[1..]
+                            .iter()
+                            .map(|v| self.cast(v.clone(), &Ty::I64).r)
+                            .collect(),
+                    },
+                    _ => vec!["-1".into()],
+                };
+                // One -1 is inferred from the size.
+                let mut known = "1".to_string();
+                let mut unknown = "false".to_string();
+                for d in &dims {
+                    let neg = self.val(&format!("icmp slt i64 {d}, 0"));
+                    unknown = self.val(&format!("or i1 {unknown}, {neg}"));
+                    let f1 = self.val(&format!("select i1 {neg}, i64 1, i64 {d}"));
+                    known = self.val(&format!("mul i64 {known}, {f1}"));
+                }
+                let safe = self.val(&format!("icmp eq i64 {known}, 0"));
+                let den = self.val(&format!("select i1 {safe}, i64 1, i64 {known}"));
+                let inferred = self.val(&format!("sdiv i64 {total}, {den}"));
+                for d in dims.iter_mut() {
+                    let neg = self.val(&format!("icmp slt i64 {d}, 0"));
+                    *d = self.val(&format!("select i1 {neg}, i64 {inferred}, i64 {d}"));
+                }
+                let mut prod = "1".to_string();
+                for d in &dims {
+                    prod = self.val(&format!("mul i64 {prod}, {d}"));
+                }
+                let bad = self.val(&format!("icmp ne i64 {prod}, {total}"));
+                let _ = unknown;
+                let m1 = self.str_const("cannot reshape array of size ");
+                let m2 = self.str_const(" into the requested shape");
+                self.raise_if(
+                    &bad,
+                    ExcKind::ValueError,
+                    &[m1, V::new(total.clone(), Ty::I64), m2],
+                );
+                let src = if f == ArrFn::Flatten {
+                    self.copy_array(&args[0], &a)?
+                } else {
+                    self.as_c(&args[0], &a)?.0
+                };
+                Ok(self.reshape_view(&src, a.dtype, &dims))
+            }
+            ArrFn::AsContiguous => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("ascontiguousarray arg");
+                };
+                let (c, _) = self.as_c(&args[0], &a)?;
+                Ok(self.cast(c, &ty))
+            }
+            ArrFn::Astype | ArrFn::Array if matches!(args[0].ty, Ty::Array(_)) => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("astype arg");
+                };
+                let oa = out_a.ok_or("astype type")?;
+                let shape: Vec<String> = (0..a.ndim as usize)
+                    .map(|d| self.shape(&args[0], d))
+                    .collect();
+                let out = self.alloc_array(oa.dtype, &shape);
+                let ca = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let x = self.cast(x, &Ty::Scalar(oa.dtype));
+                let q = self.nd_ptr(&out, &ca, &lp.idx);
+                self.store_elem(&x, &q);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Array | ArrFn::Astype => {
+                // From (nested) tuples/lists of scalars.
+                let oa = out_a.ok_or("array type")?;
+                let mut shape = Vec::new();
+                let mut t = args[0].ty.clone();
+                while let Ty::Tuple(items) = t {
+                    shape.push(items.len().to_string());
+                    t = items.first().cloned().unwrap_or(Ty::F64);
+                }
+                let out = self.alloc_array(oa.dtype, &shape);
+                let mut k = 0usize;
+                fn walk(s: &mut FnGen<'_, '_>, v: &V, out: &V, d: Dtype, k: &mut usize) {
+                    match v.ty.clone() {
+                        Ty::Tuple(items) => {
+                            for (i, it) in items.iter().enumerate() {
+                                let e = s.extract(v, i, it.clone());
+                                walk(s, &e, out, d, k);
+                            }
+                        }
+                        _ => {
+                            s.flat_store(out, d, &k.to_string(), v);
+                            *k += 1;
+                        }
+                    }
+                }
+                walk(self, &args[0], &out, oa.dtype, &mut k);
+                Ok(out)
+            }
+            ArrFn::Eye | ArrFn::Identity => {
+                let oa = out_a.ok_or("eye type")?;
+                let n = self.cast(args[0].clone(), &Ty::I64).r;
+                let m = match args.get(1) {
+                    Some(v) if v.ty != Ty::NoneType => self.cast(v.clone(), &Ty::I64).r,
+                    _ => n.clone(),
+                };
+                let k = match args.get(2) {
+                    Some(v) => self.cast(v.clone(), &Ty::I64).r,
+                    None => match self.kwarg(call, "k")? {
+                        Some(v) => self.cast(v, &Ty::I64).r,
+                        None => "0".into(),
+                    },
+                };
+                let out = self.alloc_array(oa.dtype, &[n.clone(), m.clone()]);
+                let ca = ArrayTy::new(oa.dtype, 2, Layout::C);
+                self.init_array(&out, &ca, Alloc::Zeros, None)?;
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let i = lp.idx[0].clone();
+                let j = self.val(&format!("add i64 {i}, {k}"));
+                let ge = self.val(&format!("icmp sge i64 {j}, 0"));
+                let lt = self.val(&format!("icmp slt i64 {j}, {m}"));
+                let inb = self.val(&format!("and i1 {ge}, {lt}"));
+                let (l1, l2) = (self.label("eyeset"), self.label("eyeskip"));
+                self.cbr(&inb, &l1, &l2);
+                self.start(&l1);
+                let p = self.nd_ptr(&out, &ca, &[i.clone(), j]);
+                let one = V::new(scalar_const(oa.dtype, 1.0), Ty::Scalar(oa.dtype));
+                self.store_elem(&one, &p);
+                self.start(&l2);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Concatenate | ArrFn::Vstack | ArrFn::Hstack => {
+                let oa = out_a.ok_or("concatenate type")?;
+                let Ty::Tuple(items) = args[0].ty.clone() else {
+                    return ice("concatenate arg");
+                };
+                let vals: Vec<V> = (0..items.len())
+                    .map(|i| self.extract(&args[0], i, items[i].clone()))
+                    .collect();
+                let in_nd = items[0].array().map(|a| a.ndim).unwrap_or(1) as usize;
+                let axis = match f {
+                    ArrFn::Concatenate => match self.kwarg(call, "axis")? {
+                        Some(v) => {
+                            let k = Self::const_int(&v).unwrap_or(0);
+                            if k < 0 {
+                                (k + in_nd as i64) as usize
+                            } else {
+                                k as usize
+                            }
+                        }
+                        None => 0,
+                    },
+                    ArrFn::Hstack => usize::from(in_nd > 1),
+                    _ => 0,
+                };
+                // vstack of 1-d arrays: each is one row.
+                let rows = f == ArrFn::Vstack && in_nd == 1;
+                let nd = oa.ndim as usize;
+                let item_shape = |s: &mut Self, v: &V| -> Vec<String> {
+                    let k = v.ty.array().map(|a| a.ndim).unwrap_or(1) as usize;
+                    let mut sh: Vec<String> = (0..k).map(|d| s.shape(v, d)).collect();
+                    if rows {
+                        sh.insert(0, "1".into());
+                    }
+                    sh
+                };
+                let first = item_shape(self, &vals[0]);
+                let mut total = "0".to_string();
+                let mut bad = "false".to_string();
+                for v in &vals {
+                    let sh = item_shape(self, v);
+                    total = self.val(&format!("add i64 {total}, {}", sh[axis]));
+                    for d in 0..nd {
+                        if d != axis {
+                            let ne = self.val(&format!("icmp ne i64 {}, {}", sh[d], first[d]));
+                            bad = self.val(&format!("or i1 {bad}, {ne}"));
+                        }
+                    }
+                }
+                let m = self.str_const("all the input array dimensions except for the concatenation axis must match exactly");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                let mut oshape = first.clone();
+                oshape[axis] = total;
+                let out = self.alloc_array(oa.dtype, &oshape);
+                let ca = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+                let mut off = "0".to_string();
+                for v in &vals {
+                    let sh = item_shape(self, v);
+                    // A view of the output covering this piece.
+                    let mut idx = vec!["0".to_string(); nd];
+                    idx[axis] = off.clone();
+                    let p = self.nd_ptr(&out, &ca, &idx);
+                    let strides: Vec<String> = (0..nd).map(|d| self.stride(&out, &ca, d)).collect();
+                    let mi = self.val(&format!("extractvalue {} {}, 0", llty(&out.ty), out.r));
+                    let va = ArrayTy {
+                        layout: Layout::A,
+                        ..ca
+                    };
+                    let view = self.make_array(&va, &mi, "null", &p, &sh, &strides);
+                    let src = if rows {
+                        let Ty::Array(ia) = v.ty.clone() else {
+                            return ice("vstack item");
+                        };
+                        let row = ArrayTy {
+                            ndim: 1,
+                            layout: Layout::A,
+                            ..va
+                        };
+                        let r1 = self.make_array(&row, &mi, "null", &p, &sh[1..], &strides[1..]);
+                        self.assign_into(&r1, &row, v.clone())?;
+                        let _ = ia;
+                        off = self.val(&format!("add i64 {off}, 1"));
+                        continue;
+                    } else {
+                        v.clone()
+                    };
+                    self.assign_into(&view, &va, src)?;
+                    off = self.val(&format!("add i64 {off}, {}", sh[axis]));
+                }
+                Ok(out)
+            }
+            ArrFn::Searchsorted => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("searchsorted arg");
+                };
+                let right =
+                    matches!(self.const_kw(call, "side"), Some(Const::Str(s)) if s == "right");
+                let n = self.shape(&args[0], 0);
+                let base = args[0].clone();
+                let mut search = move |s: &mut Self, x: V| -> R<V> {
+                    let lo = s.alloca("i64");
+                    let hi = s.alloca("i64");
+                    s.emit(&format!("store i64 0, ptr {lo}"));
+                    s.emit(&format!("store i64 {n}, ptr {hi}"));
+                    let (head, body, done) = (s.label("bs"), s.label("bsb"), s.label("bsd"));
+                    s.start(&head);
+                    let l = s.val(&format!("load i64, ptr {lo}"));
+                    let h = s.val(&format!("load i64, ptr {hi}"));
+                    let c = s.val(&format!("icmp slt i64 {l}, {h}"));
+                    s.cbr(&c, &body, &done);
+                    s.start(&body);
+                    let sum = s.val(&format!("add i64 {l}, {h}"));
+                    let mid = s.val(&format!("lshr i64 {sum}, 1"));
+                    let p = s.nd_ptr(&base, &a, std::slice::from_ref(&mid));
+                    let am = s.load_elem(a.dtype, &p);
+                    // left: a[mid] < x goes right; right: a[mid] <= x goes right.
+                    let go_right =
+                        s.compare(if right { CmpOp::Le } else { CmpOp::Lt }, am, x.clone())?;
+                    let m1 = s.val(&format!("add i64 {mid}, 1"));
+                    let nl = s.val(&format!("select i1 {go_right}, i64 {m1}, i64 {l}"));
+                    let nh = s.val(&format!("select i1 {go_right}, i64 {h}, i64 {mid}"));
+                    s.emit(&format!("store i64 {nl}, ptr {lo}"));
+                    s.emit(&format!("store i64 {nh}, ptr {hi}"));
+                    s.br(&head);
+                    s.start(&done);
+                    Ok(V::new(s.val(&format!("load i64, ptr {lo}")), Ty::I64))
+                };
+                self.map_scalar_or_array(&args[1], Dtype::I64, &mut search)
+            }
+            ArrFn::Interp => {
+                let (Ty::Array(xa), Ty::Array(fa)) = (args[1].ty.clone(), args[2].ty.clone())
+                else {
+                    return ice("interp args");
+                };
+                let (xp, fp) = (args[1].clone(), args[2].clone());
+                let n = self.shape(&xp, 0);
+                let nf = self.shape(&fp, 0);
+                let bad = self.val(&format!("icmp ne i64 {n}, {nf}"));
+                let m = self.str_const("fp and xp are not of the same length.");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                let empty = self.val(&format!("icmp eq i64 {n}, 0"));
+                let m = self.str_const("array of sample points is empty");
+                self.raise_if(&empty, ExcKind::ValueError, &[m]);
+                let mut one = move |s: &mut Self, x: V| -> R<V> {
+                    let x = s.cast(x, &Ty::F64).r;
+                    let elt = |s: &mut Self, v: &V, a: &ArrayTy, i: &str| {
+                        let p = s.nd_ptr(v, a, &[i.to_string()]);
+                        let e = s.load_elem(a.dtype, &p);
+                        s.cast(e, &Ty::F64).r
+                    };
+                    // Binary search for the last xp[j] <= x.
+                    let lo = s.alloca("i64");
+                    let hi = s.alloca("i64");
+                    s.emit(&format!("store i64 0, ptr {lo}"));
+                    s.emit(&format!("store i64 {n}, ptr {hi}"));
+                    let (head, body, done) = (s.label("ip"), s.label("ipb"), s.label("ipd"));
+                    s.start(&head);
+                    let l = s.val(&format!("load i64, ptr {lo}"));
+                    let h = s.val(&format!("load i64, ptr {hi}"));
+                    let c = s.val(&format!("icmp slt i64 {l}, {h}"));
+                    s.cbr(&c, &body, &done);
+                    s.start(&body);
+                    let sum = s.val(&format!("add i64 {l}, {h}"));
+                    let mid = s.val(&format!("lshr i64 {sum}, 1"));
+                    let am = elt(s, &xp, &xa, &mid);
+                    let right = s.val(&format!("fcmp ole double {am}, {x}"));
+                    let m1 = s.val(&format!("add i64 {mid}, 1"));
+                    let nl = s.val(&format!("select i1 {right}, i64 {m1}, i64 {l}"));
+                    let nh = s.val(&format!("select i1 {right}, i64 {h}, i64 {mid}"));
+                    s.emit(&format!("store i64 {nl}, ptr {lo}"));
+                    s.emit(&format!("store i64 {nh}, ptr {hi}"));
+                    s.br(&head);
+                    s.start(&done);
+                    let cnt = s.val(&format!("load i64, ptr {lo}"));
+                    // j = clamp(cnt - 1, 0, n - 2)
+                    let j0 = s.val(&format!("sub i64 {cnt}, 1"));
+                    let nm2 = s.val(&format!("sub i64 {n}, 2"));
+                    let lo0 = s.val(&format!("icmp slt i64 {j0}, 0"));
+                    let j1 = s.val(&format!("select i1 {lo0}, i64 0, i64 {j0}"));
+                    let hi0 = s.val(&format!("icmp sgt i64 {j1}, {nm2}"));
+                    let j2 = s.val(&format!("select i1 {hi0}, i64 {nm2}, i64 {j1}"));
+                    let neg = s.val(&format!("icmp slt i64 {j2}, 0"));
+                    let j = s.val(&format!("select i1 {neg}, i64 0, i64 {j2}"));
+                    let j1x = s.val(&format!("add i64 {j}, 1"));
+                    let nm1 = s.val(&format!("sub i64 {n}, 1"));
+                    let over = s.val(&format!("icmp sgt i64 {j1x}, {nm1}"));
+                    let jn = s.val(&format!("select i1 {over}, i64 {nm1}, i64 {j1x}"));
+                    let x0 = elt(s, &xp, &xa, &j);
+                    let x1 = elt(s, &xp, &xa, &jn);
+                    let f0 = elt(s, &fp, &fa, &j);
+                    let f1 = elt(s, &fp, &fa, &jn);
+                    let first = elt(s, &fp, &fa, "0");
+                    let last = elt(s, &fp, &fa, &nm1);
+                    let xfirst = elt(s, &xp, &xa, "0");
+                    let xlast = elt(s, &xp, &xa, &nm1);
+                    let dx = s.val(&format!("fsub double {x1}, {x0}"));
+                    let df = s.val(&format!("fsub double {f1}, {f0}"));
+                    let slope = s.val(&format!("fdiv double {df}, {dx}"));
+                    let t = s.val(&format!("fsub double {x}, {x0}"));
+                    let inc = s.val(&format!("fmul double {slope}, {t}"));
+                    let mid_v = s.val(&format!("fadd double {f0}, {inc}"));
+                    // Exact hits on a sample point return that sample.
+                    let hit = s.val(&format!("fcmp oeq double {x}, {x0}"));
+                    let mid_v = s.val(&format!("select i1 {hit}, double {f0}, double {mid_v}"));
+                    let below = s.val(&format!("fcmp olt double {x}, {xfirst}"));
+                    let above = s.val(&format!("fcmp ogt double {x}, {xlast}"));
+                    let ateq = s.val(&format!("fcmp oeq double {x}, {xlast}"));
+                    let r1 = s.val(&format!("select i1 {ateq}, double {last}, double {mid_v}"));
+                    let r2 = s.val(&format!("select i1 {above}, double {last}, double {r1}"));
+                    let r3 = s.val(&format!("select i1 {below}, double {first}, double {r2}"));
+                    let isnan = s.val(&format!("fcmp uno double {x}, 0.0"));
+                    let r4 = s.val(&format!("select i1 {isnan}, double {x}, double {r3}"));
+                    Ok(V::new(r4, Ty::F64))
+                };
+                self.map_scalar_or_array(&args[0], Dtype::F64, &mut one)
+            }
+            ArrFn::Convolve => {
+                let (Ty::Array(a), Ty::Array(b)) = (args[0].ty.clone(), args[1].ty.clone()) else {
+                    return ice("convolve args");
+                };
+                let oa = out_a.ok_or("convolve type")?;
+                let n = self.shape(&args[0], 0);
+                let m = self.shape(&args[1], 0);
+                let e1 = self.val(&format!("icmp eq i64 {n}, 0"));
+                let msg = self.str_const("a cannot be empty");
+                self.raise_if(&e1, ExcKind::ValueError, &[msg]);
+                let e2 = self.val(&format!("icmp eq i64 {m}, 0"));
+                let msg = self.str_const("v cannot be empty");
+                self.raise_if(&e2, ExcKind::ValueError, &[msg]);
+                let len0 = self.val(&format!("add i64 {n}, {m}"));
+                let len = self.val(&format!("sub i64 {len0}, 1"));
+                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&len));
+                let ca = ArrayTy::new(oa.dtype, 1, Layout::C);
+                self.init_array(&out, &ca, Alloc::Zeros, None)?;
+                let et = Ty::Scalar(oa.dtype);
+                let lp = self.nd_open(&[n.clone(), m.clone()]);
+                let (i, j) = (lp.idx[0].clone(), lp.idx[1].clone());
+                let pa = self.nd_ptr(&args[0], &a, std::slice::from_ref(&i));
+                let pb = self.nd_ptr(&args[1], &b, std::slice::from_ref(&j));
+                let x = self.load_elem(a.dtype, &pa);
+                let y = self.load_elem(b.dtype, &pb);
+                let x = self.cast(x, &et);
+                let y = self.cast(y, &et);
+                let prod = self.binop_same(BinOp::Mul, &x, &y)?;
+                let k = self.val(&format!("add i64 {i}, {j}"));
+                let po = self.nd_ptr(&out, &ca, &[k]);
+                let cur = self.load_elem(oa.dtype, &po);
+                let nv = self.binop_same(BinOp::Add, &cur, &V::new(prod, et.clone()))?;
+                self.store_elem(&V::new(nv, et.clone()), &po);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Nonzero => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("nonzero arg");
+                };
+                let nd = a.ndim as usize;
+                let shape: Vec<String> = (0..nd).map(|d| self.shape(&args[0], d)).collect();
+                let cnt = self.alloca("i64");
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let t = self.truth(&x)?;
+                let z = self.val(&format!("zext i1 {t} to i64"));
+                let c = self.val(&format!("load i64, ptr {cnt}"));
+                let c1 = self.val(&format!("add i64 {c}, {z}"));
+                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+                self.nd_close(lp);
+                let total = self.val(&format!("load i64, ptr {cnt}"));
+                let outs: Vec<V> = (0..nd)
+                    .map(|_| self.alloc_array(Dtype::I64, std::slice::from_ref(&total)))
+                    .collect();
+                self.emit(&format!("store i64 0, ptr {cnt}"));
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let t = self.truth(&x)?;
+                let (l1, l2) = (self.label("nzset"), self.label("nzskip"));
+                self.cbr(&t, &l1, &l2);
+                self.start(&l1);
+                let c = self.val(&format!("load i64, ptr {cnt}"));
+                for (d, o) in outs.iter().enumerate() {
+                    self.flat_store(o, Dtype::I64, &c, &V::new(lp.idx[d].clone(), Ty::I64));
+                }
+                let c1 = self.val(&format!("add i64 {c}, 1"));
+                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+                self.start(&l2);
+                self.nd_close(lp);
+                Ok(self.build_tuple(outs))
+            }
+            ArrFn::Sort => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("sort arg");
+                };
+                let copy = self.copy_array(&args[0], &a)?;
+                let n = self.nitems(&copy);
+                let data = self.data(&copy);
+                let tn = if a.dtype == Dtype::Bool {
+                    2
+                } else {
+                    a.dtype.numpy_type_num()
+                };
+                self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
+                self.emit(&format!(
+                    "call void @oxjit_rt_sort(ptr {data}, i64 {n}, i32 {tn})"
+                ));
+                if ty == Ty::NoneType {
+                    // a.sort(): in place.
+                    let ca = ArrayTy::new(a.dtype, 1, Layout::C);
+                    self.assign_into(&args[0], &a, V::new(copy.r.clone(), Ty::Array(ca)))?;
+                    return Ok(V::unit(Ty::NoneType));
+                }
+                Ok(copy)
+            }
+        }
+    }
+
+    /// Apply a scalar function to a scalar, or element-wise to an array.
+    fn map_scalar_or_array(
+        &mut self,
+        x: &V,
+        out_d: Dtype,
+        f: &mut dyn FnMut(&mut Self, V) -> R<V>,
+    ) -> R<V> {
+        match x.ty.clone() {
+            Ty::Array(xa) => {
+                let shape: Vec<String> = (0..xa.ndim as usize).map(|d| self.shape(x, d)).collect();
+                let out = self.alloc_array(out_d, &shape);
+                let ca = ArrayTy::new(out_d, xa.ndim, Layout::C);
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(x, &xa, &lp.idx);
+                let e = self.load_elem(xa.dtype, &p);
+                let r = f(self, e)?;
+                let r = self.cast(r, &Ty::Scalar(out_d));
+                let q = self.nd_ptr(&out, &ca, &lp.idx);
+                self.store_elem(&r, &q);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            _ => f(self, x.clone()),
+        }
+    }
+
+    /// Reduce a whole array (any layout) to a scalar.
     fn reduce(&mut self, r: Reduce, v: &V, a: &ArrayTy, ty: Ty) -> R<V> {
         let out = ty.scalar().ok_or("reduce type")?;
-        let acc_d = match r {
-            Reduce::Mean => {
-                if a.dtype.is_complex() || a.dtype.is_float() {
-                    a.dtype
-                } else {
-                    Dtype::F64
-                }
-            }
-            _ => out,
+        let (src, sa) = self.as_c(v, a)?;
+        let n = self.nitems(&src);
+        let data = self.data(&src);
+        let isz = sa.dtype.size();
+        let d = sa.dtype;
+        let mut get = move |s: &mut Self, k: &str| -> R<V> {
+            let off = s.val(&format!("mul nsw i64 {k}, {isz}"));
+            let p = s.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+            Ok(s.load_elem(d, &p))
         };
-        let acc_t = Ty::Scalar(acc_d);
-        let acc = self.alloca(scalar_ty(acc_d));
-        let init = match r {
-            Reduce::Sum | Reduce::Mean => scalar_const(acc_d, 0.0),
-            Reduce::Prod => scalar_const(acc_d, 1.0),
-            Reduce::Min | Reduce::Max => {
-                let n = self.nitems(v);
+        self.reduce_seq(r, &n, &mut get, d, out)
+    }
+
+    /// The array itself when C-contiguous, else a C-contiguous copy.
+    fn as_c(&mut self, v: &V, a: &ArrayTy) -> R<(V, ArrayTy)> {
+        if a.layout == Layout::C {
+            return Ok((v.clone(), *a));
+        }
+        let c = self.copy_array(v, a)?;
+        Ok((
+            c,
+            ArrayTy {
+                layout: Layout::C,
+                readonly: false,
+                ..*a
+            },
+        ))
+    }
+
+    /// Reduce `n` elements produced by `get(k)`.
+    fn reduce_seq(
+        &mut self,
+        r: Reduce,
+        n: &str,
+        get: &mut dyn FnMut(&mut Self, &str) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        let float_of = |d: Dtype| {
+            if d.is_float() || d.is_complex() {
+                d
+            } else {
+                Dtype::F64
+            }
+        };
+        match r {
+            Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax => {
+                let is_arg = matches!(r, Reduce::Argmin | Reduce::Argmax);
+                let is_min = matches!(r, Reduce::Min | Reduce::Argmin);
                 let empty = self.val(&format!("icmp eq i64 {n}, 0"));
-                let name = if r == Reduce::Min {
-                    "minimum"
-                } else {
-                    "maximum"
+                let msg = match r {
+                    Reduce::Min => {
+                        "zero-size array to reduction operation minimum which has no identity"
+                    }
+                    Reduce::Max => {
+                        "zero-size array to reduction operation maximum which has no identity"
+                    }
+                    Reduce::Argmin => "attempt to get argmin of an empty sequence",
+                    _ => "attempt to get argmax of an empty sequence",
                 };
-                let m = self.str_const(&format!(
-                    "zero-size array to reduction operation {name} which has no identity"
-                ));
+                let m = self.str_const(msg);
                 self.raise_if(&empty, ExcKind::ValueError, &[m]);
-                // Start from the first element.
-                let zeros: Vec<String> = vec!["0".into(); a.ndim as usize];
-                let p = self.nd_ptr(v, a, &zeros);
-                let x = self.load_elem(a.dtype, &p);
-                self.cast(x, &acc_t).r
-            }
-        };
-        self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
-        let body = |s: &mut Self, x: V| -> R<()> {
-            let x = s.cast(x, &acc_t);
-            let cur = s.load(&acc_t, &acc);
-            let t = scalar_ty(acc_d);
-            let nv = match r {
-                Reduce::Sum | Reduce::Mean => s.binop_same(BinOp::Add, &cur, &x)?,
-                Reduce::Prod => s.binop_same(BinOp::Mul, &cur, &x)?,
-                Reduce::Min | Reduce::Max => {
-                    let better = s.compare(
-                        if r == Reduce::Min {
-                            CmpOp::Lt
-                        } else {
-                            CmpOp::Gt
-                        },
+                let et = Ty::Scalar(d);
+                let lt = llty(&et);
+                let best = self.alloca(&lt);
+                let bi = self.alloca("i64");
+                let first = get(self, "0")?;
+                self.store(&first, &best);
+                let lp = self.nd_open(&[n.to_string()]);
+                let k = lp.idx[0].clone();
+                let x = get(self, &k)?;
+                let cur = self.load(&et, &best);
+                let take = if d.is_complex() {
+                    // NumPy orders complex numbers lexicographically.
+                    let (xr, xi) = self.complex_parts(&x);
+                    let (cr, ci) = self.complex_parts(&cur);
+                    let ft = scalar_ty(d.real_part());
+                    let (p1, p2) = if is_min {
+                        ("olt", "olt")
+                    } else {
+                        ("ogt", "ogt")
+                    };
+                    let a1 = self.val(&format!("fcmp {p1} {ft} {xr}, {cr}"));
+                    let eq = self.val(&format!("fcmp oeq {ft} {xr}, {cr}"));
+                    let a2 = self.val(&format!("fcmp {p2} {ft} {xi}, {ci}"));
+                    let a3 = self.val(&format!("and i1 {eq}, {a2}"));
+                    self.val(&format!("or i1 {a1}, {a3}"))
+                } else {
+                    let better = self.compare(
+                        if is_min { CmpOp::Lt } else { CmpOp::Gt },
                         x.clone(),
                         cur.clone(),
                     )?;
-                    let take = if acc_d.is_float() {
-                        // NaN propagates as in NumPy.
-                        let nan = s.val(&format!("fcmp uno {t} {}, 0.0", x.r));
-                        s.val(&format!("or i1 {better}, {nan}"))
+                    if d.is_float() {
+                        // NaN wins (and the first NaN stays).
+                        let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                        let cn = self.val(&format!("fcmp ord {lt} {}, 0.0", cur.r));
+                        let nan = self.val(&format!("and i1 {xn}, {cn}"));
+                        self.val(&format!("or i1 {better}, {nan}"))
                     } else {
                         better
-                    };
-                    s.val(&format!("select i1 {take}, {t} {}, {t} {}", x.r, cur.r))
+                    }
+                };
+                let nb = self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r));
+                self.emit(&format!("store {lt} {nb}, ptr {best}"));
+                let ci = self.val(&format!("load i64, ptr {bi}"));
+                let ni = self.val(&format!("select i1 {take}, i64 {k}, i64 {ci}"));
+                self.emit(&format!("store i64 {ni}, ptr {bi}"));
+                self.nd_close(lp);
+                if is_arg {
+                    return Ok(V::new(self.val(&format!("load i64, ptr {bi}")), Ty::I64));
                 }
-            };
-            s.emit(&format!("store {t} {nv}, ptr {acc}"));
-            Ok(())
+                let b = self.load(&et, &best);
+                Ok(self.cast(b, &Ty::Scalar(out)))
+            }
+            Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Mean
+            | Reduce::CountNonzero
+            | Reduce::Any
+            | Reduce::All => {
+                let acc_d = match r {
+                    Reduce::Mean => float_of(d),
+                    Reduce::CountNonzero => Dtype::I64,
+                    Reduce::Any | Reduce::All => Dtype::Bool,
+                    _ => out,
+                };
+                let at = Ty::Scalar(acc_d);
+                let acc = self.alloca(scalar_ty(acc_d));
+                let init = match r {
+                    Reduce::Prod => scalar_const(acc_d, 1.0),
+                    Reduce::All => "true".into(),
+                    _ => scalar_const(acc_d, 0.0),
+                };
+                self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
+                let lp = self.nd_open(&[n.to_string()]);
+                let x = get(self, &lp.idx[0].clone())?;
+                let cur = self.load(&at, &acc);
+                let nv = match r {
+                    Reduce::CountNonzero => {
+                        let t = self.truth(&x)?;
+                        let z = self.val(&format!("zext i1 {t} to i64"));
+                        self.val(&format!("add i64 {}, {z}", cur.r))
+                    }
+                    Reduce::Any => {
+                        let t = self.truth(&x)?;
+                        self.val(&format!("or i1 {}, {t}", cur.r))
+                    }
+                    Reduce::All => {
+                        let t = self.truth(&x)?;
+                        self.val(&format!("and i1 {}, {t}", cur.r))
+                    }
+                    _ => {
+                        let x = self.cast(x, &at);
+                        self.binop_same(
+                            if r == Reduce::Prod {
+                                BinOp::Mul
+                            } else {
+                                BinOp::Add
+                            },
+                            &cur,
+                            &x,
+                        )?
+                    }
+                };
+                self.emit(&format!("store {} {nv}, ptr {acc}", scalar_ty(acc_d)));
+                self.nd_close(lp);
+                let res = self.load(&at, &acc);
+                if r == Reduce::Mean {
+                    let nf = V::new(self.val(&format!("sitofp i64 {n} to double")), Ty::F64);
+                    let nf = self.cast(nf, &at);
+                    let q = self.binop_same(BinOp::Div, &res, &nf)?;
+                    return Ok(self.cast(V::new(q, at), &Ty::Scalar(out)));
+                }
+                Ok(self.cast(res, &Ty::Scalar(out)))
+            }
+            Reduce::Var | Reduce::Std => {
+                // Two passes, as NumPy: the mean, then mean squared deviations.
+                let ct = if d.is_complex() { Ty::C128 } else { Ty::F64 };
+                let mean = self.reduce_seq(
+                    Reduce::Mean,
+                    n,
+                    get,
+                    d,
+                    if d.is_complex() {
+                        Dtype::C128
+                    } else {
+                        Dtype::F64
+                    },
+                )?;
+                let acc = self.alloca("double");
+                self.emit(&format!("store double 0.0, ptr {acc}"));
+                let lp = self.nd_open(&[n.to_string()]);
+                let x = get(self, &lp.idx[0].clone())?;
+                let x = self.cast(x, &ct);
+                let dv = self.binop_same_sub(&x, &mean)?;
+                let sq = if d.is_complex() {
+                    let (re, im) = self.complex_parts(&dv);
+                    let a = self.val(&format!("fmul double {re}, {re}"));
+                    let b = self.val(&format!("fmul double {im}, {im}"));
+                    self.val(&format!("fadd double {a}, {b}"))
+                } else {
+                    self.val(&format!("fmul double {}, {}", dv.r, dv.r))
+                };
+                let cur = self.val(&format!("load double, ptr {acc}"));
+                let nv = self.val(&format!("fadd double {cur}, {sq}"));
+                self.emit(&format!("store double {nv}, ptr {acc}"));
+                self.nd_close(lp);
+                let tot = self.val(&format!("load double, ptr {acc}"));
+                let nf = self.val(&format!("sitofp i64 {n} to double"));
+                let var = self.val(&format!("fdiv double {tot}, {nf}"));
+                let res = if r == Reduce::Std {
+                    let f = self.intrinsic("sqrt", Dtype::F64, 1);
+                    self.val(&format!("call double {f}(double {var})"))
+                } else {
+                    var
+                };
+                Ok(self.cast(V::new(res, Ty::F64), &Ty::Scalar(out)))
+            }
+        }
+    }
+
+    fn binop_same_sub(&mut self, a: &V, b: &V) -> R<V> {
+        let Ty::Scalar(d) = a.ty else {
+            return ice("sub type");
         };
-        if a.layout == Layout::C {
-            let n = self.nitems(v);
-            let lp = self.nd_open(std::slice::from_ref(&n));
-            let data = self.data(v);
-            let off = self.val(&format!("mul nsw i64 {}, {}", lp.idx[0], a.dtype.size()));
-            let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
-            let x = self.load_elem(a.dtype, &p);
-            body(self, x)?;
-            self.nd_close(lp);
-        } else {
-            let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(v, d)).collect();
-            let lp = self.nd_open(&shape);
-            let p = self.nd_ptr(v, a, &lp.idx);
-            let x = self.load_elem(a.dtype, &p);
-            body(self, x)?;
-            self.nd_close(lp);
+        if d.is_complex() {
+            return self.complex_binop(BinOp::Sub, a, b, d);
         }
-        let res = self.load(&acc_t, &acc);
-        if r == Reduce::Mean {
-            let n = self.nitems(v);
-            let nf = V::new(self.val(&format!("sitofp i64 {n} to double")), Ty::F64);
-            let nf = self.cast(nf, &acc_t);
-            let q = self.binop_same(BinOp::Div, &res, &nf)?;
-            return Ok(self.cast(V::new(q, acc_t), &ty));
+        let t = scalar_ty(d);
+        Ok(V::new(
+            self.val(&format!("fsub {t} {}, {}", a.r, b.r)),
+            a.ty.clone(),
+        ))
+    }
+
+    /// `np.sum(a, axis=k)` and friends: reduce along one axis.
+    fn reduce_axis(&mut self, r: Reduce, v: &V, a: &ArrayTy, axis: i64, ty: Ty) -> R<V> {
+        let nd = a.ndim as usize;
+        let ax = if axis < 0 { axis + nd as i64 } else { axis } as usize;
+        let Ty::Array(oa) = ty else {
+            return ice("axis reduction type");
+        };
+        let shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
+        let oshape: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| *d != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let out = self.alloc_array(oa.dtype, &oshape);
+        let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+        let lp = self.nd_open(&oshape);
+        let outer = lp.idx.clone();
+        let vv = v.clone();
+        let aa = *a;
+        let mut get = move |s: &mut Self, k: &str| -> R<V> {
+            let mut idx = outer.clone();
+            idx.insert(ax, k.to_string());
+            let p = s.nd_ptr(&vv, &aa, &idx);
+            Ok(s.load_elem(aa.dtype, &p))
+        };
+        let x = self.reduce_seq(r, &shape[ax], &mut get, a.dtype, oa.dtype)?;
+        let p = self.nd_ptr(&out, &ooa, &lp.idx);
+        self.store_elem(&x, &p);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    fn reduce_call(&mut self, r: Reduce, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let Ty::Array(a) = args[0].ty.clone() else {
+            return ice("reduce arg");
+        };
+        let axis = match args.get(1) {
+            Some(v) => Some(v.clone()),
+            None => self.kwarg(call, "axis")?,
+        };
+        match axis.filter(|v| v.ty != Ty::NoneType) {
+            Some(v) if matches!(ty, Ty::Array(_)) => {
+                let k: i64 =
+                    v.r.parse()
+                        .map_err(|_| "axis must be a constant".to_string())?;
+                self.reduce_axis(r, &args[0], &a, k, ty)
+            }
+            _ => self.reduce(r, &args[0], &a, ty),
         }
-        Ok(self.cast(res, &ty))
     }
 
     /// Arithmetic on two values of the same type without Python's error checks

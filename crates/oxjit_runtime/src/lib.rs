@@ -340,6 +340,11 @@ pub extern "C" fn oxjit_rt_print_flush() {
 /// symbol table (a cdylib's symbols are invisible to dlsym).
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
+        ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
+        (
+            "oxjit_rt_quantile_f64",
+            oxjit_rt_quantile_f64 as *const () as usize,
+        ),
         (
             "oxjit_rt_meminfo_alloc",
             oxjit_rt_meminfo_alloc as *const () as usize,
@@ -494,5 +499,81 @@ mod tests {
         assert_eq!(e.kind, 2);
         assert_eq!(e.args, vec![ExcArg::Str("bad".into()), ExcArg::Int(-4)]);
         assert!(take_error().is_none());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sorting helpers for np.sort / np.median / np.percentile.
+// ---------------------------------------------------------------------------
+
+/// Sort `n` contiguous elements in place (stable; NaN last, as NumPy does).
+/// `type_num` is NumPy's type number of the element type.
+///
+/// # Safety
+/// `ptr` must point to `n` writable elements of that type.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_sort(ptr: *mut u8, n: i64, type_num: i32) {
+    let n = n.max(0) as usize;
+    macro_rules! ints {
+        ($t:ty) => {
+            std::slice::from_raw_parts_mut(ptr as *mut $t, n).sort()
+        };
+    }
+    macro_rules! floats {
+        ($t:ty) => {
+            std::slice::from_raw_parts_mut(ptr as *mut $t, n).sort_by(|a, b| {
+                match (a.is_nan(), b.is_nan()) {
+                    (true, true) => std::cmp::Ordering::Equal,
+                    (true, false) => std::cmp::Ordering::Greater,
+                    (false, true) => std::cmp::Ordering::Less,
+                    _ => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
+                }
+            })
+        };
+    }
+    // NumPy type numbers: bool 0, int8 1, uint8 2, int16 3, uint16 4, int32 5,
+    // uint32 6, int64 7, uint64 8, float32 11, float64 12.
+    match type_num {
+        0 | 2 => ints!(u8),
+        1 => ints!(i8),
+        3 => ints!(i16),
+        4 => ints!(u16),
+        5 => ints!(i32),
+        6 => ints!(u32),
+        7 => ints!(i64),
+        8 => ints!(u64),
+        11 => floats!(f32),
+        12 => floats!(f64),
+        _ => {}
+    }
+}
+
+/// Quantile `q` (0..=1) of `n` float64 values with linear interpolation
+/// (NumPy's default); sorts the buffer. NaN anywhere gives NaN, empty gives NaN.
+///
+/// # Safety
+/// `ptr` must point to `n` writable f64 values.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_quantile_f64(ptr: *mut f64, n: i64, q: f64) -> f64 {
+    let n = n.max(0) as usize;
+    if n == 0 {
+        return f64::NAN;
+    }
+    let xs = std::slice::from_raw_parts_mut(ptr, n);
+    if xs.iter().any(|x| x.is_nan()) {
+        return f64::NAN;
+    }
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    // NumPy's lerp: a + (b - a) * t, switched to b - (b - a) * (1 - t) past the middle.
+    let (a, b) = (xs[lo], xs[hi]);
+    let d = b - a;
+    if frac >= 0.5 {
+        b - d * (1.0 - frac)
+    } else {
+        a + d * frac
     }
 }

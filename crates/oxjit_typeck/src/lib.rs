@@ -20,7 +20,7 @@ use oxjit_syntax::{
 use oxjit_types::{
     promote_arith, promote_truediv, unify, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty,
 };
-use registry::{Alloc, Builtin, Rand, Reduce};
+use registry::{Alloc, ArrFn, Builtin, Rand, Reduce};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A compile-time constant (from a literal, a frozen global or a module constant).
@@ -435,6 +435,8 @@ struct Cx<'u> {
     rets: Vec<Ty>,
     report: bool,
     loop_depth: u32,
+    /// List displays not (yet) consumed by `np.array`: errors at the end.
+    lists: Vec<(ExprId, Span)>,
 }
 
 fn layout_after_index(a: &ArrayTy, idx: &[IndexKind]) -> Layout {
@@ -523,6 +525,7 @@ impl<'u> Checker<'u> {
             rets: Vec::new(),
             report: false,
             loop_depth: 0,
+            lists: Vec::new(),
         };
         // Local fixpoint: variables widen until stable.
         for _ in 0..20 {
@@ -538,7 +541,18 @@ impl<'u> Checker<'u> {
             cx.rets.clear();
             cx.expr_ty.clear();
             cx.res.clear();
+            cx.lists.clear();
             self.block(&mut cx, &t.def.body);
+            for (_, span) in std::mem::take(&mut cx.lists) {
+                let d = Diagnostic::unsupported(
+                    span,
+                    "lists are not supported in compiled code yet",
+                )
+                .with_note(
+                    "use a tuple or a NumPy array (lists are accepted as the argument of np.array)",
+                );
+                self.err(&cx, d);
+            }
         }
         // Return type: unify all known return types; falling off the end is None.
         let mut ret = Ty::Unknown;
@@ -1364,14 +1378,10 @@ impl<'u> Checker<'u> {
                 Ty::Tuple(items)
             }
             ExprKind::List(xs) => {
-                for x in xs {
-                    self.expr(cx, x);
-                }
-                let d =
-                    Diagnostic::unsupported(e.span, "lists are not supported in compiled code yet")
-                        .with_note("use a tuple, or a NumPy array");
-                self.err(cx, d);
-                Ty::Unknown
+                // Typed like a tuple; only `np.array([...])` may consume it.
+                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
+                cx.lists.push((e.id, e.span));
+                Ty::Tuple(items)
             }
             ExprKind::Lambda(d) => Ty::Function(self.inner_template(cx, d)),
             ExprKind::Unsupported(what) => {
@@ -1609,6 +1619,7 @@ impl<'u> Checker<'u> {
             rets: Vec::new(),
             report: false,
             loop_depth: 0,
+            lists: Vec::new(),
         };
         let t = self.binop_ty(&cx, op, &Ty::Scalar(a), &Ty::Scalar(b), Span::default());
         self.diags = saved;
@@ -1936,6 +1947,20 @@ impl<'u> Checker<'u> {
                 }
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                if b == Builtin::Arr(ArrFn::Array) {
+                    // np.array consumes list displays (nested too).
+                    fn nested(e: &Expr, out: &mut Vec<ExprId>) {
+                        if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
+                            out.push(e.id);
+                            xs.iter().for_each(|x| nested(x, out));
+                        }
+                    }
+                    let mut ids = Vec::new();
+                    if let Some(a) = args.first() {
+                        nested(a, &mut ids);
+                    }
+                    cx.lists.retain(|(id, _)| !ids.contains(id));
+                }
                 let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
                 cx.res.insert(
                     e.id,
@@ -2039,6 +2064,302 @@ impl<'u> Checker<'u> {
         }
     }
 
+    fn arr_fn_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: ArrFn,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+        method: bool,
+    ) -> Ty {
+        let n = tys.len();
+        let name = format!("numpy.{}", format!("{f:?}").to_lowercase());
+        let arr = |t: &Ty| t.array().copied();
+        let kw = |name: &str| kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+        let flat_dtype = |d: Dtype| match d.kind() {
+            Kind::Bool | Kind::Signed => Dtype::I64,
+            Kind::Unsigned => Dtype::U64,
+            _ => d,
+        };
+        let dtype_kw = |this: &mut Self, cx: &Cx<'u>, dflt: Dtype| -> Option<Dtype> {
+            match kw("dtype") {
+                Some(ex) => {
+                    let t = cx.expr_ty.get(&ex.id).cloned();
+                    this.dtype_arg(cx, t.as_ref(), ex)
+                }
+                None => Some(dflt),
+            }
+        };
+        match f {
+            ArrFn::Cumsum | ArrFn::Cumprod => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => registry::array_of(flat_dtype(a.dtype), 1),
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::Diff => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && a.ndim == 1 => registry::array_of(
+                    if a.dtype == Dtype::Bool {
+                        Dtype::Bool
+                    } else {
+                        a.dtype
+                    },
+                    1,
+                ),
+                _ => self.no_match(cx, e, &name, tys, "(1-d array)"),
+            },
+            ArrFn::Bincount => match tys.first().and_then(arr) {
+                Some(a)
+                    if a.ndim == 1 && (a.dtype.is_int() || a.dtype == Dtype::Bool) && n == 1 =>
+                {
+                    registry::array_of(Dtype::I64, 1)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(1-d int array, minlength=)"),
+            },
+            ArrFn::Median => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && !a.dtype.is_complex() => Ty::F64,
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::Percentile | ArrFn::Quantile => match (tys.first().and_then(arr), tys.get(1)) {
+                (Some(a), Some(Ty::Scalar(q)))
+                    if n == 2 && !a.dtype.is_complex() && !q.is_complex() =>
+                {
+                    Ty::F64
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array, q)"),
+            },
+            ArrFn::Reshape => {
+                let Some(a) = tys.first().and_then(arr) else {
+                    return self.no_match(cx, e, &name, tys, "(array, shape)");
+                };
+                let dims: Vec<&Ty> = tys[1..].iter().collect();
+                let ndim = match dims.as_slice() {
+                    [Ty::Tuple(items)]
+                        if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+                    {
+                        items.len()
+                    }
+                    ds if !ds.is_empty()
+                        && ds.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+                    {
+                        ds.len()
+                    }
+                    _ => {
+                        return self.no_match(
+                            cx,
+                            e,
+                            &name,
+                            tys,
+                            "(array, shape) or a.reshape(d0, d1, ...)",
+                        )
+                    }
+                };
+                let _ = method;
+                Ty::Array(ArrayTy {
+                    ndim: ndim as u8,
+                    layout: Layout::C,
+                    ..a
+                })
+            }
+            ArrFn::Ravel | ArrFn::Flatten => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => Ty::Array(ArrayTy {
+                    ndim: 1,
+                    layout: Layout::C,
+                    ..a
+                }),
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::AsContiguous => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => Ty::Array(ArrayTy {
+                    layout: Layout::C,
+                    ..a
+                }),
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::Astype => {
+                let Some(a) = tys.first().and_then(arr) else {
+                    return self.no_match(cx, e, &name, tys, "(dtype)");
+                };
+                let ex = call_args(e).first().or_else(|| kw("dtype"));
+                let t = tys
+                    .get(1)
+                    .cloned()
+                    .or_else(|| ex.and_then(|x| cx.expr_ty.get(&x.id).cloned()));
+                match ex.and_then(|x| self.dtype_arg(cx, t.as_ref(), x)) {
+                    Some(d) => registry::array_of(d, a.ndim),
+                    None => self.no_match(cx, e, &name, tys, "(dtype known at compile time)"),
+                }
+            }
+            ArrFn::Eye | ArrFn::Identity => {
+                let max = if f == ArrFn::Eye { 3 } else { 1 };
+                if n == 0 || n > max || tys.iter().any(|t| t.scalar().is_none_or(|d| !d.is_int())) {
+                    return self.no_match(cx, e, &name, tys, "(n[, m[, k]], dtype=)");
+                }
+                match dtype_kw(self, cx, Dtype::F64) {
+                    Some(d) => registry::array_of(d, 2),
+                    None => Ty::Unknown,
+                }
+            }
+            ArrFn::Concatenate | ArrFn::Vstack | ArrFn::Hstack => {
+                let items = match tys.first() {
+                    Some(Ty::Tuple(items)) if n == 1 && !items.is_empty() => items.clone(),
+                    _ => return self.no_match(cx, e, &name, tys, "((a, b, ...))"),
+                };
+                let mut d: Option<Dtype> = None;
+                let mut nd = None;
+                for it in &items {
+                    let Some(a) = arr(it) else {
+                        return self.no_match(cx, e, &name, tys, "a tuple of arrays");
+                    };
+                    d = Some(d.map_or(a.dtype, |x| oxjit_types::promote_numpy(x, a.dtype)));
+                    if *nd.get_or_insert(a.ndim) != a.ndim {
+                        let dd = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            "all the input arrays must have the same number of dimensions",
+                        );
+                        self.err(cx, dd);
+                        return Ty::Unknown;
+                    }
+                }
+                let nd = nd.unwrap_or(1);
+                let out_nd = if f == ArrFn::Vstack && nd == 1 { 2 } else { nd };
+                if f == ArrFn::Concatenate {
+                    if let Some(ax) = kw("axis") {
+                        match cx.res.get(&ax.id) {
+                            Some(Res::Const(Const::Int(k)))
+                                if *k < nd as i64 && *k >= -(nd as i64) => {}
+                            _ => {
+                                let dd = Diagnostic::error(
+                                    "axis-out-of-range",
+                                    ax.span,
+                                    format!("axis= must be a constant in range for {nd}-d arrays"),
+                                );
+                                self.err(cx, dd);
+                                return Ty::Unknown;
+                            }
+                        }
+                    }
+                }
+                registry::array_of(d.unwrap_or(Dtype::F64), out_nd)
+            }
+            ArrFn::Array => {
+                if n != 1 {
+                    return self.no_match(cx, e, &name, tys, "(sequence)");
+                }
+                // Scalars, (nested) tuples/lists of numbers, or an array.
+                fn shape_of(t: &Ty, out: &mut Vec<usize>, d: &mut Option<Dtype>) -> bool {
+                    match t {
+                        Ty::Scalar(x) => {
+                            *d = Some(d.map_or(*x, |y| {
+                                if y == *x {
+                                    y
+                                } else {
+                                    oxjit_types::promote_numpy(y, *x)
+                                }
+                            }));
+                            true
+                        }
+                        Ty::Tuple(items) if !items.is_empty() => {
+                            out.push(items.len());
+                            let mut first: Option<Vec<usize>> = None;
+                            for it in items {
+                                let mut sub = Vec::new();
+                                if !shape_of(it, &mut sub, d) {
+                                    return false;
+                                }
+                                if first.get_or_insert_with(|| sub.clone()) != &sub {
+                                    return false;
+                                }
+                            }
+                            out.extend(first.unwrap_or_default());
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+                if let Some(a) = arr(&tys[0]) {
+                    return match dtype_kw(self, cx, a.dtype) {
+                        Some(d) => registry::array_of(d, a.ndim),
+                        None => Ty::Unknown,
+                    };
+                }
+                let mut shape = Vec::new();
+                let mut d = None;
+                if !shape_of(&tys[0], &mut shape, &mut d) {
+                    return self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(number, or a rectangular tuple/list of numbers)",
+                    );
+                }
+                let elem = match d.unwrap_or(Dtype::F64) {
+                    x if x.is_int() && x.is_signed() => Dtype::I64,
+                    x => x,
+                };
+                match dtype_kw(self, cx, elem) {
+                    Some(dt) => {
+                        if shape.is_empty() {
+                            let dd =
+                                Diagnostic::unsupported(e.span, "0-d arrays are not supported yet");
+                            self.err(cx, dd);
+                            return Ty::Unknown;
+                        }
+                        registry::array_of(dt, shape.len() as u8)
+                    }
+                    None => Ty::Unknown,
+                }
+            }
+            ArrFn::Searchsorted => match (tys.first().and_then(arr), tys.get(1)) {
+                (Some(a), Some(Ty::Scalar(_))) if a.ndim == 1 => Ty::I64,
+                (Some(a), Some(Ty::Array(v))) if a.ndim == 1 => {
+                    registry::array_of(Dtype::I64, v.ndim)
+                }
+                _ => self.no_match(
+                    cx,
+                    e,
+                    &name,
+                    tys,
+                    "(sorted 1-d array, value or array, side=)",
+                ),
+            },
+            ArrFn::Interp => match (
+                tys.first(),
+                tys.get(1).and_then(arr),
+                tys.get(2).and_then(arr),
+            ) {
+                (Some(Ty::Scalar(d)), Some(_), Some(_)) if n == 3 && !d.is_complex() => Ty::F64,
+                (Some(Ty::Array(x)), Some(_), Some(_)) if n == 3 => {
+                    registry::array_of(Dtype::F64, x.ndim)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(x, xp, fp)"),
+            },
+            ArrFn::Convolve => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
+                (Some(a), Some(b)) if n == 2 && a.ndim == 1 && b.ndim == 1 => {
+                    registry::array_of(oxjit_types::promote_numpy(a.dtype, b.dtype), 1)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(1-d array, 1-d array)"),
+            },
+            ArrFn::Nonzero => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => {
+                    Ty::Tuple(vec![registry::array_of(Dtype::I64, 1); a.ndim as usize])
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::Sort => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && a.ndim == 1 && !a.dtype.is_complex() => {
+                    if method {
+                        Ty::NoneType
+                    } else {
+                        registry::array_of(a.dtype, 1)
+                    }
+                }
+                _ => self.no_match(cx, e, &name, tys, "(1-d real array)"),
+            },
+        }
+    }
+
     fn builtin_ty(
         &mut self,
         cx: &mut Cx<'u>,
@@ -2064,7 +2385,9 @@ impl<'u> Checker<'u> {
             ],
             Builtin::Linspace => &["num", "endpoint"],
             Builtin::Enumerate => &["start"],
-            Builtin::Print => &["sep", "end"],
+            Builtin::Print => &["sep", "end", "flush"],
+            Builtin::Reduce(_) => &["axis"],
+            Builtin::Arr(_) => &["axis", "side", "minlength", "dtype", "k", "kind"],
             _ => &[],
         };
         for (k, v) in kwargs {
@@ -2507,25 +2830,73 @@ impl<'u> Checker<'u> {
                 registry::array_of(Dtype::F64, 1)
             }
             Builtin::Reduce(r) => {
-                if !self.arity(cx, e, &name, n, 1, 1) {
+                if !self.arity(cx, e, &name, n, 1, 2) {
                     return Ty::Unknown;
                 }
-                match &tys[0] {
-                    Ty::Array(a) => Ty::Scalar(match r {
-                        Reduce::Sum | Reduce::Prod => match a.dtype.kind() {
-                            Kind::Bool | Kind::Signed => Dtype::I64,
-                            Kind::Unsigned => Dtype::U64,
-                            _ => a.dtype,
-                        },
-                        Reduce::Min | Reduce::Max => a.dtype,
-                        Reduce::Mean => match a.dtype.kind() {
-                            Kind::Float | Kind::Complex => a.dtype,
-                            _ => Dtype::F64,
-                        },
-                    }),
-                    _ => self.no_match(cx, e, &name, tys, "(array)"),
+                let Ty::Array(a) = &tys[0] else {
+                    return self.no_match(cx, e, &name, tys, "(array[, axis])");
+                };
+                let elem = match r {
+                    Reduce::Sum | Reduce::Prod => match a.dtype.kind() {
+                        Kind::Bool | Kind::Signed => Dtype::I64,
+                        Kind::Unsigned => Dtype::U64,
+                        _ => a.dtype,
+                    },
+                    Reduce::Min | Reduce::Max => a.dtype,
+                    Reduce::Mean => match a.dtype.kind() {
+                        Kind::Float | Kind::Complex => a.dtype,
+                        _ => Dtype::F64,
+                    },
+                    Reduce::Var | Reduce::Std => match a.dtype {
+                        Dtype::F32 | Dtype::C64 => Dtype::F32,
+                        _ => Dtype::F64,
+                    },
+                    Reduce::Argmin | Reduce::Argmax | Reduce::CountNonzero => Dtype::I64,
+                    Reduce::Any | Reduce::All => Dtype::Bool,
+                };
+                // axis: the second positional argument (function form) or axis=.
+                let axis_expr = if n == 2 {
+                    call_args(e)
+                        .get(usize::from(!method))
+                        .or(call_args(e).first())
+                } else {
+                    None
+                };
+                let axis_expr =
+                    axis_expr.or_else(|| kwargs.iter().find(|(k, _)| k == "axis").map(|(_, v)| *v));
+                let Some(ax) = axis_expr else {
+                    return Ty::Scalar(elem);
+                };
+                match cx.res.get(&ax.id) {
+                    Some(Res::Const(Const::None)) => Ty::Scalar(elem),
+                    Some(Res::Const(Const::Int(k))) => {
+                        let nd = a.ndim as i64;
+                        if *k >= nd || *k < -nd {
+                            let d = Diagnostic::error(
+                                "axis-out-of-range",
+                                ax.span,
+                                format!("axis {k} is out of bounds for array of dimension {nd}"),
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                        if nd == 1 {
+                            Ty::Scalar(elem)
+                        } else {
+                            registry::array_of(elem, a.ndim - 1)
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::unsupported(
+                            ax.span,
+                            "axis= must be an integer constant (or None)",
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
                 }
             }
+            Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
             Builtin::Copy => {
                 if !self.arity(cx, e, "copy", n, 1, 1) {
                     return Ty::Unknown;

@@ -79,6 +79,41 @@ pub enum Reduce {
     Min,
     Max,
     Mean,
+    Argmin,
+    Argmax,
+    Var,
+    Std,
+    Any,
+    All,
+    CountNonzero,
+}
+
+/// Array functions beyond reductions (one variant per NumPy function).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArrFn {
+    Cumsum,
+    Cumprod,
+    Diff,
+    Bincount,
+    Median,
+    Percentile,
+    Quantile,
+    Reshape,
+    Ravel,
+    Flatten,
+    Astype,
+    AsContiguous,
+    Eye,
+    Identity,
+    Concatenate,
+    Vstack,
+    Hstack,
+    Array,
+    Searchsorted,
+    Interp,
+    Convolve,
+    Nonzero,
+    Sort,
 }
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
@@ -232,6 +267,7 @@ pub enum Builtin {
     /// `np.where(cond, a, b)` (element-wise).
     Where,
     Random(Rand),
+    Arr(ArrFn),
 }
 
 /// The dotted Python paths each builtin answers to.
@@ -314,6 +350,34 @@ pub fn lookup(path: &str) -> Option<Builtin> {
         "numpy.min" | "numpy.amin" => B::Reduce(Reduce::Min),
         "numpy.max" | "numpy.amax" => B::Reduce(Reduce::Max),
         "numpy.mean" => B::Reduce(Reduce::Mean),
+        "numpy.argmin" => B::Reduce(Reduce::Argmin),
+        "numpy.argmax" => B::Reduce(Reduce::Argmax),
+        "numpy.var" => B::Reduce(Reduce::Var),
+        "numpy.std" => B::Reduce(Reduce::Std),
+        "numpy.any" => B::Reduce(Reduce::Any),
+        "numpy.all" => B::Reduce(Reduce::All),
+        "numpy.count_nonzero" => B::Reduce(Reduce::CountNonzero),
+        "numpy.cumsum" => B::Arr(ArrFn::Cumsum),
+        "numpy.cumprod" => B::Arr(ArrFn::Cumprod),
+        "numpy.diff" => B::Arr(ArrFn::Diff),
+        "numpy.bincount" => B::Arr(ArrFn::Bincount),
+        "numpy.median" => B::Arr(ArrFn::Median),
+        "numpy.percentile" => B::Arr(ArrFn::Percentile),
+        "numpy.quantile" => B::Arr(ArrFn::Quantile),
+        "numpy.reshape" => B::Arr(ArrFn::Reshape),
+        "numpy.ravel" => B::Arr(ArrFn::Ravel),
+        "numpy.ascontiguousarray" => B::Arr(ArrFn::AsContiguous),
+        "numpy.eye" => B::Arr(ArrFn::Eye),
+        "numpy.identity" => B::Arr(ArrFn::Identity),
+        "numpy.concatenate" => B::Arr(ArrFn::Concatenate),
+        "numpy.vstack" => B::Arr(ArrFn::Vstack),
+        "numpy.hstack" => B::Arr(ArrFn::Hstack),
+        "numpy.array" | "numpy.asarray" => B::Arr(ArrFn::Array),
+        "numpy.searchsorted" => B::Arr(ArrFn::Searchsorted),
+        "numpy.interp" => B::Arr(ArrFn::Interp),
+        "numpy.convolve" => B::Arr(ArrFn::Convolve),
+        "numpy.nonzero" => B::Arr(ArrFn::Nonzero),
+        "numpy.sort" => B::Arr(ArrFn::Sort),
         "numpy.copy" => B::Copy,
         "numpy.conj" | "numpy.conjugate" => B::Conjugate,
         "numpy.where" => B::Where,
@@ -386,6 +450,21 @@ pub fn method(name: &str) -> Option<Builtin> {
         "min" => Builtin::Reduce(Reduce::Min),
         "max" => Builtin::Reduce(Reduce::Max),
         "mean" => Builtin::Reduce(Reduce::Mean),
+        "argmin" => Builtin::Reduce(Reduce::Argmin),
+        "argmax" => Builtin::Reduce(Reduce::Argmax),
+        "var" => Builtin::Reduce(Reduce::Var),
+        "std" => Builtin::Reduce(Reduce::Std),
+        "any" => Builtin::Reduce(Reduce::Any),
+        "all" => Builtin::Reduce(Reduce::All),
+        "cumsum" => Builtin::Arr(ArrFn::Cumsum),
+        "cumprod" => Builtin::Arr(ArrFn::Cumprod),
+        "reshape" => Builtin::Arr(ArrFn::Reshape),
+        "ravel" => Builtin::Arr(ArrFn::Ravel),
+        "flatten" => Builtin::Arr(ArrFn::Flatten),
+        "astype" => Builtin::Arr(ArrFn::Astype),
+        "searchsorted" => Builtin::Arr(ArrFn::Searchsorted),
+        "nonzero" => Builtin::Arr(ArrFn::Nonzero),
+        "sort" => Builtin::Arr(ArrFn::Sort),
         "copy" => Builtin::Copy,
         "fill" => Builtin::Fill,
         "conjugate" | "conj" => Builtin::Conjugate,
@@ -417,6 +496,7 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::Arr(f) => arr_note(f),
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
         }
@@ -464,4 +544,33 @@ pub fn float_result(d: Dtype) -> Dtype {
 
 pub fn array_of(dtype: Dtype, ndim: u8) -> Ty {
     Ty::Array(ArrayTy::new(dtype, ndim, Layout::C))
+}
+
+fn arr_note(f: ArrFn) -> &'static str {
+    match f {
+        ArrFn::Cumsum | ArrFn::Cumprod => "cumulative sum/product of the flattened array",
+        ArrFn::Diff => "first difference of a 1-D array",
+        ArrFn::Bincount => "bincount(x, minlength=0) of non-negative ints",
+        ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
+            "of all elements (linear interpolation); NaN in gives NaN"
+        }
+        ArrFn::Reshape => {
+            "reshape(shape) / reshape(d0, d1, ...), one -1 allowed; a view of C-contiguous arrays"
+        }
+        ArrFn::Ravel => "a view of C-contiguous arrays, else a copy",
+        ArrFn::Flatten => "always a copy",
+        ArrFn::Astype => "astype(dtype): a new array",
+        ArrFn::AsContiguous => "the array itself when C-contiguous, else a C copy",
+        ArrFn::Eye | ArrFn::Identity => "eye(n[, m][, k], dtype=) / identity(n, dtype=)",
+        ArrFn::Concatenate => "concatenate((a, b, ...), axis=0)",
+        ArrFn::Vstack | ArrFn::Hstack => "vstack/hstack of a tuple of 1-D or 2-D arrays",
+        ArrFn::Array => {
+            "array/asarray of scalars, tuples and (nested) lists of numbers, or of an array"
+        }
+        ArrFn::Searchsorted => "searchsorted(a, v, side='left'|'right') with scalar or array v",
+        ArrFn::Interp => "interp(x, xp, fp) with scalar or array x",
+        ArrFn::Convolve => "convolve(a, v) in 'full' mode",
+        ArrFn::Nonzero => "nonzero(a): a tuple of index arrays",
+        ArrFn::Sort => "sorted copy of a 1-D array (stable)",
+    }
 }
