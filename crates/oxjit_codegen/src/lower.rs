@@ -1572,6 +1572,25 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
         if let Ty::Array(ta) = self.inst.ty(target).clone() {
             // In place, as NumPy does: aliases of the array see the update.
+            if let ExprKind::Subscript(base, index) = &target.kind {
+                if let Ty::Array(_) = self.inst.ty(index) {
+                    // a[mask] op= v: gather, update the copy, scatter back.
+                    let b = self.expr(base)?;
+                    let Ty::Array(ba) = b.ty.clone() else {
+                        return ice("aug-assign base");
+                    };
+                    let iv = self.expr(index)?;
+                    let g = self.fancy_get(&b, &ba, &iv)?;
+                    let Ty::Array(ga) = g.ty.clone() else {
+                        return ice("gather");
+                    };
+                    let mut leaves = vec![g.clone()];
+                    let rhs = self.tree(value, &mut leaves)?;
+                    let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ga.dtype);
+                    self.fused_into(&g, &ga, &node, &leaves)?;
+                    return self.fancy_set(&b, &ba, &iv, g);
+                }
+            }
             let tv = match &target.kind {
                 ExprKind::Subscript(base, index) => {
                     let b = self.expr(base)?;
@@ -2867,7 +2886,218 @@ impl<'m, 'p> FnGen<'m, 'p> {
         Ok((start, len, step))
     }
 
+    /// The index is a tuple-typed value (not a literal tuple): its items.
+    fn tuple_index(&mut self, index: &'p Expr) -> R<Option<Vec<V>>> {
+        if matches!(index.kind, ExprKind::Tuple(_)) {
+            return Ok(None);
+        }
+        let Ty::Tuple(items) = self.inst.ty(index).clone() else {
+            return Ok(None);
+        };
+        let v = self.expr(index)?;
+        Ok(Some(
+            (0..items.len())
+                .map(|i| self.extract(&v, i, items[i].clone()))
+                .collect(),
+        ))
+    }
+
+    /// Pointer (all dims indexed) or view (leading dims indexed) for integer index values.
+    fn index_by_values(&mut self, b: &V, a: &ArrayTy, vals: &[V]) -> R<Result<String, V>> {
+        let mut off = "0".to_string();
+        for (d, iv) in vals.iter().enumerate() {
+            let n = self.shape(b, d);
+            let j = self.norm_index(iv.clone(), &n, d);
+            let s = self.stride(b, a, d);
+            let t = self.val(&format!("mul nsw i64 {j}, {s}"));
+            off = self.val(&format!("add nsw i64 {off}, {t}"));
+        }
+        let data = self.data(b);
+        let ptr = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        let nd = a.ndim as usize;
+        if vals.len() == nd {
+            return Ok(Ok(ptr));
+        }
+        let shape: Vec<String> = (vals.len()..nd).map(|d| self.shape(b, d)).collect();
+        let strides: Vec<String> = (vals.len()..nd).map(|d| self.stride(b, a, d)).collect();
+        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&b.ty), b.r));
+        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&b.ty), b.r));
+        let out = ArrayTy {
+            ndim: (nd - vals.len()) as u8,
+            layout: if a.layout == Layout::C {
+                Layout::C
+            } else {
+                Layout::A
+            },
+            ..*a
+        };
+        Ok(Err(
+            self.make_array(&out, &mi, &parent, &ptr, &shape, &strides)
+        ))
+    }
+
+    /// Boolean-mask and integer-array indexing (a copy).
+    fn fancy_get(&mut self, b: &V, a: &ArrayTy, idx: &V) -> R<V> {
+        let Ty::Array(ia) = idx.ty.clone() else {
+            return ice("fancy index");
+        };
+        if ia.dtype == Dtype::Bool {
+            self.mask_check(b, a, idx)?;
+            let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(b, d)).collect();
+            let cnt = self.alloca("i64");
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(idx, &ia, &lp.idx);
+            let m = self.load_elem(Dtype::Bool, &p);
+            let z = self.val(&format!("zext i1 {} to i64", m.r));
+            let c = self.val(&format!("load i64, ptr {cnt}"));
+            let c1 = self.val(&format!("add i64 {c}, {z}"));
+            self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+            self.nd_close(lp);
+            let total = self.val(&format!("load i64, ptr {cnt}"));
+            let out = self.alloc_array(a.dtype, std::slice::from_ref(&total));
+            self.emit(&format!("store i64 0, ptr {cnt}"));
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(idx, &ia, &lp.idx);
+            let m = self.load_elem(Dtype::Bool, &p);
+            let (l1, l2) = (self.label("mset"), self.label("mskip"));
+            self.cbr(&m.r, &l1, &l2);
+            self.start(&l1);
+            let q = self.nd_ptr(b, a, &lp.idx);
+            let x = self.load_elem(a.dtype, &q);
+            let c = self.val(&format!("load i64, ptr {cnt}"));
+            self.flat_store(&out, a.dtype, &c, &x);
+            let c1 = self.val(&format!("add i64 {c}, 1"));
+            self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+            self.start(&l2);
+            self.nd_close(lp);
+            return Ok(out);
+        }
+        // Integer index array into a 1-d array: out has the index's shape.
+        let shape: Vec<String> = (0..ia.ndim as usize).map(|d| self.shape(idx, d)).collect();
+        let out = self.alloc_array(a.dtype, &shape);
+        let ca = ArrayTy::new(a.dtype, ia.ndim, Layout::C);
+        let n = self.shape(b, 0);
+        let lp = self.nd_open(&shape);
+        let p = self.nd_ptr(idx, &ia, &lp.idx);
+        let iv = self.load_elem(ia.dtype, &p);
+        let j = self.checked_index(iv, &n)?;
+        let q = self.nd_ptr(b, a, &[j]);
+        let x = self.load_elem(a.dtype, &q);
+        let o = self.nd_ptr(&out, &ca, &lp.idx);
+        self.store_elem(&x, &o);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    /// Wrap a negative index and always check bounds (fancy indexing raises
+    /// IndexError in NumPy whatever boundscheck says).
+    fn checked_index(&mut self, iv: V, n: &str) -> R<String> {
+        let i = self.cast(iv, &Ty::I64);
+        let neg = self.val(&format!("icmp slt i64 {}, 0", i.r));
+        let w = self.val(&format!("add i64 {}, {n}", i.r));
+        let j = self.val(&format!("select i1 {neg}, i64 {w}, i64 {}", i.r));
+        let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
+        let p1 = self.str_const("index ");
+        let p2 = self.str_const(" is out of bounds for axis 0 with size ");
+        self.raise_if(
+            &bad,
+            ExcKind::IndexError,
+            &[p1, i.clone(), p2, V::new(n, Ty::I64)],
+        );
+        Ok(j)
+    }
+
+    fn mask_check(&mut self, b: &V, a: &ArrayTy, idx: &V) -> R<()> {
+        for d in 0..a.ndim as usize {
+            let s1 = self.shape(b, d);
+            let s2 = self.shape(idx, d);
+            let bad = self.val(&format!("icmp ne i64 {s1}, {s2}"));
+            let p1 = self.str_const(&format!(
+                "boolean index did not match indexed array along axis {d}; size of axis is "
+            ));
+            let p2 = self.str_const(" but size of corresponding boolean axis is ");
+            self.raise_if(
+                &bad,
+                ExcKind::IndexError,
+                &[p1, V::new(s1, Ty::I64), p2, V::new(s2, Ty::I64)],
+            );
+        }
+        Ok(())
+    }
+
+    fn fancy_set(&mut self, b: &V, a: &ArrayTy, idx: &V, v: V) -> R<()> {
+        let Ty::Array(ia) = idx.ty.clone() else {
+            return ice("fancy index");
+        };
+        let et = Ty::Scalar(a.dtype);
+        let src = match v.ty.clone() {
+            Ty::Array(va) => Some((self.as_c(&v, &va)?.0, va)),
+            _ => None,
+        };
+        let scalar = if src.is_none() {
+            Some(self.cast(v, &et))
+        } else {
+            None
+        };
+        let cnt = self.alloca("i64");
+        let next = |s: &mut Self| -> R<V> {
+            if let Some(x) = &scalar {
+                return Ok(x.clone());
+            }
+            let (sv, sa) = src.clone().ok_or("assignment source")?;
+            let c = s.val(&format!("load i64, ptr {cnt}"));
+            let n = s.nitems(&sv);
+            // NumPy cycles a shorter value array; we require the exact count
+            // or a single element.
+            let one = s.val(&format!("icmp eq i64 {n}, 1"));
+            let k = s.val(&format!("select i1 {one}, i64 0, i64 {c}"));
+            let x = s.flat_elem(&sv, sa.dtype, &k);
+            let c1 = s.val(&format!("add i64 {c}, 1"));
+            s.emit(&format!("store i64 {c1}, ptr {cnt}"));
+            Ok(s.cast(x, &et))
+        };
+        if ia.dtype == Dtype::Bool {
+            self.mask_check(b, a, idx)?;
+            let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(b, d)).collect();
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(idx, &ia, &lp.idx);
+            let m = self.load_elem(Dtype::Bool, &p);
+            let (l1, l2) = (self.label("mset"), self.label("mskip"));
+            self.cbr(&m.r, &l1, &l2);
+            self.start(&l1);
+            let x = next(self)?;
+            let q = self.nd_ptr(b, a, &lp.idx);
+            self.store_elem(&x, &q);
+            self.start(&l2);
+            self.nd_close(lp);
+            return Ok(());
+        }
+        let shape: Vec<String> = (0..ia.ndim as usize).map(|d| self.shape(idx, d)).collect();
+        let n = self.shape(b, 0);
+        let lp = self.nd_open(&shape);
+        let p = self.nd_ptr(idx, &ia, &lp.idx);
+        let iv = self.load_elem(ia.dtype, &p);
+        let j = self.checked_index(iv, &n)?;
+        let x = next(self)?;
+        let q = self.nd_ptr(b, a, &[j]);
+        self.store_elem(&x, &q);
+        self.nd_close(lp);
+        Ok(())
+    }
+
     fn getitem(&mut self, b: V, index: &'p Expr, ty: Ty) -> R<V> {
+        if let Ty::Array(a) = b.ty.clone() {
+            if let Ty::Array(_) = self.inst.ty(index) {
+                let iv = self.expr(index)?;
+                return self.fancy_get(&b, &a, &iv);
+            }
+            if let Some(vals) = self.tuple_index(index)? {
+                return Ok(match self.index_by_values(&b, &a, &vals)? {
+                    Ok(ptr) => self.load_elem(a.dtype, &ptr),
+                    Err(view) => view,
+                });
+            }
+        }
         match b.ty.clone() {
             Ty::Array(a) => {
                 if self.index_is_scalar(&a, index) {
@@ -2912,6 +3142,25 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let Ty::Array(a) = b.ty.clone() else {
             return ice("item assignment into a non-array");
         };
+        if let Ty::Array(_) = self.inst.ty(index) {
+            let iv = self.expr(index)?;
+            return self.fancy_set(b, &a, &iv, v);
+        }
+        if let Some(vals) = self.tuple_index(index)? {
+            return match self.index_by_values(b, &a, &vals)? {
+                Ok(ptr) => {
+                    let v = self.cast(v, &Ty::Scalar(a.dtype));
+                    self.store_elem(&v, &ptr);
+                    Ok(())
+                }
+                Err(view) => {
+                    let Ty::Array(va) = view.ty.clone() else {
+                        return ice("view");
+                    };
+                    self.assign_into(&view, &va, v)
+                }
+            };
+        }
         if self.index_is_scalar(&a, index) {
             let ptr = self.element_ptr(b, &a, index)?;
             let v = self.cast(v, &Ty::Scalar(a.dtype));

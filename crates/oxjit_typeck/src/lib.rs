@@ -1396,6 +1396,49 @@ impl<'u> Checker<'u> {
     }
 
     fn index_result(&mut self, cx: &mut Cx<'u>, a: &ArrayTy, index: &'u Expr) -> Option<Ty> {
+        // A single index array: boolean mask or integer (fancy) indexing.
+        if let Some(Ty::Array(ia)) = cx.expr_ty.get(&index.id).cloned() {
+            if ia.dtype == Dtype::Bool && ia.ndim == a.ndim {
+                return Some(Ty::Array(ArrayTy::new(a.dtype, 1, Layout::C)));
+            }
+            if (ia.dtype.is_int()) && a.ndim == 1 {
+                return Some(Ty::Array(ArrayTy::new(a.dtype, ia.ndim, Layout::C)));
+            }
+            let d = Diagnostic::unsupported(
+                index.span,
+                format!("indexing a {}-d array with a {} is not supported yet", a.ndim, Ty::Array(ia)),
+            )
+            .with_note("supported: a boolean mask of the array's shape, or an integer index array on a 1-d array");
+            self.err(cx, d);
+            return None;
+        }
+        // A tuple variable as the index: its items are the indices.
+        if let (Some(Ty::Tuple(items)), false) = (
+            cx.expr_ty.get(&index.id).cloned(),
+            matches!(index.kind, ExprKind::Tuple(_)),
+        ) {
+            if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) {
+                if items.len() > a.ndim as usize {
+                    let d = Diagnostic::error("too-many-indices", index.span, format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, items.len()));
+                    self.err(cx, d);
+                    return None;
+                }
+                let nd = a.ndim as usize - items.len();
+                if nd == 0 {
+                    return Some(Ty::Scalar(a.dtype));
+                }
+                let layout = if a.layout == Layout::C {
+                    Layout::C
+                } else {
+                    Layout::A
+                };
+                return Some(Ty::Array(ArrayTy {
+                    ndim: nd as u8,
+                    layout,
+                    ..*a
+                }));
+            }
+        }
         let parts = index_kinds(index);
         let mut kinds = Vec::new();
         for p in &parts {
