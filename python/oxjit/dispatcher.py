@@ -51,6 +51,11 @@ class Dispatcher(_native.Dispatcher):
         try:
             bound = self._signature.bind(*args, **(kwargs or {}))
         except TypeError as e:
+            # CPython's own wording: binding fails before the body runs.
+            try:
+                self.py_func(*args, **(kwargs or {}))
+            except TypeError as cpython:
+                raise cpython.with_traceback(None) from None
             raise TypeError(f"{self.__name__}() {e}") from None
         bound.apply_defaults()
         out = []

@@ -152,6 +152,24 @@ impl<'p> ModuleGen<'p> {
         v
     }
 
+    /// A private constant holding a frozen global array's bytes.
+    pub fn const_array(&mut self, i: u32, data: &[u8]) -> String {
+        let name = format!("@{}.arr{i}", self.prefix);
+        if !self.strings.contains_key(&name) {
+            let mut text = String::with_capacity(data.len() * 3 + 64);
+            for b in data {
+                let _ = write!(text, "\\{b:02X}");
+            }
+            let _ = writeln!(
+                self.globals,
+                "{name} = private unnamed_addr constant [{} x i8] c\"{text}\", align 64",
+                data.len()
+            );
+            self.strings.insert(name.clone(), name.clone());
+        }
+        name
+    }
+
     pub fn declare(&mut self, decl: &str) {
         self.decls.insert(decl.to_string());
     }
@@ -867,6 +885,28 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.allocas,
             self.body
         )
+    }
+
+    /// A frozen global array: constant data, no MemInfo, no parent.
+    fn global_array(&mut self, i: u32, ty: &Ty) -> R<V> {
+        let Ty::Array(a) = ty else {
+            return ice("global array type");
+        };
+        let ca = self
+            .p
+            .unit
+            .const_arrays
+            .get(i as usize)
+            .ok_or("global array index")?;
+        let g = self.m.const_array(i, &ca.data);
+        let shape: Vec<String> = ca.shape.iter().map(|d| d.to_string()).collect();
+        let mut strides = vec![String::new(); shape.len()];
+        let mut st = a.dtype.size() as i64;
+        for d in (0..shape.len()).rev() {
+            strides[d] = st.to_string();
+            st *= ca.shape[d];
+        }
+        Ok(self.make_array(a, "null", "null", &g, &shape, &strides))
     }
 
     // ----- array expressions (fused element-wise loops) ----------------------
@@ -1699,6 +1739,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let ty = self.inst.ty(e).clone();
         if let Some(Res::Const(c)) = self.res(e) {
             return Ok(self.konst(c, &ty));
+        }
+        if let Some(Res::GlobalArray(i)) = self.res(e) {
+            return self.global_array(*i, &ty);
         }
         if let Ty::Array(a) = &ty {
             if self.is_elementwise(e) {
@@ -2709,7 +2752,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn index_is_scalar(&self, a: &ArrayTy, index: &Expr) -> bool {
         let parts = oxjit_typeck::index_kinds(index);
         parts.len() == a.ndim as usize
-            && parts.iter().all(|p| !matches!(p.kind, ExprKind::Slice(..)))
+            && parts.iter().all(|p| {
+                !matches!(p.kind, ExprKind::Slice(..)) && !matches!(self.inst.ty(p), Ty::NoneType)
+            })
     }
 
     /// Pointer to the element selected by an all-integer index.
@@ -2761,15 +2806,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let mut off = "0".to_string();
         let mut shape = Vec::new();
         let mut strides = Vec::new();
-        for d in 0..nd {
+        let mut d = 0usize; // input axis
+        for p in &parts {
+            if matches!(self.inst.ty(p), Ty::NoneType) && !matches!(p.kind, ExprKind::Slice(..)) {
+                // np.newaxis: a length-1 axis.
+                shape.push("1".to_string());
+                strides.push("0".to_string());
+                continue;
+            }
             let n = self.shape(b, d);
             let s = self.stride(b, a, d);
-            match parts.get(d).map(|p| &p.kind) {
-                None => {
-                    shape.push(n);
-                    strides.push(s);
-                }
-                Some(ExprKind::Slice(lo, hi, st)) => {
+            match &p.kind {
+                ExprKind::Slice(lo, hi, st) => {
                     let (start, len, step) =
                         self.slice_bounds(lo.as_deref(), hi.as_deref(), st.as_deref(), &n)?;
                     let t = self.val(&format!("mul i64 {start}, {s}"));
@@ -2781,13 +2829,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         self.val(&format!("mul i64 {s}, {step}"))
                     });
                 }
-                Some(_) => {
-                    let iv = self.expr(parts[d])?;
+                _ => {
+                    let iv = self.expr(p)?;
                     let j = self.norm_index(iv, &n, d);
                     let t = self.val(&format!("mul i64 {j}, {s}"));
                     off = self.val(&format!("add i64 {off}, {t}"));
                 }
             }
+            d += 1;
+        }
+        while d < nd {
+            shape.push(self.shape(b, d));
+            strides.push(self.stride(b, a, d));
+            d += 1;
         }
         let data = self.data(b);
         let ptr = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
@@ -4057,6 +4111,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 } else {
                     num.clone()
                 };
+                // One sample: just `start` (no 0/0 step).
+                let z = self.val(&format!("icmp slt i64 {div}, 1"));
+                let div = self.val(&format!("select i1 {z}, i64 1, i64 {div}"));
                 let divf = self.val(&format!("sitofp i64 {div} to double"));
                 let delta = self.val(&format!("fsub double {stop}, {start}"));
                 let step = self.val(&format!("fdiv double {delta}, {divf}"));

@@ -8,7 +8,7 @@
 
 use numpy::npyffi::{self, NpyTypes, PyArrayObject, PY_ARRAY_API};
 use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyRange, PyTuple};
@@ -555,9 +555,13 @@ pub fn box_value(
                     ffi::Py_INCREF(parent);
                     parent
                 } else {
-                    return Err(PyRuntimeError::new_err(
-                        "compiled code returned an array without an owner",
-                    ));
+                    // Constant data frozen into compiled code: hand out a copy.
+                    let ro = ArrayTy {
+                        readonly: true,
+                        ..*a
+                    };
+                    let view = make_ndarray(py, &ro, p, std::ptr::null_mut())?;
+                    return Ok(view.bind(py).call_method0("copy")?.unbind());
                 };
                 make_ndarray(py, a, p, base)
             }

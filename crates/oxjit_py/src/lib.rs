@@ -29,9 +29,20 @@ pub struct Overload {
     /// Unit JSON and typed program dump, for inspection and `inspect_asm`.
     unit_json: String,
     ret_leaves: Vec<Ty>,
+    /// Jitted functions passed as arguments (by identity): part of the key,
+    /// and kept alive so their ids cannot be reused.
+    fn_args: Vec<Py<PyAny>>,
     /// All arguments and the result are one-word scalars (f64, i64, bool):
     /// the call path needs no buffers.
     simple: Option<(Vec<Dtype>, Dtype)>,
+}
+
+fn contains_str(t: &Ty) -> bool {
+    match t {
+        Ty::Str => true,
+        Ty::Tuple(items) => items.iter().any(contains_str),
+        _ => false,
+    }
 }
 
 fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype>, Dtype)> {
@@ -158,11 +169,31 @@ impl Dispatcher {
         for o in ovs.iter() {
             match (key, &o.key, tys) {
                 (Some(k), Some(ok), _) if k == ok => return Some(o.clone()),
-                (_, _, Some(t)) if t == o.args.as_slice() => return Some(o.clone()),
+                (_, _, Some(t)) if t == o.args.as_slice() && o.fn_args.is_empty() => {
+                    return Some(o.clone())
+                }
                 _ => {}
             }
         }
         None
+    }
+
+    /// Overload lookup when jitted functions are among the arguments.
+    fn find_with_fns(&self, tys: &[Ty], fns: &[Py<PyAny>]) -> Option<Arc<Overload>> {
+        if fns.is_empty() {
+            return self.find(&None, Some(tys));
+        }
+        let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+        ovs.iter()
+            .find(|o| {
+                o.args == tys
+                    && o.fn_args.len() == fns.len()
+                    && o.fn_args
+                        .iter()
+                        .zip(fns)
+                        .all(|(a, b)| a.as_ptr() == b.as_ptr())
+            })
+            .cloned()
     }
 
     fn compile_types(
@@ -206,6 +237,15 @@ impl Dispatcher {
                         return Err(CompileFailure::User(text.trim_end().to_string()));
                     }
                 };
+                if contains_str(&program.instances[0].ret) {
+                    let f = &unit.functions[0];
+                    let d = oxjit_syntax::Diagnostic::unsupported(
+                        f.def.span,
+                        format!("`{}` returns a string; returning strings from compiled code is not supported yet", f.def.name),
+                    )
+                    .with_note("strings can be printed or used in exception messages inside compiled code");
+                    return Err(CompileFailure::User(d.render(&f.file, &f.lines, f.first_line)));
+                }
                 oxjit_codegen::compile(&program, &opts).map_err(CompileFailure::Internal)?
             };
             Ok((compiled, unit))
@@ -217,6 +257,7 @@ impl Dispatcher {
         let _ = &declared_ret;
         let simple = simple_sig(tys, &compiled.ret, &declared_ret);
         Ok(Arc::new(Overload {
+            fn_args: fn_args.iter().map(|f| f.clone_ref(py)).collect(),
             simple,
             key: boxing::key_of_types(tys),
             args: tys.to_vec(),
@@ -305,7 +346,7 @@ impl Dispatcher {
             )));
         }
         let _g = self.lock_compile(py);
-        if let Some(o) = self.find(&None, Some(&tys)) {
+        if let Some(o) = self.find_with_fns(&tys, &fn_args) {
             return Ok(Some(o));
         }
         match self.compile_types(py, &tys, None, &fn_args) {

@@ -89,6 +89,9 @@ pub struct Call<'u> {
 pub enum Res<'u> {
     Const(Const),
     Call(Call<'u>),
+    /// A global NumPy array frozen as read-only constant data
+    /// (index into `Unit::const_arrays`).
+    GlobalArray(u32),
 }
 
 /// A function body to type: a unit function, or an inner `def`/lambda of a
@@ -1098,17 +1101,28 @@ impl<'u> Checker<'u> {
                         Some(k) => Ty::ExcClass(k),
                         None => self.unknown_global(cx, e, name, k),
                     },
-                    GlobalValue::Array(_) => {
-                        let d = Diagnostic::error(
-                            "unsupported-global",
-                            e.span,
-                            format!(
-                                "global array `{name}` cannot be frozen into compiled code yet"
+                    GlobalValue::Array(i) => {
+                        let ca = self.unit.const_arrays.get(*i as usize);
+                        match ca
+                            .and_then(|c| Dtype::from_name(&c.dtype).map(|d| (d, c.shape.len())))
+                        {
+                            Some((d, nd)) if nd > 0 => {
+                                cx.res.insert(e.id, Res::GlobalArray(*i));
+                                // Frozen at compile time, so read-only (semantics row 11).
+                                Ty::Array(ArrayTy {
+                                    dtype: d,
+                                    ndim: nd as u8,
+                                    layout: Layout::C,
+                                    readonly: true,
+                                })
+                            }
+                            _ => self.unknown_global(
+                                cx,
+                                e,
+                                name,
+                                "array of an unsupported dtype or shape",
                             ),
-                        )
-                        .with_note("pass the array as an argument");
-                        self.err(cx, d);
-                        Ty::Unknown
+                        }
                     }
                     GlobalValue::Unsupported(what) => {
                         let what = what.clone();
@@ -1441,7 +1455,14 @@ impl<'u> Checker<'u> {
         }
         let parts = index_kinds(index);
         let mut kinds = Vec::new();
+        let mut newaxes = 0usize;
         for p in &parts {
+            if cx.expr_ty.get(&p.id) == Some(&Ty::NoneType)
+                && !matches!(p.kind, ExprKind::Slice(..))
+            {
+                newaxes += 1; // `None` / `np.newaxis`
+                continue;
+            }
             match &p.kind {
                 ExprKind::Slice(lo, hi, st) => {
                     let full = lo.is_none() && hi.is_none() && st.is_none();
@@ -1487,9 +1508,17 @@ impl<'u> Checker<'u> {
             return None;
         }
         let ints = kinds.iter().filter(|k| matches!(k, IndexKind::Int)).count();
-        let ndim = a.ndim as usize - ints;
+        let ndim = a.ndim as usize - ints + newaxes;
         if ndim == 0 {
             return Some(Ty::Scalar(a.dtype));
+        }
+        if newaxes > 0 {
+            return Some(Ty::Array(ArrayTy {
+                dtype: a.dtype,
+                ndim: ndim as u8,
+                layout: Layout::A,
+                readonly: a.readonly,
+            }));
         }
         let mut full = kinds.clone();
         while full.len() < a.ndim as usize {
@@ -1512,6 +1541,12 @@ impl<'u> Checker<'u> {
         match &ot {
             Ty::Global(m) if registry::is_module(m) => {
                 let path = format!("{m}.{attr}");
+                if path == "numpy.newaxis" {
+                    return self.konst(cx, e, Const::None);
+                }
+                if (m == "oxjit" || m == "numba") && Dtype::from_name(attr).is_some() {
+                    return Ty::DtypeObj(Dtype::from_name(attr).unwrap_or(Dtype::F64));
+                }
                 if let Some(c) = registry::constant(&path) {
                     return self.konst(cx, e, Const::Float(c));
                 }
