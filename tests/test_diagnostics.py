@@ -503,7 +503,6 @@ def returns_string(x):
     return "abc"
 
 
-@xfail("returning a str constant silently returns None instead of a diagnostic (or the string)")
 def test_returning_a_string_is_not_silently_none():
     f = njit(returns_string)
     try:

@@ -240,7 +240,6 @@ def print_flush(x):
     print(x, flush=True)
 
 
-@xfail("print(..., flush=True) is rejected (unsupported-keyword)")
 def test_print_flush_keyword(capsys):
     assert assert_prints_same(capsys, print_flush, 3) == "3\n"
 
