@@ -12,10 +12,9 @@ import gc
 import math
 
 import numpy as np
+import oxjit
 import pytest
 from hypothesis import settings
-
-import oxjit
 
 # No example database on disk (the suite runs from a source checkout) and no
 # per-example deadline (the first example of a property includes compilation).

@@ -11,14 +11,12 @@ import textwrap
 import warnings
 
 import numpy as np
+import oxjit
 import pytest
+from conftest import live_allocations, same_value, xfail, xparam
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import oxjit
 from oxjit import float32, int16, njit
-
-from conftest import live_allocations, same_value, xfail, xparam
 
 DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
           np.float32, np.float64, np.complex64, np.complex128]

@@ -10,13 +10,10 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
-
 import oxjit
+import pytest
+from conftest import assert_same, same_value, xfail
 from oxjit import jit, njit
-
-from conftest import assert_same, same_value, xfail, xparam
-
 
 # ---------------------------------------------------------------------------
 # while / for / break / continue / else

@@ -13,10 +13,8 @@ import warnings
 
 import numpy as np
 import pytest
-
-from oxjit import errors, jit, njit
-
 from conftest import xfail
+from oxjit import errors, jit, njit
 
 THIS_FILE = __file__
 

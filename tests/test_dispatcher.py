@@ -11,14 +11,10 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import pytest
-
 import oxjit
 import oxjit as nb  # the `import oxjit as numba` spelling
+import pytest
 from oxjit import errors, jit, njit
-
-from conftest import xfail, xparam
-
 
 # ---------------------------------------------------------------------------
 # Lazy compilation

@@ -8,10 +8,7 @@ import math
 
 import numpy as np
 import pytest
-
 from oxjit import njit
-
-from conftest import xfail
 
 
 def printed(capsys, fn, *args):

@@ -9,12 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import FLOAT_EDGES, INT_EDGES, assert_same, close_value, same_value, xfail, xparam
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
 from oxjit import njit
-
-from conftest import FLOAT_EDGES, INT_EDGES, assert_same, close_value, same_value, xfail, xparam
 
 I64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 SMALL_INT = st.integers(min_value=-(2**31), max_value=2**31)

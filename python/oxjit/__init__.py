@@ -8,15 +8,45 @@
 """
 
 from . import errors, types
-from ._native import allocation_stats
+from ._native import allocation_stats, get_num_threads, set_num_threads
 from ._native import typeof as _typeof_text
-from ._native import get_num_threads, set_num_threads
 from .dispatcher import Dispatcher, jit, njit
-from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
 from .types import (  # noqa: F401  (Numba's type names)
-    b1, bool_, boolean, c8, c16, complex64, complex128, double, f4, f8, float32, float64, i1, i2, i4, i8,
-    int8, int16, int32, int64, intc, intp, none, u1, u2, u4, u8, uint8, uint16, uint32, uint64, uintp, void,
+    b1,
+    bool_,
+    boolean,
+    c8,
+    c16,
+    complex64,
+    complex128,
+    double,
+    f4,
+    f8,
+    float32,
+    float64,
+    i1,
+    i2,
+    i4,
+    i8,
+    int8,
+    int16,
+    int32,
+    int64,
+    intc,
+    intp,
+    none,
+    u1,
+    u2,
+    u4,
+    u8,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    uintp,
+    void,
 )
+from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
 
 __version__ = "0.1.0"
 

@@ -873,13 +873,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         let st = self.val("load i32, ptr %status");
         self.emit(&format!("ret i32 {st}"));
-        let attrs = if self.m.recursive.contains(&self.idx) {
-            ""
-        } else {
-            ""
-        };
         format!(
-            "define internal i32 {}({}) {attrs} {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
+            "define internal i32 {}({}) {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
             self.m.fname(self.idx),
             params.join(", "),
             self.allocas,

@@ -727,7 +727,7 @@ fn _install_vectorcall(obj: &Bound<'_, Dispatcher>) -> PyResult<()> {
             (*t).tp_vectorcall_offset = off;
             (*t).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
         }
-        if tp.is(&obj.py().get_type::<Dispatcher>()) {
+        if tp.is(obj.py().get_type::<Dispatcher>()) {
             break;
         }
         match tp

@@ -21,6 +21,8 @@ struct Tables {
     data: Vec<*mut c_void>,
     types: Vec<c_char>,
     /// Per loop: the serial kernel loop (parallel data points at these).
+    // Boxed: NumPy's data table points at each entry, so they must not move.
+    #[allow(clippy::vec_box)]
     serial: Vec<Box<ParallelData>>,
     name: CString,
     doc: CString,

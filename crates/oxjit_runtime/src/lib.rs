@@ -461,47 +461,6 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     ]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alloc_free_counts_and_alignment() {
-        let (a0, f0) = allocation_stats();
-        unsafe {
-            let mi = oxjit_rt_meminfo_alloc(100);
-            assert!(!mi.is_null());
-            assert_eq!((*mi).data as usize % ALIGN, 0);
-            assert_eq!((*mi).refcnt.load(Ordering::Relaxed), 1);
-            meminfo_release(mi);
-            assert!(oxjit_rt_meminfo_alloc(-1).is_null());
-        }
-        let (a1, f1) = allocation_stats();
-        assert!(a1 > a0 && f1 > f0);
-    }
-
-    #[test]
-    fn recursion_code_and_stack_check() {
-        // RecursionError's code in oxjit_types::ExcKind (no dependency here).
-        assert_eq!(RECURSION_ERROR, 12);
-        let here = 0u8;
-        assert_eq!(oxjit_rt_stack_check(&here as *const u8 as usize), 0);
-        assert_eq!(oxjit_rt_stack_check(16), 1);
-        assert_eq!(take_error().unwrap().kind, RECURSION_ERROR);
-    }
-
-    #[test]
-    fn exception_arguments_accumulate() {
-        oxjit_rt_exc_begin(2);
-        unsafe { oxjit_rt_exc_str(b"bad".as_ptr(), 3) };
-        oxjit_rt_exc_i64(-4);
-        let e = take_error().unwrap();
-        assert_eq!(e.kind, 2);
-        assert_eq!(e.args, vec![ExcArg::Str("bad".into()), ExcArg::Int(-4)]);
-        assert!(take_error().is_none());
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Sorting helpers for np.sort / np.median / np.percentile.
 // ---------------------------------------------------------------------------
@@ -575,5 +534,46 @@ pub unsafe extern "C" fn oxjit_rt_quantile_f64(ptr: *mut f64, n: i64, q: f64) ->
         b - d * (1.0 - frac)
     } else {
         a + d * frac
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alloc_free_counts_and_alignment() {
+        let (a0, f0) = allocation_stats();
+        unsafe {
+            let mi = oxjit_rt_meminfo_alloc(100);
+            assert!(!mi.is_null());
+            assert_eq!((*mi).data as usize % ALIGN, 0);
+            assert_eq!((*mi).refcnt.load(Ordering::Relaxed), 1);
+            meminfo_release(mi);
+            assert!(oxjit_rt_meminfo_alloc(-1).is_null());
+        }
+        let (a1, f1) = allocation_stats();
+        assert!(a1 > a0 && f1 > f0);
+    }
+
+    #[test]
+    fn recursion_code_and_stack_check() {
+        // RecursionError's code in oxjit_types::ExcKind (no dependency here).
+        assert_eq!(RECURSION_ERROR, 12);
+        let here = 0u8;
+        assert_eq!(oxjit_rt_stack_check(&here as *const u8 as usize), 0);
+        assert_eq!(oxjit_rt_stack_check(16), 1);
+        assert_eq!(take_error().unwrap().kind, RECURSION_ERROR);
+    }
+
+    #[test]
+    fn exception_arguments_accumulate() {
+        oxjit_rt_exc_begin(2);
+        unsafe { oxjit_rt_exc_str(b"bad".as_ptr(), 3) };
+        oxjit_rt_exc_i64(-4);
+        let e = take_error().unwrap();
+        assert_eq!(e.kind, 2);
+        assert_eq!(e.args, vec![ExcArg::Str("bad".into()), ExcArg::Int(-4)]);
+        assert!(take_error().is_none());
     }
 }

@@ -1628,10 +1628,8 @@ impl<'u> Checker<'u> {
                         Ty::Scalar(promote_arith(a, b))
                     }
                     BinOp::LShift | BinOp::RShift => {
-                        if a.is_int() || a == Dtype::Bool {
-                            if b.is_int() || b == Dtype::Bool {
-                                return Ty::Scalar(promote_arith(a, b));
-                            }
+                        if (a.is_int() || a == Dtype::Bool) && (b.is_int() || b == Dtype::Bool) {
+                            return Ty::Scalar(promote_arith(a, b));
                         }
                         self.bad_binop(cx, op, l, r, span)
                     }
@@ -1763,6 +1761,7 @@ impl<'u> Checker<'u> {
     }
 
     /// Normalise a call to a jitted function into positional arguments.
+    #[allow(clippy::too_many_arguments)]
     fn bind_args(
         &mut self,
         cx: &mut Cx<'u>,
@@ -2843,7 +2842,6 @@ impl<'u> Checker<'u> {
                     );
                 };
                 let dtype = match kw_ty(cx, "dtype")
-                    .map(|(t, ex)| (t, ex))
                     .or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want])))
                 {
                     None => a.dtype,

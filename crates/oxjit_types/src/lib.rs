@@ -447,9 +447,10 @@ pub fn promote_arith(a: Dtype, b: Dtype) -> Dtype {
         (Complex, _) | (_, Complex) => {
             if (a == Dtype::C128 || b == Dtype::C128) || a == Dtype::F64 || b == Dtype::F64 {
                 Dtype::C128
-            } else if matches!(a, Dtype::C64 | Dtype::F32) && matches!(b, Dtype::C64 | Dtype::F32) {
-                Dtype::C64
-            } else if small_int(a) || small_int(b) {
+            } else if (matches!(a, Dtype::C64 | Dtype::F32) && matches!(b, Dtype::C64 | Dtype::F32))
+                || small_int(a)
+                || small_int(b)
+            {
                 Dtype::C64
             } else {
                 Dtype::C128
@@ -527,8 +528,6 @@ pub fn promote_numpy(a: Dtype, b: Dtype) -> Dtype {
             };
             if need64(a) || need64(b) {
                 F64
-            } else if a.size() <= 2 && b.size() <= 2 && (a == F32 || b == F32) {
-                F32
             } else if a == F32 || b == F32 {
                 F32
             } else {
