@@ -1,10 +1,10 @@
 """oxjit: a Numba-compatible just-in-time compiler for numerical Python.
 
-    from oxjit import njit
+from oxjit import njit
 
-    @njit
-    def f(x):
-        return x * 2.0
+@njit
+def f(x):
+    return x * 2.0
 """
 
 from . import errors, types
@@ -60,6 +60,25 @@ def typeof(value):
 
 
 __all__ = [
-    "jit", "njit", "vectorize", "guvectorize", "DUFunc", "GUFunc", "get_num_threads", "set_num_threads", "prange", "typeof", "errors", "types", "Dispatcher", "allocation_stats",
-    "float32", "float64", "int32", "int64", "boolean", "complex64", "complex128",
+    "jit",
+    "njit",
+    "vectorize",
+    "guvectorize",
+    "DUFunc",
+    "GUFunc",
+    "get_num_threads",
+    "set_num_threads",
+    "prange",
+    "typeof",
+    "errors",
+    "types",
+    "Dispatcher",
+    "allocation_stats",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "boolean",
+    "complex64",
+    "complex128",
 ]

@@ -21,9 +21,27 @@ from .errors import CacheWarning
 # Every option Numba's @jit accepts. Those not implemented are accepted and
 # ignored (documented in the README), never rejected.
 _KNOWN_OPTIONS = {
-    "nopython", "forceobj", "looplift", "nogil", "cache", "boundscheck", "fastmath", "error_model",
-    "parallel", "inline", "locals", "debug", "target", "_nrt", "no_rewrites", "no_cpython_wrapper",
-    "no_cfunc_wrapper", "pipeline_class", "_dbg_optnone", "_dbg_extend_lifetimes", "writable_args",
+    "nopython",
+    "forceobj",
+    "looplift",
+    "nogil",
+    "cache",
+    "boundscheck",
+    "fastmath",
+    "error_model",
+    "parallel",
+    "inline",
+    "locals",
+    "debug",
+    "target",
+    "_nrt",
+    "no_rewrites",
+    "no_cpython_wrapper",
+    "no_cfunc_wrapper",
+    "pipeline_class",
+    "_dbg_optnone",
+    "_dbg_extend_lifetimes",
+    "writable_args",
     "opt",
 }
 
@@ -164,7 +182,9 @@ def _sig_text(sig) -> str:
         return str(sig)
     if isinstance(sig, tuple):
         return "(" + ", ".join(map(str, sig)) + ")"
-    raise TypeError(f"a signature must be a string, a signature object or a tuple of types, not {type(sig).__name__}")
+    raise TypeError(
+        f"a signature must be a string, a signature object or a tuple of types, not {type(sig).__name__}"
+    )
 
 
 def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
@@ -209,7 +229,9 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
     return d
 
 
-def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=None, boundscheck=None, **options):
+def jit(
+    signature_or_function=None, locals=None, cache=False, pipeline_class=None, boundscheck=None, **options
+):
     """Compile a function to native code (Numba's ``jit``).
 
     ``@jit`` compiles in nopython mode when it can and otherwise runs the

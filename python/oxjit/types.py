@@ -89,8 +89,25 @@ complex64 = c8 = Type("complex64")
 complex128 = c16 = Type("complex128")
 none = void = Type("none")
 
-_SCALARS = {t.name: t for t in [boolean, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-                                 float32, float64, complex64, complex128, none]}
+_SCALARS = {
+    t.name: t
+    for t in [
+        boolean,
+        int8,
+        int16,
+        int32,
+        int64,
+        uint8,
+        uint16,
+        uint32,
+        uint64,
+        float32,
+        float64,
+        complex64,
+        complex128,
+        none,
+    ]
+}
 
 
 def from_string(text: str) -> Type:
@@ -100,7 +117,7 @@ def from_string(text: str) -> Type:
         return _SCALARS[text]
     readonly = text.startswith("readonly ")
     if readonly:
-        text = text[len("readonly "):]
+        text = text[len("readonly ") :]
     if text.startswith("array(") and text.endswith(")"):
         dt, nd, layout = (p.strip() for p in text[6:-1].split(","))
         return Array(_SCALARS[dt], int(nd.rstrip("d")), layout, readonly)
@@ -123,6 +140,7 @@ def from_string(text: str) -> Type:
             parts.append(cur)
         return Tuple(from_string(p) for p in parts)
     return Type(text)
+
 
 for _t in _SCALARS.values():
     if _t is not none:

@@ -20,8 +20,21 @@ from .errors import CacheWarning
 
 _IDENTITY = {None: -1, 0: 0, 1: 1, "reorderable": -2}
 _TARGETS = ("cpu", "parallel")
-_SUPPORTED = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-              "float32", "float64", "complex64", "complex128"}
+_SUPPORTED = {
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+}
 
 
 def _identity_code(identity: Any) -> int:
@@ -61,8 +74,14 @@ class DUFunc:
 
     def _build(self) -> None:
         self._ufunc = _native.make_ufunc(
-            self.py_func, self.py_func.__name__, self.py_func.__doc__ or "", self._nin, self._identity,
-            self._loops, self._parallel, self._fastmath,
+            self.py_func,
+            self.py_func.__name__,
+            self.py_func.__doc__ or "",
+            self._nin,
+            self._identity,
+            self._loops,
+            self._parallel,
+            self._fastmath,
         )
 
     def _ensure(self, dtypes: list[np.dtype]) -> None:
@@ -87,7 +106,9 @@ class DUFunc:
 
     def __call__(self, *args, **kwargs):
         if len(args) != self._nin:
-            raise TypeError(f"{self.__name__}() takes {self._nin} positional arguments but {len(args)} were given")
+            raise TypeError(
+                f"{self.__name__}() takes {self._nin} positional arguments but {len(args)} were given"
+            )
         self._ensure(self._input_dtypes(args[: self._nin]))
         return self._ufunc(*args, **kwargs)
 
@@ -150,7 +171,9 @@ def vectorize(ftylist_or_function=(), **kws):
     target = kws.pop("target", "cpu")
     fastmath = kws.pop("fastmath", False)
     if kws.pop("cache", False):
-        warnings.warn("cache=True: oxjit does not persist compiled ufunc loops yet", CacheWarning, stacklevel=2)
+        warnings.warn(
+            "cache=True: oxjit does not persist compiled ufunc loops yet", CacheWarning, stacklevel=2
+        )
     for k in ("nopython", "forceobj", "writable_args", "nogil"):
         kws.pop(k, None)
     if kws:
@@ -172,7 +195,14 @@ def vectorize(ftylist_or_function=(), **kws):
             if len(ins) != nin:
                 raise TypeError(f"signature {ins} does not match {func.__name__}'s {nin} parameters")
         return _native.make_ufunc(
-            func, func.__name__, func.__doc__ or "", nin, _identity_code(identity), loops, target == "parallel", bool(fastmath)
+            func,
+            func.__name__,
+            func.__doc__ or "",
+            nin,
+            _identity_code(identity),
+            loops,
+            target == "parallel",
+            bool(fastmath),
         )
 
     return wrap
@@ -239,8 +269,16 @@ class GUFunc:
         if sig not in self._sigs:
             self._sigs.append(sig)
             self._gufunc = _native.make_gufunc(
-                self.py_func, self.py_func.__name__, self.py_func.__doc__ or "", self._nin, self._nout,
-                self._layout, self._core, self._sigs, self._parallel, self._fastmath,
+                self.py_func,
+                self.py_func.__name__,
+                self.py_func.__doc__ or "",
+                self._nin,
+                self._nout,
+                self._layout,
+                self._core,
+                self._sigs,
+                self._parallel,
+                self._fastmath,
             )
         return self._gufunc(*args, **kwargs)
 
@@ -259,7 +297,9 @@ def guvectorize(*args, **kws):
     fastmath = kws.pop("fastmath", False)
     kws.pop("identity", None)
     if kws.pop("cache", False):
-        warnings.warn("cache=True: oxjit does not persist compiled gufunc loops yet", CacheWarning, stacklevel=2)
+        warnings.warn(
+            "cache=True: oxjit does not persist compiled gufunc loops yet", CacheWarning, stacklevel=2
+        )
     for k in ("nopython", "forceobj", "writable_args", "nogil"):
         kws.pop(k, None)
     layout = kws.pop("signature", None)
@@ -283,8 +323,16 @@ def guvectorize(*args, **kws):
         nin, nout, core = _parse_layout(layout)
         parsed = [_sig_args(s) for s in sigs]
         return _native.make_gufunc(
-            func, func.__name__, func.__doc__ or "", nin, nout, layout.replace(" ", ""), core, parsed,
-            target == "parallel", bool(fastmath),
+            func,
+            func.__name__,
+            func.__doc__ or "",
+            nin,
+            nout,
+            layout.replace(" ", ""),
+            core,
+            parsed,
+            target == "parallel",
+            bool(fastmath),
         )
 
     return wrap
