@@ -31,3 +31,18 @@ fn adding_a_tuple_and_an_int_is_a_diagnostic() {
     assert_eq!(errs[0].diag.span.line, 2);
     assert_eq!(errs[0].diag.span.col, 11);
 }
+
+#[test]
+fn supported_md_is_current() {
+    let want = crate::registry::supported_markdown();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/supported.md");
+    if std::env::var_os("OXJIT_BLESS").is_some() {
+        std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs")).unwrap();
+        std::fs::write(path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/supported.md is stale: run OXJIT_BLESS=1 cargo test -p oxjit_typeck supported_md"
+    );
+}
