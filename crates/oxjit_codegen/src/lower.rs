@@ -228,6 +228,7 @@ const RUNTIME_DECLS: &[&str] = &[
     "declare void @oxjit_rt_exc_f64(double)",
     "declare void @oxjit_rt_exc_bool(i1 zeroext)",
     "declare i32 @oxjit_rt_stack_check(i64)",
+    "declare i64 @oxjit_rt_stack_limit()",
     "declare void @oxjit_rt_print_str(ptr, i64)",
     "declare void @oxjit_rt_print_i64(i64)",
     "declare void @oxjit_rt_print_u64(i64)",
@@ -409,6 +410,10 @@ fn entry_adapter(m: &ModuleGen<'_>, p: &Program<'_>, name: &str) -> String {
     let _ = writeln!(f, "  store {rt} zeroinitializer, ptr %ret");
     let mut args = vec!["ptr %ret".to_string()];
     args.extend(argvals);
+    if m.recursive.contains(&0) {
+        let _ = writeln!(f, "  %sl = call i64 @oxjit_rt_stack_limit()");
+        args.push("i64 %sl".into());
+    }
     let _ = writeln!(
         f,
         "  %status = call i32 {}({})",
@@ -824,8 +829,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             "  %status = alloca i32\n  store i32 0, ptr %status"
         );
         if self.m.recursive.contains(&self.idx) {
+            // Recursive functions get the stack limit as a hidden argument.
             let sp = self.val("call ptr @llvm.frameaddress.p0(i32 0)");
             let spi = self.val(&format!("ptrtoint ptr {sp} to i64"));
+            let low = self.val(&format!("icmp ult i64 {spi}, %sl"));
+            let (e0, ok0) = (self.label("deepchk"), self.label("shallow"));
+            self.emit(&format!("br i1 {low}, label %{e0}, label %{ok0}, !prof !0"));
+            self.terminated = true;
+            self.start(&e0);
             let st = self.val(&format!("call i32 @oxjit_rt_stack_check(i64 {spi})"));
             let bad = self.val(&format!("icmp ne i32 {st}, 0"));
             let (e, ok) = (self.label("deep"), self.label("go"));
@@ -833,6 +844,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.start(&e);
             self.emit("ret i32 1");
             self.terminated = true;
+            self.start(&ok0);
             self.start(&ok);
         }
         for (i, (name, ty)) in inst.arg_names.iter().zip(&inst.args).enumerate() {
@@ -861,6 +873,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let mut params = vec!["ptr %ret".to_string()];
         for (i, t) in inst.args.iter().enumerate() {
             params.push(format!("{} %a{i}", llty(t)));
+        }
+        if self.m.recursive.contains(&self.idx) {
+            params.push("i64 %sl".into());
         }
         // Cleanup: release every owned slot, return the status.
         let _ = writeln!(self.body, "cleanup:");
@@ -1251,6 +1266,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
         for v in &vals {
             args.push(format!("{} {}", llty(&v.ty), v.r));
         }
+        if self.m.recursive.contains(&0) {
+            let sl = self.val("call i64 @oxjit_rt_stack_limit()");
+            args.push(format!("i64 {sl}"));
+        }
         let f = self.m.fname(0);
         self.val(&format!("call i32 {f}({})", args.join(", ")));
         self.nd_close(lp);
@@ -1309,6 +1328,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let mut args = vec![format!("ptr {slot}")];
             for v in &vals {
                 args.push(format!("{} {}", llty(&v.ty), v.r));
+            }
+            if self.m.recursive.contains(&0) {
+                let sl = self.val("call i64 @oxjit_rt_stack_limit()");
+                args.push(format!("i64 {sl}"));
             }
             let f = self.m.fname(0);
             self.val(&format!("call i32 {f}({})", args.join(", ")));
@@ -2061,6 +2084,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.val(&format!("{op} {ta} {r} to {tb}"))
             }
+        }
+    }
+
+    /// The stack limit for a call into a recursive instance: our own hidden
+    /// argument if we are recursive too, else one runtime call.
+    fn stack_limit(&mut self) -> String {
+        if self.m.recursive.contains(&self.idx) {
+            "%sl".into()
+        } else {
+            self.val("call i64 @oxjit_rt_stack_limit()")
         }
     }
 
@@ -3275,8 +3308,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         &[m1, V::new(b, Ty::I64), m2, V::new(a, Ty::I64)],
                     );
                 }
-                // Source and target may overlap (a[1:] = a[:-1]): copy first.
-                let src = self.copy_array(&v, &s)?;
+                // Source and target may overlap (a[1:] = a[:-1]) only when they
+                // share an owner: copy first in that case.
+                let src = self.copy_if_shared(&v, &s, target)?;
                 let shape: Vec<String> = (0..nt).map(|d| self.shape(target, d)).collect();
                 let lp = self.nd_open(&shape);
                 let sidx: Vec<String> = (0..ns)
@@ -3288,7 +3322,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     })
                     .collect();
                 let sa = ArrayTy {
-                    layout: Layout::C,
+                    layout: Layout::A,
                     ..s
                 };
                 let sp = self.nd_ptr(&src, &sa, &sidx);
@@ -3301,6 +3335,33 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             other => ice(format!("cannot assign {other} into an array")),
         }
+    }
+
+    /// `v` itself, or a C copy when it may alias `target` (same MemInfo and
+    /// same Python parent). The returned type is A-layout either way.
+    fn copy_if_shared(&mut self, v: &V, a: &ArrayTy, target: &V) -> R<V> {
+        let lv = llty(&v.ty);
+        let lt = llty(&target.ty);
+        let m1 = self.val(&format!("extractvalue {lv} {}, 0", v.r));
+        let m2 = self.val(&format!("extractvalue {lt} {}, 0", target.r));
+        let p1 = self.val(&format!("extractvalue {lv} {}, 1", v.r));
+        let p2 = self.val(&format!("extractvalue {lt} {}, 1", target.r));
+        let e1 = self.val(&format!("icmp eq ptr {m1}, {m2}"));
+        let e2 = self.val(&format!("icmp eq ptr {p1}, {p2}"));
+        let shared = self.val(&format!("and i1 {e1}, {e2}"));
+        let at = Ty::Array(ArrayTy {
+            layout: Layout::A,
+            ..*a
+        });
+        let slot = self.alloca(&llty(&at));
+        self.store(&V::new(v.r.clone(), at.clone()), &slot);
+        let (l1, l2) = (self.label("ovl"), self.label("noovl"));
+        self.cbr(&shared, &l1, &l2);
+        self.start(&l1);
+        let c = self.copy_array(v, a)?;
+        self.store(&V::new(c.r, at.clone()), &slot);
+        self.start(&l2);
+        Ok(self.load(&at, &slot))
     }
 
     fn nd_ptr(&mut self, v: &V, a: &ArrayTy, idx: &[String]) -> String {
@@ -3651,6 +3712,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let mut args = vec![format!("ptr {slot}")];
                 for v in &vals {
                     args.push(format!("{} {}", llty(&v.ty), v.r));
+                }
+                if self.m.recursive.contains(&id) {
+                    let sl = self.stack_limit();
+                    args.push(format!("i64 {sl}"));
                 }
                 let f = self.m.fname(id);
                 let st = self.val(&format!("call i32 {f}({})", args.join(", ")));

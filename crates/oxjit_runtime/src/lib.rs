@@ -25,7 +25,12 @@ pub struct MemInfo {
     pub size: usize,
 }
 
+/// Alignment of array data: 64 bytes (a cache line, AVX-512 friendly) for
+/// large arrays; small arrays get malloc's natural 16 (aligned allocation is
+/// several times slower, and tiny temporaries are common in loops).
 pub const ALIGN: usize = 64;
+const SMALL_ALIGN: usize = 32;
+const SMALL: usize = 4096;
 
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 static FREES: AtomicU64 = AtomicU64::new(0);
@@ -38,9 +43,23 @@ pub fn allocation_stats() -> (u64, u64) {
     )
 }
 
+/// Header offset (= data alignment) for an allocation of `size` bytes.
+fn header_for(size: usize) -> usize {
+    if size < SMALL {
+        SMALL_ALIGN
+    } else {
+        ALIGN
+    }
+}
+
 fn layout_for(size: usize) -> Option<Layout> {
-    // Header and data in one block: header padded to ALIGN.
-    Layout::from_size_align(ALIGN.checked_add(size)?, ALIGN).ok()
+    // Header and data in one block: the header is padded to the alignment.
+    let h = header_for(size);
+    Layout::from_size_align(
+        h.checked_add(size)?,
+        if h == SMALL_ALIGN { 16 } else { ALIGN },
+    )
+    .ok()
 }
 
 /// Allocate a MemInfo with `size` bytes of 64-byte aligned data and a
@@ -65,7 +84,7 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
     let mi = block as *mut MemInfo;
     mi.write(MemInfo {
         refcnt: AtomicI64::new(1),
-        data: block.add(ALIGN),
+        data: block.add(header_for(size as usize)),
         size: size as usize,
     });
     ALLOCS.fetch_add(1, Ordering::Relaxed);
@@ -212,6 +231,19 @@ fn compute_stack_limit() -> usize {
     }
 }
 
+/// The lowest safe stack address of the calling thread; recursive compiled
+/// functions compare their frame address with it (passed down as a hidden
+/// argument, so the check costs one comparison per call).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_stack_limit() -> usize {
+    STACK_LIMIT.with(|l| {
+        if l.get() == 0 {
+            l.set(compute_stack_limit());
+        }
+        l.get()
+    })
+}
+
 /// Called on entry to recursive compiled functions with the current stack
 /// address; returns 1 and sets RecursionError when the stack is nearly full.
 #[no_mangle]
@@ -341,6 +373,10 @@ pub extern "C" fn oxjit_rt_print_flush() {
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
         ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
+        (
+            "oxjit_rt_stack_limit",
+            oxjit_rt_stack_limit as *const () as usize,
+        ),
         (
             "oxjit_rt_quantile_f64",
             oxjit_rt_quantile_f64 as *const () as usize,
@@ -522,13 +558,19 @@ pub unsafe extern "C" fn oxjit_rt_quantile_f64(ptr: *mut f64, n: i64, q: f64) ->
     if xs.iter().any(|x| x.is_nan()) {
         return f64::NAN;
     }
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
+    let lo = (pos.floor() as usize).min(n - 1);
     let frac = pos - lo as f64;
+    // Selection, not a full sort (NumPy partitions too): the lo-th value,
+    // then the smallest of what lies above it.
+    let cmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
+    let (_, &mut a, upper) = xs.select_nth_unstable_by(lo, cmp);
+    let b = if frac > 0.0 {
+        upper.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        a
+    };
     // NumPy's lerp: a + (b - a) * t, switched to b - (b - a) * (1 - t) past the middle.
-    let (a, b) = (xs[lo], xs[hi]);
     let d = b - a;
     if frac >= 0.5 {
         b - d * (1.0 - frac)
@@ -547,7 +589,10 @@ mod tests {
         unsafe {
             let mi = oxjit_rt_meminfo_alloc(100);
             assert!(!mi.is_null());
-            assert_eq!((*mi).data as usize % ALIGN, 0);
+            assert_eq!((*mi).data as usize % 16, 0);
+            let big = oxjit_rt_meminfo_alloc(1 << 20);
+            assert_eq!((*big).data as usize % ALIGN, 0);
+            meminfo_release(big);
             assert_eq!((*mi).refcnt.load(Ordering::Relaxed), 1);
             meminfo_release(mi);
             assert!(oxjit_rt_meminfo_alloc(-1).is_null());
