@@ -79,6 +79,26 @@ def f_scalar(x, y):
     return np.cos(x**2 + y**2) / (1 + x**2 + y**2)
 
 
+def array_expr(a, b):
+    return np.sqrt(a * a + b * b) + 1.0
+
+
+def max_abs_diff(v_new, v):
+    return np.max(np.abs(v_new - v))
+
+
+def axis_mean(A):
+    return np.sum(A, axis=0) / A.shape[0]
+
+
+def random_walk(seed, n):
+    np.random.seed(seed)
+    s = 0.0
+    for _ in range(n):
+        s += np.random.normal()
+    return s
+
+
 # --------------------------------------------------------------------------
 # Measurement helpers
 # --------------------------------------------------------------------------
@@ -210,6 +230,39 @@ def b_mandelbrot(prov, name, S, data):
     return median_time(lambda: f(w, h, it), S["reps"]), f(w, h, it)
 
 
+def b_ufunc_small(prov, name, S, data):
+    f_vec = prov.vectorize("float64(float64, float64)")(f_scalar)
+    one = np.ones(1)
+    f_vec(one, one)
+    calls = S["calls"] // 4
+    best = min(timeit.repeat(lambda: f_vec(one, one), number=calls, repeat=5))
+    return best / calls * 1e9, f_vec(one, one)
+
+
+def b_array_expr(prov, name, S, data):
+    f = prov.njit(array_expr)
+    a, b = data["expr_ab"]
+    return median_time(lambda: f(a, b), S["reps"]), f(a, b)
+
+
+def b_max_abs_diff(prov, name, S, data):
+    f = prov.njit(max_abs_diff)
+    a, b = data["expr_ab"]
+    return median_time(lambda: f(a, b), S["reps"]), f(a, b)
+
+
+def b_axis_mean(prov, name, S, data):
+    f = prov.njit(axis_mean)
+    A = data["axis_A"]
+    return median_time(lambda: f(A), S["reps"]), f(A)
+
+
+def b_random_walk(prov, name, S, data):
+    f = prov.njit(random_walk)
+    n = S["sum_n"]
+    return median_time(lambda: f(1, n), S["reps"]), f(1, n)
+
+
 def make_vec_bench(target, fastmath):
     def run(prov, name, S, data):
         f_vec = prov.vectorize("float64(float64, float64)", target=target, fastmath=fastmath)(f_scalar)
@@ -228,6 +281,11 @@ BENCHES = [
     Bench("sum_sq", "runtime", "s", b_sum_sq, "sum of squares loop over 1e7 float64"),
     Bench("stencil2d", "runtime", "s", b_stencil2d, "4-point stencil loop on 2000x2000"),
     Bench("mandelbrot", "runtime", "s", b_mandelbrot, "escape-time loop, 800x600, 200 iterations"),
+    Bench("array_expr", "runtime", "s", b_array_expr, "np.sqrt(a*a + b*b) + 1.0 on 1e7 float64 (fused)"),
+    Bench("max_abs_diff", "runtime", "s", b_max_abs_diff, "np.max(np.abs(v_new - v)) on 1e7 float64"),
+    Bench("axis_mean", "runtime", "s", b_axis_mean, "np.sum(A, axis=0) / n on 2000x2000"),
+    Bench("random_walk", "runtime", "s", b_random_walk, "np.random.normal() in a loop, 1e7 draws"),
+    Bench("ufunc_call_1elem", "overhead", "ns", b_ufunc_small, "eager @vectorize on 1-element arrays, per call"),
     # The fastmath rows come first: in Numba 0.68, a fastmath kernel compiled after a plain
     # kernel of the same function in the same process comes out different (2 ulp from NumPy
     # on this grid, against ~1.7e5 ulp when compiled first, as in a fresh process).
@@ -248,6 +306,11 @@ def prepare_data(S, names):
     if "stencil2d" in names:
         n = S["stencil_n"]
         data["stencil_a"] = rng.random((n, n))
+    if "array_expr" in names or "max_abs_diff" in names:
+        data["expr_ab"] = (rng.random(S["sum_n"]), rng.random(S["sum_n"]))
+    if "axis_mean" in names:
+        n = S["stencil_n"]
+        data["axis_A"] = rng.random((n, n))
     if any(n.startswith("vec_") for n in names):
         grid = np.linspace(-3, 3, S["grid"])
         data["grid"] = np.meshgrid(grid, grid)
