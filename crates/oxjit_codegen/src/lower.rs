@@ -15,7 +15,7 @@ use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, 
 use crate::Options;
 use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
-    rand_spec, Alloc, ArrFn, Builtin, FloatPred, Math1, Math2, Rand, Reduce, Round,
+    rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, Rand, Reduce, Round,
 };
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
 use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
@@ -4207,6 +4207,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::CMath(f) => self.cmath(f, &args),
             Builtin::Random(r) => self.random(r, args, call, ty),
             Builtin::Where => {
                 let c = self.truth(&args[0])?;
@@ -4330,6 +4331,165 @@ impl<'m, 'p> FnGen<'m, 'p> {
         self.store_elem(&x, &p);
         self.nd_close(lp);
         Ok(out)
+    }
+
+    /// `cmath` on complex128 (real arguments are converted).
+    fn cmath(&mut self, f: CFn, args: &[V]) -> R<V> {
+        let d = Dtype::F64;
+        let call1 = |s: &mut Self, name: &str, x: &str, lib: bool| {
+            let g = if lib {
+                s.libm(name, d, 1)
+            } else {
+                s.intrinsic(name, d, 1)
+            };
+            s.val(&format!("call double {g}(double {x})"))
+        };
+        if f == CFn::Rect {
+            let r = self.cast(args[0].clone(), &Ty::F64).r;
+            let phi = self.cast(args[1].clone(), &Ty::F64).r;
+            let c = call1(self, "cos", &phi, false);
+            let sn = call1(self, "sin", &phi, false);
+            let re = self.val(&format!("fmul double {r}, {c}"));
+            let im = self.val(&format!("fmul double {r}, {sn}"));
+            return Ok(self.complex(Dtype::C128, &re, &im));
+        }
+        let z = self.cast(args[0].clone(), &Ty::C128);
+        let (re, im) = self.complex_parts(&z);
+        let hyp = self.libm("hypot", d, 2);
+        let at2 = self.libm("atan2", d, 2);
+        let absz = |s: &mut Self| s.val(&format!("call double {hyp}(double {re}, double {im})"));
+        let phase = |s: &mut Self| s.val(&format!("call double {at2}(double {im}, double {re})"));
+        let out = |s: &mut Self, a: &str, b: &str| s.complex(Dtype::C128, a, b);
+        Ok(match f {
+            CFn::Phase => V::new(phase(self), Ty::F64),
+            CFn::Polar => {
+                let r = V::new(absz(self), Ty::F64);
+                let p = V::new(phase(self), Ty::F64);
+                self.build_tuple(vec![r, p])
+            }
+            CFn::IsNan | CFn::IsInf | CFn::IsFinite => {
+                let pred = match f {
+                    CFn::IsNan => FloatPred::IsNan,
+                    CFn::IsInf => FloatPred::IsInf,
+                    _ => FloatPred::IsFinite,
+                };
+                let a = self.float_pred(pred, &re);
+                let b = self.float_pred(pred, &im);
+                let op = if f == CFn::IsFinite { "and" } else { "or" };
+                V::new(self.val(&format!("{op} i1 {a}, {b}")), Ty::BOOL)
+            }
+            CFn::Exp => {
+                let e = call1(self, "exp", &re, false);
+                let c = call1(self, "cos", &im, false);
+                let sn = call1(self, "sin", &im, false);
+                let a = self.val(&format!("fmul double {e}, {c}"));
+                let b = self.val(&format!("fmul double {e}, {sn}"));
+                out(self, &a, &b)
+            }
+            CFn::Log | CFn::Log10 => {
+                let r = absz(self);
+                let l = call1(self, "log", &r, false);
+                let p = phase(self);
+                if f == CFn::Log10 {
+                    let k = fconst(std::f64::consts::LOG10_E, d);
+                    let a = self.val(&format!("fmul double {l}, {k}"));
+                    let b = self.val(&format!("fmul double {p}, {k}"));
+                    out(self, &a, &b)
+                } else {
+                    out(self, &l, &p)
+                }
+            }
+            CFn::Sqrt => {
+                // Principal root, computed without cancellation.
+                let r = absz(self);
+                let neg = self.val(&format!("fcmp olt double {re}, 0.0"));
+                let are = self.intrinsic("fabs", d, 1);
+                let a = self.val(&format!("call double {are}(double {re})"));
+                let sum = self.val(&format!("fadd double {r}, {a}"));
+                let half = self.val(&format!("fmul double {sum}, 0.5"));
+                let t = call1(self, "sqrt", &half, false);
+                let t2 = self.val(&format!("fmul double {t}, 2.0"));
+                let q = self.val(&format!("fdiv double {im}, {t2}"));
+                let zero = self.val(&format!("fcmp oeq double {t}, 0.0"));
+                let q = self.val(&format!("select i1 {zero}, double 0.0, double {q}"));
+                let cs = self.intrinsic("copysign", d, 2);
+                let aq = self.val(&format!("call double {are}(double {q})"));
+                let st = self.val(&format!("call double {cs}(double {t}, double {im})"));
+                let a = self.val(&format!("select i1 {neg}, double {aq}, double {t}"));
+                let b = self.val(&format!("select i1 {neg}, double {st}, double {q}"));
+                out(self, &a, &b)
+            }
+            CFn::Sin | CFn::Cos | CFn::Sinh | CFn::Cosh | CFn::Tan | CFn::Tanh => {
+                let sr = call1(self, "sin", &re, false);
+                let cr = call1(self, "cos", &re, false);
+                let shi = call1(self, "sinh", &im, true);
+                let chi = call1(self, "cosh", &im, true);
+                match f {
+                    CFn::Sin => {
+                        let a = self.val(&format!("fmul double {sr}, {chi}"));
+                        let b = self.val(&format!("fmul double {cr}, {shi}"));
+                        out(self, &a, &b)
+                    }
+                    CFn::Cos => {
+                        let a = self.val(&format!("fmul double {cr}, {chi}"));
+                        let b0 = self.val(&format!("fmul double {sr}, {shi}"));
+                        let b = self.val(&format!("fneg double {b0}"));
+                        out(self, &a, &b)
+                    }
+                    CFn::Tan => {
+                        let sa = self.val(&format!("fmul double {sr}, {chi}"));
+                        let sb = self.val(&format!("fmul double {cr}, {shi}"));
+                        let ca = self.val(&format!("fmul double {cr}, {chi}"));
+                        let cb0 = self.val(&format!("fmul double {sr}, {shi}"));
+                        let cb = self.val(&format!("fneg double {cb0}"));
+                        let sv = self.complex(Dtype::C128, &sa, &sb);
+                        let cv = self.complex(Dtype::C128, &ca, &cb);
+                        self.complex_binop(BinOp::Div, &sv, &cv, Dtype::C128)?
+                    }
+                    _ => {
+                        // sinh(x+iy) = sinh x cos y + i cosh x sin y; cosh analogous.
+                        let shr = call1(self, "sinh", &re, true);
+                        let chr = call1(self, "cosh", &re, true);
+                        let si = call1(self, "sin", &im, false);
+                        let ci = call1(self, "cos", &im, false);
+                        let sh = {
+                            let a = self.val(&format!("fmul double {shr}, {ci}"));
+                            let b = self.val(&format!("fmul double {chr}, {si}"));
+                            self.complex(Dtype::C128, &a, &b)
+                        };
+                        let ch = {
+                            let a = self.val(&format!("fmul double {chr}, {ci}"));
+                            let b = self.val(&format!("fmul double {shr}, {si}"));
+                            self.complex(Dtype::C128, &a, &b)
+                        };
+                        let _ = (shi, chi, sr, cr);
+                        match f {
+                            CFn::Sinh => sh,
+                            CFn::Cosh => ch,
+                            _ => self.complex_binop(BinOp::Div, &sh, &ch, Dtype::C128)?,
+                        }
+                    }
+                }
+            }
+            CFn::Rect => unreachable!("handled above"),
+        })
+    }
+
+    fn float_pred(&mut self, p: FloatPred, x: &str) -> String {
+        let inf = fconst(f64::INFINITY, Dtype::F64);
+        match p {
+            FloatPred::IsNan => self.val(&format!("fcmp uno double {x}, 0.0")),
+            FloatPred::IsInf => {
+                let f = self.intrinsic("fabs", Dtype::F64, 1);
+                let a = self.val(&format!("call double {f}(double {x})"));
+                self.val(&format!("fcmp oeq double {a}, {inf}"))
+            }
+            FloatPred::IsFinite => {
+                let f = self.intrinsic("fabs", Dtype::F64, 1);
+                let a = self.val(&format!("call double {f}(double {x})"));
+                self.val(&format!("fcmp olt double {a}, {inf}"))
+            }
+        }
     }
 
     fn check_float_to_int(&mut self, x: &V, d: Dtype) {

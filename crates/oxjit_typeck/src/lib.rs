@@ -2973,6 +2973,23 @@ impl<'u> Checker<'u> {
                 }
             }
             Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
+            Builtin::CMath(f) => {
+                let want = if f == registry::CFn::Rect { 2 } else { 1 };
+                let nm = format!("cmath.{}", format!("{f:?}").to_lowercase());
+                if !self.arity(cx, e, &nm, n, want, want) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| t.scalar().is_none()) {
+                    return self.no_match(cx, e, &nm, tys, "(complex), (float)");
+                }
+                use registry::CFn;
+                match f {
+                    CFn::Phase => Ty::F64,
+                    CFn::Polar => Ty::Tuple(vec![Ty::F64, Ty::F64]),
+                    CFn::IsNan | CFn::IsInf | CFn::IsFinite => Ty::BOOL,
+                    _ => Ty::C128,
+                }
+            }
             Builtin::Copy => {
                 if !self.arity(cx, e, "copy", n, 1, 1) {
                     return Ty::Unknown;

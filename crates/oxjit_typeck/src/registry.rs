@@ -88,6 +88,27 @@ pub enum Reduce {
     CountNonzero,
 }
 
+/// `cmath` functions (complex in, complex or real out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CFn {
+    Sqrt,
+    Exp,
+    Log,
+    Log10,
+    Sin,
+    Cos,
+    Tan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Phase,
+    Polar,
+    Rect,
+    IsNan,
+    IsInf,
+    IsFinite,
+}
+
 /// Array functions beyond reductions (one variant per NumPy function).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArrFn {
@@ -268,11 +289,29 @@ pub enum Builtin {
     Where,
     Random(Rand),
     Arr(ArrFn),
+    CMath(CFn),
 }
 
 /// THE table: every dotted Python path compiled code can call, and what it is.
 /// (`lookup` also maps NumPy scalar types such as `numpy.float32` to `Cast`.)
 pub const ENTRIES: &[(&str, Builtin)] = &[
+    ("cmath.sqrt", Builtin::CMath(CFn::Sqrt)),
+    ("cmath.exp", Builtin::CMath(CFn::Exp)),
+    ("cmath.log", Builtin::CMath(CFn::Log)),
+    ("cmath.log10", Builtin::CMath(CFn::Log10)),
+    ("cmath.sin", Builtin::CMath(CFn::Sin)),
+    ("cmath.cos", Builtin::CMath(CFn::Cos)),
+    ("cmath.tan", Builtin::CMath(CFn::Tan)),
+    ("cmath.sinh", Builtin::CMath(CFn::Sinh)),
+    ("cmath.cosh", Builtin::CMath(CFn::Cosh)),
+    ("cmath.tanh", Builtin::CMath(CFn::Tanh)),
+    ("cmath.phase", Builtin::CMath(CFn::Phase)),
+    ("numpy.angle", Builtin::CMath(CFn::Phase)),
+    ("cmath.polar", Builtin::CMath(CFn::Polar)),
+    ("cmath.rect", Builtin::CMath(CFn::Rect)),
+    ("cmath.isnan", Builtin::CMath(CFn::IsNan)),
+    ("cmath.isinf", Builtin::CMath(CFn::IsInf)),
+    ("cmath.isfinite", Builtin::CMath(CFn::IsFinite)),
     ("range", Builtin::Range),
     ("oxjit.prange", Builtin::Range),
     ("numba.prange", Builtin::Range),
@@ -557,6 +596,7 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::CMath(_) => "cmath function of a complex (or real) number; principal branch",
         Builtin::Arr(f) => arr_note(f),
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
