@@ -929,10 +929,6 @@ def c_rect(z):
     return cmath.rect(z.real, z.imag)
 
 
-_NO_CMATH = "cmath is not supported in compiled code (README/issue promise 'cmath basics')"
-
-
-@xfail(_NO_CMATH)
 @pytest.mark.parametrize("f", [c_sqrt, c_exp, c_log, c_phase, c_polar, c_isnan, c_rect], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("z", [1 + 1j, -1 + 0j, 0.5 - 3j])
 def test_cmath_basics(f, z):

@@ -1081,8 +1081,20 @@ impl<'m, 'p> FnGen<'m, 'p> {
             );
             self.raise_if(&bad, ExcKind::ValueError, &[m]);
         }
-        // Per-leaf "broadcast along axis" flags, hoisted out of the loop.
-        let mut bflags: Vec<Vec<String>> = Vec::new();
+        let bflags = self.broadcast_flags(leaves);
+        let lp = self.nd_open(&tshape);
+        let r = self.eval_at(node, leaves, &bflags, nd, &lp.idx);
+        let r = r?;
+        let r = self.cast(r, &Ty::Scalar(ta.dtype));
+        let p = self.nd_ptr(target, ta, &lp.idx);
+        self.store_elem(&r, &p);
+        self.nd_close(lp);
+        Ok(())
+    }
+
+    /// Per-leaf "broadcast along axis" flags, computed once outside loops.
+    fn broadcast_flags(&mut self, leaves: &[V]) -> Vec<Vec<String>> {
+        let mut bflags = Vec::new();
         for v in leaves {
             let mut f = Vec::new();
             if let Ty::Array(la) = v.ty.clone() {
@@ -1093,22 +1105,27 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             bflags.push(f);
         }
+        bflags
+    }
+
+    /// The element of an element-wise tree at index `idx` of the broadcast
+    /// shape (NumPy's error model: no exceptions for division by zero).
+    fn eval_at(&mut self, node: &Node<'p>, leaves: &[V], bflags: &[Vec<String>], nd: usize, idx: &[String]) -> R<V> {
         let saved = self.m.opts.error_model_numpy;
-        self.m.opts.error_model_numpy = true; // NumPy's model inside array expressions
-        let lp = self.nd_open(&tshape);
+        self.m.opts.error_model_numpy = true;
         let mut elems = Vec::new();
         for (li, v) in leaves.iter().enumerate() {
             match v.ty.clone() {
                 Ty::Array(la) => {
                     let k = la.ndim as usize;
-                    let idx: Vec<String> = (0..k)
+                    let li_idx: Vec<String> = (0..k)
                         .map(|j| {
-                            let i = lp.idx[nd - k + j].clone();
+                            let i = idx[nd - k + j].clone();
                             let f = bflags[li][j].clone();
                             self.val(&format!("select i1 {f}, i64 0, i64 {i}"))
                         })
                         .collect();
-                    let p = self.nd_ptr(v, &la, &idx);
+                    let p = self.nd_ptr(v, &la, &li_idx);
                     elems.push(self.load_elem(la.dtype, &p));
                 }
                 _ => elems.push(v.clone()),
@@ -1116,12 +1133,25 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         let r = self.eval_node(node, &elems);
         self.m.opts.error_model_numpy = saved;
-        let r = r?;
-        let r = self.cast(r, &Ty::Scalar(ta.dtype));
-        let p = self.nd_ptr(target, ta, &lp.idx);
-        self.store_elem(&r, &p);
-        self.nd_close(lp);
-        Ok(())
+        r
+    }
+
+    /// `np.sum(a * b)`, `np.max(np.abs(x - y))`: reduce an element-wise
+    /// expression without materialising it.
+    fn fused_reduce(&mut self, r: Reduce, x: &'p Expr, ty: Ty) -> R<V> {
+        let Ty::Array(xa) = self.inst.ty(x).clone() else { return ice("fused reduce") };
+        let out = ty.scalar().ok_or("fused reduce type")?;
+        let mut leaves = Vec::new();
+        let node = self.tree(x, &mut leaves)?;
+        let nd = xa.ndim as usize;
+        let shape = self.broadcast_shape(&leaves, nd)?;
+        let bflags = self.broadcast_flags(&leaves);
+        let d = xa.dtype;
+        let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+            let v = s.eval_at(&node, &leaves, &bflags, nd, idx)?;
+            Ok(s.cast(v, &Ty::Scalar(d)))
+        };
+        self.reduce_seq(r, &shape, &mut get, d, out)
     }
 
     fn eval_node(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
@@ -3731,6 +3761,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(self.cast(r, &ty))
             }
             Callee::Builtin(b) => {
+                if let (Builtin::Reduce(r), [Arg::Expr(x)], true) = (b, call.args.as_slice(), call.kwargs.is_empty()) {
+                    if matches!(self.inst.ty(x), Ty::Array(_)) && self.is_elementwise(x) && !matches!(ty, Ty::Array(_)) {
+                        return self.fused_reduce(*r, x, ty);
+                    }
+                }
                 let mut vals = Vec::new();
                 for a in &call.args {
                     vals.push(self.arg(a)?);
@@ -5312,17 +5347,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// Reduce a whole array (any layout) to a scalar.
     fn reduce(&mut self, r: Reduce, v: &V, a: &ArrayTy, ty: Ty) -> R<V> {
         let out = ty.scalar().ok_or("reduce type")?;
-        let (src, sa) = self.as_c(v, a)?;
-        let n = self.nitems(&src);
-        let data = self.data(&src);
-        let isz = sa.dtype.size();
-        let d = sa.dtype;
-        let mut get = move |s: &mut Self, k: &str| -> R<V> {
-            let off = s.val(&format!("mul nsw i64 {k}, {isz}"));
-            let p = s.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
-            Ok(s.load_elem(d, &p))
+        let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(v, d)).collect();
+        let (vv, aa) = (v.clone(), *a);
+        let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+            let p = s.nd_ptr(&vv, &aa, idx);
+            Ok(s.load_elem(aa.dtype, &p))
         };
-        self.reduce_seq(r, &n, &mut get, d, out)
+        self.reduce_seq(r, &shape, &mut get, a.dtype, out)
     }
 
     /// The array itself when C-contiguous, else a C-contiguous copy.
@@ -5345,8 +5376,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn reduce_seq(
         &mut self,
         r: Reduce,
-        n: &str,
-        get: &mut dyn FnMut(&mut Self, &str) -> R<V>,
+        shape: &[String],
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
         d: Dtype,
         out: Dtype,
     ) -> R<V> {
@@ -5357,6 +5388,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Dtype::F64
             }
         };
+        let mut n = "1".to_string();
+        for d in shape {
+            n = self.val(&format!("mul i64 {n}, {d}"));
+        }
+        let n = n.as_str();
+        let zeros: Vec<String> = vec!["0".to_string(); shape.len()];
         match r {
             Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax => {
                 let is_arg = matches!(r, Reduce::Argmin | Reduce::Argmax);
@@ -5378,11 +5415,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let lt = llty(&et);
                 let best = self.alloca(&lt);
                 let bi = self.alloca("i64");
-                let first = get(self, "0")?;
+                let first = get(self, &zeros)?;
+                let ctr = self.alloca("i64");
                 self.store(&first, &best);
-                let lp = self.nd_open(&[n.to_string()]);
-                let k = lp.idx[0].clone();
-                let x = get(self, &k)?;
+                let lp = self.nd_open(shape);
+                let k = self.val(&format!("load i64, ptr {ctr}"));
+                let k1 = self.val(&format!("add i64 {k}, 1"));
+                self.emit(&format!("store i64 {k1}, ptr {ctr}"));
+                let x = get(self, &lp.idx)?;
                 let cur = self.load(&et, &best);
                 let take = if d.is_complex() {
                     // NumPy orders complex numbers lexicographically.
@@ -5447,8 +5487,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     _ => scalar_const(acc_d, 0.0),
                 };
                 self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
-                let lp = self.nd_open(&[n.to_string()]);
-                let x = get(self, &lp.idx[0].clone())?;
+                let lp = self.nd_open(shape);
+                let x = get(self, &lp.idx)?;
                 let cur = self.load(&at, &acc);
                 let nv = match r {
                     Reduce::CountNonzero => {
@@ -5493,7 +5533,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let ct = if d.is_complex() { Ty::C128 } else { Ty::F64 };
                 let mean = self.reduce_seq(
                     Reduce::Mean,
-                    n,
+                    shape,
                     get,
                     d,
                     if d.is_complex() {
@@ -5504,8 +5544,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 )?;
                 let acc = self.alloca("double");
                 self.emit(&format!("store double 0.0, ptr {acc}"));
-                let lp = self.nd_open(&[n.to_string()]);
-                let x = get(self, &lp.idx[0].clone())?;
+                let lp = self.nd_open(shape);
+                let x = get(self, &lp.idx)?;
                 let x = self.cast(x, &ct);
                 let dv = self.binop_same_sub(&x, &mean)?;
                 let sq = if d.is_complex() {
@@ -5564,17 +5604,81 @@ impl<'m, 'p> FnGen<'m, 'p> {
             .collect();
         let out = self.alloc_array(oa.dtype, &oshape);
         let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+        if matches!(r, Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max) {
+            // One pass over the input in memory order, accumulating into the
+            // output (contiguous inner loops for any axis).
+            let et = Ty::Scalar(oa.dtype);
+            let drop_axis = |idx: &[String]| -> Vec<String> {
+                idx.iter().enumerate().filter(|(d, _)| *d != ax).map(|(_, s)| s.clone()).collect()
+            };
+            match r {
+                Reduce::Min | Reduce::Max => {
+                    let empty = self.val(&format!("icmp eq i64 {}, 0", shape[ax]));
+                    let name = if r == Reduce::Min { "minimum" } else { "maximum" };
+                    let m = self.str_const(&format!("zero-size array to reduction operation {name} which has no identity"));
+                    self.raise_if(&empty, ExcKind::ValueError, &[m]);
+                    let lp = self.nd_open(&oshape);
+                    let mut idx = lp.idx.clone();
+                    idx.insert(ax, "0".into());
+                    let p = self.nd_ptr(v, a, &idx);
+                    let x = self.load_elem(a.dtype, &p);
+                    let x = self.cast(x, &et);
+                    let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                    self.store_elem(&x, &q);
+                    self.nd_close(lp);
+                }
+                _ => {
+                    let one = r == Reduce::Prod;
+                    let fill = V::new(scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }), et.clone());
+                    self.init_array(&out, &ooa, if one { Alloc::Full } else { Alloc::Zeros }, Some(fill))?;
+                }
+            }
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(v, a, &lp.idx);
+            let x = self.load_elem(a.dtype, &p);
+            let x = self.cast(x, &et);
+            let oidx = drop_axis(&lp.idx);
+            let q = self.nd_ptr(&out, &ooa, &oidx);
+            let cur = self.load_elem(oa.dtype, &q);
+            let nv = match r {
+                Reduce::Min | Reduce::Max => {
+                    let lt = llty(&et);
+                    let better = self.compare(if r == Reduce::Min { CmpOp::Lt } else { CmpOp::Gt }, x.clone(), cur.clone())?;
+                    let take = if oa.dtype.is_float() {
+                        let nan = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                        self.val(&format!("or i1 {better}, {nan}"))
+                    } else {
+                        better
+                    };
+                    V::new(self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r)), et.clone())
+                }
+                _ => V::new(self.binop_same(if r == Reduce::Prod { BinOp::Mul } else { BinOp::Add }, &cur, &x)?, et.clone()),
+            };
+            self.store_elem(&nv, &q);
+            self.nd_close(lp);
+            if r == Reduce::Mean {
+                let nf = V::new(self.val(&format!("sitofp i64 {} to double", shape[ax])), Ty::F64);
+                let nf = self.cast(nf, &et);
+                let lp = self.nd_open(&oshape);
+                let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                let cur = self.load_elem(oa.dtype, &q);
+                let nv = self.binop_same(BinOp::Div, &cur, &nf)?;
+                self.store_elem(&V::new(nv, et.clone()), &q);
+                self.nd_close(lp);
+            }
+            return Ok(out);
+        }
         let lp = self.nd_open(&oshape);
         let outer = lp.idx.clone();
         let vv = v.clone();
         let aa = *a;
-        let mut get = move |s: &mut Self, k: &str| -> R<V> {
+        let mut get = move |s: &mut Self, k: &[String]| -> R<V> {
             let mut idx = outer.clone();
-            idx.insert(ax, k.to_string());
+            idx.insert(ax, k[0].clone());
             let p = s.nd_ptr(&vv, &aa, &idx);
             Ok(s.load_elem(aa.dtype, &p))
         };
-        let x = self.reduce_seq(r, &shape[ax], &mut get, a.dtype, oa.dtype)?;
+        let x = self.reduce_seq(r, std::slice::from_ref(&shape[ax]), &mut get, a.dtype, oa.dtype)?;
         let p = self.nd_ptr(&out, &ooa, &lp.idx);
         self.store_elem(&x, &p);
         self.nd_close(lp);
