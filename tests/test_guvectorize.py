@@ -318,8 +318,10 @@ def test_casting_inputs_to_loop():
     x = np.arange(6, dtype=np.int32).reshape(2, 3)
     got = add_scalar(x, 1)  # NumPy takes the first loop int32 casts to safely: dd->d
     assert_array_same(got, x.astype(np.float64) + 1)
-    got = add_scalar(x.astype(np.int64), 1)  # exact match
+    got = add_scalar(x.astype(np.int64), np.int64(1))  # exact match: the ll->l loop
     assert_array_same(got, x.astype(np.int64) + 1)
+    got = add_scalar(x.astype(np.int64), 1)  # a Python int is a weak scalar: linear search finds dd->d
+    assert_array_same(got, x.astype(np.float64) + 1)
     gotf = add_scalar(x.astype(np.float32), 0.5)  # float32 -> float64 loop
     assert_array_same(gotf, x.astype(np.float64) + 0.5)
 
@@ -355,13 +357,14 @@ def test_lazy_int_first_then_float():
     assert_array_same(g(x, 0.5), x + 0.5)
 
 
-@xfail("lazy GUFunc compiles an int64 loop after a float64 one, but NumPy's linear type search still "
-       "picks the earlier dd->d loop, so int64 inputs give float64 outputs (result depends on call history)")
+@xfail("lazy GUFunc: after a float64 call, g(int64_array, 3) compiles an ll->l loop but NumPy's linear type "
+       "search (a Python int is a weak scalar) still picks the earlier dd->d loop: float64 output, not int64")
 def test_lazy_float_first_then_int():
     g = guvectorize("(n),()->(n)")(_lazy_add)
     x = sample((3, 4))
     assert_array_same(g(x, 0.5), x + 0.5)
     xi = sample((3, 4), dtype=np.int64)
+    assert_array_same(g(xi, np.int64(3)), xi + 3)  # exact dtypes: the new ll->l loop is used
     assert_array_same(g(xi, 3), xi + 3)
 
 
@@ -477,7 +480,12 @@ def test_signature_ndim_does_not_match_layout():
 @pytest.mark.parametrize("layout", ["(n),(n)->(n", "(n),(n)", "(n)(n)->(n)", "(n),(n)->(n),", "(n),(n)->(n)->(n)"])
 def test_invalid_layout(layout):
     with pytest.raises(ValueError):
-        guvectorize(["void(float64[:], float64[:], float64[:])"], layout)(_lazy_add)
+        guvectorize(["void(float64[:], float64[:], float64[:])"], layout)(_k3)
+
+
+def _k3(x, y, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] + y[i]
 
 
 def test_bad_target():
