@@ -15,7 +15,7 @@ use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, 
 use crate::Options;
 use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
-    rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, Rand, Reduce, Round,
+    rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, MathX, Rand, Reduce, Round,
 };
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
 use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
@@ -926,7 +926,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.res(e),
             Some(Res::Call(Call {
                 callee: Callee::Builtin(
-                    Builtin::Abs
+                    Builtin::Negative
+                        | Builtin::Abs
                         | Builtin::Math1(_)
                         | Builtin::Math2(_)
                         | Builtin::Rounding(_, true)
@@ -1110,7 +1111,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// The element of an element-wise tree at index `idx` of the broadcast
     /// shape (NumPy's error model: no exceptions for division by zero).
-    fn eval_at(&mut self, node: &Node<'p>, leaves: &[V], bflags: &[Vec<String>], nd: usize, idx: &[String]) -> R<V> {
+    fn eval_at(
+        &mut self,
+        node: &Node<'p>,
+        leaves: &[V],
+        bflags: &[Vec<String>],
+        nd: usize,
+        idx: &[String],
+    ) -> R<V> {
         let saved = self.m.opts.error_model_numpy;
         self.m.opts.error_model_numpy = true;
         let mut elems = Vec::new();
@@ -1139,7 +1147,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// `np.sum(a * b)`, `np.max(np.abs(x - y))`: reduce an element-wise
     /// expression without materialising it.
     fn fused_reduce(&mut self, r: Reduce, x: &'p Expr, ty: Ty) -> R<V> {
-        let Ty::Array(xa) = self.inst.ty(x).clone() else { return ice("fused reduce") };
+        let Ty::Array(xa) = self.inst.ty(x).clone() else {
+            return ice("fused reduce");
+        };
         let out = ty.scalar().ok_or("fused reduce type")?;
         let mut leaves = Vec::new();
         let node = self.tree(x, &mut leaves)?;
@@ -1404,6 +1414,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
     fn block(&mut self, body: &'p [Stmt]) -> R<()> {
         for s in body {
             self.stmt(s)?;
+            if oxjit_typeck::pruned_exit(s, &self.inst.vars) {
+                break;
+            }
         }
         Ok(())
     }
@@ -1443,6 +1456,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.br("cleanup");
             }
             StmtKind::If { test, body, orelse } => {
+                match oxjit_typeck::static_truth(test, &self.inst.vars) {
+                    Some(true) => return self.block(body),
+                    Some(false) => return self.block(orelse),
+                    None => {}
+                }
                 let c = self.cond(test)?;
                 let (tl, el, end) = (self.label("then"), self.label("else"), self.label("endif"));
                 self.cbr(&c, &tl, &el);
@@ -3761,8 +3779,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(self.cast(r, &ty))
             }
             Callee::Builtin(b) => {
-                if let (Builtin::Reduce(r), [Arg::Expr(x)], true) = (b, call.args.as_slice(), call.kwargs.is_empty()) {
-                    if matches!(self.inst.ty(x), Ty::Array(_)) && self.is_elementwise(x) && !matches!(ty, Ty::Array(_)) {
+                if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
+                    (b, call.args.as_slice(), call.kwargs.is_empty())
+                {
+                    if matches!(self.inst.ty(x), Ty::Array(_))
+                        && self.is_elementwise(x)
+                        && !matches!(ty, Ty::Array(_))
+                    {
                         return self.fused_reduce(*r, x, ty);
                     }
                 }
@@ -3999,6 +4022,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Ok(V::unit(Ty::NoneType))
             }
             Builtin::Enumerate | Builtin::Zip => ice("enumerate/zip outside a for loop"),
+            Builtin::Math1(Math1::Log) if args.len() == 2 => {
+                let x = self.cast(args[0].clone(), &Ty::F64);
+                let b = self.cast(args[1].clone(), &Ty::F64);
+                let lx = self.math1(Math1::Log, Dtype::F64, &x.r)?;
+                let lb = self.math1(Math1::Log, Dtype::F64, &b.r)?;
+                Ok(V::new(
+                    self.val(&format!("fdiv double {lx}, {lb}")),
+                    Ty::F64,
+                ))
+            }
             Builtin::Math1(f) => {
                 let d = rd.ok_or("math type")?;
                 let x = self.cast(args[0].clone(), &ty);
@@ -4242,6 +4275,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::Negative => {
+                let x = self.cast(args[0].clone(), &ty);
+                self.unary(UnOp::Neg, x, ty)
+            }
+            Builtin::MathX(f) => self.mathx(f, &args, call),
             Builtin::CMath(f) => self.cmath(f, &args),
             Builtin::Random(r) => self.random(r, args, call, ty),
             Builtin::Where => {
@@ -4510,6 +4548,173 @@ impl<'m, 'p> FnGen<'m, 'p> {
         })
     }
 
+    fn mathx(&mut self, f: MathX, args: &[V], call: &'p Call<'p>) -> R<V> {
+        let f64a = |s: &mut Self, i: usize| s.cast(args[i].clone(), &Ty::F64).r;
+        let i64a = |s: &mut Self, i: usize| s.cast(args[i].clone(), &Ty::I64).r;
+        Ok(match f {
+            MathX::Gcd => {
+                // Euclid on absolute values.
+                let a = i64a(self, 0);
+                let b = i64a(self, 1);
+                let x = self.alloca("i64");
+                let y = self.alloca("i64");
+                for (slot, v) in [(&x, &a), (&y, &b)] {
+                    let neg = self.val(&format!("icmp slt i64 {v}, 0"));
+                    let n = self.val(&format!("sub i64 0, {v}"));
+                    let av = self.val(&format!("select i1 {neg}, i64 {n}, i64 {v}"));
+                    self.emit(&format!("store i64 {av}, ptr {slot}"));
+                }
+                let (head, body, done) =
+                    (self.label("gcd"), self.label("gcdb"), self.label("gcdd"));
+                self.start(&head);
+                let yv = self.val(&format!("load i64, ptr {y}"));
+                let nz = self.val(&format!("icmp ne i64 {yv}, 0"));
+                self.cbr(&nz, &body, &done);
+                self.start(&body);
+                let xv = self.val(&format!("load i64, ptr {x}"));
+                let r = self.val(&format!("urem i64 {xv}, {yv}"));
+                self.emit(&format!("store i64 {yv}, ptr {x}"));
+                self.emit(&format!("store i64 {r}, ptr {y}"));
+                self.br(&head);
+                self.start(&done);
+                V::new(self.val(&format!("load i64, ptr {x}")), Ty::I64)
+            }
+            MathX::Isclose => {
+                let a = f64a(self, 0);
+                let b = f64a(self, 1);
+                let rel = match self.kwarg(call, "rel_tol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-9, Dtype::F64),
+                };
+                let abs = match self.kwarg(call, "abs_tol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => "0.0".into(),
+                };
+                // Python: a == b, or both finite and |a-b| <= max(rel*max(|a|,|b|), abs).
+                let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+                let eq = self.val(&format!("fcmp oeq double {a}, {b}"));
+                let d = self.val(&format!("fsub double {a}, {b}"));
+                let ad = self.val(&format!("call double {fabs}(double {d})"));
+                let aa = self.val(&format!("call double {fabs}(double {a})"));
+                let ab = self.val(&format!("call double {fabs}(double {b})"));
+                let mx = self.val(&format!(
+                    "call double @llvm.maxnum.f64(double {aa}, double {ab})"
+                ));
+                self.m
+                    .declare("declare double @llvm.maxnum.f64(double, double)");
+                let tol0 = self.val(&format!("fmul double {rel}, {mx}"));
+                let tol = self.val(&format!(
+                    "call double @llvm.maxnum.f64(double {tol0}, double {abs})"
+                ));
+                let close = self.val(&format!("fcmp ole double {ad}, {tol}"));
+                let inf = fconst(f64::INFINITY, Dtype::F64);
+                let fin_a = self.val(&format!("fcmp olt double {aa}, {inf}"));
+                let fin_b = self.val(&format!("fcmp olt double {ab}, {inf}"));
+                let fin = self.val(&format!("and i1 {fin_a}, {fin_b}"));
+                let c2 = self.val(&format!("and i1 {close}, {fin}"));
+                V::new(self.val(&format!("or i1 {eq}, {c2}")), Ty::BOOL)
+            }
+            MathX::Ldexp => {
+                let x = f64a(self, 0);
+                let e = self.cast(args[1].clone(), &Ty::Scalar(Dtype::I32)).r;
+                self.m
+                    .declare("declare double @llvm.ldexp.f64.i32(double, i32)");
+                V::new(
+                    self.val(&format!(
+                        "call double @llvm.ldexp.f64.i32(double {x}, i32 {e})"
+                    )),
+                    Ty::F64,
+                )
+            }
+            MathX::Frexp => {
+                let x = f64a(self, 0);
+                self.m
+                    .declare("declare {double, i32} @llvm.frexp.f64.i32(double)");
+                let r = self.val(&format!(
+                    "call {{double, i32}} @llvm.frexp.f64.i32(double {x})"
+                ));
+                let m = self.val(&format!("extractvalue {{double, i32}} {r}, 0"));
+                let e = self.val(&format!("extractvalue {{double, i32}} {r}, 1"));
+                let e = self.val(&format!("sext i32 {e} to i64"));
+                self.build_tuple(vec![V::new(m, Ty::F64), V::new(e, Ty::I64)])
+            }
+            MathX::Modf => {
+                let x = f64a(self, 0);
+                let tr = self.intrinsic("trunc", Dtype::F64, 1);
+                let ip = self.val(&format!("call double {tr}(double {x})"));
+                let fp0 = self.val(&format!("fsub double {x}, {ip}"));
+                // Infinities: fraction is a signed zero.
+                let cs = self.intrinsic("copysign", Dtype::F64, 2);
+                let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+                let ax = self.val(&format!("call double {fabs}(double {x})"));
+                let isinf = self.val(&format!(
+                    "fcmp oeq double {ax}, {}",
+                    fconst(f64::INFINITY, Dtype::F64)
+                ));
+                let z = self.val(&format!("call double {cs}(double 0.0, double {x})"));
+                let fp1 = self.val(&format!("select i1 {isinf}, double {z}, double {fp0}"));
+                let fp = self.val(&format!("call double {cs}(double {fp1}, double {x})"));
+                self.build_tuple(vec![V::new(fp, Ty::F64), V::new(ip, Ty::F64)])
+            }
+            MathX::Factorial => {
+                let n = i64a(self, 0);
+                let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                let m = self.str_const("factorial() not defined for negative values");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let acc = self.alloca("i64");
+                self.emit(&format!("store i64 1, ptr {acc}"));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = self.val(&format!("add i64 {}, 1", lp.idx[0]));
+                let c = self.val(&format!("load i64, ptr {acc}"));
+                let c2 = self.val(&format!("mul i64 {c}, {k}"));
+                self.emit(&format!("store i64 {c2}, ptr {acc}"));
+                self.nd_close(lp);
+                V::new(self.val(&format!("load i64, ptr {acc}")), Ty::I64)
+            }
+            MathX::Isqrt => {
+                let n = i64a(self, 0);
+                let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                let m = self.str_const("isqrt() argument must be nonnegative");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let f = self.val(&format!("sitofp i64 {n} to double"));
+                let sq = self.intrinsic("sqrt", Dtype::F64, 1);
+                let r = self.val(&format!("call double {sq}(double {f})"));
+                let r = self.val(&format!("fptosi double {r} to i64"));
+                // Correct the float estimate by at most one either way.
+                let r2 = self.val(&format!("mul i64 {r}, {r}"));
+                let big = self.val(&format!("icmp sgt i64 {r2}, {n}"));
+                let rm = self.val(&format!("sub i64 {r}, 1"));
+                let r = self.val(&format!("select i1 {big}, i64 {rm}, i64 {r}"));
+                let r1 = self.val(&format!("add i64 {r}, 1"));
+                let r1sq = self.val(&format!("mul i64 {r1}, {r1}"));
+                let le = self.val(&format!("icmp sle i64 {r1sq}, {n}"));
+                let pos = self.val(&format!("icmp sgt i64 {r1sq}, 0"));
+                let up = self.val(&format!("and i1 {le}, {pos}"));
+                V::new(
+                    self.val(&format!("select i1 {up}, i64 {r1}, i64 {r}")),
+                    Ty::I64,
+                )
+            }
+            MathX::Nextafter | MathX::Remainder => {
+                let a = f64a(self, 0);
+                let b = f64a(self, 1);
+                let g = self.libm(
+                    if f == MathX::Nextafter {
+                        "nextafter"
+                    } else {
+                        "remainder"
+                    },
+                    Dtype::F64,
+                    2,
+                );
+                V::new(
+                    self.val(&format!("call double {g}(double {a}, double {b})")),
+                    Ty::F64,
+                )
+            }
+        })
+    }
+
     fn float_pred(&mut self, p: FloatPred, x: &str) -> String {
         let inf = fconst(f64::INFINITY, Dtype::F64);
         match p {
@@ -4588,6 +4793,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Math1::Gamma => lib(self, "tgamma"),
             Math1::Lgamma => lib(self, "lgamma"),
             Math1::Cbrt => lib(self, "cbrt"),
+            Math1::Fabs => intr(self, "fabs"),
             Math1::Degrees => self.val(&format!(
                 "fmul {fm}{t} {x}, {}",
                 fconst(180.0 / std::f64::consts::PI, d)
@@ -5417,6 +5623,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let bi = self.alloca("i64");
                 let first = get(self, &zeros)?;
                 let ctr = self.alloca("i64");
+                self.emit(&format!("store i64 0, ptr {ctr}"));
+                self.emit(&format!("store i64 0, ptr {bi}"));
                 self.store(&first, &best);
                 let lp = self.nd_open(shape);
                 let k = self.val(&format!("load i64, ptr {ctr}"));
@@ -5604,18 +5812,31 @@ impl<'m, 'p> FnGen<'m, 'p> {
             .collect();
         let out = self.alloc_array(oa.dtype, &oshape);
         let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
-        if matches!(r, Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max) {
+        if matches!(
+            r,
+            Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max
+        ) {
             // One pass over the input in memory order, accumulating into the
             // output (contiguous inner loops for any axis).
             let et = Ty::Scalar(oa.dtype);
             let drop_axis = |idx: &[String]| -> Vec<String> {
-                idx.iter().enumerate().filter(|(d, _)| *d != ax).map(|(_, s)| s.clone()).collect()
+                idx.iter()
+                    .enumerate()
+                    .filter(|(d, _)| *d != ax)
+                    .map(|(_, s)| s.clone())
+                    .collect()
             };
             match r {
                 Reduce::Min | Reduce::Max => {
                     let empty = self.val(&format!("icmp eq i64 {}, 0", shape[ax]));
-                    let name = if r == Reduce::Min { "minimum" } else { "maximum" };
-                    let m = self.str_const(&format!("zero-size array to reduction operation {name} which has no identity"));
+                    let name = if r == Reduce::Min {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    };
+                    let m = self.str_const(&format!(
+                        "zero-size array to reduction operation {name} which has no identity"
+                    ));
                     self.raise_if(&empty, ExcKind::ValueError, &[m]);
                     let lp = self.nd_open(&oshape);
                     let mut idx = lp.idx.clone();
@@ -5629,8 +5850,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 _ => {
                     let one = r == Reduce::Prod;
-                    let fill = V::new(scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }), et.clone());
-                    self.init_array(&out, &ooa, if one { Alloc::Full } else { Alloc::Zeros }, Some(fill))?;
+                    let fill = V::new(
+                        scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }),
+                        et.clone(),
+                    );
+                    self.init_array(
+                        &out,
+                        &ooa,
+                        if one { Alloc::Full } else { Alloc::Zeros },
+                        Some(fill),
+                    )?;
                 }
             }
             let lp = self.nd_open(&shape);
@@ -5643,21 +5872,46 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let nv = match r {
                 Reduce::Min | Reduce::Max => {
                     let lt = llty(&et);
-                    let better = self.compare(if r == Reduce::Min { CmpOp::Lt } else { CmpOp::Gt }, x.clone(), cur.clone())?;
+                    let better = self.compare(
+                        if r == Reduce::Min {
+                            CmpOp::Lt
+                        } else {
+                            CmpOp::Gt
+                        },
+                        x.clone(),
+                        cur.clone(),
+                    )?;
                     let take = if oa.dtype.is_float() {
                         let nan = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
                         self.val(&format!("or i1 {better}, {nan}"))
                     } else {
                         better
                     };
-                    V::new(self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r)), et.clone())
+                    V::new(
+                        self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r)),
+                        et.clone(),
+                    )
                 }
-                _ => V::new(self.binop_same(if r == Reduce::Prod { BinOp::Mul } else { BinOp::Add }, &cur, &x)?, et.clone()),
+                _ => V::new(
+                    self.binop_same(
+                        if r == Reduce::Prod {
+                            BinOp::Mul
+                        } else {
+                            BinOp::Add
+                        },
+                        &cur,
+                        &x,
+                    )?,
+                    et.clone(),
+                ),
             };
             self.store_elem(&nv, &q);
             self.nd_close(lp);
             if r == Reduce::Mean {
-                let nf = V::new(self.val(&format!("sitofp i64 {} to double", shape[ax])), Ty::F64);
+                let nf = V::new(
+                    self.val(&format!("sitofp i64 {} to double", shape[ax])),
+                    Ty::F64,
+                );
                 let nf = self.cast(nf, &et);
                 let lp = self.nd_open(&oshape);
                 let q = self.nd_ptr(&out, &ooa, &lp.idx);
@@ -5678,7 +5932,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let p = s.nd_ptr(&vv, &aa, &idx);
             Ok(s.load_elem(aa.dtype, &p))
         };
-        let x = self.reduce_seq(r, std::slice::from_ref(&shape[ax]), &mut get, a.dtype, oa.dtype)?;
+        let x = self.reduce_seq(
+            r,
+            std::slice::from_ref(&shape[ax]),
+            &mut get,
+            a.dtype,
+            oa.dtype,
+        )?;
         let p = self.nd_ptr(&out, &ooa, &lp.idx);
         self.store_elem(&x, &p);
         self.nd_close(lp);

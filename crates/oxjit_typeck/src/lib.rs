@@ -271,6 +271,36 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
     })
 }
 
+/// The value of an `if` test that is decided by types alone: `x is None`,
+/// `x is not None` (and `not` of those) for a variable whose type is known.
+pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
+    match &test.kind {
+        ExprKind::Unary(UnOp::Not, x) => static_truth(x, vars).map(|b| !b),
+        ExprKind::Compare(l, rest) if rest.len() == 1 => {
+            let (op, r) = (&rest[0].0, &rest[0].1);
+            let is = match op {
+                CmpOp::Is => true,
+                CmpOp::IsNot => false,
+                _ => return None,
+            };
+            let var_ty = |e: &Expr| match &e.kind {
+                ExprKind::Name(n) => vars.get(n).cloned(),
+                _ => None,
+            };
+            let t = match (&l.kind, &r.kind) {
+                (_, ExprKind::NoneLit) => var_ty(l)?,
+                (ExprKind::NoneLit, _) => var_ty(r)?,
+                _ => return None,
+            };
+            if !t.is_known() {
+                return None;
+            }
+            Some((t == Ty::NoneType) == is)
+        }
+        _ => None,
+    }
+}
+
 /// Names assigned anywhere in a body (Python's local-scope rule).
 fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
     fn target(e: &Expr, out: &mut FxHashSet<String>) {
@@ -608,6 +638,9 @@ impl<'u> Checker<'u> {
     fn block(&mut self, cx: &mut Cx<'u>, body: &'u [Stmt]) {
         for s in body {
             self.stmt(cx, s);
+            if pruned_exit(s, &cx.vars) {
+                break; // the rest of the block is dead (`if x is None: return ...`)
+            }
         }
     }
 
@@ -764,8 +797,16 @@ impl<'u> Checker<'u> {
             StmtKind::If { test, body, orelse } => {
                 let t = self.expr(cx, test);
                 self.truth(cx, test, &t);
-                self.block(cx, body);
-                self.block(cx, orelse);
+                // `if x is None:` with x's type known: only the live branch is
+                // compiled (Numba's dead-branch pruning for optional arguments).
+                match static_truth(test, &cx.vars) {
+                    Some(true) => self.block(cx, body),
+                    Some(false) => self.block(cx, orelse),
+                    None => {
+                        self.block(cx, body);
+                        self.block(cx, orelse);
+                    }
+                }
             }
             StmtKind::While { test, body, orelse } => {
                 let t = self.expr(cx, test);
@@ -1218,6 +1259,20 @@ impl<'u> Checker<'u> {
             }
             ExprKind::Unary(op, x) => {
                 let t = self.expr(cx, x);
+                if *op == UnOp::Neg {
+                    // `-1` is a constant (tuple indices, defaults).
+                    match cx.res.get(&x.id) {
+                        Some(Res::Const(Const::Int(v))) if *v != i64::MIN => {
+                            let v = -*v;
+                            return self.konst(cx, e, Const::Int(v));
+                        }
+                        Some(Res::Const(Const::Float(v))) => {
+                            let v = -*v;
+                            return self.konst(cx, e, Const::Float(v));
+                        }
+                        _ => {}
+                    }
+                }
                 match (op, &t) {
                     (UnOp::Not, _) => {
                         self.truth(cx, x, &t);
@@ -2463,6 +2518,7 @@ impl<'u> Checker<'u> {
             Builtin::Linspace => &["num", "endpoint"],
             Builtin::Enumerate => &["start"],
             Builtin::Print => &["sep", "end", "flush"],
+            Builtin::MathX(_) => &["rel_tol", "abs_tol"],
             Builtin::Reduce(_) => &["axis"],
             Builtin::Arr(_) => &["axis", "side", "minlength", "dtype", "k", "kind"],
             _ => &[],
@@ -2479,7 +2535,7 @@ impl<'u> Checker<'u> {
             }
         }
         let n = tys.len();
-        let name = format!("{b:?}").to_lowercase();
+        let name = display_name(b);
         // Element-wise application to arrays: type the scalar rule on the
         // element types, give an array of the broadcast rank.
         let is_minmax_reduce =
@@ -2670,6 +2726,51 @@ impl<'u> Checker<'u> {
                 );
                 self.err(cx, d);
                 Ty::Unknown
+            }
+            Builtin::Math1(registry::Math1::Log) if n == 2 => {
+                // math.log(x, base)
+                if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
+                    return self.no_match(cx, e, "math.log", tys, "(x[, base])");
+                }
+                Ty::F64
+            }
+            Builtin::Negative => {
+                if !self.arity(cx, e, "numpy.negative", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::Bool) | None => {
+                        self.no_match(cx, e, "numpy.negative", tys, "(number)")
+                    }
+                    Some(d) => Ty::Scalar(promote_arith(d, d)),
+                }
+            }
+            Builtin::MathX(f) => {
+                use registry::MathX as X;
+                let nm = format!("math.{}", format!("{f:?}").to_lowercase());
+                let (lo, hi) = match f {
+                    X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
+                    _ => (1, 1),
+                };
+                if !self.arity(cx, e, &nm, n, lo, hi) {
+                    return Ty::Unknown;
+                }
+                let ds: Vec<Dtype> = match tys.iter().map(scalar).collect::<Option<Vec<_>>>() {
+                    Some(ds) if ds.iter().all(|d| !d.is_complex()) => ds,
+                    _ => return self.no_match(cx, e, &nm, tys, "real numbers"),
+                };
+                let int_ok = |d: &Dtype| d.is_int() || *d == Dtype::Bool;
+                match f {
+                    X::Gcd | X::Factorial | X::Isqrt if !ds.iter().all(int_ok) => {
+                        self.no_match(cx, e, &nm, tys, "(int, ...)")
+                    }
+                    X::Gcd | X::Factorial | X::Isqrt => Ty::I64,
+                    X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, &nm, tys, "(float, int)"),
+                    X::Isclose => Ty::BOOL,
+                    X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
+                    X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
+                    _ => Ty::F64,
+                }
             }
             Builtin::Math1(_) => {
                 if !self.arity(cx, e, &name, n, 1, 1) {
@@ -3139,10 +3240,31 @@ fn array_result_dtype(op: BinOp, l: &Ty, r: &Ty, et: Dtype) -> Dtype {
 }
 
 /// Builtins that apply element-wise to arrays.
+/// How a builtin is named in diagnostics (`sqrt`, not `math1(sqrt)`).
+fn display_name(b: Builtin) -> String {
+    let inner = match b {
+        Builtin::Math1(m) => format!("{m:?}"),
+        Builtin::Math2(m) => format!("{m:?}"),
+        Builtin::Rounding(r, _) => format!("{r:?}"),
+        Builtin::FloatPred(p) => format!("{p:?}"),
+        Builtin::Reduce(r) => format!("{r:?}"),
+        Builtin::Alloc(a) => format!("{a:?}"),
+        Builtin::AllocLike(a) => format!("{a:?}_like"),
+        Builtin::Random(r) => format!("random.{r:?}"),
+        Builtin::Arr(f) => format!("{f:?}"),
+        Builtin::CMath(f) => format!("cmath.{f:?}"),
+        Builtin::MathX(f) => format!("math.{f:?}"),
+        Builtin::Cast(d) => d.name().to_string(),
+        other => format!("{other:?}"),
+    };
+    inner.to_lowercase()
+}
+
 fn elementwise(b: Builtin) -> bool {
     matches!(
         b,
-        Builtin::Abs
+        Builtin::Negative
+            | Builtin::Abs
             | Builtin::Math1(_)
             | Builtin::Math2(_)
             | Builtin::Rounding(_, true)
@@ -3187,6 +3309,19 @@ fn call_args(e: &Expr) -> &[Expr] {
     match &e.kind {
         ExprKind::Call { args, .. } => args,
         _ => &[],
+    }
+}
+
+/// Whether `s` is an `if` decided by types whose live branch always returns,
+/// making the statements after it dead.
+pub fn pruned_exit(s: &Stmt, vars: &FxHashMap<String, Ty>) -> bool {
+    match &s.kind {
+        StmtKind::If { test, body, orelse } => match static_truth(test, vars) {
+            Some(true) => ends_in_return(body),
+            Some(false) => ends_in_return(orelse),
+            None => false,
+        },
+        _ => false,
     }
 }
 

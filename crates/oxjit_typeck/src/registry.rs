@@ -38,6 +38,21 @@ pub enum Math1 {
     Rint,
     Degrees,
     Radians,
+    Fabs,
+}
+
+/// Other `math` functions (integer and mixed signatures).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathX {
+    Gcd,
+    Isclose,
+    Ldexp,
+    Frexp,
+    Modf,
+    Factorial,
+    Isqrt,
+    Nextafter,
+    Remainder,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -290,6 +305,9 @@ pub enum Builtin {
     Random(Rand),
     Arr(ArrFn),
     CMath(CFn),
+    MathX(MathX),
+    /// `np.negative` (element-wise on arrays).
+    Negative,
 }
 
 /// THE table: every dotted Python path compiled code can call, and what it is.
@@ -319,8 +337,21 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("abs", Builtin::Abs),
     ("numpy.abs", Builtin::Abs),
     ("numpy.absolute", Builtin::Abs),
-    ("math.fabs", Builtin::Abs),
-    ("numpy.fabs", Builtin::Abs),
+    ("math.fabs", Builtin::Math1(Math1::Fabs)),
+    ("numpy.fabs", Builtin::Math1(Math1::Fabs)),
+    ("numpy.negative", Builtin::Negative),
+    ("math.gcd", Builtin::MathX(MathX::Gcd)),
+    ("numpy.gcd", Builtin::MathX(MathX::Gcd)),
+    ("math.isclose", Builtin::MathX(MathX::Isclose)),
+    ("math.ldexp", Builtin::MathX(MathX::Ldexp)),
+    ("numpy.ldexp", Builtin::MathX(MathX::Ldexp)),
+    ("math.frexp", Builtin::MathX(MathX::Frexp)),
+    ("math.modf", Builtin::MathX(MathX::Modf)),
+    ("math.factorial", Builtin::MathX(MathX::Factorial)),
+    ("math.isqrt", Builtin::MathX(MathX::Isqrt)),
+    ("math.nextafter", Builtin::MathX(MathX::Nextafter)),
+    ("numpy.nextafter", Builtin::MathX(MathX::Nextafter)),
+    ("math.remainder", Builtin::MathX(MathX::Remainder)),
     ("min", Builtin::MinMax { max: false }),
     ("numpy.minimum", Builtin::MinMax { max: false }),
     ("numpy.fmin", Builtin::MinMax { max: false }),
@@ -596,6 +627,8 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::MathX(_) => "math function with Python's signature (gcd, isclose(rel_tol=, abs_tol=), ldexp, frexp, modf, factorial, isqrt, nextafter, remainder)",
+        Builtin::Negative => "np.negative: -x, element-wise on arrays",
         Builtin::CMath(_) => "cmath function of a complex (or real) number; principal branch",
         Builtin::Arr(f) => arr_note(f),
         Builtin::Random(_) => {
