@@ -73,6 +73,63 @@ fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
     }
 }
 
+/// Machine code loaded under its own resource tracker; [`release`] frees it.
+pub struct CodeHandle(LLVMOrcResourceTrackerRef);
+
+// SAFETY: a tracker is only used under the JIT mutex.
+unsafe impl Send for CodeHandle {}
+unsafe impl Sync for CodeHandle {}
+
+/// Add an object under a fresh resource tracker and look up `names`.
+///
+/// # Safety
+/// `obj` must be a valid memory buffer; ownership passes to LLJIT.
+pub unsafe fn load_object_tracked(
+    obj: LLVMMemoryBufferRef,
+    names: &[&str],
+) -> Result<(Vec<usize>, CodeHandle), String> {
+    let jit = JIT.get_or_init(|| create(&[]).map(Mutex::new));
+    let jit = match jit {
+        Ok(j) => j,
+        Err(e) => return Err(format!("could not start the JIT: {e}")),
+    };
+    let jit = jit.lock().unwrap_or_else(|p| p.into_inner());
+    let rt = LLVMOrcJITDylibCreateResourceTracker(jit.dylib);
+    if let Err(e) = take_error(LLVMOrcLLJITAddObjectFileWithRT(jit.raw, rt, obj)) {
+        LLVMOrcReleaseResourceTracker(rt);
+        return Err(e);
+    }
+    let mut out = Vec::with_capacity(names.len());
+    for n in names {
+        let c = CString::new(*n).map_err(|e| e.to_string())?;
+        let mut addr: LLVMOrcExecutorAddress = 0;
+        take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr()))?;
+        out.push(addr as usize);
+    }
+    Ok((out, CodeHandle(rt)))
+}
+
+impl CodeHandle {
+    /// A handle that owns nothing (release is a no-op).
+    pub fn empty() -> CodeHandle {
+        CodeHandle(std::ptr::null_mut())
+    }
+}
+
+/// Free the machine code of a handle. Nothing may call into it afterwards.
+pub fn release(h: CodeHandle) {
+    if h.0.is_null() {
+        return;
+    }
+    if let Some(Ok(jit)) = JIT.get() {
+        let _g = jit.lock().unwrap_or_else(|p| p.into_inner());
+        unsafe {
+            let _ = take_error(LLVMOrcResourceTrackerRemove(h.0));
+            LLVMOrcReleaseResourceTracker(h.0);
+        }
+    }
+}
+
 /// Add an object file and look up the given symbols.
 ///
 /// # Safety

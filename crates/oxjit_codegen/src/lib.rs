@@ -8,6 +8,8 @@
 
 mod ir;
 mod jit;
+
+pub use jit::{release, CodeHandle};
 mod lower;
 
 use inkwell::context::Context;
@@ -112,6 +114,47 @@ pub(crate) fn target_machine(opt: u8) -> Result<TargetMachine, String> {
         .ok_or_else(|| "could not create a target machine for this CPU".to_string())
 }
 
+/// Like [`finish`], but the code lives under its own tracker (freed by [`release`]).
+pub(crate) fn finish_tracked(
+    module: &Module<'_>,
+    opts: &Options,
+    names: &[&str],
+) -> Result<(Vec<usize>, CodeHandle), String> {
+    let obj = emit_object(module, opts)?;
+    unsafe { jit::load_object_tracked(obj, names) }
+}
+
+fn emit_object(
+    module: &Module<'_>,
+    opts: &Options,
+) -> Result<llvm_sys::prelude::LLVMMemoryBufferRef, String> {
+    let tm = target_machine(opts.opt_level)?;
+    module.set_triple(&tm.get_triple());
+    module.set_data_layout(&tm.get_target_data().get_data_layout());
+    if let Err(e) = module.verify() {
+        return Err(format!(
+            "internal compiler error: invalid LLVM IR: {}",
+            e.to_string()
+        ));
+    }
+    let pbo = PassBuilderOptions::create();
+    pbo.set_loop_vectorization(opts.opt_level >= 2);
+    pbo.set_loop_slp_vectorization(opts.opt_level >= 2);
+    pbo.set_loop_interleaving(opts.opt_level >= 2);
+    pbo.set_loop_unrolling(opts.opt_level >= 2);
+    pbo.set_merge_functions(false);
+    let pipeline = format!("default<O{}>", opts.opt_level.min(3));
+    module
+        .run_passes(&pipeline, &tm, pbo)
+        .map_err(|e| e.to_string())?;
+    let obj = tm
+        .write_to_memory_buffer(module, FileType::Object)
+        .map_err(|e| e.to_string())?;
+    let raw = obj.as_mut_ptr();
+    std::mem::forget(obj); // ownership passes to LLJIT
+    Ok(raw)
+}
+
 /// Optimise, emit object code, load it and look up `names`.
 pub(crate) fn finish(
     module: &Module<'_>,
@@ -185,7 +228,7 @@ pub fn compile_ufunc_loop(
     opts: &Options,
     ins: &[oxjit_types::Dtype],
     out: oxjit_types::Dtype,
-) -> Result<(usize, String), String> {
+) -> Result<(usize, CodeHandle), String> {
     let root = &program.instances[0];
     let qual = &program.templates[root.template as usize].qualname;
     let prefix = unique_prefix(qual);
@@ -193,8 +236,8 @@ pub fn compile_ufunc_loop(
     let text = format!("{text}\n{}", lower::METADATA);
     let ctx = Context::create();
     let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, ir, _) = finish(&module, opts, &[&name])?;
-    Ok((addrs[0], ir))
+    let (addrs, h) = finish_tracked(&module, opts, &[&name])?;
+    Ok((addrs[0], h))
 }
 
 pub use lower::GuArg;
@@ -204,7 +247,7 @@ pub fn compile_gufunc_loop(
     program: &Program<'_>,
     opts: &Options,
     args: &[GuArg],
-) -> Result<usize, String> {
+) -> Result<(usize, CodeHandle), String> {
     let root = &program.instances[0];
     let qual = &program.templates[root.template as usize].qualname;
     let prefix = unique_prefix(qual);
@@ -212,8 +255,8 @@ pub fn compile_gufunc_loop(
     let text = format!("{text}\n{}", lower::METADATA);
     let ctx = Context::create();
     let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, _, _) = finish(&module, opts, &[&name])?;
-    Ok(addrs[0])
+    let (addrs, h) = finish_tracked(&module, opts, &[&name])?;
+    Ok((addrs[0], h))
 }
 
 /// Parse generated IR text into a module. A parse error is our bug: report

@@ -26,6 +26,16 @@ struct Tables {
     serial: Vec<Box<ParallelData>>,
     name: CString,
     doc: CString,
+    /// The JIT'd loops, freed with the ufunc.
+    code: Vec<oxjit_codegen::CodeHandle>,
+}
+
+impl Drop for Tables {
+    fn drop(&mut self) {
+        for h in self.code.drain(..) {
+            oxjit_codegen::release(h);
+        }
+    }
 }
 
 struct ParallelData {
@@ -168,7 +178,7 @@ pub fn compile_loop(
     py_func: &Bound<'_, PyAny>,
     spec: &LoopSpec,
     fastmath: bool,
-) -> PyResult<Loop> {
+) -> PyResult<(Loop, oxjit_codegen::CodeHandle)> {
     let frontend = py.import("oxjit._frontend")?;
     let json: String = frontend
         .call_method1("build_unit", (py_func,))
@@ -190,7 +200,7 @@ pub fn compile_loop(
     };
     let ins = spec.ins.clone();
     let out = spec.out;
-    let r: Result<usize, (bool, String)> = py.detach(move || {
+    let r: Result<(usize, oxjit_codegen::CodeHandle), (bool, String)> = py.detach(move || {
         let unit = Unit::from_json(&json).map_err(|e| (false, e))?;
         let program = oxjit_typeck::check(&unit, &tys).map_err(|diags| {
             let mut text = String::new();
@@ -210,12 +220,10 @@ pub fn compile_loop(
                 ))
             }
         }
-        oxjit_codegen::compile_ufunc_loop(&program, &opts, &ins, out)
-            .map(|(a, _)| a)
-            .map_err(|e| (false, e))
+        oxjit_codegen::compile_ufunc_loop(&program, &opts, &ins, out).map_err(|e| (false, e))
     });
     match r {
-        Ok(addr) => Ok(unsafe { std::mem::transmute::<usize, Loop>(addr) }),
+        Ok((addr, h)) => Ok((unsafe { std::mem::transmute::<usize, Loop>(addr) }, h)),
         Err((true, msg)) => Err(crate::new_err(
             py,
             "TypingError",
@@ -236,7 +244,7 @@ pub fn make_ufunc(
     doc: &str,
     nin: usize,
     identity: i32,
-    loops: Vec<(LoopSpec, Loop)>,
+    loops: Vec<(LoopSpec, (Loop, oxjit_codegen::CodeHandle))>,
     parallel: bool,
 ) -> PyResult<Py<PyAny>> {
     let ntypes = loops.len();
@@ -247,8 +255,15 @@ pub fn make_ufunc(
         serial: Vec::new(),
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
+        code: Vec::new(),
     });
-    for (spec, f) in &loops {
+    let mut loops = loops;
+    for (_, (_, h)) in loops.iter_mut() {
+        // Ownership of the code moves into the tables (freed with the ufunc).
+        t.code
+            .push(std::mem::replace(h, oxjit_codegen::CodeHandle::empty()));
+    }
+    for (spec, (f, _)) in &loops {
         if spec.ins.len() != nin {
             return Err(PyTypeError::new_err(
                 "all signatures of a ufunc must have the same number of inputs",
@@ -349,6 +364,7 @@ pub fn make_gufunc(
         serial: Vec::new(),
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
+        code: Vec::new(),
     });
     let sig_c = CString::new(layout).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     for tys in &sigs {
@@ -417,7 +433,7 @@ pub fn make_gufunc(
             want_asm: false,
         };
         let json2 = json.clone();
-        let r: Result<usize, (bool, String)> = py.detach(move || {
+        let r: Result<(usize, oxjit_codegen::CodeHandle), (bool, String)> = py.detach(move || {
             let unit = Unit::from_json(&json2).map_err(|e| (false, e))?;
             let program = oxjit_typeck::check(&unit, &kernel_tys).map_err(|diags| {
                 let mut text = String::new();
@@ -431,7 +447,10 @@ pub fn make_gufunc(
             oxjit_codegen::compile_gufunc_loop(&program, &opts, &gargs).map_err(|e| (false, e))
         });
         let f: Loop = match r {
-            Ok(addr) => unsafe { std::mem::transmute::<usize, Loop>(addr) },
+            Ok((addr, h)) => {
+                t.code.push(h);
+                unsafe { std::mem::transmute::<usize, Loop>(addr) }
+            }
             Err((true, m)) => {
                 return Err(crate::new_err(
                     py,
