@@ -248,6 +248,22 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
     for i in 0..n {
         c.infer(i as u32, true);
     }
+    if c.diags.is_empty() {
+        // A return type that never became known: recursion with no base case.
+        for inst in &c.instances {
+            if !inst.ret.is_known() {
+                let t = &c.templates[inst.template as usize];
+                let d = Diagnostic::error(
+                    "unknown-return-type",
+                    t.def.span,
+                    format!("cannot infer the return type of `{}`", t.def.name),
+                )
+                .with_note("a recursive function needs a path that returns without recursing (a base case) before its type is known");
+                c.diags.push(Located { func: t.env_of, diag: d });
+                break;
+            }
+        }
+    }
     if !c.diags.is_empty() {
         // "Used before assignment" usually follows from an earlier error in
         // the assignment itself: report it only when it is the sole problem.
