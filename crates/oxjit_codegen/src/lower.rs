@@ -927,6 +927,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Some(Res::Call(Call {
                 callee: Callee::Builtin(
                     Builtin::Negative
+                        | Builtin::NpExtremum { .. }
                         | Builtin::Abs
                         | Builtin::Math1(_)
                         | Builtin::Math2(_)
@@ -1207,6 +1208,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                             self.val(&format!("select i1 {c}, {lt} {}, {lt} {}", x.r, y.r)),
                             t,
                         )
+                    }
+                    Builtin::NpExtremum { max, ignore_nan } => {
+                        let x = self.cast(vals[0].clone(), &t);
+                        let y = self.cast(vals[1].clone(), &t);
+                        self.np_extremum(*max, *ignore_nan, x, y)?
                     }
                     Builtin::MinMax { max } => {
                         // np.maximum/np.minimum propagate NaN.
@@ -4275,6 +4281,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::NpExtremum { max, ignore_nan } => {
+                let x = self.cast(args[0].clone(), &ty);
+                let y = self.cast(args[1].clone(), &ty);
+                self.np_extremum(max, ignore_nan, x, y)
+            }
             Builtin::Negative => {
                 let x = self.cast(args[0].clone(), &ty);
                 self.unary(UnOp::Neg, x, ty)
@@ -4713,6 +4724,40 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 )
             }
         })
+    }
+
+    /// NumPy's maximum/minimum (NaN wins) or fmax/fmin (NaN loses).
+    fn np_extremum(&mut self, max: bool, ignore_nan: bool, x: V, y: V) -> R<V> {
+        let t = x.ty.clone();
+        let lt = llty(&t);
+        let better = self.compare(
+            if max { CmpOp::Gt } else { CmpOp::Lt },
+            x.clone(),
+            y.clone(),
+        )?;
+        let Some(d) = t.scalar() else {
+            return ice("extremum type");
+        };
+        let take_x = if d.is_float() {
+            let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+            let yn = self.val(&format!("fcmp uno {lt} {}, 0.0", y.r));
+            if ignore_nan {
+                // x unless x is NaN; y when y is NaN and x is not.
+                let nx = self.val(&format!("xor i1 {xn}, true"));
+                let keep = self.val(&format!("or i1 {better}, {yn}"));
+                self.val(&format!("and i1 {keep}, {nx}"))
+            } else {
+                let ny = self.val(&format!("xor i1 {yn}, true"));
+                let b2 = self.val(&format!("and i1 {better}, {ny}"));
+                self.val(&format!("or i1 {b2}, {xn}"))
+            }
+        } else {
+            better
+        };
+        Ok(V::new(
+            self.val(&format!("select i1 {take_x}, {lt} {}, {lt} {}", x.r, y.r)),
+            t,
+        ))
     }
 
     fn float_pred(&mut self, p: FloatPred, x: &str) -> String {

@@ -259,7 +259,10 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
                     format!("cannot infer the return type of `{}`", t.def.name),
                 )
                 .with_note("a recursive function needs a path that returns without recursing (a base case) before its type is known");
-                c.diags.push(Located { func: t.env_of, diag: d });
+                c.diags.push(Located {
+                    func: t.env_of,
+                    diag: d,
+                });
                 break;
             }
         }
@@ -2585,7 +2588,10 @@ impl<'u> Checker<'u> {
             };
             if tys.len() == 2 {
                 if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
-                    if matches!(b, Builtin::MinMax { .. } | Builtin::Pow) {
+                    if matches!(
+                        b,
+                        Builtin::MinMax { .. } | Builtin::NpExtremum { .. } | Builtin::Pow
+                    ) {
                         d = array_result_dtype(BinOp::Add, &tys[0], &tys[1], d);
                     }
                 }
@@ -2749,6 +2755,12 @@ impl<'u> Checker<'u> {
                     return self.no_match(cx, e, "math.log", tys, "(x[, base])");
                 }
                 Ty::F64
+            }
+            Builtin::NpExtremum { max, .. } => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, method)
             }
             Builtin::Negative => {
                 if !self.arity(cx, e, "numpy.negative", n, 1, 1) {
@@ -3280,6 +3292,7 @@ fn elementwise(b: Builtin) -> bool {
     matches!(
         b,
         Builtin::Negative
+            | Builtin::NpExtremum { .. }
             | Builtin::Abs
             | Builtin::Math1(_)
             | Builtin::Math2(_)

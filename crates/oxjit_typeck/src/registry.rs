@@ -308,6 +308,12 @@ pub enum Builtin {
     MathX(MathX),
     /// `np.negative` (element-wise on arrays).
     Negative,
+    /// `np.maximum`/`np.minimum` (NaN propagates) and `np.fmax`/`np.fmin`
+    /// (NaN ignored), element-wise.
+    NpExtremum {
+        max: bool,
+        ignore_nan: bool,
+    },
 }
 
 /// THE table: every dotted Python path compiled code can call, and what it is.
@@ -353,11 +359,35 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.nextafter", Builtin::MathX(MathX::Nextafter)),
     ("math.remainder", Builtin::MathX(MathX::Remainder)),
     ("min", Builtin::MinMax { max: false }),
-    ("numpy.minimum", Builtin::MinMax { max: false }),
-    ("numpy.fmin", Builtin::MinMax { max: false }),
+    (
+        "numpy.minimum",
+        Builtin::NpExtremum {
+            max: false,
+            ignore_nan: false,
+        },
+    ),
+    (
+        "numpy.fmin",
+        Builtin::NpExtremum {
+            max: false,
+            ignore_nan: true,
+        },
+    ),
     ("max", Builtin::MinMax { max: true }),
-    ("numpy.maximum", Builtin::MinMax { max: true }),
-    ("numpy.fmax", Builtin::MinMax { max: true }),
+    (
+        "numpy.maximum",
+        Builtin::NpExtremum {
+            max: true,
+            ignore_nan: false,
+        },
+    ),
+    (
+        "numpy.fmax",
+        Builtin::NpExtremum {
+            max: true,
+            ignore_nan: true,
+        },
+    ),
     ("int", Builtin::Int),
     ("float", Builtin::Float),
     ("bool", Builtin::Bool),
@@ -627,6 +657,8 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::NpExtremum { ignore_nan: false, .. } => "element-wise maximum/minimum; NaN propagates",
+        Builtin::NpExtremum { ignore_nan: true, .. } => "element-wise maximum/minimum ignoring NaN",
         Builtin::MathX(_) => "math function with Python's signature (gcd, isclose(rel_tol=, abs_tol=), ldexp, frexp, modf, factorial, isqrt, nextafter, remainder)",
         Builtin::Negative => "np.negative: -x, element-wise on arrays",
         Builtin::CMath(_) => "cmath function of a complex (or real) number; principal branch",
