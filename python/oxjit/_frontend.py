@@ -591,6 +591,11 @@ def _prange_objects() -> list[Any]:
 
 
 def _jitted_py_func(value: Any) -> types.FunctionType | None:
+    if isinstance(value, np.ufunc):
+        # An eager @vectorize ufunc: its scalar kernel (None for NumPy's own).
+        native = sys.modules.get("oxjit._native")
+        f = native._ufunc_kernel(value) if native is not None else None
+        return f if isinstance(f, types.FunctionType) else None
     try:
         f = getattr(value, "__oxjit_py_func__", None)
     except Exception:  # noqa: BLE001 -- any global's __getattr__ may raise anything

@@ -832,6 +832,12 @@ fn call_impl(
     }
 }
 
+/// The scalar kernel behind an eager `@vectorize` ufunc (None otherwise).
+#[pyfunction]
+fn _ufunc_kernel(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    ufunc::kernel_of(py, obj)
+}
+
 /// Install the fast call slot on a Python subclass of `Dispatcher` (CPython
 /// fills a subclass's slot from the base's `__call__` descriptor, which still
 /// wraps PyO3's trampoline).
@@ -907,7 +913,16 @@ fn make_ufunc(
         let f = ufunc::compile_loop(py, py_func, &spec, fastmath)?;
         compiled.push((spec, f));
     }
-    ufunc::make_ufunc(py, name, doc, nin, identity, compiled, parallel)
+    ufunc::make_ufunc(
+        py,
+        Some(py_func),
+        name,
+        doc,
+        nin,
+        identity,
+        compiled,
+        parallel,
+    )
 }
 
 /// The return type a kernel infers for the given argument types (lazy
@@ -999,6 +1014,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
     m.add_function(wrap_pyfunction!(make_gufunc, m)?)?;
     m.add_function(wrap_pyfunction!(_install_fast_call, m)?)?;
+    m.add_function(wrap_pyfunction!(_ufunc_kernel, m)?)?;
     m.add_function(wrap_pyfunction!(_install_vectorcall, m)?)?;
     m.add_function(wrap_pyfunction!(infer_return, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;

@@ -28,6 +28,8 @@ struct Tables {
     doc: CString,
     /// The JIT'd loops, freed with the ufunc.
     code: Vec<oxjit_codegen::CodeHandle>,
+    /// The ufunc object's address, the key of its entry in `KERNELS`.
+    ufunc: usize,
 }
 
 impl Drop for Tables {
@@ -35,7 +37,57 @@ impl Drop for Tables {
         for h in self.code.drain(..) {
             oxjit_codegen::release(h);
         }
+        kernels()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.ufunc);
     }
+}
+
+/// Scalar kernels of live oxjit ufuncs, by ufunc address, so compiled code
+/// can call an eager `@vectorize` function on scalars.
+fn kernels() -> &'static std::sync::Mutex<std::collections::HashMap<usize, Py<PyAny>>> {
+    static K: OnceLock<std::sync::Mutex<std::collections::HashMap<usize, Py<PyAny>>>> =
+        OnceLock::new();
+    K.get_or_init(Default::default)
+}
+
+/// The Python kernel behind an oxjit ufunc, if `obj` is one.
+pub fn kernel_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    kernels()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&(obj.as_ptr() as usize))
+        .map(|k| k.clone_ref(py))
+}
+
+/// Attach the tables to a new ufunc and remember its kernel.
+unsafe fn adopt(
+    py: Python<'_>,
+    uf: *mut ffi::PyObject,
+    mut t: Box<Tables>,
+    kernel: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    t.ufunc = uf as usize;
+    let raw = Box::into_raw(t);
+    let cap = ffi::PyCapsule_New(
+        raw as *mut c_void,
+        c"oxjit.ufunc".as_ptr(),
+        Some(tables_free),
+    );
+    if cap.is_null() {
+        drop(Box::from_raw(raw));
+        ffi::Py_DECREF(uf);
+        return Err(PyErr::fetch(py));
+    }
+    (*(uf as *mut PyUFuncObject)).fields.obj = cap;
+    if let Some(k) = kernel {
+        kernels()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(uf as usize, k.clone().unbind());
+    }
+    Ok(Bound::from_owned_ptr(py, uf).unbind())
 }
 
 struct ParallelData {
@@ -240,6 +292,7 @@ pub fn compile_loop(
 /// Build a ufunc from compiled loops. `identity`: NumPy's PyUFunc_* code.
 pub fn make_ufunc(
     py: Python<'_>,
+    kernel: Option<&Bound<'_, PyAny>>,
     name: &str,
     doc: &str,
     nin: usize,
@@ -256,6 +309,7 @@ pub fn make_ufunc(
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
+        ufunc: 0,
     });
     let mut loops = loops;
     for (_, (_, h)) in loops.iter_mut() {
@@ -304,19 +358,7 @@ pub fn make_ufunc(
         if uf.is_null() {
             return Err(PyErr::fetch(py));
         }
-        let raw = Box::into_raw(t);
-        let cap = ffi::PyCapsule_New(
-            raw as *mut c_void,
-            c"oxjit.ufunc".as_ptr(),
-            Some(tables_free),
-        );
-        if cap.is_null() {
-            drop(Box::from_raw(raw));
-            ffi::Py_DECREF(uf);
-            return Err(PyErr::fetch(py));
-        }
-        (*(uf as *mut PyUFuncObject)).fields.obj = cap;
-        Ok(Bound::from_owned_ptr(py, uf).unbind())
+        adopt(py, uf, t, kernel)
     }
 }
 
@@ -365,6 +407,7 @@ pub fn make_gufunc(
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
+        ufunc: 0,
     });
     let sig_c = CString::new(layout).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     for tys in &sigs {
@@ -499,18 +542,6 @@ pub fn make_gufunc(
         if uf.is_null() {
             return Err(PyErr::fetch(py));
         }
-        let raw = Box::into_raw(t);
-        let cap = ffi::PyCapsule_New(
-            raw as *mut c_void,
-            c"oxjit.ufunc".as_ptr(),
-            Some(tables_free),
-        );
-        if cap.is_null() {
-            drop(Box::from_raw(raw));
-            ffi::Py_DECREF(uf);
-            return Err(PyErr::fetch(py));
-        }
-        (*(uf as *mut PyUFuncObject)).fields.obj = cap;
-        Ok(Bound::from_owned_ptr(py, uf).unbind())
+        adopt(py, uf, t, None)
     }
 }
