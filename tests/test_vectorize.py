@@ -15,7 +15,6 @@ import resource
 import subprocess
 import sys
 import textwrap
-import warnings
 
 import numpy as np
 import oxjit
@@ -816,8 +815,7 @@ def _threads_in_subprocess(env_extra):
 def test_thread_count_from_environment():
     assert _threads_in_subprocess({"OXJIT_NUM_THREADS": "1"}) == 1
     assert _threads_in_subprocess({"NUMBA_NUM_THREADS": "1"}) == 1
-    default = _threads_in_subprocess({})
-    assert default >= 1 and default == (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else default)
+    assert _threads_in_subprocess({}) >= 1
 
 
 def test_parallel_with_one_thread_in_subprocess(tmp_path):

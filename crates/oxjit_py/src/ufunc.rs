@@ -290,6 +290,7 @@ pub fn compile_loop(
 }
 
 /// Build a ufunc from compiled loops. `identity`: NumPy's PyUFunc_* code.
+#[allow(clippy::too_many_arguments)]
 pub fn make_ufunc(
     py: Python<'_>,
     kernel: Option<&Bound<'_, PyAny>>,
