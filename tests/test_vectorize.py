@@ -1056,6 +1056,5 @@ def test_dufunc_called_from_njit_on_arrays():
     assert_array_same(call_dufunc_array(a, b), a * b + a)
 
 
-@xfail("an eager @vectorize ufunc (np.ufunc) cannot be called from @njit code: error[unsupported-global]")
 def test_eager_ufunc_called_from_njit():
     assert call_eager_ufunc_scalar(2.0, 3.0) == 5.0
