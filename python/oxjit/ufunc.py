@@ -93,7 +93,11 @@ class DUFunc:
             return
         ret = _native.infer_return(self.py_func, names)
         self._loops.append((names, ret))
-        self._build()
+        try:
+            self._build()
+        except BaseException:
+            self._loops.pop()  # keep the DUFunc usable after a failed compile
+            raise
 
     def _input_dtypes(self, args) -> list[np.dtype]:
         return [np.asarray(a).dtype for a in args]
@@ -267,7 +271,7 @@ class GUFunc:
         outs = [f"array({first}, {max(1, len(self._core[self._nin + j]))}d, A)" for j in range(self._nout)]
         sig = ins + outs
         if sig not in self._sigs:
-            self._sigs.append(sig)
+            # The signature is kept only once its loop compiled.
             self._gufunc = _native.make_gufunc(
                 self.py_func,
                 self.py_func.__name__,
@@ -276,10 +280,11 @@ class GUFunc:
                 self._nout,
                 self._layout,
                 self._core,
-                self._sigs,
+                [*self._sigs, sig],
                 self._parallel,
                 self._fastmath,
             )
+            self._sigs.append(sig)
         return self._gufunc(*args, **kwargs)
 
     @property

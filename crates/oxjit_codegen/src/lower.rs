@@ -2238,6 +2238,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     self.zero_div(&br, r, msg);
                 }
                 let (div, m) = self.float_divmod(&ar, &br, r);
+                let div = if numpy && op == FloorDiv {
+                    // NumPy: x // 0.0 is x / 0.0 (±inf, or nan for 0 // 0).
+                    let z = self.val(&format!("fcmp oeq {t} {br}, 0.0"));
+                    let q = self.val(&format!("fdiv {t} {ar}, {br}"));
+                    self.val(&format!("select i1 {z}, {t} {q}, {t} {div}"))
+                } else {
+                    div
+                };
                 V::new(if op == FloorDiv { div } else { m }, Ty::Scalar(r))
             }
             (FloorDiv | Mod, _) => {
@@ -3175,7 +3183,42 @@ impl<'m, 'p> FnGen<'m, 'p> {
         } else {
             None
         };
+        if let Some((sv, _)) = &src {
+            // The number of targets must match the values (or one value):
+            // count them first so nothing reads past the values array.
+            let targets = if ia.dtype == Dtype::Bool {
+                self.mask_check(b, a, idx)?;
+                let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(b, d)).collect();
+                let c = self.alloca("i64");
+                self.emit(&format!("store i64 0, ptr {c}"));
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(idx, &ia, &lp.idx);
+                let m = self.load_elem(Dtype::Bool, &p);
+                let z = self.val(&format!("zext i1 {} to i64", m.r));
+                let c0 = self.val(&format!("load i64, ptr {c}"));
+                let c1 = self.val(&format!("add i64 {c0}, {z}"));
+                self.emit(&format!("store i64 {c1}, ptr {c}"));
+                self.nd_close(lp);
+                self.val(&format!("load i64, ptr {c}"))
+            } else {
+                self.nitems(idx)
+            };
+            let n = self.nitems(sv);
+            let ne = self.val(&format!("icmp ne i64 {n}, {targets}"));
+            let not1 = self.val(&format!("icmp ne i64 {n}, 1"));
+            let bad = self.val(&format!("and i1 {ne}, {not1}"));
+            let p1 = self.str_const("NumPy boolean array indexing assignment cannot assign ");
+            let p2 = self.str_const(" input values to the ");
+            let p3 = self.str_const(" output values where the mask is true");
+            let (p1, p3) = if ia.dtype == Dtype::Bool {
+                (p1, p3)
+            } else {
+                (self.str_const("shape mismatch: cannot assign "), self.str_const(" indexed positions"))
+            };
+            self.raise_if(&bad, ExcKind::ValueError, &[p1, V::new(n, Ty::I64), p2, V::new(targets, Ty::I64), p3]);
+        }
         let cnt = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {cnt}"));
         let next = |s: &mut Self| -> R<V> {
             if let Some(x) = &scalar {
                 return Ok(x.clone());
@@ -5368,8 +5411,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let p = s.nd_ptr(&base, &a, std::slice::from_ref(&mid));
                     let am = s.load_elem(a.dtype, &p);
                     // left: a[mid] < x goes right; right: a[mid] <= x goes right.
-                    let go_right =
-                        s.compare(if right { CmpOp::Le } else { CmpOp::Lt }, am, x.clone())?;
+                    let go_right0 =
+                        s.compare(if right { CmpOp::Le } else { CmpOp::Lt }, am.clone(), x.clone())?;
+                    // NaN sorts last: everything but a NaN is below a NaN key.
+                    let go_right = if a.dtype.is_float() && x.ty.scalar().is_some_and(|d| d.is_float()) {
+                        let lt = llty(&x.ty);
+                        let xn = s.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                        let an = s.val(&format!("fcmp uno {} {}, 0.0", llty(&am.ty), am.r));
+                        let aok = s.val(&format!("xor i1 {an}, true"));
+                        let below = if right { xn.clone() } else { s.val(&format!("and i1 {xn}, {aok}")) };
+                        s.val(&format!("or i1 {go_right0}, {below}"))
+                    } else {
+                        go_right0
+                    };
                     let m1 = s.val(&format!("add i64 {mid}, 1"));
                     let nl = s.val(&format!("select i1 {go_right}, i64 {m1}, i64 {l}"));
                     let nh = s.val(&format!("select i1 {go_right}, i64 {h}, i64 {mid}"));

@@ -996,7 +996,8 @@ fn get_num_threads() -> usize {
 }
 
 #[pyfunction]
-fn set_num_threads(n: usize) -> PyResult<()> {
+fn set_num_threads(n: i64) -> PyResult<()> {
+    let n = usize::try_from(n).unwrap_or(0);
     ufunc::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
 }
 
