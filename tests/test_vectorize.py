@@ -19,7 +19,6 @@ import textwrap
 import numpy as np
 import oxjit
 import pytest
-from conftest import xfail
 from oxjit import njit, vectorize
 from oxjit.errors import CacheWarning, TypingError
 
