@@ -129,25 +129,3 @@ pub fn release(h: CodeHandle) {
         }
     }
 }
-
-/// Add an object file and look up the given symbols.
-///
-/// # Safety
-/// `obj` must be a valid memory buffer; ownership passes to LLJIT.
-pub unsafe fn load_object(obj: LLVMMemoryBufferRef, names: &[&str]) -> Result<Vec<usize>, String> {
-    let jit = JIT.get_or_init(|| create(&[]).map(Mutex::new));
-    let jit = match jit {
-        Ok(j) => j,
-        Err(e) => return Err(format!("could not start the JIT: {e}")),
-    };
-    let jit = jit.lock().unwrap_or_else(|p| p.into_inner());
-    take_error(LLVMOrcLLJITAddObjectFile(jit.raw, jit.dylib, obj))?;
-    let mut out = Vec::with_capacity(names.len());
-    for n in names {
-        let c = CString::new(*n).map_err(|e| e.to_string())?;
-        let mut addr: LLVMOrcExecutorAddress = 0;
-        take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr()))?;
-        out.push(addr as usize);
-    }
-    Ok(out)
-}

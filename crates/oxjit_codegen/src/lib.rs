@@ -57,6 +57,17 @@ pub struct Compiled {
     pub asm: Option<String>,
     /// Typed dump (`inspect_types`).
     pub types: String,
+    /// The machine code, freed when this is dropped (nothing may call
+    /// `entry` afterwards).
+    pub code: Option<CodeHandle>,
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        if let Some(h) = self.code.take() {
+            release(h);
+        }
+    }
 }
 
 static INIT: OnceLock<Result<(), String>> = OnceLock::new();
@@ -114,53 +125,12 @@ pub(crate) fn target_machine(opt: u8) -> Result<TargetMachine, String> {
         .ok_or_else(|| "could not create a target machine for this CPU".to_string())
 }
 
-/// Like [`finish`], but the code lives under its own tracker (freed by [`release`]).
-pub(crate) fn finish_tracked(
-    module: &Module<'_>,
-    opts: &Options,
-    names: &[&str],
-) -> Result<(Vec<usize>, CodeHandle), String> {
-    let obj = emit_object(module, opts)?;
-    unsafe { jit::load_object_tracked(obj, names) }
-}
-
-fn emit_object(
-    module: &Module<'_>,
-    opts: &Options,
-) -> Result<llvm_sys::prelude::LLVMMemoryBufferRef, String> {
-    let tm = target_machine(opts.opt_level)?;
-    module.set_triple(&tm.get_triple());
-    module.set_data_layout(&tm.get_target_data().get_data_layout());
-    if let Err(e) = module.verify() {
-        return Err(format!(
-            "internal compiler error: invalid LLVM IR: {}",
-            e.to_string()
-        ));
-    }
-    let pbo = PassBuilderOptions::create();
-    pbo.set_loop_vectorization(opts.opt_level >= 2);
-    pbo.set_loop_slp_vectorization(opts.opt_level >= 2);
-    pbo.set_loop_interleaving(opts.opt_level >= 2);
-    pbo.set_loop_unrolling(opts.opt_level >= 2);
-    pbo.set_merge_functions(false);
-    let pipeline = format!("default<O{}>", opts.opt_level.min(3));
-    module
-        .run_passes(&pipeline, &tm, pbo)
-        .map_err(|e| e.to_string())?;
-    let obj = tm
-        .write_to_memory_buffer(module, FileType::Object)
-        .map_err(|e| e.to_string())?;
-    let raw = obj.as_mut_ptr();
-    std::mem::forget(obj); // ownership passes to LLJIT
-    Ok(raw)
-}
-
 /// Optimise, emit object code, load it and look up `names`.
 pub(crate) fn finish(
     module: &Module<'_>,
     opts: &Options,
     names: &[&str],
-) -> Result<(Vec<usize>, String, Option<String>), String> {
+) -> Result<(Vec<usize>, String, Option<String>, CodeHandle), String> {
     let tm = target_machine(opts.opt_level)?;
     module.set_triple(&tm.get_triple());
     module.set_data_layout(&tm.get_target_data().get_data_layout());
@@ -197,8 +167,9 @@ pub(crate) fn finish(
         .map_err(|e| e.to_string())?;
     let raw = obj.as_mut_ptr();
     std::mem::forget(obj); // ownership passes to LLJIT
-    let addrs = unsafe { jit::load_object(raw, names)? };
-    Ok((addrs, ir, asm))
+                           // Each module under its own tracker, so its code can be freed.
+    let (addrs, code) = unsafe { jit::load_object_tracked(raw, names)? };
+    Ok((addrs, ir, asm, code))
 }
 
 /// Compile a typed program; returns the root's entry adapter.
@@ -210,7 +181,7 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
     let text = format!("{text}\n{}", lower::METADATA);
     let ctx = Context::create();
     let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, ir, asm) = finish(&module, opts, &[&entry_name])?;
+    let (addrs, ir, asm, code) = finish(&module, opts, &[&entry_name])?;
     Ok(Compiled {
         entry: addrs[0],
         ret: root.ret.clone(),
@@ -218,6 +189,7 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
         llvm_ir: ir,
         asm,
         types: program.dump(),
+        code: Some(code),
     })
 }
 
@@ -236,7 +208,7 @@ pub fn compile_ufunc_loop(
     let text = format!("{text}\n{}", lower::METADATA);
     let ctx = Context::create();
     let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, h) = finish_tracked(&module, opts, &[&name])?;
+    let (addrs, _, _, h) = finish(&module, opts, &[&name])?;
     Ok((addrs[0], h))
 }
 
@@ -255,7 +227,7 @@ pub fn compile_gufunc_loop(
     let text = format!("{text}\n{}", lower::METADATA);
     let ctx = Context::create();
     let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, h) = finish_tracked(&module, opts, &[&name])?;
+    let (addrs, _, _, h) = finish(&module, opts, &[&name])?;
     Ok((addrs[0], h))
 }
 

@@ -3213,9 +3213,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
             let (p1, p3) = if ia.dtype == Dtype::Bool {
                 (p1, p3)
             } else {
-                (self.str_const("shape mismatch: cannot assign "), self.str_const(" indexed positions"))
+                (
+                    self.str_const("shape mismatch: cannot assign "),
+                    self.str_const(" indexed positions"),
+                )
             };
-            self.raise_if(&bad, ExcKind::ValueError, &[p1, V::new(n, Ty::I64), p2, V::new(targets, Ty::I64), p3]);
+            self.raise_if(
+                &bad,
+                ExcKind::ValueError,
+                &[p1, V::new(n, Ty::I64), p2, V::new(targets, Ty::I64), p3],
+            );
         }
         let cnt = self.alloca("i64");
         self.emit(&format!("store i64 0, ptr {cnt}"));
@@ -5411,19 +5418,27 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let p = s.nd_ptr(&base, &a, std::slice::from_ref(&mid));
                     let am = s.load_elem(a.dtype, &p);
                     // left: a[mid] < x goes right; right: a[mid] <= x goes right.
-                    let go_right0 =
-                        s.compare(if right { CmpOp::Le } else { CmpOp::Lt }, am.clone(), x.clone())?;
+                    let go_right0 = s.compare(
+                        if right { CmpOp::Le } else { CmpOp::Lt },
+                        am.clone(),
+                        x.clone(),
+                    )?;
                     // NaN sorts last: everything but a NaN is below a NaN key.
-                    let go_right = if a.dtype.is_float() && x.ty.scalar().is_some_and(|d| d.is_float()) {
-                        let lt = llty(&x.ty);
-                        let xn = s.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
-                        let an = s.val(&format!("fcmp uno {} {}, 0.0", llty(&am.ty), am.r));
-                        let aok = s.val(&format!("xor i1 {an}, true"));
-                        let below = if right { xn.clone() } else { s.val(&format!("and i1 {xn}, {aok}")) };
-                        s.val(&format!("or i1 {go_right0}, {below}"))
-                    } else {
-                        go_right0
-                    };
+                    let go_right =
+                        if a.dtype.is_float() && x.ty.scalar().is_some_and(|d| d.is_float()) {
+                            let lt = llty(&x.ty);
+                            let xn = s.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                            let an = s.val(&format!("fcmp uno {} {}, 0.0", llty(&am.ty), am.r));
+                            let aok = s.val(&format!("xor i1 {an}, true"));
+                            let below = if right {
+                                xn.clone()
+                            } else {
+                                s.val(&format!("and i1 {xn}, {aok}"))
+                            };
+                            s.val(&format!("or i1 {go_right0}, {below}"))
+                        } else {
+                            go_right0
+                        };
                     let m1 = s.val(&format!("add i64 {mid}, 1"));
                     let nl = s.val(&format!("select i1 {go_right}, i64 {m1}, i64 {l}"));
                     let nh = s.val(&format!("select i1 {go_right}, i64 {h}, i64 {mid}"));

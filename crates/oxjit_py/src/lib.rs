@@ -638,7 +638,7 @@ impl Dispatcher {
         let mut opts = self.opts.clone();
         opts.want_asm = true;
         let c = oxjit_codegen::compile(&program, &opts).map_err(PyRuntimeError::new_err)?;
-        Ok(c.asm.unwrap_or_default())
+        Ok(c.asm.clone().unwrap_or_default())
     }
 }
 

@@ -37,7 +37,10 @@ impl Drop for Tables {
         for h in self.code.drain(..) {
             oxjit_codegen::release(h);
         }
-        let k = kernels().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.ufunc);
+        let k = kernels()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.ufunc);
         // Drop the kernel reference now (the ufunc's dealloc holds the GIL),
         // not in PyO3's deferred pool.
         Python::attach(|_py| drop(k));
