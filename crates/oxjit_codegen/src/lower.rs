@@ -3998,6 +3998,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 match args.get(1) {
                     None => Ok(re),
+                    Some(im)
+                        if !im.ty.scalar().is_some_and(|d| d.is_complex())
+                            && !args[0].ty.scalar().is_some_and(|d| d.is_complex()) =>
+                    {
+                        // Two reals: the parts as given (keeps the sign of -0.0).
+                        let r = self.cast(args[0].clone(), &Ty::F64);
+                        let i = self.cast(im.clone(), &Ty::F64);
+                        Ok(self.complex(Dtype::C128, &r.r, &i.r))
+                    }
                     Some(im) => {
                         let im = self.cast(im.clone(), &Ty::C128);
                         // re + im*1j
@@ -4046,6 +4055,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let v = self.binop(BinOp::Pow, args[0].clone(), args[1].clone(), e)?;
                 Ok(self.cast(v, &ty))
             }
+            Builtin::Divmod
+                if !self.m.opts.error_model_numpy
+                    && (args[0].ty.scalar().is_some_and(|d| d.is_float())
+                        || args[1].ty.scalar().is_some_and(|d| d.is_float())) =>
+            {
+                // CPython's own message for floats.
+                let b = self.cast(args[1].clone(), &Ty::F64);
+                self.zero_div(&b.r, Dtype::F64, "float divmod()");
+                let q = self.binop(BinOp::FloorDiv, args[0].clone(), args[1].clone(), e)?;
+                let r = self.binop(BinOp::Mod, args[0].clone(), args[1].clone(), e)?;
+                let t = self.build_tuple(vec![q, r]);
+                Ok(self.cast(t, &ty))
+            }
             Builtin::Divmod => {
                 let q = self.binop(BinOp::FloorDiv, args[0].clone(), args[1].clone(), e)?;
                 let r = self.binop(BinOp::Mod, args[0].clone(), args[1].clone(), e)?;
@@ -4087,6 +4109,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     self.val(&format!("fdiv double {lx}, {lb}")),
                     Ty::F64,
                 ))
+            }
+            Builtin::Math1(f) if args[0].ty.scalar().is_some_and(|d| d.is_complex()) => {
+                let cf = oxjit_typeck::registry::complex_math(f).ok_or("complex math")?;
+                let v = self.cmath(cf, &args[..1])?;
+                Ok(self.cast(v, &ty))
             }
             Builtin::Math1(f) => {
                 let d = rd.ok_or("math type")?;
@@ -4146,6 +4173,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     self.check_float_to_int(&v, d);
                 }
                 Ok(self.cast(v, &ty))
+            }
+            Builtin::FloatPred(p) if args[0].ty.scalar().is_some_and(|d| d.is_complex()) => {
+                let cf = match p {
+                    FloatPred::IsNan => CFn::IsNan,
+                    FloatPred::IsInf => CFn::IsInf,
+                    FloatPred::IsFinite => CFn::IsFinite,
+                };
+                self.cmath(cf, &args[..1])
             }
             Builtin::FloatPred(p) => {
                 let x = args[0].clone();
@@ -4424,6 +4459,30 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let m = self.str_const("low >= high");
                 self.raise_if(&bad, ExcKind::ValueError, &[m]);
             }
+        }
+        // NumPy's argument checks for the common distributions.
+        let check = |s: &mut Self, i: usize, pred: &str, msg: &str| {
+            if let Some(p) = params.get(i) {
+                let v = s.cast(p.clone(), &Ty::F64);
+                let bad = s.val(&format!("fcmp {pred} double {}, 0.0", v.r));
+                let m = s.str_const(msg);
+                s.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+        };
+        match r {
+            Rand::Normal => check(self, 1, "olt", "scale < 0"),
+            Rand::Exponential => check(self, 0, "olt", "scale < 0"),
+            Rand::Gamma => {
+                check(self, 0, "olt", "shape < 0");
+                check(self, 1, "olt", "scale < 0");
+            }
+            Rand::StandardGamma => check(self, 0, "olt", "shape < 0"),
+            Rand::Poisson => check(self, 0, "olt", "lam < 0"),
+            Rand::Beta => {
+                check(self, 0, "ole", "a <= 0");
+                check(self, 1, "ole", "b <= 0");
+            }
+            _ => {}
         }
         let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
         self.m.declare(&format!(
@@ -5134,7 +5193,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.flat_store(&buf, Dtype::F64, &k, &x);
                 self.nd_close(lp);
                 let q = match f {
-                    ArrFn::Median => fconst(0.5, Dtype::F64),
+                    // A negative q asks the runtime for the median (mean of the middle two).
+                    ArrFn::Median => fconst(-1.0, Dtype::F64),
                     ArrFn::Percentile => {
                         let p = self.cast(args[1].clone(), &Ty::F64);
                         self.val(&format!("fdiv double {}, 100.0", p.r))
@@ -5142,7 +5202,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     _ => self.cast(args[1].clone(), &Ty::F64).r,
                 };
                 let bad = self.val(&format!("fcmp ugt double {q}, 1.0"));
-                let bad2 = self.val(&format!("fcmp olt double {q}, 0.0"));
+                let bad2 = if f == ArrFn::Median {
+                    "false".to_string()
+                } else {
+                    self.val(&format!("fcmp olt double {q}, 0.0"))
+                };
                 let bad = self.val(&format!("or i1 {bad}, {bad2}"));
                 let m = self.str_const(if f == ArrFn::Percentile {
                     "Percentiles must be in the range [0, 100]"

@@ -544,7 +544,8 @@ pub unsafe extern "C" fn oxjit_rt_sort(ptr: *mut u8, n: i64, type_num: i32) {
 }
 
 /// Quantile `q` (0..=1) of `n` float64 values with linear interpolation
-/// (NumPy's default); sorts the buffer. NaN anywhere gives NaN, empty gives NaN.
+/// (NumPy's default), or the median when `q` is negative; reorders the
+/// buffer. NaN anywhere gives NaN, empty gives NaN.
 ///
 /// # Safety
 /// `ptr` must point to `n` writable f64 values.
@@ -557,6 +558,17 @@ pub unsafe extern "C" fn oxjit_rt_quantile_f64(ptr: *mut f64, n: i64, q: f64) ->
     let xs = std::slice::from_raw_parts_mut(ptr, n);
     if xs.iter().any(|x| x.is_nan()) {
         return f64::NAN;
+    }
+    if q < 0.0 {
+        // The median: NumPy averages the two middle values.
+        let mid = n / 2;
+        let cmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
+        let (lower, &mut hi, _) = xs.select_nth_unstable_by(mid, cmp);
+        if n % 2 == 1 {
+            return hi;
+        }
+        let lo = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        return (lo + hi) / 2.0;
     }
     let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
     let lo = (pos.floor() as usize).min(n - 1);

@@ -2804,14 +2804,16 @@ impl<'u> Checker<'u> {
                 if !self.arity(cx, e, &name, n, 1, 1) {
                     return Ty::Unknown;
                 }
-                match scalar(&tys[0]) {
-                    Some(d) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
+                match (scalar(&tys[0]), b) {
+                    (Some(d), _) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
+                    // Complex arguments: the cmath counterparts (NumPy's complex loops).
+                    (Some(_), Builtin::Math1(m)) if registry::complex_math(m).is_some() => Ty::C128,
                     _ => self.no_match(
                         cx,
                         e,
                         &name,
                         tys,
-                        "(float64) -> float64; (float32) -> float32; (int) -> float64",
+                        "(float64) -> float64; (float32) -> float32; (int) -> float64; (complex) for sqrt/exp/log/trig",
                     ),
                 }
             }
@@ -2865,8 +2867,8 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
-                    Some(d) if !d.is_complex() => Ty::BOOL,
-                    _ => self.no_match(cx, e, &name, tys, "(float), (int)"),
+                    Some(_) => Ty::BOOL,
+                    _ => self.no_match(cx, e, &name, tys, "(float), (int), (complex)"),
                 }
             }
             Builtin::Sign | Builtin::Square => {
@@ -2876,6 +2878,7 @@ impl<'u> Checker<'u> {
                 match scalar(&tys[0]) {
                     Some(Dtype::Bool) => Ty::I64,
                     Some(d) if !d.is_complex() => Ty::Scalar(promote_arith(d, d).max(d)),
+                    Some(d) if b == Builtin::Square => Ty::Scalar(d),
                     _ => self.no_match(cx, e, &name, tys, "(int), (float)"),
                 }
             }

@@ -768,3 +768,20 @@ pub fn supported_markdown() -> String {
     }
     out
 }
+
+/// The cmath function behind a NumPy/math function applied to a complex value.
+pub fn complex_math(m: Math1) -> Option<CFn> {
+    Some(match m {
+        Math1::Sqrt => CFn::Sqrt,
+        Math1::Exp => CFn::Exp,
+        Math1::Log => CFn::Log,
+        Math1::Log10 => CFn::Log10,
+        Math1::Sin => CFn::Sin,
+        Math1::Cos => CFn::Cos,
+        Math1::Tan => CFn::Tan,
+        Math1::Sinh => CFn::Sinh,
+        Math1::Cosh => CFn::Cosh,
+        Math1::Tanh => CFn::Tanh,
+        _ => return None,
+    })
+}
