@@ -2586,6 +2586,16 @@ impl<'u> Checker<'u> {
             let Some(mut d) = et.scalar() else {
                 return Ty::Unknown;
             };
+            // NumPy keeps an integer array's dtype for these unary functions.
+            if let (
+                Builtin::Abs | Builtin::Negative | Builtin::Square | Builtin::Sign,
+                [Ty::Array(a)],
+            ) = (b, tys)
+            {
+                if a.dtype.is_int() {
+                    d = a.dtype;
+                }
+            }
             if tys.len() == 2 {
                 if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
                     if matches!(
