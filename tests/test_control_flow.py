@@ -408,7 +408,6 @@ def test_zip_arrays_and_tuples():
     assert zip_three(a, (1.0, 2.0, 3.0), 10) == zip_three.py_func(a, (1.0, 2.0, 3.0), 10)
 
 
-@xfail("enumerate(zip(...)) is rejected: zip() is only supported directly as a for loop's iterable")
 def test_enumerate_of_zip():
     a = np.arange(5.0)
     b = np.linspace(0, 1, 7)

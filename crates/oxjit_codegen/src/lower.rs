@@ -3657,6 +3657,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
         // Sources: enumerate/zip/plain.
         let mut srcs: Vec<(Src, String)> = Vec::new();
         let mut enum_start: Option<String> = None;
+        let mut zip_in_enum = false;
         match self.res(iter) {
             Some(Res::Call(Call {
                 callee: Callee::Builtin(Builtin::Enumerate),
@@ -3666,7 +3667,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let Arg::Expr(x) = &args[0] else {
                     return ice("enumerate argument");
                 };
-                srcs.push(self.src_of(x)?);
+                if let Some(Res::Call(Call {
+                    callee: Callee::Builtin(Builtin::Zip),
+                    args: zargs,
+                    ..
+                })) = self.res(x)
+                {
+                    // enumerate(zip(...)): several sources, one tuple item.
+                    for a in zargs {
+                        let Arg::Expr(z) = a else {
+                            return ice("zip argument");
+                        };
+                        srcs.push(self.src_of(z)?);
+                    }
+                    zip_in_enum = true;
+                } else {
+                    srcs.push(self.src_of(x)?);
+                }
                 let start = match (args.get(1), kwargs.first()) {
                     (Some(Arg::Expr(s)), _) => Some(*s),
                     (None, Some((_, s))) => Some(*s),
@@ -3724,7 +3741,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let item = match (&enum_start, srcs.len()) {
             (Some(st), _) => {
                 let k = V::new(self.val(&format!("add nsw i64 {i}, {st}")), Ty::I64);
-                let x = items.pop().ok_or("enumerate item")?;
+                let x = if zip_in_enum {
+                    self.build_tuple(std::mem::take(&mut items))
+                } else {
+                    items.pop().ok_or("enumerate item")?
+                };
                 self.build_tuple(vec![k, x])
             }
             (None, 1)

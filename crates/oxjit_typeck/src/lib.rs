@@ -1008,7 +1008,11 @@ impl<'u> Checker<'u> {
                     Some(Builtin::Enumerate) => {
                         let mut elem = Ty::Unknown;
                         if let Some(a) = args.first() {
-                            elem = self.iterable_elem(cx, a);
+                            // enumerate(zip(...)): the zip's tuples are the items.
+                            elem = match self.zip_call(cx, a) {
+                                Some(t) => t,
+                                None => self.iterable_elem(cx, a),
+                            };
                         }
                         for a in args.iter().skip(1) {
                             let t = self.expr(cx, a);
@@ -1058,6 +1062,40 @@ impl<'u> Checker<'u> {
             }
         }
         self.iterable_elem(cx, iter)
+    }
+
+    /// If `e` is a call to `zip`, type it as a loop source: the item tuple.
+    fn zip_call(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Option<Ty> {
+        let ExprKind::Call {
+            func,
+            args,
+            kwargs,
+            star: None,
+        } = &e.kind
+        else {
+            return None;
+        };
+        if !kwargs.is_empty() {
+            return None;
+        }
+        let Ty::Global(p) = self.expr(cx, func) else {
+            return None;
+        };
+        if registry::lookup(&p) != Some(Builtin::Zip) {
+            return None;
+        }
+        let elems: Vec<Ty> = args.iter().map(|a| self.iterable_elem(cx, a)).collect();
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::Builtin(Builtin::Zip),
+                args: args.iter().map(Arg::Expr).collect(),
+                kwargs: vec![],
+            }),
+        );
+        let t = Ty::Tuple(elems);
+        cx.expr_ty.insert(e.id, t.clone());
+        Some(t)
     }
 
     fn iterable_elem(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
