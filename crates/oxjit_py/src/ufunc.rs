@@ -190,7 +190,8 @@ unsafe extern "C" fn parallel_loop(
     let base: Vec<SendPtr> = (0..nargs).map(|k| SendPtr(*args.add(k))).collect();
     let st: Vec<isize> = (0..pd.nsteps).map(|k| *steps.add(k)).collect();
     let core: Vec<isize> = (1..pd.ndims).map(|k| *dims.add(k)).collect();
-    let chunks = threads as isize;
+    // A few chunks per thread, so a descheduled worker does not hold everyone up.
+    let chunks = (threads * 4) as isize;
     let per = (n + chunks - 1) / chunks;
     // Worker threads only run compiled kernels: no Python objects, no GIL.
     pool().scope(|s| {

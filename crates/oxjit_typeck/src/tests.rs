@@ -46,3 +46,11 @@ fn supported_md_is_current() {
         "docs/supported.md is stale: run OXJIT_BLESS=1 cargo test -p oxjit_typeck supported_md"
     );
 }
+
+#[test]
+fn dump_snapshot() {
+    // The text behind inspect_types(): stable across runs.
+    let unit = Unit::from_json(ADD_ONE).unwrap();
+    let p = check(&unit, &[Ty::Scalar(Dtype::F32)]).unwrap();
+    assert_eq!(p.dump(), "fn #0 f(x: float32) -> float64\n    x: float32\n");
+}
