@@ -210,9 +210,7 @@ SYNTAX_CASES = [
     (uses_genexp, (3,), "(i for i in range(x))", True),
     (uses_fstring, (3,), 'f"{x}"', True),
     (uses_await_lambda_list, (3,), "[x, x]", True),
-    pytest.param(uses_star_expr, (3,), "*rest", False,
-                 marks=xfail("a starred target (a, *rest = t) is diagnosed as cannot-unpack into 2 targets, "
-                             "ignoring the star, instead of unsupported syntax")),
+    (uses_star_expr, (3,), "*rest", False),
 ]
 
 

@@ -5265,6 +5265,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     },
                     _ => vec!["-1".into()],
                 };
+                let req = dims.clone();
                 // One -1 is inferred from the size.
                 let mut known = "1".to_string();
                 let mut unknown = "false".to_string();
@@ -5287,13 +5288,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 let bad = self.val(&format!("icmp ne i64 {prod}, {total}"));
                 let _ = unknown;
-                let m1 = self.str_const("cannot reshape array of size ");
-                let m2 = self.str_const(" into the requested shape");
-                self.raise_if(
-                    &bad,
-                    ExcKind::ValueError,
-                    &[m1, V::new(total.clone(), Ty::I64), m2],
-                );
+                let mut pieces = vec![
+                    self.str_const("cannot reshape array of size "),
+                    V::new(total.clone(), Ty::I64),
+                    self.str_const(" into shape ("),
+                ];
+                for (k, d) in req.iter().enumerate() {
+                    if k > 0 {
+                        pieces.push(self.str_const(","));
+                    }
+                    pieces.push(V::new(d.clone(), Ty::I64));
+                }
+                pieces.push(self.str_const(if req.len() == 1 { ",)" } else { ")" }));
+                self.raise_if(&bad, ExcKind::ValueError, &pieces);
                 let src = if f == ArrFn::Flatten {
                     self.copy_array(&args[0], &a)?
                 } else {
@@ -5930,7 +5937,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 if r == Reduce::Mean {
                     let nf = V::new(self.val(&format!("sitofp i64 {n} to double")), Ty::F64);
                     let nf = self.cast(nf, &at);
-                    let q = self.binop_same(BinOp::Div, &res, &nf)?;
+                    // Empty arrays give nan (NumPy), not ZeroDivisionError.
+                    let saved = self.m.opts.error_model_numpy;
+                    self.m.opts.error_model_numpy = true;
+                    let q = self.binop_same(BinOp::Div, &res, &nf);
+                    self.m.opts.error_model_numpy = saved;
+                    let q = q?;
                     return Ok(self.cast(V::new(q, at), &Ty::Scalar(out)));
                 }
                 Ok(self.cast(res, &Ty::Scalar(out)))

@@ -41,9 +41,13 @@ impl Drop for Tables {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&self.ufunc);
-        // Drop the kernel reference now (the ufunc's dealloc holds the GIL),
-        // not in PyO3's deferred pool.
-        Python::attach(|_py| drop(k));
+        // Drop the kernel reference now: the ufunc's dealloc holds the GIL.
+        // Raw decref, not `Python::attach`, which panics (and aborts) when
+        // this runs during interpreter shutdown.
+        if let Some(k) = k {
+            // SAFETY: the GIL is held (we run inside the ufunc's dealloc).
+            unsafe { ffi::Py_DecRef(k.into_ptr()) };
+        }
     }
 }
 

@@ -692,6 +692,21 @@ impl<'u> Checker<'u> {
                 cx.expr_ty
                     .insert(target.id, cx.vars.get(n).cloned().unwrap_or(ty));
             }
+            ExprKind::Tuple(xs) | ExprKind::List(xs)
+                if xs
+                    .iter()
+                    .any(|x| matches!(x.kind, ExprKind::Unsupported(_))) =>
+            {
+                for x in xs {
+                    if let ExprKind::Unsupported(what) = &x.kind {
+                        let d = Diagnostic::unsupported(
+                            x.span,
+                            format!("{what} is not supported in compiled code"),
+                        );
+                        self.err(cx, d);
+                    }
+                }
+            }
             ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty {
                 Ty::Tuple(items) if items.len() == xs.len() => {
                     for (x, t) in xs.iter().zip(items) {
@@ -2893,9 +2908,17 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
-                    Some(d) if d.is_int() || d == Dtype::Bool => {
+                    // NumPy 2 keeps integer types for floor/ceil/trunc of ints.
+                    Some(d) if d.is_int() => {
                         if numpy {
-                            Ty::Scalar(registry::float_result(d))
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(Dtype::Bool) => {
+                        if numpy {
+                            Ty::Scalar(Dtype::F64)
                         } else {
                             Ty::I64
                         }
@@ -3041,10 +3064,23 @@ impl<'u> Checker<'u> {
                 registry::array_of(dtype, a.ndim)
             }
             Builtin::Arange => {
+                // A dtype may follow the numbers positionally: arange(0, n, 2, np.int8).
+                let (tys, pos_dtype) = match tys.split_last() {
+                    Some((Ty::DtypeObj(d), rest)) if !rest.is_empty() => (rest, Some(*d)),
+                    Some((Ty::Global(p), rest)) if !rest.is_empty() => match registry::lookup(p) {
+                        Some(Builtin::Cast(d)) => (rest, Some(d)),
+                        _ => (tys, None),
+                    },
+                    _ => (tys, None),
+                };
+                let n = tys.len();
                 if !self.arity(cx, e, "numpy.arange", n, 1, 3) {
                     return Ty::Unknown;
                 }
                 let mut d = Dtype::I64;
+                if let Some(pd) = pos_dtype {
+                    return registry::array_of(pd, 1);
+                }
                 for t in tys {
                     match scalar(t) {
                         Some(x) if x.is_float() => d = promote_arith(d, x).max(Dtype::F64),
