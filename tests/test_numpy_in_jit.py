@@ -1447,7 +1447,6 @@ def test_np_array_from_variables():
     assert not np.shares_memory(r[0], a)  # np.array copies
 
 
-@xfail("np.asarray(a) of an array returns a copy; NumPy (and Numba) return the array itself")
 def test_np_asarray_of_array_does_not_copy():
     a = sample((3,))
     assert np.shares_memory(k_array_of_array(a)[1], a)

@@ -927,6 +927,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Some(Res::Call(Call {
                 callee: Callee::Builtin(
                     Builtin::Negative
+                        | Builtin::Clip
+                        | Builtin::IsClose
                         | Builtin::NpExtremum { .. }
                         | Builtin::Abs
                         | Builtin::Math1(_)
@@ -4387,6 +4389,26 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::Clip => {
+                let x = self.cast(args[0].clone(), &ty);
+                let lo = self.cast(args[1].clone(), &ty);
+                let hi = self.cast(args[2].clone(), &ty);
+                let m = self.np_extremum(true, false, x, lo)?;
+                self.np_extremum(false, false, m, hi)
+            }
+            Builtin::IsClose => {
+                let a = self.cast(args[0].clone(), &Ty::F64).r;
+                let b = self.cast(args[1].clone(), &Ty::F64).r;
+                let rtol = match self.kwarg(call, "rtol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-5, Dtype::F64),
+                };
+                let atol = match self.kwarg(call, "atol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-8, Dtype::F64),
+                };
+                Ok(V::new(self.isclose(&a, &b, &rtol, &atol), Ty::BOOL))
+            }
             Builtin::NpExtremum { max, ignore_nan } => {
                 let x = self.cast(args[0].clone(), &ty);
                 let y = self.cast(args[1].clone(), &ty);
@@ -4854,6 +4876,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 )
             }
         })
+    }
+
+    /// NumPy's isclose: |a - b| <= atol + rtol * |b| (infinities equal to themselves).
+    fn isclose(&mut self, a: &str, b: &str, rtol: &str, atol: &str) -> String {
+        let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+        let d = self.val(&format!("fsub double {a}, {b}"));
+        let ad = self.val(&format!("call double {fabs}(double {d})"));
+        let ab = self.val(&format!("call double {fabs}(double {b})"));
+        let t = self.val(&format!("fmul double {rtol}, {ab}"));
+        let tol = self.val(&format!("fadd double {atol}, {t}"));
+        let close = self.val(&format!("fcmp ole double {ad}, {tol}"));
+        let eq = self.val(&format!("fcmp oeq double {a}, {b}"));
+        self.val(&format!("or i1 {close}, {eq}"))
     }
 
     /// NumPy's maximum/minimum (NaN wins) or fmax/fmin (NaN loses).
@@ -5703,6 +5738,304 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.nd_close(lp);
                 Ok(self.build_tuple(outs))
             }
+            ArrFn::Argsort => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("argsort arg");
+                };
+                let copy = self.copy_array(&args[0], &a)?;
+                let n = self.nitems(&copy);
+                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&n));
+                let (data, od) = (self.data(&copy), self.data(&out));
+                let tn = if a.dtype == Dtype::Bool {
+                    2
+                } else {
+                    a.dtype.numpy_type_num()
+                };
+                self.m
+                    .declare("declare void @oxjit_rt_argsort(ptr, i64, i32, ptr)");
+                self.emit(&format!(
+                    "call void @oxjit_rt_argsort(ptr {data}, i64 {n}, i32 {tn}, ptr {od})"
+                ));
+                Ok(out)
+            }
+            ArrFn::Unique => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("unique arg");
+                };
+                let copy = self.copy_array(&args[0], &a)?;
+                let n = self.nitems(&copy);
+                let data = self.data(&copy);
+                let tn = if a.dtype == Dtype::Bool {
+                    2
+                } else {
+                    a.dtype.numpy_type_num()
+                };
+                self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
+                self.emit(&format!(
+                    "call void @oxjit_rt_sort(ptr {data}, i64 {n}, i32 {tn})"
+                ));
+                // Count distinct neighbours, then copy them out.
+                let cnt = self.alloca("i64");
+                self.emit(&format!("store i64 0, ptr {cnt}"));
+                for pass in 0..2 {
+                    let out = if pass == 1 {
+                        let total = self.val(&format!("load i64, ptr {cnt}"));
+                        self.emit(&format!("store i64 0, ptr {cnt}"));
+                        Some(self.alloc_array(a.dtype, std::slice::from_ref(&total)))
+                    } else {
+                        None
+                    };
+                    let lp = self.nd_open(std::slice::from_ref(&n));
+                    let k = lp.idx[0].clone();
+                    let x = self.flat_elem(&copy, a.dtype, &k);
+                    let first = self.val(&format!("icmp eq i64 {k}, 0"));
+                    let km = self.val(&format!("select i1 {first}, i64 0, i64 {k}"));
+                    let km = self.val(&format!("sub i64 {km}, 1"));
+                    let km = self.val(&format!("select i1 {first}, i64 0, i64 {km}"));
+                    let prev = self.flat_elem(&copy, a.dtype, &km);
+                    let same = self.compare(CmpOp::Eq, x.clone(), prev)?;
+                    let nf = self.val(&format!("xor i1 {first}, true"));
+                    let dup = self.val(&format!("and i1 {same}, {nf}"));
+                    let (l1, l2) = (self.label("uq"), self.label("uqs"));
+                    self.cbr(&dup, &l2, &l1);
+                    self.start(&l1);
+                    let c = self.val(&format!("load i64, ptr {cnt}"));
+                    if let Some(o) = &out {
+                        self.flat_store(o, a.dtype, &c, &x);
+                    }
+                    let c1 = self.val(&format!("add i64 {c}, 1"));
+                    self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+                    self.start(&l2);
+                    self.nd_close(lp);
+                    if let Some(o) = out {
+                        return Ok(o);
+                    }
+                }
+                ice("unique")
+            }
+            ArrFn::Flip => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("flip arg");
+                };
+                let oa = out_a.ok_or("flip type")?;
+                let nd = a.ndim as usize;
+                let mut off = "0".to_string();
+                let mut shape = Vec::new();
+                let mut strides = Vec::new();
+                for d in 0..nd {
+                    let n = self.shape(&args[0], d);
+                    let st = self.stride(&args[0], &a, d);
+                    let last = self.val(&format!("sub i64 {n}, 1"));
+                    let pos = self.val(&format!("icmp sgt i64 {last}, 0"));
+                    let last = self.val(&format!("select i1 {pos}, i64 {last}, i64 0"));
+                    let t = self.val(&format!("mul i64 {last}, {st}"));
+                    off = self.val(&format!("add i64 {off}, {t}"));
+                    shape.push(n);
+                    strides.push(self.val(&format!("sub i64 0, {st}")));
+                }
+                let data = self.data(&args[0]);
+                let p = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
+                let lt = llty(&args[0].ty);
+                let mi = self.val(&format!("extractvalue {lt} {}, 0", args[0].r));
+                let parent = self.val(&format!("extractvalue {lt} {}, 1", args[0].r));
+                Ok(self.make_array(&oa, &mi, &parent, &p, &shape, &strides))
+            }
+            ArrFn::Meshgrid => {
+                let Ty::Tuple(items) = ty.clone() else {
+                    return ice("meshgrid type");
+                };
+                let Ty::Array(oa) = items[0].clone() else {
+                    return ice("meshgrid type");
+                };
+                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
+                else {
+                    return ice("meshgrid args");
+                };
+                let nx = self.shape(&args[0], 0);
+                let ny = self.shape(&args[1], 0);
+                let sh = [ny.clone(), nx.clone()];
+                let gx = self.alloc_array(oa.dtype, &sh);
+                let gy = self.alloc_array(oa.dtype, &sh);
+                let ca = ArrayTy::new(oa.dtype, 2, Layout::C);
+                let lp = self.nd_open(&sh);
+                let (i, j) = (lp.idx[0].clone(), lp.idx[1].clone());
+                let px = self.nd_ptr(&args[0], &xa, std::slice::from_ref(&j));
+                let x = self.load_elem(xa.dtype, &px);
+                let x = self.cast(x, &Ty::Scalar(oa.dtype));
+                let py = self.nd_ptr(&args[1], &ya, std::slice::from_ref(&i));
+                let y = self.load_elem(ya.dtype, &py);
+                let y = self.cast(y, &Ty::Scalar(oa.dtype));
+                let q = self.nd_ptr(&gx, &ca, &lp.idx);
+                self.store_elem(&x, &q);
+                let q = self.nd_ptr(&gy, &ca, &lp.idx);
+                self.store_elem(&y, &q);
+                self.nd_close(lp);
+                Ok(self.build_tuple(vec![gx, gy]))
+            }
+            ArrFn::Logspace => {
+                let start = self.cast(args[0].clone(), &Ty::F64).r;
+                let stop = self.cast(args[1].clone(), &Ty::F64).r;
+                let num = match (args.get(2), self.kwarg(call, "num")?) {
+                    (Some(n), _) => self.cast(n.clone(), &Ty::I64).r,
+                    (None, Some(n)) => self.cast(n, &Ty::I64).r,
+                    _ => "50".into(),
+                };
+                let neg = self.val(&format!("icmp slt i64 {num}, 0"));
+                let m = self.str_const("Number of samples must be non-negative.");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let out = self.alloc_array(Dtype::F64, std::slice::from_ref(&num));
+                let div0 = self.val(&format!("sub i64 {num}, 1"));
+                let z = self.val(&format!("icmp slt i64 {div0}, 1"));
+                let div = self.val(&format!("select i1 {z}, i64 1, i64 {div0}"));
+                let divf = self.val(&format!("sitofp i64 {div} to double"));
+                let delta = self.val(&format!("fsub double {stop}, {start}"));
+                let step = self.val(&format!("fdiv double {delta}, {divf}"));
+                let pw = self.intrinsic("pow", Dtype::F64, 2);
+                let lp = self.nd_open(std::slice::from_ref(&num));
+                let k = lp.idx[0].clone();
+                let fk = self.val(&format!("sitofp i64 {k} to double"));
+                let e0 = self.val(&format!("fmul double {fk}, {step}"));
+                let e1 = self.val(&format!("fadd double {e0}, {start}"));
+                let last = self.val(&format!("icmp eq i64 {k}, {div0}"));
+                let e = self.val(&format!("select i1 {last}, double {stop}, double {e1}"));
+                let x = self.val(&format!("call double {pw}(double 10.0, double {e})"));
+                self.flat_store(&out, Dtype::F64, &k, &V::new(x, Ty::F64));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Average => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("average arg");
+                };
+                let w = self.kwarg(call, "weights")?;
+                let out_t = ty.clone();
+                match w.filter(|v| v.ty != Ty::NoneType) {
+                    None => self.reduce(Reduce::Mean, &args[0], &a, out_t),
+                    Some(wv) => {
+                        let Ty::Array(wa) = wv.ty.clone() else {
+                            return ice("weights");
+                        };
+                        let mut leaves = vec![args[0].clone(), wv.clone()];
+                        let nd = a.ndim.max(wa.ndim) as usize;
+                        let shape = self.broadcast_shape(&leaves, nd)?;
+                        let bflags = self.broadcast_flags(&leaves);
+                        let node = Node::Bin(
+                            BinOp::Mul,
+                            Box::new(Node::Leaf(0)),
+                            Box::new(Node::Leaf(1)),
+                            if a.dtype.is_complex() {
+                                Dtype::C128
+                            } else {
+                                Dtype::F64
+                            },
+                        );
+                        let lv = std::mem::take(&mut leaves);
+                        let od = out_t.scalar().unwrap_or(Dtype::F64);
+                        let mut get = |s: &mut Self, idx: &[String]| -> R<V> {
+                            s.eval_at(&node, &lv, &bflags, nd, idx)
+                        };
+                        let num = self.reduce_seq(Reduce::Sum, &shape, &mut get, od, od)?;
+                        let den = self.reduce(Reduce::Sum, &wv, &wa, Ty::F64)?;
+                        let zero = self.val(&format!("fcmp oeq double {}, 0.0", den.r));
+                        let m = self.str_const("Weights sum to zero, can't be normalized");
+                        self.raise_if(&zero, ExcKind::ZeroDivisionError, &[m]);
+                        let den = self.cast(den, &out_t);
+                        let q = self.binop_same(BinOp::Div, &num, &den)?;
+                        Ok(V::new(q, out_t))
+                    }
+                }
+            }
+            ArrFn::Flatnonzero => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("flatnonzero arg");
+                };
+                let shape: Vec<String> = (0..a.ndim as usize)
+                    .map(|d| self.shape(&args[0], d))
+                    .collect();
+                let cnt = self.alloca("i64");
+                let k = self.alloca("i64");
+                self.emit(&format!("store i64 0, ptr {cnt}"));
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let t = self.truth(&x)?;
+                let z = self.val(&format!("zext i1 {t} to i64"));
+                let c = self.val(&format!("load i64, ptr {cnt}"));
+                let c1 = self.val(&format!("add i64 {c}, {z}"));
+                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+                self.nd_close(lp);
+                let total = self.val(&format!("load i64, ptr {cnt}"));
+                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&total));
+                self.emit(&format!("store i64 0, ptr {cnt}"));
+                self.emit(&format!("store i64 0, ptr {k}"));
+                let lp = self.nd_open(&shape);
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let t = self.truth(&x)?;
+                let flat = self.val(&format!("load i64, ptr {k}"));
+                let (l1, l2) = (self.label("fnz"), self.label("fnzs"));
+                self.cbr(&t, &l1, &l2);
+                self.start(&l1);
+                let c = self.val(&format!("load i64, ptr {cnt}"));
+                self.flat_store(&out, Dtype::I64, &c, &V::new(flat.clone(), Ty::I64));
+                let c1 = self.val(&format!("add i64 {c}, 1"));
+                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+                self.start(&l2);
+                let f1 = self.val(&format!("add i64 {flat}, 1"));
+                self.emit(&format!("store i64 {f1}, ptr {k}"));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::AsArray => match args[0].ty.clone() {
+                Ty::Array(_) if matches!(ty, Ty::Array(_)) && args[0].ty == ty => {
+                    Ok(args[0].clone())
+                }
+                _ => self.arr_fn(ArrFn::Array, args, call, ty),
+            },
+            ArrFn::Allclose => {
+                let rtol = match self.kwarg(call, "rtol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-5, Dtype::F64),
+                };
+                let atol = match self.kwarg(call, "atol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-8, Dtype::F64),
+                };
+                let leaves = args.clone();
+                let nd = leaves
+                    .iter()
+                    .map(|v| v.ty.array().map_or(0, |a| a.ndim as usize))
+                    .max()
+                    .unwrap_or(0);
+                let shape = self.broadcast_shape(&leaves, nd)?;
+                let bflags = self.broadcast_flags(&leaves);
+                let mut get = |s: &mut Self, idx: &[String]| -> R<V> {
+                    let mut vals = Vec::new();
+                    for (li, v) in leaves.iter().enumerate() {
+                        match v.ty.clone() {
+                            Ty::Array(la) => {
+                                let k = la.ndim as usize;
+                                let ix: Vec<String> = (0..k)
+                                    .map(|j| {
+                                        let i = idx[nd - k + j].clone();
+                                        let f = bflags[li][j].clone();
+                                        s.val(&format!("select i1 {f}, i64 0, i64 {i}"))
+                                    })
+                                    .collect();
+                                let p = s.nd_ptr(v, &la, &ix);
+                                let e = s.load_elem(la.dtype, &p);
+                                vals.push(s.cast(e, &Ty::F64).r);
+                            }
+                            _ => vals.push(s.cast(v.clone(), &Ty::F64).r),
+                        }
+                    }
+                    Ok(V::new(
+                        s.isclose(&vals[0], &vals[1], &rtol, &atol),
+                        Ty::BOOL,
+                    ))
+                };
+                self.reduce_seq(Reduce::All, &shape, &mut get, Dtype::Bool, Dtype::Bool)
+            }
             ArrFn::Sort => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("sort arg");
@@ -5806,6 +6139,52 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
         let n = n.as_str();
         let zeros: Vec<String> = vec!["0".to_string(); shape.len()];
+        if d.is_float() && matches!(r, Reduce::NanSum | Reduce::NanMean) {
+            // NaN counts as missing: summed as zero, not counted.
+            let dt = scalar_ty(d);
+            let mut g2 = |s: &mut Self, idx: &[String]| -> R<V> {
+                let x = get(s, idx)?;
+                let nan = s.val(&format!("fcmp uno {dt} {}, 0.0", x.r));
+                Ok(V::new(
+                    s.val(&format!("select i1 {nan}, {dt} 0.0, {dt} {}", x.r)),
+                    x.ty,
+                ))
+            };
+            let sum = self.reduce_seq(
+                Reduce::Sum,
+                shape,
+                &mut g2,
+                d,
+                if r == Reduce::NanSum { out } else { d },
+            )?;
+            if r == Reduce::NanSum {
+                return Ok(sum);
+            }
+            let mut g3 = |s: &mut Self, idx: &[String]| -> R<V> {
+                let x = get(s, idx)?;
+                Ok(V::new(
+                    s.val(&format!("fcmp ord {dt} {}, 0.0", x.r)),
+                    Ty::BOOL,
+                ))
+            };
+            let cnt = self.reduce_seq(
+                Reduce::CountNonzero,
+                shape,
+                &mut g3,
+                Dtype::Bool,
+                Dtype::I64,
+            )?;
+            let cf = self.cast(cnt, &Ty::Scalar(d));
+            let q = self.val(&format!("fdiv {dt} {}, {}", sum.r, cf.r));
+            return Ok(self.cast(V::new(q, Ty::Scalar(d)), &Ty::Scalar(out)));
+        }
+        let (r, skip_nan) = match r {
+            Reduce::NanSum => (Reduce::Sum, false),
+            Reduce::NanMean => (Reduce::Mean, false),
+            Reduce::NanMax => (Reduce::Max, d.is_float()),
+            Reduce::NanMin => (Reduce::Min, d.is_float()),
+            other => (other, false),
+        };
         match r {
             Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax => {
                 let is_arg = matches!(r, Reduce::Argmin | Reduce::Argmax);
@@ -5859,7 +6238,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         x.clone(),
                         cur.clone(),
                     )?;
-                    if d.is_float() {
+                    if d.is_float() && skip_nan {
+                        // nanmax/nanmin: NaN loses (an all-NaN input stays NaN).
+                        let xo = self.val(&format!("fcmp ord {lt} {}, 0.0", x.r));
+                        let cn = self.val(&format!("fcmp uno {lt} {}, 0.0", cur.r));
+                        let b2 = self.val(&format!("or i1 {better}, {cn}"));
+                        self.val(&format!("and i1 {b2}, {xo}"))
+                    } else if d.is_float() {
                         // NaN wins (and the first NaN stays).
                         let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
                         let cn = self.val(&format!("fcmp ord {lt} {}, 0.0", cur.r));
@@ -5946,6 +6331,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     return Ok(self.cast(V::new(q, at), &Ty::Scalar(out)));
                 }
                 Ok(self.cast(res, &Ty::Scalar(out)))
+            }
+            Reduce::NanSum | Reduce::NanMean | Reduce::NanMax | Reduce::NanMin => {
+                ice("nan reduction mapping")
             }
             Reduce::Var | Reduce::Std => {
                 // Two passes, as NumPy: the mean, then mean squared deviations.

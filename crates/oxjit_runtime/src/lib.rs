@@ -373,6 +373,7 @@ pub extern "C" fn oxjit_rt_print_flush() {
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
         ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
+        ("oxjit_rt_argsort", oxjit_rt_argsort as *const () as usize),
         (
             "oxjit_rt_stack_limit",
             oxjit_rt_stack_limit as *const () as usize,
@@ -588,6 +589,53 @@ pub unsafe extern "C" fn oxjit_rt_quantile_f64(ptr: *mut f64, n: i64, q: f64) ->
         b - d * (1.0 - frac)
     } else {
         a + d * frac
+    }
+}
+
+/// Stable argsort of `n` contiguous elements into `out` (NaN last).
+///
+/// # Safety
+/// `data` must point to `n` elements of NumPy type `type_num`, `out` to `n`
+/// writable i64 slots.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_argsort(data: *const u8, n: i64, type_num: i32, out: *mut i64) {
+    let n = n.max(0) as usize;
+    let idx = std::slice::from_raw_parts_mut(out, n);
+    for (i, x) in idx.iter_mut().enumerate() {
+        *x = i as i64;
+    }
+    macro_rules! ints {
+        ($t:ty) => {{
+            let xs = std::slice::from_raw_parts(data as *const $t, n);
+            idx.sort_by_key(|&i| xs[i as usize]);
+        }};
+    }
+    macro_rules! floats {
+        ($t:ty) => {{
+            let xs = std::slice::from_raw_parts(data as *const $t, n);
+            idx.sort_by(|&a, &b| {
+                let (x, y) = (xs[a as usize], xs[b as usize]);
+                match (x.is_nan(), y.is_nan()) {
+                    (true, true) => std::cmp::Ordering::Equal,
+                    (true, false) => std::cmp::Ordering::Greater,
+                    (false, true) => std::cmp::Ordering::Less,
+                    _ => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                }
+            });
+        }};
+    }
+    match type_num {
+        0 | 2 => ints!(u8),
+        1 => ints!(i8),
+        3 => ints!(i16),
+        4 => ints!(u16),
+        5 => ints!(i32),
+        6 => ints!(u32),
+        7 => ints!(i64),
+        8 => ints!(u64),
+        11 => floats!(f32),
+        12 => floats!(f64),
+        _ => {}
     }
 }
 

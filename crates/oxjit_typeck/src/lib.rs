@@ -2151,7 +2151,7 @@ impl<'u> Checker<'u> {
                 }
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
-                if b == Builtin::Arr(ArrFn::Array) {
+                if matches!(b, Builtin::Arr(ArrFn::Array | ArrFn::AsArray)) {
                     // np.array consumes list displays (nested too).
                     fn nested(e: &Expr, out: &mut Vec<ExprId>) {
                         if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
@@ -2551,6 +2551,72 @@ impl<'u> Checker<'u> {
                 }
                 _ => self.no_match(cx, e, &name, tys, "(array)"),
             },
+            ArrFn::Argsort => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && a.ndim == 1 && !a.dtype.is_complex() => {
+                    registry::array_of(Dtype::I64, 1)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(1-d real array)"),
+            },
+            ArrFn::Unique => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && !a.dtype.is_complex() => registry::array_of(a.dtype, 1),
+                _ => self.no_match(cx, e, &name, tys, "(real array)"),
+            },
+            ArrFn::Flip => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => Ty::Array(ArrayTy {
+                    layout: Layout::A,
+                    ..a
+                }),
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::Meshgrid => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
+                (Some(x), Some(y)) if n == 2 && x.ndim == 1 && y.ndim == 1 => {
+                    let d = oxjit_types::promote_numpy(x.dtype, y.dtype);
+                    Ty::Tuple(vec![registry::array_of(d, 2), registry::array_of(d, 2)])
+                }
+                _ => self.no_match(cx, e, &name, tys, "(x, y) of 1-d arrays"),
+            },
+            ArrFn::Logspace => {
+                if !(2..=3).contains(&n)
+                    || tys
+                        .iter()
+                        .any(|t| t.scalar().is_none_or(|d| d.is_complex()))
+                {
+                    return self.no_match(cx, e, &name, tys, "(start, stop[, num])");
+                }
+                registry::array_of(Dtype::F64, 1)
+            }
+            ArrFn::Average => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => Ty::Scalar(if a.dtype.is_complex() {
+                    Dtype::C128
+                } else {
+                    Dtype::F64
+                }),
+                _ => self.no_match(
+                    cx,
+                    e,
+                    &name,
+                    tys,
+                    "(array, weights=None); axis= is not supported yet",
+                ),
+            },
+            ArrFn::Flatnonzero => match tys.first().and_then(arr) {
+                Some(_) if n == 1 => registry::array_of(Dtype::I64, 1),
+                _ => self.no_match(cx, e, &name, tys, "(array)"),
+            },
+            ArrFn::AsArray => match tys.first() {
+                Some(Ty::Array(a)) if n == 1 && kw("dtype").is_none() => Ty::Array(*a),
+                _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
+            },
+            ArrFn::Allclose => {
+                if n != 2
+                    || tys.iter().any(|t| {
+                        elem_dtype(t).is_complex() || !matches!(t, Ty::Array(_) | Ty::Scalar(_))
+                    })
+                {
+                    return self.no_match(cx, e, &name, tys, "(a, b) of real arrays or numbers");
+                }
+                Ty::BOOL
+            }
             ArrFn::Sort => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim == 1 && !a.dtype.is_complex() => {
                     if method {
@@ -2591,8 +2657,21 @@ impl<'u> Checker<'u> {
             Builtin::Enumerate => &["start"],
             Builtin::Print => &["sep", "end", "flush"],
             Builtin::MathX(_) => &["rel_tol", "abs_tol"],
+            Builtin::IsClose => &["rtol", "atol"],
             Builtin::Reduce(_) => &["axis"],
-            Builtin::Arr(_) => &["axis", "side", "minlength", "dtype", "k", "kind"],
+            Builtin::Arr(_) => &[
+                "axis",
+                "side",
+                "minlength",
+                "dtype",
+                "k",
+                "kind",
+                "num",
+                "weights",
+                "rtol",
+                "atol",
+                "stable",
+            ],
             _ => &[],
         };
         for (k, v) in kwargs {
@@ -2824,6 +2903,38 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, method)
+            }
+            Builtin::Clip => {
+                if !self.arity(cx, e, "numpy.clip", n, 3, 3) {
+                    return Ty::Unknown;
+                }
+                let mut d: Option<Dtype> = None;
+                for t in tys {
+                    match scalar(t) {
+                        Some(x) if !x.is_complex() => {
+                            d = Some(d.map_or(x, |y| promote_arith(y, x)))
+                        }
+                        _ => {
+                            return self.no_match(
+                                cx,
+                                e,
+                                "numpy.clip",
+                                tys,
+                                "(a, lo, hi) of real numbers",
+                            )
+                        }
+                    }
+                }
+                Ty::Scalar(d.unwrap_or(Dtype::F64))
+            }
+            Builtin::IsClose => {
+                if !self.arity(cx, e, "numpy.isclose", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
+                    return self.no_match(cx, e, "numpy.isclose", tys, "(a, b) of real numbers");
+                }
+                Ty::BOOL
             }
             Builtin::Negative => {
                 if !self.arity(cx, e, "numpy.negative", n, 1, 1) {
@@ -3134,7 +3245,16 @@ impl<'u> Checker<'u> {
                         Kind::Unsigned => Dtype::U64,
                         _ => a.dtype,
                     },
-                    Reduce::Min | Reduce::Max => a.dtype,
+                    Reduce::Min | Reduce::Max | Reduce::NanMin | Reduce::NanMax => a.dtype,
+                    Reduce::NanSum => match a.dtype.kind() {
+                        Kind::Bool | Kind::Signed => Dtype::I64,
+                        Kind::Unsigned => Dtype::U64,
+                        _ => a.dtype,
+                    },
+                    Reduce::NanMean => match a.dtype.kind() {
+                        Kind::Float | Kind::Complex => a.dtype,
+                        _ => Dtype::F64,
+                    },
                     Reduce::Mean => match a.dtype.kind() {
                         Kind::Float | Kind::Complex => a.dtype,
                         _ => Dtype::F64,
@@ -3379,6 +3499,8 @@ fn elementwise(b: Builtin) -> bool {
     matches!(
         b,
         Builtin::Negative
+            | Builtin::Clip
+            | Builtin::IsClose
             | Builtin::NpExtremum { .. }
             | Builtin::Abs
             | Builtin::Math1(_)

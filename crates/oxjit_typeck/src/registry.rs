@@ -101,6 +101,10 @@ pub enum Reduce {
     Any,
     All,
     CountNonzero,
+    NanSum,
+    NanMean,
+    NanMax,
+    NanMin,
 }
 
 /// `cmath` functions (complex in, complex or real out).
@@ -150,6 +154,15 @@ pub enum ArrFn {
     Convolve,
     Nonzero,
     Sort,
+    Argsort,
+    Unique,
+    Flip,
+    Meshgrid,
+    Logspace,
+    Average,
+    Flatnonzero,
+    AsArray,
+    Allclose,
 }
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
@@ -308,6 +321,10 @@ pub enum Builtin {
     MathX(MathX),
     /// `np.negative` (element-wise on arrays).
     Negative,
+    /// `np.clip(a, lo, hi)` (element-wise).
+    Clip,
+    /// `np.isclose(a, b, rtol=1e-05, atol=1e-08)` (element-wise).
+    IsClose,
     /// `np.maximum`/`np.minimum` (NaN propagates) and `np.fmax`/`np.fmin`
     /// (NaN ignored), element-wise.
     NpExtremum {
@@ -517,12 +534,26 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.vstack", Builtin::Arr(ArrFn::Vstack)),
     ("numpy.hstack", Builtin::Arr(ArrFn::Hstack)),
     ("numpy.array", Builtin::Arr(ArrFn::Array)),
-    ("numpy.asarray", Builtin::Arr(ArrFn::Array)),
+    ("numpy.asarray", Builtin::Arr(ArrFn::AsArray)),
     ("numpy.searchsorted", Builtin::Arr(ArrFn::Searchsorted)),
     ("numpy.interp", Builtin::Arr(ArrFn::Interp)),
     ("numpy.convolve", Builtin::Arr(ArrFn::Convolve)),
     ("numpy.nonzero", Builtin::Arr(ArrFn::Nonzero)),
     ("numpy.sort", Builtin::Arr(ArrFn::Sort)),
+    ("numpy.argsort", Builtin::Arr(ArrFn::Argsort)),
+    ("numpy.unique", Builtin::Arr(ArrFn::Unique)),
+    ("numpy.flip", Builtin::Arr(ArrFn::Flip)),
+    ("numpy.meshgrid", Builtin::Arr(ArrFn::Meshgrid)),
+    ("numpy.logspace", Builtin::Arr(ArrFn::Logspace)),
+    ("numpy.average", Builtin::Arr(ArrFn::Average)),
+    ("numpy.flatnonzero", Builtin::Arr(ArrFn::Flatnonzero)),
+    ("numpy.allclose", Builtin::Arr(ArrFn::Allclose)),
+    ("numpy.clip", Builtin::Clip),
+    ("numpy.isclose", Builtin::IsClose),
+    ("numpy.nansum", Builtin::Reduce(Reduce::NanSum)),
+    ("numpy.nanmean", Builtin::Reduce(Reduce::NanMean)),
+    ("numpy.nanmax", Builtin::Reduce(Reduce::NanMax)),
+    ("numpy.nanmin", Builtin::Reduce(Reduce::NanMin)),
     ("numpy.copy", Builtin::Copy),
     ("numpy.conj", Builtin::Conjugate),
     ("numpy.conjugate", Builtin::Conjugate),
@@ -657,6 +688,8 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::Clip => "np.clip(a, lo, hi), element-wise",
+        Builtin::IsClose => "np.isclose(a, b, rtol=1e-05, atol=1e-08), element-wise",
         Builtin::NpExtremum { ignore_nan: false, .. } => "element-wise maximum/minimum; NaN propagates",
         Builtin::NpExtremum { ignore_nan: true, .. } => "element-wise maximum/minimum ignoring NaN",
         Builtin::MathX(_) => "math function with Python's signature (gcd, isclose(rel_tol=, abs_tol=), ldexp, frexp, modf, factorial, isqrt, nextafter, remainder)",
@@ -744,6 +777,15 @@ fn arr_note(f: ArrFn) -> &'static str {
         ArrFn::Convolve => "convolve(a, v) in 'full' mode",
         ArrFn::Nonzero => "nonzero(a): a tuple of index arrays",
         ArrFn::Sort => "sorted copy of a 1-D array (stable)",
+        ArrFn::Argsort => "argsort of a 1-D array (stable)",
+        ArrFn::Unique => "sorted unique values of the flattened array",
+        ArrFn::Flip => "a reversed view (all axes)",
+        ArrFn::Meshgrid => "meshgrid(x, y) of two 1-D arrays (xy indexing)",
+        ArrFn::Logspace => "logspace(start, stop, num=50) base 10",
+        ArrFn::Average => "average(a, weights=None) over all elements",
+        ArrFn::Flatnonzero => "indices of the non-zero elements of the flattened array",
+        ArrFn::AsArray => "the array itself (no copy), or an array from a (nested) list/tuple",
+        ArrFn::Allclose => "allclose(a, b, rtol=1e-05, atol=1e-08)",
     }
 }
 
