@@ -5896,7 +5896,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let fk = self.val(&format!("sitofp i64 {k} to double"));
                 let e0 = self.val(&format!("fmul double {fk}, {step}"));
                 let e1 = self.val(&format!("fadd double {e0}, {start}"));
-                let last = self.val(&format!("icmp eq i64 {k}, {div0}"));
+                let at_end = self.val(&format!("icmp eq i64 {k}, {div0}"));
+                let many = self.val(&format!("icmp sgt i64 {num}, 1"));
+                let last = self.val(&format!("and i1 {at_end}, {many}"));
                 let e = self.val(&format!("select i1 {last}, double {stop}, double {e1}"));
                 let x = self.val(&format!("call double {pw}(double 10.0, double {e})"));
                 self.flat_store(&out, Dtype::F64, &k, &V::new(x, Ty::F64));

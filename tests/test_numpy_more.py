@@ -1,0 +1,177 @@
+"""Differential tests against NumPy for the later NumPy additions: argsort,
+unique, flip, meshgrid, logspace, average, flatnonzero, allclose, clip,
+isclose, nan-reductions and asarray."""
+
+import numpy as np
+import pytest
+from oxjit import njit
+
+nan = np.nan
+
+
+@njit
+def k_argsort(a):
+    return np.argsort(a)
+
+
+@njit
+def k_unique(a):
+    return np.unique(a)
+
+
+@njit
+def k_flip(a):
+    return np.flip(a)
+
+
+@njit
+def k_meshgrid(x, y):
+    return np.meshgrid(x, y)
+
+
+@njit
+def k_logspace(a, b, n):
+    return np.logspace(a, b, n)
+
+
+@njit
+def k_average(a):
+    return np.average(a)
+
+
+@njit
+def k_average_w(a, w):
+    return np.average(a, weights=w)
+
+
+@njit
+def k_flatnonzero(a):
+    return np.flatnonzero(a)
+
+
+@njit
+def k_allclose(a, b):
+    return np.allclose(a, b)
+
+
+@njit
+def k_clip(a, lo, hi):
+    return np.clip(a, lo, hi)
+
+
+@njit
+def k_isclose(a, b):
+    return np.isclose(a, b)
+
+
+@njit
+def k_nan(a):
+    return np.nansum(a), np.nanmean(a), np.nanmax(a), np.nanmin(a)
+
+
+@njit
+def k_asarray(a):
+    return np.asarray(a)
+
+
+def same(got, want):
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want):
+            same(g, w)
+        return
+    g, w = np.asarray(got), np.asarray(want)
+    assert g.shape == w.shape, (g.shape, w.shape)
+    if w.dtype.kind in "fc":
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-14, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(g, w)
+    if isinstance(want, np.ndarray):
+        assert g.dtype == w.dtype, (g.dtype, w.dtype)
+
+
+ARRAYS = [
+    np.array([3.0, 1.0, 2.0, 1.0, nan, -0.5]),
+    np.array([5, 3, 5, 1, 0, 3], dtype=np.int64),
+    np.array([2, 1, 2], dtype=np.int32),
+    np.arange(12.0).reshape(3, 4)[:, ::-1],
+    np.array([], dtype=np.float64),
+]
+
+
+@pytest.mark.parametrize("a", [a for a in ARRAYS if a.ndim == 1])
+def test_argsort_is_stable_like_numpy(a):
+    same(k_argsort(a), np.argsort(a, kind="stable"))
+
+
+@pytest.mark.parametrize("a", ARRAYS)
+def test_unique(a):
+    same(k_unique(a), np.unique(a))
+
+
+@pytest.mark.parametrize("a", ARRAYS)
+def test_flip_is_a_view(a):
+    r = k_flip(a)
+    same(r, np.flip(a))
+    if a.size:
+        assert np.shares_memory(r, a)
+
+
+def test_meshgrid():
+    same(k_meshgrid(np.arange(3.0), np.linspace(0, 1, 4)), tuple(np.meshgrid(np.arange(3.0), np.linspace(0, 1, 4))))
+
+
+@pytest.mark.parametrize("args", [(0.0, 2.0, 5), (1.0, -1.0, 3), (0.0, 3.0, 1), (0.0, 1.0, 0)])
+def test_logspace(args):
+    same(k_logspace(*args), np.logspace(*args))
+
+
+@pytest.mark.parametrize("a", [np.arange(5.0), np.arange(6).reshape(2, 3), np.array([1 + 2j, 3 - 1j])])
+def test_average(a):
+    same(k_average(a), np.average(a))
+
+
+def test_average_weights_and_zero_weights():
+    a, w = np.arange(5.0), np.arange(5.0) + 1
+    same(k_average_w(a, w), np.average(a, weights=w))
+    with pytest.raises(ZeroDivisionError):
+        k_average_w(a, np.zeros(5))
+
+
+@pytest.mark.parametrize("a", ARRAYS)
+def test_flatnonzero(a):
+    same(k_flatnonzero(a), np.flatnonzero(a))
+
+
+@pytest.mark.parametrize("b", [1e-9, 1.0, nan])
+def test_allclose_and_isclose(b):
+    a = np.array([0.5, 1.0, 2.0])
+    assert k_allclose(a, a + b) == np.allclose(a, a + b)
+    same(k_isclose(a, a + b), np.isclose(a, a + b))
+    assert k_allclose(a[:, None], a) == np.allclose(a[:, None], a)
+
+
+@pytest.mark.parametrize("a", [np.linspace(-1, 2, 7), np.arange(-3, 4), np.array([nan, 0.5])])
+def test_clip(a):
+    same(k_clip(a, 0, 1), np.clip(a, 0, 1))
+    same(k_clip(a, 0.25, 0.75), np.clip(a, 0.25, 0.75))
+
+
+@pytest.mark.parametrize(
+    "a",
+    [np.array([1.0, nan, 3.0]), np.array([nan, nan]), np.arange(4.0).reshape(2, 2), np.array([2, 1, 3])],
+)
+def test_nan_reductions(a):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = (np.nansum(a), np.nanmean(a), np.nanmax(a), np.nanmin(a))
+    same(k_nan(a), want)
+
+
+def test_asarray_returns_the_same_array():
+    a = np.arange(4.0)
+    r = k_asarray(a)
+    assert np.shares_memory(r, a)
+    same(r, a)
