@@ -1772,7 +1772,6 @@ def test_index_array_rows_2d():
     check(i_read_rows, a, np.array([4, 0, 0]))
 
 
-@xfail(_FANCY_2D)
 def test_index_array_read_2d_first_axis():
     a = sample((5, 3))
     check(i_read, a, np.array([4, 0, 2]))

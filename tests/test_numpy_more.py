@@ -175,3 +175,27 @@ def test_asarray_returns_the_same_array():
     r = k_asarray(a)
     assert np.shares_memory(r, a)
     same(r, a)
+
+
+@njit
+def k_rows(a, idx):
+    return a[idx]
+
+
+def test_integer_index_array_selects_rows():
+    a = np.arange(12.0).reshape(4, 3)
+    for idx in (np.array([2, 0, -1]), np.array([[0, 1], [3, 2]])):
+        same(k_rows(a, idx), a[idx])
+    with pytest.raises(IndexError):
+        k_rows(a, np.array([4]))
+
+
+def test_assigning_through_index_array_on_2d_is_diagnosed():
+    from oxjit.errors import TypingError
+
+    with pytest.raises(TypingError, match="integer index array"):
+        njit(_assign_rows)(np.zeros((3, 2)), np.array([0]))
+
+
+def _assign_rows(a, idx):
+    a[idx] = 0.0

@@ -3118,19 +3118,29 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.nd_close(lp);
             return Ok(out);
         }
-        // Integer index array into a 1-d array: out has the index's shape.
-        let shape: Vec<String> = (0..ia.ndim as usize).map(|d| self.shape(idx, d)).collect();
+        // Integer index array: selects along the first axis, so the result
+        // has shape idx.shape + a.shape[1:].
+        let ishape: Vec<String> = (0..ia.ndim as usize).map(|d| self.shape(idx, d)).collect();
+        let rest: Vec<String> = (1..a.ndim as usize).map(|d| self.shape(b, d)).collect();
+        let mut shape = ishape.clone();
+        shape.extend(rest.iter().cloned());
         let out = self.alloc_array(a.dtype, &shape);
-        let ca = ArrayTy::new(a.dtype, ia.ndim, Layout::C);
+        let ca = ArrayTy::new(a.dtype, shape.len() as u8, Layout::C);
         let n = self.shape(b, 0);
-        let lp = self.nd_open(&shape);
+        let lp = self.nd_open(&ishape);
         let p = self.nd_ptr(idx, &ia, &lp.idx);
         let iv = self.load_elem(ia.dtype, &p);
         let j = self.checked_index(iv, &n)?;
-        let q = self.nd_ptr(b, a, &[j]);
+        let inner = self.nd_open(&rest);
+        let mut src_idx = vec![j];
+        src_idx.extend(inner.idx.iter().cloned());
+        let q = self.nd_ptr(b, a, &src_idx);
         let x = self.load_elem(a.dtype, &q);
-        let o = self.nd_ptr(&out, &ca, &lp.idx);
+        let mut dst_idx = lp.idx.clone();
+        dst_idx.extend(inner.idx.iter().cloned());
+        let o = self.nd_ptr(&out, &ca, &dst_idx);
         self.store_elem(&x, &o);
+        self.nd_close(inner);
         self.nd_close(lp);
         Ok(out)
     }

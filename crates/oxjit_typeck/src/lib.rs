@@ -741,6 +741,17 @@ impl<'u> Checker<'u> {
                         );
                         self.err(cx, d);
                     }
+                    if let Ty::Array(ia) = &it {
+                        if ia.dtype.is_int() && a.ndim > 1 {
+                            let d = Diagnostic::unsupported(
+                                index.span,
+                                "assigning through an integer index array into a multi-dimensional array is not supported yet",
+                            )
+                            .with_note("loop over the indices, or use a boolean mask");
+                            self.err(cx, d);
+                            return;
+                        }
+                    }
                     let Some(result) = self.index_result(cx, a, index) else {
                         return;
                     };
@@ -803,6 +814,19 @@ impl<'u> Checker<'u> {
             StmtKind::AugAssign { target, op, value } => {
                 let lt = self.expr(cx, target);
                 let rt = self.expr(cx, value);
+                if let ExprKind::Subscript(base, index) = &target.kind {
+                    let bt = cx.expr_ty.get(&base.id).cloned();
+                    let it = cx.expr_ty.get(&index.id).cloned();
+                    if let (Some(Ty::Array(a)), Some(Ty::Array(ia))) = (bt, it) {
+                        if ia.dtype.is_int() && a.ndim > 1 {
+                            let d = Diagnostic::unsupported(
+                                index.span,
+                                "updating through an integer index array into a multi-dimensional array is not supported yet",
+                            );
+                            self.err(cx, d);
+                        }
+                    }
+                }
                 let result = self.binop_ty(cx, *op, &lt, &rt, s.span);
                 match (&target.kind, &lt) {
                     (ExprKind::Name(_), _) => self.assign_target(cx, target, result),
@@ -1542,8 +1566,13 @@ impl<'u> Checker<'u> {
             if ia.dtype == Dtype::Bool && ia.ndim == a.ndim {
                 return Some(Ty::Array(ArrayTy::new(a.dtype, 1, Layout::C)));
             }
-            if (ia.dtype.is_int()) && a.ndim == 1 {
-                return Some(Ty::Array(ArrayTy::new(a.dtype, ia.ndim, Layout::C)));
+            if ia.dtype.is_int() {
+                // Selects along the first axis: shape idx.shape + a.shape[1:].
+                return Some(Ty::Array(ArrayTy::new(
+                    a.dtype,
+                    ia.ndim + a.ndim - 1,
+                    Layout::C,
+                )));
             }
             let d = Diagnostic::unsupported(
                 index.span,
