@@ -199,3 +199,36 @@ def test_assigning_through_index_array_on_2d_is_diagnosed():
 
 def _assign_rows(a, idx):
     a[idx] = 0.0
+
+
+@njit
+def k_matmul(a, b):
+    return a @ b
+
+
+@njit
+def k_dot(a, b):
+    return np.dot(a, b)
+
+
+@pytest.mark.parametrize(
+    "sa,sb",
+    [((3, 4), (4, 5)), ((4,), (4, 3)), ((3, 4), (4,)), ((5,), (5,)), ((0, 3), (3, 2)), ((3, 0), (0, 2))],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matmul_and_dot(sa, sb, dtype):
+    rng = np.random.default_rng(1)
+    a, b = rng.random(sa).astype(dtype), rng.random(sb).astype(dtype)
+    for f in (k_matmul, k_dot):
+        got, want = f(a, b), f.py_func(a, b)
+        np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+        assert np.shape(got) == np.shape(want)
+
+
+def test_matmul_any_layout_and_mismatch():
+    rng = np.random.default_rng(2)
+    a, b = rng.random((6, 5)), rng.random((6, 4))
+    np.testing.assert_allclose(k_matmul(a.T, b), a.T @ b, rtol=1e-12)
+    np.testing.assert_allclose(k_matmul(a[::2, ::-1], b[:5, ::-1]), a[::2, ::-1] @ b[:5, ::-1], rtol=1e-12)
+    with pytest.raises(ValueError, match="mismatch"):
+        k_matmul(a, a)

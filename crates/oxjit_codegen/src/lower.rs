@@ -951,7 +951,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// An array-typed expression computed element by element.
     fn is_elementwise(&self, e: &Expr) -> bool {
         match &e.kind {
-            ExprKind::Bin(..) | ExprKind::Unary(..) => true,
+            ExprKind::Bin(op, ..) => *op != BinOp::MatMul,
+            ExprKind::Unary(..) => true,
             ExprKind::Compare(_, rest) => rest.len() == 1,
             ExprKind::Call { .. } => self.elementwise_call(e),
             _ => false,
@@ -2167,6 +2168,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     items.push(self.extract(&b, i, t.clone()));
                 }
                 Ok(self.build_tuple(items))
+            }
+            (Ty::Array(_), Ty::Array(_)) if op == BinOp::MatMul => {
+                let ty = self.inst.ty(at).clone();
+                self.matmul(&a, &b, ty)
             }
             (l, r) => ice(format!(
                 "operator {} on {l} and {r} at line {}",
@@ -4399,6 +4404,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 };
                 self.copy_array(&args[0], &a)
             }
+            Builtin::MatMul => self.matmul(&args[0], &args[1], ty),
             Builtin::Clip => {
                 let x = self.cast(args[0].clone(), &ty);
                 let lo = self.cast(args[1].clone(), &ty);
@@ -4886,6 +4892,119 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 )
             }
         })
+    }
+
+    /// `a @ b` through the runtime's GEMM (matrixmultiply), any strides.
+    fn matmul(&mut self, a: &V, b: &V, ty: Ty) -> R<V> {
+        let (Ty::Array(aa), Ty::Array(ba)) = (a.ty.clone(), b.ty.clone()) else {
+            return ice("matmul args");
+        };
+        let d = match &ty {
+            Ty::Array(o) => o.dtype,
+            Ty::Scalar(d) => *d,
+            _ => return ice("matmul type"),
+        };
+        // Bring both operands to the result dtype (a copy only when they differ).
+        let conv = |s: &mut Self, v: &V, va: &ArrayTy| -> R<(V, ArrayTy)> {
+            if va.dtype == d {
+                return Ok((v.clone(), *va));
+            }
+            let shape: Vec<String> = (0..va.ndim as usize).map(|k| s.shape(v, k)).collect();
+            let out = s.alloc_array(d, &shape);
+            let ca = ArrayTy::new(d, va.ndim, Layout::C);
+            let lp = s.nd_open(&shape);
+            let p = s.nd_ptr(v, va, &lp.idx);
+            let x = s.load_elem(va.dtype, &p);
+            let x = s.cast(x, &Ty::Scalar(d));
+            let q = s.nd_ptr(&out, &ca, &lp.idx);
+            s.store_elem(&x, &q);
+            s.nd_close(lp);
+            Ok((out, ca))
+        };
+        let (a, aa) = conv(self, a, &aa)?;
+        let (b, ba) = conv(self, b, &ba)?;
+        let isz = d.size();
+        let el = |s: &mut Self, v: &V, va: &ArrayTy, k: usize| -> String {
+            let st = s.stride(v, va, k);
+            s.val(&format!("sdiv exact i64 {st}, {isz}"))
+        };
+        // A as (m, k) and B as (k, n), vectors as a row / a column.
+        let (m, ka, rsa, csa) = if aa.ndim == 2 {
+            (
+                self.shape(&a, 0),
+                self.shape(&a, 1),
+                el(self, &a, &aa, 0),
+                el(self, &a, &aa, 1),
+            )
+        } else {
+            (
+                "1".to_string(),
+                self.shape(&a, 0),
+                "0".to_string(),
+                el(self, &a, &aa, 0),
+            )
+        };
+        let (kb, n, rsb, csb) = if ba.ndim == 2 {
+            (
+                self.shape(&b, 0),
+                self.shape(&b, 1),
+                el(self, &b, &ba, 0),
+                el(self, &b, &ba, 1),
+            )
+        } else {
+            (
+                self.shape(&b, 0),
+                "1".to_string(),
+                el(self, &b, &ba, 0),
+                "0".to_string(),
+            )
+        };
+        let bad = self.val(&format!("icmp ne i64 {ka}, {kb}"));
+        let p1 = self.str_const("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ");
+        let p2 = self.str_const(" is different from ");
+        let p3 = self.str_const(")");
+        self.raise_if(
+            &bad,
+            ExcKind::ValueError,
+            &[
+                p1,
+                V::new(kb.clone(), Ty::I64),
+                p2,
+                V::new(ka.clone(), Ty::I64),
+                p3,
+            ],
+        );
+        let out_shape: Vec<String> = match (aa.ndim, ba.ndim) {
+            (2, 2) => vec![m.clone(), n.clone()],
+            (2, 1) => vec![m.clone()],
+            (1, 2) => vec![n.clone()],
+            _ => vec!["1".to_string()],
+        };
+        let out = self.alloc_array(d, &out_shape);
+        let oa = ArrayTy::new(d, out_shape.len() as u8, Layout::C);
+        self.init_array(&out, &oa, Alloc::Zeros, None)?;
+        let (rsc, csc) = if aa.ndim == 2 && ba.ndim == 1 {
+            ("1".to_string(), "1".to_string())
+        } else {
+            (n.clone(), "1".to_string())
+        };
+        let (fname, et) = if d == Dtype::F32 {
+            ("oxjit_rt_sgemm", "float")
+        } else {
+            ("oxjit_rt_dgemm", "double")
+        };
+        let _ = et;
+        self.m.declare(&format!(
+            "declare void @{fname}(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64)"
+        ));
+        let (pa, pb, pc) = (self.data(&a), self.data(&b), self.data(&out));
+        self.emit(&format!(
+            "call void @{fname}(i64 {m}, i64 {ka}, i64 {n}, ptr {pa}, i64 {rsa}, i64 {csa}, ptr {pb}, i64 {rsb}, i64 {csb}, ptr {pc}, i64 {rsc}, i64 {csc})"
+        ));
+        if let Ty::Scalar(_) = ty {
+            return Ok(self.flat_elem(&out, d, "0"));
+        }
+        Ok(out)
     }
 
     /// NumPy's isclose: |a - b| <= atol + rtol * |b| (infinities equal to themselves).

@@ -373,6 +373,8 @@ pub extern "C" fn oxjit_rt_print_flush() {
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
         ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
+        ("oxjit_rt_dgemm", oxjit_rt_dgemm as *const () as usize),
+        ("oxjit_rt_sgemm", oxjit_rt_sgemm as *const () as usize),
         ("oxjit_rt_argsort", oxjit_rt_argsort as *const () as usize),
         (
             "oxjit_rt_stack_limit",
@@ -637,6 +639,83 @@ pub unsafe extern "C" fn oxjit_rt_argsort(data: *const u8, n: i64, type_num: i32
         12 => floats!(f64),
         _ => {}
     }
+}
+
+/// C = A @ B for float64 (`m×k` times `k×n`), strides in elements: any
+/// layout, views included (matrixmultiply's packed kernels).
+///
+/// # Safety
+/// The pointers and strides must describe valid matrices; C must not alias A or B.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn oxjit_rt_dgemm(
+    m: i64,
+    k: i64,
+    n: i64,
+    a: *const f64,
+    rsa: i64,
+    csa: i64,
+    b: *const f64,
+    rsb: i64,
+    csb: i64,
+    c: *mut f64,
+    rsc: i64,
+    csc: i64,
+) {
+    matrixmultiply::dgemm(
+        m as usize,
+        k as usize,
+        n as usize,
+        1.0,
+        a,
+        rsa as isize,
+        csa as isize,
+        b,
+        rsb as isize,
+        csb as isize,
+        0.0,
+        c,
+        rsc as isize,
+        csc as isize,
+    );
+}
+
+/// [`oxjit_rt_dgemm`] for float32.
+///
+/// # Safety
+/// As for [`oxjit_rt_dgemm`].
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn oxjit_rt_sgemm(
+    m: i64,
+    k: i64,
+    n: i64,
+    a: *const f32,
+    rsa: i64,
+    csa: i64,
+    b: *const f32,
+    rsb: i64,
+    csb: i64,
+    c: *mut f32,
+    rsc: i64,
+    csc: i64,
+) {
+    matrixmultiply::sgemm(
+        m as usize,
+        k as usize,
+        n as usize,
+        1.0,
+        a,
+        rsa as isize,
+        csa as isize,
+        b,
+        rsb as isize,
+        csb as isize,
+        0.0,
+        c,
+        rsc as isize,
+        csc as isize,
+    );
 }
 
 #[cfg(test)]

@@ -1816,13 +1816,7 @@ impl<'u> Checker<'u> {
             }
             (Ty::Array(_), Ty::Array(_) | Ty::Scalar(_)) | (Ty::Scalar(_), Ty::Array(_)) => {
                 if op == BinOp::MatMul {
-                    let d = Diagnostic::unsupported(
-                        span,
-                        "`@` (matrix multiplication) is not supported in compiled code yet",
-                    )
-                    .with_note("write the loops explicitly");
-                    self.err(cx, d);
-                    return Ty::Unknown;
+                    return self.matmul_ty(cx, l, r, span);
                 }
                 // Element type: the scalar rule on the element types, keeping
                 // the array's dtype when a scalar operand is of a lower or
@@ -1856,6 +1850,33 @@ impl<'u> Checker<'u> {
         let t = self.binop_ty(&cx, op, &Ty::Scalar(a), &Ty::Scalar(b), Span::default());
         self.diags = saved;
         t.scalar()
+    }
+
+    /// `a @ b` / `np.dot(a, b)`: float vectors and matrices.
+    fn matmul_ty(&mut self, cx: &Cx<'u>, l: &Ty, r: &Ty, span: Span) -> Ty {
+        let (Ty::Array(a), Ty::Array(b)) = (l, r) else {
+            return self.bad_binop(cx, BinOp::MatMul, l, r, span);
+        };
+        let d = oxjit_types::promote_numpy(a.dtype, b.dtype);
+        if !matches!(d, Dtype::F32 | Dtype::F64)
+            || a.ndim == 0
+            || b.ndim == 0
+            || a.ndim > 2
+            || b.ndim > 2
+        {
+            let d = Diagnostic::unsupported(
+                span,
+                format!("matrix products of {l} and {r} are not supported yet"),
+            )
+            .with_note("supported: float32/float64 vectors and matrices (1-d and 2-d)");
+            self.err(cx, d);
+            return Ty::Unknown;
+        }
+        match (a.ndim, b.ndim) {
+            (1, 1) => Ty::Scalar(d),
+            (2, 2) => registry::array_of(d, 2),
+            _ => registry::array_of(d, 1),
+        }
     }
 
     fn bad_binop(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
@@ -2932,6 +2953,12 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, method)
+            }
+            Builtin::MatMul => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.matmul_ty(cx, &tys[0], &tys[1], e.span)
             }
             Builtin::Clip => {
                 if !self.arity(cx, e, "numpy.clip", n, 3, 3) {

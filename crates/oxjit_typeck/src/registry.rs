@@ -323,6 +323,8 @@ pub enum Builtin {
     Negative,
     /// `np.clip(a, lo, hi)` (element-wise).
     Clip,
+    /// `np.dot`, `np.matmul` and `@` for float32/float64 vectors and matrices.
+    MatMul,
     /// `np.isclose(a, b, rtol=1e-05, atol=1e-08)` (element-wise).
     IsClose,
     /// `np.maximum`/`np.minimum` (NaN propagates) and `np.fmax`/`np.fmin`
@@ -549,6 +551,8 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.flatnonzero", Builtin::Arr(ArrFn::Flatnonzero)),
     ("numpy.allclose", Builtin::Arr(ArrFn::Allclose)),
     ("numpy.clip", Builtin::Clip),
+    ("numpy.dot", Builtin::MatMul),
+    ("numpy.matmul", Builtin::MatMul),
     ("numpy.isclose", Builtin::IsClose),
     ("numpy.nansum", Builtin::Reduce(Reduce::NanSum)),
     ("numpy.nanmean", Builtin::Reduce(Reduce::NanMean)),
@@ -688,6 +692,7 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
+        Builtin::MatMul => "dot/matmul/@ of float32/float64 1-d and 2-d arrays (any layout; packed GEMM kernels)",
         Builtin::Clip => "np.clip(a, lo, hi), element-wise",
         Builtin::IsClose => "np.isclose(a, b, rtol=1e-05, atol=1e-08), element-wise",
         Builtin::NpExtremum { ignore_nan: false, .. } => "element-wise maximum/minimum; NaN propagates",
