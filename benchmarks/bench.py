@@ -367,7 +367,7 @@ def main(argv=None):
     selected = BENCHES
     if args.only:
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
-        known = {b.name for b in BENCHES}
+        known = {b.name for b in BENCHES} | {"matmul"}
         unknown = [w for w in wanted if w not in known]
         if unknown:
             ap.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -438,7 +438,28 @@ def main(argv=None):
               "  (<1: oxjit faster)")
     else:
         print("geometric mean of runtime ratios: n/a (no runtime benchmark ran on both)")
+    if not args.only or "matmul" in args.only.split(","):
+        matmul_vs_numpy(args.quick)
     return 0
+
+
+def matmul_vs_numpy(quick):
+    """np.dot/@ inside njit against NumPy's own call (Numba needs SciPy for these)."""
+    import oxjit
+
+    f = oxjit.njit(lambda a, b: a @ b)
+    print()
+    print("matmul (a @ b in njit) against NumPy's own a @ b, float64")
+    rng = np.random.default_rng(0)
+    for n in (4, 8, 16, 100 if quick else 500):
+        a, b = rng.random((n, n)), rng.random((n, n))
+        f(a, b)
+        number = max(1, 20000 // (n * n))
+        t_ox = min(timeit.repeat(lambda: f(a, b), number=number, repeat=5)) / number
+        t_np = min(timeit.repeat(lambda: a @ b, number=number, repeat=5)) / number
+        ok = np.allclose(f(a, b), a @ b)
+        print(f"  {n:4d}x{n:<4d} oxjit {fmt(t_ox, 's')}  numpy {fmt(t_np, 's')}  ratio {t_ox / t_np:6.2f}"
+              f"{'' if ok else '  RESULTS DIFFER'}")
 
 
 if __name__ == "__main__":
