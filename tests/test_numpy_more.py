@@ -232,3 +232,22 @@ def test_matmul_any_layout_and_mismatch():
     np.testing.assert_allclose(k_matmul(a[::2, ::-1], b[:5, ::-1]), a[::2, ::-1] @ b[:5, ::-1], rtol=1e-12)
     with pytest.raises(ValueError, match="mismatch"):
         k_matmul(a, a)
+
+
+@njit
+def k_linalg_bits(a, v, w):
+    return np.linalg.norm(a), np.linalg.norm(v), np.trace(a), np.outer(v, w), np.vdot(v, w)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.complex128])
+def test_norm_trace_outer_vdot(dtype):
+    rng = np.random.default_rng(3)
+    a = (rng.random((3, 4)) * 10).astype(dtype)
+    v = (rng.random(5) * 10).astype(dtype)
+    w = (rng.random(5) * 10).astype(dtype)
+    got = k_linalg_bits(a, v, w)
+    want = k_linalg_bits.py_func(a, v, w)
+    for g, x in zip(got, want):
+        np.testing.assert_allclose(g, x, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    with pytest.raises(ValueError):
+        k_linalg_bits(a, v, w[:3])

@@ -6123,6 +6123,104 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 _ => self.arr_fn(ArrFn::Array, args, call, ty),
             },
+            ArrFn::Norm => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("norm arg");
+                };
+                let od = ty.scalar().ok_or("norm type")?;
+                let (vv, aa) = (args[0].clone(), a);
+                let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(&vv, d)).collect();
+                // sqrt(sum |x|^2), accumulated in float64.
+                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+                    let p = s.nd_ptr(&vv, &aa, idx);
+                    let x = s.load_elem(aa.dtype, &p);
+                    let sq = if aa.dtype.is_complex() {
+                        let x = s.cast(x, &Ty::C128);
+                        let (re, im) = s.complex_parts(&x);
+                        let a2 = s.val(&format!("fmul double {re}, {re}"));
+                        let b2 = s.val(&format!("fmul double {im}, {im}"));
+                        s.val(&format!("fadd double {a2}, {b2}"))
+                    } else {
+                        let x = s.cast(x, &Ty::F64);
+                        s.val(&format!("fmul double {}, {}", x.r, x.r))
+                    };
+                    Ok(V::new(sq, Ty::F64))
+                };
+                let ss = self.reduce_seq(Reduce::Sum, &shape, &mut get, Dtype::F64, Dtype::F64)?;
+                let f = self.intrinsic("sqrt", Dtype::F64, 1);
+                let r = self.val(&format!("call double {f}(double {})", ss.r));
+                Ok(self.cast(V::new(r, Ty::F64), &Ty::Scalar(od)))
+            }
+            ArrFn::Trace => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("trace arg");
+                };
+                let od = ty.scalar().ok_or("trace type")?;
+                let n0 = self.shape(&args[0], 0);
+                let n1 = self.shape(&args[0], 1);
+                let lt = self.val(&format!("icmp slt i64 {n0}, {n1}"));
+                let n = self.val(&format!("select i1 {lt}, i64 {n0}, i64 {n1}"));
+                let (vv, aa) = (args[0].clone(), a);
+                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+                    let p = s.nd_ptr(&vv, &aa, &[idx[0].clone(), idx[0].clone()]);
+                    Ok(s.load_elem(aa.dtype, &p))
+                };
+                self.reduce_seq(Reduce::Sum, &[n], &mut get, a.dtype, od)
+            }
+            ArrFn::Outer => {
+                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
+                else {
+                    return ice("outer args");
+                };
+                let oa = out_a.ok_or("outer type")?;
+                let (xs, _) = self.as_c(&args[0], &xa)?;
+                let (ys, _) = self.as_c(&args[1], &ya)?;
+                let n = self.nitems(&xs);
+                let m = self.nitems(&ys);
+                let out = self.alloc_array(oa.dtype, &[n.clone(), m.clone()]);
+                let ca = ArrayTy::new(oa.dtype, 2, Layout::C);
+                let et = Ty::Scalar(oa.dtype);
+                let lp = self.nd_open(&[n, m]);
+                let x = self.flat_elem(&xs, xa.dtype, &lp.idx[0].clone());
+                let y = self.flat_elem(&ys, ya.dtype, &lp.idx[1].clone());
+                let x = self.cast(x, &et);
+                let y = self.cast(y, &et);
+                let pr = self.binop_same(BinOp::Mul, &x, &y)?;
+                let q = self.nd_ptr(&out, &ca, &lp.idx);
+                self.store_elem(&V::new(pr, et.clone()), &q);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Vdot => {
+                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
+                else {
+                    return ice("vdot args");
+                };
+                let od = ty.scalar().ok_or("vdot type")?;
+                let (xs, _) = self.as_c(&args[0], &xa)?;
+                let (ys, _) = self.as_c(&args[1], &ya)?;
+                let n = self.nitems(&xs);
+                let m = self.nitems(&ys);
+                let bad = self.val(&format!("icmp ne i64 {n}, {m}"));
+                let msg = self.str_const("vectors have different lengths");
+                self.raise_if(&bad, ExcKind::ValueError, &[msg]);
+                let et = Ty::Scalar(od);
+                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+                    let x = s.flat_elem(&xs, xa.dtype, &idx[0]);
+                    let y = s.flat_elem(&ys, ya.dtype, &idx[0]);
+                    let x = s.cast(x, &et);
+                    let x = if od.is_complex() {
+                        let (re, im) = s.complex_parts(&x);
+                        let ni = s.val(&format!("fneg {} {im}", scalar_ty(od.real_part())));
+                        s.complex(od, &re, &ni)
+                    } else {
+                        x
+                    };
+                    let y = s.cast(y, &et);
+                    Ok(V::new(s.binop_same(BinOp::Mul, &x, &y)?, et.clone()))
+                };
+                self.reduce_seq(Reduce::Sum, &[n], &mut get, od, od)
+            }
             ArrFn::Allclose => {
                 let rtol = match self.kwarg(call, "rtol")? {
                     Some(v) => self.cast(v, &Ty::F64).r,

@@ -2657,6 +2657,45 @@ impl<'u> Checker<'u> {
                 Some(Ty::Array(a)) if n == 1 && kw("dtype").is_none() => Ty::Array(*a),
                 _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
             },
+            ArrFn::Norm => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && (1..=2).contains(&a.ndim) => {
+                    Ty::Scalar(if a.dtype == Dtype::F32 || a.dtype == Dtype::C64 {
+                        Dtype::F32
+                    } else {
+                        Dtype::F64
+                    })
+                }
+                _ => self.no_match(
+                    cx,
+                    e,
+                    &name,
+                    tys,
+                    "(vector or matrix); ord= and axis= are not supported yet",
+                ),
+            },
+            ArrFn::Trace => match tys.first().and_then(arr) {
+                Some(a) if n == 1 && a.ndim == 2 => Ty::Scalar(match a.dtype.kind() {
+                    Kind::Bool | Kind::Signed => Dtype::I64,
+                    Kind::Unsigned => Dtype::U64,
+                    _ => a.dtype,
+                }),
+                _ => self.no_match(cx, e, &name, tys, "(2-d array)"),
+            },
+            ArrFn::Outer => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
+                (Some(x), Some(y)) if n == 2 => {
+                    registry::array_of(oxjit_types::promote_numpy(x.dtype, y.dtype), 2)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array, array)"),
+            },
+            ArrFn::Vdot => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
+                (Some(x), Some(y)) if n == 2 => {
+                    Ty::Scalar(match oxjit_types::promote_numpy(x.dtype, y.dtype) {
+                        d if d.kind() == Kind::Bool || d.kind() == Kind::Signed => Dtype::I64,
+                        d => d,
+                    })
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array, array)"),
+            },
             ArrFn::Allclose => {
                 if n != 2
                     || tys.iter().any(|t| {

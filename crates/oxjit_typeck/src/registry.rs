@@ -163,6 +163,10 @@ pub enum ArrFn {
     Flatnonzero,
     AsArray,
     Allclose,
+    Norm,
+    Trace,
+    Outer,
+    Vdot,
 }
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
@@ -552,6 +556,10 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.allclose", Builtin::Arr(ArrFn::Allclose)),
     ("numpy.clip", Builtin::Clip),
     ("numpy.dot", Builtin::MatMul),
+    ("numpy.linalg.norm", Builtin::Arr(ArrFn::Norm)),
+    ("numpy.trace", Builtin::Arr(ArrFn::Trace)),
+    ("numpy.outer", Builtin::Arr(ArrFn::Outer)),
+    ("numpy.vdot", Builtin::Arr(ArrFn::Vdot)),
     ("numpy.matmul", Builtin::MatMul),
     ("numpy.isclose", Builtin::IsClose),
     ("numpy.nansum", Builtin::Reduce(Reduce::NanSum)),
@@ -791,6 +799,10 @@ fn arr_note(f: ArrFn) -> &'static str {
         ArrFn::Flatnonzero => "indices of the non-zero elements of the flattened array",
         ArrFn::AsArray => "the array itself (no copy), or an array from a (nested) list/tuple",
         ArrFn::Allclose => "allclose(a, b, rtol=1e-05, atol=1e-08)",
+        ArrFn::Norm => "2-norm of a vector, Frobenius norm of a matrix (ord=None)",
+        ArrFn::Trace => "sum of the main diagonal of a 2-d array",
+        ArrFn::Outer => "outer product of two arrays (flattened)",
+        ArrFn::Vdot => "dot product of the flattened arrays (conjugating the first)",
     }
 }
 
