@@ -512,7 +512,6 @@ def test_heterogeneous_tuple_negative_constant_index():
     assert_same(tuple_index_and_len, (1, 2.5, 3, True))
 
 
-@xfail("slicing tuples is not supported yet")
 def test_tuple_slicing():
     assert_same(tuple_slices, (1, 2, 3, 4))
 

@@ -3313,6 +3313,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.view(&b, &a, index, &out)
             }
             Ty::Tuple(items) => {
+                if let ExprKind::Slice(lo, hi, st) = &index.kind {
+                    let sel = oxjit_typeck::tuple_slice(items.len(), [lo, hi, st].map(|b| b.as_deref().map(|x| self.res(x))))
+                        .ok_or("tuple slice bounds")?;
+                    let vals: Vec<V> = sel.iter().map(|&i| self.extract(&b, i, items[i].clone())).collect();
+                    return Ok(self.build_tuple(vals));
+                }
                 if let Some(Res::Const(Const::Int(i))) = self.res(index) {
                     let n = items.len() as i64;
                     let j = if *i < 0 { i + n } else { *i } as usize;

@@ -320,6 +320,49 @@ pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
     }
 }
 
+/// The item indices of `t[lo:hi:step]` for a tuple of `n` items, when every
+/// bound is absent or a constant int (Python's slice rules).
+pub fn tuple_slice(n: usize, bounds: [Option<Option<&Res<'_>>>; 3]) -> Option<Vec<usize>> {
+    let get = |b: Option<Option<&Res<'_>>>| -> Option<Option<i64>> {
+        match b {
+            None => Some(None),
+            Some(Some(Res::Const(Const::Int(v)))) => Some(Some(*v)),
+            Some(Some(Res::Const(Const::None))) => Some(None),
+            _ => None,
+        }
+    };
+    let [lo, hi, st] = bounds;
+    let (lo, hi, st) = (get(lo)?, get(hi)?, get(st)?.unwrap_or(1));
+    if st == 0 {
+        return None;
+    }
+    let n = n as i64;
+    let norm = |v: Option<i64>, dflt: i64, lo_clamp: i64, hi_clamp: i64| match v {
+        None => dflt,
+        Some(v) => {
+            let v = if v < 0 { v + n } else { v };
+            v.clamp(lo_clamp, hi_clamp)
+        }
+    };
+    let mut out = Vec::new();
+    if st > 0 {
+        let (a, b) = (norm(lo, 0, 0, n), norm(hi, n, 0, n));
+        let mut i = a;
+        while i < b {
+            out.push(i as usize);
+            i += st;
+        }
+    } else {
+        let (a, b) = (norm(lo, n - 1, -1, n - 1), norm(hi, -1, -1, n - 1));
+        let mut i = a;
+        while i > b {
+            out.push(i as usize);
+            i += st;
+        }
+    }
+    Some(out)
+}
+
 /// Names assigned anywhere in a body (Python's local-scope rule).
 fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
     fn target(e: &Expr, out: &mut FxHashSet<String>) {
@@ -1494,13 +1537,19 @@ impl<'u> Checker<'u> {
                             }
                             return items[j as usize].clone();
                         }
-                        if let ExprKind::Slice(..) = &index.kind {
-                            let d = Diagnostic::unsupported(
-                                index.span,
-                                "slicing tuples is not supported yet",
-                            );
-                            self.err(cx, d);
-                            return Ty::Unknown;
+                        if let ExprKind::Slice(lo, hi, st) = &index.kind {
+                            // Constant bounds only: the result type depends on them.
+                            match tuple_slice(items.len(), [lo, hi, st].map(|b| b.as_deref().map(|x| cx.res.get(&x.id)))) {
+                                Some(sel) => return Ty::Tuple(sel.iter().map(|&i| items[i].clone()).collect()),
+                                None => {
+                                    let d = Diagnostic::unsupported(
+                                        index.span,
+                                        "tuples can only be sliced with constant bounds",
+                                    );
+                                    self.err(cx, d);
+                                    return Ty::Unknown;
+                                }
+                            }
                         }
                         // Dynamic index: homogeneous tuples only.
                         if !items.is_empty() && items.iter().all(|t| t == &items[0]) {
