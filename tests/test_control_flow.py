@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import oxjit
 import pytest
-from conftest import assert_same, same_value, xfail
+from conftest import assert_same, same_value
 from oxjit import jit, njit
 
 # ---------------------------------------------------------------------------
