@@ -3314,9 +3314,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             Ty::Tuple(items) => {
                 if let ExprKind::Slice(lo, hi, st) = &index.kind {
-                    let sel = oxjit_typeck::tuple_slice(items.len(), [lo, hi, st].map(|b| b.as_deref().map(|x| self.res(x))))
-                        .ok_or("tuple slice bounds")?;
-                    let vals: Vec<V> = sel.iter().map(|&i| self.extract(&b, i, items[i].clone())).collect();
+                    let sel = oxjit_typeck::tuple_slice(
+                        items.len(),
+                        [lo, hi, st].map(|b| b.as_deref().map(|x| self.res(x))),
+                    )
+                    .ok_or("tuple slice bounds")?;
+                    let vals: Vec<V> = sel
+                        .iter()
+                        .map(|&i| self.extract(&b, i, items[i].clone()))
+                        .collect();
                     return Ok(self.build_tuple(vals));
                 }
                 if let Some(Res::Const(Const::Int(i))) = self.res(index) {
@@ -4078,6 +4084,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let re = self.intrinsic("roundeven", d, 1);
                 let r = match args.get(1) {
                     None => self.val(&format!("call {t} {re}({t} {})", x.r)),
+                    Some(nd) if b == Builtin::Round => {
+                        // Python's round(x, n): correctly rounded (half to even
+                        // on the exact decimal value), done by the runtime.
+                        let n = self.cast(nd.clone(), &Ty::I64);
+                        let xf = self.cast(x.clone(), &Ty::F64);
+                        self.m
+                            .declare("declare double @oxjit_rt_round_f64(double, i64)");
+                        let r = self.val(&format!(
+                            "call double @oxjit_rt_round_f64(double {}, i64 {})",
+                            xf.r, n.r
+                        ));
+                        self.cast_scalar(&r, Dtype::F64, d)
+                    }
                     Some(nd) => {
                         let nd = self.cast(nd.clone(), &Ty::F64);
                         let pw = self.intrinsic("pow", Dtype::F64, 2);

@@ -373,6 +373,10 @@ pub extern "C" fn oxjit_rt_print_flush() {
 pub fn symbols() -> Vec<(&'static str, usize)> {
     vec![
         ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
+        (
+            "oxjit_rt_round_f64",
+            oxjit_rt_round_f64 as *const () as usize,
+        ),
         ("oxjit_rt_dgemm", oxjit_rt_dgemm as *const () as usize),
         ("oxjit_rt_sgemm", oxjit_rt_sgemm as *const () as usize),
         ("oxjit_rt_argsort", oxjit_rt_argsort as *const () as usize),
@@ -716,6 +720,40 @@ pub unsafe extern "C" fn oxjit_rt_sgemm(
         rsc as isize,
         csc as isize,
     );
+}
+
+/// Python's `round(x, ndigits)` for floats: correctly rounded, half to even
+/// on the exact binary value (what CPython's dtoa-based rounding gives).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_round_f64(x: f64, ndigits: i64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if ndigits > 340 {
+        return x;
+    }
+    if ndigits >= 0 {
+        // Rust's fixed-precision formatting rounds the exact decimal expansion
+        // half to even, as CPython does.
+        let s = format!("{:.*}", ndigits as usize, x);
+        return s
+            .parse::<f64>()
+            .map(|r| if r == 0.0 { 0.0f64.copysign(x) } else { r })
+            .unwrap_or(x);
+    }
+    if ndigits < -308 {
+        return 0.0f64.copysign(x);
+    }
+    // Negative ndigits: round to a multiple of 10**-ndigits.
+    let p = 10f64.powi((-ndigits) as i32);
+    let y = x / p;
+    let r = y.round_ties_even();
+    let out = r * p;
+    if out.is_finite() {
+        out
+    } else {
+        x
+    }
 }
 
 #[cfg(test)]

@@ -1539,8 +1539,15 @@ impl<'u> Checker<'u> {
                         }
                         if let ExprKind::Slice(lo, hi, st) = &index.kind {
                             // Constant bounds only: the result type depends on them.
-                            match tuple_slice(items.len(), [lo, hi, st].map(|b| b.as_deref().map(|x| cx.res.get(&x.id)))) {
-                                Some(sel) => return Ty::Tuple(sel.iter().map(|&i| items[i].clone()).collect()),
+                            match tuple_slice(
+                                items.len(),
+                                [lo, hi, st].map(|b| b.as_deref().map(|x| cx.res.get(&x.id))),
+                            ) {
+                                Some(sel) => {
+                                    return Ty::Tuple(
+                                        sel.iter().map(|&i| items[i].clone()).collect(),
+                                    )
+                                }
                                 None => {
                                     let d = Diagnostic::unsupported(
                                         index.span,
