@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import FLOAT_EDGES, INT_EDGES, assert_same, close_value, same_value, xfail
+from conftest import FLOAT_EDGES, INT_EDGES, assert_same, close_value, same_value
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oxjit import njit
@@ -876,7 +876,6 @@ def test_complex_pow(a, b):
     assert_same(op_pow, a, b, close=True, rel=1e-13, abs_=1e-14)
 
 
-@xfail("complex ** small int goes through exp/log; CPython multiplies exactly ((1+1j)**2 == 2j)")
 @pytest.mark.parametrize("a,b", [(1 + 1j, 2), (2j, 3), (1 + 2j, 4)])
 def test_complex_pow_small_int_exponent_exact(a, b):
     assert_same(op_pow, a, b)

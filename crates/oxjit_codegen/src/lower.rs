@@ -2552,10 +2552,70 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let bz = self.val(&format!("and i1 {b1}, {b2}"));
                 let one = fconst(1.0, f);
                 let zr = self.val(&format!("select i1 {bz}, {t} {one}, {t} 0.0"));
-                (
-                    self.val(&format!("select i1 {az}, {t} {zr}, {t} {re}")),
-                    self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}")),
-                )
+                let pre = self.val(&format!("select i1 {az}, {t} {zr}, {t} {re}"));
+                let pim = self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}"));
+                // Small integer exponents: repeated multiplication, exactly as
+                // CPython does ((1+1j)**2 == 2j).
+                let slot = self.alloca(&scalar_ty(d).to_string());
+                let polar = self.complex(d, &pre, &pim);
+                self.store(&polar, &slot);
+                let trb = self.intrinsic("trunc", f, 1);
+                let fabs = self.intrinsic("fabs", f, 1);
+                let tb = self.val(&format!("call {t} {trb}({t} {br})"));
+                let isint = self.val(&format!("fcmp oeq {t} {tb}, {br}"));
+                let ab = self.val(&format!("call {t} {fabs}({t} {br})"));
+                let small = self.val(&format!("fcmp ole {t} {ab}, {}", fconst(100.0, f)));
+                let c1 = self.val(&format!("and i1 {isint}, {small}"));
+                let c2 = self.val(&format!("and i1 {c1}, {b2}"));
+                let (l1, l2) = (self.label("powi"), self.label("powid"));
+                self.cbr(&c2, &l1, &l2);
+                self.start(&l1);
+                let n = self.val(&format!("fptosi {t} {ab} to i64"));
+                let ct = Ty::Scalar(d);
+                let acc = self.alloca(&llty(&ct));
+                let base = self.alloca(&llty(&ct));
+                let cnt = self.alloca("i64");
+                let onec = self.complex(d, &one, &fconst(0.0, f));
+                self.store(&onec, &acc);
+                self.store(a, &base);
+                self.emit(&format!("store i64 {n}, ptr {cnt}"));
+                let (h, body, done) = (self.label("pwh"), self.label("pwb"), self.label("pwd"));
+                self.start(&h);
+                let k = self.val(&format!("load i64, ptr {cnt}"));
+                let more = self.val(&format!("icmp ne i64 {k}, 0"));
+                self.cbr(&more, &body, &done);
+                self.start(&body);
+                let bit = self.val(&format!("and i64 {k}, 1"));
+                let odd = self.val(&format!("icmp ne i64 {bit}, 0"));
+                let av = self.load(&ct, &acc);
+                let bv = self.load(&ct, &base);
+                let prod = self.complex_binop(BinOp::Mul, &av, &bv, d)?;
+                let lt = llty(&ct);
+                let na = self.val(&format!("select i1 {odd}, {lt} {}, {lt} {}", prod.r, av.r));
+                self.emit(&format!("store {lt} {na}, ptr {acc}"));
+                let sq = self.complex_binop(BinOp::Mul, &bv, &bv, d)?;
+                self.store(&sq, &base);
+                let k2 = self.val(&format!("lshr i64 {k}, 1"));
+                self.emit(&format!("store i64 {k2}, ptr {cnt}"));
+                self.br(&h);
+                self.start(&done);
+                let res = self.load(&ct, &acc);
+                let negexp = self.val(&format!("fcmp olt {t} {br}, 0.0"));
+                let (l3, l4) = (self.label("pwneg"), self.label("pwpos"));
+                self.cbr(&negexp, &l3, &l4);
+                self.start(&l3);
+                let saved = self.m.opts.error_model_numpy;
+                self.m.opts.error_model_numpy = true;
+                let inv = self.complex_binop(BinOp::Div, &onec, &res, d);
+                self.m.opts.error_model_numpy = saved;
+                self.store(&inv?, &slot);
+                self.br(&l2);
+                self.start(&l4);
+                self.store(&res, &slot);
+                self.start(&l2);
+                let fin = self.load(&ct, &slot);
+                let (fr, fi) = self.complex_parts(&fin);
+                (fr, fi)
             }
             _ => return ice(format!("operator {} on complex numbers", op.symbol())),
         };
