@@ -2556,7 +2556,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let pim = self.val(&format!("select i1 {az}, {t} 0.0, {t} {im}"));
                 // Small integer exponents: repeated multiplication, exactly as
                 // CPython does ((1+1j)**2 == 2j).
-                let slot = self.alloca(&scalar_ty(d).to_string());
+                let slot = self.alloca(scalar_ty(d));
                 let polar = self.complex(d, &pre, &pim);
                 self.store(&polar, &slot);
                 let trb = self.intrinsic("trunc", f, 1);
