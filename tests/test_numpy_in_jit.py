@@ -586,8 +586,6 @@ def test_inplace_slices():
     check(ip_slice, sample((2,)), mutated=True)
 
 
-@xfail("a[1:] += a[:-1] reads elements already updated (a running sum, as in Numba); NumPy buffers "
-       "overlapping operands: [0,1,3,5,7,...]")
 def test_inplace_self_overlap_like_numpy():
     check(ip_self_overlap, np.arange(8.0), mutated=True)
 
@@ -609,8 +607,6 @@ def test_inplace_broadcast_error():
     check(ip_broadcast_error, np.ones((3, 4)), np.ones(3))  # ValueError
 
 
-@xfail("a += b where b has more dimensions than a is a compile-time TypingError (variable-type-conflict: "
-       "treated as rebinding a); NumPy raises ValueError 'non-broadcastable output operand ...'")
 def test_inplace_output_would_grow_raises_value_error():
     check(ip_broadcast_error, np.ones(3), np.ones((2, 3)))
 

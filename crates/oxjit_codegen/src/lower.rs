@@ -1070,6 +1070,17 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// broadcast shape) and store it there.
     fn fused_into(&mut self, target: &V, ta: &ArrayTy, node: &Node<'p>, leaves: &[V]) -> R<()> {
         let nd = ta.ndim as usize;
+        if leaves
+            .iter()
+            .any(|v| v.ty.array().is_some_and(|a| a.ndim as usize > nd))
+        {
+            // An operand with more dimensions can never fit the output.
+            let m = self.str_const(
+                "non-broadcastable output operand: an operand has more dimensions than the output",
+            );
+            self.raise_msg(ExcKind::ValueError, &[m]);
+            return Ok(());
+        }
         // Leaves must broadcast to the target's shape.
         let bshape = self.broadcast_shape(leaves, nd)?;
         let tshape: Vec<String> = (0..nd).map(|d| self.shape(target, d)).collect();
@@ -1727,6 +1738,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
             };
             let mut leaves = vec![tv.clone()];
             let rhs = self.tree(value, &mut leaves)?;
+            // NumPy buffers operands that overlap the output (a[1:] += a[:-1]).
+            for leaf in leaves.iter_mut().skip(1) {
+                if let Ty::Array(la) = leaf.ty.clone() {
+                    *leaf = self.copy_if_shared(leaf, &la, &tv)?;
+                }
+            }
             let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), Dtype::F64);
             let node = match node {
                 Node::Bin(op, a, b, _) => Node::Bin(op, a, b, ta.dtype),

@@ -872,6 +872,26 @@ impl<'u> Checker<'u> {
                 }
                 let result = self.binop_ty(cx, *op, &lt, &rt, s.span);
                 match (&target.kind, &lt) {
+                    (ExprKind::Name(_), Ty::Array(la)) => {
+                        // In place: the array keeps its type. NumPy refuses to
+                        // cast the result to a lower kind (float into int).
+                        if let Ty::Array(ra) = &result {
+                            if kind_rank(ra.dtype) > kind_rank(la.dtype) {
+                                let d = Diagnostic::error(
+                                    "unsafe-inplace-cast",
+                                    s.span,
+                                    format!(
+                                        "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                                        op.symbol(),
+                                        ra.dtype,
+                                        la.dtype
+                                    ),
+                                );
+                                self.err(cx, d);
+                            }
+                        }
+                        cx.expr_ty.insert(target.id, lt.clone());
+                    }
                     (ExprKind::Name(_), _) => self.assign_target(cx, target, result),
                     (ExprKind::Subscript(..), Ty::Scalar(_)) => {}
                     (ExprKind::Subscript(..), Ty::Unknown) => {}
