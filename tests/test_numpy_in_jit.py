@@ -761,7 +761,6 @@ def test_round_decimals_arrays():
     check(round_int_positive, np.array([14, 15, 25, -35]))
 
 
-@xfail("np.round(int_array, -1) returns the array unchanged; NumPy rounds to tens (half to even): [10, 20, 20, -40]")
 def test_round_int_negative_decimals():
     check(round_decimals, np.array([14, 15, 25, -35]))
 

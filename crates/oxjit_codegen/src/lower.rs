@@ -4154,6 +4154,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let Some(d) = x.ty.scalar() else {
                     return ice("round arg");
                 };
+                if (d.is_int() || d == Dtype::Bool) && args.len() == 2 {
+                    // Integers with negative decimals round to tens, hundreds, ...
+                    // (half to even, as NumPy and Python do).
+                    let n = self.cast(args[1].clone(), &Ty::I64).r;
+                    let xf = self.cast(x.clone(), &Ty::F64).r;
+                    let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                    let mn = self.val(&format!("sub i64 0, {n}"));
+                    let mnf = self.val(&format!("sitofp i64 {mn} to double"));
+                    let pw = self.intrinsic("pow", Dtype::F64, 2);
+                    let p = self.val(&format!("call double {pw}(double 10.0, double {mnf})"));
+                    let y = self.val(&format!("fdiv double {xf}, {p}"));
+                    let re = self.intrinsic("roundeven", Dtype::F64, 1);
+                    let yr = self.val(&format!("call double {re}(double {y})"));
+                    let r = self.val(&format!("fmul double {yr}, {p}"));
+                    let r = self.val(&format!("select i1 {neg}, double {r}, double {xf}"));
+                    return Ok(self.cast(V::new(r, Ty::F64), &ty));
+                }
                 if !d.is_float() {
                     return Ok(self.cast(x, &ty));
                 }
