@@ -1052,7 +1052,6 @@ def test_percentile(q):
     check(k_quantile, a, q / 100, close=True, rtol=1e-13)
 
 
-@xfail("np.percentile/np.quantile with an array of q: no implementation for (array, array)")
 def test_percentile_array_q():
     a = sample((10,))
     check(k_percentile, a, np.array([5.0, 50.0, 95.0]), close=True, rtol=1e-13)
@@ -1593,7 +1592,6 @@ def test_sort_method_in_place():
     check(k_sort_method_inplace, sample((20,)), mutated=True)
 
 
-@xfail("np.sort of a 2-D array is not supported (docs: sorted copy of a 1-D array); NumPy sorts along the last axis")
 def test_sort_2d():
     check(k_sort, sample((3, 4)))
 

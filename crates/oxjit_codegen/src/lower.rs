@@ -5496,37 +5496,46 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let x = self.flat_elem(&src, a.dtype, &k);
                 self.flat_store(&buf, Dtype::F64, &k, &x);
                 self.nd_close(lp);
-                let q = match f {
-                    // A negative q asks the runtime for the median (mean of the middle two).
-                    ArrFn::Median => fconst(-1.0, Dtype::F64),
-                    ArrFn::Percentile => {
-                        let p = self.cast(args[1].clone(), &Ty::F64);
-                        self.val(&format!("fdiv double {}, 100.0", p.r))
-                    }
-                    _ => self.cast(args[1].clone(), &Ty::F64).r,
-                };
-                let bad = self.val(&format!("fcmp ugt double {q}, 1.0"));
-                let bad2 = if f == ArrFn::Median {
-                    "false".to_string()
-                } else {
-                    self.val(&format!("fcmp olt double {q}, 0.0"))
-                };
-                let bad = self.val(&format!("or i1 {bad}, {bad2}"));
-                let m = self.str_const(if f == ArrFn::Percentile {
-                    "Percentiles must be in the range [0, 100]"
-                } else {
-                    "Quantiles must be in the range [0, 1]"
-                });
-                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                let is_median = f == ArrFn::Median;
+                let is_pct = f == ArrFn::Percentile;
                 let data = self.data(&buf);
                 self.m
                     .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
-                Ok(V::new(
-                    self.val(&format!(
-                        "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {n}, double {q})"
-                    )),
-                    Ty::F64,
-                ))
+                let mut one = move |s: &mut Self, qv: V| -> R<V> {
+                    let q = if is_median {
+                        // A negative q asks the runtime for the median (mean of the middle two).
+                        fconst(-1.0, Dtype::F64)
+                    } else if is_pct {
+                        let p = s.cast(qv, &Ty::F64);
+                        s.val(&format!("fdiv double {}, 100.0", p.r))
+                    } else {
+                        s.cast(qv, &Ty::F64).r
+                    };
+                    if !is_median {
+                        let b1 = s.val(&format!("fcmp ugt double {q}, 1.0"));
+                        let b2 = s.val(&format!("fcmp olt double {q}, 0.0"));
+                        let bad = s.val(&format!("or i1 {b1}, {b2}"));
+                        let m = s.str_const(if is_pct {
+                            "Percentiles must be in the range [0, 100]"
+                        } else {
+                            "Quantiles must be in the range [0, 1]"
+                        });
+                        s.raise_if(&bad, ExcKind::ValueError, &[m]);
+                    }
+                    Ok(V::new(
+                        s.val(&format!(
+                            "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {n}, double {q})"
+                        )),
+                        Ty::F64,
+                    ))
+                };
+                match args.get(1) {
+                    Some(qv) if !is_median => {
+                        let qv = qv.clone();
+                        self.map_scalar_or_array(&qv, Dtype::F64, &mut one)
+                    }
+                    _ => one(self, V::new(fconst(0.5, Dtype::F64), Ty::F64)),
+                }
             }
             ArrFn::Reshape | ArrFn::Ravel | ArrFn::Flatten => {
                 let Ty::Array(a) = args[0].ty.clone() else {
@@ -6397,12 +6406,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     a.dtype.numpy_type_num()
                 };
                 self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
+                // Each row along the last axis of the C-contiguous copy.
+                let nd = a.ndim as usize;
+                let len = self.shape(&copy, nd - 1);
+                let z = self.val(&format!("icmp eq i64 {len}, 0"));
+                let safe = self.val(&format!("select i1 {z}, i64 1, i64 {len}"));
+                let rows = self.val(&format!("sdiv i64 {n}, {safe}"));
+                let lp = self.nd_open(std::slice::from_ref(&rows));
+                let off = self.val(&format!("mul i64 {}, {len}", lp.idx[0]));
+                let off = self.val(&format!("mul i64 {off}, {}", a.dtype.size()));
+                let rp = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
                 self.emit(&format!(
-                    "call void @oxjit_rt_sort(ptr {data}, i64 {n}, i32 {tn})"
+                    "call void @oxjit_rt_sort(ptr {rp}, i64 {len}, i32 {tn})"
                 ));
+                self.nd_close(lp);
                 if ty == Ty::NoneType {
                     // a.sort(): in place.
-                    let ca = ArrayTy::new(a.dtype, 1, Layout::C);
+                    let ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
                     self.assign_into(&args[0], &a, V::new(copy.r.clone(), Ty::Array(ca)))?;
                     return Ok(V::unit(Ty::NoneType));
                 }

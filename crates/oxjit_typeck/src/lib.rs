@@ -2455,6 +2455,11 @@ impl<'u> Checker<'u> {
                 {
                     Ty::F64
                 }
+                (Some(a), Some(Ty::Array(q)))
+                    if n == 2 && !a.dtype.is_complex() && !q.dtype.is_complex() =>
+                {
+                    registry::array_of(Dtype::F64, q.ndim)
+                }
                 _ => self.no_match(cx, e, &name, tys, "(array, q)"),
             },
             ArrFn::Reshape => {
@@ -2783,14 +2788,14 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
             ArrFn::Sort => match tys.first().and_then(arr) {
-                Some(a) if n == 1 && a.ndim == 1 && !a.dtype.is_complex() => {
+                Some(a) if n == 1 && a.ndim >= 1 && !a.dtype.is_complex() => {
                     if method {
                         Ty::NoneType
                     } else {
-                        registry::array_of(a.dtype, 1)
+                        registry::array_of(a.dtype, a.ndim)
                     }
                 }
-                _ => self.no_match(cx, e, &name, tys, "(1-d real array)"),
+                _ => self.no_match(cx, e, &name, tys, "(real array)"),
             },
         }
     }

@@ -789,7 +789,7 @@ fn arr_note(f: ArrFn) -> &'static str {
         ArrFn::Interp => "interp(x, xp, fp) with scalar or array x",
         ArrFn::Convolve => "convolve(a, v) in 'full' mode",
         ArrFn::Nonzero => "nonzero(a): a tuple of index arrays",
-        ArrFn::Sort => "sorted copy of a 1-D array (stable)",
+        ArrFn::Sort => "sorted copy along the last axis (stable); a.sort() in place",
         ArrFn::Argsort => "argsort of a 1-D array (stable)",
         ArrFn::Unique => "sorted unique values of the flattened array",
         ArrFn::Flip => "a reversed view (all axes)",
