@@ -1759,7 +1759,6 @@ def test_index_array_assign_and_iadd():
 _FANCY_2D = "integer index arrays on arrays with more than one dimension are not supported (a[idx], a[idx, :])"
 
 
-@xfail(_FANCY_2D)
 def test_index_array_rows_2d():
     a = sample((5, 3))
     check(i_read_rows, a, np.array([4, 0, 0]))

@@ -3366,6 +3366,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn getitem(&mut self, b: V, index: &'p Expr, ty: Ty) -> R<V> {
+        if let (Ty::Array(a), ExprKind::Tuple(parts)) = (b.ty.clone(), &index.kind) {
+            // `a[idx, :, ...]` is `a[idx]`.
+            let full = |p: &Expr| matches!(&p.kind, ExprKind::Slice(None, None, None));
+            if let Some(first) = parts.first() {
+                if matches!(self.inst.ty(first), Ty::Array(_)) && parts[1..].iter().all(full) {
+                    let iv = self.expr(first)?;
+                    return self.fancy_get(&b, &a, &iv);
+                }
+            }
+        }
         if let Ty::Array(a) = b.ty.clone() {
             if let Ty::Array(_) = self.inst.ty(index) {
                 let iv = self.expr(index)?;

@@ -784,6 +784,17 @@ impl<'u> Checker<'u> {
                         );
                         self.err(cx, d);
                     }
+                    let tuple_fancy = matches!(&index.kind, ExprKind::Tuple(ps)
+                        if ps.iter().any(|p| matches!(cx.expr_ty.get(&p.id), Some(Ty::Array(_)))));
+                    if tuple_fancy {
+                        let d = Diagnostic::unsupported(
+                            index.span,
+                            "assigning through an index array combined with other indices is not supported yet",
+                        )
+                        .with_note("loop over the indices, or use a boolean mask");
+                        self.err(cx, d);
+                        return;
+                    }
                     if let Ty::Array(ia) = &it {
                         if ia.dtype.is_int() && a.ndim > 1 {
                             let d = Diagnostic::unsupported(
@@ -1657,6 +1668,23 @@ impl<'u> Checker<'u> {
             .with_note("supported: a boolean mask of the array's shape, or an integer index array on a 1-d array");
             self.err(cx, d);
             return None;
+        }
+        // `a[idx, :, ...]`: an index array followed by full slices is `a[idx]`.
+        if let ExprKind::Tuple(parts) = &index.kind {
+            if let Some(Ty::Array(ia)) = parts.first().and_then(|p| cx.expr_ty.get(&p.id).cloned())
+            {
+                let full = |p: &Expr| matches!(&p.kind, ExprKind::Slice(None, None, None));
+                if ia.dtype.is_int()
+                    && parts.len() <= a.ndim as usize
+                    && parts[1..].iter().all(full)
+                {
+                    return Some(Ty::Array(ArrayTy::new(
+                        a.dtype,
+                        ia.ndim + a.ndim - 1,
+                        Layout::C,
+                    )));
+                }
+            }
         }
         // A tuple variable as the index: its items are the indices.
         if let (Some(Ty::Tuple(items)), false) = (
