@@ -175,13 +175,9 @@ pub(crate) fn finish(
 /// Compile a typed program; returns the root's entry adapter.
 pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String> {
     let root = &program.instances[0];
-    let qual = &program.templates[root.template as usize].qualname;
-    let prefix = unique_prefix(qual);
-    let (text, entry_name) = lower::lower_program(program, opts, &prefix)?;
-    let text = format!("{text}\n{}", lower::METADATA);
-    let ctx = Context::create();
-    let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, ir, asm, code) = finish(&module, opts, &[&entry_name])?;
+    let (addrs, ir, asm, code) = build(program, opts, |prefix| {
+        lower::lower_program(program, opts, prefix)
+    })?;
     Ok(Compiled {
         entry: addrs[0],
         ret: root.ret.clone(),
@@ -193,6 +189,22 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String
     })
 }
 
+/// Name, lower (with `lower`, given the module's symbol prefix), parse,
+/// optimise and load one module; the one entry symbol's address comes first.
+fn build(
+    program: &Program<'_>,
+    opts: &Options,
+    lower: impl FnOnce(&str) -> Result<(String, String), String>,
+) -> Result<(Vec<usize>, String, Option<String>, CodeHandle), String> {
+    let root = &program.instances[0];
+    let prefix = unique_prefix(&program.templates[root.template as usize].qualname);
+    let (text, name) = lower(&prefix)?;
+    let text = format!("{text}\n{}", lower::METADATA);
+    let ctx = Context::create();
+    let module = parse_ir(&ctx, &text, &prefix)?;
+    finish(&module, opts, &[&name])
+}
+
 /// Compile a typed scalar kernel into a NumPy ufunc inner loop for the given
 /// input and output dtypes; returns the loop's address.
 pub fn compile_ufunc_loop(
@@ -201,14 +213,9 @@ pub fn compile_ufunc_loop(
     ins: &[oxjit_types::Dtype],
     out: oxjit_types::Dtype,
 ) -> Result<(usize, CodeHandle), String> {
-    let root = &program.instances[0];
-    let qual = &program.templates[root.template as usize].qualname;
-    let prefix = unique_prefix(qual);
-    let (text, name) = lower::lower_ufunc_loop(program, opts, &prefix, ins, out)?;
-    let text = format!("{text}\n{}", lower::METADATA);
-    let ctx = Context::create();
-    let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, _, _, h) = finish(&module, opts, &[&name])?;
+    let (addrs, _, _, h) = build(program, opts, |prefix| {
+        lower::lower_ufunc_loop(program, opts, prefix, ins, out)
+    })?;
     Ok((addrs[0], h))
 }
 
@@ -220,14 +227,9 @@ pub fn compile_gufunc_loop(
     opts: &Options,
     args: &[GuArg],
 ) -> Result<(usize, CodeHandle), String> {
-    let root = &program.instances[0];
-    let qual = &program.templates[root.template as usize].qualname;
-    let prefix = unique_prefix(qual);
-    let (text, name) = lower::lower_gufunc_loop(program, opts, &prefix, args)?;
-    let text = format!("{text}\n{}", lower::METADATA);
-    let ctx = Context::create();
-    let module = parse_ir(&ctx, &text, &prefix)?;
-    let (addrs, _, _, h) = finish(&module, opts, &[&name])?;
+    let (addrs, _, _, h) = build(program, opts, |prefix| {
+        lower::lower_gufunc_loop(program, opts, prefix, args)
+    })?;
     Ok((addrs[0], h))
 }
 

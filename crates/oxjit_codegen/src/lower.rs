@@ -29,7 +29,7 @@ fn ice<T>(msg: impl Into<String>) -> R<T> {
 }
 
 /// Module-wide state: string constants, declarations, finished functions.
-pub(crate) struct ModuleGen<'p> {
+pub(crate) struct ModuleGen {
     pub prefix: String,
     pub opts: Options,
     globals: String,
@@ -37,7 +37,6 @@ pub(crate) struct ModuleGen<'p> {
     funcs: String,
     nstr: u32,
     strings: FxHashMap<String, String>,
-    program: Option<&'p Program<'p>>,
     recursive: FxHashSet<usize>,
     /// Attribute groups (`#100 = {...}`) naming libmvec vector variants.
     attr_groups: Vec<String>,
@@ -73,7 +72,7 @@ const LIBMVEC1: &[&str] = &[
 ];
 const LIBMVEC2: &[&str] = &["atan2", "hypot", "pow"];
 
-impl<'p> ModuleGen<'p> {
+impl ModuleGen {
     pub fn new(prefix: &str, opts: &Options) -> Self {
         ModuleGen {
             prefix: prefix.to_string(),
@@ -83,7 +82,6 @@ impl<'p> ModuleGen<'p> {
             funcs: String::new(),
             nstr: 0,
             strings: FxHashMap::default(),
-            program: None,
             recursive: FxHashSet::default(),
             attr_groups: Vec::new(),
             vec_attrs: FxHashMap::default(),
@@ -270,6 +268,21 @@ done:
 }
 "#;
 
+/// A module with every instance of `program` lowered.
+fn lower_instances(program: &Program<'_>, opts: &Options, prefix: &str) -> R<ModuleGen> {
+    let mut m = ModuleGen::new(prefix, opts);
+    m.recursive = recursive_instances(program);
+    for i in 0..program.instances.len() {
+        let text = {
+            let mut f = FnGen::new(&mut m, program, i);
+            f.lower()?;
+            f.finish()
+        };
+        m.add_function(&text);
+    }
+    Ok(m)
+}
+
 /// Lower every instance and the root's entry adapter; returns the IR text and
 /// the entry symbol.
 pub(crate) fn lower_program(
@@ -277,22 +290,10 @@ pub(crate) fn lower_program(
     opts: &Options,
     prefix: &str,
 ) -> R<(String, String)> {
-    let mut m = ModuleGen::new(prefix, opts);
-    m.recursive = recursive_instances(program);
-    // SAFETY of lifetimes: `program` outlives `m` (both local to this call).
-    let prog: &Program<'_> = program;
-    for i in 0..prog.instances.len() {
-        let text = {
-            let mut f = FnGen::new(&mut m, prog, i);
-            f.lower()?;
-            f.finish()
-        };
-        m.add_function(&text);
-    }
+    let mut m = lower_instances(program, opts, prefix)?;
     let entry = format!("{prefix}_entry");
-    let text = entry_adapter(&m, prog, &entry);
+    let text = entry_adapter(&m, program, &entry);
     m.add_function(&text);
-    m.program = None;
     Ok((m.finish(), entry))
 }
 
@@ -305,16 +306,7 @@ pub(crate) fn lower_ufunc_loop(
     ins: &[Dtype],
     out: Dtype,
 ) -> R<(String, String)> {
-    let mut m = ModuleGen::new(prefix, opts);
-    m.recursive = recursive_instances(program);
-    for i in 0..program.instances.len() {
-        let text = {
-            let mut f = FnGen::new(&mut m, program, i);
-            f.lower()?;
-            f.finish()
-        };
-        m.add_function(&text);
-    }
+    let mut m = lower_instances(program, opts, prefix)?;
     let name = format!("{prefix}_loop");
     let text = {
         let mut f = FnGen::new(&mut m, program, 0);
@@ -341,16 +333,7 @@ pub(crate) fn lower_gufunc_loop(
     prefix: &str,
     args: &[GuArg],
 ) -> R<(String, String)> {
-    let mut m = ModuleGen::new(prefix, opts);
-    m.recursive = recursive_instances(program);
-    for i in 0..program.instances.len() {
-        let text = {
-            let mut f = FnGen::new(&mut m, program, i);
-            f.lower()?;
-            f.finish()
-        };
-        m.add_function(&text);
-    }
+    let mut m = lower_instances(program, opts, prefix)?;
     let name = format!("{prefix}_gloop");
     let text = {
         let mut f = FnGen::new(&mut m, program, 0);
@@ -394,7 +377,7 @@ fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
     out
 }
 
-fn entry_adapter(m: &ModuleGen<'_>, p: &Program<'_>, name: &str) -> String {
+fn entry_adapter(m: &ModuleGen, p: &Program<'_>, name: &str) -> String {
     let root = &p.instances[0];
     let mut f = String::new();
     let mut n = 0u32;
@@ -552,7 +535,7 @@ struct LoopLabels {
 
 /// Lowering state of one instance.
 pub(crate) struct FnGen<'m, 'p> {
-    m: &'m mut ModuleGen<'p>,
+    m: &'m mut ModuleGen,
     p: &'p Program<'p>,
     idx: usize,
     inst: &'p Instance<'p>,
@@ -569,7 +552,7 @@ pub(crate) struct FnGen<'m, 'p> {
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
-    fn new(m: &'m mut ModuleGen<'p>, p: &'p Program<'p>, idx: usize) -> Self {
+    fn new(m: &'m mut ModuleGen, p: &'p Program<'p>, idx: usize) -> Self {
         FnGen {
             m,
             p,
@@ -922,30 +905,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
     // ----- array expressions (fused element-wise loops) ----------------------
 
     fn elementwise_call(&self, e: &Expr) -> bool {
-        matches!(
-            self.res(e),
-            Some(Res::Call(Call {
-                callee: Callee::Builtin(
-                    Builtin::Negative
-                        | Builtin::Clip
-                        | Builtin::IsClose
-                        | Builtin::NpExtremum { .. }
-                        | Builtin::Abs
-                        | Builtin::Math1(_)
-                        | Builtin::Math2(_)
-                        | Builtin::Rounding(_, true)
-                        | Builtin::FloatPred(_)
-                        | Builtin::Sign
-                        | Builtin::Square
-                        | Builtin::Where
-                        | Builtin::MinMax { .. }
-                        | Builtin::NpRound
-                        | Builtin::Conjugate
-                        | Builtin::Pow
-                ),
-                ..
-            }))
-        )
+        matches!(self.res(e), Some(Res::Call(Call { callee: Callee::Builtin(b), .. })) if oxjit_typeck::registry::elementwise(*b))
     }
 
     /// An array-typed expression computed element by element.
@@ -1254,18 +1214,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                             return ice("element-wise call");
                         };
                         let et = Ty::Scalar(*d);
-                        let v = self.builtin(*b, vals, call, e, self.scalar_result(*b, *d))?;
+                        let v = self.builtin(*b, vals, call, e, Ty::Scalar(*d))?;
                         self.cast(v, &et)
                     }
                 }
             }
         })
-    }
-
-    /// The scalar result type a builtin produces on elements (its array
-    /// result dtype is `d`).
-    fn scalar_result(&self, _b: Builtin, d: Dtype) -> Ty {
-        Ty::Scalar(d)
     }
 
     fn gufunc_loop(&mut self, gargs: &[GuArg], name: &str) -> R<String> {

@@ -642,8 +642,3 @@ fn write_stdout(text: &str) {
 pub fn install_print_hooks() {
     oxjit_runtime::install_print_hooks(format_array, write_stdout);
 }
-
-#[allow(dead_code)]
-fn unused(_: &Bound<'_, PyAny>) -> PyResult<()> {
-    Err(PyTypeError::new_err(""))
-}

@@ -25,9 +25,8 @@ pub struct Overload {
     /// Declared return type of an eager signature (results are converted).
     declared_ret: Option<Ty>,
     entry: Entry,
+    /// The native code plus the IR and typed dump for the inspection API.
     compiled: Compiled,
-    /// Unit JSON and typed program dump, for inspection and `inspect_asm`.
-    unit_json: String,
     ret_leaves: Vec<Ty>,
     /// Jitted functions passed as arguments (by identity): part of the key,
     /// and kept alive so their ids cannot be reused.
@@ -264,7 +263,6 @@ impl Dispatcher {
             declared_ret,
             entry,
             compiled,
-            unit_json: String::new(),
             ret_leaves,
         }))
     }
@@ -627,7 +625,6 @@ impl Dispatcher {
                 .cloned()
                 .ok_or_else(|| PyTypeError::new_err("no such overload"))?
         };
-        let _ = &o.unit_json;
         let frontend = py.import("oxjit._frontend")?;
         let json: String = frontend
             .call_method1("build_unit", (self.py_func.bind(py), PyList::empty(py)))?

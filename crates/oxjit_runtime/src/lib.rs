@@ -508,6 +508,17 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
 // Sorting helpers for np.sort / np.median / np.percentile.
 // ---------------------------------------------------------------------------
 
+/// NumPy's order for floats: NaN after everything, NaNs equal.
+fn nan_last(a: f64, b: f64) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Equal,
+        (true, false) => Greater,
+        (false, true) => Less,
+        _ => a.partial_cmp(&b).unwrap_or(Equal),
+    }
+}
+
 /// Sort `n` contiguous elements in place (stable; NaN last, as NumPy does).
 /// `type_num` is NumPy's type number of the element type.
 ///
@@ -523,14 +534,8 @@ pub unsafe extern "C" fn oxjit_rt_sort(ptr: *mut u8, n: i64, type_num: i32) {
     }
     macro_rules! floats {
         ($t:ty) => {
-            std::slice::from_raw_parts_mut(ptr as *mut $t, n).sort_by(|a, b| {
-                match (a.is_nan(), b.is_nan()) {
-                    (true, true) => std::cmp::Ordering::Equal,
-                    (true, false) => std::cmp::Ordering::Greater,
-                    (false, true) => std::cmp::Ordering::Less,
-                    _ => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
-                }
-            })
+            std::slice::from_raw_parts_mut(ptr as *mut $t, n)
+                .sort_by(|a, b| nan_last(*a as f64, *b as f64))
         };
     }
     // NumPy type numbers: bool 0, int8 1, uint8 2, int16 3, uint16 4, int32 5,
@@ -619,15 +624,7 @@ pub unsafe extern "C" fn oxjit_rt_argsort(data: *const u8, n: i64, type_num: i32
     macro_rules! floats {
         ($t:ty) => {{
             let xs = std::slice::from_raw_parts(data as *const $t, n);
-            idx.sort_by(|&a, &b| {
-                let (x, y) = (xs[a as usize], xs[b as usize]);
-                match (x.is_nan(), y.is_nan()) {
-                    (true, true) => std::cmp::Ordering::Equal,
-                    (true, false) => std::cmp::Ordering::Greater,
-                    (false, true) => std::cmp::Ordering::Less,
-                    _ => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                }
-            });
+            idx.sort_by(|&a, &b| nan_last(xs[a as usize] as f64, xs[b as usize] as f64));
         }};
     }
     match type_num {

@@ -2889,7 +2889,7 @@ impl<'u> Checker<'u> {
         // element types, give an array of the broadcast rank.
         let is_minmax_reduce =
             matches!(b, Builtin::MinMax { .. }) && (n == 1 || !method && !is_numpy_path(e));
-        if elementwise(b)
+        if registry::elementwise(b)
             && !method
             && !is_minmax_reduce
             && tys.iter().any(|t| matches!(t, Ty::Array(_)))
@@ -3697,28 +3697,6 @@ fn display_name(b: Builtin) -> String {
         other => format!("{other:?}"),
     };
     inner.to_lowercase()
-}
-
-fn elementwise(b: Builtin) -> bool {
-    matches!(
-        b,
-        Builtin::Negative
-            | Builtin::Clip
-            | Builtin::IsClose
-            | Builtin::NpExtremum { .. }
-            | Builtin::Abs
-            | Builtin::Math1(_)
-            | Builtin::Math2(_)
-            | Builtin::Rounding(_, true)
-            | Builtin::FloatPred(_)
-            | Builtin::Sign
-            | Builtin::Square
-            | Builtin::Where
-            | Builtin::MinMax { .. }
-            | Builtin::NpRound
-            | Builtin::Conjugate
-            | Builtin::Pow
-    )
 }
 
 fn alloc_name(a: Alloc) -> &'static str {

@@ -844,3 +844,26 @@ pub fn complex_math(m: Math1) -> Option<CFn> {
         _ => return None,
     })
 }
+
+/// Builtins that apply element-wise to arrays (typeck types them, codegen fuses them).
+pub fn elementwise(b: Builtin) -> bool {
+    matches!(
+        b,
+        Builtin::Negative
+            | Builtin::Clip
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. }
+            | Builtin::Abs
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(_, true)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Where
+            | Builtin::MinMax { .. }
+            | Builtin::NpRound
+            | Builtin::Conjugate
+            | Builtin::Pow
+    )
+}
