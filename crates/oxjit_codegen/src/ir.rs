@@ -64,6 +64,7 @@ pub fn llty(t: &Ty) -> String {
             format!("{{{}}}", parts.join(", "))
         }
         Ty::Range => "{i64, i64, i64}".into(),
+        Ty::Generator => "ptr".into(),
         Ty::Str => "{ptr, i64}".into(),
         Ty::NoneType
         | Ty::Function(_)

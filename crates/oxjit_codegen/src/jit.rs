@@ -22,6 +22,19 @@ unsafe impl Send for Jit {}
 
 static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
 
+/// Symbols an embedding crate provides to compiled code (for example
+/// NumPy's distribution library, linked into the Python extension).
+static EXTRA: Mutex<Vec<(&'static str, usize)>> = Mutex::new(Vec::new());
+
+/// Make `symbols` callable from compiled code; must run before the first
+/// compilation (the symbol table is fixed when the JIT starts).
+pub fn register_symbols(symbols: &[(&'static str, usize)]) {
+    EXTRA
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .extend_from_slice(symbols);
+}
+
 fn take_error(err: LLVMErrorRef) -> Result<(), String> {
     if err.is_null() {
         return Ok(());
@@ -88,7 +101,10 @@ pub unsafe fn load_object_tracked(
     obj: LLVMMemoryBufferRef,
     names: &[&str],
 ) -> Result<(Vec<usize>, CodeHandle), String> {
-    let jit = JIT.get_or_init(|| create(&[]).map(Mutex::new));
+    let jit = JIT.get_or_init(|| {
+        let extra = EXTRA.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        create(&extra).map(Mutex::new)
+    });
     let jit = match jit {
         Ok(j) => j,
         Err(e) => return Err(format!("could not start the JIT: {e}")),

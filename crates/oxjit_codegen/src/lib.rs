@@ -9,7 +9,7 @@
 mod ir;
 mod jit;
 
-pub use jit::{release, CodeHandle};
+pub use jit::{register_symbols, release, CodeHandle};
 mod lower;
 
 use inkwell::context::Context;
@@ -257,7 +257,7 @@ pub fn leaves(ty: &Ty) -> Vec<Ty> {
     let mut out = Vec::new();
     fn go(t: &Ty, out: &mut Vec<Ty>) {
         match t {
-            Ty::Scalar(_) | Ty::Array(_) => out.push(t.clone()),
+            Ty::Scalar(_) | Ty::Array(_) | Ty::Generator => out.push(t.clone()),
             Ty::Tuple(items) => items.iter().for_each(|i| go(i, out)),
             Ty::Range => {
                 out.push(Ty::I64);
@@ -282,6 +282,7 @@ pub fn leaf_size(ty: &Ty) -> usize {
     match ty {
         Ty::Scalar(d) => d.size(),
         Ty::Array(a) => 8 * (5 + 2 * a.ndim as usize),
+        Ty::Generator => 8,
         _ => 0,
     }
 }

@@ -22,6 +22,10 @@ use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write;
 
+mod generator;
+mod linalg;
+mod manip;
+
 type R<T> = Result<T, String>;
 
 fn ice<T>(msg: impl Into<String>) -> R<T> {
@@ -429,7 +433,7 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
             );
             format!("%lv{n}")
         }
-        Ty::Scalar(_) | Ty::Array(_) => {
+        Ty::Scalar(_) | Ty::Array(_) | Ty::Generator => {
             let s = leaf_slot(f, n, base, *leaf);
             *leaf += 1;
             *n += 1;
@@ -548,6 +552,8 @@ pub(crate) struct FnGen<'m, 'p> {
     owned: Vec<(String, Ty)>,
     /// Temporaries of the current statement.
     temps: Vec<(String, Ty)>,
+    /// `ddof=` of the var/std reduction being lowered (an i64 value).
+    ddof: Option<String>,
     loops: Vec<LoopLabels>,
 }
 
@@ -565,6 +571,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             vars: FxHashMap::default(),
             owned: Vec::new(),
             temps: Vec::new(),
+            ddof: None,
             loops: Vec::new(),
         }
     }
@@ -4481,6 +4488,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             Builtin::Reduce(r) => self.reduce_call(r, &args, call, ty),
             Builtin::Arr(f) => self.arr_fn(f, args, call, ty),
+            Builtin::LinAlg(f) => self.linalg(f, args, call, ty),
+            Builtin::Manip(f) => self.manip(f, args, call, ty),
+            Builtin::Gen(g) => self.gen_method(g, args, call, ty),
             Builtin::Copy => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("copy arg");
@@ -4987,30 +4997,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Ty::Scalar(d) => *d,
             _ => return ice("matmul type"),
         };
-        // Bring both operands to the result dtype (a copy only when they differ).
-        let conv = |s: &mut Self, v: &V, va: &ArrayTy| -> R<(V, ArrayTy)> {
-            if va.dtype == d {
-                return Ok((v.clone(), *va));
-            }
-            let shape: Vec<String> = (0..va.ndim as usize).map(|k| s.shape(v, k)).collect();
-            let out = s.alloc_array(d, &shape);
-            let ca = ArrayTy::new(d, va.ndim, Layout::C);
-            let lp = s.nd_open(&shape);
-            let p = s.nd_ptr(v, va, &lp.idx);
-            let x = s.load_elem(va.dtype, &p);
-            let x = s.cast(x, &Ty::Scalar(d));
-            let q = s.nd_ptr(&out, &ca, &lp.idx);
-            s.store_elem(&x, &q);
-            s.nd_close(lp);
-            Ok((out, ca))
-        };
-        let (a, aa) = conv(self, a, &aa)?;
-        let (b, ba) = conv(self, b, &ba)?;
-        let isz = d.size();
-        let el = |s: &mut Self, v: &V, va: &ArrayTy, k: usize| -> String {
-            let st = s.stride(v, va, k);
-            s.val(&format!("sdiv exact i64 {st}, {isz}"))
-        };
+        let other = !matches!(d, Dtype::F32 | Dtype::F64);
+        let (a, aa) = if other { (a.clone(), aa) } else { self.with_dtype(a, &aa, d)? };
+        let (b, ba) = if other { (b.clone(), ba) } else { self.with_dtype(b, &ba, d)? };
+        let el = |s: &mut Self, v: &V, va: &ArrayTy, k: usize| s.elem_stride(v, va, k);
         // A as (m, k) and B as (k, n), vectors as a row / a column.
         let (m, ka, rsa, csa) = if aa.ndim == 2 {
             (
@@ -5063,6 +5053,22 @@ impl<'m, 'p> FnGen<'m, 'p> {
             (1, 2) => vec![n.clone()],
             _ => vec!["1".to_string()],
         };
+        if other {
+            let out = self.matmul_other(
+                &a,
+                &aa,
+                &b,
+                &ba,
+                d,
+                &out_shape,
+                [m, ka, n],
+                aa.ndim == 2 && ba.ndim == 1,
+            )?;
+            if let Ty::Scalar(_) = ty {
+                return Ok(self.flat_elem(&out, d, "0"));
+            }
+            return Ok(out);
+        }
         let out = self.alloc_array(d, &out_shape);
         let oa = ArrayTy::new(d, out_shape.len() as u8, Layout::C);
         self.init_array(&out, &oa, Alloc::Zeros, None)?;
@@ -6215,34 +6221,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 _ => self.arr_fn(ArrFn::Array, args, call, ty),
             },
-            ArrFn::Norm => {
-                let Ty::Array(a) = args[0].ty.clone() else {
-                    return ice("norm arg");
-                };
-                let od = ty.scalar().ok_or("norm type")?;
-                let (vv, aa) = (args[0].clone(), a);
-                let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(&vv, d)).collect();
-                // sqrt(sum |x|^2), accumulated in float64.
-                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
-                    let p = s.nd_ptr(&vv, &aa, idx);
-                    let x = s.load_elem(aa.dtype, &p);
-                    let sq = if aa.dtype.is_complex() {
-                        let x = s.cast(x, &Ty::C128);
-                        let (re, im) = s.complex_parts(&x);
-                        let a2 = s.val(&format!("fmul double {re}, {re}"));
-                        let b2 = s.val(&format!("fmul double {im}, {im}"));
-                        s.val(&format!("fadd double {a2}, {b2}"))
-                    } else {
-                        let x = s.cast(x, &Ty::F64);
-                        s.val(&format!("fmul double {}, {}", x.r, x.r))
-                    };
-                    Ok(V::new(sq, Ty::F64))
-                };
-                let ss = self.reduce_seq(Reduce::Sum, &shape, &mut get, Dtype::F64, Dtype::F64)?;
-                let f = self.intrinsic("sqrt", Dtype::F64, 1);
-                let r = self.val(&format!("call double {f}(double {})", ss.r));
-                Ok(self.cast(V::new(r, Ty::F64), &Ty::Scalar(od)))
-            }
+            ArrFn::Norm => self.norm(&args, call, ty),
             ArrFn::Trace => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("trace arg");
@@ -6515,6 +6494,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Reduce::NanMean => (Reduce::Mean, false),
             Reduce::NanMax => (Reduce::Max, d.is_float()),
             Reduce::NanMin => (Reduce::Min, d.is_float()),
+            Reduce::NanVar => (Reduce::Var, d.is_float()),
+            Reduce::NanStd => (Reduce::Std, d.is_float()),
             other => (other, false),
         };
         match r {
@@ -6664,14 +6645,17 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
                 Ok(self.cast(res, &Ty::Scalar(out)))
             }
-            Reduce::NanSum | Reduce::NanMean | Reduce::NanMax | Reduce::NanMin => {
-                ice("nan reduction mapping")
-            }
+            Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => ice("nan reduction mapping"),
             Reduce::Var | Reduce::Std => {
                 // Two passes, as NumPy: the mean, then mean squared deviations.
                 let ct = if d.is_complex() { Ty::C128 } else { Ty::F64 };
                 let mean = self.reduce_seq(
-                    Reduce::Mean,
+                    if skip_nan { Reduce::NanMean } else { Reduce::Mean },
                     shape,
                     get,
                     d,
@@ -6683,6 +6667,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 )?;
                 let acc = self.alloca("double");
                 self.emit(&format!("store double 0.0, ptr {acc}"));
+                let cnt = self.alloca("i64");
+                self.emit(&format!("store i64 {n}, ptr {cnt}"));
                 let lp = self.nd_open(shape);
                 let x = get(self, &lp.idx)?;
                 let x = self.cast(x, &ct);
@@ -6695,12 +6681,29 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 } else {
                     self.val(&format!("fmul double {}, {}", dv.r, dv.r))
                 };
+                // nanvar: NaN elements are neither summed nor counted.
+                let nan = if skip_nan {
+                    self.val(&format!("fcmp uno double {}, 0.0", x.r))
+                } else {
+                    "false".to_string()
+                };
+                let sq = self.val(&format!("select i1 {nan}, double 0.0, double {sq}"));
                 let cur = self.val(&format!("load double, ptr {acc}"));
                 let nv = self.val(&format!("fadd double {cur}, {sq}"));
                 self.emit(&format!("store double {nv}, ptr {acc}"));
+                let skipped = self.val(&format!("zext i1 {nan} to i64"));
+                let c = self.val(&format!("load i64, ptr {cnt}"));
+                let c1 = self.val(&format!("sub i64 {c}, {skipped}"));
+                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
                 self.nd_close(lp);
                 let tot = self.val(&format!("load double, ptr {acc}"));
-                let nf = self.val(&format!("sitofp i64 {n} to double"));
+                // Divisor max(count - ddof, 0), as NumPy (0/0 gives nan).
+                let cnt_v = self.val(&format!("load i64, ptr {cnt}"));
+                let ddof = self.ddof.clone().unwrap_or_else(|| "0".into());
+                let dn = self.val(&format!("sub i64 {cnt_v}, {ddof}"));
+                let pos = self.val(&format!("icmp sgt i64 {dn}, 0"));
+                let dn = self.val(&format!("select i1 {pos}, i64 {dn}, i64 0"));
+                let nf = self.val(&format!("sitofp i64 {dn} to double"));
                 let var = self.val(&format!("fdiv double {tot}, {nf}"));
                 let res = if r == Reduce::Std {
                     let f = self.intrinsic("sqrt", Dtype::F64, 1);
@@ -6884,14 +6887,65 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Some(v) => Some(v.clone()),
             None => self.kwarg(call, "axis")?,
         };
-        match axis.filter(|v| v.ty != Ty::NoneType) {
-            Some(v) if matches!(ty, Ty::Array(_)) => {
-                let k: i64 =
-                    v.r.parse()
-                        .map_err(|_| "axis must be a constant".to_string())?;
-                self.reduce_axis(r, &args[0], &a, k, ty)
+        self.ddof = match self.kwarg(call, "ddof")? {
+            Some(v) => Some(self.cast(v, &Ty::I64).r),
+            None => None,
+        };
+        let keep = matches!(self.const_kw(call, "keepdims"), Some(Const::Bool(true)));
+        let axis = match axis.filter(|v| v.ty != Ty::NoneType) {
+            Some(v) => Some(
+                v.r.parse::<i64>()
+                    .map_err(|_| "axis must be a constant".to_string())?
+                    .rem_euclid(a.ndim as i64) as usize,
+            ),
+            None => None,
+        };
+        // The type without keepdims: what the reduction itself produces.
+        let inner = match (&ty, keep) {
+            (Ty::Array(o), true) => match axis {
+                Some(_) if a.ndim > 1 => Ty::Array(ArrayTy::new(o.dtype, a.ndim - 1, Layout::C)),
+                _ => Ty::Scalar(o.dtype),
+            },
+            _ => ty.clone(),
+        };
+        let res = match axis {
+            Some(k) if matches!(inner, Ty::Array(_)) => {
+                self.reduce_axis(r, &args[0], &a, k as i64, inner)
             }
-            _ => self.reduce(r, &args[0], &a, ty),
+            _ => self.reduce(r, &args[0], &a, inner),
+        };
+        self.ddof = None;
+        let res = res?;
+        if !keep {
+            return Ok(res);
+        }
+        // keepdims: the reduced axes come back with length one.
+        let Ty::Array(oa) = ty else {
+            return ice("keepdims type");
+        };
+        let nd = a.ndim as usize;
+        match res.ty.clone() {
+            Ty::Scalar(d) => {
+                let out = self.alloc_array(d, &vec!["1".to_string(); nd]);
+                self.flat_store(&out, d, "0", &res);
+                Ok(out)
+            }
+            Ty::Array(ra) => {
+                let ax = axis.ok_or("keepdims axis")?;
+                let mut shape: Vec<String> = (0..nd - 1).map(|k| self.shape(&res, k)).collect();
+                let mut strides: Vec<String> =
+                    (0..nd - 1).map(|k| self.stride(&res, &ra, k)).collect();
+                shape.insert(ax, "1".into());
+                strides.insert(ax, "0".into());
+                let lt = llty(&res.ty);
+                let mi = self.val(&format!("extractvalue {lt} {}, 0", res.r));
+                let data = self.data(&res);
+                let va = ArrayTy::new(oa.dtype, nd as u8, Layout::A);
+                let view = self.make_array(&va, &mi, "null", &data, &shape, &strides);
+                // The type says C order: a length-one axis keeps the result contiguous.
+                Ok(V::new(view.r, Ty::Array(oa)))
+            }
+            _ => ice("keepdims result"),
         }
     }
 

@@ -63,6 +63,30 @@ pub fn key_of_types(tys: &[Ty]) -> Option<Key> {
     Some(k)
 }
 
+/// `isinstance(o, numpy.random.Generator)`.
+fn is_generator(py: Python<'_>, o: &Bound<'_, PyAny>) -> bool {
+    static GEN: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let Ok(cls) = GEN.get_or_try_init(py, || {
+        py.import("numpy.random")
+            .and_then(|m| m.getattr("Generator"))
+            .map(|c| c.unbind())
+    }) else {
+        return false;
+    };
+    o.is_instance(cls.bind(py)).unwrap_or(false)
+}
+
+/// The `bitgen_t*` of a Generator's bit generator (NumPy's C interface to
+/// its stream; the Generator keeps it alive for the call).
+fn bitgen_of(py: Python<'_>, g: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let cap = g.getattr("bit_generator")?.getattr("capsule")?;
+    let p = unsafe { ffi::PyCapsule_GetPointer(cap.as_ptr(), c"BitGenerator".as_ptr()) };
+    if p.is_null() {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(p as u64)
+}
+
 fn is_ndarray(py: Python<'_>, o: &Bound<'_, PyAny>) -> bool {
     unsafe { npyffi::PyArray_Check(py, o.as_ptr()) != 0 }
 }
@@ -242,6 +266,9 @@ pub fn typeof_arg(
     }
     if a.is_instance_of::<PyRange>() {
         return Ok(Ty::Range);
+    }
+    if is_generator(py, a) {
+        return Ok(Ty::Generator);
     }
     // NumPy scalars (np.float32(1.5), np.int64(3), np.bool_(True)).
     if let Ok(np) = py.import("numpy") {
@@ -433,6 +460,16 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                 let v: i64 = a.getattr(name)?.extract()?;
                 buf.slot(1)[0] = v as u64;
             }
+            Ok(())
+        }
+        Ty::Generator => {
+            if !is_generator(py, a) {
+                return Err(PyTypeError::new_err(format!(
+                    "expected a numpy.random.Generator, got {}",
+                    type_name(a)
+                )));
+            }
+            buf.slot(1)[0] = bitgen_of(py, a)?;
             Ok(())
         }
         _ => Ok(()),

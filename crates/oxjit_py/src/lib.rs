@@ -3,6 +3,7 @@
 //! crates. The decorators and the AST front end live in `python/oxjit`.
 
 mod boxing;
+mod npyrandom;
 mod ufunc;
 
 use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
@@ -36,11 +37,14 @@ pub struct Overload {
     simple: Option<(Vec<Dtype>, Dtype)>,
 }
 
-fn contains_str(t: &Ty) -> bool {
+/// Whether a result type holds something compiled code cannot hand back
+/// (a string, or a Generator, whose object compiled code never owns).
+fn unboxable_result(t: &Ty) -> Option<&'static str> {
     match t {
-        Ty::Str => true,
-        Ty::Tuple(items) => items.iter().any(contains_str),
-        _ => false,
+        Ty::Str => Some("a string"),
+        Ty::Generator => Some("a numpy.random.Generator"),
+        Ty::Tuple(items) => items.iter().find_map(unboxable_result),
+        _ => None,
     }
 }
 
@@ -236,13 +240,13 @@ impl Dispatcher {
                         return Err(CompileFailure::User(text.trim_end().to_string()));
                     }
                 };
-                if contains_str(&program.instances[0].ret) {
+                if let Some(what) = unboxable_result(&program.instances[0].ret) {
                     let f = &unit.functions[0];
                     let d = oxjit_syntax::Diagnostic::unsupported(
                         f.def.span,
-                        format!("`{}` returns a string; returning strings from compiled code is not supported yet", f.def.name),
+                        format!("`{}` returns {what}; returning it from compiled code is not supported yet", f.def.name),
                     )
-                    .with_note("strings can be printed or used in exception messages inside compiled code");
+                    .with_note("strings can be printed or used in exception messages inside compiled code; a Generator can be passed in and drawn from");
                     return Err(CompileFailure::User(d.render(&f.file, &f.lines, f.first_line)));
                 }
                 oxjit_codegen::compile(&program, &opts).map_err(CompileFailure::Internal)?
@@ -1001,6 +1005,7 @@ fn set_num_threads(n: i64) -> PyResult<()> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
+    oxjit_codegen::register_symbols(&npyrandom::symbols());
     m.add_class::<Dispatcher>()?;
     // Replace the call slot with our own entry (see `raw_call`); subclasses
     // created later inherit it.

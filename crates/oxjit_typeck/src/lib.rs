@@ -11,6 +11,9 @@
 //! return type changes (variables unify across assignments: int then float is
 //! float). Recursion works when a non-recursive path gives the return type.
 
+pub mod generator;
+pub mod linalg;
+mod manip;
 pub mod registry;
 
 use oxjit_syntax::{
@@ -1956,14 +1959,13 @@ impl<'u> Checker<'u> {
         t.scalar()
     }
 
-    /// `a @ b` / `np.dot(a, b)`: float vectors and matrices.
+    /// `a @ b` / `np.dot(a, b)`: vectors and matrices of any numeric dtype.
     fn matmul_ty(&mut self, cx: &Cx<'u>, l: &Ty, r: &Ty, span: Span) -> Ty {
         let (Ty::Array(a), Ty::Array(b)) = (l, r) else {
             return self.bad_binop(cx, BinOp::MatMul, l, r, span);
         };
         let d = oxjit_types::promote_numpy(a.dtype, b.dtype);
-        if !matches!(d, Dtype::F32 | Dtype::F64)
-            || a.ndim == 0
+        if a.ndim == 0
             || b.ndim == 0
             || a.ndim > 2
             || b.ndim > 2
@@ -1972,7 +1974,7 @@ impl<'u> Checker<'u> {
                 span,
                 format!("matrix products of {l} and {r} are not supported yet"),
             )
-            .with_note("supported: float32/float64 vectors and matrices (1-d and 2-d)");
+            .with_note("supported: vectors and matrices (1-d and 2-d) of any numeric dtype");
             self.err(cx, d);
             return Ty::Unknown;
         }
@@ -2208,12 +2210,17 @@ impl<'u> Checker<'u> {
         // Method calls: `a.sum()`, `z.conjugate()`.
         if let ExprKind::Attr(obj, name) = &func.kind {
             let ot = self.expr(cx, obj);
-            if let Ty::Array(_) | Ty::Scalar(_) = &ot {
+            if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
                 for k in kwargs {
                     self.expr(cx, &k.value);
                 }
-                let Some(b) = registry::method(name) else {
+                let found = if ot == Ty::Generator {
+                    registry::gen_method(name)
+                } else {
+                    registry::method(name)
+                };
+                let Some(b) = found else {
                     let d = Diagnostic::error(
                         "unknown-attribute",
                         func.span,
@@ -2420,6 +2427,24 @@ impl<'u> Checker<'u> {
                 None
             }
         }
+    }
+
+    /// The constant value of argument `pos` (or keyword `name`) of call `e`:
+    /// None when absent, Some(None) when given but not a constant.
+    fn arg_const(&self, cx: &Cx<'u>, e: &'u Expr, pos: usize, name: &str) -> Option<Option<Const>> {
+        let ExprKind::Call { args, kwargs, .. } = &e.kind else {
+            return None;
+        };
+        let x = match args.get(pos) {
+            Some(x) => x,
+            None => &kwargs.iter().find(|k| k.name == name)?.value,
+        };
+        Some(match cx.res.get(&x.id) {
+            Some(Res::Const(c)) => Some(c.clone()),
+            // A variable that can only hold None is as good as the constant.
+            _ if cx.expr_ty.get(&x.id) == Some(&Ty::NoneType) => Some(Const::None),
+            _ => None,
+        })
     }
 
     fn arr_fn_ty(
@@ -2766,22 +2791,71 @@ impl<'u> Checker<'u> {
                 Some(Ty::Array(a)) if n == 1 && kw("dtype").is_none() => Ty::Array(*a),
                 _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
             },
-            ArrFn::Norm => match tys.first().and_then(arr) {
-                Some(a) if n == 1 && (1..=2).contains(&a.ndim) => {
-                    Ty::Scalar(if a.dtype == Dtype::F32 || a.dtype == Dtype::C64 {
-                        Dtype::F32
-                    } else {
-                        Dtype::F64
-                    })
+            ArrFn::Norm => {
+                let Some(a) = tys.first().and_then(arr).filter(|a| (1..=2).contains(&a.ndim))
+                else {
+                    return self.no_match(cx, e, &name, tys, "(vector or matrix, ord=None, axis=None)");
+                };
+                if n > 3 {
+                    return self.no_match(cx, e, &name, tys, "(x, ord=None, axis=None)");
                 }
-                _ => self.no_match(
-                    cx,
-                    e,
-                    &name,
-                    tys,
-                    "(vector or matrix); ord= and axis= are not supported yet",
-                ),
-            },
+                let od = if a.dtype == Dtype::F32 || a.dtype == Dtype::C64 {
+                    Dtype::F32
+                } else {
+                    Dtype::F64
+                };
+                let axis = match self.arg_const(cx, e, 2, "axis") {
+                    None | Some(Some(Const::None)) => None,
+                    Some(Some(Const::Int(k))) if k < a.ndim as i64 && k >= -(a.ndim as i64) => {
+                        Some(k)
+                    }
+                    Some(c) => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            match c {
+                                Some(Const::Int(k)) => format!(
+                                    "axis {k} is out of bounds for array of dimension {}",
+                                    a.ndim
+                                ),
+                                _ => "`numpy.linalg.norm`: axis= must be an integer constant or None".into(),
+                            },
+                        );
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                };
+                let vector = a.ndim == 1 || axis.is_some();
+                let ord = self.arg_const(cx, e, 1, "ord");
+                let ok = match &ord {
+                    None | Some(Some(Const::None)) => true,
+                    Some(Some(Const::Str(s))) => !vector && (s == "fro" || s == "nuc"),
+                    Some(Some(Const::Int(k))) => vector || [1, -1, 2, -2].contains(k),
+                    Some(Some(Const::Float(f))) => {
+                        vector || f.is_infinite() || [1.0, -1.0, 2.0, -2.0].contains(f)
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    let d = Diagnostic::error(
+                        "bad-argument",
+                        e.span,
+                        if vector {
+                            "Invalid norm order for vectors (use a number, np.inf or -np.inf)"
+                        } else {
+                            "Invalid norm order for matrices (use None, 'fro', 'nuc', 1, -1, 2, -2, np.inf or -np.inf)"
+                        },
+                    )
+                    .with_note("ord= must be a constant");
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
+                if axis.is_some() && a.ndim == 2 {
+                    registry::array_of(od, 1)
+                } else {
+                    Ty::Scalar(od)
+                }
+            }
             ArrFn::Trace => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim == 2 => Ty::Scalar(match a.dtype.kind() {
                     Kind::Bool | Kind::Signed => Dtype::I64,
@@ -2856,7 +2930,13 @@ impl<'u> Checker<'u> {
             Builtin::Print => &["sep", "end", "flush"],
             Builtin::MathX(_) => &["rel_tol", "abs_tol"],
             Builtin::IsClose => &["rtol", "atol"],
-            Builtin::Reduce(_) => &["axis"],
+            Builtin::Reduce(Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd) => {
+                &["axis", "ddof", "keepdims"]
+            }
+            Builtin::Reduce(_) => &["axis", "keepdims"],
+            Builtin::LinAlg(f) => linalg::params(f).0,
+            Builtin::Manip(f) => manip::keywords(f),
+            Builtin::Gen(g) => generator::keywords(g),
             Builtin::Arr(_) => &[
                 "axis",
                 "side",
@@ -2866,6 +2946,7 @@ impl<'u> Checker<'u> {
                 "kind",
                 "num",
                 "weights",
+                "ord",
                 "rtol",
                 "atol",
                 "stable",
@@ -3463,7 +3544,7 @@ impl<'u> Checker<'u> {
                         Kind::Float | Kind::Complex => a.dtype,
                         _ => Dtype::F64,
                     },
-                    Reduce::Var | Reduce::Std => match a.dtype {
+                    Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd => match a.dtype {
                         Dtype::F32 | Dtype::C64 => Dtype::F32,
                         _ => Dtype::F64,
                     },
@@ -3480,6 +3561,44 @@ impl<'u> Checker<'u> {
                 };
                 let axis_expr =
                     axis_expr.or_else(|| kwargs.iter().find(|(k, _)| k == "axis").map(|(_, v)| *v));
+                let keep = match self.arg_const(cx, e, usize::MAX, "keepdims") {
+                    None | Some(Some(Const::Bool(false))) => false,
+                    Some(Some(Const::Bool(true))) => true,
+                    Some(_) => {
+                        let d = Diagnostic::unsupported(
+                            e.span,
+                            "keepdims= must be a constant True or False",
+                        );
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                };
+                if let Some((_, dd)) = kwargs.iter().find(|(k, _)| k == "ddof") {
+                    if !matches!(cx.expr_ty.get(&dd.id), Some(Ty::Scalar(x)) if x.is_int()) {
+                        let d = Diagnostic::error("bad-argument", dd.span, "ddof= must be an integer");
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                }
+                if keep {
+                    // The reduced axes stay, with length one.
+                    return match axis_expr.map(|ax| cx.res.get(&ax.id)) {
+                        None | Some(Some(Res::Const(Const::None))) => registry::array_of(elem, a.ndim),
+                        Some(Some(Res::Const(Const::Int(k))))
+                            if *k < a.ndim as i64 && *k >= -(a.ndim as i64) =>
+                        {
+                            registry::array_of(elem, a.ndim)
+                        }
+                        _ => {
+                            let d = Diagnostic::unsupported(
+                                e.span,
+                                "with keepdims=True, axis= must be an integer constant in range (or None)",
+                            );
+                            self.err(cx, d);
+                            Ty::Unknown
+                        }
+                    };
+                }
                 let Some(ax) = axis_expr else {
                     return Ty::Scalar(elem);
                 };
@@ -3513,6 +3632,9 @@ impl<'u> Checker<'u> {
                 }
             }
             Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
+            Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs),
+            Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, method),
+            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs),
             Builtin::CMath(f) => {
                 let want = if f == registry::CFn::Rect { 2 } else { 1 };
                 let nm = format!("cmath.{}", format!("{f:?}").to_lowercase());
@@ -3691,6 +3813,9 @@ fn display_name(b: Builtin) -> String {
         Builtin::AllocLike(a) => format!("{a:?}_like"),
         Builtin::Random(r) => format!("random.{r:?}"),
         Builtin::Arr(f) => format!("{f:?}"),
+        Builtin::LinAlg(f) => format!("linalg.{}", linalg::display(f)),
+        Builtin::Manip(f) => format!("{f:?}"),
+        Builtin::Gen(g) => format!("Generator.{g:?}"),
         Builtin::CMath(f) => format!("cmath.{f:?}"),
         Builtin::MathX(f) => format!("math.{f:?}"),
         Builtin::Cast(d) => d.name().to_string(),

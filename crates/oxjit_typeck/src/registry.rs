@@ -105,6 +105,8 @@ pub enum Reduce {
     NanMean,
     NanMax,
     NanMin,
+    NanVar,
+    NanStd,
 }
 
 /// `cmath` functions (complex in, complex or real out).
@@ -167,6 +169,239 @@ pub enum ArrFn {
     Trace,
     Outer,
     Vdot,
+}
+
+/// Shape manipulation, triangular/diagonal construction and the remaining
+/// array functions (typed in `manip.rs`, lowered in `lower/manip.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Manip {
+    Diag,
+    Diagonal,
+    Tri,
+    Tril,
+    Triu,
+    Transpose,
+    Swapaxes,
+    ExpandDims,
+    Squeeze,
+    Stack,
+    ColumnStack,
+    Repeat,
+    Tile,
+    Roll,
+    Partition,
+    Cross,
+    ArrayEqual,
+    Argwhere,
+    AsFortran,
+    Histogram,
+    Digitize,
+}
+
+/// Methods of a `numpy.random.Generator` argument, drawn with NumPy's own
+/// distribution functions (libnpyrandom) from the generator's bit generator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GenFn {
+    Random,
+    StandardNormal,
+    StandardExponential,
+    Normal,
+    Uniform,
+    Exponential,
+    StandardGamma,
+    Gamma,
+    Beta,
+    Lognormal,
+    Poisson,
+    Geometric,
+    Binomial,
+    Integers,
+    Choice,
+    Shuffle,
+    Permutation,
+}
+
+/// NumPy's parameter checks (`_common.pyx` constraint kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    Free,
+    /// `x < 0` fails (the sign bit: -0.0 too), NaN passes: "{name} < 0".
+    NonNeg,
+    /// `x <= 0` fails, NaN passes: "{name} <= 0".
+    Positive,
+    /// Outside [0, 1] or NaN: "{name} < 0, {name} > 1 or {name} is NaN".
+    Bounded01,
+    /// Outside (0, 1] or NaN: "{name} <= 0, {name} > 1 or {name} contains NaNs".
+    BoundedGt01,
+    /// Negative or NaN, then above NumPy's POISSON_LAM_MAX.
+    Poisson,
+}
+
+/// A Generator method that is one C call per draw: symbol (float64 and,
+/// where `dtype=np.float32` is allowed, float32), parameters (name,
+/// default, check) and whether it draws integers.
+pub struct GenSpec {
+    pub symbol: &'static str,
+    pub symbol_f32: Option<&'static str>,
+    pub params: &'static [(&'static str, Option<f64>, Check)],
+    pub int_result: bool,
+}
+
+pub fn gen_spec(g: GenFn) -> Option<GenSpec> {
+    let s = |symbol, symbol_f32, params, int_result| {
+        Some(GenSpec {
+            symbol,
+            symbol_f32,
+            params,
+            int_result,
+        })
+    };
+    match g {
+        GenFn::Random => s(
+            "oxjit_np_random_standard_uniform",
+            Some("oxjit_np_random_standard_uniform_f"),
+            &[],
+            false,
+        ),
+        GenFn::StandardNormal => s(
+            "oxjit_np_random_standard_normal",
+            Some("oxjit_np_random_standard_normal_f"),
+            &[],
+            false,
+        ),
+        GenFn::StandardExponential => s(
+            "oxjit_np_random_standard_exponential",
+            Some("oxjit_np_random_standard_exponential_f"),
+            &[],
+            false,
+        ),
+        GenFn::Normal => s(
+            "oxjit_np_random_normal",
+            None,
+            &[("loc", Some(0.0), Check::Free), ("scale", Some(1.0), Check::NonNeg)],
+            false,
+        ),
+        // Called as (low, high - low); checked in codegen.
+        GenFn::Uniform => s(
+            "oxjit_np_random_uniform",
+            None,
+            &[("low", Some(0.0), Check::Free), ("high", Some(1.0), Check::Free)],
+            false,
+        ),
+        GenFn::Exponential => s(
+            "oxjit_np_random_exponential",
+            None,
+            &[("scale", Some(1.0), Check::NonNeg)],
+            false,
+        ),
+        GenFn::StandardGamma => s(
+            "oxjit_np_random_standard_gamma",
+            None,
+            &[("shape", None, Check::NonNeg)],
+            false,
+        ),
+        GenFn::Gamma => s(
+            "oxjit_np_random_gamma",
+            None,
+            &[("shape", None, Check::NonNeg), ("scale", Some(1.0), Check::NonNeg)],
+            false,
+        ),
+        GenFn::Beta => s(
+            "oxjit_np_random_beta",
+            None,
+            &[("a", None, Check::Positive), ("b", None, Check::Positive)],
+            false,
+        ),
+        GenFn::Lognormal => s(
+            "oxjit_np_random_lognormal",
+            None,
+            &[("mean", Some(0.0), Check::Free), ("sigma", Some(1.0), Check::NonNeg)],
+            false,
+        ),
+        GenFn::Poisson => s(
+            "oxjit_np_random_poisson",
+            None,
+            &[("lam", Some(1.0), Check::Poisson)],
+            true,
+        ),
+        GenFn::Geometric => s(
+            "oxjit_np_random_geometric",
+            None,
+            &[("p", None, Check::BoundedGt01)],
+            true,
+        ),
+        // random_binomial(bitgen, p, n, cache): lowered specially.
+        GenFn::Binomial => s(
+            "oxjit_np_random_binomial",
+            None,
+            &[("n", None, Check::Free), ("p", None, Check::Bounded01)],
+            true,
+        ),
+        GenFn::Integers | GenFn::Choice | GenFn::Shuffle | GenFn::Permutation => None,
+    }
+}
+
+/// Method names of a Generator argument.
+pub const GEN_METHODS: &[(&str, Builtin)] = &[
+    ("random", Builtin::Gen(GenFn::Random)),
+    ("standard_normal", Builtin::Gen(GenFn::StandardNormal)),
+    ("standard_exponential", Builtin::Gen(GenFn::StandardExponential)),
+    ("normal", Builtin::Gen(GenFn::Normal)),
+    ("uniform", Builtin::Gen(GenFn::Uniform)),
+    ("exponential", Builtin::Gen(GenFn::Exponential)),
+    ("standard_gamma", Builtin::Gen(GenFn::StandardGamma)),
+    ("gamma", Builtin::Gen(GenFn::Gamma)),
+    ("beta", Builtin::Gen(GenFn::Beta)),
+    ("lognormal", Builtin::Gen(GenFn::Lognormal)),
+    ("poisson", Builtin::Gen(GenFn::Poisson)),
+    ("geometric", Builtin::Gen(GenFn::Geometric)),
+    ("binomial", Builtin::Gen(GenFn::Binomial)),
+    ("integers", Builtin::Gen(GenFn::Integers)),
+    ("choice", Builtin::Gen(GenFn::Choice)),
+    ("shuffle", Builtin::Gen(GenFn::Shuffle)),
+    ("permutation", Builtin::Gen(GenFn::Permutation)),
+];
+
+pub fn gen_method(name: &str) -> Option<Builtin> {
+    GEN_METHODS.iter().find(|(p, _)| *p == name).map(|(_, b)| *b)
+}
+
+fn gen_note(g: GenFn) -> &'static str {
+    match g {
+        GenFn::Random | GenFn::StandardNormal | GenFn::StandardExponential => {
+            "size=None|int|tuple, dtype=np.float64|np.float32; NumPy's stream"
+        }
+        GenFn::Integers => {
+            "integers(low, high=None, size=None, dtype=np.int64, endpoint=False); NumPy's stream"
+        }
+        GenFn::Choice => {
+            "choice(a, size=None, replace=True, p=None, shuffle=True) of an int or a 1-d array; NumPy's stream"
+        }
+        GenFn::Shuffle => "in-place shuffle along axis 0; NumPy's stream",
+        GenFn::Permutation => "permutation(int or array), along axis 0; NumPy's stream",
+        _ => "scalar parameters (with NumPy's checks), size=None|int|tuple; NumPy's stream",
+    }
+}
+
+/// `np.linalg.*` decompositions and solvers (runtime: `oxjit_linalg` on faer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinAlg {
+    Solve,
+    Inv,
+    Det,
+    Slogdet,
+    Cholesky,
+    Qr,
+    Svd,
+    Eig,
+    Eigvals,
+    Eigh,
+    Eigvalsh,
+    Lstsq,
+    Pinv,
+    MatrixPower,
+    Cond,
+    MatrixRank,
 }
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
@@ -321,13 +556,17 @@ pub enum Builtin {
     Where,
     Random(Rand),
     Arr(ArrFn),
+    LinAlg(LinAlg),
+    Manip(Manip),
+    /// A method of a `numpy.random.Generator` argument.
+    Gen(GenFn),
     CMath(CFn),
     MathX(MathX),
     /// `np.negative` (element-wise on arrays).
     Negative,
     /// `np.clip(a, lo, hi)` (element-wise).
     Clip,
-    /// `np.dot`, `np.matmul` and `@` for float32/float64 vectors and matrices.
+    /// `np.dot`, `np.matmul` and `@` for vectors and matrices.
     MatMul,
     /// `np.isclose(a, b, rtol=1e-05, atol=1e-08)` (element-wise).
     IsClose,
@@ -557,6 +796,43 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.clip", Builtin::Clip),
     ("numpy.dot", Builtin::MatMul),
     ("numpy.linalg.norm", Builtin::Arr(ArrFn::Norm)),
+    ("numpy.diag", Builtin::Manip(Manip::Diag)),
+    ("numpy.diagonal", Builtin::Manip(Manip::Diagonal)),
+    ("numpy.tri", Builtin::Manip(Manip::Tri)),
+    ("numpy.tril", Builtin::Manip(Manip::Tril)),
+    ("numpy.triu", Builtin::Manip(Manip::Triu)),
+    ("numpy.transpose", Builtin::Manip(Manip::Transpose)),
+    ("numpy.swapaxes", Builtin::Manip(Manip::Swapaxes)),
+    ("numpy.expand_dims", Builtin::Manip(Manip::ExpandDims)),
+    ("numpy.squeeze", Builtin::Manip(Manip::Squeeze)),
+    ("numpy.stack", Builtin::Manip(Manip::Stack)),
+    ("numpy.column_stack", Builtin::Manip(Manip::ColumnStack)),
+    ("numpy.repeat", Builtin::Manip(Manip::Repeat)),
+    ("numpy.tile", Builtin::Manip(Manip::Tile)),
+    ("numpy.roll", Builtin::Manip(Manip::Roll)),
+    ("numpy.partition", Builtin::Manip(Manip::Partition)),
+    ("numpy.cross", Builtin::Manip(Manip::Cross)),
+    ("numpy.array_equal", Builtin::Manip(Manip::ArrayEqual)),
+    ("numpy.argwhere", Builtin::Manip(Manip::Argwhere)),
+    ("numpy.asfortranarray", Builtin::Manip(Manip::AsFortran)),
+    ("numpy.histogram", Builtin::Manip(Manip::Histogram)),
+    ("numpy.digitize", Builtin::Manip(Manip::Digitize)),
+    ("numpy.linalg.solve", Builtin::LinAlg(LinAlg::Solve)),
+    ("numpy.linalg.inv", Builtin::LinAlg(LinAlg::Inv)),
+    ("numpy.linalg.det", Builtin::LinAlg(LinAlg::Det)),
+    ("numpy.linalg.slogdet", Builtin::LinAlg(LinAlg::Slogdet)),
+    ("numpy.linalg.cholesky", Builtin::LinAlg(LinAlg::Cholesky)),
+    ("numpy.linalg.qr", Builtin::LinAlg(LinAlg::Qr)),
+    ("numpy.linalg.svd", Builtin::LinAlg(LinAlg::Svd)),
+    ("numpy.linalg.eig", Builtin::LinAlg(LinAlg::Eig)),
+    ("numpy.linalg.eigvals", Builtin::LinAlg(LinAlg::Eigvals)),
+    ("numpy.linalg.eigh", Builtin::LinAlg(LinAlg::Eigh)),
+    ("numpy.linalg.eigvalsh", Builtin::LinAlg(LinAlg::Eigvalsh)),
+    ("numpy.linalg.lstsq", Builtin::LinAlg(LinAlg::Lstsq)),
+    ("numpy.linalg.pinv", Builtin::LinAlg(LinAlg::Pinv)),
+    ("numpy.linalg.matrix_power", Builtin::LinAlg(LinAlg::MatrixPower)),
+    ("numpy.linalg.cond", Builtin::LinAlg(LinAlg::Cond)),
+    ("numpy.linalg.matrix_rank", Builtin::LinAlg(LinAlg::MatrixRank)),
     ("numpy.trace", Builtin::Arr(ArrFn::Trace)),
     ("numpy.outer", Builtin::Arr(ArrFn::Outer)),
     ("numpy.vdot", Builtin::Arr(ArrFn::Vdot)),
@@ -566,6 +842,8 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.nanmean", Builtin::Reduce(Reduce::NanMean)),
     ("numpy.nanmax", Builtin::Reduce(Reduce::NanMax)),
     ("numpy.nanmin", Builtin::Reduce(Reduce::NanMin)),
+    ("numpy.nanvar", Builtin::Reduce(Reduce::NanVar)),
+    ("numpy.nanstd", Builtin::Reduce(Reduce::NanStd)),
     ("numpy.copy", Builtin::Copy),
     ("numpy.conj", Builtin::Conjugate),
     ("numpy.conjugate", Builtin::Conjugate),
@@ -666,6 +944,15 @@ pub const METHODS: &[(&str, Builtin)] = &[
     ("searchsorted", Builtin::Arr(ArrFn::Searchsorted)),
     ("nonzero", Builtin::Arr(ArrFn::Nonzero)),
     ("sort", Builtin::Arr(ArrFn::Sort)),
+    ("diagonal", Builtin::Manip(Manip::Diagonal)),
+    ("transpose", Builtin::Manip(Manip::Transpose)),
+    ("swapaxes", Builtin::Manip(Manip::Swapaxes)),
+    ("squeeze", Builtin::Manip(Manip::Squeeze)),
+    ("repeat", Builtin::Manip(Manip::Repeat)),
+    ("partition", Builtin::Manip(Manip::Partition)),
+    ("argsort", Builtin::Arr(ArrFn::Argsort)),
+    ("dot", Builtin::MatMul),
+    ("trace", Builtin::Arr(ArrFn::Trace)),
     ("copy", Builtin::Copy),
     ("fill", Builtin::Fill),
     ("conjugate", Builtin::Conjugate),
@@ -700,7 +987,7 @@ pub fn is_module(path: &str) -> bool {
 /// One line per builtin for `docs/supported.md`.
 pub fn note(b: Builtin) -> &'static str {
     match b {
-        Builtin::MatMul => "dot/matmul/@ of float32/float64 1-d and 2-d arrays (any layout; packed GEMM kernels)",
+        Builtin::MatMul => "dot/matmul/@ of 1-d and 2-d arrays of any numeric dtype (any layout; packed GEMM kernels for float and complex)",
         Builtin::Clip => "np.clip(a, lo, hi), element-wise",
         Builtin::IsClose => "np.isclose(a, b, rtol=1e-05, atol=1e-08), element-wise",
         Builtin::NpExtremum { ignore_nan: false, .. } => "element-wise maximum/minimum; NaN propagates",
@@ -709,6 +996,9 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Negative => "np.negative: -x, element-wise on arrays",
         Builtin::CMath(_) => "cmath function of a complex (or real) number; principal branch",
         Builtin::Arr(f) => arr_note(f),
+        Builtin::LinAlg(f) => linalg_note(f),
+        Builtin::Manip(f) => manip_note(f),
+        Builtin::Gen(g) => gen_note(g),
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
         }
@@ -799,10 +1089,57 @@ fn arr_note(f: ArrFn) -> &'static str {
         ArrFn::Flatnonzero => "indices of the non-zero elements of the flattened array",
         ArrFn::AsArray => "the array itself (no copy), or an array from a (nested) list/tuple",
         ArrFn::Allclose => "allclose(a, b, rtol=1e-05, atol=1e-08)",
-        ArrFn::Norm => "2-norm of a vector, Frobenius norm of a matrix (ord=None)",
+        ArrFn::Norm => "norm(x, ord=None, axis=None): vector p-norms (any p, inf, -inf, 0) and matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf); ord and axis constants",
         ArrFn::Trace => "sum of the main diagonal of a 2-d array",
         ArrFn::Outer => "outer product of two arrays (flattened)",
         ArrFn::Vdot => "dot product of the flattened arrays (conjugating the first)",
+    }
+}
+
+fn manip_note(f: Manip) -> &'static str {
+    match f {
+        Manip::Diag => "TODO",
+        Manip::Diagonal => "TODO",
+        Manip::Tri => "TODO",
+        Manip::Tril => "TODO",
+        Manip::Triu => "TODO",
+        Manip::Transpose => "TODO",
+        Manip::Swapaxes => "TODO",
+        Manip::ExpandDims => "TODO",
+        Manip::Squeeze => "TODO",
+        Manip::Stack => "TODO",
+        Manip::ColumnStack => "TODO",
+        Manip::Repeat => "TODO",
+        Manip::Tile => "TODO",
+        Manip::Roll => "TODO",
+        Manip::Partition => "TODO",
+        Manip::Cross => "TODO",
+        Manip::ArrayEqual => "TODO",
+        Manip::Argwhere => "TODO",
+        Manip::AsFortran => "TODO",
+        Manip::Histogram => "TODO",
+        Manip::Digitize => "TODO",
+    }
+}
+
+fn linalg_note(f: LinAlg) -> &'static str {
+    match f {
+        LinAlg::Solve => "solve(a, b): LU with partial pivoting; b a vector or a matrix; singular → LinAlgError",
+        LinAlg::Inv => "inverse of a square matrix; singular → LinAlgError",
+        LinAlg::Det => "determinant (LU)",
+        LinAlg::Slogdet => "(sign, log|det|); a singular matrix gives (0, -inf)",
+        LinAlg::Cholesky => "lower factor L with a = L L^H; not positive definite → LinAlgError",
+        LinAlg::Qr => "(q, r) in mode='reduced' (Householder, LAPACK's sign convention)",
+        LinAlg::Svd => "(u, s, vh); full_matrices= and compute_uv= (constants)",
+        LinAlg::Eig => "(w, v); a real matrix must have real eigenvalues (as in Numba), a complex matrix gives complex ones",
+        LinAlg::Eigvals => "eigenvalues, with the same rule as eig",
+        LinAlg::Eigh => "(w ascending, v) of a symmetric/Hermitian matrix; UPLO='L'|'U'",
+        LinAlg::Eigvalsh => "eigenvalues of a symmetric/Hermitian matrix, ascending; UPLO='L'|'U'",
+        LinAlg::Lstsq => "(x, residuals, rank, s) by SVD; rcond=None (machine precision) or a float",
+        LinAlg::Pinv => "pseudo-inverse by SVD; rcond=1e-15",
+        LinAlg::MatrixPower => "a**n by repeated squaring; n < 0 inverts (float and complex matrices)",
+        LinAlg::Cond => "2-norm condition number (ratio of extreme singular values); p=None",
+        LinAlg::MatrixRank => "number of singular values above tol (default S.max() * max(M, N) * eps)",
     }
 }
 
@@ -824,6 +1161,10 @@ pub fn supported_markdown() -> String {
     rows.sort_by_key(|(p, _)| *p);
     for (p, b) in rows {
         out += &format!("| `.{p}()` | {} |\n", note(b));
+    }
+    out += "\n## Methods of a `numpy.random.Generator` argument\n\nA Generator passed in (`rng = np.random.default_rng(seed)`) is drawn from with NumPy's own distribution code on its own bit generator: the same seed gives the same draws as in Python, and Python continues the stream where compiled code stopped.\n\n| method | notes |\n|---|---|\n";
+    for (p, b) in GEN_METHODS {
+        out += &format!("| `rng.{p}()` | {} |\n", note(*b));
     }
     out
 }

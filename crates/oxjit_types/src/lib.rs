@@ -359,6 +359,9 @@ pub enum Ty {
     DtypeObj(Dtype),
     /// An exception class, e.g. `ValueError`.
     ExcClass(ExcKind),
+    /// A `numpy.random.Generator` argument: compiled code holds a pointer to
+    /// its bit generator's `bitgen_t` and draws from NumPy's own stream.
+    Generator,
     /// Placeholder during inference: not yet known.
     Unknown,
 }
@@ -431,6 +434,7 @@ impl fmt::Display for Ty {
             Ty::Global(p) => write!(f, "Module({p})"),
             Ty::DtypeObj(d) => write!(f, "dtype({d})"),
             Ty::ExcClass(k) => write!(f, "class({})", k.name()),
+            Ty::Generator => f.write_str("NumPyRandomGeneratorType"),
             Ty::Unknown => f.write_str("undefined"),
         }
     }

@@ -1,0 +1,481 @@
+//! Methods of a `numpy.random.Generator` argument: NumPy's own C
+//! distribution functions (`oxjit_np_*`, linked from libnpyrandom) are
+//! called on the generator's `bitgen_t`, in the order NumPy draws, after
+//! NumPy's argument checks.
+
+use super::*;
+use oxjit_typeck::registry::{gen_spec, Check, GenFn};
+
+/// POISSON_LAM_MAX of NumPy's `_common.pyx`.
+const POISSON_LAM_MAX: f64 = 9.223372006484771e18;
+
+impl<'p> FnGen<'_, 'p> {
+    /// Parameter `name` (positional slot `pos` after the receiver, or keyword).
+    fn gen_param(
+        &mut self,
+        args: &[V],
+        call: &'p Call<'p>,
+        pos: usize,
+        name: &str,
+    ) -> R<Option<V>> {
+        Ok(match args.get(1 + pos) {
+            Some(v) => Some(v.clone()),
+            None => self.kwarg(call, name)?,
+        }
+        .filter(|v| v.ty != Ty::NoneType))
+    }
+
+    /// `size=` as a shape (None: one scalar draw).
+    fn gen_size(&mut self, size: Option<V>) -> Option<Vec<String>> {
+        let size = size?;
+        Some(match size.ty.clone() {
+            Ty::Tuple(items) => (0..items.len())
+                .map(|i| {
+                    let x = self.extract(&size, i, items[i].clone());
+                    self.cast(x, &Ty::I64).r
+                })
+                .collect(),
+            _ => vec![self.cast(size, &Ty::I64).r],
+        })
+    }
+
+    fn gen_check(&mut self, check: Check, name: &str, x: &str) {
+        let fail = |s: &mut Self, cond: String, msg: String| {
+            let m = s.str_const(&msg);
+            s.raise_if(&cond, ExcKind::ValueError, &[m]);
+        };
+        match check {
+            Check::Free => {}
+            Check::NonNeg => {
+                // The sign bit decides (-0.0 fails), NaN passes.
+                let bits = self.val(&format!("bitcast double {x} to i64"));
+                let neg = self.val(&format!("icmp slt i64 {bits}, 0"));
+                let num = self.val(&format!("fcmp ord double {x}, 0.0"));
+                let bad = self.val(&format!("and i1 {neg}, {num}"));
+                fail(self, bad, format!("{name} < 0"));
+            }
+            Check::Positive => {
+                let bad = self.val(&format!("fcmp ole double {x}, 0.0"));
+                fail(self, bad, format!("{name} <= 0"));
+            }
+            Check::Bounded01 => {
+                let ok_lo = self.val(&format!("fcmp oge double {x}, 0.0"));
+                let ok_hi = self.val(&format!("fcmp ole double {x}, 1.0"));
+                let ok = self.val(&format!("and i1 {ok_lo}, {ok_hi}"));
+                let bad = self.val(&format!("xor i1 {ok}, true"));
+                fail(
+                    self,
+                    bad,
+                    format!("{name} < 0, {name} > 1 or {name} is NaN"),
+                );
+            }
+            Check::BoundedGt01 => {
+                let ok_lo = self.val(&format!("fcmp ogt double {x}, 0.0"));
+                let ok_hi = self.val(&format!("fcmp ole double {x}, 1.0"));
+                let ok = self.val(&format!("and i1 {ok_lo}, {ok_hi}"));
+                let bad = self.val(&format!("xor i1 {ok}, true"));
+                fail(
+                    self,
+                    bad,
+                    format!("{name} <= 0, {name} > 1 or {name} contains NaNs"),
+                );
+            }
+            Check::Poisson => {
+                let bad = self.val(&format!("fcmp ult double {x}, 0.0"));
+                fail(self, bad, format!("{name} < 0 or {name} is NaN"));
+                let big = self.val(&format!(
+                    "fcmp ogt double {x}, {}",
+                    fconst(POISSON_LAM_MAX, Dtype::F64)
+                ));
+                fail(self, big, format!("{name} value too large"));
+            }
+        }
+    }
+
+    /// One draw per element of a fresh array of `shape` (C order, as NumPy
+    /// fills), or a single draw.
+    fn gen_fill(
+        &mut self,
+        shape: Option<Vec<String>>,
+        d: Dtype,
+        draw: &mut dyn FnMut(&mut Self) -> R<V>,
+    ) -> R<V> {
+        let Some(shape) = shape else {
+            return draw(self);
+        };
+        let out = self.alloc_array(d, &shape);
+        let n = self.nitems(&out);
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let x = draw(self)?;
+        let x = self.cast(x, &Ty::Scalar(d));
+        self.flat_store(&out, d, &lp.idx[0].clone(), &x);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    pub(super) fn gen_method(
+        &mut self,
+        g: GenFn,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
+        let bg = args[0].r.clone();
+        match g {
+            GenFn::Integers => self.gen_integers(&bg, &args, call),
+            GenFn::Choice => self.gen_choice(&bg, &args, call, ty),
+            GenFn::Shuffle => {
+                let Ty::Array(a) = args[1].ty.clone() else {
+                    return ice("shuffle arg");
+                };
+                self.gen_shuffle(&bg, &args[1], &a);
+                Ok(V::unit(Ty::NoneType))
+            }
+            GenFn::Permutation => {
+                let (x, a) = match args[1].ty.clone() {
+                    Ty::Array(a) => {
+                        let c = self.copy_array(&args[1], &a)?;
+                        (c, ArrayTy::new(a.dtype, a.ndim, Layout::C))
+                    }
+                    _ => {
+                        let n = self.cast(args[1].clone(), &Ty::I64).r;
+                        let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
+                        let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
+                        let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&n));
+                        let lp = self.nd_open(std::slice::from_ref(&n));
+                        let k = lp.idx[0].clone();
+                        self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
+                        self.nd_close(lp);
+                        (out, ArrayTy::new(Dtype::I64, 1, Layout::C))
+                    }
+                };
+                self.gen_shuffle(&bg, &x, &a);
+                Ok(x)
+            }
+            _ => {
+                let spec = gen_spec(g).ok_or("generator spec")?;
+                let mut ps = Vec::new();
+                for (i, (name, dflt, check)) in spec.params.iter().enumerate() {
+                    let v = match self.gen_param(&args, call, i, name)? {
+                        Some(v) => self.cast(v, &Ty::F64).r,
+                        None => fconst(dflt.ok_or("missing parameter")?, Dtype::F64),
+                    };
+                    if g != GenFn::Binomial {
+                        self.gen_check(*check, name, &v);
+                    }
+                    ps.push(v);
+                }
+                let np = spec.params.len();
+                let size = self.gen_param(&args, call, np, "size")?;
+                let shape = self.gen_size(size);
+                let elem = match &ty {
+                    Ty::Array(a) => a.dtype,
+                    t => t.scalar().ok_or("generator type")?,
+                };
+                // dtype=np.float32 draws with NumPy's float32 variant (scalars widen).
+                let f32 = match self.gen_param(&args, call, np + 1, "dtype")? {
+                    Some(v) if spec.symbol_f32.is_some() => {
+                        oxjit_typeck::generator::dtype_of(&v.ty) == Some(Dtype::F32)
+                    }
+                    _ => false,
+                };
+                let (sym, rt, call_args) = match g {
+                    GenFn::Uniform => {
+                        // NumPy draws low + (high - low) * u after checking the range.
+                        let r = self.val(&format!("fsub double {}, {}", ps[1], ps[0]));
+                        let fab = self.intrinsic("fabs", Dtype::F64, 1);
+                        let ar = self.val(&format!("call double {fab}(double {r})"));
+                        let inf = self.val(&format!("fcmp ueq double {ar}, 0x7FF0000000000000"));
+                        let m = self.str_const("high - low range exceeds valid bounds");
+                        self.raise_if(&inf, ExcKind::OverflowError, &[m]);
+                        self.gen_check(Check::NonNeg, "high - low", &r);
+                        (
+                            spec.symbol,
+                            "double",
+                            format!("ptr {bg}, double {}, double {r}", ps[0]),
+                        )
+                    }
+                    GenFn::Binomial => {
+                        // n is truncated to an integer (NumPy converts it to int64).
+                        let n = self.val(&format!("fptosi double {} to i64", ps[0]));
+                        self.gen_check(Check::Bounded01, "p", &ps[1]);
+                        let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                        let m = self.str_const("n < 0");
+                        self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                        // binomial_t: a zeroed 136-byte memo (NumPy keeps one per
+                        // Generator; a fresh one gives the same draws).
+                        let cache = self.alloca("[17 x i64]");
+                        self.emit(&format!("store [17 x i64] zeroinitializer, ptr {cache}"));
+                        (
+                            spec.symbol,
+                            "i64",
+                            format!("ptr {bg}, double {}, i64 {n}, ptr {cache}", ps[1]),
+                        )
+                    }
+                    _ => {
+                        let mut a = format!("ptr {bg}");
+                        for p in &ps {
+                            a += &format!(", double {p}");
+                        }
+                        let (sym, rt) = match (f32, spec.symbol_f32) {
+                            (true, Some(s)) => (s, "float"),
+                            _ => (spec.symbol, if spec.int_result { "i64" } else { "double" }),
+                        };
+                        (sym, rt, a)
+                    }
+                };
+                let decl_args: Vec<&str> = call_args
+                    .split(", ")
+                    .map(|a| a.split(' ').next().unwrap_or("double"))
+                    .collect();
+                self.m
+                    .declare(&format!("declare {rt} @{sym}({})", decl_args.join(", ")));
+                let dt = match rt {
+                    "float" => Dtype::F32,
+                    "i64" => Dtype::I64,
+                    _ => Dtype::F64,
+                };
+                let is_scalar = shape.is_none();
+                let out_d = elem;
+                self.gen_fill(shape, out_d, &mut |s| {
+                    let v = V::new(
+                        s.val(&format!("call {rt} @{sym}({call_args})")),
+                        Ty::Scalar(dt),
+                    );
+                    Ok(if is_scalar {
+                        s.cast(v, &Ty::Scalar(out_d))
+                    } else {
+                        v
+                    })
+                })
+            }
+        }
+    }
+
+    fn declare_fill(&mut self) {
+        self.m.declare(
+            "declare void @oxjit_np_random_bounded_uint64_fill(ptr, i64, i64, i64, i1, ptr)",
+        );
+    }
+
+    /// `rng.integers(low, high=None, size=None, dtype=np.int64, endpoint=False)`.
+    fn gen_integers(&mut self, bg: &str, args: &[V], call: &'p Call<'p>) -> R<V> {
+        let lo = self.gen_param(args, call, 0, "low")?.ok_or("integers low")?;
+        let lo = self.cast(lo, &Ty::I64).r;
+        let (low, high) = match self.gen_param(args, call, 1, "high")? {
+            Some(h) => (lo, self.cast(h, &Ty::I64).r),
+            None => ("0".to_string(), lo),
+        };
+        let size = self.gen_param(args, call, 2, "size")?;
+        let endpoint = match self.gen_param(args, call, 4, "endpoint")? {
+            Some(v) => v.r,
+            None => "false".into(),
+        };
+        let shape = self.gen_size(size);
+        let cnt = match &shape {
+            Some(sh) => {
+                let mut n = "1".to_string();
+                for d in sh {
+                    n = self.val(&format!("mul i64 {n}, {d}"));
+                }
+                n
+            }
+            None => "1".into(),
+        };
+        // Open intervals end at high - 1; high = int64 min has no such value.
+        let hm1 = self.val(&format!("sub i64 {high}, 1"));
+        let hi = self.val(&format!("select i1 {endpoint}, i64 {high}, i64 {hm1}"));
+        let ismin = self.val(&format!("icmp eq i64 {high}, -9223372036854775808"));
+        let notend = self.val(&format!("xor i1 {endpoint}, true"));
+        let wrap = self.val(&format!("and i1 {ismin}, {notend}"));
+        let gt = self.val(&format!("icmp sgt i64 {low}, {hi}"));
+        let bad = self.val(&format!("or i1 {gt}, {wrap}"));
+        // NumPy draws nothing and checks nothing when the size is zero.
+        let some = self.val(&format!("icmp ne i64 {cnt}, 0"));
+        let bad = self.val(&format!("and i1 {bad}, {some}"));
+        let zero_low = self.val(&format!("icmp eq i64 {low}, 0"));
+        for (z, e, msg) in [
+            (true, false, "high <= 0"),
+            (true, true, "high < 0"),
+            (false, false, "low >= high"),
+            (false, true, "low > high"),
+        ] {
+            let zc = if z {
+                zero_low.clone()
+            } else {
+                self.val(&format!("xor i1 {zero_low}, true"))
+            };
+            let ec = if e {
+                endpoint.clone()
+            } else {
+                notend.clone()
+            };
+            let c = self.val(&format!("and i1 {zc}, {ec}"));
+            let c = self.val(&format!("and i1 {c}, {bad}"));
+            let m = self.str_const(msg);
+            self.raise_if(&c, ExcKind::ValueError, &[m]);
+        }
+        let rng = self.val(&format!("sub i64 {hi}, {low}"));
+        self.declare_fill();
+        match shape {
+            None => {
+                let slot = self.alloca("i64");
+                self.emit(&format!(
+                    "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 {low}, i64 {rng}, i64 1, i1 false, ptr {slot})"
+                ));
+                Ok(V::new(self.val(&format!("load i64, ptr {slot}")), Ty::I64))
+            }
+            Some(sh) => {
+                let out = self.alloc_array(Dtype::I64, &sh);
+                let data = self.data(&out);
+                self.emit(&format!(
+                    "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 {low}, i64 {rng}, i64 {cnt}, i1 false, ptr {data})"
+                ));
+                Ok(out)
+            }
+        }
+    }
+
+    /// `rng.choice(a, size=None, replace=True, p=None, shuffle=True)`.
+    fn gen_choice(&mut self, bg: &str, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let a = self.gen_param(args, call, 0, "a")?.ok_or("choice a")?;
+        let size = self.gen_param(args, call, 1, "size")?;
+        let shape = self.gen_size(size);
+        let replace = !matches!(self.arg_const(call, 2, "replace"), Some(Const::Bool(false)));
+        let shuffle = !matches!(self.arg_const(call, 4, "shuffle"), Some(Const::Bool(false)));
+        let p = self.gen_param(args, call, 3, "p")?;
+        let (pop, arr) = match a.ty.clone() {
+            Ty::Array(aa) => (self.shape(&a, 0), Some((a.clone(), aa))),
+            _ => (self.cast(a.clone(), &Ty::I64).r, None),
+        };
+        let cnt = match &shape {
+            Some(sh) => {
+                let mut n = "1".to_string();
+                for d in sh {
+                    n = self.val(&format!("mul i64 {n}, {d}"));
+                }
+                n
+            }
+            None => "1".into(),
+        };
+        let empty = self.val(&format!("icmp sle i64 {pop}, 0"));
+        let some = self.val(&format!("icmp ne i64 {cnt}, 0"));
+        let bad = self.val(&format!("and i1 {empty}, {some}"));
+        let m = self.str_const(if arr.is_some() {
+            "a cannot be empty unless no samples are taken"
+        } else {
+            "a must be a positive integer unless no samples are taken"
+        });
+        self.raise_if(&bad, ExcKind::ValueError, &[m]);
+        let idx = self.alloc_array(Dtype::I64, std::slice::from_ref(&cnt));
+        let pi = self.data(&idx);
+        match (replace, p) {
+            (true, None) => {
+                self.declare_fill();
+                let top = self.val(&format!("sub i64 {pop}, 1"));
+                self.emit(&format!(
+                    "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 0, i64 {top}, i64 {cnt}, i1 false, ptr {pi})"
+                ));
+            }
+            (true, Some(p)) => {
+                let Ty::Array(pa) = p.ty.clone() else {
+                    return ice("choice p");
+                };
+                let (p, pa) = self.with_dtype(&p, &pa, Dtype::F64)?;
+                let np = self.shape(&p, 0);
+                let ps = self.elem_stride(&p, &pa, 0);
+                let pd = self.data(&p);
+                self.m.declare(
+                    "declare i32 @oxjit_np_choice_p(ptr, ptr, i64, i64, i64, i64, ptr)",
+                );
+                let st = self.val(&format!(
+                    "call i32 @oxjit_np_choice_p(ptr {bg}, ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
+                ));
+                for (code, msg) in [
+                    (1, "a and p must have same size"),
+                    (2, "Probabilities contain NaN"),
+                    (3, "Probabilities are not non-negative"),
+                    (
+                        4,
+                        "Probabilities do not sum to 1. See Notes section of docstring for more information.",
+                    ),
+                ] {
+                    let c = self.val(&format!("icmp eq i32 {st}, {code}"));
+                    let m = self.str_const(msg);
+                    self.raise_if(&c, ExcKind::ValueError, &[m]);
+                }
+            }
+            (false, _) => {
+                self.m
+                    .declare("declare i32 @oxjit_np_choice_noreplace(ptr, i64, i64, i1, ptr)");
+                let st = self.val(&format!(
+                    "call i32 @oxjit_np_choice_noreplace(ptr {bg}, i64 {pop}, i64 {cnt}, i1 {shuffle}, ptr {pi})"
+                ));
+                let c = self.val(&format!("icmp ne i32 {st}, 0"));
+                let m = self.str_const(
+                    "Cannot take a larger sample than population when replace is False",
+                );
+                self.raise_if(&c, ExcKind::ValueError, &[m]);
+            }
+        }
+        let elem = match &ty {
+            Ty::Array(o) => o.dtype,
+            t => t.scalar().ok_or("choice type")?,
+        };
+        let pick = |s: &mut Self, k: &str| -> V {
+            let i = s.flat_elem(&idx, Dtype::I64, k);
+            match &arr {
+                Some((a, aa)) => {
+                    let p = s.nd_ptr(a, aa, &[i.r]);
+                    s.load_elem(aa.dtype, &p)
+                }
+                None => i,
+            }
+        };
+        match shape {
+            None => Ok(pick(self, "0")),
+            Some(sh) => {
+                let out = self.alloc_array(elem, &sh);
+                let lp = self.nd_open(std::slice::from_ref(&cnt));
+                let k = lp.idx[0].clone();
+                let x = pick(self, &k);
+                self.flat_store(&out, elem, &k, &x);
+                self.nd_close(lp);
+                Ok(out)
+            }
+        }
+    }
+
+    /// NumPy's shuffle along axis 0: for i = n-1 down to 1, swap row i with
+    /// row `random_interval(i)`; arrays with no elements draw nothing.
+    fn gen_shuffle(&mut self, bg: &str, x: &V, a: &ArrayTy) {
+        self.m
+            .declare("declare i64 @oxjit_np_random_interval(ptr, i64)");
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|d| self.shape(x, d)).collect();
+        let total = self.nitems(x);
+        let none = self.val(&format!("icmp eq i64 {total}, 0"));
+        let n = &shape[0];
+        let m1 = self.val(&format!("sub i64 {n}, 1"));
+        let steps = self.val(&format!("select i1 {none}, i64 0, i64 {m1}"));
+        let lp = self.nd_open(std::slice::from_ref(&steps));
+        let i = self.val(&format!("sub i64 {m1}, {}", lp.idx[0]));
+        let j = self.val(&format!(
+            "call i64 @oxjit_np_random_interval(ptr {bg}, i64 {i})"
+        ));
+        let inner = self.nd_open(&shape[1..]);
+        let mut ii = vec![i.clone()];
+        ii.extend(inner.idx.iter().cloned());
+        let mut jj = vec![j.clone()];
+        jj.extend(inner.idx.iter().cloned());
+        let pi = self.nd_ptr(x, a, &ii);
+        let pj = self.nd_ptr(x, a, &jj);
+        let mt = mem_ty(a.dtype);
+        let vi = self.val(&format!("load {mt}, ptr {pi}"));
+        let vj = self.val(&format!("load {mt}, ptr {pj}"));
+        self.emit(&format!("store {mt} {vj}, ptr {pi}"));
+        self.emit(&format!("store {mt} {vi}, ptr {pj}"));
+        self.nd_close(inner);
+        self.nd_close(lp);
+    }
+}

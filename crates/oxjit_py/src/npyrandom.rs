@@ -1,0 +1,197 @@
+//! NumPy's C distribution functions (`libnpyrandom.a`, linked by build.rs),
+//! exposed to compiled code under `oxjit_np_*` names. Compiled code passes
+//! the `bitgen_t*` of a `numpy.random.Generator`, so draws follow NumPy's
+//! algorithms and advance the generator's own state.
+
+use std::ffi::c_void;
+
+type Bitgen = *mut c_void;
+
+extern "C" {
+    fn random_standard_uniform(s: Bitgen) -> f64;
+    fn random_standard_uniform_f(s: Bitgen) -> f32;
+    fn random_standard_normal(s: Bitgen) -> f64;
+    fn random_standard_normal_f(s: Bitgen) -> f32;
+    fn random_standard_exponential(s: Bitgen) -> f64;
+    fn random_standard_exponential_f(s: Bitgen) -> f32;
+    fn random_standard_gamma(s: Bitgen, shape: f64) -> f64;
+    fn random_normal(s: Bitgen, loc: f64, scale: f64) -> f64;
+    fn random_gamma(s: Bitgen, shape: f64, scale: f64) -> f64;
+    fn random_exponential(s: Bitgen, scale: f64) -> f64;
+    fn random_uniform(s: Bitgen, lower: f64, range: f64) -> f64;
+    fn random_beta(s: Bitgen, a: f64, b: f64) -> f64;
+    fn random_chisquare(s: Bitgen, df: f64) -> f64;
+    fn random_lognormal(s: Bitgen, mean: f64, sigma: f64) -> f64;
+    fn random_laplace(s: Bitgen, loc: f64, scale: f64) -> f64;
+    fn random_logistic(s: Bitgen, loc: f64, scale: f64) -> f64;
+    fn random_gumbel(s: Bitgen, loc: f64, scale: f64) -> f64;
+    fn random_pareto(s: Bitgen, a: f64) -> f64;
+    fn random_weibull(s: Bitgen, a: f64) -> f64;
+    fn random_rayleigh(s: Bitgen, mode: f64) -> f64;
+    fn random_standard_cauchy(s: Bitgen) -> f64;
+    fn random_standard_t(s: Bitgen, df: f64) -> f64;
+    fn random_triangular(s: Bitgen, left: f64, mode: f64, right: f64) -> f64;
+    fn random_poisson(s: Bitgen, lam: f64) -> i64;
+    fn random_binomial(s: Bitgen, p: f64, n: i64, binomial: *mut c_void) -> i64;
+    fn random_geometric(s: Bitgen, p: f64) -> i64;
+    fn random_negative_binomial(s: Bitgen, n: f64, p: f64) -> i64;
+    fn random_interval(s: Bitgen, max: u64) -> u64;
+    fn random_bounded_uint64(s: Bitgen, off: u64, rng: u64, mask: u64, use_masked: bool) -> u64;
+    fn random_bounded_uint64_fill(
+        s: Bitgen,
+        off: u64,
+        rng: u64,
+        cnt: isize,
+        use_masked: bool,
+        out: *mut u64,
+    );
+}
+
+macro_rules! table {
+    ($($f:ident),* $(,)?) => {
+        /// (JIT name, address) of every function above.
+        pub fn symbols() -> Vec<(&'static str, usize)> {
+            vec![$((concat!("oxjit_np_", stringify!($f)), $f as *const () as usize)),*]
+        }
+    };
+}
+
+table!(
+    random_standard_uniform,
+    random_standard_uniform_f,
+    random_standard_normal,
+    random_standard_normal_f,
+    random_standard_exponential,
+    random_standard_exponential_f,
+    random_standard_gamma,
+    random_normal,
+    random_gamma,
+    random_exponential,
+    random_uniform,
+    random_beta,
+    random_chisquare,
+    random_lognormal,
+    random_laplace,
+    random_logistic,
+    random_gumbel,
+    random_pareto,
+    random_weibull,
+    random_rayleigh,
+    random_standard_cauchy,
+    random_standard_t,
+    random_triangular,
+    random_poisson,
+    random_binomial,
+    random_geometric,
+    random_negative_binomial,
+    random_interval,
+    random_bounded_uint64_fill,
+    choice_p,
+    choice_noreplace,
+);
+
+/// `Generator.choice(pop, size, replace=True, p=p)`: NumPy's checks of `p`
+/// (status 1 size mismatch, 2 NaN, 3 negative, 4 sum not 1), then one
+/// uniform per sample located in the normalised cumulative sum.
+///
+/// # Safety
+/// `bg` is a live `bitgen_t`, `p` has `np` doubles at stride `ps`
+/// (elements), `out` has room for `cnt` values.
+unsafe extern "C" fn choice_p(
+    bg: Bitgen,
+    p: *const f64,
+    ps: i64,
+    np: i64,
+    pop: i64,
+    cnt: i64,
+    out: *mut i64,
+) -> i32 {
+    if np != pop {
+        return 1;
+    }
+    let n = np.max(0) as usize;
+    let pv: Vec<f64> = (0..n).map(|i| *p.offset(i as isize * ps as isize)).collect();
+    // Kahan summation, as NumPy checks the total.
+    let mut sum = pv.first().copied().unwrap_or(0.0);
+    let mut c = 0.0;
+    for &x in pv.iter().skip(1) {
+        let y = x - c;
+        let t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    if sum.is_nan() {
+        return 2;
+    }
+    if pv.iter().any(|&x| x < 0.0) {
+        return 3;
+    }
+    if (sum - 1.0).abs() > f64::EPSILON.sqrt() {
+        return 4;
+    }
+    let mut cdf = Vec::with_capacity(n);
+    let mut acc = 0.0;
+    for &x in &pv {
+        acc += x;
+        cdf.push(acc);
+    }
+    let last = cdf.last().copied().unwrap_or(1.0);
+    cdf.iter_mut().for_each(|x| *x /= last);
+    for k in 0..cnt.max(0) as usize {
+        let u = random_standard_uniform(bg);
+        // searchsorted(side='right'): the first index whose value exceeds u.
+        *out.add(k) = cdf.partition_point(|&x| x <= u) as i64;
+    }
+    0
+}
+
+/// `Generator.choice(pop, size, replace=False)` without `p`: NumPy's
+/// tail shuffle for large populations, else Floyd's algorithm followed by
+/// a shuffle. Status 1: the sample is larger than the population.
+///
+/// # Safety
+/// `bg` is a live `bitgen_t`; `out` has room for `size` values.
+unsafe extern "C" fn choice_noreplace(
+    bg: Bitgen,
+    pop: i64,
+    size: i64,
+    shuffle: bool,
+    out: *mut i64,
+) -> i32 {
+    if size > pop {
+        return 1;
+    }
+    let size = size.max(0);
+    let out = std::slice::from_raw_parts_mut(out, size as usize);
+    let bounded = |i: i64| random_bounded_uint64(bg, 0, i as u64, 0, false) as i64;
+    let cutoff = if shuffle { 50 } else { 20 };
+    if pop > 10000 && size > pop / cutoff {
+        let mut idx: Vec<i64> = (0..pop).collect();
+        let mut i = pop - 1;
+        while i >= (pop - size).max(1) {
+            let j = bounded(i);
+            idx.swap(i as usize, j as usize);
+            i -= 1;
+        }
+        out.copy_from_slice(&idx[(pop - size) as usize..]);
+        return 0;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(size as usize);
+    for j in pop - size..pop {
+        let v = bounded(j);
+        let pick = if seen.insert(v) { v } else { j };
+        if pick == j {
+            seen.insert(j);
+        }
+        out[(j - pop + size) as usize] = pick;
+    }
+    if shuffle {
+        let mut i = size - 1;
+        while i >= 1 {
+            let k = bounded(i);
+            out.swap(i as usize, k as usize);
+            i -= 1;
+        }
+    }
+    0
+}
