@@ -65,12 +65,15 @@ fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
         ))?;
         LLVMOrcJITDylibAddGenerator(dylib, gen);
         let mut pairs: Vec<LLVMOrcCSymbolMapPair> = Vec::new();
-        for (name, addr) in oxjit_runtime::symbols().iter().chain(extra_symbols.iter()) {
-            let c = CString::new(*name).map_err(|e| e.to_string())?;
+        let builtin = oxjit_runtime::symbols()
+            .into_iter()
+            .chain(oxjit_linalg::symbols());
+        for (name, addr) in builtin.chain(extra_symbols.iter().copied()) {
+            let c = CString::new(name).map_err(|e| e.to_string())?;
             pairs.push(LLVMOrcCSymbolMapPair {
                 Name: LLVMOrcLLJITMangleAndIntern(raw, c.as_ptr()),
                 Sym: LLVMJITEvaluatedSymbol {
-                    Address: *addr as u64,
+                    Address: addr as u64,
                     Flags: LLVMJITSymbolFlags {
                         GenericFlags: (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported
                             as u8)

@@ -30,10 +30,10 @@ pub fn params(f: LinAlg) -> (&'static [&'static str], bool) {
     }
 }
 
-/// How many leading array arguments each function takes.
+/// How many leading positional arguments each function requires.
 pub fn n_arrays(f: LinAlg) -> usize {
     match f {
-        LinAlg::Solve | LinAlg::Lstsq => 2,
+        LinAlg::Solve | LinAlg::Lstsq | LinAlg::MatrixPower => 2,
         _ => 1,
     }
 }

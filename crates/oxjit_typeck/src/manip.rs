@@ -8,7 +8,7 @@
 use crate::registry::{self, Manip};
 use crate::{call_args, Checker, Const, Cx, Res};
 use oxjit_syntax::{Diagnostic, Expr, ExprKind};
-use oxjit_types::{promote_numpy, ArrayTy, Dtype, Kind, Layout, Ty};
+use oxjit_types::{promote_numpy, ArrayTy, Dtype, Layout, Ty};
 
 /// Keyword arguments each function accepts.
 pub fn keywords(f: Manip) -> &'static [&'static str] {
@@ -279,41 +279,40 @@ impl<'u> Checker<'u> {
                 };
                 let nd = a.ndim as usize;
                 // a.transpose(i, j, k) passes the axes separately.
-                let axes: Option<Vec<i64>> = if varargs && n > 2 {
-                    let cs: Option<Vec<i64>> = pos[1..]
-                        .iter()
-                        .map(|x| match const_of(cx, x) {
-                            Some(Const::Int(k)) => Some(k),
-                            _ => None,
-                        })
-                        .collect();
-                    match cs {
-                        Some(v) => Some(v),
-                        None => {
-                            return self.manip_unsupported(
-                                cx,
-                                e,
-                                "the axes of transpose must be integer constants".into(),
-                            )
-                        }
-                    }
-                } else {
-                    match get(cx, 1) {
-                        None => None,
-                        Some((Ty::NoneType, _)) => None,
-                        Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
-                            Some((v, _)) => Some(v),
+                let axes: Option<Vec<i64>> =
+                    if varargs && n > 2 {
+                        let cs: Option<Vec<i64>> = pos[1..]
+                            .iter()
+                            .map(|x| match const_of(cx, x) {
+                                Some(Const::Int(k)) => Some(k),
+                                _ => None,
+                            })
+                            .collect();
+                        match cs {
+                            Some(v) => Some(v),
                             None => {
                                 return self.manip_unsupported(
+                                    cx,
+                                    e,
+                                    "the axes of transpose must be integer constants".into(),
+                                )
+                            }
+                        }
+                    } else {
+                        match get(cx, 1) {
+                            None => None,
+                            Some((Ty::NoneType, _)) => None,
+                            Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
+                                Some((v, _)) => Some(v),
+                                None => return self.manip_unsupported(
                                     cx,
                                     x,
                                     "the axes of transpose must be a tuple of integer constants"
                                         .into(),
-                                )
-                            }
-                        },
-                    }
-                };
+                                ),
+                            },
+                        }
+                    };
                 let perm: Vec<usize> = match axes {
                     None => (0..nd).rev().collect(),
                     Some(ax) => {
@@ -534,9 +533,12 @@ impl<'u> Checker<'u> {
                     return self.no_match(cx, e, &name, tys, "(array, repeats, axis=None)");
                 };
                 let reps_ok = is_int(&rt)
-                    || rt
-                        .array()
-                        .is_some_and(|r| r.ndim == 1 && (r.dtype.is_int() || r.dtype == Dtype::Bool));
+                    // NumPy casts counts to intp safely: uint64 is refused.
+                    || rt.array().is_some_and(|r| {
+                        r.ndim == 1
+                            && r.dtype != Dtype::U64
+                            && (r.dtype.is_int() || r.dtype == Dtype::Bool)
+                    });
                 if !reps_ok {
                     return self.no_match(
                         cx,
@@ -546,7 +548,7 @@ impl<'u> Checker<'u> {
                         "(array, repeats: int or 1-d int array, axis=None)",
                     );
                 }
-                match self.manip_axis(cx, e, &get, 2, a.ndim as usize, "repeat") {
+                match self.manip_axis(cx, &get, 2, a.ndim as usize, "repeat") {
                     Some(None) => registry::array_of(a.dtype, 1),
                     Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                     None => Ty::Unknown,
@@ -640,13 +642,14 @@ impl<'u> Checker<'u> {
                             "a.partition(kth, axis=None) is not supported".into(),
                         )
                     }
-                    _ => self.manip_axis(cx, e, &get, 2, a.ndim as usize, "partition"),
+                    _ => self.manip_axis(cx, &get, 2, a.ndim as usize, "partition"),
                 };
                 match axis {
                     None => Ty::Unknown,
                     _ if method => Ty::NoneType,
-                    Some(None) if get(cx, 2).is_some() => registry::array_of(a.dtype, 1),
-                    Some(_) => registry::array_of(a.dtype, a.ndim),
+                    // axis=None sorts the flattened array.
+                    Some(None) => registry::array_of(a.dtype, 1),
+                    Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                 }
             }
             Manip::Cross => {
@@ -683,16 +686,15 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
             Manip::Argwhere => match arr {
-                Some(a) => {
-                    let _ = a;
-                    registry::array_of(Dtype::I64, 2)
-                }
+                Some(_) => registry::array_of(Dtype::I64, 2),
                 None => self.no_match(cx, e, &name, tys, "(array)"),
             },
             Manip::AsFortran => match arr {
                 Some(a) => Ty::Array(ArrayTy {
                     layout: Layout::F,
-                    readonly: a.readonly && a.layout != Layout::A && (a.ndim == 1 || a.layout == Layout::F),
+                    // Already Fortran-contiguous input is returned as is.
+                    readonly: a.readonly
+                        && (a.layout == Layout::F || a.ndim == 1 && a.layout == Layout::C),
                     ..a
                 }),
                 None => self.no_match(cx, e, &name, tys, "(array)"),
@@ -736,7 +738,11 @@ impl<'u> Checker<'u> {
                     }
                     Some((Ty::Array(b), x)) => {
                         if b.ndim != 1 {
-                            return self.manip_bad(cx, x, "`bins` must be 1d, when an array".into());
+                            return self.manip_bad(
+                                cx,
+                                x,
+                                "`bins` must be 1d, when an array".into(),
+                            );
                         }
                         if b.dtype.is_complex() {
                             return self.manip_unsupported(
@@ -792,7 +798,6 @@ impl<'u> Checker<'u> {
     fn manip_axis(
         &mut self,
         cx: &Cx<'u>,
-        e: &Expr,
         get: &dyn Fn(&Cx<'u>, usize) -> Option<(Ty, &'u Expr)>,
         i: usize,
         nd: usize,
@@ -814,7 +819,6 @@ impl<'u> Checker<'u> {
                     }
                 },
                 _ => {
-                    let _ = e;
                     self.manip_unsupported(
                         cx,
                         x,

@@ -561,7 +561,7 @@ impl<'p> FnGen<'_, 'p> {
         if va.dtype.is_complex() {
             let x = self.cast(x, &Ty::C128);
             let (re, im) = self.complex_parts(&x);
-            let h = self.intrinsic("hypot", Dtype::F64, 2);
+            let h = self.libm("hypot", Dtype::F64, 2);
             Ok(self.val(&format!("call double {h}(double {re}, double {im})")))
         } else {
             let x = self.cast(x, &Ty::F64);
