@@ -367,7 +367,7 @@ def main(argv=None):
     selected = BENCHES
     if args.only:
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
-        known = {b.name for b in BENCHES} | {"matmul"}
+        known = {b.name for b in BENCHES} | {"matmul", "linalg", "memory"}
         unknown = [w for w in wanted if w not in known]
         if unknown:
             ap.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -438,8 +438,13 @@ def main(argv=None):
               "  (<1: oxjit faster)")
     else:
         print("geometric mean of runtime ratios: n/a (no runtime benchmark ran on both)")
-    if not args.only or "matmul" in args.only.split(","):
+    only = args.only.split(",") if args.only else None
+    if not only or "matmul" in only:
         matmul_vs_numpy(args.quick)
+    if not only or "linalg" in only:
+        linalg_side_by_side(args.quick, providers.get("numba"))
+    if not only or "memory" in only:
+        memory_peaks(args.quick)
     return 0
 
 
@@ -460,6 +465,110 @@ def matmul_vs_numpy(quick):
         ok = np.allclose(f(a, b), a @ b)
         print(f"  {n:4d}x{n:<4d} oxjit {fmt(t_ox, 's')}  numpy {fmt(t_np, 's')}  ratio {t_ox / t_np:6.2f}"
               f"{'' if ok else '  RESULTS DIFFER'}")
+
+
+
+def _solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def _inv(a):
+    return np.linalg.inv(a)
+
+
+def _det(a):
+    return np.linalg.det(a)
+
+
+def _eigh(a):
+    return np.linalg.eigh(a)[0]
+
+
+def _svd(a):
+    return np.linalg.svd(a)[1]
+
+
+def linalg_side_by_side(quick, numba_mod):
+    """np.linalg inside njit (oxjit: faer; Numba: SciPy's LAPACK) against NumPy's own call."""
+    import oxjit
+
+    try:
+        import scipy  # noqa: F401  (Numba's np.linalg needs SciPy's LAPACK)
+    except ImportError:
+        numba_mod = None
+        print("\nnote: SciPy is not installed, so Numba's np.linalg cannot run; its column is empty")
+    kernels = [("solve", _solve, 2), ("inv", _inv, 1), ("det", _det, 1), ("eigh", _eigh, 1), ("svd", _svd, 1)]
+    print()
+    print("np.linalg in compiled code; times per call, ratios against NumPy's own call (<1: faster)")
+    print(f"  {'function':8s} {'n':>5s} {'oxjit':>10s} {'numba':>10s} {'numpy':>10s} {'oxjit/np':>9s} {'numba/np':>9s}")
+    rng = np.random.default_rng(0)
+    for name, kern, nargs in kernels:
+        ox = oxjit.njit(kern)
+        nb = numba_mod.njit(kern) if numba_mod is not None else None
+        for n in (4, 8, 16, 100 if quick else 500):
+            a = rng.random((n, n)) + n * np.eye(n)
+            a = a + a.T if name == "eigh" else a
+            args = (a, rng.random(n))[:nargs]
+            number = max(1, 20000 // (n * n))
+            t = {}
+            for label, fn in (("oxjit", ox), ("numba", nb), ("numpy", kern)):
+                if fn is None:
+                    continue
+                try:
+                    fn(*args)
+                    t[label] = min(timeit.repeat(lambda fn=fn: fn(*args), number=number, repeat=5)) / number
+                except Exception as e:  # noqa: BLE001
+                    print(f"  {name} {label}: ERROR {type(e).__name__}: {str(e).splitlines()[0]}")
+            ok = np.allclose(ox(*args), kern(*args))
+            r_ox = f"{t['oxjit'] / t['numpy']:9.2f}" if "oxjit" in t and "numpy" in t else f"{'-':>9s}"
+            r_nb = f"{t['numba'] / t['numpy']:9.2f}" if "numba" in t and "numpy" in t else f"{'-':>9s}"
+            print(f"  {name:8s} {n:5d} {fmt(t.get('oxjit'), 's'):>10s} {fmt(t.get('numba'), 's'):>10s} "
+                  f"{fmt(t.get('numpy'), 's'):>10s} {r_ox} {r_nb}{'' if ok else '  RESULTS DIFFER'}")
+
+
+_MEMORY_SCRIPT = """
+import resource, sys
+import numpy as np
+which, n = sys.argv[1], int(sys.argv[2])
+
+def expr(a, b):
+    return np.sqrt(a * a + b * b) + 1.0
+
+# Inputs made without temporaries, so the baseline peak is the live memory.
+a = np.empty(n)
+np.random.default_rng(0).random(out=a)
+b = np.empty(n)
+b[:] = a[::-1]
+if which != "numpy":
+    mod = __import__(which)
+    f = mod.njit(expr)
+    f(a[:4], b[:4])
+else:
+    f = expr
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = f(a, b)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) * 1024)
+"""
+
+
+def memory_peaks(quick):
+    """Peak extra memory of one fused expression, next to NumPy's temporaries."""
+    n = 2_000_000 if quick else 10_000_000
+    print()
+    print(f"memory peak of np.sqrt(a*a + b*b) + 1.0 on {n:,} float64 (result alone: {n * 8 / 2**20:.0f} MiB),")
+    print("growth of the process's peak RSS during the call, fresh process each")
+    script = os.path.join(tempfile.mkdtemp(prefix="oxjit_mem_"), "mem_peak.py")
+    with open(script, "w") as fh:
+        fh.write(_MEMORY_SCRIPT)  # a file: the JITs read the kernel's source
+    for which in ("oxjit", "numba", "numpy"):
+        try:
+            out = subprocess.run([sys.executable, script, which, str(n)], capture_output=True,
+                                 text=True, check=True, timeout=600)
+            peak = int(out.stdout.strip().splitlines()[-1])
+            print(f"  {which:6s} {peak / 2**20:8.0f} MiB  ({peak / (n * 8):.1f}x the result)")
+        except Exception as e:  # noqa: BLE001
+            print(f"  {which:6s} ERROR {type(e).__name__}: {e}")
 
 
 if __name__ == "__main__":

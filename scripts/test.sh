@@ -10,7 +10,7 @@ bash scripts/setup.sh
 export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 
 echo "== cargo test (core crates)" >&2
-cargo test -p oxjit_types -p oxjit_syntax -p oxjit_typeck -p oxjit_runtime -p oxjit_codegen
+cargo test -p oxjit_types -p oxjit_syntax -p oxjit_typeck -p oxjit_runtime -p oxjit_linalg -p oxjit_codegen
 
 # Run pytest from tests/ so that the source tree (python/oxjit, which has no
 # compiled _native module) can never shadow the installed package.
