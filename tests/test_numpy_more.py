@@ -251,3 +251,61 @@ def test_norm_trace_outer_vdot(dtype):
         np.testing.assert_allclose(g, x, rtol=1e-5 if dtype == np.float32 else 1e-12)
     with pytest.raises(ValueError):
         k_linalg_bits(a, v, w[:3])
+
+
+# ---------------------------------------------------------------------------
+# keepdims=, ddof=, nanvar/nanstd
+# ---------------------------------------------------------------------------
+
+
+@njit
+def k_keep(a):
+    return (np.sum(a, axis=0, keepdims=True), np.mean(a, axis=-1, keepdims=True), np.max(a, keepdims=True),
+            a.min(axis=1, keepdims=True), np.std(a, axis=0, keepdims=True, ddof=1))
+
+
+@njit
+def k_ddof(a, d):
+    return np.var(a, ddof=d), np.std(a, ddof=d), np.var(a, axis=0, ddof=d), a.std(axis=1, ddof=d)
+
+
+@njit
+def k_nanvar(a):
+    return np.nanvar(a), np.nanstd(a), np.nanvar(a, axis=0), np.nanstd(a, axis=1, ddof=1)
+
+
+def _same_arrays(got, want):
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.shape == w.shape, (g.shape, w.shape)
+        assert np.allclose(g, w, equal_nan=True, rtol=1e-12, atol=1e-12), (g, w)
+
+
+@pytest.mark.parametrize("a", [np.arange(12.0).reshape(3, 4), np.asfortranarray(np.arange(12.0).reshape(3, 4)) ** 0.5,
+                               np.arange(24.0).reshape(4, 6)[::2, ::3], np.arange(12).reshape(3, 4)])
+def test_keepdims(a):
+    got = k_keep(a)
+    for g in got:
+        assert g.ndim == a.ndim
+    _same_arrays(got, k_keep.py_func(a))
+
+
+@pytest.mark.parametrize("d", [0, 1, 2, 5])
+def test_ddof(d):
+    import warnings
+
+    a = np.random.default_rng(0).random((3, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _same_arrays(k_ddof(a, d), k_ddof.py_func(a, d))
+
+
+def test_nanvar_nanstd():
+    import warnings
+
+    a = np.random.default_rng(1).random((4, 5))
+    a[1, 2] = a[3, 0] = nan
+    a[2, :] = nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _same_arrays(k_nanvar(a), k_nanvar.py_func(a))

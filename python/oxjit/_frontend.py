@@ -725,7 +725,7 @@ class _UnitBuilder:
         if dt is not None:
             return ["dtype", dt]
         if isinstance(v, type) and issubclass(v, BaseException):
-            if v.__module__ == "builtins" or v is np.linalg.LinAlgError:
+            if v.__module__ == "builtins" or v is np.linalg.LinAlgError or v is np.exceptions.AxisError:
                 return ["exc", v.__name__]
             return ["other", f"exception class '{v.__qualname__}'"]
         if any(v is p for p in self.prange):

@@ -778,6 +778,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
     }
 
+    /// NumPy's `AxisError(axis, ndim)` ("axis 2 is out of bounds for array
+    /// of dimension 2"); the code after it is unreachable.
+    fn raise_axis_error(&mut self, axis: i64, ndim: i64) {
+        let bad = self.label("axis_err");
+        let dead = self.label("axis_dead");
+        self.emit(&format!("br i1 true, label %{bad}, label %{dead}"));
+        self.terminated = true;
+        self.start(&bad);
+        self.emit(&format!(
+            "call void @oxjit_rt_exc_begin(i32 {})",
+            ExcKind::AxisError.code()
+        ));
+        self.exc_arg(&Self::i64c(axis));
+        self.exc_arg(&Self::i64c(ndim));
+        self.fail();
+        self.start(&dead);
+    }
+
     /// Jump to the cleanup block with status 1 (an error is pending).
     fn fail(&mut self) {
         self.emit("store i32 1, ptr %status");
@@ -6893,11 +6911,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
         };
         let keep = matches!(self.const_kw(call, "keepdims"), Some(Const::Bool(true)));
         let axis = match axis.filter(|v| v.ty != Ty::NoneType) {
-            Some(v) => Some(
-                v.r.parse::<i64>()
-                    .map_err(|_| "axis must be a constant".to_string())?
-                    .rem_euclid(a.ndim as i64) as usize,
-            ),
+            Some(v) => {
+                let k = v
+                    .r
+                    .parse::<i64>()
+                    .map_err(|_| "axis must be a constant".to_string())?;
+                let nd = a.ndim as i64;
+                if k >= nd || k < -nd {
+                    self.raise_axis_error(k, nd);
+                    return Ok(V::new("zeroinitializer", ty));
+                }
+                Some(k.rem_euclid(nd) as usize)
+            }
             None => None,
         };
         // The type without keepdims: what the reduction itself produces.

@@ -102,6 +102,9 @@ fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
     let cls = if kind == ExcKind::LinAlgError {
         py.import("numpy.linalg")
             .and_then(|m| m.getattr("LinAlgError"))
+    } else if kind == ExcKind::AxisError {
+        py.import("numpy.exceptions")
+            .and_then(|m| m.getattr("AxisError"))
     } else {
         py.import("builtins").and_then(|m| m.getattr(kind.name()))
     };

@@ -3581,14 +3581,11 @@ impl<'u> Checker<'u> {
                     }
                 }
                 if keep {
-                    // The reduced axes stay, with length one.
+                    // The reduced axes stay, with length one (an axis out of
+                    // range raises AxisError at run time, as in NumPy).
                     return match axis_expr.map(|ax| cx.res.get(&ax.id)) {
                         None | Some(Some(Res::Const(Const::None))) => registry::array_of(elem, a.ndim),
-                        Some(Some(Res::Const(Const::Int(k))))
-                            if *k < a.ndim as i64 && *k >= -(a.ndim as i64) =>
-                        {
-                            registry::array_of(elem, a.ndim)
-                        }
+                        Some(Some(Res::Const(Const::Int(_)))) => registry::array_of(elem, a.ndim),
                         _ => {
                             let d = Diagnostic::unsupported(
                                 e.span,
@@ -3604,17 +3601,9 @@ impl<'u> Checker<'u> {
                 };
                 match cx.res.get(&ax.id) {
                     Some(Res::Const(Const::None)) => Ty::Scalar(elem),
-                    Some(Res::Const(Const::Int(k))) => {
+                    Some(Res::Const(Const::Int(_))) => {
+                        // An axis out of range raises AxisError at run time, as in NumPy.
                         let nd = a.ndim as i64;
-                        if *k >= nd || *k < -nd {
-                            let d = Diagnostic::error(
-                                "axis-out-of-range",
-                                ax.span,
-                                format!("axis {k} is out of bounds for array of dimension {nd}"),
-                            );
-                            self.err(cx, d);
-                            return Ty::Unknown;
-                        }
                         if nd == 1 {
                             Ty::Scalar(elem)
                         } else {

@@ -286,10 +286,12 @@ pub enum ExcKind {
     MemoryError,
     StopIteration,
     LinAlgError,
+    /// `numpy.exceptions.AxisError` (a ValueError and an IndexError).
+    AxisError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 15] = [
+    pub const ALL: [ExcKind; 16] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -305,6 +307,7 @@ impl ExcKind {
         ExcKind::MemoryError,
         ExcKind::StopIteration,
         ExcKind::LinAlgError,
+        ExcKind::AxisError,
     ];
     pub fn name(self) -> &'static str {
         use ExcKind::*;
@@ -324,6 +327,7 @@ impl ExcKind {
             MemoryError => "MemoryError",
             StopIteration => "StopIteration",
             LinAlgError => "LinAlgError",
+            AxisError => "AxisError",
         }
     }
     pub fn code(self) -> u32 {
