@@ -309,3 +309,55 @@ def test_nanvar_nanstd():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _same_arrays(k_nanvar(a), k_nanvar.py_func(a))
+
+
+# ---------------------------------------------------------------------------
+# np.ndindex, np.ndenumerate, a.flat in for loops
+# ---------------------------------------------------------------------------
+
+
+@njit
+def k_nditer(a):
+    s = 0.0
+    for idx in np.ndindex(a.shape):
+        s += a[idx] * (idx[0] + 1)
+    for idx, x in np.ndenumerate(a):
+        s = s * 0.5 + x * (idx[-1] + 1)
+    for x in a.flat:
+        s += x * x
+    return s
+
+
+@njit
+def k_ndindex_args(n, m):
+    total = 0
+    for i, j in np.ndindex(n, m):
+        total = total * 3 + i * 10 + j
+    return total
+
+
+@pytest.mark.parametrize("a", [np.arange(12.0).reshape(3, 4), np.arange(24.0).reshape(2, 3, 4)[:, ::2, ::-1],
+                               np.arange(6.0), np.asfortranarray(np.arange(12.0).reshape(3, 4)), np.zeros((0, 3)),
+                               np.arange(12.0).reshape(3, 4).T])
+def test_nd_iteration(a):
+    assert k_nditer(a) == k_nditer.py_func(a)
+
+
+def test_ndindex_arguments():
+    for n, m in [(2, 3), (0, 3), (1, 1), (4, 0)]:
+        assert k_ndindex_args(n, m) == k_ndindex_args.py_func(n, m)
+    with pytest.raises(ValueError, match="negative dimensions are not allowed"):
+        k_ndindex_args(-1, 2)
+
+
+def test_ndenumerate_bool_and_int():
+    @njit
+    def f(a):
+        c = 0
+        for idx, x in np.ndenumerate(a):
+            if x:
+                c += idx[0] * 7 + idx[1]
+        return c
+
+    for a in (np.array([[True, False], [False, True]]), np.arange(6).reshape(2, 3) % 2):
+        assert f(a) == f.py_func(a)

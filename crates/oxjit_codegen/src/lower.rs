@@ -530,6 +530,20 @@ enum Src {
         ptr: String,
         elem: Ty,
     },
+    /// C-order positions of `shape`: `np.ndindex` (the index tuple),
+    /// `np.ndenumerate` (index tuple and element) or `a.flat` (element).
+    Nd {
+        shape: Vec<String>,
+        arr: Option<(V, ArrayTy)>,
+        kind: NdKind,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum NdKind {
+    Index,
+    Enumerate,
+    Flat,
 }
 
 struct LoopLabels {
@@ -3645,13 +3659,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let n = self.range_len(&v);
                 Ok((Src::Range { start, step }, n))
             }
-            Ty::Array(a) => {
+            Ty::Array(_) => {
                 // Keep the iterable alive for the whole loop.
-                let slot = self.alloca(&llty(&v.ty));
-                self.incref(&v);
-                self.store(&v, &slot);
-                self.owned.push((slot.clone(), v.ty.clone()));
-                let held = self.load(&v.ty, &slot);
+                let (held, a) = self.hold_array(v)?;
                 let n = self.shape(&held, 0);
                 Ok((Src::Array { v: held, a }, n))
             }
@@ -3677,8 +3687,66 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
     }
 
+    /// Keep an array alive for the whole loop (a reference in an owned slot).
+    fn hold_array(&mut self, v: V) -> R<(V, ArrayTy)> {
+        let Ty::Array(a) = v.ty.clone() else {
+            return ice("expected an array");
+        };
+        let slot = self.alloca(&llty(&v.ty));
+        self.incref(&v);
+        self.store(&v, &slot);
+        self.owned.push((slot.clone(), v.ty.clone()));
+        Ok((self.load(&v.ty, &slot), a))
+    }
+
+    fn nd_src(&mut self, shape: Vec<String>, arr: Option<(V, ArrayTy)>, kind: NdKind) -> (Src, String) {
+        let mut n = "1".to_string();
+        for s in &shape {
+            n = self.val(&format!("mul i64 {n}, {s}"));
+        }
+        for s in &shape {
+            let neg = self.val(&format!("icmp slt i64 {s}, 0"));
+            let m = self.str_const("negative dimensions are not allowed");
+            self.raise_if(&neg, ExcKind::ValueError, &[m]);
+        }
+        (Src::Nd { shape, arr, kind }, n)
+    }
+
     fn src_item(&mut self, s: &Src, i: &str) -> R<V> {
         match s {
+            Src::Nd { shape, arr, kind } => {
+                // Unravel the flat C-order position into an index tuple.
+                let mut idx = vec![String::new(); shape.len()];
+                let mut rem = i.to_string();
+                for d in (0..shape.len()).rev() {
+                    if d == 0 {
+                        idx[d] = rem.clone();
+                    } else {
+                        idx[d] = self.val(&format!("urem i64 {rem}, {}", shape[d]));
+                        rem = self.val(&format!("udiv i64 {rem}, {}", shape[d]));
+                    }
+                }
+                let elem = match arr {
+                    Some((v, a)) => {
+                        let p = self.nd_ptr(v, a, &idx);
+                        Some(self.load_elem(a.dtype, &p))
+                    }
+                    None => None,
+                };
+                let tup = |s: &mut Self| {
+                    let items = idx.iter().map(|x| V::new(x.clone(), Ty::I64)).collect();
+                    s.build_tuple(items)
+                };
+                match (kind, elem) {
+                    (NdKind::Index, _) => Ok(tup(self)),
+                    (NdKind::Enumerate, Some(x)) => {
+                        let t = tup(self);
+                        Ok(self.build_tuple(vec![t, x]))
+                    }
+                    (NdKind::Flat, Some(x)) => Ok(x),
+                    _ => ice("nd loop source"),
+                }
+            }
             Src::Range { start, step } => {
                 let m = self.val(&format!("mul nsw i64 {i}, {step}"));
                 Ok(V::new(
@@ -3804,7 +3872,45 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     srcs.push(self.src_of(x)?);
                 }
             }
-            _ => srcs.push(self.src_of(iter)?),
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(b @ (Builtin::NdIndex | Builtin::NdEnumerate)),
+                args,
+                ..
+            })) => {
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.arg(a)?);
+                }
+                let (shape, arr, kind) = if *b == Builtin::NdEnumerate {
+                    let (v, a) = self.hold_array(vals.remove(0))?;
+                    let shape = (0..a.ndim as usize).map(|d| self.shape(&v, d)).collect();
+                    (shape, Some((v, a)), NdKind::Enumerate)
+                } else {
+                    let mut shape = Vec::new();
+                    for v in vals {
+                        match v.ty.clone() {
+                            Ty::Tuple(items) => {
+                                for (k, it) in items.iter().enumerate() {
+                                    let x = self.extract(&v, k, it.clone());
+                                    shape.push(self.cast(x, &Ty::I64).r);
+                                }
+                            }
+                            _ => shape.push(self.cast(v, &Ty::I64).r),
+                        }
+                    }
+                    (shape, None, NdKind::Index)
+                };
+                srcs.push(self.nd_src(shape, arr, kind));
+            }
+            _ => match &iter.kind {
+                ExprKind::Attr(obj, attr) if attr == "flat" => {
+                    let v = self.expr(obj)?;
+                    let (v, a) = self.hold_array(v)?;
+                    let shape = (0..a.ndim as usize).map(|d| self.shape(&v, d)).collect();
+                    srcs.push(self.nd_src(shape, Some((v, a)), NdKind::Flat));
+                }
+                _ => srcs.push(self.src_of(iter)?),
+            },
         }
         self.release_temps();
         let mut n = srcs
@@ -4245,7 +4351,9 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.emit("call void @oxjit_rt_print_flush()");
                 Ok(V::unit(Ty::NoneType))
             }
-            Builtin::Enumerate | Builtin::Zip => ice("enumerate/zip outside a for loop"),
+            Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
+                ice("loop-only builtin outside a for loop")
+            }
             Builtin::Math1(Math1::Log) if args.len() == 2 => {
                 let x = self.cast(args[0].clone(), &Ty::F64);
                 let b = self.cast(args[1].clone(), &Ty::F64);

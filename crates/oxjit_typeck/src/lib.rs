@@ -1158,6 +1158,41 @@ impl<'u> Checker<'u> {
                         cx.expr_ty.insert(iter.id, t.clone());
                         return t;
                     }
+                    Some(b @ (Builtin::NdIndex | Builtin::NdEnumerate)) => {
+                        let tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+                        let int = |t: &Ty| t.scalar().is_some_and(|d| d.is_int());
+                        let t = match (b, tys.as_slice()) {
+                            (Builtin::NdEnumerate, [Ty::Array(a)]) => Ty::Tuple(vec![
+                                Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
+                                self.iter_scalar(a),
+                            ]),
+                            (Builtin::NdIndex, [Ty::Tuple(items)]) if items.iter().all(int) => {
+                                Ty::Tuple(vec![Ty::I64; items.len()])
+                            }
+                            (Builtin::NdIndex, ts) if ts.iter().all(int) => {
+                                Ty::Tuple(vec![Ty::I64; ts.len()])
+                            }
+                            _ => {
+                                let name = if b == Builtin::NdIndex { "numpy.ndindex" } else { "numpy.ndenumerate" };
+                                let known = if b == Builtin::NdIndex { "(*shape) or (shape tuple) of ints" } else { "(array)" };
+                                return self.no_match(cx, iter, name, &tys, known);
+                            }
+                        };
+                        if !kwargs.is_empty() {
+                            let d = Diagnostic::error("unsupported-keyword", iter.span, "no keyword arguments here");
+                            self.err(cx, d);
+                        }
+                        cx.res.insert(
+                            iter.id,
+                            Res::Call(Call {
+                                callee: Callee::Builtin(b),
+                                args: args.iter().map(Arg::Expr).collect(),
+                                kwargs: vec![],
+                            }),
+                        );
+                        cx.expr_ty.insert(iter.id, t.clone());
+                        return t;
+                    }
                     Some(Builtin::Zip) => {
                         let elems: Vec<Ty> =
                             args.iter().map(|a| self.iterable_elem(cx, a)).collect();
@@ -1177,7 +1212,22 @@ impl<'u> Checker<'u> {
                 }
             }
         }
+        // `for x in a.flat`: the elements in C order.
+        if let ExprKind::Attr(obj, attr) = &iter.kind {
+            if attr == "flat" {
+                if let Ty::Array(a) = self.expr(cx, obj) {
+                    let t = self.iter_scalar(&a);
+                    cx.expr_ty.insert(iter.id, Ty::Array(a));
+                    return t;
+                }
+            }
+        }
         self.iterable_elem(cx, iter)
+    }
+
+    /// The element type an array yields element by element (bool stays bool).
+    fn iter_scalar(&self, a: &ArrayTy) -> Ty {
+        Ty::Scalar(a.dtype)
     }
 
     /// If `e` is a call to `zip`, type it as a loop source: the item tuple.
@@ -3162,7 +3212,7 @@ impl<'u> Checker<'u> {
                 }
                 Ty::NoneType
             }
-            Builtin::Enumerate | Builtin::Zip => {
+            Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
                 let d = Diagnostic::unsupported(
                     e.span,
                     format!("{name}() is only supported as the iterable of a for loop"),

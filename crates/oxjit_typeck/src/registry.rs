@@ -525,6 +525,10 @@ pub enum Builtin {
     Print,
     Enumerate,
     Zip,
+    /// `np.ndindex(*shape)` in for loops: index tuples in C order.
+    NdIndex,
+    /// `np.ndenumerate(a)` in for loops: (index tuple, element) in C order.
+    NdEnumerate,
     /// `math.*` / `np.*` unary float functions; `numpy` selects NumPy
     /// naming (for example integer inputs still give float64 in both).
     Math1(Math1),
@@ -665,6 +669,8 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("print", Builtin::Print),
     ("enumerate", Builtin::Enumerate),
     ("zip", Builtin::Zip),
+    ("numpy.ndindex", Builtin::NdIndex),
+    ("numpy.ndenumerate", Builtin::NdEnumerate),
     ("math.sqrt", Builtin::Math1(Math1::Sqrt)),
     ("numpy.sqrt", Builtin::Math1(Math1::Sqrt)),
     ("math.exp", Builtin::Math1(Math1::Exp)),
@@ -1020,6 +1026,8 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Print => "print of strings, numbers, tuples and arrays",
         Builtin::Enumerate => "enumerate(x[, start]) in for loops",
         Builtin::Zip => "zip(a, b, ...) in for loops",
+        Builtin::NdIndex => "for idx in np.ndindex(*shape) or np.ndindex(shape): index tuples in C order",
+        Builtin::NdEnumerate => "for idx, x in np.ndenumerate(a): index tuples and elements in C order (also `for x in a.flat`)",
         Builtin::Math1(_) => {
             "float math function on scalars, element-wise on arrays (ints promote to float64)"
         }
@@ -1098,27 +1106,27 @@ fn arr_note(f: ArrFn) -> &'static str {
 
 fn manip_note(f: Manip) -> &'static str {
     match f {
-        Manip::Diag => "TODO",
-        Manip::Diagonal => "TODO",
-        Manip::Tri => "TODO",
-        Manip::Tril => "TODO",
-        Manip::Triu => "TODO",
-        Manip::Transpose => "TODO",
-        Manip::Swapaxes => "TODO",
-        Manip::ExpandDims => "TODO",
-        Manip::Squeeze => "TODO",
-        Manip::Stack => "TODO",
-        Manip::ColumnStack => "TODO",
-        Manip::Repeat => "TODO",
-        Manip::Tile => "TODO",
-        Manip::Roll => "TODO",
-        Manip::Partition => "TODO",
-        Manip::Cross => "TODO",
-        Manip::ArrayEqual => "TODO",
-        Manip::Argwhere => "TODO",
-        Manip::AsFortran => "TODO",
-        Manip::Histogram => "TODO",
-        Manip::Digitize => "TODO",
+        Manip::Diag => "diag(v, k=0): a square array of side n + abs(k) from a 1-d one, or a read-only view of the k-th diagonal of a 2-d one; k may be a runtime int",
+        Manip::Diagonal => "diagonal(a, offset=0) of a 2-d array: a read-only view (axis1=/axis2= and more dimensions are not supported)",
+        Manip::Tri => "tri(N, M=None, k=0, dtype=float); N, M and k may be runtime ints",
+        Manip::Tril => "lower triangle (k=0, may be runtime) over the last two axes; a 1-d input gives an (n, n) array",
+        Manip::Triu => "upper triangle (k=0, may be runtime) over the last two axes; a 1-d input gives an (n, n) array",
+        Manip::Transpose => "a view with reversed axes, or permuted by axes= / a.transpose(i, j, ...) given as constants",
+        Manip::Swapaxes => "swapaxes(a, axis1, axis2): a view; both axes must be constants",
+        Manip::ExpandDims => "expand_dims(a, axis): a view; axis an int constant or a tuple of them",
+        Manip::Squeeze => "squeeze(a, axis): a view; axis (an int constant or a tuple of them) is required and must leave at least one dimension; an axis of size other than 1 raises ValueError",
+        Manip::Stack => "stack((a, b, ...), axis=0) of same-shape arrays; axis a constant",
+        Manip::ColumnStack => "column_stack((a, b, ...)): 1-d arrays become columns, the others are joined along axis 1",
+        Manip::Repeat => "repeat(a, repeats, axis=None): repeats an int or a 1-d int array (runtime values); axis None or a constant",
+        Manip::Tile => "tile(a, reps): reps an int or a tuple of ints (its values may be runtime)",
+        Manip::Roll => "roll(a, shift, axis=None): shift an int or a tuple of ints (runtime values); axis None, or an int or tuple constant",
+        Manip::Partition => "partition(a, kth, axis=-1) of real arrays, kth an int or a tuple of ints; sorts fully along the axis (NaN last), which satisfies partition's contract; a.partition(kth) works in place",
+        Manip::Cross => "cross(a, b) of 2- or 3-vectors along the last axis, leading axes broadcast; two 2-vectors (a result of lower rank) raise ValueError",
+        Manip::ArrayEqual => "array_equal(a1, a2, equal_nan=False) of arrays or scalars; different shapes give False",
+        Manip::Argwhere => "argwhere(a): the indices of the non-zero elements as an (N, a.ndim) int64 array",
+        Manip::AsFortran => "an F-contiguous copy; an F-contiguous (or 1-d C) array is returned as is",
+        Manip::Histogram => "histogram(a, bins=10, range=None) of real arrays: (int64 counts, edges) with NumPy's edges and bin rules (float32 data gives float32 edges); bins an int or an array of edges; no weights=/density=",
+        Manip::Digitize => "digitize(x, bins, right=False): increasing or decreasing 1-d bins, scalar or array x",
     }
 }
 
