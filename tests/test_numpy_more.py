@@ -361,3 +361,33 @@ def test_ndenumerate_bool_and_int():
 
     for a in (np.array([[True, False], [False, True]]), np.arange(6).reshape(2, 3) % 2):
         assert f(a) == f.py_func(a)
+
+
+@njit
+def k_cum_axis(a):
+    return np.cumsum(a, axis=0), np.cumprod(a, 1), a.cumsum(axis=-1), np.cumsum(a, axis=None)
+
+
+@pytest.mark.parametrize("a", [np.arange(1, 13.0).reshape(3, 4), np.arange(1, 13).reshape(3, 4)[:, ::-1],
+                               np.asfortranarray(np.arange(12).reshape(3, 4) % 3 == 0), np.zeros((0, 2))])
+def test_cumsum_cumprod_axis(a):
+    for g, w in zip(k_cum_axis(a), k_cum_axis.py_func(a)):
+        assert g.dtype == w.dtype and g.shape == w.shape and np.array_equal(g, w)
+
+
+def test_unsupported_keywords_are_diagnosed_not_ignored():
+    from oxjit.errors import TypingError
+
+    @njit
+    def f(a):
+        return np.median(a, axis=0)
+
+    with pytest.raises(TypingError, match="keyword argument `axis` is not supported"):
+        f(np.ones((2, 2)))
+
+    @njit
+    def g(a):
+        return np.unique(a, return_counts=True)
+
+    with pytest.raises(TypingError, match="return_counts"):
+        g(np.ones(3))

@@ -5475,6 +5475,40 @@ impl<'m, 'p> FnGen<'m, 'p> {
         self.store_elem(&x, &p);
     }
 
+    /// cumsum/cumprod along one axis: a running total per lane.
+    fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let out = self.alloc_array(d, &shape);
+        let oa = ArrayTy::new(d, a.ndim, Layout::C);
+        let outer: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let at = Ty::Scalar(d);
+        let acc = self.alloca(&llty(&at));
+        let lp = self.nd_open(&outer);
+        let init = scalar_const(d, if sum { 0.0 } else { 1.0 });
+        self.emit(&format!("store {} {init}, ptr {acc}", llty(&at)));
+        let inner = self.nd_open(std::slice::from_ref(&shape[ax]));
+        let mut idx = lp.idx.clone();
+        idx.insert(ax, inner.idx[0].clone());
+        let p = self.nd_ptr(v, a, &idx);
+        let x = self.load_elem(a.dtype, &p);
+        let x = self.cast(x, &at);
+        let cur = self.load(&at, &acc);
+        let nv = self.binop_same(if sum { BinOp::Add } else { BinOp::Mul }, &cur, &x)?;
+        let nv = V::new(nv, at.clone());
+        self.store(&nv, &acc);
+        let q = self.nd_ptr(&out, &oa, &idx);
+        self.store_elem(&nv, &q);
+        self.nd_close(inner);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
     fn arr_fn(&mut self, f: ArrFn, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
         let out_a = ty.array().copied();
         match f {
@@ -5483,6 +5517,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     return ice("cumsum arg");
                 };
                 let oa = out_a.ok_or("cumsum type")?;
+                let axis = match args.get(1) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, "axis")?,
+                };
+                if let Some(ax) = axis.filter(|v| v.ty != Ty::NoneType) {
+                    let k: i64 = ax.r.parse().map_err(|_| "cumsum axis must be a constant")?;
+                    let ax = k.rem_euclid(a.ndim as i64) as usize;
+                    return self.cum_axis(f == ArrFn::Cumsum, &args[0], &a, ax, oa.dtype);
+                }
                 let (src, _) = self.as_c(&args[0], &a)?;
                 let n = self.nitems(&src);
                 let out = self.alloc_array(oa.dtype, std::slice::from_ref(&n));

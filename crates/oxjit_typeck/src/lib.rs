@@ -2526,8 +2526,22 @@ impl<'u> Checker<'u> {
         };
         match f {
             ArrFn::Cumsum | ArrFn::Cumprod => match tys.first().and_then(arr) {
-                Some(a) if n == 1 => registry::array_of(flat_dtype(a.dtype), 1),
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                Some(a) if n <= 2 => match self.arg_const(cx, e, usize::from(!method), "axis") {
+                    None | Some(Some(Const::None)) => registry::array_of(flat_dtype(a.dtype), 1),
+                    Some(Some(Const::Int(k))) if k < a.ndim as i64 && k >= -(a.ndim as i64) => {
+                        registry::array_of(flat_dtype(a.dtype), a.ndim)
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: axis must be an integer constant in range for a {}-d array, or None", a.ndim),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                },
+                _ => self.no_match(cx, e, &name, tys, "(array, axis=None)"),
             },
             ArrFn::Diff => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim == 1 => registry::array_of(
@@ -2987,20 +3001,7 @@ impl<'u> Checker<'u> {
             Builtin::LinAlg(f) => linalg::params(f).0,
             Builtin::Manip(f) => manip::keywords(f),
             Builtin::Gen(g) => generator::keywords(g),
-            Builtin::Arr(_) => &[
-                "axis",
-                "side",
-                "minlength",
-                "dtype",
-                "k",
-                "kind",
-                "num",
-                "weights",
-                "ord",
-                "rtol",
-                "atol",
-                "stable",
-            ],
+            Builtin::Arr(f) => registry::arr_keywords(f),
             _ => &[],
         };
         for (k, v) in kwargs {

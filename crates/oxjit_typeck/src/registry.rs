@@ -1104,6 +1104,43 @@ fn arr_note(f: ArrFn) -> &'static str {
     }
 }
 
+/// The keyword arguments each array function takes in compiled code
+/// (anything else is diagnosed rather than ignored).
+pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
+    match f {
+        ArrFn::Cumsum | ArrFn::Cumprod | ArrFn::Concatenate => &["axis"],
+        ArrFn::Bincount => &["minlength"],
+        ArrFn::Eye => &["k", "dtype"],
+        ArrFn::Identity | ArrFn::Array | ArrFn::AsArray | ArrFn::Astype => &["dtype"],
+        ArrFn::Searchsorted => &["side"],
+        ArrFn::Logspace => &["num"],
+        ArrFn::Average => &["weights"],
+        ArrFn::Allclose => &["rtol", "atol"],
+        ArrFn::Sort | ArrFn::Argsort => &["kind"],
+        ArrFn::Norm => &["ord", "axis"],
+        ArrFn::Diff
+        | ArrFn::Median
+        | ArrFn::Percentile
+        | ArrFn::Quantile
+        | ArrFn::Reshape
+        | ArrFn::Ravel
+        | ArrFn::Flatten
+        | ArrFn::AsContiguous
+        | ArrFn::Vstack
+        | ArrFn::Hstack
+        | ArrFn::Interp
+        | ArrFn::Convolve
+        | ArrFn::Nonzero
+        | ArrFn::Unique
+        | ArrFn::Flip
+        | ArrFn::Meshgrid
+        | ArrFn::Flatnonzero
+        | ArrFn::Trace
+        | ArrFn::Outer
+        | ArrFn::Vdot => &[],
+    }
+}
+
 fn manip_note(f: Manip) -> &'static str {
     match f {
         Manip::Diag => "diag(v, k=0): a square array of side n + abs(k) from a 1-d one, or a read-only view of the k-th diagonal of a 2-d one; k may be a runtime int",
