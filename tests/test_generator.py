@@ -3,10 +3,9 @@ for the same seed, the stream continuing in Python, NumPy's argument checks."""
 
 import numpy as np
 import pytest
+from conftest import same_value
 from oxjit import njit
 from oxjit.errors import TypingError
-
-from conftest import same_value
 
 BIT_GENERATORS = [np.random.PCG64, np.random.MT19937, np.random.Philox, np.random.SFC64, np.random.PCG64DXSM]
 

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import oxjit
 import pytest
-from conftest import outcome, xfail
+from conftest import outcome
 from oxjit import njit
 
 # ---------------------------------------------------------------------------

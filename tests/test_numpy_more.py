@@ -2,6 +2,11 @@
 unique, flip, meshgrid, logspace, average, flatnonzero, allclose, clip,
 isclose, nan-reductions and asarray."""
 
+import importlib
+import os
+import sys
+import tempfile
+
 import numpy as np
 import pytest
 from oxjit import njit
@@ -391,3 +396,109 @@ def test_unsupported_keywords_are_diagnosed_not_ignored():
 
     with pytest.raises(TypingError, match="return_counts"):
         g(np.ones(3))
+
+
+# ---------------------------------------------------------------------------
+# Operators as ufunc functions, out= arguments, order=, np.where(cond)
+# ---------------------------------------------------------------------------
+
+UFUNC2 = ["add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "power", "remainder", "mod",
+          "greater", "greater_equal", "less", "less_equal", "equal", "not_equal"]
+
+
+def _ufunc_kernel(name, with_out):
+    ns = {"np": np}
+    body = f"np.{name}(a, b, out)\n    return out" if with_out else f"return np.{name}(a, b)"
+    src = f"def k(a, b, out):\n    {body}\n"
+    path = os.path.join(_GEN_DIR, f"uf_{name}_{int(with_out)}.py")
+    with open(path, "w") as fh:
+        fh.write("import numpy as np\n\n\n" + src)
+    mod = importlib.import_module(f"uf_{name}_{int(with_out)}")
+    return mod.k
+
+
+_GEN_DIR = tempfile.mkdtemp(prefix="oxjit_uf_")
+sys.path.insert(0, _GEN_DIR)
+
+
+@pytest.mark.parametrize("name", UFUNC2)
+@pytest.mark.parametrize("dtypes", [(np.float64, np.float64), (np.int64, np.int64), (np.int32, np.float32),
+                                    (np.float64, "scalar")])
+def test_binary_ufunc_functions(name, dtypes):
+    import warnings
+
+    a = np.arange(1, 7).reshape(2, 3).astype(dtypes[0])
+    b = 2.5 if dtypes[1] == "scalar" else (np.arange(3) + 1).astype(dtypes[1])
+    k = _ufunc_kernel(name, False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = k(a, b, None)
+        got = njit(k)(a, b, None)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+    ko = _ufunc_kernel(name, True)
+    out = np.zeros((2, 3), dtype=want.dtype)
+    out2 = out.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = njit(ko)(a, b, out)
+        ko(a, b, out2)
+    assert r is out or np.shares_memory(r, out)
+    assert np.array_equal(out, out2)
+
+
+def test_unary_ufunc_out_and_overlap():
+    @njit
+    def f(a):
+        o = np.empty_like(a)
+        np.sqrt(a, o)
+        np.exp(a, out=o[::-1])
+        b = a.copy()
+        np.add(b[1:], b[:-1], b[1:])
+        np.negative(b, b)
+        return o, b
+
+    a = np.arange(1.0, 9.0)
+    for g, w in zip(f(a), f.py_func(a)):
+        assert np.array_equal(g, w)
+
+
+def test_ufunc_out_casting_is_diagnosed():
+    from oxjit.errors import TypingError
+
+    @njit
+    def f(a):
+        o = np.zeros(3, dtype=np.int64)
+        np.add(a, 0.5, o)
+        return o
+
+    with pytest.raises(TypingError, match="same_kind"):
+        f(np.ones(3))
+
+
+def test_scalar_ufunc_functions():
+    @njit
+    def f(x, y):
+        return np.add(x, y), np.floor_divide(x, y), np.less(x, y), np.power(x, 2)
+
+    assert f(7, 2) == (9, 3, False, 49)
+    assert f(7.5, 2.0) == f.py_func(7.5, 2.0)
+
+
+def test_alloc_order():
+    @njit
+    def f(n):
+        return np.zeros((n, n + 1), order="F"), np.ones((2, 3, 4), np.int32, order="F"), np.empty(n, order="F")
+
+    for g, w in zip(f(3), f.py_func(3)):
+        assert g.shape == w.shape and g.dtype == w.dtype and g.flags.f_contiguous == w.flags.f_contiguous
+    assert np.array_equal(f(3)[0], f.py_func(3)[0])
+
+
+def test_where_single_argument():
+    @njit
+    def f(a):
+        return np.where(a > 2)
+
+    a = np.arange(12).reshape(3, 4) % 5
+    for g, w in zip(f(a), f.py_func(a)):
+        assert np.array_equal(g, w)

@@ -24,7 +24,9 @@ fn main() {
         ),
     };
     if !std::path::Path::new(&dir).join("libnpyrandom.a").exists() {
-        panic!("{dir}/libnpyrandom.a is missing: this NumPy does not ship its C distribution library");
+        panic!(
+            "{dir}/libnpyrandom.a is missing: this NumPy does not ship its C distribution library"
+        );
     }
     println!("cargo:rerun-if-changed={dir}/libnpyrandom.a");
     println!("cargo:rustc-link-search=native={dir}");

@@ -990,7 +990,19 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         };
                         args.push(self.tree(x, leaves)?);
                     }
-                    Node::Call(b, args, d, e)
+                    match (b, args.len()) {
+                        (Builtin::Ufunc2(op), 2) => {
+                            let r = args.pop().ok_or("ufunc operand")?;
+                            let l = args.pop().ok_or("ufunc operand")?;
+                            Node::Bin(op, Box::new(l), Box::new(r), d)
+                        }
+                        (Builtin::UfuncCmp(op), 2) => {
+                            let r = args.pop().ok_or("ufunc operand")?;
+                            let l = args.pop().ok_or("ufunc operand")?;
+                            Node::Cmp(op, Box::new(l), Box::new(r))
+                        }
+                        _ => Node::Call(b, args, d, e),
+                    }
                 }
                 _ => return ice("element-wise node"),
             });
@@ -3699,7 +3711,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
         Ok((self.load(&v.ty, &slot), a))
     }
 
-    fn nd_src(&mut self, shape: Vec<String>, arr: Option<(V, ArrayTy)>, kind: NdKind) -> (Src, String) {
+    fn nd_src(
+        &mut self,
+        shape: Vec<String>,
+        arr: Option<(V, ArrayTy)>,
+        kind: NdKind,
+    ) -> (Src, String) {
         let mut n = "1".to_string();
         for s in &shape {
             n = self.val(&format!("mul i64 {n}, {s}"));
@@ -4087,6 +4104,42 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.builtin(*b, vals, call, e, ty)
             }
             Callee::Exception(_) => ice("exception object outside raise"),
+            Callee::UfuncOut { b, dtype } => {
+                // Inputs are the leaves of one element-wise node written into
+                // `out` (inputs overlapping it are buffered first, as NumPy).
+                let n = call.args.len() - 1;
+                let out = self.arg(&call.args[n])?;
+                let Ty::Array(oa) = out.ty.clone() else {
+                    return ice("ufunc out");
+                };
+                let mut leaves = Vec::new();
+                for a in &call.args[..n] {
+                    let v = self.arg(a)?;
+                    let v = match v.ty.clone() {
+                        Ty::Array(la) => self.copy_if_shared(&v, &la, &out)?,
+                        _ => v,
+                    };
+                    leaves.push(v);
+                }
+                let ins: Vec<Node<'p>> = (0..n).map(Node::Leaf).collect();
+                let mut ins = ins.into_iter();
+                let node = match (b, n) {
+                    (Builtin::Ufunc2(op), 2) => Node::Bin(
+                        *op,
+                        Box::new(ins.next().ok_or("operand")?),
+                        Box::new(ins.next().ok_or("operand")?),
+                        *dtype,
+                    ),
+                    (Builtin::UfuncCmp(op), 2) => Node::Cmp(
+                        *op,
+                        Box::new(ins.next().ok_or("operand")?),
+                        Box::new(ins.next().ok_or("operand")?),
+                    ),
+                    _ => Node::Call(*b, ins.collect(), *dtype, e),
+                };
+                self.fused_into(&out, &oa, &node, &leaves)?;
+                Ok(out)
+            }
         }
     }
 
@@ -4529,13 +4582,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         .collect(),
                     _ => vec![self.cast(args[0].clone(), &Ty::I64).r],
                 };
-                let v = self.alloc_array(a.dtype, &shape);
+                // order='F': a C array of the reversed shape, seen transposed.
+                let fortran = a.layout == Layout::F;
+                let ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+                let alloc_shape: Vec<String> = if fortran {
+                    shape.iter().rev().cloned().collect()
+                } else {
+                    shape
+                };
+                let v = self.alloc_array(a.dtype, &alloc_shape);
                 let fill = match kind {
                     Alloc::Full => Some(args[1].clone()),
                     Alloc::Ones => Some(V::new(scalar_const(a.dtype, 1.0), Ty::Scalar(a.dtype))),
                     _ => None,
                 };
-                self.init_array(&v, &a, kind, fill)?;
+                self.init_array(&v, &ca, kind, fill)?;
+                if fortran {
+                    return self.transpose(&v, &ca, Ty::Array(a));
+                }
                 Ok(v)
             }
             Builtin::AllocLike(kind) => {
@@ -4617,6 +4681,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Builtin::LinAlg(f) => self.linalg(f, args, call, ty),
             Builtin::Manip(f) => self.manip(f, args, call, ty),
             Builtin::Gen(g) => self.gen_method(g, args, call, ty),
+            Builtin::Ufunc2(op) => {
+                let mut it = args.into_iter();
+                let (Some(x), Some(y)) = (it.next(), it.next()) else {
+                    return ice("ufunc operands");
+                };
+                let v = self.binop(op, x, y, e)?;
+                Ok(self.cast(v, &ty))
+            }
+            Builtin::UfuncCmp(op) => {
+                let mut it = args.into_iter();
+                let (Some(x), Some(y)) = (it.next(), it.next()) else {
+                    return ice("ufunc operands");
+                };
+                Ok(V::new(self.compare(op, x, y)?, Ty::BOOL))
+            }
             Builtin::Copy => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("copy arg");
@@ -4656,6 +4735,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Builtin::MathX(f) => self.mathx(f, &args, call),
             Builtin::CMath(f) => self.cmath(f, &args),
             Builtin::Random(r) => self.random(r, args, call, ty),
+            Builtin::Where if args.len() == 1 => self.arr_fn(ArrFn::Nonzero, args, call, ty),
             Builtin::Where => {
                 let c = self.truth(&args[0])?;
                 let x = self.cast(args[1].clone(), &ty);
@@ -5124,8 +5204,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
             _ => return ice("matmul type"),
         };
         let other = !matches!(d, Dtype::F32 | Dtype::F64);
-        let (a, aa) = if other { (a.clone(), aa) } else { self.with_dtype(a, &aa, d)? };
-        let (b, ba) = if other { (b.clone(), ba) } else { self.with_dtype(b, &ba, d)? };
+        let (a, aa) = if other {
+            (a.clone(), aa)
+        } else {
+            self.with_dtype(a, &aa, d)?
+        };
+        let (b, ba) = if other {
+            (b.clone(), ba)
+        } else {
+            self.with_dtype(b, &ba, d)?
+        };
         let el = |s: &mut Self, v: &V, va: &ArrayTy, k: usize| s.elem_stride(v, va, k);
         // A as (m, k) and B as (k, n), vectors as a row / a column.
         let (m, ka, rsa, csa) = if aa.ndim == 2 {
@@ -5182,9 +5270,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
         if other {
             let out = self.matmul_other(
                 &a,
-                &aa,
                 &b,
-                &ba,
                 d,
                 &out_shape,
                 [m, ka, n],
@@ -6824,7 +6910,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 // Two passes, as NumPy: the mean, then mean squared deviations.
                 let ct = if d.is_complex() { Ty::C128 } else { Ty::F64 };
                 let mean = self.reduce_seq(
-                    if skip_nan { Reduce::NanMean } else { Reduce::Mean },
+                    if skip_nan {
+                        Reduce::NanMean
+                    } else {
+                        Reduce::Mean
+                    },
                     shape,
                     get,
                     d,
@@ -7056,17 +7146,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Some(v) => Some(v.clone()),
             None => self.kwarg(call, "axis")?,
         };
-        self.ddof = match self.kwarg(call, "ddof")? {
-            Some(v) => Some(self.cast(v, &Ty::I64).r),
-            None => None,
-        };
+        self.ddof = self.kwarg(call, "ddof")?.map(|v| self.cast(v, &Ty::I64).r);
         let keep = matches!(self.const_kw(call, "keepdims"), Some(Const::Bool(true)));
         let axis = match axis.filter(|v| v.ty != Ty::NoneType) {
             Some(v) => {
-                let k = v
-                    .r
-                    .parse::<i64>()
-                    .map_err(|_| "axis must be a constant".to_string())?;
+                let k =
+                    v.r.parse::<i64>()
+                        .map_err(|_| "axis must be a constant".to_string())?;
                 let nd = a.ndim as i64;
                 if k >= nd || k < -nd {
                     self.raise_axis_error(k, nd);

@@ -110,7 +110,9 @@ unsafe extern "C" fn choice_p(
         return 1;
     }
     let n = np.max(0) as usize;
-    let pv: Vec<f64> = (0..n).map(|i| *p.offset(i as isize * ps as isize)).collect();
+    let pv: Vec<f64> = (0..n)
+        .map(|i| *p.offset(i as isize * ps as isize))
+        .collect();
     // Kahan summation, as NumPy checks the total.
     let mut sum = pv.first().copied().unwrap_or(0.0);
     let mut c = 0.0;

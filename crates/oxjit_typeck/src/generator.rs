@@ -53,10 +53,13 @@ impl<'u> Checker<'u> {
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
     ) -> Ty {
-        let name = format!("Generator.{}", registry::GEN_METHODS
-            .iter()
-            .find(|(_, b)| *b == registry::Builtin::Gen(g))
-            .map_or("?", |(n, _)| *n));
+        let name = format!(
+            "Generator.{}",
+            registry::GEN_METHODS
+                .iter()
+                .find(|(_, b)| *b == registry::Builtin::Gen(g))
+                .map_or("?", |(n, _)| *n)
+        );
         let names = positional(g);
         let args = &tys[1..];
         if args.len() > names.len() {
@@ -90,7 +93,13 @@ impl<'u> Checker<'u> {
                     Ok(Some(items.len() as u8))
                 }
                 Some(other) => {
-                    bad(s, cx, format!("{name}: size= must be None, an int or a tuple of ints, not {other}"));
+                    bad(
+                        s,
+                        cx,
+                        format!(
+                            "{name}: size= must be None, an int or a tuple of ints, not {other}"
+                        ),
+                    );
                     Err(())
                 }
             }
@@ -132,7 +141,11 @@ impl<'u> Checker<'u> {
                 }
                 if let Some(t) = param("endpoint") {
                     if t != Ty::BOOL {
-                        return bad(self, cx, format!("{name}: endpoint must be a bool, not {t}"));
+                        return bad(
+                            self,
+                            cx,
+                            format!("{name}: endpoint must be a bool, not {t}"),
+                        );
                     }
                 }
                 match size_nd(self, cx) {
@@ -141,14 +154,22 @@ impl<'u> Checker<'u> {
                 }
             }
             GenFn::Choice => {
-                let elem = match param("a") {
-                    Some(Ty::Scalar(d)) if d.is_int() => Dtype::I64,
-                    Some(Ty::Array(a)) if a.ndim == 1 => a.dtype,
-                    _ => {
-                        return self.no_match(cx, e, &name, args, "(a: int or 1-d array, size=None, replace=True, p=None, shuffle=True)")
-                    }
-                };
-                let (Some(replace), Some(_)) = (bool_const(self, cx, "replace", 2), bool_const(self, cx, "shuffle", 4)) else {
+                let elem =
+                    match param("a") {
+                        Some(Ty::Scalar(d)) if d.is_int() => Dtype::I64,
+                        Some(Ty::Array(a)) if a.ndim == 1 => a.dtype,
+                        _ => return self.no_match(
+                            cx,
+                            e,
+                            &name,
+                            args,
+                            "(a: int or 1-d array, size=None, replace=True, p=None, shuffle=True)",
+                        ),
+                    };
+                let (Some(replace), Some(_)) = (
+                    bool_const(self, cx, "replace", 2),
+                    bool_const(self, cx, "shuffle", 4),
+                ) else {
                     return Ty::Unknown;
                 };
                 match param("p") {
@@ -159,7 +180,13 @@ impl<'u> Checker<'u> {
                         }
                     }
                     Some(Ty::Array(_)) => return bad(self, cx, "p must be 1-dimensional".into()),
-                    Some(t) => return bad(self, cx, format!("{name}: p must be a 1-d float array or None, not {t}")),
+                    Some(t) => {
+                        return bad(
+                            self,
+                            cx,
+                            format!("{name}: p must be a 1-d float array or None, not {t}"),
+                        )
+                    }
                 }
                 match size_nd(self, cx) {
                     Ok(nd) => shaped(elem, nd),
@@ -169,7 +196,11 @@ impl<'u> Checker<'u> {
             GenFn::Shuffle | GenFn::Permutation => {
                 if let Some(ax) = self.arg_const(cx, e, 1, "axis") {
                     if ax != Some(Const::Int(0)) {
-                        return bad(self, cx, format!("{name}: only axis=0 is supported in compiled code"));
+                        return bad(
+                            self,
+                            cx,
+                            format!("{name}: only axis=0 is supported in compiled code"),
+                        );
                     }
                 }
                 match (g, param("x")) {
@@ -179,9 +210,23 @@ impl<'u> Checker<'u> {
                         }
                         Ty::NoneType
                     }
-                    (GenFn::Permutation, Some(Ty::Array(a))) if a.ndim >= 1 => registry::array_of(a.dtype, a.ndim),
-                    (GenFn::Permutation, Some(Ty::Scalar(d))) if d.is_int() => registry::array_of(Dtype::I64, 1),
-                    _ => self.no_match(cx, e, &name, args, if g == GenFn::Shuffle { "(x: array)" } else { "(x: int or array)" }),
+                    (GenFn::Permutation, Some(Ty::Array(a))) if a.ndim >= 1 => {
+                        registry::array_of(a.dtype, a.ndim)
+                    }
+                    (GenFn::Permutation, Some(Ty::Scalar(d))) if d.is_int() => {
+                        registry::array_of(Dtype::I64, 1)
+                    }
+                    _ => self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        args,
+                        if g == GenFn::Shuffle {
+                            "(x: array)"
+                        } else {
+                            "(x: int or array)"
+                        },
+                    ),
                 }
             }
             _ => {
@@ -201,19 +246,35 @@ impl<'u> Checker<'u> {
                         }
                     }
                 }
-                let mut elem = if spec.int_result { Dtype::I64 } else { Dtype::F64 };
+                let mut elem = if spec.int_result {
+                    Dtype::I64
+                } else {
+                    Dtype::F64
+                };
                 if let Some(t) = param("dtype") {
                     elem = match dtype_of(&t) {
                         Some(Dtype::F64) => Dtype::F64,
                         Some(Dtype::F32) if spec.symbol_f32.is_some() => Dtype::F32,
-                        _ => return bad(self, cx, format!("{name}: unsupported dtype {t} (use np.float64 or np.float32)")),
+                        _ => {
+                            return bad(
+                                self,
+                                cx,
+                                format!(
+                                    "{name}: unsupported dtype {t} (use np.float64 or np.float32)"
+                                ),
+                            )
+                        }
                     };
                 }
                 match size_nd(self, cx) {
                     Ok(nd) => {
                         if nd.is_none() {
                             // Scalars come back as Python floats, float32 widened (NumPy).
-                            Ty::Scalar(if spec.int_result { Dtype::I64 } else { Dtype::F64 })
+                            Ty::Scalar(if spec.int_result {
+                                Dtype::I64
+                            } else {
+                                Dtype::F64
+                            })
                         } else {
                             shaped(elem, nd)
                         }

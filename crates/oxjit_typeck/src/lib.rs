@@ -77,6 +77,12 @@ pub enum Callee {
     },
     /// Constructing an exception (only valid under `raise`).
     Exception(ExcKind),
+    /// A ufunc writing into an output array: inputs then `out` as the last
+    /// argument; `dtype` is the element type the ufunc computes in.
+    UfuncOut {
+        b: Builtin,
+        dtype: Dtype,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -1173,13 +1179,25 @@ impl<'u> Checker<'u> {
                                 Ty::Tuple(vec![Ty::I64; ts.len()])
                             }
                             _ => {
-                                let name = if b == Builtin::NdIndex { "numpy.ndindex" } else { "numpy.ndenumerate" };
-                                let known = if b == Builtin::NdIndex { "(*shape) or (shape tuple) of ints" } else { "(array)" };
+                                let name = if b == Builtin::NdIndex {
+                                    "numpy.ndindex"
+                                } else {
+                                    "numpy.ndenumerate"
+                                };
+                                let known = if b == Builtin::NdIndex {
+                                    "(*shape) or (shape tuple) of ints"
+                                } else {
+                                    "(array)"
+                                };
                                 return self.no_match(cx, iter, name, &tys, known);
                             }
                         };
                         if !kwargs.is_empty() {
-                            let d = Diagnostic::error("unsupported-keyword", iter.span, "no keyword arguments here");
+                            let d = Diagnostic::error(
+                                "unsupported-keyword",
+                                iter.span,
+                                "no keyword arguments here",
+                            );
                             self.err(cx, d);
                         }
                         cx.res.insert(
@@ -2015,11 +2033,7 @@ impl<'u> Checker<'u> {
             return self.bad_binop(cx, BinOp::MatMul, l, r, span);
         };
         let d = oxjit_types::promote_numpy(a.dtype, b.dtype);
-        if a.ndim == 0
-            || b.ndim == 0
-            || a.ndim > 2
-            || b.ndim > 2
-        {
+        if a.ndim == 0 || b.ndim == 0 || a.ndim > 2 || b.ndim > 2 {
             let d = Diagnostic::unsupported(
                 span,
                 format!("matrix products of {l} and {r} are not supported yet"),
@@ -2091,6 +2105,93 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
         }
+    }
+
+    /// A ufunc called with an output array (`np.add(a, b, out)`,
+    /// `np.sqrt(x, out=o)`): the result is written into `out` and the call
+    /// returns it. None when the call has no output argument.
+    fn ufunc_out(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        nin: usize,
+        tys: &[Ty],
+        kw: &[(String, &'u Expr)],
+    ) -> Option<Ty> {
+        let args = call_args(e);
+        let out_kw = kw.iter().find(|(k, _)| k == "out").map(|(_, v)| *v);
+        let (out_e, out_t) = match (tys.len() > nin, out_kw) {
+            (true, _) => (&args[nin], tys[nin].clone()),
+            (false, Some(v)) => (v, cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown)),
+            (false, None) => return None,
+        };
+        let name = display_name(b);
+        if tys.len() > nin + 1 || (tys.len() > nin && out_kw.is_some()) {
+            self.arity(cx, e, &format!("numpy.{name}"), tys.len(), nin, nin + 1);
+            return Some(Ty::Unknown);
+        }
+        let rest: Vec<(String, &'u Expr)> =
+            kw.iter().filter(|(k, _)| k != "out").cloned().collect();
+        let inner = self.builtin_ty(cx, e, b, &tys[..nin.min(tys.len())], &rest, false);
+        let Ty::Array(o) = out_t.clone() else {
+            if out_t.is_known() {
+                let d = Diagnostic::error(
+                    "bad-argument",
+                    out_e.span,
+                    format!("numpy.{name}: out must be an array, not {out_t}"),
+                );
+                self.err(cx, d);
+            }
+            return Some(Ty::Unknown);
+        };
+        let d = match &inner {
+            Ty::Scalar(d) => *d,
+            Ty::Array(a) => a.dtype,
+            _ => return Some(Ty::Unknown),
+        };
+        let rank = array_ndim(&inner);
+        // NumPy's same_kind casting of the result into out.
+        let kind_rank = |d: Dtype| match d.kind() {
+            Kind::Bool => 0,
+            Kind::Unsigned | Kind::Signed => 1,
+            Kind::Float => 2,
+            Kind::Complex => 3,
+        };
+        let problem = if o.readonly {
+            Some("out is read-only".to_string())
+        } else if o.ndim < rank {
+            Some(format!(
+                "out has {} dimensions, the result has {rank}",
+                o.ndim
+            ))
+        } else if kind_rank(d) > kind_rank(o.dtype) {
+            Some(format!(
+                "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                d.name(),
+                o.dtype.name()
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            let dd = Diagnostic::error("bad-argument", out_e.span, format!("numpy.{name}: {p}"));
+            self.err(cx, dd);
+            return Some(Ty::Unknown);
+        }
+        let mut all: Vec<Arg<'u>> = args.iter().map(Arg::Expr).collect();
+        if all.len() == nin {
+            all.push(Arg::Expr(out_e));
+        }
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::UfuncOut { b, dtype: d },
+                args: all,
+                kwargs: rest,
+            }),
+        );
+        Some(out_t)
     }
 
     /// Normalise a call to a jitted function into positional arguments.
@@ -2375,6 +2476,12 @@ impl<'u> Checker<'u> {
                         nested(a, &mut ids);
                     }
                     cx.lists.retain(|(id, _)| !ids.contains(id));
+                }
+                // NumPy's ufuncs take an output array (math.log(x, base) does not).
+                if let (Some(nin), true) = (registry::ufunc_nin(b), path.starts_with("numpy.")) {
+                    if let Some(t) = self.ufunc_out(cx, e, b, nin, &arg_tys, &kw) {
+                        return t;
+                    }
                 }
                 let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
                 cx.res.insert(
@@ -2856,9 +2963,18 @@ impl<'u> Checker<'u> {
                 _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
             },
             ArrFn::Norm => {
-                let Some(a) = tys.first().and_then(arr).filter(|a| (1..=2).contains(&a.ndim))
+                let Some(a) = tys
+                    .first()
+                    .and_then(arr)
+                    .filter(|a| (1..=2).contains(&a.ndim))
                 else {
-                    return self.no_match(cx, e, &name, tys, "(vector or matrix, ord=None, axis=None)");
+                    return self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(vector or matrix, ord=None, axis=None)",
+                    );
                 };
                 if n > 3 {
                     return self.no_match(cx, e, &name, tys, "(x, ord=None, axis=None)");
@@ -2882,7 +2998,10 @@ impl<'u> Checker<'u> {
                                     "axis {k} is out of bounds for array of dimension {}",
                                     a.ndim
                                 ),
-                                _ => "`numpy.linalg.norm`: axis= must be an integer constant or None".into(),
+                                _ => {
+                                    "`numpy.linalg.norm`: axis= must be an integer constant or None"
+                                        .into()
+                                }
                             },
                         );
                         self.err(cx, d);
@@ -2985,7 +3104,8 @@ impl<'u> Checker<'u> {
                 .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
         };
         let allowed_kw: &[&str] = match b {
-            Builtin::Alloc(_) | Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
+            Builtin::Alloc(_) => &["dtype", "order"],
+            Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
             Builtin::Random(_) => &[
                 "size", "low", "high", "loc", "scale", "lam", "n", "p", "a", "b", "shape", "seed",
             ],
@@ -3019,6 +3139,22 @@ impl<'u> Checker<'u> {
         let name = display_name(b);
         // Element-wise application to arrays: type the scalar rule on the
         // element types, give an array of the broadcast rank.
+        // np.where(cond) is np.nonzero(cond).
+        if b == Builtin::Where && n == 1 {
+            return self.arr_fn_ty(cx, e, ArrFn::Nonzero, tys, kwargs, method);
+        }
+        // Operators called as ufuncs: exactly the operator's typing (NumPy's
+        // array rules included).
+        if let Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) = b {
+            if !self.arity(cx, e, &format!("numpy.{name}"), n, 2, 2) {
+                return Ty::Unknown;
+            }
+            return match b {
+                Builtin::UfuncCmp(op) => self.compare_ty(cx, op, &tys[0], &tys[1], e.span),
+                Builtin::Ufunc2(op) => self.binop_ty(cx, op, &tys[0], &tys[1], e.span),
+                _ => Ty::Unknown,
+            };
+        }
         let is_minmax_reduce =
             matches!(b, Builtin::MinMax { .. }) && (n == 1 || !method && !is_numpy_path(e));
         if registry::elementwise(b)
@@ -3468,7 +3604,26 @@ impl<'u> Checker<'u> {
                         }
                     },
                 };
-                registry::array_of(dtype, ndim as u8)
+                match self.arg_const(cx, e, usize::MAX, "order") {
+                    None => registry::array_of(dtype, ndim as u8),
+                    Some(Some(Const::Str(o))) if o == "C" => registry::array_of(dtype, ndim as u8),
+                    Some(Some(Const::Str(o))) if o == "F" => {
+                        if ndim > 1 {
+                            Ty::Array(ArrayTy::new(dtype, ndim as u8, Layout::F))
+                        } else {
+                            registry::array_of(dtype, ndim as u8)
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            "order= must be the constant 'C' or 'F'",
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
             }
             Builtin::AllocLike(kind) => {
                 let want = if kind == Alloc::Full { 2 } else { 1 };
@@ -3626,7 +3781,8 @@ impl<'u> Checker<'u> {
                 };
                 if let Some((_, dd)) = kwargs.iter().find(|(k, _)| k == "ddof") {
                     if !matches!(cx.expr_ty.get(&dd.id), Some(Ty::Scalar(x)) if x.is_int()) {
-                        let d = Diagnostic::error("bad-argument", dd.span, "ddof= must be an integer");
+                        let d =
+                            Diagnostic::error("bad-argument", dd.span, "ddof= must be an integer");
                         self.err(cx, d);
                         return Ty::Unknown;
                     }
@@ -3635,7 +3791,9 @@ impl<'u> Checker<'u> {
                     // The reduced axes stay, with length one (an axis out of
                     // range raises AxisError at run time, as in NumPy).
                     return match axis_expr.map(|ax| cx.res.get(&ax.id)) {
-                        None | Some(Some(Res::Const(Const::None))) => registry::array_of(elem, a.ndim),
+                        None | Some(Some(Res::Const(Const::None))) => {
+                            registry::array_of(elem, a.ndim)
+                        }
                         Some(Some(Res::Const(Const::Int(_)))) => registry::array_of(elem, a.ndim),
                         _ => {
                             let d = Diagnostic::unsupported(
@@ -3675,6 +3833,7 @@ impl<'u> Checker<'u> {
             Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs),
             Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, method),
             Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs),
+            Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
             Builtin::CMath(f) => {
                 let want = if f == registry::CFn::Rect { 2 } else { 1 };
                 let nm = format!("cmath.{}", format!("{f:?}").to_lowercase());
@@ -3859,6 +4018,11 @@ fn display_name(b: Builtin) -> String {
         Builtin::CMath(f) => format!("cmath.{f:?}"),
         Builtin::MathX(f) => format!("math.{f:?}"),
         Builtin::Cast(d) => d.name().to_string(),
+        Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => registry::ENTRIES
+            .iter()
+            .find(|(_, x)| *x == b)
+            .map_or("ufunc", |(p, _)| p.trim_start_matches("numpy."))
+            .to_string(),
         other => format!("{other:?}"),
     };
     inner.to_lowercase()

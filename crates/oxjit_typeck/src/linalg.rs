@@ -92,7 +92,7 @@ impl<'u> Checker<'u> {
             })
         };
         if positional {
-            for i in 0..opts.len() {
+            for (i, opt) in opts.iter().enumerate() {
                 if let Some(t) = opt_ty(i) {
                     let ok = match t {
                         Ty::NoneType => true,
@@ -105,7 +105,7 @@ impl<'u> Checker<'u> {
                             e,
                             &name,
                             tys,
-                            &format!("{} must be a real number or None", opts[i]),
+                            &format!("{opt} must be a real number or None"),
                         );
                     }
                 }
@@ -118,10 +118,7 @@ impl<'u> Checker<'u> {
             return self.la_bad(
                 cx,
                 e,
-                format!(
-                    "`{name}` needs a 2-d array; got a {}-d array",
-                    a.ndim
-                ),
+                format!("`{name}` needs a 2-d array; got a {}-d array", a.ndim),
                 "stacks of matrices (more than 2 dimensions) are not supported in compiled code",
             );
         }

@@ -95,18 +95,17 @@ pub(crate) fn const_of(cx: &Cx<'_>, x: &Expr) -> Option<Const> {
     }
 }
 
-/// An int constant, or a tuple of them (`true` when given as a tuple).
-fn const_ints(c: &Const) -> Option<(Vec<i64>, bool)> {
+/// An int constant or a tuple of them, as a list.
+fn const_ints(c: &Const) -> Option<Vec<i64>> {
     match c {
-        Const::Int(k) => Some((vec![*k], false)),
+        Const::Int(k) => Some(vec![*k]),
         Const::Tuple(xs) => xs
             .iter()
             .map(|x| match x {
                 Const::Int(k) => Some(*k),
                 _ => None,
             })
-            .collect::<Option<Vec<_>>>()
-            .map(|v| (v, true)),
+            .collect(),
         _ => None,
     }
 }
@@ -185,7 +184,7 @@ impl<'u> Checker<'u> {
         }
         pos.extend(call_args(e).iter());
         let varargs = method && f == Manip::Transpose;
-        if !varargs && !self.arity(cx, e, &name, n, 1.min(names.len()), names.len()) {
+        if !varargs && !self.arity(cx, e, &name, n, 1, names.len()) {
             return Ty::Unknown;
         }
         for (k, v) in kwargs {
@@ -303,7 +302,7 @@ impl<'u> Checker<'u> {
                             None => None,
                             Some((Ty::NoneType, _)) => None,
                             Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
-                                Some((v, _)) => Some(v),
+                                Some(v) => Some(v),
                                 None => return self.manip_unsupported(
                                     cx,
                                     x,
@@ -396,7 +395,7 @@ impl<'u> Checker<'u> {
                     }
                     None => return self.no_match(cx, e, &name, tys, "(array, axis)"),
                     Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
-                        Some((v, _)) => v,
+                        Some(v) => v,
                         None => {
                             return self.manip_unsupported(
                                 cx,
@@ -548,7 +547,7 @@ impl<'u> Checker<'u> {
                         "(array, repeats: int or 1-d int array, axis=None)",
                     );
                 }
-                match self.manip_axis(cx, &get, 2, a.ndim as usize, "repeat") {
+                match self.manip_axis(cx, get(cx, 2), a.ndim as usize, "repeat") {
                     Some(None) => registry::array_of(a.dtype, 1),
                     Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                     None => Ty::Unknown,
@@ -582,7 +581,7 @@ impl<'u> Checker<'u> {
                 let naxes = match get(cx, 2) {
                     None | Some((Ty::NoneType, _)) => 1,
                     Some((_, x)) => {
-                        let Some((axes, _)) = const_of(cx, x).as_ref().and_then(const_ints) else {
+                        let Some(axes) = const_of(cx, x).as_ref().and_then(const_ints) else {
                             return self.manip_unsupported(
                                 cx,
                                 x,
@@ -642,7 +641,7 @@ impl<'u> Checker<'u> {
                             "a.partition(kth, axis=None) is not supported".into(),
                         )
                     }
-                    _ => self.manip_axis(cx, &get, 2, a.ndim as usize, "partition"),
+                    _ => self.manip_axis(cx, get(cx, 2), a.ndim as usize, "partition"),
                 };
                 match axis {
                     None => Ty::Unknown,
@@ -798,12 +797,11 @@ impl<'u> Checker<'u> {
     fn manip_axis(
         &mut self,
         cx: &Cx<'u>,
-        get: &dyn Fn(&Cx<'u>, usize) -> Option<(Ty, &'u Expr)>,
-        i: usize,
+        arg: Option<(Ty, &'u Expr)>,
         nd: usize,
         fname: &str,
     ) -> Option<Option<usize>> {
-        match get(cx, i) {
+        match arg {
             None if fname == "partition" => Some(Some(nd - 1)),
             None | Some((Ty::NoneType, _)) => Some(None),
             Some((_, x)) => match const_of(cx, x) {

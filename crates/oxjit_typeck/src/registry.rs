@@ -5,6 +5,7 @@
 //!
 //! Nothing registers itself at import time (architecture invariant 3).
 
+use oxjit_syntax::{BinOp, CmpOp};
 use oxjit_types::{ArrayTy, Dtype, Kind, Layout, Ty};
 
 /// Unary float math functions lowered to an LLVM intrinsic or libm symbol.
@@ -278,14 +279,20 @@ pub fn gen_spec(g: GenFn) -> Option<GenSpec> {
         GenFn::Normal => s(
             "oxjit_np_random_normal",
             None,
-            &[("loc", Some(0.0), Check::Free), ("scale", Some(1.0), Check::NonNeg)],
+            &[
+                ("loc", Some(0.0), Check::Free),
+                ("scale", Some(1.0), Check::NonNeg),
+            ],
             false,
         ),
         // Called as (low, high - low); checked in codegen.
         GenFn::Uniform => s(
             "oxjit_np_random_uniform",
             None,
-            &[("low", Some(0.0), Check::Free), ("high", Some(1.0), Check::Free)],
+            &[
+                ("low", Some(0.0), Check::Free),
+                ("high", Some(1.0), Check::Free),
+            ],
             false,
         ),
         GenFn::Exponential => s(
@@ -303,7 +310,10 @@ pub fn gen_spec(g: GenFn) -> Option<GenSpec> {
         GenFn::Gamma => s(
             "oxjit_np_random_gamma",
             None,
-            &[("shape", None, Check::NonNeg), ("scale", Some(1.0), Check::NonNeg)],
+            &[
+                ("shape", None, Check::NonNeg),
+                ("scale", Some(1.0), Check::NonNeg),
+            ],
             false,
         ),
         GenFn::Beta => s(
@@ -315,7 +325,10 @@ pub fn gen_spec(g: GenFn) -> Option<GenSpec> {
         GenFn::Lognormal => s(
             "oxjit_np_random_lognormal",
             None,
-            &[("mean", Some(0.0), Check::Free), ("sigma", Some(1.0), Check::NonNeg)],
+            &[
+                ("mean", Some(0.0), Check::Free),
+                ("sigma", Some(1.0), Check::NonNeg),
+            ],
             false,
         ),
         GenFn::Poisson => s(
@@ -345,7 +358,10 @@ pub fn gen_spec(g: GenFn) -> Option<GenSpec> {
 pub const GEN_METHODS: &[(&str, Builtin)] = &[
     ("random", Builtin::Gen(GenFn::Random)),
     ("standard_normal", Builtin::Gen(GenFn::StandardNormal)),
-    ("standard_exponential", Builtin::Gen(GenFn::StandardExponential)),
+    (
+        "standard_exponential",
+        Builtin::Gen(GenFn::StandardExponential),
+    ),
     ("normal", Builtin::Gen(GenFn::Normal)),
     ("uniform", Builtin::Gen(GenFn::Uniform)),
     ("exponential", Builtin::Gen(GenFn::Exponential)),
@@ -363,7 +379,10 @@ pub const GEN_METHODS: &[(&str, Builtin)] = &[
 ];
 
 pub fn gen_method(name: &str) -> Option<Builtin> {
-    GEN_METHODS.iter().find(|(p, _)| *p == name).map(|(_, b)| *b)
+    GEN_METHODS
+        .iter()
+        .find(|(p, _)| *p == name)
+        .map(|(_, b)| *b)
 }
 
 fn gen_note(g: GenFn) -> &'static str {
@@ -564,6 +583,10 @@ pub enum Builtin {
     Manip(Manip),
     /// A method of a `numpy.random.Generator` argument.
     Gen(GenFn),
+    /// A binary arithmetic ufunc called as a function (`np.add(a, b)`).
+    Ufunc2(BinOp),
+    /// A comparison ufunc called as a function (`np.greater(a, b)`).
+    UfuncCmp(CmpOp),
     CMath(CFn),
     MathX(MathX),
     /// `np.negative` (element-wise on arrays).
@@ -663,7 +686,6 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.around", Builtin::NpRound),
     ("numpy.round_", Builtin::NpRound),
     ("pow", Builtin::Pow),
-    ("numpy.power", Builtin::Pow),
     ("math.pow", Builtin::Math2(Math2::Pow)),
     ("divmod", Builtin::Divmod),
     ("print", Builtin::Print),
@@ -802,6 +824,26 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.clip", Builtin::Clip),
     ("numpy.dot", Builtin::MatMul),
     ("numpy.linalg.norm", Builtin::Arr(ArrFn::Norm)),
+    ("numpy.add", Builtin::Ufunc2(BinOp::Add)),
+    ("numpy.subtract", Builtin::Ufunc2(BinOp::Sub)),
+    ("numpy.multiply", Builtin::Ufunc2(BinOp::Mul)),
+    ("numpy.divide", Builtin::Ufunc2(BinOp::Div)),
+    ("numpy.true_divide", Builtin::Ufunc2(BinOp::Div)),
+    ("numpy.floor_divide", Builtin::Ufunc2(BinOp::FloorDiv)),
+    ("numpy.power", Builtin::Ufunc2(BinOp::Pow)),
+    ("numpy.remainder", Builtin::Ufunc2(BinOp::Mod)),
+    ("numpy.mod", Builtin::Ufunc2(BinOp::Mod)),
+    ("numpy.bitwise_and", Builtin::Ufunc2(BinOp::BitAnd)),
+    ("numpy.bitwise_or", Builtin::Ufunc2(BinOp::BitOr)),
+    ("numpy.bitwise_xor", Builtin::Ufunc2(BinOp::BitXor)),
+    ("numpy.left_shift", Builtin::Ufunc2(BinOp::LShift)),
+    ("numpy.right_shift", Builtin::Ufunc2(BinOp::RShift)),
+    ("numpy.greater", Builtin::UfuncCmp(CmpOp::Gt)),
+    ("numpy.greater_equal", Builtin::UfuncCmp(CmpOp::Ge)),
+    ("numpy.less", Builtin::UfuncCmp(CmpOp::Lt)),
+    ("numpy.less_equal", Builtin::UfuncCmp(CmpOp::Le)),
+    ("numpy.equal", Builtin::UfuncCmp(CmpOp::Eq)),
+    ("numpy.not_equal", Builtin::UfuncCmp(CmpOp::Ne)),
     ("numpy.diag", Builtin::Manip(Manip::Diag)),
     ("numpy.diagonal", Builtin::Manip(Manip::Diagonal)),
     ("numpy.tri", Builtin::Manip(Manip::Tri)),
@@ -836,9 +878,15 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.linalg.eigvalsh", Builtin::LinAlg(LinAlg::Eigvalsh)),
     ("numpy.linalg.lstsq", Builtin::LinAlg(LinAlg::Lstsq)),
     ("numpy.linalg.pinv", Builtin::LinAlg(LinAlg::Pinv)),
-    ("numpy.linalg.matrix_power", Builtin::LinAlg(LinAlg::MatrixPower)),
+    (
+        "numpy.linalg.matrix_power",
+        Builtin::LinAlg(LinAlg::MatrixPower),
+    ),
     ("numpy.linalg.cond", Builtin::LinAlg(LinAlg::Cond)),
-    ("numpy.linalg.matrix_rank", Builtin::LinAlg(LinAlg::MatrixRank)),
+    (
+        "numpy.linalg.matrix_rank",
+        Builtin::LinAlg(LinAlg::MatrixRank),
+    ),
     ("numpy.trace", Builtin::Arr(ArrFn::Trace)),
     ("numpy.outer", Builtin::Arr(ArrFn::Outer)),
     ("numpy.vdot", Builtin::Arr(ArrFn::Vdot)),
@@ -1005,6 +1053,9 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::LinAlg(f) => linalg_note(f),
         Builtin::Manip(f) => manip_note(f),
         Builtin::Gen(g) => gen_note(g),
+        Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => {
+            "the operator as a ufunc: broadcasting, fused with other element-wise work; out= (positional or keyword)"
+        }
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
         }
@@ -1231,11 +1282,32 @@ pub fn complex_math(m: Math1) -> Option<CFn> {
     })
 }
 
+/// The number of inputs of a builtin that NumPy defines as a ufunc, and so
+/// takes an output array (`np.sqrt(x, out)`, `np.add(a, b, out=o)`).
+pub fn ufunc_nin(b: Builtin) -> Option<usize> {
+    match b {
+        Builtin::Ufunc2(_)
+        | Builtin::UfuncCmp(_)
+        | Builtin::Math2(_)
+        | Builtin::NpExtremum { .. } => Some(2),
+        Builtin::Math1(_)
+        | Builtin::Abs
+        | Builtin::Negative
+        | Builtin::Square
+        | Builtin::Sign
+        | Builtin::Rounding(_, true)
+        | Builtin::FloatPred(_) => Some(1),
+        _ => None,
+    }
+}
+
 /// Builtins that apply element-wise to arrays (typeck types them, codegen fuses them).
 pub fn elementwise(b: Builtin) -> bool {
     matches!(
         b,
-        Builtin::Negative
+        Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::Negative
             | Builtin::Clip
             | Builtin::IsClose
             | Builtin::NpExtremum { .. }

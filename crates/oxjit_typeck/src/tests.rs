@@ -54,3 +54,16 @@ fn dump_snapshot() {
     let p = check(&unit, &[Ty::Scalar(Dtype::F32)]).unwrap();
     assert_eq!(p.dump(), "fn #0 f(x: float32) -> float64\n    x: float32\n");
 }
+
+#[test]
+fn registry_paths_are_unique() {
+    // `lookup` takes the first entry: a second one would be dead.
+    let mut seen = std::collections::HashSet::new();
+    for (p, _) in crate::registry::ENTRIES {
+        assert!(seen.insert(*p), "{p} is registered twice");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (p, _) in crate::registry::METHODS {
+        assert!(seen.insert(*p), "method {p} is registered twice");
+    }
+}

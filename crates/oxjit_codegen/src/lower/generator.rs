@@ -260,7 +260,9 @@ impl<'p> FnGen<'_, 'p> {
 
     /// `rng.integers(low, high=None, size=None, dtype=np.int64, endpoint=False)`.
     fn gen_integers(&mut self, bg: &str, args: &[V], call: &'p Call<'p>) -> R<V> {
-        let lo = self.gen_param(args, call, 0, "low")?.ok_or("integers low")?;
+        let lo = self
+            .gen_param(args, call, 0, "low")?
+            .ok_or("integers low")?;
         let lo = self.cast(lo, &Ty::I64).r;
         let (low, high) = match self.gen_param(args, call, 1, "high")? {
             Some(h) => (lo, self.cast(h, &Ty::I64).r),
@@ -305,11 +307,7 @@ impl<'p> FnGen<'_, 'p> {
             } else {
                 self.val(&format!("xor i1 {zero_low}, true"))
             };
-            let ec = if e {
-                endpoint.clone()
-            } else {
-                notend.clone()
-            };
+            let ec = if e { endpoint.clone() } else { notend.clone() };
             let c = self.val(&format!("and i1 {zc}, {ec}"));
             let c = self.val(&format!("and i1 {c}, {bad}"));
             let m = self.str_const(msg);
@@ -385,9 +383,8 @@ impl<'p> FnGen<'_, 'p> {
                 let np = self.shape(&p, 0);
                 let ps = self.elem_stride(&p, &pa, 0);
                 let pd = self.data(&p);
-                self.m.declare(
-                    "declare i32 @oxjit_np_choice_p(ptr, ptr, i64, i64, i64, i64, ptr)",
-                );
+                self.m
+                    .declare("declare i32 @oxjit_np_choice_p(ptr, ptr, i64, i64, i64, i64, ptr)");
                 let st = self.val(&format!(
                     "call i32 @oxjit_np_choice_p(ptr {bg}, ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
                 ));
@@ -412,9 +409,8 @@ impl<'p> FnGen<'_, 'p> {
                     "call i32 @oxjit_np_choice_noreplace(ptr {bg}, i64 {pop}, i64 {cnt}, i1 {shuffle}, ptr {pi})"
                 ));
                 let c = self.val(&format!("icmp ne i32 {st}, 0"));
-                let m = self.str_const(
-                    "Cannot take a larger sample than population when replace is False",
-                );
+                let m = self
+                    .str_const("Cannot take a larger sample than population when replace is False");
                 self.raise_if(&c, ExcKind::ValueError, &[m]);
             }
         }

@@ -88,11 +88,11 @@ impl<'p> FnGen<'_, 'p> {
         let list: Vec<String> = args.iter().map(|(t, v)| format!("{t} {v}")).collect();
         let st = self.val(&format!("call i32 @{f}({})", list.join(", ")));
         for code in statuses {
-            let (_, kind, msg) = STATUS
-                .iter()
-                .find(|(c, ..)| c == code)
-                .copied()
-                .unwrap_or((0, ExcKind::RuntimeError, "linear algebra failure"));
+            let (_, kind, msg) = STATUS.iter().find(|(c, ..)| c == code).copied().unwrap_or((
+                0,
+                ExcKind::RuntimeError,
+                "linear algebra failure",
+            ));
             let hit = self.val(&format!("icmp eq i32 {st}, {code}"));
             let m = self.str_const(msg);
             self.raise_if(&hit, kind, &[m]);
@@ -313,14 +313,8 @@ impl<'p> FnGen<'_, 'p> {
                 let len = self.val(&format!("select i1 {has}, i64 {k}, i64 0"));
                 let ra = ArrayTy::new(rd, 1, Layout::C);
                 let mi = self.val(&format!("extractvalue {} {}, 0", llty(&resid.ty), resid.r));
-                let resid = self.make_array(
-                    &ra,
-                    &mi,
-                    "null",
-                    &pr,
-                    &[len],
-                    &[rd.size().to_string()],
-                );
+                let resid =
+                    self.make_array(&ra, &mi, "null", &pr, &[len], &[rd.size().to_string()]);
                 Ok(self.build_tuple(vec![x, resid, V::new(rk, Ty::I64), s]))
             }
             LinAlg::Inv | LinAlg::Cholesky => {
@@ -379,13 +373,23 @@ impl<'p> FnGen<'_, 'p> {
                 Ok(self.build_tuple(vec![q, r]))
             }
             LinAlg::Svd => {
-                let full = !matches!(self.const_kw(call, "full_matrices"), Some(Const::Bool(false)) | Some(Const::Int(0)));
-                let uv = !matches!(self.const_kw(call, "compute_uv"), Some(Const::Bool(false)) | Some(Const::Int(0)));
+                let full = !matches!(
+                    self.const_kw(call, "full_matrices"),
+                    Some(Const::Bool(false)) | Some(Const::Int(0))
+                );
+                let uv = !matches!(
+                    self.const_kw(call, "compute_uv"),
+                    Some(Const::Bool(false)) | Some(Const::Int(0))
+                );
                 let k = self.min_i64(&m, &n);
                 let s = self.alloc_array(rd, std::slice::from_ref(&k));
                 let ps = self.data(&s);
                 let (u, vh) = if uv {
-                    let (ur, vr) = if full { (m.clone(), n.clone()) } else { (k.clone(), k.clone()) };
+                    let (ur, vr) = if full {
+                        (m.clone(), n.clone())
+                    } else {
+                        (k.clone(), k.clone())
+                    };
                     (
                         Some(self.alloc_array(w, &[m.clone(), ur])),
                         Some(self.alloc_array(w, &[vr, n.clone()])),
@@ -423,7 +427,8 @@ impl<'p> FnGen<'_, 'p> {
                 let mut a_ = vec![("i64", n.clone())];
                 a_.extend(amat(&pa, &rsa, &csa));
                 if herm {
-                    let lower = !matches!(self.const_kw(call, "UPLO"), Some(Const::Str(s)) if s == "U");
+                    let lower =
+                        !matches!(self.const_kw(call, "UPLO"), Some(Const::Str(s)) if s == "U");
                     a_.push(("i32", (lower as i32).to_string()));
                     a_.extend([("ptr", pw), ("ptr", pv)]);
                     self.la_call("eigh", w, &a_, &[4]);
@@ -447,7 +452,11 @@ impl<'p> FnGen<'_, 'p> {
         let Ty::Array(oa) = ty else {
             return ice("matrix_power type");
         };
-        let w = if aa.dtype.is_int() { Dtype::I64 } else { aa.dtype };
+        let w = if aa.dtype.is_int() {
+            Dtype::I64
+        } else {
+            aa.dtype
+        };
         let (a, aa) = self.with_dtype(a, aa, w)?;
         let [m, n, pa, rsa, csa] = self.la_operand(&a, &aa);
         self.la_square(&m, &n);
@@ -487,14 +496,16 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn matmul_other(
         &mut self,
         a: &V,
-        aa: &ArrayTy,
         b: &V,
-        ba: &ArrayTy,
         d: Dtype,
         out_shape: &[String],
         dims: [String; 3],
         transposed_vec: bool,
     ) -> R<V> {
+        let (Ty::Array(aa), Ty::Array(ba)) = (a.ty.clone(), b.ty.clone()) else {
+            return ice("matmul operands");
+        };
+        let (aa, ba) = (&aa, &ba);
         let w = if d.is_complex() { d } else { Dtype::I64 };
         let (a, aa) = self.with_dtype(a, aa, w)?;
         let (b, ba) = self.with_dtype(b, ba, w)?;
@@ -543,7 +554,12 @@ enum Ord {
 
 impl<'p> FnGen<'_, 'p> {
     /// The constant of positional argument `pos` or keyword `name`.
-    pub(super) fn arg_const(&self, call: &'p Call<'p>, pos: usize, name: &str) -> Option<&'p Const> {
+    pub(super) fn arg_const(
+        &self,
+        call: &'p Call<'p>,
+        pos: usize,
+        name: &str,
+    ) -> Option<&'p Const> {
         match call.args.get(pos) {
             Some(Arg::Expr(e)) => match self.res(e) {
                 Some(Res::Const(c)) => Some(c),
@@ -604,7 +620,10 @@ impl<'p> FnGen<'_, 'p> {
                 s.val(&format!("fmul double {x}, {x}"))
             } else {
                 let f = s.intrinsic("pow", Dtype::F64, 2);
-                s.val(&format!("call double {f}(double {x}, double {})", fconst(pw, Dtype::F64)))
+                s.val(&format!(
+                    "call double {f}(double {x}, double {})",
+                    fconst(pw, Dtype::F64)
+                ))
             };
             Ok(if r == Reduce::CountNonzero {
                 V::new(y, Ty::BOOL)
@@ -612,7 +631,11 @@ impl<'p> FnGen<'_, 'p> {
                 V::new(y, Ty::F64)
             })
         };
-        let d = if r == Reduce::CountNonzero { Dtype::Bool } else { Dtype::F64 };
+        let d = if r == Reduce::CountNonzero {
+            Dtype::Bool
+        } else {
+            Dtype::F64
+        };
         let acc = self.reduce_seq(r, &[n.to_string()], &mut get, d, Dtype::F64)?;
         let acc = self.cast(acc, &Ty::F64).r;
         Ok(if r != Reduce::Sum || pw == 1.0 {

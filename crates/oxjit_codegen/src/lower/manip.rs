@@ -83,11 +83,11 @@ impl<'p> FnGen<'_, 'p> {
         })
     }
 
-    fn dims(&mut self, v: &V, nd: usize) -> Vec<String> {
+    fn shape_list(&mut self, v: &V, nd: usize) -> Vec<String> {
         (0..nd).map(|d| self.shape(v, d)).collect()
     }
 
-    fn strides_of(&mut self, v: &V, a: &ArrayTy) -> Vec<String> {
+    fn stride_list(&mut self, v: &V, a: &ArrayTy) -> Vec<String> {
         (0..a.ndim as usize).map(|d| self.stride(v, a, d)).collect()
     }
 
@@ -106,12 +106,12 @@ impl<'p> FnGen<'_, 'p> {
         self.make_array(out, &mi, &parent, data, shape, strides)
     }
 
-    fn smax(&mut self, a: &str, b: &str) -> String {
+    fn i64_max(&mut self, a: &str, b: &str) -> String {
         let c = self.val(&format!("icmp sgt i64 {a}, {b}"));
         self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
     }
 
-    fn smin(&mut self, a: &str, b: &str) -> String {
+    fn i64_min(&mut self, a: &str, b: &str) -> String {
         let c = self.val(&format!("icmp slt i64 {a}, {b}"));
         self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
     }
@@ -239,8 +239,8 @@ impl<'p> FnGen<'_, 'p> {
         let col0 = self.val(&format!("select i1 {kpos}, i64 {k}, i64 0"));
         let r = self.val(&format!("sub i64 {n0}, {row0}"));
         let c = self.val(&format!("sub i64 {n1}, {col0}"));
-        let len = self.smin(&r, &c);
-        let len = self.smax(&len, "0");
+        let len = self.i64_min(&r, &c);
+        let len = self.i64_max(&len, "0");
         let o0 = self.val(&format!("mul i64 {row0}, {s0}"));
         let o1 = self.val(&format!("mul i64 {col0}, {s1}"));
         let off = self.val(&format!("add i64 {o0}, {o1}"));
@@ -273,13 +273,13 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 let n = self.shape(&args[0], 0);
                 let negk = self.val(&format!("sub i64 0, {k}"));
-                let absk = self.smax(&k, &negk);
+                let absk = self.i64_max(&k, &negk);
                 let m = self.val(&format!("add i64 {n}, {absk}"));
                 let out = self.alloc_array(a.dtype, &[m.clone(), m]);
                 let ca = ArrayTy::new(a.dtype, 2, Layout::C);
                 self.init_array(&out, &ca, Alloc::Zeros, None)?;
-                let r0 = self.smax(&negk, "0");
-                let c0 = self.smax(&k, "0");
+                let r0 = self.i64_max(&negk, "0");
+                let c0 = self.i64_max(&k, "0");
                 let lp = self.nd_open(std::slice::from_ref(&n));
                 let i = lp.idx[0].clone();
                 let p = self.nd_ptr(&args[0], &a, std::slice::from_ref(&i));
@@ -299,12 +299,13 @@ impl<'p> FnGen<'_, 'p> {
             Manip::Tri => {
                 let oa = out_a.ok_or("tri type")?;
                 let n = self.cast(args[0].clone(), &Ty::I64).r;
-                let m = self.mparam_int(&args, call, 1, "M", i64::MIN)?;
-                let none = self.val(&format!("icmp eq i64 {m}, {}", i64::MIN));
-                let m = self.val(&format!("select i1 {none}, i64 {n}, i64 {m}"));
+                let m = match self.mparam(&args, call, 1, "M")? {
+                    Some(v) if v.ty != Ty::NoneType => self.cast(v, &Ty::I64).r,
+                    _ => n.clone(),
+                };
                 // Negative sizes give empty axes (NumPy builds them from aranges).
-                let n = self.smax(&n, "0");
-                let m = self.smax(&m, "0");
+                let n = self.i64_max(&n, "0");
+                let m = self.i64_max(&m, "0");
                 let k = self.mparam_int(&args, call, 2, "k", 0)?;
                 let out = self.alloc_array(oa.dtype, &[n.clone(), m.clone()]);
                 let ca = ArrayTy::new(oa.dtype, 2, Layout::C);
@@ -328,7 +329,7 @@ impl<'p> FnGen<'_, 'p> {
                     let n = self.shape(&args[0], 0);
                     vec![n.clone(), n]
                 } else {
-                    self.dims(&args[0], nd)
+                    self.shape_list(&args[0], nd)
                 };
                 let on = shape.len();
                 let out = self.alloc_array(a.dtype, &shape);
@@ -406,8 +407,8 @@ impl<'p> FnGen<'_, 'p> {
                     .iter()
                     .map(|&k| norm_axis(k, on))
                     .collect();
-                let ish = self.dims(&args[0], a.ndim as usize);
-                let ist = self.strides_of(&args[0], &a);
+                let ish = self.shape_list(&args[0], a.ndim as usize);
+                let ist = self.stride_list(&args[0], &a);
                 let mut shape = Vec::new();
                 let mut from = Vec::new(); // input axis of each output axis
                 let mut d = 0;
@@ -446,8 +447,8 @@ impl<'p> FnGen<'_, 'p> {
                     .iter()
                     .map(|&k| norm_axis(k, nd))
                     .collect();
-                let ish = self.dims(&args[0], nd);
-                let ist = self.strides_of(&args[0], &a);
+                let ish = self.shape_list(&args[0], nd);
+                let ist = self.stride_list(&args[0], &a);
                 let mut bad = "false".to_string();
                 for &d in &axes {
                     let ne = self.val(&format!("icmp ne i64 {}, 1", ish[d]));
@@ -486,7 +487,7 @@ impl<'p> FnGen<'_, 'p> {
                     None => return ice("tile reps"),
                 };
                 let (nd, on) = (a.ndim as usize, oa.ndim as usize);
-                let ish = self.dims(&args[0], nd);
+                let ish = self.shape_list(&args[0], nd);
                 // Both padded with leading ones to the result's rank.
                 let ash: Vec<String> = (0..on)
                     .map(|o| {
@@ -536,8 +537,8 @@ impl<'p> FnGen<'_, 'p> {
                     (Ty::Array(xa), Ty::Array(ya)) if xa.ndim == ya.ndim => {
                         let nd = xa.ndim as usize;
                         let d = common(xa.dtype, ya.dtype);
-                        let xs = self.dims(&x, nd);
-                        let ys = self.dims(&y, nd);
+                        let xs = self.shape_list(&x, nd);
+                        let ys = self.shape_list(&y, nd);
                         let mut same = "true".to_string();
                         for k in 0..nd {
                             let e = self.val(&format!("icmp eq i64 {}, {}", xs[k], ys[k]));
@@ -572,7 +573,7 @@ impl<'p> FnGen<'_, 'p> {
             Manip::Argwhere => {
                 let a = a0.ok_or("argwhere arg")?;
                 let nd = a.ndim as usize;
-                let shape = self.dims(&args[0], nd);
+                let shape = self.shape_list(&args[0], nd);
                 let cnt = self.alloca("i64");
                 self.emit(&format!("store i64 0, ptr {cnt}"));
                 let lp = self.nd_open(&shape);
@@ -614,7 +615,7 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 let oa = out_a.ok_or("asfortranarray type")?;
                 let nd = a.ndim as usize;
-                let shape = self.dims(&args[0], nd);
+                let shape = self.shape_list(&args[0], nd);
                 // A C buffer of the reversed shape is the F array's storage.
                 let rev: Vec<String> = shape.iter().rev().cloned().collect();
                 let buf = self.alloc_array(a.dtype, &rev);
@@ -677,10 +678,10 @@ impl<'p> FnGen<'_, 'p> {
             _ => 0,
         };
         let items = self.tuple_items(&args[0])?;
-        let first = self.dims(&items[0].0, nd);
+        let first = self.shape_list(&items[0].0, nd);
         let mut bad = "false".to_string();
         for (v, _) in &items[1..] {
-            let sh = self.dims(v, nd);
+            let sh = self.shape_list(v, nd);
             for d in 0..nd {
                 let ne = self.val(&format!("icmp ne i64 {}, {}", sh[d], first[d]));
                 bad = self.val(&format!("or i1 {bad}, {ne}"));
@@ -713,7 +714,7 @@ impl<'p> FnGen<'_, 'p> {
         // Shapes as concatenated: a 1-d array is an (n, 1) column.
         let mut shapes = Vec::new();
         for (v, a) in &items {
-            let mut sh = self.dims(v, a.ndim as usize);
+            let mut sh = self.shape_list(v, a.ndim as usize);
             if a.ndim == 1 {
                 sh.push("1".into());
             }
@@ -785,7 +786,7 @@ impl<'p> FnGen<'_, 'p> {
         };
         let ax = axis.unwrap_or(0);
         let nd = sa.ndim as usize;
-        let ish = self.dims(&src, nd);
+        let ish = self.shape_list(&src, nd);
         let n = ish[ax].clone();
         // Source index along the axis of each output position: k / r for
         // an int, a lookup table for an array of counts.
@@ -899,7 +900,7 @@ impl<'p> FnGen<'_, 'p> {
         };
         let axes = axes.unwrap_or_else(|| vec![0]);
         let snd = sa.ndim as usize;
-        let ish = self.dims(&src, snd);
+        let ish = self.shape_list(&src, snd);
         // Total shift per axis (shift and axis broadcast against each other).
         let mut total = vec!["0".to_string(); snd];
         let pairs = shifts.len().max(axes.len());
@@ -943,7 +944,7 @@ impl<'p> FnGen<'_, 'p> {
         if nd == snd {
             return Ok(out);
         }
-        let shape = self.dims(&args[0], nd);
+        let shape = self.shape_list(&args[0], nd);
         Ok(self.reshape_view(&out, a.dtype, &shape))
     }
 
@@ -1021,7 +1022,7 @@ impl<'p> FnGen<'_, 'p> {
                 // Gather each lane into a buffer, sort it, scatter it back.
                 let buf = self.alloc_array(a.dtype, std::slice::from_ref(&n));
                 let bdata = self.data(&buf);
-                let mut lanes = self.dims(&copy, nd);
+                let mut lanes = self.shape_list(&copy, nd);
                 lanes[ax] = "1".into();
                 let lp = self.nd_open(&lanes);
                 for back in [false, true] {
@@ -1062,8 +1063,8 @@ impl<'p> FnGen<'_, 'p> {
         let xa = x.ty.array().copied().ok_or("cross a")?;
         let ya = y.ty.array().copied().ok_or("cross b")?;
         let (nx, ny) = (xa.ndim as usize, ya.ndim as usize);
-        let xs = self.dims(&x, nx);
-        let ys = self.dims(&y, ny);
+        let xs = self.shape_list(&x, nx);
+        let ys = self.shape_list(&y, ny);
         let (lx, ly) = (xs[nx - 1].clone(), ys[ny - 1].clone());
         let mut bad = "false".to_string();
         for l in [&lx, &ly] {
@@ -1195,7 +1196,7 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// |x| < inf for a float register of dtype `d`.
-    fn is_finite(&mut self, x: &str, d: Dtype) -> String {
+    fn finite_test(&mut self, x: &str, d: Dtype) -> String {
         let f = self.intrinsic("fabs", d, 1);
         let t = scalar_ty(d);
         let ax = self.val(&format!("call {t} {f}({t} {x})"));
@@ -1276,8 +1277,8 @@ impl<'p> FnGen<'_, 'p> {
                 let gt = self.val(&format!("fcmp ogt double {l}, {h}"));
                 let m = self.str_const("max must be larger than min in range parameter.");
                 self.raise_if(&gt, ExcKind::ValueError, &[m]);
-                let fl = self.is_finite(&l, Dtype::F64);
-                let fh = self.is_finite(&h, Dtype::F64);
+                let fl = self.finite_test(&l, Dtype::F64);
+                let fh = self.finite_test(&h, Dtype::F64);
                 let ok = self.val(&format!("and i1 {fl}, {fh}"));
                 let bad = self.val(&format!("xor i1 {ok}, true"));
                 let pieces = [
@@ -1298,7 +1299,8 @@ impl<'p> FnGen<'_, 'p> {
                 };
                 let t = scalar_ty(w);
                 let wt = Ty::Scalar(w);
-                // min and max with NaN propagating (ndarray.min/max); an
+                // min and max with NaN propagating (ndarray.min/max: on ties
+                // the later element wins, which shows for -0.0 and 0.0); an
                 // empty array keeps the initial (0, 1).
                 let mn = self.alloca(t);
                 let mx = self.alloca(t);
@@ -1313,8 +1315,8 @@ impl<'p> FnGen<'_, 'p> {
                 let is0 = self.val(&format!("icmp eq i64 {k}, 0"));
                 let cmn = self.val(&format!("load {t}, ptr {mn}"));
                 let cmx = self.val(&format!("load {t}, ptr {mx}"));
-                let lt = self.val(&format!("fcmp olt {t} {x}, {cmn}"));
-                let gt = self.val(&format!("fcmp ogt {t} {x}, {cmx}"));
+                let lt = self.val(&format!("fcmp ole {t} {x}, {cmn}"));
+                let gt = self.val(&format!("fcmp oge {t} {x}, {cmx}"));
                 let lt = self.val(&format!("or i1 {lt}, {is0}"));
                 let gt = self.val(&format!("or i1 {gt}, {is0}"));
                 let nmn = self.val(&format!("select i1 {lt}, {t} {x}, {t} {cmn}"));
@@ -1333,8 +1335,8 @@ impl<'p> FnGen<'_, 'p> {
                 let l = self.val(&format!("select i1 {has_nan}, {t} {qnan}, {t} {l}"));
                 let h = self.val(&format!("select i1 {has_nan}, {t} {qnan}, {t} {h}"));
                 if a.dtype.is_float() {
-                    let fl = self.is_finite(&l, w);
-                    let fh = self.is_finite(&h, w);
+                    let fl = self.finite_test(&l, w);
+                    let fh = self.finite_test(&h, w);
                     let ok = self.val(&format!("and i1 {fl}, {fh}"));
                     let bad = self.val(&format!("xor i1 {ok}, true"));
                     let pieces = [
@@ -1414,9 +1416,27 @@ impl<'p> FnGen<'_, 'p> {
         let fx = self.val(&format!("fsub {ett} {x}, {fe}"));
         let fx = self.val(&format!("fdiv {ett} {fx}, {den}"));
         let fx = self.val(&format!("fmul {ett} {fx}, {numr}"));
-        let idx = self.val(&format!("fptosi {ett} {fx} to i64"));
+        // astype(intp) gives INT_MIN for NaN and out-of-range values (an
+        // edge that overflowed float32), and indexing the edges with it
+        // raises IndexError, as in NumPy.
+        let lim = fconst(9.223_372_036_854_776e18, edge_d);
+        let small = self.val(&format!("fcmp olt {ett} {fx}, {lim}"));
+        let nlim = fconst(-9.223_372_036_854_776e18, edge_d);
+        let big = self.val(&format!("fcmp oge {ett} {fx}, {nlim}"));
+        let fits = self.val(&format!("and i1 {small}, {big}"));
+        let safe = self.val(&format!("select i1 {fits}, {ett} {fx}, {ett} 0.0"));
+        let idx = self.val(&format!("fptosi {ett} {safe} to i64"));
+        let idx = self.val(&format!("select i1 {fits}, i64 {idx}, i64 {}", i64::MIN));
         let top = self.val(&format!("icmp eq i64 {idx}, {nb}"));
         let idx = self.val(&format!("select i1 {top}, i64 {nbm1}, i64 {idx}"));
+        let oob = self.val(&format!("icmp ugt i64 {idx}, {nb}"));
+        let pieces = [
+            self.str_const("index "),
+            V::new(idx.clone(), Ty::I64),
+            self.str_const(" is out of bounds for axis 0 with size "),
+            V::new(num.clone(), Ty::I64),
+        ];
+        self.raise_if(&oob, ExcKind::IndexError, &pieces);
         let e = self.flat_elem(&edges, edge_d, &idx);
         let dec = self.val(&format!("fcmp olt {ett} {x}, {}", e.r));
         let im1 = self.val(&format!("sub i64 {idx}, 1"));
@@ -1427,6 +1447,10 @@ impl<'p> FnGen<'_, 'p> {
         let notlast = self.val(&format!("icmp ne i64 {idx}, {nbm1}"));
         let inc = self.val(&format!("and i1 {above}, {notlast}"));
         let idx = self.val(&format!("select i1 {inc}, i64 {ip1}, i64 {idx}"));
+        // Kept values land in 0..nb; clamp so no rounding corner can write
+        // outside the counts.
+        let idx = self.i64_max(&idx, "0");
+        let idx = self.i64_min(&idx, &nbm1);
         let c = self.flat_elem(&hist, Dtype::I64, &idx);
         let c1 = self.val(&format!("add i64 {}, 1", c.r));
         self.flat_store(&hist, Dtype::I64, &idx, &V::new(c1, Ty::I64));
@@ -1441,7 +1465,7 @@ impl<'p> FnGen<'_, 'p> {
         let ba = b.ty.array().copied().ok_or("bins array")?;
         let ne = self.shape(b, 0);
         let ne1 = self.val(&format!("sub i64 {ne}, 1"));
-        let nh = self.smax(&ne1, "0");
+        let nh = self.i64_max(&ne1, "0");
         let lp = self.nd_open(std::slice::from_ref(&nh));
         let i = lp.idx[0].clone();
         let i1 = self.val(&format!("add i64 {i}, 1"));
@@ -1551,7 +1575,7 @@ impl<'p> FnGen<'_, 'p> {
         self.emit(&format!("store i64 0, ptr {dir}"));
         self.emit(&format!("store i1 false, ptr {broken}"));
         let n1 = self.val(&format!("sub i64 {n}, 1"));
-        let pairs = self.smax(&n1, "0");
+        let pairs = self.i64_max(&n1, "0");
         let lp = self.nd_open(std::slice::from_ref(&pairs));
         let j = self.val(&format!("add i64 {}, 1", lp.idx[0]));
         let prev = self.elem1(&b, &ba, &lp.idx[0].clone(), Dtype::F64).r;
