@@ -195,15 +195,65 @@ def test_integer_index_array_selects_rows():
         k_rows(a, np.array([4]))
 
 
-def test_assigning_through_index_array_on_2d_is_diagnosed():
-    from oxjit.errors import TypingError
-
-    with pytest.raises(TypingError, match="integer index array"):
-        njit(_assign_rows)(np.zeros((3, 2)), np.array([0]))
-
-
 def _assign_rows(a, idx):
     a[idx] = 0.0
+    return a
+
+
+def _assign_cols(a, idx):
+    a[:, idx] = np.arange(a.shape[0] * 1.0)[:, None] * 10
+    return a
+
+
+def _update_cols(a, idx):
+    a[1:, idx] += 1.0
+    return a
+
+
+def _read_mixed(a, idx):
+    return a[:, idx], a[1, idx], a[::-1, idx], a[None, 1:, idx]
+
+
+def _read_mask_rows(a, m):
+    return a[m], a[m, 1:], a[m, 0]
+
+
+def _assign_mask_rows(a, m):
+    a[m, 1] = -5.0
+    a[m] = a[0] * 2
+    return a
+
+
+@pytest.mark.parametrize("idx", [np.array([0]), np.array([2, 0, -1]), np.array([1, 1, 3]), np.array([], dtype=np.int64),
+                                 np.array([1, 0], dtype=np.int8)], ids=str)
+def test_index_array_among_other_indices(idx):
+    a = np.arange(20.0).reshape(4, 5)
+    for f in (_assign_rows, _assign_cols, _update_cols):
+        got, want = njit(f)(a.copy(), idx), f(a.copy(), idx)
+        assert np.array_equal(got, want), f.__name__
+    for g, w in zip(njit(_read_mixed)(a, idx), _read_mixed(a, idx)):
+        assert g.shape == w.shape and np.array_equal(g, w)
+    for g, w in zip(njit(_read_mixed)(np.asfortranarray(a), idx), _read_mixed(a, idx)):
+        assert np.array_equal(g, w)
+
+
+def test_mask_on_rows():
+    a = np.arange(20.0).reshape(4, 5)
+    m = np.array([True, False, True, True])
+    for g, w in zip(njit(_read_mask_rows)(a, m), _read_mask_rows(a, m)):
+        assert g.shape == w.shape and np.array_equal(g, w)
+    assert np.array_equal(njit(_assign_mask_rows)(a.copy(), m), _assign_mask_rows(a.copy(), m))
+
+
+def test_index_array_errors_match_numpy():
+    a = np.arange(20.0).reshape(4, 5)
+    for f, args in [(_read_mixed, (a, np.array([5]))), (_read_mask_rows, (a, np.array([True, False]))),
+                    (_assign_cols, (a.copy(), np.array([-6])))]:
+        with pytest.raises(IndexError) as want:
+            f(*args)
+        with pytest.raises(IndexError) as got:
+            njit(f)(*args)
+        assert str(got.value) == str(want.value)
 
 
 @njit

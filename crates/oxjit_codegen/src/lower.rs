@@ -1704,6 +1704,23 @@ impl<'m, 'p> FnGen<'m, 'p> {
         if let Ty::Array(ta) = self.inst.ty(target).clone() {
             // In place, as NumPy does: aliases of the array see the update.
             if let ExprKind::Subscript(base, index) = &target.kind {
+                let bt = self.inst.ty(base).clone();
+                if let Ty::Array(ba) = bt {
+                    if self.per_axis_fancy(&ba, index, true) {
+                        // a[:, idx] op= v: gather, update the copy, scatter back
+                        // (repeated indices write once, as in NumPy).
+                        let b = self.expr(base)?;
+                        let g = self.fancy_axis_get(&b, &ba, index)?;
+                        let Ty::Array(ga) = g.ty.clone() else {
+                            return ice("gather");
+                        };
+                        let mut leaves = vec![g.clone()];
+                        let rhs = self.tree(value, &mut leaves)?;
+                        let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ga.dtype);
+                        self.fused_into(&g, &ga, &node, &leaves)?;
+                        return self.fancy_axis_set(&b, &ba, index, g);
+                    }
+                }
                 if let Ty::Array(_) = self.inst.ty(index) {
                     // a[mask] op= v: gather, update the copy, scatter back.
                     let b = self.expr(base)?;
@@ -2980,6 +2997,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// A view for a basic index (ints and slices).
     fn view(&mut self, b: &V, a: &ArrayTy, index: &'p Expr, out: &ArrayTy) -> R<V> {
+        let mut fancy = None;
+        let v = self.view_with(b, a, index, out, &mut fancy)?;
+        if fancy.is_some() {
+            return ice("index array in a basic view");
+        }
+        Ok(v)
+    }
+
+    /// A basic-indexing view; an index array part is kept as a whole axis
+    /// and reported in `fancy` as (output axis, its expression).
+    fn view_with(
+        &mut self,
+        b: &V,
+        a: &ArrayTy,
+        index: &'p Expr,
+        out: &ArrayTy,
+        fancy: &mut Option<(usize, &'p Expr)>,
+    ) -> R<V> {
         let parts = oxjit_typeck::index_kinds(index);
         let nd = a.ndim as usize;
         let mut off = "0".to_string();
@@ -2995,6 +3030,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
             }
             let n = self.shape(b, d);
             let s = self.stride(b, a, d);
+            if matches!(self.inst.ty(p), Ty::Array(_)) {
+                *fancy = Some((shape.len(), *p));
+                shape.push(n);
+                strides.push(s);
+                d += 1;
+                continue;
+            }
             match &p.kind {
                 ExprKind::Slice(lo, hi, st) => {
                     let (start, len, step) =
@@ -3235,19 +3277,176 @@ impl<'m, 'p> FnGen<'m, 'p> {
     /// Wrap a negative index and always check bounds (fancy indexing raises
     /// IndexError in NumPy whatever boundscheck says).
     fn checked_index(&mut self, iv: V, n: &str) -> R<String> {
+        self.checked_index_axis(iv, n, 0)
+    }
+
+    fn checked_index_axis(&mut self, iv: V, n: &str, axis: usize) -> R<String> {
         let i = self.cast(iv, &Ty::I64);
         let neg = self.val(&format!("icmp slt i64 {}, 0", i.r));
         let w = self.val(&format!("add i64 {}, {n}", i.r));
         let j = self.val(&format!("select i1 {neg}, i64 {w}, i64 {}", i.r));
         let bad = self.val(&format!("icmp uge i64 {j}, {n}"));
         let p1 = self.str_const("index ");
-        let p2 = self.str_const(" is out of bounds for axis 0 with size ");
+        let p2 = self.str_const(&format!(" is out of bounds for axis {axis} with size "));
         self.raise_if(
             &bad,
             ExcKind::IndexError,
             &[p1, i.clone(), p2, V::new(n, Ty::I64)],
         );
         Ok(j)
+    }
+
+    /// `a[..., idx, ...]` with one 1-d index array among ints, slices and
+    /// None: the basic view with that axis kept whole, the positions it
+    /// selects (a boolean mask stands for its nonzero positions), and the
+    /// view's axis they apply to.
+    fn fancy_axis(&mut self, b: &V, a: &ArrayTy, index: &'p Expr) -> R<(V, ArrayTy, usize, V)> {
+        let mut fancy = None;
+        // The view keeps slices, None and the index array's axis; ints and
+        // every non-None part consume an input axis.
+        let parts = oxjit_typeck::index_kinds(index);
+        let plain = |s: &Self, p: &Expr, t: fn(&Ty) -> bool| {
+            t(s.inst.ty(p)) && !matches!(p.kind, ExprKind::Slice(..))
+        };
+        let kept = parts
+            .iter()
+            .filter(|p| !plain(self, p, |t| matches!(t, Ty::Scalar(d) if d.is_int())))
+            .count();
+        let consumed = parts
+            .iter()
+            .filter(|p| !plain(self, p, |t| *t == Ty::NoneType))
+            .count();
+        let nd = kept + a.ndim as usize - consumed;
+        let wa = ArrayTy::new(a.dtype, nd as u8, Layout::A);
+        let w = self.view_with(b, a, index, &wa, &mut fancy)?;
+        let (ax, ie) = fancy.ok_or("fancy axis")?;
+        let iv = self.expr(ie)?;
+        let Ty::Array(ia) = iv.ty.clone() else {
+            return ice("index array");
+        };
+        let n = self.shape(&w, ax);
+        let pos = if ia.dtype == Dtype::Bool {
+            let m = self.shape(&iv, 0);
+            let bad = self.val(&format!("icmp ne i64 {n}, {m}"));
+            let p1 = self.str_const(&format!(
+                "boolean index did not match indexed array along axis {ax}; size of axis is "
+            ));
+            let p2 = self.str_const(" but size of corresponding boolean axis is ");
+            self.raise_if(
+                &bad,
+                ExcKind::IndexError,
+                &[p1, V::new(n.clone(), Ty::I64), p2, V::new(m, Ty::I64)],
+            );
+            self.arr_fn_nonzero_1d(&iv, &ia)?
+        } else {
+            // Normalised and bounds-checked positions.
+            let k = self.shape(&iv, 0);
+            let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&k));
+            let lp = self.nd_open(std::slice::from_ref(&k));
+            let p = self.nd_ptr(&iv, &ia, &lp.idx);
+            let x = self.load_elem(ia.dtype, &p);
+            let j = self.checked_index_axis(x, &n, ax)?;
+            self.flat_store(&out, Dtype::I64, &lp.idx[0].clone(), &V::new(j, Ty::I64));
+            self.nd_close(lp);
+            out
+        };
+        Ok((w, wa, ax, pos))
+    }
+
+    /// The positions of the true elements of a 1-d boolean array.
+    fn arr_fn_nonzero_1d(&mut self, m: &V, ma: &ArrayTy) -> R<V> {
+        let n = self.shape(m, 0);
+        let cnt = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {cnt}"));
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let p = self.nd_ptr(m, ma, &lp.idx);
+        let x = self.load_elem(Dtype::Bool, &p);
+        let z = self.val(&format!("zext i1 {} to i64", x.r));
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        let c1 = self.val(&format!("add i64 {c}, {z}"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.nd_close(lp);
+        let total = self.val(&format!("load i64, ptr {cnt}"));
+        let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&total));
+        self.emit(&format!("store i64 0, ptr {cnt}"));
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let i = lp.idx[0].clone();
+        let p = self.nd_ptr(m, ma, &lp.idx);
+        let x = self.load_elem(Dtype::Bool, &p);
+        let (l1, l2) = (self.label("nzset"), self.label("nzskip"));
+        self.cbr(&x.r, &l1, &l2);
+        self.start(&l1);
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        self.flat_store(&out, Dtype::I64, &c, &V::new(i, Ty::I64));
+        let c1 = self.val(&format!("add i64 {c}, 1"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.br(&l2);
+        self.start(&l2);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    /// Read `a[..., idx, ...]` (see `fancy_axis`) into a new C array.
+    fn fancy_axis_get(&mut self, b: &V, a: &ArrayTy, index: &'p Expr) -> R<V> {
+        let (w, wa, ax, pos) = self.fancy_axis(b, a, index)?;
+        let nd = wa.ndim as usize;
+        let mut shape: Vec<String> = (0..nd).map(|d| self.shape(&w, d)).collect();
+        shape[ax] = self.shape(&pos, 0);
+        let out = self.alloc_array(a.dtype, &shape);
+        let oa = ArrayTy::new(a.dtype, wa.ndim, Layout::C);
+        let lp = self.nd_open(&shape);
+        let j = self.flat_elem(&pos, Dtype::I64, &lp.idx[ax].clone());
+        let mut src = lp.idx.clone();
+        src[ax] = j.r;
+        let p = self.nd_ptr(&w, &wa, &src);
+        let x = self.load_elem(a.dtype, &p);
+        let q = self.nd_ptr(&out, &oa, &lp.idx);
+        self.store_elem(&x, &q);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    /// `a[..., idx, ...] = v`: `v` broadcast to the selection's shape,
+    /// written position by position (later duplicates win, as in NumPy).
+    fn fancy_axis_set(&mut self, b: &V, a: &ArrayTy, index: &'p Expr, v: V) -> R<()> {
+        let (w, wa, ax, pos) = self.fancy_axis(b, a, index)?;
+        let nd = wa.ndim as usize;
+        let mut shape: Vec<String> = (0..nd).map(|d| self.shape(&w, d)).collect();
+        shape[ax] = self.shape(&pos, 0);
+        // The value broadcast to the selection, buffered when it may share
+        // memory with the target.
+        let vals = match v.ty.clone() {
+            Ty::Array(va) => {
+                let src = self.copy_if_shared(&v, &va, b)?;
+                let sel = self.alloc_array(a.dtype, &shape);
+                let sa = ArrayTy::new(a.dtype, wa.ndim, Layout::C);
+                let leaves = vec![src];
+                self.fused_into(&sel, &sa, &Node::Leaf(0), &leaves)?;
+                Some((sel, sa))
+            }
+            _ => None,
+        };
+        let et = Ty::Scalar(a.dtype);
+        let scalar = match &vals {
+            None => Some(self.cast(v, &et)),
+            Some(_) => None,
+        };
+        let lp = self.nd_open(&shape);
+        let x = match (&vals, &scalar) {
+            (Some((sel, sa)), _) => {
+                let p = self.nd_ptr(sel, sa, &lp.idx);
+                self.load_elem(a.dtype, &p)
+            }
+            (None, Some(s)) => s.clone(),
+            _ => return ice("fancy value"),
+        };
+        let j = self.flat_elem(&pos, Dtype::I64, &lp.idx[ax].clone());
+        let mut dst = lp.idx.clone();
+        dst[ax] = j.r;
+        let q = self.nd_ptr(&w, &wa, &dst);
+        self.store_elem(&x, &q);
+        self.nd_close(lp);
+        Ok(())
     }
 
     fn mask_check(&mut self, b: &V, a: &ArrayTy, idx: &V) -> R<()> {
@@ -3371,6 +3570,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
     }
 
     fn getitem(&mut self, b: V, index: &'p Expr, ty: Ty) -> R<V> {
+        if let Ty::Array(a) = b.ty.clone() {
+            if self.per_axis_fancy(&a, index, false) {
+                return self.fancy_axis_get(&b, &a, index);
+            }
+        }
         if let (Ty::Array(a), ExprKind::Tuple(parts)) = (b.ty.clone(), &index.kind) {
             // `a[idx, :, ...]` is `a[idx]`.
             let full = |p: &Expr| matches!(&p.kind, ExprKind::Slice(None, None, None));
@@ -3445,10 +3649,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
     }
 
+    /// Whether `a[index]` is served per axis (see `oxjit_typeck::Fancy`):
+    /// one index array among other indices, or integer rows of an N-d array.
+    fn per_axis_fancy(&self, a: &ArrayTy, index: &'p Expr, write: bool) -> bool {
+        use oxjit_typeck::Fancy;
+        match oxjit_typeck::fancy_kind(a, index, |p| Some(self.inst.ty(p).clone())) {
+            Some(Fancy::Axis) => true,
+            Some(Fancy::Rows) => write && a.ndim > 1,
+            _ => false,
+        }
+    }
+
     fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
         let Ty::Array(a) = b.ty.clone() else {
             return ice("item assignment into a non-array");
         };
+        if self.per_axis_fancy(&a, index, true) {
+            return self.fancy_axis_set(b, &a, index, v);
+        }
         if let Ty::Array(_) = self.inst.ty(index) {
             let iv = self.expr(index)?;
             return self.fancy_set(b, &a, &iv, v);

@@ -576,6 +576,79 @@ pub enum IndexKind {
 }
 
 /// Classify the index expression of `a[...]`.
+/// How an index with array parts is served: `Rows` gathers whole rows
+/// (`a[idx]`, `a[idx, :, ...]` with an integer index array), `Mask` is a
+/// boolean mask of the array's shape, `Axis` is one 1-d index array among
+/// ints, slices and None (the view's axis it stands on takes its length).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fancy {
+    Rows,
+    Mask,
+    Axis,
+}
+
+/// Classify an index by its parts' types (`ty_of`); None for basic indexing
+/// or an unsupported combination.
+pub fn fancy_kind<'e>(
+    a: &ArrayTy,
+    index: &'e Expr,
+    ty_of: impl Fn(&'e Expr) -> Option<Ty>,
+) -> Option<Fancy> {
+    let parts = index_kinds(index);
+    let arrays: Vec<(usize, ArrayTy)> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match ty_of(p) {
+            Some(Ty::Array(ia)) => Some((i, ia)),
+            _ => None,
+        })
+        .collect();
+    let [(pos, ia)] = arrays.as_slice() else {
+        return None;
+    };
+    let tuple = matches!(index.kind, ExprKind::Tuple(_));
+    let full = |p: &Expr| matches!(&p.kind, ExprKind::Slice(None, None, None));
+    if !tuple && ia.dtype == Dtype::Bool && ia.ndim == a.ndim {
+        return Some(Fancy::Mask);
+    }
+    if ia.dtype.is_int()
+        && *pos == 0
+        && parts[1..].iter().all(|p| full(p))
+        && parts.len() <= a.ndim as usize
+    {
+        return Some(Fancy::Rows);
+    }
+    if ia.ndim != 1 || !(ia.dtype.is_int() || ia.dtype == Dtype::Bool) {
+        return None;
+    }
+    let consumed = parts
+        .iter()
+        .filter(|p| ty_of(p) != Some(Ty::NoneType) || matches!(p.kind, ExprKind::Slice(..)))
+        .count();
+    (consumed <= a.ndim as usize).then_some(Fancy::Axis)
+}
+
+/// The result type of `Fancy::Axis` indexing.
+fn fancy_axis_ty<'e>(a: &ArrayTy, index: &'e Expr, ty_of: impl Fn(&'e Expr) -> Option<Ty>) -> Ty {
+    let parts = index_kinds(index);
+    let plain = |p: &'e Expr, t: &dyn Fn(&Ty) -> bool| {
+        ty_of(p).is_some_and(|x| t(&x)) && !matches!(p.kind, ExprKind::Slice(..))
+    };
+    let kept = parts
+        .iter()
+        .filter(|p| !plain(p, &|t| matches!(t, Ty::Scalar(d) if d.is_int())))
+        .count();
+    let consumed = parts
+        .iter()
+        .filter(|p| !plain(p, &|t| *t == Ty::NoneType))
+        .count();
+    Ty::Array(ArrayTy::new(
+        a.dtype,
+        (kept + a.ndim as usize - consumed) as u8,
+        Layout::C,
+    ))
+}
+
 pub fn index_kinds(index: &Expr) -> Vec<&Expr> {
     match &index.kind {
         ExprKind::Tuple(xs) => xs.iter().collect(),
@@ -793,9 +866,10 @@ impl<'u> Checker<'u> {
                         );
                         self.err(cx, d);
                     }
+                    let fk = fancy_kind(a, index, |p| cx.expr_ty.get(&p.id).cloned());
                     let tuple_fancy = matches!(&index.kind, ExprKind::Tuple(ps)
                         if ps.iter().any(|p| matches!(cx.expr_ty.get(&p.id), Some(Ty::Array(_)))));
-                    if tuple_fancy {
+                    if tuple_fancy && fk.is_none() {
                         let d = Diagnostic::unsupported(
                             index.span,
                             "assigning through an index array combined with other indices is not supported yet",
@@ -805,10 +879,10 @@ impl<'u> Checker<'u> {
                         return;
                     }
                     if let Ty::Array(ia) = &it {
-                        if ia.dtype.is_int() && a.ndim > 1 {
+                        if ia.dtype.is_int() && a.ndim > 1 && ia.ndim > 1 {
                             let d = Diagnostic::unsupported(
                                 index.span,
-                                "assigning through an integer index array into a multi-dimensional array is not supported yet",
+                                "assigning through a multi-dimensional integer index array into a multi-dimensional array is not supported yet",
                             )
                             .with_note("loop over the indices, or use a boolean mask");
                             self.err(cx, d);
@@ -881,10 +955,10 @@ impl<'u> Checker<'u> {
                     let bt = cx.expr_ty.get(&base.id).cloned();
                     let it = cx.expr_ty.get(&index.id).cloned();
                     if let (Some(Ty::Array(a)), Some(Ty::Array(ia))) = (bt, it) {
-                        if ia.dtype.is_int() && a.ndim > 1 {
+                        if ia.dtype.is_int() && a.ndim > 1 && ia.ndim > 1 {
                             let d = Diagnostic::unsupported(
                                 index.span,
-                                "updating through an integer index array into a multi-dimensional array is not supported yet",
+                                "updating through a multi-dimensional integer index array into a multi-dimensional array is not supported yet",
                             );
                             self.err(cx, d);
                         }
@@ -1719,6 +1793,10 @@ impl<'u> Checker<'u> {
     }
 
     fn index_result(&mut self, cx: &mut Cx<'u>, a: &ArrayTy, index: &'u Expr) -> Option<Ty> {
+        let ty_of = |p: &'u Expr| cx.expr_ty.get(&p.id).cloned();
+        if fancy_kind(a, index, ty_of) == Some(Fancy::Axis) {
+            return Some(fancy_axis_ty(a, index, ty_of));
+        }
         // A single index array: boolean mask or integer (fancy) indexing.
         if let Some(Ty::Array(ia)) = cx.expr_ty.get(&index.id).cloned() {
             if ia.dtype == Dtype::Bool && ia.ndim == a.ndim {
