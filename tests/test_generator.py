@@ -291,3 +291,48 @@ def test_no_leaks(no_leaks):
 
     for _ in range(5):
         f(np.random.default_rng(1))
+
+
+# ---------------------------------------------------------------------------
+# The legacy global state: np.random.choice / shuffle / permutation
+# ---------------------------------------------------------------------------
+
+
+def legacy_draws(seed, a, x, p):
+    np.random.seed(seed)
+    r1 = np.random.choice(10, 5)
+    r2 = np.random.choice(a, 3)
+    r3 = np.random.choice(10, 4, replace=False)
+    r4 = np.random.choice(4, (2, 3), p=p)
+    np.random.shuffle(x)
+    r5 = np.random.permutation(7)
+    r6 = np.random.permutation(a)
+    r7 = np.random.choice(5)
+    r8 = np.random.choice(a, size=2, replace=False)
+    return r1, r2, r3, r4, x, r5, r6, r7, r8, np.random.random()
+
+
+@pytest.mark.parametrize("seed", [0, 3, 12345])
+def test_legacy_choice_shuffle_permutation_match_numpy(seed):
+    a = np.arange(6.0) * 1.5
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    x1 = np.arange(14).reshape(7, 2)
+    x2 = x1.copy()
+    got = njit(legacy_draws)(seed, a, x1, p)
+    want = py_scalars(legacy_draws(seed, a, x2, p))
+    assert same_value(got, want)
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: np.random.choice(s, 3, replace=False),
+    lambda s: np.random.choice(s - 2, 3),
+    lambda s: np.random.choice(3, 2, p=np.array([0.5, 0.6, 0.1]) * s / 2),
+    lambda s: np.random.choice(3, 2, p=np.array([0.5, 0.5]) * s / 2),
+])
+def test_legacy_choice_errors_match_numpy(call):
+    jitted = njit(call)
+    with pytest.raises(ValueError) as want:
+        call(2)
+    with pytest.raises(ValueError) as got:
+        jitted(2)
+    assert str(got.value) == str(want.value)

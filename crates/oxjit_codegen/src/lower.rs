@@ -4976,6 +4976,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// `np.random.*`: one runtime call per draw; `size` fills a new array.
     fn random(&mut self, r: Rand, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
+        match r {
+            Rand::Choice => {
+                // The Generator code path with no receiver: the legacy state.
+                let mut all = vec![V::unit(Ty::Generator)];
+                all.extend(args);
+                return self.gen_choice(None, &all, call, ty);
+            }
+            Rand::Shuffle | Rand::Permutation => {
+                return self.shuffle_or_permute(None, r == Rand::Shuffle, &args[0]);
+            }
+            _ => {}
+        }
         let spec = rand_spec(r);
         let rt = if spec.int_result { "i64" } else { "double" };
         if r == Rand::Seed {

@@ -106,43 +106,15 @@ unsafe extern "C" fn choice_p(
     cnt: i64,
     out: *mut i64,
 ) -> i32 {
-    if np != pop {
-        return 1;
-    }
-    let n = np.max(0) as usize;
-    let pv: Vec<f64> = (0..n)
-        .map(|i| *p.offset(i as isize * ps as isize))
+    let pv: Vec<f64> = (0..np.max(0) as isize)
+        .map(|i| *p.offset(i * ps as isize))
         .collect();
-    // Kahan summation, as NumPy checks the total.
-    let mut sum = pv.first().copied().unwrap_or(0.0);
-    let mut c = 0.0;
-    for &x in pv.iter().skip(1) {
-        let y = x - c;
-        let t = sum + y;
-        c = (t - sum) - y;
-        sum = t;
-    }
-    if sum.is_nan() {
-        return 2;
-    }
-    if pv.iter().any(|&x| x < 0.0) {
-        return 3;
-    }
-    if (sum - 1.0).abs() > f64::EPSILON.sqrt() {
-        return 4;
-    }
-    let mut cdf = Vec::with_capacity(n);
-    let mut acc = 0.0;
-    for &x in &pv {
-        acc += x;
-        cdf.push(acc);
-    }
-    let last = cdf.last().copied().unwrap_or(1.0);
-    cdf.iter_mut().for_each(|x| *x /= last);
+    let cdf = match oxjit_runtime::random::choice_cdf(&pv, pop) {
+        Ok(c) => c,
+        Err(s) => return s,
+    };
     for k in 0..cnt.max(0) as usize {
-        let u = random_standard_uniform(bg);
-        // searchsorted(side='right'): the first index whose value exceeds u.
-        *out.add(k) = cdf.partition_point(|&x| x <= u) as i64;
+        *out.add(k) = oxjit_runtime::random::cdf_pick(&cdf, random_standard_uniform(bg));
     }
     0
 }

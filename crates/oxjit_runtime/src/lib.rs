@@ -501,6 +501,14 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
             "oxjit_rt_random_geometric",
             random::oxjit_rt_random_geometric as *const () as usize,
         ),
+        (
+            "oxjit_rt_random_interval",
+            random::oxjit_rt_random_interval as *const () as usize,
+        ),
+        (
+            "oxjit_rt_random_choice_p",
+            random::oxjit_rt_random_choice_p as *const () as usize,
+        ),
     ]
 }
 

@@ -880,6 +880,85 @@ pub extern "C" fn oxjit_rt_random_geometric(p: f64) -> i64 {
     with_thread_state(|s| s.geometric(p))
 }
 
+/// NumPy's `random_interval(max)`: a value in `[0, max]` by masked
+/// rejection (what `shuffle` and `permutation` draw per swap).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_random_interval(max: u64) -> u64 {
+    with_thread_state(|s| s.bounded_u64(max))
+}
+
+/// `choice(..., p=p)`'s checks and its normalised cumulative sum, as both
+/// `RandomState` and `Generator` do them: `Err` 1 when the sizes differ,
+/// 2 on NaN, 3 on a negative entry, 4 when the (Kahan) sum is not 1 within
+/// sqrt(eps).
+pub fn choice_cdf(p: &[f64], pop: i64) -> Result<Vec<f64>, i32> {
+    if p.len() as i64 != pop {
+        return Err(1);
+    }
+    let mut sum = p.first().copied().unwrap_or(0.0);
+    let mut c = 0.0;
+    for &x in p.iter().skip(1) {
+        let y = x - c;
+        let t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    if sum.is_nan() {
+        return Err(2);
+    }
+    if p.iter().any(|&x| x < 0.0) {
+        return Err(3);
+    }
+    if (sum - 1.0).abs() > f64::EPSILON.sqrt() {
+        return Err(4);
+    }
+    let mut acc = 0.0;
+    let mut cdf: Vec<f64> = p
+        .iter()
+        .map(|&x| {
+            acc += x;
+            acc
+        })
+        .collect();
+    let last = cdf.last().copied().unwrap_or(1.0);
+    cdf.iter_mut().for_each(|x| *x /= last);
+    Ok(cdf)
+}
+
+/// The sample a uniform draw `u` picks: `searchsorted(cdf, u, side='right')`.
+pub fn cdf_pick(cdf: &[f64], u: f64) -> i64 {
+    cdf.partition_point(|&x| x <= u) as i64
+}
+
+/// `np.random.choice(pop, cnt, p=p)` on the legacy state: the checks of
+/// [`choice_cdf`] (its status), then one `random_sample()` per pick.
+///
+/// # Safety
+/// `p` holds `np` doubles at element stride `ps`; `out` has room for `cnt`.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_choice_p(
+    p: *const f64,
+    ps: i64,
+    np: i64,
+    pop: i64,
+    cnt: i64,
+    out: *mut i64,
+) -> i32 {
+    let pv: Vec<f64> = (0..np.max(0) as isize)
+        .map(|i| *p.offset(i * ps as isize))
+        .collect();
+    let cdf = match choice_cdf(&pv, pop) {
+        Ok(c) => c,
+        Err(s) => return s,
+    };
+    with_thread_state(|s| {
+        for k in 0..cnt.max(0) as usize {
+            *out.add(k) = cdf_pick(&cdf, s.next_double());
+        }
+    });
+    0
+}
+
 #[cfg(test)]
 mod tests {
     //! Expected values come from NumPy 2.4.6's legacy global state, e.g.

@@ -3184,6 +3184,8 @@ impl<'u> Checker<'u> {
         let allowed_kw: &[&str] = match b {
             Builtin::Alloc(_) => &["dtype", "order"],
             Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
+            Builtin::Random(Rand::Choice) => &["a", "size", "replace", "p"],
+            Builtin::Random(Rand::Shuffle | Rand::Permutation) => &["x"],
             Builtin::Random(_) => &[
                 "size", "low", "high", "loc", "scale", "lam", "n", "p", "a", "b", "shape", "seed",
             ],
@@ -3937,6 +3939,17 @@ impl<'u> Checker<'u> {
                     Ty::Array(a) => registry::array_of(a.dtype, a.ndim),
                     _ => self.no_match(cx, e, "copy", tys, "(array)"),
                 }
+            }
+            Builtin::Random(r @ (Rand::Choice | Rand::Shuffle | Rand::Permutation)) => {
+                // The Generator methods' typing, on the legacy global state.
+                let g = match r {
+                    Rand::Choice => registry::GenFn::Choice,
+                    Rand::Shuffle => registry::GenFn::Shuffle,
+                    _ => registry::GenFn::Permutation,
+                };
+                let mut all = vec![Ty::Generator];
+                all.extend(tys.iter().cloned());
+                self.gen_ty(cx, e, g, &all, kwargs)
             }
             Builtin::Random(r) => {
                 let spec = registry::rand_spec(r);

@@ -442,6 +442,9 @@ pub enum Rand {
     Gamma,
     StandardGamma,
     Geometric,
+    Choice,
+    Shuffle,
+    Permutation,
 }
 
 /// How a random function is called: runtime symbol, parameters (name,
@@ -520,6 +523,8 @@ pub fn rand_spec(r: Rand) -> RandSpec {
             &[false],
         ),
         Rand::Geometric => s("oxjit_rt_random_geometric", &[("p", None)], true, &[false]),
+        // Lowered with the Generator methods' code (lower/generator.rs).
+        Rand::Choice | Rand::Shuffle | Rand::Permutation => s("", &[], true, &[]),
     }
 }
 
@@ -911,6 +916,12 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.random.randn", Builtin::Random(Rand::Randn)),
     ("numpy.random.randint", Builtin::Random(Rand::Randint)),
     ("numpy.random.uniform", Builtin::Random(Rand::Uniform)),
+    ("numpy.random.choice", Builtin::Random(Rand::Choice)),
+    ("numpy.random.shuffle", Builtin::Random(Rand::Shuffle)),
+    (
+        "numpy.random.permutation",
+        Builtin::Random(Rand::Permutation),
+    ),
     ("numpy.random.normal", Builtin::Random(Rand::Normal)),
     (
         "numpy.random.standard_normal",

@@ -123,34 +123,9 @@ impl<'p> FnGen<'_, 'p> {
         let bg = args[0].r.clone();
         match g {
             GenFn::Integers => self.gen_integers(&bg, &args, call),
-            GenFn::Choice => self.gen_choice(&bg, &args, call, ty),
-            GenFn::Shuffle => {
-                let Ty::Array(a) = args[1].ty.clone() else {
-                    return ice("shuffle arg");
-                };
-                self.gen_shuffle(&bg, &args[1], &a);
-                Ok(V::unit(Ty::NoneType))
-            }
-            GenFn::Permutation => {
-                let (x, a) = match args[1].ty.clone() {
-                    Ty::Array(a) => {
-                        let c = self.copy_array(&args[1], &a)?;
-                        (c, ArrayTy::new(a.dtype, a.ndim, Layout::C))
-                    }
-                    _ => {
-                        let n = self.cast(args[1].clone(), &Ty::I64).r;
-                        let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
-                        let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
-                        let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&n));
-                        let lp = self.nd_open(std::slice::from_ref(&n));
-                        let k = lp.idx[0].clone();
-                        self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
-                        self.nd_close(lp);
-                        (out, ArrayTy::new(Dtype::I64, 1, Layout::C))
-                    }
-                };
-                self.gen_shuffle(&bg, &x, &a);
-                Ok(x)
+            GenFn::Choice => self.gen_choice(Some(&bg), &args, call, ty),
+            GenFn::Shuffle | GenFn::Permutation => {
+                self.shuffle_or_permute(Some(&bg), g == GenFn::Shuffle, &args[1])
             }
             _ => {
                 let spec = gen_spec(g).ok_or("generator spec")?;
@@ -252,6 +227,37 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// `shuffle(x)` (in place, returns None) or `permutation(x)` (a shuffled
+    /// copy, or of `arange(x)` for an int), on a Generator or the legacy state.
+    pub(super) fn shuffle_or_permute(&mut self, bg: Option<&str>, shuffle: bool, x: &V) -> R<V> {
+        if shuffle {
+            let Ty::Array(a) = x.ty.clone() else {
+                return ice("shuffle arg");
+            };
+            self.gen_shuffle(bg, x, &a);
+            return Ok(V::unit(Ty::NoneType));
+        }
+        let (x, a) = match x.ty.clone() {
+            Ty::Array(a) => {
+                let c = self.copy_array(x, &a)?;
+                (c, ArrayTy::new(a.dtype, a.ndim, Layout::C))
+            }
+            _ => {
+                let n = self.cast(x.clone(), &Ty::I64).r;
+                let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
+                let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
+                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&n));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = lp.idx[0].clone();
+                self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
+                self.nd_close(lp);
+                (out, ArrayTy::new(Dtype::I64, 1, Layout::C))
+            }
+        };
+        self.gen_shuffle(bg, &x, &a);
+        Ok(x)
+    }
+
     fn declare_fill(&mut self) {
         self.m.declare(
             "declare void @oxjit_np_random_bounded_uint64_fill(ptr, i64, i64, i64, i1, ptr)",
@@ -335,7 +341,15 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// `rng.choice(a, size=None, replace=True, p=None, shuffle=True)`.
-    fn gen_choice(&mut self, bg: &str, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
+    /// `choice` of a Generator (`bg`) or of the legacy global state (None),
+    /// each with its own algorithms and messages.
+    pub(super) fn gen_choice(
+        &mut self,
+        bg: Option<&str>,
+        args: &[V],
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
         let a = self.gen_param(args, call, 0, "a")?.ok_or("choice a")?;
         let size = self.gen_param(args, call, 1, "size")?;
         let shape = self.gen_size(size);
@@ -359,23 +373,78 @@ impl<'p> FnGen<'_, 'p> {
         let empty = self.val(&format!("icmp sle i64 {pop}, 0"));
         let some = self.val(&format!("icmp ne i64 {cnt}, 0"));
         let bad = self.val(&format!("and i1 {empty}, {some}"));
-        let m = self.str_const(if arr.is_some() {
-            "a cannot be empty unless no samples are taken"
-        } else {
-            "a must be a positive integer unless no samples are taken"
+        let m = self.str_const(match (arr.is_some(), bg.is_some()) {
+            (true, true) => "a cannot be empty unless no samples are taken",
+            (false, true) => "a must be a positive integer unless no samples are taken",
+            (true, false) => "'a' cannot be empty unless no samples are taken",
+            (false, false) => "a must be greater than 0 unless no samples are taken",
         });
         self.raise_if(&bad, ExcKind::ValueError, &[m]);
         let idx = self.alloc_array(Dtype::I64, std::slice::from_ref(&cnt));
         let pi = self.data(&idx);
-        match (replace, p) {
-            (true, None) => {
+        match (replace, p, bg) {
+            (true, None, None) => {
+                // RandomState: randint(0, pop) per pick (masked rejection).
+                self.m
+                    .declare("declare i64 @oxjit_rt_random_randint(i64, i64)");
+                let lp = self.nd_open(std::slice::from_ref(&cnt));
+                let v = self.val(&format!(
+                    "call i64 @oxjit_rt_random_randint(i64 0, i64 {pop})"
+                ));
+                self.flat_store(&idx, Dtype::I64, &lp.idx[0].clone(), &V::new(v, Ty::I64));
+                self.nd_close(lp);
+            }
+            (true, Some(p), None) => {
+                let Ty::Array(pa) = p.ty.clone() else {
+                    return ice("choice p");
+                };
+                let (p, pa) = self.with_dtype(&p, &pa, Dtype::F64)?;
+                let np = self.shape(&p, 0);
+                let ps = self.elem_stride(&p, &pa, 0);
+                let pd = self.data(&p);
+                self.m
+                    .declare("declare i32 @oxjit_rt_random_choice_p(ptr, i64, i64, i64, i64, ptr)");
+                let st = self.val(&format!(
+                    "call i32 @oxjit_rt_random_choice_p(ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
+                ));
+                for (code, msg) in [
+                    (1, "'a' and 'p' must have same size"),
+                    (2, "probabilities contain NaN"),
+                    (3, "probabilities are not non-negative"),
+                    (4, "probabilities do not sum to 1"),
+                ] {
+                    let c = self.val(&format!("icmp eq i32 {st}, {code}"));
+                    let m = self.str_const(msg);
+                    self.raise_if(&c, ExcKind::ValueError, &[m]);
+                }
+            }
+            (false, _, None) => {
+                // RandomState: permutation(pop)[:size].
+                let big = self.val(&format!("icmp sgt i64 {cnt}, {pop}"));
+                let m = self
+                    .str_const("Cannot take a larger sample than population when 'replace=False'");
+                self.raise_if(&big, ExcKind::ValueError, &[m]);
+                let all = self.alloc_array(Dtype::I64, std::slice::from_ref(&pop));
+                let lp = self.nd_open(std::slice::from_ref(&pop));
+                let k = lp.idx[0].clone();
+                self.flat_store(&all, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
+                self.nd_close(lp);
+                let aa = ArrayTy::new(Dtype::I64, 1, Layout::C);
+                self.gen_shuffle(None, &all, &aa);
+                let lp = self.nd_open(std::slice::from_ref(&cnt));
+                let k = lp.idx[0].clone();
+                let x = self.flat_elem(&all, Dtype::I64, &k);
+                self.flat_store(&idx, Dtype::I64, &k, &x);
+                self.nd_close(lp);
+            }
+            (true, None, Some(bg)) => {
                 self.declare_fill();
                 let top = self.val(&format!("sub i64 {pop}, 1"));
                 self.emit(&format!(
                     "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 0, i64 {top}, i64 {cnt}, i1 false, ptr {pi})"
                 ));
             }
-            (true, Some(p)) => {
+            (true, Some(p), Some(bg)) => {
                 let Ty::Array(pa) = p.ty.clone() else {
                     return ice("choice p");
                 };
@@ -402,7 +471,7 @@ impl<'p> FnGen<'_, 'p> {
                     self.raise_if(&c, ExcKind::ValueError, &[m]);
                 }
             }
-            (false, _) => {
+            (false, _, Some(bg)) => {
                 self.m
                     .declare("declare i32 @oxjit_np_choice_noreplace(ptr, i64, i64, i1, ptr)");
                 let st = self.val(&format!(
@@ -443,10 +512,15 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// NumPy's shuffle along axis 0: for i = n-1 down to 1, swap row i with
-    /// row `random_interval(i)`; arrays with no elements draw nothing.
-    fn gen_shuffle(&mut self, bg: &str, x: &V, a: &ArrayTy) {
-        self.m
-            .declare("declare i64 @oxjit_np_random_interval(ptr, i64)");
+    /// row `random_interval(i)` of the Generator `bg` or of the legacy state;
+    /// arrays with no elements draw nothing.
+    pub(super) fn gen_shuffle(&mut self, bg: Option<&str>, x: &V, a: &ArrayTy) {
+        match bg {
+            Some(_) => self
+                .m
+                .declare("declare i64 @oxjit_np_random_interval(ptr, i64)"),
+            None => self.m.declare("declare i64 @oxjit_rt_random_interval(i64)"),
+        }
         let nd = a.ndim as usize;
         let shape: Vec<String> = (0..nd).map(|d| self.shape(x, d)).collect();
         let total = self.nitems(x);
@@ -456,9 +530,12 @@ impl<'p> FnGen<'_, 'p> {
         let steps = self.val(&format!("select i1 {none}, i64 0, i64 {m1}"));
         let lp = self.nd_open(std::slice::from_ref(&steps));
         let i = self.val(&format!("sub i64 {m1}, {}", lp.idx[0]));
-        let j = self.val(&format!(
-            "call i64 @oxjit_np_random_interval(ptr {bg}, i64 {i})"
-        ));
+        let j = match bg {
+            Some(bg) => self.val(&format!(
+                "call i64 @oxjit_np_random_interval(ptr {bg}, i64 {i})"
+            )),
+            None => self.val(&format!("call i64 @oxjit_rt_random_interval(i64 {i})")),
+        };
         let inner = self.nd_open(&shape[1..]);
         let mut ii = vec![i.clone()];
         ii.extend(inner.idx.iter().cloned());
