@@ -435,9 +435,9 @@ def test_unsupported_keywords_are_diagnosed_not_ignored():
 
     @njit
     def f(a):
-        return np.median(a, axis=0)
+        return np.median(a, overwrite_input=True)
 
-    with pytest.raises(TypingError, match="keyword argument `axis` is not supported"):
+    with pytest.raises(TypingError, match="keyword argument `overwrite_input` is not supported"):
         f(np.ones((2, 2)))
 
     @njit
@@ -551,4 +551,30 @@ def test_where_single_argument():
 
     a = np.arange(12).reshape(3, 4) % 5
     for g, w in zip(f(a), f.py_func(a)):
+        assert np.array_equal(g, w)
+
+
+def _quantiles_axis(a):
+    return (np.median(a, axis=0), np.median(a, 1), np.percentile(a, 30, axis=-1), np.quantile(a, 0.75, axis=0),
+            np.median(a[0], axis=0))
+
+
+@pytest.mark.parametrize("a", [np.arange(20.0).reshape(5, 4) ** 1.5 % 7, np.arange(20).reshape(4, 5)[:, ::-1],
+                               np.asfortranarray(np.arange(12.0).reshape(3, 4)), np.array([[1.0, np.nan], [3.0, 4.0]])])
+def test_median_percentile_quantile_axis(a):
+    for g, w in zip(njit(_quantiles_axis)(a), _quantiles_axis(a)):
+        assert np.shape(g) == np.shape(w) and np.allclose(g, w, equal_nan=True, rtol=1e-14, atol=0)
+
+
+def _reduce_dtype(a, b):
+    return (np.sum(a, dtype=np.int8), np.sum(b, dtype=np.float64), b.mean(dtype=np.float64),
+            np.prod(a, axis=0, dtype=np.float64), np.mean(a, axis=1, dtype=np.float32), b.sum(axis=0, dtype=np.float64))
+
+
+def test_reduction_dtype_keyword():
+    a = np.arange(1, 13, dtype=np.int64).reshape(3, 4) * 30
+    b = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
+    for g, w in zip(njit(_reduce_dtype)(a, b), _reduce_dtype(a, b)):
+        if isinstance(w, np.ndarray):
+            assert g.dtype == w.dtype
         assert np.array_equal(g, w)

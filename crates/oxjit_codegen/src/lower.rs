@@ -568,6 +568,8 @@ pub(crate) struct FnGen<'m, 'p> {
     temps: Vec<(String, Ty)>,
     /// `ddof=` of the var/std reduction being lowered (an i64 value).
     ddof: Option<String>,
+    /// `dtype=` of the mean being lowered: its accumulator type.
+    mean_dtype: Option<Dtype>,
     loops: Vec<LoopLabels>,
 }
 
@@ -586,6 +588,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             owned: Vec::new(),
             temps: Vec::new(),
             ddof: None,
+            mean_dtype: None,
             loops: Vec::new(),
         }
     }
@@ -5791,6 +5794,82 @@ impl<'m, 'p> FnGen<'m, 'p> {
         self.store_elem(&x, &p);
     }
 
+    /// median/percentile/quantile along one axis: each lane is copied into
+    /// a float64 buffer and handed to the runtime's selection.
+    fn quantile_axis(
+        &mut self,
+        f: ArrFn,
+        v: &V,
+        a: &ArrayTy,
+        ax: usize,
+        q: Option<V>,
+        ty: Ty,
+    ) -> R<V> {
+        let q = match (f, q) {
+            (ArrFn::Median, _) => fconst(-1.0, Dtype::F64),
+            (_, Some(q)) => {
+                let qv = self.cast(q, &Ty::F64).r;
+                let qv = if f == ArrFn::Percentile {
+                    self.val(&format!("fdiv double {qv}, 100.0"))
+                } else {
+                    qv
+                };
+                let b1 = self.val(&format!("fcmp ugt double {qv}, 1.0"));
+                let b2 = self.val(&format!("fcmp olt double {qv}, 0.0"));
+                let bad = self.val(&format!("or i1 {b1}, {b2}"));
+                let m = self.str_const(if f == ArrFn::Percentile {
+                    "Percentiles must be in the range [0, 100]"
+                } else {
+                    "Quantiles must be in the range [0, 1]"
+                });
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                qv
+            }
+            _ => return ice("quantile q"),
+        };
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let outer: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let len = shape[ax].clone();
+        let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&len));
+        let data = self.data(&buf);
+        self.m
+            .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
+        let out = match &ty {
+            Ty::Array(o) => Some(self.alloc_array(o.dtype, &outer)),
+            _ => None,
+        };
+        let res = self.alloca("double");
+        let lp = self.nd_open(&outer);
+        let inner = self.nd_open(std::slice::from_ref(&len));
+        let mut idx = lp.idx.clone();
+        idx.insert(ax, inner.idx[0].clone());
+        let p = self.nd_ptr(v, a, &idx);
+        let x = self.load_elem(a.dtype, &p);
+        let x = self.cast(x, &Ty::F64);
+        self.flat_store(&buf, Dtype::F64, &inner.idx[0].clone(), &x);
+        self.nd_close(inner);
+        let r = self.val(&format!(
+            "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {len}, double {q})"
+        ));
+        self.emit(&format!("store double {r}, ptr {res}"));
+        if let Some(out) = &out {
+            let oa = ArrayTy::new(Dtype::F64, (nd - 1) as u8, Layout::C);
+            let qp = self.nd_ptr(out, &oa, &lp.idx);
+            self.store_elem(&V::new(r, Ty::F64), &qp);
+        }
+        self.nd_close(lp);
+        Ok(match out {
+            Some(o) => o,
+            None => V::new(self.val(&format!("load double, ptr {res}")), Ty::F64),
+        })
+    }
+
     /// cumsum/cumprod along one axis: a running total per lane.
     fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
         let nd = a.ndim as usize;
@@ -5943,6 +6022,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("median arg");
                 };
+                let nq = usize::from(f != ArrFn::Median);
+                let axis = match args.get(1 + nq) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, "axis")?,
+                }
+                .filter(|v| v.ty != Ty::NoneType);
+                if let Some(ax) = axis {
+                    let k: i64 = ax.r.parse().map_err(|_| "axis must be a constant")?;
+                    let q = args.get(1).cloned();
+                    return self.quantile_axis(
+                        f,
+                        &args[0],
+                        &a,
+                        k.rem_euclid(a.ndim as i64) as usize,
+                        q,
+                        ty,
+                    );
+                }
                 let (src, _) = self.as_c(&args[0], &a)?;
                 let n = self.nitems(&src);
                 let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&n));
@@ -7071,7 +7168,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             | Reduce::Any
             | Reduce::All => {
                 let acc_d = match r {
-                    Reduce::Mean => float_of(d),
+                    Reduce::Mean => float_of(self.mean_dtype.unwrap_or(d)),
                     Reduce::CountNonzero => Dtype::I64,
                     Reduce::Any | Reduce::All => Dtype::Bool,
                     _ => out,
@@ -7376,7 +7473,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             Some(v) => Some(v.clone()),
             None => self.kwarg(call, "axis")?,
         };
-        self.ddof = self.kwarg(call, "ddof")?.map(|v| self.cast(v, &Ty::I64).r);
+        let ddof = self.kwarg(call, "ddof")?.map(|v| self.cast(v, &Ty::I64).r);
         let keep = matches!(self.const_kw(call, "keepdims"), Some(Const::Bool(true)));
         let axis = match axis.filter(|v| v.ty != Ty::NoneType) {
             Some(v) => {
@@ -7391,6 +7488,12 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 Some(k.rem_euclid(nd) as usize)
             }
             None => None,
+        };
+        // Options the shared reduction code reads while this call is lowered.
+        self.ddof = ddof;
+        self.mean_dtype = match (r, call.kwargs.iter().any(|(k, _)| k == "dtype")) {
+            (Reduce::Mean, true) => ty.scalar().or(ty.array().map(|a| a.dtype)),
+            _ => None,
         };
         // The type without keepdims: what the reduction itself produces.
         let inner = match (&ty, keep) {
@@ -7407,6 +7510,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             _ => self.reduce(r, &args[0], &a, inner),
         };
         self.ddof = None;
+        self.mean_dtype = None;
         let res = res?;
         if !keep {
             return Ok(res);

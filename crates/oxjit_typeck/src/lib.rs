@@ -2747,23 +2747,55 @@ impl<'u> Checker<'u> {
                 }
                 _ => self.no_match(cx, e, &name, tys, "(1-d int array, minlength=)"),
             },
-            ArrFn::Median => match tys.first().and_then(arr) {
-                Some(a) if n == 1 && !a.dtype.is_complex() => Ty::F64,
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
-            },
-            ArrFn::Percentile | ArrFn::Quantile => match (tys.first().and_then(arr), tys.get(1)) {
-                (Some(a), Some(Ty::Scalar(q)))
-                    if n == 2 && !a.dtype.is_complex() && !q.is_complex() =>
-                {
-                    Ty::F64
+            ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
+                let nq = usize::from(f != ArrFn::Median);
+                let base = match (tys.first().and_then(arr), tys.get(1)) {
+                    (Some(a), _) if f == ArrFn::Median && n <= 2 && !a.dtype.is_complex() => {
+                        Some((a, Ty::F64))
+                    }
+                    (Some(a), Some(Ty::Scalar(q)))
+                        if n <= 3 && !a.dtype.is_complex() && !q.is_complex() =>
+                    {
+                        Some((a, Ty::F64))
+                    }
+                    (Some(a), Some(Ty::Array(q)))
+                        if n <= 3 && !a.dtype.is_complex() && !q.dtype.is_complex() =>
+                    {
+                        Some((a, registry::array_of(Dtype::F64, q.ndim)))
+                    }
+                    _ => None,
+                };
+                let Some((a, t)) = base else {
+                    let known = if f == ArrFn::Median {
+                        "(array, axis=None)"
+                    } else {
+                        "(array, q, axis=None)"
+                    };
+                    return self.no_match(cx, e, &name, tys, known);
+                };
+                // axis=: one statistic per lane (scalar q only).
+                match self.arg_const(cx, e, 1 + nq, "axis") {
+                    None | Some(Some(Const::None)) => t,
+                    Some(Some(Const::Int(k)))
+                        if k < a.ndim as i64 && k >= -(a.ndim as i64) && t == Ty::F64 =>
+                    {
+                        if a.ndim == 1 {
+                            Ty::F64
+                        } else {
+                            registry::array_of(Dtype::F64, a.ndim - 1)
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: axis must be an integer constant in range (with a scalar q), or None"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
                 }
-                (Some(a), Some(Ty::Array(q)))
-                    if n == 2 && !a.dtype.is_complex() && !q.dtype.is_complex() =>
-                {
-                    registry::array_of(Dtype::F64, q.ndim)
-                }
-                _ => self.no_match(cx, e, &name, tys, "(array, q)"),
-            },
+            }
             ArrFn::Reshape => {
                 let Some(a) = tys.first().and_then(arr) else {
                     return self.no_match(cx, e, &name, tys, "(array, shape)");
@@ -3196,6 +3228,9 @@ impl<'u> Checker<'u> {
             Builtin::IsClose => &["rtol", "atol"],
             Builtin::Reduce(Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd) => {
                 &["axis", "ddof", "keepdims"]
+            }
+            Builtin::Reduce(Reduce::Sum | Reduce::Prod | Reduce::Mean) => {
+                &["axis", "keepdims", "dtype"]
             }
             Builtin::Reduce(_) => &["axis", "keepdims"],
             Builtin::LinAlg(f) => linalg::params(f).0,
@@ -3836,6 +3871,25 @@ impl<'u> Checker<'u> {
                     },
                     Reduce::Argmin | Reduce::Argmax | Reduce::CountNonzero => Dtype::I64,
                     Reduce::Any | Reduce::All => Dtype::Bool,
+                };
+                // dtype=: the accumulator and result type (sum, prod, mean).
+                let elem = match kwargs.iter().find(|(k, _)| k == "dtype") {
+                    None => elem,
+                    Some((_, dx)) => {
+                        let dt = cx.expr_ty.get(&dx.id).cloned();
+                        match self.dtype_arg(cx, dt.as_ref(), dx) {
+                            Some(d) if r != Reduce::Mean || d.is_float() || d.is_complex() => d,
+                            _ => {
+                                let d = Diagnostic::error(
+                                    "bad-dtype",
+                                    dx.span,
+                                    "dtype= must be a NumPy dtype known at compile time (a float or complex type for mean)",
+                                );
+                                self.err(cx, d);
+                                return Ty::Unknown;
+                            }
+                        }
+                    }
                 };
                 // axis: the second positional argument (function form) or axis=.
                 let axis_expr = if n == 2 {

@@ -1170,7 +1170,12 @@ fn arr_note(f: ArrFn) -> &'static str {
 /// (anything else is diagnosed rather than ignored).
 pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
     match f {
-        ArrFn::Cumsum | ArrFn::Cumprod | ArrFn::Concatenate => &["axis"],
+        ArrFn::Cumsum
+        | ArrFn::Cumprod
+        | ArrFn::Concatenate
+        | ArrFn::Median
+        | ArrFn::Percentile
+        | ArrFn::Quantile => &["axis"],
         ArrFn::Bincount => &["minlength"],
         ArrFn::Eye => &["k", "dtype"],
         ArrFn::Identity | ArrFn::Array | ArrFn::AsArray | ArrFn::Astype => &["dtype"],
@@ -1181,9 +1186,6 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         ArrFn::Sort | ArrFn::Argsort => &["kind"],
         ArrFn::Norm => &["ord", "axis"],
         ArrFn::Diff
-        | ArrFn::Median
-        | ArrFn::Percentile
-        | ArrFn::Quantile
         | ArrFn::Reshape
         | ArrFn::Ravel
         | ArrFn::Flatten
