@@ -578,3 +578,20 @@ def test_reduction_dtype_keyword():
         if isinstance(w, np.ndarray):
             assert g.dtype == w.dtype
         assert np.array_equal(g, w)
+
+
+def _selections_in_a_loop(a, m):
+    s = 0.0
+    for _ in range(3):
+        t = np.nonzero(a)
+        s += t[0].shape[0] + np.flatnonzero(a).sum() + np.argwhere(a).sum() + a[a > 0].sum()
+        s += a.reshape(5, 1)[m, 0].sum()
+    return s
+
+
+def test_selections_restart_their_count_in_loops():
+    # Regression: the counters of nonzero and boolean masks kept their value
+    # from the previous iteration.
+    a = np.array([0, 1, 2, 0, 3])
+    m = np.array([True, False, True, True, False])
+    assert njit(_selections_in_a_loop)(a, m) == _selections_in_a_loop(a, m)

@@ -3214,6 +3214,55 @@ impl<'m, 'p> FnGen<'m, 'p> {
         ))
     }
 
+    /// The two passes of every selection by truth (nonzero, flatnonzero,
+    /// argwhere, boolean masks): count the true elements of `m` in C order,
+    /// make the output for that count with `alloc`, then call `put` with each
+    /// true element's index, its rank among them and its flat position.
+    fn select_true<T>(
+        &mut self,
+        m: &V,
+        ma: &ArrayTy,
+        alloc: impl FnOnce(&mut Self, &str) -> T,
+        mut put: impl FnMut(&mut Self, &T, &[String], &str, &str) -> R<()>,
+    ) -> R<T> {
+        let shape: Vec<String> = (0..ma.ndim as usize).map(|d| self.shape(m, d)).collect();
+        let cnt = self.alloca("i64");
+        let flat = self.alloca("i64");
+        // Reset here, not only at entry: the selection may run in a loop.
+        self.emit(&format!("store i64 0, ptr {cnt}"));
+        let lp = self.nd_open(&shape);
+        let p = self.nd_ptr(m, ma, &lp.idx);
+        let x = self.load_elem(ma.dtype, &p);
+        let t = self.truth(&x)?;
+        let z = self.val(&format!("zext i1 {t} to i64"));
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        let c1 = self.val(&format!("add i64 {c}, {z}"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.nd_close(lp);
+        let total = self.val(&format!("load i64, ptr {cnt}"));
+        let out = alloc(self, &total);
+        self.emit(&format!("store i64 0, ptr {cnt}"));
+        self.emit(&format!("store i64 0, ptr {flat}"));
+        let lp = self.nd_open(&shape);
+        let p = self.nd_ptr(m, ma, &lp.idx);
+        let x = self.load_elem(ma.dtype, &p);
+        let t = self.truth(&x)?;
+        let k = self.val(&format!("load i64, ptr {flat}"));
+        let (l1, l2) = (self.label("sel"), self.label("selskip"));
+        self.cbr(&t, &l1, &l2);
+        self.start(&l1);
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        put(self, &out, &lp.idx, &c, &k)?;
+        let c1 = self.val(&format!("add i64 {c}, 1"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.br(&l2);
+        self.start(&l2);
+        let k1 = self.val(&format!("add i64 {k}, 1"));
+        self.emit(&format!("store i64 {k1}, ptr {flat}"));
+        self.nd_close(lp);
+        Ok(out)
+    }
+
     /// Boolean-mask and integer-array indexing (a copy).
     fn fancy_get(&mut self, b: &V, a: &ArrayTy, idx: &V) -> R<V> {
         let Ty::Array(ia) = idx.ty.clone() else {
@@ -3221,34 +3270,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
         };
         if ia.dtype == Dtype::Bool {
             self.mask_check(b, a, idx)?;
-            let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(b, d)).collect();
-            let cnt = self.alloca("i64");
-            let lp = self.nd_open(&shape);
-            let p = self.nd_ptr(idx, &ia, &lp.idx);
-            let m = self.load_elem(Dtype::Bool, &p);
-            let z = self.val(&format!("zext i1 {} to i64", m.r));
-            let c = self.val(&format!("load i64, ptr {cnt}"));
-            let c1 = self.val(&format!("add i64 {c}, {z}"));
-            self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-            self.nd_close(lp);
-            let total = self.val(&format!("load i64, ptr {cnt}"));
-            let out = self.alloc_array(a.dtype, std::slice::from_ref(&total));
-            self.emit(&format!("store i64 0, ptr {cnt}"));
-            let lp = self.nd_open(&shape);
-            let p = self.nd_ptr(idx, &ia, &lp.idx);
-            let m = self.load_elem(Dtype::Bool, &p);
-            let (l1, l2) = (self.label("mset"), self.label("mskip"));
-            self.cbr(&m.r, &l1, &l2);
-            self.start(&l1);
-            let q = self.nd_ptr(b, a, &lp.idx);
-            let x = self.load_elem(a.dtype, &q);
-            let c = self.val(&format!("load i64, ptr {cnt}"));
-            self.flat_store(&out, a.dtype, &c, &x);
-            let c1 = self.val(&format!("add i64 {c}, 1"));
-            self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-            self.start(&l2);
-            self.nd_close(lp);
-            return Ok(out);
+            let d = a.dtype;
+            return self.select_true(
+                idx,
+                &ia,
+                |s, total| s.alloc_array(d, &[total.to_string()]),
+                |s, out, i, c, _| {
+                    let q = s.nd_ptr(b, a, i);
+                    let x = s.load_elem(d, &q);
+                    s.flat_store(out, d, c, &x);
+                    Ok(())
+                },
+            );
         }
         // Integer index array: selects along the first axis, so the result
         // has shape idx.shape + a.shape[1:].
@@ -3340,7 +3373,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 ExcKind::IndexError,
                 &[p1, V::new(n.clone(), Ty::I64), p2, V::new(m, Ty::I64)],
             );
-            self.arr_fn_nonzero_1d(&iv, &ia)?
+            self.select_true(
+                &iv,
+                &ia,
+                |s, total| s.alloc_array(Dtype::I64, &[total.to_string()]),
+                |s, out, i, c, _| {
+                    s.flat_store(out, Dtype::I64, c, &V::new(i[0].clone(), Ty::I64));
+                    Ok(())
+                },
+            )?
         } else {
             // Normalised and bounds-checked positions.
             let k = self.shape(&iv, 0);
@@ -3354,39 +3395,6 @@ impl<'m, 'p> FnGen<'m, 'p> {
             out
         };
         Ok((w, wa, ax, pos))
-    }
-
-    /// The positions of the true elements of a 1-d boolean array.
-    fn arr_fn_nonzero_1d(&mut self, m: &V, ma: &ArrayTy) -> R<V> {
-        let n = self.shape(m, 0);
-        let cnt = self.alloca("i64");
-        self.emit(&format!("store i64 0, ptr {cnt}"));
-        let lp = self.nd_open(std::slice::from_ref(&n));
-        let p = self.nd_ptr(m, ma, &lp.idx);
-        let x = self.load_elem(Dtype::Bool, &p);
-        let z = self.val(&format!("zext i1 {} to i64", x.r));
-        let c = self.val(&format!("load i64, ptr {cnt}"));
-        let c1 = self.val(&format!("add i64 {c}, {z}"));
-        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-        self.nd_close(lp);
-        let total = self.val(&format!("load i64, ptr {cnt}"));
-        let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&total));
-        self.emit(&format!("store i64 0, ptr {cnt}"));
-        let lp = self.nd_open(std::slice::from_ref(&n));
-        let i = lp.idx[0].clone();
-        let p = self.nd_ptr(m, ma, &lp.idx);
-        let x = self.load_elem(Dtype::Bool, &p);
-        let (l1, l2) = (self.label("nzset"), self.label("nzskip"));
-        self.cbr(&x.r, &l1, &l2);
-        self.start(&l1);
-        let c = self.val(&format!("load i64, ptr {cnt}"));
-        self.flat_store(&out, Dtype::I64, &c, &V::new(i, Ty::I64));
-        let c1 = self.val(&format!("add i64 {c}, 1"));
-        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-        self.br(&l2);
-        self.start(&l2);
-        self.nd_close(lp);
-        Ok(out)
     }
 
     /// Read `a[..., idx, ...]` (see `fancy_axis`) into a new C array.
@@ -6514,37 +6522,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     return ice("nonzero arg");
                 };
                 let nd = a.ndim as usize;
-                let shape: Vec<String> = (0..nd).map(|d| self.shape(&args[0], d)).collect();
-                let cnt = self.alloca("i64");
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let z = self.val(&format!("zext i1 {t} to i64"));
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                let c1 = self.val(&format!("add i64 {c}, {z}"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.nd_close(lp);
-                let total = self.val(&format!("load i64, ptr {cnt}"));
-                let outs: Vec<V> = (0..nd)
-                    .map(|_| self.alloc_array(Dtype::I64, std::slice::from_ref(&total)))
-                    .collect();
-                self.emit(&format!("store i64 0, ptr {cnt}"));
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let (l1, l2) = (self.label("nzset"), self.label("nzskip"));
-                self.cbr(&t, &l1, &l2);
-                self.start(&l1);
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                for (d, o) in outs.iter().enumerate() {
-                    self.flat_store(o, Dtype::I64, &c, &V::new(lp.idx[d].clone(), Ty::I64));
-                }
-                let c1 = self.val(&format!("add i64 {c}, 1"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.start(&l2);
-                self.nd_close(lp);
+                let outs = self.select_true(
+                    &args[0],
+                    &a,
+                    |s, total| {
+                        (0..nd)
+                            .map(|_| s.alloc_array(Dtype::I64, &[total.to_string()]))
+                            .collect::<Vec<V>>()
+                    },
+                    |s, outs, i, c, _| {
+                        for (d, o) in outs.iter().enumerate() {
+                            s.flat_store(o, Dtype::I64, c, &V::new(i[d].clone(), Ty::I64));
+                        }
+                        Ok(())
+                    },
+                )?;
                 Ok(self.build_tuple(outs))
             }
             ArrFn::Argsort => {
@@ -6760,42 +6752,15 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("flatnonzero arg");
                 };
-                let shape: Vec<String> = (0..a.ndim as usize)
-                    .map(|d| self.shape(&args[0], d))
-                    .collect();
-                let cnt = self.alloca("i64");
-                let k = self.alloca("i64");
-                self.emit(&format!("store i64 0, ptr {cnt}"));
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let z = self.val(&format!("zext i1 {t} to i64"));
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                let c1 = self.val(&format!("add i64 {c}, {z}"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.nd_close(lp);
-                let total = self.val(&format!("load i64, ptr {cnt}"));
-                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&total));
-                self.emit(&format!("store i64 0, ptr {cnt}"));
-                self.emit(&format!("store i64 0, ptr {k}"));
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let flat = self.val(&format!("load i64, ptr {k}"));
-                let (l1, l2) = (self.label("fnz"), self.label("fnzs"));
-                self.cbr(&t, &l1, &l2);
-                self.start(&l1);
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                self.flat_store(&out, Dtype::I64, &c, &V::new(flat.clone(), Ty::I64));
-                let c1 = self.val(&format!("add i64 {c}, 1"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.start(&l2);
-                let f1 = self.val(&format!("add i64 {flat}, 1"));
-                self.emit(&format!("store i64 {f1}, ptr {k}"));
-                self.nd_close(lp);
-                Ok(out)
+                self.select_true(
+                    &args[0],
+                    &a,
+                    |s, total| s.alloc_array(Dtype::I64, &[total.to_string()]),
+                    |s, out, _, c, k| {
+                        s.flat_store(out, Dtype::I64, c, &V::new(k.to_string(), Ty::I64));
+                        Ok(())
+                    },
+                )
             }
             ArrFn::AsArray => match args[0].ty.clone() {
                 Ty::Array(_) if matches!(ty, Ty::Array(_)) && args[0].ty == ty => {

@@ -572,40 +572,20 @@ impl<'p> FnGen<'_, 'p> {
             }
             Manip::Argwhere => {
                 let a = a0.ok_or("argwhere arg")?;
-                let nd = a.ndim as usize;
-                let shape = self.shape_list(&args[0], nd);
-                let cnt = self.alloca("i64");
-                self.emit(&format!("store i64 0, ptr {cnt}"));
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let z = self.val(&format!("zext i1 {t} to i64"));
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                let c1 = self.val(&format!("add i64 {c}, {z}"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.nd_close(lp);
-                let total = self.val(&format!("load i64, ptr {cnt}"));
-                let out = self.alloc_array(Dtype::I64, &[total, nd.to_string()]);
+                let nd = a.ndim;
                 let ca = ArrayTy::new(Dtype::I64, 2, Layout::C);
-                self.emit(&format!("store i64 0, ptr {cnt}"));
-                let lp = self.nd_open(&shape);
-                let p = self.nd_ptr(&args[0], &a, &lp.idx);
-                let x = self.load_elem(a.dtype, &p);
-                let t = self.truth(&x)?;
-                let (l1, l2) = (self.label("awset"), self.label("awskip"));
-                self.cbr(&t, &l1, &l2);
-                self.start(&l1);
-                let c = self.val(&format!("load i64, ptr {cnt}"));
-                for d in 0..nd {
-                    let q = self.nd_ptr(&out, &ca, &[c.clone(), d.to_string()]);
-                    self.store_elem(&V::new(lp.idx[d].clone(), Ty::I64), &q);
-                }
-                let c1 = self.val(&format!("add i64 {c}, 1"));
-                self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-                self.start(&l2);
-                self.nd_close(lp);
-                Ok(out)
+                self.select_true(
+                    &args[0],
+                    &a,
+                    |s, total| s.alloc_array(Dtype::I64, &[total.to_string(), nd.to_string()]),
+                    |s, out, i, c, _| {
+                        for (d, x) in i.iter().enumerate() {
+                            let q = s.nd_ptr(out, &ca, &[c.to_string(), d.to_string()]);
+                            s.store_elem(&V::new(x.clone(), Ty::I64), &q);
+                        }
+                        Ok(())
+                    },
+                )
             }
             Manip::AsFortran => {
                 let a = a0.ok_or("asfortranarray arg")?;
