@@ -527,8 +527,16 @@ def linalg_side_by_side(quick, numba_mod):
 
 
 _MEMORY_SCRIPT = """
-import resource, sys
+import sys
 import numpy as np
+
+
+def status(key):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+
 which, n = sys.argv[1], int(sys.argv[2])
 
 def expr(a, b):
@@ -545,10 +553,12 @@ if which != "numpy":
     f(a[:4], b[:4])
 else:
     f = expr
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# Reset the peak to the current resident size (Linux: clear_refs 5), call, read the peak.
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")
+before = status("VmRSS")
 out = f(a, b)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) * 1024)
+print(status("VmHWM") - before)
 """
 
 
