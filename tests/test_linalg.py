@@ -459,3 +459,20 @@ def test_no_leaks(no_leaks):
         f(a, np.ones(4))
     with pytest.raises(np.linalg.LinAlgError):
         f(np.zeros((4, 4)), np.ones(4))
+
+
+def test_review_edge_cases():
+    """Regressions from review: empty inputs and boolean vdot."""
+    with pytest.raises(np.linalg.LinAlgError, match="cond is not defined on empty arrays"):
+        cond(np.zeros((0, 0)))
+    for x, o in [(np.zeros(0), np.inf), (np.zeros((0, 3)), 2), (np.zeros((0, 3)), np.inf), (np.zeros((0, 3)), 1)]:
+        assert njit(norm_fn(o))(x) == 0.0
+    with pytest.raises(ValueError, match="zero-size array"):
+        njit(norm_fn(-np.inf))(np.zeros(0))
+
+    @njit
+    def vd(a):
+        return np.vdot(a, a)
+
+    assert vd(np.array([True, True])) is True
+    assert vd(np.array([False, False])) is False

@@ -595,3 +595,50 @@ def test_selections_restart_their_count_in_loops():
     a = np.array([0, 1, 2, 0, 3])
     m = np.array([True, False, True, True, False])
     assert njit(_selections_in_a_loop)(a, m) == _selections_in_a_loop(a, m)
+
+
+def test_review_reduction_edge_cases():
+    import warnings
+
+    from oxjit.errors import TypingError
+
+    c = np.array([[1 + 5j, 2 + 0j], [1 + 6j, 3 - 1j], [0 + 9j, 3 - 2j]])
+
+    @njit
+    def cmax(a):
+        return np.max(a, axis=0), a.min(axis=1), np.max(a, axis=0, keepdims=True)
+
+    for g, w in zip(cmax(c), cmax.py_func(c)):
+        assert np.array_equal(g, w)
+
+    @njit
+    def nstd(a):
+        return np.nanstd(a, axis=1, ddof=3), np.nanvar(a, ddof=5), np.var(a[0], ddof=5)
+
+    a = np.array([[1.0, 2.0], [3.0, np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for g, w in zip(nstd(a), nstd.py_func(a)):
+            assert np.array_equal(g, w, equal_nan=True)
+
+    @njit
+    def neg():
+        return np.empty(-1)
+
+    with pytest.raises(ValueError, match="negative dimensions are not allowed"):
+        neg()
+
+    @njit
+    def bsum(a):
+        return np.sum(a, dtype=np.bool_)
+
+    with pytest.raises(TypingError, match="dtype="):
+        bsum(np.ones(3, dtype=np.bool_))
+
+    @njit
+    def imatmul(a, b):
+        a @= b
+        return a
+
+    with pytest.raises(TypingError, match="@="):
+        imatmul(np.eye(2), np.eye(2))

@@ -2869,9 +2869,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let mut n = "1".to_string();
         let mut anyneg = "false".to_string();
         for s in shape {
-            if s.parse::<i64>().is_err() {
-                let neg = self.val(&format!("icmp slt i64 {s}, 0"));
-                anyneg = self.val(&format!("or i1 {anyneg}, {neg}"));
+            match s.parse::<i64>() {
+                Ok(k) if k >= 0 => {}
+                Ok(_) => anyneg = "true".to_string(),
+                Err(_) => {
+                    let neg = self.val(&format!("icmp slt i64 {s}, 0"));
+                    anyneg = self.val(&format!("or i1 {anyneg}, {neg}"));
+                }
             }
             n = self.val(&format!("mul i64 {n}, {s}"));
         }
@@ -5878,6 +5882,39 @@ impl<'m, 'p> FnGen<'m, 'p> {
         })
     }
 
+    /// One `np.diff` step along `ax`: out[.., i, ..] = v[.., i+1, ..] - v[.., i, ..]
+    /// in the array's dtype (integers wrap, booleans give `!=`).
+    fn diff_once(&mut self, v: &V, a: &ArrayTy, ax: usize) -> R<V> {
+        let nd = a.ndim as usize;
+        let mut shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let m0 = self.val(&format!("sub i64 {}, 1", shape[ax]));
+        let pos = self.val(&format!("icmp sgt i64 {m0}, 0"));
+        shape[ax] = self.val(&format!("select i1 {pos}, i64 {m0}, i64 0"));
+        let out = self.alloc_array(a.dtype, &shape);
+        let oa = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+        let lp = self.nd_open(&shape);
+        let mut next = lp.idx.clone();
+        next[ax] = self.val(&format!("add nsw i64 {}, 1", lp.idx[ax]));
+        let p0 = self.nd_ptr(v, a, &lp.idx);
+        let p1 = self.nd_ptr(v, a, &next);
+        let x0 = self.load_elem(a.dtype, &p0);
+        let x1 = self.load_elem(a.dtype, &p1);
+        let dv = if a.dtype == Dtype::Bool {
+            V::new(self.val(&format!("xor i1 {}, {}", x1.r, x0.r)), Ty::BOOL)
+        } else {
+            let saved = self.m.opts.error_model_numpy;
+            self.m.opts.error_model_numpy = true;
+            let r = self.scalar_binop(BinOp::Sub, x1, x0, a.dtype, a.dtype);
+            self.m.opts.error_model_numpy = saved;
+            let r = r?;
+            self.cast(r, &Ty::Scalar(a.dtype))
+        };
+        let q = self.nd_ptr(&out, &oa, &lp.idx);
+        self.store_elem(&dv, &q);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
     /// cumsum/cumprod along one axis: a running total per lane.
     fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
         let nd = a.ndim as usize;
@@ -5959,31 +5996,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("diff arg");
                 };
-                let oa = out_a.ok_or("diff type")?;
-                let n = self.shape(&args[0], 0);
-                let m0 = self.val(&format!("sub i64 {n}, 1"));
-                let pos = self.val(&format!("icmp sgt i64 {m0}, 0"));
-                let m = self.val(&format!("select i1 {pos}, i64 {m0}, i64 0"));
-                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&m));
-                let lp = self.nd_open(std::slice::from_ref(&m));
-                let k = lp.idx[0].clone();
-                let k1 = self.val(&format!("add nsw i64 {k}, 1"));
-                let p0 = self.nd_ptr(&args[0], &a, std::slice::from_ref(&k));
-                let p1 = self.nd_ptr(&args[0], &a, &[k1]);
-                let x0 = self.load_elem(a.dtype, &p0);
-                let x1 = self.load_elem(a.dtype, &p1);
-                let dv = if a.dtype == Dtype::Bool {
-                    V::new(self.val(&format!("xor i1 {}, {}", x1.r, x0.r)), Ty::BOOL)
-                } else {
-                    let saved = self.m.opts.error_model_numpy;
-                    self.m.opts.error_model_numpy = true;
-                    let r = self.scalar_binop(BinOp::Sub, x1, x0, a.dtype, a.dtype);
-                    self.m.opts.error_model_numpy = saved;
-                    r?
+                let n = match self.arg_const(call, 1, "n") {
+                    Some(Const::Int(k)) => *k,
+                    _ => 1,
                 };
-                self.flat_store(&out, oa.dtype, &k, &dv);
-                self.nd_close(lp);
-                Ok(out)
+                let ax = match self.arg_const(call, 2, "axis") {
+                    Some(Const::Int(k)) => k.rem_euclid(a.ndim as i64) as usize,
+                    _ => a.ndim as usize - 1,
+                };
+                // n = 0 gives the array itself, as in NumPy.
+                let (mut cur, mut ca) = (args[0].clone(), a);
+                for _ in 0..n {
+                    cur = self.diff_once(&cur, &ca, ax)?;
+                    ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+                }
+                Ok(cur)
             }
             ArrFn::Bincount => {
                 let Ty::Array(a) = args[0].ty.clone() else {
@@ -6814,7 +6841,13 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 else {
                     return ice("vdot args");
                 };
-                let od = ty.scalar().ok_or("vdot type")?;
+                let out_d = ty.scalar().ok_or("vdot type")?;
+                // Booleans: count in int64, then the truth of the count.
+                let od = if out_d == Dtype::Bool {
+                    Dtype::I64
+                } else {
+                    out_d
+                };
                 let (xs, _) = self.as_c(&args[0], &xa)?;
                 let (ys, _) = self.as_c(&args[1], &ya)?;
                 let n = self.nitems(&xs);
@@ -6837,7 +6870,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
                     let y = s.cast(y, &et);
                     Ok(V::new(s.binop_same(BinOp::Mul, &x, &y)?, et.clone()))
                 };
-                self.reduce_seq(Reduce::Sum, &[n], &mut get, od, od)
+                let r = self.reduce_seq(Reduce::Sum, &[n], &mut get, od, od)?;
+                Ok(self.cast(r, &Ty::Scalar(out_d)))
             }
             ArrFn::Allclose => {
                 let rtol = match self.kwarg(call, "rtol")? {
@@ -7256,6 +7290,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let dn = self.val(&format!("select i1 {pos}, i64 {dn}, i64 0"));
                 let nf = self.val(&format!("sitofp i64 {dn} to double"));
                 let var = self.val(&format!("fdiv double {tot}, {nf}"));
+                // nanvar gives nan when no degrees of freedom are left (var gives inf).
+                let var = if skip_nan {
+                    self.val(&format!(
+                        "select i1 {pos}, double {var}, double 0x7FF8000000000000"
+                    ))
+                } else {
+                    var
+                };
                 let res = if r == Reduce::Std {
                     let f = self.intrinsic("sqrt", Dtype::F64, 1);
                     self.val(&format!("call double {f}(double {var})"))
@@ -7297,10 +7339,14 @@ impl<'m, 'p> FnGen<'m, 'p> {
             .collect();
         let out = self.alloc_array(oa.dtype, &oshape);
         let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
-        if matches!(
-            r,
-            Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max
-        ) {
+        // Complex min/max order lexicographically: the general path does that.
+        let complex_extremum = matches!(r, Reduce::Min | Reduce::Max) && a.dtype.is_complex();
+        if !complex_extremum
+            && matches!(
+                r,
+                Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max
+            )
+        {
             // One pass over the input in memory order, accumulating into the
             // output (contiguous inner loops for any axis).
             let et = Ty::Scalar(oa.dtype);

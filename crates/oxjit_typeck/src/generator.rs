@@ -52,9 +52,10 @@ impl<'u> Checker<'u> {
         g: GenFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        owner: &str,
     ) -> Ty {
         let name = format!(
-            "Generator.{}",
+            "{owner}.{}",
             registry::GEN_METHODS
                 .iter()
                 .find(|(_, b)| *b == registry::Builtin::Gen(g))

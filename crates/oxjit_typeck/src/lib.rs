@@ -951,6 +951,17 @@ impl<'u> Checker<'u> {
             StmtKind::AugAssign { target, op, value } => {
                 let lt = self.expr(cx, target);
                 let rt = self.expr(cx, value);
+                if *op == BinOp::MatMul && matches!(lt, Ty::Array(_)) {
+                    let d = Diagnostic::unsupported(
+                        s.span,
+                        "in-place `@=` on arrays is not supported",
+                    )
+                    .with_note(
+                        "write `a = a @ b`, or `a[...] = a @ b` to write into the same array",
+                    );
+                    self.err(cx, d);
+                    return;
+                }
                 if let ExprKind::Subscript(base, index) = &target.kind {
                     let bt = cx.expr_ty.get(&base.id).cloned();
                     let it = cx.expr_ty.get(&index.id).cloned();
@@ -2729,15 +2740,29 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(cx, e, &name, tys, "(array, axis=None)"),
             },
             ArrFn::Diff => match tys.first().and_then(arr) {
-                Some(a) if n == 1 && a.ndim == 1 => registry::array_of(
-                    if a.dtype == Dtype::Bool {
-                        Dtype::Bool
-                    } else {
-                        a.dtype
-                    },
-                    1,
-                ),
-                _ => self.no_match(cx, e, &name, tys, "(1-d array)"),
+                Some(a) if n <= 3 && a.ndim >= 1 => {
+                    // n and axis are constants: they fix the lowering.
+                    let ok_n = matches!(
+                        self.arg_const(cx, e, 1, "n"),
+                        None | Some(Some(Const::Int(0..)))
+                    );
+                    let ok_axis = match self.arg_const(cx, e, 2, "axis") {
+                        None => true,
+                        Some(Some(Const::Int(k))) => k < a.ndim as i64 && k >= -(a.ndim as i64),
+                        _ => false,
+                    };
+                    if !(ok_n && ok_axis) {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: n must be a non-negative integer constant and axis an integer constant in range"),
+                        );
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                    registry::array_of(a.dtype, a.ndim)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array, n=1, axis=-1)"),
             },
             ArrFn::Bincount => match tys.first().and_then(arr) {
                 Some(a)
@@ -2753,13 +2778,20 @@ impl<'u> Checker<'u> {
                     (Some(a), _) if f == ArrFn::Median && n <= 2 && !a.dtype.is_complex() => {
                         Some((a, Ty::F64))
                     }
+                    // (NumPy refuses boolean data for percentiles)
                     (Some(a), Some(Ty::Scalar(q)))
-                        if n <= 3 && !a.dtype.is_complex() && !q.is_complex() =>
+                        if n <= 3
+                            && !a.dtype.is_complex()
+                            && a.dtype != Dtype::Bool
+                            && !q.is_complex() =>
                     {
                         Some((a, Ty::F64))
                     }
                     (Some(a), Some(Ty::Array(q)))
-                        if n <= 3 && !a.dtype.is_complex() && !q.dtype.is_complex() =>
+                        if n <= 3
+                            && !a.dtype.is_complex()
+                            && a.dtype != Dtype::Bool
+                            && !q.dtype.is_complex() =>
                     {
                         Some((a, registry::array_of(Dtype::F64, q.ndim)))
                     }
@@ -3166,7 +3198,8 @@ impl<'u> Checker<'u> {
             ArrFn::Vdot => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(x), Some(y)) if n == 2 => {
                     Ty::Scalar(match oxjit_types::promote_numpy(x.dtype, y.dtype) {
-                        d if d.kind() == Kind::Bool || d.kind() == Kind::Signed => Dtype::I64,
+                        Dtype::Bool => Dtype::Bool,
+                        d if d.kind() == Kind::Signed => Dtype::I64,
                         d => d,
                     })
                 }
@@ -3878,7 +3911,13 @@ impl<'u> Checker<'u> {
                     Some((_, dx)) => {
                         let dt = cx.expr_ty.get(&dx.id).cloned();
                         match self.dtype_arg(cx, dt.as_ref(), dx) {
-                            Some(d) if r != Reduce::Mean || d.is_float() || d.is_complex() => d,
+                            // (a bool accumulator would need NumPy's logical add)
+                            Some(d)
+                                if d != Dtype::Bool
+                                    && (r != Reduce::Mean || d.is_float() || d.is_complex()) =>
+                            {
+                                d
+                            }
                             _ => {
                                 let d = Diagnostic::error(
                                     "bad-dtype",
@@ -3966,7 +4005,7 @@ impl<'u> Checker<'u> {
             Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
             Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs),
             Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, method),
-            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs),
+            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, "Generator"),
             Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
             Builtin::CMath(f) => {
                 let want = if f == registry::CFn::Rect { 2 } else { 1 };
@@ -4003,7 +4042,7 @@ impl<'u> Checker<'u> {
                 };
                 let mut all = vec![Ty::Generator];
                 all.extend(tys.iter().cloned());
-                self.gen_ty(cx, e, g, &all, kwargs)
+                self.gen_ty(cx, e, g, &all, kwargs, "numpy.random")
             }
             Builtin::Random(r) => {
                 let spec = registry::rand_spec(r);

@@ -1177,6 +1177,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         | ArrFn::Percentile
         | ArrFn::Quantile => &["axis"],
         ArrFn::Bincount => &["minlength"],
+        ArrFn::Diff => &["n", "axis"],
         ArrFn::Eye => &["k", "dtype"],
         ArrFn::Identity | ArrFn::Array | ArrFn::AsArray | ArrFn::Astype => &["dtype"],
         ArrFn::Searchsorted => &["side"],
@@ -1185,8 +1186,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         ArrFn::Allclose => &["rtol", "atol"],
         ArrFn::Sort | ArrFn::Argsort => &["kind"],
         ArrFn::Norm => &["ord", "axis"],
-        ArrFn::Diff
-        | ArrFn::Reshape
+        ArrFn::Reshape
         | ArrFn::Ravel
         | ArrFn::Flatten
         | ArrFn::AsContiguous

@@ -167,6 +167,9 @@ impl<'p> FnGen<'_, 'p> {
             let rt = scalar_ty(rd);
             let k = self.nitems(&s);
             if f == LinAlg::Cond {
+                let empty = self.val(&format!("icmp eq i64 {k}, 0"));
+                let m = self.str_const("cond is not defined on empty arrays");
+                self.raise_if(&empty, ExcKind::LinAlgError, &[m]);
                 let first = self.flat_elem(&s, rd, "0");
                 let km1 = self.val(&format!("sub i64 {k}, 1"));
                 let last = self.flat_elem(&s, rd, &km1);
@@ -636,8 +639,16 @@ impl<'p> FnGen<'_, 'p> {
         } else {
             Dtype::F64
         };
-        let acc = self.reduce_seq(r, &[n.to_string()], &mut get, d, Dtype::F64)?;
-        let acc = self.cast(acc, &Ty::F64).r;
+        let acc = if r == Reduce::Max {
+            // NumPy's norm takes the max with initial 0: empty gives 0.0.
+            self.max_or_zero(n, &mut |s| {
+                let v = s.reduce_seq(Reduce::Max, &[n.to_string()], &mut get, d, Dtype::F64)?;
+                Ok(s.cast(v, &Ty::F64).r)
+            })?
+        } else {
+            let acc = self.reduce_seq(r, &[n.to_string()], &mut get, d, Dtype::F64)?;
+            self.cast(acc, &Ty::F64).r
+        };
         Ok(if r != Reduce::Sum || pw == 1.0 {
             acc
         } else if pw == 2.0 {
@@ -650,6 +661,25 @@ impl<'p> FnGen<'_, 'p> {
                 fconst(1.0 / pw, Dtype::F64)
             ))
         })
+    }
+
+    /// `compute()` when `n > 0`, else 0.0 (a max with initial value 0).
+    fn max_or_zero(
+        &mut self,
+        n: &str,
+        compute: &mut dyn FnMut(&mut Self) -> R<String>,
+    ) -> R<String> {
+        let res = self.alloca("double");
+        self.emit(&format!("store double 0.0, ptr {res}"));
+        let some = self.val(&format!("icmp sgt i64 {n}, 0"));
+        let (l1, l2) = (self.label("mz"), self.label("mz_end"));
+        self.cbr(&some, &l1, &l2);
+        self.start(&l1);
+        let v = compute(self)?;
+        self.emit(&format!("store double {v}, ptr {res}"));
+        self.br(&l2);
+        self.start(&l2);
+        Ok(self.val(&format!("load double, ptr {res}")))
     }
 
     /// `np.linalg.norm(x, ord=None, axis=None)`.
@@ -754,9 +784,22 @@ impl<'p> FnGen<'_, 'p> {
                     )?;
                     Ok(V::new(r, Ty::F64))
                 };
-                let red = if p > 0.0 { Reduce::Max } else { Reduce::Min };
-                let v = self.reduce_seq(red, &[lanes], &mut get, Dtype::F64, Dtype::F64)?;
-                v.r
+                if p > 0.0 {
+                    let l = lanes.clone();
+                    self.max_or_zero(&lanes, &mut |s| {
+                        Ok(s.reduce_seq(
+                            Reduce::Max,
+                            std::slice::from_ref(&l),
+                            &mut get,
+                            Dtype::F64,
+                            Dtype::F64,
+                        )?
+                        .r)
+                    })?
+                } else {
+                    self.reduce_seq(Reduce::Min, &[lanes], &mut get, Dtype::F64, Dtype::F64)?
+                        .r
+                }
             }
         };
         Ok(self.cast(V::new(r, Ty::F64), &Ty::Scalar(od)))
