@@ -642,3 +642,15 @@ def test_review_reduction_edge_cases():
 
     with pytest.raises(TypingError, match="@="):
         imatmul(np.eye(2), np.eye(2))
+
+
+def _diffs(a, b):
+    return (np.diff(a), np.diff(a, 2), np.diff(a, n=0), np.diff(b, axis=0), np.diff(b), np.diff(b, 2, axis=1),
+            np.diff((np.array([1, 5, 3], dtype=np.int8) * 60).astype(np.int8)), np.diff(b > 3), np.diff(b.T, axis=-2))
+
+
+def test_diff_n_and_axis():
+    a = np.arange(8.0) ** 2
+    b = np.arange(12).reshape(3, 4) ** 2
+    for g, w in zip(njit(_diffs)(a, b), _diffs(a, b)):
+        assert g.dtype == w.dtype and g.shape == w.shape and np.array_equal(g, w)
