@@ -654,3 +654,31 @@ def test_diff_n_and_axis():
     b = np.arange(12).reshape(3, 4) ** 2
     for g, w in zip(njit(_diffs)(a, b), _diffs(a, b)):
         assert g.dtype == w.dtype and g.shape == w.shape and np.array_equal(g, w)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a: np.concatenate((a, a), axis=2),
+    lambda a: np.linalg.norm(a, axis=2),
+    lambda a: np.cumsum(a, axis=-3),
+    lambda a: np.median(a, axis=2),
+    lambda a: np.diff(a, axis=5),
+    lambda a: np.sum(a, axis=2),
+    lambda a: a.mean(axis=-3, keepdims=True),
+])
+def test_axis_out_of_range_raises_numpys_axis_error(fn):
+    a = np.ones((2, 3))
+    with pytest.raises(np.exceptions.AxisError) as want:
+        fn(a)
+    with pytest.raises(np.exceptions.AxisError) as got:
+        njit(fn)(a)
+    assert got.value.args == want.value.args
+
+
+def test_axis_error_only_when_the_call_runs():
+    @njit
+    def f(a, k):
+        if k > 100:
+            return np.sum(np.cumsum(a, axis=4))
+        return a.sum()
+
+    assert f(np.ones((2, 3)), 1) == 6.0

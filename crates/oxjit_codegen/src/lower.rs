@@ -797,7 +797,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
 
     /// NumPy's `AxisError(axis, ndim)` ("axis 2 is out of bounds for array
     /// of dimension 2"); the code after it is unreachable.
-    fn raise_axis_error(&mut self, axis: i64, ndim: i64) {
+    fn raise_axis_error(&mut self, axis: i64, ndim: i64, prefix: Option<&str>) {
         let bad = self.label("axis_err");
         let dead = self.label("axis_dead");
         self.emit(&format!("br i1 true, label %{bad}, label %{dead}"));
@@ -809,6 +809,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
         ));
         self.exc_arg(&Self::i64c(axis));
         self.exc_arg(&Self::i64c(ndim));
+        if let Some(p) = prefix {
+            let s = self.str_const(p);
+            self.exc_arg(&s);
+        }
         self.fail();
         self.start(&dead);
     }
@@ -4337,6 +4341,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 self.builtin(*b, vals, call, e, ty)
             }
             Callee::Exception(_) => ice("exception object outside raise"),
+            Callee::AxisError { axis, ndim, prefix } => {
+                self.raise_axis_error(*axis, *ndim, prefix.as_deref());
+                Ok(V::new("zeroinitializer", ty))
+            }
             Callee::UfuncOut { b, dtype } => {
                 // Inputs are the leaves of one element-wise node written into
                 // `out` (inputs overlapping it are buffered first, as NumPy).
@@ -7493,7 +7501,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         .map_err(|_| "axis must be a constant".to_string())?;
                 let nd = a.ndim as i64;
                 if k >= nd || k < -nd {
-                    self.raise_axis_error(k, nd);
+                    self.raise_axis_error(k, nd, None);
                     return Ok(V::new("zeroinitializer", ty));
                 }
                 Some(k.rem_euclid(nd) as usize)

@@ -112,7 +112,7 @@ fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
         Ok(c) => c,
         Err(err) => return err,
     };
-    let args: Vec<Py<PyAny>> = if e.concat {
+    let mut args: Vec<Py<PyAny>> = if e.concat {
         let mut s = String::new();
         for a in &e.args {
             match a {
@@ -148,6 +148,10 @@ fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
             })
             .collect()
     };
+    if kind == ExcKind::AxisError && args.len() == 2 {
+        // AxisError(axis, ndim, msg_prefix=None), as NumPy raises it.
+        args.push(py.None());
+    }
     let tuple = match PyTuple::new(py, args) {
         Ok(t) => t,
         Err(err) => return err,

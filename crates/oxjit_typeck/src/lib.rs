@@ -83,6 +83,14 @@ pub enum Callee {
         b: Builtin,
         dtype: Dtype,
     },
+    /// A call whose constant axis is out of range: it raises NumPy's
+    /// `AxisError(axis, ndim)` when it runs (typed as if the axis were valid).
+    AxisError {
+        axis: i64,
+        ndim: i64,
+        /// NumPy's `msg_prefix` (swapaxes names `axis1`/`axis2`).
+        prefix: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -2474,14 +2482,16 @@ impl<'u> Checker<'u> {
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
                 let t = self.builtin_ty(cx, e, b, &all, &kw, true);
-                cx.res.insert(
-                    e.id,
-                    Res::Call(Call {
-                        callee: Callee::Method(b),
-                        args: args.iter().map(Arg::Expr).collect(),
-                        kwargs: kw,
-                    }),
-                );
+                if !raises_axis_error(cx, e) {
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Method(b),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: kw,
+                        }),
+                    );
+                }
                 return t;
             }
             if !matches!(ot, Ty::Global(_) | Ty::Unknown) {
@@ -2573,14 +2583,16 @@ impl<'u> Checker<'u> {
                     }
                 }
                 let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
-                cx.res.insert(
-                    e.id,
-                    Res::Call(Call {
-                        callee: Callee::Builtin(b),
-                        args: args.iter().map(Arg::Expr).collect(),
-                        kwargs: kw,
-                    }),
-                );
+                if !raises_axis_error(cx, e) {
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Builtin(b),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: kw,
+                        }),
+                    );
+                }
                 t
             }
             Ty::DtypeObj(d) => {
@@ -2675,6 +2687,35 @@ impl<'u> Checker<'u> {
         }
     }
 
+    /// Call `e` has the constant axis `k`, out of range for `nd` dimensions:
+    /// it raises NumPy's AxisError when it runs. Callers go on typing it as if
+    /// the axis were valid.
+    fn axis_error(&mut self, cx: &mut Cx<'u>, e: &'u Expr, k: i64, nd: usize) {
+        self.axis_error_prefixed(cx, e, k, nd, None);
+    }
+
+    fn axis_error_prefixed(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        k: i64,
+        nd: usize,
+        prefix: Option<&str>,
+    ) {
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::AxisError {
+                    axis: k,
+                    ndim: nd as i64,
+                    prefix: prefix.map(str::to_string),
+                },
+                args: vec![],
+                kwargs: vec![],
+            }),
+        );
+    }
+
     /// The constant value of argument `pos` (or keyword `name`) of call `e`:
     /// None when absent, Some(None) when given but not a constant.
     fn arg_const(&self, cx: &Cx<'u>, e: &'u Expr, pos: usize, name: &str) -> Option<Option<Const>> {
@@ -2724,7 +2765,10 @@ impl<'u> Checker<'u> {
             ArrFn::Cumsum | ArrFn::Cumprod => match tys.first().and_then(arr) {
                 Some(a) if n <= 2 => match self.arg_const(cx, e, usize::from(!method), "axis") {
                     None | Some(Some(Const::None)) => registry::array_of(flat_dtype(a.dtype), 1),
-                    Some(Some(Const::Int(k))) if k < a.ndim as i64 && k >= -(a.ndim as i64) => {
+                    Some(Some(Const::Int(k))) => {
+                        if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                            self.axis_error(cx, e, k, a.ndim as usize);
+                        }
                         registry::array_of(flat_dtype(a.dtype), a.ndim)
                     }
                     _ => {
@@ -2748,7 +2792,12 @@ impl<'u> Checker<'u> {
                     );
                     let ok_axis = match self.arg_const(cx, e, 2, "axis") {
                         None => true,
-                        Some(Some(Const::Int(k))) => k < a.ndim as i64 && k >= -(a.ndim as i64),
+                        Some(Some(Const::Int(k))) => {
+                            if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                                self.axis_error(cx, e, k, a.ndim as usize);
+                            }
+                            true
+                        }
                         _ => false,
                     };
                     if !(ok_n && ok_axis) {
@@ -2808,9 +2857,10 @@ impl<'u> Checker<'u> {
                 // axis=: one statistic per lane (scalar q only).
                 match self.arg_const(cx, e, 1 + nq, "axis") {
                     None | Some(Some(Const::None)) => t,
-                    Some(Some(Const::Int(k)))
-                        if k < a.ndim as i64 && k >= -(a.ndim as i64) && t == Ty::F64 =>
-                    {
+                    Some(Some(Const::Int(k))) if t == Ty::F64 => {
+                        if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                            self.axis_error(cx, e, k, a.ndim as usize);
+                        }
                         if a.ndim == 1 {
                             Ty::F64
                         } else {
@@ -2926,14 +2976,17 @@ impl<'u> Checker<'u> {
                 let out_nd = if f == ArrFn::Vstack && nd == 1 { 2 } else { nd };
                 if f == ArrFn::Concatenate {
                     if let Some(ax) = kw("axis") {
-                        match cx.res.get(&ax.id) {
+                        match cx.res.get(&ax.id).cloned() {
                             Some(Res::Const(Const::Int(k)))
-                                if *k < nd as i64 && *k >= -(nd as i64) => {}
+                                if k < nd as i64 && k >= -(nd as i64) => {}
+                            Some(Res::Const(Const::Int(k))) => {
+                                self.axis_error(cx, e, k, nd as usize)
+                            }
                             _ => {
                                 let dd = Diagnostic::error(
-                                    "axis-out-of-range",
+                                    "bad-argument",
                                     ax.span,
-                                    format!("axis= must be a constant in range for {nd}-d arrays"),
+                                    "axis= of concatenate must be an integer constant",
                                 );
                                 self.err(cx, dd);
                                 return Ty::Unknown;
@@ -3130,6 +3183,10 @@ impl<'u> Checker<'u> {
                     None | Some(Some(Const::None)) => None,
                     Some(Some(Const::Int(k))) if k < a.ndim as i64 && k >= -(a.ndim as i64) => {
                         Some(k)
+                    }
+                    Some(Some(Const::Int(k))) => {
+                        self.axis_error(cx, e, k, a.ndim as usize);
+                        Some(0)
                     }
                     Some(c) => {
                         let d = Diagnostic::error(
@@ -4236,6 +4293,17 @@ fn printable(t: &Ty) -> bool {
         Ty::Tuple(items) => items.iter().all(printable),
         _ => false,
     }
+}
+
+/// Whether call `e` was resolved to raise `AxisError` (see `Checker::axis_error`).
+fn raises_axis_error(cx: &Cx<'_>, e: &Expr) -> bool {
+    matches!(
+        cx.res.get(&e.id),
+        Some(Res::Call(Call {
+            callee: Callee::AxisError { .. },
+            ..
+        }))
+    )
 }
 
 fn call_args(e: &Expr) -> &[Expr] {

@@ -321,13 +321,12 @@ impl<'u> Checker<'u> {
                         let mut perm = Vec::new();
                         for k in ax {
                             let Some(p) = norm_axis(k, nd) else {
-                                return self.manip_bad(
-                                    cx,
-                                    e,
-                                    format!(
-                                        "axis {k} is out of bounds for array of dimension {nd}"
-                                    ),
-                                );
+                                // NumPy's AxisError when the call runs.
+                                self.axis_error(cx, e, k, nd);
+                                return Ty::Array(ArrayTy {
+                                    layout: Layout::A,
+                                    ..a
+                                });
                             };
                             if perm.contains(&p) {
                                 return self.manip_bad(cx, e, "repeated axis in transpose".into());
@@ -361,13 +360,11 @@ impl<'u> Checker<'u> {
                         );
                     };
                     let Some(p) = norm_axis(k, nd) else {
-                        return self.manip_bad(
-                            cx,
-                            x,
-                            format!(
-                                "{pname}: axis {k} is out of bounds for array of dimension {nd}"
-                            ),
-                        );
+                        self.axis_error_prefixed(cx, e, k, nd, Some(pname));
+                        return Ty::Array(ArrayTy {
+                            layout: Layout::A,
+                            ..a
+                        });
                     };
                     *slot = p;
                 }
@@ -416,11 +413,14 @@ impl<'u> Checker<'u> {
                 let mut seen = Vec::new();
                 for k in &axes {
                     let Some(p) = norm_axis(*k, nd) else {
-                        return self.manip_bad(
-                            cx,
-                            e,
-                            format!("axis {k} is out of bounds for array of dimension {nd}"),
-                        );
+                        // NumPy's AxisError when the call runs; typed as if valid.
+                        self.axis_error(cx, e, *k, nd);
+                        let out_nd = if squeeze {
+                            nd.saturating_sub(axes.len())
+                        } else {
+                            nd
+                        };
+                        return registry::array_of(a.dtype, out_nd.max(1) as u8);
                     };
                     if seen.contains(&p) {
                         return self.manip_bad(
@@ -509,13 +509,7 @@ impl<'u> Checker<'u> {
                     None => {}
                     Some((_, x)) => match const_of(cx, x) {
                         Some(Const::Int(k)) if norm_axis(k, nd).is_some() => {}
-                        Some(Const::Int(k)) => {
-                            return self.manip_bad(
-                                cx,
-                                x,
-                                format!("axis {k} is out of bounds for array of dimension {nd}"),
-                            )
-                        }
+                        Some(Const::Int(k)) => self.axis_error(cx, e, k, nd),
                         _ => {
                             return self.manip_unsupported(
                                 cx,
@@ -591,13 +585,7 @@ impl<'u> Checker<'u> {
                         };
                         for k in &axes {
                             if norm_axis(*k, nd).is_none() {
-                                return self.manip_bad(
-                                    cx,
-                                    x,
-                                    format!(
-                                        "axis {k} is out of bounds for array of dimension {nd}"
-                                    ),
-                                );
+                                self.axis_error(cx, e, *k, nd);
                             }
                         }
                         axes.len()
