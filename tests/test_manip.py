@@ -1053,7 +1053,7 @@ def test_histogram_diagnostics():
     diagnosed(k_hist_bins.py_func, np.zeros(3), 2.5, match="`bins` must be an integer")
     diagnosed(k_hist_bins.py_func, np.zeros(3), np.zeros((2, 2)), match="`bins` must be 1d")
     diagnosed(k_hist.py_func, np.zeros(3, complex), unsupported=True)
-    diagnosed(lambda a: np.histogram(a, density=True), np.zeros(3), match="density")
+    diagnosed(lambda a: np.histogram(a, weights=a), np.zeros(3), match="weights")
 
 
 # ---------------------------------------------------------------------------
@@ -1160,3 +1160,16 @@ def test_no_leaks(no_leaks):
             k_hist_range(np.zeros(3), 2, 1.0, 0.0)
         r = (k_transpose(a), k_diag(a, 1), k_expand_tuple(a), k_hist_bins(v, v), k_asfortranarray(a))
         del r
+
+
+def _hist_density(x, b):
+    return (np.histogram(x, bins=7, density=True), np.histogram(x, b, density=True),
+            np.histogram(x, 5, range=(0.0, 2.0), density=True), np.histogram(x, 4, density=False))
+
+
+@pytest.mark.parametrize("x", [np.random.default_rng(0).normal(size=1000), np.arange(10, dtype=np.int32),
+                               np.random.default_rng(1).random(50).astype(np.float32)])
+def test_histogram_density(x):
+    b = np.array([-3.0, -1.0, 0.0, 0.5, 2.5])
+    for (gh, ge), (wh, we) in zip(njit(_hist_density)(x, b), _hist_density(x, b)):
+        assert gh.dtype == wh.dtype and np.array_equal(gh, wh) and np.array_equal(ge, we)

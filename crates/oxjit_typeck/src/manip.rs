@@ -25,7 +25,7 @@ pub fn keywords(f: Manip) -> &'static [&'static str] {
         Manip::Roll => &["shift", "axis"],
         Manip::Partition => &["kth", "axis"],
         Manip::ArrayEqual => &["equal_nan"],
-        Manip::Histogram => &["bins", "range"],
+        Manip::Histogram => &["bins", "range", "density"],
         Manip::Digitize => &["right"],
     }
 }
@@ -697,7 +697,19 @@ impl<'u> Checker<'u> {
                         "numpy.histogram of complex arrays is not supported".into(),
                     );
                 }
-                let hist = registry::array_of(Dtype::I64, 1);
+                // density=True: counts / bin widths / total, in float64.
+                let density = match self.arg_const(cx, e, usize::MAX, "density") {
+                    None | Some(Some(Const::None)) | Some(Some(Const::Bool(false))) => false,
+                    Some(Some(Const::Bool(true))) => true,
+                    _ => {
+                        return self.manip_unsupported(
+                            cx,
+                            e,
+                            "density= of numpy.histogram must be a constant True or False".into(),
+                        )
+                    }
+                };
+                let hist = registry::array_of(if density { Dtype::F64 } else { Dtype::I64 }, 1);
                 // Edges in the data's float type (float32 stays float32).
                 let edge_d = if a.dtype == Dtype::F32 {
                     Dtype::F32

@@ -1226,7 +1226,7 @@ fn manip_note(f: Manip) -> &'static str {
         Manip::ArrayEqual => "array_equal(a1, a2, equal_nan=False) of arrays or scalars; different shapes give False",
         Manip::Argwhere => "argwhere(a): the indices of the non-zero elements as an (N, a.ndim) int64 array",
         Manip::AsFortran => "an F-contiguous copy; an F-contiguous (or 1-d C) array is returned as is",
-        Manip::Histogram => "histogram(a, bins=10, range=None) of real arrays: (int64 counts, edges) with NumPy's edges and bin rules (float32 data gives float32 edges); bins an int or an array of edges; no weights=/density=",
+        Manip::Histogram => "histogram(a, bins=10, range=None, density=False) of real arrays: (int64 counts, or float64 densities, edges) with NumPy's edges and bin rules (float32 data gives float32 edges); bins an int or an array of edges; no weights=",
         Manip::Digitize => "digitize(x, bins, right=False): increasing or decreasing 1-d bins, scalar or array x",
     }
 }

@@ -619,7 +619,56 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            Manip::Histogram => self.histogram(&args, call, &ty),
+            Manip::Histogram => {
+                let Ty::Tuple(outs) = &ty else {
+                    return ice("histogram type");
+                };
+                let counts_ty = Ty::Tuple(vec![
+                    Ty::Array(ArrayTy::new(Dtype::I64, 1, Layout::C)),
+                    outs[1].clone(),
+                ]);
+                let r = self.histogram(&args, call, &counts_ty)?;
+                if outs[0].array().map(|h| h.dtype) != Some(Dtype::F64) {
+                    return Ok(r);
+                }
+                // density=True, as NumPy: n / diff(edges) / n.sum().
+                let Ty::Tuple(parts) = r.ty.clone() else {
+                    return ice("histogram result");
+                };
+                let h = self.extract(&r, 0, parts[0].clone());
+                let edges = self.extract(&r, 1, parts[1].clone());
+                let ed = parts[1].array().map(|a| a.dtype).ok_or("edges")?;
+                let n = self.shape(&h, 0);
+                let sum = self.alloca("i64");
+                self.emit(&format!("store i64 0, ptr {sum}"));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let c = self.flat_elem(&h, Dtype::I64, &lp.idx[0].clone());
+                let s0 = self.val(&format!("load i64, ptr {sum}"));
+                let s1 = self.val(&format!("add i64 {s0}, {}", c.r));
+                self.emit(&format!("store i64 {s1}, ptr {sum}"));
+                self.nd_close(lp);
+                let total = self.val(&format!("load i64, ptr {sum}"));
+                let total = self.val(&format!("sitofp i64 {total} to double"));
+                let dens = self.alloc_array(Dtype::F64, std::slice::from_ref(&n));
+                let ea = parts[1].array().copied().ok_or("edges")?;
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let i = lp.idx[0].clone();
+                let i1 = self.val(&format!("add i64 {i}, 1"));
+                let p0 = self.nd_ptr(&edges, &ea, std::slice::from_ref(&i));
+                let p1 = self.nd_ptr(&edges, &ea, &[i1]);
+                let e0 = self.load_elem(ed, &p0);
+                let e1 = self.load_elem(ed, &p1);
+                // np.diff(edges) in the edges' type, then float64.
+                let w = self.scalar_binop(BinOp::Sub, e1, e0, ed, ed)?;
+                let w = self.cast(w, &Ty::F64).r;
+                let c = self.flat_elem(&h, Dtype::I64, &i);
+                let c = self.cast(c, &Ty::F64);
+                let q = self.val(&format!("fdiv double {}, {w}", c.r));
+                let q = self.val(&format!("fdiv double {q}, {total}"));
+                self.flat_store(&dens, Dtype::F64, &i, &V::new(q, Ty::F64));
+                self.nd_close(lp);
+                Ok(self.build_tuple(vec![dens, edges]))
+            }
             Manip::Digitize => self.digitize(&args, call),
         }
     }
