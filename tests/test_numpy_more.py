@@ -682,3 +682,18 @@ def test_axis_error_only_when_the_call_runs():
         return a.sum()
 
     assert f(np.ones((2, 3)), 1) == 6.0
+
+
+def _orders(a):
+    return (a.reshape((4, 3), order="F"), a.ravel(order="F"), a.flatten(order="F"), np.reshape(a, (2, 6), order="C"),
+            a.reshape(-1, 2, order="F"), a.T.ravel(order="F"))
+
+
+@pytest.mark.parametrize("a", [np.arange(12.0).reshape(3, 4), np.asfortranarray(np.arange(12.0).reshape(3, 4)),
+                               np.arange(24.0).reshape(6, 4)[::2]])
+def test_reshape_ravel_flatten_order_f(a):
+    for g, w in zip(njit(_orders)(a), _orders(a)):
+        assert g.shape == w.shape and np.array_equal(g, w)
+    # ravel(order='F') of an F-contiguous array is a view, as in NumPy
+    if a.flags.f_contiguous:
+        assert np.shares_memory(njit(lambda x: x.ravel(order="F"))(a), a)

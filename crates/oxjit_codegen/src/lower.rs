@@ -6133,8 +6133,24 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 }
             }
             ArrFn::Reshape | ArrFn::Ravel | ArrFn::Flatten => {
-                let Ty::Array(a) = args[0].ty.clone() else {
+                let Ty::Array(a0) = args[0].ty.clone() else {
                     return ice("reshape arg");
+                };
+                // order='F' is the C operation on the transposes:
+                // a.reshape(s, order='F') == a.T.reshape(s[::-1]).T.
+                let fortran = matches!(self.arg_const(call, usize::MAX, "order"), Some(Const::Str(o)) if o == "F");
+                let (base, a) = if fortran && a0.ndim > 1 {
+                    let ta = ArrayTy {
+                        layout: match a0.layout {
+                            Layout::C => Layout::F,
+                            Layout::F => Layout::C,
+                            Layout::A => Layout::A,
+                        },
+                        ..a0
+                    };
+                    (self.transpose(&args[0], &a0, Ty::Array(ta))?, ta)
+                } else {
+                    (args[0].clone(), a0)
                 };
                 let total = self.nitems(&args[0]);
                 let mut dims: Vec<String> = match f {
@@ -6189,10 +6205,16 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 pieces.push(self.str_const(if req.len() == 1 { ",)" } else { ")" }));
                 self.raise_if(&bad, ExcKind::ValueError, &pieces);
                 let src = if f == ArrFn::Flatten {
-                    self.copy_array(&args[0], &a)?
+                    self.copy_array(&base, &a)?
                 } else {
-                    self.as_c(&args[0], &a)?.0
+                    self.as_c(&base, &a)?.0
                 };
+                if fortran && dims.len() > 1 {
+                    let rev: Vec<String> = dims.iter().rev().cloned().collect();
+                    let r = self.reshape_view(&src, a.dtype, &rev);
+                    let ra = ArrayTy::new(a.dtype, rev.len() as u8, Layout::C);
+                    return self.transpose(&r, &ra, ty);
+                }
                 Ok(self.reshape_view(&src, a.dtype, &dims))
             }
             ArrFn::AsContiguous => {

@@ -2716,6 +2716,25 @@ impl<'u> Checker<'u> {
         );
     }
 
+    /// `order=` of reshape/ravel/flatten: Some(true) for 'F', Some(false)
+    /// for 'C' or absent, None (diagnosed) otherwise.
+    fn order_kw(&mut self, cx: &Cx<'u>, e: &'u Expr) -> Option<bool> {
+        match self.arg_const(cx, e, usize::MAX, "order") {
+            None => Some(false),
+            Some(Some(Const::Str(o))) if o == "C" => Some(false),
+            Some(Some(Const::Str(o))) if o == "F" => Some(true),
+            _ => {
+                let d = Diagnostic::error(
+                    "bad-argument",
+                    e.span,
+                    "order= must be the constant 'C' or 'F' here",
+                );
+                self.err(cx, d);
+                None
+            }
+        }
+    }
+
     /// The constant value of argument `pos` (or keyword `name`) of call `e`:
     /// None when absent, Some(None) when given but not a constant.
     fn arg_const(&self, cx: &Cx<'u>, e: &'u Expr, pos: usize, name: &str) -> Option<Option<Const>> {
@@ -2905,13 +2924,21 @@ impl<'u> Checker<'u> {
                     }
                 };
                 let _ = method;
+                let Some(fortran) = self.order_kw(cx, e) else {
+                    return Ty::Unknown;
+                };
                 Ty::Array(ArrayTy {
                     ndim: ndim as u8,
-                    layout: Layout::C,
+                    layout: if fortran && ndim > 1 {
+                        Layout::F
+                    } else {
+                        Layout::C
+                    },
                     ..a
                 })
             }
             ArrFn::Ravel | ArrFn::Flatten => match tys.first().and_then(arr) {
+                Some(_) if self.order_kw(cx, e).is_none() => Ty::Unknown,
                 Some(a) if n == 1 => Ty::Array(ArrayTy {
                     ndim: 1,
                     layout: Layout::C,

@@ -1178,6 +1178,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         | ArrFn::Quantile => &["axis"],
         ArrFn::Bincount => &["minlength"],
         ArrFn::Diff => &["n", "axis"],
+        ArrFn::Reshape | ArrFn::Ravel | ArrFn::Flatten => &["order"],
         ArrFn::Eye => &["k", "dtype"],
         ArrFn::Identity | ArrFn::Array | ArrFn::AsArray | ArrFn::Astype => &["dtype"],
         ArrFn::Searchsorted => &["side"],
@@ -1186,10 +1187,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         ArrFn::Allclose => &["rtol", "atol"],
         ArrFn::Sort | ArrFn::Argsort => &["kind"],
         ArrFn::Norm => &["ord", "axis"],
-        ArrFn::Reshape
-        | ArrFn::Ravel
-        | ArrFn::Flatten
-        | ArrFn::AsContiguous
+        ArrFn::AsContiguous
         | ArrFn::Vstack
         | ArrFn::Hstack
         | ArrFn::Interp
