@@ -12,7 +12,6 @@ import sys
 import numpy as np
 import oxjit
 import pytest
-from conftest import xfail
 from oxjit import guvectorize
 from oxjit.errors import TypingError
 
@@ -357,8 +356,6 @@ def test_lazy_int_first_then_float():
     assert_array_same(g(x, 0.5), x + 0.5)
 
 
-@xfail("lazy GUFunc: after a float64 call, g(int64_array, 3) compiles an ll->l loop but NumPy's linear type "
-       "search (a Python int is a weak scalar) still picks the earlier dd->d loop: float64 output, not int64")
 def test_lazy_float_first_then_int():
     g = guvectorize("(n),()->(n)")(_lazy_add)
     x = sample((3, 4))

@@ -285,6 +285,11 @@ class GUFunc:
                 self._fastmath,
             )
             self._sigs.append(sig)
+        if "signature" not in kwargs and "dtype" not in kwargs:
+            # Use the loop just chosen: NumPy's own search would take the first
+            # loop a Python scalar fits (a weak int fits an earlier 'dd->d').
+            types = [np.asarray(a).dtype for a in args[: self._nin]]
+            kwargs["signature"] = (*types, *[np.dtype(first)] * self._nout)
         return self._gufunc(*args, **kwargs)
 
     @property
