@@ -697,3 +697,33 @@ def test_reshape_ravel_flatten_order_f(a):
     # ravel(order='F') of an F-contiguous array is a view, as in NumPy
     if a.flags.f_contiguous:
         assert np.shares_memory(njit(lambda x: x.ravel(order="F"))(a), a)
+
+
+def test_no_leaks_in_this_sessions_features(no_leaks):
+    @njit
+    def f(a, idx, m):
+        b = a.copy()
+        b[:, idx] += 1.0
+        c = b[m, 1:]
+        o = np.empty_like(a)
+        np.add(a, b, o)
+        s = np.sum(a, axis=0, keepdims=True).sum() + np.nanstd(a, axis=1).sum() + np.cumsum(a, axis=1).sum()
+        for i, j in np.ndindex(a.shape):
+            s += a[i, j]
+        for idx2, x in np.ndenumerate(c):
+            s += x
+        s += np.median(a, axis=0).sum() + np.diff(a, 2, axis=1).sum() + a.reshape(-1, order="F").sum()
+        return s + o.sum() + np.where(a > 2)[0].sum()
+
+    @njit
+    def g(a):
+        t = np.ones(10)
+        return np.sum(a, axis=5) + t.sum()
+
+    a = np.arange(12.0).reshape(3, 4)
+    idx = np.array([0, 2, 2])
+    m = np.array([True, False, True])
+    for _ in range(3):
+        assert f(a, idx, m) == f.py_func(a, idx, m)
+        with pytest.raises(np.exceptions.AxisError):
+            g(a)
