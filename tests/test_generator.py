@@ -336,3 +336,32 @@ def test_legacy_choice_errors_match_numpy(call):
     with pytest.raises(ValueError) as got:
         jitted(2)
     assert str(got.value) == str(want.value)
+
+
+@njit
+def g_int_dtypes(rng, n):
+    return (rng.integers(0, 10, n, dtype=np.int8), rng.integers(0, 10, dtype=np.int8), rng.integers(-5, 300, n, dtype=np.int16),
+            rng.integers(0, 256, n, dtype=np.uint8), rng.integers(0, 2, n, dtype=np.bool_), rng.integers(0, 1, dtype=np.bool_),
+            rng.integers(-(2**31), 2**31 - 1, n, dtype=np.int32), rng.integers(0, 2**32 - 1, n, dtype=np.uint32),
+            rng.integers(0, 100, n, dtype=np.uint64), rng.integers(3, 9, (2, 2), dtype=np.int32, endpoint=True))
+
+
+@pytest.mark.parametrize("bitgen", BIT_GENERATORS, ids=lambda b: b.__name__)
+def test_integers_dtypes_match_numpy(bitgen):
+    check_same(g_int_dtypes, 9, bitgen=bitgen)
+
+
+@pytest.mark.parametrize("call", [
+    lambda rng, s: rng.integers(s - 2, 5, dtype=np.uint8),
+    lambda rng, s: rng.integers(0, 256 + s, dtype=np.uint8),
+    lambda rng, s: rng.integers(0, 255 + s, dtype=np.uint8, endpoint=True),
+    lambda rng, s: rng.integers(-127 - 2 * s, 0, dtype=np.int8),
+    lambda rng, s: rng.integers(0, 2 + s, dtype=np.bool_),
+])
+def test_integers_dtype_bounds_errors(call):
+    r1, r2 = pair()
+    with pytest.raises(ValueError) as want:
+        call(r2, 1)
+    with pytest.raises(ValueError) as got:
+        njit(call)(r1, 1)
+    assert str(got.value) == str(want.value)

@@ -37,6 +37,38 @@ extern "C" {
     fn random_negative_binomial(s: Bitgen, n: f64, p: f64) -> i64;
     fn random_interval(s: Bitgen, max: u64) -> u64;
     fn random_bounded_uint64(s: Bitgen, off: u64, rng: u64, mask: u64, use_masked: bool) -> u64;
+    fn random_bounded_uint32_fill(
+        s: Bitgen,
+        off: u32,
+        rng: u32,
+        cnt: isize,
+        use_masked: bool,
+        out: *mut u32,
+    );
+    fn random_bounded_uint16_fill(
+        s: Bitgen,
+        off: u16,
+        rng: u16,
+        cnt: isize,
+        use_masked: bool,
+        out: *mut u16,
+    );
+    fn random_bounded_uint8_fill(
+        s: Bitgen,
+        off: u8,
+        rng: u8,
+        cnt: isize,
+        use_masked: bool,
+        out: *mut u8,
+    );
+    fn random_bounded_bool_fill(
+        s: Bitgen,
+        off: u8,
+        rng: u8,
+        cnt: isize,
+        use_masked: bool,
+        out: *mut u8,
+    );
     fn random_bounded_uint64_fill(
         s: Bitgen,
         off: u64,
@@ -86,6 +118,10 @@ table!(
     random_negative_binomial,
     random_interval,
     random_bounded_uint64_fill,
+    random_bounded_uint32_fill,
+    random_bounded_uint16_fill,
+    random_bounded_uint8_fill,
+    random_bounded_bool_fill,
     choice_p,
     choice_noreplace,
 );

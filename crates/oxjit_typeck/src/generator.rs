@@ -135,11 +135,19 @@ impl<'u> Checker<'u> {
                         None => return self.no_match(cx, e, &name, args, "(low, high=None, size=None, dtype=np.int64, endpoint=False)"),
                     }
                 }
-                if let Some(t) = param("dtype") {
-                    if dtype_of(&t) != Some(Dtype::I64) {
-                        return bad(self, cx, format!("{name}: only dtype=np.int64 is supported in compiled code, not {t}"));
-                    }
-                }
+                let elem = match param("dtype") {
+                    None => Dtype::I64,
+                    Some(t) => match dtype_of(&t) {
+                        Some(d) if d.is_int() || d == Dtype::Bool => d,
+                        _ => {
+                            return bad(
+                                self,
+                                cx,
+                                format!("{name}: dtype must be an integer or bool type, not {t}"),
+                            )
+                        }
+                    },
+                };
                 if let Some(t) = param("endpoint") {
                     if t != Ty::BOOL {
                         return bad(
@@ -150,7 +158,7 @@ impl<'u> Checker<'u> {
                     }
                 }
                 match size_nd(self, cx) {
-                    Ok(nd) => shaped(Dtype::I64, nd),
+                    Ok(nd) => shaped(elem, nd),
                     Err(()) => Ty::Unknown,
                 }
             }

@@ -391,7 +391,7 @@ fn gen_note(g: GenFn) -> &'static str {
             "size=None|int|tuple, dtype=np.float64|np.float32; NumPy's stream"
         }
         GenFn::Integers => {
-            "integers(low, high=None, size=None, dtype=np.int64, endpoint=False); NumPy's stream"
+            "integers(low, high=None, size=None, dtype=np.int64, endpoint=False), any integer or bool dtype; NumPy's stream"
         }
         GenFn::Choice => {
             "choice(a, size=None, replace=True, p=None, shuffle=True) of an int or a 1-d array; NumPy's stream"

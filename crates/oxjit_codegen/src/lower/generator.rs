@@ -122,7 +122,7 @@ impl<'p> FnGen<'_, 'p> {
     ) -> R<V> {
         let bg = args[0].r.clone();
         match g {
-            GenFn::Integers => self.gen_integers(&bg, &args, call),
+            GenFn::Integers => self.gen_integers(&bg, &args, call, ty),
             GenFn::Choice => self.gen_choice(Some(&bg), &args, call, ty),
             GenFn::Shuffle | GenFn::Permutation => {
                 self.shuffle_or_permute(Some(&bg), g == GenFn::Shuffle, &args[1])
@@ -265,7 +265,11 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// `rng.integers(low, high=None, size=None, dtype=np.int64, endpoint=False)`.
-    fn gen_integers(&mut self, bg: &str, args: &[V], call: &'p Call<'p>) -> R<V> {
+    fn gen_integers(&mut self, bg: &str, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let d = match &ty {
+            Ty::Array(a) => a.dtype,
+            t => t.scalar().ok_or("integers type")?,
+        };
         let lo = self
             .gen_param(args, call, 0, "low")?
             .ok_or("integers low")?;
@@ -301,6 +305,26 @@ impl<'p> FnGen<'_, 'p> {
         // NumPy draws nothing and checks nothing when the size is zero.
         let some = self.val(&format!("icmp ne i64 {cnt}, 0"));
         let bad = self.val(&format!("and i1 {bad}, {some}"));
+        // The dtype's bounds first (int64 needs none: the arguments are int64).
+        let (lo_min, hi_max): (i64, i64) = match d {
+            Dtype::Bool => (0, 1),
+            Dtype::I8 => (i8::MIN.into(), i8::MAX.into()),
+            Dtype::U8 => (0, u8::MAX.into()),
+            Dtype::I16 => (i16::MIN.into(), i16::MAX.into()),
+            Dtype::U16 => (0, u16::MAX.into()),
+            Dtype::I32 => (i32::MIN.into(), i32::MAX.into()),
+            Dtype::U32 => (0, u32::MAX.into()),
+            Dtype::U64 => (0, i64::MAX),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let low_out = self.val(&format!("icmp slt i64 {low}, {lo_min}"));
+        let low_out = self.val(&format!("and i1 {low_out}, {some}"));
+        let m = self.str_const(&format!("low is out of bounds for {}", d.name()));
+        self.raise_if(&low_out, ExcKind::ValueError, &[m]);
+        let high_out = self.val(&format!("icmp sgt i64 {hi}, {hi_max}"));
+        let high_out = self.val(&format!("and i1 {high_out}, {some}"));
+        let m = self.str_const(&format!("high is out of bounds for {}", d.name()));
+        self.raise_if(&high_out, ExcKind::ValueError, &[m]);
         let zero_low = self.val(&format!("icmp eq i64 {low}, 0"));
         for (z, e, msg) in [
             (true, false, "high <= 0"),
@@ -320,27 +344,45 @@ impl<'p> FnGen<'_, 'p> {
             self.raise_if(&c, ExcKind::ValueError, &[m]);
         }
         let rng = self.val(&format!("sub i64 {hi}, {low}"));
-        self.declare_fill();
+        // NumPy's fill for the dtype's width: one call for all the draws (the
+        // narrow fills buffer 32-bit words within a call).
+        let (name, w) = match d {
+            Dtype::Bool => ("bool", "i8"),
+            Dtype::I8 | Dtype::U8 => ("uint8", "i8"),
+            Dtype::I16 | Dtype::U16 => ("uint16", "i16"),
+            Dtype::I32 | Dtype::U32 => ("uint32", "i32"),
+            _ => ("uint64", "i64"),
+        };
+        let f = format!("oxjit_np_random_bounded_{name}_fill");
+        self.m
+            .declare(&format!("declare void @{f}(ptr, {w}, {w}, i64, i1, ptr)"));
+        let (off, rn) = if w == "i64" {
+            (low, rng)
+        } else {
+            (
+                self.val(&format!("trunc i64 {low} to {w}")),
+                self.val(&format!("trunc i64 {rng} to {w}")),
+            )
+        };
         match shape {
             None => {
-                let slot = self.alloca("i64");
+                let slot = self.alloca(w);
                 self.emit(&format!(
-                    "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 {low}, i64 {rng}, i64 1, i1 false, ptr {slot})"
+                    "call void @{f}(ptr {bg}, {w} {off}, {w} {rn}, i64 1, i1 false, ptr {slot})"
                 ));
-                Ok(V::new(self.val(&format!("load i64, ptr {slot}")), Ty::I64))
+                Ok(self.load_elem(d, &slot))
             }
             Some(sh) => {
-                let out = self.alloc_array(Dtype::I64, &sh);
+                let out = self.alloc_array(d, &sh);
                 let data = self.data(&out);
                 self.emit(&format!(
-                    "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 {low}, i64 {rng}, i64 {cnt}, i1 false, ptr {data})"
+                    "call void @{f}(ptr {bg}, {w} {off}, {w} {rn}, i64 {cnt}, i1 false, ptr {data})"
                 ));
                 Ok(out)
             }
         }
     }
 
-    /// `rng.choice(a, size=None, replace=True, p=None, shuffle=True)`.
     /// `choice` of a Generator (`bg`) or of the legacy global state (None),
     /// each with its own algorithms and messages.
     pub(super) fn gen_choice(
