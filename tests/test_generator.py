@@ -251,13 +251,13 @@ def test_unknown_method_is_diagnosed():
         f(np.random.default_rng())
 
 
-def test_array_parameters_are_diagnosed():
+def test_complex_parameters_are_diagnosed():
     @njit
     def f(rng, a):
         return rng.normal(a)
 
-    with pytest.raises(TypingError, match="array parameters are not supported"):
-        f(np.random.default_rng(), np.zeros(3))
+    with pytest.raises(TypingError, match="must be a real number or a real array"):
+        f(np.random.default_rng(), np.zeros(3, dtype=np.complex128))
 
 
 def test_readonly_shuffle_is_diagnosed():
@@ -364,4 +364,44 @@ def test_integers_dtype_bounds_errors(call):
         call(r2, 1)
     with pytest.raises(ValueError) as got:
         njit(call)(r1, 1)
+    assert str(got.value) == str(want.value)
+
+
+@njit
+def g_array_params(rng, mu, sig, lam, p, n):
+    return (rng.normal(mu, 1.0), rng.normal(0.0, sig), rng.normal(mu, sig[:1]), rng.normal(mu, 2.0, size=(2, 3)),
+            rng.uniform(mu, mu + sig), rng.exponential(sig), rng.gamma(sig, 2.0), rng.beta(sig, sig + 1.0),
+            rng.lognormal(mu, sig), rng.poisson(lam), rng.geometric(p), rng.binomial(n, p), rng.binomial(10, p),
+            rng.standard_gamma(sig))
+
+
+@pytest.mark.parametrize("bitgen", BIT_GENERATORS, ids=lambda b: b.__name__)
+def test_array_parameters_match_numpy(bitgen):
+    mu = np.array([0.0, 10.0, -5.0])
+    sig = np.array([1.0, 0.5, 2.0])
+    lam = np.array([[1.0, 4.0], [0.0, 50.0]])
+    p = np.array([0.3, 0.9, 1.0])
+    n = np.array([5, 0, 20])
+    check_same(g_array_params, mu, sig, lam, p, n, bitgen=bitgen)
+
+
+@pytest.mark.parametrize("call", [
+    lambda rng, a: rng.normal(0.0, a),
+    lambda rng, a: rng.exponential(a),
+    lambda rng, a: rng.beta(a, 1.0),
+    lambda rng, a: rng.poisson(a),
+    lambda rng, a: rng.poisson(a * np.nan),
+    lambda rng, a: rng.poisson(a * 1e19),
+    lambda rng, a: rng.geometric(a),
+    lambda rng, a: rng.binomial(3, a + 2.0),
+    lambda rng, a: rng.uniform(a, 0.0),
+    lambda rng, a: rng.uniform(0.0, a * np.inf),
+])
+def test_array_parameter_errors_match_numpy(call):
+    a = np.array([1.0, -1.0, 0.5])
+    r1, r2 = pair()
+    with pytest.raises(Exception) as want:
+        call(r2, a)
+    with pytest.raises(want.type) as got:
+        njit(call)(r1, a)
     assert str(got.value) == str(want.value)

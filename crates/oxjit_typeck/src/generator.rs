@@ -242,16 +242,30 @@ impl<'u> Checker<'u> {
                 let Some(spec) = registry::gen_spec(g) else {
                     return Ty::Unknown;
                 };
-                for (i, (p, dflt, _)) in spec.params.iter().enumerate() {
+                // Array parameters broadcast: the result takes their rank.
+                let mut array_nd: Option<u8> = None;
+                for (p, dflt, _) in spec.params.iter() {
                     match param(p) {
                         Some(t) if real(&t) => {}
+                        Some(Ty::Array(a)) if !a.dtype.is_complex() => {
+                            array_nd = Some(array_nd.map_or(a.ndim, |n| n.max(a.ndim)));
+                        }
                         None if dflt.is_some() => {}
                         None => {
-                            let _ = i;
-                            return bad(self, cx, format!("{name}() missing required argument '{p}'"));
+                            return bad(
+                                self,
+                                cx,
+                                format!("{name}() missing required argument '{p}'"),
+                            );
                         }
                         Some(t) => {
-                            return bad(self, cx, format!("{name}: {p} must be a real number, not {t} (array parameters are not supported in compiled code)"))
+                            return bad(
+                                self,
+                                cx,
+                                format!(
+                                    "{name}: {p} must be a real number or a real array, not {t}"
+                                ),
+                            )
                         }
                     }
                 }
@@ -276,6 +290,7 @@ impl<'u> Checker<'u> {
                     };
                 }
                 match size_nd(self, cx) {
+                    Ok(None) if array_nd.is_some() => shaped(elem, array_nd),
                     Ok(nd) => {
                         if nd.is_none() {
                             // Scalars come back as Python floats, float32 widened (NumPy).

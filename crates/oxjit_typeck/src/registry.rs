@@ -398,7 +398,7 @@ fn gen_note(g: GenFn) -> &'static str {
         }
         GenFn::Shuffle => "in-place shuffle along axis 0; NumPy's stream",
         GenFn::Permutation => "permutation(int or array), along axis 0; NumPy's stream",
-        _ => "scalar parameters (with NumPy's checks), size=None|int|tuple; NumPy's stream",
+        _ => "scalar or array parameters (broadcast, with NumPy's checks), size=None|int|tuple; NumPy's stream",
     }
 }
 

@@ -129,24 +129,37 @@ impl<'p> FnGen<'_, 'p> {
             }
             _ => {
                 let spec = gen_spec(g).ok_or("generator spec")?;
-                let mut ps = Vec::new();
-                for (i, (name, dflt, check)) in spec.params.iter().enumerate() {
-                    let v = match self.gen_param(&args, call, i, name)? {
-                        Some(v) => self.cast(v, &Ty::F64).r,
-                        None => fconst(dflt.ok_or("missing parameter")?, Dtype::F64),
-                    };
-                    if g != GenFn::Binomial {
-                        self.gen_check(*check, name, &v);
-                    }
-                    ps.push(v);
-                }
                 let np = spec.params.len();
+                let mut raw = Vec::new();
+                for (i, (name, dflt, _)) in spec.params.iter().enumerate() {
+                    raw.push(match self.gen_param(&args, call, i, name)? {
+                        Some(v) => v,
+                        None => V::new(
+                            fconst(dflt.ok_or("missing parameter")?, Dtype::F64),
+                            Ty::F64,
+                        ),
+                    });
+                }
                 let size = self.gen_param(&args, call, np, "size")?;
                 let shape = self.gen_size(size);
                 let elem = match &ty {
                     Ty::Array(a) => a.dtype,
                     t => t.scalar().ok_or("generator type")?,
                 };
+                if raw.iter().any(|v| matches!(v.ty, Ty::Array(_))) {
+                    let Ty::Array(oa) = ty else {
+                        return ice("broadcast draws type");
+                    };
+                    return self.gen_broadcast_draws(g, &bg, raw, shape, oa);
+                }
+                let mut ps = Vec::new();
+                for ((name, _, check), v) in spec.params.iter().zip(raw) {
+                    let v = self.cast(v, &Ty::F64).r;
+                    if g != GenFn::Binomial {
+                        self.gen_check(*check, name, &v);
+                    }
+                    ps.push(v);
+                }
                 // dtype=np.float32 draws with NumPy's float32 variant (scalars widen).
                 let f32 = match self.gen_param(&args, call, np + 1, "dtype")? {
                     Some(v) if spec.symbol_f32.is_some() => {
@@ -256,6 +269,188 @@ impl<'p> FnGen<'_, 'p> {
         };
         self.gen_shuffle(bg, &x, &a);
         Ok(x)
+    }
+
+    /// A distribution with array parameters: NumPy broadcasts them (to
+    /// `size` when given), checks every element with its array-form messages
+    /// before drawing, then draws once per element in C order.
+    fn gen_broadcast_draws(
+        &mut self,
+        g: GenFn,
+        bg: &str,
+        raw: Vec<V>,
+        size: Option<Vec<String>>,
+        oa: ArrayTy,
+    ) -> R<V> {
+        let spec = gen_spec(g).ok_or("generator spec")?;
+        let nd = oa.ndim as usize;
+        let shape = match size {
+            Some(s) => s,
+            None => self.broadcast_shape(&raw, nd)?,
+        };
+        // Every parameter as a float64 C array of the output's shape.
+        let fa = ArrayTy::new(Dtype::F64, nd as u8, Layout::C);
+        let mut ps = Vec::new();
+        for v in raw {
+            let arr = self.alloc_array(Dtype::F64, &shape);
+            self.fused_into(&arr, &fa, &Node::Leaf(0), &[v])?;
+            ps.push(arr);
+        }
+        let n = self.nitems(&ps[0]);
+        // Checks over all elements first (NumPy validates before drawing).
+        let any = |s: &mut Self, arr: &V, pred: &dyn Fn(&mut Self, &str) -> String| -> String {
+            let flag = s.alloca("i1");
+            s.emit(&format!("store i1 false, ptr {flag}"));
+            let lp = s.nd_open(std::slice::from_ref(&n));
+            let x = s.flat_elem(arr, Dtype::F64, &lp.idx[0].clone());
+            let bad = pred(s, &x.r);
+            let cur = s.val(&format!("load i1, ptr {flag}"));
+            let nv = s.val(&format!("or i1 {cur}, {bad}"));
+            s.emit(&format!("store i1 {nv}, ptr {flag}"));
+            s.nd_close(lp);
+            s.val(&format!("load i1, ptr {flag}"))
+        };
+        let raise = |s: &mut Self, c: String, kind: ExcKind, msg: String| {
+            let m = s.str_const(&msg);
+            s.raise_if(&c, kind, &[m]);
+        };
+        if g == GenFn::Uniform {
+            // (low, high) become (low, high - low), checked as NumPy does.
+            let r = self.alloc_array(Dtype::F64, &shape);
+            let lp = self.nd_open(std::slice::from_ref(&n));
+            let k = lp.idx[0].clone();
+            let lo = self.flat_elem(&ps[0], Dtype::F64, &k);
+            let hi = self.flat_elem(&ps[1], Dtype::F64, &k);
+            let d = self.val(&format!("fsub double {}, {}", hi.r, lo.r));
+            self.flat_store(&r, Dtype::F64, &k, &V::new(d, Ty::F64));
+            self.nd_close(lp);
+            let fab = self.intrinsic("fabs", Dtype::F64, 1);
+            let c = any(self, &r, &|s, x| {
+                let a = s.val(&format!("call double {fab}(double {x})"));
+                s.val(&format!("fcmp ueq double {a}, 0x7FF0000000000000"))
+            });
+            raise(
+                self,
+                c,
+                ExcKind::OverflowError,
+                "Range exceeds valid bounds".into(),
+            );
+            let c = any(self, &r, &|s, x| {
+                let bits = s.val(&format!("bitcast double {x} to i64"));
+                s.val(&format!("icmp slt i64 {bits}, 0"))
+            });
+            raise(self, c, ExcKind::ValueError, "high - low < 0".into());
+            ps[1] = r;
+        } else {
+            for ((name, _, check), arr) in spec.params.iter().zip(&ps) {
+                let name = *name;
+                match (g, check) {
+                    (GenFn::Binomial, _) if name == "n" => {
+                        let c = any(self, arr, &|s, x| {
+                            let i = s.val(&format!("fptosi double {x} to i64"));
+                            s.val(&format!("icmp slt i64 {i}, 0"))
+                        });
+                        raise(self, c, ExcKind::ValueError, "n < 0".into());
+                    }
+                    (_, Check::Free) => {}
+                    (_, Check::NonNeg) => {
+                        let c = any(self, arr, &|s, x| {
+                            let bits = s.val(&format!("bitcast double {x} to i64"));
+                            let neg = s.val(&format!("icmp slt i64 {bits}, 0"));
+                            let num = s.val(&format!("fcmp ord double {x}, 0.0"));
+                            s.val(&format!("and i1 {neg}, {num}"))
+                        });
+                        raise(self, c, ExcKind::ValueError, format!("{name} < 0"));
+                    }
+                    (_, Check::Positive) => {
+                        let c = any(self, arr, &|s, x| {
+                            s.val(&format!("fcmp ole double {x}, 0.0"))
+                        });
+                        raise(self, c, ExcKind::ValueError, format!("{name} <= 0"));
+                    }
+                    (_, Check::Bounded01 | Check::BoundedGt01) => {
+                        let gt = *check == Check::BoundedGt01;
+                        let c = any(self, arr, &|s, x| {
+                            let lo = if gt { "ogt" } else { "oge" };
+                            let a = s.val(&format!("fcmp {lo} double {x}, 0.0"));
+                            let b = s.val(&format!("fcmp ole double {x}, 1.0"));
+                            let ok = s.val(&format!("and i1 {a}, {b}"));
+                            s.val(&format!("xor i1 {ok}, true"))
+                        });
+                        let msg = if gt {
+                            format!("{name} <= 0, {name} > 1 or {name} contains NaNs")
+                        } else {
+                            format!("{name} < 0, {name} > 1 or {name} contains NaNs")
+                        };
+                        raise(self, c, ExcKind::ValueError, msg);
+                    }
+                    (_, Check::Poisson) => {
+                        // The array form checks the upper bound first (NaN fails it).
+                        let c = any(self, arr, &|s, x| {
+                            s.val(&format!(
+                                "fcmp ugt double {x}, {}",
+                                fconst(POISSON_LAM_MAX, Dtype::F64)
+                            ))
+                        });
+                        raise(
+                            self,
+                            c,
+                            ExcKind::ValueError,
+                            format!("{name} value too large"),
+                        );
+                        let c = any(self, arr, &|s, x| {
+                            s.val(&format!("fcmp ult double {x}, 0.0"))
+                        });
+                        raise(
+                            self,
+                            c,
+                            ExcKind::ValueError,
+                            format!("{name} < 0 or {name} contains NaNs"),
+                        );
+                    }
+                }
+            }
+        }
+        // The draws.
+        let out = self.alloc_array(oa.dtype, &shape);
+        let cache = self.alloca("[17 x i64]");
+        self.emit(&format!("store [17 x i64] zeroinitializer, ptr {cache}"));
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let k = lp.idx[0].clone();
+        let vals: Vec<String> = ps
+            .iter()
+            .map(|p| self.flat_elem(p, Dtype::F64, &k).r)
+            .collect();
+        let rt = if spec.int_result { "i64" } else { "double" };
+        let call_args = if g == GenFn::Binomial {
+            let ni = self.val(&format!("fptosi double {} to i64", vals[0]));
+            format!("ptr {bg}, double {}, i64 {ni}, ptr {cache}", vals[1])
+        } else {
+            let mut a = format!("ptr {bg}");
+            for v in &vals {
+                a += &format!(", double {v}");
+            }
+            a
+        };
+        let decl: Vec<&str> = call_args
+            .split(", ")
+            .map(|a| a.split(' ').next().unwrap_or("double"))
+            .collect();
+        self.m.declare(&format!(
+            "declare {rt} @{}({})",
+            spec.symbol,
+            decl.join(", ")
+        ));
+        let x = self.val(&format!("call {rt} @{}({call_args})", spec.symbol));
+        let dt = if spec.int_result {
+            Dtype::I64
+        } else {
+            Dtype::F64
+        };
+        let x = self.cast(V::new(x, Ty::Scalar(dt)), &Ty::Scalar(oa.dtype));
+        self.flat_store(&out, oa.dtype, &k, &x);
+        self.nd_close(lp);
+        Ok(out)
     }
 
     fn declare_fill(&mut self) {
