@@ -287,10 +287,21 @@ def test_no_leaks(no_leaks):
         a = rng.standard_normal(100)
         b = rng.choice(a, 10)
         c = rng.permutation(a)
-        return b.sum() + c.sum()
+        d = rng.normal(a, 1.0, size=(3, 100))
+        e = rng.integers(0, 5, 7, dtype=np.int8)
+        return b.sum() + c.sum() + d.sum() + e.sum()
 
     for _ in range(5):
         f(np.random.default_rng(1))
+
+    @njit
+    def g(rng, s):
+        t = rng.normal(np.zeros(4), 1.0)
+        return rng.normal(0.0, s).sum() + t.sum()
+
+    for _ in range(3):
+        with pytest.raises(ValueError, match="scale < 0"):
+            g(np.random.default_rng(1), -np.ones(3))
 
 
 # ---------------------------------------------------------------------------
