@@ -405,6 +405,7 @@ def test_array_parameters_match_numpy(bitgen):
     lambda rng, a: rng.poisson(a * 1e19),
     lambda rng, a: rng.geometric(a),
     lambda rng, a: rng.binomial(3, a + 2.0),
+    lambda rng, a: rng.binomial(a.astype(np.int64) - 2, a + 2.0),
     lambda rng, a: rng.uniform(a, 0.0),
     lambda rng, a: rng.uniform(0.0, a * np.inf),
 ])

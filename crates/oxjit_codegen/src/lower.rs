@@ -2905,17 +2905,20 @@ impl<'m, 'p> FnGen<'m, 'p> {
         v
     }
 
+    /// `a.T`: the view with the axes reversed.
     fn transpose(&mut self, o: &V, a: &ArrayTy, ty: Ty) -> R<V> {
-        let Ty::Array(out) = ty else {
-            return ice("transpose type");
-        };
-        let nd = a.ndim as usize;
-        let shape: Vec<String> = (0..nd).rev().map(|d| self.shape(o, d)).collect();
-        let strides: Vec<String> = (0..nd).rev().map(|d| self.stride(o, a, d)).collect();
-        let mi = self.val(&format!("extractvalue {} {}, 0", llty(&o.ty), o.r));
-        let parent = self.val(&format!("extractvalue {} {}, 1", llty(&o.ty), o.r));
-        let data = self.data(o);
-        Ok(self.make_array(&out, &mi, &parent, &data, &shape, &strides))
+        let perm: Vec<usize> = (0..a.ndim as usize).rev().collect();
+        self.permuted(o, a, &perm, &ty)
+    }
+
+    fn i64_max(&mut self, a: &str, b: &str) -> String {
+        let c = self.val(&format!("icmp sgt i64 {a}, {b}"));
+        self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
+    }
+
+    fn i64_min(&mut self, a: &str, b: &str) -> String {
+        let c = self.val(&format!("icmp slt i64 {a}, {b}"));
+        self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
     }
 
     fn load_elem(&mut self, d: Dtype, ptr: &str) -> V {
@@ -3220,6 +3223,40 @@ impl<'m, 'p> FnGen<'m, 'p> {
         Ok(Err(
             self.make_array(&out, &mi, &parent, &ptr, &shape, &strides)
         ))
+    }
+
+    /// Bisection over `[lo, hi)`: the first position where `go_right(mid)`
+    /// (an `i1`) stops holding. Every sorted search (searchsorted, interp,
+    /// histogram edges, digitize) is this loop with its own step test.
+    fn bisect(
+        &mut self,
+        lo0: &str,
+        hi0: &str,
+        go_right: &mut dyn FnMut(&mut Self, &str) -> R<String>,
+    ) -> R<String> {
+        let lo = self.alloca("i64");
+        let hi = self.alloca("i64");
+        self.emit(&format!("store i64 {lo0}, ptr {lo}"));
+        self.emit(&format!("store i64 {hi0}, ptr {hi}"));
+        let (head, body, done) = (self.label("bs"), self.label("bsb"), self.label("bsd"));
+        self.start(&head);
+        let l = self.val(&format!("load i64, ptr {lo}"));
+        let h = self.val(&format!("load i64, ptr {hi}"));
+        let c = self.val(&format!("icmp slt i64 {l}, {h}"));
+        self.cbr(&c, &body, &done);
+        self.start(&body);
+        let span = self.val(&format!("sub i64 {h}, {l}"));
+        let half = self.val(&format!("lshr i64 {span}, 1"));
+        let mid = self.val(&format!("add i64 {l}, {half}"));
+        let go = go_right(self, &mid)?;
+        let m1 = self.val(&format!("add i64 {mid}, 1"));
+        let nl = self.val(&format!("select i1 {go}, i64 {m1}, i64 {l}"));
+        let nh = self.val(&format!("select i1 {go}, i64 {h}, i64 {mid}"));
+        self.emit(&format!("store i64 {nl}, ptr {lo}"));
+        self.emit(&format!("store i64 {nh}, ptr {hi}"));
+        self.br(&head);
+        self.start(&done);
+        Ok(self.val(&format!("load i64, ptr {lo}")))
     }
 
     /// The two passes of every selection by truth (nonzero, flatnonzero,
@@ -6403,51 +6440,31 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 let n = self.shape(&args[0], 0);
                 let base = args[0].clone();
                 let mut search = move |s: &mut Self, x: V| -> R<V> {
-                    let lo = s.alloca("i64");
-                    let hi = s.alloca("i64");
-                    s.emit(&format!("store i64 0, ptr {lo}"));
-                    s.emit(&format!("store i64 {n}, ptr {hi}"));
-                    let (head, body, done) = (s.label("bs"), s.label("bsb"), s.label("bsd"));
-                    s.start(&head);
-                    let l = s.val(&format!("load i64, ptr {lo}"));
-                    let h = s.val(&format!("load i64, ptr {hi}"));
-                    let c = s.val(&format!("icmp slt i64 {l}, {h}"));
-                    s.cbr(&c, &body, &done);
-                    s.start(&body);
-                    let sum = s.val(&format!("add i64 {l}, {h}"));
-                    let mid = s.val(&format!("lshr i64 {sum}, 1"));
-                    let p = s.nd_ptr(&base, &a, std::slice::from_ref(&mid));
-                    let am = s.load_elem(a.dtype, &p);
-                    // left: a[mid] < x goes right; right: a[mid] <= x goes right.
-                    let go_right0 = s.compare(
-                        if right { CmpOp::Le } else { CmpOp::Lt },
-                        am.clone(),
-                        x.clone(),
-                    )?;
-                    // NaN sorts last: everything but a NaN is below a NaN key.
-                    let go_right =
-                        if a.dtype.is_float() && x.ty.scalar().is_some_and(|d| d.is_float()) {
-                            let lt = llty(&x.ty);
-                            let xn = s.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
-                            let an = s.val(&format!("fcmp uno {} {}, 0.0", llty(&am.ty), am.r));
-                            let aok = s.val(&format!("xor i1 {an}, true"));
-                            let below = if right {
-                                xn.clone()
-                            } else {
-                                s.val(&format!("and i1 {xn}, {aok}"))
-                            };
-                            s.val(&format!("or i1 {go_right0}, {below}"))
+                    let pos = s.bisect("0", &n, &mut |s, mid| {
+                        let p = s.nd_ptr(&base, &a, &[mid.to_string()]);
+                        let am = s.load_elem(a.dtype, &p);
+                        // left: a[mid] < x goes right; right: a[mid] <= x goes right.
+                        let go_right0 = s.compare(
+                            if right { CmpOp::Le } else { CmpOp::Lt },
+                            am.clone(),
+                            x.clone(),
+                        )?;
+                        // NaN sorts last: everything but a NaN is below a NaN key.
+                        if !(a.dtype.is_float() && x.ty.scalar().is_some_and(|d| d.is_float())) {
+                            return Ok(go_right0);
+                        }
+                        let lt = llty(&x.ty);
+                        let xn = s.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                        let an = s.val(&format!("fcmp uno {} {}, 0.0", llty(&am.ty), am.r));
+                        let aok = s.val(&format!("xor i1 {an}, true"));
+                        let below = if right {
+                            xn.clone()
                         } else {
-                            go_right0
+                            s.val(&format!("and i1 {xn}, {aok}"))
                         };
-                    let m1 = s.val(&format!("add i64 {mid}, 1"));
-                    let nl = s.val(&format!("select i1 {go_right}, i64 {m1}, i64 {l}"));
-                    let nh = s.val(&format!("select i1 {go_right}, i64 {h}, i64 {mid}"));
-                    s.emit(&format!("store i64 {nl}, ptr {lo}"));
-                    s.emit(&format!("store i64 {nh}, ptr {hi}"));
-                    s.br(&head);
-                    s.start(&done);
-                    Ok(V::new(s.val(&format!("load i64, ptr {lo}")), Ty::I64))
+                        Ok(s.val(&format!("or i1 {go_right0}, {below}")))
+                    })?;
+                    Ok(V::new(pos, Ty::I64))
                 };
                 self.map_scalar_or_array(&args[1], Dtype::I64, &mut search)
             }
@@ -6473,29 +6490,10 @@ impl<'m, 'p> FnGen<'m, 'p> {
                         s.cast(e, &Ty::F64).r
                     };
                     // Binary search for the last xp[j] <= x.
-                    let lo = s.alloca("i64");
-                    let hi = s.alloca("i64");
-                    s.emit(&format!("store i64 0, ptr {lo}"));
-                    s.emit(&format!("store i64 {n}, ptr {hi}"));
-                    let (head, body, done) = (s.label("ip"), s.label("ipb"), s.label("ipd"));
-                    s.start(&head);
-                    let l = s.val(&format!("load i64, ptr {lo}"));
-                    let h = s.val(&format!("load i64, ptr {hi}"));
-                    let c = s.val(&format!("icmp slt i64 {l}, {h}"));
-                    s.cbr(&c, &body, &done);
-                    s.start(&body);
-                    let sum = s.val(&format!("add i64 {l}, {h}"));
-                    let mid = s.val(&format!("lshr i64 {sum}, 1"));
-                    let am = elt(s, &xp, &xa, &mid);
-                    let right = s.val(&format!("fcmp ole double {am}, {x}"));
-                    let m1 = s.val(&format!("add i64 {mid}, 1"));
-                    let nl = s.val(&format!("select i1 {right}, i64 {m1}, i64 {l}"));
-                    let nh = s.val(&format!("select i1 {right}, i64 {h}, i64 {mid}"));
-                    s.emit(&format!("store i64 {nl}, ptr {lo}"));
-                    s.emit(&format!("store i64 {nh}, ptr {hi}"));
-                    s.br(&head);
-                    s.start(&done);
-                    let cnt = s.val(&format!("load i64, ptr {lo}"));
+                    let cnt = s.bisect("0", &n, &mut |s, mid| {
+                        let am = elt(s, &xp, &xa, mid);
+                        Ok(s.val(&format!("fcmp ole double {am}, {x}")))
+                    })?;
                     // j = clamp(cnt - 1, 0, n - 2)
                     let j0 = s.val(&format!("sub i64 {cnt}, 1"));
                     let nm2 = s.val(&format!("sub i64 {n}, 2"));

@@ -1263,7 +1263,7 @@ impl<'u> Checker<'u> {
                         let t = match (b, tys.as_slice()) {
                             (Builtin::NdEnumerate, [Ty::Array(a)]) => Ty::Tuple(vec![
                                 Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
-                                self.iter_scalar(a),
+                                Ty::Scalar(a.dtype),
                             ]),
                             (Builtin::NdIndex, [Ty::Tuple(items)]) if items.iter().all(int) => {
                                 Ty::Tuple(vec![Ty::I64; items.len()])
@@ -1305,19 +1305,9 @@ impl<'u> Checker<'u> {
                         return t;
                     }
                     Some(Builtin::Zip) => {
-                        let elems: Vec<Ty> =
-                            args.iter().map(|a| self.iterable_elem(cx, a)).collect();
-                        cx.res.insert(
-                            iter.id,
-                            Res::Call(Call {
-                                callee: Callee::Builtin(Builtin::Zip),
-                                args: args.iter().map(Arg::Expr).collect(),
-                                kwargs: vec![],
-                            }),
-                        );
-                        let t = Ty::Tuple(elems);
-                        cx.expr_ty.insert(iter.id, t.clone());
-                        return t;
+                        if let Some(t) = self.zip_call(cx, iter) {
+                            return t;
+                        }
                     }
                     _ => {}
                 }
@@ -1327,18 +1317,12 @@ impl<'u> Checker<'u> {
         if let ExprKind::Attr(obj, attr) = &iter.kind {
             if attr == "flat" {
                 if let Ty::Array(a) = self.expr(cx, obj) {
-                    let t = self.iter_scalar(&a);
                     cx.expr_ty.insert(iter.id, Ty::Array(a));
-                    return t;
+                    return Ty::Scalar(a.dtype);
                 }
             }
         }
         self.iterable_elem(cx, iter)
-    }
-
-    /// The element type an array yields element by element (bool stays bool).
-    fn iter_scalar(&self, a: &ArrayTy) -> Ty {
-        Ty::Scalar(a.dtype)
     }
 
     /// If `e` is a call to `zip`, type it as a loop source: the item tuple.

@@ -9,6 +9,24 @@ use oxjit_typeck::registry::{gen_spec, Check, GenFn};
 /// POISSON_LAM_MAX of NumPy's `_common.pyx`.
 const POISSON_LAM_MAX: f64 = 9.223372006484771e18;
 
+/// A way a distribution parameter fails NumPy's checks.
+#[derive(Clone, Copy, PartialEq)]
+enum Bad {
+    /// The sign bit is set (-0.0 too) and it is not NaN.
+    SignNeg,
+    NotPositive,
+    /// Outside [0, 1], or NaN.
+    Outside01,
+    /// Outside (0, 1], or NaN.
+    OutsideGt01,
+    NegOrNan,
+    Above(f64),
+    AboveOrNan(f64),
+    NotFinite,
+    /// Negative once truncated to an integer.
+    IntNeg,
+}
+
 impl<'p> FnGen<'_, 'p> {
     /// Parameter `name` (positional slot `pos` after the receiver, or keyword).
     fn gen_param(
@@ -39,56 +57,86 @@ impl<'p> FnGen<'_, 'p> {
         })
     }
 
-    fn gen_check(&mut self, check: Check, name: &str, x: &str) {
-        let fail = |s: &mut Self, cond: String, msg: String| {
-            let m = s.str_const(&msg);
-            s.raise_if(&cond, ExcKind::ValueError, &[m]);
-        };
+    /// NumPy's checks of one parameter, in order: the failing condition and
+    /// the message. `array` selects the messages (and order) NumPy uses when
+    /// the parameter is an array.
+    fn check_steps(check: Check, name: &str, array: bool) -> Vec<(Bad, String)> {
         match check {
-            Check::Free => {}
-            Check::NonNeg => {
+            Check::Free => vec![],
+            Check::NonNeg => vec![(Bad::SignNeg, format!("{name} < 0"))],
+            Check::Positive => vec![(Bad::NotPositive, format!("{name} <= 0"))],
+            Check::Bounded01 => {
+                let tail = if array { "contains NaNs" } else { "is NaN" };
+                vec![(
+                    Bad::Outside01,
+                    format!("{name} < 0, {name} > 1 or {name} {tail}"),
+                )]
+            }
+            Check::BoundedGt01 => vec![(
+                Bad::OutsideGt01,
+                format!("{name} <= 0, {name} > 1 or {name} contains NaNs"),
+            )],
+            Check::Poisson if array => vec![
+                (
+                    Bad::AboveOrNan(POISSON_LAM_MAX),
+                    format!("{name} value too large"),
+                ),
+                (Bad::NegOrNan, format!("{name} < 0 or {name} contains NaNs")),
+            ],
+            Check::Poisson => vec![
+                (Bad::NegOrNan, format!("{name} < 0 or {name} is NaN")),
+                (
+                    Bad::Above(POISSON_LAM_MAX),
+                    format!("{name} value too large"),
+                ),
+            ],
+        }
+    }
+
+    /// `i1`: whether the double `x` fails `bad`.
+    fn fails(&mut self, bad: Bad, x: &str) -> String {
+        match bad {
+            Bad::SignNeg => {
                 // The sign bit decides (-0.0 fails), NaN passes.
                 let bits = self.val(&format!("bitcast double {x} to i64"));
                 let neg = self.val(&format!("icmp slt i64 {bits}, 0"));
                 let num = self.val(&format!("fcmp ord double {x}, 0.0"));
-                let bad = self.val(&format!("and i1 {neg}, {num}"));
-                fail(self, bad, format!("{name} < 0"));
+                self.val(&format!("and i1 {neg}, {num}"))
             }
-            Check::Positive => {
-                let bad = self.val(&format!("fcmp ole double {x}, 0.0"));
-                fail(self, bad, format!("{name} <= 0"));
-            }
-            Check::Bounded01 => {
-                let ok_lo = self.val(&format!("fcmp oge double {x}, 0.0"));
+            Bad::NotPositive => self.val(&format!("fcmp ole double {x}, 0.0")),
+            Bad::Outside01 | Bad::OutsideGt01 => {
+                let lo = if bad == Bad::OutsideGt01 {
+                    "ogt"
+                } else {
+                    "oge"
+                };
+                let ok_lo = self.val(&format!("fcmp {lo} double {x}, 0.0"));
                 let ok_hi = self.val(&format!("fcmp ole double {x}, 1.0"));
                 let ok = self.val(&format!("and i1 {ok_lo}, {ok_hi}"));
-                let bad = self.val(&format!("xor i1 {ok}, true"));
-                fail(
-                    self,
-                    bad,
-                    format!("{name} < 0, {name} > 1 or {name} is NaN"),
-                );
+                self.val(&format!("xor i1 {ok}, true"))
             }
-            Check::BoundedGt01 => {
-                let ok_lo = self.val(&format!("fcmp ogt double {x}, 0.0"));
-                let ok_hi = self.val(&format!("fcmp ole double {x}, 1.0"));
-                let ok = self.val(&format!("and i1 {ok_lo}, {ok_hi}"));
-                let bad = self.val(&format!("xor i1 {ok}, true"));
-                fail(
-                    self,
-                    bad,
-                    format!("{name} <= 0, {name} > 1 or {name} contains NaNs"),
-                );
+            Bad::NegOrNan => self.val(&format!("fcmp ult double {x}, 0.0")),
+            Bad::Above(m) => self.val(&format!("fcmp ogt double {x}, {}", fconst(m, Dtype::F64))),
+            Bad::AboveOrNan(m) => {
+                self.val(&format!("fcmp ugt double {x}, {}", fconst(m, Dtype::F64)))
             }
-            Check::Poisson => {
-                let bad = self.val(&format!("fcmp ult double {x}, 0.0"));
-                fail(self, bad, format!("{name} < 0 or {name} is NaN"));
-                let big = self.val(&format!(
-                    "fcmp ogt double {x}, {}",
-                    fconst(POISSON_LAM_MAX, Dtype::F64)
-                ));
-                fail(self, big, format!("{name} value too large"));
+            Bad::NotFinite => {
+                let fab = self.intrinsic("fabs", Dtype::F64, 1);
+                let a = self.val(&format!("call double {fab}(double {x})"));
+                self.val(&format!("fcmp ueq double {a}, 0x7FF0000000000000"))
             }
+            Bad::IntNeg => {
+                let i = self.val(&format!("fptosi double {x} to i64"));
+                self.val(&format!("icmp slt i64 {i}, 0"))
+            }
+        }
+    }
+
+    fn gen_check(&mut self, check: Check, name: &str, x: &str) {
+        for (bad, msg) in Self::check_steps(check, name, false) {
+            let c = self.fails(bad, x);
+            let m = self.str_const(&msg);
+            self.raise_if(&c, ExcKind::ValueError, &[m]);
         }
     }
 
@@ -171,9 +219,7 @@ impl<'p> FnGen<'_, 'p> {
                     GenFn::Uniform => {
                         // NumPy draws low + (high - low) * u after checking the range.
                         let r = self.val(&format!("fsub double {}, {}", ps[1], ps[0]));
-                        let fab = self.intrinsic("fabs", Dtype::F64, 1);
-                        let ar = self.val(&format!("call double {fab}(double {r})"));
-                        let inf = self.val(&format!("fcmp ueq double {ar}, 0x7FF0000000000000"));
+                        let inf = self.fails(Bad::NotFinite, &r);
                         let m = self.str_const("high - low range exceeds valid bounds");
                         self.raise_if(&inf, ExcKind::OverflowError, &[m]);
                         self.gen_check(Check::NonNeg, "high - low", &r);
@@ -259,12 +305,7 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.cast(x.clone(), &Ty::I64).r;
                 let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
                 let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
-                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&n));
-                let lp = self.nd_open(std::slice::from_ref(&n));
-                let k = lp.idx[0].clone();
-                self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
-                self.nd_close(lp);
-                (out, ArrayTy::new(Dtype::I64, 1, Layout::C))
+                (self.arange_i64(&n), ArrayTy::new(Dtype::I64, 1, Layout::C))
             }
         };
         self.gen_shuffle(bg, &x, &a);
@@ -298,22 +339,19 @@ impl<'p> FnGen<'_, 'p> {
         }
         let n = self.nitems(&ps[0]);
         // Checks over all elements first (NumPy validates before drawing).
-        let any = |s: &mut Self, arr: &V, pred: &dyn Fn(&mut Self, &str) -> String| -> String {
+        let any_fails = |s: &mut Self, arr: &V, bad: Bad| -> String {
             let flag = s.alloca("i1");
             s.emit(&format!("store i1 false, ptr {flag}"));
             let lp = s.nd_open(std::slice::from_ref(&n));
             let x = s.flat_elem(arr, Dtype::F64, &lp.idx[0].clone());
-            let bad = pred(s, &x.r);
+            let f = s.fails(bad, &x.r);
             let cur = s.val(&format!("load i1, ptr {flag}"));
-            let nv = s.val(&format!("or i1 {cur}, {bad}"));
+            let nv = s.val(&format!("or i1 {cur}, {f}"));
             s.emit(&format!("store i1 {nv}, ptr {flag}"));
             s.nd_close(lp);
             s.val(&format!("load i1, ptr {flag}"))
         };
-        let raise = |s: &mut Self, c: String, kind: ExcKind, msg: String| {
-            let m = s.str_const(&msg);
-            s.raise_if(&c, kind, &[m]);
-        };
+        let mut steps: Vec<(usize, Bad, ExcKind, String)> = Vec::new();
         if g == GenFn::Uniform {
             // (low, high) become (low, high - low), checked as NumPy does.
             let r = self.alloc_array(Dtype::F64, &shape);
@@ -324,92 +362,34 @@ impl<'p> FnGen<'_, 'p> {
             let d = self.val(&format!("fsub double {}, {}", hi.r, lo.r));
             self.flat_store(&r, Dtype::F64, &k, &V::new(d, Ty::F64));
             self.nd_close(lp);
-            let fab = self.intrinsic("fabs", Dtype::F64, 1);
-            let c = any(self, &r, &|s, x| {
-                let a = s.val(&format!("call double {fab}(double {x})"));
-                s.val(&format!("fcmp ueq double {a}, 0x7FF0000000000000"))
-            });
-            raise(
-                self,
-                c,
+            ps[1] = r;
+            steps.push((
+                1,
+                Bad::NotFinite,
                 ExcKind::OverflowError,
                 "Range exceeds valid bounds".into(),
-            );
-            let c = any(self, &r, &|s, x| {
-                let bits = s.val(&format!("bitcast double {x} to i64"));
-                s.val(&format!("icmp slt i64 {bits}, 0"))
-            });
-            raise(self, c, ExcKind::ValueError, "high - low < 0".into());
-            ps[1] = r;
+            ));
+            steps.push((
+                1,
+                Bad::SignNeg,
+                ExcKind::ValueError,
+                "high - low < 0".into(),
+            ));
         } else {
-            for ((name, _, check), arr) in spec.params.iter().zip(&ps) {
-                let name = *name;
-                match (g, check) {
-                    (GenFn::Binomial, _) if name == "n" => {
-                        let c = any(self, arr, &|s, x| {
-                            let i = s.val(&format!("fptosi double {x} to i64"));
-                            s.val(&format!("icmp slt i64 {i}, 0"))
-                        });
-                        raise(self, c, ExcKind::ValueError, "n < 0".into());
-                    }
-                    (_, Check::Free) => {}
-                    (_, Check::NonNeg) => {
-                        let c = any(self, arr, &|s, x| {
-                            let bits = s.val(&format!("bitcast double {x} to i64"));
-                            let neg = s.val(&format!("icmp slt i64 {bits}, 0"));
-                            let num = s.val(&format!("fcmp ord double {x}, 0.0"));
-                            s.val(&format!("and i1 {neg}, {num}"))
-                        });
-                        raise(self, c, ExcKind::ValueError, format!("{name} < 0"));
-                    }
-                    (_, Check::Positive) => {
-                        let c = any(self, arr, &|s, x| {
-                            s.val(&format!("fcmp ole double {x}, 0.0"))
-                        });
-                        raise(self, c, ExcKind::ValueError, format!("{name} <= 0"));
-                    }
-                    (_, Check::Bounded01 | Check::BoundedGt01) => {
-                        let gt = *check == Check::BoundedGt01;
-                        let c = any(self, arr, &|s, x| {
-                            let lo = if gt { "ogt" } else { "oge" };
-                            let a = s.val(&format!("fcmp {lo} double {x}, 0.0"));
-                            let b = s.val(&format!("fcmp ole double {x}, 1.0"));
-                            let ok = s.val(&format!("and i1 {a}, {b}"));
-                            s.val(&format!("xor i1 {ok}, true"))
-                        });
-                        let msg = if gt {
-                            format!("{name} <= 0, {name} > 1 or {name} contains NaNs")
-                        } else {
-                            format!("{name} < 0, {name} > 1 or {name} contains NaNs")
-                        };
-                        raise(self, c, ExcKind::ValueError, msg);
-                    }
-                    (_, Check::Poisson) => {
-                        // The array form checks the upper bound first (NaN fails it).
-                        let c = any(self, arr, &|s, x| {
-                            s.val(&format!(
-                                "fcmp ugt double {x}, {}",
-                                fconst(POISSON_LAM_MAX, Dtype::F64)
-                            ))
-                        });
-                        raise(
-                            self,
-                            c,
-                            ExcKind::ValueError,
-                            format!("{name} value too large"),
-                        );
-                        let c = any(self, arr, &|s, x| {
-                            s.val(&format!("fcmp ult double {x}, 0.0"))
-                        });
-                        raise(
-                            self,
-                            c,
-                            ExcKind::ValueError,
-                            format!("{name} < 0 or {name} contains NaNs"),
-                        );
-                    }
+            for (i, (name, _, check)) in spec.params.iter().enumerate() {
+                for (bad, msg) in Self::check_steps(*check, name, true) {
+                    steps.push((i, bad, ExcKind::ValueError, msg));
                 }
             }
+            if g == GenFn::Binomial {
+                // n (the first parameter) is checked after p, as NumPy does.
+                steps.push((0, Bad::IntNeg, ExcKind::ValueError, "n < 0".into()));
+            }
+        }
+        for (i, bad, kind, msg) in steps {
+            let c = any_fails(self, &ps[i], bad);
+            let m = self.str_const(&msg);
+            self.raise_if(&c, kind, &[m]);
         }
         // The draws.
         let out = self.alloc_array(oa.dtype, &shape);
@@ -451,6 +431,16 @@ impl<'p> FnGen<'_, 'p> {
         self.flat_store(&out, oa.dtype, &k, &x);
         self.nd_close(lp);
         Ok(out)
+    }
+
+    /// `np.arange(n)` as int64 (n >= 0).
+    fn arange_i64(&mut self, n: &str) -> V {
+        let out = self.alloc_array(Dtype::I64, &[n.to_string()]);
+        let lp = self.nd_open(&[n.to_string()]);
+        let k = lp.idx[0].clone();
+        self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
+        self.nd_close(lp);
+        out
     }
 
     fn declare_fill(&mut self) {
@@ -631,7 +621,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.flat_store(&idx, Dtype::I64, &lp.idx[0].clone(), &V::new(v, Ty::I64));
                 self.nd_close(lp);
             }
-            (true, Some(p), None) => {
+            (true, Some(p), bg) => {
                 let Ty::Array(pa) = p.ty.clone() else {
                     return ice("choice p");
                 };
@@ -639,17 +629,37 @@ impl<'p> FnGen<'_, 'p> {
                 let np = self.shape(&p, 0);
                 let ps = self.elem_stride(&p, &pa, 0);
                 let pd = self.data(&p);
-                self.m
-                    .declare("declare i32 @oxjit_rt_random_choice_p(ptr, i64, i64, i64, i64, ptr)");
-                let st = self.val(&format!(
-                    "call i32 @oxjit_rt_random_choice_p(ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
+                // Same checks, each API with its own messages.
+                let (f, lead, msgs) = match bg {
+                    Some(bg) => (
+                        "oxjit_np_choice_p",
+                        format!("ptr {bg}, "),
+                        [
+                            "a and p must have same size",
+                            "Probabilities contain NaN",
+                            "Probabilities are not non-negative",
+                            "Probabilities do not sum to 1. See Notes section of docstring for more information.",
+                        ],
+                    ),
+                    None => (
+                        "oxjit_rt_random_choice_p",
+                        String::new(),
+                        [
+                            "'a' and 'p' must have same size",
+                            "probabilities contain NaN",
+                            "probabilities are not non-negative",
+                            "probabilities do not sum to 1",
+                        ],
+                    ),
+                };
+                let lead_ty = if bg.is_some() { "ptr, " } else { "" };
+                self.m.declare(&format!(
+                    "declare i32 @{f}({lead_ty}ptr, i64, i64, i64, i64, ptr)"
                 ));
-                for (code, msg) in [
-                    (1, "'a' and 'p' must have same size"),
-                    (2, "probabilities contain NaN"),
-                    (3, "probabilities are not non-negative"),
-                    (4, "probabilities do not sum to 1"),
-                ] {
+                let st = self.val(&format!(
+                    "call i32 @{f}({lead}ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
+                ));
+                for (code, msg) in (1..).zip(msgs) {
                     let c = self.val(&format!("icmp eq i32 {st}, {code}"));
                     let m = self.str_const(msg);
                     self.raise_if(&c, ExcKind::ValueError, &[m]);
@@ -661,11 +671,7 @@ impl<'p> FnGen<'_, 'p> {
                 let m = self
                     .str_const("Cannot take a larger sample than population when 'replace=False'");
                 self.raise_if(&big, ExcKind::ValueError, &[m]);
-                let all = self.alloc_array(Dtype::I64, std::slice::from_ref(&pop));
-                let lp = self.nd_open(std::slice::from_ref(&pop));
-                let k = lp.idx[0].clone();
-                self.flat_store(&all, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
-                self.nd_close(lp);
+                let all = self.arange_i64(&pop);
                 let aa = ArrayTy::new(Dtype::I64, 1, Layout::C);
                 self.gen_shuffle(None, &all, &aa);
                 let lp = self.nd_open(std::slice::from_ref(&cnt));
@@ -680,33 +686,6 @@ impl<'p> FnGen<'_, 'p> {
                 self.emit(&format!(
                     "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 0, i64 {top}, i64 {cnt}, i1 false, ptr {pi})"
                 ));
-            }
-            (true, Some(p), Some(bg)) => {
-                let Ty::Array(pa) = p.ty.clone() else {
-                    return ice("choice p");
-                };
-                let (p, pa) = self.with_dtype(&p, &pa, Dtype::F64)?;
-                let np = self.shape(&p, 0);
-                let ps = self.elem_stride(&p, &pa, 0);
-                let pd = self.data(&p);
-                self.m
-                    .declare("declare i32 @oxjit_np_choice_p(ptr, ptr, i64, i64, i64, i64, ptr)");
-                let st = self.val(&format!(
-                    "call i32 @oxjit_np_choice_p(ptr {bg}, ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
-                ));
-                for (code, msg) in [
-                    (1, "a and p must have same size"),
-                    (2, "Probabilities contain NaN"),
-                    (3, "Probabilities are not non-negative"),
-                    (
-                        4,
-                        "Probabilities do not sum to 1. See Notes section of docstring for more information.",
-                    ),
-                ] {
-                    let c = self.val(&format!("icmp eq i32 {st}, {code}"));
-                    let m = self.str_const(msg);
-                    self.raise_if(&c, ExcKind::ValueError, &[m]);
-                }
             }
             (false, _, Some(bg)) => {
                 self.m

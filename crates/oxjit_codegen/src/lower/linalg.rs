@@ -105,11 +105,6 @@ impl<'p> FnGen<'_, 'p> {
         self.raise_if(&bad, ExcKind::LinAlgError, &[msg]);
     }
 
-    fn min_i64(&mut self, a: &str, b: &str) -> String {
-        let lt = self.val(&format!("icmp slt i64 {a}, {b}"));
-        self.val(&format!("select i1 {lt}, i64 {a}, i64 {b}"))
-    }
-
     /// An optional real parameter (positional index `pos` or keyword `name`)
     /// as a double; None or absent gives `default`.
     fn la_real_param(
@@ -135,7 +130,7 @@ impl<'p> FnGen<'_, 'p> {
         let w = work_dtype(aa.dtype);
         let (a, aa) = self.with_dtype(a, aa, w)?;
         let [m, n, p, rs, cs] = self.la_operand(&a, &aa);
-        let k = self.min_i64(&m, &n);
+        let k = self.i64_min(&m, &n);
         let s = self.alloc_array(w.real_part(), std::slice::from_ref(&k));
         let ps = self.data(&s);
         self.la_call(
@@ -291,7 +286,7 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 let rcond = self.la_real_param(&args, 2, call, "rcond", -1.0)?;
                 let resid = self.alloc_array(rd, std::slice::from_ref(&k));
-                let kmin = self.min_i64(&m, &n);
+                let kmin = self.i64_min(&m, &n);
                 let s = self.alloc_array(rd, std::slice::from_ref(&kmin));
                 let rank = self.alloca("i64");
                 let (pr, ps) = (self.data(&resid), self.data(&s));
@@ -362,7 +357,7 @@ impl<'p> FnGen<'_, 'p> {
                 Ok(self.build_tuple(vec![sign, l]))
             }
             LinAlg::Qr => {
-                let k = self.min_i64(&m, &n);
+                let k = self.i64_min(&m, &n);
                 let q = self.alloc_array(w, &[m.clone(), k.clone()]);
                 let r = self.alloc_array(w, &[k.clone(), n.clone()]);
                 let (pq, pr) = (self.data(&q), self.data(&r));
@@ -384,7 +379,7 @@ impl<'p> FnGen<'_, 'p> {
                     self.const_kw(call, "compute_uv"),
                     Some(Const::Bool(false)) | Some(Const::Int(0))
                 );
-                let k = self.min_i64(&m, &n);
+                let k = self.i64_min(&m, &n);
                 let s = self.alloc_array(rd, std::slice::from_ref(&k));
                 let ps = self.data(&s);
                 let (u, vh) = if uv {

@@ -106,16 +106,6 @@ impl<'p> FnGen<'_, 'p> {
         self.make_array(out, &mi, &parent, data, shape, strides)
     }
 
-    fn i64_max(&mut self, a: &str, b: &str) -> String {
-        let c = self.val(&format!("icmp sgt i64 {a}, {b}"));
-        self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
-    }
-
-    fn i64_min(&mut self, a: &str, b: &str) -> String {
-        let c = self.val(&format!("icmp slt i64 {a}, {b}"));
-        self.val(&format!("select i1 {c}, i64 {a}, i64 {b}"))
-    }
-
     /// `a - b` on two values of dtype `d` (wrapping for ints, as NumPy).
     fn elem_sub(&mut self, a: &V, b: &V, d: Dtype) -> R<V> {
         let t = scalar_ty(d);
@@ -216,7 +206,7 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// A view with the axes of `v` in the order `perm`.
-    fn permuted(&mut self, v: &V, a: &ArrayTy, perm: &[usize], ty: &Ty) -> R<V> {
+    pub(super) fn permuted(&mut self, v: &V, a: &ArrayTy, perm: &[usize], ty: &Ty) -> R<V> {
         let Ty::Array(out) = ty else {
             return ice("permuted view type");
         };
@@ -1521,7 +1511,7 @@ impl<'p> FnGen<'_, 'p> {
         let total = total.to_string();
         let pos = self.bsearch(&total, &right, &key, d, &mut |s, mid| {
             s.elem1(&sorted, &sa, mid, d)
-        });
+        })?;
         self.flat_store(&cum, Dtype::I64, &i, &V::new(pos, Ty::I64));
         self.nd_close(lp);
         let hist = self.alloc_array(Dtype::I64, std::slice::from_ref(&nh));
@@ -1546,31 +1536,11 @@ impl<'p> FnGen<'_, 'p> {
         key: &V,
         d: Dtype,
         at: &mut dyn FnMut(&mut Self, &str) -> V,
-    ) -> String {
-        let lo = self.alloca("i64");
-        let hi = self.alloca("i64");
-        self.emit(&format!("store i64 0, ptr {lo}"));
-        self.emit(&format!("store i64 {n}, ptr {hi}"));
-        let (head, body, done) = (self.label("hs"), self.label("hsb"), self.label("hsd"));
-        self.start(&head);
-        let l = self.val(&format!("load i64, ptr {lo}"));
-        let h = self.val(&format!("load i64, ptr {hi}"));
-        let c = self.val(&format!("icmp slt i64 {l}, {h}"));
-        self.cbr(&c, &body, &done);
-        self.start(&body);
-        let span = self.val(&format!("sub i64 {h}, {l}"));
-        let half = self.val(&format!("lshr i64 {span}, 1"));
-        let mid = self.val(&format!("add i64 {l}, {half}"));
-        let mv = at(self, &mid);
-        let go = self.side_cmp(&mv, key, d, right);
-        let m1 = self.val(&format!("add i64 {mid}, 1"));
-        let nl = self.val(&format!("select i1 {go}, i64 {m1}, i64 {l}"));
-        let nh = self.val(&format!("select i1 {go}, i64 {h}, i64 {mid}"));
-        self.emit(&format!("store i64 {nl}, ptr {lo}"));
-        self.emit(&format!("store i64 {nh}, ptr {hi}"));
-        self.br(&head);
-        self.start(&done);
-        self.val(&format!("load i64, ptr {lo}"))
+    ) -> R<String> {
+        self.bisect("0", n, &mut |s, mid| {
+            let mv = at(s, mid);
+            Ok(s.side_cmp(&mv, key, d, right))
+        })
     }
 
     /// searchsorted's step test: `v < key` (left) or `v <= key` (right),
@@ -1664,30 +1634,15 @@ impl<'p> FnGen<'_, 'p> {
             let nh = s.val(&format!("select i1 {c}, i64 {nn}, i64 {hh}"));
             s.emit(&format!("store {dt} {}, ptr {last}", key.r));
             s.emit(&format!("store i1 true, ptr {have}"));
-            let (head, body, done) = (s.label("dg"), s.label("dgb"), s.label("dgd"));
-            s.emit(&format!("store i64 {nl}, ptr {lo}"));
-            s.emit(&format!("store i64 {nh}, ptr {hi}"));
-            s.start(&head);
-            let l = s.val(&format!("load i64, ptr {lo}"));
-            let h = s.val(&format!("load i64, ptr {hi}"));
-            let more = s.val(&format!("icmp slt i64 {l}, {h}"));
-            s.cbr(&more, &body, &done);
-            s.start(&body);
-            let span = s.val(&format!("sub i64 {h}, {l}"));
-            let half = s.val(&format!("lshr i64 {span}, 1"));
-            let mid = s.val(&format!("add i64 {l}, {half}"));
-            let rm = s.val(&format!("sub i64 {n1}, {mid}"));
-            let at = s.val(&format!("select i1 {decreasing}, i64 {rm}, i64 {mid}"));
-            let mv = s.elem1(&bv, &ba, &at, d);
-            let go = s.side_cmp(&mv, &key, d, &side_right);
-            let m1 = s.val(&format!("add i64 {mid}, 1"));
-            let nl = s.val(&format!("select i1 {go}, i64 {m1}, i64 {l}"));
-            let nh = s.val(&format!("select i1 {go}, i64 {h}, i64 {mid}"));
-            s.emit(&format!("store i64 {nl}, ptr {lo}"));
-            s.emit(&format!("store i64 {nh}, ptr {hi}"));
-            s.br(&head);
-            s.start(&done);
-            let pos = s.val(&format!("load i64, ptr {lo}"));
+            let pos = s.bisect(&nl, &nh, &mut |s, mid| {
+                let rm = s.val(&format!("sub i64 {n1}, {mid}"));
+                let at = s.val(&format!("select i1 {decreasing}, i64 {rm}, i64 {mid}"));
+                let mv = s.elem1(&bv, &ba, &at, d);
+                Ok(s.side_cmp(&mv, &key, d, &side_right))
+            })?;
+            // The search ends with lo == hi == pos: the next key's hints.
+            s.emit(&format!("store i64 {pos}, ptr {lo}"));
+            s.emit(&format!("store i64 {pos}, ptr {hi}"));
             let from_end = s.val(&format!("sub i64 {nn}, {pos}"));
             Ok(V::new(
                 s.val(&format!(
