@@ -1,8 +1,9 @@
 //! The process-wide ORC LLJIT. We always compile IR to an object file with our
 //! own TargetMachine (host CPU and features, our pass pipeline) and hand the
 //! object to LLJIT to link and load; the same path can load cached objects.
-//! Runtime helpers are registered as absolute symbols (a cdylib's symbols are
-//! invisible to dlsym); libm and libc come from the process.
+//! The functions of the runtime ABI table (`crate::abi`) are registered as
+//! absolute symbols (a cdylib's symbols are invisible to dlsym); libm and libc
+//! come from the process.
 
 use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
 use llvm_sys::orc2::lljit::*;
@@ -22,19 +23,6 @@ unsafe impl Send for Jit {}
 
 static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
 
-/// Symbols an embedding crate provides to compiled code (for example
-/// NumPy's distribution library, linked into the Python extension).
-static EXTRA: Mutex<Vec<(&'static str, usize)>> = Mutex::new(Vec::new());
-
-/// Make `symbols` callable from compiled code; must run before the first
-/// compilation (the symbol table is fixed when the JIT starts).
-pub fn register_symbols(symbols: &[(&'static str, usize)]) {
-    EXTRA
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .extend_from_slice(symbols);
-}
-
 fn take_error(err: LLVMErrorRef) -> Result<(), String> {
     if err.is_null() {
         return Ok(());
@@ -47,7 +35,7 @@ fn take_error(err: LLVMErrorRef) -> Result<(), String> {
     }
 }
 
-fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
+fn create() -> Result<Jit, String> {
     crate::init_llvm()?;
     unsafe {
         // glibc's vector math library, for fastmath loops (optional).
@@ -65,11 +53,9 @@ fn create(extra_symbols: &[(&str, usize)]) -> Result<Jit, String> {
         ))?;
         LLVMOrcJITDylibAddGenerator(dylib, gen);
         let mut pairs: Vec<LLVMOrcCSymbolMapPair> = Vec::new();
-        let builtin = oxjit_runtime::symbols()
-            .into_iter()
-            .chain(oxjit_linalg::symbols());
-        for (name, addr) in builtin.chain(extra_symbols.iter().copied()) {
-            let c = CString::new(name).map_err(|e| e.to_string())?;
+        for (name, f) in crate::abi::table() {
+            let addr = f.addr;
+            let c = CString::new(*name).map_err(|e| e.to_string())?;
             pairs.push(LLVMOrcCSymbolMapPair {
                 Name: LLVMOrcLLJITMangleAndIntern(raw, c.as_ptr()),
                 Sym: LLVMJITEvaluatedSymbol {
@@ -104,10 +90,7 @@ pub unsafe fn load_object_tracked(
     obj: LLVMMemoryBufferRef,
     names: &[&str],
 ) -> Result<(Vec<usize>, CodeHandle), String> {
-    let jit = JIT.get_or_init(|| {
-        let extra = EXTRA.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        create(&extra).map(Mutex::new)
-    });
+    let jit = JIT.get_or_init(|| create().map(Mutex::new));
     let jit = match jit {
         Ok(j) => j,
         Err(e) => return Err(format!("could not start the JIT: {e}")),

@@ -6,10 +6,12 @@
 //! are flattened into *leaves* (scalars and array structs; tuples flattened,
 //! zero-sized values dropped). The dispatcher unboxes into leaf slots.
 
+mod abi;
 mod ir;
 mod jit;
 
-pub use jit::{register_symbols, release, CodeHandle};
+pub use abi::register as register_abi;
+pub use jit::{release, CodeHandle};
 mod lower;
 
 use inkwell::context::Context;
@@ -136,7 +138,7 @@ pub(crate) fn finish(
     module.set_data_layout(&tm.get_target_data().get_data_layout());
     if let Err(e) = module.verify() {
         return Err(format!(
-            "internal compiler error: invalid LLVM IR: {}",
+            "invalid LLVM IR: {}",
             e.to_string()
         ));
     }
@@ -172,8 +174,76 @@ pub(crate) fn finish(
     Ok((addrs, ir, asm, code))
 }
 
+/// Where in code generation a failure happened: lowering the typed program to
+/// IR text, or LLVM (parsing, verifying, optimising, loading). Every failure of
+/// codegen is a compiler bug (user errors are caught by the type checker), so
+/// the dispatcher reports it as an `InternalCompilerError` naming the stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Lowering,
+    Llvm,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Lowering => "lowering",
+            Stage::Llvm => "LLVM",
+        }
+    }
+}
+
+/// A codegen failure: the stage and what went wrong (a panic's message too).
+#[derive(Clone, Debug)]
+pub struct Error {
+    pub stage: Stage,
+    pub message: String,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed: {}", self.stage.name(), self.message)
+    }
+}
+
+/// The message of a caught panic's payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("panic: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("panic: {s}")
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// Fault injection for the tests of internal errors: `OXJIT_INJECT_PANIC=stage`
+/// (`unit`, `typing`, `lowering`, `llvm`) makes that stage panic. Read on the
+/// compile path only, never on calls.
+pub fn inject_panic(stage: &str) {
+    if std::env::var("OXJIT_INJECT_PANIC").is_ok_and(|s| s.eq_ignore_ascii_case(stage)) {
+        panic!("injected panic in the {stage} stage (OXJIT_INJECT_PANIC)");
+    }
+}
+
+/// Run one stage; an `Err` or a panic becomes an `Error` of that stage.
+fn guarded<T>(stage: Stage, f: impl FnOnce() -> Result<T, String>) -> Result<T, Error> {
+    let f = || {
+        inject_panic(stage.name());
+        f()
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(message)) => Err(Error { stage, message }),
+        Err(payload) => Err(Error {
+            stage,
+            message: panic_message(payload.as_ref()),
+        }),
+    }
+}
+
 /// Compile a typed program; returns the root's entry adapter.
-pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, String> {
+pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, Error> {
     let root = &program.instances[0];
     let (addrs, ir, asm, code) = build(program, opts, |prefix| {
         lower::lower_program(program, opts, prefix)
@@ -195,14 +265,16 @@ fn build(
     program: &Program<'_>,
     opts: &Options,
     lower: impl FnOnce(&str) -> Result<(String, String), String>,
-) -> Result<(Vec<usize>, String, Option<String>, CodeHandle), String> {
+) -> Result<(Vec<usize>, String, Option<String>, CodeHandle), Error> {
     let root = &program.instances[0];
     let prefix = unique_prefix(&program.templates[root.template as usize].qualname);
-    let (text, name) = lower(&prefix)?;
+    let (text, name) = guarded(Stage::Lowering, || lower(&prefix))?;
     let text = format!("{text}\n{}", lower::METADATA);
-    let ctx = Context::create();
-    let module = parse_ir(&ctx, &text, &prefix)?;
-    finish(&module, opts, &[&name])
+    guarded(Stage::Llvm, || {
+        let ctx = Context::create();
+        let module = parse_ir(&ctx, &text, &prefix)?;
+        finish(&module, opts, &[&name])
+    })
 }
 
 /// Compile a typed scalar kernel into a NumPy ufunc inner loop for the given
@@ -212,7 +284,7 @@ pub fn compile_ufunc_loop(
     opts: &Options,
     ins: &[oxjit_types::Dtype],
     out: oxjit_types::Dtype,
-) -> Result<(usize, CodeHandle), String> {
+) -> Result<(usize, CodeHandle), Error> {
     let (addrs, _, _, h) = build(program, opts, |prefix| {
         lower::lower_ufunc_loop(program, opts, prefix, ins, out)
     })?;
@@ -226,7 +298,7 @@ pub fn compile_gufunc_loop(
     program: &Program<'_>,
     opts: &Options,
     args: &[GuArg],
-) -> Result<(usize, CodeHandle), String> {
+) -> Result<(usize, CodeHandle), Error> {
     let (addrs, _, _, h) = build(program, opts, |prefix| {
         lower::lower_gufunc_loop(program, opts, prefix, args)
     })?;
@@ -246,7 +318,7 @@ pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<M
             eprintln!("{text}");
         }
         format!(
-            "internal compiler error: generated invalid LLVM IR: {}",
+            "generated invalid LLVM IR: {}",
             e.to_string()
         )
     })

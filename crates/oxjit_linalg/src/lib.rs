@@ -8,6 +8,7 @@
 //! result is one of the `STATUS_*` codes below; the caller turns non-zero
 //! codes into NumPy's `LinAlgError` messages.
 
+use oxjit_runtime::abi_table;
 use faer::complex::Complex;
 use faer::diag::Diag;
 use faer::dyn_stack::{MemBuffer, MemStack};
@@ -1296,22 +1297,23 @@ macro_rules! abi {
         }
         )?
 
-        fn $table(out: &mut Vec<(&'static str, usize)>) {
-            $(out.push((stringify!($gemm), $gemm as *const () as usize));)?
-            out.extend([
-                (stringify!($solve), $solve as *const () as usize),
-                (stringify!($inv), $inv as *const () as usize),
-                (stringify!($det), $det as *const () as usize),
-                (stringify!($slogdet), $slogdet as *const () as usize),
-                (stringify!($cholesky), $cholesky as *const () as usize),
-                (stringify!($qr), $qr as *const () as usize),
-                (stringify!($svd), $svd as *const () as usize),
-                (stringify!($eig), $eig as *const () as usize),
-                (stringify!($eigh), $eigh as *const () as usize),
-                (stringify!($lstsq), $lstsq as *const () as usize),
-                (stringify!($pinv), $pinv as *const () as usize),
-                (stringify!($matpow), $matpow as *const () as usize),
-            ]);
+        fn $table(out: &mut Vec<oxjit_runtime::abi::AbiFn>) {
+            $(out.extend(abi_table!("";
+                $gemm(_, _, _, _, _, _, _, _, _, _, _, _)));)?
+            out.extend(abi_table!("";
+                $solve(_, _, _, _, _, _, _, _, _),
+                $inv(_, _, _, _, _),
+                $det(_, _, _, _, _),
+                $slogdet(_, _, _, _, _, _),
+                $cholesky(_, _, _, _, _),
+                $qr(_, _, _, _, _, _, _),
+                $svd(_, _, _, _, _, _, _, _, _),
+                $eig(_, _, _, _, _, _),
+                $eigh(_, _, _, _, _, _, _),
+                $lstsq(_, _, _, _, _, _, _, _, _, _, _, _, _, _),
+                $pinv(_, _, _, _, _, _, _),
+                $matpow(_, _, _, _, _, _),
+            ));
         }
     };
 }
@@ -1335,16 +1337,13 @@ abi!(Complex<f32>, f32, symbols_c64;
     oxjit_la_eigh_c64, oxjit_la_lstsq_c64, oxjit_la_pinv_c64, oxjit_la_matpow_c64,
     oxjit_la_gemm_c64);
 
-/// Every exported function by name and address. Compiled code resolves these
-/// symbols through this table (a cdylib's symbols are invisible to dlsym).
-pub fn symbols() -> Vec<(&'static str, usize)> {
-    let mut out = vec![
-        ("oxjit_la_gemm_i64", oxjit_la_gemm_i64 as *const () as usize),
-        (
-            "oxjit_la_matpow_i64",
-            oxjit_la_matpow_i64 as *const () as usize,
-        ),
-    ];
+/// This crate's rows of the runtime ABI table (`oxjit_runtime::abi`): every
+/// exported function with its LLVM signature and address.
+pub fn abi() -> Vec<oxjit_runtime::abi::AbiFn> {
+    let mut out = abi_table!("";
+        oxjit_la_gemm_i64(_, _, _, _, _, _, _, _, _, _, _, _),
+        oxjit_la_matpow_i64(_, _, _, _, _, _),
+    );
     symbols_f64(&mut out);
     symbols_f32(&mut out);
     symbols_c128(&mut out);

@@ -1473,9 +1473,9 @@ fn empty_inputs() {
 
 #[test]
 fn symbol_table_is_complete() {
-    let syms = symbols();
+    let syms = abi();
     assert_eq!(syms.len(), 4 * 12 + 2 + 2);
-    let mut names: Vec<&str> = syms.iter().map(|s| s.0).collect();
+    let mut names: Vec<&str> = syms.iter().map(|s| s.name).collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len(), syms.len());
@@ -1496,5 +1496,15 @@ fn symbol_table_is_complete() {
     ] {
         assert!(names.contains(&name));
     }
-    assert!(syms.iter().all(|s| s.1 != 0));
+    assert!(syms.iter().all(|s| s.addr != 0));
+    // The LLVM signatures lowering declares come from the Rust signatures.
+    let decl = |n: &str| syms.iter().find(|s| s.name == n).unwrap().declaration();
+    assert_eq!(
+        decl("oxjit_la_svd_f32"),
+        "declare i32 @oxjit_la_svd_f32(i64, i64, ptr, i64, i64, i32, ptr, ptr, ptr)"
+    );
+    assert_eq!(
+        decl("oxjit_la_lstsq_c128"),
+        "declare i32 @oxjit_la_lstsq_c128(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, double, ptr, ptr, ptr, ptr)"
+    );
 }

@@ -3,18 +3,20 @@
 //! crates. The decorators and the AST front end live in `python/oxjit`.
 
 mod boxing;
+mod driver;
 mod npyrandom;
 mod ufunc;
 
 use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
+use driver::{Failure, Output, Target};
 use oxjit_codegen::{leaf_size, leaves, Compiled, Options};
 use oxjit_runtime::{ExcArg, PendingError};
-use oxjit_syntax::Unit;
+
 use oxjit_types::{Dtype, ExcKind, Ty};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 use std::sync::{Arc, Mutex, RwLock};
 
 type Entry = unsafe extern "C" fn(*const *mut u8, *const *mut u8) -> i32;
@@ -35,17 +37,6 @@ pub struct Overload {
     /// All arguments and the result are one-word scalars (f64, i64, bool):
     /// the call path needs no buffers.
     simple: Option<(Vec<Dtype>, Dtype)>,
-}
-
-/// Whether a result type holds something compiled code cannot hand back
-/// (a string, or a Generator, whose object compiled code never owns).
-fn unboxable_result(t: &Ty) -> Option<&'static str> {
-    match t {
-        Ty::Str => Some("a string"),
-        Ty::Generator => Some("a numpy.random.Generator"),
-        Ty::Tuple(items) => items.iter().find_map(unboxable_result),
-        _ => None,
-    }
 }
 
 fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype>, Dtype)> {
@@ -166,13 +157,6 @@ struct SendPtrs(*const *mut u8, *const *mut u8, Entry);
 // SAFETY: the buffers outlive the call and compiled code never touches Python.
 unsafe impl Send for SendPtrs {}
 
-enum CompileFailure {
-    /// A diagnostic about the user's code (typing or unsupported).
-    User(String),
-    Internal(String),
-    Py(PyErr),
-}
-
 impl Dispatcher {
     fn find(&self, key: &Option<Key>, tys: Option<&[Ty]>) -> Option<Arc<Overload>> {
         let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
@@ -212,59 +196,16 @@ impl Dispatcher {
         tys: &[Ty],
         declared_ret: Option<Ty>,
         fn_args: &[Py<PyAny>],
-    ) -> Result<Arc<Overload>, CompileFailure> {
-        let frontend = py.import("oxjit._frontend").map_err(CompileFailure::Py)?;
-        let extras = PyList::new(py, fn_args.iter().map(|o| o.bind(py).clone()))
-            .map_err(CompileFailure::Py)?;
-        let json: String =
-            match frontend.call_method1("build_unit", (self.py_func.bind(py), extras)) {
-                Ok(j) => j.extract().map_err(CompileFailure::Py)?,
-                Err(e) => {
-                    // Source not available and similar: a user-facing failure.
-                    return Err(CompileFailure::User(
-                        e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
-                    ));
-                }
-            };
+    ) -> Result<Arc<Overload>, Failure> {
+        let json = driver::unit_json(py, self.py_func.bind(py), fn_args)?;
         let opts = self.opts.clone();
-        let tys_v = tys.to_vec();
-        let result: Result<(Compiled, Unit), CompileFailure> = py.detach(move || {
-            let unit = Unit::from_json(&json)
-                .map_err(|e| CompileFailure::Internal(format!("reading the unit: {e}")))?;
-            let compiled = {
-                let program = match oxjit_typeck::check(&unit, &tys_v) {
-                    Ok(p) => p,
-                    Err(diags) => {
-                        let mut text = String::new();
-                        for d in &diags {
-                            let f = &unit.functions[d.func as usize];
-                            text += &d.diag.render(&f.file, &f.lines, f.first_line);
-                            text.push('\n');
-                        }
-                        if diags.is_empty() {
-                            text = "the function could not be typed".into();
-                        }
-                        return Err(CompileFailure::User(text.trim_end().to_string()));
-                    }
-                };
-                if let Some(what) = unboxable_result(&program.instances[0].ret) {
-                    let f = &unit.functions[0];
-                    let d = oxjit_syntax::Diagnostic::unsupported(
-                        f.def.span,
-                        format!("`{}` returns {what}; returning it from compiled code is not supported yet", f.def.name),
-                    )
-                    .with_note("strings can be printed or used in exception messages inside compiled code; a Generator can be passed in and drawn from");
-                    return Err(CompileFailure::User(d.render(&f.file, &f.lines, f.first_line)));
-                }
-                oxjit_codegen::compile(&program, &opts).map_err(CompileFailure::Internal)?
-            };
-            Ok((compiled, unit))
-        });
-        let (compiled, _unit) = result?;
+        let compiled = match driver::compile(py, json, tys.to_vec(), opts, Target::Function)? {
+            Output::Function(c) => c,
+            Output::Loop(..) => unreachable!("a function target gives a function"),
+        };
         let ret_leaves = leaves(&compiled.ret);
         // SAFETY: the JIT returned the address of a function with this ABI.
         let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(compiled.entry) };
-        let _ = &declared_ret;
         let simple = simple_sig(tys, &compiled.ret, &declared_ret);
         Ok(Arc::new(Overload {
             fn_args: fn_args.iter().map(|f| f.clone_ref(py)).collect(),
@@ -363,25 +304,16 @@ impl Dispatcher {
                 self.overloads.write().unwrap_or_else(|p| p.into_inner()).push(o.clone());
                 Ok(Some(o))
             }
-            Err(CompileFailure::Py(e)) => Err(e),
-            Err(CompileFailure::Internal(msg)) => Err(new_err(
-                py,
-                "InternalCompilerError",
-                format!("internal compiler error while compiling {name}: {msg}\nPlease report this bug with the function's source."),
-            )),
-            Err(CompileFailure::User(msg)) => {
-                if self.nopython {
-                    Err(new_err(py, "TypingError", format!("Failed in nopython mode pipeline (oxjit)\n{msg}")))
-                } else {
-                    let warn_cls = errors_mod(py)?.getattr("ObjectModeWarning")?;
+            Err(Failure::User(msg)) if !self.nopython => {
+                let warn_cls = errors_mod(py)?.getattr("ObjectModeWarning")?;
                     let text = format!(
                         "Compilation is falling back to object mode: `{name}` could not be compiled in nopython mode and runs as plain Python.\n{msg}"
                     );
                     PyErr::warn(py, &warn_cls, &std::ffi::CString::new(text).unwrap_or_default(), 2)?;
-                    self.fallback.write().unwrap_or_else(|p| p.into_inner()).push(tys);
-                    Ok(None)
-                }
+                self.fallback.write().unwrap_or_else(|p| p.into_inner()).push(tys);
+                Ok(None)
             }
+            Err(f) => Err(f.into_err(py, &name)),
         }
     }
 
@@ -591,17 +523,7 @@ impl Dispatcher {
                     .push(o);
                 Ok(())
             }
-            Err(CompileFailure::Py(e)) => Err(e),
-            Err(CompileFailure::Internal(m)) => Err(new_err(
-                py,
-                "InternalCompilerError",
-                format!("internal compiler error while compiling {name}: {m}"),
-            )),
-            Err(CompileFailure::User(m)) => Err(new_err(
-                py,
-                "TypingError",
-                format!("Failed in nopython mode pipeline (oxjit)\n{m}"),
-            )),
+            Err(f) => Err(f.into_err(py, &name)),
         }
     }
 
@@ -636,16 +558,16 @@ impl Dispatcher {
                 .cloned()
                 .ok_or_else(|| PyTypeError::new_err("no such overload"))?
         };
-        let frontend = py.import("oxjit._frontend")?;
-        let json: String = frontend
-            .call_method1("build_unit", (self.py_func.bind(py), PyList::empty(py)))?
-            .extract()?;
-        let unit = Unit::from_json(&json).map_err(PyRuntimeError::new_err)?;
-        let program = oxjit_typeck::check(&unit, &o.args)
-            .map_err(|_| PyRuntimeError::new_err("re-typing failed"))?;
+        let name = self.py_func.bind(py).getattr("__name__")?.to_string();
+        let json = driver::unit_json(py, self.py_func.bind(py), &o.fn_args)
+            .map_err(|f| f.into_err(py, &name))?;
         let mut opts = self.opts.clone();
         opts.want_asm = true;
-        let c = oxjit_codegen::compile(&program, &opts).map_err(PyRuntimeError::new_err)?;
+        let c = match driver::compile(py, json, o.args.clone(), opts, Target::Function) {
+            Ok(Output::Function(c)) => c,
+            Ok(Output::Loop(..)) => unreachable!("a function target gives a function"),
+            Err(f) => return Err(f.into_err(py, &name)),
+        };
         Ok(c.asm.clone().unwrap_or_default())
     }
 }
@@ -714,8 +636,10 @@ unsafe extern "C" fn raw_vectorcall(
             e.restore(py);
             std::ptr::null_mut()
         }
-        Err(_) => {
-            PyRuntimeError::new_err("oxjit: internal panic in the dispatcher").restore(py);
+        Err(payload) => {
+            // SAFETY: the dispatcher object is alive for the whole call.
+            let slf = unsafe { Bound::from_borrowed_ptr(py, callable) };
+            call_panic(&slf, payload.as_ref()).restore(py);
             std::ptr::null_mut()
         }
     }
@@ -781,11 +705,28 @@ unsafe extern "C" fn raw_call(
             e.restore(py);
             std::ptr::null_mut()
         }
-        Err(_) => {
-            PyRuntimeError::new_err("oxjit: internal panic in the dispatcher").restore(py);
+        Err(payload) => {
+            // SAFETY: the dispatcher object is alive for the whole call.
+            let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+            call_panic(&slf, payload.as_ref()).restore(py);
             std::ptr::null_mut()
         }
     }
+}
+
+/// A panic on the call path (argument typing, boxing): an
+/// `InternalCompilerError` naming the function, and the dispatcher stays usable.
+fn call_panic(slf: &Bound<'_, PyAny>, payload: &(dyn std::any::Any + Send)) -> PyErr {
+    let py = slf.py();
+    let name = slf
+        .getattr("__name__")
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    Failure::Internal {
+        stage: driver::Stage::Call,
+        message: oxjit_codegen::panic_message(payload),
+    }
+    .into_err(py, &name)
 }
 
 fn call_impl(
@@ -937,32 +878,15 @@ fn make_ufunc(
 /// `@vectorize` uses it to pick a new loop's output dtype).
 #[pyfunction]
 fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -> PyResult<String> {
-    let frontend = py.import("oxjit._frontend")?;
-    let json: String = frontend.call_method1("build_unit", (py_func,))?.extract()?;
-    let unit = Unit::from_json(&json).map_err(|e| new_err(py, "InternalCompilerError", e))?;
+    let name = py_func.getattr("__name__")?.to_string();
+    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, &name))?;
     let tys: Vec<Ty> = args
         .iter()
         .map(|s| dtype_of(s).map(Ty::Scalar))
         .collect::<PyResult<_>>()?;
-    match oxjit_typeck::check(&unit, &tys) {
-        Ok(p) => Ok(p.instances[0].ret.to_string()),
-        Err(diags) => {
-            let mut text = String::new();
-            for d in &diags {
-                let f = &unit.functions[d.func as usize];
-                text += &d.diag.render(&f.file, &f.lines, f.first_line);
-                text.push('\n');
-            }
-            Err(new_err(
-                py,
-                "TypingError",
-                format!(
-                    "Failed in nopython mode pipeline (oxjit)\n{}",
-                    text.trim_end()
-                ),
-            ))
-        }
-    }
+    driver::return_type(py, json, tys)
+        .map(|t| t.to_string())
+        .map_err(|f| f.into_err(py, &name))
 }
 
 /// Build a generalized ufunc (`@guvectorize`).
@@ -1012,7 +936,7 @@ fn set_num_threads(n: i64) -> PyResult<()> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
-    oxjit_codegen::register_symbols(&npyrandom::symbols());
+    oxjit_codegen::register_abi(npyrandom::abi());
     m.add_class::<Dispatcher>()?;
     // Replace the call slot with our own entry (see `raw_call`); subclasses
     // created later inherit it.

@@ -3,6 +3,8 @@
 //! the `bitgen_t*` of a `numpy.random.Generator`, so draws follow NumPy's
 //! algorithms and advance the generator's own state.
 
+use oxjit_runtime::abi::AbiFn;
+use oxjit_runtime::abi_table;
 use std::ffi::c_void;
 
 type Bitgen = *mut c_void;
@@ -79,52 +81,46 @@ extern "C" {
     );
 }
 
-macro_rules! table {
-    ($($f:ident),* $(,)?) => {
-        /// (JIT name, address) of every function above.
-        pub fn symbols() -> Vec<(&'static str, usize)> {
-            vec![$((concat!("oxjit_np_", stringify!($f)), $f as *const () as usize)),*]
-        }
-    };
+/// This module's rows of the runtime ABI table, named `oxjit_np_*`.
+pub fn abi() -> Vec<AbiFn> {
+    abi_table!("oxjit_np_";
+        random_standard_uniform(_),
+        random_standard_uniform_f(_),
+        random_standard_normal(_),
+        random_standard_normal_f(_),
+        random_standard_exponential(_),
+        random_standard_exponential_f(_),
+        random_standard_gamma(_, _),
+        random_normal(_, _, _),
+        random_gamma(_, _, _),
+        random_exponential(_, _),
+        random_uniform(_, _, _),
+        random_beta(_, _, _),
+        random_chisquare(_, _),
+        random_lognormal(_, _, _),
+        random_laplace(_, _, _),
+        random_logistic(_, _, _),
+        random_gumbel(_, _, _),
+        random_pareto(_, _),
+        random_weibull(_, _),
+        random_rayleigh(_, _),
+        random_standard_cauchy(_),
+        random_standard_t(_, _),
+        random_triangular(_, _, _, _),
+        random_poisson(_, _),
+        random_binomial(_, _, _, _),
+        random_geometric(_, _),
+        random_negative_binomial(_, _, _),
+        random_interval(_, _),
+        random_bounded_uint64_fill(_, _, _, _, _, _),
+        random_bounded_uint32_fill(_, _, _, _, _, _),
+        random_bounded_uint16_fill(_, _, _, _, _, _),
+        random_bounded_uint8_fill(_, _, _, _, _, _),
+        random_bounded_bool_fill(_, _, _, _, _, _),
+        choice_p(_, _, _, _, _, _, _),
+        choice_noreplace(_, _, _, _, _),
+    )
 }
-
-table!(
-    random_standard_uniform,
-    random_standard_uniform_f,
-    random_standard_normal,
-    random_standard_normal_f,
-    random_standard_exponential,
-    random_standard_exponential_f,
-    random_standard_gamma,
-    random_normal,
-    random_gamma,
-    random_exponential,
-    random_uniform,
-    random_beta,
-    random_chisquare,
-    random_lognormal,
-    random_laplace,
-    random_logistic,
-    random_gumbel,
-    random_pareto,
-    random_weibull,
-    random_rayleigh,
-    random_standard_cauchy,
-    random_standard_t,
-    random_triangular,
-    random_poisson,
-    random_binomial,
-    random_geometric,
-    random_negative_binomial,
-    random_interval,
-    random_bounded_uint64_fill,
-    random_bounded_uint32_fill,
-    random_bounded_uint16_fill,
-    random_bounded_uint8_fill,
-    random_bounded_bool_fill,
-    choice_p,
-    choice_noreplace,
-);
 
 /// `Generator.choice(pop, size, replace=True, p=p)`: NumPy's checks of `p`
 /// (status 1 size mismatch, 2 NaN, 3 negative, 4 sum not 1), then one

@@ -3,7 +3,7 @@
 
 use numpy::npyffi::{PyUFuncGenericFunction, PyUFuncObject, PY_UFUNC_API};
 use oxjit_codegen::Options;
-use oxjit_syntax::Unit;
+use crate::driver::{self, Output, Target};
 use oxjit_types::{Dtype, Ty};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -239,18 +239,8 @@ pub fn compile_loop(
     spec: &LoopSpec,
     fastmath: bool,
 ) -> PyResult<(Loop, oxjit_codegen::CodeHandle)> {
-    let frontend = py.import("oxjit._frontend")?;
-    let json: String = frontend
-        .call_method1("build_unit", (py_func,))
-        .map_err(|e| {
-            crate::new_err(
-                py,
-                "TypingError",
-                e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
-            )
-        })?
-        .extract()?;
-    let tys: Vec<Ty> = spec.ins.iter().map(|d| Ty::Scalar(*d)).collect();
+    let name = py_func.getattr("__name__")?.to_string();
+    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, &name))?;
     let opts = Options {
         fastmath,
         boundscheck: false,
@@ -258,42 +248,16 @@ pub fn compile_loop(
         opt_level: 3,
         want_asm: false,
     };
-    let ins = spec.ins.clone();
-    let out = spec.out;
-    let r: Result<(usize, oxjit_codegen::CodeHandle), (bool, String)> = py.detach(move || {
-        let unit = Unit::from_json(&json).map_err(|e| (false, e))?;
-        let program = oxjit_typeck::check(&unit, &tys).map_err(|diags| {
-            let mut text = String::new();
-            for d in &diags {
-                let f = &unit.functions[d.func as usize];
-                text += &d.diag.render(&f.file, &f.lines, f.first_line);
-                text.push('\n');
-            }
-            (true, text.trim_end().to_string())
-        })?;
-        match &program.instances[0].ret {
-            Ty::Scalar(_) => {}
-            other => {
-                return Err((
-                    true,
-                    format!("a @vectorize kernel must return a scalar, not {other}"),
-                ))
-            }
-        }
-        oxjit_codegen::compile_ufunc_loop(&program, &opts, &ins, out).map_err(|e| (false, e))
-    });
-    match r {
-        Ok((addr, h)) => Ok((unsafe { std::mem::transmute::<usize, Loop>(addr) }, h)),
-        Err((true, msg)) => Err(crate::new_err(
-            py,
-            "TypingError",
-            format!("Failed in nopython mode pipeline (oxjit)\n{msg}"),
-        )),
-        Err((false, msg)) => Err(crate::new_err(
-            py,
-            "InternalCompilerError",
-            format!("internal compiler error: {msg}"),
-        )),
+    let tys: Vec<Ty> = spec.ins.iter().map(|d| Ty::Scalar(*d)).collect();
+    let target = Target::UfuncLoop {
+        ins: &spec.ins,
+        out: spec.out,
+    };
+    match driver::compile(py, json, tys, opts, target) {
+        // SAFETY: the JIT returned the address of a NumPy inner loop.
+        Ok(Output::Loop(addr, h)) => Ok((unsafe { std::mem::transmute::<usize, Loop>(addr) }, h)),
+        Ok(Output::Function(_)) => unreachable!("a loop target gives a loop"),
+        Err(f) => Err(f.into_err(py, &name)),
     }
 }
 
@@ -397,17 +361,7 @@ pub fn make_gufunc(
         acc += c.len();
     }
     let nsteps = acc;
-    let frontend = py.import("oxjit._frontend")?;
-    let json: String = frontend
-        .call_method1("build_unit", (py_func,))
-        .map_err(|e| {
-            crate::new_err(
-                py,
-                "TypingError",
-                e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
-            )
-        })?
-        .extract()?;
+    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, name))?;
     let mut t = Box::new(Tables {
         funcs: Vec::new(),
         data: Vec::new(),
@@ -484,39 +438,15 @@ pub fn make_gufunc(
             opt_level: 3,
             want_asm: false,
         };
-        let json2 = json.clone();
-        let r: Result<(usize, oxjit_codegen::CodeHandle), (bool, String)> = py.detach(move || {
-            let unit = Unit::from_json(&json2).map_err(|e| (false, e))?;
-            let program = oxjit_typeck::check(&unit, &kernel_tys).map_err(|diags| {
-                let mut text = String::new();
-                for d in &diags {
-                    let f = &unit.functions[d.func as usize];
-                    text += &d.diag.render(&f.file, &f.lines, f.first_line);
-                    text.push('\n');
-                }
-                (true, text.trim_end().to_string())
-            })?;
-            oxjit_codegen::compile_gufunc_loop(&program, &opts, &gargs).map_err(|e| (false, e))
-        });
-        let f: Loop = match r {
-            Ok((addr, h)) => {
+        let target = Target::GufuncLoop { args: &gargs };
+        let f: Loop = match driver::compile(py, json.clone(), kernel_tys, opts, target) {
+            Ok(Output::Loop(addr, h)) => {
                 t.code.push(h);
+                // SAFETY: the JIT returned the address of a NumPy inner loop.
                 unsafe { std::mem::transmute::<usize, Loop>(addr) }
             }
-            Err((true, m)) => {
-                return Err(crate::new_err(
-                    py,
-                    "TypingError",
-                    format!("Failed in nopython mode pipeline (oxjit)\n{m}"),
-                ))
-            }
-            Err((false, m)) => {
-                return Err(crate::new_err(
-                    py,
-                    "InternalCompilerError",
-                    format!("internal compiler error: {m}"),
-                ))
-            }
+            Ok(Output::Function(_)) => unreachable!("a loop target gives a loop"),
+            Err(f) => return Err(f.into_err(py, name)),
         };
         if parallel {
             let pd = Box::new(ParallelData {

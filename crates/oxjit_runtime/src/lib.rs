@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
+pub mod abi;
 pub mod fmt;
 pub mod random;
 
@@ -368,148 +369,53 @@ pub extern "C" fn oxjit_rt_print_flush() {
     }
 }
 
-/// Every helper compiled code may call, by symbol name, for the JIT's
-/// symbol table (a cdylib's symbols are invisible to dlsym).
-pub fn symbols() -> Vec<(&'static str, usize)> {
-    vec![
-        ("oxjit_rt_sort", oxjit_rt_sort as *const () as usize),
-        (
-            "oxjit_rt_round_f64",
-            oxjit_rt_round_f64 as *const () as usize,
-        ),
-        ("oxjit_rt_dgemm", oxjit_rt_dgemm as *const () as usize),
-        ("oxjit_rt_sgemm", oxjit_rt_sgemm as *const () as usize),
-        ("oxjit_rt_argsort", oxjit_rt_argsort as *const () as usize),
-        (
-            "oxjit_rt_stack_limit",
-            oxjit_rt_stack_limit as *const () as usize,
-        ),
-        (
-            "oxjit_rt_quantile_f64",
-            oxjit_rt_quantile_f64 as *const () as usize,
-        ),
-        (
-            "oxjit_rt_meminfo_alloc",
-            oxjit_rt_meminfo_alloc as *const () as usize,
-        ),
-        (
-            "oxjit_rt_meminfo_free",
-            oxjit_rt_meminfo_free as *const () as usize,
-        ),
-        (
-            "oxjit_rt_exc_begin",
-            oxjit_rt_exc_begin as *const () as usize,
-        ),
-        (
-            "oxjit_rt_exc_begin_msg",
-            oxjit_rt_exc_begin_msg as *const () as usize,
-        ),
-        (
-            "oxjit_rt_stack_check",
-            oxjit_rt_stack_check as *const () as usize,
-        ),
-        ("oxjit_rt_exc_str", oxjit_rt_exc_str as *const () as usize),
-        ("oxjit_rt_exc_i64", oxjit_rt_exc_i64 as *const () as usize),
-        ("oxjit_rt_exc_u64", oxjit_rt_exc_u64 as *const () as usize),
-        ("oxjit_rt_exc_f64", oxjit_rt_exc_f64 as *const () as usize),
-        ("oxjit_rt_exc_bool", oxjit_rt_exc_bool as *const () as usize),
-        (
-            "oxjit_rt_print_str",
-            oxjit_rt_print_str as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_i64",
-            oxjit_rt_print_i64 as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_u64",
-            oxjit_rt_print_u64 as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_f64",
-            oxjit_rt_print_f64 as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_f32",
-            oxjit_rt_print_f32 as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_bool",
-            oxjit_rt_print_bool as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_complex",
-            oxjit_rt_print_complex as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_array",
-            oxjit_rt_print_array as *const () as usize,
-        ),
-        (
-            "oxjit_rt_print_flush",
-            oxjit_rt_print_flush as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_seed",
-            random::oxjit_rt_random_seed as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_random",
-            random::oxjit_rt_random_random as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_randint",
-            random::oxjit_rt_random_randint as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_uniform",
-            random::oxjit_rt_random_uniform as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_standard_normal",
-            random::oxjit_rt_random_standard_normal as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_normal",
-            random::oxjit_rt_random_normal as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_exponential",
-            random::oxjit_rt_random_exponential as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_standard_gamma",
-            random::oxjit_rt_random_standard_gamma as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_gamma",
-            random::oxjit_rt_random_gamma as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_beta",
-            random::oxjit_rt_random_beta as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_poisson",
-            random::oxjit_rt_random_poisson as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_binomial",
-            random::oxjit_rt_random_binomial as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_geometric",
-            random::oxjit_rt_random_geometric as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_interval",
-            random::oxjit_rt_random_interval as *const () as usize,
-        ),
-        (
-            "oxjit_rt_random_choice_p",
-            random::oxjit_rt_random_choice_p as *const () as usize,
-        ),
-    ]
+/// The runtime's rows of the ABI table (see `abi`): every helper compiled
+/// code calls, with its LLVM signature and address.
+pub fn abi() -> Vec<abi::AbiFn> {
+    use random::*;
+    abi_table!("";
+        oxjit_rt_meminfo_alloc(_),
+        oxjit_rt_meminfo_free(_),
+        oxjit_rt_exc_begin(_),
+        oxjit_rt_exc_begin_msg(_),
+        oxjit_rt_exc_str(_, _),
+        oxjit_rt_exc_i64(_),
+        oxjit_rt_exc_u64(_),
+        oxjit_rt_exc_f64(_),
+        oxjit_rt_exc_bool(_),
+        oxjit_rt_stack_check(_),
+        oxjit_rt_stack_limit(),
+        oxjit_rt_print_str(_, _),
+        oxjit_rt_print_i64(_),
+        oxjit_rt_print_u64(_),
+        oxjit_rt_print_f64(_),
+        oxjit_rt_print_f32(_),
+        oxjit_rt_print_bool(_),
+        oxjit_rt_print_complex(_, _),
+        oxjit_rt_print_array(_, _, _),
+        oxjit_rt_print_flush(),
+        oxjit_rt_sort(_, _, _),
+        oxjit_rt_argsort(_, _, _, _),
+        oxjit_rt_quantile_f64(_, _, _),
+        oxjit_rt_round_f64(_, _),
+        oxjit_rt_dgemm(_, _, _, _, _, _, _, _, _, _, _, _),
+        oxjit_rt_sgemm(_, _, _, _, _, _, _, _, _, _, _, _),
+        oxjit_rt_random_seed(_),
+        oxjit_rt_random_random(),
+        oxjit_rt_random_randint(_, _),
+        oxjit_rt_random_uniform(_, _),
+        oxjit_rt_random_standard_normal(),
+        oxjit_rt_random_normal(_, _),
+        oxjit_rt_random_exponential(_),
+        oxjit_rt_random_standard_gamma(_),
+        oxjit_rt_random_gamma(_, _),
+        oxjit_rt_random_beta(_, _),
+        oxjit_rt_random_poisson(_),
+        oxjit_rt_random_binomial(_, _),
+        oxjit_rt_random_geometric(_),
+        oxjit_rt_random_interval(_),
+        oxjit_rt_random_choice_p(_, _, _, _, _, _),
+    )
 }
 
 // ---------------------------------------------------------------------------

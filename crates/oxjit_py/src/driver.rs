@@ -1,0 +1,250 @@
+//! The one compile pipeline behind dispatchers, `@vectorize` loops and
+//! `@guvectorize` loops: front end (Python's `ast` → unit JSON, under the GIL)
+//! → typing → lowering → LLVM (without the GIL). Each failure is classified
+//! here once: a diagnostic about the user's code, a Python error from the
+//! front end, or an internal error (an `Err` or a panic) naming its stage.
+
+use crate::new_err;
+use oxjit_codegen::{CodeHandle, Compiled, GuArg, Options};
+use oxjit_syntax::Unit;
+use oxjit_typeck::{Located, Program};
+use oxjit_types::{Dtype, Ty};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+/// The stages a compilation goes through, as named in internal errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Reading the unit JSON the Python front end wrote.
+    Unit,
+    Typing,
+    Lowering,
+    Llvm,
+    /// Calling an overload (argument typing, unboxing, boxing).
+    Call,
+}
+
+impl Stage {
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Unit => "reading the unit",
+            Stage::Typing => "typing",
+            Stage::Lowering => "lowering",
+            Stage::Llvm => "LLVM",
+            Stage::Call => "call",
+        }
+    }
+}
+
+impl From<oxjit_codegen::Stage> for Stage {
+    fn from(s: oxjit_codegen::Stage) -> Self {
+        match s {
+            oxjit_codegen::Stage::Lowering => Stage::Lowering,
+            oxjit_codegen::Stage::Llvm => Stage::Llvm,
+        }
+    }
+}
+
+pub(crate) enum Failure {
+    /// Rendered diagnostics about the user's code (typing or unsupported).
+    User(String),
+    /// A compiler bug: an error or a panic in one stage.
+    Internal { stage: Stage, message: String },
+    /// A Python exception to pass through unchanged.
+    Py(PyErr),
+}
+
+impl Failure {
+    /// The Python exception for a failure to compile `name` in nopython mode.
+    pub(crate) fn into_err(self, py: Python<'_>, name: &str) -> PyErr {
+        match self {
+            Failure::Py(e) => e,
+            Failure::User(msg) => new_err(
+                py,
+                "TypingError",
+                format!("Failed in nopython mode pipeline (oxjit)\n{msg}"),
+            ),
+            Failure::Internal { stage, message } => {
+                let err = new_err(
+                    py,
+                    "InternalCompilerError",
+                    format!(
+                        "internal compiler error in `{name}` ({} stage): {message}\n\
+                         Please report this bug with the function's source.",
+                        stage.name()
+                    ),
+                );
+                // Attributes for tools and tests; failing to set them is harmless.
+                let v = err.value(py);
+                let _ = v.setattr("stage", stage.name());
+                let _ = v.setattr("function", name);
+                err
+            }
+        }
+    }
+}
+
+/// What to build from the typed program.
+pub(crate) enum Target<'a> {
+    /// A dispatcher overload: the entry adapter of the root function.
+    Function,
+    /// A NumPy ufunc inner loop with these input and output dtypes.
+    UfuncLoop { ins: &'a [Dtype], out: Dtype },
+    /// A generalized-ufunc inner loop.
+    GufuncLoop { args: &'a [GuArg] },
+}
+
+pub(crate) enum Output {
+    Function(Compiled),
+    /// The loop's address and the handle that keeps its machine code.
+    Loop(usize, CodeHandle),
+}
+
+/// Run the Python front end on `py_func` (and the jitted functions passed as
+/// arguments): the unit JSON. Its failures (no source, unsupported syntax the
+/// front end rejects) are about the user's code.
+pub(crate) fn unit_json(
+    py: Python<'_>,
+    py_func: &Bound<'_, PyAny>,
+    extras: &[Py<PyAny>],
+) -> Result<String, Failure> {
+    let frontend = py.import("oxjit._frontend").map_err(Failure::Py)?;
+    let extras =
+        PyList::new(py, extras.iter().map(|o| o.bind(py).clone())).map_err(Failure::Py)?;
+    match frontend.call_method1("build_unit", (py_func, extras)) {
+        Ok(j) => j.extract().map_err(Failure::Py),
+        Err(e) => Err(Failure::User(
+            e.value(py)
+                .str()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        )),
+    }
+}
+
+/// Run one stage of ours; a panic becomes an internal error of that stage.
+fn guarded<T>(stage: Stage, f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(Failure::Internal {
+            stage,
+            message: oxjit_codegen::panic_message(payload.as_ref()),
+        }),
+    }
+}
+
+/// Every diagnostic, rendered against the source of the function it is in.
+fn render(unit: &Unit, diags: &[Located]) -> String {
+    let mut text = String::new();
+    for d in diags {
+        let f = &unit.functions[d.func as usize];
+        text += &d.diag.render(&f.file, &f.lines, f.first_line);
+        text.push('\n');
+    }
+    if diags.is_empty() {
+        text = "the function could not be typed".into();
+    }
+    text.trim_end().to_string()
+}
+
+fn read_unit(json: &str) -> Result<Unit, Failure> {
+    guarded(Stage::Unit, || {
+        oxjit_codegen::inject_panic("unit");
+        Unit::from_json(json).map_err(|message| Failure::Internal {
+            stage: Stage::Unit,
+            message,
+        })
+    })
+}
+
+fn typed<'u>(unit: &'u Unit, args: &[Ty]) -> Result<Program<'u>, Failure> {
+    guarded(Stage::Typing, || {
+        oxjit_codegen::inject_panic("typing");
+        oxjit_typeck::check(unit, args).map_err(|d| Failure::User(render(unit, &d)))
+    })
+}
+
+/// The root's return type for these argument types (typing only).
+pub(crate) fn return_type(py: Python<'_>, json: String, args: Vec<Ty>) -> Result<Ty, Failure> {
+    py.detach(move || {
+        let unit = read_unit(&json)?;
+        Ok(typed(&unit, &args)?.instances[0].ret.clone())
+    })
+}
+
+/// A result compiled code cannot hand back to Python, as a diagnostic.
+fn check_result(unit: &Unit, program: &Program<'_>, target: &Target<'_>) -> Result<(), Failure> {
+    let ret = &program.instances[0].ret;
+    match target {
+        Target::Function => match unboxable_result(ret) {
+            Some(what) => {
+                let f = &unit.functions[0];
+                let d = oxjit_syntax::Diagnostic::unsupported(
+                    f.def.span,
+                    format!(
+                        "`{}` returns {what}; returning it from compiled code is not supported yet",
+                        f.def.name
+                    ),
+                )
+                .with_note(
+                    "strings can be printed or used in exception messages inside compiled code; \
+                     a Generator can be passed in and drawn from",
+                );
+                Err(Failure::User(d.render(&f.file, &f.lines, f.first_line)))
+            }
+            None => Ok(()),
+        },
+        Target::UfuncLoop { .. } => match ret {
+            Ty::Scalar(_) => Ok(()),
+            other => Err(Failure::User(format!(
+                "a @vectorize kernel must return a scalar, not {other}"
+            ))),
+        },
+        Target::GufuncLoop { .. } => Ok(()),
+    }
+}
+
+/// Whether a result type holds something compiled code cannot hand back
+/// (a string, or a Generator, whose object compiled code never owns).
+fn unboxable_result(t: &Ty) -> Option<&'static str> {
+    match t {
+        Ty::Str => Some("a string"),
+        Ty::Generator => Some("a numpy.random.Generator"),
+        Ty::Tuple(items) => items.iter().find_map(unboxable_result),
+        // Everything else is boxed by `boxing::box_value` (a query with a
+        // real default: new types must add their boxing there first).
+        _ => None,
+    }
+}
+
+/// Type, lower and load `json` for `args`, without the GIL.
+pub(crate) fn compile(
+    py: Python<'_>,
+    json: String,
+    args: Vec<Ty>,
+    opts: Options,
+    target: Target<'_>,
+) -> Result<Output, Failure> {
+    py.detach(move || {
+        let unit = read_unit(&json)?;
+        let program = typed(&unit, &args)?;
+        check_result(&unit, &program, &target)?;
+        let internal = |e: oxjit_codegen::Error| Failure::Internal {
+            stage: e.stage.into(),
+            message: e.message,
+        };
+        match target {
+            Target::Function => oxjit_codegen::compile(&program, &opts)
+                .map(Output::Function)
+                .map_err(internal),
+            Target::UfuncLoop { ins, out } => {
+                oxjit_codegen::compile_ufunc_loop(&program, &opts, ins, out)
+                    .map(|(a, h)| Output::Loop(a, h))
+                    .map_err(internal)
+            }
+            Target::GufuncLoop { args } => oxjit_codegen::compile_gufunc_loop(&program, &opts, args)
+                .map(|(a, h)| Output::Loop(a, h))
+                .map_err(internal),
+        }
+    })
+}
