@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: Rust unit/snapshot tests of the core crates (no libpython),
-# then the Python test suite against the installed package.
+# Every test: the lint gates, the Rust tests of the core crates (no libpython)
+# and their fixture corpus, then the Python test suite against the installed
+# package.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,12 +10,23 @@ cd "$ROOT"
 bash scripts/setup.sh
 export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 
-echo "== cargo test (core crates)" >&2
+step() { echo "== $1 ($(date +%H:%M:%S))" >&2; }
+
+step "lint: cargo fmt --check, ruff"
+cargo fmt --all --check
+python3 -m ruff check .
+step "lint: cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "fixtures: the committed front-end units are current"
+python3 scripts/fixture_units.py --check
+
+step "cargo test (core crates and fixtures)"
 cargo test -p oxjit_types -p oxjit_syntax -p oxjit_typeck -p oxjit_runtime -p oxjit_linalg -p oxjit_codegen
 
 # Run pytest from tests/ so that the source tree (python/oxjit, which has no
 # compiled _native module) can never shadow the installed package.
-echo "== pytest" >&2
+step "pytest"
 cd "$ROOT/tests"
 python3 - <<'PY'
 import oxjit, oxjit._native, sys

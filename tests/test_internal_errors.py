@@ -3,9 +3,8 @@
 dispatcher or ufunc usable. ``OXJIT_INJECT_PANIC=<stage>`` makes a stage panic."""
 
 import numpy as np
-import pytest
-
 import oxjit
+import pytest
 from oxjit import guvectorize, njit, vectorize
 from oxjit.errors import InternalCompilerError, TypingError
 

@@ -137,10 +137,7 @@ pub(crate) fn finish(
     module.set_triple(&tm.get_triple());
     module.set_data_layout(&tm.get_target_data().get_data_layout());
     if let Err(e) = module.verify() {
-        return Err(format!(
-            "invalid LLVM IR: {}",
-            e.to_string()
-        ));
+        return Err(format!("invalid LLVM IR: {}", e.to_string()));
     }
     let pbo = PassBuilderOptions::create();
     pbo.set_loop_vectorization(opts.opt_level >= 2);
@@ -317,10 +314,7 @@ pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<M
         if std::env::var_os("OXJIT_DUMP_IR").is_some() {
             eprintln!("{text}");
         }
-        format!(
-            "generated invalid LLVM IR: {}",
-            e.to_string()
-        )
+        format!("generated invalid LLVM IR: {}", e.to_string())
     })
 }
 

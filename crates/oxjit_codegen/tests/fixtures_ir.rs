@@ -84,7 +84,8 @@ fn ir_fixtures() {
 fn the_vector_loop_property_can_fail() {
     let scalar = "define i32 @f() {\nentry:\n  br label %loop\nloop:\n  ret i32 0\n}\n";
     assert!(property_holds("vector-loop-without-calls", scalar).is_err());
-    let calls = "define i32 @f() {\nvector.body:\n  %x = call double @sin(double 1.0)\n  ret i32 0\n}\n";
+    let calls =
+        "define i32 @f() {\nvector.body:\n  %x = call double @sin(double 1.0)\n  ret i32 0\n}\n";
     assert!(property_holds("vector-loop-without-calls", calls)
         .unwrap_err()
         .contains("@sin"));

@@ -8,7 +8,6 @@
 //! result is one of the `STATUS_*` codes below; the caller turns non-zero
 //! codes into NumPy's `LinAlgError` messages.
 
-use oxjit_runtime::abi_table;
 use faer::complex::Complex;
 use faer::diag::Diag;
 use faer::dyn_stack::{MemBuffer, MemStack};
@@ -18,6 +17,7 @@ use faer::linalg::svd::{self, ComputeSvdVectors};
 use faer::perm::PermRef;
 use faer::traits::{ComplexField, RealField};
 use faer::{Accum, Col, ColRef, Mat, MatMut, MatRef, Par};
+use oxjit_runtime::abi_table;
 
 pub const STATUS_OK: i32 = 0;
 pub const STATUS_SINGULAR: i32 = 1;

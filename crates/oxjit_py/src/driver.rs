@@ -109,15 +109,11 @@ pub(crate) fn unit_json(
     extras: &[Py<PyAny>],
 ) -> Result<String, Failure> {
     let frontend = py.import("oxjit._frontend").map_err(Failure::Py)?;
-    let extras =
-        PyList::new(py, extras.iter().map(|o| o.bind(py).clone())).map_err(Failure::Py)?;
+    let extras = PyList::new(py, extras.iter().map(|o| o.bind(py).clone())).map_err(Failure::Py)?;
     match frontend.call_method1("build_unit", (py_func, extras)) {
         Ok(j) => j.extract().map_err(Failure::Py),
         Err(e) => Err(Failure::User(
-            e.value(py)
-                .str()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+            e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
         )),
     }
 }
@@ -242,9 +238,11 @@ pub(crate) fn compile(
                     .map(|(a, h)| Output::Loop(a, h))
                     .map_err(internal)
             }
-            Target::GufuncLoop { args } => oxjit_codegen::compile_gufunc_loop(&program, &opts, args)
-                .map(|(a, h)| Output::Loop(a, h))
-                .map_err(internal),
+            Target::GufuncLoop { args } => {
+                oxjit_codegen::compile_gufunc_loop(&program, &opts, args)
+                    .map(|(a, h)| Output::Loop(a, h))
+                    .map_err(internal)
+            }
         }
     })
 }

@@ -301,16 +301,27 @@ impl Dispatcher {
         }
         match self.compile_types(py, &tys, None, &fn_args) {
             Ok(o) => {
-                self.overloads.write().unwrap_or_else(|p| p.into_inner()).push(o.clone());
+                self.overloads
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(o.clone());
                 Ok(Some(o))
             }
             Err(Failure::User(msg)) if !self.nopython => {
                 let warn_cls = errors_mod(py)?.getattr("ObjectModeWarning")?;
-                    let text = format!(
+                let text = format!(
                         "Compilation is falling back to object mode: `{name}` could not be compiled in nopython mode and runs as plain Python.\n{msg}"
                     );
-                    PyErr::warn(py, &warn_cls, &std::ffi::CString::new(text).unwrap_or_default(), 2)?;
-                self.fallback.write().unwrap_or_else(|p| p.into_inner()).push(tys);
+                PyErr::warn(
+                    py,
+                    &warn_cls,
+                    &std::ffi::CString::new(text).unwrap_or_default(),
+                    2,
+                )?;
+                self.fallback
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(tys);
                 Ok(None)
             }
             Err(f) => Err(f.into_err(py, &name)),

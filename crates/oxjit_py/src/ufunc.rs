@@ -1,9 +1,9 @@
 //! `@vectorize`: genuine NumPy ufuncs whose inner loops are JIT-compiled
 //! kernels, serial or split across a thread pool (`target='parallel'`).
 
+use crate::driver::{self, Output, Target};
 use numpy::npyffi::{PyUFuncGenericFunction, PyUFuncObject, PY_UFUNC_API};
 use oxjit_codegen::Options;
-use crate::driver::{self, Output, Target};
 use oxjit_types::{Dtype, Ty};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;

@@ -142,9 +142,21 @@ mod tests {
             assert_ne!(f.addr, 0);
         }
         let decl = |n: &str| t.iter().find(|f| f.name == n).unwrap().declaration();
-        assert_eq!(decl("oxjit_rt_meminfo_alloc"), "declare ptr @oxjit_rt_meminfo_alloc(i64)");
-        assert_eq!(decl("oxjit_rt_sort"), "declare void @oxjit_rt_sort(ptr, i64, i32)");
-        assert_eq!(decl("oxjit_rt_exc_bool"), "declare void @oxjit_rt_exc_bool(i1 zeroext)");
-        assert_eq!(decl("oxjit_rt_print_flush"), "declare void @oxjit_rt_print_flush()");
+        assert_eq!(
+            decl("oxjit_rt_meminfo_alloc"),
+            "declare ptr @oxjit_rt_meminfo_alloc(i64)"
+        );
+        assert_eq!(
+            decl("oxjit_rt_sort"),
+            "declare void @oxjit_rt_sort(ptr, i64, i32)"
+        );
+        assert_eq!(
+            decl("oxjit_rt_exc_bool"),
+            "declare void @oxjit_rt_exc_bool(i1 zeroext)"
+        );
+        assert_eq!(
+            decl("oxjit_rt_print_flush"),
+            "declare void @oxjit_rt_print_flush()"
+        );
     }
 }

@@ -51,7 +51,11 @@ pub fn load_all() -> Vec<Fixture> {
         .filter(|p| p.extension().is_some_and(|e| e == "py"))
         .collect();
     paths.sort();
-    assert!(!paths.is_empty(), "no fixtures found in {}", dir().display());
+    assert!(
+        !paths.is_empty(),
+        "no fixtures found in {}",
+        dir().display()
+    );
     paths.into_iter().map(|p| load(&p)).collect()
 }
 
@@ -113,7 +117,11 @@ fn load(path: &Path) -> Fixture {
 
 impl Fixture {
     pub fn name(&self) -> String {
-        self.path.file_name().unwrap().to_string_lossy().into_owned()
+        self.path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// The unit JSON for `func`, as `Unit::from_json` reads it.
@@ -167,7 +175,11 @@ impl Fixture {
                 let c = it.next().unwrap();
                 out.push(self.lines[i].clone());
                 for l in &actual[k] {
-                    out.push(if l.is_empty() { "# |".into() } else { format!("# | {l}") });
+                    out.push(if l.is_empty() {
+                        "# |".into()
+                    } else {
+                        format!("# | {l}")
+                    });
                 }
                 k += 1;
                 i += 1 + c.expect.len();

@@ -24,7 +24,10 @@ fn typing_report(unit_json: &str, args: &str) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    text.trim_end().lines().map(|l| l.trim_end().to_string()).collect()
+    text.trim_end()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect()
 }
 
 #[test]
