@@ -270,6 +270,7 @@ impl<'u> Checker<'u> {
         }
     }
 
+    /// A `bad-argument` diagnostic at call `e`; the call's type is Unknown.
     fn gen_bad(&mut self, cx: &Cx<'u>, e: &Expr, msg: String) -> Ty {
         let d = Diagnostic::error("bad-argument", e.span, msg);
         self.err(cx, d);

@@ -6,6 +6,8 @@ use crate::prune::tuple_slice;
 use oxjit_syntax::{Diagnostic, Expr, ExprKind};
 use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
 
+/// One part of a basic index: an integer, or a slice (whether it has a step,
+/// whether it covers the whole axis).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum IndexKind {
     Int,
