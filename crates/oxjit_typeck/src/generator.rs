@@ -1,8 +1,9 @@
 //! Types of `numpy.random.Generator` methods (`registry::GenFn`). The
 //! receiver is the first type; positional arguments follow it.
 
+use crate::driver::{Checker, Cx};
+use crate::program::Const;
 use crate::registry::{self, GenFn};
-use crate::{Checker, Const, Cx};
 use oxjit_syntax::{Diagnostic, Expr};
 use oxjit_types::{Dtype, Kind, Ty};
 
@@ -76,52 +77,10 @@ impl<'u> Checker<'u> {
                     .map(|(_, v)| cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown))
             })
         };
-        let bad = |s: &mut Self, cx: &Cx<'u>, msg: String| -> Ty {
-            let d = Diagnostic::error("bad-argument", e.span, msg);
-            s.err(cx, d);
-            Ty::Unknown
-        };
         let real = |t: &Ty| matches!(t, Ty::Scalar(d) if !d.is_complex());
-        // size=None|int|tuple of ints → the number of result dimensions.
-        let size_nd = |s: &mut Self, cx: &Cx<'u>| -> Result<Option<u8>, ()> {
-            match param("size") {
-                None | Some(Ty::NoneType) => Ok(None),
-                Some(Ty::Scalar(d)) if d.is_int() => Ok(Some(1)),
-                Some(Ty::Tuple(items))
-                    if !items.is_empty()
-                        && items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
-                {
-                    Ok(Some(items.len() as u8))
-                }
-                Some(other) => {
-                    bad(
-                        s,
-                        cx,
-                        format!(
-                            "{name}: size= must be None, an int or a tuple of ints, not {other}"
-                        ),
-                    );
-                    Err(())
-                }
-            }
-        };
         let shaped = |d: Dtype, nd: Option<u8>| match nd {
             None => Ty::Scalar(d),
             Some(k) => registry::array_of(d, k),
-        };
-        let bool_const = |s: &mut Self, cx: &Cx<'u>, key: &str, pos: usize| -> Option<bool> {
-            match s.arg_const(cx, e, pos, key) {
-                None => Some(key != "endpoint"),
-                Some(Some(Const::Bool(b))) => Some(b),
-                _ => {
-                    let d = Diagnostic::unsupported(
-                        e.span,
-                        format!("{name}: {key}= must be a constant True or False"),
-                    );
-                    s.err(cx, d);
-                    None
-                }
-            }
         };
         match g {
             GenFn::Integers => {
@@ -130,7 +89,7 @@ impl<'u> Checker<'u> {
                         None | Some(Ty::NoneType) if p == "high" => {}
                         Some(Ty::Scalar(d)) if d.is_int() => {}
                         Some(t) => {
-                            return bad(self, cx, format!("{name}: {p} must be an integer, not {t} (arrays of bounds are not supported in compiled code)"))
+                            return self.gen_bad(cx, e, format!("{name}: {p} must be an integer, not {t} (arrays of bounds are not supported in compiled code)"))
                         }
                         None => return self.no_match(cx, e, &name, args, "(low, high=None, size=None, dtype=np.int64, endpoint=False)"),
                     }
@@ -140,9 +99,9 @@ impl<'u> Checker<'u> {
                     Some(t) => match dtype_of(&t) {
                         Some(d) if d.is_int() || d == Dtype::Bool => d,
                         _ => {
-                            return bad(
-                                self,
+                            return self.gen_bad(
                                 cx,
+                                e,
                                 format!("{name}: dtype must be an integer or bool type, not {t}"),
                             )
                         }
@@ -150,14 +109,14 @@ impl<'u> Checker<'u> {
                 };
                 if let Some(t) = param("endpoint") {
                     if t != Ty::BOOL {
-                        return bad(
-                            self,
+                        return self.gen_bad(
                             cx,
+                            e,
                             format!("{name}: endpoint must be a bool, not {t}"),
                         );
                     }
                 }
-                match size_nd(self, cx) {
+                match self.gen_size_nd(cx, e, &name, param("size")) {
                     Ok(nd) => shaped(elem, nd),
                     Err(()) => Ty::Unknown,
                 }
@@ -176,8 +135,8 @@ impl<'u> Checker<'u> {
                         ),
                     };
                 let (Some(replace), Some(_)) = (
-                    bool_const(self, cx, "replace", 2),
-                    bool_const(self, cx, "shuffle", 4),
+                    self.gen_bool_const(cx, e, &name, "replace", 2),
+                    self.gen_bool_const(cx, e, &name, "shuffle", 4),
                 ) else {
                     return Ty::Unknown;
                 };
@@ -185,19 +144,21 @@ impl<'u> Checker<'u> {
                     None | Some(Ty::NoneType) => {}
                     Some(Ty::Array(p)) if p.ndim == 1 && p.dtype.kind() == Kind::Float => {
                         if !replace {
-                            return bad(self, cx, format!("{name}: p= with replace=False is not supported in compiled code"));
+                            return self.gen_bad(cx, e, format!("{name}: p= with replace=False is not supported in compiled code"));
                         }
                     }
-                    Some(Ty::Array(_)) => return bad(self, cx, "p must be 1-dimensional".into()),
+                    Some(Ty::Array(_)) => {
+                        return self.gen_bad(cx, e, "p must be 1-dimensional".into())
+                    }
                     Some(t) => {
-                        return bad(
-                            self,
+                        return self.gen_bad(
                             cx,
+                            e,
                             format!("{name}: p must be a 1-d float array or None, not {t}"),
                         )
                     }
                 }
-                match size_nd(self, cx) {
+                match self.gen_size_nd(cx, e, &name, param("size")) {
                     Ok(nd) => shaped(elem, nd),
                     Err(()) => Ty::Unknown,
                 }
@@ -205,9 +166,9 @@ impl<'u> Checker<'u> {
             GenFn::Shuffle | GenFn::Permutation => {
                 if let Some(ax) = self.arg_const(cx, e, 1, "axis") {
                     if ax != Some(Const::Int(0)) {
-                        return bad(
-                            self,
+                        return self.gen_bad(
                             cx,
+                            e,
                             format!("{name}: only axis=0 is supported in compiled code"),
                         );
                     }
@@ -215,7 +176,7 @@ impl<'u> Checker<'u> {
                 match (g, param("x")) {
                     (GenFn::Shuffle, Some(Ty::Array(a))) if a.ndim >= 1 => {
                         if a.readonly {
-                            return bad(self, cx, "array is read-only".into());
+                            return self.gen_bad(cx, e, "array is read-only".into());
                         }
                         Ty::NoneType
                     }
@@ -252,16 +213,16 @@ impl<'u> Checker<'u> {
                         }
                         None if dflt.is_some() => {}
                         None => {
-                            return bad(
-                                self,
+                            return self.gen_bad(
                                 cx,
+                                e,
                                 format!("{name}() missing required argument '{p}'"),
                             );
                         }
                         Some(t) => {
-                            return bad(
-                                self,
+                            return self.gen_bad(
                                 cx,
+                                e,
                                 format!(
                                     "{name}: {p} must be a real number or a real array, not {t}"
                                 ),
@@ -279,9 +240,9 @@ impl<'u> Checker<'u> {
                         Some(Dtype::F64) => Dtype::F64,
                         Some(Dtype::F32) if spec.symbol_f32.is_some() => Dtype::F32,
                         _ => {
-                            return bad(
-                                self,
+                            return self.gen_bad(
                                 cx,
+                                e,
                                 format!(
                                     "{name}: unsupported dtype {t} (use np.float64 or np.float32)"
                                 ),
@@ -289,7 +250,7 @@ impl<'u> Checker<'u> {
                         }
                     };
                 }
-                match size_nd(self, cx) {
+                match self.gen_size_nd(cx, e, &name, param("size")) {
                     Ok(None) if array_nd.is_some() => shaped(elem, array_nd),
                     Ok(nd) => {
                         if nd.is_none() {
@@ -305,6 +266,65 @@ impl<'u> Checker<'u> {
                     }
                     Err(()) => Ty::Unknown,
                 }
+            }
+        }
+    }
+
+    /// A `bad-argument` diagnostic at call `e`; the call's type is Unknown.
+    fn gen_bad(&mut self, cx: &Cx<'u>, e: &Expr, msg: String) -> Ty {
+        let d = Diagnostic::error("bad-argument", e.span, msg);
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    /// size=None|int|tuple of ints → the number of result dimensions.
+    fn gen_size_nd(
+        &mut self,
+        cx: &Cx<'u>,
+        e: &Expr,
+        name: &str,
+        size: Option<Ty>,
+    ) -> Result<Option<u8>, ()> {
+        match size {
+            None | Some(Ty::NoneType) => Ok(None),
+            Some(Ty::Scalar(d)) if d.is_int() => Ok(Some(1)),
+            Some(Ty::Tuple(items))
+                if !items.is_empty()
+                    && items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+            {
+                Ok(Some(items.len() as u8))
+            }
+            Some(other) => {
+                self.gen_bad(
+                    cx,
+                    e,
+                    format!("{name}: size= must be None, an int or a tuple of ints, not {other}"),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A constant True/False keyword (`replace=`, `shuffle=`, ...), or its
+    /// default when absent (`endpoint=` defaults to False, the others to True).
+    fn gen_bool_const(
+        &mut self,
+        cx: &Cx<'u>,
+        e: &'u Expr,
+        name: &str,
+        key: &str,
+        pos: usize,
+    ) -> Option<bool> {
+        match self.arg_const(cx, e, pos, key) {
+            None => Some(key != "endpoint"),
+            Some(Some(Const::Bool(b))) => Some(b),
+            _ => {
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("{name}: {key}= must be a constant True or False"),
+                );
+                self.err(cx, d);
+                None
             }
         }
     }

@@ -2,8 +2,9 @@
 //! working dtype (integers and booleans become float64, as in NumPy) and the
 //! shapes of results (tuples for the decompositions).
 
+use crate::driver::{Checker, Cx};
+use crate::program::Const;
 use crate::registry::{self, LinAlg};
-use crate::{Checker, Const, Cx};
 use oxjit_syntax::{Diagnostic, Expr};
 use oxjit_types::{Dtype, Kind, Ty};
 

@@ -5,8 +5,10 @@
 //! transpose/swapaxes/expand_dims/squeeze/stack/roll/partition, the length of
 //! tile's reps) must be constants; sizes and offsets may be runtime values.
 
+use crate::call::call_args;
+use crate::driver::{Checker, Cx};
+use crate::program::{Const, Res};
 use crate::registry::{self, Manip};
-use crate::{call_args, Checker, Const, Cx, Res};
 use oxjit_syntax::{Diagnostic, Expr, ExprKind};
 use oxjit_types::{promote_numpy, ArrayTy, Dtype, Layout, Ty};
 
@@ -148,6 +150,42 @@ fn permuted_layout(a: &ArrayTy, perm: &[usize]) -> Layout {
     }
 }
 
+/// One call being typed: its parameters and where each argument comes from.
+struct ManipCall<'a, 'u> {
+    /// `numpy.<name>`, for messages.
+    name: String,
+    /// Parameter names in positional order.
+    names: &'static [&'static str],
+    tys: &'a [Ty],
+    /// Positional argument expressions; a method's receiver comes first.
+    pos: Vec<&'u Expr>,
+    kwargs: &'a [(String, &'u Expr)],
+    /// `a.transpose(i, j, k)`: the axes passed separately.
+    varargs: bool,
+    method: bool,
+    /// The first argument, when it is an array.
+    arr: Option<ArrayTy>,
+}
+
+impl<'u> ManipCall<'_, 'u> {
+    /// Parameter `i` (or its keyword): its type and expression.
+    fn get(&self, cx: &Cx<'u>, i: usize) -> Option<(Ty, &'u Expr)> {
+        if i < self.tys.len() {
+            return Some((self.tys[i].clone(), self.pos.get(i).copied()?));
+        }
+        let nm = self.names.get(i)?;
+        self.kwargs
+            .iter()
+            .find(|(k, _)| k == nm)
+            .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
+    }
+
+    /// An optional integer parameter that may be a runtime value.
+    fn int_ok(&self, cx: &Cx<'u>, i: usize) -> bool {
+        self.get(cx, i).is_none_or(|(t, _)| is_int(&t))
+    }
+}
+
 impl<'u> Checker<'u> {
     fn manip_bad(&mut self, cx: &Cx<'u>, at: &Expr, msg: String) -> Ty {
         let d = Diagnostic::error("bad-argument", at.span, msg);
@@ -198,24 +236,50 @@ impl<'u> Checker<'u> {
                 }
             }
         }
-        // Parameter `i` (or its keyword): its type and expression.
-        let get = |cx: &Cx<'u>, i: usize| -> Option<(Ty, &'u Expr)> {
-            if i < n {
-                return Some((tys[i].clone(), pos.get(i).copied()?));
-            }
-            let nm = names.get(i)?;
-            kwargs
-                .iter()
-                .find(|(k, _)| k == nm)
-                .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
-        };
-        // An optional integer parameter that may be a runtime value.
-        let int_ok = |cx: &Cx<'u>, i: usize| get(cx, i).is_none_or(|(t, _)| is_int(&t));
         let arr = tys.first().and_then(|t| t.array().copied());
+        let c = ManipCall {
+            name,
+            names,
+            tys,
+            pos,
+            kwargs,
+            varargs,
+            method,
+            arr,
+        };
+        match f {
+            Manip::Diag | Manip::Diagonal | Manip::Tri | Manip::Tril | Manip::Triu => {
+                self.manip_triangle_ty(cx, e, f, &c)
+            }
+            Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::AsFortran => self.manip_axes_ty(cx, e, f, &c),
+            Manip::Stack | Manip::ColumnStack | Manip::Repeat | Manip::Tile | Manip::Roll => {
+                self.manip_join_ty(cx, e, f, &c)
+            }
+            Manip::Partition | Manip::Argwhere | Manip::Histogram | Manip::Digitize => {
+                self.manip_sort_ty(cx, e, f, &c)
+            }
+            Manip::Cross | Manip::ArrayEqual => self.manip_compare_ty(cx, e, f, &c),
+        }
+    }
+
+    /// diag, diagonal, tri, tril and triu.
+    fn manip_triangle_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: Manip,
+        c: &ManipCall<'_, 'u>,
+    ) -> Ty {
+        let tys = c.tys;
+        let arr = c.arr;
         match f {
             Manip::Diag => {
-                let Some(a) = arr.filter(|_| int_ok(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(1-d or 2-d array, k=0)");
+                let Some(a) = arr.filter(|_| c.int_ok(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(1-d or 2-d array, k=0)");
                 };
                 match a.ndim {
                     1 => registry::array_of(a.dtype, 2),
@@ -229,8 +293,8 @@ impl<'u> Checker<'u> {
                 }
             }
             Manip::Diagonal => {
-                let Some(a) = arr.filter(|_| int_ok(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(2-d array, offset=0)");
+                let Some(a) = arr.filter(|_| c.int_ok(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(2-d array, offset=0)");
                 };
                 match a.ndim {
                     2 => Ty::Array(ArrayTy {
@@ -254,27 +318,49 @@ impl<'u> Checker<'u> {
             }
             Manip::Tri => {
                 let ok = (0..3).all(|i| {
-                    get(cx, i).is_none_or(|(t, _)| is_int(&t) || (i == 1 && t == Ty::NoneType))
+                    c.get(cx, i)
+                        .is_none_or(|(t, _)| is_int(&t) || (i == 1 && t == Ty::NoneType))
                 });
-                if !ok || get(cx, 0).is_none() {
-                    return self.no_match(cx, e, &name, tys, "(N, M=None, k=0, dtype=float)");
+                if !ok || c.get(cx, 0).is_none() {
+                    return self.no_match(cx, e, &c.name, tys, "(N, M=None, k=0, dtype=float)");
                 }
-                let dt = match get(cx, 3) {
+                let dt = match c.get(cx, 3) {
                     None => Some(Dtype::F64),
                     Some((t, x)) => self.dtype_arg(cx, Some(&t), x),
                 };
                 match dt {
                     Some(d) => registry::array_of(d, 2),
-                    None => self.no_match(cx, e, &name, tys, "dtype= known at compile time"),
+                    None => self.no_match(cx, e, &c.name, tys, "dtype= known at compile time"),
                 }
             }
-            Manip::Tril | Manip::Triu => match arr.filter(|_| int_ok(cx, 1)) {
+            Manip::Tril | Manip::Triu => match arr.filter(|_| c.int_ok(cx, 1)) {
                 Some(a) => registry::array_of(a.dtype, a.ndim.max(2)),
-                None => self.no_match(cx, e, &name, tys, "(array, k=0)"),
+                None => self.no_match(cx, e, &c.name, tys, "(array, k=0)"),
             },
+            // (manip_ty sends only the functions above here)
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Views with their axes moved (transpose, swapaxes, expand_dims,
+    /// squeeze) and asfortranarray.
+    fn manip_axes_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: Manip,
+        c: &ManipCall<'_, 'u>,
+    ) -> Ty {
+        let names = c.names;
+        let tys = c.tys;
+        let n = c.tys.len();
+        let pos = &c.pos;
+        let varargs = c.varargs;
+        let arr = c.arr;
+        match f {
             Manip::Transpose => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &name, tys, "(array, axes=None)");
+                    return self.no_match(cx, e, &c.name, tys, "(array, axes=None)");
                 };
                 let nd = a.ndim as usize;
                 // a.transpose(i, j, k) passes the axes separately.
@@ -298,7 +384,7 @@ impl<'u> Checker<'u> {
                             }
                         }
                     } else {
-                        match get(cx, 1) {
+                        match c.get(cx, 1) {
                             None => None,
                             Some((Ty::NoneType, _)) => None,
                             Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
@@ -343,14 +429,14 @@ impl<'u> Checker<'u> {
             }
             Manip::Swapaxes => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &name, tys, "(array, axis1, axis2)");
+                    return self.no_match(cx, e, &c.name, tys, "(array, axis1, axis2)");
                 };
                 let nd = a.ndim as usize;
                 let mut ax = [0usize; 2];
                 for (j, slot) in ax.iter_mut().enumerate() {
                     let pname = names[j + 1];
-                    let Some((_, x)) = get(cx, j + 1) else {
-                        return self.no_match(cx, e, &name, tys, "(array, axis1, axis2)");
+                    let Some((_, x)) = c.get(cx, j + 1) else {
+                        return self.no_match(cx, e, &c.name, tys, "(array, axis1, axis2)");
                     };
                     let Some(Const::Int(k)) = const_of(cx, x) else {
                         return self.manip_unsupported(
@@ -377,10 +463,10 @@ impl<'u> Checker<'u> {
             }
             Manip::ExpandDims | Manip::Squeeze => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &name, tys, "(array, axis)");
+                    return self.no_match(cx, e, &c.name, tys, "(array, axis)");
                 };
                 let squeeze = f == Manip::Squeeze;
-                let axes = match get(cx, 1) {
+                let axes = match c.get(cx, 1) {
                     Some((Ty::NoneType, _)) | None if squeeze => {
                         return self.manip_unsupported(
                             cx,
@@ -390,7 +476,7 @@ impl<'u> Checker<'u> {
                                 .into(),
                         );
                     }
-                    None => return self.no_match(cx, e, &name, tys, "(array, axis)"),
+                    None => return self.no_match(cx, e, &c.name, tys, "(array, axis)"),
                     Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
                         Some(v) => v,
                         None => {
@@ -453,10 +539,36 @@ impl<'u> Checker<'u> {
                     ..a
                 })
             }
+            Manip::AsFortran => match arr {
+                Some(a) => Ty::Array(ArrayTy {
+                    layout: Layout::F,
+                    // Already Fortran-contiguous input is returned as is.
+                    readonly: a.readonly
+                        && (a.layout == Layout::F || a.ndim == 1 && a.layout == Layout::C),
+                    ..a
+                }),
+                None => self.no_match(cx, e, &c.name, tys, "(array)"),
+            },
+            // (manip_ty sends only the functions above here)
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// stack/column_stack, repeat, tile and roll.
+    fn manip_join_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: Manip,
+        c: &ManipCall<'_, 'u>,
+    ) -> Ty {
+        let tys = c.tys;
+        let arr = c.arr;
+        match f {
             Manip::Stack | Manip::ColumnStack => {
                 let items = match tys.first() {
                     Some(Ty::Tuple(items)) => items.clone(),
-                    _ => return self.no_match(cx, e, &name, tys, "((a, b, ...), axis=0)"),
+                    _ => return self.no_match(cx, e, &c.name, tys, "((a, b, ...), axis=0)"),
                 };
                 if items.is_empty() {
                     return self.manip_bad(
@@ -474,7 +586,7 @@ impl<'u> Checker<'u> {
                 let mut nds = Vec::new();
                 for it in &items {
                     let Some(a) = it.array() else {
-                        return self.no_match(cx, e, &name, tys, "a tuple of arrays");
+                        return self.no_match(cx, e, &c.name, tys, "a tuple of arrays");
                     };
                     d = Some(d.map_or(a.dtype, |x| promote_numpy(x, a.dtype)));
                     // column_stack makes 1-d arrays columns.
@@ -505,7 +617,7 @@ impl<'u> Checker<'u> {
                     return registry::array_of(d, nds[0]);
                 }
                 let nd = nds[0] as usize + 1;
-                match get(cx, 1) {
+                match c.get(cx, 1) {
                     None => {}
                     Some((_, x)) => match const_of(cx, x) {
                         Some(Const::Int(k)) if norm_axis(k, nd).is_some() => {}
@@ -522,8 +634,8 @@ impl<'u> Checker<'u> {
                 registry::array_of(d, nd as u8)
             }
             Manip::Repeat => {
-                let (Some(a), Some((rt, _))) = (arr, get(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(array, repeats, axis=None)");
+                let (Some(a), Some((rt, _))) = (arr, c.get(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(array, repeats, axis=None)");
                 };
                 let reps_ok = is_int(&rt)
                     // NumPy casts counts to intp safely: uint64 is refused.
@@ -536,43 +648,45 @@ impl<'u> Checker<'u> {
                     return self.no_match(
                         cx,
                         e,
-                        &name,
+                        &c.name,
                         tys,
                         "(array, repeats: int or 1-d int array, axis=None)",
                     );
                 }
-                match self.manip_axis(cx, get(cx, 2), a.ndim as usize, "repeat") {
+                match self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, "repeat") {
                     Some(None) => registry::array_of(a.dtype, 1),
                     Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                     None => Ty::Unknown,
                 }
             }
             Manip::Tile => {
-                let (Some(a), Some((rt, _))) = (arr, get(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(array, reps)");
+                let (Some(a), Some((rt, _))) = (arr, c.get(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(array, reps)");
                 };
                 let len = if is_int(&rt) { Some(1) } else { int_tuple(&rt) };
                 match len {
                     Some(k) => registry::array_of(a.dtype, a.ndim.max(k as u8)),
-                    None => self.no_match(cx, e, &name, tys, "(array, reps: int or tuple of ints)"),
+                    None => {
+                        self.no_match(cx, e, &c.name, tys, "(array, reps: int or tuple of ints)")
+                    }
                 }
             }
             Manip::Roll => {
-                let (Some(a), Some((st, _))) = (arr, get(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(array, shift, axis=None)");
+                let (Some(a), Some((st, _))) = (arr, c.get(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(array, shift, axis=None)");
                 };
                 let nshift = if is_int(&st) { Some(1) } else { int_tuple(&st) };
                 let Some(nshift) = nshift else {
                     return self.no_match(
                         cx,
                         e,
-                        &name,
+                        &c.name,
                         tys,
                         "(array, shift: int or tuple of ints, axis=None)",
                     );
                 };
                 let nd = a.ndim as usize;
-                let naxes = match get(cx, 2) {
+                let naxes = match c.get(cx, 2) {
                     None | Some((Ty::NoneType, _)) => 1,
                     Some((_, x)) => {
                         let Some(axes) = const_of(cx, x).as_ref().and_then(const_ints) else {
@@ -604,9 +718,26 @@ impl<'u> Checker<'u> {
                 }
                 registry::array_of(a.dtype, a.ndim)
             }
+            // (manip_ty sends only the functions above here)
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// partition, argwhere, histogram and digitize.
+    fn manip_sort_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: Manip,
+        c: &ManipCall<'_, 'u>,
+    ) -> Ty {
+        let tys = c.tys;
+        let method = c.method;
+        let arr = c.arr;
+        match f {
             Manip::Partition => {
-                let (Some(a), Some((kt, _))) = (arr, get(cx, 1)) else {
-                    return self.no_match(cx, e, &name, tys, "(array, kth, axis=-1)");
+                let (Some(a), Some((kt, _))) = (arr, c.get(cx, 1)) else {
+                    return self.no_match(cx, e, &c.name, tys, "(array, kth, axis=-1)");
                 };
                 if !(is_int(&kt) || int_tuple(&kt).is_some_and(|k| k > 0)) {
                     return self.manip_bad(cx, e, "Partition index must be integer".into());
@@ -621,7 +752,7 @@ impl<'u> Checker<'u> {
                 if method && a.readonly {
                     return self.manip_bad(cx, e, "array is read-only".into());
                 }
-                let axis = match get(cx, 2) {
+                let axis = match c.get(cx, 2) {
                     Some((Ty::NoneType, x)) if method => {
                         return self.manip_unsupported(
                             cx,
@@ -629,7 +760,7 @@ impl<'u> Checker<'u> {
                             "a.partition(kth, axis=None) is not supported".into(),
                         )
                     }
-                    _ => self.manip_axis(cx, get(cx, 2), a.ndim as usize, "partition"),
+                    _ => self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, "partition"),
                 };
                 match axis {
                     None => Ty::Unknown,
@@ -639,56 +770,13 @@ impl<'u> Checker<'u> {
                     Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                 }
             }
-            Manip::Cross => {
-                let (Some(x), Some(y)) = (arr, tys.get(1).and_then(|t| t.array().copied())) else {
-                    return self.no_match(cx, e, &name, tys, "(array, array)");
-                };
-                let d = promote_numpy(x.dtype, y.dtype);
-                if d == Dtype::Bool {
-                    return self.manip_bad(
-                        cx,
-                        e,
-                        "numpy boolean subtract, the `-` operator, is not supported, use the \
-                         bitwise_xor, the `^` operator, or the logical_xor function instead."
-                            .into(),
-                    );
-                }
-                registry::array_of(d, x.ndim.max(y.ndim))
-            }
-            Manip::ArrayEqual => {
-                let ok = tys.len() >= 2
-                    && tys[..2]
-                        .iter()
-                        .all(|t| matches!(t, Ty::Array(_) | Ty::Scalar(_)))
-                    && get(cx, 2).is_none_or(|(t, _)| t.scalar().is_some());
-                if !ok {
-                    return self.no_match(
-                        cx,
-                        e,
-                        &name,
-                        tys,
-                        "(array or scalar, array or scalar, equal_nan=False)",
-                    );
-                }
-                Ty::BOOL
-            }
             Manip::Argwhere => match arr {
                 Some(_) => registry::array_of(Dtype::I64, 2),
-                None => self.no_match(cx, e, &name, tys, "(array)"),
-            },
-            Manip::AsFortran => match arr {
-                Some(a) => Ty::Array(ArrayTy {
-                    layout: Layout::F,
-                    // Already Fortran-contiguous input is returned as is.
-                    readonly: a.readonly
-                        && (a.layout == Layout::F || a.ndim == 1 && a.layout == Layout::C),
-                    ..a
-                }),
-                None => self.no_match(cx, e, &name, tys, "(array)"),
+                None => self.no_match(cx, e, &c.name, tys, "(array)"),
             },
             Manip::Histogram => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &name, tys, "(array, bins=10, range=None)");
+                    return self.no_match(cx, e, &c.name, tys, "(array, bins=10, range=None)");
                 };
                 if a.dtype.is_complex() {
                     return self.manip_unsupported(
@@ -716,7 +804,7 @@ impl<'u> Checker<'u> {
                 } else {
                     Dtype::F64
                 };
-                if let Some((rt, x)) = get(cx, 2) {
+                if let Some((rt, x)) = c.get(cx, 2) {
                     let ok = match &rt {
                         Ty::NoneType => true,
                         Ty::Tuple(items) => items.len() == 2 && items.iter().all(is_real),
@@ -730,7 +818,7 @@ impl<'u> Checker<'u> {
                         );
                     }
                 }
-                match get(cx, 1) {
+                match c.get(cx, 1) {
                     None => Ty::Tuple(vec![hist, registry::array_of(edge_d, 1)]),
                     Some((t, _)) if is_int(&t) => {
                         Ty::Tuple(vec![hist, registry::array_of(edge_d, 1)])
@@ -761,11 +849,11 @@ impl<'u> Checker<'u> {
                 }
             }
             Manip::Digitize => {
-                let Some((bt, bx)) = get(cx, 1) else {
-                    return self.no_match(cx, e, &name, tys, "(x, bins, right=False)");
+                let Some((bt, bx)) = c.get(cx, 1) else {
+                    return self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)");
                 };
                 let Some(b) = bt.array().copied() else {
-                    return self.no_match(cx, e, &name, tys, "(x, 1-d bins array, right=False)");
+                    return self.no_match(cx, e, &c.name, tys, "(x, 1-d bins array, right=False)");
                 };
                 if b.ndim != 1 {
                     return self.manip_bad(cx, bx, "object too deep for desired array".into());
@@ -773,8 +861,8 @@ impl<'u> Checker<'u> {
                 if b.dtype.is_complex() {
                     return self.manip_unsupported(cx, bx, "complex bins are not supported".into());
                 }
-                if get(cx, 2).is_some_and(|(t, _)| t.scalar().is_none()) {
-                    return self.no_match(cx, e, &name, tys, "(x, bins, right=False)");
+                if c.get(cx, 2).is_some_and(|(t, _)| t.scalar().is_none()) {
+                    return self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)");
                 }
                 match &tys[0] {
                     Ty::Scalar(d) if d.is_complex() => {
@@ -785,9 +873,60 @@ impl<'u> Checker<'u> {
                     }
                     Ty::Scalar(_) => Ty::I64,
                     Ty::Array(x) => registry::array_of(Dtype::I64, x.ndim),
-                    _ => self.no_match(cx, e, &name, tys, "(x, bins, right=False)"),
+                    _ => self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)"),
                 }
             }
+            // (manip_ty sends only the functions above here)
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// cross and array_equal.
+    fn manip_compare_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: Manip,
+        c: &ManipCall<'_, 'u>,
+    ) -> Ty {
+        let tys = c.tys;
+        let arr = c.arr;
+        match f {
+            Manip::Cross => {
+                let (Some(x), Some(y)) = (arr, tys.get(1).and_then(|t| t.array().copied())) else {
+                    return self.no_match(cx, e, &c.name, tys, "(array, array)");
+                };
+                let d = promote_numpy(x.dtype, y.dtype);
+                if d == Dtype::Bool {
+                    return self.manip_bad(
+                        cx,
+                        e,
+                        "numpy boolean subtract, the `-` operator, is not supported, use the \
+                         bitwise_xor, the `^` operator, or the logical_xor function instead."
+                            .into(),
+                    );
+                }
+                registry::array_of(d, x.ndim.max(y.ndim))
+            }
+            Manip::ArrayEqual => {
+                let ok = tys.len() >= 2
+                    && tys[..2]
+                        .iter()
+                        .all(|t| matches!(t, Ty::Array(_) | Ty::Scalar(_)))
+                    && c.get(cx, 2).is_none_or(|(t, _)| t.scalar().is_some());
+                if !ok {
+                    return self.no_match(
+                        cx,
+                        e,
+                        &c.name,
+                        tys,
+                        "(array or scalar, array or scalar, equal_nan=False)",
+                    );
+                }
+                Ty::BOOL
+            }
+            // (manip_ty sends only the functions above here)
+            _ => Ty::Unknown,
         }
     }
 

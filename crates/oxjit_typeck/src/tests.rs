@@ -1,4 +1,6 @@
-use super::*;
+use crate::check;
+use oxjit_syntax::Unit;
+use oxjit_types::{Dtype, Ty};
 
 /// Unit JSON for `def f(x): return x + 1` (as the Python front end emits it).
 const ADD_ONE: &str = r#"{"functions": [{"qualname": "f", "file": "t.py", "first_line": 1,

@@ -1,0 +1,166 @@
+//! cumsum/cumprod, diff, bincount, median/percentile/quantile, average.
+
+use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::driver::{Checker, Cx};
+use crate::program::Const;
+use crate::registry::{self, ArrFn};
+use oxjit_syntax::{Diagnostic, Expr};
+use oxjit_types::{Dtype, Kind, Ty};
+
+impl<'u> Checker<'u> {
+    /// Cumulative sums and products, differences, counts and statistics.
+    pub(super) fn array_stats_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: ArrFn,
+        tys: &[Ty],
+        method: bool,
+    ) -> Ty {
+        let n = tys.len();
+        let name = arr_fn_name(f);
+        match f {
+            ArrFn::Cumsum | ArrFn::Cumprod => match tys.first().and_then(arr) {
+                Some(a) if n <= 2 => match self.arg_const(cx, e, usize::from(!method), "axis") {
+                    None | Some(Some(Const::None)) => registry::array_of(flat_dtype(a.dtype), 1),
+                    Some(Some(Const::Int(k))) => {
+                        if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                            self.axis_error(cx, e, k, a.ndim as usize);
+                        }
+                        registry::array_of(flat_dtype(a.dtype), a.ndim)
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: axis must be an integer constant in range for a {}-d array, or None", a.ndim),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                },
+                _ => self.no_match(cx, e, &name, tys, "(array, axis=None)"),
+            },
+            ArrFn::Diff => match tys.first().and_then(arr) {
+                Some(a) if n <= 3 && a.ndim >= 1 => {
+                    // n and axis are constants: they fix the lowering.
+                    let ok_n = matches!(
+                        self.arg_const(cx, e, 1, "n"),
+                        None | Some(Some(Const::Int(0..)))
+                    );
+                    let ok_axis = match self.arg_const(cx, e, 2, "axis") {
+                        None => true,
+                        Some(Some(Const::Int(k))) => {
+                            if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                                self.axis_error(cx, e, k, a.ndim as usize);
+                            }
+                            true
+                        }
+                        _ => false,
+                    };
+                    if !(ok_n && ok_axis) {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: n must be a non-negative integer constant and axis an integer constant in range"),
+                        );
+                        self.err(cx, d);
+                        return Ty::Unknown;
+                    }
+                    registry::array_of(a.dtype, a.ndim)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(array, n=1, axis=-1)"),
+            },
+            ArrFn::Bincount => match tys.first().and_then(arr) {
+                Some(a)
+                    if a.ndim == 1 && (a.dtype.is_int() || a.dtype == Dtype::Bool) && n == 1 =>
+                {
+                    registry::array_of(Dtype::I64, 1)
+                }
+                _ => self.no_match(cx, e, &name, tys, "(1-d int array, minlength=)"),
+            },
+            ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
+                let nq = usize::from(f != ArrFn::Median);
+                let base = match (tys.first().and_then(arr), tys.get(1)) {
+                    (Some(a), _) if f == ArrFn::Median && n <= 2 && !a.dtype.is_complex() => {
+                        Some((a, Ty::F64))
+                    }
+                    // (NumPy refuses boolean data for percentiles)
+                    (Some(a), Some(Ty::Scalar(q)))
+                        if n <= 3
+                            && !a.dtype.is_complex()
+                            && a.dtype != Dtype::Bool
+                            && !q.is_complex() =>
+                    {
+                        Some((a, Ty::F64))
+                    }
+                    (Some(a), Some(Ty::Array(q)))
+                        if n <= 3
+                            && !a.dtype.is_complex()
+                            && a.dtype != Dtype::Bool
+                            && !q.dtype.is_complex() =>
+                    {
+                        Some((a, registry::array_of(Dtype::F64, q.ndim)))
+                    }
+                    _ => None,
+                };
+                let Some((a, t)) = base else {
+                    let known = if f == ArrFn::Median {
+                        "(array, axis=None)"
+                    } else {
+                        "(array, q, axis=None)"
+                    };
+                    return self.no_match(cx, e, &name, tys, known);
+                };
+                // axis=: one statistic per lane (scalar q only).
+                match self.arg_const(cx, e, 1 + nq, "axis") {
+                    None | Some(Some(Const::None)) => t,
+                    Some(Some(Const::Int(k))) if t == Ty::F64 => {
+                        if k >= a.ndim as i64 || k < -(a.ndim as i64) {
+                            self.axis_error(cx, e, k, a.ndim as usize);
+                        }
+                        if a.ndim == 1 {
+                            Ty::F64
+                        } else {
+                            registry::array_of(Dtype::F64, a.ndim - 1)
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            format!("{name}: axis must be an integer constant in range (with a scalar q), or None"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ArrFn::Average => match tys.first().and_then(arr) {
+                Some(a) if n == 1 => Ty::Scalar(if a.dtype.is_complex() {
+                    Dtype::C128
+                } else {
+                    Dtype::F64
+                }),
+                _ => self.no_match(
+                    cx,
+                    e,
+                    &name,
+                    tys,
+                    "(array, weights=None); axis= is not supported yet",
+                ),
+            },
+            // (arr_fn_ty sends only the functions above here)
+            _ => Ty::Unknown,
+        }
+    }
+}
+
+/// The dtype `cumsum`/`cumprod` accumulate in for elements of dtype `d`.
+fn flat_dtype(d: Dtype) -> Dtype {
+    match d.kind() {
+        Kind::Bool | Kind::Signed => Dtype::I64,
+        Kind::Unsigned => Dtype::U64,
+        _ => d,
+    }
+}

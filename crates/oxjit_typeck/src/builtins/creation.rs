@@ -1,0 +1,232 @@
+//! Array creation from a shape or a range, `copy` and `fill`.
+
+use crate::builtins::kwarg_ty;
+use crate::call::call_args;
+use crate::driver::{Checker, Cx};
+use crate::program::Const;
+use crate::registry::{self, Alloc, Builtin};
+use oxjit_syntax::{Diagnostic, Expr};
+use oxjit_types::{promote_arith, ArrayTy, Dtype, Layout, Ty};
+
+impl<'u> Checker<'u> {
+    /// Array creation (`np.empty`/`zeros`/`ones`/`full` and `_like`, `arange`,
+    /// `linspace`, `copy`) and `a.fill(v)`.
+    pub(super) fn creation_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+    ) -> Ty {
+        let n = tys.len();
+        let scalar = |t: &Ty| t.scalar();
+        match b {
+            Builtin::Alloc(kind) => {
+                let want = if kind == Alloc::Full { 2 } else { 1 };
+                if !self.arity(
+                    cx,
+                    e,
+                    &format!("numpy.{}", alloc_name(kind)),
+                    n,
+                    want,
+                    want + 1,
+                ) {
+                    return Ty::Unknown;
+                }
+                let ndim = match &tys[0] {
+                    Ty::Scalar(d) if d.is_int() => 1,
+                    Ty::Tuple(items)
+                        if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
+                    {
+                        items.len()
+                    }
+                    _ => {
+                        return self.no_match(
+                            cx,
+                            e,
+                            &format!("numpy.{}", alloc_name(kind)),
+                            tys,
+                            "(int), (tuple of ints) with dtype=",
+                        )
+                    }
+                };
+                let dt_pos = want; // dtype may be positional after shape (and fill)
+                let (dt_ty, dt_expr) = match (tys.get(dt_pos), kwarg_ty(cx, kwargs, "dtype")) {
+                    (Some(t), _) => (Some(t.clone()), Some(&call_args(e)[dt_pos])),
+                    (None, Some((t, ex))) => (Some(t), Some(ex)),
+                    (None, None) => (None, None),
+                };
+                let default = if kind == Alloc::Full {
+                    // np.full takes the fill value's type when no dtype is given.
+                    match scalar(&tys[1]) {
+                        Some(Dtype::Bool) => Dtype::Bool,
+                        Some(d) if d.is_int() => Dtype::I64,
+                        Some(d) if d.is_complex() => Dtype::C128,
+                        _ => Dtype::F64,
+                    }
+                } else {
+                    Dtype::F64
+                };
+                let dtype = match dt_expr {
+                    None => default,
+                    Some(ex) => match self.dtype_arg(cx, dt_ty.as_ref(), ex) {
+                        Some(d) => d,
+                        None => {
+                            let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be a NumPy dtype, a scalar type or a dtype name known at compile time");
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    },
+                };
+                match self.arg_const(cx, e, usize::MAX, "order") {
+                    None => registry::array_of(dtype, ndim as u8),
+                    Some(Some(Const::Str(o))) if o == "C" => registry::array_of(dtype, ndim as u8),
+                    Some(Some(Const::Str(o))) if o == "F" => {
+                        if ndim > 1 {
+                            Ty::Array(ArrayTy::new(dtype, ndim as u8, Layout::F))
+                        } else {
+                            registry::array_of(dtype, ndim as u8)
+                        }
+                    }
+                    _ => {
+                        let d = Diagnostic::error(
+                            "bad-argument",
+                            e.span,
+                            "order= must be the constant 'C' or 'F'",
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            Builtin::AllocLike(kind) => {
+                let want = if kind == Alloc::Full { 2 } else { 1 };
+                if !self.arity(
+                    cx,
+                    e,
+                    &format!("numpy.{}_like", alloc_name(kind)),
+                    n,
+                    want,
+                    want + 1,
+                ) {
+                    return Ty::Unknown;
+                }
+                let Ty::Array(a) = &tys[0] else {
+                    return self.no_match(
+                        cx,
+                        e,
+                        &format!("numpy.{}_like", alloc_name(kind)),
+                        tys,
+                        "(array)",
+                    );
+                };
+                let dtype = match kwarg_ty(cx, kwargs, "dtype")
+                    .or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want])))
+                {
+                    None => a.dtype,
+                    Some((t, ex)) => match self.dtype_arg(cx, Some(&t), ex) {
+                        Some(d) => d,
+                        None => {
+                            let d = Diagnostic::error(
+                                "bad-dtype",
+                                ex.span,
+                                "dtype= must be known at compile time",
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    },
+                };
+                registry::array_of(dtype, a.ndim)
+            }
+            Builtin::Arange => {
+                // A dtype may follow the numbers positionally: arange(0, n, 2, np.int8).
+                let (tys, pos_dtype) = match tys.split_last() {
+                    Some((Ty::DtypeObj(d), rest)) if !rest.is_empty() => (rest, Some(*d)),
+                    Some((Ty::Global(p), rest)) if !rest.is_empty() => match registry::lookup(p) {
+                        Some(Builtin::Cast(d)) => (rest, Some(d)),
+                        _ => (tys, None),
+                    },
+                    _ => (tys, None),
+                };
+                let n = tys.len();
+                if !self.arity(cx, e, "numpy.arange", n, 1, 3) {
+                    return Ty::Unknown;
+                }
+                let mut d = Dtype::I64;
+                if let Some(pd) = pos_dtype {
+                    return registry::array_of(pd, 1);
+                }
+                for t in tys {
+                    match scalar(t) {
+                        Some(x) if x.is_float() => d = promote_arith(d, x).max(Dtype::F64),
+                        Some(x) if x.is_int() => {}
+                        _ => {
+                            return self.no_match(
+                                cx,
+                                e,
+                                "numpy.arange",
+                                tys,
+                                "(stop), (start, stop[, step]) of ints or floats",
+                            )
+                        }
+                    }
+                }
+                if let Some((t, ex)) = kwarg_ty(cx, kwargs, "dtype") {
+                    match self.dtype_arg(cx, Some(&t), ex) {
+                        Some(x) => d = x,
+                        None => return Ty::Unknown,
+                    }
+                }
+                registry::array_of(d, 1)
+            }
+            Builtin::Linspace => {
+                if !self.arity(cx, e, "numpy.linspace", n, 2, 3) {
+                    return Ty::Unknown;
+                }
+                for t in tys.iter().take(2) {
+                    if scalar(t).is_none_or(|d| d.is_complex()) {
+                        return self.no_match(cx, e, "numpy.linspace", tys, "(start, stop[, num])");
+                    }
+                }
+                if n == 3 {
+                    self.expect_int(cx, &call_args(e)[2], &tys[2], "num");
+                }
+                if let Some((t, ex)) = kwarg_ty(cx, kwargs, "num") {
+                    self.expect_int(cx, ex, &t, "num");
+                }
+                registry::array_of(Dtype::F64, 1)
+            }
+            Builtin::Copy => {
+                if !self.arity(cx, e, "copy", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match &tys[0] {
+                    Ty::Array(a) => registry::array_of(a.dtype, a.ndim),
+                    _ => self.no_match(cx, e, "copy", tys, "(array)"),
+                }
+            }
+            Builtin::Fill => {
+                if !self.arity(cx, e, "fill", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                match (&tys[0], scalar(&tys[1])) {
+                    (Ty::Array(a), Some(_)) if !a.readonly => Ty::NoneType,
+                    _ => self.no_match(cx, e, "fill", tys, "(writable array, scalar)"),
+                }
+            }
+            // (builtin_ty sends only the builtins above here)
+            _ => Ty::Unknown,
+        }
+    }
+}
+
+fn alloc_name(a: Alloc) -> &'static str {
+    match a {
+        Alloc::Empty => "empty",
+        Alloc::Zeros => "zeros",
+        Alloc::Ones => "ones",
+        Alloc::Full => "full",
+    }
+}

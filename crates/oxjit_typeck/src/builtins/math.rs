@@ -1,0 +1,256 @@
+//! `math`, `cmath` and NumPy's scalar functions.
+
+use crate::builtins::display_name;
+use crate::driver::{Checker, Cx};
+use crate::registry::{self, Builtin};
+use oxjit_syntax::Expr;
+use oxjit_types::{promote_arith, unify, Dtype, Ty};
+
+impl<'u> Checker<'u> {
+    /// The `math` and `cmath` functions and their NumPy counterparts on scalars.
+    pub(super) fn math_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, b: Builtin, tys: &[Ty]) -> Ty {
+        let n = tys.len();
+        let name = display_name(b);
+        let scalar = |t: &Ty| t.scalar();
+        match b {
+            Builtin::Math1(registry::Math1::Log) if n == 2 => {
+                // math.log(x, base)
+                if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
+                    return self.no_match(cx, e, "math.log", tys, "(x[, base])");
+                }
+                Ty::F64
+            }
+            Builtin::MathX(f) => {
+                use registry::MathX as X;
+                let nm = format!("math.{}", format!("{f:?}").to_lowercase());
+                let (lo, hi) = match f {
+                    X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
+                    _ => (1, 1),
+                };
+                if !self.arity(cx, e, &nm, n, lo, hi) {
+                    return Ty::Unknown;
+                }
+                let ds: Vec<Dtype> = match tys.iter().map(scalar).collect::<Option<Vec<_>>>() {
+                    Some(ds) if ds.iter().all(|d| !d.is_complex()) => ds,
+                    _ => return self.no_match(cx, e, &nm, tys, "real numbers"),
+                };
+                let int_ok = |d: &Dtype| d.is_int() || *d == Dtype::Bool;
+                match f {
+                    X::Gcd | X::Factorial | X::Isqrt if !ds.iter().all(int_ok) => {
+                        self.no_match(cx, e, &nm, tys, "(int, ...)")
+                    }
+                    X::Gcd | X::Factorial | X::Isqrt => Ty::I64,
+                    X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, &nm, tys, "(float, int)"),
+                    X::Isclose => Ty::BOOL,
+                    X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
+                    X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
+                    _ => Ty::F64,
+                }
+            }
+            Builtin::Math1(_) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match (scalar(&tys[0]), b) {
+                    (Some(d), _) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
+                    // Complex arguments: the cmath counterparts (NumPy's complex loops).
+                    (Some(_), Builtin::Math1(m)) if registry::complex_math(m).is_some() => Ty::C128,
+                    _ => self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(float64) -> float64; (float32) -> float32; (int) -> float64; (complex) for sqrt/exp/log/trig",
+                    ),
+                }
+            }
+            Builtin::Math2(_) => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                match (scalar(&tys[0]), scalar(&tys[1])) {
+                    (Some(a), Some(b)) if !a.is_complex() && !b.is_complex() => {
+                        let fa = registry::float_result(a);
+                        let fb = registry::float_result(b);
+                        Ty::Scalar(if fa == Dtype::F32 && fb == Dtype::F32 {
+                            Dtype::F32
+                        } else {
+                            Dtype::F64
+                        })
+                    }
+                    _ => self.no_match(
+                        cx,
+                        e,
+                        &name,
+                        tys,
+                        "(float64, float64) -> float64; (float32, float32) -> float32",
+                    ),
+                }
+            }
+            Builtin::Rounding(_, numpy) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    // NumPy 2 keeps integer types for floor/ceil/trunc of ints.
+                    Some(d) if d.is_int() => {
+                        if numpy {
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(Dtype::Bool) => {
+                        if numpy {
+                            Ty::Scalar(Dtype::F64)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(d) if d.is_float() => {
+                        if numpy {
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    _ => self.no_match(cx, e, &name, tys, "(float), (int)"),
+                }
+            }
+            Builtin::FloatPred(_) => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(_) => Ty::BOOL,
+                    _ => self.no_match(cx, e, &name, tys, "(float), (int), (complex)"),
+                }
+            }
+            Builtin::CMath(f) => {
+                let want = if f == registry::CFn::Rect { 2 } else { 1 };
+                let nm = format!("cmath.{}", format!("{f:?}").to_lowercase());
+                if !self.arity(cx, e, &nm, n, want, want) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| t.scalar().is_none()) {
+                    return self.no_match(cx, e, &nm, tys, "(complex), (float)");
+                }
+                use registry::CFn;
+                match f {
+                    CFn::Phase => Ty::F64,
+                    CFn::Polar => Ty::Tuple(vec![Ty::F64, Ty::F64]),
+                    CFn::IsNan | CFn::IsInf | CFn::IsFinite => Ty::BOOL,
+                    _ => Ty::C128,
+                }
+            }
+            // (builtin_ty sends only the builtins above here)
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// NumPy's other scalar functions: sign, square, negative, conjugate,
+    /// clip, isclose, maximum/minimum, matmul/dot and where.
+    pub(super) fn numpy_scalar_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+        method: bool,
+    ) -> Ty {
+        let n = tys.len();
+        let name = display_name(b);
+        let scalar = |t: &Ty| t.scalar();
+        match b {
+            Builtin::NpExtremum { max, .. } => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, method)
+            }
+            Builtin::MatMul => {
+                if !self.arity(cx, e, &name, n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.matmul_ty(cx, &tys[0], &tys[1], e.span)
+            }
+            Builtin::Clip => {
+                if !self.arity(cx, e, "numpy.clip", n, 3, 3) {
+                    return Ty::Unknown;
+                }
+                let mut d: Option<Dtype> = None;
+                for t in tys {
+                    match scalar(t) {
+                        Some(x) if !x.is_complex() => {
+                            d = Some(d.map_or(x, |y| promote_arith(y, x)))
+                        }
+                        _ => {
+                            return self.no_match(
+                                cx,
+                                e,
+                                "numpy.clip",
+                                tys,
+                                "(a, lo, hi) of real numbers",
+                            )
+                        }
+                    }
+                }
+                Ty::Scalar(d.unwrap_or(Dtype::F64))
+            }
+            Builtin::IsClose => {
+                if !self.arity(cx, e, "numpy.isclose", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
+                    return self.no_match(cx, e, "numpy.isclose", tys, "(a, b) of real numbers");
+                }
+                Ty::BOOL
+            }
+            Builtin::Negative => {
+                if !self.arity(cx, e, "numpy.negative", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::Bool) | None => {
+                        self.no_match(cx, e, "numpy.negative", tys, "(number)")
+                    }
+                    Some(d) => Ty::Scalar(promote_arith(d, d)),
+                }
+            }
+            Builtin::Sign | Builtin::Square => {
+                if !self.arity(cx, e, &name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::Bool) => Ty::I64,
+                    Some(d) if !d.is_complex() => Ty::Scalar(promote_arith(d, d).max(d)),
+                    Some(d) if b == Builtin::Square => Ty::Scalar(d),
+                    _ => self.no_match(cx, e, &name, tys, "(int), (float)"),
+                }
+            }
+            Builtin::Conjugate => {
+                let i = usize::from(!method);
+                if !self.arity(cx, e, "conjugate", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                let _ = i;
+                match &tys[0] {
+                    Ty::Scalar(d) => Ty::Scalar(*d),
+                    _ => self.no_match(cx, e, "conjugate", tys, "(complex), (float)"),
+                }
+            }
+            Builtin::Where => {
+                if !self.arity(cx, e, "numpy.where", n, 3, 3) {
+                    return Ty::Unknown;
+                }
+                match unify(&tys[1], &tys[2]) {
+                    Some(t @ Ty::Scalar(_)) => t,
+                    _ => self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)"),
+                }
+            }
+            // (builtin_ty sends only the builtins above here)
+            _ => Ty::Unknown,
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! Types of calls to the registry's callables (`registry::Builtin`).
+//! `builtin_ty` checks the keywords, types the element-wise and ufunc forms
+//! and hands every other call to the function of its family.
+
+mod array_create;
+mod array_fn;
+mod array_product;
+mod array_search;
+mod array_shape;
+mod array_stats;
+mod creation;
+mod math;
+mod python;
+mod random;
+mod reduce;
+
+use crate::driver::{Checker, Cx};
+use crate::ops::{array_ndim, array_result_dtype, elem_dtype};
+use crate::registry::{self, ArrFn, Builtin, Rand, Reduce};
+use crate::{generator, linalg, manip};
+use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind};
+use oxjit_types::{ArrayTy, Layout, Ty};
+
+impl<'u> Checker<'u> {
+    /// The result type of calling builtin `b` with argument types `tys` (a
+    /// method call, `method`, has the receiver's type first).
+    pub(crate) fn builtin_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+        method: bool,
+    ) -> Ty {
+        if tys.iter().any(|t| !t.is_known()) {
+            return Ty::Unknown;
+        }
+        let allowed_kw = allowed_keywords(b);
+        for (k, v) in kwargs {
+            if !allowed_kw.contains(&k.as_str()) {
+                let d = Diagnostic::error(
+                    "unsupported-keyword",
+                    v.span,
+                    format!("keyword argument `{k}` is not supported here"),
+                );
+                self.err(cx, d);
+                return Ty::Unknown;
+            }
+        }
+        if let Some(t) = self.elementwise_ty(cx, e, b, tys, kwargs, method) {
+            return t;
+        }
+        match b {
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Cast(_)
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate => self.python_builtin_ty(cx, e, b, tys),
+            Builtin::Math1(_)
+            | Builtin::MathX(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::CMath(_) => self.math_ty(cx, e, b, tys),
+            Builtin::NpExtremum { .. }
+            | Builtin::MatMul
+            | Builtin::Clip
+            | Builtin::IsClose
+            | Builtin::Negative
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Conjugate
+            | Builtin::Where => self.numpy_scalar_ty(cx, e, b, tys, kwargs, method),
+            Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Copy
+            | Builtin::Fill => self.creation_ty(cx, e, b, tys, kwargs),
+            Builtin::Reduce(r) => self.reduce_ty(cx, e, r, tys, kwargs, method),
+            Builtin::Random(_) => self.random_ty(cx, e, b, tys, kwargs),
+            Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
+            Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs),
+            Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, method),
+            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, "Generator"),
+            Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
+        }
+    }
+
+    /// The forms typed before the per-builtin rules: `np.where(cond)`,
+    /// operators called as ufuncs, and element-wise application to arrays.
+    /// None when `b` is not called in one of these forms.
+    fn elementwise_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+        method: bool,
+    ) -> Option<Ty> {
+        let n = tys.len();
+        let name = display_name(b);
+        // np.where(cond) is np.nonzero(cond).
+        if b == Builtin::Where && n == 1 {
+            return Some(self.arr_fn_ty(cx, e, ArrFn::Nonzero, tys, kwargs, method));
+        }
+        // Operators called as ufuncs: exactly the operator's typing (NumPy's
+        // array rules included).
+        if let Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) = b {
+            if !self.arity(cx, e, &format!("numpy.{name}"), n, 2, 2) {
+                return Some(Ty::Unknown);
+            }
+            return Some(match b {
+                Builtin::UfuncCmp(op) => self.compare_ty(cx, op, &tys[0], &tys[1], e.span),
+                Builtin::Ufunc2(op) => self.binop_ty(cx, op, &tys[0], &tys[1], e.span),
+                _ => Ty::Unknown,
+            });
+        }
+        // Element-wise application to arrays: type the scalar rule on the
+        // element types, give an array of the broadcast rank.
+        let is_minmax_reduce =
+            matches!(b, Builtin::MinMax { .. }) && (n == 1 || !method && !is_numpy_path(e));
+        if registry::elementwise(b)
+            && !method
+            && !is_minmax_reduce
+            && tys.iter().any(|t| matches!(t, Ty::Array(_)))
+        {
+            let ndim = tys.iter().map(array_ndim).max().unwrap_or(0);
+            if b == Builtin::Where {
+                if n != 3 {
+                    self.arity(cx, e, "numpy.where", n, 3, 3);
+                    return Some(Ty::Unknown);
+                }
+                let Some(et) =
+                    self.binop_ty_quiet(BinOp::Add, elem_dtype(&tys[1]), elem_dtype(&tys[2]))
+                else {
+                    return Some(self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)"));
+                };
+                let d = match (&tys[1], &tys[2]) {
+                    (Ty::Array(a), Ty::Array(c)) => oxjit_types::promote_numpy(a.dtype, c.dtype),
+                    _ => array_result_dtype(BinOp::Add, &tys[1], &tys[2], et),
+                };
+                return Some(Ty::Array(ArrayTy::new(d, ndim, Layout::C)));
+            }
+            let elems: Vec<Ty> = tys.iter().map(|t| Ty::Scalar(elem_dtype(t))).collect();
+            let et = self.builtin_ty(cx, e, b, &elems, kwargs, method);
+            let Some(mut d) = et.scalar() else {
+                return Some(Ty::Unknown);
+            };
+            // NumPy keeps an integer array's dtype for these unary functions.
+            if let (
+                Builtin::Abs | Builtin::Negative | Builtin::Square | Builtin::Sign,
+                [Ty::Array(a)],
+            ) = (b, tys)
+            {
+                if a.dtype.is_int() {
+                    d = a.dtype;
+                }
+            }
+            if tys.len() == 2 {
+                if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
+                    if matches!(
+                        b,
+                        Builtin::MinMax { .. } | Builtin::NpExtremum { .. } | Builtin::Pow
+                    ) {
+                        d = array_result_dtype(BinOp::Add, &tys[0], &tys[1], d);
+                    }
+                }
+            }
+            return Some(Ty::Array(ArrayTy::new(d, ndim, Layout::C)));
+        }
+        None
+    }
+}
+
+/// Keyword arguments each builtin accepts.
+fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
+    match b {
+        Builtin::Alloc(_) => &["dtype", "order"],
+        Builtin::AllocLike(_) | Builtin::Arange => &["dtype"],
+        Builtin::Random(Rand::Choice) => &["a", "size", "replace", "p"],
+        Builtin::Random(Rand::Shuffle | Rand::Permutation) => &["x"],
+        Builtin::Random(_) => &[
+            "size", "low", "high", "loc", "scale", "lam", "n", "p", "a", "b", "shape", "seed",
+        ],
+        Builtin::Linspace => &["num", "endpoint"],
+        Builtin::Enumerate => &["start"],
+        Builtin::Print => &["sep", "end", "flush"],
+        Builtin::MathX(_) => &["rel_tol", "abs_tol"],
+        Builtin::IsClose => &["rtol", "atol"],
+        Builtin::Reduce(Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd) => {
+            &["axis", "ddof", "keepdims"]
+        }
+        Builtin::Reduce(Reduce::Sum | Reduce::Prod | Reduce::Mean) => {
+            &["axis", "keepdims", "dtype"]
+        }
+        Builtin::Reduce(_) => &["axis", "keepdims"],
+        Builtin::LinAlg(f) => linalg::params(f).0,
+        Builtin::Manip(f) => manip::keywords(f),
+        Builtin::Gen(g) => generator::keywords(g),
+        Builtin::Arr(f) => registry::arr_keywords(f),
+        _ => &[],
+    }
+}
+
+/// The expression of keyword argument `name`, if given.
+fn kwarg<'u>(kwargs: &[(String, &'u Expr)], name: &str) -> Option<&'u Expr> {
+    kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+}
+
+/// The type and expression of keyword argument `name`, if given.
+fn kwarg_ty<'u>(cx: &Cx<'u>, kwargs: &[(String, &'u Expr)], name: &str) -> Option<(Ty, &'u Expr)> {
+    kwargs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
+}
+
+/// How a builtin is named in diagnostics (`sqrt`, not `math1(sqrt)`).
+pub(crate) fn display_name(b: Builtin) -> String {
+    let inner = match b {
+        Builtin::Math1(m) => format!("{m:?}"),
+        Builtin::Math2(m) => format!("{m:?}"),
+        Builtin::Rounding(r, _) => format!("{r:?}"),
+        Builtin::FloatPred(p) => format!("{p:?}"),
+        Builtin::Reduce(r) => format!("{r:?}"),
+        Builtin::Alloc(a) => format!("{a:?}"),
+        Builtin::AllocLike(a) => format!("{a:?}_like"),
+        Builtin::Random(r) => format!("random.{r:?}"),
+        Builtin::Arr(f) => format!("{f:?}"),
+        Builtin::LinAlg(f) => format!("linalg.{}", linalg::display(f)),
+        Builtin::Manip(f) => format!("{f:?}"),
+        Builtin::Gen(g) => format!("Generator.{g:?}"),
+        Builtin::CMath(f) => format!("cmath.{f:?}"),
+        Builtin::MathX(f) => format!("math.{f:?}"),
+        Builtin::Cast(d) => d.name().to_string(),
+        Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => registry::ENTRIES
+            .iter()
+            .find(|(_, x)| *x == b)
+            .map_or("ufunc", |(p, _)| p.trim_start_matches("numpy."))
+            .to_string(),
+        other => format!("{other:?}"),
+    };
+    inner.to_lowercase()
+}
+
+/// Whether a call's callee is spelled as a NumPy attribute (`np.maximum`),
+/// which is element-wise, unlike the builtins `min`/`max`.
+fn is_numpy_path(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => matches!(&func.kind, ExprKind::Attr(..)),
+        _ => false,
+    }
+}

@@ -1,0 +1,185 @@
+//! Python's builtin functions and number types.
+
+use crate::builtins::display_name;
+use crate::call::call_args;
+use crate::driver::{Checker, Cx};
+use crate::registry::Builtin;
+use oxjit_syntax::{BinOp, Diagnostic, Expr};
+use oxjit_types::{promote_arith, Dtype, Ty};
+
+impl<'u> Checker<'u> {
+    /// Python's builtins: range, len, abs, min/max, the number types and
+    /// casts, round, pow, divmod, print, and the loop-only iterables.
+    pub(super) fn python_builtin_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+    ) -> Ty {
+        let n = tys.len();
+        let name = display_name(b);
+        let scalar = |t: &Ty| t.scalar();
+        match b {
+            Builtin::Range => {
+                if !self.arity(cx, e, "range", n, 1, 3) {
+                    return Ty::Unknown;
+                }
+                for (t, a) in tys.iter().zip(call_args(e)) {
+                    self.expect_int(cx, a, t, "range argument");
+                }
+                Ty::Range
+            }
+            Builtin::Len => {
+                if !self.arity(cx, e, "len", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match &tys[0] {
+                    Ty::Array(_) | Ty::Tuple(_) | Ty::Range => Ty::I64,
+                    _ => self.no_match(cx, e, "len", tys, "(array), (tuple), (range)"),
+                }
+            }
+            Builtin::Abs => {
+                if !self.arity(cx, e, "abs", n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(Dtype::C64) => Ty::Scalar(Dtype::F32),
+                    Some(Dtype::C128) => Ty::F64,
+                    Some(Dtype::Bool) => Ty::I64,
+                    Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
+                    Some(d) => Ty::Scalar(d),
+                    None => self.no_match(cx, e, "abs", tys, "(int), (float), (complex)"),
+                }
+            }
+            Builtin::MinMax { max } => {
+                let nm = if max { "max" } else { "min" };
+                let items: Vec<Ty> = if n == 1 {
+                    match &tys[0] {
+                        Ty::Tuple(items) if !items.is_empty() => items.clone(),
+                        Ty::Array(a) => return Ty::Scalar(a.dtype),
+                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...), (tuple), (array)"),
+                    }
+                } else {
+                    tys.to_vec()
+                };
+                if items.is_empty() {
+                    return self.no_match(cx, e, nm, tys, "(a, b, ...)");
+                }
+                let mut u = Ty::Unknown;
+                for t in &items {
+                    match (scalar(t), &u) {
+                        (Some(d), Ty::Unknown) => u = Ty::Scalar(d),
+                        (Some(d), Ty::Scalar(c)) => {
+                            u = if *c == d {
+                                Ty::Scalar(d)
+                            } else {
+                                Ty::Scalar(promote_arith(*c, d))
+                            }
+                        }
+                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...) of numbers"),
+                    }
+                    if t.scalar().is_some_and(|d| d.is_complex()) {
+                        return self.no_match(cx, e, nm, tys, "real numbers");
+                    }
+                }
+                u
+            }
+            Builtin::Int | Builtin::Float | Builtin::Bool | Builtin::Complex => {
+                let (lo, hi) = if b == Builtin::Complex {
+                    (0, 2)
+                } else {
+                    (0, 1)
+                };
+                if !self.arity(cx, e, &name, n, lo, hi) {
+                    return Ty::Unknown;
+                }
+                if tys.iter().any(|t| t.scalar().is_none()) {
+                    return self.no_match(cx, e, &name, tys, "(number)");
+                }
+                if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex())
+                {
+                    return self.no_match(cx, e, &name, tys, "(int), (float)");
+                }
+                match b {
+                    Builtin::Int => Ty::I64,
+                    Builtin::Float => Ty::F64,
+                    Builtin::Bool => Ty::BOOL,
+                    _ => Ty::C128,
+                }
+            }
+            Builtin::Cast(d) => {
+                if !self.arity(cx, e, d.name(), n, 0, 1) {
+                    return Ty::Unknown;
+                }
+                if n == 1 && scalar(&tys[0]).is_none() {
+                    return self.no_match(cx, e, d.name(), tys, "(number)");
+                }
+                Ty::Scalar(d)
+            }
+            Builtin::Round | Builtin::NpRound => {
+                if !self.arity(cx, e, "round", n, 1, 2) {
+                    return Ty::Unknown;
+                }
+                match scalar(&tys[0]) {
+                    Some(d) if d.is_float() => {
+                        if n == 2 {
+                            self.expect_int(cx, &call_args(e)[1], &tys[1], "ndigits");
+                            Ty::Scalar(d)
+                        } else if b == Builtin::NpRound {
+                            Ty::Scalar(d)
+                        } else {
+                            Ty::I64
+                        }
+                    }
+                    Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
+                    _ => self.no_match(cx, e, "round", tys, "(float), (float, int), (int)"),
+                }
+            }
+            Builtin::Pow => {
+                if !self.arity(cx, e, "pow", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                self.binop_ty(cx, BinOp::Pow, &tys[0], &tys[1], e.span)
+            }
+            Builtin::Divmod => {
+                if !self.arity(cx, e, "divmod", n, 2, 2) {
+                    return Ty::Unknown;
+                }
+                let s = self.binop_ty(cx, BinOp::FloorDiv, &tys[0], &tys[1], e.span);
+                Ty::Tuple(vec![s.clone(), s])
+            }
+            Builtin::Print => {
+                for (t, a) in tys.iter().zip(call_args(e)) {
+                    if !printable(t) {
+                        let d = Diagnostic::error(
+                            "unprintable",
+                            a.span,
+                            format!("cannot print a {t} from compiled code"),
+                        );
+                        self.err(cx, d);
+                    }
+                }
+                Ty::NoneType
+            }
+            Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("{name}() is only supported as the iterable of a for loop"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            // (builtin_ty sends only the builtins above here)
+            _ => Ty::Unknown,
+        }
+    }
+}
+
+fn printable(t: &Ty) -> bool {
+    match t {
+        Ty::Scalar(_) | Ty::Str | Ty::NoneType | Ty::Array(_) => true,
+        Ty::Tuple(items) => items.iter().all(printable),
+        _ => false,
+    }
+}

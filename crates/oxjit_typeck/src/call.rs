@@ -1,0 +1,503 @@
+//! Calls: binding arguments to a jitted function's parameters, resolving
+//! the callee, and the argument checks the builtins share.
+
+use crate::driver::{Checker, Cx};
+use crate::program::{Arg, Call, Callee, Const, Res};
+use crate::registry::{self, ArrFn, Builtin};
+use oxjit_syntax::{Diagnostic, Expr, ExprId, ExprKind, FuncDef};
+use oxjit_types::{Dtype, Ty};
+
+impl<'u> Checker<'u> {
+    pub(crate) fn call(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        func: &'u Expr,
+        args: &'u [Expr],
+        star: Option<&'u Expr>,
+        kwargs: &'u [oxjit_syntax::Keyword],
+    ) -> Ty {
+        // Method calls: `a.sum()`, `z.conjugate()`.
+        if let ExprKind::Attr(obj, name) = &func.kind {
+            let ot = self.expr(cx, obj);
+            if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
+                let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+                for k in kwargs {
+                    self.expr(cx, &k.value);
+                }
+                let found = if ot == Ty::Generator {
+                    registry::gen_method(name)
+                } else {
+                    registry::method(name)
+                };
+                let Some(b) = found else {
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        func.span,
+                        format!("{ot} has no method `{name}` in compiled code"),
+                    );
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                };
+                let mut all = vec![ot.clone()];
+                all.extend(arg_tys);
+                let kw: Vec<(String, &'u Expr)> =
+                    kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                let t = self.builtin_ty(cx, e, b, &all, &kw, true);
+                if !raises_axis_error(cx, e) {
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Method(b),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: kw,
+                        }),
+                    );
+                }
+                return t;
+            }
+            if !matches!(ot, Ty::Global(_) | Ty::Unknown) {
+                let d = Diagnostic::error(
+                    "unknown-attribute",
+                    func.span,
+                    format!("{ot} has no method `{name}` in compiled code"),
+                );
+                self.err(cx, d);
+                return Ty::Unknown;
+            }
+        }
+        let ft = self.expr(cx, func);
+        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+        if let Some(s) = star {
+            self.expr(cx, s);
+        }
+        for k in kwargs {
+            self.expr(cx, &k.value);
+        }
+        match &ft {
+            Ty::Unknown => Ty::Unknown,
+            Ty::Function(tid) => {
+                let t = self.templates[*tid as usize].clone();
+                let Some(bound) = self.bind_args(cx, e, t.def, t.env_of, args, star, kwargs) else {
+                    return Ty::Unknown;
+                };
+                let mut tys: Vec<Ty> = bound.iter().map(|a| self.arg_ty(cx, a)).collect();
+                for c in &t.captures {
+                    tys.push(cx.vars.get(c).cloned().unwrap_or(Ty::Unknown));
+                }
+                if !tys.iter().all(Ty::is_known) {
+                    return Ty::Unknown;
+                }
+                let id = self.instance(*tid, tys);
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Instance {
+                            id,
+                            captures: t.captures.clone(),
+                        },
+                        args: bound,
+                        kwargs: vec![],
+                    }),
+                );
+                self.instances[id as usize].ret.clone()
+            }
+            Ty::Global(path) => {
+                let Some(b) = registry::lookup(path) else {
+                    let d = Diagnostic::error(
+                        "unsupported-function",
+                        func.span,
+                        format!("`{path}` is not supported in compiled code"),
+                    )
+                    .with_label("no compiled implementation")
+                    .with_note("see docs/supported.md for what compiled code can call");
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                };
+                if star.is_some() {
+                    let d = Diagnostic::unsupported(
+                        e.span,
+                        format!("`*` arguments to `{path}` are not supported"),
+                    );
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
+                let kw: Vec<(String, &'u Expr)> =
+                    kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
+                if matches!(b, Builtin::Arr(ArrFn::Array | ArrFn::AsArray)) {
+                    // np.array consumes list displays (nested too).
+                    fn nested(e: &Expr, out: &mut Vec<ExprId>) {
+                        if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
+                            out.push(e.id);
+                            xs.iter().for_each(|x| nested(x, out));
+                        }
+                    }
+                    let mut ids = Vec::new();
+                    if let Some(a) = args.first() {
+                        nested(a, &mut ids);
+                    }
+                    cx.lists.retain(|(id, _)| !ids.contains(id));
+                }
+                // NumPy's ufuncs take an output array (math.log(x, base) does not).
+                if let (Some(nin), true) = (registry::ufunc_nin(b), path.starts_with("numpy.")) {
+                    if let Some(t) = self.ufunc_out(cx, e, b, nin, &arg_tys, &kw) {
+                        return t;
+                    }
+                }
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
+                if !raises_axis_error(cx, e) {
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Builtin(b),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: kw,
+                        }),
+                    );
+                }
+                t
+            }
+            Ty::DtypeObj(d) => {
+                let b = Builtin::Cast(*d);
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &[], false);
+                cx.res.insert(
+                    e.id,
+                    Res::Call(Call {
+                        callee: Callee::Builtin(b),
+                        args: args.iter().map(Arg::Expr).collect(),
+                        kwargs: vec![],
+                    }),
+                );
+                t
+            }
+            Ty::ExcClass(_) => {
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    "exception objects can only be created in a `raise` statement",
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            other => {
+                let d = Diagnostic::error(
+                    "not-callable",
+                    func.span,
+                    format!("a {other} is not callable"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    /// Normalise a call to a jitted function into positional arguments.
+    #[allow(clippy::too_many_arguments)]
+    fn bind_args(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        def: &'u FuncDef,
+        env_of: u32,
+        args: &'u [Expr],
+        star: Option<&'u Expr>,
+        kwargs: &'u [oxjit_syntax::Keyword],
+    ) -> Option<Vec<Arg<'u>>> {
+        let mut positional: Vec<Arg<'u>> = args.iter().map(Arg::Expr).collect();
+        if let Some(s) = star {
+            match cx.expr_ty.get(&s.id) {
+                Some(Ty::Tuple(items)) => {
+                    for i in 0..items.len() {
+                        positional.push(Arg::StarItem(s, i));
+                    }
+                }
+                Some(Ty::Unknown) | None => return None,
+                Some(other) => {
+                    let d = Diagnostic::error(
+                        "bad-star-argument",
+                        s.span,
+                        format!("`*` argument must be a tuple, not {other}"),
+                    );
+                    self.err(cx, d);
+                    return None;
+                }
+            }
+        }
+        let np = def.params.len();
+        let mut bound: Vec<Option<Arg<'u>>> = vec![None; np];
+        let mut extra = Vec::new();
+        for (i, a) in positional.into_iter().enumerate() {
+            if i < np {
+                bound[i] = Some(a);
+            } else {
+                extra.push(a);
+            }
+        }
+        if !extra.is_empty() && def.vararg.is_none() {
+            let d = Diagnostic::error(
+                "wrong-arity",
+                e.span,
+                format!(
+                    "{}() takes {} positional arguments but {} were given",
+                    def.name,
+                    np,
+                    np + extra.len()
+                ),
+            );
+            self.err(cx, d);
+            return None;
+        }
+        for k in kwargs {
+            match def.params.iter().position(|p| p.name == k.name) {
+                Some(i) if bound[i].is_none() => bound[i] = Some(Arg::Expr(&k.value)),
+                Some(_) => {
+                    let d = Diagnostic::error(
+                        "wrong-arity",
+                        k.value.span,
+                        format!(
+                            "{}() got multiple values for argument '{}'",
+                            def.name, k.name
+                        ),
+                    );
+                    self.err(cx, d);
+                    return None;
+                }
+                None => {
+                    let d = Diagnostic::error(
+                        "wrong-arity",
+                        k.value.span,
+                        format!(
+                            "{}() got an unexpected keyword argument '{}'",
+                            def.name, k.name
+                        ),
+                    );
+                    self.err(cx, d);
+                    return None;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, b) in bound.into_iter().enumerate() {
+            match b {
+                Some(a) => out.push(a),
+                None => match &def.params[i].default {
+                    Some(dflt) => match self.const_eval(dflt, env_of) {
+                        Some(c) => out.push(Arg::Const(c)),
+                        None => {
+                            let d = Diagnostic::unsupported(dflt.span, "this default value cannot be used in compiled code")
+                                .with_note("defaults must be numbers, booleans, None, strings or tuples of those");
+                            self.err(cx, d);
+                            return None;
+                        }
+                    },
+                    None => {
+                        let d = Diagnostic::error(
+                            "wrong-arity",
+                            e.span,
+                            format!(
+                                "{}() missing required argument: '{}'",
+                                def.name, def.params[i].name
+                            ),
+                        );
+                        self.err(cx, d);
+                        return None;
+                    }
+                },
+            }
+        }
+        if def.vararg.is_some() {
+            out.push(Arg::Pack(extra));
+        }
+        Some(out)
+    }
+
+    fn arg_ty(&self, cx: &Cx<'u>, a: &Arg<'u>) -> Ty {
+        match a {
+            Arg::Expr(e) => cx.expr_ty.get(&e.id).cloned().unwrap_or(Ty::Unknown),
+            Arg::Const(c) => c.ty(),
+            Arg::StarItem(e, i) => match cx.expr_ty.get(&e.id) {
+                Some(Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
+                _ => Ty::Unknown,
+            },
+            Arg::Pack(xs) => Ty::Tuple(xs.iter().map(|x| self.arg_ty(cx, x)).collect()),
+        }
+    }
+
+    pub(crate) fn arity(
+        &mut self,
+        cx: &Cx<'u>,
+        e: &Expr,
+        name: &str,
+        n: usize,
+        lo: usize,
+        hi: usize,
+    ) -> bool {
+        if n < lo || n > hi {
+            let want = if lo == hi {
+                format!("{lo}")
+            } else if hi == usize::MAX {
+                format!("at least {lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
+            let d = Diagnostic::error(
+                "wrong-arity",
+                e.span,
+                format!("{name}() takes {want} arguments ({n} given)"),
+            );
+            self.err(cx, d);
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(crate) fn no_match(
+        &mut self,
+        cx: &Cx<'u>,
+        e: &Expr,
+        name: &str,
+        tys: &[Ty],
+        known: &str,
+    ) -> Ty {
+        let shown: Vec<String> = tys.iter().map(|t| t.to_string()).collect();
+        let d = Diagnostic::error(
+            "no-matching-signature",
+            e.span,
+            format!("no implementation of `{name}` for ({})", shown.join(", ")),
+        )
+        .with_label(format!("called with argument types ({})", shown.join(", ")))
+        .with_note(format!("known signatures: {known}"));
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    pub(crate) fn expect_int(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty, what: &str) {
+        match t {
+            Ty::Scalar(d) if d.is_int() || *d == Dtype::Bool => {}
+            Ty::Unknown => {}
+            other => {
+                let d = Diagnostic::error(
+                    "expected-integer",
+                    e.span,
+                    format!("{what} must be an integer, not {other}"),
+                );
+                self.err(cx, d)
+            }
+        }
+    }
+
+    /// Read a `dtype=` argument (positional or keyword) as a constant dtype.
+    pub(crate) fn dtype_arg(&mut self, cx: &Cx<'u>, t: Option<&Ty>, e: &Expr) -> Option<Dtype> {
+        match t {
+            None => Some(Dtype::F64),
+            Some(Ty::DtypeObj(d)) => Some(*d),
+            Some(Ty::Global(p)) if p == "float" => Some(Dtype::F64),
+            Some(Ty::Global(p)) if p == "int" => Some(Dtype::I64),
+            Some(Ty::Global(p)) if p == "bool" => Some(Dtype::Bool),
+            Some(Ty::Global(p)) if p == "complex" => Some(Dtype::C128),
+            Some(Ty::Global(p)) => match registry::lookup(p) {
+                Some(Builtin::Cast(d)) => Some(d),
+                _ => None,
+            },
+            Some(Ty::Str) => match cx.res.get(&e.id) {
+                Some(Res::Const(Const::Str(s))) => Dtype::from_name(s),
+                _ => None,
+            },
+            Some(Ty::Unknown) => None,
+            Some(other) => {
+                let _ = other;
+                None
+            }
+        }
+    }
+
+    /// Call `e` has the constant axis `k`, out of range for `nd` dimensions:
+    /// it raises NumPy's AxisError when it runs. Callers go on typing it as if
+    /// the axis were valid.
+    pub(crate) fn axis_error(&mut self, cx: &mut Cx<'u>, e: &'u Expr, k: i64, nd: usize) {
+        self.axis_error_prefixed(cx, e, k, nd, None);
+    }
+
+    pub(crate) fn axis_error_prefixed(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        k: i64,
+        nd: usize,
+        prefix: Option<&str>,
+    ) {
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::AxisError {
+                    axis: k,
+                    ndim: nd as i64,
+                    prefix: prefix.map(str::to_string),
+                },
+                args: vec![],
+                kwargs: vec![],
+            }),
+        );
+    }
+
+    /// `order=` of reshape/ravel/flatten: Some(true) for 'F', Some(false)
+    /// for 'C' or absent, None (diagnosed) otherwise.
+    pub(crate) fn order_kw(&mut self, cx: &Cx<'u>, e: &'u Expr) -> Option<bool> {
+        match self.arg_const(cx, e, usize::MAX, "order") {
+            None => Some(false),
+            Some(Some(Const::Str(o))) if o == "C" => Some(false),
+            Some(Some(Const::Str(o))) if o == "F" => Some(true),
+            _ => {
+                let d = Diagnostic::error(
+                    "bad-argument",
+                    e.span,
+                    "order= must be the constant 'C' or 'F' here",
+                );
+                self.err(cx, d);
+                None
+            }
+        }
+    }
+
+    /// The constant value of argument `pos` (or keyword `name`) of call `e`:
+    /// None when absent, Some(None) when given but not a constant.
+    pub(crate) fn arg_const(
+        &self,
+        cx: &Cx<'u>,
+        e: &'u Expr,
+        pos: usize,
+        name: &str,
+    ) -> Option<Option<Const>> {
+        let ExprKind::Call { args, kwargs, .. } = &e.kind else {
+            return None;
+        };
+        let x = match args.get(pos) {
+            Some(x) => x,
+            None => &kwargs.iter().find(|k| k.name == name)?.value,
+        };
+        Some(match cx.res.get(&x.id) {
+            Some(Res::Const(c)) => Some(c.clone()),
+            // A variable that can only hold None is as good as the constant.
+            _ if cx.expr_ty.get(&x.id) == Some(&Ty::NoneType) => Some(Const::None),
+            _ => None,
+        })
+    }
+}
+
+/// Whether call `e` was resolved to raise `AxisError` (see `Checker::axis_error`).
+fn raises_axis_error(cx: &Cx<'_>, e: &Expr) -> bool {
+    matches!(
+        cx.res.get(&e.id),
+        Some(Res::Call(Call {
+            callee: Callee::AxisError { .. },
+            ..
+        }))
+    )
+}
+
+pub(crate) fn call_args(e: &Expr) -> &[Expr] {
+    match &e.kind {
+        ExprKind::Call { args, .. } => args,
+        _ => &[],
+    }
+}

@@ -1,0 +1,269 @@
+//! The checker: `check`, instances and the fixpoint that types them.
+
+use crate::program::{Instance, Located, Program, Res, Template};
+use crate::prune::ends_in_return;
+use crate::scope::assigned_names;
+use oxjit_syntax::{Diagnostic, ExprId, Span, Unit};
+use oxjit_types::{unify, Ty};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+type Key = (u32, Vec<Ty>);
+
+pub(crate) struct Checker<'u> {
+    pub(crate) unit: &'u Unit,
+    pub(crate) templates: Vec<Template<'u>>,
+    pub(crate) instances: Vec<Instance<'u>>,
+    pub(crate) index: FxHashMap<Key, u32>,
+    /// Inner defs already given a template, by (def address, parent instance).
+    pub(crate) inner: FxHashMap<(usize, u32), u32>,
+    pub(crate) diags: Vec<Located>,
+}
+
+/// Type-check the unit's root function for the given argument types.
+pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Located>> {
+    let mut c = Checker {
+        unit,
+        templates: Vec::new(),
+        instances: Vec::new(),
+        index: FxHashMap::default(),
+        inner: FxHashMap::default(),
+        diags: Vec::new(),
+    };
+    for (i, f) in unit.functions.iter().enumerate() {
+        c.templates.push(Template {
+            def: &f.def,
+            env_of: i as u32,
+            captures: Vec::new(),
+            qualname: f.qualname.clone(),
+        });
+    }
+    let Some(root) = unit.functions.first() else {
+        return Err(vec![]);
+    };
+    let nparams = root.def.params.len();
+    if root_args.len() < nparams
+        && root.def.params[root_args.len()..]
+            .iter()
+            .any(|p| p.default.is_none())
+    {
+        let d = Diagnostic::error(
+            "wrong-arity",
+            root.def.span,
+            format!("{}() is missing arguments", root.def.name),
+        );
+        return Err(vec![Located { func: 0, diag: d }]);
+    }
+    // Root arguments: declared params (defaults are filled by the dispatcher),
+    // extra positionals packed into *args.
+    let mut args: Vec<Ty> = root_args.iter().take(nparams).cloned().collect();
+    if root.def.vararg.is_some() {
+        args.push(Ty::Tuple(root_args.iter().skip(nparams).cloned().collect()));
+    } else if root_args.len() > nparams {
+        let d = Diagnostic::error(
+            "wrong-arity",
+            root.def.span,
+            format!("{}() takes {} arguments", root.def.name, nparams),
+        );
+        return Err(vec![Located { func: 0, diag: d }]);
+    }
+    c.instance(0, args);
+    // Global fixpoint over all instances (recursion, mutual recursion).
+    for _round in 0..50 {
+        let mut changed = false;
+        let mut i = 0;
+        while i < c.instances.len() {
+            let before = (c.instances[i].ret.clone(), c.instances[i].vars.len());
+            c.infer(i as u32, false);
+            if (c.instances[i].ret.clone(), c.instances[i].vars.len()) != before {
+                changed = true;
+            }
+            i += 1;
+        }
+        if !changed {
+            break;
+        }
+    }
+    let n = c.instances.len();
+    for i in 0..n {
+        c.infer(i as u32, true);
+    }
+    if c.diags.is_empty() {
+        // A return type that never became known: recursion with no base case.
+        for inst in &c.instances {
+            if !inst.ret.is_known() {
+                let t = &c.templates[inst.template as usize];
+                let d = Diagnostic::error(
+                    "unknown-return-type",
+                    t.def.span,
+                    format!("cannot infer the return type of `{}`", t.def.name),
+                )
+                .with_note("a recursive function needs a path that returns without recursing (a base case) before its type is known");
+                c.diags.push(Located {
+                    func: t.env_of,
+                    diag: d,
+                });
+                break;
+            }
+        }
+    }
+    if !c.diags.is_empty() {
+        // "Used before assignment" usually follows from an earlier error in
+        // the assignment itself: report it only when it is the sole problem.
+        if c.diags.iter().any(|d| d.diag.id != "unbound-local") {
+            c.diags.retain(|d| d.diag.id != "unbound-local");
+        }
+        // Keep the first diagnostic per span, in source order of discovery.
+        let mut seen = FxHashSet::default();
+        let mut out = Vec::new();
+        for d in c.diags {
+            if seen.insert((d.func, d.diag.span, d.diag.id)) {
+                out.push(d);
+            }
+        }
+        return Err(out);
+    }
+    Ok(Program {
+        unit,
+        templates: c.templates,
+        instances: c.instances,
+    })
+}
+
+/// Per-instance inference state for one pass.
+pub(crate) struct Cx<'u> {
+    pub(crate) inst: u32,
+    pub(crate) env_of: u32,
+    pub(crate) locals: FxHashSet<String>,
+    pub(crate) vars: FxHashMap<String, Ty>,
+    pub(crate) expr_ty: FxHashMap<ExprId, Ty>,
+    pub(crate) res: FxHashMap<ExprId, Res<'u>>,
+    pub(crate) rets: Vec<Ty>,
+    pub(crate) report: bool,
+    pub(crate) loop_depth: u32,
+    /// List displays not (yet) consumed by `np.array`: errors at the end.
+    pub(crate) lists: Vec<(ExprId, Span)>,
+}
+
+impl<'u> Checker<'u> {
+    pub(crate) fn instance(&mut self, template: u32, args: Vec<Ty>) -> u32 {
+        let key = (template, args.clone());
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let t = &self.templates[template as usize];
+        let mut arg_names: Vec<String> = t.def.params.iter().map(|p| p.name.clone()).collect();
+        if let Some(v) = &t.def.vararg {
+            arg_names.push(v.clone());
+        }
+        arg_names.extend(t.captures.iter().cloned());
+        let id = self.instances.len() as u32;
+        self.instances.push(Instance {
+            template,
+            args,
+            ret: Ty::Unknown,
+            vars: FxHashMap::default(),
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            arg_names,
+        });
+        self.index.insert(key, id);
+        id
+    }
+
+    fn infer(&mut self, inst: u32, report: bool) {
+        let i = &self.instances[inst as usize];
+        let t = self.templates[i.template as usize].clone();
+        let mut locals = FxHashSet::default();
+        assigned_names(&t.def.body, &mut locals);
+        let mut vars = FxHashMap::default();
+        for (n, ty) in i.arg_names.iter().zip(&i.args) {
+            locals.insert(n.clone());
+            vars.insert(n.clone(), ty.clone());
+        }
+        let mut cx = Cx {
+            inst,
+            env_of: t.env_of,
+            locals,
+            vars,
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            rets: Vec::new(),
+            report: false,
+            loop_depth: 0,
+            lists: Vec::new(),
+        };
+        // Local fixpoint: variables widen until stable.
+        for _ in 0..20 {
+            let before = cx.vars.clone();
+            cx.rets.clear();
+            self.block(&mut cx, &t.def.body);
+            if cx.vars == before {
+                break;
+            }
+        }
+        if report {
+            cx.report = true;
+            cx.rets.clear();
+            cx.expr_ty.clear();
+            cx.res.clear();
+            cx.lists.clear();
+            self.block(&mut cx, &t.def.body);
+            for (_, span) in std::mem::take(&mut cx.lists) {
+                let d = Diagnostic::unsupported(
+                    span,
+                    "lists are not supported in compiled code yet",
+                )
+                .with_note(
+                    "use a tuple or a NumPy array (lists are accepted as the argument of np.array)",
+                );
+                self.err(&cx, d);
+            }
+        }
+        // Return type: unify all known return types; falling off the end is None.
+        let mut ret = Ty::Unknown;
+        let mut falls_off = !ends_in_return(&t.def.body);
+        let mut rets = std::mem::take(&mut cx.rets);
+        if rets.is_empty() {
+            falls_off = true;
+        }
+        if falls_off {
+            rets.push(Ty::NoneType);
+        }
+        let mut bad = false;
+        for r in &rets {
+            if !r.is_known() {
+                continue;
+            }
+            match unify(&ret, r) {
+                Some(u) => ret = u,
+                None => bad = true,
+            }
+        }
+        if bad && report {
+            let shown: Vec<String> = rets.iter().map(|r| r.to_string()).collect();
+            self.err(
+                &cx,
+                Diagnostic::error(
+                    "return-type-mismatch",
+                    t.def.span,
+                    format!("`{}` returns values of incompatible types: {}", t.def.name, shown.join(", ")),
+                )
+                .with_note("all return statements must give the same type (ints and floats unify to float)"),
+            );
+        }
+        let inst_ref = &mut self.instances[inst as usize];
+        inst_ref.ret = ret;
+        inst_ref.vars = cx.vars;
+        inst_ref.expr_ty = cx.expr_ty;
+        inst_ref.res = cx.res;
+    }
+
+    pub(crate) fn err(&mut self, cx: &Cx<'u>, d: Diagnostic) {
+        if cx.report {
+            self.diags.push(Located {
+                func: cx.env_of,
+                diag: d,
+            });
+        }
+    }
+}

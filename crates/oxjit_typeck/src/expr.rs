@@ -1,0 +1,390 @@
+//! Expressions: literals, names and globals, operators, attributes.
+
+use crate::driver::{Checker, Cx};
+use crate::program::{Const, Res};
+use crate::prune::global_to_const;
+use crate::registry::{self};
+use oxjit_syntax::{Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
+use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, Ty};
+
+impl<'u> Checker<'u> {
+    pub(crate) fn expr(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        let t = self.expr_inner(cx, e);
+        cx.expr_ty.insert(e.id, t.clone());
+        t
+    }
+
+    fn record_const(&mut self, cx: &mut Cx<'u>, e: &Expr, c: Const) -> Ty {
+        let t = c.ty();
+        cx.res.insert(e.id, Res::Const(c));
+        t
+    }
+
+    fn resolve_global(&mut self, cx: &mut Cx<'u>, e: &'u Expr, name: &str) -> Ty {
+        let env = &self.unit.functions[cx.env_of as usize].env;
+        match env.get(name) {
+            Some(g) => {
+                if let Some(c) = global_to_const(g) {
+                    return self.record_const(cx, e, c);
+                }
+                match g {
+                    GlobalValue::Module(m) => Ty::Global(m.clone()),
+                    GlobalValue::Builtin(p) => {
+                        if let Some(c) = registry::constant(p) {
+                            return self.record_const(cx, e, Const::Float(c));
+                        }
+                        if let Some(k) = ExcKind::from_name(p) {
+                            return Ty::ExcClass(k);
+                        }
+                        Ty::Global(p.clone())
+                    }
+                    GlobalValue::Function(i) => Ty::Function(*i),
+                    GlobalValue::Dtype(d) => match Dtype::from_name(d) {
+                        Some(d) => Ty::DtypeObj(d),
+                        None => self.unknown_global(cx, e, name, &format!("dtype {d}")),
+                    },
+                    GlobalValue::ExcClass(k) => match ExcKind::from_name(k) {
+                        Some(k) => Ty::ExcClass(k),
+                        None => self.unknown_global(cx, e, name, k),
+                    },
+                    GlobalValue::Array(i) => {
+                        let ca = self.unit.const_arrays.get(*i as usize);
+                        match ca
+                            .and_then(|c| Dtype::from_name(&c.dtype).map(|d| (d, c.shape.len())))
+                        {
+                            Some((d, nd)) if nd > 0 => {
+                                cx.res.insert(e.id, Res::GlobalArray(*i));
+                                // Frozen at compile time, so read-only (semantics row 11).
+                                Ty::Array(ArrayTy {
+                                    dtype: d,
+                                    ndim: nd as u8,
+                                    layout: Layout::C,
+                                    readonly: true,
+                                })
+                            }
+                            _ => self.unknown_global(
+                                cx,
+                                e,
+                                name,
+                                "array of an unsupported dtype or shape",
+                            ),
+                        }
+                    }
+                    GlobalValue::Unsupported(what) => {
+                        let what = what.clone();
+                        self.unknown_global(cx, e, name, &what)
+                    }
+                    GlobalValue::Int(_)
+                    | GlobalValue::Float(_)
+                    | GlobalValue::Complex(..)
+                    | GlobalValue::Bool(_)
+                    | GlobalValue::None
+                    | GlobalValue::Str(_)
+                    | GlobalValue::Tuple(_) => {
+                        let d = Diagnostic::error(
+                            "unsupported-global",
+                            e.span,
+                            format!("global `{name}` does not fit in a 64-bit integer"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            None => {
+                let d = Diagnostic::error(
+                    "unknown-name",
+                    e.span,
+                    format!("name `{name}` is not defined"),
+                )
+                .with_label("not a local variable, a global or a builtin");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn unknown_global(&mut self, cx: &Cx<'u>, e: &Expr, name: &str, what: &str) -> Ty {
+        let d = Diagnostic::error(
+            "unsupported-global",
+            e.span,
+            format!("global `{name}` is a {what}, which compiled code cannot use"),
+        )
+        .with_label("referenced here")
+        .with_note("compiled code can use numbers, tuples, math/numpy functions and other jitted functions");
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    fn expr_inner(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Int(v) => match i64::try_from(*v) {
+                Ok(v) => self.record_const(cx, e, Const::Int(v)),
+                Err(_) => {
+                    let d = Diagnostic::error(
+                        "integer-overflow",
+                        e.span,
+                        "integer literal does not fit in int64",
+                    );
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            ExprKind::Float(v) => self.record_const(cx, e, Const::Float(*v)),
+            ExprKind::Imag(v) => self.record_const(cx, e, Const::Complex(0.0, *v)),
+            ExprKind::Bool(b) => self.record_const(cx, e, Const::Bool(*b)),
+            ExprKind::NoneLit => self.record_const(cx, e, Const::None),
+            ExprKind::Str(s) => self.record_const(cx, e, Const::Str(s.clone())),
+            ExprKind::Name(n) => {
+                if cx.locals.contains(n) {
+                    match cx.vars.get(n) {
+                        Some(t) => t.clone(),
+                        None => {
+                            // Not yet assigned on this pass (loops) or never.
+                            if cx.report {
+                                let d = Diagnostic::error(
+                                    "unbound-local",
+                                    e.span,
+                                    format!("local variable `{n}` is used before it is assigned a value"),
+                                );
+                                self.err(cx, d);
+                            }
+                            Ty::Unknown
+                        }
+                    }
+                } else {
+                    self.resolve_global(cx, e, n)
+                }
+            }
+            ExprKind::Attr(obj, attr) => self.attr(cx, e, obj, attr),
+            ExprKind::Bin(op, l, r) => {
+                let lt = self.expr(cx, l);
+                let rt = self.expr(cx, r);
+                self.binop_ty(cx, *op, &lt, &rt, e.span)
+            }
+            ExprKind::Unary(op, x) => {
+                let t = self.expr(cx, x);
+                if *op == UnOp::Neg {
+                    // `-1` is a constant (tuple indices, defaults).
+                    match cx.res.get(&x.id) {
+                        Some(Res::Const(Const::Int(v))) if *v != i64::MIN => {
+                            let v = -*v;
+                            return self.record_const(cx, e, Const::Int(v));
+                        }
+                        Some(Res::Const(Const::Float(v))) => {
+                            let v = -*v;
+                            return self.record_const(cx, e, Const::Float(v));
+                        }
+                        _ => {}
+                    }
+                }
+                match (op, &t) {
+                    (UnOp::Not, _) => {
+                        self.truth(cx, x, &t);
+                        Ty::BOOL
+                    }
+                    (_, Ty::Unknown) => Ty::Unknown,
+                    (UnOp::Neg | UnOp::Pos, Ty::Scalar(d)) => {
+                        if *d == Dtype::Bool {
+                            Ty::I64
+                        } else {
+                            Ty::Scalar(promote_arith(*d, *d))
+                        }
+                    }
+                    (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => {
+                        Ty::Scalar(promote_arith(*d, *d))
+                    }
+                    (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
+                    (_, Ty::Array(a)) => Ty::Array(ArrayTy {
+                        layout: Layout::C,
+                        readonly: false,
+                        ..*a
+                    }),
+                    _ => {
+                        let sym = match op {
+                            UnOp::Neg => "-",
+                            UnOp::Pos => "+",
+                            UnOp::Invert => "~",
+                            UnOp::Not => "not",
+                        };
+                        let d = Diagnostic::error(
+                            "no-matching-operator",
+                            e.span,
+                            format!("bad operand type for unary {sym}: {t}"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::BoolOp(_, xs) => {
+                let mut u = Ty::Unknown;
+                for x in xs {
+                    let t = self.expr(cx, x);
+                    self.truth(cx, x, &t);
+                    match unify(&u, &t) {
+                        Some(v) => u = v,
+                        None => {
+                            let d = Diagnostic::error(
+                                "no-matching-operator",
+                                e.span,
+                                format!(
+                                    "`and`/`or` operands have incompatible types ({u} and {t})"
+                                ),
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    }
+                }
+                u
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut lt = self.expr(cx, first);
+                let mut out = Ty::BOOL;
+                for (op, r) in rest {
+                    let rt = self.expr(cx, r);
+                    let t = self.compare_ty(cx, *op, &lt, &rt, e.span);
+                    if matches!(t, Ty::Array(_)) {
+                        out = t;
+                    }
+                    lt = rt;
+                }
+                out
+            }
+            ExprKind::IfExp(test, a, b) => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                let at = self.expr(cx, a);
+                let bt = self.expr(cx, b);
+                match unify(&at, &bt) {
+                    Some(u) => u,
+                    None => {
+                        let d = Diagnostic::error(
+                            "if-expression-type-mismatch",
+                            e.span,
+                            format!("the branches of this conditional expression have different types: {at} and {bt}"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::Call {
+                func,
+                args,
+                star,
+                kwargs,
+            } => self.call(cx, e, func, args, star.as_deref(), kwargs),
+            ExprKind::Subscript(base, index) => self.subscript_ty(cx, e, base, index),
+            ExprKind::Slice(a, b, c) => {
+                for x in [a, b, c].into_iter().flatten() {
+                    let t = self.expr(cx, x);
+                    if !matches!(t, Ty::NoneType) {
+                        self.expect_int(cx, x, &t, "slice bound");
+                    }
+                }
+                Ty::NoneType // slices only appear inside subscripts
+            }
+            ExprKind::Tuple(xs) => {
+                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
+                Ty::Tuple(items)
+            }
+            ExprKind::List(xs) => {
+                // Typed like a tuple; only `np.array([...])` may consume it.
+                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
+                cx.lists.push((e.id, e.span));
+                Ty::Tuple(items)
+            }
+            ExprKind::Lambda(d) => Ty::Function(self.inner_template(cx, d)),
+            ExprKind::Unsupported(what) => {
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("{what} is not supported in compiled code"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn attr(&mut self, cx: &mut Cx<'u>, e: &'u Expr, obj: &'u Expr, attr: &str) -> Ty {
+        let ot = self.expr(cx, obj);
+        match &ot {
+            Ty::Global(m) if registry::is_module(m) => {
+                let path = format!("{m}.{attr}");
+                if path == "numpy.newaxis" {
+                    return self.record_const(cx, e, Const::None);
+                }
+                if (m == "oxjit" || m == "numba") && Dtype::from_name(attr).is_some() {
+                    return Ty::DtypeObj(Dtype::from_name(attr).unwrap_or(Dtype::F64));
+                }
+                if let Some(c) = registry::constant(&path) {
+                    return self.record_const(cx, e, Const::Float(c));
+                }
+                if registry::is_module(&path) || registry::lookup(&path).is_some() {
+                    return Ty::Global(path);
+                }
+                if m == "numpy" {
+                    if let Some(d) = Dtype::from_name(attr) {
+                        return Ty::DtypeObj(d);
+                    }
+                }
+                let d = Diagnostic::error(
+                    "unsupported-attribute",
+                    e.span,
+                    format!("`{path}` is not supported in compiled code"),
+                )
+                .with_label("unknown or unsupported module attribute");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            Ty::Array(a) => match attr {
+                "shape" | "strides" => Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
+                "size" | "ndim" | "itemsize" | "nbytes" => Ty::I64,
+                "dtype" => Ty::DtypeObj(a.dtype),
+                "T" => Ty::Array(ArrayTy {
+                    layout: match a.layout {
+                        Layout::C if a.ndim > 1 => Layout::F,
+                        Layout::F if a.ndim > 1 => Layout::C,
+                        l => l,
+                    },
+                    ..*a
+                }),
+                "real" | "imag" if !a.dtype.is_complex() && attr == "real" => ot.clone(),
+                _ => {
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        e.span,
+                        format!("{ot} has no attribute `{attr}` in compiled code"),
+                    );
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            Ty::Scalar(d) => match attr {
+                "real" | "imag" => Ty::Scalar(d.real_part()),
+                _ => {
+                    let d = Diagnostic::error(
+                        "unknown-attribute",
+                        e.span,
+                        format!("{ot} has no attribute `{attr}`"),
+                    );
+                    self.err(cx, d);
+                    Ty::Unknown
+                }
+            },
+            Ty::DtypeObj(_) if attr == "type" => ot.clone(),
+            Ty::Unknown => Ty::Unknown,
+            _ => {
+                let d = Diagnostic::error(
+                    "unknown-attribute",
+                    e.span,
+                    format!("{ot} has no attribute `{attr}` in compiled code"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+}

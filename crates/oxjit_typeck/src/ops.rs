@@ -1,0 +1,315 @@
+//! Operators: arithmetic, comparison and matrix products, NumPy's array
+//! dtype rules, and ufuncs writing into an `out` array.
+
+use crate::builtins::display_name;
+use crate::call::call_args;
+use crate::driver::{Checker, Cx};
+use crate::program::{Arg, Call, Callee, Res};
+use crate::registry::{self, Builtin};
+use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, Span};
+use oxjit_types::{promote_arith, promote_truediv, ArrayTy, Dtype, Kind, Layout, Ty};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+impl<'u> Checker<'u> {
+    pub(crate) fn binop_ty(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        match (l, r) {
+            (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
+            (Ty::Scalar(a), Ty::Scalar(b)) => {
+                let (a, b) = (*a, *b);
+                match op {
+                    BinOp::Div => Ty::Scalar(promote_truediv(a, b)),
+                    BinOp::Pow => {
+                        // int ** int stays int (a negative exponent raises at run time).
+                        Ty::Scalar(promote_arith(a, b))
+                    }
+                    BinOp::LShift | BinOp::RShift => {
+                        if (a.is_int() || a == Dtype::Bool) && (b.is_int() || b == Dtype::Bool) {
+                            return Ty::Scalar(promote_arith(a, b));
+                        }
+                        self.bad_binop(cx, op, l, r, span)
+                    }
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+                        if a == Dtype::Bool && b == Dtype::Bool {
+                            Ty::BOOL
+                        } else if (a.is_int() || a == Dtype::Bool)
+                            && (b.is_int() || b == Dtype::Bool)
+                        {
+                            Ty::Scalar(promote_arith(a, b))
+                        } else {
+                            self.bad_binop(cx, op, l, r, span)
+                        }
+                    }
+                    BinOp::FloorDiv | BinOp::Mod => {
+                        if a.is_complex() || b.is_complex() {
+                            self.bad_binop(cx, op, l, r, span)
+                        } else {
+                            Ty::Scalar(promote_arith(a, b))
+                        }
+                    }
+                    BinOp::MatMul => self.bad_binop(cx, op, l, r, span),
+                    BinOp::Add | BinOp::Sub | BinOp::Mul => Ty::Scalar(promote_arith(a, b)),
+                }
+            }
+            (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => {
+                Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())
+            }
+            (Ty::Array(_), Ty::Array(_) | Ty::Scalar(_)) | (Ty::Scalar(_), Ty::Array(_)) => {
+                if op == BinOp::MatMul {
+                    return self.matmul_ty(cx, l, r, span);
+                }
+                // Element type: the scalar rule on the element types, keeping
+                // the array's dtype when a scalar operand is of a lower or
+                // equal kind (NumPy's scalar rule).
+                let (da, db) = (elem_dtype(l), elem_dtype(r));
+                let Some(et) = self.binop_ty_quiet(op, da, db) else {
+                    return self.bad_binop(cx, op, l, r, span);
+                };
+                let d = array_result_dtype(op, l, r, et);
+                Ty::Array(ArrayTy::new(d, array_ndim(l).max(array_ndim(r)), Layout::C))
+            }
+            _ => self.bad_binop(cx, op, l, r, span),
+        }
+    }
+
+    /// The scalar result dtype of `op`, or None when the operator does not apply.
+    pub(crate) fn binop_ty_quiet(&mut self, op: BinOp, a: Dtype, b: Dtype) -> Option<Dtype> {
+        let saved = std::mem::take(&mut self.diags);
+        let cx = Cx {
+            inst: 0,
+            env_of: 0,
+            locals: FxHashSet::default(),
+            vars: FxHashMap::default(),
+            expr_ty: FxHashMap::default(),
+            res: FxHashMap::default(),
+            rets: Vec::new(),
+            report: false,
+            loop_depth: 0,
+            lists: Vec::new(),
+        };
+        let t = self.binop_ty(&cx, op, &Ty::Scalar(a), &Ty::Scalar(b), Span::default());
+        self.diags = saved;
+        t.scalar()
+    }
+
+    /// `a @ b` / `np.dot(a, b)`: vectors and matrices of any numeric dtype.
+    pub(crate) fn matmul_ty(&mut self, cx: &Cx<'u>, l: &Ty, r: &Ty, span: Span) -> Ty {
+        let (Ty::Array(a), Ty::Array(b)) = (l, r) else {
+            return self.bad_binop(cx, BinOp::MatMul, l, r, span);
+        };
+        let d = oxjit_types::promote_numpy(a.dtype, b.dtype);
+        if a.ndim == 0 || b.ndim == 0 || a.ndim > 2 || b.ndim > 2 {
+            let d = Diagnostic::unsupported(
+                span,
+                format!("matrix products of {l} and {r} are not supported yet"),
+            )
+            .with_note("supported: vectors and matrices (1-d and 2-d) of any numeric dtype");
+            self.err(cx, d);
+            return Ty::Unknown;
+        }
+        match (a.ndim, b.ndim) {
+            (1, 1) => Ty::Scalar(d),
+            (2, 2) => registry::array_of(d, 2),
+            _ => registry::array_of(d, 1),
+        }
+    }
+
+    fn bad_binop(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        let d = Diagnostic::error(
+            "no-matching-operator",
+            span,
+            format!("unsupported operand types for {}: {l} and {r}", op.symbol()),
+        );
+        self.err(cx, d);
+        Ty::Unknown
+    }
+
+    pub(crate) fn compare_ty(&mut self, cx: &Cx<'u>, op: CmpOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        match (op, l, r) {
+            (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::BOOL,
+            (CmpOp::Is | CmpOp::IsNot, _, _) => Ty::BOOL,
+            (CmpOp::Eq | CmpOp::Ne, Ty::Scalar(_), Ty::Scalar(_)) => Ty::BOOL,
+            (CmpOp::Eq | CmpOp::Ne, Ty::NoneType, _) | (CmpOp::Eq | CmpOp::Ne, _, Ty::NoneType) => {
+                Ty::BOOL
+            }
+            (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Scalar(a), Ty::Scalar(b))
+                if !a.is_complex() && !b.is_complex() =>
+            {
+                Ty::BOOL
+            }
+            (CmpOp::Eq | CmpOp::Ne, Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => Ty::BOOL,
+            (CmpOp::In | CmpOp::NotIn, Ty::Scalar(_), Ty::Tuple(items))
+                if items.iter().all(|t| matches!(t, Ty::Scalar(_))) =>
+            {
+                Ty::BOOL
+            }
+            (
+                CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge,
+                Ty::Array(_),
+                Ty::Array(_) | Ty::Scalar(_),
+            )
+            | (
+                CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge,
+                Ty::Scalar(_),
+                Ty::Array(_),
+            ) => Ty::Array(ArrayTy::new(
+                Dtype::Bool,
+                array_ndim(l).max(array_ndim(r)),
+                Layout::C,
+            )),
+            _ => {
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    span,
+                    format!(
+                        "unsupported comparison `{}` between {l} and {r}",
+                        op.symbol()
+                    ),
+                );
+                self.err(cx, d);
+                Ty::BOOL
+            }
+        }
+    }
+
+    /// A ufunc called with an output array (`np.add(a, b, out)`,
+    /// `np.sqrt(x, out=o)`): the result is written into `out` and the call
+    /// returns it. None when the call has no output argument.
+    pub(crate) fn ufunc_out(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        nin: usize,
+        tys: &[Ty],
+        kw: &[(String, &'u Expr)],
+    ) -> Option<Ty> {
+        let args = call_args(e);
+        let out_kw = kw.iter().find(|(k, _)| k == "out").map(|(_, v)| *v);
+        let (out_e, out_t) = match (tys.len() > nin, out_kw) {
+            (true, _) => (&args[nin], tys[nin].clone()),
+            (false, Some(v)) => (v, cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown)),
+            (false, None) => return None,
+        };
+        let name = display_name(b);
+        if tys.len() > nin + 1 || (tys.len() > nin && out_kw.is_some()) {
+            self.arity(cx, e, &format!("numpy.{name}"), tys.len(), nin, nin + 1);
+            return Some(Ty::Unknown);
+        }
+        let rest: Vec<(String, &'u Expr)> =
+            kw.iter().filter(|(k, _)| k != "out").cloned().collect();
+        let inner = self.builtin_ty(cx, e, b, &tys[..nin.min(tys.len())], &rest, false);
+        let Ty::Array(o) = out_t.clone() else {
+            if out_t.is_known() {
+                let d = Diagnostic::error(
+                    "bad-argument",
+                    out_e.span,
+                    format!("numpy.{name}: out must be an array, not {out_t}"),
+                );
+                self.err(cx, d);
+            }
+            return Some(Ty::Unknown);
+        };
+        let d = match &inner {
+            Ty::Scalar(d) => *d,
+            Ty::Array(a) => a.dtype,
+            _ => return Some(Ty::Unknown),
+        };
+        let rank = array_ndim(&inner);
+        // NumPy's same_kind casting of the result into out.
+        let kind_rank = |d: Dtype| match d.kind() {
+            Kind::Bool => 0,
+            Kind::Unsigned | Kind::Signed => 1,
+            Kind::Float => 2,
+            Kind::Complex => 3,
+        };
+        let problem = if o.readonly {
+            Some("out is read-only".to_string())
+        } else if o.ndim < rank {
+            Some(format!(
+                "out has {} dimensions, the result has {rank}",
+                o.ndim
+            ))
+        } else if kind_rank(d) > kind_rank(o.dtype) {
+            Some(format!(
+                "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                d.name(),
+                o.dtype.name()
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            let dd = Diagnostic::error("bad-argument", out_e.span, format!("numpy.{name}: {p}"));
+            self.err(cx, dd);
+            return Some(Ty::Unknown);
+        }
+        let mut all: Vec<Arg<'u>> = args.iter().map(Arg::Expr).collect();
+        if all.len() == nin {
+            all.push(Arg::Expr(out_e));
+        }
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::UfuncOut { b, dtype: d },
+                args: all,
+                kwargs: rest,
+            }),
+        );
+        Some(out_t)
+    }
+}
+
+pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
+    match t {
+        Ty::Array(a) => a.dtype,
+        Ty::Scalar(d) => *d,
+        _ => Dtype::F64,
+    }
+}
+
+pub(crate) fn array_ndim(t: &Ty) -> u8 {
+    match t {
+        Ty::Array(a) => a.ndim,
+        _ => 0,
+    }
+}
+
+pub(crate) fn kind_rank(d: Dtype) -> u8 {
+    match d.kind() {
+        Kind::Bool => 0,
+        Kind::Signed | Kind::Unsigned => 1,
+        Kind::Float => 2,
+        Kind::Complex => 3,
+    }
+}
+
+/// Element dtype of an array expression `l op r` whose scalar rule gives `et`.
+pub(crate) fn array_result_dtype(op: BinOp, l: &Ty, r: &Ty, et: Dtype) -> Dtype {
+    let floaty = |d: Dtype| {
+        if op == BinOp::Div && !d.is_float() && !d.is_complex() {
+            Dtype::F64
+        } else {
+            d
+        }
+    };
+    let cmp_bool = |d: Dtype| {
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && et == Dtype::Bool {
+            Dtype::Bool
+        } else {
+            d
+        }
+    };
+    match (l, r) {
+        (Ty::Array(a), Ty::Array(b)) => {
+            cmp_bool(floaty(oxjit_types::promote_numpy(a.dtype, b.dtype)))
+        }
+        (Ty::Array(a), Ty::Scalar(s)) | (Ty::Scalar(s), Ty::Array(a)) => {
+            if kind_rank(*s) <= kind_rank(a.dtype) {
+                cmp_bool(floaty(a.dtype))
+            } else {
+                floaty(oxjit_types::promote_numpy(a.dtype, *s))
+            }
+        }
+        _ => et,
+    }
+}

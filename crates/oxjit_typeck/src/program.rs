@@ -1,0 +1,165 @@
+//! The typed program `check` produces: constants, call resolutions and instances.
+
+use crate::registry::Builtin;
+use oxjit_syntax::{Diagnostic, Expr, ExprId, FuncDef, Unit};
+use oxjit_types::{Dtype, ExcKind, Ty};
+use rustc_hash::FxHashMap;
+
+/// A compile-time constant (from a literal, a frozen global or a module constant).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Int(i64),
+    Float(f64),
+    Complex(f64, f64),
+    Bool(bool),
+    None,
+    Str(String),
+    Tuple(Vec<Const>),
+}
+
+impl Const {
+    pub fn ty(&self) -> Ty {
+        match self {
+            Const::Int(_) => Ty::I64,
+            Const::Float(_) => Ty::F64,
+            Const::Complex(..) => Ty::C128,
+            Const::Bool(_) => Ty::BOOL,
+            Const::None => Ty::NoneType,
+            Const::Str(_) => Ty::Str,
+            Const::Tuple(xs) => Ty::Tuple(xs.iter().map(Const::ty).collect()),
+        }
+    }
+}
+
+/// Where one positional argument of a resolved call comes from.
+#[derive(Clone, Debug)]
+pub enum Arg<'u> {
+    Expr(&'u Expr),
+    /// A parameter default or other constant.
+    Const(Const),
+    /// Element `i` of a starred tuple argument.
+    StarItem(&'u Expr, usize),
+    /// The callee's `*args`: a tuple built from these.
+    Pack(Vec<Arg<'u>>),
+}
+
+#[derive(Clone, Debug)]
+pub enum Callee {
+    Builtin(Builtin),
+    /// A method call `recv.name(...)`: receiver is the attribute's object.
+    Method(Builtin),
+    /// A jitted function instance; `captures` are the caller's local
+    /// variables passed as hidden trailing arguments (closures).
+    Instance {
+        id: u32,
+        captures: Vec<String>,
+    },
+    /// Constructing an exception (only valid under `raise`).
+    Exception(ExcKind),
+    /// A ufunc writing into an output array: inputs then `out` as the last
+    /// argument; `dtype` is the element type the ufunc computes in.
+    UfuncOut {
+        b: Builtin,
+        dtype: Dtype,
+    },
+    /// A call whose constant axis is out of range: it raises NumPy's
+    /// `AxisError(axis, ndim)` when it runs (typed as if the axis were valid).
+    AxisError {
+        axis: i64,
+        ndim: i64,
+        /// NumPy's `msg_prefix` (swapaxes names `axis1`/`axis2`).
+        prefix: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Call<'u> {
+    pub callee: Callee,
+    pub args: Vec<Arg<'u>>,
+    /// Keyword arguments of builtins, by name (already typed).
+    pub kwargs: Vec<(String, &'u Expr)>,
+}
+
+/// Per-expression resolution besides its type.
+#[derive(Clone, Debug)]
+pub enum Res<'u> {
+    Const(Const),
+    Call(Call<'u>),
+    /// A global NumPy array frozen as read-only constant data
+    /// (index into `Unit::const_arrays`).
+    GlobalArray(u32),
+}
+
+/// A function body to type: a unit function, or an inner `def`/lambda of a
+/// particular parent instance.
+#[derive(Clone, Debug)]
+pub struct Template<'u> {
+    pub def: &'u FuncDef,
+    /// Whose globals it sees (index into `Unit::functions`).
+    pub env_of: u32,
+    /// Names it reads from its enclosing function, passed as extra arguments.
+    pub captures: Vec<String>,
+    pub qualname: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance<'u> {
+    pub template: u32,
+    /// Declared parameters, then `*args` (as one tuple), then captures.
+    pub args: Vec<Ty>,
+    pub ret: Ty,
+    pub vars: FxHashMap<String, Ty>,
+    pub expr_ty: FxHashMap<ExprId, Ty>,
+    pub res: FxHashMap<ExprId, Res<'u>>,
+    /// Which parameter names the args correspond to, in order.
+    pub arg_names: Vec<String>,
+}
+
+impl Instance<'_> {
+    pub fn ty(&self, e: &Expr) -> &Ty {
+        self.expr_ty.get(&e.id).unwrap_or(&Ty::Unknown)
+    }
+}
+
+pub struct Program<'u> {
+    pub unit: &'u Unit,
+    pub templates: Vec<Template<'u>>,
+    /// Instance 0 is the root.
+    pub instances: Vec<Instance<'u>>,
+}
+
+impl Program<'_> {
+    /// A deterministic dump of the typed program, for `inspect_types()` and
+    /// snapshot tests.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for (i, inst) in self.instances.iter().enumerate() {
+            let t = &self.templates[inst.template as usize];
+            let args: Vec<String> = inst
+                .arg_names
+                .iter()
+                .zip(&inst.args)
+                .map(|(n, t)| format!("{n}: {t}"))
+                .collect();
+            out += &format!(
+                "fn #{i} {}({}) -> {}\n",
+                t.qualname,
+                args.join(", "),
+                inst.ret
+            );
+            let mut vars: Vec<_> = inst.vars.iter().collect();
+            vars.sort_by(|a, b| a.0.cmp(b.0));
+            for (n, ty) in vars {
+                out += &format!("    {n}: {ty}\n");
+            }
+        }
+        out
+    }
+}
+
+/// Where the user's source for a diagnostic lives: the unit function index.
+#[derive(Debug)]
+pub struct Located {
+    pub func: u32,
+    pub diag: Diagnostic,
+}

@@ -1,0 +1,179 @@
+//! Python's scoping rules: local names, names read, closures' captures.
+
+use crate::driver::{Checker, Cx};
+use crate::program::Template;
+use oxjit_syntax::{Expr, ExprKind, FuncDef, Stmt, StmtKind};
+use rustc_hash::FxHashSet;
+
+/// Names assigned anywhere in a body (Python's local-scope rule).
+pub(crate) fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
+    fn target(e: &Expr, out: &mut FxHashSet<String>) {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target(x, out)),
+            _ => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+            StmtKind::AugAssign { target: t, .. } => target(t, out),
+            StmtKind::For {
+                target: t,
+                body,
+                orelse,
+                ..
+            } => {
+                target(t, out);
+                assigned_names(body, out);
+                assigned_names(orelse, out);
+            }
+            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                assigned_names(body, out);
+                assigned_names(orelse, out);
+            }
+            StmtKind::FuncDef(d) => {
+                out.insert(d.name.clone());
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                assigned_names(body, out);
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        out.insert(n.clone());
+                    }
+                    assigned_names(&h.body, out);
+                }
+                assigned_names(orelse, out);
+                assigned_names(finalbody, out);
+            }
+            StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Raise(_)
+            | StmtKind::Assert { .. }
+            | StmtKind::Unsupported(_) => {}
+        }
+    }
+}
+
+/// Names read anywhere in a function (for closure capture).
+fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
+    fn expr(e: &Expr, out: &mut FxHashSet<String>) {
+        e.walk(&mut |x| match &x.kind {
+            ExprKind::Name(n) => {
+                out.insert(n.clone());
+            }
+            ExprKind::Lambda(d) => read_names(d, out),
+            _ => {}
+        });
+    }
+    fn stmts(b: &[Stmt], out: &mut FxHashSet<String>) {
+        for s in b {
+            match &s.kind {
+                StmtKind::Assign { targets, value } => {
+                    targets.iter().for_each(|t| expr(t, out));
+                    expr(value, out)
+                }
+                StmtKind::AugAssign { target, value, .. } => {
+                    expr(target, out);
+                    expr(value, out)
+                }
+                StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => {
+                    expr(e, out)
+                }
+                StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                    expr(test, out);
+                    stmts(body, out);
+                    stmts(orelse, out)
+                }
+                StmtKind::For {
+                    target,
+                    iter,
+                    body,
+                    orelse,
+                } => {
+                    expr(target, out);
+                    expr(iter, out);
+                    stmts(body, out);
+                    stmts(orelse, out)
+                }
+                StmtKind::Assert { test, msg } => {
+                    expr(test, out);
+                    if let Some(m) = msg {
+                        expr(m, out)
+                    }
+                }
+                StmtKind::FuncDef(d) => read_names(d, out),
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    stmts(body, out);
+                    for h in handlers {
+                        if let Some(c) = &h.class {
+                            expr(c, out)
+                        }
+                        stmts(&h.body, out)
+                    }
+                    stmts(orelse, out);
+                    stmts(finalbody, out)
+                }
+                StmtKind::Return(None)
+                | StmtKind::Raise(None)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Unsupported(_) => {}
+            }
+        }
+    }
+    stmts(&def.body, out);
+    for p in &def.params {
+        if let Some(d) = &p.default {
+            expr(d, out)
+        }
+    }
+}
+
+impl<'u> Checker<'u> {
+    pub(crate) fn inner_template(&mut self, cx: &Cx<'u>, d: &'u FuncDef) -> u32 {
+        let key = (d as *const FuncDef as usize, cx.inst);
+        if let Some(&t) = self.inner.get(&key) {
+            return t;
+        }
+        let mut reads = FxHashSet::default();
+        read_names(d, &mut reads);
+        let mut own = FxHashSet::default();
+        assigned_names(&d.body, &mut own);
+        for p in &d.params {
+            own.insert(p.name.clone());
+        }
+        let mut captures: Vec<String> = reads
+            .into_iter()
+            .filter(|n| cx.locals.contains(n) && !own.contains(n))
+            .collect();
+        captures.sort();
+        let parent = &self.templates[self.instances[cx.inst as usize].template as usize];
+        let qualname = format!("{}.<locals>.{}", parent.qualname, d.name);
+        let id = self.templates.len() as u32;
+        self.templates.push(Template {
+            def: d,
+            env_of: cx.env_of,
+            captures,
+            qualname,
+        });
+        self.inner.insert(key, id);
+        id
+    }
+}

@@ -1,0 +1,601 @@
+//! Statements: blocks, assignment targets, `raise`, conditions and `for` loops.
+
+use crate::driver::{Checker, Cx};
+use crate::index::fancy_kind;
+use crate::ops::kind_rank;
+use crate::program::{Arg, Call, Callee, Res};
+use crate::prune::{pruned_exit, static_truth};
+use crate::registry::{self, Builtin};
+use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind, Span, Stmt, StmtKind};
+use oxjit_types::{unify, ArrayTy, Layout, Ty};
+
+impl<'u> Checker<'u> {
+    pub(crate) fn block(&mut self, cx: &mut Cx<'u>, body: &'u [Stmt]) {
+        for s in body {
+            self.stmt(cx, s);
+            if pruned_exit(s, &cx.vars) {
+                break; // the rest of the block is dead (`if x is None: return ...`)
+            }
+        }
+    }
+
+    fn assign_var(&mut self, cx: &mut Cx<'u>, name: &str, ty: Ty, span: Span) {
+        if !ty.is_known() {
+            return;
+        }
+        let cur = cx.vars.get(name).cloned().unwrap_or(Ty::Unknown);
+        match unify(&cur, &ty) {
+            Some(u) => {
+                cx.vars.insert(name.to_string(), u);
+            }
+            None => {
+                let d = Diagnostic::error(
+                    "variable-type-conflict",
+                    span,
+                    format!("variable `{name}` is assigned a {ty} here but holds a {cur} elsewhere"),
+                )
+                .with_label(format!("this is {ty}"))
+                .with_note("a variable must keep one type in compiled code (ints and floats unify to float)");
+                self.err(cx, d);
+            }
+        }
+    }
+
+    fn assign_target(&mut self, cx: &mut Cx<'u>, target: &'u Expr, ty: Ty) {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                self.assign_var(cx, n, ty.clone(), target.span);
+                cx.expr_ty
+                    .insert(target.id, cx.vars.get(n).cloned().unwrap_or(ty));
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs)
+                if xs
+                    .iter()
+                    .any(|x| matches!(x.kind, ExprKind::Unsupported(_))) =>
+            {
+                for x in xs {
+                    if let ExprKind::Unsupported(what) = &x.kind {
+                        let d = Diagnostic::unsupported(
+                            x.span,
+                            format!("{what} is not supported in compiled code"),
+                        );
+                        self.err(cx, d);
+                    }
+                }
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty {
+                Ty::Tuple(items) if items.len() == xs.len() => {
+                    for (x, t) in xs.iter().zip(items) {
+                        self.assign_target(cx, x, t.clone());
+                    }
+                }
+                Ty::Array(a) if a.ndim >= 1 => {
+                    let elem = self.iter_elem(a);
+                    for x in xs {
+                        self.assign_target(cx, x, elem.clone());
+                    }
+                }
+                Ty::Unknown => {}
+                _ => {
+                    let d = Diagnostic::error(
+                        "cannot-unpack",
+                        target.span,
+                        format!("cannot unpack a {ty} into {} targets", xs.len()),
+                    );
+                    self.err(cx, d)
+                }
+            },
+            ExprKind::Subscript(base, index) => {
+                let bt = self.expr(cx, base);
+                let it = self.expr(cx, index);
+                if let (Ty::Array(a), true) = (&bt, it.is_known()) {
+                    if a.readonly {
+                        let d = Diagnostic::error(
+                            "readonly-array",
+                            target.span,
+                            format!("cannot assign into a {bt}"),
+                        );
+                        self.err(cx, d);
+                    }
+                    let fk = fancy_kind(a, index, |p| cx.expr_ty.get(&p.id).cloned());
+                    let tuple_fancy = matches!(&index.kind, ExprKind::Tuple(ps)
+                        if ps.iter().any(|p| matches!(cx.expr_ty.get(&p.id), Some(Ty::Array(_)))));
+                    if tuple_fancy && fk.is_none() {
+                        let d = Diagnostic::unsupported(
+                            index.span,
+                            "assigning through an index array combined with other indices is not supported yet",
+                        )
+                        .with_note("loop over the indices, or use a boolean mask");
+                        self.err(cx, d);
+                        return;
+                    }
+                    if let Ty::Array(ia) = &it {
+                        if ia.dtype.is_int() && a.ndim > 1 && ia.ndim > 1 {
+                            let d = Diagnostic::unsupported(
+                                index.span,
+                                "assigning through a multi-dimensional integer index array into a multi-dimensional array is not supported yet",
+                            )
+                            .with_note("loop over the indices, or use a boolean mask");
+                            self.err(cx, d);
+                            return;
+                        }
+                    }
+                    let Some(result) = self.index_result(cx, a, index) else {
+                        return;
+                    };
+                    let ok = match (&result, &ty) {
+                        (Ty::Scalar(_), Ty::Scalar(_)) => true,
+                        (Ty::Array(_), Ty::Scalar(_)) => true,
+                        (Ty::Array(x), Ty::Array(y)) => y.ndim <= x.ndim,
+                        _ => !ty.is_known(),
+                    };
+                    if !ok {
+                        let d = Diagnostic::error(
+                            "bad-setitem",
+                            target.span,
+                            format!("cannot assign a {ty} into an element of type {result}"),
+                        );
+                        self.err(cx, d);
+                    }
+                    cx.expr_ty.insert(target.id, result);
+                } else if bt.is_known() && !matches!(bt, Ty::Array(_)) {
+                    let d = Diagnostic::error(
+                        "bad-setitem",
+                        target.span,
+                        format!("item assignment is not supported on {bt}"),
+                    );
+                    self.err(cx, d);
+                }
+            }
+            _ => {
+                let d =
+                    Diagnostic::unsupported(target.span, "this assignment target is not supported");
+                self.err(cx, d)
+            }
+        }
+    }
+
+    fn iter_elem(&self, a: &ArrayTy) -> Ty {
+        if a.ndim == 1 {
+            Ty::Scalar(a.dtype)
+        } else {
+            Ty::Array(ArrayTy {
+                ndim: a.ndim - 1,
+                layout: if a.layout == Layout::C {
+                    Layout::C
+                } else {
+                    Layout::A
+                },
+                ..*a
+            })
+        }
+    }
+
+    fn stmt(&mut self, cx: &mut Cx<'u>, s: &'u Stmt) {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                let ty = self.expr(cx, value);
+                for t in targets {
+                    self.assign_target(cx, t, ty.clone());
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                let lt = self.expr(cx, target);
+                let rt = self.expr(cx, value);
+                if *op == BinOp::MatMul && matches!(lt, Ty::Array(_)) {
+                    let d = Diagnostic::unsupported(
+                        s.span,
+                        "in-place `@=` on arrays is not supported",
+                    )
+                    .with_note(
+                        "write `a = a @ b`, or `a[...] = a @ b` to write into the same array",
+                    );
+                    self.err(cx, d);
+                    return;
+                }
+                if let ExprKind::Subscript(base, index) = &target.kind {
+                    let bt = cx.expr_ty.get(&base.id).cloned();
+                    let it = cx.expr_ty.get(&index.id).cloned();
+                    if let (Some(Ty::Array(a)), Some(Ty::Array(ia))) = (bt, it) {
+                        if ia.dtype.is_int() && a.ndim > 1 && ia.ndim > 1 {
+                            let d = Diagnostic::unsupported(
+                                index.span,
+                                "updating through a multi-dimensional integer index array into a multi-dimensional array is not supported yet",
+                            );
+                            self.err(cx, d);
+                        }
+                    }
+                }
+                let result = self.binop_ty(cx, *op, &lt, &rt, s.span);
+                match (&target.kind, &lt) {
+                    (ExprKind::Name(_), Ty::Array(la)) => {
+                        // In place: the array keeps its type. NumPy refuses to
+                        // cast the result to a lower kind (float into int).
+                        if let Ty::Array(ra) = &result {
+                            if kind_rank(ra.dtype) > kind_rank(la.dtype) {
+                                let d = Diagnostic::error(
+                                    "unsafe-inplace-cast",
+                                    s.span,
+                                    format!(
+                                        "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                                        op.symbol(),
+                                        ra.dtype,
+                                        la.dtype
+                                    ),
+                                );
+                                self.err(cx, d);
+                            }
+                        }
+                        cx.expr_ty.insert(target.id, lt.clone());
+                    }
+                    (ExprKind::Name(_), _) => self.assign_target(cx, target, result),
+                    (ExprKind::Subscript(..), Ty::Scalar(_)) => {}
+                    (ExprKind::Subscript(..), Ty::Unknown) => {}
+                    (ExprKind::Subscript(..), Ty::Array(_)) => {}
+                    _ => {
+                        let d = Diagnostic::unsupported(
+                            target.span,
+                            "this augmented assignment target is not supported",
+                        );
+                        self.err(cx, d)
+                    }
+                }
+            }
+            StmtKind::Expr(e) => {
+                self.expr(cx, e);
+            }
+            StmtKind::Return(v) => {
+                let t = match v {
+                    Some(e) => self.expr(cx, e),
+                    None => Ty::NoneType,
+                };
+                cx.rets.push(t);
+            }
+            StmtKind::If { test, body, orelse } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                // `if x is None:` with x's type known: only the live branch is
+                // compiled (Numba's dead-branch pruning for optional arguments).
+                match static_truth(test, &cx.vars) {
+                    Some(true) => self.block(cx, body),
+                    Some(false) => self.block(cx, orelse),
+                    None => {
+                        self.block(cx, body);
+                        self.block(cx, orelse);
+                    }
+                }
+            }
+            StmtKind::While { test, body, orelse } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                cx.loop_depth += 1;
+                self.block(cx, body);
+                cx.loop_depth -= 1;
+                self.block(cx, orelse);
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                let elem = self.for_iter(cx, iter);
+                self.assign_target(cx, target, elem);
+                cx.loop_depth += 1;
+                self.block(cx, body);
+                cx.loop_depth -= 1;
+                self.block(cx, orelse);
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                if cx.loop_depth == 0 {
+                    let d = Diagnostic::error(
+                        "break-outside-loop",
+                        s.span,
+                        "`break`/`continue` outside a loop",
+                    );
+                    self.err(cx, d)
+                }
+            }
+            StmtKind::Pass => {}
+            StmtKind::Raise(e) => {
+                if let Some(e) = e {
+                    self.raise_value(cx, e);
+                }
+            }
+            StmtKind::Assert { test, msg } => {
+                let t = self.expr(cx, test);
+                self.truth(cx, test, &t);
+                if let Some(m) = msg {
+                    self.expr(cx, m);
+                }
+            }
+            StmtKind::FuncDef(d) => {
+                let tid = self.inner_template(cx, d);
+                cx.vars.insert(d.name.clone(), Ty::Function(tid));
+            }
+            StmtKind::Try { .. } => {
+                let d = Diagnostic::unsupported(
+                    s.span,
+                    "`try`/`except` is not supported in compiled code yet",
+                )
+                .with_note("move the try/except to the Python caller");
+                self.err(cx, d)
+            }
+            StmtKind::Unsupported(what) => {
+                let d = Diagnostic::unsupported(
+                    s.span,
+                    format!("{what} is not supported in compiled code"),
+                );
+                self.err(cx, d)
+            }
+        }
+    }
+
+    fn raise_value(&mut self, cx: &mut Cx<'u>, e: &'u Expr) {
+        match &e.kind {
+            ExprKind::Call { func, args, .. } => {
+                let ft = self.expr(cx, func);
+                if let Ty::ExcClass(k) = ft {
+                    for a in args {
+                        let t = self.expr(cx, a);
+                        if t.is_known() && !matches!(t, Ty::Scalar(_) | Ty::Str) {
+                            let d = Diagnostic::error(
+                                "bad-exception-argument",
+                                a.span,
+                                format!("exception arguments must be strings or numbers, not {t}"),
+                            );
+                            self.err(cx, d);
+                        }
+                    }
+                    cx.expr_ty.insert(e.id, Ty::ExcClass(k));
+                    cx.res.insert(
+                        e.id,
+                        Res::Call(Call {
+                            callee: Callee::Exception(k),
+                            args: args.iter().map(Arg::Expr).collect(),
+                            kwargs: vec![],
+                        }),
+                    );
+                    return;
+                }
+                self.bad_raise(cx, e);
+            }
+            _ => {
+                let t = self.expr(cx, e);
+                if !matches!(t, Ty::ExcClass(_)) {
+                    self.bad_raise(cx, e);
+                }
+            }
+        }
+    }
+
+    fn bad_raise(&mut self, cx: &Cx<'u>, e: &Expr) {
+        let d = Diagnostic::unsupported(
+            e.span,
+            "only builtin exception classes can be raised in compiled code",
+        )
+        .with_note("write `raise ValueError(\"message\", value)`");
+        self.err(cx, d)
+    }
+
+    pub(crate) fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
+        match t {
+            Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::Unknown => {}
+            Ty::Array(_) => {
+                let d = Diagnostic::error(
+                    "ambiguous-truth",
+                    e.span,
+                    "the truth value of an array is ambiguous",
+                )
+                .with_note("use a.any() or a.all(), or compare a scalar");
+                self.err(cx, d)
+            }
+            other => {
+                let d = Diagnostic::error(
+                    "no-truth-value",
+                    e.span,
+                    format!("a {other} cannot be used as a condition"),
+                );
+                self.err(cx, d)
+            }
+        }
+    }
+
+    /// The element type of a `for` loop's iterable.
+    fn for_iter(&mut self, cx: &mut Cx<'u>, iter: &'u Expr) -> Ty {
+        if let ExprKind::Call {
+            func,
+            args,
+            kwargs,
+            star: None,
+        } = &iter.kind
+        {
+            let ft = self.expr(cx, func);
+            if let Ty::Global(p) = &ft {
+                match registry::lookup(p) {
+                    Some(Builtin::Enumerate) => {
+                        let mut elem = Ty::Unknown;
+                        if let Some(a) = args.first() {
+                            // enumerate(zip(...)): the zip's tuples are the items.
+                            elem = match self.zip_call(cx, a) {
+                                Some(t) => t,
+                                None => self.iterable_elem(cx, a),
+                            };
+                        }
+                        for a in args.iter().skip(1) {
+                            let t = self.expr(cx, a);
+                            self.expect_int(cx, a, &t, "enumerate start");
+                        }
+                        for k in kwargs {
+                            let t = self.expr(cx, &k.value);
+                            self.expect_int(cx, &k.value, &t, "enumerate start");
+                        }
+                        if args.is_empty() || args.len() > 2 {
+                            let d = Diagnostic::error(
+                                "wrong-arity",
+                                iter.span,
+                                "enumerate() takes 1 or 2 arguments",
+                            );
+                            self.err(cx, d);
+                        }
+                        cx.res.insert(
+                            iter.id,
+                            Res::Call(Call {
+                                callee: Callee::Builtin(Builtin::Enumerate),
+                                args: args.iter().map(Arg::Expr).collect(),
+                                kwargs: kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect(),
+                            }),
+                        );
+                        let t = Ty::Tuple(vec![Ty::I64, elem]);
+                        cx.expr_ty.insert(iter.id, t.clone());
+                        return t;
+                    }
+                    Some(b @ (Builtin::NdIndex | Builtin::NdEnumerate)) => {
+                        let tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+                        let int = |t: &Ty| t.scalar().is_some_and(|d| d.is_int());
+                        let t = match (b, tys.as_slice()) {
+                            (Builtin::NdEnumerate, [Ty::Array(a)]) => Ty::Tuple(vec![
+                                Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
+                                Ty::Scalar(a.dtype),
+                            ]),
+                            (Builtin::NdIndex, [Ty::Tuple(items)]) if items.iter().all(int) => {
+                                Ty::Tuple(vec![Ty::I64; items.len()])
+                            }
+                            (Builtin::NdIndex, ts) if ts.iter().all(int) => {
+                                Ty::Tuple(vec![Ty::I64; ts.len()])
+                            }
+                            _ => {
+                                let name = if b == Builtin::NdIndex {
+                                    "numpy.ndindex"
+                                } else {
+                                    "numpy.ndenumerate"
+                                };
+                                let known = if b == Builtin::NdIndex {
+                                    "(*shape) or (shape tuple) of ints"
+                                } else {
+                                    "(array)"
+                                };
+                                return self.no_match(cx, iter, name, &tys, known);
+                            }
+                        };
+                        if !kwargs.is_empty() {
+                            let d = Diagnostic::error(
+                                "unsupported-keyword",
+                                iter.span,
+                                "no keyword arguments here",
+                            );
+                            self.err(cx, d);
+                        }
+                        cx.res.insert(
+                            iter.id,
+                            Res::Call(Call {
+                                callee: Callee::Builtin(b),
+                                args: args.iter().map(Arg::Expr).collect(),
+                                kwargs: vec![],
+                            }),
+                        );
+                        cx.expr_ty.insert(iter.id, t.clone());
+                        return t;
+                    }
+                    Some(Builtin::Zip) => {
+                        if let Some(t) = self.zip_call(cx, iter) {
+                            return t;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // `for x in a.flat`: the elements in C order.
+        if let ExprKind::Attr(obj, attr) = &iter.kind {
+            if attr == "flat" {
+                if let Ty::Array(a) = self.expr(cx, obj) {
+                    cx.expr_ty.insert(iter.id, Ty::Array(a));
+                    return Ty::Scalar(a.dtype);
+                }
+            }
+        }
+        self.iterable_elem(cx, iter)
+    }
+
+    /// If `e` is a call to `zip`, type it as a loop source: the item tuple.
+    fn zip_call(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Option<Ty> {
+        let ExprKind::Call {
+            func,
+            args,
+            kwargs,
+            star: None,
+        } = &e.kind
+        else {
+            return None;
+        };
+        if !kwargs.is_empty() {
+            return None;
+        }
+        let Ty::Global(p) = self.expr(cx, func) else {
+            return None;
+        };
+        if registry::lookup(&p) != Some(Builtin::Zip) {
+            return None;
+        }
+        let elems: Vec<Ty> = args.iter().map(|a| self.iterable_elem(cx, a)).collect();
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::Builtin(Builtin::Zip),
+                args: args.iter().map(Arg::Expr).collect(),
+                kwargs: vec![],
+            }),
+        );
+        let t = Ty::Tuple(elems);
+        cx.expr_ty.insert(e.id, t.clone());
+        Some(t)
+    }
+
+    fn iterable_elem(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        let t = self.expr(cx, e);
+        match &t {
+            Ty::Range => Ty::I64,
+            Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
+            Ty::Tuple(items) => {
+                let mut u = Ty::Unknown;
+                for it in items {
+                    match unify(&u, it) {
+                        Some(x)
+                            if items.iter().all(|i| {
+                                i == it || matches!((i, it), (Ty::Scalar(_), Ty::Scalar(_)))
+                            }) =>
+                        {
+                            u = x
+                        }
+                        _ => {
+                            let d = Diagnostic::error(
+                                "heterogeneous-tuple-iteration",
+                                e.span,
+                                format!("cannot iterate over a heterogeneous {t}"),
+                            );
+                            self.err(cx, d);
+                            return Ty::Unknown;
+                        }
+                    }
+                }
+                if items.is_empty() {
+                    Ty::I64
+                } else {
+                    u
+                }
+            }
+            Ty::Unknown => Ty::Unknown,
+            other => {
+                let d = Diagnostic::error(
+                    "not-iterable",
+                    e.span,
+                    format!("cannot iterate over a {other}"),
+                )
+                .with_note("for loops support range, prange, arrays, tuples, enumerate and zip");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+}
