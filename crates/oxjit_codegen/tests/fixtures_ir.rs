@@ -5,7 +5,7 @@
 //! - `vector-loop-without-calls`: a vectorised loop body exists, and it
 //!   calls nothing but LLVM intrinsics.
 
-#[path = "../../oxjit_typeck/tests/fixture_format.rs"]
+#[path = "../../oxjit_typeck/tests/fixture_format/mod.rs"]
 mod fixture_format;
 
 use oxjit_codegen::{compile, Options};

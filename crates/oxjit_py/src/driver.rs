@@ -168,48 +168,15 @@ pub(crate) fn return_type(py: Python<'_>, json: String, args: Vec<Ty>) -> Result
     })
 }
 
-/// A result compiled code cannot hand back to Python, as a diagnostic.
-fn check_result(unit: &Unit, program: &Program<'_>, target: &Target<'_>) -> Result<(), Failure> {
-    let ret = &program.instances[0].ret;
-    match target {
-        Target::Function => match unboxable_result(ret) {
-            Some(what) => {
-                let f = &unit.functions[0];
-                let d = oxjit_syntax::Diagnostic::unsupported(
-                    f.def.span,
-                    format!(
-                        "`{}` returns {what}; returning it from compiled code is not supported yet",
-                        f.def.name
-                    ),
-                )
-                .with_note(
-                    "strings can be printed or used in exception messages inside compiled code; \
-                     a Generator can be passed in and drawn from",
-                );
-                Err(Failure::User(d.render(&f.file, &f.lines, f.first_line)))
-            }
-            None => Ok(()),
-        },
-        Target::UfuncLoop { .. } => match ret {
-            Ty::Scalar(_) => Ok(()),
-            other => Err(Failure::User(format!(
-                "a @vectorize kernel must return a scalar, not {other}"
-            ))),
-        },
-        Target::GufuncLoop { .. } => Ok(()),
-    }
-}
-
-/// Whether a result type holds something compiled code cannot hand back
-/// (a string, or a Generator, whose object compiled code never owns).
-fn unboxable_result(t: &Ty) -> Option<&'static str> {
-    match t {
-        Ty::Str => Some("a string"),
-        Ty::Generator => Some("a numpy.random.Generator"),
-        Ty::Tuple(items) => items.iter().find_map(unboxable_result),
-        // Everything else is boxed by `boxing::box_value` (a query with a
-        // real default: new types must add their boxing there first).
-        _ => None,
+/// A ufunc kernel must give a scalar. (What a function cannot return to
+/// Python at all is diagnosed by the type checker, at the `return`.)
+fn check_result(program: &Program<'_>, target: &Target<'_>) -> Result<(), Failure> {
+    match (target, &program.instances[0].ret) {
+        (Target::UfuncLoop { .. }, Ty::Scalar(_)) => Ok(()),
+        (Target::UfuncLoop { .. }, other) => Err(Failure::User(format!(
+            "a @vectorize kernel must return a scalar, not {other}"
+        ))),
+        (Target::Function | Target::GufuncLoop { .. }, _) => Ok(()),
     }
 }
 
@@ -224,7 +191,7 @@ pub(crate) fn compile(
     py.detach(move || {
         let unit = read_unit(&json)?;
         let program = typed(&unit, &args)?;
-        check_result(&unit, &program, &target)?;
+        check_result(&program, &target)?;
         let internal = |e: oxjit_codegen::Error| Failure::Internal {
             stage: e.stage.into(),
             message: e.message,

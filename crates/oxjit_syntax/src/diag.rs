@@ -43,7 +43,11 @@ impl Diagnostic {
         }
     }
     pub fn unsupported(span: Span, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error("unsupported-syntax", span, message);
+        Diagnostic::unsupported_as("unsupported-syntax", span, message)
+    }
+    /// An `UnsupportedError` diagnostic with its own id.
+    pub fn unsupported_as(id: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(id, span, message);
         d.class = DiagClass::Unsupported;
         d
     }

@@ -249,6 +249,9 @@ impl<'u> Checker<'u> {
                     Some(e) => self.expr(cx, e),
                     None => Ty::NoneType,
                 };
+                if cx.inst == 0 {
+                    self.check_returnable(cx, v.as_ref().map_or(s.span, |e| e.span), &t);
+                }
                 cx.rets.push(t);
             }
             StmtKind::If { test, body, orelse } => {
@@ -376,6 +379,26 @@ impl<'u> Checker<'u> {
         )
         .with_note("write `raise ValueError(\"message\", value)`");
         self.err(cx, d)
+    }
+
+    /// The root's result goes back to Python. A value with no Python form
+    /// there (a function, a module or registry callable, a dtype, an
+    /// exception class, a string, a Generator) is diagnosed at its `return`;
+    /// it must never come back as `None`.
+    fn check_returnable(&mut self, cx: &Cx<'u>, span: Span, t: &Ty) {
+        let Some((what, note)) = unreturnable(t) else {
+            return;
+        };
+        let name = &self.templates[self.instances[cx.inst as usize].template as usize]
+            .def
+            .name;
+        let d = Diagnostic::unsupported_as(
+            "unsupported-return-value",
+            span,
+            format!("`{name}` returns {what}; returning it from compiled code is not supported"),
+        )
+        .with_note(note);
+        self.err(cx, d);
     }
 
     pub(crate) fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
@@ -597,5 +620,39 @@ impl<'u> Checker<'u> {
                 Ty::Unknown
             }
         }
+    }
+}
+
+/// What a root function cannot hand back to Python, and what to do instead.
+fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
+    match t {
+        Ty::Function(_) => Some((
+            "a function",
+            "call the function inside compiled code and return its result; \
+             to get a compiled function object, decorate it with @njit at module level",
+        )),
+        Ty::Global(_) => Some((
+            "a module or a library function",
+            "call it inside compiled code and return the result",
+        )),
+        Ty::DtypeObj(_) => Some((
+            "a dtype",
+            "return an array or a scalar of that dtype, or name the dtype in Python",
+        )),
+        Ty::ExcClass(_) => Some((
+            "an exception class",
+            "raise the exception inside compiled code instead",
+        )),
+        Ty::Str => Some((
+            "a string",
+            "strings can be printed or used in exception messages inside compiled code",
+        )),
+        Ty::Generator => Some((
+            "a numpy.random.Generator",
+            "a Generator can be passed in and drawn from; keep a reference to it in Python",
+        )),
+        Ty::Tuple(items) => items.iter().find_map(unreturnable),
+        // Everything else has a boxed form (oxjit_py's `box_value`).
+        Ty::Scalar(_) | Ty::NoneType | Ty::Array(_) | Ty::Range | Ty::Unknown => None,
     }
 }

@@ -2,7 +2,7 @@
 //! `f` for those argument types and compares the typed dump (what
 //! `inspect_types()` shows) or the rendered diagnostics with the `# | ` lines
 //! below it. `OXJIT_BLESS=1 cargo test -p oxjit_typeck --test fixtures`
-//! rewrites them. See `fixture_format.rs` for the format.
+//! rewrites them. See `fixture_format/mod.rs` for the format.
 
 mod fixture_format;
 
