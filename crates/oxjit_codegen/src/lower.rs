@@ -22,6 +22,8 @@ use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write;
 
+// `impl FnGen` is spread over these modules, one concept each: they see its
+// private fields and share the imports above through `use super::*`.
 mod arith;
 mod array;
 mod array_fns;

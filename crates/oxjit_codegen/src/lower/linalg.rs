@@ -503,7 +503,7 @@ impl<'p> FnGen<'_, 'p> {
 
     /// Matrix products the float GEMM does not cover: complex (faer) and
     /// integer/boolean (int64 with wrapping, then converted to the result dtype).
-    pub(super) fn matmul_other(
+    fn matmul_other(
         &mut self,
         a: &V,
         b: &V,

@@ -5,7 +5,7 @@ use super::*;
 impl<'p> FnGen<'_, 'p> {
     /// median/percentile/quantile along one axis: each lane is copied into
     /// a float64 buffer and handed to the runtime's selection.
-    pub(super) fn quantile_axis(
+    fn quantile_axis(
         &mut self,
         f: ArrFn,
         v: &V,
@@ -81,7 +81,7 @@ impl<'p> FnGen<'_, 'p> {
 
     /// One `np.diff` step along `ax`: out[.., i, ..] = v[.., i+1, ..] - v[.., i, ..]
     /// in the array's dtype (integers wrap, booleans give `!=`).
-    pub(super) fn diff_once(&mut self, v: &V, a: &ArrayTy, ax: usize) -> R<V> {
+    fn diff_once(&mut self, v: &V, a: &ArrayTy, ax: usize) -> R<V> {
         let nd = a.ndim as usize;
         let mut shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
         let m0 = self.val(&format!("sub i64 {}, 1", shape[ax]));
@@ -113,7 +113,7 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// cumsum/cumprod along one axis: a running total per lane.
-    pub(super) fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
+    fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
         let nd = a.ndim as usize;
         let shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
         let out = self.alloc_array(d, &shape);
