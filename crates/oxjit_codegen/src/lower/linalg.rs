@@ -157,59 +157,7 @@ impl<'p> FnGen<'_, 'p> {
             return ice("linalg operand");
         };
         if matches!(f, LinAlg::Cond | LinAlg::MatrixRank) {
-            let (s, m, n) = self.singular_values(&args[0], &aa0)?;
-            let rd = work_dtype(aa0.dtype).real_part();
-            let rt = scalar_ty(rd);
-            let k = self.nitems(&s);
-            if f == LinAlg::Cond {
-                let empty = self.val(&format!("icmp eq i64 {k}, 0"));
-                let m = self.str_const("cond is not defined on empty arrays");
-                self.raise_if(&empty, ExcKind::LinAlgError, &[m]);
-                let first = self.flat_elem(&s, rd, "0");
-                let km1 = self.val(&format!("sub i64 {k}, 1"));
-                let last = self.flat_elem(&s, rd, &km1);
-                let r = self.val(&format!("fdiv {rt} {}, {}", first.r, last.r));
-                return Ok(V::new(r, ty));
-            }
-            // tol=None: S.max() * max(M, N) * eps.
-            let mx = self.val(&format!("icmp sgt i64 {m}, {n}"));
-            let big = self.val(&format!("select i1 {mx}, i64 {m}, i64 {n}"));
-            let bigf = self.val(&format!("sitofp i64 {big} to double"));
-            let eps = if rd == Dtype::F32 {
-                f32::EPSILON as f64
-            } else {
-                f64::EPSILON
-            };
-            let nonempty = self.val(&format!("icmp sgt i64 {k}, 0"));
-            let s0 = self.alloca("double");
-            self.emit(&format!("store double 0.0, ptr {s0}"));
-            let (l1, l2) = (self.label("s0"), self.label("s0_end"));
-            self.cbr(&nonempty, &l1, &l2);
-            self.start(&l1);
-            let first = self.flat_elem(&s, rd, "0");
-            let first = self.cast(first, &Ty::F64);
-            self.emit(&format!("store double {}, ptr {s0}", first.r));
-            self.br(&l2);
-            self.start(&l2);
-            let smax = self.val(&format!("load double, ptr {s0}"));
-            let t = self.val(&format!("fmul double {smax}, {bigf}"));
-            let deftol = self.val(&format!("fmul double {t}, {}", fconst(eps, Dtype::F64)));
-            let tol = match args.get(1).cloned().or(self.kwarg(call, "tol")?) {
-                Some(v) if v.ty != Ty::NoneType => self.cast(v, &Ty::F64).r,
-                _ => deftol,
-            };
-            let cnt = self.alloca("i64");
-            self.emit(&format!("store i64 0, ptr {cnt}"));
-            let lp = self.nd_open(std::slice::from_ref(&k));
-            let x = self.flat_elem(&s, rd, &lp.idx[0].clone());
-            let x = self.cast(x, &Ty::F64);
-            let gt = self.val(&format!("fcmp ogt double {}, {tol}", x.r));
-            let inc = self.val(&format!("zext i1 {gt} to i64"));
-            let c = self.val(&format!("load i64, ptr {cnt}"));
-            let c1 = self.val(&format!("add i64 {c}, {inc}"));
-            self.emit(&format!("store i64 {c1}, ptr {cnt}"));
-            self.nd_close(lp);
-            return Ok(V::new(self.val(&format!("load i64, ptr {cnt}")), Ty::I64));
+            return self.cond_or_rank(f, &args, call, &aa0, ty);
         }
         if f == LinAlg::MatrixPower {
             return self.matrix_power(&args[0], &aa0, &args[1], ty);
@@ -443,6 +391,70 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// `np.linalg.cond` and `matrix_rank`, from the singular values.
+    fn cond_or_rank(
+        &mut self,
+        f: LinAlg,
+        args: &[V],
+        call: &'p Call<'p>,
+        aa0: &ArrayTy,
+        ty: Ty,
+    ) -> R<V> {
+        let (s, m, n) = self.singular_values(&args[0], aa0)?;
+        let rd = work_dtype(aa0.dtype).real_part();
+        let rt = scalar_ty(rd);
+        let k = self.nitems(&s);
+        if f == LinAlg::Cond {
+            let empty = self.val(&format!("icmp eq i64 {k}, 0"));
+            let m = self.str_const("cond is not defined on empty arrays");
+            self.raise_if(&empty, ExcKind::LinAlgError, &[m]);
+            let first = self.flat_elem(&s, rd, "0");
+            let km1 = self.val(&format!("sub i64 {k}, 1"));
+            let last = self.flat_elem(&s, rd, &km1);
+            let r = self.val(&format!("fdiv {rt} {}, {}", first.r, last.r));
+            return Ok(V::new(r, ty));
+        }
+        // tol=None: S.max() * max(M, N) * eps.
+        let mx = self.val(&format!("icmp sgt i64 {m}, {n}"));
+        let big = self.val(&format!("select i1 {mx}, i64 {m}, i64 {n}"));
+        let bigf = self.val(&format!("sitofp i64 {big} to double"));
+        let eps = if rd == Dtype::F32 {
+            f32::EPSILON as f64
+        } else {
+            f64::EPSILON
+        };
+        let nonempty = self.val(&format!("icmp sgt i64 {k}, 0"));
+        let s0 = self.alloca("double");
+        self.emit(&format!("store double 0.0, ptr {s0}"));
+        let (l1, l2) = (self.label("s0"), self.label("s0_end"));
+        self.cbr(&nonempty, &l1, &l2);
+        self.start(&l1);
+        let first = self.flat_elem(&s, rd, "0");
+        let first = self.cast(first, &Ty::F64);
+        self.emit(&format!("store double {}, ptr {s0}", first.r));
+        self.br(&l2);
+        self.start(&l2);
+        let smax = self.val(&format!("load double, ptr {s0}"));
+        let t = self.val(&format!("fmul double {smax}, {bigf}"));
+        let deftol = self.val(&format!("fmul double {t}, {}", fconst(eps, Dtype::F64)));
+        let tol = match args.get(1).cloned().or(self.kwarg(call, "tol")?) {
+            Some(v) if v.ty != Ty::NoneType => self.cast(v, &Ty::F64).r,
+            _ => deftol,
+        };
+        let cnt = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {cnt}"));
+        let lp = self.nd_open(std::slice::from_ref(&k));
+        let x = self.flat_elem(&s, rd, &lp.idx[0].clone());
+        let x = self.cast(x, &Ty::F64);
+        let gt = self.val(&format!("fcmp ogt double {}, {tol}", x.r));
+        let inc = self.val(&format!("zext i1 {gt} to i64"));
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        let c1 = self.val(&format!("add i64 {c}, {inc}"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.nd_close(lp);
+        Ok(V::new(self.val(&format!("load i64, ptr {cnt}")), Ty::I64))
+    }
+
     /// `np.linalg.matrix_power(a, p)`: float/complex through the runtime's
     /// repeated squaring (p < 0 inverts); integer matrices in int64 with
     /// wrapping arithmetic, converted back to their dtype.
@@ -491,7 +503,7 @@ impl<'p> FnGen<'_, 'p> {
 
     /// Matrix products the float GEMM does not cover: complex (faer) and
     /// integer/boolean (int64 with wrapping, then converted to the result dtype).
-    pub(super) fn matmul_other(
+    fn matmul_other(
         &mut self,
         a: &V,
         b: &V,
@@ -798,5 +810,122 @@ impl<'p> FnGen<'_, 'p> {
             }
         };
         Ok(self.cast(V::new(r, Ty::F64), &Ty::Scalar(od)))
+    }
+}
+
+impl<'p> FnGen<'_, 'p> {
+    /// `a @ b` through the runtime's GEMM (matrixmultiply), any strides.
+    pub(super) fn matmul(&mut self, a: &V, b: &V, ty: Ty) -> R<V> {
+        let (Ty::Array(aa), Ty::Array(ba)) = (a.ty.clone(), b.ty.clone()) else {
+            return ice("matmul args");
+        };
+        let d = match &ty {
+            Ty::Array(o) => o.dtype,
+            Ty::Scalar(d) => *d,
+            _ => return ice("matmul type"),
+        };
+        let other = !matches!(d, Dtype::F32 | Dtype::F64);
+        let (a, aa) = if other {
+            (a.clone(), aa)
+        } else {
+            self.with_dtype(a, &aa, d)?
+        };
+        let (b, ba) = if other {
+            (b.clone(), ba)
+        } else {
+            self.with_dtype(b, &ba, d)?
+        };
+        let el = |s: &mut Self, v: &V, va: &ArrayTy, k: usize| s.elem_stride(v, va, k);
+        // A as (m, k) and B as (k, n), vectors as a row / a column.
+        let (m, ka, rsa, csa) = if aa.ndim == 2 {
+            (
+                self.shape(&a, 0),
+                self.shape(&a, 1),
+                el(self, &a, &aa, 0),
+                el(self, &a, &aa, 1),
+            )
+        } else {
+            (
+                "1".to_string(),
+                self.shape(&a, 0),
+                "0".to_string(),
+                el(self, &a, &aa, 0),
+            )
+        };
+        let (kb, n, rsb, csb) = if ba.ndim == 2 {
+            (
+                self.shape(&b, 0),
+                self.shape(&b, 1),
+                el(self, &b, &ba, 0),
+                el(self, &b, &ba, 1),
+            )
+        } else {
+            (
+                self.shape(&b, 0),
+                "1".to_string(),
+                el(self, &b, &ba, 0),
+                "0".to_string(),
+            )
+        };
+        let bad = self.val(&format!("icmp ne i64 {ka}, {kb}"));
+        let p1 = self.str_const("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ");
+        let p2 = self.str_const(" is different from ");
+        let p3 = self.str_const(")");
+        self.raise_if(
+            &bad,
+            ExcKind::ValueError,
+            &[
+                p1,
+                V::new(kb.clone(), Ty::I64),
+                p2,
+                V::new(ka.clone(), Ty::I64),
+                p3,
+            ],
+        );
+        let out_shape: Vec<String> = match (aa.ndim, ba.ndim) {
+            (2, 2) => vec![m.clone(), n.clone()],
+            (2, 1) => vec![m.clone()],
+            (1, 2) => vec![n.clone()],
+            _ => vec!["1".to_string()],
+        };
+        if other {
+            let out = self.matmul_other(
+                &a,
+                &b,
+                d,
+                &out_shape,
+                [m, ka, n],
+                aa.ndim == 2 && ba.ndim == 1,
+            )?;
+            if let Ty::Scalar(_) = ty {
+                return Ok(self.flat_elem(&out, d, "0"));
+            }
+            return Ok(out);
+        }
+        let out = self.alloc_array(d, &out_shape);
+        let oa = ArrayTy::new(d, out_shape.len() as u8, Layout::C);
+        self.init_array(&out, &oa, Alloc::Zeros, None)?;
+        let (rsc, csc) = if aa.ndim == 2 && ba.ndim == 1 {
+            ("1".to_string(), "1".to_string())
+        } else {
+            (n.clone(), "1".to_string())
+        };
+        let (fname, et) = if d == Dtype::F32 {
+            ("oxjit_rt_sgemm", "float")
+        } else {
+            ("oxjit_rt_dgemm", "double")
+        };
+        let _ = et;
+        self.m.declare(&format!(
+            "declare void @{fname}(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64)"
+        ));
+        let (pa, pb, pc) = (self.data(&a), self.data(&b), self.data(&out));
+        self.emit(&format!(
+            "call void @{fname}(i64 {m}, i64 {ka}, i64 {n}, ptr {pa}, i64 {rsa}, i64 {csa}, ptr {pb}, i64 {rsb}, i64 {csb}, ptr {pc}, i64 {rsc}, i64 {csc})"
+        ));
+        if let Ty::Scalar(_) = ty {
+            return Ok(self.flat_elem(&out, d, "0"));
+        }
+        Ok(out)
     }
 }

@@ -1,0 +1,560 @@
+//! Statistics and products: cumsum, diff, quantiles, bincount, average, convolve, outer, vdot.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// median/percentile/quantile along one axis: each lane is copied into
+    /// a float64 buffer and handed to the runtime's selection.
+    fn quantile_axis(
+        &mut self,
+        f: ArrFn,
+        v: &V,
+        a: &ArrayTy,
+        ax: usize,
+        q: Option<V>,
+        ty: Ty,
+    ) -> R<V> {
+        let q = match (f, q) {
+            (ArrFn::Median, _) => fconst(-1.0, Dtype::F64),
+            (_, Some(q)) => {
+                let qv = self.cast(q, &Ty::F64).r;
+                let qv = if f == ArrFn::Percentile {
+                    self.val(&format!("fdiv double {qv}, 100.0"))
+                } else {
+                    qv
+                };
+                let b1 = self.val(&format!("fcmp ugt double {qv}, 1.0"));
+                let b2 = self.val(&format!("fcmp olt double {qv}, 0.0"));
+                let bad = self.val(&format!("or i1 {b1}, {b2}"));
+                let m = self.str_const(if f == ArrFn::Percentile {
+                    "Percentiles must be in the range [0, 100]"
+                } else {
+                    "Quantiles must be in the range [0, 1]"
+                });
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                qv
+            }
+            _ => return ice("quantile q"),
+        };
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let outer: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let len = shape[ax].clone();
+        let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&len));
+        let data = self.data(&buf);
+        self.m
+            .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
+        let out = match &ty {
+            Ty::Array(o) => Some(self.alloc_array(o.dtype, &outer)),
+            _ => None,
+        };
+        let res = self.alloca("double");
+        let lp = self.nd_open(&outer);
+        let inner = self.nd_open(std::slice::from_ref(&len));
+        let mut idx = lp.idx.clone();
+        idx.insert(ax, inner.idx[0].clone());
+        let p = self.nd_ptr(v, a, &idx);
+        let x = self.load_elem(a.dtype, &p);
+        let x = self.cast(x, &Ty::F64);
+        self.flat_store(&buf, Dtype::F64, &inner.idx[0].clone(), &x);
+        self.nd_close(inner);
+        let r = self.val(&format!(
+            "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {len}, double {q})"
+        ));
+        self.emit(&format!("store double {r}, ptr {res}"));
+        if let Some(out) = &out {
+            let oa = ArrayTy::new(Dtype::F64, (nd - 1) as u8, Layout::C);
+            let qp = self.nd_ptr(out, &oa, &lp.idx);
+            self.store_elem(&V::new(r, Ty::F64), &qp);
+        }
+        self.nd_close(lp);
+        Ok(match out {
+            Some(o) => o,
+            None => V::new(self.val(&format!("load double, ptr {res}")), Ty::F64),
+        })
+    }
+
+    /// One `np.diff` step along `ax`: out[.., i, ..] = v[.., i+1, ..] - v[.., i, ..]
+    /// in the array's dtype (integers wrap, booleans give `!=`).
+    fn diff_once(&mut self, v: &V, a: &ArrayTy, ax: usize) -> R<V> {
+        let nd = a.ndim as usize;
+        let mut shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let m0 = self.val(&format!("sub i64 {}, 1", shape[ax]));
+        let pos = self.val(&format!("icmp sgt i64 {m0}, 0"));
+        shape[ax] = self.val(&format!("select i1 {pos}, i64 {m0}, i64 0"));
+        let out = self.alloc_array(a.dtype, &shape);
+        let oa = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+        let lp = self.nd_open(&shape);
+        let mut next = lp.idx.clone();
+        next[ax] = self.val(&format!("add nsw i64 {}, 1", lp.idx[ax]));
+        let p0 = self.nd_ptr(v, a, &lp.idx);
+        let p1 = self.nd_ptr(v, a, &next);
+        let x0 = self.load_elem(a.dtype, &p0);
+        let x1 = self.load_elem(a.dtype, &p1);
+        let dv = if a.dtype == Dtype::Bool {
+            V::new(self.val(&format!("xor i1 {}, {}", x1.r, x0.r)), Ty::BOOL)
+        } else {
+            let saved = self.m.opts.error_model_numpy;
+            self.m.opts.error_model_numpy = true;
+            let r = self.scalar_binop(BinOp::Sub, x1, x0, a.dtype, a.dtype);
+            self.m.opts.error_model_numpy = saved;
+            let r = r?;
+            self.cast(r, &Ty::Scalar(a.dtype))
+        };
+        let q = self.nd_ptr(&out, &oa, &lp.idx);
+        self.store_elem(&dv, &q);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    /// cumsum/cumprod along one axis: a running total per lane.
+    fn cum_axis(&mut self, sum: bool, v: &V, a: &ArrayTy, ax: usize, d: Dtype) -> R<V> {
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|k| self.shape(v, k)).collect();
+        let out = self.alloc_array(d, &shape);
+        let oa = ArrayTy::new(d, a.ndim, Layout::C);
+        let outer: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let at = Ty::Scalar(d);
+        let acc = self.alloca(&llty(&at));
+        let lp = self.nd_open(&outer);
+        let init = scalar_const(d, if sum { 0.0 } else { 1.0 });
+        self.emit(&format!("store {} {init}, ptr {acc}", llty(&at)));
+        let inner = self.nd_open(std::slice::from_ref(&shape[ax]));
+        let mut idx = lp.idx.clone();
+        idx.insert(ax, inner.idx[0].clone());
+        let p = self.nd_ptr(v, a, &idx);
+        let x = self.load_elem(a.dtype, &p);
+        let x = self.cast(x, &at);
+        let cur = self.load(&at, &acc);
+        let nv = self.binop_same(if sum { BinOp::Add } else { BinOp::Mul }, &cur, &x)?;
+        let nv = V::new(nv, at.clone());
+        self.store(&nv, &acc);
+        let q = self.nd_ptr(&out, &oa, &idx);
+        self.store_elem(&nv, &q);
+        self.nd_close(inner);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    /// `np.cumsum`/`np.cumprod` (flat or along an axis) and `np.diff`.
+    pub(super) fn arr_cumulative(
+        &mut self,
+        f: ArrFn,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
+        let out_a = ty.array().copied();
+        match f {
+            ArrFn::Cumsum | ArrFn::Cumprod => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("cumsum arg");
+                };
+                let oa = out_a.ok_or("cumsum type")?;
+                let axis = match args.get(1) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, "axis")?,
+                };
+                if let Some(ax) = axis.filter(|v| v.ty != Ty::NoneType) {
+                    let k: i64 = ax.r.parse().map_err(|_| "cumsum axis must be a constant")?;
+                    let ax = k.rem_euclid(a.ndim as i64) as usize;
+                    return self.cum_axis(f == ArrFn::Cumsum, &args[0], &a, ax, oa.dtype);
+                }
+                let (src, _) = self.as_c(&args[0], &a)?;
+                let n = self.nitems(&src);
+                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&n));
+                let at = Ty::Scalar(oa.dtype);
+                let acc = self.alloca(&llty(&at));
+                let init = scalar_const(oa.dtype, if f == ArrFn::Cumsum { 0.0 } else { 1.0 });
+                self.emit(&format!("store {} {init}, ptr {acc}", llty(&at)));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = lp.idx[0].clone();
+                let x = self.flat_elem(&src, a.dtype, &k);
+                let x = self.cast(x, &at);
+                let cur = self.load(&at, &acc);
+                let nv = self.binop_same(
+                    if f == ArrFn::Cumsum {
+                        BinOp::Add
+                    } else {
+                        BinOp::Mul
+                    },
+                    &cur,
+                    &x,
+                )?;
+                self.emit(&format!("store {} {nv}, ptr {acc}", llty(&at)));
+                self.flat_store(&out, oa.dtype, &k, &V::new(nv, at.clone()));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Diff => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("diff arg");
+                };
+                let n = match self.arg_const(call, 1, "n") {
+                    Some(Const::Int(k)) => *k,
+                    _ => 1,
+                };
+                let ax = match self.arg_const(call, 2, "axis") {
+                    Some(Const::Int(k)) => k.rem_euclid(a.ndim as i64) as usize,
+                    _ => a.ndim as usize - 1,
+                };
+                // n = 0 gives the array itself, as in NumPy.
+                let (mut cur, mut ca) = (args[0].clone(), a);
+                for _ in 0..n {
+                    cur = self.diff_once(&cur, &ca, ax)?;
+                    ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+                }
+                Ok(cur)
+            }
+            _ => unreachable!("arr_fn sends only these here"),
+        }
+    }
+
+    /// `np.bincount`, median/percentile/quantile and `np.average`.
+    pub(super) fn arr_statistics(
+        &mut self,
+        f: ArrFn,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
+        match f {
+            ArrFn::Bincount => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("bincount arg");
+                };
+                let minlength = match self.kwarg(call, "minlength")? {
+                    Some(v) => self.cast(v, &Ty::I64).r,
+                    None => "0".into(),
+                };
+                let n = self.shape(&args[0], 0);
+                let mx = self.alloca("i64");
+                self.emit(&format!("store i64 -1, ptr {mx}"));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let x = self.cast(x, &Ty::I64);
+                let neg = self.val(&format!("icmp slt i64 {}, 0", x.r));
+                let m = self.str_const("'list' argument must have no negative elements");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let cur = self.val(&format!("load i64, ptr {mx}"));
+                let gt = self.val(&format!("icmp sgt i64 {}, {cur}", x.r));
+                let nm = self.val(&format!("select i1 {gt}, i64 {}, i64 {cur}", x.r));
+                self.emit(&format!("store i64 {nm}, ptr {mx}"));
+                self.nd_close(lp);
+                let top = self.val(&format!("load i64, ptr {mx}"));
+                let len0 = self.val(&format!("add i64 {top}, 1"));
+                let big = self.val(&format!("icmp sgt i64 {minlength}, {len0}"));
+                let len = self.val(&format!("select i1 {big}, i64 {minlength}, i64 {len0}"));
+                let out = self.alloc_array(Dtype::I64, std::slice::from_ref(&len));
+                let oa = ArrayTy::new(Dtype::I64, 1, Layout::C);
+                self.init_array(&out, &oa, Alloc::Zeros, None)?;
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let p = self.nd_ptr(&args[0], &a, &lp.idx);
+                let x = self.load_elem(a.dtype, &p);
+                let x = self.cast(x, &Ty::I64);
+                let q = self.nd_ptr(&out, &oa, std::slice::from_ref(&x.r));
+                let c = self.val(&format!("load i64, ptr {q}"));
+                let c1 = self.val(&format!("add i64 {c}, 1"));
+                self.emit(&format!("store i64 {c1}, ptr {q}"));
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("median arg");
+                };
+                let nq = usize::from(f != ArrFn::Median);
+                let axis = match args.get(1 + nq) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, "axis")?,
+                }
+                .filter(|v| v.ty != Ty::NoneType);
+                if let Some(ax) = axis {
+                    let k: i64 = ax.r.parse().map_err(|_| "axis must be a constant")?;
+                    let q = args.get(1).cloned();
+                    return self.quantile_axis(
+                        f,
+                        &args[0],
+                        &a,
+                        k.rem_euclid(a.ndim as i64) as usize,
+                        q,
+                        ty,
+                    );
+                }
+                let (src, _) = self.as_c(&args[0], &a)?;
+                let n = self.nitems(&src);
+                let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&n));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = lp.idx[0].clone();
+                let x = self.flat_elem(&src, a.dtype, &k);
+                self.flat_store(&buf, Dtype::F64, &k, &x);
+                self.nd_close(lp);
+                let is_median = f == ArrFn::Median;
+                let is_pct = f == ArrFn::Percentile;
+                let data = self.data(&buf);
+                self.m
+                    .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
+                let mut one = move |s: &mut Self, qv: V| -> R<V> {
+                    let q = if is_median {
+                        // A negative q asks the runtime for the median (mean of the middle two).
+                        fconst(-1.0, Dtype::F64)
+                    } else if is_pct {
+                        let p = s.cast(qv, &Ty::F64);
+                        s.val(&format!("fdiv double {}, 100.0", p.r))
+                    } else {
+                        s.cast(qv, &Ty::F64).r
+                    };
+                    if !is_median {
+                        let b1 = s.val(&format!("fcmp ugt double {q}, 1.0"));
+                        let b2 = s.val(&format!("fcmp olt double {q}, 0.0"));
+                        let bad = s.val(&format!("or i1 {b1}, {b2}"));
+                        let m = s.str_const(if is_pct {
+                            "Percentiles must be in the range [0, 100]"
+                        } else {
+                            "Quantiles must be in the range [0, 1]"
+                        });
+                        s.raise_if(&bad, ExcKind::ValueError, &[m]);
+                    }
+                    Ok(V::new(
+                        s.val(&format!(
+                            "call double @oxjit_rt_quantile_f64(ptr {data}, i64 {n}, double {q})"
+                        )),
+                        Ty::F64,
+                    ))
+                };
+                match args.get(1) {
+                    Some(qv) if !is_median => {
+                        let qv = qv.clone();
+                        self.map_scalar_or_array(&qv, Dtype::F64, &mut one)
+                    }
+                    _ => one(self, V::new(fconst(0.5, Dtype::F64), Ty::F64)),
+                }
+            }
+            ArrFn::Average => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("average arg");
+                };
+                let w = self.kwarg(call, "weights")?;
+                let out_t = ty.clone();
+                match w.filter(|v| v.ty != Ty::NoneType) {
+                    None => self.reduce(Reduce::Mean, &args[0], &a, out_t),
+                    Some(wv) => {
+                        let Ty::Array(wa) = wv.ty.clone() else {
+                            return ice("weights");
+                        };
+                        let mut leaves = vec![args[0].clone(), wv.clone()];
+                        let nd = a.ndim.max(wa.ndim) as usize;
+                        let shape = self.broadcast_shape(&leaves, nd)?;
+                        let bflags = self.broadcast_flags(&leaves);
+                        let node = Node::Bin(
+                            BinOp::Mul,
+                            Box::new(Node::Leaf(0)),
+                            Box::new(Node::Leaf(1)),
+                            if a.dtype.is_complex() {
+                                Dtype::C128
+                            } else {
+                                Dtype::F64
+                            },
+                        );
+                        let lv = std::mem::take(&mut leaves);
+                        let od = out_t.scalar().unwrap_or(Dtype::F64);
+                        let mut get = |s: &mut Self, idx: &[String]| -> R<V> {
+                            s.eval_at(&node, &lv, &bflags, nd, idx)
+                        };
+                        let num = self.reduce_seq(Reduce::Sum, &shape, &mut get, od, od)?;
+                        let den = self.reduce(Reduce::Sum, &wv, &wa, Ty::F64)?;
+                        let zero = self.val(&format!("fcmp oeq double {}, 0.0", den.r));
+                        let m = self.str_const("Weights sum to zero, can't be normalized");
+                        self.raise_if(&zero, ExcKind::ZeroDivisionError, &[m]);
+                        let den = self.cast(den, &out_t);
+                        let q = self.binop_same(BinOp::Div, &num, &den)?;
+                        Ok(V::new(q, out_t))
+                    }
+                }
+            }
+            _ => unreachable!("arr_fn sends only these here"),
+        }
+    }
+
+    /// Products and pairwise tests: convolve, trace, outer, vdot, allclose.
+    pub(super) fn arr_products(
+        &mut self,
+        f: ArrFn,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
+        let out_a = ty.array().copied();
+        match f {
+            ArrFn::Convolve => {
+                let (Ty::Array(a), Ty::Array(b)) = (args[0].ty.clone(), args[1].ty.clone()) else {
+                    return ice("convolve args");
+                };
+                let oa = out_a.ok_or("convolve type")?;
+                let n = self.shape(&args[0], 0);
+                let m = self.shape(&args[1], 0);
+                let e1 = self.val(&format!("icmp eq i64 {n}, 0"));
+                let msg = self.str_const("a cannot be empty");
+                self.raise_if(&e1, ExcKind::ValueError, &[msg]);
+                let e2 = self.val(&format!("icmp eq i64 {m}, 0"));
+                let msg = self.str_const("v cannot be empty");
+                self.raise_if(&e2, ExcKind::ValueError, &[msg]);
+                let len0 = self.val(&format!("add i64 {n}, {m}"));
+                let len = self.val(&format!("sub i64 {len0}, 1"));
+                let out = self.alloc_array(oa.dtype, std::slice::from_ref(&len));
+                let ca = ArrayTy::new(oa.dtype, 1, Layout::C);
+                self.init_array(&out, &ca, Alloc::Zeros, None)?;
+                let et = Ty::Scalar(oa.dtype);
+                let lp = self.nd_open(&[n.clone(), m.clone()]);
+                let (i, j) = (lp.idx[0].clone(), lp.idx[1].clone());
+                let pa = self.nd_ptr(&args[0], &a, std::slice::from_ref(&i));
+                let pb = self.nd_ptr(&args[1], &b, std::slice::from_ref(&j));
+                let x = self.load_elem(a.dtype, &pa);
+                let y = self.load_elem(b.dtype, &pb);
+                let x = self.cast(x, &et);
+                let y = self.cast(y, &et);
+                let prod = self.binop_same(BinOp::Mul, &x, &y)?;
+                let k = self.val(&format!("add i64 {i}, {j}"));
+                let po = self.nd_ptr(&out, &ca, &[k]);
+                let cur = self.load_elem(oa.dtype, &po);
+                let nv = self.binop_same(BinOp::Add, &cur, &V::new(prod, et.clone()))?;
+                self.store_elem(&V::new(nv, et.clone()), &po);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Trace => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("trace arg");
+                };
+                let od = ty.scalar().ok_or("trace type")?;
+                let n0 = self.shape(&args[0], 0);
+                let n1 = self.shape(&args[0], 1);
+                let lt = self.val(&format!("icmp slt i64 {n0}, {n1}"));
+                let n = self.val(&format!("select i1 {lt}, i64 {n0}, i64 {n1}"));
+                let (vv, aa) = (args[0].clone(), a);
+                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+                    let p = s.nd_ptr(&vv, &aa, &[idx[0].clone(), idx[0].clone()]);
+                    Ok(s.load_elem(aa.dtype, &p))
+                };
+                self.reduce_seq(Reduce::Sum, &[n], &mut get, a.dtype, od)
+            }
+            ArrFn::Outer => {
+                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
+                else {
+                    return ice("outer args");
+                };
+                let oa = out_a.ok_or("outer type")?;
+                let (xs, _) = self.as_c(&args[0], &xa)?;
+                let (ys, _) = self.as_c(&args[1], &ya)?;
+                let n = self.nitems(&xs);
+                let m = self.nitems(&ys);
+                let out = self.alloc_array(oa.dtype, &[n.clone(), m.clone()]);
+                let ca = ArrayTy::new(oa.dtype, 2, Layout::C);
+                let et = Ty::Scalar(oa.dtype);
+                let lp = self.nd_open(&[n, m]);
+                let x = self.flat_elem(&xs, xa.dtype, &lp.idx[0].clone());
+                let y = self.flat_elem(&ys, ya.dtype, &lp.idx[1].clone());
+                let x = self.cast(x, &et);
+                let y = self.cast(y, &et);
+                let pr = self.binop_same(BinOp::Mul, &x, &y)?;
+                let q = self.nd_ptr(&out, &ca, &lp.idx);
+                self.store_elem(&V::new(pr, et.clone()), &q);
+                self.nd_close(lp);
+                Ok(out)
+            }
+            ArrFn::Vdot => {
+                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
+                else {
+                    return ice("vdot args");
+                };
+                let out_d = ty.scalar().ok_or("vdot type")?;
+                // Booleans: count in int64, then the truth of the count.
+                let od = if out_d == Dtype::Bool {
+                    Dtype::I64
+                } else {
+                    out_d
+                };
+                let (xs, _) = self.as_c(&args[0], &xa)?;
+                let (ys, _) = self.as_c(&args[1], &ya)?;
+                let n = self.nitems(&xs);
+                let m = self.nitems(&ys);
+                let bad = self.val(&format!("icmp ne i64 {n}, {m}"));
+                let msg = self.str_const("vectors have different lengths");
+                self.raise_if(&bad, ExcKind::ValueError, &[msg]);
+                let et = Ty::Scalar(od);
+                let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+                    let x = s.flat_elem(&xs, xa.dtype, &idx[0]);
+                    let y = s.flat_elem(&ys, ya.dtype, &idx[0]);
+                    let x = s.cast(x, &et);
+                    let x = if od.is_complex() {
+                        let (re, im) = s.complex_parts(&x);
+                        let ni = s.val(&format!("fneg {} {im}", scalar_ty(od.real_part())));
+                        s.complex(od, &re, &ni)
+                    } else {
+                        x
+                    };
+                    let y = s.cast(y, &et);
+                    Ok(V::new(s.binop_same(BinOp::Mul, &x, &y)?, et.clone()))
+                };
+                let r = self.reduce_seq(Reduce::Sum, &[n], &mut get, od, od)?;
+                Ok(self.cast(r, &Ty::Scalar(out_d)))
+            }
+            ArrFn::Allclose => {
+                let rtol = match self.kwarg(call, "rtol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-5, Dtype::F64),
+                };
+                let atol = match self.kwarg(call, "atol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-8, Dtype::F64),
+                };
+                let leaves = args.clone();
+                let nd = leaves
+                    .iter()
+                    .map(|v| v.ty.array().map_or(0, |a| a.ndim as usize))
+                    .max()
+                    .unwrap_or(0);
+                let shape = self.broadcast_shape(&leaves, nd)?;
+                let bflags = self.broadcast_flags(&leaves);
+                let mut get = |s: &mut Self, idx: &[String]| -> R<V> {
+                    let mut vals = Vec::new();
+                    for (li, v) in leaves.iter().enumerate() {
+                        match v.ty.clone() {
+                            Ty::Array(la) => {
+                                let k = la.ndim as usize;
+                                let ix: Vec<String> = (0..k)
+                                    .map(|j| {
+                                        let i = idx[nd - k + j].clone();
+                                        let f = bflags[li][j].clone();
+                                        s.val(&format!("select i1 {f}, i64 0, i64 {i}"))
+                                    })
+                                    .collect();
+                                let p = s.nd_ptr(v, &la, &ix);
+                                let e = s.load_elem(la.dtype, &p);
+                                vals.push(s.cast(e, &Ty::F64).r);
+                            }
+                            _ => vals.push(s.cast(v.clone(), &Ty::F64).r),
+                        }
+                    }
+                    Ok(V::new(
+                        s.isclose(&vals[0], &vals[1], &rtol, &atol),
+                        Ty::BOOL,
+                    ))
+                };
+                self.reduce_seq(Reduce::All, &shape, &mut get, Dtype::Bool, Dtype::Bool)
+            }
+            _ => unreachable!("arr_fn sends only these here"),
+        }
+    }
+}

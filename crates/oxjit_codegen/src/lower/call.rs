@@ -1,0 +1,297 @@
+//! Calls: arguments and keywords, compiled instances, and the builtin dispatcher.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// The stack limit for a call into a recursive instance: our own hidden
+    /// argument if we are recursive too, else one runtime call.
+    fn stack_limit(&mut self) -> String {
+        if self.m.recursive.contains(&self.idx) {
+            "%sl".into()
+        } else {
+            self.val("call i64 @oxjit_rt_stack_limit()")
+        }
+    }
+
+    // ----- calls ----------------------------------------------------------------------------
+
+    pub(super) fn arg(&mut self, a: &'p Arg<'p>) -> R<V> {
+        match a {
+            Arg::Expr(e) => self.expr(e),
+            Arg::Const(c) => {
+                let t = c.ty();
+                Ok(self.konst(c, &t))
+            }
+            Arg::StarItem(e, i) => {
+                let v = self.expr(e)?;
+                let Ty::Tuple(items) = v.ty.clone() else {
+                    return ice("star argument");
+                };
+                Ok(self.extract(&v, *i, items[*i].clone()))
+            }
+            Arg::Pack(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.arg(x)?);
+                }
+                Ok(self.build_tuple(items))
+            }
+        }
+    }
+
+    pub(super) fn call_expr(&mut self, e: &'p Expr, ty: Ty) -> R<V> {
+        let Some(Res::Call(call)) = self.res(e) else {
+            return ice(format!("unresolved call at line {}", e.span.line));
+        };
+        match &call.callee {
+            Callee::Instance { id, captures } => {
+                let id = *id as usize;
+                let callee = &self.p.instances[id];
+                let mut vals = Vec::new();
+                for (a, t) in call.args.iter().zip(&callee.args) {
+                    let v = self.arg(a)?;
+                    vals.push(self.cast(v, t));
+                }
+                for c in captures {
+                    let (slot, vty) = self
+                        .vars
+                        .get(c)
+                        .cloned()
+                        .ok_or_else(|| format!("capture {c} not found"))?;
+                    vals.push(self.load(&vty, &slot));
+                }
+                let rt = callee.ret.clone();
+                let slot = self.alloca(&llty(&rt));
+                let mut args = vec![format!("ptr {slot}")];
+                for v in &vals {
+                    args.push(format!("{} {}", llty(&v.ty), v.r));
+                }
+                if self.m.recursive.contains(&id) {
+                    let sl = self.stack_limit();
+                    args.push(format!("i64 {sl}"));
+                }
+                let f = self.m.fname(id);
+                let st = self.val(&format!("call i32 {f}({})", args.join(", ")));
+                let bad = self.val(&format!("icmp ne i32 {st}, 0"));
+                let (eb, ok) = (self.label("callerr"), self.label("callok"));
+                self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
+                self.terminated = true;
+                self.start(&eb);
+                self.fail();
+                self.start(&ok);
+                let r = self.load(&rt, &slot);
+                self.own_temp(&r);
+                Ok(self.cast(r, &ty))
+            }
+            Callee::Builtin(b) => {
+                if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
+                    (b, call.args.as_slice(), call.kwargs.is_empty())
+                {
+                    if matches!(self.inst.ty(x), Ty::Array(_))
+                        && self.is_elementwise(x)
+                        && !matches!(ty, Ty::Array(_))
+                    {
+                        return self.fused_reduce(*r, x, ty);
+                    }
+                }
+                let mut vals = Vec::new();
+                for a in &call.args {
+                    vals.push(self.arg(a)?);
+                }
+                self.builtin(*b, vals, call, e, ty)
+            }
+            Callee::Method(b) => {
+                let ExprKind::Call { func, .. } = &e.kind else {
+                    return ice("method call shape");
+                };
+                let ExprKind::Attr(obj, _) = &func.kind else {
+                    return ice("method receiver");
+                };
+                let mut vals = vec![self.expr(obj)?];
+                for a in &call.args {
+                    vals.push(self.arg(a)?);
+                }
+                self.builtin(*b, vals, call, e, ty)
+            }
+            Callee::Exception(_) => ice("exception object outside raise"),
+            Callee::AxisError { axis, ndim, prefix } => {
+                self.raise_axis_error(*axis, *ndim, prefix.as_deref());
+                Ok(V::new("zeroinitializer", ty))
+            }
+            Callee::UfuncOut { b, dtype } => {
+                // Inputs are the leaves of one element-wise node written into
+                // `out` (inputs overlapping it are buffered first, as NumPy).
+                let n = call.args.len() - 1;
+                let out = self.arg(&call.args[n])?;
+                let Ty::Array(oa) = out.ty.clone() else {
+                    return ice("ufunc out");
+                };
+                let mut leaves = Vec::new();
+                for a in &call.args[..n] {
+                    let v = self.arg(a)?;
+                    let v = match v.ty.clone() {
+                        Ty::Array(la) => self.copy_if_shared(&v, &la, &out)?,
+                        _ => v,
+                    };
+                    leaves.push(v);
+                }
+                let ins: Vec<Node<'p>> = (0..n).map(Node::Leaf).collect();
+                let mut ins = ins.into_iter();
+                let node = match (b, n) {
+                    (Builtin::Ufunc2(op), 2) => Node::Bin(
+                        *op,
+                        Box::new(ins.next().ok_or("operand")?),
+                        Box::new(ins.next().ok_or("operand")?),
+                        *dtype,
+                    ),
+                    (Builtin::UfuncCmp(op), 2) => Node::Cmp(
+                        *op,
+                        Box::new(ins.next().ok_or("operand")?),
+                        Box::new(ins.next().ok_or("operand")?),
+                    ),
+                    _ => Node::Call(*b, ins.collect(), *dtype, e),
+                };
+                self.fused_into(&out, &oa, &node, &leaves)?;
+                Ok(out)
+            }
+        }
+    }
+
+    pub(super) fn kwarg(&mut self, call: &'p Call<'p>, name: &str) -> R<Option<V>> {
+        match call.kwargs.iter().find(|(k, _)| k == name) {
+            Some((_, e)) => Ok(Some(self.expr(e)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn const_kw(&self, call: &Call<'p>, name: &str) -> Option<&'p Const> {
+        call.kwargs
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, e)| match self.res(e) {
+                Some(Res::Const(c)) => Some(c),
+                _ => None,
+            })
+    }
+
+    pub(super) fn builtin(
+        &mut self,
+        b: Builtin,
+        args: Vec<V>,
+        call: &'p Call<'p>,
+        e: &'p Expr,
+        ty: Ty,
+    ) -> R<V> {
+        match b {
+            Builtin::Range => self.make_range(&args),
+            Builtin::Len => match &args[0].ty {
+                Ty::Array(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
+                Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
+                Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
+                other => ice(format!("len of {other}")),
+            },
+            Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Conjugate
+            | Builtin::Clip
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. }
+            | Builtin::Negative => self.builtin_arith(b, args, call, e, ty),
+            Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Cast(_)
+            | Builtin::Round
+            | Builtin::NpRound => self.builtin_convert(b, args, ty),
+            Builtin::Print => {
+                let sep = match self.const_kw(call, "sep") {
+                    Some(Const::Str(s)) => self.str_const(s),
+                    _ => match self.kwarg(call, "sep")? {
+                        Some(v) if v.ty == Ty::Str => v,
+                        _ => self.str_const(" "),
+                    },
+                };
+                let end = match self.const_kw(call, "end") {
+                    Some(Const::Str(s)) => self.str_const(s),
+                    _ => match self.kwarg(call, "end")? {
+                        Some(v) if v.ty == Ty::Str => v,
+                        _ => self.str_const("\n"),
+                    },
+                };
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.print_value(&sep, false)?;
+                    }
+                    self.print_value(a, false)?;
+                }
+                self.print_value(&end, false)?;
+                self.emit("call void @oxjit_rt_print_flush()");
+                Ok(V::unit(Ty::NoneType))
+            }
+            Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
+                ice("loop-only builtin outside a for loop")
+            }
+            Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_) => self.builtin_math(b, args, ty),
+            Builtin::Alloc(_) | Builtin::AllocLike(_) | Builtin::Linspace => {
+                self.builtin_alloc(b, args, call, ty)
+            }
+            Builtin::Arange => self.arange(&args, ty),
+            Builtin::Reduce(r) => self.reduce_call(r, &args, call, ty),
+            Builtin::Arr(f) => self.arr_fn(f, args, call, ty),
+            Builtin::LinAlg(f) => self.linalg(f, args, call, ty),
+            Builtin::Manip(f) => self.manip(f, args, call, ty),
+            Builtin::Gen(g) => self.gen_method(g, args, call, ty),
+            Builtin::Ufunc2(op) => {
+                let mut it = args.into_iter();
+                let (Some(x), Some(y)) = (it.next(), it.next()) else {
+                    return ice("ufunc operands");
+                };
+                let v = self.binop(op, x, y, e)?;
+                Ok(self.cast(v, &ty))
+            }
+            Builtin::UfuncCmp(op) => {
+                let mut it = args.into_iter();
+                let (Some(x), Some(y)) = (it.next(), it.next()) else {
+                    return ice("ufunc operands");
+                };
+                Ok(V::new(self.compare(op, x, y)?, Ty::BOOL))
+            }
+            Builtin::Copy => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("copy arg");
+                };
+                self.copy_array(&args[0], &a)
+            }
+            Builtin::MatMul => self.matmul(&args[0], &args[1], ty),
+            Builtin::MathX(f) => self.mathx(f, &args, call),
+            Builtin::CMath(f) => self.cmath(f, &args),
+            Builtin::Random(r) => self.random(r, args, call, ty),
+            Builtin::Where if args.len() == 1 => self.arr_fn(ArrFn::Nonzero, args, call, ty),
+            Builtin::Where => {
+                let c = self.truth(&args[0])?;
+                let x = self.cast(args[1].clone(), &ty);
+                let y = self.cast(args[2].clone(), &ty);
+                let lt = llty(&ty);
+                Ok(V::new(
+                    self.val(&format!("select i1 {c}, {lt} {}, {lt} {}", x.r, y.r)),
+                    ty,
+                ))
+            }
+            Builtin::Fill => {
+                let Ty::Array(a) = args[0].ty.clone() else {
+                    return ice("fill arg");
+                };
+                self.assign_into(&args[0], &a, args[1].clone())?;
+                Ok(V::unit(Ty::NoneType))
+            }
+        }
+    }
+}

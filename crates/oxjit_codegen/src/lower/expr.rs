@@ -1,0 +1,409 @@
+//! Expressions: constants, names, attributes, unary operators, complex values and casts.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// A frozen global array: constant data, no MemInfo, no parent.
+    fn global_array(&mut self, i: u32, ty: &Ty) -> R<V> {
+        let Ty::Array(a) = ty else {
+            return ice("global array type");
+        };
+        let ca = self
+            .p
+            .unit
+            .const_arrays
+            .get(i as usize)
+            .ok_or("global array index")?;
+        let g = self.m.const_array(i, &ca.data);
+        let shape: Vec<String> = ca.shape.iter().map(|d| d.to_string()).collect();
+        let mut strides = vec![String::new(); shape.len()];
+        let mut st = a.dtype.size() as i64;
+        for d in (0..shape.len()).rev() {
+            strides[d] = st.to_string();
+            st *= ca.shape[d];
+        }
+        Ok(self.make_array(a, "null", "null", &g, &shape, &strides))
+    }
+
+    // ----- expressions ------------------------------------------------------------------
+
+    pub(super) fn res(&self, e: &Expr) -> Option<&'p Res<'p>> {
+        self.inst.res.get(&e.id)
+    }
+
+    pub(super) fn konst(&mut self, c: &Const, ty: &Ty) -> V {
+        let r = match (c, ty) {
+            (Const::Int(v), Ty::Scalar(d)) => match d {
+                Dtype::F32 | Dtype::F64 => fconst(*v as f64, *d),
+                Dtype::Bool => if *v != 0 { "true" } else { "false" }.into(),
+                _ if d.is_complex() => scalar_const(*d, *v as f64),
+                _ => v.to_string(),
+            },
+            (Const::Float(v), Ty::Scalar(d)) if d.is_complex() => scalar_const(*d, *v),
+            (Const::Float(v), Ty::Scalar(d)) => fconst(*v, *d),
+            (Const::Complex(re, im), Ty::Scalar(d)) => {
+                let ft = d.real_part();
+                format!(
+                    "{{{} {}, {} {}}}",
+                    scalar_ty(ft),
+                    fconst(*re, ft),
+                    scalar_ty(ft),
+                    fconst(*im, ft)
+                )
+            }
+            (Const::Bool(b), _) => if *b { "true" } else { "false" }.into(),
+            (Const::Str(s), _) => self.m.string(s),
+            (Const::Tuple(xs), Ty::Tuple(ts)) => {
+                let parts: Vec<String> = xs
+                    .iter()
+                    .zip(ts)
+                    .map(|(x, t)| {
+                        let v = self.konst(x, t);
+                        format!("{} {}", llty(t), v.r)
+                    })
+                    .collect();
+                if parts.is_empty() {
+                    "zeroinitializer".into()
+                } else {
+                    format!("{{{}}}", parts.join(", "))
+                }
+            }
+            _ => "zeroinitializer".into(),
+        };
+        V::new(r, ty.clone())
+    }
+
+    pub(super) fn expr(&mut self, e: &'p Expr) -> R<V> {
+        let ty = self.inst.ty(e).clone();
+        if let Some(Res::Const(c)) = self.res(e) {
+            return Ok(self.konst(c, &ty));
+        }
+        if let Some(Res::GlobalArray(i)) = self.res(e) {
+            return self.global_array(*i, &ty);
+        }
+        if let Ty::Array(a) = &ty {
+            if self.is_elementwise(e) {
+                return self.fused(e, *a);
+            }
+        }
+        match &e.kind {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Str(_) => ice("literal without a constant"),
+            ExprKind::NoneLit => Ok(V::unit(Ty::NoneType)),
+            ExprKind::Name(n) => match self.vars.get(n).cloned() {
+                Some((slot, vty)) => {
+                    let v = self.load(&vty, &slot);
+                    Ok(self.cast(v, &ty))
+                }
+                None => Ok(V::unit(ty)), // globals: modules, functions, dtypes (zero-sized)
+            },
+            ExprKind::Attr(obj, attr) => self.attr(e, obj, attr, ty),
+            ExprKind::Bin(op, l, r) => {
+                let a = self.expr(l)?;
+                let b = self.expr(r)?;
+                let v = self.binop(*op, a, b, e)?;
+                Ok(self.cast(v, &ty))
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.expr(x)?;
+                self.unary(*op, v, ty)
+            }
+            ExprKind::BoolOp(is_and, xs) => {
+                let slot = self.alloca(&llty(&ty));
+                let end = self.label("boolend");
+                for (i, x) in xs.iter().enumerate() {
+                    let v = self.expr(x)?;
+                    let c = self.truth(&v)?;
+                    let v = self.cast(v, &ty);
+                    self.store(&v, &slot);
+                    if i + 1 < xs.len() {
+                        let next = self.label("boolnext");
+                        if *is_and {
+                            self.cbr(&c, &next, &end);
+                        } else {
+                            self.cbr(&c, &end, &next);
+                        }
+                        self.start(&next);
+                    }
+                }
+                self.start(&end);
+                Ok(self.load(&ty, &slot))
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut l = self.expr(first)?;
+                if rest.len() == 1 {
+                    let r = self.expr(&rest[0].1)?;
+                    let c = self.compare(rest[0].0, l, r)?;
+                    return Ok(V::new(c, Ty::BOOL));
+                }
+                let slot = self.alloca("i1");
+                let end = self.label("cmpend");
+                for (i, (op, rx)) in rest.iter().enumerate() {
+                    let r = self.expr(rx)?;
+                    let c = self.compare(*op, l, r.clone())?;
+                    self.emit(&format!("store i1 {c}, ptr {slot}"));
+                    if i + 1 < rest.len() {
+                        let next = self.label("cmpnext");
+                        self.cbr(&c, &next, &end);
+                        self.start(&next);
+                    }
+                    l = r;
+                }
+                self.start(&end);
+                let v = self.val(&format!("load i1, ptr {slot}"));
+                Ok(V::new(v, Ty::BOOL))
+            }
+            ExprKind::IfExp(test, a, b) => {
+                let tv = self.expr(test)?;
+                let c = self.truth(&tv)?;
+                let slot = self.alloca(&llty(&ty));
+                let (tl, el, end) = (self.label("ift"), self.label("iff"), self.label("ifend"));
+                self.cbr(&c, &tl, &el);
+                self.start(&tl);
+                let av = self.expr(a)?;
+                let av = self.cast(av, &ty);
+                self.store(&av, &slot);
+                self.br(&end);
+                self.start(&el);
+                let bv = self.expr(b)?;
+                let bv = self.cast(bv, &ty);
+                self.store(&bv, &slot);
+                self.start(&end);
+                Ok(self.load(&ty, &slot))
+            }
+            ExprKind::Call { .. } => self.call_expr(e, ty),
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                self.getitem(b, index, ty)
+            }
+            ExprKind::Tuple(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.expr(x)?);
+                }
+                let t = self.build_tuple(items);
+                Ok(self.cast(t, &ty))
+            }
+            ExprKind::Lambda(_) => Ok(V::unit(ty)),
+            ExprKind::List(xs) => {
+                let mut items = Vec::new();
+                for x in xs {
+                    items.push(self.expr(x)?);
+                }
+                let t = self.build_tuple(items);
+                Ok(self.cast(t, &ty))
+            }
+            ExprKind::Slice(..) | ExprKind::Unsupported(_) => {
+                ice("unsupported expression reached codegen")
+            }
+        }
+    }
+
+    fn attr(&mut self, _e: &'p Expr, obj: &'p Expr, attr: &str, ty: Ty) -> R<V> {
+        let o = self.expr(obj)?;
+        match (&o.ty.clone(), attr) {
+            (Ty::Array(a), _) => {
+                let a = *a;
+                match attr {
+                    "shape" => {
+                        let items: Vec<V> = (0..a.ndim as usize)
+                            .map(|d| V::new(self.shape(&o, d), Ty::I64))
+                            .collect();
+                        Ok(self.build_tuple(items))
+                    }
+                    "strides" => {
+                        let items: Vec<V> = (0..a.ndim as usize)
+                            .map(|d| V::new(self.stride(&o, &a, d), Ty::I64))
+                            .collect();
+                        Ok(self.build_tuple(items))
+                    }
+                    "size" => Ok(V::new(self.nitems(&o), Ty::I64)),
+                    "ndim" => Ok(Self::i64c(a.ndim as i64)),
+                    "itemsize" => Ok(Self::i64c(a.dtype.size() as i64)),
+                    "nbytes" => {
+                        let n = self.nitems(&o);
+                        Ok(V::new(
+                            self.val(&format!("mul i64 {n}, {}", a.dtype.size())),
+                            Ty::I64,
+                        ))
+                    }
+                    "T" => self.transpose(&o, &a, ty),
+                    "real" => Ok(V::new(o.r, ty)),
+                    _ => Ok(V::unit(ty)), // dtype
+                }
+            }
+            (Ty::Scalar(d), "real" | "imag") => {
+                let d = *d;
+                if d.is_complex() {
+                    Ok(self.extract(&o, usize::from(attr == "imag"), ty))
+                } else if attr == "real" {
+                    Ok(self.cast(o, &ty))
+                } else {
+                    Ok(V::new(scalar_const(d, 0.0), Ty::Scalar(d)))
+                }
+            }
+            _ => Ok(V::unit(ty)),
+        }
+    }
+
+    pub(super) fn unary(&mut self, op: UnOp, v: V, ty: Ty) -> R<V> {
+        match op {
+            UnOp::Not => {
+                let c = self.truth(&v)?;
+                Ok(V::new(self.val(&format!("xor i1 {c}, true")), Ty::BOOL))
+            }
+            UnOp::Pos => Ok(self.cast(v, &ty)),
+            UnOp::Neg => {
+                let v = self.cast(v, &ty);
+                match ty {
+                    Ty::Scalar(d) if d.is_int() => Ok(V::new(
+                        self.val(&format!("sub {} 0, {}", scalar_ty(d), v.r)),
+                        ty,
+                    )),
+                    Ty::Scalar(d) if d.is_float() => Ok(V::new(
+                        self.val(&format!("fneg {} {}", scalar_ty(d), v.r)),
+                        ty,
+                    )),
+                    Ty::Scalar(d) if d.is_complex() => {
+                        let ft = Ty::Scalar(d.real_part());
+                        let re = self.extract(&v, 0, ft.clone());
+                        let im = self.extract(&v, 1, ft.clone());
+                        let nre = self.val(&format!("fneg {} {}", llty(&ft), re.r));
+                        let nim = self.val(&format!("fneg {} {}", llty(&ft), im.r));
+                        Ok(self.complex(d, &nre, &nim))
+                    }
+                    _ => ice(format!("cannot negate {ty}")),
+                }
+            }
+            UnOp::Invert => match ty {
+                Ty::Scalar(Dtype::Bool) => {
+                    Ok(V::new(self.val(&format!("xor i1 {}, true", v.r)), ty))
+                }
+                Ty::Scalar(d) if d.is_int() => {
+                    let v = self.cast(v, &ty);
+                    Ok(V::new(
+                        self.val(&format!("xor {} {}, -1", scalar_ty(d), v.r)),
+                        ty,
+                    ))
+                }
+                _ => ice(format!("cannot invert {ty}")),
+            },
+        }
+    }
+
+    pub(super) fn complex(&mut self, d: Dtype, re: &str, im: &str) -> V {
+        let ft = scalar_ty(d.real_part());
+        let ct = scalar_ty(d);
+        let a = self.val(&format!("insertvalue {ct} undef, {ft} {re}, 0"));
+        let b = self.val(&format!("insertvalue {ct} {a}, {ft} {im}, 1"));
+        V::new(b, Ty::Scalar(d))
+    }
+
+    // ----- casts ---------------------------------------------------------------------------
+
+    pub(crate) fn cast(&mut self, v: V, to: &Ty) -> V {
+        if &v.ty == to {
+            return v;
+        }
+        match (v.ty.clone(), to) {
+            (Ty::Scalar(a), Ty::Scalar(b)) => {
+                let r = self.cast_scalar(&v.r, a, *b);
+                V::new(r, to.clone())
+            }
+            (Ty::Tuple(xs), Ty::Tuple(ys)) if xs.len() == ys.len() => {
+                let mut items = Vec::new();
+                for (i, (x, y)) in xs.iter().zip(ys).enumerate() {
+                    let e = self.extract(&v, i, x.clone());
+                    items.push(self.cast(e, y));
+                }
+                let t = self.build_tuple(items);
+                V::new(t.r, to.clone())
+            }
+            // Array layouts/readonly flags share one representation.
+            (Ty::Array(_), Ty::Array(_)) => V::new(v.r, to.clone()),
+            (_, Ty::Unknown) => v,
+            _ => V::new(
+                if llty(&v.ty) == llty(to) {
+                    v.r
+                } else {
+                    "zeroinitializer".into()
+                },
+                to.clone(),
+            ),
+        }
+    }
+
+    pub(super) fn cast_scalar(&mut self, r: &str, a: Dtype, b: Dtype) -> String {
+        if a == b || scalar_ty(a) == scalar_ty(b) && a.kind() == b.kind() {
+            return r.to_string();
+        }
+        let (ta, tb) = (scalar_ty(a), scalar_ty(b));
+        use Kind::*;
+        match (a.kind(), b.kind()) {
+            (_, Complex) => {
+                let ft = b.real_part();
+                let (re, im) = if a.is_complex() {
+                    let fa = scalar_ty(a.real_part());
+                    let re = self.val(&format!("extractvalue {ta} {r}, 0"));
+                    let im = self.val(&format!("extractvalue {ta} {r}, 1"));
+                    let _ = fa;
+                    (
+                        self.cast_scalar(&re, a.real_part(), ft),
+                        self.cast_scalar(&im, a.real_part(), ft),
+                    )
+                } else {
+                    (self.cast_scalar(r, a, ft), fconst(0.0, ft))
+                };
+                self.complex(b, &re, &im).r
+            }
+            (Complex, _) => {
+                if b == Dtype::Bool {
+                    let v = V::new(r, Ty::Scalar(a));
+                    return self.truth(&v).unwrap_or_else(|_| "false".into());
+                }
+                let re = self.val(&format!("extractvalue {ta} {r}, 0"));
+                self.cast_scalar(&re, a.real_part(), b)
+            }
+            (_, Bool) => match a.kind() {
+                Float => self.val(&format!("fcmp une {ta} {r}, 0.0")),
+                _ => self.val(&format!("icmp ne {ta} {r}, 0")),
+            },
+            (Bool, Float) => self.val(&format!("uitofp i1 {r} to {tb}")),
+            (Bool, _) => self.val(&format!("zext i1 {r} to {tb}")),
+            (Signed | Unsigned, Signed | Unsigned) => {
+                let (ba, bb) = (a.bits(), b.bits());
+                if ba > bb {
+                    self.val(&format!("trunc {ta} {r} to {tb}"))
+                } else if ba < bb {
+                    let op = if a.is_signed() { "sext" } else { "zext" };
+                    self.val(&format!("{op} {ta} {r} to {tb}"))
+                } else {
+                    r.to_string()
+                }
+            }
+            (Signed, Float) => match r.parse::<i64>() {
+                Ok(v) => fconst(v as f64, b),
+                Err(_) => self.val(&format!("sitofp {ta} {r} to {tb}")),
+            },
+            (Unsigned, Float) => self.val(&format!("uitofp {ta} {r} to {tb}")),
+            (Float, Signed | Unsigned) => {
+                // Saturating conversion: no poison for NaN or out-of-range values.
+                let s = if b.is_signed() { "fptosi" } else { "fptoui" };
+                let name = format!("@llvm.{s}.sat.{tb}.{}", fsuffix(a));
+                self.m.declare(&format!("declare {tb} {name}({ta})"));
+                self.val(&format!("call {tb} {name}({ta} {r})"))
+            }
+            (Float, Float) => {
+                let op = if a.bits() < b.bits() {
+                    "fpext"
+                } else {
+                    "fptrunc"
+                };
+                self.val(&format!("{op} {ta} {r} to {tb}"))
+            }
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! `math`/`cmath` functions, float predicates, NumPy extrema and `isclose`.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// `cmath` on complex128 (real arguments are converted).
+    pub(super) fn cmath(&mut self, f: CFn, args: &[V]) -> R<V> {
+        let d = Dtype::F64;
+        let call1 = |s: &mut Self, name: &str, x: &str, lib: bool| {
+            let g = if lib {
+                s.libm(name, d, 1)
+            } else {
+                s.intrinsic(name, d, 1)
+            };
+            s.val(&format!("call double {g}(double {x})"))
+        };
+        if f == CFn::Rect {
+            let r = self.cast(args[0].clone(), &Ty::F64).r;
+            let phi = self.cast(args[1].clone(), &Ty::F64).r;
+            let c = call1(self, "cos", &phi, false);
+            let sn = call1(self, "sin", &phi, false);
+            let re = self.val(&format!("fmul double {r}, {c}"));
+            let im = self.val(&format!("fmul double {r}, {sn}"));
+            return Ok(self.complex(Dtype::C128, &re, &im));
+        }
+        let z = self.cast(args[0].clone(), &Ty::C128);
+        let (re, im) = self.complex_parts(&z);
+        let hyp = self.libm("hypot", d, 2);
+        let at2 = self.libm("atan2", d, 2);
+        let absz = |s: &mut Self| s.val(&format!("call double {hyp}(double {re}, double {im})"));
+        let phase = |s: &mut Self| s.val(&format!("call double {at2}(double {im}, double {re})"));
+        let out = |s: &mut Self, a: &str, b: &str| s.complex(Dtype::C128, a, b);
+        Ok(match f {
+            CFn::Phase => V::new(phase(self), Ty::F64),
+            CFn::Polar => {
+                let r = V::new(absz(self), Ty::F64);
+                let p = V::new(phase(self), Ty::F64);
+                self.build_tuple(vec![r, p])
+            }
+            CFn::IsNan | CFn::IsInf | CFn::IsFinite => {
+                let pred = match f {
+                    CFn::IsNan => FloatPred::IsNan,
+                    CFn::IsInf => FloatPred::IsInf,
+                    _ => FloatPred::IsFinite,
+                };
+                let a = self.float_pred(pred, &re);
+                let b = self.float_pred(pred, &im);
+                let op = if f == CFn::IsFinite { "and" } else { "or" };
+                V::new(self.val(&format!("{op} i1 {a}, {b}")), Ty::BOOL)
+            }
+            CFn::Exp => {
+                let e = call1(self, "exp", &re, false);
+                let c = call1(self, "cos", &im, false);
+                let sn = call1(self, "sin", &im, false);
+                let a = self.val(&format!("fmul double {e}, {c}"));
+                let b = self.val(&format!("fmul double {e}, {sn}"));
+                out(self, &a, &b)
+            }
+            CFn::Log | CFn::Log10 => {
+                let r = absz(self);
+                let l = call1(self, "log", &r, false);
+                let p = phase(self);
+                if f == CFn::Log10 {
+                    let k = fconst(std::f64::consts::LOG10_E, d);
+                    let a = self.val(&format!("fmul double {l}, {k}"));
+                    let b = self.val(&format!("fmul double {p}, {k}"));
+                    out(self, &a, &b)
+                } else {
+                    out(self, &l, &p)
+                }
+            }
+            CFn::Sqrt => {
+                // Principal root, computed without cancellation.
+                let r = absz(self);
+                let neg = self.val(&format!("fcmp olt double {re}, 0.0"));
+                let are = self.intrinsic("fabs", d, 1);
+                let a = self.val(&format!("call double {are}(double {re})"));
+                let sum = self.val(&format!("fadd double {r}, {a}"));
+                let half = self.val(&format!("fmul double {sum}, 0.5"));
+                let t = call1(self, "sqrt", &half, false);
+                let t2 = self.val(&format!("fmul double {t}, 2.0"));
+                let q = self.val(&format!("fdiv double {im}, {t2}"));
+                let zero = self.val(&format!("fcmp oeq double {t}, 0.0"));
+                let q = self.val(&format!("select i1 {zero}, double 0.0, double {q}"));
+                let cs = self.intrinsic("copysign", d, 2);
+                let aq = self.val(&format!("call double {are}(double {q})"));
+                let st = self.val(&format!("call double {cs}(double {t}, double {im})"));
+                let a = self.val(&format!("select i1 {neg}, double {aq}, double {t}"));
+                let b = self.val(&format!("select i1 {neg}, double {st}, double {q}"));
+                out(self, &a, &b)
+            }
+            CFn::Sin | CFn::Cos | CFn::Sinh | CFn::Cosh | CFn::Tan | CFn::Tanh => {
+                let sr = call1(self, "sin", &re, false);
+                let cr = call1(self, "cos", &re, false);
+                let shi = call1(self, "sinh", &im, true);
+                let chi = call1(self, "cosh", &im, true);
+                match f {
+                    CFn::Sin => {
+                        let a = self.val(&format!("fmul double {sr}, {chi}"));
+                        let b = self.val(&format!("fmul double {cr}, {shi}"));
+                        out(self, &a, &b)
+                    }
+                    CFn::Cos => {
+                        let a = self.val(&format!("fmul double {cr}, {chi}"));
+                        let b0 = self.val(&format!("fmul double {sr}, {shi}"));
+                        let b = self.val(&format!("fneg double {b0}"));
+                        out(self, &a, &b)
+                    }
+                    CFn::Tan => {
+                        let sa = self.val(&format!("fmul double {sr}, {chi}"));
+                        let sb = self.val(&format!("fmul double {cr}, {shi}"));
+                        let ca = self.val(&format!("fmul double {cr}, {chi}"));
+                        let cb0 = self.val(&format!("fmul double {sr}, {shi}"));
+                        let cb = self.val(&format!("fneg double {cb0}"));
+                        let sv = self.complex(Dtype::C128, &sa, &sb);
+                        let cv = self.complex(Dtype::C128, &ca, &cb);
+                        self.complex_binop(BinOp::Div, &sv, &cv, Dtype::C128)?
+                    }
+                    _ => {
+                        // sinh(x+iy) = sinh x cos y + i cosh x sin y; cosh analogous.
+                        let shr = call1(self, "sinh", &re, true);
+                        let chr = call1(self, "cosh", &re, true);
+                        let si = call1(self, "sin", &im, false);
+                        let ci = call1(self, "cos", &im, false);
+                        let sh = {
+                            let a = self.val(&format!("fmul double {shr}, {ci}"));
+                            let b = self.val(&format!("fmul double {chr}, {si}"));
+                            self.complex(Dtype::C128, &a, &b)
+                        };
+                        let ch = {
+                            let a = self.val(&format!("fmul double {chr}, {ci}"));
+                            let b = self.val(&format!("fmul double {shr}, {si}"));
+                            self.complex(Dtype::C128, &a, &b)
+                        };
+                        let _ = (shi, chi, sr, cr);
+                        match f {
+                            CFn::Sinh => sh,
+                            CFn::Cosh => ch,
+                            _ => self.complex_binop(BinOp::Div, &sh, &ch, Dtype::C128)?,
+                        }
+                    }
+                }
+            }
+            CFn::Rect => unreachable!("handled above"),
+        })
+    }
+
+    pub(super) fn mathx(&mut self, f: MathX, args: &[V], call: &'p Call<'p>) -> R<V> {
+        let f64a = |s: &mut Self, i: usize| s.cast(args[i].clone(), &Ty::F64).r;
+        let i64a = |s: &mut Self, i: usize| s.cast(args[i].clone(), &Ty::I64).r;
+        Ok(match f {
+            MathX::Gcd => {
+                // Euclid on absolute values.
+                let a = i64a(self, 0);
+                let b = i64a(self, 1);
+                let x = self.alloca("i64");
+                let y = self.alloca("i64");
+                for (slot, v) in [(&x, &a), (&y, &b)] {
+                    let neg = self.val(&format!("icmp slt i64 {v}, 0"));
+                    let n = self.val(&format!("sub i64 0, {v}"));
+                    let av = self.val(&format!("select i1 {neg}, i64 {n}, i64 {v}"));
+                    self.emit(&format!("store i64 {av}, ptr {slot}"));
+                }
+                let (head, body, done) =
+                    (self.label("gcd"), self.label("gcdb"), self.label("gcdd"));
+                self.start(&head);
+                let yv = self.val(&format!("load i64, ptr {y}"));
+                let nz = self.val(&format!("icmp ne i64 {yv}, 0"));
+                self.cbr(&nz, &body, &done);
+                self.start(&body);
+                let xv = self.val(&format!("load i64, ptr {x}"));
+                let r = self.val(&format!("urem i64 {xv}, {yv}"));
+                self.emit(&format!("store i64 {yv}, ptr {x}"));
+                self.emit(&format!("store i64 {r}, ptr {y}"));
+                self.br(&head);
+                self.start(&done);
+                V::new(self.val(&format!("load i64, ptr {x}")), Ty::I64)
+            }
+            MathX::Isclose => {
+                let a = f64a(self, 0);
+                let b = f64a(self, 1);
+                let rel = match self.kwarg(call, "rel_tol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => fconst(1e-9, Dtype::F64),
+                };
+                let abs = match self.kwarg(call, "abs_tol")? {
+                    Some(v) => self.cast(v, &Ty::F64).r,
+                    None => "0.0".into(),
+                };
+                // Python: a == b, or both finite and |a-b| <= max(rel*max(|a|,|b|), abs).
+                let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+                let eq = self.val(&format!("fcmp oeq double {a}, {b}"));
+                let d = self.val(&format!("fsub double {a}, {b}"));
+                let ad = self.val(&format!("call double {fabs}(double {d})"));
+                let aa = self.val(&format!("call double {fabs}(double {a})"));
+                let ab = self.val(&format!("call double {fabs}(double {b})"));
+                let mx = self.val(&format!(
+                    "call double @llvm.maxnum.f64(double {aa}, double {ab})"
+                ));
+                self.m
+                    .declare("declare double @llvm.maxnum.f64(double, double)");
+                let tol0 = self.val(&format!("fmul double {rel}, {mx}"));
+                let tol = self.val(&format!(
+                    "call double @llvm.maxnum.f64(double {tol0}, double {abs})"
+                ));
+                let close = self.val(&format!("fcmp ole double {ad}, {tol}"));
+                let inf = fconst(f64::INFINITY, Dtype::F64);
+                let fin_a = self.val(&format!("fcmp olt double {aa}, {inf}"));
+                let fin_b = self.val(&format!("fcmp olt double {ab}, {inf}"));
+                let fin = self.val(&format!("and i1 {fin_a}, {fin_b}"));
+                let c2 = self.val(&format!("and i1 {close}, {fin}"));
+                V::new(self.val(&format!("or i1 {eq}, {c2}")), Ty::BOOL)
+            }
+            MathX::Ldexp => {
+                let x = f64a(self, 0);
+                let e = self.cast(args[1].clone(), &Ty::Scalar(Dtype::I32)).r;
+                self.m
+                    .declare("declare double @llvm.ldexp.f64.i32(double, i32)");
+                V::new(
+                    self.val(&format!(
+                        "call double @llvm.ldexp.f64.i32(double {x}, i32 {e})"
+                    )),
+                    Ty::F64,
+                )
+            }
+            MathX::Frexp => {
+                let x = f64a(self, 0);
+                self.m
+                    .declare("declare {double, i32} @llvm.frexp.f64.i32(double)");
+                let r = self.val(&format!(
+                    "call {{double, i32}} @llvm.frexp.f64.i32(double {x})"
+                ));
+                let m = self.val(&format!("extractvalue {{double, i32}} {r}, 0"));
+                let e = self.val(&format!("extractvalue {{double, i32}} {r}, 1"));
+                let e = self.val(&format!("sext i32 {e} to i64"));
+                self.build_tuple(vec![V::new(m, Ty::F64), V::new(e, Ty::I64)])
+            }
+            MathX::Modf => {
+                let x = f64a(self, 0);
+                let tr = self.intrinsic("trunc", Dtype::F64, 1);
+                let ip = self.val(&format!("call double {tr}(double {x})"));
+                let fp0 = self.val(&format!("fsub double {x}, {ip}"));
+                // Infinities: fraction is a signed zero.
+                let cs = self.intrinsic("copysign", Dtype::F64, 2);
+                let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+                let ax = self.val(&format!("call double {fabs}(double {x})"));
+                let isinf = self.val(&format!(
+                    "fcmp oeq double {ax}, {}",
+                    fconst(f64::INFINITY, Dtype::F64)
+                ));
+                let z = self.val(&format!("call double {cs}(double 0.0, double {x})"));
+                let fp1 = self.val(&format!("select i1 {isinf}, double {z}, double {fp0}"));
+                let fp = self.val(&format!("call double {cs}(double {fp1}, double {x})"));
+                self.build_tuple(vec![V::new(fp, Ty::F64), V::new(ip, Ty::F64)])
+            }
+            MathX::Factorial => {
+                let n = i64a(self, 0);
+                let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                let m = self.str_const("factorial() not defined for negative values");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let acc = self.alloca("i64");
+                self.emit(&format!("store i64 1, ptr {acc}"));
+                let lp = self.nd_open(std::slice::from_ref(&n));
+                let k = self.val(&format!("add i64 {}, 1", lp.idx[0]));
+                let c = self.val(&format!("load i64, ptr {acc}"));
+                let c2 = self.val(&format!("mul i64 {c}, {k}"));
+                self.emit(&format!("store i64 {c2}, ptr {acc}"));
+                self.nd_close(lp);
+                V::new(self.val(&format!("load i64, ptr {acc}")), Ty::I64)
+            }
+            MathX::Isqrt => {
+                let n = i64a(self, 0);
+                let neg = self.val(&format!("icmp slt i64 {n}, 0"));
+                let m = self.str_const("isqrt() argument must be nonnegative");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+                let f = self.val(&format!("sitofp i64 {n} to double"));
+                let sq = self.intrinsic("sqrt", Dtype::F64, 1);
+                let r = self.val(&format!("call double {sq}(double {f})"));
+                let r = self.val(&format!("fptosi double {r} to i64"));
+                // Correct the float estimate by at most one either way.
+                let r2 = self.val(&format!("mul i64 {r}, {r}"));
+                let big = self.val(&format!("icmp sgt i64 {r2}, {n}"));
+                let rm = self.val(&format!("sub i64 {r}, 1"));
+                let r = self.val(&format!("select i1 {big}, i64 {rm}, i64 {r}"));
+                let r1 = self.val(&format!("add i64 {r}, 1"));
+                let r1sq = self.val(&format!("mul i64 {r1}, {r1}"));
+                let le = self.val(&format!("icmp sle i64 {r1sq}, {n}"));
+                let pos = self.val(&format!("icmp sgt i64 {r1sq}, 0"));
+                let up = self.val(&format!("and i1 {le}, {pos}"));
+                V::new(
+                    self.val(&format!("select i1 {up}, i64 {r1}, i64 {r}")),
+                    Ty::I64,
+                )
+            }
+            MathX::Nextafter | MathX::Remainder => {
+                let a = f64a(self, 0);
+                let b = f64a(self, 1);
+                let g = self.libm(
+                    if f == MathX::Nextafter {
+                        "nextafter"
+                    } else {
+                        "remainder"
+                    },
+                    Dtype::F64,
+                    2,
+                );
+                V::new(
+                    self.val(&format!("call double {g}(double {a}, double {b})")),
+                    Ty::F64,
+                )
+            }
+        })
+    }
+
+    /// NumPy's isclose: |a - b| <= atol + rtol * |b| (infinities equal to themselves).
+    pub(super) fn isclose(&mut self, a: &str, b: &str, rtol: &str, atol: &str) -> String {
+        let fabs = self.intrinsic("fabs", Dtype::F64, 1);
+        let d = self.val(&format!("fsub double {a}, {b}"));
+        let ad = self.val(&format!("call double {fabs}(double {d})"));
+        let ab = self.val(&format!("call double {fabs}(double {b})"));
+        let t = self.val(&format!("fmul double {rtol}, {ab}"));
+        let tol = self.val(&format!("fadd double {atol}, {t}"));
+        let close = self.val(&format!("fcmp ole double {ad}, {tol}"));
+        let eq = self.val(&format!("fcmp oeq double {a}, {b}"));
+        self.val(&format!("or i1 {close}, {eq}"))
+    }
+
+    /// NumPy's maximum/minimum (NaN wins) or fmax/fmin (NaN loses).
+    pub(super) fn np_extremum(&mut self, max: bool, ignore_nan: bool, x: V, y: V) -> R<V> {
+        let t = x.ty.clone();
+        let lt = llty(&t);
+        let better = self.compare(
+            if max { CmpOp::Gt } else { CmpOp::Lt },
+            x.clone(),
+            y.clone(),
+        )?;
+        let Some(d) = t.scalar() else {
+            return ice("extremum type");
+        };
+        let take_x = if d.is_float() {
+            let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+            let yn = self.val(&format!("fcmp uno {lt} {}, 0.0", y.r));
+            if ignore_nan {
+                // x unless x is NaN; y when y is NaN and x is not.
+                let nx = self.val(&format!("xor i1 {xn}, true"));
+                let keep = self.val(&format!("or i1 {better}, {yn}"));
+                self.val(&format!("and i1 {keep}, {nx}"))
+            } else {
+                let ny = self.val(&format!("xor i1 {yn}, true"));
+                let b2 = self.val(&format!("and i1 {better}, {ny}"));
+                self.val(&format!("or i1 {b2}, {xn}"))
+            }
+        } else {
+            better
+        };
+        Ok(V::new(
+            self.val(&format!("select i1 {take_x}, {lt} {}, {lt} {}", x.r, y.r)),
+            t,
+        ))
+    }
+
+    fn float_pred(&mut self, p: FloatPred, x: &str) -> String {
+        let inf = fconst(f64::INFINITY, Dtype::F64);
+        match p {
+            FloatPred::IsNan => self.val(&format!("fcmp uno double {x}, 0.0")),
+            FloatPred::IsInf => {
+                let f = self.intrinsic("fabs", Dtype::F64, 1);
+                let a = self.val(&format!("call double {f}(double {x})"));
+                self.val(&format!("fcmp oeq double {a}, {inf}"))
+            }
+            FloatPred::IsFinite => {
+                let f = self.intrinsic("fabs", Dtype::F64, 1);
+                let a = self.val(&format!("call double {f}(double {x})"));
+                self.val(&format!("fcmp olt double {a}, {inf}"))
+            }
+        }
+    }
+
+    pub(super) fn check_float_to_int(&mut self, x: &V, d: Dtype) {
+        let t = scalar_ty(d);
+        let nan = self.val(&format!("fcmp uno {t} {}, 0.0", x.r));
+        let m = self.str_const("cannot convert float NaN to integer");
+        self.raise_if(&nan, ExcKind::ValueError, &[m]);
+        let f = self.intrinsic("fabs", d, 1);
+        let a = self.val(&format!("call {t} {f}({t} {})", x.r));
+        let inf = self.val(&format!("fcmp oeq {t} {a}, {}", fconst(f64::INFINITY, d)));
+        let m = self.str_const("cannot convert float infinity to integer");
+        self.raise_if(&inf, ExcKind::OverflowError, &[m]);
+    }
+
+    pub(super) fn math1(&mut self, f: Math1, d: Dtype, x: &str) -> R<String> {
+        let t = scalar_ty(d);
+        let fm = self.fm();
+        let intr = |s: &mut Self, n: &str| {
+            let g = s.intrinsic(n, d, 1);
+            s.val(&format!("call {fm}{t} {g}({t} {x})"))
+        };
+        let lib = |s: &mut Self, n: &str| {
+            let g = s.libm(n, d, 1);
+            let va = s.m.vector_variants(n, d, 1);
+            s.val(&format!("call {fm}{t} {g}({t} {x}){va}"))
+        };
+        // Under fastmath, transcendental functions go through libm symbols
+        // that carry libmvec vector variants; otherwise LLVM intrinsics.
+        let fast = self.m.opts.fastmath;
+        let intr = |s: &mut Self, n: &str| {
+            if fast && LIBMVEC1.contains(&n) {
+                lib(s, n)
+            } else {
+                intr(s, n)
+            }
+        };
+        Ok(match f {
+            Math1::Sqrt => intr(self, "sqrt"),
+            Math1::Exp => intr(self, "exp"),
+            Math1::Log => intr(self, "log"),
+            Math1::Log2 => intr(self, "log2"),
+            Math1::Log10 => intr(self, "log10"),
+            Math1::Sin => intr(self, "sin"),
+            Math1::Cos => intr(self, "cos"),
+            Math1::Exp2 => intr(self, "exp2"),
+            Math1::Rint => intr(self, "rint"),
+            Math1::Tan => lib(self, "tan"),
+            Math1::Expm1 => lib(self, "expm1"),
+            Math1::Log1p => lib(self, "log1p"),
+            Math1::Asin => lib(self, "asin"),
+            Math1::Acos => lib(self, "acos"),
+            Math1::Atan => lib(self, "atan"),
+            Math1::Sinh => lib(self, "sinh"),
+            Math1::Cosh => lib(self, "cosh"),
+            Math1::Tanh => lib(self, "tanh"),
+            Math1::Asinh => lib(self, "asinh"),
+            Math1::Acosh => lib(self, "acosh"),
+            Math1::Atanh => lib(self, "atanh"),
+            Math1::Erf => lib(self, "erf"),
+            Math1::Erfc => lib(self, "erfc"),
+            Math1::Gamma => lib(self, "tgamma"),
+            Math1::Lgamma => lib(self, "lgamma"),
+            Math1::Cbrt => lib(self, "cbrt"),
+            Math1::Fabs => intr(self, "fabs"),
+            Math1::Degrees => self.val(&format!(
+                "fmul {fm}{t} {x}, {}",
+                fconst(180.0 / std::f64::consts::PI, d)
+            )),
+            Math1::Radians => self.val(&format!(
+                "fmul {fm}{t} {x}, {}",
+                fconst(std::f64::consts::PI / 180.0, d)
+            )),
+        })
+    }
+}

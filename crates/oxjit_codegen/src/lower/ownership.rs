@@ -1,0 +1,152 @@
+//! Reference counting (owned slots, statement temporaries) and raising exceptions.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    // ----- reference counting ------------------------------------------------
+
+    fn for_each_meminfo(&mut self, v: &V, f: &mut dyn FnMut(&mut Self, String)) {
+        match &v.ty {
+            Ty::Array(_) => {
+                let m = self.val(&format!("extractvalue {} {}, 0", llty(&v.ty), v.r));
+                f(self, m)
+            }
+            Ty::Tuple(items) if v.ty.needs_refcount() => {
+                for (i, it) in items.clone().iter().enumerate() {
+                    if it.needs_refcount() {
+                        let e = self.extract(v, i, it.clone());
+                        self.for_each_meminfo(&e, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn incref(&mut self, v: &V) {
+        self.for_each_meminfo(v, &mut |s, m| {
+            s.call_void("@oxjit_incref", &format!("ptr {m}"))
+        });
+    }
+
+    pub(super) fn decref(&mut self, v: &V) {
+        self.for_each_meminfo(v, &mut |s, m| {
+            s.call_void("@oxjit_decref", &format!("ptr {m}"))
+        });
+    }
+
+    /// Park a fresh reference until the end of the statement.
+    pub(super) fn own_temp(&mut self, v: &V) {
+        if !v.ty.needs_refcount() {
+            return;
+        }
+        let slot = self.alloca(&llty(&v.ty));
+        self.store(v, &slot);
+        self.temps.push((slot.clone(), v.ty.clone()));
+        self.owned.push((slot, v.ty.clone()));
+    }
+
+    pub(super) fn release_temps(&mut self) {
+        for (slot, ty) in std::mem::take(&mut self.temps) {
+            let v = self.load(&ty, &slot);
+            self.decref(&v);
+            self.emit(&format!("store {} zeroinitializer, ptr {slot}", llty(&ty)));
+        }
+    }
+
+    // ----- errors ---------------------------------------------------------------
+
+    /// Raise `kind` with a message built from pieces (strings and numbers).
+    pub(super) fn raise_msg(&mut self, kind: ExcKind, pieces: &[V]) {
+        self.emit(&format!(
+            "call void @oxjit_rt_exc_begin_msg(i32 {})",
+            kind.code()
+        ));
+        for p in pieces {
+            self.exc_arg(p);
+        }
+        self.fail();
+    }
+
+    pub(super) fn exc_arg(&mut self, p: &V) {
+        match &p.ty {
+            Ty::Str => {
+                let ptr = self.extract(p, 0, Ty::NoneType);
+                let len = self.extract(p, 1, Ty::I64);
+                self.call_void(
+                    "@oxjit_rt_exc_str",
+                    &format!("ptr {}, i64 {}", ptr.r, len.r),
+                );
+            }
+            Ty::Scalar(Dtype::Bool) => {
+                self.call_void("@oxjit_rt_exc_bool", &format!("i1 zeroext {}", p.r))
+            }
+            Ty::Scalar(d) if d.is_int() && !d.is_signed() => {
+                let v = self.cast(p.clone(), &Ty::Scalar(Dtype::U64));
+                self.call_void("@oxjit_rt_exc_u64", &format!("i64 {}", v.r))
+            }
+            Ty::Scalar(d) if d.is_int() => {
+                let v = self.cast(p.clone(), &Ty::I64);
+                self.call_void("@oxjit_rt_exc_i64", &format!("i64 {}", v.r))
+            }
+            Ty::Scalar(d) if d.is_float() => {
+                let v = self.cast(p.clone(), &Ty::F64);
+                self.call_void("@oxjit_rt_exc_f64", &format!("double {}", v.r))
+            }
+            Ty::Scalar(_) => {
+                let v = self.cast(p.clone(), &Ty::C128);
+                let re = self.extract(&v, 0, Ty::F64);
+                self.call_void("@oxjit_rt_exc_f64", &format!("double {}", re.r))
+            }
+            _ => {
+                let s = self.str_const("<value>");
+                self.exc_arg(&s)
+            }
+        }
+    }
+
+    /// NumPy's `AxisError(axis, ndim)` ("axis 2 is out of bounds for array
+    /// of dimension 2"); the code after it is unreachable.
+    pub(super) fn raise_axis_error(&mut self, axis: i64, ndim: i64, prefix: Option<&str>) {
+        let bad = self.label("axis_err");
+        let dead = self.label("axis_dead");
+        self.emit(&format!("br i1 true, label %{bad}, label %{dead}"));
+        self.terminated = true;
+        self.start(&bad);
+        self.emit(&format!(
+            "call void @oxjit_rt_exc_begin(i32 {})",
+            ExcKind::AxisError.code()
+        ));
+        self.exc_arg(&Self::i64c(axis));
+        self.exc_arg(&Self::i64c(ndim));
+        if let Some(p) = prefix {
+            let s = self.str_const(p);
+            self.exc_arg(&s);
+        }
+        self.fail();
+        self.start(&dead);
+    }
+
+    /// Jump to the cleanup block with status 1 (an error is pending).
+    pub(super) fn fail(&mut self) {
+        self.emit("store i32 1, ptr %status");
+        self.br("cleanup");
+    }
+
+    /// If `cond` (i1) holds, raise `kind` with the given message pieces.
+    pub(super) fn raise_if(&mut self, cond: &str, kind: ExcKind, pieces: &[V]) {
+        let bad = self.label("err");
+        let ok = self.label("ok");
+        self.emit(&format!(
+            "br i1 {cond}, label %{bad}, label %{ok}, !prof !0"
+        ));
+        self.terminated = true;
+        self.start(&bad);
+        self.raise_msg(kind, pieces);
+        self.start(&ok);
+    }
+
+    pub(super) fn str_const(&mut self, s: &str) -> V {
+        V::new(self.m.string(s), Ty::Str)
+    }
+}

@@ -1,0 +1,86 @@
+//! `print()`: formatting values through the runtime.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    pub(super) fn print_value(&mut self, v: &V, nested: bool) -> R<()> {
+        match v.ty.clone() {
+            Ty::Str => {
+                if nested {
+                    let q = self.str_const("'");
+                    self.print_value(&q, false)?;
+                }
+                let ptr = self.extract(v, 0, Ty::NoneType);
+                let len = self.extract(v, 1, Ty::I64);
+                self.call_void(
+                    "@oxjit_rt_print_str",
+                    &format!("ptr {}, i64 {}", ptr.r, len.r),
+                );
+                if nested {
+                    let q = self.str_const("'");
+                    self.print_value(&q, false)?;
+                }
+            }
+            Ty::NoneType => {
+                let s = self.str_const("None");
+                self.print_value(&s, false)?;
+            }
+            Ty::Scalar(d) => match d.kind() {
+                Kind::Bool => {
+                    self.call_void("@oxjit_rt_print_bool", &format!("i1 zeroext {}", v.r))
+                }
+                Kind::Signed => {
+                    let x = self.cast(v.clone(), &Ty::I64);
+                    self.call_void("@oxjit_rt_print_i64", &format!("i64 {}", x.r))
+                }
+                Kind::Unsigned => {
+                    let x = self.cast(v.clone(), &Ty::Scalar(Dtype::U64));
+                    self.call_void("@oxjit_rt_print_u64", &format!("i64 {}", x.r))
+                }
+                Kind::Float if d == Dtype::F32 => {
+                    self.call_void("@oxjit_rt_print_f32", &format!("float {}", v.r))
+                }
+                Kind::Float => self.call_void("@oxjit_rt_print_f64", &format!("double {}", v.r)),
+                Kind::Complex => {
+                    let x = self.cast(v.clone(), &Ty::C128);
+                    let (re, im) = self.complex_parts(&x);
+                    self.call_void(
+                        "@oxjit_rt_print_complex",
+                        &format!("double {re}, double {im}"),
+                    )
+                }
+            },
+            Ty::Tuple(items) => {
+                let open = self.str_const("(");
+                self.print_value(&open, false)?;
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        let c = self.str_const(", ");
+                        self.print_value(&c, false)?;
+                    }
+                    let x = self.extract(v, i, it.clone());
+                    self.print_value(&x, true)?;
+                }
+                let close = self.str_const(if items.len() == 1 { ",)" } else { ")" });
+                self.print_value(&close, false)?;
+            }
+            Ty::Array(a) => {
+                let slot = self.alloca(&llty(&v.ty));
+                self.store(v, &slot);
+                self.call_void(
+                    "@oxjit_rt_print_array",
+                    &format!(
+                        "ptr {slot}, i32 {}, i32 {}",
+                        a.dtype.numpy_type_num(),
+                        a.ndim
+                    ),
+                );
+            }
+            other => {
+                let s = self.str_const(&format!("<{other}>"));
+                self.print_value(&s, false)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+//! `np.random.*` (the legacy global generator): one runtime call per draw.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// `np.random.*`: one runtime call per draw; `size` fills a new array.
+    pub(super) fn random(&mut self, r: Rand, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
+        match r {
+            Rand::Choice => {
+                // The Generator code path with no receiver: the legacy state.
+                let mut all = vec![V::unit(Ty::Generator)];
+                all.extend(args);
+                return self.gen_choice(None, &all, call, ty);
+            }
+            Rand::Shuffle | Rand::Permutation => {
+                return self.shuffle_or_permute(None, r == Rand::Shuffle, &args[0]);
+            }
+            _ => {}
+        }
+        let spec = rand_spec(r);
+        let rt = if spec.int_result { "i64" } else { "double" };
+        if r == Rand::Seed {
+            self.m
+                .declare(&format!("declare void @{}(i32)", spec.symbol));
+            let v = self.cast(args[0].clone(), &Ty::Scalar(Dtype::U32));
+            self.call_void(&format!("@{}", spec.symbol), &format!("i32 {}", v.r));
+            return Ok(V::unit(Ty::NoneType));
+        }
+        let np = spec.params.len();
+        let (params, size): (Vec<V>, Option<V>) = if matches!(r, Rand::Rand | Rand::Randn) {
+            (
+                Vec::new(),
+                if args.is_empty() {
+                    None
+                } else {
+                    Some(self.build_tuple(args.clone()))
+                },
+            )
+        } else {
+            let mut ps = Vec::new();
+            for (i, (name, dflt)) in spec.params.iter().enumerate() {
+                let v = match args.get(i) {
+                    Some(v) => Some(v.clone()),
+                    None => self.kwarg(call, name)?,
+                };
+                ps.push(match (v, dflt) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => V::new(fconst(*d, Dtype::F64), Ty::F64),
+                    (None, None) => V::new("0", Ty::I64),
+                });
+            }
+            if r == Rand::Randint && args.len() < 2 && self.kwarg(call, "high")?.is_none() {
+                // randint(high): draws from [0, high).
+                ps = vec![V::new("0", Ty::I64), ps[0].clone()];
+            }
+            let size = match args.get(np) {
+                Some(v) => Some(v.clone()),
+                None => self.kwarg(call, "size")?,
+            };
+            (ps, size.filter(|v| v.ty != Ty::NoneType))
+        };
+        let mut cargs = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            let int = spec.int_params.get(i).copied().unwrap_or(false);
+            let v = self.cast(p.clone(), if int { &Ty::I64 } else { &Ty::F64 });
+            cargs.push(format!("{} {}", if int { "i64" } else { "double" }, v.r));
+        }
+        if r == Rand::Randint {
+            let bad = self.val(&format!("icmp sge i64 {}, {}", params[0].r, params[1].r));
+            let bad = if params[0].ty == Ty::I64 && params[1].ty == Ty::I64 {
+                bad
+            } else {
+                "false".into()
+            };
+            if bad != "false" {
+                let m = self.str_const("low >= high");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+        }
+        // NumPy's argument checks for the common distributions.
+        let check = |s: &mut Self, i: usize, pred: &str, msg: &str| {
+            if let Some(p) = params.get(i) {
+                let v = s.cast(p.clone(), &Ty::F64);
+                let bad = s.val(&format!("fcmp {pred} double {}, 0.0", v.r));
+                let m = s.str_const(msg);
+                s.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+        };
+        match r {
+            Rand::Normal => check(self, 1, "olt", "scale < 0"),
+            Rand::Exponential => check(self, 0, "olt", "scale < 0"),
+            Rand::Gamma => {
+                check(self, 0, "olt", "shape < 0");
+                check(self, 1, "olt", "scale < 0");
+            }
+            Rand::StandardGamma => check(self, 0, "olt", "shape < 0"),
+            Rand::Poisson => check(self, 0, "olt", "lam < 0"),
+            Rand::Beta => {
+                check(self, 0, "ole", "a <= 0");
+                check(self, 1, "ole", "b <= 0");
+            }
+            _ => {}
+        }
+        let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
+        self.m.declare(&format!(
+            "declare {rt} @{}({})",
+            spec.symbol,
+            cargs
+                .iter()
+                .map(|a| a.split(' ').next().unwrap_or("double"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        let elem = Ty::Scalar(if spec.int_result {
+            Dtype::I64
+        } else {
+            Dtype::F64
+        });
+        let Some(size) = size else {
+            return Ok(V::new(self.val(&draw), elem));
+        };
+        let Ty::Array(a) = ty else {
+            return ice("random size result");
+        };
+        let shape: Vec<String> = match size.ty.clone() {
+            Ty::Tuple(items) => (0..items.len())
+                .map(|i| {
+                    let x = self.extract(&size, i, items[i].clone());
+                    self.cast(x, &Ty::I64).r
+                })
+                .collect(),
+            _ => vec![self.cast(size, &Ty::I64).r],
+        };
+        let out = self.alloc_array(a.dtype, &shape);
+        let n = self.nitems(&out);
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let x = V::new(self.val(&draw), elem);
+        let data = self.data(&out);
+        let off = self.val(&format!("mul nsw i64 {}, {}", lp.idx[0], a.dtype.size()));
+        let p = self.val(&format!("getelementptr inbounds i8, ptr {data}, i64 {off}"));
+        self.store_elem(&x, &p);
+        self.nd_close(lp);
+        Ok(out)
+    }
+}

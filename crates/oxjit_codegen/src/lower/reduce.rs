@@ -1,0 +1,619 @@
+//! Reductions (sum, mean, min/max, var/std, ...) over whole arrays and along one axis.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    /// Reduce a whole array (any layout) to a scalar.
+    pub(super) fn reduce(&mut self, r: Reduce, v: &V, a: &ArrayTy, ty: Ty) -> R<V> {
+        let out = ty.scalar().ok_or("reduce type")?;
+        let shape: Vec<String> = (0..a.ndim as usize).map(|d| self.shape(v, d)).collect();
+        let (vv, aa) = (v.clone(), *a);
+        let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
+            let p = s.nd_ptr(&vv, &aa, idx);
+            Ok(s.load_elem(aa.dtype, &p))
+        };
+        self.reduce_seq(r, &shape, &mut get, a.dtype, out)
+    }
+
+    /// The array itself when C-contiguous, else a C-contiguous copy.
+    pub(super) fn as_c(&mut self, v: &V, a: &ArrayTy) -> R<(V, ArrayTy)> {
+        if a.layout == Layout::C {
+            return Ok((v.clone(), *a));
+        }
+        let c = self.copy_array(v, a)?;
+        Ok((
+            c,
+            ArrayTy {
+                layout: Layout::C,
+                readonly: false,
+                ..*a
+            },
+        ))
+    }
+
+    /// Reduce `n` elements produced by `get(k)`.
+    pub(super) fn reduce_seq(
+        &mut self,
+        r: Reduce,
+        shape: &[String],
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        let mut n = "1".to_string();
+        for d in shape {
+            n = self.val(&format!("mul i64 {n}, {d}"));
+        }
+        let n = n.as_str();
+        if d.is_float() && matches!(r, Reduce::NanSum | Reduce::NanMean) {
+            return self.reduce_nan_sum_mean(r, shape, get, d, out);
+        }
+        let (r, skip_nan) = match r {
+            Reduce::NanSum => (Reduce::Sum, false),
+            Reduce::NanMean => (Reduce::Mean, false),
+            Reduce::NanMax => (Reduce::Max, d.is_float()),
+            Reduce::NanMin => (Reduce::Min, d.is_float()),
+            Reduce::NanVar => (Reduce::Var, d.is_float()),
+            Reduce::NanStd => (Reduce::Std, d.is_float()),
+            other => (other, false),
+        };
+        match r {
+            Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax => {
+                self.reduce_extremum(r, skip_nan, shape, n, get, d, out)
+            }
+            Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Mean
+            | Reduce::CountNonzero
+            | Reduce::Any
+            | Reduce::All => self.reduce_accumulate(r, shape, n, get, d, out),
+            Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => ice("nan reduction mapping"),
+            Reduce::Var | Reduce::Std => self.reduce_var(r, skip_nan, shape, n, get, d, out),
+        }
+    }
+
+    /// nansum/nanmean of a float array.
+    fn reduce_nan_sum_mean(
+        &mut self,
+        r: Reduce,
+        shape: &[String],
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        // NaN counts as missing: summed as zero, not counted.
+        let dt = scalar_ty(d);
+        let mut g2 = |s: &mut Self, idx: &[String]| -> R<V> {
+            let x = get(s, idx)?;
+            let nan = s.val(&format!("fcmp uno {dt} {}, 0.0", x.r));
+            Ok(V::new(
+                s.val(&format!("select i1 {nan}, {dt} 0.0, {dt} {}", x.r)),
+                x.ty,
+            ))
+        };
+        let sum = self.reduce_seq(
+            Reduce::Sum,
+            shape,
+            &mut g2,
+            d,
+            if r == Reduce::NanSum { out } else { d },
+        )?;
+        if r == Reduce::NanSum {
+            return Ok(sum);
+        }
+        let mut g3 = |s: &mut Self, idx: &[String]| -> R<V> {
+            let x = get(s, idx)?;
+            Ok(V::new(
+                s.val(&format!("fcmp ord {dt} {}, 0.0", x.r)),
+                Ty::BOOL,
+            ))
+        };
+        let cnt = self.reduce_seq(
+            Reduce::CountNonzero,
+            shape,
+            &mut g3,
+            Dtype::Bool,
+            Dtype::I64,
+        )?;
+        let cf = self.cast(cnt, &Ty::Scalar(d));
+        let q = self.val(&format!("fdiv {dt} {}, {}", sum.r, cf.r));
+        Ok(self.cast(V::new(q, Ty::Scalar(d)), &Ty::Scalar(out)))
+    }
+
+    /// min/max/argmin/argmax of `n` elements (`skip_nan`: nanmin/nanmax).
+    #[allow(clippy::too_many_arguments)]
+    fn reduce_extremum(
+        &mut self,
+        r: Reduce,
+        skip_nan: bool,
+        shape: &[String],
+        n: &str,
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        let zeros: Vec<String> = vec!["0".to_string(); shape.len()];
+        let is_arg = matches!(r, Reduce::Argmin | Reduce::Argmax);
+        let is_min = matches!(r, Reduce::Min | Reduce::Argmin);
+        let empty = self.val(&format!("icmp eq i64 {n}, 0"));
+        let msg = match r {
+            Reduce::Min => "zero-size array to reduction operation minimum which has no identity",
+            Reduce::Max => "zero-size array to reduction operation maximum which has no identity",
+            Reduce::Argmin => "attempt to get argmin of an empty sequence",
+            _ => "attempt to get argmax of an empty sequence",
+        };
+        let m = self.str_const(msg);
+        self.raise_if(&empty, ExcKind::ValueError, &[m]);
+        let et = Ty::Scalar(d);
+        let lt = llty(&et);
+        let best = self.alloca(&lt);
+        let bi = self.alloca("i64");
+        let first = get(self, &zeros)?;
+        let ctr = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {ctr}"));
+        self.emit(&format!("store i64 0, ptr {bi}"));
+        self.store(&first, &best);
+        let lp = self.nd_open(shape);
+        let k = self.val(&format!("load i64, ptr {ctr}"));
+        let k1 = self.val(&format!("add i64 {k}, 1"));
+        self.emit(&format!("store i64 {k1}, ptr {ctr}"));
+        let x = get(self, &lp.idx)?;
+        let cur = self.load(&et, &best);
+        let take = if d.is_complex() {
+            // NumPy orders complex numbers lexicographically.
+            let (xr, xi) = self.complex_parts(&x);
+            let (cr, ci) = self.complex_parts(&cur);
+            let ft = scalar_ty(d.real_part());
+            let (p1, p2) = if is_min {
+                ("olt", "olt")
+            } else {
+                ("ogt", "ogt")
+            };
+            let a1 = self.val(&format!("fcmp {p1} {ft} {xr}, {cr}"));
+            let eq = self.val(&format!("fcmp oeq {ft} {xr}, {cr}"));
+            let a2 = self.val(&format!("fcmp {p2} {ft} {xi}, {ci}"));
+            let a3 = self.val(&format!("and i1 {eq}, {a2}"));
+            self.val(&format!("or i1 {a1}, {a3}"))
+        } else {
+            let better = self.compare(
+                if is_min { CmpOp::Lt } else { CmpOp::Gt },
+                x.clone(),
+                cur.clone(),
+            )?;
+            if d.is_float() && skip_nan {
+                // nanmax/nanmin: NaN loses (an all-NaN input stays NaN).
+                let xo = self.val(&format!("fcmp ord {lt} {}, 0.0", x.r));
+                let cn = self.val(&format!("fcmp uno {lt} {}, 0.0", cur.r));
+                let b2 = self.val(&format!("or i1 {better}, {cn}"));
+                self.val(&format!("and i1 {b2}, {xo}"))
+            } else if d.is_float() {
+                // NaN wins (and the first NaN stays).
+                let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                let cn = self.val(&format!("fcmp ord {lt} {}, 0.0", cur.r));
+                let nan = self.val(&format!("and i1 {xn}, {cn}"));
+                self.val(&format!("or i1 {better}, {nan}"))
+            } else {
+                better
+            }
+        };
+        let nb = self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r));
+        self.emit(&format!("store {lt} {nb}, ptr {best}"));
+        let ci = self.val(&format!("load i64, ptr {bi}"));
+        let ni = self.val(&format!("select i1 {take}, i64 {k}, i64 {ci}"));
+        self.emit(&format!("store i64 {ni}, ptr {bi}"));
+        self.nd_close(lp);
+        if is_arg {
+            return Ok(V::new(self.val(&format!("load i64, ptr {bi}")), Ty::I64));
+        }
+        let b = self.load(&et, &best);
+        Ok(self.cast(b, &Ty::Scalar(out)))
+    }
+
+    /// sum/prod/mean/count_nonzero/any/all: one accumulator over `n` elements.
+    fn reduce_accumulate(
+        &mut self,
+        r: Reduce,
+        shape: &[String],
+        n: &str,
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        let float_of = |d: Dtype| {
+            if d.is_float() || d.is_complex() {
+                d
+            } else {
+                Dtype::F64
+            }
+        };
+        let acc_d = match r {
+            Reduce::Mean => float_of(self.mean_dtype.unwrap_or(d)),
+            Reduce::CountNonzero => Dtype::I64,
+            Reduce::Any | Reduce::All => Dtype::Bool,
+            _ => out,
+        };
+        let at = Ty::Scalar(acc_d);
+        let acc = self.alloca(scalar_ty(acc_d));
+        let init = match r {
+            Reduce::Prod => scalar_const(acc_d, 1.0),
+            Reduce::All => "true".into(),
+            _ => scalar_const(acc_d, 0.0),
+        };
+        self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
+        let lp = self.nd_open(shape);
+        let x = get(self, &lp.idx)?;
+        let cur = self.load(&at, &acc);
+        let nv = match r {
+            Reduce::CountNonzero => {
+                let t = self.truth(&x)?;
+                let z = self.val(&format!("zext i1 {t} to i64"));
+                self.val(&format!("add i64 {}, {z}", cur.r))
+            }
+            Reduce::Any => {
+                let t = self.truth(&x)?;
+                self.val(&format!("or i1 {}, {t}", cur.r))
+            }
+            Reduce::All => {
+                let t = self.truth(&x)?;
+                self.val(&format!("and i1 {}, {t}", cur.r))
+            }
+            _ => {
+                let x = self.cast(x, &at);
+                self.binop_same(
+                    if r == Reduce::Prod {
+                        BinOp::Mul
+                    } else {
+                        BinOp::Add
+                    },
+                    &cur,
+                    &x,
+                )?
+            }
+        };
+        self.emit(&format!("store {} {nv}, ptr {acc}", scalar_ty(acc_d)));
+        self.nd_close(lp);
+        let res = self.load(&at, &acc);
+        if r == Reduce::Mean {
+            let nf = V::new(self.val(&format!("sitofp i64 {n} to double")), Ty::F64);
+            let nf = self.cast(nf, &at);
+            // Empty arrays give nan (NumPy), not ZeroDivisionError.
+            let saved = self.m.opts.error_model_numpy;
+            self.m.opts.error_model_numpy = true;
+            let q = self.binop_same(BinOp::Div, &res, &nf);
+            self.m.opts.error_model_numpy = saved;
+            let q = q?;
+            return Ok(self.cast(V::new(q, at), &Ty::Scalar(out)));
+        }
+        Ok(self.cast(res, &Ty::Scalar(out)))
+    }
+
+    /// var/std (`skip_nan`: nanvar/nanstd) of `n` elements.
+    #[allow(clippy::too_many_arguments)]
+    fn reduce_var(
+        &mut self,
+        r: Reduce,
+        skip_nan: bool,
+        shape: &[String],
+        n: &str,
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        // Two passes, as NumPy: the mean, then mean squared deviations.
+        let ct = if d.is_complex() { Ty::C128 } else { Ty::F64 };
+        let mean = self.reduce_seq(
+            if skip_nan {
+                Reduce::NanMean
+            } else {
+                Reduce::Mean
+            },
+            shape,
+            get,
+            d,
+            if d.is_complex() {
+                Dtype::C128
+            } else {
+                Dtype::F64
+            },
+        )?;
+        let acc = self.alloca("double");
+        self.emit(&format!("store double 0.0, ptr {acc}"));
+        let cnt = self.alloca("i64");
+        self.emit(&format!("store i64 {n}, ptr {cnt}"));
+        let lp = self.nd_open(shape);
+        let x = get(self, &lp.idx)?;
+        let x = self.cast(x, &ct);
+        let dv = self.binop_same_sub(&x, &mean)?;
+        let sq = if d.is_complex() {
+            let (re, im) = self.complex_parts(&dv);
+            let a = self.val(&format!("fmul double {re}, {re}"));
+            let b = self.val(&format!("fmul double {im}, {im}"));
+            self.val(&format!("fadd double {a}, {b}"))
+        } else {
+            self.val(&format!("fmul double {}, {}", dv.r, dv.r))
+        };
+        // nanvar: NaN elements are neither summed nor counted.
+        let nan = if skip_nan {
+            self.val(&format!("fcmp uno double {}, 0.0", x.r))
+        } else {
+            "false".to_string()
+        };
+        let sq = self.val(&format!("select i1 {nan}, double 0.0, double {sq}"));
+        let cur = self.val(&format!("load double, ptr {acc}"));
+        let nv = self.val(&format!("fadd double {cur}, {sq}"));
+        self.emit(&format!("store double {nv}, ptr {acc}"));
+        let skipped = self.val(&format!("zext i1 {nan} to i64"));
+        let c = self.val(&format!("load i64, ptr {cnt}"));
+        let c1 = self.val(&format!("sub i64 {c}, {skipped}"));
+        self.emit(&format!("store i64 {c1}, ptr {cnt}"));
+        self.nd_close(lp);
+        let tot = self.val(&format!("load double, ptr {acc}"));
+        // Divisor max(count - ddof, 0), as NumPy (0/0 gives nan).
+        let cnt_v = self.val(&format!("load i64, ptr {cnt}"));
+        let ddof = self.ddof.clone().unwrap_or_else(|| "0".into());
+        let dn = self.val(&format!("sub i64 {cnt_v}, {ddof}"));
+        let pos = self.val(&format!("icmp sgt i64 {dn}, 0"));
+        let dn = self.val(&format!("select i1 {pos}, i64 {dn}, i64 0"));
+        let nf = self.val(&format!("sitofp i64 {dn} to double"));
+        let var = self.val(&format!("fdiv double {tot}, {nf}"));
+        // nanvar gives nan when no degrees of freedom are left (var gives inf).
+        let var = if skip_nan {
+            self.val(&format!(
+                "select i1 {pos}, double {var}, double 0x7FF8000000000000"
+            ))
+        } else {
+            var
+        };
+        let res = if r == Reduce::Std {
+            let f = self.intrinsic("sqrt", Dtype::F64, 1);
+            self.val(&format!("call double {f}(double {var})"))
+        } else {
+            var
+        };
+        Ok(self.cast(V::new(res, Ty::F64), &Ty::Scalar(out)))
+    }
+
+    /// `np.sum(a, axis=k)` and friends: reduce along one axis.
+    fn reduce_axis(&mut self, r: Reduce, v: &V, a: &ArrayTy, axis: i64, ty: Ty) -> R<V> {
+        let nd = a.ndim as usize;
+        let ax = if axis < 0 { axis + nd as i64 } else { axis } as usize;
+        let Ty::Array(oa) = ty else {
+            return ice("axis reduction type");
+        };
+        let shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
+        let oshape: Vec<String> = shape
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| *d != ax)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let out = self.alloc_array(oa.dtype, &oshape);
+        let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+        // Complex min/max order lexicographically: the general path does that.
+        let complex_extremum = matches!(r, Reduce::Min | Reduce::Max) && a.dtype.is_complex();
+        if !complex_extremum
+            && matches!(
+                r,
+                Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max
+            )
+        {
+            // One pass over the input in memory order, accumulating into the
+            // output (contiguous inner loops for any axis).
+            let et = Ty::Scalar(oa.dtype);
+            let drop_axis = |idx: &[String]| -> Vec<String> {
+                idx.iter()
+                    .enumerate()
+                    .filter(|(d, _)| *d != ax)
+                    .map(|(_, s)| s.clone())
+                    .collect()
+            };
+            match r {
+                Reduce::Min | Reduce::Max => {
+                    let empty = self.val(&format!("icmp eq i64 {}, 0", shape[ax]));
+                    let name = if r == Reduce::Min {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    };
+                    let m = self.str_const(&format!(
+                        "zero-size array to reduction operation {name} which has no identity"
+                    ));
+                    self.raise_if(&empty, ExcKind::ValueError, &[m]);
+                    let lp = self.nd_open(&oshape);
+                    let mut idx = lp.idx.clone();
+                    idx.insert(ax, "0".into());
+                    let p = self.nd_ptr(v, a, &idx);
+                    let x = self.load_elem(a.dtype, &p);
+                    let x = self.cast(x, &et);
+                    let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                    self.store_elem(&x, &q);
+                    self.nd_close(lp);
+                }
+                _ => {
+                    let one = r == Reduce::Prod;
+                    let fill = V::new(
+                        scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }),
+                        et.clone(),
+                    );
+                    self.init_array(
+                        &out,
+                        &ooa,
+                        if one { Alloc::Full } else { Alloc::Zeros },
+                        Some(fill),
+                    )?;
+                }
+            }
+            let lp = self.nd_open(&shape);
+            let p = self.nd_ptr(v, a, &lp.idx);
+            let x = self.load_elem(a.dtype, &p);
+            let x = self.cast(x, &et);
+            let oidx = drop_axis(&lp.idx);
+            let q = self.nd_ptr(&out, &ooa, &oidx);
+            let cur = self.load_elem(oa.dtype, &q);
+            let nv = match r {
+                Reduce::Min | Reduce::Max => {
+                    let lt = llty(&et);
+                    let better = self.compare(
+                        if r == Reduce::Min {
+                            CmpOp::Lt
+                        } else {
+                            CmpOp::Gt
+                        },
+                        x.clone(),
+                        cur.clone(),
+                    )?;
+                    let take = if oa.dtype.is_float() {
+                        let nan = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                        self.val(&format!("or i1 {better}, {nan}"))
+                    } else {
+                        better
+                    };
+                    V::new(
+                        self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r)),
+                        et.clone(),
+                    )
+                }
+                _ => V::new(
+                    self.binop_same(
+                        if r == Reduce::Prod {
+                            BinOp::Mul
+                        } else {
+                            BinOp::Add
+                        },
+                        &cur,
+                        &x,
+                    )?,
+                    et.clone(),
+                ),
+            };
+            self.store_elem(&nv, &q);
+            self.nd_close(lp);
+            if r == Reduce::Mean {
+                let nf = V::new(
+                    self.val(&format!("sitofp i64 {} to double", shape[ax])),
+                    Ty::F64,
+                );
+                let nf = self.cast(nf, &et);
+                let lp = self.nd_open(&oshape);
+                let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                let cur = self.load_elem(oa.dtype, &q);
+                let nv = self.binop_same(BinOp::Div, &cur, &nf)?;
+                self.store_elem(&V::new(nv, et.clone()), &q);
+                self.nd_close(lp);
+            }
+            return Ok(out);
+        }
+        let lp = self.nd_open(&oshape);
+        let outer = lp.idx.clone();
+        let vv = v.clone();
+        let aa = *a;
+        let mut get = move |s: &mut Self, k: &[String]| -> R<V> {
+            let mut idx = outer.clone();
+            idx.insert(ax, k[0].clone());
+            let p = s.nd_ptr(&vv, &aa, &idx);
+            Ok(s.load_elem(aa.dtype, &p))
+        };
+        let x = self.reduce_seq(
+            r,
+            std::slice::from_ref(&shape[ax]),
+            &mut get,
+            a.dtype,
+            oa.dtype,
+        )?;
+        let p = self.nd_ptr(&out, &ooa, &lp.idx);
+        self.store_elem(&x, &p);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
+    pub(super) fn reduce_call(
+        &mut self,
+        r: Reduce,
+        args: &[V],
+        call: &'p Call<'p>,
+        ty: Ty,
+    ) -> R<V> {
+        let Ty::Array(a) = args[0].ty.clone() else {
+            return ice("reduce arg");
+        };
+        let axis = match args.get(1) {
+            Some(v) => Some(v.clone()),
+            None => self.kwarg(call, "axis")?,
+        };
+        let ddof = self.kwarg(call, "ddof")?.map(|v| self.cast(v, &Ty::I64).r);
+        let keep = matches!(self.const_kw(call, "keepdims"), Some(Const::Bool(true)));
+        let axis = match axis.filter(|v| v.ty != Ty::NoneType) {
+            Some(v) => {
+                let k =
+                    v.r.parse::<i64>()
+                        .map_err(|_| "axis must be a constant".to_string())?;
+                let nd = a.ndim as i64;
+                if k >= nd || k < -nd {
+                    self.raise_axis_error(k, nd, None);
+                    return Ok(V::new("zeroinitializer", ty));
+                }
+                Some(k.rem_euclid(nd) as usize)
+            }
+            None => None,
+        };
+        // Options the shared reduction code reads while this call is lowered.
+        self.ddof = ddof;
+        self.mean_dtype = match (r, call.kwargs.iter().any(|(k, _)| k == "dtype")) {
+            (Reduce::Mean, true) => ty.scalar().or(ty.array().map(|a| a.dtype)),
+            _ => None,
+        };
+        // The type without keepdims: what the reduction itself produces.
+        let inner = match (&ty, keep) {
+            (Ty::Array(o), true) => match axis {
+                Some(_) if a.ndim > 1 => Ty::Array(ArrayTy::new(o.dtype, a.ndim - 1, Layout::C)),
+                _ => Ty::Scalar(o.dtype),
+            },
+            _ => ty.clone(),
+        };
+        let res = match axis {
+            Some(k) if matches!(inner, Ty::Array(_)) => {
+                self.reduce_axis(r, &args[0], &a, k as i64, inner)
+            }
+            _ => self.reduce(r, &args[0], &a, inner),
+        };
+        self.ddof = None;
+        self.mean_dtype = None;
+        let res = res?;
+        if !keep {
+            return Ok(res);
+        }
+        // keepdims: the reduced axes come back with length one.
+        let Ty::Array(oa) = ty else {
+            return ice("keepdims type");
+        };
+        let nd = a.ndim as usize;
+        match res.ty.clone() {
+            Ty::Scalar(d) => {
+                let out = self.alloc_array(d, &vec!["1".to_string(); nd]);
+                self.flat_store(&out, d, "0", &res);
+                Ok(out)
+            }
+            Ty::Array(ra) => {
+                let ax = axis.ok_or("keepdims axis")?;
+                let mut shape: Vec<String> = (0..nd - 1).map(|k| self.shape(&res, k)).collect();
+                let mut strides: Vec<String> =
+                    (0..nd - 1).map(|k| self.stride(&res, &ra, k)).collect();
+                shape.insert(ax, "1".into());
+                strides.insert(ax, "0".into());
+                let lt = llty(&res.ty);
+                let mi = self.val(&format!("extractvalue {lt} {}, 0", res.r));
+                let data = self.data(&res);
+                let va = ArrayTy::new(oa.dtype, nd as u8, Layout::A);
+                let view = self.make_array(&va, &mi, "null", &data, &shape, &strides);
+                // The type says C order: a length-one axis keeps the result contiguous.
+                Ok(V::new(view.r, Ty::Array(oa)))
+            }
+            _ => ice("keepdims result"),
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Statements: blocks, control flow, truth tests and (augmented) assignment.
+
+use super::*;
+
+impl<'p> FnGen<'_, 'p> {
+    pub(super) fn block(&mut self, body: &'p [Stmt]) -> R<()> {
+        for s in body {
+            self.stmt(s)?;
+            if oxjit_typeck::pruned_exit(s, &self.inst.vars) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &'p Stmt) -> R<()> {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                let v = self.expr(value)?;
+                if v.ty.needs_refcount() {
+                    // Hold the value while targets are rebound (`u, v = v, u`
+                    // would otherwise free `u` before reading it back).
+                    self.incref(&v);
+                    self.own_temp(&v);
+                }
+                for t in targets {
+                    self.assign(t, v.clone())?;
+                }
+                self.release_temps();
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                self.aug_assign(target, *op, value)?;
+                self.release_temps();
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e)?;
+                self.release_temps();
+            }
+            StmtKind::Return(v) => {
+                let rv = match v {
+                    Some(e) => self.expr(e)?,
+                    None => V::unit(Ty::NoneType),
+                };
+                let rt = self.inst.ret.clone();
+                let rv = self.cast(rv, &rt);
+                self.incref(&rv);
+                self.store(&rv, "%ret");
+                self.br("cleanup");
+            }
+            StmtKind::If { test, body, orelse } => {
+                match oxjit_typeck::static_truth(test, &self.inst.vars) {
+                    Some(true) => return self.block(body),
+                    Some(false) => return self.block(orelse),
+                    None => {}
+                }
+                let c = self.cond(test)?;
+                let (tl, el, end) = (self.label("then"), self.label("else"), self.label("endif"));
+                self.cbr(&c, &tl, &el);
+                self.start(&tl);
+                self.block(body)?;
+                if !self.terminated {
+                    self.br(&end);
+                }
+                self.start(&el);
+                self.block(orelse)?;
+                self.start(&end);
+            }
+            StmtKind::While { test, body, orelse } => {
+                let (head, bl, els, end) = (
+                    self.label("while"),
+                    self.label("wbody"),
+                    self.label("welse"),
+                    self.label("wend"),
+                );
+                self.start(&head);
+                let c = self.cond(test)?;
+                self.cbr(&c, &bl, &els);
+                self.start(&bl);
+                self.loops.push(LoopLabels {
+                    cont: head.clone(),
+                    brk: end.clone(),
+                });
+                self.block(body)?;
+                self.loops.pop();
+                self.br(&head);
+                self.start(&els);
+                self.block(orelse)?;
+                self.start(&end);
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => self.for_stmt(target, iter, body, orelse)?,
+            StmtKind::Break => {
+                let l = self
+                    .loops
+                    .last()
+                    .map(|l| l.brk.clone())
+                    .ok_or("break outside loop")?;
+                self.br(&l);
+            }
+            StmtKind::Continue => {
+                let l = self
+                    .loops
+                    .last()
+                    .map(|l| l.cont.clone())
+                    .ok_or("continue outside loop")?;
+                self.br(&l);
+            }
+            StmtKind::Pass => {}
+            StmtKind::Raise(e) => {
+                match e {
+                    None => {
+                        self.emit(&format!(
+                            "call void @oxjit_rt_exc_begin(i32 {})",
+                            ExcKind::RuntimeError.code()
+                        ));
+                        let s = self.str_const("No active exception to reraise");
+                        self.exc_arg(&s);
+                    }
+                    Some(e) => match self.res(e) {
+                        Some(Res::Call(Call {
+                            callee: Callee::Exception(k),
+                            args,
+                            ..
+                        })) => {
+                            let mut vals = Vec::new();
+                            for a in args {
+                                vals.push(self.arg(a)?);
+                            }
+                            self.emit(&format!("call void @oxjit_rt_exc_begin(i32 {})", k.code()));
+                            for v in &vals {
+                                self.exc_arg(v);
+                            }
+                        }
+                        _ => match self.inst.ty(e) {
+                            Ty::ExcClass(k) => {
+                                let k = *k;
+                                self.emit(&format!(
+                                    "call void @oxjit_rt_exc_begin(i32 {})",
+                                    k.code()
+                                ));
+                            }
+                            other => return ice(format!("cannot raise a {other}")),
+                        },
+                    },
+                }
+                self.fail();
+            }
+            StmtKind::Assert { test, msg } => {
+                let c = self.cond(test)?;
+                let (bad, ok) = (self.label("assert"), self.label("asserted"));
+                self.emit(&format!("br i1 {c}, label %{ok}, label %{bad}, !prof !1"));
+                self.terminated = true;
+                self.start(&bad);
+                let mv = match msg {
+                    Some(m) => Some(self.expr(m)?),
+                    None => None,
+                };
+                self.emit(&format!(
+                    "call void @oxjit_rt_exc_begin(i32 {})",
+                    ExcKind::AssertionError.code()
+                ));
+                if let Some(v) = mv {
+                    self.exc_arg(&v);
+                }
+                self.fail();
+                self.start(&ok);
+            }
+            StmtKind::FuncDef(_) => {} // a closure value is zero-sized; captures are passed at calls
+            StmtKind::Try { .. } | StmtKind::Unsupported(_) => {
+                return ice("unsupported statement reached codegen")
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluate a condition to `i1` and release the statement's temporaries.
+    fn cond(&mut self, e: &'p Expr) -> R<String> {
+        let v = self.expr(e)?;
+        let c = self.truth(&v)?;
+        self.release_temps();
+        Ok(c)
+    }
+
+    pub(super) fn truth(&mut self, v: &V) -> R<String> {
+        Ok(match &v.ty {
+            Ty::Scalar(Dtype::Bool) => v.r.clone(),
+            Ty::Scalar(d) if d.is_int() => {
+                self.val(&format!("icmp ne {} {}, 0", scalar_ty(*d), v.r))
+            }
+            Ty::Scalar(d) if d.is_float() => {
+                self.val(&format!("fcmp une {} {}, 0.0", scalar_ty(*d), v.r))
+            }
+            Ty::Scalar(d) => {
+                let ft = Ty::Scalar(d.real_part());
+                let re = self.extract(v, 0, ft.clone());
+                let im = self.extract(v, 1, ft.clone());
+                let a = self.truth(&re)?;
+                let b = self.truth(&im)?;
+                self.val(&format!("or i1 {a}, {b}"))
+            }
+            Ty::NoneType => "false".into(),
+            Ty::Tuple(items) => if items.is_empty() { "false" } else { "true" }.into(),
+            Ty::Range => {
+                let n = self.range_len(v);
+                self.val(&format!("icmp sgt i64 {n}, 0"))
+            }
+            other => return ice(format!("no truth value for {other}")),
+        })
+    }
+
+    // ----- assignment -----------------------------------------------------------------
+
+    pub(super) fn assign(&mut self, target: &'p Expr, v: V) -> R<()> {
+        match &target.kind {
+            ExprKind::Name(n) => self.set_var(n, v),
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match v.ty.clone() {
+                Ty::Tuple(items) => {
+                    for (i, (x, it)) in xs.iter().zip(items).enumerate() {
+                        let e = self.extract(&v, i, it);
+                        self.assign(x, e)?;
+                    }
+                    Ok(())
+                }
+                Ty::Array(a) => {
+                    let n = self.shape(&v, 0);
+                    let bad = self.val(&format!("icmp ne i64 {n}, {}", xs.len()));
+                    let msg = self.str_const(&format!(
+                        "cannot unpack array into {} values: wrong length ",
+                        xs.len()
+                    ));
+                    self.raise_if(&bad, ExcKind::ValueError, &[msg, V::new(n, Ty::I64)]);
+                    for (i, x) in xs.iter().enumerate() {
+                        let e = self.array_item(&v, &a, &i.to_string())?;
+                        self.assign(x, e)?;
+                    }
+                    Ok(())
+                }
+                other => ice(format!("cannot unpack {other}")),
+            },
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                self.setitem(&b, index, v)
+            }
+            _ => ice("unsupported assignment target"),
+        }
+    }
+
+    fn set_var(&mut self, name: &str, v: V) -> R<()> {
+        let (slot, ty) = self
+            .vars
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("no slot for variable {name}"))?;
+        let v = self.cast(v, &ty);
+        if ty.needs_refcount() {
+            self.incref(&v);
+            let old = self.load(&ty, &slot);
+            self.store(&v, &slot);
+            self.decref(&old);
+        } else {
+            self.store(&v, &slot);
+        }
+        Ok(())
+    }
+
+    fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
+        if let Ty::Array(ta) = self.inst.ty(target).clone() {
+            // In place, as NumPy does: aliases of the array see the update.
+            if let ExprKind::Subscript(base, index) = &target.kind {
+                let bt = self.inst.ty(base).clone();
+                if let Ty::Array(ba) = bt {
+                    if self.per_axis_fancy(&ba, index, true) {
+                        // a[:, idx] op= v: gather, update the copy, scatter back
+                        // (repeated indices write once, as in NumPy).
+                        let b = self.expr(base)?;
+                        let g = self.fancy_axis_get(&b, &ba, index)?;
+                        let Ty::Array(ga) = g.ty.clone() else {
+                            return ice("gather");
+                        };
+                        let mut leaves = vec![g.clone()];
+                        let rhs = self.tree(value, &mut leaves)?;
+                        let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ga.dtype);
+                        self.fused_into(&g, &ga, &node, &leaves)?;
+                        return self.fancy_axis_set(&b, &ba, index, g);
+                    }
+                }
+                if let Ty::Array(_) = self.inst.ty(index) {
+                    // a[mask] op= v: gather, update the copy, scatter back.
+                    let b = self.expr(base)?;
+                    let Ty::Array(ba) = b.ty.clone() else {
+                        return ice("aug-assign base");
+                    };
+                    let iv = self.expr(index)?;
+                    let g = self.fancy_get(&b, &ba, &iv)?;
+                    let Ty::Array(ga) = g.ty.clone() else {
+                        return ice("gather");
+                    };
+                    let mut leaves = vec![g.clone()];
+                    let rhs = self.tree(value, &mut leaves)?;
+                    let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ga.dtype);
+                    self.fused_into(&g, &ga, &node, &leaves)?;
+                    return self.fancy_set(&b, &ba, &iv, g);
+                }
+            }
+            let tv = match &target.kind {
+                ExprKind::Subscript(base, index) => {
+                    let b = self.expr(base)?;
+                    let Ty::Array(ba) = b.ty.clone() else {
+                        return ice("aug-assign base");
+                    };
+                    self.view(&b, &ba, index, &ta)?
+                }
+                _ => {
+                    let ExprKind::Name(n) = &target.kind else {
+                        return ice("aug-assign target");
+                    };
+                    let (slot, vty) = self.vars.get(n).cloned().ok_or("aug-assign variable")?;
+                    self.load(&vty, &slot)
+                }
+            };
+            let Ty::Array(ta) = tv.ty.clone() else {
+                return ice("aug-assign view");
+            };
+            let mut leaves = vec![tv.clone()];
+            let rhs = self.tree(value, &mut leaves)?;
+            // NumPy buffers operands that overlap the output (a[1:] += a[:-1]).
+            for leaf in leaves.iter_mut().skip(1) {
+                if let Ty::Array(la) = leaf.ty.clone() {
+                    *leaf = self.copy_if_shared(leaf, &la, &tv)?;
+                }
+            }
+            let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), Dtype::F64);
+            let node = match node {
+                Node::Bin(op, a, b, _) => Node::Bin(op, a, b, ta.dtype),
+                n => n,
+            };
+            return self.fused_into(&tv, &ta, &node, &leaves);
+        }
+        match &target.kind {
+            ExprKind::Name(n) => {
+                let cur = self.expr(target)?;
+                let rhs = self.expr(value)?;
+                let r = self.binop(op, cur, rhs, target)?;
+                self.set_var(n, r)
+            }
+            ExprKind::Subscript(base, index) => {
+                let b = self.expr(base)?;
+                let Ty::Array(a) = b.ty.clone() else {
+                    return ice("augmented assignment into a non-array");
+                };
+                let all_int = self.index_is_scalar(&a, index);
+                if !all_int {
+                    return ice("augmented assignment to array slices is not supported yet");
+                }
+                let ptr = self.element_ptr(&b, &a, index)?;
+                let cur = self.load_elem(a.dtype, &ptr);
+                let rhs = self.expr(value)?;
+                let r = self.binop(op, cur, rhs, target)?;
+                let r = self.cast(r, &Ty::Scalar(a.dtype));
+                self.store_elem(&r, &ptr);
+                Ok(())
+            }
+            _ => ice("unsupported augmented assignment target"),
+        }
+    }
+}
