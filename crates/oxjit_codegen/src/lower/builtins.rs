@@ -88,8 +88,6 @@ impl<'p> FnGen<'_, 'p> {
                         // on the exact decimal value), done by the runtime.
                         let n = self.cast(nd.clone(), &Ty::I64);
                         let xf = self.cast(x.clone(), &Ty::F64);
-                        self.m
-                            .declare("declare double @oxjit_rt_round_f64(double, i64)");
                         let r = self.val(&format!(
                             "call double @oxjit_rt_round_f64(double {}, i64 {})",
                             xf.r, n.r

@@ -258,12 +258,6 @@ impl<'p> FnGen<'_, 'p> {
                         (sym, rt, a)
                     }
                 };
-                let decl_args: Vec<&str> = call_args
-                    .split(", ")
-                    .map(|a| a.split(' ').next().unwrap_or("double"))
-                    .collect();
-                self.m
-                    .declare(&format!("declare {rt} @{sym}({})", decl_args.join(", ")));
                 let dt = match rt {
                     "float" => Dtype::F32,
                     "i64" => Dtype::I64,
@@ -412,15 +406,6 @@ impl<'p> FnGen<'_, 'p> {
             }
             a
         };
-        let decl: Vec<&str> = call_args
-            .split(", ")
-            .map(|a| a.split(' ').next().unwrap_or("double"))
-            .collect();
-        self.m.declare(&format!(
-            "declare {rt} @{}({})",
-            spec.symbol,
-            decl.join(", ")
-        ));
         let x = self.val(&format!("call {rt} @{}({call_args})", spec.symbol));
         let dt = if spec.int_result {
             Dtype::I64
@@ -441,12 +426,6 @@ impl<'p> FnGen<'_, 'p> {
         self.flat_store(&out, Dtype::I64, &k, &V::new(k.clone(), Ty::I64));
         self.nd_close(lp);
         out
-    }
-
-    fn declare_fill(&mut self) {
-        self.m.declare(
-            "declare void @oxjit_np_random_bounded_uint64_fill(ptr, i64, i64, i64, i1, ptr)",
-        );
     }
 
     /// `rng.integers(low, high=None, size=None, dtype=np.int64, endpoint=False)`.
@@ -539,8 +518,6 @@ impl<'p> FnGen<'_, 'p> {
             _ => ("uint64", "i64"),
         };
         let f = format!("oxjit_np_random_bounded_{name}_fill");
-        self.m
-            .declare(&format!("declare void @{f}(ptr, {w}, {w}, i64, i1, ptr)"));
         let (off, rn) = if w == "i64" {
             (low, rng)
         } else {
@@ -612,8 +589,6 @@ impl<'p> FnGen<'_, 'p> {
         match (replace, p, bg) {
             (true, None, None) => {
                 // RandomState: randint(0, pop) per pick (masked rejection).
-                self.m
-                    .declare("declare i64 @oxjit_rt_random_randint(i64, i64)");
                 let lp = self.nd_open(std::slice::from_ref(&cnt));
                 let v = self.val(&format!(
                     "call i64 @oxjit_rt_random_randint(i64 0, i64 {pop})"
@@ -652,10 +627,6 @@ impl<'p> FnGen<'_, 'p> {
                         ],
                     ),
                 };
-                let lead_ty = if bg.is_some() { "ptr, " } else { "" };
-                self.m.declare(&format!(
-                    "declare i32 @{f}({lead_ty}ptr, i64, i64, i64, i64, ptr)"
-                ));
                 let st = self.val(&format!(
                     "call i32 @{f}({lead}ptr {pd}, i64 {ps}, i64 {np}, i64 {pop}, i64 {cnt}, ptr {pi})"
                 ));
@@ -681,15 +652,12 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
             }
             (true, None, Some(bg)) => {
-                self.declare_fill();
                 let top = self.val(&format!("sub i64 {pop}, 1"));
                 self.emit(&format!(
                     "call void @oxjit_np_random_bounded_uint64_fill(ptr {bg}, i64 0, i64 {top}, i64 {cnt}, i1 false, ptr {pi})"
                 ));
             }
             (false, _, Some(bg)) => {
-                self.m
-                    .declare("declare i32 @oxjit_np_choice_noreplace(ptr, i64, i64, i1, ptr)");
                 let st = self.val(&format!(
                     "call i32 @oxjit_np_choice_noreplace(ptr {bg}, i64 {pop}, i64 {cnt}, i1 {shuffle}, ptr {pi})"
                 ));
@@ -731,12 +699,6 @@ impl<'p> FnGen<'_, 'p> {
     /// row `random_interval(i)` of the Generator `bg` or of the legacy state;
     /// arrays with no elements draw nothing.
     pub(super) fn gen_shuffle(&mut self, bg: Option<&str>, x: &V, a: &ArrayTy) {
-        match bg {
-            Some(_) => self
-                .m
-                .declare("declare i64 @oxjit_np_random_interval(ptr, i64)"),
-            None => self.m.declare("declare i64 @oxjit_rt_random_interval(i64)"),
-        }
         let nd = a.ndim as usize;
         let shape: Vec<String> = (0..nd).map(|d| self.shape(x, d)).collect();
         let total = self.nitems(x);

@@ -82,9 +82,6 @@ impl<'p> FnGen<'_, 'p> {
     /// Call `oxjit_la_{name}_{suffix}` and raise for the statuses it can return.
     fn la_call(&mut self, name: &str, d: Dtype, args: &[(&str, String)], statuses: &[i32]) {
         let f = format!("oxjit_la_{name}_{}", suffix(d));
-        let tys: Vec<&str> = args.iter().map(|(t, _)| *t).collect();
-        self.m
-            .declare(&format!("declare i32 @{f}({})", tys.join(", ")));
         let list: Vec<String> = args.iter().map(|(t, v)| format!("{t} {v}")).collect();
         let st = self.val(&format!("call i32 @{f}({})", list.join(", ")));
         for code in statuses {
@@ -538,9 +535,6 @@ impl<'p> FnGen<'_, 'p> {
             (n.clone(), "1".to_string())
         };
         let f = format!("oxjit_la_gemm_{}", suffix(w));
-        self.m.declare(&format!(
-            "declare void @{f}(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64)"
-        ));
         let (pa, pb, pc) = (self.data(&a), self.data(&b), self.data(&out));
         self.emit(&format!(
             "call void @{f}(i64 {m}, i64 {k}, i64 {n}, ptr {pa}, i64 {rsa}, i64 {csa}, ptr {pb}, i64 {rsb}, i64 {csb}, ptr {pc}, i64 {rsc}, i64 {csc})"
@@ -916,9 +910,6 @@ impl<'p> FnGen<'_, 'p> {
             ("oxjit_rt_dgemm", "double")
         };
         let _ = et;
-        self.m.declare(&format!(
-            "declare void @{fname}(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64)"
-        ));
         let (pa, pb, pc) = (self.data(&a), self.data(&b), self.data(&out));
         self.emit(&format!(
             "call void @{fname}(i64 {m}, i64 {ka}, i64 {n}, ptr {pa}, i64 {rsa}, i64 {csa}, ptr {pb}, i64 {rsb}, i64 {csb}, ptr {pc}, i64 {rsc}, i64 {csc})"

@@ -152,8 +152,13 @@ impl ModuleGen {
 
     pub fn finish(mut self) -> String {
         let mut out = String::new();
-        for d in RUNTIME_DECLS {
+        for d in INTRINSIC_DECLS {
             self.decls.insert(d.to_string());
+        }
+        // The runtime ABI's functions are declared from its table, for
+        // exactly those the module calls; lowering never writes them.
+        for text in [self.globals.as_str(), HELPERS, self.funcs.as_str()] {
+            self.decls.extend(crate::abi::declarations(text));
         }
         let mut decls: Vec<&String> = self.decls.iter().collect();
         decls.sort();
@@ -189,27 +194,7 @@ impl ModuleGen {
     }
 }
 
-const RUNTIME_DECLS: &[&str] = &[
-    "declare ptr @oxjit_rt_meminfo_alloc(i64)",
-    "declare void @oxjit_rt_meminfo_free(ptr)",
-    "declare void @oxjit_rt_exc_begin(i32)",
-    "declare void @oxjit_rt_exc_begin_msg(i32)",
-    "declare void @oxjit_rt_exc_str(ptr, i64)",
-    "declare void @oxjit_rt_exc_i64(i64)",
-    "declare void @oxjit_rt_exc_u64(i64)",
-    "declare void @oxjit_rt_exc_f64(double)",
-    "declare void @oxjit_rt_exc_bool(i1 zeroext)",
-    "declare i32 @oxjit_rt_stack_check(i64)",
-    "declare i64 @oxjit_rt_stack_limit()",
-    "declare void @oxjit_rt_print_str(ptr, i64)",
-    "declare void @oxjit_rt_print_i64(i64)",
-    "declare void @oxjit_rt_print_u64(i64)",
-    "declare void @oxjit_rt_print_f64(double)",
-    "declare void @oxjit_rt_print_f32(float)",
-    "declare void @oxjit_rt_print_bool(i1 zeroext)",
-    "declare void @oxjit_rt_print_complex(double, double)",
-    "declare void @oxjit_rt_print_array(ptr, i32, i32)",
-    "declare void @oxjit_rt_print_flush()",
+const INTRINSIC_DECLS: &[&str] = &[
     "declare ptr @llvm.frameaddress.p0(i32)",
     "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)",
 ];

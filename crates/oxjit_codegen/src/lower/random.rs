@@ -20,8 +20,6 @@ impl<'p> FnGen<'_, 'p> {
         let spec = rand_spec(r);
         let rt = if spec.int_result { "i64" } else { "double" };
         if r == Rand::Seed {
-            self.m
-                .declare(&format!("declare void @{}(i32)", spec.symbol));
             let v = self.cast(args[0].clone(), &Ty::Scalar(Dtype::U32));
             self.call_void(&format!("@{}", spec.symbol), &format!("i32 {}", v.r));
             return Ok(V::unit(Ty::NoneType));
@@ -102,15 +100,6 @@ impl<'p> FnGen<'_, 'p> {
             _ => {}
         }
         let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
-        self.m.declare(&format!(
-            "declare {rt} @{}({})",
-            spec.symbol,
-            cargs
-                .iter()
-                .map(|a| a.split(' ').next().unwrap_or("double"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
         let elem = Ty::Scalar(if spec.int_result {
             Dtype::I64
         } else {

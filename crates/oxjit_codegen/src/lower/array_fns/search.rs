@@ -19,8 +19,6 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     a.dtype.numpy_type_num()
                 };
-                self.m
-                    .declare("declare void @oxjit_rt_argsort(ptr, i64, i32, ptr)");
                 self.emit(&format!(
                     "call void @oxjit_rt_argsort(ptr {data}, i64 {n}, i32 {tn}, ptr {od})"
                 ));
@@ -38,7 +36,6 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     a.dtype.numpy_type_num()
                 };
-                self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
                 self.emit(&format!(
                     "call void @oxjit_rt_sort(ptr {data}, i64 {n}, i32 {tn})"
                 ));
@@ -93,7 +90,6 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     a.dtype.numpy_type_num()
                 };
-                self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
                 // Each row along the last axis of the C-contiguous copy.
                 let nd = a.ndim as usize;
                 let len = self.shape(&copy, nd - 1);

@@ -47,8 +47,6 @@ impl<'p> FnGen<'_, 'p> {
         let len = shape[ax].clone();
         let buf = self.alloc_array(Dtype::F64, std::slice::from_ref(&len));
         let data = self.data(&buf);
-        self.m
-            .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
         let out = match &ty {
             Ty::Array(o) => Some(self.alloc_array(o.dtype, &outer)),
             _ => None,
@@ -303,8 +301,6 @@ impl<'p> FnGen<'_, 'p> {
                 let is_median = f == ArrFn::Median;
                 let is_pct = f == ArrFn::Percentile;
                 let data = self.data(&buf);
-                self.m
-                    .declare("declare double @oxjit_rt_quantile_f64(ptr, i64, double)");
                 let mut one = move |s: &mut Self, qv: V| -> R<V> {
                     let q = if is_median {
                         // A negative q asks the runtime for the median (mean of the middle two).

@@ -328,7 +328,6 @@ impl<'p> FnGen<'_, 'p> {
         let copy = self.copy_array(&args[0], &a)?;
         let ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
         let tn = Self::sort_type_num(a.dtype);
-        self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
         match axis {
             None => {
                 let data = self.data(&copy);

@@ -286,7 +286,6 @@ impl<'p> FnGen<'_, 'p> {
         let sorted = self.copy_array(src, a)?;
         let sd = self.data(&sorted);
         let tn = Self::sort_type_num(a.dtype);
-        self.m.declare("declare void @oxjit_rt_sort(ptr, i64, i32)");
         self.emit(&format!(
             "call void @oxjit_rt_sort(ptr {sd}, i64 {total}, i32 {tn})"
         ));
