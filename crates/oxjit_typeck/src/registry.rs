@@ -170,6 +170,7 @@ pub enum ArrFn {
     Trace,
     Outer,
     Vdot,
+    Trapezoid,
 }
 
 /// Shape manipulation, triangular/diagonal construction and the remaining
@@ -799,6 +800,9 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.cumsum", Builtin::Arr(ArrFn::Cumsum)),
     ("numpy.cumprod", Builtin::Arr(ArrFn::Cumprod)),
     ("numpy.diff", Builtin::Arr(ArrFn::Diff)),
+    ("numpy.trapezoid", Builtin::Arr(ArrFn::Trapezoid)),
+    // NumPy < 2.4 spells it trapz (the front end names it when it exists).
+    ("numpy.trapz", Builtin::Arr(ArrFn::Trapezoid)),
     ("numpy.bincount", Builtin::Arr(ArrFn::Bincount)),
     ("numpy.median", Builtin::Arr(ArrFn::Median)),
     ("numpy.percentile", Builtin::Arr(ArrFn::Percentile)),
@@ -1128,6 +1132,7 @@ fn arr_note(f: ArrFn) -> &'static str {
     match f {
         ArrFn::Cumsum | ArrFn::Cumprod => "cumulative sum/product of the flattened array",
         ArrFn::Diff => "first difference of a 1-D array",
+        ArrFn::Trapezoid => "y of any dimension, x= (1-d or y's shape) or dx=, axis= an integer constant; the terms are summed in order",
         ArrFn::Bincount => "bincount(x, minlength=0) of non-negative ints",
         ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
             "of all elements (linear interpolation); NaN in gives NaN"
@@ -1178,6 +1183,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         | ArrFn::Quantile => &["axis"],
         ArrFn::Bincount => &["minlength"],
         ArrFn::Diff => &["n", "axis"],
+        ArrFn::Trapezoid => &["x", "dx", "axis"],
         ArrFn::Reshape | ArrFn::Ravel | ArrFn::Flatten => &["order"],
         ArrFn::Eye => &["k", "dtype"],
         ArrFn::Identity | ArrFn::Array | ArrFn::AsArray | ArrFn::Astype => &["dtype"],

@@ -49,7 +49,8 @@ impl<'p> FnGen<'_, 'p> {
             | ArrFn::Median
             | ArrFn::Percentile
             | ArrFn::Quantile
-            | ArrFn::Average => self.arr_statistics(f, args, call, ty),
+            | ArrFn::Average
+            | ArrFn::Trapezoid => self.arr_statistics(f, args, call, ty),
             ArrFn::Reshape
             | ArrFn::Ravel
             | ArrFn::Flatten

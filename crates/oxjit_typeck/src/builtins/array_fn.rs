@@ -24,7 +24,8 @@ impl<'u> Checker<'u> {
             | ArrFn::Median
             | ArrFn::Percentile
             | ArrFn::Quantile
-            | ArrFn::Average => self.array_stats_ty(cx, e, f, tys, method),
+            | ArrFn::Average
+            | ArrFn::Trapezoid => self.array_stats_ty(cx, e, f, tys, kwargs, method),
             ArrFn::Reshape
             | ArrFn::Ravel
             | ArrFn::Flatten

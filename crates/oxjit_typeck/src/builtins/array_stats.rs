@@ -1,11 +1,12 @@
 //! cumsum/cumprod, diff, bincount, median/percentile/quantile, average.
 
 use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::kwarg_ty;
 use crate::driver::{Checker, Cx};
 use crate::program::Const;
 use crate::registry::{self, ArrFn};
 use oxjit_syntax::{Diagnostic, Expr};
-use oxjit_types::{Dtype, Kind, Ty};
+use oxjit_types::{promote_numpy, Dtype, Kind, Ty};
 
 impl<'u> Checker<'u> {
     /// Cumulative sums and products, differences, counts and statistics.
@@ -15,6 +16,7 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         f: ArrFn,
         tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
         method: bool,
     ) -> Ty {
         let n = tys.len();
@@ -150,8 +152,77 @@ impl<'u> Checker<'u> {
                     "(array, weights=None); axis= is not supported yet",
                 ),
             },
+            ArrFn::Trapezoid => self.trapezoid_ty(cx, e, tys, kwargs),
             // (arr_fn_ty sends only the functions above here)
             _ => Ty::Unknown,
+        }
+    }
+}
+
+impl<'u> Checker<'u> {
+    /// `np.trapezoid(y, x=None, dx=1.0, axis=-1)`: NumPy's
+    /// `(d * (y[1:] + y[:-1]) / 2.0).sum(axis)`, a scalar for 1-d `y`.
+    fn trapezoid_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+    ) -> Ty {
+        let name = "numpy.trapezoid";
+        let known = "(y, x=None, dx=1.0, axis=-1)";
+        let arg = |pos: usize, kw: &str| {
+            tys.get(pos)
+                .cloned()
+                .or_else(|| kwarg_ty(cx, kwargs, kw).map(|(t, _)| t))
+                .filter(|t| *t != Ty::NoneType)
+        };
+        let (x, dx) = (arg(1, "x"), arg(2, "dx"));
+        let Some(y) = tys.first().and_then(arr).filter(|y| y.dtype != Dtype::Bool) else {
+            return self.no_match(cx, e, name, tys, known);
+        };
+        // Integers are integrated in float64; a Python dx keeps float32.
+        let float_of = |d: Dtype| {
+            if d.is_int() || d == Dtype::Bool {
+                Dtype::F64
+            } else {
+                d
+            }
+        };
+        let mut d = float_of(y.dtype);
+        match (&x, &dx) {
+            (Some(Ty::Array(xa)), None)
+                if (xa.ndim == 1 || xa.ndim == y.ndim) && xa.dtype != Dtype::Bool =>
+            {
+                d = promote_numpy(d, float_of(xa.dtype));
+            }
+            // A Python complex dx is weak too: complex64 for float32 data.
+            (None, Some(Ty::Scalar(s))) if s.is_complex() => {
+                d = if matches!(d, Dtype::F32 | Dtype::C64) {
+                    Dtype::C64
+                } else {
+                    Dtype::C128
+                }
+            }
+            (None, Some(Ty::Scalar(_)) | None) => {}
+            _ => return self.no_match(cx, e, name, tys, known),
+        }
+        let axis = match self.arg_const(cx, e, 3, "axis") {
+            None => -1,
+            Some(Some(Const::Int(k))) => k,
+            _ => {
+                let msg = format!("{name}: axis must be an integer constant");
+                self.err(cx, Diagnostic::error("bad-argument", e.span, msg));
+                return Ty::Unknown;
+            }
+        };
+        if axis >= y.ndim as i64 || axis < -(y.ndim as i64) {
+            self.axis_error(cx, e, axis, y.ndim as usize);
+        }
+        if y.ndim == 1 {
+            Ty::Scalar(d)
+        } else {
+            registry::array_of(d, y.ndim - 1)
         }
     }
 }

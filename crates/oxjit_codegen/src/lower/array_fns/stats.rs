@@ -218,6 +218,129 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// `np.trapezoid(y, x=None, dx=1.0, axis=-1)`: per lane along `axis`, the
+    /// sum of `d * (y[i] + y[i-1]) / 2.0` in index order (NumPy's terms; NumPy
+    /// adds them pairwise, so long lanes can differ in the last bits).
+    fn trapezoid(&mut self, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
+        let Ty::Array(ya) = args[0].ty.clone() else {
+            return ice("trapezoid y");
+        };
+        let y = &args[0];
+        let (d, out_ty) = match &ty {
+            Ty::Scalar(d) => (*d, None),
+            Ty::Array(o) => (o.dtype, Some(*o)),
+            _ => return ice("trapezoid result"),
+        };
+        let rt = Ty::Scalar(d);
+        let given = |s: &mut Self, pos: usize, kw: &str| -> R<Option<V>> {
+            let v = match args.get(pos) {
+                Some(v) => Some(v.clone()),
+                None => s.kwarg(call, kw)?,
+            };
+            Ok(v.filter(|v| v.ty != Ty::NoneType))
+        };
+        let x = given(self, 1, "x")?;
+        let dx = match given(self, 2, "dx")? {
+            Some(v) => self.cast(v, &rt),
+            None => self.cast(V::new(fconst(1.0, Dtype::F64), Ty::F64), &rt),
+        };
+        let nd = ya.ndim as usize;
+        let ax = match self.arg_const(call, 3, "axis") {
+            Some(Const::Int(k)) => k.rem_euclid(nd as i64) as usize,
+            _ => nd - 1,
+        };
+        let shape: Vec<String> = (0..nd).map(|k| self.shape(y, k)).collect();
+        let outer: Vec<String> = (0..nd)
+            .filter(|k| *k != ax)
+            .map(|k| shape[k].clone())
+            .collect();
+        // x must match y along the axis (1-d x) or in every dimension.
+        if let Some(xv) = &x {
+            let Ty::Array(xa) = xv.ty.clone() else {
+                return ice("trapezoid x");
+            };
+            let dims: Vec<(usize, usize)> = if xa.ndim == 1 {
+                vec![(0, ax)]
+            } else {
+                (0..nd).map(|k| (k, k)).collect()
+            };
+            for (xk, yk) in dims {
+                let xs = self.shape(xv, xk);
+                let bad = self.val(&format!("icmp ne i64 {xs}, {}", shape[yk]));
+                let m =
+                    self.str_const("trapezoid: x and y do not have matching shapes along the axis");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+        }
+        let out = out_ty.map(|_| self.alloc_array(d, &outer));
+        let acc = self.alloca(&llty(&rt));
+        let lp = self.nd_open(&outer);
+        self.emit(&format!("store {} zeroinitializer, ptr {acc}", llty(&rt)));
+        let m0 = self.val(&format!("sub i64 {}, 1", shape[ax]));
+        let pos = self.val(&format!("icmp sgt i64 {m0}, 0"));
+        let terms = self.val(&format!("select i1 {pos}, i64 {m0}, i64 0"));
+        let inner = self.nd_open(std::slice::from_ref(&terms));
+        let i0 = inner.idx[0].clone();
+        let i1 = self.val(&format!("add nsw i64 {i0}, 1"));
+        let at = |lane: &[String], i: &str| {
+            let mut idx = lane.to_vec();
+            idx.insert(ax, i.to_string());
+            idx
+        };
+        let (idx0, idx1) = (at(&lp.idx, &i0), at(&lp.idx, &i1));
+        let p0 = self.nd_ptr(y, &ya, &idx0);
+        let p1 = self.nd_ptr(y, &ya, &idx1);
+        let y0 = self.load_elem(ya.dtype, &p0);
+        let y1 = self.load_elem(ya.dtype, &p1);
+        let (y0, y1) = (self.cast(y0, &rt), self.cast(y1, &rt));
+        let sum = V::new(self.binop_same(BinOp::Add, &y1, &y0)?, rt.clone());
+        let step = match &x {
+            Some(xv) => {
+                let Ty::Array(xa) = xv.ty.clone() else {
+                    return ice("trapezoid x");
+                };
+                let (q0, q1) = if xa.ndim == 1 {
+                    (vec![i0.clone()], vec![i1.clone()])
+                } else {
+                    (idx0.clone(), idx1.clone())
+                };
+                let p0 = self.nd_ptr(xv, &xa, &q0);
+                let p1 = self.nd_ptr(xv, &xa, &q1);
+                let x0 = self.load_elem(xa.dtype, &p0);
+                let x1 = self.load_elem(xa.dtype, &p1);
+                // NumPy's diff(x) is in x's dtype (integers subtract exactly).
+                let xd = Ty::Scalar(xa.dtype);
+                let diff = if xa.dtype.is_int() {
+                    V::new(
+                        self.val(&format!("sub {} {}, {}", llty(&xd), x1.r, x0.r)),
+                        xd,
+                    )
+                } else {
+                    self.binop_same_sub(&x1, &x0)?
+                };
+                self.cast(diff, &rt)
+            }
+            None => dx.clone(),
+        };
+        let prod = V::new(self.binop_same(BinOp::Mul, &step, &sum)?, rt.clone());
+        let two = self.cast(V::new(fconst(2.0, Dtype::F64), Ty::F64), &rt);
+        let term = V::new(self.binop_same(BinOp::Div, &prod, &two)?, rt.clone());
+        let cur = self.load(&rt, &acc);
+        let next = V::new(self.binop_same(BinOp::Add, &cur, &term)?, rt.clone());
+        self.store(&next, &acc);
+        self.nd_close(inner);
+        if let (Some(out), Some(oa)) = (&out, &out_ty) {
+            let total = self.load(&rt, &acc);
+            let q = self.nd_ptr(out, oa, &lp.idx);
+            self.store_elem(&total, &q);
+        }
+        self.nd_close(lp);
+        Ok(match out {
+            Some(o) => o,
+            None => self.load(&rt, &acc),
+        })
+    }
+
     /// `np.bincount`, median/percentile/quantile and `np.average`.
     pub(super) fn arr_statistics(
         &mut self,
@@ -337,6 +460,7 @@ impl<'p> FnGen<'_, 'p> {
                     _ => one(self, V::new(fconst(0.5, Dtype::F64), Ty::F64)),
                 }
             }
+            ArrFn::Trapezoid => self.trapezoid(&args, call, ty),
             ArrFn::Average => {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("average arg");
