@@ -292,8 +292,9 @@ impl<'p> FnGen<'_, 'p> {
         let p1 = self.nd_ptr(y, &ya, &idx1);
         let y0 = self.load_elem(ya.dtype, &p0);
         let y1 = self.load_elem(ya.dtype, &p1);
-        let (y0, y1) = (self.cast(y0, &rt), self.cast(y1, &rt));
-        let sum = V::new(self.binop_same(BinOp::Add, &y1, &y0)?, rt.clone());
+        // NumPy adds y[1:] + y[:-1] in y's dtype, then promotes.
+        let sum = V::new(self.binop_same(BinOp::Add, &y1, &y0)?, Ty::Scalar(ya.dtype));
+        let sum = self.cast(sum, &rt);
         let step = match &x {
             Some(xv) => {
                 let Ty::Array(xa) = xv.ty.clone() else {
