@@ -69,3 +69,57 @@ fn registry_paths_are_unique() {
         assert!(seen.insert(*p), "method {p} is registered twice");
     }
 }
+
+/// Every registered callable has a note and is called by some test: a
+/// pytest module, a typing fixture or a codegen test names it as `name(`.
+#[test]
+fn every_registered_callable_has_a_note_and_a_test() {
+    use crate::registry::{note, ENTRIES, GEN_METHODS, METHODS};
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut corpus = String::new();
+    for dir in [
+        "tests",
+        "crates/oxjit_typeck/tests/fixtures",
+        "crates/oxjit_codegen/tests",
+    ] {
+        let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "py" || x == "rs") {
+                corpus += &std::fs::read_to_string(&p).unwrap_or_default();
+            }
+        }
+    }
+    assert!(
+        corpus.len() > 100_000,
+        "the test sources were not found under {root}"
+    );
+    let mut missing = Vec::new();
+    for (path, b) in ENTRIES.iter().chain(METHODS).chain(GEN_METHODS) {
+        assert!(!note(*b).is_empty(), "{path} has no note");
+        let name = path.rsplit('.').next().unwrap_or(path);
+        // Called, or passed as a value (parametrised over `np.subtract, ...`).
+        let named = [
+            format!(".{name}("),
+            format!(" {name}("),
+            format!("({name}("),
+            format!("np.{name},"),
+            format!("np.{name})"),
+            format!("np.{name}]"),
+            format!("\"{name}\""),
+        ]
+        .iter()
+        .any(|pat| corpus.contains(pat.as_str()));
+        // NumPy 2.4 has no trapz: the alias cannot be called here.
+        let exempt = *path == "numpy.trapz";
+        if !named && !exempt {
+            missing.push(*path);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no test calls these registered callables: {missing:?}"
+    );
+}
