@@ -3,7 +3,6 @@ and the bitwise ufuncs called as functions, against NumPy."""
 
 import numpy as np
 import pytest
-
 from oxjit import njit
 
 
