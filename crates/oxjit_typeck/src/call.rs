@@ -178,7 +178,13 @@ impl<'u> Checker<'u> {
                 self.err(cx, d);
                 Ty::Unknown
             }
-            other => {
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Generator) => {
                 let d = Diagnostic::error(
                     "not-callable",
                     func.span,
@@ -375,7 +381,17 @@ impl<'u> Checker<'u> {
         match t {
             Ty::Scalar(d) if d.is_int() || *d == Dtype::Bool => {}
             Ty::Unknown => {}
-            other => {
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator) => {
                 let d = Diagnostic::error(
                     "expected-integer",
                     e.span,
@@ -498,6 +514,24 @@ fn raises_axis_error(cx: &Cx<'_>, e: &Expr) -> bool {
 pub(crate) fn call_args(e: &Expr) -> &[Expr] {
     match &e.kind {
         ExprKind::Call { args, .. } => args,
-        _ => &[],
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::Tuple(_)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => &[],
     }
 }

@@ -347,7 +347,7 @@ impl<'u> Checker<'u> {
                     layout: match a.layout {
                         Layout::C if a.ndim > 1 => Layout::F,
                         Layout::F if a.ndim > 1 => Layout::C,
-                        l => l,
+                        l @ (Layout::C | Layout::F | Layout::A) => l,
                     },
                     ..*a
                 }),
@@ -376,7 +376,15 @@ impl<'u> Checker<'u> {
             },
             Ty::DtypeObj(_) if attr == "type" => ot.clone(),
             Ty::Unknown => Ty::Unknown,
-            _ => {
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator => {
                 let d = Diagnostic::error(
                     "unknown-attribute",
                     e.span,

@@ -16,7 +16,16 @@ pub fn positional(g: GenFn) -> Vec<&'static str> {
         GenFn::Random | GenFn::StandardNormal | GenFn::StandardExponential => {
             vec!["size", "dtype"]
         }
-        _ => {
+        GenFn::Normal
+        | GenFn::Uniform
+        | GenFn::Exponential
+        | GenFn::StandardGamma
+        | GenFn::Gamma
+        | GenFn::Beta
+        | GenFn::Lognormal
+        | GenFn::Poisson
+        | GenFn::Geometric
+        | GenFn::Binomial => {
             let spec = registry::gen_spec(g).map(|s| s.params).unwrap_or(&[]);
             let mut v: Vec<&'static str> = spec.iter().map(|p| p.0).collect();
             v.push("size");
@@ -199,7 +208,19 @@ impl<'u> Checker<'u> {
                     ),
                 }
             }
-            _ => {
+            GenFn::Random
+            | GenFn::StandardNormal
+            | GenFn::StandardExponential
+            | GenFn::Normal
+            | GenFn::Uniform
+            | GenFn::Exponential
+            | GenFn::StandardGamma
+            | GenFn::Gamma
+            | GenFn::Beta
+            | GenFn::Lognormal
+            | GenFn::Poisson
+            | GenFn::Geometric
+            | GenFn::Binomial => {
                 let Some(spec) = registry::gen_spec(g) else {
                     return Ty::Unknown;
                 };
@@ -340,6 +361,15 @@ pub fn dtype_of(t: &Ty) -> Option<Dtype> {
             Some(registry::Builtin::Cast(d)) => Some(d),
             _ => None,
         },
-        _ => None,
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Array(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => None,
     }
 }

@@ -91,7 +91,25 @@ fn fancy_axis_ty<'e>(a: &ArrayTy, index: &'e Expr, ty_of: impl Fn(&'e Expr) -> O
 pub fn index_kinds(index: &Expr) -> Vec<&Expr> {
     match &index.kind {
         ExprKind::Tuple(xs) => xs.iter().collect(),
-        _ => vec![index],
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => vec![index],
     }
 }
 
@@ -117,7 +135,7 @@ fn layout_after_index(a: &ArrayTy, idx: &[IndexKind]) -> Layout {
         {
             Layout::F
         }
-        _ => Layout::A,
+        Layout::C | Layout::F | Layout::A => Layout::A,
     }
 }
 
@@ -189,7 +207,15 @@ impl<'u> Checker<'u> {
                 Ty::Unknown
             }
             Ty::Unknown => Ty::Unknown,
-            other => {
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator) => {
                 let d = Diagnostic::error(
                     "not-subscriptable",
                     e.span,
@@ -294,7 +320,25 @@ impl<'u> Checker<'u> {
                         full,
                     });
                 }
-                _ => {
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Name(_)
+                | ExprKind::Attr(..)
+                | ExprKind::Bin(..)
+                | ExprKind::Unary(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::Compare(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Subscript(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => {
                     let t = cx.expr_ty.get(&p.id).cloned().unwrap_or(Ty::Unknown);
                     match t {
                         Ty::Scalar(d) if d.is_int() => kinds.push(IndexKind::Int),
@@ -304,7 +348,16 @@ impl<'u> Checker<'u> {
                             self.err(cx, d);
                             return None;
                         }
-                        other => {
+                        other @ (Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Tuple(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator) => {
                             let d = Diagnostic::error(
                                 "bad-index",
                                 p.span,

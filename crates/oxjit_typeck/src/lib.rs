@@ -11,6 +11,8 @@
 //! return type changes (variables unify across assignments: int then float is
 //! float). Recursion works when a non-recursive path gives the return type.
 
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod builtins;
 mod call;
 mod driver;

@@ -12,7 +12,7 @@ use oxjit_types::{Dtype, Kind, Ty};
 pub fn work_dtype(d: Dtype) -> Dtype {
     match d.kind() {
         Kind::Bool | Kind::Signed | Kind::Unsigned => Dtype::F64,
-        _ => d,
+        Kind::Float | Kind::Complex => d,
     }
 }
 
@@ -27,7 +27,14 @@ pub fn params(f: LinAlg) -> (&'static [&'static str], bool) {
         LinAlg::Qr => (&["mode"], false),
         LinAlg::Cond => (&["p"], true),
         LinAlg::MatrixRank => (&["tol"], true),
-        _ => (&[], false),
+        LinAlg::Solve
+        | LinAlg::Inv
+        | LinAlg::Det
+        | LinAlg::Slogdet
+        | LinAlg::Cholesky
+        | LinAlg::Eig
+        | LinAlg::Eigvals
+        | LinAlg::MatrixPower => (&[], false),
     }
 }
 
@@ -35,7 +42,19 @@ pub fn params(f: LinAlg) -> (&'static [&'static str], bool) {
 pub fn n_arrays(f: LinAlg) -> usize {
     match f {
         LinAlg::Solve | LinAlg::Lstsq | LinAlg::MatrixPower => 2,
-        _ => 1,
+        LinAlg::Inv
+        | LinAlg::Det
+        | LinAlg::Slogdet
+        | LinAlg::Cholesky
+        | LinAlg::Qr
+        | LinAlg::Svd
+        | LinAlg::Eig
+        | LinAlg::Eigvals
+        | LinAlg::Eigh
+        | LinAlg::Eigvalsh
+        | LinAlg::Pinv
+        | LinAlg::Cond
+        | LinAlg::MatrixRank => 1,
     }
 }
 
@@ -98,7 +117,16 @@ impl<'u> Checker<'u> {
                     let ok = match t {
                         Ty::NoneType => true,
                         Ty::Scalar(d) => !d.is_complex(),
-                        _ => false,
+                        Ty::Str
+                        | Ty::Tuple(_)
+                        | Ty::Array(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => false,
                     };
                     if !ok {
                         return self.no_match(

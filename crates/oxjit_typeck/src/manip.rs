@@ -93,7 +93,25 @@ pub(crate) fn const_of(cx: &Cx<'_>, x: &Expr) -> Option<Const> {
         ExprKind::Tuple(xs) => Some(Const::Tuple(
             xs.iter().map(|x| const_of(cx, x)).collect::<Option<_>>()?,
         )),
-        _ => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => None,
     }
 }
 
@@ -105,10 +123,15 @@ fn const_ints(c: &Const) -> Option<Vec<i64>> {
             .iter()
             .map(|x| match x {
                 Const::Int(k) => Some(*k),
-                _ => None,
+                Const::Float(_)
+                | Const::Complex(..)
+                | Const::Bool(_)
+                | Const::None
+                | Const::Str(_)
+                | Const::Tuple(_) => None,
             })
             .collect(),
-        _ => None,
+        Const::Float(_) | Const::Complex(..) | Const::Bool(_) | Const::None | Const::Str(_) => None,
     }
 }
 
@@ -124,7 +147,18 @@ fn is_real(t: &Ty) -> bool {
 fn int_tuple(t: &Ty) -> Option<usize> {
     match t {
         Ty::Tuple(items) if items.iter().all(is_int) => Some(items.len()),
-        _ => None,
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Array(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => None,
     }
 }
 
@@ -338,7 +372,22 @@ impl<'u> Checker<'u> {
                 None => self.no_match(cx, e, &c.name, tys, "(array, k=0)"),
             },
             // (manip_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::Argwhere
+            | Manip::AsFortran
+            | Manip::Histogram
+            | Manip::Digitize => Ty::Unknown,
         }
     }
 
@@ -550,7 +599,22 @@ impl<'u> Checker<'u> {
                 None => self.no_match(cx, e, &c.name, tys, "(array)"),
             },
             // (manip_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            Manip::Diag
+            | Manip::Diagonal
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::Argwhere
+            | Manip::Histogram
+            | Manip::Digitize => Ty::Unknown,
         }
     }
 
@@ -719,7 +783,22 @@ impl<'u> Checker<'u> {
                 registry::array_of(a.dtype, a.ndim)
             }
             // (manip_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            Manip::Diag
+            | Manip::Diagonal
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::Argwhere
+            | Manip::AsFortran
+            | Manip::Histogram
+            | Manip::Digitize => Ty::Unknown,
         }
     }
 
@@ -808,7 +887,16 @@ impl<'u> Checker<'u> {
                     let ok = match &rt {
                         Ty::NoneType => true,
                         Ty::Tuple(items) => items.len() == 2 && items.iter().all(is_real),
-                        _ => false,
+                        Ty::Scalar(_)
+                        | Ty::Str
+                        | Ty::Array(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => false,
                     };
                     if !ok {
                         return self.manip_bad(
@@ -873,11 +961,36 @@ impl<'u> Checker<'u> {
                     }
                     Ty::Scalar(_) => Ty::I64,
                     Ty::Array(x) => registry::array_of(Dtype::I64, x.ndim),
-                    _ => self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)"),
+                    Ty::NoneType
+                    | Ty::Str
+                    | Ty::Tuple(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)"),
                 }
             }
             // (manip_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            Manip::Diag
+            | Manip::Diagonal
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::AsFortran => Ty::Unknown,
         }
     }
 
@@ -926,7 +1039,25 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
             // (manip_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            Manip::Diag
+            | Manip::Diagonal
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Argwhere
+            | Manip::AsFortran
+            | Manip::Histogram
+            | Manip::Digitize => Ty::Unknown,
         }
     }
 

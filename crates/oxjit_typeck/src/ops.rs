@@ -212,7 +212,16 @@ impl<'u> Checker<'u> {
         let d = match &inner {
             Ty::Scalar(d) => *d,
             Ty::Array(a) => a.dtype,
-            _ => return Some(Ty::Unknown),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => return Some(Ty::Unknown),
         };
         let rank = array_ndim(&inner);
         // NumPy's same_kind casting of the result into out.
@@ -263,14 +272,33 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
     match t {
         Ty::Array(a) => a.dtype,
         Ty::Scalar(d) => *d,
-        _ => Dtype::F64,
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => Dtype::F64,
     }
 }
 
 pub(crate) fn array_ndim(t: &Ty) -> u8 {
     match t {
         Ty::Array(a) => a.ndim,
-        _ => 0,
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => 0,
     }
 }
 

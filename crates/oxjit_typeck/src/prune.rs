@@ -14,6 +14,8 @@ pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
         ExprKind::Unary(UnOp::Not, x) => static_truth(x, vars).map(|b| !b),
         ExprKind::Compare(l, rest) if rest.len() == 1 => {
             let (op, r) = (&rest[0].0, &rest[0].1);
+            // Only `is`/`is not` decide a test by type: other operators take the default.
+            #[allow(clippy::wildcard_enum_match_arm)]
             let is = match op {
                 CmpOp::Is => true,
                 CmpOp::IsNot => false,
@@ -21,7 +23,25 @@ pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
             };
             let var_ty = |e: &Expr| match &e.kind {
                 ExprKind::Name(n) => vars.get(n).cloned(),
-                _ => None,
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Attr(..)
+                | ExprKind::Bin(..)
+                | ExprKind::Unary(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::Compare(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Subscript(..)
+                | ExprKind::Slice(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => None,
             };
             let t = match (&l.kind, &r.kind) {
                 (_, ExprKind::NoneLit) => var_ty(l)?,
@@ -33,7 +53,26 @@ pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
             }
             Some((t == Ty::NoneType) == is)
         }
-        _ => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::Tuple(_)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => None,
     }
 }
 
@@ -46,7 +85,20 @@ pub fn pruned_exit(s: &Stmt, vars: &FxHashMap<String, Ty>) -> bool {
             Some(false) => ends_in_return(orelse),
             None => false,
         },
-        _ => false,
+        StmtKind::Assign { .. }
+        | StmtKind::AugAssign { .. }
+        | StmtKind::Expr(_)
+        | StmtKind::Return(_)
+        | StmtKind::While { .. }
+        | StmtKind::For { .. }
+        | StmtKind::Break
+        | StmtKind::Continue
+        | StmtKind::Pass
+        | StmtKind::Raise(_)
+        | StmtKind::Assert { .. }
+        | StmtKind::FuncDef(_)
+        | StmtKind::Try { .. }
+        | StmtKind::Unsupported(_) => false,
     }
 }
 
@@ -115,7 +167,13 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         GlobalValue::Tuple(xs) => {
             Const::Tuple(xs.iter().map(global_to_const).collect::<Option<_>>()?)
         }
-        _ => return None,
+        GlobalValue::Module(_)
+        | GlobalValue::Builtin(_)
+        | GlobalValue::Function(_)
+        | GlobalValue::Dtype(_)
+        | GlobalValue::ExcClass(_)
+        | GlobalValue::Array(_)
+        | GlobalValue::Unsupported(_) => return None,
     })
 }
 
@@ -136,10 +194,25 @@ impl<'u> Checker<'u> {
             ExprKind::Unary(UnOp::Neg, x) => match self.const_eval(x, env_of)? {
                 Const::Int(v) => Const::Int(v.checked_neg()?),
                 Const::Float(v) => Const::Float(-v),
-                _ => return None,
+                Const::Complex(..)
+                | Const::Bool(_)
+                | Const::None
+                | Const::Str(_)
+                | Const::Tuple(_) => return None,
             },
             ExprKind::Name(n) => global_to_const(self.unit.functions[env_of as usize].env.get(n)?)?,
-            _ => return None,
+            ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Subscript(..)
+            | ExprKind::Slice(..)
+            | ExprKind::List(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => return None,
         })
     }
 }

@@ -399,7 +399,7 @@ fn gen_note(g: GenFn) -> &'static str {
         }
         GenFn::Shuffle => "in-place shuffle along axis 0; NumPy's stream",
         GenFn::Permutation => "permutation(int or array), along axis 0; NumPy's stream",
-        _ => "scalar or array parameters (broadcast, with NumPy's checks), size=None|int|tuple; NumPy's stream",
+        GenFn::Normal | GenFn::Uniform | GenFn::Exponential | GenFn::StandardGamma | GenFn::Gamma | GenFn::Beta | GenFn::Lognormal | GenFn::Poisson | GenFn::Geometric | GenFn::Binomial => "scalar or array parameters (broadcast, with NumPy's checks), size=None|int|tuple; NumPy's stream",
     }
 }
 
@@ -1120,7 +1120,7 @@ pub fn note(b: Builtin) -> &'static str {
 pub fn float_result(d: Dtype) -> Dtype {
     match d.kind() {
         Kind::Float | Kind::Complex => d,
-        _ => Dtype::F64,
+        Kind::Bool | Kind::Signed | Kind::Unsigned => Dtype::F64,
     }
 }
 
@@ -1295,7 +1295,25 @@ pub fn complex_math(m: Math1) -> Option<CFn> {
         Math1::Sinh => CFn::Sinh,
         Math1::Cosh => CFn::Cosh,
         Math1::Tanh => CFn::Tanh,
-        _ => return None,
+        Math1::Expm1
+        | Math1::Log2
+        | Math1::Log1p
+        | Math1::Asin
+        | Math1::Acos
+        | Math1::Atan
+        | Math1::Asinh
+        | Math1::Acosh
+        | Math1::Atanh
+        | Math1::Erf
+        | Math1::Erfc
+        | Math1::Gamma
+        | Math1::Lgamma
+        | Math1::Cbrt
+        | Math1::Exp2
+        | Math1::Rint
+        | Math1::Degrees
+        | Math1::Radians
+        | Math1::Fabs => return None,
     })
 }
 
@@ -1314,7 +1332,43 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Sign
         | Builtin::Rounding(_, true)
         | Builtin::FloatPred(_) => Some(1),
-        _ => None,
+        Builtin::Range
+        | Builtin::Len
+        | Builtin::MinMax { .. }
+        | Builtin::Int
+        | Builtin::Float
+        | Builtin::Bool
+        | Builtin::Complex
+        | Builtin::Round
+        | Builtin::NpRound
+        | Builtin::Pow
+        | Builtin::Divmod
+        | Builtin::Print
+        | Builtin::Enumerate
+        | Builtin::Zip
+        | Builtin::NdIndex
+        | Builtin::NdEnumerate
+        | Builtin::Rounding(..)
+        | Builtin::Cast(_)
+        | Builtin::Alloc(_)
+        | Builtin::AllocLike(_)
+        | Builtin::Arange
+        | Builtin::Linspace
+        | Builtin::Reduce(_)
+        | Builtin::Copy
+        | Builtin::Fill
+        | Builtin::Conjugate
+        | Builtin::Where
+        | Builtin::Random(_)
+        | Builtin::Arr(_)
+        | Builtin::LinAlg(_)
+        | Builtin::Manip(_)
+        | Builtin::Gen(_)
+        | Builtin::CMath(_)
+        | Builtin::MathX(_)
+        | Builtin::Clip
+        | Builtin::MatMul
+        | Builtin::IsClose => None,
     }
 }
 

@@ -13,7 +13,23 @@ pub(crate) fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
                 out.insert(n.clone());
             }
             ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target(x, out)),
-            _ => {}
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Subscript(..)
+            | ExprKind::Slice(..)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => {}
         }
     }
     for s in body {
@@ -73,7 +89,24 @@ fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
                 out.insert(n.clone());
             }
             ExprKind::Lambda(d) => read_names(d, out),
-            _ => {}
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Subscript(..)
+            | ExprKind::Slice(..)
+            | ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::Unsupported(_) => {}
         });
     }
     fn stmts(b: &[Stmt], out: &mut FxHashSet<String>) {

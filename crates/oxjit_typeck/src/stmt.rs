@@ -76,7 +76,17 @@ impl<'u> Checker<'u> {
                     }
                 }
                 Ty::Unknown => {}
-                _ => {
+                Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Array(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator => {
                     let d = Diagnostic::error(
                         "cannot-unpack",
                         target.span,
@@ -147,7 +157,22 @@ impl<'u> Checker<'u> {
                     self.err(cx, d);
                 }
             }
-            _ => {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Slice(..)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => {
                 let d =
                     Diagnostic::unsupported(target.span, "this assignment target is not supported");
                 self.err(cx, d)
@@ -363,7 +388,25 @@ impl<'u> Checker<'u> {
                 }
                 self.bad_raise(cx, e);
             }
-            _ => {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Name(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Subscript(..)
+            | ExprKind::Slice(..)
+            | ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => {
                 let t = self.expr(cx, e);
                 if !matches!(t, Ty::ExcClass(_)) {
                     self.bad_raise(cx, e);
@@ -413,7 +456,13 @@ impl<'u> Checker<'u> {
                 .with_note("use a.any() or a.all(), or compare a scalar");
                 self.err(cx, d)
             }
-            other => {
+            other @ (Ty::Str
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator) => {
                 let d = Diagnostic::error(
                     "no-truth-value",
                     e.span,
@@ -609,7 +658,15 @@ impl<'u> Checker<'u> {
                 }
             }
             Ty::Unknown => Ty::Unknown,
-            other => {
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Array(_)
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator) => {
                 let d = Diagnostic::error(
                     "not-iterable",
                     e.span,

@@ -63,7 +63,17 @@ impl<'u> Checker<'u> {
                             out.extend(first.unwrap_or_default());
                             true
                         }
-                        _ => false,
+                        Ty::NoneType
+                        | Ty::Str
+                        | Ty::Tuple(_)
+                        | Ty::Array(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => false,
                     }
                 }
                 if let Some(a) = arr(&tys[0]) {
@@ -122,7 +132,37 @@ impl<'u> Checker<'u> {
                 _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
             },
             // (arr_fn_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => Ty::Unknown,
         }
     }
 

@@ -111,7 +111,7 @@ impl<'u> Checker<'u> {
                 Some(a) if n == 1 && a.ndim == 2 => Ty::Scalar(match a.dtype.kind() {
                     Kind::Bool | Kind::Signed => Dtype::I64,
                     Kind::Unsigned => Dtype::U64,
-                    _ => a.dtype,
+                    Kind::Float | Kind::Complex => a.dtype,
                 }),
                 _ => self.no_match(cx, e, &name, tys, "(2-d array)"),
             },
@@ -123,11 +123,14 @@ impl<'u> Checker<'u> {
             },
             ArrFn::Vdot => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(x), Some(y)) if n == 2 => {
-                    Ty::Scalar(match oxjit_types::promote_numpy(x.dtype, y.dtype) {
+                    // A query over dtypes: new dtypes take the promoted dtype.
+                    #[allow(clippy::wildcard_enum_match_arm)]
+                    let d = match oxjit_types::promote_numpy(x.dtype, y.dtype) {
                         Dtype::Bool => Dtype::Bool,
                         d if d.kind() == Kind::Signed => Dtype::I64,
                         d => d,
-                    })
+                    };
+                    Ty::Scalar(d)
                 }
                 _ => self.no_match(cx, e, &name, tys, "(array, array)"),
             },
@@ -142,7 +145,37 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
             // (arr_fn_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Trapezoid => Ty::Unknown,
         }
     }
 }

@@ -74,7 +74,36 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(cx, e, &name, tys, "(real array)"),
             },
             // (arr_fn_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Convolve
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => Ty::Unknown,
         }
     }
 }

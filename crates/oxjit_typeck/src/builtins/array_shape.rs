@@ -147,7 +147,34 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(cx, e, &name, tys, "(array)"),
             },
             // (arr_fn_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => Ty::Unknown,
         }
     }
 }

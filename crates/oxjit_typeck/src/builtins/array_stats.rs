@@ -154,7 +154,34 @@ impl<'u> Checker<'u> {
             },
             ArrFn::Trapezoid => self.trapezoid_ty(cx, e, tys, kwargs),
             // (arr_fn_ty sends only the functions above here)
-            _ => Ty::Unknown,
+            ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot => Ty::Unknown,
         }
     }
 }
@@ -232,6 +259,6 @@ fn flat_dtype(d: Dtype) -> Dtype {
     match d.kind() {
         Kind::Bool | Kind::Signed => Dtype::I64,
         Kind::Unsigned => Dtype::U64,
-        _ => d,
+        Kind::Float | Kind::Complex => d,
     }
 }

@@ -22,84 +22,7 @@ impl<'u> Checker<'u> {
         let n = tys.len();
         let scalar = |t: &Ty| t.scalar();
         match b {
-            Builtin::Alloc(kind) => {
-                let want = if kind == Alloc::Full { 2 } else { 1 };
-                if !self.arity(
-                    cx,
-                    e,
-                    &format!("numpy.{}", alloc_name(kind)),
-                    n,
-                    want,
-                    want + 1,
-                ) {
-                    return Ty::Unknown;
-                }
-                let ndim = match &tys[0] {
-                    Ty::Scalar(d) if d.is_int() => 1,
-                    Ty::Tuple(items)
-                        if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) =>
-                    {
-                        items.len()
-                    }
-                    _ => {
-                        return self.no_match(
-                            cx,
-                            e,
-                            &format!("numpy.{}", alloc_name(kind)),
-                            tys,
-                            "(int), (tuple of ints) with dtype=",
-                        )
-                    }
-                };
-                let dt_pos = want; // dtype may be positional after shape (and fill)
-                let (dt_ty, dt_expr) = match (tys.get(dt_pos), kwarg_ty(cx, kwargs, "dtype")) {
-                    (Some(t), _) => (Some(t.clone()), Some(&call_args(e)[dt_pos])),
-                    (None, Some((t, ex))) => (Some(t), Some(ex)),
-                    (None, None) => (None, None),
-                };
-                let default = if kind == Alloc::Full {
-                    // np.full takes the fill value's type when no dtype is given.
-                    match scalar(&tys[1]) {
-                        Some(Dtype::Bool) => Dtype::Bool,
-                        Some(d) if d.is_int() => Dtype::I64,
-                        Some(d) if d.is_complex() => Dtype::C128,
-                        _ => Dtype::F64,
-                    }
-                } else {
-                    Dtype::F64
-                };
-                let dtype = match dt_expr {
-                    None => default,
-                    Some(ex) => match self.dtype_arg(cx, dt_ty.as_ref(), ex) {
-                        Some(d) => d,
-                        None => {
-                            let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be a NumPy dtype, a scalar type or a dtype name known at compile time");
-                            self.err(cx, d);
-                            return Ty::Unknown;
-                        }
-                    },
-                };
-                match self.arg_const(cx, e, usize::MAX, "order") {
-                    None => registry::array_of(dtype, ndim as u8),
-                    Some(Some(Const::Str(o))) if o == "C" => registry::array_of(dtype, ndim as u8),
-                    Some(Some(Const::Str(o))) if o == "F" => {
-                        if ndim > 1 {
-                            Ty::Array(ArrayTy::new(dtype, ndim as u8, Layout::F))
-                        } else {
-                            registry::array_of(dtype, ndim as u8)
-                        }
-                    }
-                    _ => {
-                        let d = Diagnostic::error(
-                            "bad-argument",
-                            e.span,
-                            "order= must be the constant 'C' or 'F'",
-                        );
-                        self.err(cx, d);
-                        Ty::Unknown
-                    }
-                }
-            }
+            Builtin::Alloc(kind) => self.alloc_ty(cx, e, kind, tys, kwargs),
             Builtin::AllocLike(kind) => {
                 let want = if kind == Alloc::Full { 2 } else { 1 };
                 if !self.arity(
@@ -204,7 +127,17 @@ impl<'u> Checker<'u> {
                 }
                 match &tys[0] {
                     Ty::Array(a) => registry::array_of(a.dtype, a.ndim),
-                    _ => self.no_match(cx, e, "copy", tys, "(array)"),
+                    Ty::Scalar(_)
+                    | Ty::NoneType
+                    | Ty::Str
+                    | Ty::Tuple(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => self.no_match(cx, e, "copy", tys, "(array)"),
                 }
             }
             Builtin::Fill => {
@@ -217,7 +150,145 @@ impl<'u> Checker<'u> {
                 }
             }
             // (builtin_ty sends only the builtins above here)
-            _ => Ty::Unknown,
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Cast(_)
+            | Builtin::Reduce(_)
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => Ty::Unknown,
+        }
+    }
+
+    /// `np.empty`/`zeros`/`ones`/`full` from a shape.
+    fn alloc_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        kind: Alloc,
+        tys: &[Ty],
+        kwargs: &[(String, &'u Expr)],
+    ) -> Ty {
+        let n = tys.len();
+        let scalar = |t: &Ty| t.scalar();
+        let want = if kind == Alloc::Full { 2 } else { 1 };
+        if !self.arity(
+            cx,
+            e,
+            &format!("numpy.{}", alloc_name(kind)),
+            n,
+            want,
+            want + 1,
+        ) {
+            return Ty::Unknown;
+        }
+        let ndim = match &tys[0] {
+            Ty::Scalar(d) if d.is_int() => 1,
+            Ty::Tuple(items) if items.iter().all(|t| t.scalar().is_some_and(|d| d.is_int())) => {
+                items.len()
+            }
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => {
+                return self.no_match(
+                    cx,
+                    e,
+                    &format!("numpy.{}", alloc_name(kind)),
+                    tys,
+                    "(int), (tuple of ints) with dtype=",
+                )
+            }
+        };
+        let dt_pos = want; // dtype may be positional after shape (and fill)
+        let (dt_ty, dt_expr) = match (tys.get(dt_pos), kwarg_ty(cx, kwargs, "dtype")) {
+            (Some(t), _) => (Some(t.clone()), Some(&call_args(e)[dt_pos])),
+            (None, Some((t, ex))) => (Some(t), Some(ex)),
+            (None, None) => (None, None),
+        };
+        let default = if kind == Alloc::Full {
+            // np.full takes the fill value's type when no dtype is given.
+            match scalar(&tys[1]) {
+                Some(Dtype::Bool) => Dtype::Bool,
+                Some(d) if d.is_int() => Dtype::I64,
+                Some(d) if d.is_complex() => Dtype::C128,
+                _ => Dtype::F64,
+            }
+        } else {
+            Dtype::F64
+        };
+        let dtype = match dt_expr {
+            None => default,
+            Some(ex) => match self.dtype_arg(cx, dt_ty.as_ref(), ex) {
+                Some(d) => d,
+                None => {
+                    let d = Diagnostic::error("bad-dtype", ex.span, "dtype= must be a NumPy dtype, a scalar type or a dtype name known at compile time");
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
+            },
+        };
+        match self.arg_const(cx, e, usize::MAX, "order") {
+            None => registry::array_of(dtype, ndim as u8),
+            Some(Some(Const::Str(o))) if o == "C" => registry::array_of(dtype, ndim as u8),
+            Some(Some(Const::Str(o))) if o == "F" => {
+                if ndim > 1 {
+                    Ty::Array(ArrayTy::new(dtype, ndim as u8, Layout::F))
+                } else {
+                    registry::array_of(dtype, ndim as u8)
+                }
+            }
+            _ => {
+                let d = Diagnostic::error(
+                    "bad-argument",
+                    e.span,
+                    "order= must be the constant 'C' or 'F'",
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
         }
     }
 }

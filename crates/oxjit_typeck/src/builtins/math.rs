@@ -25,7 +25,7 @@ impl<'u> Checker<'u> {
                 let nm = format!("math.{}", format!("{f:?}").to_lowercase());
                 let (lo, hi) = match f {
                     X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
-                    _ => (1, 1),
+                    X::Frexp | X::Modf | X::Factorial | X::Isqrt => (1, 1),
                 };
                 if !self.arity(cx, e, &nm, n, lo, hi) {
                     return Ty::Unknown;
@@ -44,7 +44,7 @@ impl<'u> Checker<'u> {
                     X::Isclose => Ty::BOOL,
                     X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
                     X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
-                    _ => Ty::F64,
+                    X::Ldexp | X::Nextafter | X::Remainder => Ty::F64,
                 }
             }
             Builtin::Math1(_) => {
@@ -140,11 +140,61 @@ impl<'u> Checker<'u> {
                     CFn::Phase => Ty::F64,
                     CFn::Polar => Ty::Tuple(vec![Ty::F64, Ty::F64]),
                     CFn::IsNan | CFn::IsInf | CFn::IsFinite => Ty::BOOL,
-                    _ => Ty::C128,
+                    CFn::Sqrt
+                    | CFn::Exp
+                    | CFn::Log
+                    | CFn::Log10
+                    | CFn::Sin
+                    | CFn::Cos
+                    | CFn::Tan
+                    | CFn::Sinh
+                    | CFn::Cosh
+                    | CFn::Tanh
+                    | CFn::Rect => Ty::C128,
                 }
             }
             // (builtin_ty sends only the builtins above here)
-            _ => Ty::Unknown,
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Cast(_)
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => Ty::Unknown,
         }
     }
 
@@ -237,7 +287,17 @@ impl<'u> Checker<'u> {
                 let _ = i;
                 match &tys[0] {
                     Ty::Scalar(d) => Ty::Scalar(*d),
-                    _ => self.no_match(cx, e, "conjugate", tys, "(complex), (float)"),
+                    Ty::NoneType
+                    | Ty::Str
+                    | Ty::Tuple(_)
+                    | Ty::Array(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => self.no_match(cx, e, "conjugate", tys, "(complex), (float)"),
                 }
             }
             Builtin::Where => {
@@ -250,7 +310,44 @@ impl<'u> Checker<'u> {
                 }
             }
             // (builtin_ty sends only the builtins above here)
-            _ => Ty::Unknown,
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Cast(_)
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_) => Ty::Unknown,
         }
     }
 }

@@ -128,7 +128,51 @@ impl<'u> Checker<'u> {
             return Some(match b {
                 Builtin::UfuncCmp(op) => self.compare_ty(cx, op, &tys[0], &tys[1], e.span),
                 Builtin::Ufunc2(op) => self.binop_ty(cx, op, &tys[0], &tys[1], e.span),
-                _ => Ty::Unknown,
+                Builtin::Range
+                | Builtin::Len
+                | Builtin::Abs
+                | Builtin::MinMax { .. }
+                | Builtin::Int
+                | Builtin::Float
+                | Builtin::Bool
+                | Builtin::Complex
+                | Builtin::Round
+                | Builtin::NpRound
+                | Builtin::Pow
+                | Builtin::Divmod
+                | Builtin::Print
+                | Builtin::Enumerate
+                | Builtin::Zip
+                | Builtin::NdIndex
+                | Builtin::NdEnumerate
+                | Builtin::Math1(_)
+                | Builtin::Math2(_)
+                | Builtin::Rounding(..)
+                | Builtin::FloatPred(_)
+                | Builtin::Sign
+                | Builtin::Square
+                | Builtin::Cast(_)
+                | Builtin::Alloc(_)
+                | Builtin::AllocLike(_)
+                | Builtin::Arange
+                | Builtin::Linspace
+                | Builtin::Reduce(_)
+                | Builtin::Copy
+                | Builtin::Fill
+                | Builtin::Conjugate
+                | Builtin::Where
+                | Builtin::Random(_)
+                | Builtin::Arr(_)
+                | Builtin::LinAlg(_)
+                | Builtin::Manip(_)
+                | Builtin::Gen(_)
+                | Builtin::CMath(_)
+                | Builtin::MathX(_)
+                | Builtin::Negative
+                | Builtin::Clip
+                | Builtin::MatMul
+                | Builtin::IsClose
+                | Builtin::NpExtremum { .. } => Ty::Unknown,
             });
         }
         // Element-wise application to arrays: type the scalar rule on the
@@ -214,7 +258,39 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         Builtin::Manip(f) => manip::keywords(f),
         Builtin::Gen(g) => generator::keywords(g),
         Builtin::Arr(f) => registry::arr_keywords(f),
-        _ => &[],
+        Builtin::Range
+        | Builtin::Len
+        | Builtin::Abs
+        | Builtin::MinMax { .. }
+        | Builtin::Int
+        | Builtin::Float
+        | Builtin::Bool
+        | Builtin::Complex
+        | Builtin::Round
+        | Builtin::NpRound
+        | Builtin::Pow
+        | Builtin::Divmod
+        | Builtin::Zip
+        | Builtin::NdIndex
+        | Builtin::NdEnumerate
+        | Builtin::Math1(_)
+        | Builtin::Math2(_)
+        | Builtin::Rounding(..)
+        | Builtin::FloatPred(_)
+        | Builtin::Sign
+        | Builtin::Square
+        | Builtin::Cast(_)
+        | Builtin::Copy
+        | Builtin::Fill
+        | Builtin::Conjugate
+        | Builtin::Where
+        | Builtin::Ufunc2(_)
+        | Builtin::UfuncCmp(_)
+        | Builtin::CMath(_)
+        | Builtin::Negative
+        | Builtin::Clip
+        | Builtin::MatMul
+        | Builtin::NpExtremum { .. } => &[],
     }
 }
 
@@ -254,7 +330,36 @@ pub(crate) fn display_name(b: Builtin) -> String {
             .find(|(_, x)| *x == b)
             .map_or("ufunc", |(p, _)| p.trim_start_matches("numpy."))
             .to_string(),
-        other => format!("{other:?}"),
+        other @ (Builtin::Range
+        | Builtin::Len
+        | Builtin::Abs
+        | Builtin::MinMax { .. }
+        | Builtin::Int
+        | Builtin::Float
+        | Builtin::Bool
+        | Builtin::Complex
+        | Builtin::Round
+        | Builtin::NpRound
+        | Builtin::Pow
+        | Builtin::Divmod
+        | Builtin::Print
+        | Builtin::Enumerate
+        | Builtin::Zip
+        | Builtin::NdIndex
+        | Builtin::NdEnumerate
+        | Builtin::Sign
+        | Builtin::Square
+        | Builtin::Arange
+        | Builtin::Linspace
+        | Builtin::Copy
+        | Builtin::Fill
+        | Builtin::Conjugate
+        | Builtin::Where
+        | Builtin::Negative
+        | Builtin::Clip
+        | Builtin::MatMul
+        | Builtin::IsClose
+        | Builtin::NpExtremum { .. }) => format!("{other:?}"),
     };
     inner.to_lowercase()
 }
@@ -264,6 +369,24 @@ pub(crate) fn display_name(b: Builtin) -> String {
 fn is_numpy_path(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Call { func, .. } => matches!(&func.kind, ExprKind::Attr(..)),
-        _ => false,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::Tuple(_)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => false,
     }
 }

@@ -36,7 +36,15 @@ impl<'u> Checker<'u> {
                 }
                 match &tys[0] {
                     Ty::Array(_) | Ty::Tuple(_) | Ty::Range => Ty::I64,
-                    _ => self.no_match(cx, e, "len", tys, "(array), (tuple), (range)"),
+                    Ty::Scalar(_)
+                    | Ty::NoneType
+                    | Ty::Str
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => self.no_match(cx, e, "len", tys, "(array), (tuple), (range)"),
                 }
             }
             Builtin::Abs => {
@@ -58,7 +66,19 @@ impl<'u> Checker<'u> {
                     match &tys[0] {
                         Ty::Tuple(items) if !items.is_empty() => items.clone(),
                         Ty::Array(a) => return Ty::Scalar(a.dtype),
-                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...), (tuple), (array)"),
+                        Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Tuple(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => {
+                            return self.no_match(cx, e, nm, tys, "(a, b, ...), (tuple), (array)")
+                        }
                     }
                 } else {
                     tys.to_vec()
@@ -85,29 +105,10 @@ impl<'u> Checker<'u> {
                 }
                 u
             }
-            Builtin::Int | Builtin::Float | Builtin::Bool | Builtin::Complex => {
-                let (lo, hi) = if b == Builtin::Complex {
-                    (0, 2)
-                } else {
-                    (0, 1)
-                };
-                if !self.arity(cx, e, &name, n, lo, hi) {
-                    return Ty::Unknown;
-                }
-                if tys.iter().any(|t| t.scalar().is_none()) {
-                    return self.no_match(cx, e, &name, tys, "(number)");
-                }
-                if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex())
-                {
-                    return self.no_match(cx, e, &name, tys, "(int), (float)");
-                }
-                match b {
-                    Builtin::Int => Ty::I64,
-                    Builtin::Float => Ty::F64,
-                    Builtin::Bool => Ty::BOOL,
-                    _ => Ty::C128,
-                }
-            }
+            Builtin::Int => self.number_type_ty(cx, e, b, tys, Ty::I64),
+            Builtin::Float => self.number_type_ty(cx, e, b, tys, Ty::F64),
+            Builtin::Bool => self.number_type_ty(cx, e, b, tys, Ty::BOOL),
+            Builtin::Complex => self.number_type_ty(cx, e, b, tys, Ty::C128),
             Builtin::Cast(d) => {
                 if !self.arity(cx, e, d.name(), n, 0, 1) {
                     return Ty::Unknown;
@@ -171,8 +172,66 @@ impl<'u> Checker<'u> {
                 Ty::Unknown
             }
             // (builtin_ty sends only the builtins above here)
-            _ => Ty::Unknown,
+            Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => Ty::Unknown,
         }
+    }
+
+    /// `int(x)`, `float(x)`, `bool(x)`, `complex(re[, im])`: the arity and
+    /// argument checks, then `result`.
+    fn number_type_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        result: Ty,
+    ) -> Ty {
+        let n = tys.len();
+        let name = display_name(b);
+        let scalar = |t: &Ty| t.scalar();
+        let (lo, hi) = if b == Builtin::Complex {
+            (0, 2)
+        } else {
+            (0, 1)
+        };
+        if !self.arity(cx, e, &name, n, lo, hi) {
+            return Ty::Unknown;
+        }
+        if tys.iter().any(|t| t.scalar().is_none()) {
+            return self.no_match(cx, e, &name, tys, "(number)");
+        }
+        if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex()) {
+            return self.no_match(cx, e, &name, tys, "(int), (float)");
+        }
+        result
     }
 }
 
@@ -180,6 +239,12 @@ fn printable(t: &Ty) -> bool {
     match t {
         Ty::Scalar(_) | Ty::Str | Ty::NoneType | Ty::Array(_) => true,
         Ty::Tuple(items) => items.iter().all(printable),
-        _ => false,
+        Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => false,
     }
 }

@@ -25,7 +25,22 @@ impl<'u> Checker<'u> {
                 let g = match r {
                     Rand::Choice => registry::GenFn::Choice,
                     Rand::Shuffle => registry::GenFn::Shuffle,
-                    _ => registry::GenFn::Permutation,
+                    Rand::Seed
+                    | Rand::Random
+                    | Rand::Rand
+                    | Rand::Randn
+                    | Rand::Randint
+                    | Rand::Uniform
+                    | Rand::Normal
+                    | Rand::StandardNormal
+                    | Rand::Exponential
+                    | Rand::Poisson
+                    | Rand::Binomial
+                    | Rand::Beta
+                    | Rand::Gamma
+                    | Rand::StandardGamma
+                    | Rand::Geometric
+                    | Rand::Permutation => registry::GenFn::Permutation,
                 };
                 let mut all = vec![Ty::Generator];
                 all.extend(tys.iter().cloned());
@@ -94,7 +109,52 @@ impl<'u> Checker<'u> {
                 }
             }
             // (builtin_ty sends only the builtins above here)
-            _ => Ty::Unknown,
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Cast(_)
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => Ty::Unknown,
         }
     }
 }

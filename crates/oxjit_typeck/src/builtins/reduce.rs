@@ -28,25 +28,27 @@ impl<'u> Checker<'u> {
         let Ty::Array(a) = &tys[0] else {
             return self.no_match(cx, e, &name, tys, "(array[, axis])");
         };
+        // A query over dtypes (var/std): new dtypes take the f64 default.
+        #[allow(clippy::wildcard_enum_match_arm)]
         let elem = match r {
             Reduce::Sum | Reduce::Prod => match a.dtype.kind() {
                 Kind::Bool | Kind::Signed => Dtype::I64,
                 Kind::Unsigned => Dtype::U64,
-                _ => a.dtype,
+                Kind::Float | Kind::Complex => a.dtype,
             },
             Reduce::Min | Reduce::Max | Reduce::NanMin | Reduce::NanMax => a.dtype,
             Reduce::NanSum => match a.dtype.kind() {
                 Kind::Bool | Kind::Signed => Dtype::I64,
                 Kind::Unsigned => Dtype::U64,
-                _ => a.dtype,
+                Kind::Float | Kind::Complex => a.dtype,
             },
             Reduce::NanMean => match a.dtype.kind() {
                 Kind::Float | Kind::Complex => a.dtype,
-                _ => Dtype::F64,
+                Kind::Bool | Kind::Signed | Kind::Unsigned => Dtype::F64,
             },
             Reduce::Mean => match a.dtype.kind() {
                 Kind::Float | Kind::Complex => a.dtype,
-                _ => Dtype::F64,
+                Kind::Bool | Kind::Signed | Kind::Unsigned => Dtype::F64,
             },
             Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd => match a.dtype {
                 Dtype::F32 | Dtype::C64 => Dtype::F32,
