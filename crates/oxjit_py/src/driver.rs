@@ -156,7 +156,15 @@ fn read_unit(json: &str) -> Result<Unit, Failure> {
 fn typed<'u>(unit: &'u Unit, args: &[Ty]) -> Result<Program<'u>, Failure> {
     guarded(Stage::Typing, || {
         oxjit_codegen::inject_panic("typing");
-        oxjit_typeck::check(unit, args).map_err(|d| Failure::User(render(unit, &d)))
+        let program =
+            oxjit_typeck::check(unit, args).map_err(|d| Failure::User(render(unit, &d)))?;
+        if oxjit_typeck::verify::enabled() {
+            oxjit_typeck::verify::verify(&program).map_err(|m| Failure::Internal {
+                stage: Stage::Typing,
+                message: format!("the typed program is incomplete: {m}"),
+            })?;
+        }
+        Ok(program)
     })
 }
 

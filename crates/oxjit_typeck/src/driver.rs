@@ -1,6 +1,7 @@
 //! The checker: `check`, instances and the fixpoint that types them.
 
 use crate::program::{Instance, Located, Program, Res, Template};
+use crate::index::Fancy;
 use crate::prune::ends_in_return;
 use crate::scope::assigned_names;
 use oxjit_syntax::{Diagnostic, ExprId, Span, Unit};
@@ -130,12 +131,15 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
 }
 
 /// Per-instance inference state for one pass.
+#[derive(Default)]
 pub(crate) struct Cx<'u> {
     pub(crate) inst: u32,
     pub(crate) env_of: u32,
     pub(crate) locals: FxHashSet<String>,
     pub(crate) vars: FxHashMap<String, Ty>,
     pub(crate) expr_ty: FxHashMap<ExprId, Ty>,
+    pub(crate) decided: FxHashMap<ExprId, bool>,
+    pub(crate) fancy: FxHashMap<ExprId, Fancy>,
     pub(crate) res: FxHashMap<ExprId, Res<'u>>,
     pub(crate) rets: Vec<Ty>,
     pub(crate) report: bool,
@@ -165,6 +169,8 @@ impl<'u> Checker<'u> {
             expr_ty: FxHashMap::default(),
             res: FxHashMap::default(),
             arg_names,
+            decided: FxHashMap::default(),
+            fancy: FxHashMap::default(),
         });
         self.index.insert(key, id);
         id
@@ -186,6 +192,8 @@ impl<'u> Checker<'u> {
             locals,
             vars,
             expr_ty: FxHashMap::default(),
+            decided: FxHashMap::default(),
+            fancy: FxHashMap::default(),
             res: FxHashMap::default(),
             rets: Vec::new(),
             report: false,
@@ -205,6 +213,8 @@ impl<'u> Checker<'u> {
             cx.report = true;
             cx.rets.clear();
             cx.expr_ty.clear();
+            cx.decided.clear();
+            cx.fancy.clear();
             cx.res.clear();
             cx.lists.clear();
             self.block(&mut cx, &t.def.body);
@@ -255,6 +265,8 @@ impl<'u> Checker<'u> {
         inst_ref.ret = ret;
         inst_ref.vars = cx.vars;
         inst_ref.expr_ty = cx.expr_ty;
+        inst_ref.decided = cx.decided;
+        inst_ref.fancy = cx.fancy;
         inst_ref.res = cx.res;
     }
 

@@ -234,8 +234,14 @@ impl<'u> Checker<'u> {
         index: &'u Expr,
     ) -> Option<Ty> {
         let ty_of = |p: &'u Expr| cx.expr_ty.get(&p.id).cloned();
-        if fancy_kind(a, index, ty_of) == Some(Fancy::Axis) {
-            return Some(fancy_axis_ty(a, index, ty_of));
+        let fk = fancy_kind(a, index, ty_of);
+        if fk == Some(Fancy::Axis) {
+            let t = fancy_axis_ty(a, index, ty_of);
+            cx.fancy.insert(index.id, Fancy::Axis);
+            return Some(t);
+        }
+        if let Some(k) = fk {
+            cx.fancy.insert(index.id, k);
         }
         // A single index array: boolean mask or integer (fancy) indexing.
         if let Some(Ty::Array(ia)) = cx.expr_ty.get(&index.id).cloned() {

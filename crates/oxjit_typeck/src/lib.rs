@@ -10,6 +10,10 @@
 //! Inference is a fixpoint: every instance is re-typed until no variable or
 //! return type changes (variables unify across assignments: int then float is
 //! float). Recursion works when a non-recursive path gives the return type.
+//!
+//! Every decision about types is in the output (`Instance::ty`, `decided`,
+//! `pruned_exit`, `fancy`, `res`); codegen reads them and derives none.
+//! `verify::verify` checks that a program is complete before lowering.
 
 #![deny(clippy::wildcard_enum_match_arm)]
 
@@ -27,11 +31,12 @@ mod prune;
 pub mod registry;
 mod scope;
 mod stmt;
+pub mod verify;
 
 pub use driver::check;
-pub use index::{fancy_kind, index_kinds, Fancy, IndexKind};
+pub use index::{fancy_kind, index_kinds, Fancy, IndexKind}; // TEMP fancy_kind
 pub use program::{Arg, Call, Callee, Const, Instance, Located, Program, Res, Template};
-pub use prune::{pruned_exit, static_truth, tuple_slice};
+pub use prune::tuple_slice;
 
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use crate::program::{Arg, Call, Callee, Res};
 use crate::registry::{self, Builtin};
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, Span};
 use oxjit_types::{promote_arith, promote_truediv, ArrayTy, Dtype, Kind, Layout, Ty};
-use rustc_hash::{FxHashMap, FxHashSet};
+
 
 impl<'u> Checker<'u> {
     pub(crate) fn binop_ty(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
@@ -74,18 +74,7 @@ impl<'u> Checker<'u> {
     /// The scalar result dtype of `op`, or None when the operator does not apply.
     pub(crate) fn binop_ty_quiet(&mut self, op: BinOp, a: Dtype, b: Dtype) -> Option<Dtype> {
         let saved = std::mem::take(&mut self.diags);
-        let cx = Cx {
-            inst: 0,
-            env_of: 0,
-            locals: FxHashSet::default(),
-            vars: FxHashMap::default(),
-            expr_ty: FxHashMap::default(),
-            res: FxHashMap::default(),
-            rets: Vec::new(),
-            report: false,
-            loop_depth: 0,
-            lists: Vec::new(),
-        };
+        let cx = Cx::default();
         let t = self.binop_ty(&cx, op, &Ty::Scalar(a), &Ty::Scalar(b), Span::default());
         self.diags = saved;
         t.scalar()

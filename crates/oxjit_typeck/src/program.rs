@@ -1,7 +1,9 @@
 //! The typed program `check` produces: constants, call resolutions and instances.
 
 use crate::registry::Builtin;
-use oxjit_syntax::{Diagnostic, Expr, ExprId, FuncDef, Unit};
+use crate::index::Fancy;
+use crate::prune::ends_in_return;
+use oxjit_syntax::{Diagnostic, Expr, ExprId, FuncDef, Stmt, StmtKind, Unit};
 use oxjit_types::{Dtype, ExcKind, Ty};
 use rustc_hash::FxHashMap;
 
@@ -113,11 +115,40 @@ pub struct Instance<'u> {
     pub res: FxHashMap<ExprId, Res<'u>>,
     /// Which parameter names the args correspond to, in order.
     pub arg_names: Vec<String>,
+    /// `if` tests decided by types (`x is None` with x's type known), by the
+    /// test's id: only the live branch is typed and lowered.
+    pub decided: FxHashMap<ExprId, bool>,
+    /// How each array subscript with index arrays is served, by the index's id.
+    pub fancy: FxHashMap<ExprId, Fancy>,
 }
 
+/// Typing's decisions, read by codegen instead of being derived again.
 impl Instance<'_> {
     pub fn ty(&self, e: &Expr) -> &Ty {
         self.expr_ty.get(&e.id).unwrap_or(&Ty::Unknown)
+    }
+
+    /// The value of an `if` test decided by types, if it is one.
+    pub fn decided(&self, test: &Expr) -> Option<bool> {
+        self.decided.get(&test.id).copied()
+    }
+
+    /// Whether `s` is an `if` decided by types whose live branch always
+    /// returns, making the statements after it dead.
+    pub fn pruned_exit(&self, s: &Stmt) -> bool {
+        let StmtKind::If { test, body, orelse } = &s.kind else {
+            return false;
+        };
+        match self.decided(test) {
+            Some(true) => ends_in_return(body),
+            Some(false) => ends_in_return(orelse),
+            None => false,
+        }
+    }
+
+    /// How the array subscript with index `index` is served (see `Fancy`).
+    pub fn fancy(&self, index: &Expr) -> Option<Fancy> {
+        self.fancy.get(&index.id).copied()
     }
 }
 

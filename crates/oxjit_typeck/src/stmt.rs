@@ -108,6 +108,9 @@ impl<'u> Checker<'u> {
                         self.err(cx, d);
                     }
                     let fk = fancy_kind(a, index, |p| cx.expr_ty.get(&p.id).cloned());
+                    if let Some(k) = fk {
+                        cx.fancy.insert(index.id, k);
+                    }
                     let tuple_fancy = matches!(&index.kind, ExprKind::Tuple(ps)
                         if ps.iter().any(|p| matches!(cx.expr_ty.get(&p.id), Some(Ty::Array(_)))));
                     if tuple_fancy && fk.is_none() {
@@ -284,7 +287,11 @@ impl<'u> Checker<'u> {
                 self.truth(cx, test, &t);
                 // `if x is None:` with x's type known: only the live branch is
                 // compiled (Numba's dead-branch pruning for optional arguments).
-                match static_truth(test, &cx.vars) {
+                let decided = static_truth(test, &cx.vars);
+                if let Some(b) = decided {
+                    cx.decided.insert(test.id, b);
+                }
+                match decided {
                     Some(true) => self.block(cx, body),
                     Some(false) => self.block(cx, orelse),
                     None => {

@@ -6,7 +6,7 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn block(&mut self, body: &'p [Stmt]) -> R<()> {
         for s in body {
             self.stmt(s)?;
-            if oxjit_typeck::pruned_exit(s, &self.inst.vars) {
+            if self.inst.pruned_exit(s) {
                 break;
             }
         }
@@ -48,7 +48,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.br("cleanup");
             }
             StmtKind::If { test, body, orelse } => {
-                match oxjit_typeck::static_truth(test, &self.inst.vars) {
+                match self.inst.decided(test) {
                     Some(true) => return self.block(body),
                     Some(false) => return self.block(orelse),
                     None => {}
