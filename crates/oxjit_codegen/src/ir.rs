@@ -43,6 +43,8 @@ pub fn scalar_ty(d: Dtype) -> &'static str {
 }
 
 /// The in-memory type of an array element (bool is a byte).
+// A query over dtypes: only bool differs; new dtypes take the default.
+#[allow(clippy::wildcard_enum_match_arm)]
 pub fn mem_ty(d: Dtype) -> &'static str {
     match d {
         Dtype::Bool => "i8",
@@ -86,6 +88,8 @@ pub fn fconst(v: f64, d: Dtype) -> String {
 }
 
 /// The zero/one constant of a scalar type.
+// A query over dtypes: integer dtypes take the default.
+#[allow(clippy::wildcard_enum_match_arm)]
 pub fn scalar_const(d: Dtype, v: f64) -> String {
     match d {
         Dtype::Bool => if v != 0.0 { "true" } else { "false" }.into(),

@@ -6,6 +6,8 @@
 //! are flattened into *leaves* (scalars and array structs; tuples flattened,
 //! zero-sized values dropped). The dispatcher unboxes into leaf slots.
 
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod abi;
 mod ir;
 mod jit;
@@ -349,6 +351,14 @@ pub fn leaf_size(ty: &Ty) -> usize {
         Ty::Scalar(d) => d.size(),
         Ty::Array(a) => 8 * (5 + 2 * a.ndim as usize),
         Ty::Generator => 8,
-        _ => 0,
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => 0,
     }
 }

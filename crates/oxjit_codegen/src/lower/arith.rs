@@ -52,6 +52,8 @@ impl<'p> FnGen<'_, 'p> {
         use BinOp::*;
         let numpy = self.m.opts.error_model_numpy;
         let fm = self.fm();
+        // A query over operators: all but `/` and bool bitwise ops promote arithmetically.
+        #[allow(clippy::wildcard_enum_match_arm)]
         let r = match op {
             Div => oxjit_types::promote_truediv(x, y),
             BitAnd | BitOr | BitXor if x == Dtype::Bool && y == Dtype::Bool => Dtype::Bool,
@@ -312,6 +314,8 @@ impl<'p> FnGen<'_, 'p> {
         let fm = self.fm();
         let (ar, ai) = self.complex_parts(a);
         let (br, bi) = self.complex_parts(b);
+        // Complex numbers support only these operators: any other one is an internal error.
+        #[allow(clippy::wildcard_enum_match_arm)]
         let (re, im) = match op {
             BinOp::Add => (
                 self.val(&format!("fadd {fm}{t} {ar}, {br}")),
@@ -501,10 +505,13 @@ impl<'p> FnGen<'_, 'p> {
             }
             (_, Ty::NoneType, _) | (_, _, Ty::NoneType) => {
                 let eq = matches!((&a.ty, &b.ty), (Ty::NoneType, Ty::NoneType));
-                Ok(match op {
+                // A query over operators: all but `==` test inequality with None.
+                #[allow(clippy::wildcard_enum_match_arm)]
+                let r = match op {
                     CmpOp::Eq => eq.to_string(),
                     _ => (!eq).to_string(),
-                })
+                };
+                Ok(r)
             }
             (_, Ty::Tuple(xs), Ty::Tuple(_)) => {
                 let mut acc = "true".to_string();
@@ -554,7 +561,9 @@ impl<'p> FnGen<'_, 'p> {
                         CmpOp::Lt => "fcmp olt",
                         CmpOp::Le => "fcmp ole",
                         CmpOp::Gt => "fcmp ogt",
-                        _ => "fcmp oge",
+                        CmpOp::Ge | CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn => {
+                            "fcmp oge"
+                        }
                     }
                 } else {
                     let s = c.is_signed();
@@ -582,7 +591,7 @@ impl<'p> FnGen<'_, 'p> {
                                 "icmp ugt"
                             }
                         }
-                        _ => {
+                        CmpOp::Ge | CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn => {
                             if s {
                                 "icmp sge"
                             } else {

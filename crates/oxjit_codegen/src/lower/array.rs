@@ -213,7 +213,25 @@ impl<'p> FnGen<'_, 'p> {
                         self.val(&format!("mul i64 {s}, {step}"))
                     });
                 }
-                _ => {
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Name(_)
+                | ExprKind::Attr(..)
+                | ExprKind::Bin(..)
+                | ExprKind::Unary(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::Compare(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Subscript(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => {
                     let iv = self.expr(p)?;
                     let j = self.norm_index(iv, &n, d);
                     let t = self.val(&format!("mul i64 {j}, {s}"));
@@ -382,7 +400,16 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(())
             }
-            other => ice(format!("cannot assign {other} into an array")),
+            other @ (Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => ice(format!("cannot assign {other} into an array")),
         }
     }
 

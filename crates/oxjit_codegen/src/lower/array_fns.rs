@@ -99,7 +99,17 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            _ => f(self, x.clone()),
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => f(self, x.clone()),
         }
     }
 }

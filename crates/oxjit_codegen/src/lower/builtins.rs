@@ -111,7 +111,46 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 Ok(self.cast(rv, &ty))
             }
-            _ => unreachable!("builtin sends only these here"),
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => unreachable!("builtin sends only these here"),
         }
     }
 
@@ -177,7 +216,16 @@ impl<'p> FnGen<'_, 'p> {
                                 ty,
                             )
                         }
-                        other => return ice(format!("min/max of {other}")),
+                        other @ (Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown) => return ice(format!("min/max of {other}")),
                     }
                 } else {
                     args
@@ -299,7 +347,42 @@ impl<'p> FnGen<'_, 'p> {
                 let x = self.cast(args[0].clone(), &ty);
                 self.unary(UnOp::Neg, x, ty)
             }
-            _ => unreachable!("builtin sends only these here"),
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Cast(_)
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::MatMul => unreachable!("builtin sends only these here"),
         }
     }
 
@@ -421,7 +504,49 @@ impl<'p> FnGen<'_, 'p> {
                 };
                 Ok(V::new(r, Ty::BOOL))
             }
-            _ => unreachable!("builtin sends only these here"),
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Cast(_)
+            | Builtin::Alloc(_)
+            | Builtin::AllocLike(_)
+            | Builtin::Arange
+            | Builtin::Linspace
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => unreachable!("builtin sends only these here"),
         }
     }
 
@@ -445,7 +570,17 @@ impl<'p> FnGen<'_, 'p> {
                             self.cast(x, &Ty::I64).r
                         })
                         .collect(),
-                    _ => vec![self.cast(args[0].clone(), &Ty::I64).r],
+                    Ty::Scalar(_)
+                    | Ty::NoneType
+                    | Ty::Str
+                    | Ty::Array(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => vec![self.cast(args[0].clone(), &Ty::I64).r],
                 };
                 // order='F': a C array of the reversed shape, seen transposed.
                 let fortran = a.layout == Layout::F;
@@ -459,7 +594,7 @@ impl<'p> FnGen<'_, 'p> {
                 let fill = match kind {
                     Alloc::Full => Some(args[1].clone()),
                     Alloc::Ones => Some(V::new(scalar_const(a.dtype, 1.0), Ty::Scalar(a.dtype))),
-                    _ => None,
+                    Alloc::Empty | Alloc::Zeros => None,
                 };
                 self.init_array(&v, &ca, kind, fill)?;
                 if fortran {
@@ -481,7 +616,7 @@ impl<'p> FnGen<'_, 'p> {
                 let fill = match kind {
                     Alloc::Full => Some(args[1].clone()),
                     Alloc::Ones => Some(V::new(scalar_const(a.dtype, 1.0), Ty::Scalar(a.dtype))),
-                    _ => None,
+                    Alloc::Empty | Alloc::Zeros => None,
                 };
                 self.init_array(&v, &a, kind, fill)?;
                 Ok(v)
@@ -540,7 +675,50 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 Ok(v)
             }
-            _ => unreachable!("builtin sends only these here"),
+            Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::MinMax { .. }
+            | Builtin::Int
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Complex
+            | Builtin::Round
+            | Builtin::NpRound
+            | Builtin::Pow
+            | Builtin::Divmod
+            | Builtin::Print
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate
+            | Builtin::Math1(_)
+            | Builtin::Math2(_)
+            | Builtin::Rounding(..)
+            | Builtin::FloatPred(_)
+            | Builtin::Sign
+            | Builtin::Square
+            | Builtin::Cast(_)
+            | Builtin::Arange
+            | Builtin::Reduce(_)
+            | Builtin::Copy
+            | Builtin::Fill
+            | Builtin::Conjugate
+            | Builtin::Where
+            | Builtin::Random(_)
+            | Builtin::Arr(_)
+            | Builtin::LinAlg(_)
+            | Builtin::Manip(_)
+            | Builtin::Gen(_)
+            | Builtin::Ufunc2(_)
+            | Builtin::UfuncCmp(_)
+            | Builtin::CMath(_)
+            | Builtin::MathX(_)
+            | Builtin::Negative
+            | Builtin::Clip
+            | Builtin::MatMul
+            | Builtin::IsClose
+            | Builtin::NpExtremum { .. } => unreachable!("builtin sends only these here"),
         }
     }
 }

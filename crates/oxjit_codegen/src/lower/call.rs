@@ -131,7 +131,17 @@ impl<'p> FnGen<'_, 'p> {
                     let v = self.arg(a)?;
                     let v = match v.ty.clone() {
                         Ty::Array(la) => self.copy_if_shared(&v, &la, &out)?,
-                        _ => v,
+                        Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Tuple(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => v,
                     };
                     leaves.push(v);
                 }
@@ -188,7 +198,15 @@ impl<'p> FnGen<'_, 'p> {
                 Ty::Array(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
                 Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
                 Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
-                other => ice(format!("len of {other}")),
+                other @ (Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown) => ice(format!("len of {other}")),
             },
             Builtin::Abs
             | Builtin::MinMax { .. }

@@ -16,7 +16,22 @@ impl<'p> FnGen<'_, 'p> {
             ExprKind::Unary(..) => true,
             ExprKind::Compare(_, rest) => rest.len() == 1,
             ExprKind::Call { .. } => self.elementwise_call(e),
-            _ => false,
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Name(_)
+            | ExprKind::Attr(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Subscript(..)
+            | ExprKind::Slice(..)
+            | ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => false,
         }
     }
 
@@ -66,7 +81,22 @@ impl<'p> FnGen<'_, 'p> {
                         _ => Node::Call(b, args, d, e),
                     }
                 }
-                _ => return ice("element-wise node"),
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Name(_)
+                | ExprKind::Attr(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Subscript(..)
+                | ExprKind::Slice(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => return ice("element-wise node"),
             });
         }
         let v = self.expr(e)?;
@@ -230,7 +260,17 @@ impl<'p> FnGen<'_, 'p> {
                     let p = self.nd_ptr(v, &la, &li_idx);
                     elems.push(self.load_elem(la.dtype, &p));
                 }
-                _ => elems.push(v.clone()),
+                Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown => elems.push(v.clone()),
             }
         }
         let r = self.eval_node(node, &elems);
@@ -328,7 +368,50 @@ impl<'p> FnGen<'_, 'p> {
                             t,
                         )
                     }
-                    _ => {
+                    Builtin::Range
+                    | Builtin::Len
+                    | Builtin::Abs
+                    | Builtin::Int
+                    | Builtin::Float
+                    | Builtin::Bool
+                    | Builtin::Complex
+                    | Builtin::Round
+                    | Builtin::NpRound
+                    | Builtin::Pow
+                    | Builtin::Divmod
+                    | Builtin::Print
+                    | Builtin::Enumerate
+                    | Builtin::Zip
+                    | Builtin::NdIndex
+                    | Builtin::NdEnumerate
+                    | Builtin::Math1(_)
+                    | Builtin::Math2(_)
+                    | Builtin::Rounding(..)
+                    | Builtin::FloatPred(_)
+                    | Builtin::Sign
+                    | Builtin::Square
+                    | Builtin::Cast(_)
+                    | Builtin::Alloc(_)
+                    | Builtin::AllocLike(_)
+                    | Builtin::Arange
+                    | Builtin::Linspace
+                    | Builtin::Reduce(_)
+                    | Builtin::Copy
+                    | Builtin::Fill
+                    | Builtin::Conjugate
+                    | Builtin::Random(_)
+                    | Builtin::Arr(_)
+                    | Builtin::LinAlg(_)
+                    | Builtin::Manip(_)
+                    | Builtin::Gen(_)
+                    | Builtin::Ufunc2(_)
+                    | Builtin::UfuncCmp(_)
+                    | Builtin::CMath(_)
+                    | Builtin::MathX(_)
+                    | Builtin::Negative
+                    | Builtin::Clip
+                    | Builtin::MatMul
+                    | Builtin::IsClose => {
                         let Some(Res::Call(call)) = self.res(e) else {
                             return ice("element-wise call");
                         };

@@ -33,12 +33,17 @@ impl<'p> FnGen<'_, 'p> {
 
     pub(super) fn konst(&mut self, c: &Const, ty: &Ty) -> V {
         let r = match (c, ty) {
-            (Const::Int(v), Ty::Scalar(d)) => match d {
-                Dtype::F32 | Dtype::F64 => fconst(*v as f64, *d),
-                Dtype::Bool => if *v != 0 { "true" } else { "false" }.into(),
-                _ if d.is_complex() => scalar_const(*d, *v as f64),
-                _ => v.to_string(),
-            },
+            (Const::Int(v), Ty::Scalar(d)) => {
+                // A query over dtypes: integer dtypes take the default.
+                #[allow(clippy::wildcard_enum_match_arm)]
+                let s = match d {
+                    Dtype::F32 | Dtype::F64 => fconst(*v as f64, *d),
+                    Dtype::Bool => if *v != 0 { "true" } else { "false" }.into(),
+                    _ if d.is_complex() => scalar_const(*d, *v as f64),
+                    _ => v.to_string(),
+                };
+                s
+            }
             (Const::Float(v), Ty::Scalar(d)) if d.is_complex() => scalar_const(*d, *v),
             (Const::Float(v), Ty::Scalar(d)) => fconst(*v, *d),
             (Const::Complex(re, im), Ty::Scalar(d)) => {
@@ -275,7 +280,18 @@ impl<'p> FnGen<'_, 'p> {
                         let nim = self.val(&format!("fneg {} {}", llty(&ft), im.r));
                         Ok(self.complex(d, &nre, &nim))
                     }
-                    _ => ice(format!("cannot negate {ty}")),
+                    Ty::Scalar(_)
+                    | Ty::NoneType
+                    | Ty::Str
+                    | Ty::Tuple(_)
+                    | Ty::Array(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown => ice(format!("cannot negate {ty}")),
                 }
             }
             UnOp::Invert => match ty {
@@ -289,7 +305,18 @@ impl<'p> FnGen<'_, 'p> {
                         ty,
                     ))
                 }
-                _ => ice(format!("cannot invert {ty}")),
+                Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Array(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown => ice(format!("cannot invert {ty}")),
             },
         }
     }
@@ -369,7 +396,7 @@ impl<'p> FnGen<'_, 'p> {
             }
             (_, Bool) => match a.kind() {
                 Float => self.val(&format!("fcmp une {ta} {r}, 0.0")),
-                _ => self.val(&format!("icmp ne {ta} {r}, 0")),
+                Bool | Signed | Unsigned | Complex => self.val(&format!("icmp ne {ta} {r}, 0")),
             },
             (Bool, Float) => self.val(&format!("uitofp i1 {r} to {tb}")),
             (Bool, _) => self.val(&format!("zext i1 {r} to {tb}")),

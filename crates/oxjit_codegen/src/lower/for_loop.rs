@@ -78,7 +78,15 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 Ok((Src::Tuple { ptr: arr, elem }, n.to_string()))
             }
-            other => ice(format!("cannot iterate over {other}")),
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => ice(format!("cannot iterate over {other}")),
         }
     }
 
@@ -295,7 +303,17 @@ impl<'p> FnGen<'_, 'p> {
                                     shape.push(self.cast(x, &Ty::I64).r);
                                 }
                             }
-                            _ => shape.push(self.cast(v, &Ty::I64).r),
+                            Ty::Scalar(_)
+                            | Ty::NoneType
+                            | Ty::Str
+                            | Ty::Array(_)
+                            | Ty::Range
+                            | Ty::Function(_)
+                            | Ty::Global(_)
+                            | Ty::DtypeObj(_)
+                            | Ty::ExcClass(_)
+                            | Ty::Generator
+                            | Ty::Unknown => shape.push(self.cast(v, &Ty::I64).r),
                         }
                     }
                     (shape, None, NdKind::Index)
@@ -309,7 +327,26 @@ impl<'p> FnGen<'_, 'p> {
                     let shape = (0..a.ndim as usize).map(|d| self.shape(&v, d)).collect();
                     srcs.push(self.nd_src(shape, Some((v, a)), NdKind::Flat));
                 }
-                _ => srcs.push(self.src_of(iter)?),
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Name(_)
+                | ExprKind::Attr(..)
+                | ExprKind::Bin(..)
+                | ExprKind::Unary(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::Compare(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Subscript(..)
+                | ExprKind::Slice(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => srcs.push(self.src_of(iter)?),
             },
         }
         self.release_temps();

@@ -53,7 +53,17 @@ impl<'p> FnGen<'_, 'p> {
                     self.cast(x, &Ty::I64).r
                 })
                 .collect(),
-            _ => vec![self.cast(size, &Ty::I64).r],
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         })
     }
 
@@ -175,7 +185,19 @@ impl<'p> FnGen<'_, 'p> {
             GenFn::Shuffle | GenFn::Permutation => {
                 self.shuffle_or_permute(Some(&bg), g == GenFn::Shuffle, &args[1])
             }
-            _ => {
+            GenFn::Random
+            | GenFn::StandardNormal
+            | GenFn::StandardExponential
+            | GenFn::Normal
+            | GenFn::Uniform
+            | GenFn::Exponential
+            | GenFn::StandardGamma
+            | GenFn::Gamma
+            | GenFn::Beta
+            | GenFn::Lognormal
+            | GenFn::Poisson
+            | GenFn::Geometric
+            | GenFn::Binomial => {
                 let spec = gen_spec(g).ok_or("generator spec")?;
                 let np = spec.params.len();
                 let mut raw = Vec::new();
@@ -192,7 +214,17 @@ impl<'p> FnGen<'_, 'p> {
                 let shape = self.gen_size(size);
                 let elem = match &ty {
                     Ty::Array(a) => a.dtype,
-                    t => t.scalar().ok_or("generator type")?,
+                    t @ (Ty::Scalar(_)
+                    | Ty::NoneType
+                    | Ty::Str
+                    | Ty::Tuple(_)
+                    | Ty::Range
+                    | Ty::Function(_)
+                    | Ty::Global(_)
+                    | Ty::DtypeObj(_)
+                    | Ty::ExcClass(_)
+                    | Ty::Generator
+                    | Ty::Unknown) => t.scalar().ok_or("generator type")?,
                 };
                 if raw.iter().any(|v| matches!(v.ty, Ty::Array(_))) {
                     let Ty::Array(oa) = ty else {
@@ -246,7 +278,21 @@ impl<'p> FnGen<'_, 'p> {
                             format!("ptr {bg}, double {}, i64 {n}, ptr {cache}", ps[1]),
                         )
                     }
-                    _ => {
+                    GenFn::Random
+                    | GenFn::StandardNormal
+                    | GenFn::StandardExponential
+                    | GenFn::Normal
+                    | GenFn::Exponential
+                    | GenFn::StandardGamma
+                    | GenFn::Gamma
+                    | GenFn::Beta
+                    | GenFn::Lognormal
+                    | GenFn::Poisson
+                    | GenFn::Geometric
+                    | GenFn::Integers
+                    | GenFn::Choice
+                    | GenFn::Shuffle
+                    | GenFn::Permutation => {
                         let mut a = format!("ptr {bg}");
                         for p in &ps {
                             a += &format!(", double {p}");
@@ -295,7 +341,17 @@ impl<'p> FnGen<'_, 'p> {
                 let c = self.copy_array(x, &a)?;
                 (c, ArrayTy::new(a.dtype, a.ndim, Layout::C))
             }
-            _ => {
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => {
                 let n = self.cast(x.clone(), &Ty::I64).r;
                 let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
                 let n = self.val(&format!("select i1 {pos}, i64 {n}, i64 0"));
@@ -432,7 +488,17 @@ impl<'p> FnGen<'_, 'p> {
     fn gen_integers(&mut self, bg: &str, args: &[V], call: &'p Call<'p>, ty: Ty) -> R<V> {
         let d = match &ty {
             Ty::Array(a) => a.dtype,
-            t => t.scalar().ok_or("integers type")?,
+            t @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => t.scalar().ok_or("integers type")?,
         };
         let lo = self
             .gen_param(args, call, 0, "low")?
@@ -479,7 +545,7 @@ impl<'p> FnGen<'_, 'p> {
             Dtype::I32 => (i32::MIN.into(), i32::MAX.into()),
             Dtype::U32 => (0, u32::MAX.into()),
             Dtype::U64 => (0, i64::MAX),
-            _ => (i64::MIN, i64::MAX),
+            Dtype::I64 | Dtype::F32 | Dtype::F64 | Dtype::C64 | Dtype::C128 => (i64::MIN, i64::MAX),
         };
         let low_out = self.val(&format!("icmp slt i64 {low}, {lo_min}"));
         let low_out = self.val(&format!("and i1 {low_out}, {some}"));
@@ -515,7 +581,9 @@ impl<'p> FnGen<'_, 'p> {
             Dtype::I8 | Dtype::U8 => ("uint8", "i8"),
             Dtype::I16 | Dtype::U16 => ("uint16", "i16"),
             Dtype::I32 | Dtype::U32 => ("uint32", "i32"),
-            _ => ("uint64", "i64"),
+            Dtype::I64 | Dtype::U64 | Dtype::F32 | Dtype::F64 | Dtype::C64 | Dtype::C128 => {
+                ("uint64", "i64")
+            }
         };
         let f = format!("oxjit_np_random_bounded_{name}_fill");
         let (off, rn) = if w == "i64" {
@@ -562,7 +630,17 @@ impl<'p> FnGen<'_, 'p> {
         let p = self.gen_param(args, call, 3, "p")?;
         let (pop, arr) = match a.ty.clone() {
             Ty::Array(aa) => (self.shape(&a, 0), Some((a.clone(), aa))),
-            _ => (self.cast(a.clone(), &Ty::I64).r, None),
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => (self.cast(a.clone(), &Ty::I64).r, None),
         };
         let cnt = match &shape {
             Some(sh) => {
@@ -669,7 +747,17 @@ impl<'p> FnGen<'_, 'p> {
         }
         let elem = match &ty {
             Ty::Array(o) => o.dtype,
-            t => t.scalar().ok_or("choice type")?,
+            t @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => t.scalar().ok_or("choice type")?,
         };
         let pick = |s: &mut Self, k: &str| -> V {
             let i = s.flat_elem(&idx, Dtype::I64, k);

@@ -358,7 +358,17 @@ impl<'p> FnGen<'_, 'p> {
                 self.fused_into(&sel, &sa, &Node::Leaf(0), &leaves)?;
                 Some((sel, sa))
             }
-            _ => None,
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => None,
         };
         let et = Ty::Scalar(a.dtype);
         let scalar = match &vals {
@@ -408,7 +418,17 @@ impl<'p> FnGen<'_, 'p> {
         let et = Ty::Scalar(a.dtype);
         let src = match v.ty.clone() {
             Ty::Array(va) => Some((self.as_c(&v, &va)?.0, va)),
-            _ => None,
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => None,
         };
         let scalar = if src.is_none() {
             Some(self.cast(v, &et))
@@ -579,7 +599,16 @@ impl<'p> FnGen<'_, 'p> {
                 ));
                 Ok(self.load(&elem, &p))
             }
-            other => ice(format!("cannot index {other}")),
+            other @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => ice(format!("cannot index {other}")),
         }
     }
 

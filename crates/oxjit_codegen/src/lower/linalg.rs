@@ -8,6 +8,8 @@ use oxjit_typeck::linalg::work_dtype;
 use oxjit_typeck::registry::LinAlg;
 
 /// The runtime's name suffix for a working dtype.
+// A query over dtypes: every non-working dtype takes the default.
+#[allow(clippy::wildcard_enum_match_arm)]
 fn suffix(d: Dtype) -> &'static str {
     match d {
         Dtype::F32 => "f32",
@@ -149,6 +151,32 @@ impl<'p> FnGen<'_, 'p> {
         Ok((s, m, n))
     }
 
+    /// Working dtype: the result's (or, for solve/lstsq, the common one).
+    fn linalg_work_dtype(f: LinAlg, args: &[V], aa0: &ArrayTy) -> R<Dtype> {
+        Ok(match f {
+            LinAlg::Solve | LinAlg::Lstsq => {
+                let Ty::Array(ba) = args[1].ty.clone() else {
+                    return ice("linalg rhs");
+                };
+                oxjit_types::promote_numpy(work_dtype(aa0.dtype), work_dtype(ba.dtype))
+            }
+            LinAlg::Inv
+            | LinAlg::Det
+            | LinAlg::Slogdet
+            | LinAlg::Cholesky
+            | LinAlg::Qr
+            | LinAlg::Svd
+            | LinAlg::Eig
+            | LinAlg::Eigvals
+            | LinAlg::Eigh
+            | LinAlg::Eigvalsh
+            | LinAlg::Pinv
+            | LinAlg::MatrixPower
+            | LinAlg::Cond
+            | LinAlg::MatrixRank => work_dtype(aa0.dtype),
+        })
+    }
+
     pub(super) fn linalg(&mut self, f: LinAlg, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
         let Ty::Array(aa0) = args[0].ty.clone() else {
             return ice("linalg operand");
@@ -159,16 +187,7 @@ impl<'p> FnGen<'_, 'p> {
         if f == LinAlg::MatrixPower {
             return self.matrix_power(&args[0], &aa0, &args[1], ty);
         }
-        // Working dtype: the result's (or, for solve/lstsq, the common one).
-        let w = match f {
-            LinAlg::Solve | LinAlg::Lstsq => {
-                let Ty::Array(ba) = args[1].ty.clone() else {
-                    return ice("linalg rhs");
-                };
-                oxjit_types::promote_numpy(work_dtype(aa0.dtype), work_dtype(ba.dtype))
-            }
-            _ => work_dtype(aa0.dtype),
-        };
+        let w = Self::linalg_work_dtype(f, &args, &aa0)?;
         let rd = w.real_part();
         let (a, aa) = self.with_dtype(&args[0], &aa0, w)?;
         let [m, n, pa, rsa, csa] = self.la_operand(&a, &aa);
@@ -602,7 +621,7 @@ impl<'p> FnGen<'_, 'p> {
         let (v, va) = (v.clone(), *va);
         let p = match ord {
             Ord::P(p) => p,
-            _ => 2.0,
+            Ord::Default | Ord::Fro | Ord::Nuc => 2.0,
         };
         let (r, pw) = if p == f64::INFINITY {
             (Reduce::Max, 1.0)
@@ -703,7 +722,17 @@ impl<'p> FnGen<'_, 'p> {
         };
         let od = match &ty {
             Ty::Array(o) => o.dtype,
-            t => t.scalar().ok_or("norm type")?,
+            t @ (Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => t.scalar().ok_or("norm type")?,
         };
         if a.ndim == 1 {
             let n = self.shape(&x, 0);
@@ -759,7 +788,7 @@ impl<'p> FnGen<'_, 'p> {
                 let sub_ord = match ord {
                     Ord::Nuc => Ord::P(1.0),
                     Ord::P(2.0) => Ord::P(f64::INFINITY),
-                    _ => Ord::P(f64::NEG_INFINITY),
+                    Ord::Default | Ord::Fro | Ord::P(_) => Ord::P(f64::NEG_INFINITY),
                 };
                 self.vector_norm(sub_ord, &k, &mut |_, kk| vec![kk.to_string()], &s, &sa)?
             }
@@ -816,7 +845,16 @@ impl<'p> FnGen<'_, 'p> {
         let d = match &ty {
             Ty::Array(o) => o.dtype,
             Ty::Scalar(d) => *d,
-            _ => return ice("matmul type"),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => return ice("matmul type"),
         };
         let other = !matches!(d, Dtype::F32 | Dtype::F64);
         let (a, aa) = if other {

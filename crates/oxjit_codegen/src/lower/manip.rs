@@ -23,7 +23,25 @@ fn const_of(inst: &Instance<'_>, x: &Expr) -> Option<Const> {
                 .map(|x| const_of(inst, x))
                 .collect::<Option<_>>()?,
         )),
-        _ => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Name(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::List(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => None,
     }
 }
 
@@ -35,10 +53,15 @@ fn const_ints(c: &Const) -> Option<Vec<i64>> {
             .iter()
             .map(|x| match x {
                 Const::Int(k) => Some(*k),
-                _ => None,
+                Const::Float(_)
+                | Const::Complex(..)
+                | Const::Bool(_)
+                | Const::None
+                | Const::Str(_)
+                | Const::Tuple(_) => None,
             })
             .collect(),
-        _ => None,
+        Const::Float(_) | Const::Complex(..) | Const::Bool(_) | Const::None | Const::Str(_) => None,
     }
 }
 
@@ -118,7 +141,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.val(&format!("fsub {t} {}, {}", a.r, b.r)),
                 Ty::Scalar(d),
             ),
-            _ => V::new(
+            Kind::Bool | Kind::Signed | Kind::Unsigned => V::new(
                 self.val(&format!("sub {t} {}, {}", a.r, b.r)),
                 Ty::Scalar(d),
             ),
@@ -141,7 +164,9 @@ impl<'p> FnGen<'_, 'p> {
                 self.complex(d, &nr, &ni)
             }
             Kind::Float => V::new(self.val(&format!("fneg {t} {}", a.r)), Ty::Scalar(d)),
-            _ => V::new(self.val(&format!("sub {t} 0, {}", a.r)), Ty::Scalar(d)),
+            Kind::Bool | Kind::Signed | Kind::Unsigned => {
+                V::new(self.val(&format!("sub {t} 0, {}", a.r)), Ty::Scalar(d))
+            }
         }
     }
 
@@ -154,7 +179,7 @@ impl<'p> FnGen<'_, 'p> {
                 let ft = scalar_ty(d.real_part());
                 self.val(&format!("fcmp uno {ft} {re}, {im}"))
             }
-            _ => "false".into(),
+            Kind::Bool | Kind::Signed | Kind::Unsigned => "false".into(),
         }
     }
 
@@ -171,7 +196,9 @@ impl<'p> FnGen<'_, 'p> {
                 let b = self.val(&format!("fcmp oeq {ft} {xi}, {yi}"));
                 self.val(&format!("and i1 {a}, {b}"))
             }
-            _ => self.val(&format!("icmp eq {t} {}, {}", x.r, y.r)),
+            Kind::Bool | Kind::Signed | Kind::Unsigned => {
+                self.val(&format!("icmp eq {t} {}, {}", x.r, y.r))
+            }
         }
     }
 
@@ -187,7 +214,9 @@ impl<'p> FnGen<'_, 'p> {
                 self.val(&format!("or i1 {lt}, {nanlast}"))
             }
             Kind::Signed => self.val(&format!("icmp slt {t} {}, {}", x.r, y.r)),
-            _ => self.val(&format!("icmp ult {t} {}, {}", x.r, y.r)),
+            Kind::Bool | Kind::Unsigned | Kind::Complex => {
+                self.val(&format!("icmp ult {t} {}, {}", x.r, y.r))
+            }
         }
     }
 
@@ -302,7 +331,7 @@ impl<'p> FnGen<'_, 'p> {
                                 Some(Const::Int(k)) => Some(k),
                                 _ => None,
                             },
-                            _ => None,
+                            Arg::Const(_) | Arg::StarItem(..) | Arg::Pack(_) => None,
                         })
                         .collect::<Option<Vec<i64>>>()
                         .map(Some)
@@ -402,7 +431,22 @@ impl<'p> FnGen<'_, 'p> {
                 let data = self.data(&args[0]);
                 Ok(self.view_over(&args[0], &oa, &data, &shape, &strides))
             }
-            _ => unreachable!("manip sends only these here"),
+            Manip::Diag
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::Argwhere
+            | Manip::AsFortran
+            | Manip::Histogram
+            | Manip::Digitize => unreachable!("manip sends only these here"),
         }
     }
 
@@ -508,7 +552,17 @@ impl<'p> FnGen<'_, 'p> {
                                 self.cast(x, &Ty::I64).r
                             })
                             .collect(),
-                        _ => vec![self.cast(v, &Ty::I64).r],
+                        Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Array(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => vec![self.cast(v, &Ty::I64).r],
                     },
                     None => return ice("tile reps"),
                 };
@@ -575,7 +629,21 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            _ => unreachable!("manip sends only these here"),
+            Manip::Diagonal
+            | Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::ArrayEqual
+            | Manip::Argwhere
+            | Manip::Histogram
+            | Manip::Digitize => unreachable!("manip sends only these here"),
         }
     }
 
@@ -700,7 +768,24 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(self.build_tuple(vec![dens, edges]))
             }
-            _ => unreachable!("manip sends only these here"),
+            Manip::Diag
+            | Manip::Diagonal
+            | Manip::Tri
+            | Manip::Tril
+            | Manip::Triu
+            | Manip::Transpose
+            | Manip::Swapaxes
+            | Manip::ExpandDims
+            | Manip::Squeeze
+            | Manip::Stack
+            | Manip::ColumnStack
+            | Manip::Repeat
+            | Manip::Tile
+            | Manip::Roll
+            | Manip::Partition
+            | Manip::Cross
+            | Manip::AsFortran
+            | Manip::Digitize => unreachable!("manip sends only these here"),
         }
     }
 

@@ -41,7 +41,20 @@ impl<'p> FnGen<'_, 'p> {
                 let pred = match f {
                     CFn::IsNan => FloatPred::IsNan,
                     CFn::IsInf => FloatPred::IsInf,
-                    _ => FloatPred::IsFinite,
+                    CFn::Sqrt
+                    | CFn::Exp
+                    | CFn::Log
+                    | CFn::Log10
+                    | CFn::Sin
+                    | CFn::Cos
+                    | CFn::Tan
+                    | CFn::Sinh
+                    | CFn::Cosh
+                    | CFn::Tanh
+                    | CFn::Phase
+                    | CFn::Polar
+                    | CFn::Rect
+                    | CFn::IsFinite => FloatPred::IsFinite,
                 };
                 let a = self.float_pred(pred, &re);
                 let b = self.float_pred(pred, &im);
@@ -116,7 +129,19 @@ impl<'p> FnGen<'_, 'p> {
                         let cv = self.complex(Dtype::C128, &ca, &cb);
                         self.complex_binop(BinOp::Div, &sv, &cv, Dtype::C128)?
                     }
-                    _ => {
+                    CFn::Sqrt
+                    | CFn::Exp
+                    | CFn::Log
+                    | CFn::Log10
+                    | CFn::Sinh
+                    | CFn::Cosh
+                    | CFn::Tanh
+                    | CFn::Phase
+                    | CFn::Polar
+                    | CFn::Rect
+                    | CFn::IsNan
+                    | CFn::IsInf
+                    | CFn::IsFinite => {
                         // sinh(x+iy) = sinh x cos y + i cosh x sin y; cosh analogous.
                         let shr = call1(self, "sinh", &re, true);
                         let chr = call1(self, "cosh", &re, true);
@@ -136,7 +161,22 @@ impl<'p> FnGen<'_, 'p> {
                         match f {
                             CFn::Sinh => sh,
                             CFn::Cosh => ch,
-                            _ => self.complex_binop(BinOp::Div, &sh, &ch, Dtype::C128)?,
+                            CFn::Sqrt
+                            | CFn::Exp
+                            | CFn::Log
+                            | CFn::Log10
+                            | CFn::Sin
+                            | CFn::Cos
+                            | CFn::Tan
+                            | CFn::Tanh
+                            | CFn::Phase
+                            | CFn::Polar
+                            | CFn::Rect
+                            | CFn::IsNan
+                            | CFn::IsInf
+                            | CFn::IsFinite => {
+                                self.complex_binop(BinOp::Div, &sh, &ch, Dtype::C128)?
+                            }
                         }
                     }
                 }

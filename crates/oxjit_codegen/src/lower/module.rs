@@ -429,7 +429,13 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
             }
             cur
         }
-        _ => "zeroinitializer".into(),
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => "zeroinitializer".into(),
     }
 }
 
@@ -466,7 +472,14 @@ fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, 
                 store_leaves(f, n, leaf, &Ty::I64, &e, base);
             }
         }
-        _ => {}
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => {}
     }
 }
 

@@ -19,7 +19,17 @@ impl<'p> FnGen<'_, 'p> {
                     }
                 }
             }
-            _ => {}
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => {}
         }
     }
 
@@ -98,7 +108,16 @@ impl<'p> FnGen<'_, 'p> {
                 let re = self.extract(&v, 0, Ty::F64);
                 self.call_void("@oxjit_rt_exc_f64", &format!("double {}", re.r))
             }
-            _ => {
+            Ty::NoneType
+            | Ty::Tuple(_)
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => {
                 let s = self.str_const("<value>");
                 self.exc_arg(&s)
             }

@@ -76,7 +76,13 @@ impl<'p> FnGen<'_, 'p> {
                     ),
                 );
             }
-            other => {
+            other @ (Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => {
                 let s = self.str_const(&format!("<{other}>"));
                 self.print_value(&s, false)?;
             }

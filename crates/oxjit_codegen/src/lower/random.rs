@@ -15,7 +15,21 @@ impl<'p> FnGen<'_, 'p> {
             Rand::Shuffle | Rand::Permutation => {
                 return self.shuffle_or_permute(None, r == Rand::Shuffle, &args[0]);
             }
-            _ => {}
+            Rand::Seed
+            | Rand::Random
+            | Rand::Rand
+            | Rand::Randn
+            | Rand::Randint
+            | Rand::Uniform
+            | Rand::Normal
+            | Rand::StandardNormal
+            | Rand::Exponential
+            | Rand::Poisson
+            | Rand::Binomial
+            | Rand::Beta
+            | Rand::Gamma
+            | Rand::StandardGamma
+            | Rand::Geometric => {}
         }
         let spec = rand_spec(r);
         let rt = if spec.int_result { "i64" } else { "double" };
@@ -97,7 +111,18 @@ impl<'p> FnGen<'_, 'p> {
                 check(self, 0, "ole", "a <= 0");
                 check(self, 1, "ole", "b <= 0");
             }
-            _ => {}
+            Rand::Seed
+            | Rand::Random
+            | Rand::Rand
+            | Rand::Randn
+            | Rand::Randint
+            | Rand::Uniform
+            | Rand::StandardNormal
+            | Rand::Binomial
+            | Rand::Geometric
+            | Rand::Choice
+            | Rand::Shuffle
+            | Rand::Permutation => {}
         }
         let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
         let elem = Ty::Scalar(if spec.int_result {
@@ -118,7 +143,17 @@ impl<'p> FnGen<'_, 'p> {
                     self.cast(x, &Ty::I64).r
                 })
                 .collect(),
-            _ => vec![self.cast(size, &Ty::I64).r],
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         };
         let out = self.alloc_array(a.dtype, &shape);
         let n = self.nitems(&out);

@@ -55,7 +55,18 @@ impl<'p> FnGen<'_, 'p> {
             Reduce::NanMin => (Reduce::Min, d.is_float()),
             Reduce::NanVar => (Reduce::Var, d.is_float()),
             Reduce::NanStd => (Reduce::Std, d.is_float()),
-            other => (other, false),
+            other @ (Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Min
+            | Reduce::Max
+            | Reduce::Mean
+            | Reduce::Argmin
+            | Reduce::Argmax
+            | Reduce::Var
+            | Reduce::Std
+            | Reduce::Any
+            | Reduce::All
+            | Reduce::CountNonzero) => (other, false),
         };
         match r {
             Reduce::Min | Reduce::Max | Reduce::Argmin | Reduce::Argmax => {
@@ -145,7 +156,21 @@ impl<'p> FnGen<'_, 'p> {
             Reduce::Min => "zero-size array to reduction operation minimum which has no identity",
             Reduce::Max => "zero-size array to reduction operation maximum which has no identity",
             Reduce::Argmin => "attempt to get argmin of an empty sequence",
-            _ => "attempt to get argmax of an empty sequence",
+            Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Mean
+            | Reduce::Argmax
+            | Reduce::Var
+            | Reduce::Std
+            | Reduce::Any
+            | Reduce::All
+            | Reduce::CountNonzero
+            | Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => "attempt to get argmax of an empty sequence",
         };
         let m = self.str_const(msg);
         self.raise_if(&empty, ExcKind::ValueError, &[m]);
@@ -235,14 +260,42 @@ impl<'p> FnGen<'_, 'p> {
             Reduce::Mean => float_of(self.mean_dtype.unwrap_or(d)),
             Reduce::CountNonzero => Dtype::I64,
             Reduce::Any | Reduce::All => Dtype::Bool,
-            _ => out,
+            Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Min
+            | Reduce::Max
+            | Reduce::Argmin
+            | Reduce::Argmax
+            | Reduce::Var
+            | Reduce::Std
+            | Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => out,
         };
         let at = Ty::Scalar(acc_d);
         let acc = self.alloca(scalar_ty(acc_d));
         let init = match r {
             Reduce::Prod => scalar_const(acc_d, 1.0),
             Reduce::All => "true".into(),
-            _ => scalar_const(acc_d, 0.0),
+            Reduce::Sum
+            | Reduce::Min
+            | Reduce::Max
+            | Reduce::Mean
+            | Reduce::Argmin
+            | Reduce::Argmax
+            | Reduce::Var
+            | Reduce::Std
+            | Reduce::Any
+            | Reduce::CountNonzero
+            | Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => scalar_const(acc_d, 0.0),
         };
         self.emit(&format!("store {} {init}, ptr {acc}", scalar_ty(acc_d)));
         let lp = self.nd_open(shape);
@@ -262,7 +315,21 @@ impl<'p> FnGen<'_, 'p> {
                 let t = self.truth(&x)?;
                 self.val(&format!("and i1 {}, {t}", cur.r))
             }
-            _ => {
+            Reduce::Sum
+            | Reduce::Prod
+            | Reduce::Min
+            | Reduce::Max
+            | Reduce::Mean
+            | Reduce::Argmin
+            | Reduce::Argmax
+            | Reduce::Var
+            | Reduce::Std
+            | Reduce::NanSum
+            | Reduce::NanMean
+            | Reduce::NanMax
+            | Reduce::NanMin
+            | Reduce::NanVar
+            | Reduce::NanStd => {
                 let x = self.cast(x, &at);
                 self.binop_same(
                     if r == Reduce::Prod {
@@ -434,7 +501,22 @@ impl<'p> FnGen<'_, 'p> {
                     self.store_elem(&x, &q);
                     self.nd_close(lp);
                 }
-                _ => {
+                Reduce::Sum
+                | Reduce::Prod
+                | Reduce::Mean
+                | Reduce::Argmin
+                | Reduce::Argmax
+                | Reduce::Var
+                | Reduce::Std
+                | Reduce::Any
+                | Reduce::All
+                | Reduce::CountNonzero
+                | Reduce::NanSum
+                | Reduce::NanMean
+                | Reduce::NanMax
+                | Reduce::NanMin
+                | Reduce::NanVar
+                | Reduce::NanStd => {
                     let one = r == Reduce::Prod;
                     let fill = V::new(
                         scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }),
@@ -478,7 +560,22 @@ impl<'p> FnGen<'_, 'p> {
                         et.clone(),
                     )
                 }
-                _ => V::new(
+                Reduce::Sum
+                | Reduce::Prod
+                | Reduce::Mean
+                | Reduce::Argmin
+                | Reduce::Argmax
+                | Reduce::Var
+                | Reduce::Std
+                | Reduce::Any
+                | Reduce::All
+                | Reduce::CountNonzero
+                | Reduce::NanSum
+                | Reduce::NanMean
+                | Reduce::NanMax
+                | Reduce::NanMin
+                | Reduce::NanVar
+                | Reduce::NanStd => V::new(
                     self.binop_same(
                         if r == Reduce::Prod {
                             BinOp::Mul
@@ -613,7 +710,16 @@ impl<'p> FnGen<'_, 'p> {
                 // The type says C order: a length-one axis keeps the result contiguous.
                 Ok(V::new(view.r, Ty::Array(oa)))
             }
-            _ => ice("keepdims result"),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => ice("keepdims result"),
         }
     }
 }

@@ -143,7 +143,17 @@ impl<'p> FnGen<'_, 'p> {
                                     k.code()
                                 ));
                             }
-                            other => return ice(format!("cannot raise a {other}")),
+                            other @ (Ty::Scalar(_)
+                            | Ty::NoneType
+                            | Ty::Str
+                            | Ty::Tuple(_)
+                            | Ty::Array(_)
+                            | Ty::Range
+                            | Ty::Function(_)
+                            | Ty::Global(_)
+                            | Ty::DtypeObj(_)
+                            | Ty::Generator
+                            | Ty::Unknown) => return ice(format!("cannot raise a {other}")),
                         },
                     },
                 }
@@ -208,7 +218,14 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.range_len(v);
                 self.val(&format!("icmp sgt i64 {n}, 0"))
             }
-            other => return ice(format!("no truth value for {other}")),
+            other @ (Ty::Str
+            | Ty::Array(_)
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown) => return ice(format!("no truth value for {other}")),
         })
     }
 
@@ -239,13 +256,37 @@ impl<'p> FnGen<'_, 'p> {
                     }
                     Ok(())
                 }
-                other => ice(format!("cannot unpack {other}")),
+                other @ (Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown) => ice(format!("cannot unpack {other}")),
             },
             ExprKind::Subscript(base, index) => {
                 let b = self.expr(base)?;
                 self.setitem(&b, index, v)
             }
-            _ => ice("unsupported assignment target"),
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Slice(..)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => ice("unsupported assignment target"),
         }
     }
 
@@ -314,7 +355,25 @@ impl<'p> FnGen<'_, 'p> {
                     };
                     self.view(&b, &ba, index, &ta)?
                 }
-                _ => {
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Imag(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLit
+                | ExprKind::Str(_)
+                | ExprKind::Name(_)
+                | ExprKind::Attr(..)
+                | ExprKind::Bin(..)
+                | ExprKind::Unary(..)
+                | ExprKind::BoolOp(..)
+                | ExprKind::Compare(..)
+                | ExprKind::IfExp(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Slice(..)
+                | ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Unsupported(_) => {
                     let ExprKind::Name(n) = &target.kind else {
                         return ice("aug-assign target");
                     };
@@ -336,7 +395,7 @@ impl<'p> FnGen<'_, 'p> {
             let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), Dtype::F64);
             let node = match node {
                 Node::Bin(op, a, b, _) => Node::Bin(op, a, b, ta.dtype),
-                n => n,
+                n @ (Node::Leaf(_) | Node::Un(..) | Node::Cmp(..) | Node::Call(..)) => n,
             };
             return self.fused_into(&tv, &ta, &node, &leaves);
         }
@@ -364,7 +423,24 @@ impl<'p> FnGen<'_, 'p> {
                 self.store_elem(&r, &ptr);
                 Ok(())
             }
-            _ => ice("unsupported augmented assignment target"),
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Attr(..)
+            | ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::BoolOp(..)
+            | ExprKind::Compare(..)
+            | ExprKind::IfExp(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Slice(..)
+            | ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => ice("unsupported augmented assignment target"),
         }
     }
 }

@@ -52,7 +52,16 @@ impl<'p> FnGen<'_, 'p> {
                     vals.push(self.make_array(a, "null", "null", &p, &shape, &strides));
                 }
                 Ty::Scalar(d) => vals.push(self.load_elem(*d, &p)),
-                other => return ice(format!("gufunc argument of type {other}")),
+                other @ (Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown) => return ice(format!("gufunc argument of type {other}")),
             }
         }
         let rt = self.inst.ret.clone();

@@ -143,8 +143,8 @@ impl<'p> FnGen<'_, 'p> {
                     .map(|i| self.extract(&args[0], i, items[i].clone()))
                     .collect();
                 let in_nd = items[0].array().map(|a| a.ndim).unwrap_or(1) as usize;
-                let axis = match f {
-                    ArrFn::Concatenate => match self.kwarg(call, "axis")? {
+                let axis = if f == ArrFn::Concatenate {
+                    match self.kwarg(call, "axis")? {
                         Some(v) => {
                             let k = Self::const_int(&v).unwrap_or(0);
                             if k < 0 {
@@ -154,9 +154,11 @@ impl<'p> FnGen<'_, 'p> {
                             }
                         }
                         None => 0,
-                    },
-                    ArrFn::Hstack => usize::from(in_nd > 1),
-                    _ => 0,
+                    }
+                } else if f == ArrFn::Hstack {
+                    usize::from(in_nd > 1)
+                } else {
+                    0
                 };
                 // vstack of 1-d arrays: each is one row.
                 let rows = f == ArrFn::Vstack && in_nd == 1;
@@ -289,7 +291,36 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            _ => unreachable!("arr_fn sends only these here"),
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => unreachable!("arr_fn sends only these here"),
         }
     }
 }

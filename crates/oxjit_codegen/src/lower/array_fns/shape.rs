@@ -28,8 +28,8 @@ impl<'p> FnGen<'_, 'p> {
                     (args[0].clone(), a0)
                 };
                 let total = self.nitems(&args[0]);
-                let mut dims: Vec<String> = match f {
-                    ArrFn::Reshape => match args.get(1).map(|v| v.ty.clone()) {
+                let mut dims: Vec<String> = if f == ArrFn::Reshape {
+                    match args.get(1).map(|v| v.ty.clone()) {
                         Some(Ty::Tuple(items)) if args.len() == 2 => (0..items.len())
                             .map(|i| {
                                 let x = self.extract(&args[1], i, items[i].clone());
@@ -40,8 +40,9 @@ impl<'p> FnGen<'_, 'p> {
                             .iter()
                             .map(|v| self.cast(v.clone(), &Ty::I64).r)
                             .collect(),
-                    },
-                    _ => vec!["-1".into()],
+                    }
+                } else {
+                    vec!["-1".into()]
                 };
                 let req = dims.clone();
                 // One -1 is inferred from the size.
@@ -137,7 +138,17 @@ impl<'p> FnGen<'_, 'p> {
                                 walk(s, &e, out, d, k);
                             }
                         }
-                        _ => {
+                        Ty::Scalar(_)
+                        | Ty::NoneType
+                        | Ty::Str
+                        | Ty::Array(_)
+                        | Ty::Range
+                        | Ty::Function(_)
+                        | Ty::Global(_)
+                        | Ty::DtypeObj(_)
+                        | Ty::ExcClass(_)
+                        | Ty::Generator
+                        | Ty::Unknown => {
                             s.flat_store(out, d, &k.to_string(), v);
                             *k += 1;
                         }
@@ -177,9 +188,48 @@ impl<'p> FnGen<'_, 'p> {
                 Ty::Array(_) if matches!(ty, Ty::Array(_)) && args[0].ty == ty => {
                     Ok(args[0].clone())
                 }
-                _ => self.arr_fn(ArrFn::Array, args, call, ty),
+                Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Array(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown => self.arr_fn(ArrFn::Array, args, call, ty),
             },
-            _ => unreachable!("arr_fn sends only these here"),
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => unreachable!("arr_fn sends only these here"),
         }
     }
 }

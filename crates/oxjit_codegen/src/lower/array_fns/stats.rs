@@ -49,7 +49,17 @@ impl<'p> FnGen<'_, 'p> {
         let data = self.data(&buf);
         let out = match &ty {
             Ty::Array(o) => Some(self.alloc_array(o.dtype, &outer)),
-            _ => None,
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => None,
         };
         let res = self.alloca("double");
         let lp = self.nd_open(&outer);
@@ -214,7 +224,40 @@ impl<'p> FnGen<'_, 'p> {
                 }
                 Ok(cur)
             }
-            _ => unreachable!("arr_fn sends only these here"),
+            ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot
+            | ArrFn::Trapezoid => unreachable!("arr_fn sends only these here"),
         }
     }
 
@@ -229,7 +272,16 @@ impl<'p> FnGen<'_, 'p> {
         let (d, out_ty) = match &ty {
             Ty::Scalar(d) => (*d, None),
             Ty::Array(o) => (o.dtype, Some(*o)),
-            _ => return ice("trapezoid result"),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => return ice("trapezoid result"),
         };
         let rt = Ty::Scalar(d);
         let given = |s: &mut Self, pos: usize, kw: &str| -> R<Option<V>> {
@@ -504,7 +556,37 @@ impl<'p> FnGen<'_, 'p> {
                     }
                 }
             }
-            _ => unreachable!("arr_fn sends only these here"),
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Convolve
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Allclose
+            | ArrFn::Norm
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Vdot => unreachable!("arr_fn sends only these here"),
         }
     }
 
@@ -665,7 +747,17 @@ impl<'p> FnGen<'_, 'p> {
                                 let e = s.load_elem(la.dtype, &p);
                                 vals.push(s.cast(e, &Ty::F64).r);
                             }
-                            _ => vals.push(s.cast(v.clone(), &Ty::F64).r),
+                            Ty::Scalar(_)
+                            | Ty::NoneType
+                            | Ty::Str
+                            | Ty::Tuple(_)
+                            | Ty::Range
+                            | Ty::Function(_)
+                            | Ty::Global(_)
+                            | Ty::DtypeObj(_)
+                            | Ty::ExcClass(_)
+                            | Ty::Generator
+                            | Ty::Unknown => vals.push(s.cast(v.clone(), &Ty::F64).r),
                         }
                     }
                     Ok(V::new(
@@ -675,7 +767,38 @@ impl<'p> FnGen<'_, 'p> {
                 };
                 self.reduce_seq(Reduce::All, &shape, &mut get, Dtype::Bool, Dtype::Bool)
             }
-            _ => unreachable!("arr_fn sends only these here"),
+            ArrFn::Cumsum
+            | ArrFn::Cumprod
+            | ArrFn::Diff
+            | ArrFn::Bincount
+            | ArrFn::Median
+            | ArrFn::Percentile
+            | ArrFn::Quantile
+            | ArrFn::Reshape
+            | ArrFn::Ravel
+            | ArrFn::Flatten
+            | ArrFn::Astype
+            | ArrFn::AsContiguous
+            | ArrFn::Eye
+            | ArrFn::Identity
+            | ArrFn::Concatenate
+            | ArrFn::Vstack
+            | ArrFn::Hstack
+            | ArrFn::Array
+            | ArrFn::Searchsorted
+            | ArrFn::Interp
+            | ArrFn::Nonzero
+            | ArrFn::Sort
+            | ArrFn::Argsort
+            | ArrFn::Unique
+            | ArrFn::Flip
+            | ArrFn::Meshgrid
+            | ArrFn::Logspace
+            | ArrFn::Average
+            | ArrFn::Flatnonzero
+            | ArrFn::AsArray
+            | ArrFn::Norm
+            | ArrFn::Trapezoid => unreachable!("arr_fn sends only these here"),
         }
     }
 }

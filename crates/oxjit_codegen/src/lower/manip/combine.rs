@@ -173,7 +173,17 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 (len, Some(tab))
             }
-            _ => {
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => {
                 let r = self.cast(reps.clone(), &Ty::I64).r;
                 (self.val(&format!("mul i64 {n}, {r}")), None)
             }
@@ -210,7 +220,17 @@ impl<'p> FnGen<'_, 'p> {
                     self.cast(x, &Ty::I64).r
                 })
                 .collect(),
-            _ => vec![self.cast(shift, &Ty::I64).r],
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => vec![self.cast(shift, &Ty::I64).r],
         };
         let axes: Option<Vec<usize>> = match self.mparam_const(call, 2, "axis") {
             None | Some(Const::None) => None,
@@ -295,7 +315,17 @@ impl<'p> FnGen<'_, 'p> {
                     self.cast(x, &Ty::I64).r
                 })
                 .collect(),
-            _ => vec![self.cast(kth, &Ty::I64).r],
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => vec![self.cast(kth, &Ty::I64).r],
         };
         let axis = match self.mparam_const(call, 2, "axis") {
             None => Some(nd - 1),

@@ -351,7 +351,16 @@ impl<'p> FnGen<'_, 'p> {
         let xd = match &x.ty {
             Ty::Array(xa) => xa.dtype,
             Ty::Scalar(d) => *d,
-            _ => return ice("digitize x"),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => return ice("digitize x"),
         };
         let n = self.shape(&b, 0);
         // Monotonicity as NumPy's _monotonicity (on float64 copies): skip
