@@ -45,7 +45,15 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
                 | (l << 1)
                 | u32::from(a.readonly)
         }
-        _ => return None,
+        Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => return None,
     })
 }
 
@@ -178,6 +186,8 @@ pub fn key_of_objects(py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<Key
 pub fn unbox_scalar_fast(a: *mut ffi::PyObject, d: Dtype) -> Option<u64> {
     unsafe {
         let tp = ffi::Py_TYPE(a);
+        // A fast path for three dtypes: every other dtype takes the slow path.
+        #[allow(clippy::wildcard_enum_match_arm)]
         match d {
             Dtype::F64 if tp == &raw mut ffi::PyFloat_Type => {
                 Some(ffi::PyFloat_AS_DOUBLE(a).to_bits())
@@ -208,6 +218,8 @@ pub fn unbox_scalar_fast(a: *mut ffi::PyObject, d: Dtype) -> Option<u64> {
 #[inline]
 pub fn box_scalar_fast(py: Python<'_>, w: u64, d: Dtype) -> Option<Py<PyAny>> {
     unsafe {
+        // A fast path for three dtypes: every other dtype takes the slow path.
+        #[allow(clippy::wildcard_enum_match_arm)]
         let p = match d {
             Dtype::F64 => ffi::PyFloat_FromDouble(f64::from_bits(w)),
             Dtype::I64 => ffi::PyLong_FromLongLong(w as i64),
@@ -472,7 +484,13 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             buf.slot(1)[0] = bitgen_of(py, a)?;
             Ok(())
         }
-        _ => Ok(()),
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => Ok(()),
     }
 }
 
@@ -622,7 +640,15 @@ pub fn box_value(
                     .unbind(),
             )
         }
-        _ => Ok(py.None()),
+        Ty::NoneType => Ok(py.None()),
+        // No Python form: the type checker rejects returning these (`unsupported-return-value`).
+        Ty::Str
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => Ok(py.None()),
     }
 }
 

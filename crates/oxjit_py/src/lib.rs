@@ -2,6 +2,8 @@
 //! boxing, error translation) and the glue between Python and the compiler
 //! crates. The decorators and the AST front end live in `python/oxjit`.
 
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod boxing;
 mod driver;
 mod npyrandom;
@@ -42,7 +44,18 @@ pub struct Overload {
 fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype>, Dtype)> {
     let one = |t: &Ty| match t {
         Ty::Scalar(d @ (Dtype::F64 | Dtype::I64 | Dtype::Bool)) => Some(*d),
-        _ => None,
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Array(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::Unknown => None,
     };
     if args.len() > 8 || declared.as_ref().is_some_and(|d| d != ret) {
         return None;

@@ -388,7 +388,17 @@ pub fn make_gufunc(
                     layout: oxjit_types::Layout::A,
                     ..*a
                 }),
-                other => other.clone(),
+                other @ (Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown) => other.clone(),
             };
             let d = match &ty {
                 Ty::Array(a) => {
@@ -417,7 +427,16 @@ pub fn make_gufunc(
                     }
                     *d
                 }
-                other => {
+                other @ (Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Unknown) => {
                     return Err(PyTypeError::new_err(format!(
                         "unsupported gufunc argument type {other}"
                     )))
