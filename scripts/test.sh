@@ -32,4 +32,6 @@ python3 - <<'PY'
 import oxjit, oxjit._native, sys
 print(f"testing oxjit from {oxjit.__file__}", file=sys.stderr)
 PY
-python3 -m pytest -q -p no:cacheprovider .
+# OXJIT_VERIFY=1: every program the suite compiles goes through the verifier
+# of typed output (an incomplete one is an InternalCompilerError).
+OXJIT_VERIFY=1 python3 -m pytest -q -p no:cacheprovider .

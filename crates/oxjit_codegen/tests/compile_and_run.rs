@@ -30,6 +30,7 @@ const SUM_SQ: &str = r#"{"functions": [{"qualname": "s", "file": "t.py", "first_
 fn build(json: &str, args: &[Ty]) -> oxjit_codegen::Compiled {
     let unit = Unit::from_json(json).expect("unit");
     let program = oxjit_typeck::check(&unit, args).expect("typed");
+    oxjit_typeck::verify::verify(&program).expect("the typed program is complete");
     compile(&program, &Options::default()).expect("compiled")
 }
 

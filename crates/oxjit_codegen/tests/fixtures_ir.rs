@@ -61,6 +61,7 @@ fn ir_fixtures() {
             let unit = Unit::from_json(&fx.unit_json(&c.func)).expect("unit JSON");
             let sig = oxjit_types::parse_signature(&c.args).expect("argument types");
             let program = oxjit_typeck::check(&unit, &sig.args).expect("the fixture types");
+            oxjit_typeck::verify::verify(&program).expect("the typed program is complete");
             let compiled = compile(&program, &Options::default()).expect("the fixture compiles");
             for prop in &c.expect {
                 count += 1;

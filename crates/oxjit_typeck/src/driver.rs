@@ -1,7 +1,7 @@
 //! The checker: `check`, instances and the fixpoint that types them.
 
-use crate::program::{Instance, Located, Program, Res, Template};
 use crate::index::Fancy;
+use crate::program::{Instance, Located, Program, Res, Template};
 use crate::prune::ends_in_return;
 use crate::scope::assigned_names;
 use oxjit_syntax::{Diagnostic, ExprId, Span, Unit};

@@ -34,7 +34,7 @@ mod stmt;
 pub mod verify;
 
 pub use driver::check;
-pub use index::{fancy_kind, index_kinds, Fancy, IndexKind}; // TEMP fancy_kind
+pub use index::{index_kinds, Fancy, IndexKind};
 pub use program::{Arg, Call, Callee, Const, Instance, Located, Program, Res, Template};
 pub use prune::tuple_slice;
 

@@ -9,7 +9,6 @@ use crate::registry::{self, Builtin};
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, Span};
 use oxjit_types::{promote_arith, promote_truediv, ArrayTy, Dtype, Kind, Layout, Ty};
 
-
 impl<'u> Checker<'u> {
     pub(crate) fn binop_ty(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
         match (l, r) {

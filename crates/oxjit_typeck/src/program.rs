@@ -1,8 +1,8 @@
 //! The typed program `check` produces: constants, call resolutions and instances.
 
-use crate::registry::Builtin;
 use crate::index::Fancy;
 use crate::prune::ends_in_return;
+use crate::registry::Builtin;
 use oxjit_syntax::{Diagnostic, Expr, ExprId, FuncDef, Stmt, StmtKind, Unit};
 use oxjit_types::{Dtype, ExcKind, Ty};
 use rustc_hash::FxHashMap;

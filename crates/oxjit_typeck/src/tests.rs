@@ -123,3 +123,21 @@ fn every_registered_callable_has_a_note_and_a_test() {
         "no test calls these registered callables: {missing:?}"
     );
 }
+
+/// The verifier accepts a complete program and names what is missing from
+/// an incomplete one.
+#[test]
+fn verifier_rejects_an_incomplete_program() {
+    let unit = Unit::from_json(ADD_ONE).unwrap();
+    let mut p = check(&unit, &[Ty::I64]).unwrap();
+    assert_eq!(crate::verify::verify(&p), Ok(()));
+    let some_expr = *p.instances[0].expr_ty.keys().next().unwrap();
+    p.instances[0].expr_ty.remove(&some_expr);
+    let err = crate::verify::verify(&p).unwrap_err();
+    assert!(err.contains("instance #0 `f`"), "{err}");
+    assert!(err.contains("without a known type"), "{err}");
+    p.instances[0].ret = Ty::Unknown;
+    assert!(crate::verify::verify(&p)
+        .unwrap_err()
+        .contains("return type"));
+}

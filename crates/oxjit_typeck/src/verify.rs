@@ -20,7 +20,10 @@ pub fn verify(p: &Program<'_>) -> Result<(), String> {
         if !inst.ret.is_known() {
             return fail("the return type is unknown".into());
         }
-        let mut v = Verifier { inst, problem: None };
+        let mut v = Verifier {
+            inst,
+            problem: None,
+        };
         v.block(&t.def.body);
         if let Some(problem) = v.problem {
             return fail(problem);
@@ -86,7 +89,12 @@ impl Verifier<'_, '_> {
                 self.block(body);
                 self.block(orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter);
                 self.target(target);
                 self.block(body);
@@ -138,7 +146,10 @@ impl Verifier<'_, '_> {
             | ExprKind::Call { .. }
             | ExprKind::Slice(..)
             | ExprKind::Lambda(_)
-            | ExprKind::Unsupported(_) => self.report(t, "an assignment target that is not a name, subscript or tuple"),
+            | ExprKind::Unsupported(_) => self.report(
+                t,
+                "an assignment target that is not a name, subscript or tuple",
+            ),
         }
     }
 
@@ -153,8 +164,13 @@ impl Verifier<'_, '_> {
             return;
         }
         match &e.kind {
-            ExprKind::Call { func, args, star, kwargs } => {
-                if self.inst.res.get(&e.id).is_none() {
+            ExprKind::Call {
+                func,
+                args,
+                star,
+                kwargs,
+            } => {
+                if !self.inst.res.contains_key(&e.id) {
                     self.report(e, "a call without a resolution");
                 }
                 self.known(e);
@@ -199,7 +215,10 @@ impl Verifier<'_, '_> {
             }
             // Slice bounds are lowered where the slice is used.
             ExprKind::Slice(lo, hi, st) => {
-                [lo, hi, st].into_iter().flatten().for_each(|b| self.expr(b));
+                [lo, hi, st]
+                    .into_iter()
+                    .flatten()
+                    .for_each(|b| self.expr(b));
             }
             ExprKind::Int(_)
             | ExprKind::Float(_)

@@ -14,7 +14,12 @@ fn typing_report(unit_json: &str, args: &str) -> Vec<String> {
     let unit = Unit::from_json(unit_json).expect("unit JSON");
     let sig = oxjit_types::parse_signature(args).expect("argument types");
     let text = match oxjit_typeck::check(&unit, &sig.args) {
-        Ok(p) => p.dump(),
+        Ok(p) => {
+            if let Err(e) = oxjit_typeck::verify::verify(&p) {
+                panic!("the verifier rejects {args}: {e}");
+            }
+            p.dump()
+        }
         Err(diags) => diags
             .iter()
             .map(|d| {

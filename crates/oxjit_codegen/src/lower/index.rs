@@ -616,10 +616,7 @@ impl<'p> FnGen<'_, 'p> {
     /// one index array among other indices, or integer rows of an N-d array.
     pub(super) fn per_axis_fancy(&self, a: &ArrayTy, index: &'p Expr, write: bool) -> bool {
         use oxjit_typeck::Fancy;
-        let fk = self.inst.fancy(index);
-        let old = oxjit_typeck::fancy_kind(a, index, |p| Some(self.inst.ty(p).clone()));
-        assert_eq!(fk, old, "TEMP fancy cross-check");
-        match fk {
+        match self.inst.fancy(index) {
             Some(Fancy::Axis) => true,
             Some(Fancy::Rows) => write && a.ndim > 1,
             _ => false,
