@@ -19,6 +19,7 @@
 
 mod builtins;
 mod call;
+pub mod docs;
 mod driver;
 mod expr;
 pub mod generator;

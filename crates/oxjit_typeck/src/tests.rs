@@ -141,3 +141,27 @@ fn verifier_rejects_an_incomplete_program() {
         .unwrap_err()
         .contains("return type"));
 }
+
+#[test]
+fn readme_list_is_current() {
+    use crate::docs::{readme_list, README_BEGIN, README_END};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let have = std::fs::read_to_string(path).expect("README.md");
+    let (Some(a), Some(b)) = (have.find(README_BEGIN), have.find(README_END)) else {
+        panic!("README.md lacks the supported-list markers");
+    };
+    let want = format!(
+        "{}{}{}",
+        &have[..a],
+        readme_list(),
+        &have[b + README_END.len()..]
+    );
+    if std::env::var_os("OXJIT_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+    } else {
+        assert!(
+            have == want,
+            "README.md's list of supported callables is stale: run OXJIT_BLESS=1 cargo test -p oxjit_typeck readme"
+        );
+    }
+}
