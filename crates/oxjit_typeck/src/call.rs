@@ -1,6 +1,7 @@
 //! Calls: binding arguments to a jitted function's parameters, resolving
 //! the callee, and the argument checks the builtins share.
 
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Const, Res};
 use crate::registry::{self, ArrFn, Builtin};
@@ -43,7 +44,12 @@ impl<'u> Checker<'u> {
                 all.extend(arg_tys);
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
-                let t = self.builtin_ty(cx, e, b, &all, &kw, true);
+                let site_name = format!("{}.{name}", method_owner(&ot));
+                let site = CallSite {
+                    name: &site_name,
+                    method: true,
+                };
+                let t = self.builtin_ty(cx, e, b, &all, &kw, site);
                 if !raises_axis_error(cx, e) {
                     cx.res.insert(
                         e.id,
@@ -139,12 +145,16 @@ impl<'u> Checker<'u> {
                     cx.lists.retain(|(id, _)| !ids.contains(id));
                 }
                 // NumPy's ufuncs take an output array (math.log(x, base) does not).
-                if let (Some(nin), true) = (registry::ufunc_nin(b), path.starts_with("numpy.")) {
-                    if let Some(t) = self.ufunc_out(cx, e, b, nin, &arg_tys, &kw) {
+                if path.starts_with("numpy.") {
+                    if let Some(t) = self.ufunc_out(cx, e, b, &arg_tys, &kw, path) {
                         return t;
                     }
                 }
-                let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, false);
+                let site = CallSite {
+                    name: path,
+                    method: false,
+                };
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &kw, site);
                 if !raises_axis_error(cx, e) {
                     cx.res.insert(
                         e.id,
@@ -159,7 +169,13 @@ impl<'u> Checker<'u> {
             }
             Ty::DtypeObj(d) => {
                 let b = Builtin::Cast(*d);
-                let t = self.builtin_ty(cx, e, b, &arg_tys, &[], false);
+                // A dtype object called: named as NumPy's scalar type.
+                let site_name = format!("numpy.{}", d.name());
+                let site = CallSite {
+                    name: &site_name,
+                    method: false,
+                };
+                let t = self.builtin_ty(cx, e, b, &arg_tys, &[], site);
                 cx.res.insert(
                     e.id,
                     Res::Call(Call {
@@ -497,6 +513,25 @@ impl<'u> Checker<'u> {
             _ if cx.expr_ty.get(&x.id) == Some(&Ty::NoneType) => Some(Const::None),
             _ => None,
         })
+    }
+}
+
+/// How a method's receiver is named in diagnostics (`ndarray.sum`,
+/// `Generator.normal`, `complex128.conjugate`).
+fn method_owner(t: &Ty) -> String {
+    match t {
+        Ty::Array(_) => "ndarray".to_string(),
+        Ty::Generator => "Generator".to_string(),
+        Ty::Scalar(d) => d.name().to_string(),
+        Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => t.to_string(),
     }
 }
 

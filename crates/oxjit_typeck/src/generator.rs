@@ -55,6 +55,9 @@ pub fn keywords(g: GenFn) -> &'static [&'static str] {
 }
 
 impl<'u> Checker<'u> {
+    /// A Generator method (the legacy `numpy.random.choice`/`shuffle`/
+    /// `permutation` too, with a stand-in receiver); `name` is how the user
+    /// called it (`Generator.normal`, `numpy.random.choice`).
     pub(crate) fn gen_ty(
         &mut self,
         cx: &mut Cx<'u>,
@@ -62,19 +65,12 @@ impl<'u> Checker<'u> {
         g: GenFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        owner: &str,
+        name: &str,
     ) -> Ty {
-        let name = format!(
-            "{owner}.{}",
-            registry::GEN_METHODS
-                .iter()
-                .find(|(_, b)| *b == registry::Builtin::Gen(g))
-                .map_or("?", |(n, _)| *n)
-        );
         let names = positional(g);
         let args = &tys[1..];
         if args.len() > names.len() {
-            return self.no_match(cx, e, &name, args, &format!("({})", names.join(", ")));
+            return self.no_match(cx, e, name, args, &format!("({})", names.join(", ")));
         }
         // The type of parameter `p` (positional or keyword), if given.
         let param = |p: &str| -> Option<Ty> {
@@ -100,7 +96,7 @@ impl<'u> Checker<'u> {
                         Some(t) => {
                             return self.gen_bad(cx, e, format!("{name}: {p} must be an integer, not {t} (arrays of bounds are not supported in compiled code)"))
                         }
-                        None => return self.no_match(cx, e, &name, args, "(low, high=None, size=None, dtype=np.int64, endpoint=False)"),
+                        None => return self.no_match(cx, e, name, args, "(low, high=None, size=None, dtype=np.int64, endpoint=False)"),
                     }
                 }
                 let elem = match param("dtype") {
@@ -125,7 +121,7 @@ impl<'u> Checker<'u> {
                         );
                     }
                 }
-                match self.gen_size_nd(cx, e, &name, param("size")) {
+                match self.gen_size_nd(cx, e, name, param("size")) {
                     Ok(nd) => shaped(elem, nd),
                     Err(()) => Ty::Unknown,
                 }
@@ -138,14 +134,14 @@ impl<'u> Checker<'u> {
                         _ => return self.no_match(
                             cx,
                             e,
-                            &name,
+                            name,
                             args,
                             "(a: int or 1-d array, size=None, replace=True, p=None, shuffle=True)",
                         ),
                     };
                 let (Some(replace), Some(_)) = (
-                    self.gen_bool_const(cx, e, &name, "replace", 2),
-                    self.gen_bool_const(cx, e, &name, "shuffle", 4),
+                    self.gen_bool_const(cx, e, name, "replace", 2),
+                    self.gen_bool_const(cx, e, name, "shuffle", 4),
                 ) else {
                     return Ty::Unknown;
                 };
@@ -167,7 +163,7 @@ impl<'u> Checker<'u> {
                         )
                     }
                 }
-                match self.gen_size_nd(cx, e, &name, param("size")) {
+                match self.gen_size_nd(cx, e, name, param("size")) {
                     Ok(nd) => shaped(elem, nd),
                     Err(()) => Ty::Unknown,
                 }
@@ -198,7 +194,7 @@ impl<'u> Checker<'u> {
                     _ => self.no_match(
                         cx,
                         e,
-                        &name,
+                        name,
                         args,
                         if g == GenFn::Shuffle {
                             "(x: array)"
@@ -271,7 +267,7 @@ impl<'u> Checker<'u> {
                         }
                     };
                 }
-                match self.gen_size_nd(cx, e, &name, param("size")) {
+                match self.gen_size_nd(cx, e, name, param("size")) {
                     Ok(None) if array_nd.is_some() => shaped(elem, array_nd),
                     Ok(nd) => {
                         if nd.is_none() {

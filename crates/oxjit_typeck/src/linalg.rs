@@ -77,12 +77,12 @@ impl<'u> Checker<'u> {
         f: LinAlg,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        name: &str,
     ) -> Ty {
-        let name = format!("numpy.linalg.{}", display(f));
         let na = n_arrays(f);
         let (opts, positional) = params(f);
         let max = na + if positional { opts.len() } else { 0 };
-        if !self.arity(cx, e, &name, tys.len(), na, max) {
+        if !self.arity(cx, e, name, tys.len(), na, max) {
             return Ty::Unknown;
         }
         for (k, v) in kwargs {
@@ -132,7 +132,7 @@ impl<'u> Checker<'u> {
                         return self.no_match(
                             cx,
                             e,
-                            &name,
+                            name,
                             tys,
                             &format!("{opt} must be a real number or None"),
                         );
@@ -141,7 +141,7 @@ impl<'u> Checker<'u> {
             }
         }
         let Some(a) = tys[0].array().copied() else {
-            return self.no_match(cx, e, &name, tys, "(2-d array, ...)");
+            return self.no_match(cx, e, name, tys, "(2-d array, ...)");
         };
         if a.ndim != 2 {
             return self.la_bad(
@@ -173,7 +173,7 @@ impl<'u> Checker<'u> {
         match f {
             LinAlg::Solve | LinAlg::Lstsq => {
                 let Some(b) = tys[1].array().copied() else {
-                    return self.no_match(cx, e, &name, tys, "(2-d array, 1-d or 2-d array)");
+                    return self.no_match(cx, e, name, tys, "(2-d array, 1-d or 2-d array)");
                 };
                 if !(1..=2).contains(&b.ndim) {
                     return self.la_bad(
@@ -255,11 +255,11 @@ impl<'u> Checker<'u> {
             LinAlg::MatrixPower => match tys.get(1) {
                 Some(Ty::Scalar(d)) if d.is_int() && tys.len() == 2 => {
                     if a.dtype.kind() == Kind::Bool {
-                        return self.no_match(cx, e, &name, tys, "(numeric 2-d array, int)");
+                        return self.no_match(cx, e, name, tys, "(numeric 2-d array, int)");
                     }
                     registry::array_of(a.dtype, 2)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(2-d array, int)"),
+                _ => self.no_match(cx, e, name, tys, "(2-d array, int)"),
             },
             LinAlg::Cond => {
                 if let Some(t) = opt_ty(0) {
@@ -276,26 +276,5 @@ impl<'u> Checker<'u> {
             }
             LinAlg::MatrixRank => Ty::I64,
         }
-    }
-}
-
-pub fn display(f: LinAlg) -> &'static str {
-    match f {
-        LinAlg::Solve => "solve",
-        LinAlg::Inv => "inv",
-        LinAlg::Det => "det",
-        LinAlg::Slogdet => "slogdet",
-        LinAlg::Cholesky => "cholesky",
-        LinAlg::Qr => "qr",
-        LinAlg::Svd => "svd",
-        LinAlg::Eig => "eig",
-        LinAlg::Eigvals => "eigvals",
-        LinAlg::Eigh => "eigh",
-        LinAlg::Eigvalsh => "eigvalsh",
-        LinAlg::Lstsq => "lstsq",
-        LinAlg::Pinv => "pinv",
-        LinAlg::MatrixPower => "matrix_power",
-        LinAlg::Cond => "cond",
-        LinAlg::MatrixRank => "matrix_rank",
     }
 }

@@ -5,6 +5,7 @@
 //! transpose/swapaxes/expand_dims/squeeze/stack/roll/partition, the length of
 //! tile's reps) must be constants; sizes and offsets may be runtime values.
 
+use crate::builtins::CallSite;
 use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::program::{Const, Res};
@@ -53,33 +54,6 @@ fn params(f: Manip) -> &'static [&'static str] {
         Manip::Argwhere | Manip::AsFortran => &["a"],
         Manip::Histogram => &["a", "bins", "range"],
         Manip::Digitize => &["x", "bins", "right"],
-    }
-}
-
-/// How NumPy names the function in its own messages.
-fn np_name(f: Manip) -> &'static str {
-    match f {
-        Manip::Diag => "diag",
-        Manip::Diagonal => "diagonal",
-        Manip::Tri => "tri",
-        Manip::Tril => "tril",
-        Manip::Triu => "triu",
-        Manip::Transpose => "transpose",
-        Manip::Swapaxes => "swapaxes",
-        Manip::ExpandDims => "expand_dims",
-        Manip::Squeeze => "squeeze",
-        Manip::Stack => "stack",
-        Manip::ColumnStack => "column_stack",
-        Manip::Repeat => "repeat",
-        Manip::Tile => "tile",
-        Manip::Roll => "roll",
-        Manip::Partition => "partition",
-        Manip::Cross => "cross",
-        Manip::ArrayEqual => "array_equal",
-        Manip::Argwhere => "argwhere",
-        Manip::AsFortran => "asfortranarray",
-        Manip::Histogram => "histogram",
-        Manip::Digitize => "digitize",
     }
 }
 
@@ -186,8 +160,8 @@ fn permuted_layout(a: &ArrayTy, perm: &[usize]) -> Layout {
 
 /// One call being typed: its parameters and where each argument comes from.
 struct ManipCall<'a, 'u> {
-    /// `numpy.<name>`, for messages.
-    name: String,
+    /// How the user called it (`numpy.squeeze`, `ndarray.squeeze`), for messages.
+    name: &'a str,
     /// Parameter names in positional order.
     names: &'static [&'static str],
     tys: &'a [Ty],
@@ -240,9 +214,9 @@ impl<'u> Checker<'u> {
         f: Manip,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
-        let name = format!("numpy.{}", np_name(f));
+        let (name, method) = (site.name, site.method);
         let names = params(f);
         let n = tys.len();
         // Positional argument expressions; a method's receiver comes first.
@@ -256,7 +230,7 @@ impl<'u> Checker<'u> {
         }
         pos.extend(call_args(e).iter());
         let varargs = method && f == Manip::Transpose;
-        if !varargs && !self.arity(cx, e, &name, n, 1, names.len()) {
+        if !varargs && !self.arity(cx, e, name, n, 1, names.len()) {
             return Ty::Unknown;
         }
         for (k, v) in kwargs {
@@ -265,7 +239,7 @@ impl<'u> Checker<'u> {
                     return self.manip_bad(
                         cx,
                         v,
-                        format!("{}() got multiple values for argument '{k}'", np_name(f)),
+                        format!("{name}() got multiple values for argument '{k}'"),
                     );
                 }
             }
@@ -313,7 +287,7 @@ impl<'u> Checker<'u> {
         match f {
             Manip::Diag => {
                 let Some(a) = arr.filter(|_| c.int_ok(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(1-d or 2-d array, k=0)");
+                    return self.no_match(cx, e, c.name, tys, "(1-d or 2-d array, k=0)");
                 };
                 match a.ndim {
                     1 => registry::array_of(a.dtype, 2),
@@ -328,7 +302,7 @@ impl<'u> Checker<'u> {
             }
             Manip::Diagonal => {
                 let Some(a) = arr.filter(|_| c.int_ok(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(2-d array, offset=0)");
+                    return self.no_match(cx, e, c.name, tys, "(2-d array, offset=0)");
                 };
                 match a.ndim {
                     2 => Ty::Array(ArrayTy {
@@ -345,8 +319,10 @@ impl<'u> Checker<'u> {
                     _ => self.manip_unsupported(
                         cx,
                         e,
-                        "numpy.diagonal of arrays with more than 2 dimensions is not supported"
-                            .into(),
+                        format!(
+                            "{} of arrays with more than 2 dimensions is not supported",
+                            c.name
+                        ),
                     ),
                 }
             }
@@ -356,7 +332,7 @@ impl<'u> Checker<'u> {
                         .is_none_or(|(t, _)| is_int(&t) || (i == 1 && t == Ty::NoneType))
                 });
                 if !ok || c.get(cx, 0).is_none() {
-                    return self.no_match(cx, e, &c.name, tys, "(N, M=None, k=0, dtype=float)");
+                    return self.no_match(cx, e, c.name, tys, "(N, M=None, k=0, dtype=float)");
                 }
                 let dt = match c.get(cx, 3) {
                     None => Some(Dtype::F64),
@@ -364,12 +340,12 @@ impl<'u> Checker<'u> {
                 };
                 match dt {
                     Some(d) => registry::array_of(d, 2),
-                    None => self.no_match(cx, e, &c.name, tys, "dtype= known at compile time"),
+                    None => self.no_match(cx, e, c.name, tys, "dtype= known at compile time"),
                 }
             }
             Manip::Tril | Manip::Triu => match arr.filter(|_| c.int_ok(cx, 1)) {
                 Some(a) => registry::array_of(a.dtype, a.ndim.max(2)),
-                None => self.no_match(cx, e, &c.name, tys, "(array, k=0)"),
+                None => self.no_match(cx, e, c.name, tys, "(array, k=0)"),
             },
             // (manip_ty sends only the functions above here)
             Manip::Transpose
@@ -409,7 +385,7 @@ impl<'u> Checker<'u> {
         match f {
             Manip::Transpose => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, axes=None)");
+                    return self.no_match(cx, e, c.name, tys, "(array, axes=None)");
                 };
                 let nd = a.ndim as usize;
                 // a.transpose(i, j, k) passes the axes separately.
@@ -478,14 +454,14 @@ impl<'u> Checker<'u> {
             }
             Manip::Swapaxes => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, axis1, axis2)");
+                    return self.no_match(cx, e, c.name, tys, "(array, axis1, axis2)");
                 };
                 let nd = a.ndim as usize;
                 let mut ax = [0usize; 2];
                 for (j, slot) in ax.iter_mut().enumerate() {
                     let pname = names[j + 1];
                     let Some((_, x)) = c.get(cx, j + 1) else {
-                        return self.no_match(cx, e, &c.name, tys, "(array, axis1, axis2)");
+                        return self.no_match(cx, e, c.name, tys, "(array, axis1, axis2)");
                     };
                     let Some(Const::Int(k)) = const_of(cx, x) else {
                         return self.manip_unsupported(
@@ -512,7 +488,7 @@ impl<'u> Checker<'u> {
             }
             Manip::ExpandDims | Manip::Squeeze => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, axis)");
+                    return self.no_match(cx, e, c.name, tys, "(array, axis)");
                 };
                 let squeeze = f == Manip::Squeeze;
                 let axes = match c.get(cx, 1) {
@@ -520,12 +496,14 @@ impl<'u> Checker<'u> {
                         return self.manip_unsupported(
                             cx,
                             e,
-                            "numpy.squeeze needs axis= (an int or a tuple of constant ints): \
-                             without it the result's dimensions depend on the runtime shape"
-                                .into(),
+                            format!(
+                                "{} needs axis= (an int or a tuple of constant ints): \
+                                 without it the result's dimensions depend on the runtime shape",
+                                c.name
+                            ),
                         );
                     }
-                    None => return self.no_match(cx, e, &c.name, tys, "(array, axis)"),
+                    None => return self.no_match(cx, e, c.name, tys, "(array, axis)"),
                     Some((_, x)) => match const_of(cx, x).as_ref().and_then(const_ints) {
                         Some(v) => v,
                         None => {
@@ -534,7 +512,7 @@ impl<'u> Checker<'u> {
                                 x,
                                 format!(
                                     "axis of {} must be an integer constant or a tuple of them",
-                                    np_name(f)
+                                    c.name
                                 ),
                             )
                         }
@@ -576,8 +554,10 @@ impl<'u> Checker<'u> {
                     return self.manip_unsupported(
                         cx,
                         e,
-                        "numpy.squeeze to a 0-d array is not supported (index the element instead)"
-                            .into(),
+                        format!(
+                            "{} to a 0-d array is not supported (index the element instead)",
+                            c.name
+                        ),
                     );
                 }
                 if out_nd > 32 {
@@ -596,7 +576,7 @@ impl<'u> Checker<'u> {
                         && (a.layout == Layout::F || a.ndim == 1 && a.layout == Layout::C),
                     ..a
                 }),
-                None => self.no_match(cx, e, &c.name, tys, "(array)"),
+                None => self.no_match(cx, e, c.name, tys, "(array)"),
             },
             // (manip_ty sends only the functions above here)
             Manip::Diag
@@ -632,7 +612,7 @@ impl<'u> Checker<'u> {
             Manip::Stack | Manip::ColumnStack => {
                 let items = match tys.first() {
                     Some(Ty::Tuple(items)) => items.clone(),
-                    _ => return self.no_match(cx, e, &c.name, tys, "((a, b, ...), axis=0)"),
+                    _ => return self.no_match(cx, e, c.name, tys, "((a, b, ...), axis=0)"),
                 };
                 if items.is_empty() {
                     return self.manip_bad(
@@ -650,7 +630,7 @@ impl<'u> Checker<'u> {
                 let mut nds = Vec::new();
                 for it in &items {
                     let Some(a) = it.array() else {
-                        return self.no_match(cx, e, &c.name, tys, "a tuple of arrays");
+                        return self.no_match(cx, e, c.name, tys, "a tuple of arrays");
                     };
                     d = Some(d.map_or(a.dtype, |x| promote_numpy(x, a.dtype)));
                     // column_stack makes 1-d arrays columns.
@@ -699,7 +679,7 @@ impl<'u> Checker<'u> {
             }
             Manip::Repeat => {
                 let (Some(a), Some((rt, _))) = (arr, c.get(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, repeats, axis=None)");
+                    return self.no_match(cx, e, c.name, tys, "(array, repeats, axis=None)");
                 };
                 let reps_ok = is_int(&rt)
                     // NumPy casts counts to intp safely: uint64 is refused.
@@ -712,12 +692,12 @@ impl<'u> Checker<'u> {
                     return self.no_match(
                         cx,
                         e,
-                        &c.name,
+                        c.name,
                         tys,
                         "(array, repeats: int or 1-d int array, axis=None)",
                     );
                 }
-                match self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, "repeat") {
+                match self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, c.name, false) {
                     Some(None) => registry::array_of(a.dtype, 1),
                     Some(Some(_)) => registry::array_of(a.dtype, a.ndim),
                     None => Ty::Unknown,
@@ -725,26 +705,26 @@ impl<'u> Checker<'u> {
             }
             Manip::Tile => {
                 let (Some(a), Some((rt, _))) = (arr, c.get(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, reps)");
+                    return self.no_match(cx, e, c.name, tys, "(array, reps)");
                 };
                 let len = if is_int(&rt) { Some(1) } else { int_tuple(&rt) };
                 match len {
                     Some(k) => registry::array_of(a.dtype, a.ndim.max(k as u8)),
                     None => {
-                        self.no_match(cx, e, &c.name, tys, "(array, reps: int or tuple of ints)")
+                        self.no_match(cx, e, c.name, tys, "(array, reps: int or tuple of ints)")
                     }
                 }
             }
             Manip::Roll => {
                 let (Some(a), Some((st, _))) = (arr, c.get(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, shift, axis=None)");
+                    return self.no_match(cx, e, c.name, tys, "(array, shift, axis=None)");
                 };
                 let nshift = if is_int(&st) { Some(1) } else { int_tuple(&st) };
                 let Some(nshift) = nshift else {
                     return self.no_match(
                         cx,
                         e,
-                        &c.name,
+                        c.name,
                         tys,
                         "(array, shift: int or tuple of ints, axis=None)",
                     );
@@ -816,7 +796,7 @@ impl<'u> Checker<'u> {
         match f {
             Manip::Partition => {
                 let (Some(a), Some((kt, _))) = (arr, c.get(cx, 1)) else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, kth, axis=-1)");
+                    return self.no_match(cx, e, c.name, tys, "(array, kth, axis=-1)");
                 };
                 if !(is_int(&kt) || int_tuple(&kt).is_some_and(|k| k > 0)) {
                     return self.manip_bad(cx, e, "Partition index must be integer".into());
@@ -825,7 +805,7 @@ impl<'u> Checker<'u> {
                     return self.manip_unsupported(
                         cx,
                         e,
-                        "numpy.partition of complex arrays is not supported".into(),
+                        format!("{} of complex arrays is not supported", c.name),
                     );
                 }
                 if method && a.readonly {
@@ -839,7 +819,7 @@ impl<'u> Checker<'u> {
                             "a.partition(kth, axis=None) is not supported".into(),
                         )
                     }
-                    _ => self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, "partition"),
+                    _ => self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, c.name, true),
                 };
                 match axis {
                     None => Ty::Unknown,
@@ -851,17 +831,17 @@ impl<'u> Checker<'u> {
             }
             Manip::Argwhere => match arr {
                 Some(_) => registry::array_of(Dtype::I64, 2),
-                None => self.no_match(cx, e, &c.name, tys, "(array)"),
+                None => self.no_match(cx, e, c.name, tys, "(array)"),
             },
             Manip::Histogram => {
                 let Some(a) = arr else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, bins=10, range=None)");
+                    return self.no_match(cx, e, c.name, tys, "(array, bins=10, range=None)");
                 };
                 if a.dtype.is_complex() {
                     return self.manip_unsupported(
                         cx,
                         e,
-                        "numpy.histogram of complex arrays is not supported".into(),
+                        format!("{} of complex arrays is not supported", c.name),
                     );
                 }
                 // density=True: counts / bin widths / total, in float64.
@@ -938,10 +918,10 @@ impl<'u> Checker<'u> {
             }
             Manip::Digitize => {
                 let Some((bt, bx)) = c.get(cx, 1) else {
-                    return self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)");
+                    return self.no_match(cx, e, c.name, tys, "(x, bins, right=False)");
                 };
                 let Some(b) = bt.array().copied() else {
-                    return self.no_match(cx, e, &c.name, tys, "(x, 1-d bins array, right=False)");
+                    return self.no_match(cx, e, c.name, tys, "(x, 1-d bins array, right=False)");
                 };
                 if b.ndim != 1 {
                     return self.manip_bad(cx, bx, "object too deep for desired array".into());
@@ -950,7 +930,7 @@ impl<'u> Checker<'u> {
                     return self.manip_unsupported(cx, bx, "complex bins are not supported".into());
                 }
                 if c.get(cx, 2).is_some_and(|(t, _)| t.scalar().is_none()) {
-                    return self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)");
+                    return self.no_match(cx, e, c.name, tys, "(x, bins, right=False)");
                 }
                 match &tys[0] {
                     Ty::Scalar(d) if d.is_complex() => {
@@ -970,7 +950,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
-                    | Ty::Unknown => self.no_match(cx, e, &c.name, tys, "(x, bins, right=False)"),
+                    | Ty::Unknown => self.no_match(cx, e, c.name, tys, "(x, bins, right=False)"),
                 }
             }
             // (manip_ty sends only the functions above here)
@@ -1007,7 +987,7 @@ impl<'u> Checker<'u> {
         match f {
             Manip::Cross => {
                 let (Some(x), Some(y)) = (arr, tys.get(1).and_then(|t| t.array().copied())) else {
-                    return self.no_match(cx, e, &c.name, tys, "(array, array)");
+                    return self.no_match(cx, e, c.name, tys, "(array, array)");
                 };
                 let d = promote_numpy(x.dtype, y.dtype);
                 if d == Dtype::Bool {
@@ -1031,7 +1011,7 @@ impl<'u> Checker<'u> {
                     return self.no_match(
                         cx,
                         e,
-                        &c.name,
+                        c.name,
                         tys,
                         "(array or scalar, array or scalar, equal_nan=False)",
                     );
@@ -1063,16 +1043,18 @@ impl<'u> Checker<'u> {
 
     /// An `axis` parameter that may be None (flattened) or an int constant:
     /// Some(None) for None/absent, Some(Some(axis)) for an axis, None after
-    /// a diagnostic. `partition` defaults to the last axis.
+    /// a diagnostic. With `last_default` (`partition`), absent means the
+    /// last axis. `fname` names the function in messages.
     fn manip_axis(
         &mut self,
         cx: &Cx<'u>,
         arg: Option<(Ty, &'u Expr)>,
         nd: usize,
         fname: &str,
+        last_default: bool,
     ) -> Option<Option<usize>> {
         match arg {
-            None if fname == "partition" => Some(Some(nd - 1)),
+            None if last_default => Some(Some(nd - 1)),
             None | Some((Ty::NoneType, _)) => Some(None),
             Some((_, x)) => match const_of(cx, x) {
                 Some(Const::Int(k)) => match norm_axis(k, nd) {

@@ -1,7 +1,7 @@
 //! Operators: arithmetic, comparison and matrix products, NumPy's array
 //! dtype rules, and ufuncs writing into an `out` array.
 
-use crate::builtins::display_name;
+use crate::builtins::CallSite;
 use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Res};
@@ -161,16 +161,18 @@ impl<'u> Checker<'u> {
 
     /// A ufunc called with an output array (`np.add(a, b, out)`,
     /// `np.sqrt(x, out=o)`): the result is written into `out` and the call
-    /// returns it. None when the call has no output argument.
+    /// returns it. None when `b` is not a ufunc or the call has no output
+    /// argument. `name` is the path the user called (`numpy.sqrt`).
     pub(crate) fn ufunc_out(
         &mut self,
         cx: &mut Cx<'u>,
         e: &'u Expr,
         b: Builtin,
-        nin: usize,
         tys: &[Ty],
         kw: &[(String, &'u Expr)],
+        name: &str,
     ) -> Option<Ty> {
+        let nin = registry::ufunc_nin(b)?;
         let args = call_args(e);
         let out_kw = kw.iter().find(|(k, _)| k == "out").map(|(_, v)| *v);
         let (out_e, out_t) = match (tys.len() > nin, out_kw) {
@@ -178,20 +180,23 @@ impl<'u> Checker<'u> {
             (false, Some(v)) => (v, cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown)),
             (false, None) => return None,
         };
-        let name = display_name(b);
         if tys.len() > nin + 1 || (tys.len() > nin && out_kw.is_some()) {
-            self.arity(cx, e, &format!("numpy.{name}"), tys.len(), nin, nin + 1);
+            self.arity(cx, e, name, tys.len(), nin, nin + 1);
             return Some(Ty::Unknown);
         }
         let rest: Vec<(String, &'u Expr)> =
             kw.iter().filter(|(k, _)| k != "out").cloned().collect();
-        let inner = self.builtin_ty(cx, e, b, &tys[..nin.min(tys.len())], &rest, false);
+        let site = CallSite {
+            name,
+            method: false,
+        };
+        let inner = self.builtin_ty(cx, e, b, &tys[..nin.min(tys.len())], &rest, site);
         let Ty::Array(o) = out_t.clone() else {
             if out_t.is_known() {
                 let d = Diagnostic::error(
                     "bad-argument",
                     out_e.span,
-                    format!("numpy.{name}: out must be an array, not {out_t}"),
+                    format!("{name}: out must be an array, not {out_t}"),
                 );
                 self.err(cx, d);
             }
@@ -228,7 +233,8 @@ impl<'u> Checker<'u> {
             ))
         } else if kind_rank(d) > kind_rank(o.dtype) {
             Some(format!(
-                "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                name.rsplit('.').next().unwrap_or(name),
                 d.name(),
                 o.dtype.name()
             ))
@@ -236,7 +242,7 @@ impl<'u> Checker<'u> {
             None
         };
         if let Some(p) = problem {
-            let dd = Diagnostic::error("bad-argument", out_e.span, format!("numpy.{name}: {p}"));
+            let dd = Diagnostic::error("bad-argument", out_e.span, format!("{name}: {p}"));
             self.err(cx, dd);
             return Some(Ty::Unknown);
         }

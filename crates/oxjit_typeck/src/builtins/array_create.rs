@@ -1,7 +1,8 @@
 //! array/asarray, eye/identity, meshgrid, logspace.
 
-use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::array_fn::arr;
 use crate::builtins::kwarg;
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::registry::{self, ArrFn};
 use oxjit_syntax::{Diagnostic, Expr};
@@ -16,15 +17,15 @@ impl<'u> Checker<'u> {
         f: ArrFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = arr_fn_name(f);
+        let name = site.name;
         match f {
             ArrFn::Eye | ArrFn::Identity => {
                 let max = if f == ArrFn::Eye { 3 } else { 1 };
                 if n == 0 || n > max || tys.iter().any(|t| t.scalar().is_none_or(|d| !d.is_int())) {
-                    return self.no_match(cx, e, &name, tys, "(n[, m[, k]], dtype=)");
+                    return self.no_match(cx, e, name, tys, "(n[, m[, k]], dtype=)");
                 }
                 match self.dtype_kw(cx, kwargs, Dtype::F64) {
                     Some(d) => registry::array_of(d, 2),
@@ -33,7 +34,7 @@ impl<'u> Checker<'u> {
             }
             ArrFn::Array => {
                 if n != 1 {
-                    return self.no_match(cx, e, &name, tys, "(sequence)");
+                    return self.no_match(cx, e, name, tys, "(sequence)");
                 }
                 // Scalars, (nested) tuples/lists of numbers, or an array.
                 fn shape_of(t: &Ty, out: &mut Vec<usize>, d: &mut Option<Dtype>) -> bool {
@@ -88,7 +89,7 @@ impl<'u> Checker<'u> {
                     return self.no_match(
                         cx,
                         e,
-                        &name,
+                        name,
                         tys,
                         "(number, or a rectangular tuple/list of numbers)",
                     );
@@ -115,7 +116,7 @@ impl<'u> Checker<'u> {
                     let d = oxjit_types::promote_numpy(x.dtype, y.dtype);
                     Ty::Tuple(vec![registry::array_of(d, 2), registry::array_of(d, 2)])
                 }
-                _ => self.no_match(cx, e, &name, tys, "(x, y) of 1-d arrays"),
+                _ => self.no_match(cx, e, name, tys, "(x, y) of 1-d arrays"),
             },
             ArrFn::Logspace => {
                 if !(2..=3).contains(&n)
@@ -123,13 +124,13 @@ impl<'u> Checker<'u> {
                         .iter()
                         .any(|t| t.scalar().is_none_or(|d| d.is_complex()))
                 {
-                    return self.no_match(cx, e, &name, tys, "(start, stop[, num])");
+                    return self.no_match(cx, e, name, tys, "(start, stop[, num])");
                 }
                 registry::array_of(Dtype::F64, 1)
             }
             ArrFn::AsArray => match tys.first() {
                 Some(Ty::Array(a)) if n == 1 && kwarg(kwargs, "dtype").is_none() => Ty::Array(*a),
-                _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, method),
+                _ => self.arr_fn_ty(cx, e, ArrFn::Array, tys, kwargs, site),
             },
             // (arr_fn_ty sends only the functions above here)
             ArrFn::Cumsum

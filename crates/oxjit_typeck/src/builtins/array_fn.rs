@@ -1,5 +1,6 @@
 //! The array functions of `registry::ArrFn`: the dispatcher and its helpers.
 
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::registry::ArrFn;
 use oxjit_syntax::Expr;
@@ -14,7 +15,7 @@ impl<'u> Checker<'u> {
         f: ArrFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         match f {
             ArrFn::Cumsum
@@ -25,7 +26,7 @@ impl<'u> Checker<'u> {
             | ArrFn::Percentile
             | ArrFn::Quantile
             | ArrFn::Average
-            | ArrFn::Trapezoid => self.array_stats_ty(cx, e, f, tys, kwargs, method),
+            | ArrFn::Trapezoid => self.array_stats_ty(cx, e, f, tys, kwargs, site),
             ArrFn::Reshape
             | ArrFn::Ravel
             | ArrFn::Flatten
@@ -34,33 +35,28 @@ impl<'u> Checker<'u> {
             | ArrFn::Flip
             | ArrFn::Concatenate
             | ArrFn::Vstack
-            | ArrFn::Hstack => self.array_shape_ty(cx, e, f, tys, kwargs, method),
+            | ArrFn::Hstack => self.array_shape_ty(cx, e, f, tys, kwargs, site),
             ArrFn::Eye
             | ArrFn::Identity
             | ArrFn::Array
             | ArrFn::AsArray
             | ArrFn::Meshgrid
-            | ArrFn::Logspace => self.array_creation_ty(cx, e, f, tys, kwargs, method),
+            | ArrFn::Logspace => self.array_creation_ty(cx, e, f, tys, kwargs, site),
             ArrFn::Searchsorted
             | ArrFn::Interp
             | ArrFn::Nonzero
             | ArrFn::Flatnonzero
             | ArrFn::Argsort
             | ArrFn::Unique
-            | ArrFn::Sort => self.array_search_ty(cx, e, f, tys, method),
+            | ArrFn::Sort => self.array_search_ty(cx, e, f, tys, site),
             ArrFn::Convolve
             | ArrFn::Outer
             | ArrFn::Vdot
             | ArrFn::Trace
             | ArrFn::Norm
-            | ArrFn::Allclose => self.array_product_ty(cx, e, f, tys),
+            | ArrFn::Allclose => self.array_product_ty(cx, e, f, tys, site.name),
         }
     }
-}
-
-/// How an array function is named in diagnostics (`numpy.cumsum`).
-pub(super) fn arr_fn_name(f: ArrFn) -> String {
-    format!("numpy.{}", format!("{f:?}").to_lowercase())
 }
 
 /// The array type of `t`, when it is an array.

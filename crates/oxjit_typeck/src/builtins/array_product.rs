@@ -1,6 +1,6 @@
 //! convolve, outer, vdot, trace, linalg.norm, allclose.
 
-use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::array_fn::arr;
 use crate::driver::{Checker, Cx};
 use crate::ops::elem_dtype;
 use crate::program::Const;
@@ -16,15 +16,15 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         f: ArrFn,
         tys: &[Ty],
+        name: &str,
     ) -> Ty {
         let n = tys.len();
-        let name = arr_fn_name(f);
         match f {
             ArrFn::Convolve => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(a), Some(b)) if n == 2 && a.ndim == 1 && b.ndim == 1 => {
                     registry::array_of(oxjit_types::promote_numpy(a.dtype, b.dtype), 1)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(1-d array, 1-d array)"),
+                _ => self.no_match(cx, e, name, tys, "(1-d array, 1-d array)"),
             },
             ArrFn::Norm => {
                 let Some(a) = tys
@@ -35,13 +35,13 @@ impl<'u> Checker<'u> {
                     return self.no_match(
                         cx,
                         e,
-                        &name,
+                        name,
                         tys,
                         "(vector or matrix, ord=None, axis=None)",
                     );
                 };
                 if n > 3 {
-                    return self.no_match(cx, e, &name, tys, "(x, ord=None, axis=None)");
+                    return self.no_match(cx, e, name, tys, "(x, ord=None, axis=None)");
                 }
                 let od = if a.dtype == Dtype::F32 || a.dtype == Dtype::C64 {
                     Dtype::F32
@@ -113,13 +113,13 @@ impl<'u> Checker<'u> {
                     Kind::Unsigned => Dtype::U64,
                     Kind::Float | Kind::Complex => a.dtype,
                 }),
-                _ => self.no_match(cx, e, &name, tys, "(2-d array)"),
+                _ => self.no_match(cx, e, name, tys, "(2-d array)"),
             },
             ArrFn::Outer => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(x), Some(y)) if n == 2 => {
                     registry::array_of(oxjit_types::promote_numpy(x.dtype, y.dtype), 2)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(array, array)"),
+                _ => self.no_match(cx, e, name, tys, "(array, array)"),
             },
             ArrFn::Vdot => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(x), Some(y)) if n == 2 => {
@@ -132,7 +132,7 @@ impl<'u> Checker<'u> {
                     };
                     Ty::Scalar(d)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(array, array)"),
+                _ => self.no_match(cx, e, name, tys, "(array, array)"),
             },
             ArrFn::Allclose => {
                 if n != 2
@@ -140,7 +140,7 @@ impl<'u> Checker<'u> {
                         elem_dtype(t).is_complex() || !matches!(t, Ty::Array(_) | Ty::Scalar(_))
                     })
                 {
-                    return self.no_match(cx, e, &name, tys, "(a, b) of real arrays or numbers");
+                    return self.no_match(cx, e, name, tys, "(a, b) of real arrays or numbers");
                 }
                 Ty::BOOL
             }

@@ -1,6 +1,7 @@
 //! searchsorted, interp, nonzero/flatnonzero, argsort, sort, unique.
 
-use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::array_fn::arr;
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::registry::{self, ArrFn};
 use oxjit_syntax::Expr;
@@ -14,10 +15,10 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         f: ArrFn,
         tys: &[Ty],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = arr_fn_name(f);
+        let (name, method) = (site.name, site.method);
         match f {
             ArrFn::Searchsorted => match (tys.first().and_then(arr), tys.get(1)) {
                 (Some(a), Some(Ty::Scalar(_))) if a.ndim == 1 => Ty::I64,
@@ -27,7 +28,7 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(
                     cx,
                     e,
-                    &name,
+                    name,
                     tys,
                     "(sorted 1-d array, value or array, side=)",
                 ),
@@ -41,27 +42,27 @@ impl<'u> Checker<'u> {
                 (Some(Ty::Array(x)), Some(_), Some(_)) if n == 3 => {
                     registry::array_of(Dtype::F64, x.ndim)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(x, xp, fp)"),
+                _ => self.no_match(cx, e, name, tys, "(x, xp, fp)"),
             },
             ArrFn::Nonzero => match tys.first().and_then(arr) {
                 Some(a) if n == 1 => {
                     Ty::Tuple(vec![registry::array_of(Dtype::I64, 1); a.ndim as usize])
                 }
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             ArrFn::Argsort => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim == 1 && !a.dtype.is_complex() => {
                     registry::array_of(Dtype::I64, 1)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(1-d real array)"),
+                _ => self.no_match(cx, e, name, tys, "(1-d real array)"),
             },
             ArrFn::Unique => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && !a.dtype.is_complex() => registry::array_of(a.dtype, 1),
-                _ => self.no_match(cx, e, &name, tys, "(real array)"),
+                _ => self.no_match(cx, e, name, tys, "(real array)"),
             },
             ArrFn::Flatnonzero => match tys.first().and_then(arr) {
                 Some(_) if n == 1 => registry::array_of(Dtype::I64, 1),
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             ArrFn::Sort => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim >= 1 && !a.dtype.is_complex() => {
@@ -71,7 +72,7 @@ impl<'u> Checker<'u> {
                         registry::array_of(a.dtype, a.ndim)
                     }
                 }
-                _ => self.no_match(cx, e, &name, tys, "(real array)"),
+                _ => self.no_match(cx, e, name, tys, "(real array)"),
             },
             // (arr_fn_ty sends only the functions above here)
             ArrFn::Cumsum

@@ -1,7 +1,8 @@
 //! reshape, ravel/flatten, ascontiguousarray, astype, flip, concatenate/vstack/hstack.
 
-use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::array_fn::arr;
 use crate::builtins::kwarg;
+use crate::builtins::CallSite;
 use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::program::{Const, Res};
@@ -18,14 +19,14 @@ impl<'u> Checker<'u> {
         f: ArrFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = arr_fn_name(f);
+        let (name, method) = (site.name, site.method);
         match f {
             ArrFn::Reshape => {
                 let Some(a) = tys.first().and_then(arr) else {
-                    return self.no_match(cx, e, &name, tys, "(array, shape)");
+                    return self.no_match(cx, e, name, tys, "(array, shape)");
                 };
                 let dims: Vec<&Ty> = tys[1..].iter().collect();
                 let ndim = match dims.as_slice() {
@@ -43,7 +44,7 @@ impl<'u> Checker<'u> {
                         return self.no_match(
                             cx,
                             e,
-                            &name,
+                            name,
                             tys,
                             "(array, shape) or a.reshape(d0, d1, ...)",
                         )
@@ -70,18 +71,18 @@ impl<'u> Checker<'u> {
                     layout: Layout::C,
                     ..a
                 }),
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             ArrFn::AsContiguous => match tys.first().and_then(arr) {
                 Some(a) if n == 1 => Ty::Array(ArrayTy {
                     layout: Layout::C,
                     ..a
                 }),
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             ArrFn::Astype => {
                 let Some(a) = tys.first().and_then(arr) else {
-                    return self.no_match(cx, e, &name, tys, "(dtype)");
+                    return self.no_match(cx, e, name, tys, "(dtype)");
                 };
                 let ex = call_args(e).first().or_else(|| kwarg(kwargs, "dtype"));
                 let t = tys
@@ -90,19 +91,19 @@ impl<'u> Checker<'u> {
                     .or_else(|| ex.and_then(|x| cx.expr_ty.get(&x.id).cloned()));
                 match ex.and_then(|x| self.dtype_arg(cx, t.as_ref(), x)) {
                     Some(d) => registry::array_of(d, a.ndim),
-                    None => self.no_match(cx, e, &name, tys, "(dtype known at compile time)"),
+                    None => self.no_match(cx, e, name, tys, "(dtype known at compile time)"),
                 }
             }
             ArrFn::Concatenate | ArrFn::Vstack | ArrFn::Hstack => {
                 let items = match tys.first() {
                     Some(Ty::Tuple(items)) if n == 1 && !items.is_empty() => items.clone(),
-                    _ => return self.no_match(cx, e, &name, tys, "((a, b, ...))"),
+                    _ => return self.no_match(cx, e, name, tys, "((a, b, ...))"),
                 };
                 let mut d: Option<Dtype> = None;
                 let mut nd = None;
                 for it in &items {
                     let Some(a) = arr(it) else {
-                        return self.no_match(cx, e, &name, tys, "a tuple of arrays");
+                        return self.no_match(cx, e, name, tys, "a tuple of arrays");
                     };
                     d = Some(d.map_or(a.dtype, |x| oxjit_types::promote_numpy(x, a.dtype)));
                     if *nd.get_or_insert(a.ndim) != a.ndim {
@@ -144,7 +145,7 @@ impl<'u> Checker<'u> {
                     layout: Layout::A,
                     ..a
                 }),
-                _ => self.no_match(cx, e, &name, tys, "(array)"),
+                _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             // (arr_fn_ty sends only the functions above here)
             ArrFn::Cumsum

@@ -1,7 +1,8 @@
 //! cumsum/cumprod, diff, bincount, median/percentile/quantile, average.
 
-use crate::builtins::array_fn::{arr, arr_fn_name};
+use crate::builtins::array_fn::arr;
 use crate::builtins::kwarg_ty;
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::program::Const;
 use crate::registry::{self, ArrFn};
@@ -17,10 +18,10 @@ impl<'u> Checker<'u> {
         f: ArrFn,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = arr_fn_name(f);
+        let (name, method) = (site.name, site.method);
         match f {
             ArrFn::Cumsum | ArrFn::Cumprod => match tys.first().and_then(arr) {
                 Some(a) if n <= 2 => match self.arg_const(cx, e, usize::from(!method), "axis") {
@@ -41,7 +42,7 @@ impl<'u> Checker<'u> {
                         Ty::Unknown
                     }
                 },
-                _ => self.no_match(cx, e, &name, tys, "(array, axis=None)"),
+                _ => self.no_match(cx, e, name, tys, "(array, axis=None)"),
             },
             ArrFn::Diff => match tys.first().and_then(arr) {
                 Some(a) if n <= 3 && a.ndim >= 1 => {
@@ -71,7 +72,7 @@ impl<'u> Checker<'u> {
                     }
                     registry::array_of(a.dtype, a.ndim)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(array, n=1, axis=-1)"),
+                _ => self.no_match(cx, e, name, tys, "(array, n=1, axis=-1)"),
             },
             ArrFn::Bincount => match tys.first().and_then(arr) {
                 Some(a)
@@ -79,7 +80,7 @@ impl<'u> Checker<'u> {
                 {
                     registry::array_of(Dtype::I64, 1)
                 }
-                _ => self.no_match(cx, e, &name, tys, "(1-d int array, minlength=)"),
+                _ => self.no_match(cx, e, name, tys, "(1-d int array, minlength=)"),
             },
             ArrFn::Median | ArrFn::Percentile | ArrFn::Quantile => {
                 let nq = usize::from(f != ArrFn::Median);
@@ -112,7 +113,7 @@ impl<'u> Checker<'u> {
                     } else {
                         "(array, q, axis=None)"
                     };
-                    return self.no_match(cx, e, &name, tys, known);
+                    return self.no_match(cx, e, name, tys, known);
                 };
                 // axis=: one statistic per lane (scalar q only).
                 match self.arg_const(cx, e, 1 + nq, "axis") {
@@ -147,12 +148,12 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(
                     cx,
                     e,
-                    &name,
+                    name,
                     tys,
                     "(array, weights=None); axis= is not supported yet",
                 ),
             },
-            ArrFn::Trapezoid => self.trapezoid_ty(cx, e, tys, kwargs),
+            ArrFn::Trapezoid => self.trapezoid_ty(cx, e, tys, kwargs, name),
             // (arr_fn_ty sends only the functions above here)
             ArrFn::Reshape
             | ArrFn::Ravel
@@ -195,8 +196,8 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        name: &str,
     ) -> Ty {
-        let name = "numpy.trapezoid";
         let known = "(y, x=None, dx=1.0, axis=-1)";
         let arg = |pos: usize, kw: &str| {
             tys.get(pos)

@@ -18,31 +18,19 @@ impl<'u> Checker<'u> {
         b: Builtin,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        name: &str,
     ) -> Ty {
         let n = tys.len();
         let scalar = |t: &Ty| t.scalar();
         match b {
-            Builtin::Alloc(kind) => self.alloc_ty(cx, e, kind, tys, kwargs),
+            Builtin::Alloc(kind) => self.alloc_ty(cx, e, kind, tys, kwargs, name),
             Builtin::AllocLike(kind) => {
                 let want = if kind == Alloc::Full { 2 } else { 1 };
-                if !self.arity(
-                    cx,
-                    e,
-                    &format!("numpy.{}_like", alloc_name(kind)),
-                    n,
-                    want,
-                    want + 1,
-                ) {
+                if !self.arity(cx, e, name, n, want, want + 1) {
                     return Ty::Unknown;
                 }
                 let Ty::Array(a) = &tys[0] else {
-                    return self.no_match(
-                        cx,
-                        e,
-                        &format!("numpy.{}_like", alloc_name(kind)),
-                        tys,
-                        "(array)",
-                    );
+                    return self.no_match(cx, e, name, tys, "(array)");
                 };
                 let dtype = match kwarg_ty(cx, kwargs, "dtype")
                     .or_else(|| tys.get(want).cloned().map(|t| (t, &call_args(e)[want])))
@@ -74,7 +62,7 @@ impl<'u> Checker<'u> {
                     _ => (tys, None),
                 };
                 let n = tys.len();
-                if !self.arity(cx, e, "numpy.arange", n, 1, 3) {
+                if !self.arity(cx, e, name, n, 1, 3) {
                     return Ty::Unknown;
                 }
                 let mut d = Dtype::I64;
@@ -89,7 +77,7 @@ impl<'u> Checker<'u> {
                             return self.no_match(
                                 cx,
                                 e,
-                                "numpy.arange",
+                                name,
                                 tys,
                                 "(stop), (start, stop[, step]) of ints or floats",
                             )
@@ -105,12 +93,12 @@ impl<'u> Checker<'u> {
                 registry::array_of(d, 1)
             }
             Builtin::Linspace => {
-                if !self.arity(cx, e, "numpy.linspace", n, 2, 3) {
+                if !self.arity(cx, e, name, n, 2, 3) {
                     return Ty::Unknown;
                 }
                 for t in tys.iter().take(2) {
                     if scalar(t).is_none_or(|d| d.is_complex()) {
-                        return self.no_match(cx, e, "numpy.linspace", tys, "(start, stop[, num])");
+                        return self.no_match(cx, e, name, tys, "(start, stop[, num])");
                     }
                 }
                 if n == 3 {
@@ -122,7 +110,7 @@ impl<'u> Checker<'u> {
                 registry::array_of(Dtype::F64, 1)
             }
             Builtin::Copy => {
-                if !self.arity(cx, e, "copy", n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match &tys[0] {
@@ -137,16 +125,16 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
-                    | Ty::Unknown => self.no_match(cx, e, "copy", tys, "(array)"),
+                    | Ty::Unknown => self.no_match(cx, e, name, tys, "(array)"),
                 }
             }
             Builtin::Fill => {
-                if !self.arity(cx, e, "fill", n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 match (&tys[0], scalar(&tys[1])) {
                     (Ty::Array(a), Some(_)) if !a.readonly => Ty::NoneType,
-                    _ => self.no_match(cx, e, "fill", tys, "(writable array, scalar)"),
+                    _ => self.no_match(cx, e, name, tys, "(writable array, scalar)"),
                 }
             }
             // (builtin_ty sends only the builtins above here)
@@ -202,18 +190,12 @@ impl<'u> Checker<'u> {
         kind: Alloc,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        name: &str,
     ) -> Ty {
         let n = tys.len();
         let scalar = |t: &Ty| t.scalar();
         let want = if kind == Alloc::Full { 2 } else { 1 };
-        if !self.arity(
-            cx,
-            e,
-            &format!("numpy.{}", alloc_name(kind)),
-            n,
-            want,
-            want + 1,
-        ) {
+        if !self.arity(cx, e, name, n, want, want + 1) {
             return Ty::Unknown;
         }
         let ndim = match &tys[0] {
@@ -233,13 +215,7 @@ impl<'u> Checker<'u> {
             | Ty::ExcClass(_)
             | Ty::Generator
             | Ty::Unknown => {
-                return self.no_match(
-                    cx,
-                    e,
-                    &format!("numpy.{}", alloc_name(kind)),
-                    tys,
-                    "(int), (tuple of ints) with dtype=",
-                )
+                return self.no_match(cx, e, name, tys, "(int), (tuple of ints) with dtype=")
             }
         };
         let dt_pos = want; // dtype may be positional after shape (and fill)
@@ -290,14 +266,5 @@ impl<'u> Checker<'u> {
                 Ty::Unknown
             }
         }
-    }
-}
-
-fn alloc_name(a: Alloc) -> &'static str {
-    match a {
-        Alloc::Empty => "empty",
-        Alloc::Zeros => "zeros",
-        Alloc::Ones => "ones",
-        Alloc::Full => "full",
     }
 }

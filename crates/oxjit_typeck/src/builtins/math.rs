@@ -1,6 +1,6 @@
 //! `math`, `cmath` and NumPy's scalar functions.
 
-use crate::builtins::display_name;
+use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::registry::{self, Builtin};
 use oxjit_syntax::Expr;
@@ -8,39 +8,44 @@ use oxjit_types::{promote_arith, unify, Dtype, Ty};
 
 impl<'u> Checker<'u> {
     /// The `math` and `cmath` functions and their NumPy counterparts on scalars.
-    pub(super) fn math_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, b: Builtin, tys: &[Ty]) -> Ty {
+    pub(super) fn math_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        b: Builtin,
+        tys: &[Ty],
+        name: &str,
+    ) -> Ty {
         let n = tys.len();
-        let name = display_name(b);
         let scalar = |t: &Ty| t.scalar();
         match b {
             Builtin::Math1(registry::Math1::Log) if n == 2 => {
                 // math.log(x, base)
                 if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
-                    return self.no_match(cx, e, "math.log", tys, "(x[, base])");
+                    return self.no_match(cx, e, name, tys, "(x[, base])");
                 }
                 Ty::F64
             }
             Builtin::MathX(f) => {
                 use registry::MathX as X;
-                let nm = format!("math.{}", format!("{f:?}").to_lowercase());
                 let (lo, hi) = match f {
                     X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
                     X::Frexp | X::Modf | X::Factorial | X::Isqrt => (1, 1),
                 };
-                if !self.arity(cx, e, &nm, n, lo, hi) {
+                if !self.arity(cx, e, name, n, lo, hi) {
                     return Ty::Unknown;
                 }
                 let ds: Vec<Dtype> = match tys.iter().map(scalar).collect::<Option<Vec<_>>>() {
                     Some(ds) if ds.iter().all(|d| !d.is_complex()) => ds,
-                    _ => return self.no_match(cx, e, &nm, tys, "real numbers"),
+                    _ => return self.no_match(cx, e, name, tys, "real numbers"),
                 };
                 let int_ok = |d: &Dtype| d.is_int() || *d == Dtype::Bool;
                 match f {
                     X::Gcd | X::Factorial | X::Isqrt if !ds.iter().all(int_ok) => {
-                        self.no_match(cx, e, &nm, tys, "(int, ...)")
+                        self.no_match(cx, e, name, tys, "(int, ...)")
                     }
                     X::Gcd | X::Factorial | X::Isqrt => Ty::I64,
-                    X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, &nm, tys, "(float, int)"),
+                    X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, name, tys, "(float, int)"),
                     X::Isclose => Ty::BOOL,
                     X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
                     X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
@@ -48,7 +53,7 @@ impl<'u> Checker<'u> {
                 }
             }
             Builtin::Math1(_) => {
-                if !self.arity(cx, e, &name, n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match (scalar(&tys[0]), b) {
@@ -58,14 +63,14 @@ impl<'u> Checker<'u> {
                     _ => self.no_match(
                         cx,
                         e,
-                        &name,
+                        name,
                         tys,
                         "(float64) -> float64; (float32) -> float32; (int) -> float64; (complex) for sqrt/exp/log/trig",
                     ),
                 }
             }
             Builtin::Math2(_) => {
-                if !self.arity(cx, e, &name, n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 match (scalar(&tys[0]), scalar(&tys[1])) {
@@ -81,14 +86,14 @@ impl<'u> Checker<'u> {
                     _ => self.no_match(
                         cx,
                         e,
-                        &name,
+                        name,
                         tys,
                         "(float64, float64) -> float64; (float32, float32) -> float32",
                     ),
                 }
             }
             Builtin::Rounding(_, numpy) => {
-                if !self.arity(cx, e, &name, n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
@@ -114,26 +119,25 @@ impl<'u> Checker<'u> {
                             Ty::I64
                         }
                     }
-                    _ => self.no_match(cx, e, &name, tys, "(float), (int)"),
+                    _ => self.no_match(cx, e, name, tys, "(float), (int)"),
                 }
             }
             Builtin::FloatPred(_) => {
-                if !self.arity(cx, e, &name, n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
                     Some(_) => Ty::BOOL,
-                    _ => self.no_match(cx, e, &name, tys, "(float), (int), (complex)"),
+                    _ => self.no_match(cx, e, name, tys, "(float), (int), (complex)"),
                 }
             }
             Builtin::CMath(f) => {
                 let want = if f == registry::CFn::Rect { 2 } else { 1 };
-                let nm = format!("cmath.{}", format!("{f:?}").to_lowercase());
-                if !self.arity(cx, e, &nm, n, want, want) {
+                if !self.arity(cx, e, name, n, want, want) {
                     return Ty::Unknown;
                 }
                 if tys.iter().any(|t| t.scalar().is_none()) {
-                    return self.no_match(cx, e, &nm, tys, "(complex), (float)");
+                    return self.no_match(cx, e, name, tys, "(complex), (float)");
                 }
                 use registry::CFn;
                 match f {
@@ -207,26 +211,26 @@ impl<'u> Checker<'u> {
         b: Builtin,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = display_name(b);
+        let (name, method) = (site.name, site.method);
         let scalar = |t: &Ty| t.scalar();
         match b {
             Builtin::NpExtremum { max, .. } => {
-                if !self.arity(cx, e, &name, n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
-                self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, method)
+                self.builtin_ty(cx, e, Builtin::MinMax { max }, tys, kwargs, site)
             }
             Builtin::MatMul => {
-                if !self.arity(cx, e, &name, n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 self.matmul_ty(cx, &tys[0], &tys[1], e.span)
             }
             Builtin::Clip => {
-                if !self.arity(cx, e, "numpy.clip", n, 3, 3) {
+                if !self.arity(cx, e, name, n, 3, 3) {
                     return Ty::Unknown;
                 }
                 let mut d: Option<Dtype> = None;
@@ -235,53 +239,43 @@ impl<'u> Checker<'u> {
                         Some(x) if !x.is_complex() => {
                             d = Some(d.map_or(x, |y| promote_arith(y, x)))
                         }
-                        _ => {
-                            return self.no_match(
-                                cx,
-                                e,
-                                "numpy.clip",
-                                tys,
-                                "(a, lo, hi) of real numbers",
-                            )
-                        }
+                        _ => return self.no_match(cx, e, name, tys, "(a, lo, hi) of real numbers"),
                     }
                 }
                 Ty::Scalar(d.unwrap_or(Dtype::F64))
             }
             Builtin::IsClose => {
-                if !self.arity(cx, e, "numpy.isclose", n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
-                    return self.no_match(cx, e, "numpy.isclose", tys, "(a, b) of real numbers");
+                    return self.no_match(cx, e, name, tys, "(a, b) of real numbers");
                 }
                 Ty::BOOL
             }
             Builtin::Negative => {
-                if !self.arity(cx, e, "numpy.negative", n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
-                    Some(Dtype::Bool) | None => {
-                        self.no_match(cx, e, "numpy.negative", tys, "(number)")
-                    }
+                    Some(Dtype::Bool) | None => self.no_match(cx, e, name, tys, "(number)"),
                     Some(d) => Ty::Scalar(promote_arith(d, d)),
                 }
             }
             Builtin::Sign | Builtin::Square => {
-                if !self.arity(cx, e, &name, n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
                     Some(Dtype::Bool) => Ty::I64,
                     Some(d) if !d.is_complex() => Ty::Scalar(promote_arith(d, d).max(d)),
                     Some(d) if b == Builtin::Square => Ty::Scalar(d),
-                    _ => self.no_match(cx, e, &name, tys, "(int), (float)"),
+                    _ => self.no_match(cx, e, name, tys, "(int), (float)"),
                 }
             }
             Builtin::Conjugate => {
                 let i = usize::from(!method);
-                if !self.arity(cx, e, "conjugate", n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 let _ = i;
@@ -297,16 +291,16 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
-                    | Ty::Unknown => self.no_match(cx, e, "conjugate", tys, "(complex), (float)"),
+                    | Ty::Unknown => self.no_match(cx, e, name, tys, "(complex), (float)"),
                 }
             }
             Builtin::Where => {
-                if !self.arity(cx, e, "numpy.where", n, 3, 3) {
+                if !self.arity(cx, e, name, n, 3, 3) {
                     return Ty::Unknown;
                 }
                 match unify(&tys[1], &tys[2]) {
                     Some(t @ Ty::Scalar(_)) => t,
-                    _ => self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)"),
+                    _ => self.no_match(cx, e, name, tys, "(cond, a, b)"),
                 }
             }
             // (builtin_ty sends only the builtins above here)

@@ -21,9 +21,19 @@ use crate::{generator, linalg, manip};
 use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind};
 use oxjit_types::{ArrayTy, Layout, Ty};
 
+/// How a builtin was called: the dotted path that resolved the call, as the
+/// user spelled it (`numpy.angle`, `math.sqrt`, `ndarray.sum` for a method
+/// of an array, `Generator.normal`), which names it in diagnostics; and
+/// whether it was a method call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallSite<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) method: bool,
+}
+
 impl<'u> Checker<'u> {
     /// The result type of calling builtin `b` with argument types `tys` (a
-    /// method call, `method`, has the receiver's type first).
+    /// method call, `site.method`, has the receiver's type first).
     pub(crate) fn builtin_ty(
         &mut self,
         cx: &mut Cx<'u>,
@@ -31,7 +41,7 @@ impl<'u> Checker<'u> {
         b: Builtin,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         if tys.iter().any(|t| !t.is_known()) {
             return Ty::Unknown;
@@ -48,7 +58,7 @@ impl<'u> Checker<'u> {
                 return Ty::Unknown;
             }
         }
-        if let Some(t) = self.elementwise_ty(cx, e, b, tys, kwargs, method) {
+        if let Some(t) = self.elementwise_ty(cx, e, b, tys, kwargs, site) {
             return t;
         }
         match b {
@@ -69,13 +79,13 @@ impl<'u> Checker<'u> {
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
-            | Builtin::NdEnumerate => self.python_builtin_ty(cx, e, b, tys),
+            | Builtin::NdEnumerate => self.python_builtin_ty(cx, e, b, tys, site.name),
             Builtin::Math1(_)
             | Builtin::MathX(_)
             | Builtin::Math2(_)
             | Builtin::Rounding(..)
             | Builtin::FloatPred(_)
-            | Builtin::CMath(_) => self.math_ty(cx, e, b, tys),
+            | Builtin::CMath(_) => self.math_ty(cx, e, b, tys, site.name),
             Builtin::NpExtremum { .. }
             | Builtin::MatMul
             | Builtin::Clip
@@ -84,19 +94,19 @@ impl<'u> Checker<'u> {
             | Builtin::Sign
             | Builtin::Square
             | Builtin::Conjugate
-            | Builtin::Where => self.numpy_scalar_ty(cx, e, b, tys, kwargs, method),
+            | Builtin::Where => self.numpy_scalar_ty(cx, e, b, tys, kwargs, site),
             Builtin::Alloc(_)
             | Builtin::AllocLike(_)
             | Builtin::Arange
             | Builtin::Linspace
             | Builtin::Copy
-            | Builtin::Fill => self.creation_ty(cx, e, b, tys, kwargs),
-            Builtin::Reduce(r) => self.reduce_ty(cx, e, r, tys, kwargs, method),
-            Builtin::Random(_) => self.random_ty(cx, e, b, tys, kwargs),
-            Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, method),
-            Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs),
-            Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, method),
-            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, "Generator"),
+            | Builtin::Fill => self.creation_ty(cx, e, b, tys, kwargs, site.name),
+            Builtin::Reduce(r) => self.reduce_ty(cx, e, r, tys, kwargs, site),
+            Builtin::Random(_) => self.random_ty(cx, e, b, tys, kwargs, site.name),
+            Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, site),
+            Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs, site.name),
+            Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, site),
+            Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, site.name),
             Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
         }
     }
@@ -111,18 +121,18 @@ impl<'u> Checker<'u> {
         b: Builtin,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Option<Ty> {
         let n = tys.len();
-        let name = display_name(b);
+        let (name, method) = (site.name, site.method);
         // np.where(cond) is np.nonzero(cond).
         if b == Builtin::Where && n == 1 {
-            return Some(self.arr_fn_ty(cx, e, ArrFn::Nonzero, tys, kwargs, method));
+            return Some(self.arr_fn_ty(cx, e, ArrFn::Nonzero, tys, kwargs, site));
         }
         // Operators called as ufuncs: exactly the operator's typing (NumPy's
         // array rules included).
         if let Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) = b {
-            if !self.arity(cx, e, &format!("numpy.{name}"), n, 2, 2) {
+            if !self.arity(cx, e, name, n, 2, 2) {
                 return Some(Ty::Unknown);
             }
             return Some(match b {
@@ -187,13 +197,13 @@ impl<'u> Checker<'u> {
             let ndim = tys.iter().map(array_ndim).max().unwrap_or(0);
             if b == Builtin::Where {
                 if n != 3 {
-                    self.arity(cx, e, "numpy.where", n, 3, 3);
+                    self.arity(cx, e, name, n, 3, 3);
                     return Some(Ty::Unknown);
                 }
                 let Some(et) =
                     self.binop_ty_quiet(BinOp::Add, elem_dtype(&tys[1]), elem_dtype(&tys[2]))
                 else {
-                    return Some(self.no_match(cx, e, "numpy.where", tys, "(cond, a, b)"));
+                    return Some(self.no_match(cx, e, name, tys, "(cond, a, b)"));
                 };
                 let d = match (&tys[1], &tys[2]) {
                     (Ty::Array(a), Ty::Array(c)) => oxjit_types::promote_numpy(a.dtype, c.dtype),
@@ -202,7 +212,7 @@ impl<'u> Checker<'u> {
                 return Some(Ty::Array(ArrayTy::new(d, ndim, Layout::C)));
             }
             let elems: Vec<Ty> = tys.iter().map(|t| Ty::Scalar(elem_dtype(t))).collect();
-            let et = self.builtin_ty(cx, e, b, &elems, kwargs, method);
+            let et = self.builtin_ty(cx, e, b, &elems, kwargs, site);
             let Some(mut d) = et.scalar() else {
                 return Some(Ty::Unknown);
             };
@@ -305,63 +315,6 @@ fn kwarg_ty<'u>(cx: &Cx<'u>, kwargs: &[(String, &'u Expr)], name: &str) -> Optio
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| (cx.expr_ty.get(&v.id).cloned().unwrap_or(Ty::Unknown), *v))
-}
-
-/// How a builtin is named in diagnostics (`sqrt`, not `math1(sqrt)`).
-pub(crate) fn display_name(b: Builtin) -> String {
-    let inner = match b {
-        Builtin::Math1(m) => format!("{m:?}"),
-        Builtin::Math2(m) => format!("{m:?}"),
-        Builtin::Rounding(r, _) => format!("{r:?}"),
-        Builtin::FloatPred(p) => format!("{p:?}"),
-        Builtin::Reduce(r) => format!("{r:?}"),
-        Builtin::Alloc(a) => format!("{a:?}"),
-        Builtin::AllocLike(a) => format!("{a:?}_like"),
-        Builtin::Random(r) => format!("random.{r:?}"),
-        Builtin::Arr(f) => format!("{f:?}"),
-        Builtin::LinAlg(f) => format!("linalg.{}", linalg::display(f)),
-        Builtin::Manip(f) => format!("{f:?}"),
-        Builtin::Gen(g) => format!("Generator.{g:?}"),
-        Builtin::CMath(f) => format!("cmath.{f:?}"),
-        Builtin::MathX(f) => format!("math.{f:?}"),
-        Builtin::Cast(d) => d.name().to_string(),
-        Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => registry::ENTRIES
-            .iter()
-            .find(|(_, x)| *x == b)
-            .map_or("ufunc", |(p, _)| p.trim_start_matches("numpy."))
-            .to_string(),
-        other @ (Builtin::Range
-        | Builtin::Len
-        | Builtin::Abs
-        | Builtin::MinMax { .. }
-        | Builtin::Int
-        | Builtin::Float
-        | Builtin::Bool
-        | Builtin::Complex
-        | Builtin::Round
-        | Builtin::NpRound
-        | Builtin::Pow
-        | Builtin::Divmod
-        | Builtin::Print
-        | Builtin::Enumerate
-        | Builtin::Zip
-        | Builtin::NdIndex
-        | Builtin::NdEnumerate
-        | Builtin::Sign
-        | Builtin::Square
-        | Builtin::Arange
-        | Builtin::Linspace
-        | Builtin::Copy
-        | Builtin::Fill
-        | Builtin::Conjugate
-        | Builtin::Where
-        | Builtin::Negative
-        | Builtin::Clip
-        | Builtin::MatMul
-        | Builtin::IsClose
-        | Builtin::NpExtremum { .. }) => format!("{other:?}"),
-    };
-    inner.to_lowercase()
 }
 
 /// Whether a call's callee is spelled as a NumPy attribute (`np.maximum`),

@@ -1,6 +1,5 @@
 //! Python's builtin functions and number types.
 
-use crate::builtins::display_name;
 use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::registry::Builtin;
@@ -16,13 +15,13 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         b: Builtin,
         tys: &[Ty],
+        name: &str,
     ) -> Ty {
         let n = tys.len();
-        let name = display_name(b);
         let scalar = |t: &Ty| t.scalar();
         match b {
             Builtin::Range => {
-                if !self.arity(cx, e, "range", n, 1, 3) {
+                if !self.arity(cx, e, name, n, 1, 3) {
                     return Ty::Unknown;
                 }
                 for (t, a) in tys.iter().zip(call_args(e)) {
@@ -31,7 +30,7 @@ impl<'u> Checker<'u> {
                 Ty::Range
             }
             Builtin::Len => {
-                if !self.arity(cx, e, "len", n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match &tys[0] {
@@ -44,11 +43,11 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
-                    | Ty::Unknown => self.no_match(cx, e, "len", tys, "(array), (tuple), (range)"),
+                    | Ty::Unknown => self.no_match(cx, e, name, tys, "(array), (tuple), (range)"),
                 }
             }
             Builtin::Abs => {
-                if !self.arity(cx, e, "abs", n, 1, 1) {
+                if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
@@ -57,11 +56,10 @@ impl<'u> Checker<'u> {
                     Some(Dtype::Bool) => Ty::I64,
                     Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
                     Some(d) => Ty::Scalar(d),
-                    None => self.no_match(cx, e, "abs", tys, "(int), (float), (complex)"),
+                    None => self.no_match(cx, e, name, tys, "(int), (float), (complex)"),
                 }
             }
-            Builtin::MinMax { max } => {
-                let nm = if max { "max" } else { "min" };
+            Builtin::MinMax { .. } => {
                 let items: Vec<Ty> = if n == 1 {
                     match &tys[0] {
                         Ty::Tuple(items) if !items.is_empty() => items.clone(),
@@ -77,14 +75,14 @@ impl<'u> Checker<'u> {
                         | Ty::ExcClass(_)
                         | Ty::Generator
                         | Ty::Unknown => {
-                            return self.no_match(cx, e, nm, tys, "(a, b, ...), (tuple), (array)")
+                            return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array)")
                         }
                     }
                 } else {
                     tys.to_vec()
                 };
                 if items.is_empty() {
-                    return self.no_match(cx, e, nm, tys, "(a, b, ...)");
+                    return self.no_match(cx, e, name, tys, "(a, b, ...)");
                 }
                 let mut u = Ty::Unknown;
                 for t in &items {
@@ -97,29 +95,29 @@ impl<'u> Checker<'u> {
                                 Ty::Scalar(promote_arith(*c, d))
                             }
                         }
-                        _ => return self.no_match(cx, e, nm, tys, "(a, b, ...) of numbers"),
+                        _ => return self.no_match(cx, e, name, tys, "(a, b, ...) of numbers"),
                     }
                     if t.scalar().is_some_and(|d| d.is_complex()) {
-                        return self.no_match(cx, e, nm, tys, "real numbers");
+                        return self.no_match(cx, e, name, tys, "real numbers");
                     }
                 }
                 u
             }
-            Builtin::Int => self.number_type_ty(cx, e, b, tys, Ty::I64),
-            Builtin::Float => self.number_type_ty(cx, e, b, tys, Ty::F64),
-            Builtin::Bool => self.number_type_ty(cx, e, b, tys, Ty::BOOL),
-            Builtin::Complex => self.number_type_ty(cx, e, b, tys, Ty::C128),
+            Builtin::Int => self.number_type_ty(cx, e, b, tys, name, Ty::I64),
+            Builtin::Float => self.number_type_ty(cx, e, b, tys, name, Ty::F64),
+            Builtin::Bool => self.number_type_ty(cx, e, b, tys, name, Ty::BOOL),
+            Builtin::Complex => self.number_type_ty(cx, e, b, tys, name, Ty::C128),
             Builtin::Cast(d) => {
-                if !self.arity(cx, e, d.name(), n, 0, 1) {
+                if !self.arity(cx, e, name, n, 0, 1) {
                     return Ty::Unknown;
                 }
                 if n == 1 && scalar(&tys[0]).is_none() {
-                    return self.no_match(cx, e, d.name(), tys, "(number)");
+                    return self.no_match(cx, e, name, tys, "(number)");
                 }
                 Ty::Scalar(d)
             }
             Builtin::Round | Builtin::NpRound => {
-                if !self.arity(cx, e, "round", n, 1, 2) {
+                if !self.arity(cx, e, name, n, 1, 2) {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
@@ -134,17 +132,17 @@ impl<'u> Checker<'u> {
                         }
                     }
                     Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
-                    _ => self.no_match(cx, e, "round", tys, "(float), (float, int), (int)"),
+                    _ => self.no_match(cx, e, name, tys, "(float), (float, int), (int)"),
                 }
             }
             Builtin::Pow => {
-                if !self.arity(cx, e, "pow", n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 self.binop_ty(cx, BinOp::Pow, &tys[0], &tys[1], e.span)
             }
             Builtin::Divmod => {
-                if !self.arity(cx, e, "divmod", n, 2, 2) {
+                if !self.arity(cx, e, name, n, 2, 2) {
                     return Ty::Unknown;
                 }
                 let s = self.binop_ty(cx, BinOp::FloorDiv, &tys[0], &tys[1], e.span);
@@ -212,24 +210,24 @@ impl<'u> Checker<'u> {
         e: &'u Expr,
         b: Builtin,
         tys: &[Ty],
+        name: &str,
         result: Ty,
     ) -> Ty {
         let n = tys.len();
-        let name = display_name(b);
         let scalar = |t: &Ty| t.scalar();
         let (lo, hi) = if b == Builtin::Complex {
             (0, 2)
         } else {
             (0, 1)
         };
-        if !self.arity(cx, e, &name, n, lo, hi) {
+        if !self.arity(cx, e, name, n, lo, hi) {
             return Ty::Unknown;
         }
         if tys.iter().any(|t| t.scalar().is_none()) {
-            return self.no_match(cx, e, &name, tys, "(number)");
+            return self.no_match(cx, e, name, tys, "(number)");
         }
         if b == Builtin::Int && tys.first().and_then(scalar).is_some_and(|d| d.is_complex()) {
-            return self.no_match(cx, e, &name, tys, "(int), (float)");
+            return self.no_match(cx, e, name, tys, "(int), (float)");
         }
         result
     }

@@ -16,6 +16,7 @@ impl<'u> Checker<'u> {
         b: Builtin,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
+        name: &str,
     ) -> Ty {
         let n = tys.len();
         let scalar = |t: &Ty| t.scalar();
@@ -44,14 +45,13 @@ impl<'u> Checker<'u> {
                 };
                 let mut all = vec![Ty::Generator];
                 all.extend(tys.iter().cloned());
-                self.gen_ty(cx, e, g, &all, kwargs, "numpy.random")
+                self.gen_ty(cx, e, g, &all, kwargs, name)
             }
             Builtin::Random(r) => {
                 let spec = registry::rand_spec(r);
-                let fname = format!("numpy.random.{}", format!("{r:?}").to_lowercase());
                 for (t, a) in tys.iter().zip(call_args(e)) {
                     if scalar(t).is_none_or(|d| d.is_complex()) && !matches!(t, Ty::Tuple(_)) {
-                        let d = Diagnostic::error("bad-argument", a.span, format!("{fname}() arguments must be real numbers (or a size tuple), not {t}"));
+                        let d = Diagnostic::error("bad-argument", a.span, format!("{name}() arguments must be real numbers (or a size tuple), not {t}"));
                         self.err(cx, d);
                         return Ty::Unknown;
                     }
@@ -69,7 +69,7 @@ impl<'u> Checker<'u> {
                     return registry::array_of(elem, n as u8);
                 }
                 if r == Rand::Seed {
-                    if !self.arity(cx, e, &fname, n, 1, 1) {
+                    if !self.arity(cx, e, name, n, 1, 1) {
                         return Ty::Unknown;
                     }
                     return Ty::NoneType;
@@ -81,7 +81,7 @@ impl<'u> Checker<'u> {
                     .filter(|p| p.1.is_none())
                     .count()
                     .min(if r == Rand::Randint { 1 } else { np });
-                if !self.arity(cx, e, &fname, n, min, np + 1) {
+                if !self.arity(cx, e, name, n, min, np + 1) {
                     return Ty::Unknown;
                 }
                 let size = if n == np + 1 {

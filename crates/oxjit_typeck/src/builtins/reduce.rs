@@ -1,10 +1,10 @@
 //! Reductions: sum, prod, mean, var/std, min/max, argmin/argmax, any/all.
 
-use crate::builtins::display_name;
+use crate::builtins::CallSite;
 use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::program::{Const, Res};
-use crate::registry::{self, Builtin, Reduce};
+use crate::registry::{self, Reduce};
 use oxjit_syntax::{Diagnostic, Expr};
 use oxjit_types::{Dtype, Kind, Ty};
 
@@ -18,15 +18,15 @@ impl<'u> Checker<'u> {
         r: Reduce,
         tys: &[Ty],
         kwargs: &[(String, &'u Expr)],
-        method: bool,
+        site: CallSite<'_>,
     ) -> Ty {
         let n = tys.len();
-        let name = display_name(Builtin::Reduce(r));
-        if !self.arity(cx, e, &name, n, 1, 2) {
+        let (name, method) = (site.name, site.method);
+        if !self.arity(cx, e, name, n, 1, 2) {
             return Ty::Unknown;
         }
         let Ty::Array(a) = &tys[0] else {
-            return self.no_match(cx, e, &name, tys, "(array[, axis])");
+            return self.no_match(cx, e, name, tys, "(array[, axis])");
         };
         // A query over dtypes (var/std): new dtypes take the f64 default.
         #[allow(clippy::wildcard_enum_match_arm)]
