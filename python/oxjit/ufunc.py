@@ -9,6 +9,7 @@ forwards everything else to the ufunc it maintains.
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from typing import Any, Callable
 
@@ -67,37 +68,42 @@ class DUFunc:
         self._identity_value = identity
         self._parallel = target == "parallel"
         self._fastmath = bool(fastmath)
+        # Published together: `_ufunc` first, then `_loops` (a reader that
+        # finds its loop in `_loops` finds it in `_ufunc` too). New loops are
+        # compiled under `_lock`, once each, whatever the number of threads.
         self._loops: list[tuple[list[str], str]] = []
         self._nin = py_func.__code__.co_argcount
         self._ufunc = None
+        self._lock = threading.Lock()
         functools.update_wrapper(self, py_func)
 
-    def _build(self) -> None:
-        self._ufunc = _native.make_ufunc(
-            self.py_func,
-            self.py_func.__name__,
-            self.py_func.__doc__ or "",
-            self._nin,
-            self._identity,
-            self._loops,
-            self._parallel,
-            self._fastmath,
-        )
+    def _has(self, names: list[str]) -> bool:
+        return any(ins == names for ins, _ in self._loops)
 
     def _ensure(self, dtypes: list[np.dtype]) -> None:
         names = [np.dtype(d).name for d in dtypes]
         for n in names:
             if n not in _SUPPORTED:
                 raise TypeError(f"{self.__name__}: cannot compile a loop for input dtype {n}")
-        if any(ins == names for ins, _ in self._loops):
+        if self._has(names):
             return
-        ret = _native.infer_return(self.py_func, names)
-        self._loops.append((names, ret))
-        try:
-            self._build()
-        except BaseException:
-            self._loops.pop()  # keep the DUFunc usable after a failed compile
-            raise
+        with self._lock:
+            if self._has(names):  # another thread compiled it meanwhile
+                return
+            ret = _native.infer_return(self.py_func, names)
+            loops = [*self._loops, (names, ret)]
+            # A failed compile publishes nothing: the DUFunc stays usable.
+            self._ufunc = _native.make_ufunc(
+                self.py_func,
+                self.py_func.__name__,
+                self.py_func.__doc__ or "",
+                self._nin,
+                self._identity,
+                loops,
+                self._parallel,
+                self._fastmath,
+            )
+            self._loops = loops
 
     def _input_dtypes(self, args) -> list[np.dtype]:
         return [np.asarray(a).dtype for a in args]
@@ -254,8 +260,10 @@ class GUFunc:
         self._nin, self._nout, self._core = _parse_layout(layout)
         self._parallel = target == "parallel"
         self._fastmath = bool(fastmath)
+        # As in DUFunc: compiled under `_lock`, published `_gufunc` first.
         self._sigs: list[list[str]] = []
         self._gufunc = None
+        self._lock = threading.Lock()
         functools.update_wrapper(self, py_func)
 
     def _type_of(self, a, k: int) -> str:
@@ -271,20 +279,23 @@ class GUFunc:
         outs = [f"array({first}, {max(1, len(self._core[self._nin + j]))}d, A)" for j in range(self._nout)]
         sig = ins + outs
         if sig not in self._sigs:
-            # The signature is kept only once its loop compiled.
-            self._gufunc = _native.make_gufunc(
-                self.py_func,
-                self.py_func.__name__,
-                self.py_func.__doc__ or "",
-                self._nin,
-                self._nout,
-                self._layout,
-                self._core,
-                [*self._sigs, sig],
-                self._parallel,
-                self._fastmath,
-            )
-            self._sigs.append(sig)
+            with self._lock:
+                if sig not in self._sigs:
+                    # The signature is kept only once its loop compiled.
+                    sigs = [*self._sigs, sig]
+                    self._gufunc = _native.make_gufunc(
+                        self.py_func,
+                        self.py_func.__name__,
+                        self.py_func.__doc__ or "",
+                        self._nin,
+                        self._nout,
+                        self._layout,
+                        self._core,
+                        sigs,
+                        self._parallel,
+                        self._fastmath,
+                    )
+                    self._sigs = sigs
         if "signature" not in kwargs and "dtype" not in kwargs:
             # Use the loop just chosen: NumPy's own search would take the first
             # loop a Python scalar fits (a weak int fits an earlier 'dd->d').

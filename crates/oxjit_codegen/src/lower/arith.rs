@@ -125,14 +125,10 @@ impl<'p> FnGen<'_, 'p> {
                     V::new(if op == FloorDiv { q } else { m }, Ty::Scalar(r))
                 }
             }
+            // `0.0 ** -1.0` is inf (and `-0.0 ** -1.0` is -inf), as in NumPy
+            // and Numba, under both error models: CPython's ZeroDivisionError
+            // breaks real Numba programs (README, "Differences from Numba").
             (Pow, Kind::Float) => {
-                if !numpy {
-                    let z = self.val(&format!("fcmp oeq {t} {ar}, 0.0"));
-                    let neg = self.val(&format!("fcmp olt {t} {br}, 0.0"));
-                    let both = self.val(&format!("and i1 {z}, {neg}"));
-                    let m = self.str_const("0.0 cannot be raised to a negative power");
-                    self.raise_if(&both, ExcKind::ZeroDivisionError, &[m]);
-                }
                 if br == fconst(2.0, r) {
                     return Ok(out(self, format!("fmul {fm}{t} {ar}, {ar}")));
                 }

@@ -81,6 +81,7 @@ impl<'p> FnGen<'_, 'p> {
         let a = ArrayTy::new(dtype, shape.len() as u8, Layout::C);
         let mut n = "1".to_string();
         let mut anyneg = "false".to_string();
+        let mut overflow = "false".to_string();
         for s in shape {
             match s.parse::<i64>() {
                 Ok(k) if k >= 0 => {}
@@ -90,13 +91,20 @@ impl<'p> FnGen<'_, 'p> {
                     anyneg = self.val(&format!("or i1 {anyneg}, {neg}"));
                 }
             }
-            n = self.val(&format!("mul i64 {n}, {s}"));
+            (n, overflow) = self.checked_mul(&n, s, &overflow);
         }
         if anyneg != "false" {
             let m = self.str_const("negative dimensions are not allowed");
             self.raise_if(&anyneg, ExcKind::ValueError, &[m]);
         }
-        let bytes = self.val(&format!("mul i64 {n}, {}", dtype.size()));
+        // NumPy's limit: the byte count must fit in a signed 64-bit size.
+        let (bytes, overflow) = self.checked_mul(&n, &dtype.size().to_string(), &overflow);
+        if overflow != "false" {
+            let m = self.str_const(
+                "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.",
+            );
+            self.raise_if(&overflow, ExcKind::ValueError, &[m]);
+        }
         let mi = self.val(&format!("call ptr @oxjit_rt_meminfo_alloc(i64 {bytes})"));
         let null = self.val(&format!("icmp eq ptr {mi}, null"));
         let m = self.str_const("unable to allocate array data");
@@ -112,6 +120,30 @@ impl<'p> FnGen<'_, 'p> {
         let v = self.make_array(&a, &mi, "null", &data, shape, &strides);
         self.own_temp(&v);
         v
+    }
+
+    /// `a * b` on i64 with signed overflow, and the overflow flag or-ed into
+    /// `flag` (constants fold when both operands are known).
+    fn checked_mul(&mut self, a: &str, b: &str, flag: &str) -> (String, String) {
+        if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
+            return match x.checked_mul(y) {
+                Some(p) => (p.to_string(), flag.to_string()),
+                None => (x.wrapping_mul(y).to_string(), "true".to_string()),
+            };
+        }
+        self.m
+            .declare("declare {i64, i1} @llvm.smul.with.overflow.i64(i64, i64)");
+        let r = self.val(&format!(
+            "call {{i64, i1}} @llvm.smul.with.overflow.i64(i64 {a}, i64 {b})"
+        ));
+        let p = self.val(&format!("extractvalue {{i64, i1}} {r}, 0"));
+        let o = self.val(&format!("extractvalue {{i64, i1}} {r}, 1"));
+        let flag = if flag == "false" {
+            o
+        } else {
+            self.val(&format!("or i1 {flag}, {o}"))
+        };
+        (p, flag)
     }
 
     /// `a.T`: the view with the axes reversed.

@@ -262,12 +262,21 @@ impl<'p> FnGen<'_, 'p> {
             }
             UnOp::Pos => Ok(self.cast(v, &ty)),
             UnOp::Neg => {
-                let v = self.cast(v, &ty);
+                // Integers are negated at the operand's own width, then widened:
+                // -np.uint8(1) is 255, as in NumPy and Numba.
+                let width = v.ty.scalar().filter(|s| s.is_int());
+                let int_result = ty.scalar().is_some_and(|d| d.is_int());
+                let v = if width.is_some() && int_result {
+                    v
+                } else {
+                    self.cast(v, &ty)
+                };
                 match ty {
-                    Ty::Scalar(d) if d.is_int() => Ok(V::new(
-                        self.val(&format!("sub {} 0, {}", scalar_ty(d), v.r)),
-                        ty,
-                    )),
+                    Ty::Scalar(d) if d.is_int() => {
+                        let w = width.unwrap_or(d);
+                        let r = self.val(&format!("sub {} 0, {}", scalar_ty(w), v.r));
+                        Ok(self.cast(V::new(r, Ty::Scalar(w)), &ty))
+                    }
                     Ty::Scalar(d) if d.is_float() => Ok(V::new(
                         self.val(&format!("fneg {} {}", scalar_ty(d), v.r)),
                         ty,
@@ -299,11 +308,11 @@ impl<'p> FnGen<'_, 'p> {
                     Ok(V::new(self.val(&format!("xor i1 {}, true", v.r)), ty))
                 }
                 Ty::Scalar(d) if d.is_int() => {
-                    let v = self.cast(v, &ty);
-                    Ok(V::new(
-                        self.val(&format!("xor {} {}, -1", scalar_ty(d), v.r)),
-                        ty,
-                    ))
+                    // At the operand's own width, then widened: ~np.uint8(0) is 255.
+                    let w = v.ty.scalar().filter(|s| s.is_int()).unwrap_or(d);
+                    let v = self.cast(v, &Ty::Scalar(w));
+                    let r = self.val(&format!("xor {} {}, -1", scalar_ty(w), v.r));
+                    Ok(self.cast(V::new(r, Ty::Scalar(w)), &ty))
                 }
                 Ty::Scalar(_)
                 | Ty::NoneType

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// NumPy's largest Poisson mean (legacy `poisson`: "lam value too large").
+const POISSON_LAM_MAX: f64 = 9.223372006484771e18;
+
 impl<'p> FnGen<'_, 'p> {
     /// `np.random.*`: one runtime call per draw; `size` fills a new array.
     pub(super) fn random(&mut self, r: Rand, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
@@ -72,22 +75,22 @@ impl<'p> FnGen<'_, 'p> {
             (ps, size.filter(|v| v.ty != Ty::NoneType))
         };
         let mut cargs = Vec::new();
+        let mut casted = Vec::new();
         for (i, p) in params.iter().enumerate() {
             let int = spec.int_params.get(i).copied().unwrap_or(false);
             let v = self.cast(p.clone(), if int { &Ty::I64 } else { &Ty::F64 });
             cargs.push(format!("{} {}", if int { "i64" } else { "double" }, v.r));
+            casted.push(v);
         }
-        if r == Rand::Randint {
-            let bad = self.val(&format!("icmp sge i64 {}, {}", params[0].r, params[1].r));
-            let bad = if params[0].ty == Ty::I64 && params[1].ty == Ty::I64 {
-                bad
-            } else {
-                "false".into()
-            };
-            if bad != "false" {
-                let m = self.str_const("low >= high");
-                self.raise_if(&bad, ExcKind::ValueError, &[m]);
-            }
+        // Integer bounds (any integer width, compared as int64 after the cast).
+        if r == Rand::Randint
+            && params
+                .iter()
+                .all(|p| p.ty.scalar().is_some_and(|d| d.is_int()))
+        {
+            let bad = self.val(&format!("icmp sge i64 {}, {}", casted[0].r, casted[1].r));
+            let m = self.str_const("low >= high");
+            self.raise_if(&bad, ExcKind::ValueError, &[m]);
         }
         // NumPy's argument checks for the common distributions.
         let check = |s: &mut Self, i: usize, pred: &str, msg: &str| {
@@ -106,7 +109,36 @@ impl<'p> FnGen<'_, 'p> {
                 check(self, 1, "olt", "scale < 0");
             }
             Rand::StandardGamma => check(self, 0, "olt", "shape < 0"),
-            Rand::Poisson => check(self, 0, "olt", "lam < 0"),
+            // Unordered comparisons: NaN parameters fail too, as in NumPy.
+            Rand::Poisson => {
+                check(self, 0, "ult", "lam < 0 or lam is NaN");
+                let big = self.val(&format!(
+                    "fcmp ogt double {}, {}",
+                    casted[0].r,
+                    fconst(POISSON_LAM_MAX, Dtype::F64)
+                ));
+                let m = self.str_const("lam value too large");
+                self.raise_if(&big, ExcKind::ValueError, &[m]);
+            }
+            Rand::Geometric => {
+                let (p, msg) = (&casted[0].r, "p <= 0, p > 1 or p contains NaNs");
+                let lo = self.val(&format!("fcmp ule double {p}, 0.0"));
+                let hi = self.val(&format!("fcmp ugt double {p}, 1.0"));
+                let bad = self.val(&format!("or i1 {lo}, {hi}"));
+                let m = self.str_const(msg);
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+            }
+            Rand::Binomial => {
+                let p = &casted[1].r;
+                let lo = self.val(&format!("fcmp ult double {p}, 0.0"));
+                let hi = self.val(&format!("fcmp ugt double {p}, 1.0"));
+                let bad = self.val(&format!("or i1 {lo}, {hi}"));
+                let m = self.str_const("p < 0, p > 1 or p is NaN");
+                self.raise_if(&bad, ExcKind::ValueError, &[m]);
+                let neg = self.val(&format!("icmp slt i64 {}, 0", casted[0].r));
+                let m = self.str_const("n < 0");
+                self.raise_if(&neg, ExcKind::ValueError, &[m]);
+            }
             Rand::Beta => {
                 check(self, 0, "ole", "a <= 0");
                 check(self, 1, "ole", "b <= 0");
@@ -118,8 +150,6 @@ impl<'p> FnGen<'_, 'p> {
             | Rand::Randint
             | Rand::Uniform
             | Rand::StandardNormal
-            | Rand::Binomial
-            | Rand::Geometric
             | Rand::Choice
             | Rand::Shuffle
             | Rand::Permutation => {}

@@ -58,6 +58,18 @@ impl<'u> Checker<'u> {
                 }
                 match (scalar(&tys[0]), b) {
                     (Some(d), _) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
+                    // `math` takes real numbers only (CPython: "must be real
+                    // number, not complex"); cmath is the complex module.
+                    (Some(_), Builtin::Math1(m)) if name.starts_with("math.") => {
+                        let known = match registry::complex_math(m) {
+                            Some(_) => format!(
+                                "a real number (math takes no complex numbers: use cmath.{})",
+                                name.trim_start_matches("math.")
+                            ),
+                            None => "a real number".to_string(),
+                        };
+                        self.no_match(cx, e, name, tys, &known)
+                    }
                     // Complex arguments: the cmath counterparts (NumPy's complex loops).
                     (Some(_), Builtin::Math1(m)) if registry::complex_math(m).is_some() => Ty::C128,
                     _ => self.no_match(
@@ -127,6 +139,14 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
+                    // CPython's math.isnan(1j) is a TypeError; cmath and NumPy take complex.
+                    Some(d) if d.is_complex() && name.starts_with("math.") => {
+                        let known = format!(
+                            "a real number (math takes no complex numbers: use cmath.{})",
+                            name.trim_start_matches("math.")
+                        );
+                        self.no_match(cx, e, name, tys, &known)
+                    }
                     Some(_) => Ty::BOOL,
                     _ => self.no_match(cx, e, name, tys, "(float), (int), (complex)"),
                 }
