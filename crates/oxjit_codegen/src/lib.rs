@@ -320,45 +320,14 @@ pub(crate) fn parse_ir<'c>(ctx: &'c Context, text: &str, name: &str) -> Result<M
     })
 }
 
-/// The flattened leaves of a type (see the module docs).
+/// The flattened leaves of a type (see the module docs); decided by the
+/// type's model, `Ty::leaves`.
 pub fn leaves(ty: &Ty) -> Vec<Ty> {
-    let mut out = Vec::new();
-    fn go(t: &Ty, out: &mut Vec<Ty>) {
-        match t {
-            Ty::Scalar(_) | Ty::Array(_) | Ty::Generator => out.push(t.clone()),
-            Ty::Tuple(items) => items.iter().for_each(|i| go(i, out)),
-            Ty::Range => {
-                out.push(Ty::I64);
-                out.push(Ty::I64);
-                out.push(Ty::I64);
-            }
-            Ty::NoneType
-            | Ty::Str
-            | Ty::Function(_)
-            | Ty::Global(_)
-            | Ty::DtypeObj(_)
-            | Ty::ExcClass(_)
-            | Ty::Unknown => {}
-        }
-    }
-    go(ty, &mut out);
-    out
+    ty.leaves()
 }
 
-/// Byte size of a leaf slot as the dispatcher must provide it.
+/// Byte size of a leaf slot as the dispatcher must provide it; decided by
+/// the type's model, `Ty::leaf_size`.
 pub fn leaf_size(ty: &Ty) -> usize {
-    match ty {
-        Ty::Scalar(d) => d.size(),
-        Ty::Array(a) => 8 * (5 + 2 * a.ndim as usize),
-        Ty::Generator => 8,
-        Ty::NoneType
-        | Ty::Str
-        | Ty::Tuple(_)
-        | Ty::Range
-        | Ty::Function(_)
-        | Ty::Global(_)
-        | Ty::DtypeObj(_)
-        | Ty::ExcClass(_)
-        | Ty::Unknown => 0,
-    }
+    ty.leaf_size()
 }

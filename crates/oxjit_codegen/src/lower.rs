@@ -18,7 +18,7 @@ use oxjit_typeck::registry::{
     rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, MathX, Rand, Reduce, Round,
 };
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
-use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Ty};
+use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Parts, Ty};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write;
 
@@ -170,7 +170,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let _ = writeln!(self.body, "cleanup:");
         self.terminated = false;
         for (slot, ty) in std::mem::take(&mut self.owned) {
-            if ty.needs_refcount() {
+            if ty.owns_memory() {
                 let v = self.load(&ty, &slot);
                 self.decref(&v);
             }

@@ -641,7 +641,8 @@ pub fn box_value(
             )
         }
         Ty::NoneType => Ok(py.None()),
-        // No Python form: the type checker rejects returning these (`unsupported-return-value`).
+        // No Python form in the type model (`Ty::python_form`): the type checker rejects
+        // returning these (`unsupported-return-value`).
         Ty::Str
         | Ty::Function(_)
         | Ty::Global(_)

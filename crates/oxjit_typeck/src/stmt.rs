@@ -688,35 +688,40 @@ impl<'u> Checker<'u> {
 }
 
 /// What a root function cannot hand back to Python, and what to do instead.
+/// Whether it can is the type's model (`Ty::python_form`); this says it in
+/// words.
 fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
-    match t {
-        Ty::Function(_) => Some((
+    let bad = t.python_form().err()?;
+    Some(match bad {
+        Ty::Function(_) => (
             "a function",
             "call the function inside compiled code and return its result; \
              to get a compiled function object, decorate it with @njit at module level",
-        )),
-        Ty::Global(_) => Some((
+        ),
+        Ty::Global(_) => (
             "a module or a library function",
             "call it inside compiled code and return the result",
-        )),
-        Ty::DtypeObj(_) => Some((
+        ),
+        Ty::DtypeObj(_) => (
             "a dtype",
             "return an array or a scalar of that dtype, or name the dtype in Python",
-        )),
-        Ty::ExcClass(_) => Some((
+        ),
+        Ty::ExcClass(_) => (
             "an exception class",
             "raise the exception inside compiled code instead",
-        )),
-        Ty::Str => Some((
+        ),
+        Ty::Str => (
             "a string",
             "strings can be printed or used in exception messages inside compiled code",
-        )),
-        Ty::Generator => Some((
+        ),
+        Ty::Generator => (
             "a numpy.random.Generator",
             "a Generator can be passed in and drawn from; keep a reference to it in Python",
-        )),
-        Ty::Tuple(items) => items.iter().find_map(unreturnable),
-        // Everything else has a boxed form (oxjit_py's `box_value`).
-        Ty::Scalar(_) | Ty::NoneType | Ty::Array(_) | Ty::Range | Ty::Unknown => None,
-    }
+        ),
+        // The model gives these a Python form (oxjit_py's `box_value`); a
+        // tuple's verdict is its items'.
+        Ty::Scalar(_) | Ty::NoneType | Ty::Array(_) | Ty::Range | Ty::Tuple(_) | Ty::Unknown => {
+            unreachable!("the type model gives {bad} a Python form")
+        }
+    })
 }

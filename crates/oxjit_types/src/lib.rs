@@ -1,8 +1,11 @@
 //! oxjit's type lattice: scalar dtypes, arrays, tuples and the other values
 //! compiled code can hold; Numba-compatible display names; scalar promotion
-//! (decided here, once, per `semantics.md`); and the signature-string parser.
+//! (decided here, once, per `semantics.md`); each type's model (`model.rs`:
+//! leaves, owned memory, Python form); and the signature-string parser.
 
+mod model;
 mod sig;
+pub use model::{Model, Parts};
 pub use sig::{parse_signature, parse_type, Signature};
 
 use std::fmt;
@@ -393,14 +396,6 @@ impl Ty {
             Ty::Unknown => false,
             Ty::Tuple(items) => items.iter().all(Ty::is_known),
             _ => true,
-        }
-    }
-    /// Whether values of this type hold a reference that must be released.
-    pub fn needs_refcount(&self) -> bool {
-        match self {
-            Ty::Array(_) => true,
-            Ty::Tuple(items) => items.iter().any(Ty::needs_refcount),
-            _ => false,
         }
     }
 }

@@ -376,26 +376,28 @@ fn leaf_slot(f: &mut String, n: &mut u32, base: &str, leaf: usize) -> String {
     format!("%ls{n}")
 }
 
+/// Rebuild a value of type `t` from its leaves (the shape its model gives).
 fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base: &str) -> String {
-    match t {
-        Ty::Scalar(Dtype::Bool) => {
-            let s = leaf_slot(f, n, base, *leaf);
-            *leaf += 1;
-            *n += 1;
-            let _ = writeln!(
-                f,
-                "  %lb{n} = load i8, ptr {s}\n  %lv{n} = icmp ne i8 %lb{n}, 0"
-            );
-            format!("%lv{n}")
-        }
-        Ty::Scalar(_) | Ty::Array(_) | Ty::Generator => {
+    if *t == Ty::BOOL {
+        // A bool leaf is a byte; its register is an i1.
+        let s = leaf_slot(f, n, base, *leaf);
+        *leaf += 1;
+        *n += 1;
+        let _ = writeln!(
+            f,
+            "  %lb{n} = load i8, ptr {s}\n  %lv{n} = icmp ne i8 %lb{n}, 0"
+        );
+        return format!("%lv{n}");
+    }
+    match t.model().parts {
+        Parts::Leaf { .. } => {
             let s = leaf_slot(f, n, base, *leaf);
             *leaf += 1;
             *n += 1;
             let _ = writeln!(f, "  %lv{n} = load {}, ptr {s}", llty(t));
             format!("%lv{n}")
         }
-        Ty::Tuple(items) => {
+        Parts::Items(items) => {
             let ty = llty(t);
             let mut cur = "undef".to_string();
             for (i, it) in items.iter().enumerate() {
@@ -414,72 +416,52 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
                 cur
             }
         }
-        Ty::Range => {
+        Parts::Fields(fields) => {
+            let ty = llty(t);
             let mut cur = "undef".to_string();
-            for i in 0..3 {
+            for (i, field) in fields.iter().enumerate() {
+                let fty = llty(field);
                 let s = leaf_slot(f, n, base, *leaf);
                 *leaf += 1;
                 *n += 1;
-                let _ = writeln!(f, "  %lr{n} = load i64, ptr {s}");
-                let _ = writeln!(
-                    f,
-                    "  %lt{n} = insertvalue {{i64, i64, i64}} {cur}, i64 %lr{n}, {i}"
-                );
+                let _ = writeln!(f, "  %lr{n} = load {fty}, ptr {s}");
+                let _ = writeln!(f, "  %lt{n} = insertvalue {ty} {cur}, {fty} %lr{n}, {i}");
                 cur = format!("%lt{n}");
             }
             cur
         }
-        Ty::NoneType
-        | Ty::Str
-        | Ty::Function(_)
-        | Ty::Global(_)
-        | Ty::DtypeObj(_)
-        | Ty::ExcClass(_)
-        | Ty::Unknown => "zeroinitializer".into(),
+        Parts::Nothing => "zeroinitializer".into(),
     }
 }
 
+/// Store a value of type `t` into its leaves (the shape its model gives).
 fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, base: &str) {
-    match t {
-        Ty::Scalar(Dtype::Bool) => {
-            let s = leaf_slot(f, n, base, *leaf);
-            *leaf += 1;
-            *n += 1;
-            let _ = writeln!(
-                f,
-                "  %sb{n} = zext i1 {v} to i8\n  store i8 %sb{n}, ptr {s}"
-            );
-        }
-        Ty::Scalar(_) | Ty::Array(_) => {
+    if *t == Ty::BOOL {
+        let s = leaf_slot(f, n, base, *leaf);
+        *leaf += 1;
+        *n += 1;
+        let _ = writeln!(
+            f,
+            "  %sb{n} = zext i1 {v} to i8\n  store i8 %sb{n}, ptr {s}"
+        );
+        return;
+    }
+    match t.model().parts {
+        Parts::Leaf { .. } => {
             let s = leaf_slot(f, n, base, *leaf);
             *leaf += 1;
             let _ = writeln!(f, "  store {} {v}, ptr {s}", llty(t));
         }
-        Ty::Tuple(items) => {
+        Parts::Items(inner) | Parts::Fields(inner) => {
             let ty = llty(t);
-            for (i, it) in items.iter().enumerate() {
+            for (i, it) in inner.iter().enumerate() {
                 *n += 1;
                 let e = format!("%se{n}");
                 let _ = writeln!(f, "  {e} = extractvalue {ty} {v}, {i}");
                 store_leaves(f, n, leaf, it, &e, base);
             }
         }
-        Ty::Range => {
-            for i in 0..3 {
-                *n += 1;
-                let e = format!("%se{n}");
-                let _ = writeln!(f, "  {e} = extractvalue {{i64, i64, i64}} {v}, {i}");
-                store_leaves(f, n, leaf, &Ty::I64, &e, base);
-            }
-        }
-        Ty::NoneType
-        | Ty::Str
-        | Ty::Function(_)
-        | Ty::Global(_)
-        | Ty::DtypeObj(_)
-        | Ty::ExcClass(_)
-        | Ty::Generator
-        | Ty::Unknown => {}
+        Parts::Nothing => {}
     }
 }
 

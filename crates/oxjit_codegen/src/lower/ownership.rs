@@ -5,31 +5,25 @@ use super::*;
 impl<'p> FnGen<'_, 'p> {
     // ----- reference counting ------------------------------------------------
 
+    /// Visit every MemInfo a value holds, as its type's model places them: a
+    /// counted value's own (field 0 of its struct), then those of its inline
+    /// items or fields that own memory.
     fn for_each_meminfo(&mut self, v: &V, f: &mut dyn FnMut(&mut Self, String)) {
-        match &v.ty {
-            Ty::Array(_) => {
-                let m = self.val(&format!("extractvalue {} {}, 0", llty(&v.ty), v.r));
-                f(self, m)
-            }
-            Ty::Tuple(items) if v.ty.needs_refcount() => {
-                for (i, it) in items.clone().iter().enumerate() {
-                    if it.needs_refcount() {
+        let model = v.ty.model();
+        if model.counted {
+            let m = self.val(&format!("extractvalue {} {}, 0", llty(&v.ty), v.r));
+            f(self, m)
+        }
+        match model.parts {
+            Parts::Items(inner) | Parts::Fields(inner) => {
+                for (i, it) in inner.iter().enumerate() {
+                    if it.owns_memory() {
                         let e = self.extract(v, i, it.clone());
                         self.for_each_meminfo(&e, f);
                     }
                 }
             }
-            Ty::Scalar(_)
-            | Ty::NoneType
-            | Ty::Str
-            | Ty::Tuple(_)
-            | Ty::Range
-            | Ty::Function(_)
-            | Ty::Global(_)
-            | Ty::DtypeObj(_)
-            | Ty::ExcClass(_)
-            | Ty::Generator
-            | Ty::Unknown => {}
+            Parts::Leaf { .. } | Parts::Nothing => {}
         }
     }
 
@@ -47,7 +41,7 @@ impl<'p> FnGen<'_, 'p> {
 
     /// Park a fresh reference until the end of the statement.
     pub(super) fn own_temp(&mut self, v: &V) {
-        if !v.ty.needs_refcount() {
+        if !v.ty.owns_memory() {
             return;
         }
         let slot = self.alloca(&llty(&v.ty));

@@ -17,7 +17,7 @@ impl<'p> FnGen<'_, 'p> {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.expr(value)?;
-                if v.ty.needs_refcount() {
+                if v.ty.owns_memory() {
                     // Hold the value while targets are rebound (`u, v = v, u`
                     // would otherwise free `u` before reading it back).
                     self.incref(&v);
@@ -297,7 +297,7 @@ impl<'p> FnGen<'_, 'p> {
             .cloned()
             .ok_or_else(|| format!("no slot for variable {name}"))?;
         let v = self.cast(v, &ty);
-        if ty.needs_refcount() {
+        if ty.owns_memory() {
             self.incref(&v);
             let old = self.load(&ty, &slot);
             self.store(&v, &slot);
