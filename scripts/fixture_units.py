@@ -1,8 +1,9 @@
 """Write the front end's compilation units for the Rust fixture tests.
 
 Every `crates/oxjit_typeck/tests/fixtures/NAME.py` gets `NAME.units.json`:
-for each function named in a `# check:` or `# ir:` line, the unit JSON the
-Python front end builds for it (as the dispatcher would). `cargo test` reads
+for each function named in a `# check:` or `# ir:` line, the unit JSON this
+source tree's front end (`python/oxjit/_frontend.py`) builds for it, as the
+dispatcher would. Fixtures that import oxjit (`@njit` callees) need it installed. `cargo test` reads
 these files and needs no Python. `--check` only reports stale files (exit 1).
 
     python3 scripts/fixture_units.py [--check]
@@ -22,8 +23,17 @@ FIXTURES = ROOT / "crates" / "oxjit_typeck" / "tests" / "fixtures"
 CHECK = re.compile(r"^\s*# (?:check|ir): (\w+)\(")
 
 
+def source_frontend():
+    """The front end of this source tree (not whichever oxjit is installed): it
+    needs only the standard library and NumPy."""
+    spec = importlib.util.spec_from_file_location("oxjit_source_frontend", ROOT / "python/oxjit/_frontend.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def units_for(path: Path) -> str:
-    from oxjit._frontend import build_unit
+    build_unit = source_frontend().build_unit
 
     spec = importlib.util.spec_from_file_location(f"oxjit_fixture_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)

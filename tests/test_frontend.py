@@ -328,7 +328,7 @@ def test_literals():
     assert t[2][5] == str(2**70)  # the reader decides what fits
     assert [t[3][5], t[4][5], t[5][5]] == ["1.5", "inf", "2.0"]
     assert [x[0] for x in t[5:9]] == ["Imag", "Bool", "None", "Str"]
-    assert [x[5] for x in t[9:]] == ["bytes literals", "`...`"]
+    assert [x[5] for x in t[9:]] == ["a bytes literal", "`...`"]
 
 
 def test_statements_and_calls():
@@ -699,23 +699,23 @@ def test_unsupported_syntax_becomes_nodes():
 
     d = unit(everything)["functions"][0]["def"]
     assert unsupported(d) == {
-        "`global` declarations",
+        "a `global` declaration",
         "`import` inside a compiled function",
-        "class definitions",
-        "`with` statements",
+        "a class definition",
+        "a `with` statement",
         "`del`",
-        "list comprehensions",
-        "dict literals",
-        "set literals",
-        "generator expressions",
-        "f-strings",
-        "walrus `:=`",
+        "a list comprehension",
+        "a dict literal",
+        "a set literal",
+        "a generator expression",
+        "an f-string",
+        "the walrus operator `:=`",
         "`yield`",
         "`yield from`",
-        "starred assignment",
-        "positional arguments after a `*` argument",
+        "a starred assignment",
+        "a positional argument after a `*` argument",
         "`**` arguments",
-        "`lambda` with keyword-only arguments",
+        "a `lambda` with keyword-only arguments",
     }
     glob = d[8][0]
     assert glob[0] == "Unsupported" and text_at(glob) == "global K"
@@ -730,9 +730,9 @@ def test_unsupported_parameters_and_async():
     assert d[6][3][1][5] == "1"
     problems = d[8][:3]
     assert [p[5] for p in problems] == [
-        "positional-only parameters",
-        "keyword-only parameters",
-        "`**kwargs` parameters",
+        "a positional-only parameter",
+        "a keyword-only parameter",
+        "a `**kwargs` parameter",
     ]
     assert [text_at(p) for p in problems] == ["a", "c", "kw"]
     assert d[8][3][0] == "Return"
@@ -757,7 +757,7 @@ def test_inner_defs():
 
     d = unit(outer)["functions"][0]["def"]
     assert [s[0] for s in d[8]] == ["FuncDef", "Unsupported", "FuncDef", "Return"]
-    assert d[8][1][5] == "decorators on inner functions"
+    assert d[8][1][5] == "a decorator on an inner function"
     plain = d[8][0][5]
     assert plain[5] == "plain" and plain[6][0][1][5] == "x" and plain[9] is False
     assert d[8][2][5][8][0][5] == "`async def`"
@@ -780,7 +780,7 @@ def test_match_statement(tmp_path):
         "def f(a):\n    match a:\n        case 1:\n            return 2\n    return 0\n",
     )
     d = unit(mod.f)["functions"][0]["def"]
-    assert d[8][0][:5] == ["Unsupported", 2, 4, 4, 20] and d[8][0][5] == "`match` statements"
+    assert d[8][0][:5] == ["Unsupported", 2, 4, 4, 20] and d[8][0][5] == "a `match` statement"
 
 
 def test_tab_indented_method_in_another_file(tmp_path):

@@ -199,37 +199,38 @@ def _by_class(descriptions: dict[str, str]) -> dict[type, str]:
 
 
 # Parsed but never compiled; anything missing here gets a generic description.
+# Each is a singular noun phrase: typeck says "<description> is not supported".
 _UNSUPPORTED_STMTS = _by_class(
     {
-        "ClassDef": "class definitions",
-        "With": "`with` statements",
+        "ClassDef": "a class definition",
+        "With": "a `with` statement",
         "AsyncWith": "`async with`",
         "AsyncFor": "`async for`",
-        "Match": "`match` statements",
+        "Match": "a `match` statement",
         "Import": "`import` inside a compiled function",
         "ImportFrom": "`import` inside a compiled function",
-        "Global": "`global` declarations",
-        "Nonlocal": "`nonlocal` declarations",
+        "Global": "a `global` declaration",
+        "Nonlocal": "a `nonlocal` declaration",
         "Delete": "`del`",
         "TryStar": "`except*`",
-        "TypeAlias": "`type` aliases",
+        "TypeAlias": "a `type` alias",
     }
 )
 _UNSUPPORTED_EXPRS = _by_class(
     {
-        "Dict": "dict literals",
-        "Set": "set literals",
-        "ListComp": "list comprehensions",
-        "SetComp": "set comprehensions",
-        "DictComp": "dict comprehensions",
-        "GeneratorExp": "generator expressions",
+        "Dict": "a dict literal",
+        "Set": "a set literal",
+        "ListComp": "a list comprehension",
+        "SetComp": "a set comprehension",
+        "DictComp": "a dict comprehension",
+        "GeneratorExp": "a generator expression",
         "Await": "`await`",
         "Yield": "`yield`",
         "YieldFrom": "`yield from`",
-        "JoinedStr": "f-strings",
-        "FormattedValue": "f-strings",
-        "NamedExpr": "walrus `:=`",
-        "Starred": "starred expressions",
+        "JoinedStr": "an f-string",
+        "FormattedValue": "an f-string",
+        "NamedExpr": "the walrus operator `:=`",
+        "Starred": "a starred expression",
     }
 )
 
@@ -291,13 +292,13 @@ class _Converter:
         params = [self.param(p, d, values) for p, d in pairs]
         problems = list(problems)
         if a.posonlyargs:
-            problems.append(self.param_unsupported(a.posonlyargs[0], "positional-only parameters"))
+            problems.append(self.param_unsupported(a.posonlyargs[0], "a positional-only parameter"))
         if a.kwonlyargs:
-            problems.append(self.param_unsupported(a.kwonlyargs[0], "keyword-only parameters"))
+            problems.append(self.param_unsupported(a.kwonlyargs[0], "a keyword-only parameter"))
         if a.kwarg is not None:
-            problems.append(self.param_unsupported(a.kwarg, "`**kwargs` parameters"))
+            problems.append(self.param_unsupported(a.kwarg, "a `**kwargs` parameter"))
         if getattr(fn, "type_params", None):
-            problems.append(self.unsupported(fn.type_params[0], "type parameters"))
+            problems.append(self.unsupported(fn.type_params[0], "a type parameter"))
         vararg = a.vararg.arg if a.vararg is not None else None
         if is_lambda:
             body = [self.node("Return", fn.body, self.expr(fn.body))]
@@ -351,11 +352,11 @@ class _Converter:
 
     def lambda_problem(self, a: ast.arguments) -> str | None:
         if a.kwonlyargs:
-            return "`lambda` with keyword-only arguments"
+            return "a `lambda` with keyword-only arguments"
         if a.kwarg is not None:
-            return "`lambda` with `**kwargs`"
+            return "a `lambda` with `**kwargs`"
         if a.posonlyargs:
-            return "`lambda` with positional-only arguments"
+            return "a `lambda` with positional-only arguments"
         return None
 
     # -- statements -------------------------------------------------------
@@ -410,7 +411,7 @@ class _Converter:
             ]
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self.inner_def(s)
-        what = _UNSUPPORTED_STMTS.get(type(s), f"`{type(s).__name__}` statements")
+        what = _UNSUPPORTED_STMTS.get(type(s), f"a `{type(s).__name__}` statement")
         return [self.unsupported(s, what)]
 
     def inner_def(self, s: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Node]:
@@ -418,7 +419,7 @@ class _Converter:
         # name resolve instead of adding unknown-name errors.
         out = []
         if s.decorator_list:
-            out.append(self.unsupported(s.decorator_list[0], "decorators on inner functions"))
+            out.append(self.unsupported(s.decorator_list[0], "a decorator on an inner function"))
         problems = []
         if isinstance(s, ast.AsyncFunctionDef):
             problems.append(self.unsupported(s, "`async def`"))
@@ -432,7 +433,7 @@ class _Converter:
         """An assignment / loop target: like an expression, except that a
         starred element means starred assignment."""
         if isinstance(t, ast.Starred):
-            return self.unsupported(t, "starred assignment")
+            return self.unsupported(t, "a starred assignment")
         if isinstance(t, (ast.Tuple, ast.List)):
             return self.node(
                 "Tuple" if isinstance(t, ast.Tuple) else "List", t, [self.target(e) for e in t.elts]
@@ -476,7 +477,7 @@ class _Converter:
             if what is not None:
                 return self.unsupported(e, what)
             return node("Lambda", e, self.funcdef(e, "<lambda>", is_lambda=True, problems=[]))
-        what = _UNSUPPORTED_EXPRS.get(type(e), f"`{type(e).__name__}` expressions")
+        what = _UNSUPPORTED_EXPRS.get(type(e), f"a `{type(e).__name__}` expression")
         return self.unsupported(e, what)
 
     def constant(self, e: ast.Constant) -> Node:
@@ -494,20 +495,20 @@ class _Converter:
             return self.node("Imag", e, repr(v.imag))
         if isinstance(v, str):
             if not _encodable(v):
-                return self.unsupported(e, "strings with unpaired surrogates")
+                return self.unsupported(e, "a string with unpaired surrogates")
             return self.node("Str", e, v)
         if isinstance(v, bytes):
-            return self.unsupported(e, "bytes literals")
+            return self.unsupported(e, "a bytes literal")
         if v is Ellipsis:
             return self.unsupported(e, "`...`")
-        return self.unsupported(e, f"{type(v).__name__} literals")
+        return self.unsupported(e, f"a {type(v).__name__} literal")
 
     def call(self, e: ast.Call) -> Node:
         stars = [i for i, a in enumerate(e.args) if isinstance(a, ast.Starred)]
         if len(stars) > 1:
             return self.unsupported(e, "more than one `*` argument")
         if stars and stars[0] != len(e.args) - 1:
-            return self.unsupported(e, "positional arguments after a `*` argument")
+            return self.unsupported(e, "a positional argument after a `*` argument")
         if any(k.arg is None for k in e.keywords):
             return self.unsupported(e, "`**` arguments")
         args = e.args[:-1] if stars else e.args

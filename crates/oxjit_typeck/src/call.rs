@@ -106,7 +106,11 @@ impl<'u> Checker<'u> {
                         kwargs: vec![],
                     }),
                 );
-                self.instances[id as usize].ret.clone()
+                let ret = self.instances[id as usize].ret.clone();
+                if !ret.is_known() && cx.report {
+                    self.unknown_call.entry(id).or_insert((cx.env_of, e.span));
+                }
+                ret
             }
             Ty::Global(path) => {
                 let Some(b) = registry::lookup(path) else {

@@ -18,6 +18,9 @@ pub(crate) struct Checker<'u> {
     /// Inner defs already given a template, by (def address, parent instance).
     pub(crate) inner: FxHashMap<(usize, u32), u32>,
     pub(crate) diags: Vec<Located>,
+    /// For an instance whose return type is still unknown, the first call
+    /// to it that was typed (where recursion without a base case shows).
+    pub(crate) unknown_call: FxHashMap<u32, (u32, Span)>,
 }
 
 /// Type-check the unit's root function for the given argument types.
@@ -29,6 +32,7 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         index: FxHashMap::default(),
         inner: FxHashMap::default(),
         diags: Vec::new(),
+        unknown_call: FxHashMap::default(),
     };
     for (i, f) in unit.functions.iter().enumerate() {
         c.templates.push(Template {
@@ -90,19 +94,22 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
     }
     if c.diags.is_empty() {
         // A return type that never became known: recursion with no base case.
-        for inst in &c.instances {
+        for (i, inst) in c.instances.iter().enumerate() {
             if !inst.ret.is_known() {
                 let t = &c.templates[inst.template as usize];
+                // At the recursive call when there is one, else at the def.
+                let (func, span, label) = match c.unknown_call.get(&(i as u32)) {
+                    Some(&(func, span)) => (func, span, "its result is not known yet here"),
+                    None => (t.env_of, t.def.span, ""),
+                };
                 let d = Diagnostic::error(
                     "unknown-return-type",
-                    t.def.span,
+                    span,
                     format!("cannot infer the return type of `{}`", t.def.name),
                 )
+                .with_label(label)
                 .with_note("a recursive function needs a path that returns without recursing (a base case) before its type is known");
-                c.diags.push(Located {
-                    func: t.env_of,
-                    diag: d,
-                });
+                c.diags.push(Located { func, diag: d });
                 break;
             }
         }
@@ -138,10 +145,13 @@ pub(crate) struct Cx<'u> {
     pub(crate) locals: FxHashSet<String>,
     pub(crate) vars: FxHashMap<String, Ty>,
     pub(crate) expr_ty: FxHashMap<ExprId, Ty>,
+    /// Where each variable was first assigned in this pass (diagnostics).
+    pub(crate) var_sites: FxHashMap<String, Span>,
     pub(crate) decided: FxHashMap<ExprId, bool>,
     pub(crate) fancy: FxHashMap<ExprId, Fancy>,
     pub(crate) res: FxHashMap<ExprId, Res<'u>>,
-    pub(crate) rets: Vec<Ty>,
+    /// The type of each `return` and where it is.
+    pub(crate) rets: Vec<(Ty, Span)>,
     pub(crate) report: bool,
     pub(crate) loop_depth: u32,
     /// List displays not (yet) consumed by `np.array`: errors at the end.
@@ -191,14 +201,7 @@ impl<'u> Checker<'u> {
             env_of: t.env_of,
             locals,
             vars,
-            expr_ty: FxHashMap::default(),
-            decided: FxHashMap::default(),
-            fancy: FxHashMap::default(),
-            res: FxHashMap::default(),
-            rets: Vec::new(),
-            report: false,
-            loop_depth: 0,
-            lists: Vec::new(),
+            ..Cx::default()
         };
         // Local fixpoint: variables widen until stable.
         for _ in 0..20 {
@@ -213,6 +216,7 @@ impl<'u> Checker<'u> {
             cx.report = true;
             cx.rets.clear();
             cx.expr_ty.clear();
+            cx.var_sites.clear();
             cx.decided.clear();
             cx.fancy.clear();
             cx.res.clear();
@@ -237,27 +241,39 @@ impl<'u> Checker<'u> {
             falls_off = true;
         }
         if falls_off {
-            rets.push(Ty::NoneType);
+            // The implicit `return None` at the end of the body.
+            rets.push((Ty::NoneType, t.def.span));
         }
-        let mut bad = false;
-        for r in &rets {
+        // The first return that does not unify with those before it.
+        let mut conflict: Option<(Ty, Span, Ty)> = None;
+        for (r, span) in &rets {
             if !r.is_known() {
                 continue;
             }
             match unify(&ret, r) {
                 Some(u) => ret = u,
-                None => bad = true,
+                None => {
+                    if conflict.is_none() {
+                        conflict = Some((r.clone(), *span, ret.clone()));
+                    }
+                }
             }
         }
-        if bad && report {
-            let shown: Vec<String> = rets.iter().map(|r| r.to_string()).collect();
+        if let (Some((r, span, before)), true) = (conflict, report) {
+            let shown: Vec<String> = rets.iter().map(|(r, _)| r.to_string()).collect();
+            let label = if span == t.def.span {
+                format!("falls off the end, returning None where earlier returns give {before}")
+            } else {
+                format!("this returns {r}, earlier returns give {before}")
+            };
             self.err(
                 &cx,
                 Diagnostic::error(
                     "return-type-mismatch",
-                    t.def.span,
+                    span,
                     format!("`{}` returns values of incompatible types: {}", t.def.name, shown.join(", ")),
                 )
+                .with_label(label)
                 .with_note("all return statements must give the same type (ints and floats unify to float)"),
             );
         }

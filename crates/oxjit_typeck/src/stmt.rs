@@ -27,15 +27,28 @@ impl<'u> Checker<'u> {
         match unify(&cur, &ty) {
             Some(u) => {
                 cx.vars.insert(name.to_string(), u);
+                cx.var_sites.entry(name.to_string()).or_insert(span);
             }
             None => {
-                let d = Diagnostic::error(
+                let mut d = Diagnostic::error(
                     "variable-type-conflict",
                     span,
-                    format!("variable `{name}` is assigned a {ty} here but holds a {cur} elsewhere"),
+                    format!(
+                        "variable `{name}` is assigned a {ty} here but holds a {cur} elsewhere"
+                    ),
                 )
-                .with_label(format!("this is {ty}"))
-                .with_note("a variable must keep one type in compiled code (ints and floats unify to float)");
+                .with_label(format!("this is {ty}"));
+                // Both assignments: the one that gave the variable its type.
+                if let Some(first) = cx.var_sites.get(name).filter(|s| **s != span) {
+                    d = d.with_note(format!(
+                        "`{name}` is assigned a {cur} at line {}, column {}",
+                        first.line,
+                        first.col + 1
+                    ));
+                }
+                let d = d.with_note(
+                    "a variable must keep one type in compiled code (ints and floats unify to float)",
+                );
                 self.err(cx, d);
             }
         }
@@ -277,10 +290,11 @@ impl<'u> Checker<'u> {
                     Some(e) => self.expr(cx, e),
                     None => Ty::NoneType,
                 };
+                let at = v.as_ref().map_or(s.span, |e| e.span);
                 if cx.inst == 0 {
-                    self.check_returnable(cx, v.as_ref().map_or(s.span, |e| e.span), &t);
+                    self.check_returnable(cx, at, &t);
                 }
-                cx.rets.push(t);
+                cx.rets.push((t, at));
             }
             StmtKind::If { test, body, orelse } => {
                 let t = self.expr(cx, test);
