@@ -402,13 +402,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             let bits: u64 = match d {
                 Dtype::Bool => u64::from(a.is_truthy()?),
                 Dtype::U64 => a.extract::<u64>()?,
-                Dtype::U8
-                | Dtype::U16
-                | Dtype::U32
-                | Dtype::I8
-                | Dtype::I16
-                | Dtype::I32
-                | Dtype::I64 => match a.extract::<i64>() {
+                Dtype::I64 => match a.extract::<i64>() {
                     Ok(v) => v as u64,
                     Err(_) => {
                         return Err(PyTypeError::new_err(format!(
@@ -416,6 +410,24 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                         )))
                     }
                 },
+                // Narrow integers (an eager signature's parameter): the value
+                // must fit, as NumPy requires for `np.int32(v)`.
+                Dtype::U8 | Dtype::U16 | Dtype::U32 | Dtype::I8 | Dtype::I16 | Dtype::I32 => {
+                    let bits = d.bits();
+                    let (lo, hi) = if d.is_signed() {
+                        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+                    } else {
+                        (0, (1i64 << bits) - 1)
+                    };
+                    match a.extract::<i64>() {
+                        Ok(v) if (lo..=hi).contains(&v) => v as u64,
+                        Ok(_) | Err(_) => {
+                            return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                                "Python integer {a} out of bounds for {d}"
+                            )))
+                        }
+                    }
+                }
                 Dtype::F32 => (a.extract::<f64>()? as f32).to_bits() as u64,
                 Dtype::F64 => a.extract::<f64>()?.to_bits(),
                 Dtype::C64 | Dtype::C128 => {

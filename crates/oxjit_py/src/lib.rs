@@ -276,15 +276,19 @@ impl Dispatcher {
             return Ok(None);
         }
         if *self.frozen.read().unwrap_or_else(|p| p.into_inner()) {
-            // Eager signatures: convert where safe.
+            // Eager signatures: convert where safe; failing that, integers to
+            // any integer type, range-checked when unboxed (Numba converts
+            // `f(5)` for `int32(int32)` too, but wraps values that do not fit).
             let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
-            for o in ovs.iter() {
-                if o.args.len() == tys.len()
-                    && tys
-                        .iter()
-                        .zip(&o.args)
-                        .all(|(a, b)| oxjit_types::can_convert_safely(a, b))
-                {
+            let checked = |a: &Ty, b: &Ty| {
+                oxjit_types::can_convert_safely(a, b)
+                    || matches!((a, b), (Ty::Scalar(x), Ty::Scalar(y))
+                        if (x.is_int() || *x == Dtype::Bool) && y.is_int())
+            };
+            for convert in [oxjit_types::can_convert_safely, checked] {
+                if let Some(o) = ovs.iter().find(|o| {
+                    o.args.len() == tys.len() && tys.iter().zip(&o.args).all(|(a, b)| convert(a, b))
+                }) {
                     return Ok(Some(o.clone()));
                 }
             }
