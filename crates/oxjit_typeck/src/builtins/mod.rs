@@ -19,7 +19,7 @@ use crate::ops::{array_ndim, array_result_dtype, elem_dtype};
 use crate::registry::{self, ArrFn, Builtin, Rand, Reduce};
 use crate::{generator, linalg, manip};
 use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind};
-use oxjit_types::{ArrayTy, Layout, Ty};
+use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
 
 /// How a builtin was called: the dotted path that resolved the call, as the
 /// user spelled it (`numpy.angle`, `math.sqrt`, `ndarray.sum` for a method
@@ -207,6 +207,12 @@ impl<'u> Checker<'u> {
                 };
                 let d = match (&tys[1], &tys[2]) {
                     (Ty::Array(a), Ty::Array(c)) => oxjit_types::promote_numpy(a.dtype, c.dtype),
+                    // NumPy's result type of two bools is bool (not `+`'s int).
+                    _ if elem_dtype(&tys[1]) == Dtype::Bool
+                        && elem_dtype(&tys[2]) == Dtype::Bool =>
+                    {
+                        Dtype::Bool
+                    }
                     _ => array_result_dtype(BinOp::Add, &tys[1], &tys[2], et),
                 };
                 return Some(Ty::Array(ArrayTy::new(d, ndim, Layout::C)));
