@@ -471,6 +471,25 @@ impl<'p> FnGen<'_, 'p> {
         Ok(self.complex(d, &re, &im))
     }
 
+    /// Whether two array values are the same view of the same object.
+    fn same_array(&mut self, a: &V, at: &ArrayTy, b: &V, bt: &ArrayTy) -> String {
+        let pa = self.val(&format!("extractvalue {} {}, 1", llty(&a.ty), a.r));
+        let pb = self.val(&format!("extractvalue {} {}, 1", llty(&b.ty), b.r));
+        let mut same = self.val(&format!("icmp eq ptr {pa}, {pb}"));
+        let (da, db) = (self.data(a), self.data(b));
+        let eq = self.val(&format!("icmp eq ptr {da}, {db}"));
+        same = self.val(&format!("and i1 {same}, {eq}"));
+        for d in 0..at.ndim as usize {
+            let (sa, sb) = (self.shape(a, d), self.shape(b, d));
+            let (ta, tb) = (self.stride(a, at, d), self.stride(b, bt, d));
+            let e1 = self.val(&format!("icmp eq i64 {sa}, {sb}"));
+            let e2 = self.val(&format!("icmp eq i64 {ta}, {tb}"));
+            same = self.val(&format!("and i1 {same}, {e1}"));
+            same = self.val(&format!("and i1 {same}, {e2}"));
+        }
+        same
+    }
+
     pub(super) fn compare(&mut self, op: CmpOp, a: V, b: V) -> R<String> {
         match (op, &a.ty.clone(), &b.ty.clone()) {
             (CmpOp::Is | CmpOp::IsNot, x, y) => {
@@ -478,6 +497,12 @@ impl<'p> FnGen<'_, 'p> {
                     (Ty::NoneType, Ty::NoneType) => "true".to_string(),
                     (Ty::NoneType, _) | (_, Ty::NoneType) => "false".to_string(),
                     (Ty::Scalar(_), Ty::Scalar(_)) => self.compare(CmpOp::Eq, a, b)?,
+                    // The same array: the same Python object (parent) and the
+                    // same view of it. (`a is a[:]` is true, as in Numba.)
+                    (Ty::Array(p), Ty::Array(q)) if p.dtype == q.dtype && p.ndim == q.ndim => {
+                        let (p, q) = (*p, *q);
+                        self.same_array(&a, &p, &b, &q)
+                    }
                     _ => "false".to_string(),
                 };
                 Ok(if op == CmpOp::IsNot {
