@@ -4,7 +4,6 @@ shared data; a view of a different part is not the array. `a is a[:]` is
 true, as in Numba (Python says False: documented)."""
 
 import numpy as np
-
 from oxjit import njit
 
 
