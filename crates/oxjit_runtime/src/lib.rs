@@ -16,6 +16,9 @@ use std::sync::OnceLock;
 pub mod abi;
 pub mod fmt;
 pub mod random;
+pub mod sum;
+
+use sum::oxjit_rt_sum;
 
 /// Header of every allocation made by compiled code. Compiled code reads
 /// `refcnt` (offset 0) and `data` (offset 8) directly.
@@ -415,6 +418,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_random_geometric(_),
         oxjit_rt_random_interval(_),
         oxjit_rt_random_choice_p(_, _, _, _, _, _),
+        oxjit_rt_sum(_, _, _, _, _, _, _, _),
     )
 }
 

@@ -87,9 +87,17 @@ impl<'p> FnGen<'_, 'p> {
                 if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
                     (b, call.args.as_slice(), call.kwargs.is_empty())
                 {
+                    // sum/mean of a float or complex expression: NumPy sums
+                    // the materialised temporary pairwise, so this does too
+                    // (the temporary is allocated; `numpy_sum` gives the bits).
+                    let pairwise = matches!(r, Reduce::Sum | Reduce::Mean)
+                        && matches!(self.inst.ty(x), Ty::Array(xa)
+                            if (xa.dtype.is_float() || xa.dtype.is_complex())
+                                && ty.scalar() == Some(xa.dtype));
                     if matches!(self.inst.ty(x), Ty::Array(_))
                         && self.is_elementwise(x)
                         && !matches!(ty, Ty::Array(_))
+                        && !pairwise
                     {
                         return self.fused_reduce(*r, x, ty);
                     }

@@ -628,6 +628,89 @@ impl<'p> FnGen<'_, 'p> {
         Ok(out)
     }
 
+    /// `np.sum`/`np.mean` of a float or complex array, whole or along one
+    /// axis, in NumPy's summation order (pairwise runs, NumPy's axis order
+    /// and buffering): one call of the runtime's `oxjit_rt_sum`, which reads
+    /// the strides at run time. `None` for everything else (other
+    /// reductions, integer inputs, another result dtype).
+    pub(super) fn numpy_sum(
+        &mut self,
+        r: Reduce,
+        v: &V,
+        a: &ArrayTy,
+        axis: Option<usize>,
+        inner: &Ty,
+    ) -> R<Option<V>> {
+        let kind = match a.dtype {
+            Dtype::F64 => 0,
+            Dtype::F32 => 1,
+            Dtype::C128 => 2,
+            Dtype::C64 => 3,
+            // Integer sums are exact in any order; bool is counted.
+            Dtype::Bool
+            | Dtype::I8
+            | Dtype::I16
+            | Dtype::I32
+            | Dtype::I64
+            | Dtype::U8
+            | Dtype::U16
+            | Dtype::U32
+            | Dtype::U64 => return Ok(None),
+        };
+        let od = match inner {
+            Ty::Scalar(d) => *d,
+            Ty::Array(o) => o.dtype,
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Tuple(_)
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Unknown => return Ok(None),
+        };
+        if !matches!(r, Reduce::Sum | Reduce::Mean) || od != a.dtype {
+            return Ok(None);
+        }
+        let nd = a.ndim as usize;
+        let arr = format!("[{} x i64]", nd.max(1));
+        let (shp, st) = (self.alloca(&arr), self.alloca(&arr));
+        for d in 0..nd {
+            let n = self.shape(v, d);
+            let s = self.stride(v, a, d);
+            for (slot, x) in [(&shp, n), (&st, s)] {
+                let p = self.val(&format!("getelementptr inbounds i64, ptr {slot}, i64 {d}"));
+                self.emit(&format!("store i64 {x}, ptr {p}"));
+            }
+        }
+        let data = self.data(v);
+        let mean = r == Reduce::Mean;
+        let (ax, out, res) = match (inner, axis) {
+            (Ty::Array(_), Some(k)) => {
+                let oshape: Vec<String> = (0..nd)
+                    .filter(|d| *d != k)
+                    .map(|d| self.shape(v, d))
+                    .collect();
+                let arr = self.alloc_array(od, &oshape);
+                let p = self.data(&arr);
+                (k as i64, p, Some(arr))
+            }
+            _ => (-1, self.alloca(scalar_ty(od)), None),
+        };
+        self.call_void(
+            "@oxjit_rt_sum",
+            &format!(
+                "i32 {kind}, ptr {data}, i64 {nd}, ptr {shp}, ptr {st}, i64 {ax}, i1 zeroext {mean}, ptr {out}"
+            ),
+        );
+        Ok(Some(match res {
+            Some(arr) => arr,
+            None => self.load(&Ty::Scalar(od), &out),
+        }))
+    }
+
     pub(super) fn reduce_call(
         &mut self,
         r: Reduce,
@@ -672,11 +755,15 @@ impl<'p> FnGen<'_, 'p> {
             },
             _ => ty.clone(),
         };
-        let res = match axis {
-            Some(k) if matches!(inner, Ty::Array(_)) => {
-                self.reduce_axis(r, &args[0], &a, k as i64, inner)
-            }
-            _ => self.reduce(r, &args[0], &a, inner),
+        let res = match self.numpy_sum(r, &args[0], &a, axis, &inner) {
+            Ok(Some(v)) => Ok(v),
+            Err(e) => Err(e),
+            Ok(None) => match axis {
+                Some(k) if matches!(inner, Ty::Array(_)) => {
+                    self.reduce_axis(r, &args[0], &a, k as i64, inner)
+                }
+                _ => self.reduce(r, &args[0], &a, inner),
+            },
         };
         self.ddof = None;
         self.mean_dtype = None;
