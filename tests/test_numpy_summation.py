@@ -3,7 +3,6 @@ pairwise runs, NumPy's axis order and buffered chunks (oxjit_runtime/src/sum.rs)
 
 import numpy as np
 import pytest
-
 from oxjit import njit
 
 DTYPES = [np.float64, np.float32, np.complex128, np.complex64]

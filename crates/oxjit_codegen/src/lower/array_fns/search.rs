@@ -58,7 +58,17 @@ impl<'p> FnGen<'_, 'p> {
                     let km = self.val(&format!("sub i64 {km}, 1"));
                     let km = self.val(&format!("select i1 {first}, i64 0, i64 {km}"));
                     let prev = self.flat_elem(&copy, a.dtype, &km);
-                    let same = self.compare(CmpOp::Eq, x.clone(), prev)?;
+                    let same = self.compare(CmpOp::Eq, x.clone(), prev.clone())?;
+                    // NaNs (sorted last) are one value, as NumPy >= 1.21 has it.
+                    let same = if a.dtype.is_float() {
+                        let t = scalar_ty(a.dtype);
+                        let xn = self.val(&format!("fcmp uno {t} {}, 0.0", x.r));
+                        let pn = self.val(&format!("fcmp uno {t} {}, 0.0", prev.r));
+                        let both = self.val(&format!("and i1 {xn}, {pn}"));
+                        self.val(&format!("or i1 {same}, {both}"))
+                    } else {
+                        same
+                    };
                     let nf = self.val(&format!("xor i1 {first}, true"));
                     let dup = self.val(&format!("and i1 {same}, {nf}"));
                     let (l1, l2) = (self.label("uq"), self.label("uqs"));
@@ -242,6 +252,18 @@ impl<'p> FnGen<'_, 'p> {
                     let t = s.val(&format!("fsub double {x}, {x0}"));
                     let inc = s.val(&format!("fmul double {slope}, {t}"));
                     let mid_v = s.val(&format!("fadd double {f0}, {inc}"));
+                    // NumPy's rescue of a NaN from infinite samples: interpolate
+                    // from the right end, and if that fails too while both
+                    // samples are equal, take the sample.
+                    let nan1 = s.val(&format!("fcmp uno double {mid_v}, 0.0"));
+                    let t2 = s.val(&format!("fsub double {x}, {x1}"));
+                    let inc2 = s.val(&format!("fmul double {slope}, {t2}"));
+                    let alt = s.val(&format!("fadd double {inc2}, {f1}"));
+                    let nan2 = s.val(&format!("fcmp uno double {alt}, 0.0"));
+                    let same = s.val(&format!("fcmp oeq double {f0}, {f1}"));
+                    let take = s.val(&format!("and i1 {nan2}, {same}"));
+                    let alt = s.val(&format!("select i1 {take}, double {f0}, double {alt}"));
+                    let mid_v = s.val(&format!("select i1 {nan1}, double {alt}, double {mid_v}"));
                     // Exact hits on a sample point return that sample.
                     let hit = s.val(&format!("fcmp oeq double {x}, {x0}"));
                     let mid_v = s.val(&format!("select i1 {hit}, double {f0}, double {mid_v}"));
