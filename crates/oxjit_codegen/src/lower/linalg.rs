@@ -934,7 +934,101 @@ impl<'p> FnGen<'_, 'p> {
             }
             return Ok(out);
         }
-        let out = self.alloc_array(d, &out_shape);
+        if aa.ndim == 1 && ba.ndim == 1 {
+            return self.dot_1d(&a, &aa, &b, &ba, d, [m, ka, n], [rsa, csa, rsb, csb]);
+        }
+        self.gemm_into_new(
+            &a,
+            &aa,
+            &b,
+            &ba,
+            d,
+            &out_shape,
+            [m, ka, n],
+            [rsa, csa, rsb, csb],
+            &ty,
+        )
+    }
+
+    /// `v @ w` of two float vectors. Up to 128 elements: the products added
+    /// in order, with no fused multiply-add (NumPy's result for short
+    /// vectors, without a call); longer: the GEMM kernel, which like BLAS may
+    /// differ in the last bits.
+    #[allow(clippy::too_many_arguments)]
+    fn dot_1d(
+        &mut self,
+        a: &V,
+        aa: &ArrayTy,
+        b: &V,
+        ba: &ArrayTy,
+        d: Dtype,
+        dims: [String; 3],
+        strides: [String; 4],
+    ) -> R<V> {
+        let t = scalar_ty(d);
+        let fm = self.fm();
+        let k = dims[1].clone();
+        let acc = self.alloca(t);
+        self.emit(&format!("store {t} {}, ptr {acc}", fconst(0.0, d)));
+        let small = self.val(&format!("icmp sle i64 {k}, 128"));
+        let (ls, lb, lj) = (
+            self.label("dot_small"),
+            self.label("dot_gemm"),
+            self.label("dot_end"),
+        );
+        self.cbr(&small, &ls, &lb);
+        self.start(&ls);
+        let lp = self.nd_open(std::slice::from_ref(&k));
+        let pa = self.nd_ptr(a, aa, &lp.idx);
+        let pb = self.nd_ptr(b, ba, &lp.idx);
+        let x = self.load_elem(d, &pa);
+        let y = self.load_elem(d, &pb);
+        let p = self.val(&format!("fmul {fm}{t} {}, {}", x.r, y.r));
+        let cur = self.val(&format!("load {t}, ptr {acc}"));
+        let sum = self.val(&format!("fadd {fm}{t} {cur}, {p}"));
+        self.emit(&format!("store {t} {sum}, ptr {acc}"));
+        self.nd_close(lp);
+        self.br(&lj);
+        self.start(&lb);
+        let r = self.gemm_into_new(
+            a,
+            aa,
+            b,
+            ba,
+            d,
+            &["1".to_string()],
+            dims,
+            strides,
+            &Ty::Scalar(d),
+        )?;
+        self.emit(&format!("store {t} {}, ptr {acc}", r.r));
+        self.br(&lj);
+        self.start(&lj);
+        Ok(V::new(
+            self.val(&format!("load {t}, ptr {acc}")),
+            Ty::Scalar(d),
+        ))
+    }
+
+    /// `a @ b` of float matrices or vectors into a new array through the GEMM
+    /// kernel (the element for a scalar result).
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_into_new(
+        &mut self,
+        a: &V,
+        aa: &ArrayTy,
+        b: &V,
+        ba: &ArrayTy,
+        d: Dtype,
+        out_shape: &[String],
+        dims: [String; 3],
+        strides: [String; 4],
+        ty: &Ty,
+    ) -> R<V> {
+        let (aa, ba) = (*aa, *ba);
+        let [m, ka, n] = dims;
+        let [rsa, csa, rsb, csb] = strides;
+        let out = self.alloc_array(d, out_shape);
         let oa = ArrayTy::new(d, out_shape.len() as u8, Layout::C);
         self.init_array(&out, &oa, Alloc::Zeros, None)?;
         let (rsc, csc) = if aa.ndim == 2 && ba.ndim == 1 {
@@ -948,7 +1042,7 @@ impl<'p> FnGen<'_, 'p> {
             ("oxjit_rt_dgemm", "double")
         };
         let _ = et;
-        let (pa, pb, pc) = (self.data(&a), self.data(&b), self.data(&out));
+        let (pa, pb, pc) = (self.data(a), self.data(b), self.data(&out));
         self.emit(&format!(
             "call void @{fname}(i64 {m}, i64 {ka}, i64 {n}, ptr {pa}, i64 {rsa}, i64 {csa}, ptr {pb}, i64 {rsb}, i64 {csb}, ptr {pc}, i64 {rsc}, i64 {csc})"
         ));
