@@ -253,15 +253,31 @@ impl<'p> FnGen<'_, 'p> {
             }
             MathX::Ldexp => {
                 let x = f64a(self, 0);
-                let e = self.cast(args[1].clone(), &Ty::Scalar(Dtype::I32)).r;
+                // Clamp the exponent (beyond ±2200 every result is 0 or inf)
+                // rather than truncate it to 32 bits: ldexp(1.0, 2**40) is inf.
+                let e = self.cast(args[1].clone(), &Ty::I64).r;
+                let hi = self.val(&format!("icmp sgt i64 {e}, 2200"));
+                let e = self.val(&format!("select i1 {hi}, i64 2200, i64 {e}"));
+                let lo = self.val(&format!("icmp slt i64 {e}, -2200"));
+                let e = self.val(&format!("select i1 {lo}, i64 -2200, i64 {e}"));
+                let e = self.val(&format!("trunc i64 {e} to i32"));
                 self.m
                     .declare("declare double @llvm.ldexp.f64.i32(double, i32)");
-                V::new(
-                    self.val(&format!(
-                        "call double @llvm.ldexp.f64.i32(double {x}, i32 {e})"
-                    )),
-                    Ty::F64,
-                )
+                let r = self.val(&format!(
+                    "call double @llvm.ldexp.f64.i32(double {x}, i32 {e})"
+                ));
+                // CPython: a finite x that overflows is "math range error".
+                let f = self.intrinsic("fabs", Dtype::F64, 1);
+                let (ax, ar) = (
+                    self.val(&format!("call double {f}(double {x})")),
+                    self.val(&format!("call double {f}(double {r})")),
+                );
+                let finite = self.val(&format!("fcmp one double {ax}, 0x7FF0000000000000"));
+                let inf = self.val(&format!("fcmp oeq double {ar}, 0x7FF0000000000000"));
+                let over = self.val(&format!("and i1 {finite}, {inf}"));
+                let m = self.str_const("math range error");
+                self.raise_if(&over, ExcKind::OverflowError, &[m]);
+                V::new(r, Ty::F64)
             }
             MathX::Frexp => {
                 let x = f64a(self, 0);
@@ -426,6 +442,21 @@ impl<'p> FnGen<'_, 'p> {
         let inf = self.val(&format!("fcmp oeq {t} {a}, {}", fconst(f64::INFINITY, d)));
         let m = self.str_const("cannot convert float infinity to integer");
         self.raise_if(&inf, ExcKind::OverflowError, &[m]);
+        // CPython would give a big int; compiled integers are 64-bit, so a
+        // value outside [-2**63, 2**63) is an error, never a saturated value.
+        let big = self.val(&format!(
+            "fcmp oge {t} {a}, {}",
+            fconst(9.223372036854775808e18, d)
+        ));
+        let min = self.val(&format!(
+            "fcmp oeq {t} {}, {}",
+            x.r,
+            fconst(-9.223372036854775808e18, d)
+        ));
+        let over = self.val(&format!("xor i1 {min}, true"));
+        let over = self.val(&format!("and i1 {big}, {over}"));
+        let m = self.str_const("float too large to convert to a 64-bit integer in compiled code");
+        self.raise_if(&over, ExcKind::OverflowError, &[m]);
     }
 
     pub(super) fn math1(&mut self, f: Math1, d: Dtype, x: &str) -> R<String> {
