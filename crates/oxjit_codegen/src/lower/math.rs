@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// 2**63: the first float above every int64.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
 impl<'p> FnGen<'_, 'p> {
     /// `cmath` on complex128 (real arguments are converted).
     pub(super) fn cmath(&mut self, f: CFn, args: &[V]) -> R<V> {
@@ -444,15 +447,8 @@ impl<'p> FnGen<'_, 'p> {
         self.raise_if(&inf, ExcKind::OverflowError, &[m]);
         // CPython would give a big int; compiled integers are 64-bit, so a
         // value outside [-2**63, 2**63) is an error, never a saturated value.
-        let big = self.val(&format!(
-            "fcmp oge {t} {a}, {}",
-            fconst(9.223372036854775808e18, d)
-        ));
-        let min = self.val(&format!(
-            "fcmp oeq {t} {}, {}",
-            x.r,
-            fconst(-9.223372036854775808e18, d)
-        ));
+        let big = self.val(&format!("fcmp oge {t} {a}, {}", fconst(TWO_POW_63, d)));
+        let min = self.val(&format!("fcmp oeq {t} {}, {}", x.r, fconst(-TWO_POW_63, d)));
         let over = self.val(&format!("xor i1 {min}, true"));
         let over = self.val(&format!("and i1 {big}, {over}"));
         let m = self.str_const("float too large to convert to a 64-bit integer in compiled code");
