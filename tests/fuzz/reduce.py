@@ -103,6 +103,10 @@ def _exprs(fn):
             flds = ["value"]
         elif isinstance(parent, ast.Return):
             continue
+        elif isinstance(parent, ast.Call):
+            flds = ["args"]  # never the callee
+        elif isinstance(parent, ast.Attribute):
+            continue  # np.sqrt stays np.sqrt
         else:
             flds = list(parent._fields)
         for fld in flds:

@@ -146,7 +146,9 @@ def load(source: str, name: str):
         fh.write(source)
     spec = importlib.util.spec_from_file_location(f"{name}_{os.getpid()}", path)
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)  # the reducer's candidates may be odd
+        spec.loader.exec_module(mod)
     return mod, path
 
 
