@@ -1,0 +1,952 @@
+"""Seeded generator of random, well-typed Python functions over oxjit's supported subset.
+
+A program is a module text with one entry function ``f`` and a ``make_args()`` that builds its
+arguments, so the runner can import it from a real file (oxjit reads the source) and get fresh
+arguments for each run.
+
+The generator is table-driven: scalar argument types (``SCALAR_ARGS``), array dtypes
+(``ARRAY_DTYPES``), operators (``BINOPS``), scalar functions (``SCALAR_FUNCS``), array functions
+(``ARRAY_UFUNCS``, ``REDUCTIONS``) and statements (``STMTS``) are rows; a new type, function or
+statement is a new row.
+
+Static types are modelled as small tuples:
+
+- ``("py", k)``: a Python scalar of kind ``k`` in ``b`` (bool), ``i`` (int), ``f`` (float),
+  ``c`` (complex). Arithmetic between these follows Python's rules, which oxjit implements.
+- ``("np", dtype)``: a NumPy scalar (a NumPy scalar argument, an array element, a reduction's
+  result). NumPy 2's scalar rules (NEP 50: int8 + int8 stays int8, float64 / 0.0 is inf) differ
+  on purpose from Numba's (semantics rows 3-4, 9), so such values only reach Python arithmetic
+  through an explicit conversion (``int()``, ``float()``, ``complex()``, ``bool()``) or a
+  ``math`` function; they may be returned (the runner maps NumPy scalars to Python ones).
+- ``("arr", dtype, shape)``: a NumPy array of static shape; ``shape`` is None for the 1-d result
+  of a boolean mask, usable only by reductions.
+- ``("tup", (types...))``: a tuple.
+
+Array expression types are inferred by evaluating the expression on dummy arrays, so NumPy
+itself decides the result dtype and shape.
+
+``KNOWN`` lists constructs that trigger known oxjit bugs; the generator leaves them out unless
+``include_known`` is set (campaigns), so the CI budget stays green while the bug is open.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# ---------------------------------------------------------------------------
+# Known oxjit bugs: feature key -> reason. Remove a row when the bug is fixed.
+# ---------------------------------------------------------------------------
+
+KNOWN: dict[str, str] = {
+    # cmath.log(complex(-0.5, -1.0)).real is 0.11157177565710488 in CPython, 0.11157177565710492 in oxjit
+    "cmath.log/c": "bug: cmath.log differs from CPython in the last bits",
+    "cmath.log10/c": "bug: cmath.log10 differs from CPython in the last bits",
+    # cmath.tanh(complex(1.0, 2.0)).imag: CPython -0.24345820118572534, oxjit -0.24345820118572525
+    "cmath.tanh/c": "bug: cmath.tanh differs from CPython by several ulp",
+    "cmath.tan/c": "bug: cmath.tan differs from CPython by several ulp",
+    # np.array([0.1, ...], np.float32) * 0.1: NumPy 2 computes in float32, oxjit in float64 then
+    # rounds, so about 20% of elements differ in the last bit (a - 2250000000: 2.25e9 vs 2.2500001e9)
+    "float32/complex64 array op Python scalar": "bug: narrow float array op scalar computed in double precision",
+    # math.sqrt(np.float32(10.0)): CPython 3.1622776601683795 (float64), oxjit 3.1622776985168457
+    # (computed in float32; Numba does the same, but it is not documented as a deviation)
+    "math.* of float32": "math functions of float32 values computed in float32",
+    # np.log1p(np.array([2.0])): NumPy 1.0986122886681098, oxjit 1.0986122886681096 (glibc's log1p)
+    "np.log1p": "bug: np.log1p differs from NumPy's in the last ulp",
+    # math.gamma(math.cos(100.0)): CPython 1.1009979661335476, oxjit 1.1009979661335478
+    "math.gamma/f": "bug: math.gamma differs from CPython's in the last ulp",
+    # cmath.rect(math.nan, 0): CPython (nan+0j), oxjit (nan+nanj)
+    "cmath.rect/ff": "bug: cmath.rect special values",
+    # math.lgamma(100.0): CPython 359.1342053695754 (...53975 in the last digits), oxjit ...54544
+    "math.lgamma/f": "bug: math.lgamma differs from CPython's by ~1e-13 relative",
+    # cmath.sqrt(complex(-0.0, -0.0)) style signed zeros: CPython -0j, oxjit 0j
+    "cmath.sqrt/c": "bug: cmath.sqrt sign of a zero imaginary part",
+}
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+INT_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+FLOAT_DTYPES = ["float32", "float64"]
+COMPLEX_DTYPES = ["complex64", "complex128"]
+ARRAY_DTYPES = ["bool"] + INT_DTYPES + FLOAT_DTYPES + COMPLEX_DTYPES
+
+FLOAT_VALUES = [0.0, -0.0, 0.5, -1.5, 2.0, 3.25, -7.0, 1e-3, 10.0, 0.1, math.inf, -math.inf, math.nan]
+FLOAT_WEIGHTS = [3, 2, 3, 3, 3, 2, 2, 1, 2, 2, 1, 1, 1]
+
+
+def _rand_float(r: random.Random) -> float:
+    return r.choices(FLOAT_VALUES, FLOAT_WEIGHTS)[0]
+
+
+def _rand_int(r: random.Random, dtype: str = "int64") -> int:
+    if dtype.startswith("u"):
+        return r.randint(0, 9)
+    return r.randint(-6, 9)
+
+
+# scalar argument types: name -> (static type, maker of a value)
+SCALAR_ARGS = {
+    "int": (("py", "i"), lambda r: r.randint(-20, 20)),
+    "float": (("py", "f"), _rand_float),
+    "bool": (("py", "b"), lambda r: r.random() < 0.5),
+    "complex": (("py", "c"), lambda r: complex(r.choice([0.0, 1.5, -2.0, 0.25]), r.choice([0.0, 1.0, -0.5]))),
+    **{d: (("np", d), (lambda d: lambda r: np.dtype(d).type(_rand_int(r, d)))(d)) for d in INT_DTYPES},
+    **{d: (("np", d), (lambda d: lambda r: np.dtype(d).type(_rand_float(r)))(d)) for d in FLOAT_DTYPES},
+    **{d: (("np", d), (lambda d: lambda r: np.dtype(d).type(complex(_rand_float(r), r.choice([0.0, 1.0]))))(d))
+       for d in COMPLEX_DTYPES},
+    "np.bool_": (("np", "bool"), lambda r: np.bool_(r.random() < 0.5)),
+}
+
+KINDS = "bifc"
+KIND_OF_DTYPE = {"bool": "b", **{d: "i" for d in INT_DTYPES}, **{d: "f" for d in FLOAT_DTYPES},
+                 **{d: "c" for d in COMPLEX_DTYPES}}
+
+
+def promote(a: str, b: str) -> str:
+    return KINDS[max(KINDS.index(a), KINDS.index(b))]
+
+
+# binary operators on Python scalars: op -> (allowed operand kinds, result rule)
+def _arith(a, b):
+    k = promote(a, b)
+    return "i" if k == "b" else k
+
+
+BINOPS = {
+    "+": ("bifc", _arith),
+    "-": ("bifc", _arith),
+    "*": ("bifc", _arith),
+    "/": ("bifc", lambda a, b: "c" if "c" in (a, b) else "f"),
+    "//": ("bif", _arith),
+    "%": ("bif", _arith),
+    "&": ("bi", lambda a, b: "b" if a == b == "b" else "i"),
+    "|": ("bi", lambda a, b: "b" if a == b == "b" else "i"),
+    "^": ("bi", lambda a, b: "b" if a == b == "b" else "i"),
+}
+CMPOPS = ["<", "<=", ">", ">=", "==", "!="]
+
+# scalar functions: (template, argument kinds, result kind); {0}, {1} are argument slots.
+# Arguments of kind "f" accept b/i/f expressions (CPython and oxjit convert them).
+SCALAR_FUNCS = [
+    ("math.sqrt({0})", "f", "f"), ("math.exp({0})", "f", "f"), ("math.log({0})", "f", "f"),
+    ("math.sin({0})", "f", "f"), ("math.cos({0})", "f", "f"), ("math.tan({0})", "f", "f"),
+    ("math.atan({0})", "f", "f"), ("math.tanh({0})", "f", "f"), ("math.sinh({0})", "f", "f"),
+    ("math.asinh({0})", "f", "f"), ("math.atan2({0}, {1})", "ff", "f"), ("math.hypot({0}, {1})", "ff", "f"),
+    ("math.fabs({0})", "f", "f"), ("math.floor({0})", "f", "i"), ("math.ceil({0})", "f", "i"),
+    ("math.trunc({0})", "f", "i"), ("math.copysign({0}, {1})", "ff", "f"), ("math.fmod({0}, {1})", "ff", "f"),
+    ("math.expm1({0})", "f", "f"), ("math.log1p({0})", "f", "f"), ("math.erf({0})", "f", "f"),
+    ("math.erfc({0})", "f", "f"), ("math.gamma({0})", "f", "f"), ("math.lgamma({0})", "f", "f"),
+    ("math.degrees({0})", "f", "f"), ("math.radians({0})", "f", "f"), ("math.isnan({0})", "f", "b"),
+    ("math.isinf({0})", "f", "b"), ("math.isfinite({0})", "f", "b"), ("math.ldexp({0}, {1})", "fs", "f"),
+    ("math.remainder({0}, {1})", "ff", "f"), ("math.log2({0})", "f", "f"), ("math.log10({0})", "f", "f"),
+    ("math.gcd({0}, {1})", "ii", "i"), ("math.isqrt(abs({0}))", "i", "i"),
+    ("math.isclose({0}, {1})", "ff", "b"), ("math.nextafter({0}, {1})", "ff", "f"),
+    ("abs({0})", "i", "i"), ("abs({0})", "f", "f"), ("abs({0})", "c", "f"),
+    ("min({0}, {1})", "ii", "i"), ("max({0}, {1})", "FF", "f"), ("min({0}, {1}, {2})", "FFF", "f"),
+    ("round({0})", "f", "i"), ("round({0}, 2)", "F", "f"), ("int({0})", "f", "i"), ("float({0})", "i", "f"),
+    ("bool({0})", "f", "b"), ("complex({0}, {1})", "ff", "c"), ("pow({0}, {1})", "Fs", "f"),
+    ("cmath.sqrt({0})", "c", "c"), ("cmath.exp({0})", "c", "c"), ("cmath.log({0})", "c", "c"),
+    ("cmath.sin({0})", "c", "c"), ("cmath.cos({0})", "c", "c"), ("cmath.tanh({0})", "c", "c"),
+    ("cmath.tan({0})", "c", "c"), ("cmath.log10({0})", "c", "c"), ("cmath.phase({0})", "c", "f"), ("cmath.isnan({0})", "c", "b"), ("cmath.rect({0}, {1})", "ff", "c"),
+    ("({0}).conjugate()", "c", "c"), ("({0}).real", "c", "f"), ("({0}).imag", "c", "f"),
+]
+# tuple-valued scalar functions: (template, arg kinds, item kinds)
+TUPLE_FUNCS = [
+    ("divmod({0}, {1})", "ii", "ii"), ("divmod({0}, {1})", "ff", "ff"), ("math.frexp({0})", "f", "fi"),
+    ("math.modf({0})", "f", "ff"), ("cmath.polar({0})", "c", "ff"),
+]
+
+# element-wise NumPy functions on arrays (and Python scalars, giving NumPy scalars)
+ARRAY_UFUNCS = [
+    "np.sqrt({0})", "np.abs({0})", "np.exp({0})", "np.sin({0})", "np.floor({0})", "np.negative({0})",
+    "np.log1p({0})", "np.square({0})", "np.sign({0})", "np.isnan({0})", "np.maximum({0}, {1})",
+    "np.minimum({0}, {1})", "np.arctan2({0}, {1})", "np.hypot({0}, {1})", "np.where({2}, {0}, {1})",
+    "np.add({0}, {1})", "np.fmax({0}, {1})", "np.trunc({0})", "np.conj({0})", "np.isfinite({0})",
+]
+ARRAY_BINOPS = ["+", "-", "*", "/", "//", "%", "&", "|", "^", "<", "<=", "==", "!=", ">"]
+REDUCTIONS = ["sum", "mean", "min", "max", "prod", "argmin", "argmax"]
+FLOAT_SUMS = {"sum", "mean"}  # NumPy adds >= 8 float terms pairwise: tolerance tag "pairwise-sum"
+
+MAX_DEPTH = 3
+
+
+@dataclass
+class Program:
+    seed: int
+    source: str
+    features: set = field(default_factory=set)
+    tolerant: dict = field(default_factory=dict)  # index in the returned tuple -> tolerance tag
+
+    def text(self) -> str:
+        return self.source
+
+
+class Skip(Exception):
+    """A candidate construct does not fit; the caller picks another."""
+
+
+@dataclass
+class Var:
+    name: str
+    ty: tuple
+    mutable: bool = True  # can be reassigned (arguments cannot: closures capture them)
+    sink: bool = False    # only returned, never read (values compared with a tolerance)
+    tag: str = ""
+
+
+def _dummy(ty):
+    if ty[0] == "py":
+        return {"b": True, "i": 1, "f": 1.0, "c": 1j}[ty[1]]
+    if ty[0] == "np":
+        return np.dtype(ty[1]).type(1)
+    if ty[0] == "arr":
+        shape = ty[2] if ty[2] is not None else (3,)
+        return np.ones(shape, dtype=ty[1])
+    return tuple(_dummy(t) for t in ty[1])
+
+
+def _type_of(v):
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0 or v.dtype.name not in ARRAY_DTYPES or v.size == 0:
+            raise Skip
+        return ("arr", v.dtype.name, v.shape)
+    if isinstance(v, np.generic):
+        if v.dtype.name not in ARRAY_DTYPES:
+            raise Skip
+        return ("np", v.dtype.name)
+    if isinstance(v, bool):
+        return ("py", "b")
+    if isinstance(v, int):
+        return ("py", "i")
+    if isinstance(v, float):
+        return ("py", "f")
+    if isinstance(v, complex):
+        return ("py", "c")
+    raise Skip
+
+
+def _lit_float(x: float) -> str:
+    if math.isnan(x):
+        return "math.nan"
+    if math.isinf(x):
+        return "math.inf" if x > 0 else "-math.inf"
+    return repr(x)
+
+
+def _value_src(v) -> str:
+    """Python source that rebuilds an argument value."""
+    if isinstance(v, np.ndarray):
+        return f"np.array({_list_src(v.tolist())}, dtype=np.{v.dtype.name if v.dtype.name != 'bool' else 'bool_'})"
+    if isinstance(v, np.generic):
+        name = "bool_" if v.dtype.name == "bool" else v.dtype.name
+        return f"np.{name}({_value_src(v.item())})"
+    if isinstance(v, bool):
+        return repr(v)
+    if isinstance(v, float):
+        return _lit_float(v)
+    if isinstance(v, complex):
+        return f"complex({_lit_float(v.real)}, {_lit_float(v.imag)})"
+    return repr(v)
+
+
+def _list_src(x) -> str:
+    if isinstance(x, list):
+        return "[" + ", ".join(_list_src(y) for y in x) + "]"
+    return _value_src(x)
+
+
+class Gen:
+    def __init__(self, seed: int, include_known: bool = False):
+        self.seed = seed
+        self.r = random.Random(seed)
+        self.include_known = include_known
+        self.features: set = set()
+        self.n = 0
+        self.scopes: list[list[Var]] = []
+        self.lines: list[str] = []
+        self.indent = 1
+        self.loop_depth = 0
+        self.closure_ok: list[Var] = []
+        self.prelude: list[str] = []
+
+    # -- helpers -----------------------------------------------------------
+    def allowed(self, key: str) -> bool:
+        if key in KNOWN and not self.include_known:
+            return False
+        return True
+
+    def feature(self, key: str) -> None:
+        if not self.allowed(key):
+            raise Skip
+        self.features.add(key)
+
+    def fresh(self, prefix="v") -> str:
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.indent + line)
+
+    def vars(self, pred=lambda v: True) -> list[Var]:
+        return [v for s in self.scopes for v in s if not v.sink and pred(v)]
+
+    def declare(self, v: Var) -> None:
+        self.scopes[-1].append(v)
+
+    def attempt(self, fn, *args, tries=8):
+        for _ in range(tries):
+            mark = (len(self.lines), set(self.features), self.n)
+            try:
+                return fn(*args)
+            except Skip:
+                del self.lines[mark[0]:]
+                self.features, self.n = mark[1], mark[2]
+        raise Skip
+
+    # -- scalar expressions ---------------------------------------------------
+    def literal(self, k: str) -> str:
+        r = self.r
+        if k == "b":
+            return r.choice(["True", "False"])
+        if k == "i":
+            return str(r.randint(-5, 9))
+        if k == "f":
+            return _lit_float(r.choice([0.0, -0.0, 0.5, 1.5, -2.25, 3.0, 1e-9, 100.0, math.inf, math.nan]))
+        return f"complex({_lit_float(r.choice([0.0, 1.0, -0.5]))}, {_lit_float(r.choice([0.0, 2.0, -1.0]))})"
+
+    def scalar(self, k: str, depth: int = 0) -> str:
+        """A Python-scalar expression of kind exactly k."""
+        r = self.r
+        if depth >= MAX_DEPTH or r.random() < 0.25:
+            return self.leaf(k)
+        choice = r.choices(["binop", "func", "conv", "unary", "cond", "array", "tuple"], [8, 4, 3, 2, 1, 3, 1])[0]
+        return self.attempt(getattr(self, "s_" + choice), k, depth + 1)
+
+    def leaf(self, k: str) -> str:
+        vs = self.vars(lambda v: v.ty == ("py", k))
+        if vs and self.r.random() < 0.75:
+            return self.r.choice(vs).name
+        return self.literal(k)
+
+    def s_binop(self, k, depth):
+        r = self.r
+        if k == "b":
+            if r.random() < 0.6:
+                return self.compare(depth)
+            op = r.choice(["&", "|", "^", "and", "or"])
+            return f"({self.scalar('b', depth)} {op} {self.scalar('b', depth)})"
+        ops = [op for op, (kinds, rule) in BINOPS.items() if k in "".join(
+            rule(a, b) for a in kinds for b in kinds)]
+        if k in "if" and r.random() < 0.15:
+            return self.power(k, depth)
+        if k == "i" and r.random() < 0.1:
+            self.feature("int shift")
+            return f"({self.scalar('i', depth)} {r.choice(['<<', '>>'])} {r.randint(0, 12)})"
+        op = r.choice(ops)
+        kinds, rule = BINOPS[op]
+        pairs = [(a, b) for a in kinds for b in kinds if rule(a, b) == k]
+        a, b = r.choice(pairs)
+        self.feature(f"{a} {op} {b}")
+        return f"({self.scalar(a, depth)} {op} {self.scalar(b, depth)})"
+
+    def power(self, k, depth):
+        r = self.r
+        if k == "i":
+            self.feature("int ** int")
+            return f"({self.scalar('i', depth)} ** {r.randint(0, 3)})"
+        # float base non-negative: a negative base with a fractional exponent is complex in CPython
+        bk = r.choice("if")
+        ek = r.choice("if")
+        if bk == ek == "i":
+            bk = "f"
+        self.feature(f"{bk} ** {ek}")
+        return f"(abs({self.scalar(bk, depth)}) ** {self.scalar(ek, depth)})"
+
+    def compare(self, depth):
+        r = self.r
+        k = r.choice("bif")
+        ops = CMPOPS
+        if r.random() < 0.1:
+            k = "c"
+            ops = ["==", "!="]
+        parts = [self.scalar(k, depth) for _ in range(r.choice([2, 2, 2, 3]))]
+        out = parts[0]
+        for p in parts[1:]:
+            out += f" {r.choice(ops)} {p}"
+        self.feature("compare " + k)
+        return f"({out})"
+
+    def s_func(self, k, depth):
+        rows = [row for row in SCALAR_FUNCS if row[2] == k]
+        tmpl, argk, _ = self.r.choice(rows)
+        self.feature(tmpl.split("(")[0] + "/" + argk)
+        args = []
+        for a in argk:
+            if a == "s":  # a small int
+                args.append(str(self.r.randint(-3, 5)))
+            elif a == "f":
+                args.append(self.scalar(self.r.choice("iff"), depth))
+            elif a == "F":  # exactly float (min/max return one of their arguments as it is)
+                args.append(self.scalar("f", depth))
+            else:
+                args.append(self.scalar(a, depth))
+        return tmpl.format(*args)
+
+    def s_conv(self, k, depth):
+        """A NumPy scalar (argument, array element, reduction) converted to a Python scalar."""
+        src, ty = self.npscalar(depth)
+        dk = KIND_OF_DTYPE[ty[1]]
+        if k == "b":
+            return f"bool({src})"
+        if k == "i":
+            if dk == "c":
+                raise Skip
+            return f"int({src})"
+        if k == "f":
+            if dk == "c":
+                raise Skip
+            if dk in "bi" or self.r.random() < 0.5:
+                return f"float({src})"
+            if ty[1] == "float32":
+                self.feature("math.* of float32")
+            return f"{self.r.choice(['math.sqrt', 'math.fabs', 'math.exp'])}({src})"
+        return f"complex({src})"
+
+    def s_unary(self, k, depth):
+        if k == "b":
+            return f"(not {self.scalar('b', depth)})"
+        if k == "i" and self.r.random() < 0.3:
+            return f"(~{self.scalar('i', depth)})"
+        if k == "i":
+            return f"(-{self.scalar(self.r.choice('i'), depth)})"
+        return f"(-{self.scalar(k, depth)})"
+
+    def s_cond(self, k, depth):
+        return f"({self.scalar(k, depth)} if {self.scalar('b', depth)} else {self.scalar(k, depth)})"
+
+    def s_array(self, k, depth):
+        """Scalars from arrays: shape facts, and reductions converted to Python scalars."""
+        arrs = self.vars(lambda v: v.ty[0] == "arr" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = self.r.choice(arrs)
+        if k == "i" and self.r.random() < 0.5:
+            nd = len(a.ty[2])
+            return self.r.choice([f"len({a.name})", f"{a.name}.size", f"{a.name}.ndim",
+                                  f"{a.name}.shape[{self.r.randrange(nd)}]"])
+        return self.s_conv(k, depth)
+
+    def s_tuple(self, k, depth):
+        tvs = self.vars(lambda v: v.ty[0] == "tup" and ("py", k) in v.ty[1])
+        if tvs:
+            t = self.r.choice(tvs)
+            idx = [i for i, ty in enumerate(t.ty[1]) if ty == ("py", k)]
+            i = self.r.choice(idx)
+            return f"{t.name}[{self.r.choice([i, i - len(t.ty[1])])}]"
+        rows = [row for row in TUPLE_FUNCS if k in row[2]]
+        if not rows:
+            raise Skip
+        tmpl, argk, items = self.r.choice(rows)
+        self.feature(tmpl.split("(")[0] + "/" + argk)
+        args = [self.scalar(a, depth) for a in argk]
+        return f"{tmpl.format(*args)}[{items.index(k)}]"
+
+    # -- NumPy scalars --------------------------------------------------------
+    def npscalar(self, depth):
+        """(source, ("np", dtype)): an argument, an array element or a whole-array reduction."""
+        r = self.r
+        opts = []
+        nps = self.vars(lambda v: v.ty[0] == "np")
+        if nps:
+            opts.append("var")
+        arrs = self.vars(lambda v: v.ty[0] == "arr")
+        if arrs:
+            opts += ["elem", "elem", "reduce"]
+        if not opts:
+            raise Skip
+        c = r.choice(opts)
+        if c == "var":
+            v = r.choice(nps)
+            return v.name, v.ty
+        if c == "elem":
+            a = r.choice([v for v in arrs if v.ty[2] is not None] or [None])
+            if a is None:
+                raise Skip
+            return self.element(a, depth)
+        src, ty = self.reduction(depth, want_scalar=True)
+        return src, ty
+
+    def index_expr(self, n: int, depth: int) -> str:
+        r = self.r
+        c = r.random()
+        if c < 0.5:
+            return str(r.randint(-n, n - 1))
+        self.feature("computed index")
+        return f"({self.scalar('i', depth + 1)}) % {n}"
+
+    def element(self, a: Var, depth):
+        shape = a.ty[2]
+        idx = ", ".join(self.index_expr(n, depth) for n in shape)
+        self.feature("getitem scalar")
+        return f"{a.name}[{idx}]", ("np", a.ty[1])
+
+    # -- arrays -------------------------------------------------------------
+    def infer(self, src: str):
+        env = {"np": np, "math": math}
+        for s in self.scopes:
+            for v in s:
+                env[v.name] = _dummy(v.ty)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                val = eval(src, env)  # noqa: S307 - our own generated code on dummies
+            except Exception as e:
+                raise Skip from e
+        return _type_of(val)
+
+    def array(self, depth: int) -> tuple[str, tuple]:
+        """An array expression and its type."""
+        r = self.r
+        arrs = self.vars(lambda v: v.ty[0] == "arr" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = r.choice(arrs)
+        if depth >= MAX_DEPTH:
+            return a.name, a.ty
+        c = r.choices(["var", "scalar_op", "array_op", "ufunc", "slice", "axis_reduce", "method"],
+                      [2, 4, 3, 3, 3, 1, 1])[0]
+        if c == "var":
+            return a.name, a.ty
+        if c == "scalar_op":
+            op = r.choice(ARRAY_BINOPS + ["**"])
+            dk = KIND_OF_DTYPE[a.ty[1]]
+            if op == "**":
+                s = str(r.randint(0, 3))
+            elif dk in "bi" and a.ty[1] != "int64":
+                # NumPy 2 raises OverflowError for a Python int out of the dtype's range (oxjit
+                # cannot know the value): only small non-negative literals with narrow ints.
+                s = r.choice([str(r.randint(0, 5)), self.literal("f"), self.literal("b")])
+            else:
+                s = self.scalar(r.choice("bif" if dk != "c" else "bifc"), depth + 1)
+            sub, subty = self.array(depth + 1)
+            src = f"({sub} {op} {s})" if r.random() < 0.7 else f"({s} {op} {sub})"
+            self.feature(f"array {op} scalar")
+            if subty[1] in ("float32", "complex64") and not s.isdigit():
+                self.feature("float32/complex64 array op Python scalar")
+        elif c == "array_op":
+            op = r.choice(ARRAY_BINOPS)
+            x, _ = self.array(depth + 1)
+            y, _ = self.array(depth + 1)
+            src = f"({x} {op} {y})"
+            self.feature(f"array {op} array")
+        elif c == "ufunc":
+            tmpl = r.choice(ARRAY_UFUNCS)
+            x, xt = self.array(depth + 1)
+            if xt[1] in ("int8", "int16", "uint8", "uint16") and tmpl.split("(")[0] in (
+                    "np.sqrt", "np.exp", "np.sin", "np.log1p", "np.arctan2", "np.hypot"):
+                raise Skip  # NumPy computes these in float16/float32 for narrow ints
+            y, yt = self.array(depth + 1) if r.random() < 0.6 else (self.scalar("f", depth + 1), None)
+            if tmpl.startswith("np.sign") and xt[1] in COMPLEX_DTYPES:
+                raise Skip  # documented: np.sign of ints and floats
+            cond, _ = self.array(depth + 1)
+            src = tmpl.format(x, y, f"({cond} > 0)")
+            if yt is None and "{1}" in tmpl and xt[1] in ("float32", "complex64"):
+                self.feature("float32/complex64 array op Python scalar")
+            self.feature(tmpl.split("(")[0])
+        elif c == "slice":
+            src = self.slice_of(a)
+        elif c == "axis_reduce":
+            src, ty = self.reduction(depth + 1, want_scalar=False)
+            return src, ty
+        else:
+            m = r.choice([".T", ".copy()", ".ravel()", ".astype(np.float64)", ".transpose()"])
+            self.feature("method " + m)
+            src = f"{a.name}{m}"
+        ty = self.infer(src)
+        if ty[0] != "arr":
+            raise Skip
+        return src, ty
+
+    def slice_of(self, a: Var) -> str:
+        r = self.r
+        parts = []
+        for n in a.ty[2]:
+            c = r.random()
+            if c < 0.3:
+                parts.append(":")
+            elif c < 0.5:
+                parts.append(f"{r.randint(0, n - 1)}:")
+            elif c < 0.65:
+                parts.append("::-1")
+            elif c < 0.8:
+                parts.append(f"::{r.randint(1, 3)}")
+            elif c < 0.9:
+                parts.append(f"{r.randint(-n, 0)}:{r.randint(1, n)}:{r.choice([1, 2])}")
+            else:
+                parts.append(str(r.randint(-n, n - 1)))
+        self.feature("slice")
+        return f"{a.name}[{', '.join(parts)}]"
+
+    def reduction(self, depth, want_scalar: bool):
+        r = self.r
+        arrs = self.vars(lambda v: v.ty[0] == "arr")
+        if not arrs:
+            raise Skip
+        a = r.choice(arrs)
+        name = r.choice(REDUCTIONS)
+        base = a.name
+        if a.ty[2] is not None and r.random() < 0.3:
+            base = f"{a.name}[{a.name} > {'0' if a.ty[1] not in COMPLEX_DTYPES else '0j'}]" \
+                if a.ty[1] not in COMPLEX_DTYPES else a.name
+            if base != a.name:
+                self.feature("mask read")
+        elif a.ty[2] is not None and depth < MAX_DEPTH and r.random() < 0.3:
+            base, _ = self.array(depth + 1)
+        if a.ty[1] in COMPLEX_DTYPES and name in ("min", "max", "argmin", "argmax"):
+            raise Skip  # complex ordering
+        axis = ""
+        if not want_scalar:
+            if a.ty[2] is None:
+                raise Skip
+            axis = str(r.randint(-1, 1))
+        src = f"{base}.{name}({'axis=' + axis if axis else ''})" if r.random() < 0.5 else \
+            f"np.{name}({base}{', axis=' + axis if axis else ''})"
+        self.feature(f"reduce {name}{' axis' if axis else ''}")
+        ty = self.infer(src)
+        if want_scalar != (ty[0] == "np"):
+            raise Skip
+        if name in FLOAT_SUMS and KIND_OF_DTYPE[a.ty[1]] in "fc":
+            # pairwise summation in NumPy: only as a returned value, compared with a tolerance
+            raise Skip
+        return src, ty
+
+    def float_sum_sink(self):
+        """A float sum/mean, kept out of further computation and compared with a tolerance."""
+        arrs = self.vars(lambda v: v.ty[0] == "arr" and KIND_OF_DTYPE[v.ty[1]] in "fc" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = self.r.choice(arrs)
+        name = self.r.choice(sorted(FLOAT_SUMS))
+        axis = ""
+        if len(a.ty[2]) > 1 and self.r.random() < 0.5:
+            axis = f"axis={self.r.randint(-1, len(a.ty[2]) - 1)}"
+        src = f"np.{name}({a.name}{', ' + axis if axis else ''})"
+        self.feature(f"reduce {name} float")
+        v = Var(self.fresh("s"), self.infer(src), sink=True, tag="pairwise-sum")
+        self.emit(f"{v.name} = {src}")
+        self.declare(v)
+
+    # -- statements -----------------------------------------------------------
+    def block(self, n: int) -> None:
+        self.scopes.append([])
+        self.indent += 1
+        start = len(self.lines)
+        for _ in range(n):
+            try:
+                self.attempt(self.statement)
+            except Skip:
+                pass
+        if len(self.lines) == start:
+            self.emit("pass")
+        self.indent -= 1
+        self.scopes.pop()
+
+    def statement(self):
+        kinds = list(STMTS)
+        weights = [STMTS[k] for k in kinds]
+        if self.indent > 3:
+            weights = [w if k in ("assign", "reassign", "augassign") else 0 for k, w in zip(kinds, weights)]
+        if self.loop_depth == 0:
+            weights = [0 if k == "break" else w for k, w in zip(kinds, weights)]
+        getattr(self, "st_" + self.r.choices(kinds, weights)[0])()
+
+    def st_assign(self):
+        r = self.r
+        c = r.random()
+        if c < 0.55:
+            k = r.choice("bbiiiffffc")
+            src, ty = self.scalar(k), ("py", k)
+        elif c < 0.8:
+            src, ty = self.array(0)
+        elif c < 0.9:
+            src, ty = self.npscalar(0)
+        else:
+            items = [r.choice("bif") for _ in range(r.randint(2, 3))]
+            src = "(" + ", ".join(self.scalar(k) for k in items) + ")"
+            ty = ("tup", tuple(("py", k) for k in items))
+            self.feature("tuple pack")
+        v = Var(self.fresh(), ty)
+        self.emit(f"{v.name} = {src}")
+        self.declare(v)
+
+    def st_reassign(self):
+        vs = self.vars(lambda v: v.mutable and v.ty[0] == "py")
+        if not vs:
+            raise Skip
+        v = self.r.choice(vs)
+        self.emit(f"{v.name} = {self.scalar(v.ty[1])}")
+
+    def st_augassign(self):
+        vs = self.vars(lambda v: v.mutable and v.ty[0] == "py" and v.ty[1] != "b")
+        r = self.r
+        if vs and r.random() < 0.75:
+            v = r.choice(vs)
+            k = v.ty[1]
+            ops = {"i": ["+=", "-=", "*=", "//=", "%=", "&=", "|=", "^="], "f": ["+=", "-=", "*=", "/=", "%="],
+                   "c": ["+=", "-=", "*="]}[k]
+            op = r.choice(ops)
+            rk = r.choice({"i": "bi", "f": "bif", "c": "bifc"}[k])
+            if op == "*=" and k == "i":
+                rk = "b"  # bounded growth in loops (int64 wraps, Python does not)
+            self.feature(f"{k} {op} {rk}")
+            self.emit(f"{v.name} {op} {self.scalar(rk)}")
+            return
+        # in-place array update on a local copy
+        arrs = self.vars(lambda v: v.mutable and v.ty[0] == "arr" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = r.choice(arrs)
+        dk = KIND_OF_DTYPE[a.ty[1]]
+        if dk == "b":
+            raise Skip
+        op = r.choice(["+=", "-=", "*="])
+        val = str(r.randint(0, 3)) if dk == "i" else self.scalar(r.choice("if" if dk == "f" else "ifc"))
+        target = a.name if r.random() < 0.5 else self.slice_of(a)
+        self.feature(f"array {op}")
+        if a.ty[1] in ("float32", "complex64") and not val.isdigit():
+            self.feature("float32/complex64 array op Python scalar")
+        self.emit(f"{target} {op} {val}")
+
+    def st_setitem(self):
+        arrs = self.vars(lambda v: v.mutable and v.ty[0] == "arr" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = self.r.choice(arrs)
+        dk = KIND_OF_DTYPE[a.ty[1]]
+        val = str(self.r.randint(0, 5)) if dk == "i" else self.scalar(dk)
+        src, _ = self.element(a, 0)
+        self.feature("setitem")
+        self.emit(f"{src} = {val}")
+
+    def st_copy(self):
+        arrs = self.vars(lambda v: v.ty[0] == "arr" and v.ty[2] is not None)
+        if not arrs:
+            raise Skip
+        a = self.r.choice(arrs)
+        v = Var(self.fresh("w"), a.ty)
+        self.emit(f"{v.name} = {a.name}.copy()")
+        self.declare(v)
+
+    def st_if(self):
+        self.emit(f"if {self.scalar('b')}:")
+        self.block(self.r.randint(1, 3))
+        for _ in range(self.r.choice([0, 0, 1, 2])):
+            self.emit(f"elif {self.scalar('b')}:")
+            self.block(self.r.randint(1, 2))
+        if self.r.random() < 0.5:
+            self.emit("else:")
+            self.block(self.r.randint(1, 2))
+
+    def loop_body(self, loop_vars: list[Var]):
+        self.loop_depth += 1
+        self.scopes.append(loop_vars)
+        self.block(self.r.randint(1, 3))
+        self.scopes.pop()
+        self.loop_depth -= 1
+        if self.r.random() < 0.2:
+            self.feature("loop else")
+            self.emit("else:")
+            self.block(1)
+
+    def st_for(self):
+        r = self.r
+        c = r.choice(["range", "range", "array", "enumerate", "zip"])
+        arrs = self.vars(lambda v: v.ty[0] == "arr" and v.ty[2] is not None and len(v.ty[2]) == 1)
+        if c != "range" and not arrs:
+            c = "range"
+        i = Var(self.fresh("i"), ("py", "i"), mutable=False)
+        if c == "range":
+            args = r.choice([f"{r.randint(0, 5)}", f"{r.randint(-2, 2)}, {r.randint(0, 6)}",
+                             f"{r.randint(5, 8)}, {r.randint(-1, 2)}, -{r.randint(1, 3)}",
+                             f"min({self.scalar('i', 2)}, 6)"])
+            self.emit(f"for {i.name} in range({args}):")
+            self.loop_body([i])
+            return
+        a = r.choice(arrs)
+        x = Var(self.fresh("x"), ("np", a.ty[1]), mutable=False)
+        self.feature("for " + c)
+        if c == "array":
+            self.emit(f"for {x.name} in {a.name}:")
+            self.loop_body([x])
+        elif c == "enumerate":
+            self.emit(f"for {i.name}, {x.name} in enumerate({a.name}):")
+            self.loop_body([i, x])
+        else:
+            b = r.choice(arrs)
+            y = Var(self.fresh("y"), ("np", b.ty[1]), mutable=False)
+            self.emit(f"for {x.name}, {y.name} in zip({a.name}, {b.name}):")
+            self.loop_body([x, y])
+
+    def st_while(self):
+        k = Var(self.fresh("k"), ("py", "i"), mutable=False)
+        self.emit(f"{k.name} = 0")
+        self.emit(f"while {k.name} < {self.r.randint(0, 5)}{' and ' + self.scalar('b', 2) if self.r.random() < 0.3 else ''}:")
+        self.indent += 1
+        self.emit(f"{k.name} += 1")
+        self.indent -= 1
+        self.feature("while")
+        self.loop_body([k])
+
+    def st_break(self):
+        self.emit(f"if {self.scalar('b', 1)}:")
+        self.indent += 1
+        self.emit(self.r.choice(["break", "continue"]))
+        self.indent -= 1
+
+    def st_unpack(self):
+        tvs = self.vars(lambda v: v.ty[0] == "tup")
+        if not tvs:
+            raise Skip
+        t = self.r.choice(tvs)
+        names = [Var(self.fresh(), ty) for ty in t.ty[1]]
+        self.feature("tuple unpack")
+        self.emit(f"{', '.join(v.name for v in names)} = {t.name}")
+        for v in names:
+            self.declare(v)
+
+    def st_closure(self):
+        r = self.r
+        captured = [v for v in self.closure_ok if v.ty[0] == "py"]
+        k = r.choice("if")
+        g = self.fresh("g")
+        p = Var(self.fresh("p"), ("py", k), mutable=False)
+        saved = self.scopes
+        self.scopes = [captured, [p]]
+        try:
+            body = self.scalar(k, 1)
+        finally:
+            self.scopes = saved
+        self.feature("closure")
+        self.emit(f"def {g}({p.name}):")
+        self.indent += 1
+        self.emit(f"return {body}")
+        self.indent -= 1
+        v = Var(self.fresh(), ("py", k))
+        self.emit(f"{v.name} = {g}({self.scalar(k, 1)})")
+        self.declare(v)
+
+    def st_raise(self):
+        self.feature("raise")
+        self.emit(f"if {self.scalar('b', 1)}:")
+        self.indent += 1
+        self.emit(f"raise {self.r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
+        self.indent -= 1
+
+    def st_sink(self):
+        if self.indent > 1:
+            raise Skip  # sinks are returned: top level only
+        self.float_sum_sink()
+
+    # -- program ----------------------------------------------------------------
+    def make_args(self) -> list:
+        r = self.r
+        args = []
+        for _ in range(r.randint(1, 4)):
+            if r.random() < 0.5:
+                name = r.choice(list(SCALAR_ARGS))
+                ty, maker = SCALAR_ARGS[name]
+                args.append((ty, maker(r), None))
+            else:
+                args.append(self.make_array())
+        return args
+
+    def make_array(self):
+        r = self.r
+        dtype = r.choice(ARRAY_DTYPES)
+        nd = r.choices([1, 2, 3], [5, 4, 1])[0]
+        shape = tuple(r.randint(1, 4 if nd > 1 else 9) for _ in range(nd))
+        kind = KIND_OF_DTYPE[dtype]
+        layout = r.choice(["C", "C", "F", "strided", "reversed", "T"] if nd > 1 else ["C", "C", "strided", "reversed"])
+        base_shape = shape
+        if layout == "strided":
+            base_shape = (shape[0] * 2,) + shape[1:]
+        elif layout == "T":
+            base_shape = shape[::-1]
+        n = int(np.prod(base_shape))
+        if kind == "b":
+            vals = [r.random() < 0.5 for _ in range(n)]
+        elif kind == "i":
+            vals = [_rand_int(r, dtype) for _ in range(n)]
+        elif kind == "f":
+            vals = [_rand_float(r) if r.random() < 0.3 else float(r.randint(-8, 8)) / 4 for _ in range(n)]
+        else:
+            vals = [complex(float(r.randint(-4, 4)) / 2, float(r.randint(-2, 2))) for _ in range(n)]
+        base = np.array(vals, dtype=dtype).reshape(base_shape)
+        post = {"C": "", "F": "np.asfortranarray", "strided": "[::2]", "reversed": "[::-1]", "T": ".T"}[layout]
+        self.feature("layout " + layout)
+        value = {"C": lambda b: b, "F": np.asfortranarray, "strided": lambda b: b[::2],
+                 "reversed": lambda b: b[::-1], "T": lambda b: b.T}[layout](base)
+        return (("arr", dtype, value.shape), base, post)
+
+    def build(self) -> Program:
+        args = self.make_args()
+        params = [Var(f"a{i}", ty, mutable=False) for i, (ty, _, _) in enumerate(args)]
+        # arrays are mutable (setitem, in-place ops): the runner compares arguments after the call
+        for p in params:
+            if p.ty[0] == "arr":
+                p.mutable = True
+        self.closure_ok = [p for p in params if p.ty[0] == "py"]
+        self.scopes = [list(params), []]
+        for _ in range(self.r.randint(2, 8)):
+            try:
+                self.attempt(self.statement)
+            except Skip:
+                pass
+        sinks = [v for v in self.scopes[1] if v.sink]
+        outs = self.vars(lambda v: not v.name.startswith("a") or v.ty[0] == "arr")
+        chosen = self.r.sample(outs, min(len(outs), self.r.randint(1, 3))) if outs else []
+        chosen += sinks
+        tolerant = {i: v.tag for i, v in enumerate(chosen) if v.tag}
+        body = "\n".join(self.lines)
+        if not chosen:
+            ret = "    return None"
+        else:
+            ret = f"    return ({', '.join(v.name for v in chosen)},)"
+        make = ["def make_args():"]
+        for i, (ty, val, post) in enumerate(args):
+            src = _value_src(val)
+            if post == "np.asfortranarray":
+                src = f"np.asfortranarray({src})"
+            elif post:
+                src = f"{src}{post}"
+            make.append(f"    a{i} = {src}")
+        make.append(f"    return ({', '.join(f'a{i}' for i in range(len(args)))},)")
+        header = f"# oxjit fuzz program, seed {self.seed}\nimport cmath\nimport math\n\nimport numpy as np\n\n\n"
+        sig = ", ".join(p.name for p in params)
+        src = header + f"def f({sig}):\n" + (body + "\n" if body else "") + ret + "\n\n\n" + "\n".join(make) + "\n"
+        if tolerant:
+            src += f"\n\nTOLERANT = {tolerant!r}\n"
+        return Program(self.seed, src, self.features, tolerant)
+
+
+# statement kind -> weight; a statement is a method ``st_<kind>`` of Gen
+STMTS = {
+    "assign": 10, "reassign": 2, "augassign": 3, "setitem": 2, "copy": 1, "if": 3, "for": 3, "while": 1,
+    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1,
+}
+
+
+def generate(seed: int, include_known: bool = False) -> Program:
+    return Gen(seed, include_known).build()
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(generate(int(sys.argv[1]) if len(sys.argv) > 1 else 0).source)

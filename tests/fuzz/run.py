@@ -1,0 +1,325 @@
+"""Runs generated programs under CPython and oxjit and classifies the difference.
+
+Categories:
+
+- ``ok``: same value (or both raised the same exception class).
+- ``mismatch``: different value, type, dtype or shape (of the result or of a mutated argument).
+- ``exception-mismatch``: only one side raised, or the classes differ.
+- ``unsupported``: oxjit refused to compile (``TypingError``/``UnsupportedError``) a program the
+  generator believed supported. Not a wrong answer; a gap to look at.
+- ``internal-error``: oxjit raised ``InternalCompilerError`` (a bug by definition).
+- ``deviation``: CPython's behaviour is one oxjit documents as deliberately different; skipped.
+  See ``DEVIATIONS``.
+- ``crash``: the worker process died of a signal (segfault, abort) on this seed.
+- ``timeout``: the worker produced nothing for ``TIMEOUT`` seconds on this seed.
+
+Value comparison is exact: same Python type, NaN equals NaN, ``0.0`` and ``-0.0`` differ, arrays
+by dtype, shape and values. Accepted equivalences:
+
+1. oxjit returns every scalar as a Python scalar (like Numba); CPython gives NumPy scalars from
+   array elements, reductions and NumPy scalar arguments. A NumPy scalar equals a Python one of
+   its kind (``np.bool_`` ~ ``bool``, ``np.integer`` ~ ``int``, ``np.floating`` ~ ``float``,
+   ``np.complexfloating`` ~ ``complex``) when ``.item()`` equals it exactly (so a float32 result
+   must be the float32 value, widened).
+2. Tolerances are per operation, named in ``TOLERANCES``, and apply only to the returned items the
+   generator tagged (``Program.tolerant``), never to the rest of the result.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+from . import gen
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+TIMEOUT = 120.0
+CHUNK = 150  # programs per worker process (bounds the JIT's memory)
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRATCH = os.environ.get("OXJIT_FUZZ_DIR", "/tmp/fuzzer/progs")
+
+CATEGORIES = ["ok", "mismatch", "exception-mismatch", "unsupported", "internal-error", "deviation", "crash",
+              "timeout"]
+BUGS = ("mismatch", "exception-mismatch", "internal-error", "crash", "timeout")
+
+# (exception class, message fragment, reason): CPython outcomes oxjit documents as different.
+DEVIATIONS = [
+    (ValueError, "math domain error", "semantics row 16: math domain errors give IEEE results"),
+    (OverflowError, "math range error", "semantics row 16: math range errors give IEEE results"),
+    (OverflowError, "Numerical result out of range", "semantics row 16: float ** overflow gives inf"),
+    (ZeroDivisionError, "0.0 cannot be raised to a negative power", "README: 0.0 ** -1.0 is inf"),
+    (OverflowError, "int too large", "semantics row 1: integers are int64"),
+    (OverflowError, "integer too large", "semantics row 1: integers are int64"),
+    (OverflowError, "out of bounds for", "semantics row 1-3: Python int operand outside the NumPy dtype"),
+]
+
+# Named tolerances: tag -> relative/absolute tolerance in units of the dtype's epsilon.
+# pairwise-sum: NumPy sums >= 8 float terms pairwise (8 partial sums), oxjit left to right; the
+# project accepts the different rounding (semantics row 20: no reassociation, NumPy's own order
+# is an implementation detail). Scale: |a - b| <= 64 eps (|a| + |b| + 16).
+TOLERANCES = {"pairwise-sum": 64}
+
+
+# ---------------------------------------------------------------------------
+# comparison
+# ---------------------------------------------------------------------------
+
+def _py_scalar(x):
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def _close(a: float, b: float, eps: float, tol: str | None) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if tol is None or math.isinf(a) or math.isinf(b):
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+    k = TOLERANCES[tol]
+    return abs(a - b) <= k * eps * (abs(a) + abs(b) + 16)
+
+
+def _out_of_int64(x) -> bool:
+    if isinstance(x, tuple):
+        return any(_out_of_int64(y) for y in x)
+    return type(x) is int and not (INT64_MIN <= x <= INT64_MAX)
+
+
+def diff(want, got, tol: str | None = None, path: str = "result") -> str | None:
+    """None if equal under the accepted equivalences, else a description of the difference."""
+    if isinstance(want, np.ndarray) or isinstance(got, np.ndarray):
+        if not (isinstance(want, np.ndarray) and isinstance(got, np.ndarray)):
+            return f"{path}: {type(want).__name__} vs {type(got).__name__}"
+        if want.dtype != got.dtype:
+            return f"{path}: dtype {want.dtype} vs {got.dtype}"
+        if want.shape != got.shape:
+            return f"{path}: shape {want.shape} vs {got.shape}"
+        eps = float(np.finfo(want.dtype).eps) if want.dtype.kind in "fc" else 0.0
+        for idx in np.ndindex(want.shape):
+            d = diff(want[idx].item(), got[idx].item(), tol, f"{path}[{', '.join(map(str, idx))}]") \
+                if eps else (None if want[idx] == got[idx] else f"{path}{list(idx)}: {want[idx]!r} vs {got[idx]!r}")
+            if d:
+                return d
+        return None
+    if isinstance(want, tuple) or isinstance(got, tuple):
+        if not (isinstance(want, tuple) and isinstance(got, tuple) and len(want) == len(got)):
+            return f"{path}: {want!r} vs {got!r}"
+        for i, (w, g) in enumerate(zip(want, got)):
+            d = diff(w, g, tol, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    eps = 2.0**-52
+    if isinstance(want, np.generic):
+        if want.dtype.kind in "fc":
+            eps = float(np.finfo(want.dtype).eps)
+        want = want.item()  # equivalence 1
+    if type(want) is not type(got):
+        return f"{path}: {want!r} ({type(want).__name__}) vs {got!r} ({type(got).__name__})"
+    if isinstance(want, float):
+        ok = _close(want, got, eps, tol)
+    elif isinstance(want, complex):
+        ok = _close(want.real, got.real, eps, tol) and _close(want.imag, got.imag, eps, tol)
+    else:
+        ok = want == got
+    return None if ok else f"{path}: {want!r} vs {got!r}"
+
+
+# ---------------------------------------------------------------------------
+# running one program
+# ---------------------------------------------------------------------------
+
+def load(source: str, name: str):
+    os.makedirs(SCRATCH, exist_ok=True)
+    path = os.path.join(SCRATCH, f"{name}_{os.getpid()}.py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    spec = importlib.util.spec_from_file_location(f"{name}_{os.getpid()}", path)
+    mod = importlib.util.module_from_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)  # the reducer's candidates may be odd
+        spec.loader.exec_module(mod)
+    return mod, path
+
+
+def _call(fn, args):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return ("ok", fn(*args), args)
+        except Exception as e:  # noqa: BLE001 - every exception is compared
+            return ("raise", type(e), str(e)[:300])
+
+
+def check_source(source: str, tolerant: dict | None = None, name: str = "prog") -> dict:
+    """Runs one program text; returns {"category", "detail", ...}."""
+    from oxjit import njit
+    from oxjit.errors import OxjitError, TypingError
+
+    mod, path = load(source, name)
+    try:
+        tolerant = tolerant if tolerant is not None else getattr(mod, "TOLERANT", {})
+        want = _call(mod.f, mod.make_args())
+        try:
+            jf = njit(mod.f)
+            got = _call(jf, mod.make_args())
+        finally:
+            pass
+        if got[0] == "raise" and issubclass(got[1], TypingError):
+            return {"category": "unsupported", "detail": got[2].splitlines()[1] if "\n" in got[2] else got[2]}
+        if got[0] == "raise" and issubclass(got[1], OxjitError):
+            return {"category": "internal-error", "detail": f"{got[1].__name__}: {got[2]}"}
+        if want[0] == "raise":
+            for cls, frag, why in DEVIATIONS:
+                if issubclass(want[1], cls) and frag in want[2]:
+                    return {"category": "deviation", "detail": why}
+            if got[0] == "raise" and got[1] is want[1]:
+                return {"category": "ok", "detail": ""}
+            g = f"{got[1].__name__}: {got[2]}" if got[0] == "raise" else f"returned {got[1]!r}"
+            return {"category": "exception-mismatch", "detail": f"CPython raised {want[1].__name__}: {want[2]}; oxjit {g}",
+                    "exc": [want[1].__name__, got[1].__name__ if got[0] == "raise" else "ok"]}
+        if _out_of_int64(want[1]):
+            return {"category": "deviation", "detail": "semantics row 1: result outside int64"}
+        if got[0] == "raise":
+            return {"category": "exception-mismatch",
+                    "detail": f"CPython returned {want[1]!r}; oxjit raised {got[1].__name__}: {got[2]}",
+                    "exc": ["ok", got[1].__name__]}
+        d = diff_result(want[1], got[1], tolerant)
+        if d is None:  # arrays the function mutated
+            arrays = [(w, g) for w, g in zip(want[2], got[2]) if isinstance(w, np.ndarray)]
+            d = diff(tuple(w for w, _ in arrays), tuple(g for _, g in arrays), None, "array args after call")
+        if d:
+            return {"category": "mismatch", "detail": d}
+        return {"category": "ok", "detail": ""}
+    finally:
+        os.unlink(path)
+
+
+def diff_result(want, got, tolerant: dict):
+    if tolerant and isinstance(want, tuple) and isinstance(got, tuple) and len(want) == len(got):
+        for i, (w, g) in enumerate(zip(want, got)):
+            d = diff(w, g, tolerant.get(i), f"result[{i}]")
+            if d:
+                return d
+        return None
+    return diff(want, got)
+
+
+def check_seed(seed: int, include_known: bool = False) -> dict:
+    try:
+        prog = gen.generate(seed, include_known)
+    except Exception:  # noqa: BLE001 - a generator bug is reported, not fatal
+        return {"seed": seed, "category": "generator-error", "detail": traceback.format_exc(limit=3)}
+    try:
+        res = check_source(prog.source, prog.tolerant, name=f"p{seed}")
+    except Exception:  # noqa: BLE001
+        res = {"category": "runner-error", "detail": traceback.format_exc(limit=3)}
+    res["seed"] = seed
+    res["features"] = sorted(prog.features)
+    return res
+
+
+# ---------------------------------------------------------------------------
+# batches in subprocesses
+# ---------------------------------------------------------------------------
+
+def worker_main(argv: list[str]) -> None:
+    """``--worker start stop step [--include-known]``: one JSON line per seed, ``BEGIN`` first."""
+    start, stop, step = (int(x) for x in argv[1:4])
+    include_known = "--include-known" in argv
+    out = sys.stdout
+    for seed in range(start, stop, step):
+        out.write(f"BEGIN {seed}\n")
+        out.flush()
+        res = check_seed(seed, include_known)
+        out.write("RESULT " + json.dumps(res) + "\n")
+        out.flush()
+
+
+def _spawn(seeds: range, include_known: bool):
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from fuzz.run import worker_main; "
+            "worker_main(sys.argv[1:])")
+    cmd = [sys.executable, "-c", code, TESTS_DIR, str(seeds.start), str(seeds.stop), str(seeds.step)]
+    if include_known:
+        cmd.append("--include-known")
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=TESTS_DIR)
+
+
+def run_seeds(seeds: range, include_known: bool, on_result) -> None:
+    """Runs ``seeds`` in worker processes of CHUNK programs; a dead worker is a crash of its seed."""
+    todo = list(seeds)
+    while todo:
+        chunk, todo = todo[:CHUNK], todo[CHUNK:]
+        step = seeds.step
+        rng = range(chunk[0], chunk[-1] + 1, step)
+        proc = _spawn(rng, include_known)
+        current = None
+        done = set()
+        last = [time.monotonic()]
+        killed = [False]
+
+        def watchdog(proc=proc, last=last, killed=killed):
+            while proc.poll() is None:
+                if time.monotonic() - last[0] > TIMEOUT:
+                    killed[0] = True
+                    proc.kill()
+                    return
+                time.sleep(1.0)
+
+        threading.Thread(target=watchdog, daemon=True).start()
+        for line in proc.stdout:
+            last[0] = time.monotonic()
+            if line.startswith("BEGIN "):
+                current = int(line.split()[1])
+            elif line.startswith("RESULT "):
+                res = json.loads(line[7:])
+                done.add(res["seed"])
+                on_result(res)
+                current = None
+        rc = proc.wait()
+        if current is not None:
+            cat = "timeout" if killed[0] else "crash"
+            on_result({"seed": current, "category": cat, "detail": f"worker exit status {rc}", "features": []})
+            done.add(current)
+        rest = [s for s in rng if s not in done]
+        if rest:
+            todo = rest + todo
+
+
+def campaign(seed: int, count: int, jobs: int = 1, include_known: bool = False, category: str | None = None,
+             progress: bool = False) -> tuple[dict, list[dict]]:
+    """Runs seeds seed..seed+count-1 on ``jobs`` workers; returns (counts, failures)."""
+    counts = {c: 0 for c in CATEGORIES}
+    failures: list[dict] = []
+    lock = threading.Lock()
+    t0 = time.monotonic()
+
+    def on_result(res):
+        with lock:
+            counts[res["category"]] = counts.get(res["category"], 0) + 1
+            if res["category"] != "ok" and res["category"] != "deviation" and (
+                    category is None or res["category"] == category):
+                failures.append(res)
+            n = sum(counts.values())
+            if progress and n % 500 == 0:
+                print(f"[{time.monotonic() - t0:7.1f}s] {n}/{count} {counts}", file=sys.stderr, flush=True)
+
+    threads = [threading.Thread(target=run_seeds, args=(range(seed + j, seed + count, jobs), include_known, on_result))
+               for j in range(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counts, sorted(failures, key=lambda r: r["seed"])
+
