@@ -1098,7 +1098,7 @@ pub fn note(b: Builtin) -> &'static str {
             "float math function on scalars, element-wise on arrays (ints promote to float64)"
         }
         Builtin::Math2(_) => "two-argument float math function, element-wise on arrays",
-        Builtin::Rounding(_, _) => "math.floor/ceil/trunc give int; np.* keep the input type (float, or int for ints)",
+        Builtin::Rounding(_, _) => "math.floor/ceil/trunc give int; np.* keep the input type (float, int or bool)",
         Builtin::FloatPred(_) => "isnan/isinf/isfinite",
         Builtin::Sign => "np.sign of ints and floats",
         Builtin::Square => "np.square",

@@ -301,14 +301,16 @@ impl<'p> FnGen<'_, 'p> {
     fn eval_node(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
         Ok(match n {
             Node::Leaf(i) => elems[*i].clone(),
+            // NumPy runs the loop in the result dtype: both operands are cast to
+            // it first (float32 array * 0.1 multiplies in float32, it does not
+            // round a double product).
             Node::Bin(op, a, b, d) => {
+                let t = Ty::Scalar(*d);
                 let x = self.eval_node(a, elems)?;
                 let y = self.eval_node(b, elems)?;
-                let (Some(xd), Some(yd)) = (x.ty.scalar(), y.ty.scalar()) else {
-                    return ice("element types");
-                };
-                let v = self.scalar_binop(*op, x, y, xd, yd)?;
-                self.cast(v, &Ty::Scalar(*d))
+                let (x, y) = (self.cast(x, &t), self.cast(y, &t));
+                let v = self.scalar_binop(*op, x, y, *d, *d)?;
+                self.cast(v, &t)
             }
             Node::Un(op, a, d) => {
                 let x = self.eval_node(a, elems)?;

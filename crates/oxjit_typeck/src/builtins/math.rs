@@ -117,9 +117,10 @@ impl<'u> Checker<'u> {
                             Ty::I64
                         }
                     }
+                    // NumPy 2 keeps bool too (np.floor(True) is np.True_).
                     Some(Dtype::Bool) => {
                         if numpy {
-                            Ty::Scalar(Dtype::F64)
+                            Ty::BOOL
                         } else {
                             Ty::I64
                         }
