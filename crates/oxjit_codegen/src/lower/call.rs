@@ -101,6 +101,15 @@ impl<'p> FnGen<'_, 'p> {
                     {
                         return self.fused_reduce(*r, x, ty);
                     }
+                    // The sum of a 1-d float expression: NumPy's order, and no
+                    // temporary for runs of up to 128 elements.
+                    if pairwise
+                        && *r == Reduce::Sum
+                        && self.is_elementwise(x)
+                        && matches!(self.inst.ty(x), Ty::Array(xa) if xa.ndim == 1 && xa.dtype.is_float())
+                    {
+                        return self.fused_pairwise_sum(x, ty);
+                    }
                 }
                 let mut vals = Vec::new();
                 for a in &call.args {

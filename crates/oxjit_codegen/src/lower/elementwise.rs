@@ -278,6 +278,109 @@ impl<'p> FnGen<'_, 'p> {
         r
     }
 
+    /// `np.sum` of a 1-d float expression in NumPy's order. NumPy sums the
+    /// materialised expression as `0.0 + pairwise(run)`; up to 128 elements
+    /// (one pairwise block: a plain loop from -0.0 under 8 elements, else 8
+    /// accumulators combined as a tree, then the tail) that is computed here
+    /// from the expression directly, without a temporary; longer runs are
+    /// materialised and summed by the runtime (`numpy_sum`).
+    pub(super) fn fused_pairwise_sum(&mut self, x: &'p Expr, ty: Ty) -> R<V> {
+        let Ty::Array(xa) = self.inst.ty(x).clone() else {
+            return ice("fused pairwise sum");
+        };
+        let d = xa.dtype;
+        let t = scalar_ty(d);
+        let mut leaves = Vec::new();
+        let node = self.tree(x, &mut leaves)?;
+        let n = self.broadcast_shape(&leaves, 1)?[0].clone();
+        let bflags = self.broadcast_flags(&leaves);
+        let res = self.alloca(t);
+        let small = self.val(&format!("icmp sle i64 {n}, 128"));
+        let (l_small, l_big, l_end) = (
+            self.label("psum"),
+            self.label("psum_big"),
+            self.label("psum_end"),
+        );
+        self.cbr(&small, &l_small, &l_big);
+        self.start(&l_small);
+        let elem = |s: &mut Self, i: &str| -> R<String> {
+            let v = s.eval_at(&node, &leaves, &bflags, 1, &[i.to_string()])?;
+            Ok(s.cast(v, &Ty::Scalar(d)).r)
+        };
+        let add = |s: &mut Self, a: &str, b: &str| s.val(&format!("fadd {t} {a}, {b}"));
+        let under8 = self.val(&format!("icmp slt i64 {n}, 8"));
+        let (l_seq, l_blk, l_done) = (self.label("pseq"), self.label("pblk"), self.label("pdone"));
+        self.cbr(&under8, &l_seq, &l_blk);
+        // Fewer than 8: in order, from -0.0.
+        self.start(&l_seq);
+        self.emit(&format!("store {t} {}, ptr {res}", fconst(-0.0, d)));
+        let lp = self.nd_open(std::slice::from_ref(&n));
+        let e = elem(self, &lp.idx[0])?;
+        let cur = self.val(&format!("load {t}, ptr {res}"));
+        let next = add(self, &cur, &e);
+        self.emit(&format!("store {t} {next}, ptr {res}"));
+        self.nd_close(lp);
+        self.br(&l_done);
+        // 8 to 128: accumulators r[j] over blocks of 8, a tree, then the tail.
+        self.start(&l_blk);
+        let accs: Vec<String> = (0..8).map(|_| self.alloca(t)).collect();
+        for (j, acc) in accs.iter().enumerate() {
+            let e = elem(self, &j.to_string())?;
+            self.emit(&format!("store {t} {e}, ptr {acc}"));
+        }
+        let whole = self.val(&format!("and i64 {n}, -8"));
+        let blocks = self.val(&format!("lshr i64 {whole}, 3"));
+        let more = self.val(&format!("sub i64 {blocks}, 1"));
+        let lp = self.nd_open(std::slice::from_ref(&more));
+        let base = self.val(&format!("shl i64 {}, 3", lp.idx[0]));
+        let base = self.val(&format!("add i64 {base}, 8"));
+        for (j, acc) in accs.iter().enumerate() {
+            let i = self.val(&format!("add i64 {base}, {j}"));
+            let e = elem(self, &i)?;
+            let cur = self.val(&format!("load {t}, ptr {acc}"));
+            let next = add(self, &cur, &e);
+            self.emit(&format!("store {t} {next}, ptr {acc}"));
+        }
+        self.nd_close(lp);
+        let r: Vec<String> = accs
+            .iter()
+            .map(|acc| self.val(&format!("load {t}, ptr {acc}")))
+            .collect();
+        let (a01, a23) = (add(self, &r[0], &r[1]), add(self, &r[2], &r[3]));
+        let (a45, a67) = (add(self, &r[4], &r[5]), add(self, &r[6], &r[7]));
+        let (lo, hi) = (add(self, &a01, &a23), add(self, &a45, &a67));
+        let tree = add(self, &lo, &hi);
+        self.emit(&format!("store {t} {tree}, ptr {res}"));
+        let tail = self.val(&format!("sub i64 {n}, {whole}"));
+        let lp = self.nd_open(std::slice::from_ref(&tail));
+        let i = self.val(&format!("add i64 {whole}, {}", lp.idx[0]));
+        let e = elem(self, &i)?;
+        let cur = self.val(&format!("load {t}, ptr {res}"));
+        let next = add(self, &cur, &e);
+        self.emit(&format!("store {t} {next}, ptr {res}"));
+        self.nd_close(lp);
+        self.br(&l_done);
+        // The reduction's start value.
+        self.start(&l_done);
+        let run = self.val(&format!("load {t}, ptr {res}"));
+        let total = self.val(&format!("fadd {t} {}, {run}", fconst(0.0, d)));
+        self.emit(&format!("store {t} {total}, ptr {res}"));
+        self.br(&l_end);
+        // Longer: materialise, then NumPy's pairwise recursion in the runtime.
+        self.start(&l_big);
+        let v = self.expr(x)?;
+        let summed = self
+            .numpy_sum(Reduce::Sum, &v, &xa, None, &ty)?
+            .ok_or("fused pairwise sum of a non-float")?;
+        self.emit(&format!("store {t} {}, ptr {res}", summed.r));
+        self.br(&l_end);
+        self.start(&l_end);
+        Ok(V::new(
+            self.val(&format!("load {t}, ptr {res}")),
+            Ty::Scalar(d),
+        ))
+    }
+
     /// `np.sum(a * b)`, `np.max(np.abs(x - y))`: reduce an element-wise
     /// expression without materialising it.
     pub(super) fn fused_reduce(&mut self, r: Reduce, x: &'p Expr, ty: Ty) -> R<V> {
