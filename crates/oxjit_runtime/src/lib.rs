@@ -14,10 +14,12 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 pub mod abi;
+pub mod cmath;
 pub mod fmt;
 pub mod random;
 pub mod sum;
 
+use cmath::{oxjit_rt_cmath, oxjit_rt_npy_cmath, oxjit_rt_npy_cmathf};
 use sum::oxjit_rt_sum;
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -419,6 +421,9 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_random_interval(_),
         oxjit_rt_random_choice_p(_, _, _, _, _, _),
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
+        oxjit_rt_cmath(_, _, _, _),
+        oxjit_rt_npy_cmath(_, _, _, _),
+        oxjit_rt_npy_cmathf(_, _, _, _),
     )
 }
 
