@@ -78,6 +78,9 @@ pub(crate) struct FnGen<'m, 'p> {
     /// `dtype=` of the mean being lowered: its accumulator type.
     mean_dtype: Option<Dtype>,
     loops: Vec<LoopLabels>,
+    /// Lowering one element of an array expression (NumPy's ufunc loops),
+    /// not scalar code.
+    numpy_loop: bool,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -97,6 +100,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             ddof: None,
             mean_dtype: None,
             loops: Vec::new(),
+            numpy_loop: false,
         }
     }
 

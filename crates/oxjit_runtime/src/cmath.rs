@@ -217,6 +217,46 @@ pub fn cpython(op: CmathOp, re: f64, im: f64) -> (f64, f64) {
     numpy64(op, re, im)
 }
 
+/// CPython's `cmath.rect(r, phi)`: the formula for finite values, and its
+/// special values otherwise (where CPython raises ValueError, NaNs).
+pub fn cpython_rect(r: f64, phi: f64) -> (f64, f64) {
+    const INF: f64 = f64::INFINITY;
+    if r.is_finite() && phi.is_finite() {
+        if phi == 0.0 {
+            // Keeps the sign of a zero phi (r * ±0).
+            return (r, r * phi);
+        }
+        return (r * phi.cos(), r * phi.sin());
+    }
+    if r.is_infinite() && phi.is_finite() {
+        if phi == 0.0 {
+            return (r, if r > 0.0 { phi } else { -phi });
+        }
+        let (c, s) = (INF.copysign(phi.cos()), INF.copysign(phi.sin()));
+        return if r > 0.0 { (c, s) } else { (-c, -s) };
+    }
+    if r == 0.0 {
+        return (0.0, 0.0);
+    }
+    if r.is_nan() {
+        return (f64::NAN, if phi == 0.0 { 0.0 } else { f64::NAN });
+    }
+    if r.is_infinite() && phi.is_nan() {
+        return (INF, f64::NAN);
+    }
+    (f64::NAN, f64::NAN)
+}
+
+/// `cmath.rect(r, phi)`; the result goes to `out[0..2]`.
+///
+/// # Safety
+/// `out` points to two writable f64.
+pub unsafe extern "C" fn oxjit_rt_cmath_rect(r: f64, phi: f64, out: *mut f64) {
+    let (a, b) = cpython_rect(r, phi);
+    *out = a;
+    *out.add(1) = b;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +279,19 @@ mod tests {
         assert_eq!((re, im), (0.0, 2.0));
         let (re, im) = numpy64(CmathOp::Log10, 100.0, 0.0);
         assert_eq!((re, im), (2.0, 0.0));
+    }
+
+    #[test]
+    fn rect_special_values_are_cpythons() {
+        let bits = |(a, b): (f64, f64)| (a.to_bits(), b.to_bits());
+        let inf = f64::INFINITY;
+        assert_eq!(bits(cpython_rect(-inf, 0.0)), bits((-inf, -0.0)));
+        assert_eq!(bits(cpython_rect(inf, -0.0)), bits((inf, -0.0)));
+        assert_eq!(bits(cpython_rect(-0.0, inf)), bits((0.0, 0.0)));
+        assert_eq!(bits(cpython_rect(2.0, -0.0)), bits((2.0, -0.0)));
+        let (re, im) = cpython_rect(f64::NAN, -0.0);
+        assert!(re.is_nan() && im.to_bits() == 0);
+        let (re, im) = cpython_rect(-inf, f64::NAN);
+        assert!(re == inf && im.is_nan());
     }
 }

@@ -123,6 +123,12 @@ pub enum CFn {
     Sinh,
     Cosh,
     Tanh,
+    Asin,
+    Acos,
+    Atan,
+    Asinh,
+    Acosh,
+    Atanh,
     Phase,
     Polar,
     Rect,
@@ -624,6 +630,12 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("cmath.sinh", Builtin::CMath(CFn::Sinh)),
     ("cmath.cosh", Builtin::CMath(CFn::Cosh)),
     ("cmath.tanh", Builtin::CMath(CFn::Tanh)),
+    ("cmath.asin", Builtin::CMath(CFn::Asin)),
+    ("cmath.acos", Builtin::CMath(CFn::Acos)),
+    ("cmath.atan", Builtin::CMath(CFn::Atan)),
+    ("cmath.asinh", Builtin::CMath(CFn::Asinh)),
+    ("cmath.acosh", Builtin::CMath(CFn::Acosh)),
+    ("cmath.atanh", Builtin::CMath(CFn::Atanh)),
     ("cmath.phase", Builtin::CMath(CFn::Phase)),
     ("numpy.angle", Builtin::CMath(CFn::Phase)),
     ("cmath.polar", Builtin::CMath(CFn::Polar)),
@@ -1295,15 +1307,15 @@ pub fn complex_math(m: Math1) -> Option<CFn> {
         Math1::Sinh => CFn::Sinh,
         Math1::Cosh => CFn::Cosh,
         Math1::Tanh => CFn::Tanh,
+        Math1::Asin => CFn::Asin,
+        Math1::Acos => CFn::Acos,
+        Math1::Atan => CFn::Atan,
+        Math1::Asinh => CFn::Asinh,
+        Math1::Acosh => CFn::Acosh,
+        Math1::Atanh => CFn::Atanh,
         Math1::Expm1
         | Math1::Log2
         | Math1::Log1p
-        | Math1::Asin
-        | Math1::Acos
-        | Math1::Atan
-        | Math1::Asinh
-        | Math1::Acosh
-        | Math1::Atanh
         | Math1::Erf
         | Math1::Erfc
         | Math1::Gamma

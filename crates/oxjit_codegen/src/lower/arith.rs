@@ -304,6 +304,87 @@ impl<'p> FnGen<'_, 'p> {
         (re.r, im.r)
     }
 
+    /// NumPy's complex division loop: Smith's method multiplying by the
+    /// reciprocal of the denominator, and a zero divisor giving the parts
+    /// divided by +0 (CPython's divides, and raises for zero).
+    fn numpy_complex_div(&mut self, f: Dtype, a: (&str, &str), b: (&str, &str)) -> (String, String) {
+        let t = scalar_ty(f);
+        let ((ar, ai), (br, bi)) = (a, b);
+        let one = fconst(1.0, f);
+        let fabs = self.intrinsic("fabs", f, 1);
+        let abr = self.val(&format!("call {t} {fabs}({t} {br})"));
+        let abi = self.val(&format!("call {t} {fabs}({t} {bi})"));
+        let big = self.val(&format!("fcmp oge {t} {abr}, {abi}"));
+        // |br| >= |bi|: rat = bi/br, scl = 1/(br + bi*rat)
+        let r1 = self.val(&format!("fdiv {t} {bi}, {br}"));
+        let d1a = self.val(&format!("fmul {t} {bi}, {r1}"));
+        let d1 = self.val(&format!("fadd {t} {br}, {d1a}"));
+        let s1 = self.val(&format!("fdiv {t} {one}, {d1}"));
+        let re1a = self.val(&format!("fmul {t} {ai}, {r1}"));
+        let re1b = self.val(&format!("fadd {t} {ar}, {re1a}"));
+        let re1 = self.val(&format!("fmul {t} {re1b}, {s1}"));
+        let im1a = self.val(&format!("fmul {t} {ar}, {r1}"));
+        let im1b = self.val(&format!("fsub {t} {ai}, {im1a}"));
+        let im1 = self.val(&format!("fmul {t} {im1b}, {s1}"));
+        // both zero: the parts over +0
+        let zr = self.val(&format!("fdiv {t} {ar}, {abr}"));
+        let zi = self.val(&format!("fdiv {t} {ai}, {abr}"));
+        let zero = self.val(&format!("fcmp oeq {t} {abr}, 0.0"));
+        let re1 = self.val(&format!("select i1 {zero}, {t} {zr}, {t} {re1}"));
+        let im1 = self.val(&format!("select i1 {zero}, {t} {zi}, {t} {im1}"));
+        // |bi| > |br| (or NaN): rat = br/bi, scl = 1/(bi + br*rat)
+        let r2 = self.val(&format!("fdiv {t} {br}, {bi}"));
+        let d2a = self.val(&format!("fmul {t} {br}, {r2}"));
+        let d2 = self.val(&format!("fadd {t} {bi}, {d2a}"));
+        let s2 = self.val(&format!("fdiv {t} {one}, {d2}"));
+        let re2a = self.val(&format!("fmul {t} {ar}, {r2}"));
+        let re2b = self.val(&format!("fadd {t} {re2a}, {ai}"));
+        let re2 = self.val(&format!("fmul {t} {re2b}, {s2}"));
+        let im2a = self.val(&format!("fmul {t} {ai}, {r2}"));
+        let im2b = self.val(&format!("fsub {t} {im2a}, {ar}"));
+        let im2 = self.val(&format!("fmul {t} {im2b}, {s2}"));
+        (
+            self.val(&format!("select i1 {big}, {t} {re1}, {t} {re2}")),
+            self.val(&format!("select i1 {big}, {t} {im1}, {t} {im2}")),
+        )
+    }
+
+    /// NumPy's `absolute` loop for complex values: max * sqrt(1 + r*r) with
+    /// r = min/max (the multiply-add fused where its SIMD loop fuses it);
+    /// infinities give inf, then NaNs NaN, and 0 gives 0.
+    pub(super) fn numpy_complex_abs(&mut self, f: Dtype, re: &str, im: &str) -> String {
+        let t = scalar_ty(f);
+        let fabs = self.intrinsic("fabs", f, 1);
+        let a = self.val(&format!("call {t} {fabs}({t} {re})"));
+        let b = self.val(&format!("call {t} {fabs}({t} {im})"));
+        let mx = self.intrinsic("maxnum", f, 2);
+        let mn = self.intrinsic("minnum", f, 2);
+        let hi = self.val(&format!("call {t} {mx}({t} {a}, {t} {b})"));
+        let lo = self.val(&format!("call {t} {mn}({t} {a}, {t} {b})"));
+        let r = self.val(&format!("fdiv {t} {lo}, {hi}"));
+        let one = fconst(1.0, f);
+        let q = if numpy_fused_complex_mul() {
+            let fma = self.intrinsic("fma", f, 3);
+            self.val(&format!("call {t} {fma}({t} {r}, {t} {r}, {t} {one})"))
+        } else {
+            let rr = self.val(&format!("fmul {t} {r}, {r}"));
+            self.val(&format!("fadd {t} {rr}, {one}"))
+        };
+        let sq = self.intrinsic("sqrt", f, 1);
+        let s = self.val(&format!("call {t} {sq}({t} {q})"));
+        let v = self.val(&format!("fmul {t} {hi}, {s}"));
+        let inf = fconst(f64::INFINITY, f);
+        let zero = self.val(&format!("fcmp oeq {t} {hi}, 0.0"));
+        let v = self.val(&format!("select i1 {zero}, {t} 0.0, {t} {v}"));
+        let nan = self.val(&format!("fcmp uno {t} {a}, {b}"));
+        let nanv = self.val(&format!("fadd {t} {a}, {b}"));
+        let v = self.val(&format!("select i1 {nan}, {t} {nanv}, {t} {v}"));
+        let ia = self.val(&format!("fcmp oeq {t} {a}, {inf}"));
+        let ib = self.val(&format!("fcmp oeq {t} {b}, {inf}"));
+        let isinf = self.val(&format!("or i1 {ia}, {ib}"));
+        self.val(&format!("select i1 {isinf}, {t} {inf}, {t} {v}"))
+    }
+
     pub(super) fn complex_binop(&mut self, op: BinOp, a: &V, b: &V, d: Dtype) -> R<V> {
         let f = d.real_part();
         let t = scalar_ty(f);
@@ -321,6 +402,18 @@ impl<'p> FnGen<'_, 'p> {
                 self.val(&format!("fsub {fm}{t} {ar}, {br}")),
                 self.val(&format!("fsub {fm}{t} {ai}, {bi}")),
             ),
+            BinOp::Mul if self.numpy_loop && numpy_fused_complex_mul() => {
+                // NumPy's vectorised loop (AVX2/AVX-512 with FMA3, NEON):
+                // re = fma(ar, br, -(ai*bi)), im = fma(ar, bi, ai*br).
+                let fma = self.intrinsic("fma", f, 3);
+                let x2 = self.val(&format!("fmul {fm}{t} {ai}, {bi}"));
+                let nx2 = self.val(&format!("fneg {fm}{t} {x2}"));
+                let y2 = self.val(&format!("fmul {fm}{t} {ai}, {br}"));
+                (
+                    self.val(&format!("call {t} {fma}({t} {ar}, {t} {br}, {t} {nx2})")),
+                    self.val(&format!("call {t} {fma}({t} {ar}, {t} {bi}, {t} {y2})")),
+                )
+            }
             BinOp::Mul => {
                 let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));
                 let x2 = self.val(&format!("fmul {fm}{t} {ai}, {bi}"));
@@ -331,6 +424,7 @@ impl<'p> FnGen<'_, 'p> {
                     self.val(&format!("fadd {fm}{t} {y1}, {y2}")),
                 )
             }
+            BinOp::Div if self.numpy_loop => self.numpy_complex_div(f, (&ar, &ai), (&br, &bi)),
             BinOp::Div => {
                 if !self.m.opts.error_model_numpy {
                     let z1 = self.val(&format!("fcmp oeq {t} {br}, 0.0"));
@@ -661,5 +755,23 @@ impl<'p> FnGen<'_, 'p> {
             (BinOp::Mul, false) => self.val(&format!("mul {t} {}, {}", a.r, b.r)),
             _ => return ice("binop_same op"),
         })
+    }
+}
+
+/// Whether NumPy's complex multiply loop on this machine uses fused
+/// multiply-adds: its SIMD loops do where the CPU has FMA (x86-64 with AVX2
+/// and FMA3, and AArch64); elsewhere it multiplies and adds separately.
+fn numpy_fused_complex_mul() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
     }
 }

@@ -170,6 +170,11 @@ impl<'p> FnGen<'_, 'p> {
                 let x = args[0].clone();
                 let d = rd.ok_or("abs type")?;
                 match x.ty.scalar() {
+                    Some(c) if c.is_complex() && self.numpy_loop => {
+                        let (re, im) = self.complex_parts(&x);
+                        let v = self.numpy_complex_abs(c.real_part(), &re, &im);
+                        Ok(self.cast(V::new(v, Ty::Scalar(c.real_part())), &ty))
+                    }
                     Some(c) if c.is_complex() => {
                         let (re, im) = self.complex_parts(&x);
                         let h = self.libm("hypot", c.real_part(), 2);
@@ -402,7 +407,7 @@ impl<'p> FnGen<'_, 'p> {
             }
             Builtin::Math1(f) if args[0].ty.scalar().is_some_and(|d| d.is_complex()) => {
                 let cf = oxjit_typeck::registry::complex_math(f).ok_or("complex math")?;
-                let v = self.cmath(cf, &args[..1])?;
+                let v = self.npy_cmath(cf, args[0].clone())?;
                 Ok(self.cast(v, &ty))
             }
             Builtin::Math1(f) => {

@@ -401,7 +401,16 @@ impl<'p> FnGen<'_, 'p> {
         self.reduce_seq(r, &shape, &mut get, d, out)
     }
 
+    /// One element of an array expression. Complex products inside it use
+    /// NumPy's vectorised formula (see `complex_binop`).
     fn eval_node(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
+        let outer = std::mem::replace(&mut self.numpy_loop, true);
+        let v = self.eval_node_in_loop(n, elems);
+        self.numpy_loop = outer;
+        v
+    }
+
+    fn eval_node_in_loop(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
         Ok(match n {
             Node::Leaf(i) => elems[*i].clone(),
             // NumPy runs the loop in the result dtype: both operands are cast to

@@ -1,38 +1,60 @@
 //! `math`/`cmath` functions, float predicates, NumPy extrema and `isclose`.
 
 use super::*;
+use oxjit_runtime::cmath::CmathOp;
 
 /// 2**63: the first float above every int64.
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
 
+/// The runtime's code for a complex elementary function; None for the
+/// functions compiled inline.
+fn cmath_op(f: CFn) -> Option<CmathOp> {
+    Some(match f {
+        CFn::Sqrt => CmathOp::Sqrt,
+        CFn::Exp => CmathOp::Exp,
+        CFn::Log => CmathOp::Log,
+        CFn::Log10 => CmathOp::Log10,
+        CFn::Sin => CmathOp::Sin,
+        CFn::Cos => CmathOp::Cos,
+        CFn::Tan => CmathOp::Tan,
+        CFn::Sinh => CmathOp::Sinh,
+        CFn::Cosh => CmathOp::Cosh,
+        CFn::Tanh => CmathOp::Tanh,
+        CFn::Asin => CmathOp::Asin,
+        CFn::Acos => CmathOp::Acos,
+        CFn::Atan => CmathOp::Atan,
+        CFn::Asinh => CmathOp::Asinh,
+        CFn::Acosh => CmathOp::Acosh,
+        CFn::Atanh => CmathOp::Atanh,
+        CFn::Phase | CFn::Polar | CFn::Rect | CFn::IsNan | CFn::IsInf | CFn::IsFinite => {
+            return None
+        }
+    })
+}
+
 impl<'p> FnGen<'_, 'p> {
-    /// `cmath` on complex128 (real arguments are converted).
+    /// `cmath` on complex128 (real arguments are converted): CPython's
+    /// algorithms, in the runtime.
     pub(super) fn cmath(&mut self, f: CFn, args: &[V]) -> R<V> {
-        let d = Dtype::F64;
-        let call1 = |s: &mut Self, name: &str, x: &str, lib: bool| {
-            let g = if lib {
-                s.libm(name, d, 1)
-            } else {
-                s.intrinsic(name, d, 1)
-            };
-            s.val(&format!("call double {g}(double {x})"))
-        };
         if f == CFn::Rect {
             let r = self.cast(args[0].clone(), &Ty::F64).r;
             let phi = self.cast(args[1].clone(), &Ty::F64).r;
-            let c = call1(self, "cos", &phi, false);
-            let sn = call1(self, "sin", &phi, false);
-            let re = self.val(&format!("fmul double {r}, {c}"));
-            let im = self.val(&format!("fmul double {r}, {sn}"));
-            return Ok(self.complex(Dtype::C128, &re, &im));
+            let buf = self.alloca("[2 x double]");
+            self.emit(&format!(
+                "call void @oxjit_rt_cmath_rect(double {r}, double {phi}, ptr {buf})"
+            ));
+            return Ok(V::new(
+                self.val(&format!("load {{double, double}}, ptr {buf}")),
+                Ty::C128,
+            ));
         }
         let z = self.cast(args[0].clone(), &Ty::C128);
         let (re, im) = self.complex_parts(&z);
+        let d = Dtype::F64;
         let hyp = self.libm("hypot", d, 2);
         let at2 = self.libm("atan2", d, 2);
         let absz = |s: &mut Self| s.val(&format!("call double {hyp}(double {re}, double {im})"));
         let phase = |s: &mut Self| s.val(&format!("call double {at2}(double {im}, double {re})"));
-        let out = |s: &mut Self, a: &str, b: &str| s.complex(Dtype::C128, a, b);
         Ok(match f {
             CFn::Phase => V::new(phase(self), Ty::F64),
             CFn::Polar => {
@@ -40,152 +62,65 @@ impl<'p> FnGen<'_, 'p> {
                 let p = V::new(phase(self), Ty::F64);
                 self.build_tuple(vec![r, p])
             }
-            CFn::IsNan | CFn::IsInf | CFn::IsFinite => {
-                let pred = match f {
-                    CFn::IsNan => FloatPred::IsNan,
-                    CFn::IsInf => FloatPred::IsInf,
-                    CFn::Sqrt
-                    | CFn::Exp
-                    | CFn::Log
-                    | CFn::Log10
-                    | CFn::Sin
-                    | CFn::Cos
-                    | CFn::Tan
-                    | CFn::Sinh
-                    | CFn::Cosh
-                    | CFn::Tanh
-                    | CFn::Phase
-                    | CFn::Polar
-                    | CFn::Rect
-                    | CFn::IsFinite => FloatPred::IsFinite,
-                };
-                let a = self.float_pred(pred, &re);
-                let b = self.float_pred(pred, &im);
-                let op = if f == CFn::IsFinite { "and" } else { "or" };
-                V::new(self.val(&format!("{op} i1 {a}, {b}")), Ty::BOOL)
-            }
-            CFn::Exp => {
-                let e = call1(self, "exp", &re, false);
-                let c = call1(self, "cos", &im, false);
-                let sn = call1(self, "sin", &im, false);
-                let a = self.val(&format!("fmul double {e}, {c}"));
-                let b = self.val(&format!("fmul double {e}, {sn}"));
-                out(self, &a, &b)
-            }
-            CFn::Log | CFn::Log10 => {
-                let r = absz(self);
-                let l = call1(self, "log", &r, false);
-                let p = phase(self);
-                if f == CFn::Log10 {
-                    let k = fconst(std::f64::consts::LOG10_E, d);
-                    let a = self.val(&format!("fmul double {l}, {k}"));
-                    let b = self.val(&format!("fmul double {p}, {k}"));
-                    out(self, &a, &b)
-                } else {
-                    out(self, &l, &p)
-                }
-            }
-            CFn::Sqrt => {
-                // Principal root, computed without cancellation.
-                let r = absz(self);
-                let neg = self.val(&format!("fcmp olt double {re}, 0.0"));
-                let are = self.intrinsic("fabs", d, 1);
-                let a = self.val(&format!("call double {are}(double {re})"));
-                let sum = self.val(&format!("fadd double {r}, {a}"));
-                let half = self.val(&format!("fmul double {sum}, 0.5"));
-                let t = call1(self, "sqrt", &half, false);
-                let t2 = self.val(&format!("fmul double {t}, 2.0"));
-                let q = self.val(&format!("fdiv double {im}, {t2}"));
-                let zero = self.val(&format!("fcmp oeq double {t}, 0.0"));
-                let q = self.val(&format!("select i1 {zero}, double 0.0, double {q}"));
-                let cs = self.intrinsic("copysign", d, 2);
-                let aq = self.val(&format!("call double {are}(double {q})"));
-                let st = self.val(&format!("call double {cs}(double {t}, double {im})"));
-                let a = self.val(&format!("select i1 {neg}, double {aq}, double {t}"));
-                let b = self.val(&format!("select i1 {neg}, double {st}, double {q}"));
-                out(self, &a, &b)
-            }
-            CFn::Sin | CFn::Cos | CFn::Sinh | CFn::Cosh | CFn::Tan | CFn::Tanh => {
-                let sr = call1(self, "sin", &re, false);
-                let cr = call1(self, "cos", &re, false);
-                let shi = call1(self, "sinh", &im, true);
-                let chi = call1(self, "cosh", &im, true);
-                match f {
-                    CFn::Sin => {
-                        let a = self.val(&format!("fmul double {sr}, {chi}"));
-                        let b = self.val(&format!("fmul double {cr}, {shi}"));
-                        out(self, &a, &b)
-                    }
-                    CFn::Cos => {
-                        let a = self.val(&format!("fmul double {cr}, {chi}"));
-                        let b0 = self.val(&format!("fmul double {sr}, {shi}"));
-                        let b = self.val(&format!("fneg double {b0}"));
-                        out(self, &a, &b)
-                    }
-                    CFn::Tan => {
-                        let sa = self.val(&format!("fmul double {sr}, {chi}"));
-                        let sb = self.val(&format!("fmul double {cr}, {shi}"));
-                        let ca = self.val(&format!("fmul double {cr}, {chi}"));
-                        let cb0 = self.val(&format!("fmul double {sr}, {shi}"));
-                        let cb = self.val(&format!("fneg double {cb0}"));
-                        let sv = self.complex(Dtype::C128, &sa, &sb);
-                        let cv = self.complex(Dtype::C128, &ca, &cb);
-                        self.complex_binop(BinOp::Div, &sv, &cv, Dtype::C128)?
-                    }
-                    CFn::Sqrt
-                    | CFn::Exp
-                    | CFn::Log
-                    | CFn::Log10
-                    | CFn::Sinh
-                    | CFn::Cosh
-                    | CFn::Tanh
-                    | CFn::Phase
-                    | CFn::Polar
-                    | CFn::Rect
-                    | CFn::IsNan
-                    | CFn::IsInf
-                    | CFn::IsFinite => {
-                        // sinh(x+iy) = sinh x cos y + i cosh x sin y; cosh analogous.
-                        let shr = call1(self, "sinh", &re, true);
-                        let chr = call1(self, "cosh", &re, true);
-                        let si = call1(self, "sin", &im, false);
-                        let ci = call1(self, "cos", &im, false);
-                        let sh = {
-                            let a = self.val(&format!("fmul double {shr}, {ci}"));
-                            let b = self.val(&format!("fmul double {chr}, {si}"));
-                            self.complex(Dtype::C128, &a, &b)
-                        };
-                        let ch = {
-                            let a = self.val(&format!("fmul double {chr}, {ci}"));
-                            let b = self.val(&format!("fmul double {shr}, {si}"));
-                            self.complex(Dtype::C128, &a, &b)
-                        };
-                        let _ = (shi, chi, sr, cr);
-                        match f {
-                            CFn::Sinh => sh,
-                            CFn::Cosh => ch,
-                            CFn::Sqrt
-                            | CFn::Exp
-                            | CFn::Log
-                            | CFn::Log10
-                            | CFn::Sin
-                            | CFn::Cos
-                            | CFn::Tan
-                            | CFn::Tanh
-                            | CFn::Phase
-                            | CFn::Polar
-                            | CFn::Rect
-                            | CFn::IsNan
-                            | CFn::IsInf
-                            | CFn::IsFinite => {
-                                self.complex_binop(BinOp::Div, &sh, &ch, Dtype::C128)?
-                            }
-                        }
-                    }
-                }
+            CFn::IsNan => self.complex_pred(FloatPred::IsNan, &re, &im),
+            CFn::IsInf => self.complex_pred(FloatPred::IsInf, &re, &im),
+            CFn::IsFinite => self.complex_pred(FloatPred::IsFinite, &re, &im),
+            CFn::Sqrt
+            | CFn::Exp
+            | CFn::Log
+            | CFn::Log10
+            | CFn::Sin
+            | CFn::Cos
+            | CFn::Tan
+            | CFn::Sinh
+            | CFn::Cosh
+            | CFn::Tanh
+            | CFn::Asin
+            | CFn::Acos
+            | CFn::Atan
+            | CFn::Asinh
+            | CFn::Acosh
+            | CFn::Atanh => {
+                let op = cmath_op(f).ok_or("cmath op")?;
+                self.complex_rt("oxjit_rt_cmath", op, &z, Dtype::C128)
             }
             CFn::Rect => unreachable!("handled above"),
         })
+    }
+
+    /// NumPy's complex loop for `f` (the C library's function, in the
+    /// value's own width: complex64 stays complex64).
+    pub(super) fn npy_cmath(&mut self, f: CFn, z: V) -> R<V> {
+        let op = cmath_op(f).ok_or("complex ufunc")?;
+        let d = z.ty.scalar().filter(|d| d.is_complex()).unwrap_or(Dtype::C128);
+        let z = self.cast(z, &Ty::Scalar(d));
+        let name = if d == Dtype::C64 {
+            "oxjit_rt_npy_cmathf"
+        } else {
+            "oxjit_rt_npy_cmath"
+        };
+        Ok(self.complex_rt(name, op, &z, d))
+    }
+
+    /// isnan/isinf (either part) and isfinite (both parts) of a complex value.
+    fn complex_pred(&mut self, pred: FloatPred, re: &str, im: &str) -> V {
+        let a = self.float_pred(pred, re);
+        let b = self.float_pred(pred, im);
+        let op = if pred == FloatPred::IsFinite { "and" } else { "or" };
+        V::new(self.val(&format!("{op} i1 {a}, {b}")), Ty::BOOL)
+    }
+
+    /// Calls a runtime complex function `name(op, re, im, out)` and loads the result.
+    fn complex_rt(&mut self, name: &str, op: CmathOp, z: &V, d: Dtype) -> V {
+        let (re, im) = self.complex_parts(z);
+        let ft = scalar_ty(d.real_part());
+        let buf = self.alloca(&format!("[2 x {ft}]"));
+        self.emit(&format!(
+            "call void @{name}(i32 {}, {ft} {re}, {ft} {im}, ptr {buf})",
+            op as u32
+        ));
+        let ct = scalar_ty(d);
+        V::new(self.val(&format!("load {ct}, ptr {buf}")), Ty::Scalar(d))
     }
 
     pub(super) fn mathx(&mut self, f: MathX, args: &[V], call: &'p Call<'p>) -> R<V> {

@@ -70,8 +70,10 @@ impl<'u> Checker<'u> {
                         };
                         self.no_match(cx, e, name, tys, &known)
                     }
-                    // Complex arguments: the cmath counterparts (NumPy's complex loops).
-                    (Some(_), Builtin::Math1(m)) if registry::complex_math(m).is_some() => Ty::C128,
+                    // Complex arguments: NumPy's complex loops, in the argument's width.
+                    (Some(d), Builtin::Math1(m)) if registry::complex_math(m).is_some() => {
+                        Ty::Scalar(d)
+                    }
                     _ => self.no_match(
                         cx,
                         e,
@@ -175,6 +177,12 @@ impl<'u> Checker<'u> {
                     | CFn::Sinh
                     | CFn::Cosh
                     | CFn::Tanh
+                    | CFn::Asin
+                    | CFn::Acos
+                    | CFn::Atan
+                    | CFn::Asinh
+                    | CFn::Acosh
+                    | CFn::Atanh
                     | CFn::Rect => Ty::C128,
                 }
             }
