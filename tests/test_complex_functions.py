@@ -245,3 +245,99 @@ def test_cmath_rect_special_values():
                 continue
             got = f(r, phi)
             assert same_complex(want, got), (r, phi, want, got)
+
+
+# --- NumPy's complex array loops for operators ---------------------------------------
+
+def k_div(a, b):
+    return a / b
+
+
+def k_abs(a):
+    return np.abs(a)
+
+
+def k_rdiv(a):
+    return 1.0 / a
+
+
+def k_pow_int2(a):
+    return a**2  # ndarray ** 2 is np.square
+
+
+def k_pow_float2(a):
+    return a**2.0  # np.power: repeated multiplication
+
+
+def k_pow_int_m1(a):
+    return a**-1  # np.reciprocal
+
+
+def k_pow_float_m1(a):
+    return a**-1.0
+
+
+def k_pow_half(a):
+    return a**0.5  # np.sqrt
+
+
+def k_pow_7(a):
+    return a**7
+
+
+def k_pow_complex(a):
+    return a ** (0.5 + 1j)
+
+
+def k_pow_arrays(a, b):
+    return a**b
+
+
+def k_inplace_pow(a):
+    a **= 2
+    return a
+
+
+OPERATOR_KERNELS = [k_div, k_abs, k_rdiv, k_pow_int2, k_pow_float2, k_pow_int_m1, k_pow_float_m1,
+                    k_pow_half, k_pow_7, k_pow_complex, k_pow_arrays, k_inplace_pow]
+
+
+def _same_array(want, got):
+    assert got.dtype == want.dtype
+    bad = [(w, g) for w, g in zip(want.tolist(), got.tolist()) if not same_complex(complex(w), complex(g))]
+    assert not bad, f"{len(bad)} differ, e.g. {bad[:3]}"
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("kernel", OPERATOR_KERNELS, ids=lambda k: k.__name__)
+def test_complex_array_operators_match_numpy(kernel, dtype):
+    with np.errstate(all="ignore"):
+        a = np.array(VALUES, dtype=dtype)
+        b = np.array(VALUES[::-1], dtype=dtype)
+        args = (a, b)[: kernel.__code__.co_argcount]
+        want = kernel(*(x.copy() for x in args))
+        got = njit(kernel)(*(x.copy() for x in args))
+    _same_array(want, got)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_array_pow_half_is_sqrt(dtype):
+    # -0.0 ** 0.5 is -0.0 and -inf ** 0.5 is nan through np.sqrt (pow gives 0.0 and inf).
+    a = np.array([-0.0, 0.0, -np.inf, np.inf, np.nan, 2.0, -3.0, 0.1], dtype=dtype)
+    with np.errstate(all="ignore"):
+        want = k_pow_half(a)
+        got = njit(k_pow_half)(a)
+    _same_array(want, got)
+
+
+def test_scalar_complex_division_follows_cpython():
+    # Python complex scalars divide as CPython does (not NumPy's array loop).
+    f = njit(lambda_free_div)
+    for z, w in zip(VALUES[::5], VALUES[1::5]):
+        if w == 0:
+            continue
+        assert same_complex(f(z, w), z / w), (z, w)
+
+
+def lambda_free_div(z, w):
+    return z / w

@@ -43,15 +43,6 @@ import numpy as np
 # ---------------------------------------------------------------------------
 
 KNOWN: dict[str, str] = {
-    # cmath.log(complex(-0.5, -1.0)).real is 0.11157177565710488 in CPython, 0.11157177565710492 in oxjit
-    "cmath.log/c": "bug: cmath.log differs from CPython in the last bits",
-    "cmath.log10/c": "bug: cmath.log10 differs from CPython in the last bits",
-    # cmath.tanh(complex(1.0, 2.0)).imag: CPython -0.24345820118572534, oxjit -0.24345820118572525
-    "cmath.tanh/c": "bug: cmath.tanh differs from CPython by several ulp",
-    "cmath.tan/c": "bug: cmath.tan differs from CPython by several ulp",
-    # np.array([0.5+1j], np.complex64) * (0.3+0.1j): NumPy's complex64 loop rounds differently
-    # (float32 arrays were computed in double and rounded; fixed: the loop runs in the result dtype)
-    "complex64 array op Python scalar": "bug: complex64 products differ from NumPy's in the last bit",
     # math.sqrt(np.float32(10.0)): CPython 3.1622776601683795 (float64), oxjit 3.1622776985168457
     # (computed in float32; Numba does the same, but it is not documented as a deviation)
     "math.* of float32": "math functions of float32 values computed in float32",
@@ -59,12 +50,8 @@ KNOWN: dict[str, str] = {
     "np.log1p": "bug: np.log1p differs from NumPy's in the last ulp",
     # math.gamma(math.cos(100.0)): CPython 1.1009979661335476, oxjit 1.1009979661335478
     "math.gamma/f": "bug: math.gamma differs from CPython's in the last ulp",
-    # cmath.rect(math.nan, 0): CPython (nan+0j), oxjit (nan+nanj)
-    "cmath.rect/ff": "bug: cmath.rect special values",
     # math.lgamma(100.0): CPython 359.1342053695754 (...53975 in the last digits), oxjit ...54544
     "math.lgamma/f": "bug: math.lgamma differs from CPython's by ~1e-13 relative",
-    # cmath.sqrt(complex(-0.0, -0.0)) style signed zeros: CPython -0j, oxjit 0j
-    "cmath.sqrt/c": "bug: cmath.sqrt sign of a zero imaginary part",
 }
 
 # ---------------------------------------------------------------------------

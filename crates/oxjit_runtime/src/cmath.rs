@@ -788,6 +788,149 @@ mod py {
     }
 }
 
+/// Float operations NumPy's complex power needs, in either width.
+trait NpyFloat:
+    Copy
+    + PartialOrd
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    const NAN: Self;
+    fn abs(self) -> Self;
+    fn to_f64(self) -> f64;
+    /// The C library's `cpow`/`cpowf`.
+    fn cpow(a: (Self, Self), b: (Self, Self)) -> (Self, Self);
+}
+
+extern "C" {
+    fn cpow(a: C64, b: C64) -> C64;
+    fn cpowf(a: C32, b: C32) -> C32;
+}
+
+impl NpyFloat for f64 {
+    const ZERO: f64 = 0.0;
+    const ONE: f64 = 1.0;
+    const NAN: f64 = f64::NAN;
+    fn abs(self) -> f64 {
+        f64::abs(self)
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn cpow(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        // SAFETY: a pure C library function of values.
+        let r = unsafe { cpow(C64 { re: a.0, im: a.1 }, C64 { re: b.0, im: b.1 }) };
+        (r.re, r.im)
+    }
+}
+
+impl NpyFloat for f32 {
+    const ZERO: f32 = 0.0;
+    const ONE: f32 = 1.0;
+    const NAN: f32 = f32::NAN;
+    fn abs(self) -> f32 {
+        f32::abs(self)
+    }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    fn cpow(a: (f32, f32), b: (f32, f32)) -> (f32, f32) {
+        // SAFETY: a pure C library function of values.
+        let r = unsafe { cpowf(C32 { re: a.0, im: a.1 }, C32 { re: b.0, im: b.1 }) };
+        (r.re, r.im)
+    }
+}
+
+fn npy_cmul<T: NpyFloat>(a: (T, T), b: (T, T)) -> (T, T) {
+    (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+}
+
+/// NumPy's complex division loop (Smith's method, reciprocal multiply).
+fn npy_cdiv<T: NpyFloat>(a: (T, T), b: (T, T)) -> (T, T) {
+    let (abr, abi) = (b.0.abs(), b.1.abs());
+    if abr >= abi {
+        if abr == T::ZERO && abi == T::ZERO {
+            return (a.0 / abr, a.1 / abr);
+        }
+        let rat = b.1 / b.0;
+        let scl = T::ONE / (b.0 + b.1 * rat);
+        ((a.0 + a.1 * rat) * scl, (a.1 - a.0 * rat) * scl)
+    } else {
+        let rat = b.0 / b.1;
+        let scl = T::ONE / (b.1 + b.0 * rat);
+        ((a.0 * rat + a.1) * scl, (a.1 * rat - a.0) * scl)
+    }
+}
+
+/// NumPy's `power` loop for complex values: 1 for a zero exponent, 0 or NaN
+/// for a zero base, repeated multiplication for integer exponents below 100
+/// in magnitude, the C library's `cpow` otherwise.
+fn npy_cpow<T: NpyFloat>(a: (T, T), b: (T, T)) -> (T, T) {
+    let (br, bi) = b;
+    if br == T::ZERO && bi == T::ZERO {
+        return (T::ONE, T::ZERO);
+    }
+    if a.0 == T::ZERO && a.1 == T::ZERO {
+        return if br > T::ZERO {
+            (T::ZERO, T::ZERO)
+        } else {
+            (T::NAN, T::NAN)
+        };
+    }
+    let n = br.to_f64();
+    if bi == T::ZERO && n.is_finite() && n == n.trunc() && n.abs() < 100.0 {
+        let n = n as i64;
+        match n {
+            1 => return a,
+            2 => return npy_cmul(a, a),
+            3 => return npy_cmul(npy_cmul(a, a), a),
+            _ => {}
+        }
+        let k = n.unsigned_abs();
+        let (mut acc, mut p, mut mask) = ((T::ONE, T::ZERO), a, 1u64);
+        loop {
+            if k & mask != 0 {
+                acc = npy_cmul(acc, p);
+            }
+            mask <<= 1;
+            if k < mask {
+                break;
+            }
+            p = npy_cmul(p, p);
+        }
+        return if n < 0 {
+            npy_cdiv((T::ONE, T::ZERO), acc)
+        } else {
+            acc
+        };
+    }
+    T::cpow(a, b)
+}
+
+/// `a ** b` of complex128 arrays (NumPy's loop); the result goes to `out[0..2]`.
+///
+/// # Safety
+/// `out` points to two writable f64.
+pub unsafe extern "C" fn oxjit_rt_npy_cpow(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) {
+    let (a, b) = npy_cpow((ar, ai), (br, bi));
+    *out = a;
+    *out.add(1) = b;
+}
+
+/// `a ** b` of complex64 arrays (NumPy's loop); the result goes to `out[0..2]`.
+///
+/// # Safety
+/// `out` points to two writable f32.
+pub unsafe extern "C" fn oxjit_rt_npy_cpowf(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) {
+    let (a, b) = npy_cpow((ar, ai), (br, bi));
+    *out = a;
+    *out.add(1) = b;
+}
+
 /// CPython's `cmath.rect(r, phi)`: the formula for finite values, and its
 /// special values otherwise (where CPython raises ValueError, NaNs).
 pub fn cpython_rect(r: f64, phi: f64) -> (f64, f64) {

@@ -19,7 +19,10 @@ pub mod fmt;
 pub mod random;
 pub mod sum;
 
-use cmath::{oxjit_rt_cmath, oxjit_rt_cmath_rect, oxjit_rt_npy_cmath, oxjit_rt_npy_cmathf};
+use cmath::{
+    oxjit_rt_cmath, oxjit_rt_cmath_rect, oxjit_rt_npy_cmath, oxjit_rt_npy_cmathf,
+    oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
+};
 use sum::oxjit_rt_sum;
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -423,6 +426,8 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
         oxjit_rt_cmath(_, _, _, _),
         oxjit_rt_cmath_rect(_, _, _),
+        oxjit_rt_npy_cpow(_, _, _, _, _),
+        oxjit_rt_npy_cpowf(_, _, _, _, _),
         oxjit_rt_npy_cmath(_, _, _, _),
         oxjit_rt_npy_cmathf(_, _, _, _),
     )

@@ -307,7 +307,12 @@ impl<'p> FnGen<'_, 'p> {
     /// NumPy's complex division loop: Smith's method multiplying by the
     /// reciprocal of the denominator, and a zero divisor giving the parts
     /// divided by +0 (CPython's divides, and raises for zero).
-    fn numpy_complex_div(&mut self, f: Dtype, a: (&str, &str), b: (&str, &str)) -> (String, String) {
+    fn numpy_complex_div(
+        &mut self,
+        f: Dtype,
+        a: (&str, &str),
+        b: (&str, &str),
+    ) -> (String, String) {
         let t = scalar_ty(f);
         let ((ar, ai), (br, bi)) = (a, b);
         let one = fconst(1.0, f);
@@ -462,6 +467,22 @@ impl<'p> FnGen<'_, 'p> {
                     self.val(&format!("select i1 {big}, {t} {re1}, {t} {re2}")),
                     self.val(&format!("select i1 {big}, {t} {im1}, {t} {im2}")),
                 )
+            }
+            BinOp::Pow if self.numpy_loop => {
+                let (name, c) = if f == Dtype::F32 {
+                    ("oxjit_rt_npy_cpowf", "float")
+                } else {
+                    ("oxjit_rt_npy_cpow", "double")
+                };
+                let buf = self.alloca(&format!("[2 x {c}]"));
+                self.emit(&format!(
+                    "call void @{name}({c} {ar}, {c} {ai}, {c} {br}, {c} {bi}, ptr {buf})"
+                ));
+                let ct = scalar_ty(d);
+                return Ok(V::new(
+                    self.val(&format!("load {ct}, ptr {buf}")),
+                    Ty::Scalar(d),
+                ));
             }
             BinOp::Pow => {
                 // a ** b = exp(b * log(a)) in polar form; 0 ** b handled first.

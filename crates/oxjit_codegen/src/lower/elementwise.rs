@@ -42,6 +42,16 @@ impl<'p> FnGen<'_, 'p> {
         if is_arr && self.is_elementwise(e) && !matches!(self.res(e), Some(Res::Const(_))) {
             let d = ty.array().map(|a| a.dtype).unwrap_or(Dtype::F64);
             return Ok(match &e.kind {
+                // NumPy's `array ** scalar` takes the square/sqrt/reciprocal
+                // loop for exponents 2, 0.5 and -1 (np.power does not).
+                ExprKind::Bin(BinOp::Pow, l, r)
+                    if matches!(self.inst.ty(l), Ty::Array(_))
+                        && matches!(self.inst.ty(r), Ty::Scalar(_)) =>
+                {
+                    let a = self.tree(l, leaves)?;
+                    let b = self.tree(r, leaves)?;
+                    Node::ScalarPow(Box::new(a), Box::new(b), d)
+                }
                 ExprKind::Bin(op, l, r) => {
                     let a = self.tree(l, leaves)?;
                     let b = self.tree(r, leaves)?;
@@ -410,6 +420,91 @@ impl<'p> FnGen<'_, 'p> {
         v
     }
 
+    /// `x ** y` for an element of an array and a scalar exponent, as
+    /// ndarray's `**` computes it: a float exponent 0.5 is `sqrt`, an integer
+    /// exponent 2 `square` and -1 `reciprocal` (for complex values these
+    /// differ from `power`); others go to `power`.
+    fn numpy_scalar_pow(&mut self, x: V, y: V, d: Dtype, exponent: Dtype) -> R<V> {
+        let t = scalar_ty(d);
+        if !d.is_float() && !d.is_complex() {
+            return self.scalar_binop(BinOp::Pow, x, y, d, d);
+        }
+        let slot = self.alloca(t);
+        let join = self.label("spj");
+        let f = d.real_part();
+        let ft = scalar_ty(f);
+        let (yr, yi) = if d.is_complex() {
+            self.complex_parts(&y)
+        } else {
+            (y.r.clone(), "0.0".to_string())
+        };
+        let imag0 = self.val(&format!("fcmp oeq {ft} {yi}, 0.0"));
+        let special: Vec<(f64, &str)> = if exponent.is_float() {
+            vec![(0.5, "sph")]
+        } else if d.is_complex() && !exponent.is_complex() {
+            vec![(2.0, "sq"), (-1.0, "rcp")]
+        } else {
+            vec![]
+        };
+        if special.is_empty() {
+            return self.scalar_binop(BinOp::Pow, x, y, d, d);
+        }
+        for (k, name) in special {
+            let is_k = self.val(&format!("fcmp oeq {ft} {yr}, {}", fconst(k, f)));
+            let hit = self.val(&format!("and i1 {is_k}, {imag0}"));
+            let (yes, no) = (self.label(name), self.label("spn"));
+            self.cbr(&hit, &yes, &no);
+            self.start(&yes);
+            let v = if k == 0.5 && d.is_float() {
+                let sq = self.intrinsic("sqrt", d, 1);
+                V::new(self.val(&format!("call {t} {sq}({t} {})", x.r)), Ty::Scalar(d))
+            } else if k == 0.5 {
+                self.npy_cmath(CFn::Sqrt, x.clone())?
+            } else if k == 2.0 {
+                self.complex_binop(BinOp::Mul, &x, &x, d)?
+            } else {
+                self.numpy_complex_reciprocal(&x, d)
+            };
+            self.store(&v, &slot);
+            self.br(&join);
+            self.start(&no);
+        }
+        let v = self.scalar_binop(BinOp::Pow, x, y, d, d)?;
+        let v = self.cast(v, &Ty::Scalar(d));
+        self.store(&v, &slot);
+        self.br(&join);
+        self.start(&join);
+        Ok(self.load(&Ty::Scalar(d), &slot))
+    }
+
+    /// NumPy's complex `reciprocal` loop (Smith's method on 1/z).
+    fn numpy_complex_reciprocal(&mut self, z: &V, d: Dtype) -> V {
+        let f = d.real_part();
+        let t = scalar_ty(f);
+        let one = fconst(1.0, f);
+        let (re, im) = self.complex_parts(z);
+        let fabs = self.intrinsic("fabs", f, 1);
+        let are = self.val(&format!("call {t} {fabs}({t} {re})"));
+        let aim = self.val(&format!("call {t} {fabs}({t} {im})"));
+        let small_im = self.val(&format!("fcmp ole {t} {aim}, {are}"));
+        // |im| <= |re|: r = im/re, den = re + im*r, (1/den, -r/den)
+        let r1 = self.val(&format!("fdiv {t} {im}, {re}"));
+        let d1a = self.val(&format!("fmul {t} {im}, {r1}"));
+        let d1 = self.val(&format!("fadd {t} {re}, {d1a}"));
+        let a1 = self.val(&format!("fdiv {t} {one}, {d1}"));
+        let nr1 = self.val(&format!("fneg {t} {r1}"));
+        let b1 = self.val(&format!("fdiv {t} {nr1}, {d1}"));
+        // else: r = re/im, den = re*r + im, (r/den, -1/den)
+        let r2 = self.val(&format!("fdiv {t} {re}, {im}"));
+        let d2a = self.val(&format!("fmul {t} {re}, {r2}"));
+        let d2 = self.val(&format!("fadd {t} {d2a}, {im}"));
+        let a2 = self.val(&format!("fdiv {t} {r2}, {d2}"));
+        let b2 = self.val(&format!("fdiv {t} {}, {d2}", fconst(-1.0, f)));
+        let a = self.val(&format!("select i1 {small_im}, {t} {a1}, {t} {a2}"));
+        let b = self.val(&format!("select i1 {small_im}, {t} {b1}, {t} {b2}"));
+        self.complex(d, &a, &b)
+    }
+
     fn eval_node_in_loop(&mut self, n: &Node<'p>, elems: &[V]) -> R<V> {
         Ok(match n {
             Node::Leaf(i) => elems[*i].clone(),
@@ -423,6 +518,14 @@ impl<'p> FnGen<'_, 'p> {
                 let (x, y) = (self.cast(x, &t), self.cast(y, &t));
                 let v = self.scalar_binop(*op, x, y, *d, *d)?;
                 self.cast(v, &t)
+            }
+            Node::ScalarPow(a, b, d) => {
+                let t = Ty::Scalar(*d);
+                let x = self.eval_node(a, elems)?;
+                let y = self.eval_node(b, elems)?;
+                let exponent = y.ty.scalar().unwrap_or(Dtype::F64);
+                let (x, y) = (self.cast(x, &t), self.cast(y, &t));
+                self.numpy_scalar_pow(x, y, *d, exponent)?
             }
             Node::Un(op, a, d) => {
                 let x = self.eval_node(a, elems)?;
@@ -543,6 +646,8 @@ impl<'p> FnGen<'_, 'p> {
 pub(super) enum Node<'p> {
     Leaf(usize),
     Bin(BinOp, Box<Node<'p>>, Box<Node<'p>>, Dtype),
+    /// `array ** scalar` (the operator): NumPy's fast exponents.
+    ScalarPow(Box<Node<'p>>, Box<Node<'p>>, Dtype),
     Un(UnOp, Box<Node<'p>>, Dtype),
     Cmp(CmpOp, Box<Node<'p>>, Box<Node<'p>>),
     Call(Builtin, Vec<Node<'p>>, Dtype, &'p Expr),

@@ -92,7 +92,10 @@ impl<'p> FnGen<'_, 'p> {
     /// value's own width: complex64 stays complex64).
     pub(super) fn npy_cmath(&mut self, f: CFn, z: V) -> R<V> {
         let op = cmath_op(f).ok_or("complex ufunc")?;
-        let d = z.ty.scalar().filter(|d| d.is_complex()).unwrap_or(Dtype::C128);
+        let d =
+            z.ty.scalar()
+                .filter(|d| d.is_complex())
+                .unwrap_or(Dtype::C128);
         let z = self.cast(z, &Ty::Scalar(d));
         let name = if d == Dtype::C64 {
             "oxjit_rt_npy_cmathf"
@@ -106,7 +109,11 @@ impl<'p> FnGen<'_, 'p> {
     fn complex_pred(&mut self, pred: FloatPred, re: &str, im: &str) -> V {
         let a = self.float_pred(pred, re);
         let b = self.float_pred(pred, im);
-        let op = if pred == FloatPred::IsFinite { "and" } else { "or" };
+        let op = if pred == FloatPred::IsFinite {
+            "and"
+        } else {
+            "or"
+        };
         V::new(self.val(&format!("{op} i1 {a}, {b}")), Ty::BOOL)
     }
 

@@ -392,10 +392,12 @@ impl<'p> FnGen<'_, 'p> {
                     *leaf = self.copy_if_shared(leaf, &la, &tv)?;
                 }
             }
-            let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), Dtype::F64);
-            let node = match node {
-                Node::Bin(op, a, b, _) => Node::Bin(op, a, b, ta.dtype),
-                n @ (Node::Leaf(_) | Node::Un(..) | Node::Cmp(..) | Node::Call(..)) => n,
+            let (lhs, rhs) = (Box::new(Node::Leaf(0)), Box::new(rhs));
+            // `a **= scalar` takes NumPy's fast exponents, as `a ** scalar` does.
+            let node = if op == BinOp::Pow && matches!(self.inst.ty(value), Ty::Scalar(_)) {
+                Node::ScalarPow(lhs, rhs, ta.dtype)
+            } else {
+                Node::Bin(op, lhs, rhs, ta.dtype)
             };
             return self.fused_into(&tv, &ta, &node, &leaves);
         }
