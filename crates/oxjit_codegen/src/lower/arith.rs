@@ -307,7 +307,7 @@ impl<'p> FnGen<'_, 'p> {
     /// NumPy's complex division loop: Smith's method multiplying by the
     /// reciprocal of the denominator, and a zero divisor giving the parts
     /// divided by +0 (CPython's divides, and raises for zero).
-    fn numpy_complex_div(
+    pub(super) fn numpy_complex_div(
         &mut self,
         f: Dtype,
         a: (&str, &str),
@@ -684,11 +684,26 @@ impl<'p> FnGen<'_, 'p> {
                     let e1 = self.val(&format!("fcmp oeq {ft} {ar}, {br}"));
                     let e2 = self.val(&format!("fcmp oeq {ft} {ai}, {bi}"));
                     let e = self.val(&format!("and i1 {e1}, {e2}"));
-                    return Ok(if op == CmpOp::Ne {
-                        self.val(&format!("xor i1 {e}, true"))
-                    } else {
-                        e
-                    });
+                    // NumPy orders complex values lexicographically: by the
+                    // real parts (when neither imaginary part is NaN), then
+                    // by the imaginary parts.
+                    let (real_pred, imag_pred) = match op {
+                        CmpOp::Eq => return Ok(e),
+                        CmpOp::Ne => return Ok(self.val(&format!("xor i1 {e}, true"))),
+                        CmpOp::Lt => ("olt", "olt"),
+                        CmpOp::Le => ("olt", "ole"),
+                        CmpOp::Gt => ("ogt", "ogt"),
+                        CmpOp::Ge => ("ogt", "oge"),
+                        CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn => {
+                            return ice("complex comparison operator")
+                        }
+                    };
+                    let r = self.val(&format!("fcmp {real_pred} {ft} {ar}, {br}"));
+                    let no_nan = self.val(&format!("fcmp ord {ft} {ai}, {bi}"));
+                    let first = self.val(&format!("and i1 {r}, {no_nan}"));
+                    let i = self.val(&format!("fcmp {imag_pred} {ft} {ai}, {bi}"));
+                    let second = self.val(&format!("and i1 {e1}, {i}"));
+                    return Ok(self.val(&format!("or i1 {first}, {second}")));
                 }
                 let pred = if c.is_float() {
                     match op {

@@ -45,16 +45,17 @@ impl<'p> FnGen<'_, 'p> {
             n = self.val(&format!("mul i64 {n}, {d}"));
         }
         let n = n.as_str();
-        if d.is_float() && matches!(r, Reduce::NanSum | Reduce::NanMean) {
+        let inexact = d.is_float() || d.is_complex();
+        if inexact && matches!(r, Reduce::NanSum | Reduce::NanMean) {
             return self.reduce_nan_sum_mean(r, shape, get, d, out);
         }
         let (r, skip_nan) = match r {
             Reduce::NanSum => (Reduce::Sum, false),
             Reduce::NanMean => (Reduce::Mean, false),
-            Reduce::NanMax => (Reduce::Max, d.is_float()),
-            Reduce::NanMin => (Reduce::Min, d.is_float()),
-            Reduce::NanVar => (Reduce::Var, d.is_float()),
-            Reduce::NanStd => (Reduce::Std, d.is_float()),
+            Reduce::NanMax => (Reduce::Max, inexact),
+            Reduce::NanMin => (Reduce::Min, inexact),
+            Reduce::NanVar => (Reduce::Var, inexact),
+            Reduce::NanStd => (Reduce::Std, inexact),
             other @ (Reduce::Sum
             | Reduce::Prod
             | Reduce::Min
@@ -88,7 +89,7 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
-    /// nansum/nanmean of a float array.
+    /// nansum/nanmean of a float or complex array.
     fn reduce_nan_sum_mean(
         &mut self,
         r: Reduce,
@@ -97,13 +98,17 @@ impl<'p> FnGen<'_, 'p> {
         d: Dtype,
         out: Dtype,
     ) -> R<V> {
-        // NaN counts as missing: summed as zero, not counted.
+        // NaN (a complex value with a NaN part) counts as missing: summed
+        // as zero, not counted.
         let dt = scalar_ty(d);
         let mut g2 = |s: &mut Self, idx: &[String]| -> R<V> {
             let x = get(s, idx)?;
-            let nan = s.val(&format!("fcmp uno {dt} {}, 0.0", x.r));
+            let nan = s.is_nan_value(&x);
             Ok(V::new(
-                s.val(&format!("select i1 {nan}, {dt} 0.0, {dt} {}", x.r)),
+                s.val(&format!(
+                    "select i1 {nan}, {dt} zeroinitializer, {dt} {}",
+                    x.r
+                )),
                 x.ty,
             ))
         };
@@ -119,10 +124,8 @@ impl<'p> FnGen<'_, 'p> {
         }
         let mut g3 = |s: &mut Self, idx: &[String]| -> R<V> {
             let x = get(s, idx)?;
-            Ok(V::new(
-                s.val(&format!("fcmp ord {dt} {}, 0.0", x.r)),
-                Ty::BOOL,
-            ))
+            let nan = s.is_nan_value(&x);
+            Ok(V::new(s.val(&format!("xor i1 {nan}, true")), Ty::BOOL))
         };
         let cnt = self.reduce_seq(
             Reduce::CountNonzero,
@@ -131,6 +134,16 @@ impl<'p> FnGen<'_, 'p> {
             Dtype::Bool,
             Dtype::I64,
         )?;
+        if d.is_complex() {
+            // NumPy divides the complex sum by the count with its complex
+            // division (a multiply by the count's reciprocal).
+            let f = d.real_part();
+            let cf = self.cast(cnt, &Ty::Scalar(f));
+            let (sr, si) = self.complex_parts(&sum);
+            let (re, im) = self.numpy_complex_div(f, (&sr, &si), (&cf.r, "0.0"));
+            let q = self.complex(d, &re, &im);
+            return Ok(self.cast(q, &Ty::Scalar(out)));
+        }
         let cf = self.cast(cnt, &Ty::Scalar(d));
         let q = self.val(&format!("fdiv {dt} {}, {}", sum.r, cf.r));
         Ok(self.cast(V::new(q, Ty::Scalar(d)), &Ty::Scalar(out)))
@@ -203,7 +216,20 @@ impl<'p> FnGen<'_, 'p> {
             let eq = self.val(&format!("fcmp oeq {ft} {xr}, {cr}"));
             let a2 = self.val(&format!("fcmp {p2} {ft} {xi}, {ci}"));
             let a3 = self.val(&format!("and i1 {eq}, {a2}"));
-            self.val(&format!("or i1 {a1}, {a3}"))
+            let better = self.val(&format!("or i1 {a1}, {a3}"));
+            // A value with a NaN part is NaN: it wins (the first one stays),
+            // or for nanmin/nanmax it loses.
+            let xn = self.is_nan_value(&x);
+            let cn = self.is_nan_value(&cur);
+            if skip_nan {
+                let b2 = self.val(&format!("or i1 {better}, {cn}"));
+                let xo = self.val(&format!("xor i1 {xn}, true"));
+                self.val(&format!("and i1 {b2}, {xo}"))
+            } else {
+                let co = self.val(&format!("xor i1 {cn}, true"));
+                let either = self.val(&format!("or i1 {better}, {xn}"));
+                self.val(&format!("and i1 {either}, {co}"))
+            }
         } else {
             let better = self.compare(
                 if is_min { CmpOp::Lt } else { CmpOp::Gt },
@@ -359,6 +385,22 @@ impl<'p> FnGen<'_, 'p> {
         Ok(self.cast(res, &Ty::Scalar(out)))
     }
 
+    /// Whether a float value is NaN, or a complex value has a NaN part.
+    pub(super) fn is_nan_value(&mut self, x: &V) -> String {
+        match x.ty.scalar() {
+            Some(d) if d.is_complex() => {
+                let (re, im) = self.complex_parts(x);
+                let t = scalar_ty(d.real_part());
+                self.val(&format!("fcmp uno {t} {re}, {im}"))
+            }
+            Some(d) if d.is_float() => {
+                let t = scalar_ty(d);
+                self.val(&format!("fcmp uno {t} {}, 0.0", x.r))
+            }
+            _ => "false".to_string(),
+        }
+    }
+
     /// var/std (`skip_nan`: nanvar/nanstd) of `n` elements.
     #[allow(clippy::too_many_arguments)]
     fn reduce_var(
@@ -406,7 +448,7 @@ impl<'p> FnGen<'_, 'p> {
         };
         // nanvar: NaN elements are neither summed nor counted.
         let nan = if skip_nan {
-            self.val(&format!("fcmp uno double {}, 0.0", x.r))
+            self.is_nan_value(&x)
         } else {
             "false".to_string()
         };

@@ -33,16 +33,18 @@ impl<'u> Checker<'u> {
                     "(sorted 1-d array, value or array, side=)",
                 ),
             },
+            // Complex `fp` (NumPy interpolates both parts) is not supported:
+            // it is refused rather than losing the imaginary part.
             ArrFn::Interp => match (
                 tys.first(),
-                tys.get(1).and_then(arr),
-                tys.get(2).and_then(arr),
+                tys.get(1).and_then(arr).filter(|a| !a.dtype.is_complex()),
+                tys.get(2).and_then(arr).filter(|a| !a.dtype.is_complex()),
             ) {
                 (Some(Ty::Scalar(d)), Some(_), Some(_)) if n == 3 && !d.is_complex() => Ty::F64,
-                (Some(Ty::Array(x)), Some(_), Some(_)) if n == 3 => {
+                (Some(Ty::Array(x)), Some(_), Some(_)) if n == 3 && !x.dtype.is_complex() => {
                     registry::array_of(Dtype::F64, x.ndim)
                 }
-                _ => self.no_match(cx, e, name, tys, "(x, xp, fp)"),
+                _ => self.no_match(cx, e, name, tys, "(x, xp, fp) of real values"),
             },
             ArrFn::Nonzero => match tys.first().and_then(arr) {
                 Some(a) if n == 1 => {
