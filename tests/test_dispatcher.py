@@ -131,7 +131,12 @@ def test_eager_converts_safe_arguments():
     assert eager_str.signatures == [(oxjit.float64, oxjit.int64)]  # nothing new compiled
 
 
-@pytest.mark.parametrize("args", [(1.5, 2.5), (1.5, None), (np.zeros(2), 1), (1j, 1)])
+def test_eager_truncates_a_float_for_an_int_parameter():
+    # Numba's unsafe conversion: float -> int truncates toward zero.
+    assert eager_str(1.5, 2.5) == eager_str(1.5, 2)
+
+
+@pytest.mark.parametrize("args", [(1.5, None), (np.zeros(2), 1), (1j, 1)])
 def test_eager_rejects_unsafe_arguments(args):
     with pytest.raises(TypeError) as ei:
         eager_str(*args)
@@ -352,9 +357,9 @@ class Opaque:
 
 
 @pytest.mark.parametrize("value", [["a", "b"], {"a": 1}, None, Opaque(), "text", b"bytes", [1.0, 2.0],
-                                   {1, 2}, 2**63, -(2**63) - 1, 10**40, object()],
+                                   {1, 2}, 2**64, -(2**63) - 1, 10**40, object()],
                          ids=["list-str", "dict", "None", "instance", "str", "bytes", "list-float", "set",
-                              "2**63", "-2**63-1", "10**40", "object"])
+                              "2**64", "-2**63-1", "10**40", "object"])
 def test_unsupported_argument_types_raise_typeerror(value):
     with pytest.raises(TypeError):
         takes_float(value)

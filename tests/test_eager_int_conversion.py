@@ -50,6 +50,8 @@ def test_the_exact_signature_is_preferred():
     assert twice(np.int32(3)) == 6
 
 
-def test_floats_are_not_converted_to_integers():
-    with pytest.raises(TypeError, match="No matching definition"):
-        inc32(3.7)
+def test_floats_are_truncated_as_numba_converts_them():
+    assert inc32(3.7) == inc32(3)
+    assert inc32(-3.7) == inc32(-3)
+    with pytest.raises(OverflowError):
+        inc32(float("nan"))

@@ -252,9 +252,11 @@ pub fn typeof_arg(
         return Ok(Ty::BOOL);
     }
     if a.is_instance_of::<PyInt>() {
-        return match a.extract::<i64>() {
-            Ok(_) => Ok(Ty::I64),
-            Err(_) => Err(format!("int ({} does not fit in int64)", a)),
+        // Numba types 2**63 .. 2**64-1 as uint64.
+        return match (a.extract::<i64>(), a.extract::<u64>()) {
+            (Ok(_), _) => Ok(Ty::I64),
+            (Err(_), Ok(_)) => Ok(Ty::Scalar(Dtype::U64)),
+            (Err(_), Err(_)) => Err(format!("int ({} does not fit in int64 or uint64)", a)),
         };
     }
     if a.is_instance_of::<PyFloat>() {
@@ -401,32 +403,41 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         Ty::Scalar(d) => {
             let bits: u64 = match d {
                 Dtype::Bool => u64::from(a.is_truthy()?),
-                Dtype::U64 => a.extract::<u64>()?,
-                Dtype::I64 => match a.extract::<i64>() {
-                    Ok(v) => v as u64,
-                    Err(_) => {
-                        return Err(PyTypeError::new_err(format!(
-                            "argument {a} does not fit in {d} (compiled code uses 64-bit integers)"
-                        )))
-                    }
-                },
-                // Narrow integers (an eager signature's parameter): the value
-                // must fit, as NumPy requires for `np.int32(v)`.
-                Dtype::U8 | Dtype::U16 | Dtype::U32 | Dtype::I8 | Dtype::I16 | Dtype::I32 => {
+                // Integers (narrow ones for an eager signature's parameter):
+                // the value must fit, as NumPy requires for `np.int32(v)`; a
+                // float is truncated toward zero, as Numba converts it.
+                Dtype::U8
+                | Dtype::U16
+                | Dtype::U32
+                | Dtype::U64
+                | Dtype::I8
+                | Dtype::I16
+                | Dtype::I32
+                | Dtype::I64 => {
                     let bits = d.bits();
                     let (lo, hi) = if d.is_signed() {
-                        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+                        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
                     } else {
-                        (0, (1i64 << bits) - 1)
+                        (0, (1i128 << bits) - 1)
                     };
-                    match a.extract::<i64>() {
-                        Ok(v) if (lo..=hi).contains(&v) => v as u64,
-                        Ok(_) | Err(_) => {
-                            return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
-                                "Python integer {a} out of bounds for {d}"
-                            )))
+                    let v = match a.extract::<i128>() {
+                        Ok(v) => v,
+                        Err(_) => {
+                            let f = a.extract::<f64>()?;
+                            if !f.is_finite() {
+                                return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                                    "cannot convert float {a} to {d}"
+                                )));
+                            }
+                            f.trunc() as i128
                         }
+                    };
+                    if !(lo..=hi).contains(&v) {
+                        return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                            "Python integer {a} out of bounds for {d}"
+                        )));
                     }
+                    v as u64
                 }
                 Dtype::F32 => (a.extract::<f64>()? as f32).to_bits() as u64,
                 Dtype::F64 => a.extract::<f64>()?.to_bits(),
@@ -610,6 +621,13 @@ pub fn box_value(
             unsafe {
                 let meminfo = *p as *mut c_void;
                 let parent = *p.add(1) as *mut ffi::PyObject;
+                // Memory allocated by compiled code is a fresh array: writeable,
+                // even when its static type came from a read-only input (a copy).
+                let fresh = ArrayTy {
+                    readonly: false,
+                    ..*a
+                };
+                let a = if meminfo.is_null() { a } else { &fresh };
                 let base = if !meminfo.is_null() {
                     let cap =
                         ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
@@ -665,19 +683,60 @@ pub fn box_value(
     }
 }
 
-/// Convert a boxed scalar to a declared return type (eager signatures).
+/// Convert a boxed scalar to a declared return type (eager signatures), as
+/// Numba's cast does: integers wrap to the declared width, floats round to
+/// float32, floats truncate to integers.
 pub fn convert_scalar(py: Python<'_>, v: Py<PyAny>, d: Dtype) -> PyResult<Py<PyAny>> {
-    let b = py.import("builtins")?;
-    let f = if d.is_float() {
-        "float"
-    } else if d.is_complex() {
-        "complex"
-    } else if d == Dtype::Bool {
-        "bool"
-    } else {
-        "int"
+    let v = v.bind(py);
+    let int_of = |v: &Bound<'_, PyAny>| -> PyResult<i128> {
+        if let Ok(x) = v.extract::<i128>() {
+            return Ok(x);
+        }
+        // A float or complex value: truncate toward zero (Numba's fptosi).
+        let f = if let Ok(c) = v.cast::<PyComplex>() {
+            c.real()
+        } else {
+            v.extract::<f64>()?
+        };
+        Ok(f.trunc() as i128)
     };
-    Ok(b.getattr(f)?.call1((v,))?.unbind())
+    let real_of = |v: &Bound<'_, PyAny>| -> PyResult<f64> {
+        match v.cast::<PyComplex>() {
+            Ok(c) => Ok(c.real()),
+            Err(_) => v.extract::<f64>(),
+        }
+    };
+    Ok(match d {
+        Dtype::Bool => PyBool::new(py, v.is_truthy()?)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Dtype::I8 => (int_of(v)? as i8).into_pyobject(py)?.into_any().unbind(),
+        Dtype::I16 => (int_of(v)? as i16).into_pyobject(py)?.into_any().unbind(),
+        Dtype::I32 => (int_of(v)? as i32).into_pyobject(py)?.into_any().unbind(),
+        Dtype::I64 => (int_of(v)? as i64).into_pyobject(py)?.into_any().unbind(),
+        Dtype::U8 => (int_of(v)? as u8).into_pyobject(py)?.into_any().unbind(),
+        Dtype::U16 => (int_of(v)? as u16).into_pyobject(py)?.into_any().unbind(),
+        Dtype::U32 => (int_of(v)? as u32).into_pyobject(py)?.into_any().unbind(),
+        Dtype::U64 => (int_of(v)? as u64).into_pyobject(py)?.into_any().unbind(),
+        Dtype::F32 => ((real_of(v)? as f32) as f64)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Dtype::F64 => real_of(v)?.into_pyobject(py)?.into_any().unbind(),
+        Dtype::C64 | Dtype::C128 => {
+            let (re, im) = match v.cast::<PyComplex>() {
+                Ok(c) => (c.real(), c.imag()),
+                Err(_) => (v.extract::<f64>()?, 0.0),
+            };
+            let (re, im) = if d == Dtype::C64 {
+                ((re as f32) as f64, (im as f32) as f64)
+            } else {
+                (re, im)
+            };
+            PyComplex::from_doubles(py, re, im).into_any().unbind()
+        }
+    })
 }
 
 fn format_array(p: *const u8, type_num: i32, ndim: u32) -> String {

@@ -285,7 +285,14 @@ impl Dispatcher {
                     || matches!((a, b), (Ty::Scalar(x), Ty::Scalar(y))
                         if (x.is_int() || *x == Dtype::Bool) && y.is_int())
             };
-            for convert in [oxjit_types::can_convert_safely, checked] {
+            // Then Numba's unsafe conversions: float to int (truncated, range-
+            // checked when unboxed), float64 to float32; never complex to real.
+            let unsafe_conv = |a: &Ty, b: &Ty| {
+                oxjit_types::can_convert_safely(a, b)
+                    || matches!((a, b), (Ty::Scalar(x), Ty::Scalar(y))
+                        if y.is_complex() || !x.is_complex())
+            };
+            for convert in [oxjit_types::can_convert_safely, checked, unsafe_conv] {
                 if let Some(o) = ovs.iter().find(|o| {
                     o.args.len() == tys.len() && tys.iter().zip(&o.args).all(|(a, b)| convert(a, b))
                 }) {

@@ -1,9 +1,9 @@
 //! Expressions: literals, names and globals, operators, attributes.
 
 use crate::driver::{Checker, Cx};
-use crate::program::{Const, Res};
+use crate::program::{Call, Callee, Const, Res};
 use crate::prune::global_to_const;
-use crate::registry::{self};
+use crate::registry::{self, Builtin};
 use oxjit_syntax::{Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
 use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, Ty};
 
@@ -160,7 +160,8 @@ impl<'u> Checker<'u> {
             ExprKind::Bin(op, l, r) => {
                 let lt = self.expr(cx, l);
                 let rt = self.expr(cx, r);
-                self.binop_ty(cx, *op, &lt, &rt, e.span)
+                let t = self.binop_ty(cx, *op, &lt, &rt, e.span);
+                zero_d_to_scalar(t)
             }
             ExprKind::Unary(op, x) => {
                 let t = self.expr(cx, x);
@@ -195,11 +196,31 @@ impl<'u> Checker<'u> {
                         Ty::Scalar(promote_arith(*d, *d))
                     }
                     (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
-                    (_, Ty::Array(a)) => Ty::Array(ArrayTy {
+                    // NumPy has no negative/positive of bools, and no invert of
+                    // inexact values.
+                    (UnOp::Neg | UnOp::Pos, Ty::Array(a)) if a.dtype == Dtype::Bool => {
+                        let d = Diagnostic::error(
+                            "no-matching-operator",
+                            e.span,
+                            "NumPy does not support `-`/`+` of a boolean array: use `~` or np.logical_not",
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                    (UnOp::Invert, Ty::Array(a)) if a.dtype.is_float() || a.dtype.is_complex() => {
+                        let d = Diagnostic::error(
+                            "no-matching-operator",
+                            e.span,
+                            format!("bad operand type for unary ~: {t} (NumPy's invert takes integers and bools)"),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                    (_, Ty::Array(a)) => zero_d_to_scalar(Ty::Array(ArrayTy {
                         layout: Layout::C,
                         readonly: false,
                         ..*a
-                    }),
+                    })),
                     _ => {
                         let sym = match op {
                             UnOp::Neg => "-",
@@ -250,7 +271,7 @@ impl<'u> Checker<'u> {
                     }
                     lt = rt;
                 }
-                out
+                zero_d_to_scalar(out)
             }
             ExprKind::IfExp(test, a, b) => {
                 let t = self.expr(cx, test);
@@ -275,7 +296,25 @@ impl<'u> Checker<'u> {
                 args,
                 star,
                 kwargs,
-            } => self.call(cx, e, func, args, star.as_deref(), kwargs),
+            } => {
+                let t = self.call(cx, e, func, args, star.as_deref(), kwargs);
+                // A ufunc of 0-d arrays gives a scalar (not np.where, and not
+                // a call writing into an output array).
+                match cx.res.get(&e.id) {
+                    Some(Res::Call(Call {
+                        callee: Callee::Builtin(b),
+                        args: cargs,
+                        ..
+                    })) if registry::elementwise(*b)
+                        && *b != Builtin::Where
+                        && kwargs.iter().all(|k| k.name != "out")
+                        && registry::ufunc_nin(*b).is_none_or(|nin| cargs.len() <= nin) =>
+                    {
+                        zero_d_to_scalar(t)
+                    }
+                    _ => t,
+                }
+            }
             ExprKind::Subscript(base, index) => self.subscript_ty(cx, e, base, index),
             ExprKind::Slice(a, b, c) => {
                 for x in [a, b, c].into_iter().flatten() {
@@ -395,4 +434,15 @@ impl<'u> Checker<'u> {
             }
         }
     }
+}
+
+/// NumPy gives a scalar, not a 0-d array, for an element-wise operation
+/// whose operands are all 0-d (or scalars).
+fn zero_d_to_scalar(t: Ty) -> Ty {
+    if let Ty::Array(a) = &t {
+        if a.ndim == 0 {
+            return Ty::Scalar(a.dtype);
+        }
+    }
+    t
 }

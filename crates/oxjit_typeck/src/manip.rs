@@ -808,6 +808,14 @@ impl<'u> Checker<'u> {
                         format!("{} of complex arrays is not supported", c.name),
                     );
                 }
+                if a.ndim == 0 {
+                    // NumPy: AxisError (a 0-d array has no axis to partition).
+                    return self.manip_bad(
+                        cx,
+                        e,
+                        format!("{} of a 0-d array: it has no axis to partition", c.name),
+                    );
+                }
                 if method && a.readonly {
                     return self.manip_bad(cx, e, "array is read-only".into());
                 }

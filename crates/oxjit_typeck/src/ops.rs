@@ -60,6 +60,15 @@ impl<'u> Checker<'u> {
                 // the array's dtype when a scalar operand is of a lower or
                 // equal kind (NumPy's scalar rule).
                 let (da, db) = (elem_dtype(l), elem_dtype(r));
+                if op == BinOp::Sub && da == Dtype::Bool && db == Dtype::Bool {
+                    let d = Diagnostic::error(
+                        "no-matching-operator",
+                        span,
+                        "NumPy does not subtract booleans: use `^` (np.logical_xor) instead of `-`",
+                    );
+                    self.err(cx, d);
+                    return Ty::Unknown;
+                }
                 let Some(et) = self.binop_ty_quiet(op, da, db) else {
                     return self.bad_binop(cx, op, l, r, span);
                 };
@@ -321,13 +330,28 @@ pub(crate) fn array_result_dtype(op: BinOp, l: &Ty, r: &Ty, et: Dtype) -> Dtype 
             d
         }
     };
-    match (l, r) {
-        (Ty::Array(a), Ty::Array(b)) => {
-            cmp_bool(floaty(oxjit_types::promote_numpy(a.dtype, b.dtype)))
+    // NumPy's //, % and ** have no boolean loops: booleans go to int8.
+    let arith_bool = |d: Dtype| {
+        if d == Dtype::Bool && matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow) {
+            Dtype::I8
+        } else {
+            d
         }
+    };
+    match (l, r) {
+        (Ty::Array(a), Ty::Array(b)) => arith_bool(cmp_bool(floaty(oxjit_types::promote_numpy(
+            a.dtype, b.dtype,
+        )))),
         (Ty::Array(a), Ty::Scalar(s)) | (Ty::Scalar(s), Ty::Array(a)) => {
             if kind_rank(*s) <= kind_rank(a.dtype) {
-                cmp_bool(floaty(a.dtype))
+                arith_bool(cmp_bool(floaty(a.dtype)))
+            } else if s.is_complex() && a.dtype.is_float() {
+                // A Python complex is weak (NEP 50): a float32 array gives complex64.
+                if a.dtype == Dtype::F32 {
+                    Dtype::C64
+                } else {
+                    Dtype::C128
+                }
             } else {
                 floaty(oxjit_types::promote_numpy(a.dtype, *s))
             }

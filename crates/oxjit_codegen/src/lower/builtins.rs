@@ -436,6 +436,21 @@ impl<'p> FnGen<'_, 'p> {
                         let g = self.intrinsic("copysign", d, 2);
                         self.val(&format!("call {t} {g}({t} {}, {t} {})", x.r, y.r))
                     }
+                    Math2::Fmod if d.is_int() => {
+                        // C's remainder of integers; NumPy gives 0 for a zero
+                        // divisor (and for -1, where srem could overflow).
+                        let op = if d.is_signed() { "srem" } else { "urem" };
+                        let z = self.val(&format!("icmp eq {t} {}, 0", y.r));
+                        let m1 = self.val(&format!("icmp eq {t} {}, -1", y.r));
+                        let bad = if d.is_signed() {
+                            self.val(&format!("or i1 {z}, {m1}"))
+                        } else {
+                            z
+                        };
+                        let safe = self.val(&format!("select i1 {bad}, {t} 1, {t} {}", y.r));
+                        let r = self.val(&format!("{op} {t} {}, {safe}", x.r));
+                        self.val(&format!("select i1 {bad}, {t} 0, {t} {r}"))
+                    }
                     Math2::Fmod => self.val(&format!("frem {fm}{t} {}, {}", x.r, y.r)),
                     Math2::Pow => {
                         let g = self.pow_fn(d);

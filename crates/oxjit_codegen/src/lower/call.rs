@@ -289,8 +289,11 @@ impl<'p> FnGen<'_, 'p> {
                 let (Some(x), Some(y)) = (it.next(), it.next()) else {
                     return ice("ufunc operands");
                 };
-                let v = self.binop(op, x, y, e)?;
-                Ok(self.cast(v, &ty))
+                // NumPy's ufuncs never raise for division by zero (inf, nan, 0).
+                let saved = std::mem::replace(&mut self.m.opts.error_model_numpy, true);
+                let v = self.binop(op, x, y, e);
+                self.m.opts.error_model_numpy = saved;
+                Ok(self.cast(v?, &ty))
             }
             Builtin::UfuncCmp(op) => {
                 let mut it = args.into_iter();

@@ -35,12 +35,56 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// An element-wise expression of a 0-d array: NumPy gives a scalar,
+    /// computed through a 0-d temporary.
+    pub(super) fn is_zero_d_elementwise(&self, e: &Expr) -> bool {
+        let arr = |x: &Expr| matches!(self.inst.ty(x), Ty::Array(a) if a.ndim == 0);
+        if !(matches!(self.inst.ty(e), Ty::Scalar(_)) && self.is_elementwise(e)) {
+            return false;
+        }
+        if let ExprKind::Bin(_, l, r) = &e.kind {
+            return arr(l) || arr(r);
+        }
+        if let ExprKind::Unary(_, x) = &e.kind {
+            return arr(x);
+        }
+        if let ExprKind::Compare(l, rest) = &e.kind {
+            let ordering = rest.iter().all(|(op, _)| {
+                matches!(
+                    op,
+                    CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+                )
+            });
+            return ordering && (arr(l) || rest.iter().any(|(_, r)| arr(r)));
+        }
+        if let Some(Res::Call(call)) = self.res(e) {
+            return call
+                .args
+                .iter()
+                .any(|a| matches!(a, Arg::Expr(x) if arr(x)));
+        }
+        false
+    }
+
+    /// The scalar result of an element-wise expression over 0-d arrays.
+    pub(super) fn zero_d_elementwise(&mut self, e: &'p Expr, d: Dtype) -> R<V> {
+        let a = ArrayTy::new(d, 0, Layout::C);
+        let out = self.fused(e, a)?;
+        let p = self.nd_ptr(&out, &a, &[]);
+        // (the temporary is owned by the statement and released with it)
+        Ok(self.load_elem(d, &p))
+    }
+
     /// Build the element-wise tree of `e`, evaluating its leaves now.
     pub(super) fn tree(&mut self, e: &'p Expr, leaves: &mut Vec<V>) -> R<Node<'p>> {
         let ty = self.inst.ty(e).clone();
-        let is_arr = matches!(ty, Ty::Array(_));
+        let is_arr = matches!(ty, Ty::Array(_)) || self.is_zero_d_elementwise(e);
         if is_arr && self.is_elementwise(e) && !matches!(self.res(e), Some(Res::Const(_))) {
-            let d = ty.array().map(|a| a.dtype).unwrap_or(Dtype::F64);
+            let d = ty
+                .array()
+                .map(|a| a.dtype)
+                .or(ty.scalar())
+                .unwrap_or(Dtype::F64);
             return Ok(match &e.kind {
                 // NumPy's `array ** scalar` takes the square/sqrt/reciprocal
                 // loop for exponents 2, 0.5 and -1 (np.power does not).

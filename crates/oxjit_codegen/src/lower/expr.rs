@@ -91,6 +91,11 @@ impl<'p> FnGen<'_, 'p> {
                 return self.fused(e, *a);
             }
         }
+        if let Ty::Scalar(d) = ty {
+            if self.is_zero_d_elementwise(e) {
+                return self.zero_d_elementwise(e, d);
+            }
+        }
         match &e.kind {
             ExprKind::Int(_)
             | ExprKind::Float(_)

@@ -88,6 +88,20 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match (scalar(&tys[0]), scalar(&tys[1])) {
+                    // np.fmod of integers stays integer (C's truncated remainder).
+                    (Some(a), Some(b))
+                        if name == "numpy.fmod"
+                            && !a.is_float()
+                            && !a.is_complex()
+                            && !b.is_float()
+                            && !b.is_complex() =>
+                    {
+                        if a == Dtype::Bool && b == Dtype::Bool {
+                            Ty::Scalar(Dtype::I8)
+                        } else {
+                            Ty::Scalar(promote_arith(a, b))
+                        }
+                    }
                     (Some(a), Some(b)) if !a.is_complex() && !b.is_complex() => {
                         let fa = registry::float_result(a);
                         let fb = registry::float_result(b);

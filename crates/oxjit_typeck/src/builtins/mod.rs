@@ -234,10 +234,13 @@ impl<'u> Checker<'u> {
             }
             if tys.len() == 2 {
                 if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
-                    if matches!(
-                        b,
-                        Builtin::MinMax { .. } | Builtin::NpExtremum { .. } | Builtin::Pow
-                    ) {
+                    let int_fmod = b == Builtin::Math2(registry::Math2::Fmod) && d.is_int();
+                    if int_fmod
+                        || matches!(
+                            b,
+                            Builtin::MinMax { .. } | Builtin::NpExtremum { .. } | Builtin::Pow
+                        )
+                    {
                         d = array_result_dtype(BinOp::Add, &tys[0], &tys[1], d);
                     }
                 }

@@ -54,7 +54,7 @@ impl<'u> Checker<'u> {
                     Some(Dtype::C64) => Ty::Scalar(Dtype::F32),
                     Some(Dtype::C128) => Ty::F64,
                     Some(Dtype::Bool) => Ty::I64,
-                    Some(d) if d.is_int() => Ty::Scalar(promote_arith(d, d)),
+                    Some(d) if d.is_int() => Ty::Scalar(d), // at its width, as NumPy and Numba
                     Some(d) => Ty::Scalar(d),
                     None => self.no_match(cx, e, name, tys, "(int), (float), (complex)"),
                 }

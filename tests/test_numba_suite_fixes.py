@@ -1,0 +1,229 @@
+"""Wrong answers found by running Numba's own test modules and by the
+semantics review, each pinned: NumPy's values and types for ufuncs of 0-d
+arrays, bool arithmetic, np.fmod of integers, ufunc division by zero, narrow
+abs, float32 + complex, fresh copies of read-only arrays, eager signatures
+converting arguments and results as Numba does."""
+
+import numpy as np
+import pytest
+from oxjit import njit
+from oxjit.errors import TypingError
+
+
+def sqrt0(a):
+    return np.sqrt(a)
+
+
+def add0(a):
+    return a + 1
+
+
+def expr0(a):
+    return np.sqrt(a) * 2 + a
+
+
+def neg0(a):
+    return -a
+
+
+def cmp0(a):
+    return a > 1
+
+
+@pytest.mark.parametrize("f", [sqrt0, add0, expr0, neg0, cmp0], ids=lambda f: f.__name__)
+def test_ufunc_of_a_0d_array_is_a_scalar(f):
+    a = np.array(4.0)
+    want = f(a)
+    got = njit(f)(a)
+    assert not isinstance(got, np.ndarray)
+    assert got == want
+
+
+def where0(c):
+    return np.where(c, 1.0, 2.0)
+
+
+def test_where_of_0d_stays_an_array():
+    got = njit(where0)(np.array(True))
+    assert isinstance(got, np.ndarray) and got.ndim == 0 and got == 1.0
+
+
+def inplace0(a):
+    a += 1
+    return a
+
+
+def test_inplace_on_0d_array_keeps_the_array():
+    a = np.array(3.0)
+    got = njit(inplace0)(a)
+    assert isinstance(got, np.ndarray) and got.ndim == 0 and got == 4.0
+
+
+def bsub(a, b):
+    return a - b
+
+
+def bneg(a):
+    return -a
+
+
+def test_bool_subtract_and_negative_are_refused():
+    b = np.array([True, False])
+    with pytest.raises(TypingError, match="subtract booleans"):
+        njit(bsub)(b, b)
+    with pytest.raises(TypingError, match="boolean array"):
+        njit(bneg)(b)
+
+
+def bfloordiv(a, b):
+    return a // b
+
+
+def bpow(a, b):
+    return a**b
+
+
+def bmod(a, b):
+    return a % b
+
+
+@pytest.mark.parametrize("f", [bfloordiv, bpow, bmod], ids=lambda f: f.__name__)
+def test_bool_arithmetic_goes_to_int8(f):
+    a = np.array([True, False, True])
+    b = np.array([True, True, True])
+    with np.errstate(all="ignore"):
+        want = f(a, b)
+    got = njit(f)(a, b)
+    assert got.dtype == want.dtype == np.int8
+    np.testing.assert_array_equal(got, want)
+
+
+def fmod_(a, b):
+    return np.fmod(a, b)
+
+
+def test_np_fmod_of_integers_stays_integer():
+    a = np.array([7, -7, 7, -7, 5], dtype=np.int64)
+    b = np.array([3, 3, -3, -3, 0], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        want = fmod_(a, b)
+    got = njit(fmod_)(a, b)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    assert njit(fmod_)(7, 0) == 0
+    assert njit(fmod_)(-7, 3) == -1
+    assert njit(fmod_)(np.int8(-128), np.int8(-1)) == 0
+
+
+def np_divide(a, b):
+    return np.divide(a, b)
+
+
+def np_floor_divide(a, b):
+    return np.floor_divide(a, b)
+
+
+def np_remainder(a, b):
+    return np.remainder(a, b)
+
+
+@pytest.mark.parametrize("f", [np_divide, np_floor_divide, np_remainder], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("args", [(1.0, 0.0), (-1.0, 0.0), (7, 0), (0.0, 0.0)])
+def test_numpy_division_functions_do_not_raise(f, args):
+    with np.errstate(all="ignore"):
+        want = f(np.float64(args[0]) if isinstance(args[0], float) else np.int64(args[0]),
+                 np.float64(args[1]) if isinstance(args[1], float) else np.int64(args[1]))
+    got = njit(f)(*args)
+    assert (got == want) or (np.isnan(want) and np.isnan(got))
+
+
+def abs_(x):
+    return abs(x)
+
+
+def test_abs_of_narrow_int_keeps_its_width():
+    assert njit(abs_)(np.int8(-128)) == -128
+    assert njit(abs_)(np.int16(-5)) == 5
+    assert njit(abs_)(-(2**62)) == 2**62
+
+
+def add_imag(a):
+    return a + 1j
+
+
+def test_float32_array_plus_python_complex_is_complex64():
+    a = np.array([1.5, 2.0], dtype=np.float32)
+    got = njit(add_imag)(a)
+    assert got.dtype == add_imag(a).dtype == np.complex64
+
+
+def ravel_(a):
+    return a.ravel()
+
+
+def contig(a):
+    return np.ascontiguousarray(a)
+
+
+def test_copies_of_read_only_arrays_are_writeable():
+    a = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    a.flags.writeable = False
+    got = njit(ravel_)(a)
+    assert got.flags.writeable == ravel_(a).flags.writeable
+    b = np.broadcast_to(np.arange(5.0), (2, 5)).T
+    got = njit(contig)(b)
+    assert got.flags.writeable and contig(b).flags.writeable
+    np.testing.assert_array_equal(got, contig(b))
+
+
+def part(a):
+    return np.partition(a, 0)
+
+
+def test_partition_of_0d_is_a_clean_error():
+    with pytest.raises(TypingError, match="0-d"):
+        njit(part)(np.array(3.0))
+
+
+def ident(x):
+    return x
+
+
+def add(a, b):
+    return a + b
+
+
+def test_eager_narrow_return_wraps_like_numba():
+    assert njit("int32(int32, int32)")(add)(2**31 - 1, 1) == -(2**31)
+    assert njit("uint8(int64, int64)")(add)(255, 1) == 0
+
+
+def scale(x):
+    return x * 1.1
+
+
+def test_eager_float32_return_is_rounded():
+    got = njit("float32(float64)")(scale)(1.0)
+    assert got == float(np.float32(1.1))
+
+
+def test_eager_float32_parameter_takes_a_python_float():
+    assert njit("float32(float32)")(ident)(1.5) == 1.5
+    assert njit("float32(float32)")(ident)(0.1) == float(np.float32(0.1))
+
+
+def test_eager_int_parameter_truncates_a_float():
+    assert njit("int32(int32)")(ident)(1.7) == 1
+    assert njit("int64(int64)")(ident)(-2.9) == -2
+
+
+def test_eager_complex_to_real_is_refused():
+    with pytest.raises(TypeError, match="No matching definition"):
+        njit("float64(float64)")(ident)(1 + 2j)
+
+
+def test_uint64_arguments_above_int64():
+    assert njit("uint64(uint64)")(ident)(2**64 - 1) == 2**64 - 1
+    assert njit(ident)(2**63) == 2**63
+    with pytest.raises(TypeError, match="does not fit"):
+        njit(ident)(2**64)
