@@ -214,6 +214,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return Some(Ty::Unknown),
         };
         let rank = array_ndim(&inner);
@@ -275,6 +276,7 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => Dtype::F64,
     }
 }
@@ -292,6 +294,7 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => 0,
     }
 }
