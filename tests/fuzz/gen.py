@@ -841,21 +841,20 @@ class Gen:
         """A variable bound to None and, on some path, to a value (Numba's
         OptionalType), returned as is and used where it is not None."""
         k = self.r.choice("if")
+        # Every expression first: a Skip must not leave the indentation changed.
+        cond, value = self.scalar("b", 1), self.scalar(k, 1)
         o = Var(self.fresh("o"), ("opt", k), mutable=False)
         self.emit(f"{o.name} = None")
-        self.emit(f"if {self.scalar('b', 1)}:")
-        self.indent += 1
-        self.emit(f"{o.name} = {self.scalar(k, 1)}")
-        self.indent -= 1
+        self.emit(f"if {cond}:")
+        self.emit(f"    {o.name} = {value}")
         self.feature("optional")
         self.declare(o)
         if self.r.random() < 0.6:
+            start, other = self.scalar(k, 1), self.scalar(k, 1)
             w = Var(self.fresh(), ("py", k))
-            self.emit(f"{w.name} = {self.scalar(k, 1)}")
+            self.emit(f"{w.name} = {start}")
             self.emit(f"if {o.name} is not None:")
-            self.indent += 1
-            self.emit(f"{w.name} = {o.name} - {self.scalar(k, 1)}")
-            self.indent -= 1
+            self.emit(f"    {w.name} = {o.name} - {other}")
             self.feature("optional unwrap")
             self.declare(w)
 
