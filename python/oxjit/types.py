@@ -62,6 +62,20 @@ class Tuple(Type):
         super().__init__("Tuple(" + ", ".join(map(str, self.types)) + ")")
 
 
+class Optional(Type):
+    """A value or None (Numba's ``OptionalType``): what a function returns when
+    one path returns None and another a value. ``type`` is the value's type."""
+
+    def __init__(self, typ: Type):
+        self.type = typ
+        super().__init__(f"OptionalType({typ})")
+
+
+def optional(typ: Type) -> Optional:
+    """``OptionalType(typ)``, as ``numba.types.optional``."""
+    return Optional(typ)
+
+
 class Signature:
     def __init__(self, return_type: Type | None, args: tuple):
         self.return_type = return_type
@@ -121,6 +135,8 @@ def from_string(text: str) -> Type:
     if text.startswith("array(") and text.endswith(")"):
         dt, nd, layout = (p.strip() for p in text[6:-1].split(","))
         return Array(_SCALARS[dt], int(nd.rstrip("d")), layout, readonly)
+    if text.startswith("OptionalType(") and text.endswith(")"):
+        return Optional(from_string(text[len("OptionalType(") : -1]))
     if text.startswith("UniTuple(") and text.endswith(")"):
         inner = text[9:-1]
         sep = " x " if " x " in inner else ","

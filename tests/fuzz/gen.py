@@ -195,6 +195,8 @@ def _dummy(ty):
     if ty[0] == "arr":
         shape = ty[2] if ty[2] is not None else (3,)
         return np.ones(shape, dtype=ty[1])
+    if ty[0] == "opt":
+        return None  # never read by generated expressions, only compared with None and returned
     return tuple(_dummy(t) for t in ty[1])
 
 
@@ -835,6 +837,27 @@ class Gen:
         self.emit(f"raise {self.r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
         self.indent -= 1
 
+    def st_optional(self):
+        """A variable bound to None and, on some path, to a value (Numba's
+        OptionalType), returned as is and used where it is not None."""
+        k = self.r.choice("if")
+        # Every expression first: a Skip must not leave the indentation changed.
+        cond, value = self.scalar("b", 1), self.scalar(k, 1)
+        o = Var(self.fresh("o"), ("opt", k), mutable=False)
+        self.emit(f"{o.name} = None")
+        self.emit(f"if {cond}:")
+        self.emit(f"    {o.name} = {value}")
+        self.feature("optional")
+        self.declare(o)
+        if self.r.random() < 0.6:
+            start, other = self.scalar(k, 1), self.scalar(k, 1)
+            w = Var(self.fresh(), ("py", k))
+            self.emit(f"{w.name} = {start}")
+            self.emit(f"if {o.name} is not None:")
+            self.emit(f"    {w.name} = {o.name} - {other}")
+            self.feature("optional unwrap")
+            self.declare(w)
+
     def st_sink(self):
         if self.indent > 1:
             raise Skip  # sinks are returned: top level only
@@ -925,7 +948,7 @@ class Gen:
 # statement kind -> weight; a statement is a method ``st_<kind>`` of Gen
 STMTS = {
     "assign": 10, "reassign": 2, "augassign": 3, "setitem": 2, "copy": 1, "if": 3, "for": 3, "while": 1,
-    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1,
+    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1,
 }
 
 

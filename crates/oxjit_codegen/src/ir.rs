@@ -68,6 +68,8 @@ pub fn llty(t: &Ty) -> String {
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Generator => "ptr".into(),
         Ty::Str => "{ptr, i64}".into(),
+        // Payload, present flag (Numba's `{data, valid}`).
+        Ty::Optional(t) => format!("{{{}, i1}}", llty(t)),
         Ty::NoneType
         | Ty::Function(_)
         | Ty::Global(_)

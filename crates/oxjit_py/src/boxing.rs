@@ -53,6 +53,7 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => return None,
     })
 }
@@ -507,6 +508,11 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             buf.slot(1)[0] = bitgen_of(py, a)?;
             Ok(())
         }
+        // Arguments are typed by `typeof_arg`, which never gives an
+        // optional type (None is its own type, a separate instance).
+        Ty::Optional(_) => Err(PyTypeError::new_err(
+            "optional parameters are not supported in signatures; None and values compile separately",
+        )),
         Ty::NoneType
         | Ty::Str
         | Ty::Function(_)
@@ -671,6 +677,20 @@ pub fn box_value(
             )
         }
         Ty::NoneType => Ok(py.None()),
+        Ty::Optional(payload) => {
+            // The payload's leaves, then the present flag.
+            let n = payload.leaves().len();
+            let present = unsafe { *ptrs[*leaf + n] != 0 };
+            let v = if present {
+                box_value(py, payload, ptrs, leaf)?
+            } else {
+                // Absent: zeros, with no MemInfo to release.
+                *leaf += n;
+                py.None()
+            };
+            *leaf += 1;
+            Ok(v)
+        }
         // No Python form in the type model (`Ty::python_form`): the type checker rejects
         // returning these (`unsupported-return-value`).
         Ty::Str

@@ -55,6 +55,7 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => None,
     };
     if args.len() > 8 || declared.as_ref().is_some_and(|d| d != ret) {

@@ -398,6 +398,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown) => other.clone(),
             };
             let d = match &ty {
@@ -436,6 +437,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown) => {
                     return Err(PyTypeError::new_err(format!(
                         "unsupported gufunc argument type {other}"

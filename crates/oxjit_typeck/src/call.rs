@@ -73,12 +73,29 @@ impl<'u> Checker<'u> {
             }
         }
         let ft = self.expr(cx, func);
-        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+        // A jitted function takes optional values as they are (its own
+        // instance for them); everything else takes their payload.
+        let jitted = matches!(&ft, Ty::Function(_))
+            || matches!(&ft, Ty::Global(p) if registry::lookup(p) == Some(Builtin::Print));
+        let arg_tys: Vec<Ty> = args
+            .iter()
+            .map(|a| {
+                if jitted {
+                    self.expr_opt(cx, a)
+                } else {
+                    self.expr(cx, a)
+                }
+            })
+            .collect();
         if let Some(s) = star {
             self.expr(cx, s);
         }
         for k in kwargs {
-            self.expr(cx, &k.value);
+            if jitted {
+                self.expr_opt(cx, &k.value);
+            } else {
+                self.expr(cx, &k.value);
+            }
         }
         match &ft {
             Ty::Unknown => Ty::Unknown,
@@ -204,7 +221,8 @@ impl<'u> Checker<'u> {
             | Ty::Tuple(_)
             | Ty::Array(_)
             | Ty::Range
-            | Ty::Generator) => {
+            | Ty::Generator
+            | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-callable",
                     func.span,
@@ -411,7 +429,8 @@ impl<'u> Checker<'u> {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::Generator) => {
+            | Ty::Generator
+            | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "expected-integer",
                     e.span,
@@ -535,6 +554,7 @@ fn method_owner(t: &Ty) -> String {
         | Ty::Global(_)
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
+        | Ty::Optional(_)
         | Ty::Unknown => t.to_string(),
     }
 }

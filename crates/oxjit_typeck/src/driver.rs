@@ -149,6 +149,9 @@ pub(crate) struct Cx<'u> {
     pub(crate) var_sites: FxHashMap<String, Span>,
     pub(crate) decided: FxHashMap<ExprId, bool>,
     pub(crate) fancy: FxHashMap<ExprId, Fancy>,
+    /// Optional values used where their payload is needed, by id: the
+    /// optional type (the expression's own type is the payload's).
+    pub(crate) unwrap: FxHashMap<ExprId, Ty>,
     pub(crate) res: FxHashMap<ExprId, Res<'u>>,
     /// The type of each `return` and where it is.
     pub(crate) rets: Vec<(Ty, Span)>,
@@ -181,6 +184,7 @@ impl<'u> Checker<'u> {
             arg_names,
             decided: FxHashMap::default(),
             fancy: FxHashMap::default(),
+            unwrap: FxHashMap::default(),
         });
         self.index.insert(key, id);
         id
@@ -219,6 +223,7 @@ impl<'u> Checker<'u> {
             cx.var_sites.clear();
             cx.decided.clear();
             cx.fancy.clear();
+            cx.unwrap.clear();
             cx.res.clear();
             cx.lists.clear();
             self.block(&mut cx, &t.def.body);
@@ -246,9 +251,14 @@ impl<'u> Checker<'u> {
         }
         // The first return that does not unify with those before it.
         let mut conflict: Option<(Ty, Span, Ty)> = None;
+        // The first return whose type is known: where the earlier type shows.
+        let mut first: Option<(Ty, Span)> = None;
         for (r, span) in &rets {
             if !r.is_known() {
                 continue;
+            }
+            if first.is_none() {
+                first = Some((r.clone(), *span));
             }
             match unify(&ret, r) {
                 Some(u) => ret = u,
@@ -266,16 +276,25 @@ impl<'u> Checker<'u> {
             } else {
                 format!("this returns {r}, earlier returns give {before}")
             };
-            self.err(
-                &cx,
-                Diagnostic::error(
-                    "return-type-mismatch",
-                    span,
-                    format!("`{}` returns values of incompatible types: {}", t.def.name, shown.join(", ")),
-                )
-                .with_label(label)
-                .with_note("all return statements must give the same type (ints and floats unify to float)"),
-            );
+            let mut d = Diagnostic::error(
+                "return-type-mismatch",
+                span,
+                format!(
+                    "`{}` returns values of incompatible types: {}",
+                    t.def.name,
+                    shown.join(", ")
+                ),
+            )
+            .with_label(label);
+            if let Some((ft, fspan)) = first.filter(|(_, s)| *s != span && *s != t.def.span) {
+                d = d.with_note(format!(
+                    "the return at line {}, column {} gives {ft}",
+                    fspan.line,
+                    fspan.col + 1
+                ));
+            }
+            d = d.with_note("all return statements must give the same type (ints and floats unify to float; None and a value to an optional value)");
+            self.err(&cx, d);
         }
         let inst_ref = &mut self.instances[inst as usize];
         inst_ref.ret = ret;
@@ -283,6 +302,7 @@ impl<'u> Checker<'u> {
         inst_ref.expr_ty = cx.expr_ty;
         inst_ref.decided = cx.decided;
         inst_ref.fancy = cx.fancy;
+        inst_ref.unwrap = cx.unwrap;
         inst_ref.res = cx.res;
     }
 

@@ -4,14 +4,35 @@ use crate::driver::{Checker, Cx};
 use crate::program::{Call, Callee, Const, Res};
 use crate::prune::global_to_const;
 use crate::registry::{self, Builtin};
-use oxjit_syntax::{Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
+use oxjit_syntax::{CmpOp, Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
 use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, Ty};
 
 impl<'u> Checker<'u> {
+    /// The type of `e` where a value is needed: an optional value is
+    /// unwrapped (checked at run time, as Numba does).
     pub(crate) fn expr(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        let t = self.expr_opt(cx, e);
+        self.unwrap_opt(cx, e, t)
+    }
+
+    /// The type of `e` where an optional value may stay optional: assigned
+    /// to a variable, returned, a tuple item, a jitted function's argument,
+    /// compared with None, tested for truth.
+    pub(crate) fn expr_opt(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
+        cx.unwrap.remove(&e.id);
         let t = self.expr_inner(cx, e);
         cx.expr_ty.insert(e.id, t.clone());
         t
+    }
+
+    /// Use `e` (of type `t`, already typed) where its payload is needed.
+    pub(crate) fn unwrap_opt(&mut self, cx: &mut Cx<'u>, e: &Expr, t: Ty) -> Ty {
+        let Ty::Optional(inner) = t else {
+            return t;
+        };
+        cx.unwrap.insert(e.id, Ty::Optional(inner.clone()));
+        cx.expr_ty.insert(e.id, (*inner).clone());
+        *inner
     }
 
     fn record_const(&mut self, cx: &mut Cx<'u>, e: &Expr, c: Const) -> Ty {
@@ -164,7 +185,12 @@ impl<'u> Checker<'u> {
                 zero_d_to_scalar(t)
             }
             ExprKind::Unary(op, x) => {
-                let t = self.expr(cx, x);
+                let t = self.expr_opt(cx, x);
+                let t = if *op == UnOp::Not {
+                    t
+                } else {
+                    self.unwrap_opt(cx, x, t)
+                };
                 if *op == UnOp::Neg {
                     // `-1` is a constant (tuple indices, defaults).
                     match cx.res.get(&x.id) {
@@ -241,7 +267,7 @@ impl<'u> Checker<'u> {
             ExprKind::BoolOp(_, xs) => {
                 let mut u = Ty::Unknown;
                 for x in xs {
-                    let t = self.expr(cx, x);
+                    let t = self.expr_opt(cx, x);
                     self.truth(cx, x, &t);
                     match unify(&u, &t) {
                         Some(v) => u = v,
@@ -261,10 +287,27 @@ impl<'u> Checker<'u> {
                 u
             }
             ExprKind::Compare(first, rest) => {
-                let mut lt = self.expr(cx, first);
+                // An optional operand stays optional only where it is
+                // compared with None (`x is None`, `x != None`).
+                let operands: Vec<&'u Expr> = std::iter::once(&**first)
+                    .chain(rest.iter().map(|(_, r)| r))
+                    .collect();
+                let mut tys: Vec<Ty> = operands.iter().map(|x| self.expr_opt(cx, x)).collect();
+                for i in 0..operands.len() {
+                    let with_none = |j: usize, k: usize| {
+                        let op = rest[j].0;
+                        matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne)
+                            && tys[k] == Ty::NoneType
+                    };
+                    let keep = (i == 0 || with_none(i - 1, i - 1))
+                        && (i == rest.len() || with_none(i, i + 1));
+                    if !keep {
+                        tys[i] = self.unwrap_opt(cx, operands[i], tys[i].clone());
+                    }
+                }
+                let mut lt = tys[0].clone();
                 let mut out = Ty::BOOL;
-                for (op, r) in rest {
-                    let rt = self.expr(cx, r);
+                for ((op, _), rt) in rest.iter().zip(tys.into_iter().skip(1)) {
                     let t = self.compare_ty(cx, *op, &lt, &rt, e.span);
                     if matches!(t, Ty::Array(_)) {
                         out = t;
@@ -274,10 +317,10 @@ impl<'u> Checker<'u> {
                 zero_d_to_scalar(out)
             }
             ExprKind::IfExp(test, a, b) => {
-                let t = self.expr(cx, test);
+                let t = self.expr_opt(cx, test);
                 self.truth(cx, test, &t);
-                let at = self.expr(cx, a);
-                let bt = self.expr(cx, b);
+                let at = self.expr_opt(cx, a);
+                let bt = self.expr_opt(cx, b);
                 match unify(&at, &bt) {
                     Some(u) => u,
                     None => {
@@ -326,7 +369,7 @@ impl<'u> Checker<'u> {
                 Ty::NoneType // slices only appear inside subscripts
             }
             ExprKind::Tuple(xs) => {
-                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
+                let items: Vec<Ty> = xs.iter().map(|x| self.expr_opt(cx, x)).collect();
                 Ty::Tuple(items)
             }
             ExprKind::List(xs) => {
@@ -423,7 +466,8 @@ impl<'u> Checker<'u> {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::Generator => {
+            | Ty::Generator
+            | Ty::Optional(_) => {
                 let d = Diagnostic::error(
                     "unknown-attribute",
                     e.span,

@@ -215,7 +215,8 @@ impl<'u> Checker<'u> {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::Generator) => {
+            | Ty::Generator
+            | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-subscriptable",
                     e.span,
@@ -363,7 +364,8 @@ impl<'u> Checker<'u> {
                         | Ty::Global(_)
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
-                        | Ty::Generator) => {
+                        | Ty::Generator
+                        | Ty::Optional(_)) => {
                             let d = Diagnostic::error(
                                 "bad-index",
                                 p.span,

@@ -132,6 +132,7 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => None,
     }
 }
@@ -884,6 +885,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => false,
                     };
                     if !ok {
@@ -958,6 +960,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, c.name, tys, "(x, bins, right=False)"),
                 }
             }

@@ -223,6 +223,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return Some(Ty::Unknown),
         };
         let rank = array_ndim(&inner);
@@ -284,6 +285,7 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => Dtype::F64,
     }
 }
@@ -301,6 +303,7 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Optional(_)
         | Ty::Unknown => 0,
     }
 }

@@ -120,6 +120,10 @@ pub struct Instance<'u> {
     pub decided: FxHashMap<ExprId, bool>,
     /// How each array subscript with index arrays is served, by the index's id.
     pub fancy: FxHashMap<ExprId, Fancy>,
+    /// Optional values used where their payload is needed, by the
+    /// expression's id: its optional type. `ty` gives the payload's type;
+    /// codegen unwraps with a run-time check (`TypeError` for None).
+    pub unwrap: FxHashMap<ExprId, Ty>,
 }
 
 /// Typing's decisions, read by codegen instead of being derived again.
@@ -144,6 +148,11 @@ impl Instance<'_> {
             Some(false) => ends_in_return(orelse),
             None => false,
         }
+    }
+
+    /// The optional type of `e` when it is unwrapped where it is used.
+    pub fn unwrap(&self, e: &Expr) -> Option<&Ty> {
+        self.unwrap.get(&e.id)
     }
 
     /// How the array subscript with index `index` is served (see `Fancy`).
@@ -182,6 +191,9 @@ impl Program<'_> {
             vars.sort_by(|a, b| a.0.cmp(b.0));
             for (n, ty) in vars {
                 out += &format!("    {n}: {ty}\n");
+            }
+            if !inst.unwrap.is_empty() {
+                out += &format!("    (optional values unwrapped: {})\n", inst.unwrap.len());
             }
         }
         out

@@ -48,7 +48,8 @@ pub fn static_truth(test: &Expr, vars: &FxHashMap<String, Ty>) -> Option<bool> {
                 (ExprKind::NoneLit, _) => var_ty(r)?,
                 _ => return None,
             };
-            if !t.is_known() {
+            // An optional value is tested at run time.
+            if !t.is_known() || matches!(t, Ty::Optional(_)) {
                 return None;
             }
             Some((t == Ty::NoneType) == is)

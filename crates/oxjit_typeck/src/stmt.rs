@@ -99,7 +99,8 @@ impl<'u> Checker<'u> {
                 | Ty::Global(_)
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
-                | Ty::Generator => {
+                | Ty::Generator
+                | Ty::Optional(_) => {
                     let d = Diagnostic::error(
                         "cannot-unpack",
                         target.span,
@@ -215,7 +216,13 @@ impl<'u> Checker<'u> {
     fn stmt(&mut self, cx: &mut Cx<'u>, s: &'u Stmt) {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
-                let ty = self.expr(cx, value);
+                // An optional value stays optional when bound to names.
+                let ty = self.expr_opt(cx, value);
+                let ty = if targets.iter().all(|t| matches!(t.kind, ExprKind::Name(_))) {
+                    ty
+                } else {
+                    self.unwrap_opt(cx, value, ty)
+                };
                 for t in targets {
                     self.assign_target(cx, t, ty.clone());
                 }
@@ -287,7 +294,7 @@ impl<'u> Checker<'u> {
             }
             StmtKind::Return(v) => {
                 let t = match v {
-                    Some(e) => self.expr(cx, e),
+                    Some(e) => self.expr_opt(cx, e),
                     None => Ty::NoneType,
                 };
                 let at = v.as_ref().map_or(s.span, |e| e.span);
@@ -297,7 +304,7 @@ impl<'u> Checker<'u> {
                 cx.rets.push((t, at));
             }
             StmtKind::If { test, body, orelse } => {
-                let t = self.expr(cx, test);
+                let t = self.expr_opt(cx, test);
                 self.truth(cx, test, &t);
                 // `if x is None:` with x's type known: only the live branch is
                 // compiled (Numba's dead-branch pruning for optional arguments).
@@ -315,7 +322,7 @@ impl<'u> Checker<'u> {
                 }
             }
             StmtKind::While { test, body, orelse } => {
-                let t = self.expr(cx, test);
+                let t = self.expr_opt(cx, test);
                 self.truth(cx, test, &t);
                 cx.loop_depth += 1;
                 self.block(cx, body);
@@ -468,6 +475,9 @@ impl<'u> Checker<'u> {
     pub(crate) fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
         match t {
             Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::Unknown => {}
+            // None is false; a value is tested as itself (Python's rule;
+            // Numba rejects the test).
+            Ty::Optional(payload) => self.truth(cx, e, payload),
             Ty::Array(_) => {
                 let d = Diagnostic::error(
                     "ambiguous-truth",
@@ -687,7 +697,8 @@ impl<'u> Checker<'u> {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::Generator) => {
+            | Ty::Generator
+            | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-iterable",
                     e.span,
@@ -734,7 +745,13 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         ),
         // The model gives these a Python form (oxjit_py's `box_value`); a
         // tuple's verdict is its items'.
-        Ty::Scalar(_) | Ty::NoneType | Ty::Array(_) | Ty::Range | Ty::Tuple(_) | Ty::Unknown => {
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Array(_)
+        | Ty::Range
+        | Ty::Tuple(_)
+        | Ty::Optional(_)
+        | Ty::Unknown => {
             unreachable!("the type model gives {bad} a Python form")
         }
     })

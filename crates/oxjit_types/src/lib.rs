@@ -369,6 +369,10 @@ pub enum Ty {
     /// A `numpy.random.Generator` argument: compiled code holds a pointer to
     /// its bit generator's `bitgen_t` and draws from NumPy's own stream.
     Generator,
+    /// A value or None (Numba's `OptionalType`): a variable bound to None on
+    /// one path and to a `T` on another, or a function that returns both.
+    /// Held as `{T, i1}` (payload, present); an absent payload is all zeros.
+    Optional(Box<Ty>),
     /// Placeholder during inference: not yet known.
     Unknown,
 }
@@ -391,10 +395,39 @@ impl Ty {
             _ => None,
         }
     }
+    /// Whether a value of this type may be the payload of an optional value:
+    /// a run-time value with a Python form (scalars, arrays, tuples of them).
+    pub fn optional_payload(&self) -> bool {
+        match self {
+            Ty::Scalar(_) | Ty::Array(_) | Ty::Range => true,
+            Ty::Tuple(items) => items
+                .iter()
+                .all(|t| t.optional_payload() || *t == Ty::NoneType),
+            Ty::NoneType
+            | Ty::Str
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::Optional(_)
+            | Ty::Unknown => false,
+        }
+    }
+
+    /// The payload of an optional value (`None` for any other type).
+    pub fn optional(&self) -> Option<&Ty> {
+        match self {
+            Ty::Optional(t) => Some(t),
+            _ => None,
+        }
+    }
+
     pub fn is_known(&self) -> bool {
         match self {
             Ty::Unknown => false,
             Ty::Tuple(items) => items.iter().all(Ty::is_known),
+            Ty::Optional(t) => t.is_known(),
             _ => true,
         }
     }
@@ -434,6 +467,7 @@ impl fmt::Display for Ty {
             Ty::DtypeObj(d) => write!(f, "dtype({d})"),
             Ty::ExcClass(k) => write!(f, "class({})", k.name()),
             Ty::Generator => f.write_str("NumPyRandomGeneratorType"),
+            Ty::Optional(t) => write!(f, "OptionalType({t})"),
             Ty::Unknown => f.write_str("undefined"),
         }
     }
@@ -558,13 +592,22 @@ pub fn promote_numpy(a: Dtype, b: Dtype) -> Dtype {
 }
 
 /// Unify two types for one variable or for the returns of a function (int and
-/// float unify to float; tuples element-wise; arrays of different layouts to A).
+/// float unify to float; tuples element-wise; arrays of different layouts to A;
+/// None and a value to an optional value, as Numba does).
 pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
     if a == b {
         return Some(a.clone());
     }
     match (a, b) {
         (Ty::Unknown, t) | (t, Ty::Unknown) => Some(t.clone()),
+        (Ty::NoneType, Ty::Optional(t)) | (Ty::Optional(t), Ty::NoneType) => {
+            Some(Ty::Optional(t.clone()))
+        }
+        (Ty::Optional(x), Ty::Optional(y)) => Some(Ty::Optional(Box::new(unify(x, y)?))),
+        (Ty::Optional(x), t) | (t, Ty::Optional(x)) => Some(Ty::Optional(Box::new(unify(x, t)?))),
+        (Ty::NoneType, t) | (t, Ty::NoneType) => t
+            .optional_payload()
+            .then(|| Ty::Optional(Box::new(t.clone()))),
         (Ty::Scalar(x), Ty::Scalar(y)) => {
             if x.kind() == Kind::Bool || y.kind() == Kind::Bool {
                 if x.kind() == Kind::Bool && y.kind() == Kind::Bool {
@@ -611,6 +654,9 @@ pub fn can_convert_safely(from: &Ty, to: &Ty) -> bool {
         (Ty::Tuple(xs), Ty::Tuple(ys)) => {
             xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| can_convert_safely(x, y))
         }
+        (Ty::NoneType, Ty::Optional(_)) => true,
+        (Ty::Optional(x), Ty::Optional(y)) => can_convert_safely(x, y),
+        (x, Ty::Optional(y)) => can_convert_safely(x, y),
         _ => false,
     }
 }
@@ -670,7 +716,14 @@ mod tests {
     fn unification() {
         assert_eq!(unify(&Ty::I64, &Ty::F64), Some(Ty::F64));
         assert_eq!(unify(&Ty::BOOL, &Ty::BOOL), Some(Ty::BOOL));
-        assert_eq!(unify(&Ty::I64, &Ty::NoneType), None);
+        let opt = |t: Ty| Ty::Optional(Box::new(t));
+        assert_eq!(unify(&Ty::I64, &Ty::NoneType), Some(opt(Ty::I64)));
+        assert_eq!(unify(&Ty::NoneType, &Ty::F64), Some(opt(Ty::F64)));
+        assert_eq!(unify(&opt(Ty::I64), &Ty::F64), Some(opt(Ty::F64)));
+        assert_eq!(unify(&opt(Ty::I64), &Ty::NoneType), Some(opt(Ty::I64)));
+        assert_eq!(unify(&opt(Ty::I64), &opt(Ty::BOOL)), Some(opt(Ty::I64)));
+        assert_eq!(unify(&Ty::Str, &Ty::NoneType), None);
+        assert_eq!(opt(Ty::I64).to_string(), "OptionalType(int64)");
         let c = Ty::Array(ArrayTy::new(F64, 2, Layout::C));
         let f = Ty::Array(ArrayTy::new(F64, 2, Layout::F));
         assert_eq!(

@@ -23,6 +23,11 @@ pub enum Parts<'a> {
     /// An aggregate of these items (a tuple): its leaves are its items'
     /// leaves in order; it owns memory, and has a Python form, through them.
     Items(&'a [Ty]),
+    /// An optional value: its payload's parts, then the present flag (one
+    /// bool leaf). Its LLVM struct is `{payload, i1}`; an absent payload is
+    /// all zeros (null MemInfos). It owns memory, and has a Python form,
+    /// through its payload.
+    Optional(&'a Ty),
     /// Nothing crosses the boundary: a compile-time value (None, a string
     /// constant, a function, a registry global, a dtype, an exception class)
     /// or a type not yet known.
@@ -60,6 +65,7 @@ impl Ty {
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),
+            Ty::Optional(t) => (Parts::Optional(t), false, true),
             Ty::Str | Ty::Function(_) | Ty::Global(_) | Ty::DtypeObj(_) | Ty::ExcClass(_) => {
                 (Parts::Nothing, false, false)
             }
@@ -79,6 +85,7 @@ impl Ty {
         match self.model().parts {
             Parts::Fields(fields) => fields,
             Parts::Items(items) => items,
+            Parts::Optional(payload) => std::slice::from_ref(payload),
             Parts::Leaf { .. } | Parts::Nothing => &[],
         }
     }
@@ -92,6 +99,10 @@ impl Ty {
             match t.model().parts {
                 Parts::Leaf { .. } => out.push(t.clone()),
                 Parts::Fields(inner) | Parts::Items(inner) => inner.iter().for_each(|i| go(i, out)),
+                Parts::Optional(payload) => {
+                    go(payload, out);
+                    out.push(Ty::BOOL);
+                }
                 Parts::Nothing => {}
             }
         }
@@ -104,7 +115,7 @@ impl Ty {
     pub fn leaf_size(&self) -> usize {
         match self.model().parts {
             Parts::Leaf { size } => size,
-            Parts::Fields(_) | Parts::Items(_) | Parts::Nothing => 0,
+            Parts::Fields(_) | Parts::Items(_) | Parts::Optional(_) | Parts::Nothing => 0,
         }
     }
 
@@ -144,6 +155,10 @@ mod tests {
             Ty::Tuple(vec![arr(2), Ty::Range]),
         ]);
         assert_eq!(t.leaves(), vec![Ty::I64, arr(2), Ty::I64, Ty::I64, Ty::I64]);
+        // An optional value: the payload's leaves, then the present flag.
+        let o = Ty::Optional(Box::new(Ty::Tuple(vec![Ty::F64, arr(1)])));
+        assert_eq!(o.leaves(), vec![Ty::F64, arr(1), Ty::BOOL]);
+        assert_eq!(o.leaf_size(), 0);
         for t in [
             Ty::NoneType,
             Ty::Str,
@@ -173,6 +188,8 @@ mod tests {
     fn memory_is_owned_by_arrays_and_what_holds_them() {
         assert!(arr(1).owns_memory());
         assert!(Ty::Tuple(vec![Ty::I64, Ty::Tuple(vec![arr(2)])]).owns_memory());
+        assert!(Ty::Optional(Box::new(arr(1))).owns_memory());
+        assert!(!Ty::Optional(Box::new(Ty::F64)).owns_memory());
         for t in [
             Ty::F64,
             Ty::Range,
@@ -209,5 +226,6 @@ mod tests {
         // A tuple answers with its first item that has none.
         let t = Ty::Tuple(vec![Ty::I64, Ty::Tuple(vec![Ty::Str]), Ty::Generator]);
         assert_eq!(t.python_form(), Err(&Ty::Str));
+        assert_eq!(Ty::Optional(Box::new(arr(2))).python_form(), Ok(()));
     }
 }

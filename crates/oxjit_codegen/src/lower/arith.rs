@@ -607,6 +607,21 @@ impl<'p> FnGen<'_, 'p> {
 
     pub(super) fn compare(&mut self, op: CmpOp, a: V, b: V) -> R<String> {
         match (op, &a.ty.clone(), &b.ty.clone()) {
+            // An optional value and None: its present flag decides.
+            (CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne, Ty::Optional(_), Ty::NoneType)
+            | (CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne, Ty::NoneType, Ty::Optional(_)) => {
+                let o = if matches!(a.ty, Ty::Optional(_)) {
+                    &a
+                } else {
+                    &b
+                };
+                let present = self.extract(o, 1, Ty::BOOL);
+                Ok(if matches!(op, CmpOp::Is | CmpOp::Eq) {
+                    self.val(&format!("xor i1 {}, true", present.r))
+                } else {
+                    present.r
+                })
+            }
             (CmpOp::Is | CmpOp::IsNot, x, y) => {
                 let same = match (x, y) {
                     (Ty::NoneType, Ty::NoneType) => "true".to_string(),

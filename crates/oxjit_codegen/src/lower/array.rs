@@ -441,6 +441,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown) => ice(format!("cannot assign {other} into an array")),
         }
     }

@@ -230,6 +230,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown) => return ice(format!("min/max of {other}")),
                     }
                 } else {
@@ -600,6 +601,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => vec![self.cast(args[0].clone(), &Ty::I64).r],
                 };
                 // order='F': a C array of the reversed shape, seen transposed.

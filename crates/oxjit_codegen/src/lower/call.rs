@@ -158,6 +158,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => v,
                     };
                     leaves.push(v);
@@ -223,6 +224,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("len of {other}")),
             },
             Builtin::Abs

@@ -324,6 +324,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown => elems.push(v.clone()),
             }
         }

@@ -79,7 +79,20 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     pub(super) fn expr(&mut self, e: &'p Expr) -> R<V> {
+        if let Some(opt) = self.inst.unwrap(e) {
+            // An optional value used where its payload is needed.
+            let Ty::Optional(payload) = opt.clone() else {
+                return ice("unwrap of a value that is not optional");
+            };
+            let v = self.expr_of(e, opt.clone())?;
+            return Ok(self.cast(v, &payload));
+        }
         let ty = self.inst.ty(e).clone();
+        self.expr_of(e, ty)
+    }
+
+    /// Lower `e` as a value of type `ty` (its own type, before any unwrap).
+    fn expr_of(&mut self, e: &'p Expr, ty: Ty) -> R<V> {
         if let Some(Res::Const(c)) = self.res(e) {
             return Ok(self.konst(c, &ty));
         }
@@ -305,6 +318,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => ice(format!("cannot negate {ty}")),
                 }
             }
@@ -330,6 +344,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown => ice(format!("cannot invert {ty}")),
             },
         }
@@ -365,6 +380,22 @@ impl<'p> FnGen<'_, 'p> {
             }
             // Array layouts/readonly flags share one representation.
             (Ty::Array(_), Ty::Array(_)) => V::new(v.r, to.clone()),
+            (Ty::NoneType, Ty::Optional(_)) => V::unit(to.clone()),
+            (Ty::Optional(x), Ty::Optional(y)) => {
+                // An absent payload is zeros, and so is its cast.
+                let p = self.extract(&v, 0, (*x).clone());
+                let p = self.cast(p, y);
+                let present = self.extract(&v, 1, Ty::BOOL);
+                self.some(p, &present.r, to)
+            }
+            (Ty::Optional(x), _) => {
+                let p = self.unwrap_optional(&v, &x);
+                self.cast(p, to)
+            }
+            (_, Ty::Optional(y)) => {
+                let p = self.cast(v, y);
+                self.some(p, "true", to)
+            }
             (_, Ty::Unknown) => v,
             _ => V::new(
                 if llty(&v.ty) == llty(to) {
@@ -375,6 +406,29 @@ impl<'p> FnGen<'_, 'p> {
                 to.clone(),
             ),
         }
+    }
+
+    /// The optional value `to` holding `payload` (already of its payload
+    /// type), present when `present` (an i1) holds.
+    fn some(&mut self, payload: V, present: &str, to: &Ty) -> V {
+        let t = llty(to);
+        let a = self.val(&format!(
+            "insertvalue {t} zeroinitializer, {} {}, 0",
+            llty(&payload.ty),
+            payload.r
+        ));
+        let b = self.val(&format!("insertvalue {t} {a}, i1 {present}, 1"));
+        V::new(b, to.clone())
+    }
+
+    /// The payload of optional value `v`, raising Numba's `TypeError`
+    /// ("expected int64, got None") when it is None.
+    pub(super) fn unwrap_optional(&mut self, v: &V, payload: &Ty) -> V {
+        let present = self.extract(v, 1, Ty::BOOL);
+        let absent = self.val(&format!("xor i1 {}, true", present.r));
+        let msg = self.str_const(&format!("expected {payload}, got None"));
+        self.raise_if(&absent, ExcKind::TypeError, &[msg]);
+        self.extract(v, 0, payload.clone())
     }
 
     pub(super) fn cast_scalar(&mut self, r: &str, a: Dtype, b: Dtype) -> String {

@@ -86,6 +86,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown) => ice(format!("cannot iterate over {other}")),
         }
     }
@@ -313,6 +314,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Optional(_)
                             | Ty::Unknown => shape.push(self.cast(v, &Ty::I64).r),
                         }
                     }

@@ -63,6 +63,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         })
     }
@@ -224,6 +225,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown) => t.scalar().ok_or("generator type")?,
                 };
                 if raw.iter().any(|v| matches!(v.ty, Ty::Array(_))) {
@@ -351,6 +353,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => {
                 let n = self.cast(x.clone(), &Ty::I64).r;
                 let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
@@ -498,6 +501,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("integers type")?,
         };
         let lo = self
@@ -640,6 +644,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => (self.cast(a.clone(), &Ty::I64).r, None),
         };
         let cnt = match &shape {
@@ -757,6 +762,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("choice type")?,
         };
         let pick = |s: &mut Self, k: &str| -> V {

@@ -732,6 +732,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("norm type")?,
         };
         if a.ndim == 1 {
@@ -854,6 +855,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return ice("matmul type"),
         };
         let other = !matches!(d, Dtype::F32 | Dtype::F64);

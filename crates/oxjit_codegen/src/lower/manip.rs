@@ -562,6 +562,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => vec![self.cast(v, &Ty::I64).r],
                     },
                     None => return ice("tile reps"),

@@ -416,6 +416,24 @@ fn build_from_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, base
                 cur
             }
         }
+        Parts::Optional(payload) => {
+            let ty = llty(t);
+            let v = build_from_leaves(f, n, leaf, payload, base);
+            let present = build_from_leaves(f, n, leaf, &Ty::BOOL, base);
+            *n += 1;
+            let _ = writeln!(
+                f,
+                "  %lt{n} = insertvalue {ty} undef, {} {v}, 0",
+                llty(payload)
+            );
+            *n += 1;
+            let _ = writeln!(
+                f,
+                "  %lt{n} = insertvalue {ty} %lt{}, i1 {present}, 1",
+                *n - 1
+            );
+            format!("%lt{n}")
+        }
         Parts::Fields(fields) => {
             let ty = llty(t);
             let mut cur = "undef".to_string();
@@ -455,6 +473,15 @@ fn store_leaves(f: &mut String, n: &mut u32, leaf: &mut usize, t: &Ty, v: &str, 
         Parts::Items(inner) | Parts::Fields(inner) => {
             let ty = llty(t);
             for (i, it) in inner.iter().enumerate() {
+                *n += 1;
+                let e = format!("%se{n}");
+                let _ = writeln!(f, "  {e} = extractvalue {ty} {v}, {i}");
+                store_leaves(f, n, leaf, it, &e, base);
+            }
+        }
+        Parts::Optional(payload) => {
+            let ty = llty(t);
+            for (i, it) in [payload, &Ty::BOOL].into_iter().enumerate() {
                 *n += 1;
                 let e = format!("%se{n}");
                 let _ = writeln!(f, "  {e} = extractvalue {ty} {v}, {i}");

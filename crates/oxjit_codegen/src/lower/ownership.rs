@@ -23,6 +23,14 @@ impl<'p> FnGen<'_, 'p> {
                     }
                 }
             }
+            // An absent payload is zeros: its MemInfos are null, which
+            // incref and decref skip.
+            Parts::Optional(payload) => {
+                if payload.owns_memory() {
+                    let e = self.extract(v, 0, payload.clone());
+                    self.for_each_meminfo(&e, f);
+                }
+            }
             Parts::Leaf { .. } | Parts::Nothing => {}
         }
     }
@@ -111,6 +119,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => {
                 let s = self.str_const("<value>");
                 self.exc_arg(&s)

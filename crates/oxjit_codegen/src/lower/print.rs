@@ -76,6 +76,20 @@ impl<'p> FnGen<'_, 'p> {
                     ),
                 );
             }
+            Ty::Optional(payload) => {
+                // The payload, or None.
+                let present = self.extract(v, 1, Ty::BOOL);
+                let (yes, no, end) = (self.label("psome"), self.label("pnone"), self.label("pend"));
+                self.cbr(&present.r, &yes, &no);
+                self.start(&yes);
+                let x = self.extract(v, 0, (*payload).clone());
+                self.print_value(&x, nested)?;
+                self.br(&end);
+                self.start(&no);
+                let s = self.str_const("None");
+                self.print_value(&s, false)?;
+                self.start(&end);
+            }
             other @ (Ty::Range
             | Ty::Function(_)
             | Ty::Global(_)

@@ -183,6 +183,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         };
         let out = self.alloc_array(a.dtype, &shape);

@@ -711,6 +711,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return Ok(None),
         };
         if !matches!(r, Reduce::Sum | Reduce::Mean) || od != a.dtype {
@@ -848,6 +849,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => ice("keepdims result"),
         }
     }

@@ -153,6 +153,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Global(_)
                             | Ty::DtypeObj(_)
                             | Ty::Generator
+                            | Ty::Optional(_)
                             | Ty::Unknown) => return ice(format!("cannot raise a {other}")),
                         },
                     },
@@ -213,6 +214,14 @@ impl<'p> FnGen<'_, 'p> {
                 self.val(&format!("or i1 {a}, {b}"))
             }
             Ty::NoneType => "false".into(),
+            // None is false; a present value is tested as itself (an absent
+            // payload is zeros, so its own test is false too).
+            Ty::Optional(payload) => {
+                let present = self.extract(v, 1, Ty::BOOL);
+                let x = self.extract(v, 0, (**payload).clone());
+                let t = self.truth(&x)?;
+                self.val(&format!("and i1 {}, {t}", present.r))
+            }
             Ty::Tuple(items) => if items.is_empty() { "false" } else { "true" }.into(),
             Ty::Range => {
                 let n = self.range_len(v);
@@ -265,6 +274,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("cannot unpack {other}")),
             },
             ExprKind::Subscript(base, index) => {

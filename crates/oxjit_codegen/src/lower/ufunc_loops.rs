@@ -61,6 +61,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown) => return ice(format!("gufunc argument of type {other}")),
             }
         }

@@ -74,6 +74,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => false,
                     }
                 }

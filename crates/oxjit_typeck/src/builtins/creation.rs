@@ -125,6 +125,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array)"),
                 }
             }
@@ -214,6 +215,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => {
                 return self.no_match(cx, e, name, tys, "(int), (tuple of ints) with dtype=")
             }

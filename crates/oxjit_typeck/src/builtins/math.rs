@@ -334,6 +334,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(complex), (float)"),
                 }
             }

@@ -43,6 +43,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array), (tuple), (range)"),
                 }
             }
@@ -74,6 +75,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => {
                             return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array)")
                         }
@@ -237,6 +239,7 @@ fn printable(t: &Ty) -> bool {
     match t {
         Ty::Scalar(_) | Ty::Str | Ty::NoneType | Ty::Array(_) => true,
         Ty::Tuple(items) => items.iter().all(printable),
+        Ty::Optional(t) => printable(t),
         Ty::Range
         | Ty::Function(_)
         | Ty::Global(_)

@@ -148,6 +148,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Optional(_)
                         | Ty::Unknown => {
                             s.flat_store(out, d, &k.to_string(), v);
                             *k += 1;
@@ -199,6 +200,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Optional(_)
                 | Ty::Unknown => self.arr_fn(ArrFn::Array, args, call, ty),
             },
             ArrFn::Cumsum

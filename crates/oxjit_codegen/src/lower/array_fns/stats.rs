@@ -59,6 +59,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => None,
         };
         let res = self.alloca("double");
@@ -281,6 +282,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return ice("trapezoid result"),
         };
         let rt = Ty::Scalar(d);
@@ -757,6 +759,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Optional(_)
                             | Ty::Unknown => vals.push(s.cast(v.clone(), &Ty::F64).r),
                         }
                     }

@@ -183,6 +183,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => {
                 let r = self.cast(reps.clone(), &Ty::I64).r;
                 (self.val(&format!("mul i64 {n}, {r}")), None)
@@ -230,6 +231,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(shift, &Ty::I64).r],
         };
         let axes: Option<Vec<usize>> = match self.mparam_const(call, 2, "axis") {
@@ -325,6 +327,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(kth, &Ty::I64).r],
         };
         let axis = match self.mparam_const(call, 2, "axis") {

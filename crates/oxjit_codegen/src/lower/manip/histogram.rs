@@ -360,6 +360,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Optional(_)
             | Ty::Unknown => return ice("digitize x"),
         };
         let n = self.shape(&b, 0);
