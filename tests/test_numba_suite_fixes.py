@@ -227,3 +227,38 @@ def test_uint64_arguments_above_int64():
     assert njit(ident)(2**63) == 2**63
     with pytest.raises(TypeError, match="does not fit"):
         njit(ident)(2**64)
+
+
+def reraise(x):
+    if x > 0:
+        raise
+    return x
+
+
+def test_bare_raise_reraises_the_exception_being_handled():
+    f = njit(reraise)
+    with pytest.raises(ValueError, match="inner"):
+        try:
+            raise ValueError("inner")
+        except ValueError:
+            f(1)
+    with pytest.raises(RuntimeError, match="No active exception to reraise"):
+        f(1)
+
+
+def round_n(x, n):
+    return round(x, n)
+
+
+def test_round_with_negative_ndigits_is_correctly_rounded():
+    import math
+    import random
+
+    f = njit(round_n)
+    rng = random.Random(4)
+    cases = [(1.93661707109813e147, -147), (25.0, -1), (35.0, -1), (-25.0, -1), (25.000000001, -1),
+             (5000.0, -4), (6000.0, -4), (-4.0, -1), (999.0, -3)]
+    cases += [(rng.uniform(-1, 1) * 10 ** rng.randint(-5, 300), rng.randint(-310, 5)) for _ in range(3000)]
+    for x, n in cases:
+        want, got = round(x, n), f(x, n)
+        assert want == got and math.copysign(1, want) == math.copysign(1, got), (x, n, want, got)

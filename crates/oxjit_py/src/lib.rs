@@ -104,6 +104,21 @@ pub(crate) fn new_err(py: Python<'_>, class: &str, msg: String) -> PyErr {
 /// Turn a pending runtime error into the Python exception.
 fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
     let kind = ExcKind::from_code(e.kind).unwrap_or(ExcKind::RuntimeError);
+    // A bare `raise` re-raises the exception being handled (the caller's
+    // `except` block), as in Python and Numba.
+    if kind == ExcKind::RuntimeError
+        && matches!(e.args.as_slice(), [ExcArg::Str(m)] if m == oxjit_types::RERAISE_MESSAGE)
+    {
+        let handled = py
+            .import("sys")
+            .and_then(|sys| sys.call_method0("exc_info"))
+            .and_then(|info| info.get_item(1));
+        if let Ok(exc) = handled {
+            if !exc.is_none() {
+                return PyErr::from_value(exc);
+            }
+        }
+    }
     let cls = if kind == ExcKind::LinAlgError {
         py.import("numpy.linalg")
             .and_then(|m| m.getattr("LinAlgError"))

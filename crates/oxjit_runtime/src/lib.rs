@@ -670,21 +670,67 @@ pub extern "C" fn oxjit_rt_round_f64(x: f64, ndigits: i64) -> f64 {
     if ndigits < -308 {
         return 0.0f64.copysign(x);
     }
-    // Negative ndigits: round to a multiple of 10**-ndigits.
-    let p = 10f64.powi((-ndigits) as i32);
-    let y = x / p;
-    let r = y.round_ties_even();
-    let out = r * p;
-    if out.is_finite() {
-        out
+    // Negative ndigits: round the exact decimal expansion to a multiple of
+    // 10**k, half to even, then read it back correctly rounded (as CPython's
+    // dtoa-based round does; x / 10**k would round twice).
+    let k = (-ndigits) as usize;
+    let exact = format!("{:.1100}", x.abs());
+    let (int_digits, frac) = exact.split_once('.').unwrap_or((&exact, ""));
+    let (q, rem) = if int_digits.len() > k {
+        int_digits.split_at(int_digits.len() - k)
     } else {
-        x
+        ("0", int_digits)
+    };
+    let rem = format!("{rem:0>k$}");
+    let half = format!("5{}", "0".repeat(k - 1));
+    let up = match rem.as_str().cmp(half.as_str()) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => {
+            frac.bytes().any(|b| b != b'0') || q.bytes().last().is_some_and(|d| (d - b'0') % 2 == 1)
+        }
+    };
+    let mut digits: Vec<u8> = q.bytes().collect();
+    if up {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let text = format!("{}e{k}", String::from_utf8_lossy(&digits));
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() => r.copysign(x),
+        _ => x,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_negative_ndigits_is_correctly_rounded() {
+        // CPython's values.
+        assert_eq!(oxjit_rt_round_f64(1.93661707109813e147, -147), 2e147);
+        assert_eq!(oxjit_rt_round_f64(25.0, -1), 20.0);
+        assert_eq!(oxjit_rt_round_f64(35.0, -1), 40.0);
+        assert_eq!(oxjit_rt_round_f64(25.000000001, -1), 30.0);
+        assert_eq!(oxjit_rt_round_f64(5000.0, -4), 0.0);
+        assert_eq!(oxjit_rt_round_f64(6000.0, -4), 10000.0);
+        assert_eq!(oxjit_rt_round_f64(-4.0, -1).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(oxjit_rt_round_f64(999.0, -3), 1000.0);
+        assert_eq!(oxjit_rt_round_f64(1e300, -309), 0.0);
+    }
 
     #[test]
     fn alloc_free_counts_and_alignment() {

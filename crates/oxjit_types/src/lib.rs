@@ -293,6 +293,10 @@ pub enum ExcKind {
     AxisError,
 }
 
+/// The message of a bare `raise` in compiled code: a RuntimeError with this
+/// text re-raises the exception Python is handling, if any (as `raise` does).
+pub const RERAISE_MESSAGE: &str = "No active exception to reraise";
+
 impl ExcKind {
     pub const ALL: [ExcKind; 16] = [
         ExcKind::Exception,

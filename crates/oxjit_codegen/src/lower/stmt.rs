@@ -117,7 +117,8 @@ impl<'p> FnGen<'_, 'p> {
                             "call void @oxjit_rt_exc_begin(i32 {})",
                             ExcKind::RuntimeError.code()
                         ));
-                        let s = self.str_const("No active exception to reraise");
+                        // The dispatcher re-raises Python's handled exception, if any.
+                        let s = self.str_const(oxjit_types::RERAISE_MESSAGE);
                         self.exc_arg(&s);
                     }
                     Some(e) => match self.res(e) {
