@@ -13,7 +13,7 @@
 
 use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, V};
 use crate::Options;
-use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
+use oxjit_syntax::{BinOp, CmpOp, ConstData, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
     rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, MathX, Rand, Reduce, Round,
 };

@@ -457,7 +457,10 @@ impl<'p> FnGen<'_, 'p> {
             self.start(&yes);
             let v = if k == 0.5 && d.is_float() {
                 let sq = self.intrinsic("sqrt", d, 1);
-                V::new(self.val(&format!("call {t} {sq}({t} {})", x.r)), Ty::Scalar(d))
+                V::new(
+                    self.val(&format!("call {t} {sq}({t} {})", x.r)),
+                    Ty::Scalar(d),
+                )
             } else if k == 0.5 {
                 self.npy_cmath(CFn::Sqrt, x.clone())?
             } else if k == 2.0 {
