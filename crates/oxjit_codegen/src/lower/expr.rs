@@ -74,6 +74,8 @@ impl<'p> FnGen<'_, 'p> {
                     .collect();
                 if parts.is_empty() {
                     "zeroinitializer".into()
+                } else if uniform_tuple(ts) {
+                    format!("[{}]", parts.join(", "))
                 } else {
                     format!("{{{}}}", parts.join(", "))
                 }
