@@ -169,6 +169,46 @@ print(json.dumps(time.perf_counter() - t0))
 """
 
 
+# First-call compile time of functions that read big arrays from a closure or
+# a global (frozen at compile time), and of one taking a 400-tuple.
+BIG_CONST_SCRIPT = """\
+import json, sys, time
+import numpy as np
+prov = __import__(sys.argv[1])
+case = sys.argv[2]
+G = np.arange(100 * 2**20 // 8, dtype=np.float64)  # 100 MB
+
+
+def read_global(i):
+    return G[i] * 2.0
+
+
+def make_pair():
+    a = np.arange(1_000_000, dtype=np.float64)
+    b = np.ones(1_000_000)
+
+    def pair(i):
+        return a[i] + b[i]
+
+    return pair
+
+
+def length(t):
+    return len(t)
+
+
+if case == "closure":
+    f, args = prov.njit(make_pair()), (5,)
+elif case == "global":
+    f, args = prov.njit(read_global), (7,)
+else:
+    f, args = prov.njit(length), (tuple(float(i) for i in range(400)),)
+t0 = time.perf_counter()
+f(*args)
+print(json.dumps(time.perf_counter() - t0))
+"""
+
+
 # --------------------------------------------------------------------------
 # Benchmarks: each returns (value, unit, result-for-cross-check or None)
 # --------------------------------------------------------------------------
@@ -196,6 +236,13 @@ def b_import(prov, name, S, data):
 
 def b_compile_qm(prov, name, S, data):
     return statistics.median(run_script(COMPILE_SCRIPT, name) for _ in range(S["compile_reps"])), None
+
+
+def make_compile_bench(case):
+    def run(prov, name, S, data):
+        return statistics.median(run_script(BIG_CONST_SCRIPT, name, case) for _ in range(S["compile_reps"])), None
+
+    return run
 
 
 def b_qm_run(prov, name, S, data):
@@ -276,6 +323,12 @@ def make_vec_bench(target, fastmath):
 BENCHES = [
     Bench("import", "startup", "s", b_import, "import <pkg> in a fresh interpreter (median of 5)"),
     Bench("compile_qm", "startup", "s", b_compile_qm, "cold first call of njit(qm)(0.1, 10), fresh process"),
+    Bench("compile_closure_arrays", "startup", "s", make_compile_bench("closure"),
+          "cold first call reading two captured 1e6-float64 arrays, fresh process"),
+    Bench("compile_global_100mb", "startup", "s", make_compile_bench("global"),
+          "cold first call reading a 100 MB global array, fresh process"),
+    Bench("compile_tuple400", "startup", "s", make_compile_bench("tuple"),
+          "cold first call of len(t) for a 400-tuple argument, fresh process"),
     Bench("qm_run", "runtime", "s", b_qm_run, "qm(0.1, 10**7) steady state (median of 7)"),
     Bench("call_overhead", "overhead", "ns", b_call_overhead, "njit(add1)(1.0) per call, timeit"),
     Bench("sum_sq", "runtime", "s", b_sum_sq, "sum of squares loop over 1e7 float64"),

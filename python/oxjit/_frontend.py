@@ -31,7 +31,7 @@ from typing import Any, Sequence
 import numpy as np
 import numpy.linalg
 
-__all__ = ["build_unit"]
+__all__ = ["build_unit", "build_unit_refs"]
 
 Node = list  # a flattened HIR node: [tag, line, col, end_line, end_col, ...]
 
@@ -45,8 +45,10 @@ _ARRAY_DTYPES = frozenset(
     ["bool", *(f"{k}{n}" for k in ("int", "uint") for n in (8, 16, 32, 64))]
     + ["float32", "float64", "complex64", "complex128"]
 )
-# Global arrays are frozen as hex text; beyond this the JSON gets absurd.
-_MAX_FROZEN_ARRAY_BYTES = 64 << 20
+# Global arrays up to this size are frozen as hex text and become IR constants
+# (LLVM can fold their elements); larger ones are handed to the compiler by
+# address, copied once, and read by address from compiled code.
+INLINE_ARRAY_BYTES = 4096
 
 
 # ---------------------------------------------------------------------------
@@ -621,7 +623,10 @@ def _describe(value: Any) -> str:
 
 
 class _UnitBuilder:
-    def __init__(self) -> None:
+    def __init__(self, by_reference: bool = False) -> None:
+        # Large arrays go to `frozen` (by address) instead of the JSON.
+        self.by_reference = by_reference
+        self.frozen: list[tuple[int, int, np.ndarray]] = []
         self.py_funcs: list[types.FunctionType] = []
         self.func_index: dict[int, int] = {}
         self.arrays: list[dict] = []
@@ -782,12 +787,19 @@ class _UnitBuilder:
         name = a.dtype.name
         if name not in _ARRAY_DTYPES:
             return ["other", f"NumPy array of dtype {name}"]
-        if a.nbytes > _MAX_FROZEN_ARRAY_BYTES:
-            return ["other", f"NumPy array of {a.nbytes} bytes (too large to freeze)"]
+        # C order, native byte order; a copy only when `a` is not already.
         data = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("="))
         i = self.array_index[id(a)] = len(self.arrays)
         self.keep.append(a)
-        self.arrays.append({"dtype": name, "shape": list(a.shape), "data": data.tobytes().hex()})
+        entry: dict[str, Any] = {"dtype": name, "shape": list(a.shape)}
+        if self.by_reference and data.nbytes > INLINE_ARRAY_BYTES:
+            # The compiler copies the bytes (holding the GIL) before this
+            # builder, and so `data`, goes away.
+            entry["ref"] = len(self.frozen)
+            self.frozen.append((data.__array_interface__["data"][0], data.nbytes, data))
+        else:
+            entry["data"] = data.tobytes().hex()
+        self.arrays.append(entry)
         return ["array", i]
 
 
@@ -798,3 +810,12 @@ def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> str:
     reached through globals and closures (each once). Raises ValueError if a
     source cannot be read."""
     return _UnitBuilder().build(py_func, [e.__oxjit_py_func__ for e in extras])
+
+
+def build_unit_refs(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> tuple[str, list]:
+    """`build_unit` for the compiler: arrays over `INLINE_ARRAY_BYTES` are not
+    in the JSON but referenced (`{"ref": k}`) as `frozen[k]`, an
+    `(address, nbytes, array)` triple of C-ordered native-endian bytes, valid
+    while the returned list lives. The compiler copies them at once."""
+    b = _UnitBuilder(by_reference=True)
+    return b.build(py_func, [e.__oxjit_py_func__ for e in extras]), b.frozen

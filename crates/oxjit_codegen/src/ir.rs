@@ -56,11 +56,26 @@ pub fn array_ty(ndim: u8) -> String {
     format!("{{ptr, ptr, i64, i64, ptr, [{ndim} x i64], [{ndim} x i64]}}")
 }
 
+/// Tuples of at least this many items of one type are LLVM arrays, not
+/// structs: LLVM's (IP)SCCP tracks every field of a struct through each
+/// `insertvalue`, which is cubic in the length of the chain that builds a
+/// big tuple (a 400-tuple took seconds to optimise), and gives up on arrays
+/// at once. Small tuples keep their struct types.
+pub const UNIFORM_TUPLE_MIN: usize = 16;
+
+/// Whether a tuple of these items is an LLVM array (see [`UNIFORM_TUPLE_MIN`]).
+pub fn uniform_tuple(items: &[Ty]) -> bool {
+    items.len() >= UNIFORM_TUPLE_MIN && items.iter().all(|t| *t == items[0])
+}
+
 /// The register type of any value.
 pub fn llty(t: &Ty) -> String {
     match t {
         Ty::Scalar(d) => scalar_ty(*d).to_string(),
         Ty::Array(a) => array_ty(a.ndim),
+        Ty::Tuple(items) if uniform_tuple(items) => {
+            format!("[{} x {}]", items.len(), llty(&items[0]))
+        }
         Ty::Tuple(items) => {
             let parts: Vec<String> = items.iter().map(llty).collect();
             format!("{{{}}}", parts.join(", "))

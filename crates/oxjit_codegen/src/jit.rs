@@ -9,8 +9,9 @@ use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 use llvm_sys::prelude::LLVMMemoryBufferRef;
+use std::any::Any;
 use std::ffi::{CStr, CString};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Jit {
     raw: LLVMOrcLLJITRef,
@@ -76,7 +77,9 @@ fn create() -> Result<Jit, String> {
 }
 
 /// Machine code loaded under its own resource tracker; [`release`] frees it.
-pub struct CodeHandle(LLVMOrcResourceTrackerRef);
+/// It also owns the data the code reads by address (large frozen arrays),
+/// dropped only after the code is gone.
+pub struct CodeHandle(LLVMOrcResourceTrackerRef, Vec<Arc<dyn Any + Send + Sync>>);
 
 // SAFETY: a tracker is only used under the JIT mutex.
 unsafe impl Send for CodeHandle {}
@@ -108,17 +111,23 @@ pub unsafe fn load_object_tracked(
         take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr()))?;
         out.push(addr as usize);
     }
-    Ok((out, CodeHandle(rt)))
+    Ok((out, CodeHandle(rt, Vec::new())))
 }
 
 impl CodeHandle {
     /// A handle that owns nothing (release is a no-op).
     pub fn empty() -> CodeHandle {
-        CodeHandle(std::ptr::null_mut())
+        CodeHandle(std::ptr::null_mut(), Vec::new())
+    }
+
+    /// Keep `data` alive for as long as this machine code exists.
+    pub fn keep(&mut self, data: Arc<dyn Any + Send + Sync>) {
+        self.1.push(data);
     }
 }
 
-/// Free the machine code of a handle. Nothing may call into it afterwards.
+/// Free the machine code of a handle (then the data it kept alive). Nothing
+/// may call into it afterwards.
 pub fn release(h: CodeHandle) {
     if h.0.is_null() {
         return;

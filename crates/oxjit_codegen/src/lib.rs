@@ -269,11 +269,19 @@ fn build(
     let prefix = unique_prefix(&program.templates[root.template as usize].qualname);
     let (text, name) = guarded(Stage::Lowering, || lower(&prefix))?;
     let text = format!("{text}\n{}", lower::METADATA);
-    guarded(Stage::Llvm, || {
+    let (addrs, ir, asm, mut code) = guarded(Stage::Llvm, || {
         let ctx = Context::create();
         let module = parse_ir(&ctx, &text, &prefix)?;
         finish(&module, opts, &[&name])
-    })
+    })?;
+    // Large frozen arrays are read by address: the code owns them.
+    for ca in &program.unit.const_arrays {
+        match &ca.data {
+            oxjit_syntax::ConstData::Frozen(f) => code.keep(f.clone()),
+            oxjit_syntax::ConstData::Inline(_) => {}
+        }
+    }
+    Ok((addrs, ir, asm, code))
 }
 
 /// Compile a typed scalar kernel into a NumPy ufunc inner loop for the given

@@ -11,9 +11,9 @@
 //! - Errors: a pending exception is set in the runtime, status 1 is stored and
 //!   control jumps to the cleanup block, which releases all slots.
 
-use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, V};
+use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, uniform_tuple, V};
 use crate::Options;
-use oxjit_syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
+use oxjit_syntax::{BinOp, CmpOp, ConstData, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
     rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, MathX, Rand, Reduce, Round,
 };

@@ -6,11 +6,12 @@
 
 use crate::new_err;
 use oxjit_codegen::{CodeHandle, Compiled, GuArg, Options};
-use oxjit_syntax::Unit;
+use oxjit_syntax::{FrozenBytes, Unit};
 use oxjit_typeck::{Located, Program};
 use oxjit_types::{Dtype, Ty};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use std::sync::Arc;
 
 /// The stages a compilation goes through, as named in internal errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,22 +101,47 @@ pub(crate) enum Output {
     Loop(usize, CodeHandle),
 }
 
+/// What the front end gives the compiler: the unit JSON and the frozen
+/// copies of its large arrays (`{"ref": k}` in the JSON is `frozen[k]`).
+/// Cloning is cheap; the machine code compiled from it keeps the arrays.
+#[derive(Clone)]
+pub(crate) struct Source {
+    json: String,
+    frozen: Vec<Arc<FrozenBytes>>,
+}
+
 /// Run the Python front end on `py_func` (and the jitted functions passed as
-/// arguments): the unit JSON. Its failures (no source, unsupported syntax the
-/// front end rejects) are about the user's code.
+/// arguments): the unit JSON, and a private copy of every large array it
+/// references (taken now, under the GIL: the value is frozen at compile
+/// time). Its failures (no source, unsupported syntax the front end rejects)
+/// are about the user's code.
 pub(crate) fn unit_json(
     py: Python<'_>,
     py_func: &Bound<'_, PyAny>,
     extras: &[Py<PyAny>],
-) -> Result<String, Failure> {
+) -> Result<Source, Failure> {
     let frontend = py.import("oxjit._frontend").map_err(Failure::Py)?;
     let extras = PyList::new(py, extras.iter().map(|o| o.bind(py).clone())).map_err(Failure::Py)?;
-    match frontend.call_method1("build_unit", (py_func, extras)) {
-        Ok(j) => j.extract().map_err(Failure::Py),
-        Err(e) => Err(Failure::User(
-            e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
-        )),
-    }
+    let r = match frontend.call_method1("build_unit_refs", (py_func, extras)) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(Failure::User(
+                e.value(py).str().map(|s| s.to_string()).unwrap_or_default(),
+            ))
+        }
+    };
+    let (json, arrays): (String, Vec<(usize, usize, Bound<'_, PyAny>)>) =
+        r.extract().map_err(Failure::Py)?;
+    let frozen = arrays
+        .iter()
+        .map(|(addr, nbytes, _array)| {
+            // SAFETY: the front end gives the address and size of a C-ordered
+            // buffer of `_array`, which `arrays` keeps alive; we hold the GIL.
+            let bytes = unsafe { std::slice::from_raw_parts(*addr as *const u8, *nbytes) };
+            Arc::new(FrozenBytes::from_slice(bytes))
+        })
+        .collect();
+    Ok(Source { json, frozen })
 }
 
 /// Run one stage of ours; a panic becomes an internal error of that stage.
@@ -143,10 +169,10 @@ fn render(unit: &Unit, diags: &[Located]) -> String {
     text.trim_end().to_string()
 }
 
-fn read_unit(json: &str) -> Result<Unit, Failure> {
+fn read_unit(src: &Source) -> Result<Unit, Failure> {
     guarded(Stage::Unit, || {
         oxjit_codegen::inject_panic("unit");
-        Unit::from_json(json).map_err(|message| Failure::Internal {
+        Unit::from_json_with(&src.json, &src.frozen).map_err(|message| Failure::Internal {
             stage: Stage::Unit,
             message,
         })
@@ -169,9 +195,9 @@ fn typed<'u>(unit: &'u Unit, args: &[Ty]) -> Result<Program<'u>, Failure> {
 }
 
 /// The root's return type for these argument types (typing only).
-pub(crate) fn return_type(py: Python<'_>, json: String, args: Vec<Ty>) -> Result<Ty, Failure> {
+pub(crate) fn return_type(py: Python<'_>, src: Source, args: Vec<Ty>) -> Result<Ty, Failure> {
     py.detach(move || {
-        let unit = read_unit(&json)?;
+        let unit = read_unit(&src)?;
         Ok(typed(&unit, &args)?.instances[0].ret.clone())
     })
 }
@@ -188,16 +214,16 @@ fn check_result(program: &Program<'_>, target: &Target<'_>) -> Result<(), Failur
     }
 }
 
-/// Type, lower and load `json` for `args`, without the GIL.
+/// Type, lower and load `src` for `args`, without the GIL.
 pub(crate) fn compile(
     py: Python<'_>,
-    json: String,
+    src: Source,
     args: Vec<Ty>,
     opts: Options,
     target: Target<'_>,
 ) -> Result<Output, Failure> {
     py.detach(move || {
-        let unit = read_unit(&json)?;
+        let unit = read_unit(&src)?;
         let program = typed(&unit, &args)?;
         check_result(&program, &target)?;
         let internal = |e: oxjit_codegen::Error| Failure::Internal {

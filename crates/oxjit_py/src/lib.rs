@@ -352,11 +352,13 @@ impl Dispatcher {
                 let text = format!(
                         "Compilation is falling back to object mode: `{name}` could not be compiled in nopython mode and runs as plain Python.\n{msg}"
                     );
+                // Level 1 is the innermost Python frame: the caller's line
+                // (the dispatcher is a C call and has no frame of its own).
                 PyErr::warn(
                     py,
                     &warn_cls,
                     &std::ffi::CString::new(text).unwrap_or_default(),
-                    2,
+                    1,
                 )?;
                 self.fallback
                     .write()
@@ -856,6 +858,13 @@ fn allocation_stats() -> (u64, u64) {
     oxjit_runtime::allocation_stats()
 }
 
+/// `(buffers, bytes)` of large frozen global arrays still owned by compiled
+/// code (for leak tests).
+#[pyfunction]
+fn _frozen_array_stats() -> (usize, usize) {
+    oxjit_syntax::FrozenBytes::live()
+}
+
 /// The oxjit type of a Python value, as Numba spells it (`oxjit.typeof`).
 #[pyfunction]
 #[pyo3(name = "typeof")]
@@ -994,6 +1003,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let tp = m.py().get_type::<Dispatcher>();
     unsafe { (*(tp.as_ptr() as *mut ffi::PyTypeObject)).tp_call = Some(raw_call) };
     m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(_frozen_array_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;

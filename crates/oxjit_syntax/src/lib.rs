@@ -15,6 +15,7 @@ pub use hir::*;
 
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A value frozen from the function's globals or closure at compile time
 /// (semantics.md row 11).
@@ -49,7 +50,108 @@ pub struct ConstArray {
     pub dtype: String,
     pub shape: Vec<i64>,
     /// C-ordered element bytes.
-    pub data: Vec<u8>,
+    pub data: ConstData,
+}
+
+/// Where a frozen array's C-ordered bytes live.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstData {
+    /// A small array, written into the module as an IR constant (LLVM can
+    /// fold its elements).
+    Inline(Vec<u8>),
+    /// A large array: a private copy that compiled code reads by address.
+    /// The machine code that references it owns a clone of the `Arc`
+    /// (`oxjit_codegen::CodeHandle`), so the bytes live as long as the code.
+    Frozen(std::sync::Arc<FrozenBytes>),
+}
+
+impl ConstData {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            ConstData::Inline(v) => v,
+            ConstData::Frozen(f) => f.as_slice(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Chunk([u8; 64]);
+
+/// An immutable, 64-byte aligned copy of an array's bytes (the frozen value
+/// of a large global or closure array).
+pub struct FrozenBytes {
+    chunks: Vec<Chunk>,
+    len: usize,
+}
+
+impl FrozenBytes {
+    pub fn from_slice(data: &[u8]) -> FrozenBytes {
+        let mut chunks = vec![Chunk([0; 64]); data.len().div_ceil(64)];
+        // SAFETY: `chunks` holds at least `data.len()` contiguous bytes
+        // (`Chunk` is `repr(C)` over a byte array, without padding).
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                data.as_ptr(),
+                chunks.as_mut_ptr() as *mut u8,
+                data.len(),
+            );
+        }
+        FROZEN_LIVE.fetch_add(1, Ordering::Relaxed);
+        FROZEN_BYTES.fetch_add(data.len(), Ordering::Relaxed);
+        FrozenBytes {
+            chunks,
+            len: data.len(),
+        }
+    }
+
+    /// `(buffers, bytes)` of frozen arrays alive in the process (leak tests).
+    pub fn live() -> (usize, usize) {
+        (
+            FROZEN_LIVE.load(Ordering::Relaxed),
+            FROZEN_BYTES.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        // SAFETY: the chunks hold `len` initialised bytes, contiguously.
+        unsafe { std::slice::from_raw_parts(self.chunks.as_ptr() as *const u8, self.len) }
+    }
+
+    /// The address compiled code reads (64-byte aligned).
+    pub fn addr(&self) -> usize {
+        self.chunks.as_ptr() as usize
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+static FROZEN_LIVE: AtomicUsize = AtomicUsize::new(0);
+static FROZEN_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+impl Drop for FrozenBytes {
+    fn drop(&mut self) {
+        FROZEN_LIVE.fetch_sub(1, Ordering::Relaxed);
+        FROZEN_BYTES.fetch_sub(self.len, Ordering::Relaxed);
+    }
+}
+
+impl PartialEq for FrozenBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for FrozenBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FrozenBytes({} bytes at {:#x})", self.len, self.addr())
+    }
 }
 
 /// One Python function of the unit: its HIR, where it came from, and its
@@ -129,6 +231,12 @@ fn global_value(v: &Value) -> R<GlobalValue> {
 impl Unit {
     /// Read the unit the Python front end serialised.
     pub fn from_json(text: &str) -> R<Unit> {
+        Unit::from_json_with(text, &[])
+    }
+
+    /// Read a unit whose large arrays were handed over separately: an array
+    /// entry `{"ref": k}` takes `frozen[k]` instead of hex `data`.
+    pub fn from_json_with(text: &str, frozen: &[std::sync::Arc<FrozenBytes>]) -> R<Unit> {
         let v: Value =
             serde_json::from_str(text).map_err(|e| format!("malformed unit JSON: {e}"))?;
         let mut reader = hir::Reader::new();
@@ -160,12 +268,24 @@ impl Unit {
         let mut const_arrays = Vec::new();
         if let Some(arrs) = v["arrays"].as_array() {
             for a in arrs {
-                let hex = a["data"].as_str().unwrap_or("");
-                let data = (0..hex.len() / 2)
-                    .map(|i| {
-                        u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())
-                    })
-                    .collect::<R<Vec<u8>>>()?;
+                let data = if let Some(k) = a["ref"].as_u64() {
+                    ConstData::Frozen(
+                        frozen
+                            .get(k as usize)
+                            .ok_or("array reference out of range")?
+                            .clone(),
+                    )
+                } else {
+                    let hex = a["data"].as_str().unwrap_or("");
+                    ConstData::Inline(
+                        (0..hex.len() / 2)
+                            .map(|i| {
+                                u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .collect::<R<Vec<u8>>>()?,
+                    )
+                };
                 const_arrays.push(ConstArray {
                     dtype: a["dtype"].as_str().unwrap_or("").to_string(),
                     shape: a["shape"]

@@ -241,6 +241,22 @@ impl<'u> Checker<'u> {
                     self.err(cx, d);
                     return;
                 }
+                // Writes in place: never into a read-only array (a frozen
+                // global, a read-only argument or view).
+                let written = if let ExprKind::Subscript(base, _) = &target.kind {
+                    cx.expr_ty.get(&base.id).cloned()
+                } else {
+                    Some(lt.clone())
+                };
+                if let Some(wt @ Ty::Array(ArrayTy { readonly: true, .. })) = written {
+                    let d = Diagnostic::error(
+                        "readonly-array",
+                        target.span,
+                        format!("cannot assign into a {wt}"),
+                    );
+                    self.err(cx, d);
+                    return;
+                }
                 if let ExprKind::Subscript(base, index) = &target.kind {
                     let bt = cx.expr_ty.get(&base.id).cloned();
                     let it = cx.expr_ty.get(&index.id).cloned();

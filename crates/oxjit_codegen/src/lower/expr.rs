@@ -3,7 +3,9 @@
 use super::*;
 
 impl<'p> FnGen<'_, 'p> {
-    /// A frozen global array: constant data, no MemInfo, no parent.
+    /// A frozen global array: constant data, no MemInfo, no parent. A small
+    /// array is an IR constant; a large one is read by address from its
+    /// frozen copy, which the module's machine code owns (`CodeHandle`).
     fn global_array(&mut self, i: u32, ty: &Ty) -> R<V> {
         let Ty::Array(a) = ty else {
             return ice("global array type");
@@ -14,7 +16,10 @@ impl<'p> FnGen<'_, 'p> {
             .const_arrays
             .get(i as usize)
             .ok_or("global array index")?;
-        let g = self.m.const_array(i, &ca.data);
+        let g = match &ca.data {
+            ConstData::Inline(bytes) => self.m.const_array(i, bytes),
+            ConstData::Frozen(f) => format!("inttoptr (i64 {} to ptr)", f.addr()),
+        };
         let shape: Vec<String> = ca.shape.iter().map(|d| d.to_string()).collect();
         let mut strides = vec![String::new(); shape.len()];
         let mut st = a.dtype.size() as i64;
@@ -69,6 +74,8 @@ impl<'p> FnGen<'_, 'p> {
                     .collect();
                 if parts.is_empty() {
                     "zeroinitializer".into()
+                } else if uniform_tuple(ts) {
+                    format!("[{}]", parts.join(", "))
                 } else {
                     format!("{{{}}}", parts.join(", "))
                 }

@@ -4,7 +4,7 @@ use crate::builtins::array_fn::arr;
 use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::registry::{self, ArrFn};
-use oxjit_syntax::Expr;
+use oxjit_syntax::{Diagnostic, Expr};
 use oxjit_types::{Dtype, Ty};
 
 impl<'u> Checker<'u> {
@@ -68,7 +68,16 @@ impl<'u> Checker<'u> {
             },
             ArrFn::Sort => match tys.first().and_then(arr) {
                 Some(a) if n == 1 && a.ndim >= 1 && !a.dtype.is_complex() => {
-                    if method {
+                    if method && a.readonly {
+                        // In place: a frozen global or a read-only argument.
+                        let d = Diagnostic::error(
+                            "readonly-array",
+                            e.span,
+                            format!("cannot sort a {} in place", tys[0]),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    } else if method {
                         Ty::NoneType
                     } else {
                         registry::array_of(a.dtype, a.ndim)
