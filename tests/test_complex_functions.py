@@ -341,3 +341,27 @@ def test_scalar_complex_division_follows_cpython():
 
 def lambda_free_div(z, w):
     return z / w
+
+
+def k_gamma(x):
+    return math.gamma(x)
+
+
+def k_lgamma(x):
+    return math.lgamma(x)
+
+
+@pytest.mark.parametrize("kernel", [k_gamma, k_lgamma], ids=lambda k: k.__name__)
+def test_math_gamma_is_cpythons(kernel):
+    # CPython's own Lanczos approximation, not the C library's tgamma/lgamma.
+    rnd = random.Random(3)
+    f = njit(kernel)
+    xs = [rnd.uniform(-180, 180) for _ in range(500)] + [rnd.uniform(-3, 3) for _ in range(500)]
+    xs += [math.cos(100.0), 0.5, 1.0, 2.0, 3.0, 23.0, 24.0, 1e-21, -1e-21, 170.5, -0.0, math.inf, math.nan]
+    for x in xs:
+        try:
+            want = kernel(x)
+        except (ValueError, OverflowError):
+            continue
+        got = f(x)
+        assert same_float(want, got), (x, want, got)

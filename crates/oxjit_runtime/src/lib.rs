@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 pub mod abi;
 pub mod cmath;
 pub mod fmt;
+pub mod gamma;
 pub mod random;
 pub mod sum;
 
@@ -23,6 +24,7 @@ use cmath::{
     oxjit_rt_cmath, oxjit_rt_cmath_rect, oxjit_rt_npy_cmath, oxjit_rt_npy_cmathf,
     oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
 };
+use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use sum::oxjit_rt_sum;
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -426,6 +428,8 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
         oxjit_rt_cmath(_, _, _, _),
         oxjit_rt_cmath_rect(_, _, _),
+        oxjit_rt_py_gamma(_),
+        oxjit_rt_py_lgamma(_),
         oxjit_rt_npy_cpow(_, _, _, _, _),
         oxjit_rt_npy_cpowf(_, _, _, _, _),
         oxjit_rt_npy_cmath(_, _, _, _),

@@ -443,6 +443,15 @@ impl<'p> FnGen<'_, 'p> {
             Math1::Atanh => lib(self, "atanh"),
             Math1::Erf => lib(self, "erf"),
             Math1::Erfc => lib(self, "erfc"),
+            // CPython's own algorithms (math.gamma/lgamma are Python's only).
+            Math1::Gamma | Math1::Lgamma if d == Dtype::F64 => {
+                let g = if f == Math1::Gamma {
+                    "@oxjit_rt_py_gamma"
+                } else {
+                    "@oxjit_rt_py_lgamma"
+                };
+                self.val(&format!("call double {g}(double {x})"))
+            }
             Math1::Gamma => lib(self, "tgamma"),
             Math1::Lgamma => lib(self, "lgamma"),
             Math1::Cbrt => lib(self, "cbrt"),
