@@ -3,6 +3,9 @@
 //! library's tgamma/lgamma), so compiled results equal interpreted ones bit
 //! for bit. Domain and range errors give the IEEE value (CPython raises).
 
+// The constants are written with all the digits of their definitions.
+#![allow(clippy::excessive_precision)]
+
 use std::f64::consts::PI;
 
 const G: f64 = 6.024_680_040_776_729_583_740_234_375;
@@ -11,7 +14,6 @@ const G_MINUS_HALF: f64 = 5.524_680_040_776_729_583_740_234_375;
 const LOG_PI: f64 = 1.144_729_885_849_400_174_143_427_351_353_058_711_647;
 
 /// Numerator of the Lanczos sum as a rational function (ascending powers).
-#[allow(clippy::excessive_precision)]
 const NUM: [f64; 13] = [
     23531376880.410759688572007674451636754734846804940,
     42919803642.649098768957899047001988850926355848959,
