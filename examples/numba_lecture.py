@@ -1,4 +1,4 @@
-"""The QuantEcon Numba lecture (../shared/seed/numba_lecture.md), run with oxjit.
+"""The QuantEcon lecture on Numba (python.quantecon.org, "Numba"), run with oxjit.
 
 The lecture's code is kept as it is, with `from oxjit import ...` where it had
 `from numba import ...`. Timings use `time.perf_counter`. Every section runs
