@@ -4,6 +4,8 @@ arrays, bool arithmetic, np.fmod of integers, ufunc division by zero, narrow
 abs, float32 + complex, fresh copies of read-only arrays, eager signatures
 converting arguments and results as Numba does."""
 
+import math
+
 import numpy as np
 import pytest
 from oxjit import njit
@@ -262,3 +264,22 @@ def test_round_with_negative_ndigits_is_correctly_rounded():
     for x, n in cases:
         want, got = round(x, n), f(x, n)
         assert want == got and math.copysign(1, want) == math.copysign(1, got), (x, n, want, got)
+
+
+def store_isqrt(a, i, k, v):
+    a[i, math.isqrt(k)] = v
+
+
+def store_mod(a, i, j, m, v):
+    a[i, j % m] = v
+
+
+def test_every_index_is_evaluated_before_bounds_checks():
+    # CPython: the second index's error comes before the first index's IndexError.
+    a = np.zeros((3, 3))
+    with pytest.raises(ValueError, match="isqrt"):
+        njit(boundscheck=True)(store_isqrt)(a, 10, -1, 1.0)
+    with pytest.raises(ZeroDivisionError):
+        njit(boundscheck=True)(store_mod)(a, 10, 1, 0, 1.0)
+    with pytest.raises(IndexError):
+        njit(boundscheck=True)(store_mod)(a, 10, 1, 2, 1.0)

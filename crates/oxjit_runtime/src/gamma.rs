@@ -206,7 +206,10 @@ mod tests {
         assert_eq!(lgamma(25.5), 56.389167643719944);
         assert_eq!(lgamma(100.0), 359.1342053695754);
         // CPython: 0.693147180559945, three ulps below ln 2.
-        assert_eq!(lgamma(3.0), f64::from_bits(std::f64::consts::LN_2.to_bits() - 3));
+        assert_eq!(
+            lgamma(3.0),
+            f64::from_bits(std::f64::consts::LN_2.to_bits() - 3)
+        );
         assert_eq!(gamma(5.0), 24.0);
         assert_eq!(gamma(-0.0), f64::NEG_INFINITY);
         assert!(gamma(-2.0).is_nan());

@@ -14,9 +14,15 @@ impl<'p> FnGen<'_, 'p> {
     /// Pointer to the element selected by an all-integer index.
     pub(super) fn element_ptr(&mut self, b: &V, a: &ArrayTy, index: &'p Expr) -> R<String> {
         let parts = oxjit_typeck::index_kinds(index);
+        // CPython evaluates every index before the subscript checks any of
+        // them: `a[i, j % m]` raises j % m's ZeroDivisionError before i's
+        // IndexError.
+        let mut vals = Vec::with_capacity(parts.len());
+        for p in &parts {
+            vals.push(self.expr(p)?);
+        }
         let mut off = "0".to_string();
-        for (d, p) in parts.iter().enumerate() {
-            let iv = self.expr(p)?;
+        for (d, iv) in vals.into_iter().enumerate() {
             let n = self.shape(b, d);
             let j = self.norm_index(iv, &n, d);
             let s = self.stride(b, a, d);
