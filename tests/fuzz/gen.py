@@ -289,12 +289,15 @@ class Gen:
 
     def attempt(self, fn, *args, tries=8):
         for _ in range(tries):
-            mark = (len(self.lines), set(self.features), self.n)
+            # Everything a failed try may have changed: lines, features, names,
+            # declarations and the block nesting.
+            mark = (len(self.lines), set(self.features), self.n, [list(s) for s in self.scopes], self.indent)
             try:
                 return fn(*args)
             except Skip:
                 del self.lines[mark[0]:]
                 self.features, self.n = mark[1], mark[2]
+                self.scopes, self.indent = mark[3], mark[4]
         raise Skip
 
     # -- scalar expressions ---------------------------------------------------
