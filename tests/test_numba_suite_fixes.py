@@ -283,3 +283,42 @@ def test_every_index_is_evaluated_before_bounds_checks():
         njit(boundscheck=True)(store_mod)(a, 10, 1, 0, 1.0)
     with pytest.raises(IndexError):
         njit(boundscheck=True)(store_mod)(a, 10, 1, 2, 1.0)
+
+
+def ssorted(a, v):
+    return np.searchsorted(a, v)
+
+
+def ssorted_right(a, v):
+    return np.searchsorted(a, v, side="right")
+
+
+def test_searchsorted_complex_with_nan_parts_follows_numpys_sort_order():
+    nan = float("nan")
+    a = np.sort(np.array([0j, 1 + 0j, complex(1, nan), complex(nan, 0), complex(nan, nan), 2 + 1j]))
+    v = np.array([complex(nan, 0), complex(1, nan), 0j, 1 + 0j, complex(nan, nan), 5 + 0j, complex(0, nan)])
+    np.testing.assert_array_equal(njit(ssorted)(a, v), ssorted(a, v))
+    np.testing.assert_array_equal(njit(ssorted_right)(a, v), ssorted_right(a, v))
+
+
+def test_round_of_an_int_is_exact():
+    f = njit(round_n)
+    for x, n in [(10**17 + 51, -2), (25, -1), (35, -1), (-25, -1), (-26, -1), (7, 3), (2**62 + 1, -5)]:
+        assert f(x, n) == round(x, n)
+    with pytest.raises(OverflowError):
+        f(2**63 - 1, -1)
+
+
+def where3(c, x, y):
+    return np.where(c, x, y)
+
+
+def test_where_of_scalars_is_a_0d_array():
+    got = njit(where3)(True, 1, 2)
+    want = where3(True, 1, 2)
+    assert isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype == want.dtype and got == want
+
+
+def test_eager_complex_result_to_a_real_type_is_refused():
+    with pytest.raises(TypeError, match="declared return type"):
+        njit("float64(complex128)")(ident)

@@ -559,8 +559,12 @@ impl Dispatcher {
         match self.compile_types(py, &s.args, s.ret.clone(), &[]) {
             Ok(o) => {
                 if let Some(r) = &s.ret {
+                    // Scalars convert as Numba casts them, but never complex
+                    // to real (Numba: a TypingError; the imaginary part would
+                    // be lost silently).
                     let ok = r == &o.compiled.ret
-                        || matches!((r, &o.compiled.ret), (Ty::Scalar(_), Ty::Scalar(_)))
+                        || matches!((r, &o.compiled.ret), (Ty::Scalar(d), Ty::Scalar(c))
+                            if d.is_complex() || !c.is_complex())
                         || oxjit_types::can_convert_safely(&o.compiled.ret, r);
                     if !ok {
                         return Err(new_err(

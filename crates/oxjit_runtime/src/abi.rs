@@ -95,7 +95,12 @@ impl AbiFn {
 
     /// The LLVM `declare` line for this function.
     pub fn declaration(&self) -> String {
-        format!("declare {} @{}({})", self.ret, self.name, self.params)
+        // A return attribute comes before the type (`zeroext i1`).
+        let ret = match self.ret.split_once(' ') {
+            Some((ty, attr)) => format!("{attr} {ty}"),
+            None => self.ret.to_string(),
+        };
+        format!("declare {ret} @{}({})", self.name, self.params)
     }
 }
 
@@ -157,6 +162,10 @@ mod tests {
         assert_eq!(
             decl("oxjit_rt_print_flush"),
             "declare void @oxjit_rt_print_flush()"
+        );
+        assert_eq!(
+            decl("oxjit_rt_round_int"),
+            "declare zeroext i1 @oxjit_rt_round_int(i64, i1 zeroext, i64, ptr)"
         );
     }
 }

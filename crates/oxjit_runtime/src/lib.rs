@@ -408,6 +408,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_argsort(_, _, _, _),
         oxjit_rt_quantile_f64(_, _, _),
         oxjit_rt_round_f64(_, _),
+        oxjit_rt_round_int(_, _, _, _),
         oxjit_rt_dgemm(_, _, _, _, _, _, _, _, _, _, _, _),
         oxjit_rt_sgemm(_, _, _, _, _, _, _, _, _, _, _, _),
         oxjit_rt_random_seed(_),
@@ -718,9 +719,60 @@ pub extern "C" fn oxjit_rt_round_f64(x: f64, ndigits: i64) -> f64 {
     }
 }
 
+/// Python's `round(x, n)` of an integer (`unsigned`: x holds a uint64), in
+/// exact integer arithmetic: a multiple of 10**-n, half to even. Writes the
+/// result to `out`; false when it does not fit the result's int64.
+///
+/// # Safety
+/// `out` points to a writable i64.
+pub unsafe extern "C" fn oxjit_rt_round_int(x: i64, unsigned: bool, n: i64, out: *mut i64) -> bool {
+    let v: i128 = if unsigned {
+        x as u64 as i128
+    } else {
+        x as i128
+    };
+    let r = if n >= 0 {
+        v
+    } else if n < -39 {
+        0
+    } else {
+        let p = 10i128.pow((-n) as u32);
+        let (q, rem) = (v.div_euclid(p), v.rem_euclid(p));
+        let up = 2 * rem > p || (2 * rem == p && q % 2 != 0);
+        (q + i128::from(up)) * p
+    };
+    match i64::try_from(r) {
+        Ok(r) => {
+            *out = r;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_int_is_exact() {
+        let r = |x: i64, n: i64| {
+            let mut o = 0;
+            let ok = unsafe { oxjit_rt_round_int(x, false, n, &mut o) };
+            ok.then_some(o)
+        };
+        assert_eq!(
+            r(100_000_000_000_000_051, -2),
+            Some(100_000_000_000_000_100)
+        );
+        assert_eq!(r(25, -1), Some(20));
+        assert_eq!(r(35, -1), Some(40));
+        assert_eq!(r(-25, -1), Some(-20));
+        assert_eq!(r(-26, -1), Some(-30));
+        assert_eq!(r(7, 3), Some(7));
+        assert_eq!(r(i64::MAX, -1), None);
+        assert_eq!(r(5, -40), Some(0));
+    }
 
     #[test]
     fn round_negative_ndigits_is_correctly_rounded() {

@@ -390,6 +390,37 @@ impl<'p> FnGen<'_, 'p> {
         self.val(&format!("select i1 {isinf}, {t} {inf}, {t} {v}"))
     }
 
+    /// NumPy's sort order of complex values (`a < b`): lexicographic, with
+    /// a NaN real part after every number and a NaN imaginary part after
+    /// every number of the same real part.
+    pub(super) fn complex_sort_lt(&mut self, a: &V, b: &V) -> String {
+        let d = a.ty.scalar().unwrap_or(Dtype::C128);
+        let t = scalar_ty(d.real_part());
+        let (ar, ai) = self.complex_parts(a);
+        let (br, bi) = self.complex_parts(b);
+        let ai_num = self.val(&format!("fcmp ord {t} {ai}, 0.0"));
+        let bi_nan = self.val(&format!("fcmp uno {t} {bi}, 0.0"));
+        let br_nan = self.val(&format!("fcmp uno {t} {br}, 0.0"));
+        let ar_nan = self.val(&format!("fcmp uno {t} {ar}, 0.0"));
+        // real parts ordered: a.real < b.real
+        let rlt = self.val(&format!("fcmp olt {t} {ar}, {br}"));
+        let c1 = self.val(&format!("or i1 {ai_num}, {bi_nan}"));
+        // a.real > b.real
+        let rgt = self.val(&format!("fcmp ogt {t} {ar}, {br}"));
+        let c2 = self.val(&format!("and i1 {bi_nan}, {ai_num}"));
+        // equal real parts (or both NaN): compare imaginary parts, NaN last
+        let req = self.val(&format!("fcmp oeq {t} {ar}, {br}"));
+        let both_nan = self.val(&format!("and i1 {ar_nan}, {br_nan}"));
+        let same = self.val(&format!("or i1 {req}, {both_nan}"));
+        let ilt = self.val(&format!("fcmp olt {t} {ai}, {bi}"));
+        let c3a = self.val(&format!("and i1 {bi_nan}, {ai_num}"));
+        let c3 = self.val(&format!("or i1 {ilt}, {c3a}"));
+        // otherwise exactly one real part is NaN: a < b when b's is
+        let r3 = self.val(&format!("select i1 {same}, i1 {c3}, i1 {br_nan}"));
+        let r2 = self.val(&format!("select i1 {rgt}, i1 {c2}, i1 {r3}"));
+        self.val(&format!("select i1 {rlt}, i1 {c1}, i1 {r2}"))
+    }
+
     pub(super) fn complex_binop(&mut self, op: BinOp, a: &V, b: &V, d: Dtype) -> R<V> {
         let f = d.real_part();
         let t = scalar_ty(f);

@@ -59,8 +59,24 @@ impl<'p> FnGen<'_, 'p> {
                 let Some(d) = x.ty.scalar() else {
                     return ice("round arg");
                 };
+                if (d.is_int() || d == Dtype::Bool) && args.len() == 2 && b == Builtin::Round {
+                    // Python's round of an integer: exact integer arithmetic.
+                    let n = self.cast(args[1].clone(), &Ty::I64).r;
+                    let unsigned = d == Dtype::U64;
+                    let xi = self.cast(x.clone(), &Ty::I64).r;
+                    let slot = self.alloca("i64");
+                    let ok = self.val(&format!(
+                        "call i1 @oxjit_rt_round_int(i64 {xi}, i1 zeroext {unsigned}, i64 {n}, ptr {slot})"
+                    ));
+                    let bad = self.val(&format!("xor i1 {ok}, true"));
+                    let m = self.str_const("int too large to convert to int64 in compiled code");
+                    self.raise_if(&bad, ExcKind::OverflowError, &[m]);
+                    let r = self.val(&format!("load i64, ptr {slot}"));
+                    return Ok(self.cast(V::new(r, Ty::I64), &ty));
+                }
                 if (d.is_int() || d == Dtype::Bool) && args.len() == 2 {
-                    // Integers with negative decimals round to tens, hundreds, ...
+                    // np.round of integers with negative decimals rounds to tens,
+                    // hundreds, ... through float64, as NumPy does.
                     // (half to even, as NumPy and Python do).
                     let n = self.cast(args[1].clone(), &Ty::I64).r;
                     let xf = self.cast(x.clone(), &Ty::F64).r;

@@ -342,8 +342,9 @@ impl<'u> Checker<'u> {
                 if !self.arity(cx, e, name, n, 3, 3) {
                     return Ty::Unknown;
                 }
+                // np.where of scalars gives a 0-d array, as NumPy's does.
                 match unify(&tys[1], &tys[2]) {
-                    Some(t @ Ty::Scalar(_)) => t,
+                    Some(Ty::Scalar(d)) => registry::array_of(d, 0),
                     _ => self.no_match(cx, e, name, tys, "(cond, a, b)"),
                 }
             }

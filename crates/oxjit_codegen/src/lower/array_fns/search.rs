@@ -174,6 +174,16 @@ impl<'p> FnGen<'_, 'p> {
                     let pos = s.bisect("0", &n, &mut |s, mid| {
                         let p = s.nd_ptr(&base, &a, &[mid.to_string()]);
                         let am = s.load_elem(a.dtype, &p);
+                        // Complex values: NumPy's sort order, NaN parts last.
+                        if a.dtype.is_complex() {
+                            let x = s.cast(x.clone(), &Ty::Scalar(a.dtype));
+                            return Ok(if right {
+                                let lt = s.complex_sort_lt(&x, &am);
+                                s.val(&format!("xor i1 {lt}, true"))
+                            } else {
+                                s.complex_sort_lt(&am, &x)
+                            });
+                        }
                         // left: a[mid] < x goes right; right: a[mid] <= x goes right.
                         let go_right0 = s.compare(
                             if right { CmpOp::Le } else { CmpOp::Lt },
