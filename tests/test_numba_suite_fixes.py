@@ -322,3 +322,24 @@ def test_where_of_scalars_is_a_0d_array():
 def test_eager_complex_result_to_a_real_type_is_refused():
     with pytest.raises(TypeError, match="declared return type"):
         njit("float64(complex128)")(ident)
+
+
+def contig0(a):
+    return np.ascontiguousarray(a)
+
+
+def fortran0(a):
+    return np.asfortranarray(a)
+
+
+def flip0(a):
+    return np.flip(a)
+
+
+def test_zero_d_arrays_in_ascontiguousarray_asfortranarray_flip():
+    a = np.array(7.5)
+    for f in (contig0, fortran0):
+        want, got = f(a), njit(f)(a)
+        assert got.shape == want.shape == (1,) and got[0] == 7.5
+    got = njit(flip0)(a)
+    assert not isinstance(got, np.ndarray) and got == flip0(a)

@@ -570,6 +570,12 @@ impl<'u> Checker<'u> {
                 })
             }
             Manip::AsFortran => match arr {
+                // A 0-d array becomes 1-d (NumPy's ndmin=1), a view of it.
+                Some(a) if a.ndim == 0 => Ty::Array(ArrayTy {
+                    ndim: 1,
+                    layout: Layout::C,
+                    ..a
+                }),
                 Some(a) => Ty::Array(ArrayTy {
                     layout: Layout::F,
                     // Already Fortran-contiguous input is returned as is.

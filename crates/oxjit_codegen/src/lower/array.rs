@@ -77,6 +77,20 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// A fresh C-contiguous array (a temporary of the current statement).
+    /// A 0-d array seen as 1-d of shape (1,) (NumPy's `ndmin=1`), sharing its data.
+    pub(super) fn zero_d_as_1d(&mut self, v: &V, a: &ArrayTy, ty: &Ty) -> V {
+        let oa = ty
+            .array()
+            .copied()
+            .unwrap_or(ArrayTy::new(a.dtype, 1, Layout::C));
+        let lt = llty(&v.ty);
+        let mi = self.val(&format!("extractvalue {lt} {}, 0", v.r));
+        let parent = self.val(&format!("extractvalue {lt} {}, 1", v.r));
+        let data = self.data(v);
+        let size = a.dtype.size().to_string();
+        self.make_array(&oa, &mi, &parent, &data, &["1".to_string()], &[size])
+    }
+
     pub(super) fn alloc_array(&mut self, dtype: Dtype, shape: &[String]) -> V {
         let a = ArrayTy::new(dtype, shape.len() as u8, Layout::C);
         let mut n = "1".to_string();

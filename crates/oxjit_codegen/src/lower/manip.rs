@@ -600,6 +600,9 @@ impl<'p> FnGen<'_, 'p> {
             }
             Manip::AsFortran => {
                 let a = a0.ok_or("asfortranarray arg")?;
+                if a.ndim == 0 {
+                    return Ok(self.zero_d_as_1d(&args[0], &a, &ty));
+                }
                 if a.layout == Layout::F || (a.ndim == 1 && a.layout == Layout::C) {
                     // Already Fortran-contiguous: the array itself, as NumPy.
                     return Ok(V::new(args[0].r.clone(), ty));

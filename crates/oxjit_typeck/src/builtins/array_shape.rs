@@ -74,8 +74,10 @@ impl<'u> Checker<'u> {
                 _ => self.no_match(cx, e, name, tys, "(array)"),
             },
             ArrFn::AsContiguous => match tys.first().and_then(arr) {
+                // At least 1-d (NumPy's ndmin=1): a 0-d array becomes a view of shape (1,).
                 Some(a) if n == 1 => Ty::Array(ArrayTy {
                     layout: Layout::C,
+                    ndim: a.ndim.max(1),
                     ..a
                 }),
                 _ => self.no_match(cx, e, name, tys, "(array)"),
@@ -141,6 +143,8 @@ impl<'u> Checker<'u> {
                 registry::array_of(d.unwrap_or(Dtype::F64), out_nd)
             }
             ArrFn::Flip => match tys.first().and_then(arr) {
+                // NumPy flips a 0-d array to its element (m[()]).
+                Some(a) if n == 1 && a.ndim == 0 => Ty::Scalar(a.dtype),
                 Some(a) if n == 1 => Ty::Array(ArrayTy {
                     layout: Layout::A,
                     ..a

@@ -97,6 +97,9 @@ impl<'p> FnGen<'_, 'p> {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("ascontiguousarray arg");
                 };
+                if a.ndim == 0 {
+                    return Ok(self.zero_d_as_1d(&args[0], &a, &ty));
+                }
                 let (c, _) = self.as_c(&args[0], &a)?;
                 Ok(self.cast(c, &ty))
             }
@@ -162,6 +165,10 @@ impl<'p> FnGen<'_, 'p> {
                 let Ty::Array(a) = args[0].ty.clone() else {
                     return ice("flip arg");
                 };
+                if a.ndim == 0 {
+                    let p = self.nd_ptr(&args[0], &a, &[]);
+                    return Ok(self.load_elem(a.dtype, &p));
+                }
                 let oa = out_a.ok_or("flip type")?;
                 let nd = a.ndim as usize;
                 let mut off = "0".to_string();
