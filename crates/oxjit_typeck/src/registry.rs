@@ -535,6 +535,97 @@ pub fn rand_spec(r: Rand) -> RandSpec {
     }
 }
 
+/// The standard library's `random` module: CPython's algorithms, bit-exact
+/// for the same integer seed, on compiled code's own per-thread state
+/// (`oxjit_runtime::pyrandom`), separate from Python's and from `np.random`'s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PyRand {
+    Seed,
+    Random,
+    Getrandbits,
+    Randrange,
+    Randint,
+    Choice,
+    Shuffle,
+    Uniform,
+    Triangular,
+    Gauss,
+    Normalvariate,
+    Lognormvariate,
+    Expovariate,
+    Vonmisesvariate,
+    Gammavariate,
+    Betavariate,
+    Paretovariate,
+    Weibullvariate,
+}
+
+/// The parameters of a `random` function, as CPython names them (all may
+/// be passed by keyword except `getrandbits`'s, which is positional-only).
+pub fn pyrand_params(r: PyRand) -> &'static [&'static str] {
+    match r {
+        PyRand::Seed => &["a"],
+        PyRand::Random => &[],
+        PyRand::Getrandbits => &["k"],
+        PyRand::Randrange => &["start", "stop", "step"],
+        PyRand::Randint | PyRand::Uniform => &["a", "b"],
+        PyRand::Choice => &["seq"],
+        PyRand::Shuffle => &["x"],
+        PyRand::Triangular => &["low", "high", "mode"],
+        PyRand::Gauss | PyRand::Normalvariate | PyRand::Lognormvariate => &["mu", "sigma"],
+        PyRand::Expovariate => &["lambd"],
+        PyRand::Vonmisesvariate => &["mu", "kappa"],
+        PyRand::Gammavariate | PyRand::Betavariate | PyRand::Weibullvariate => &["alpha", "beta"],
+        PyRand::Paretovariate => &["alpha"],
+    }
+}
+
+/// How a float-valued `random` distribution is called: runtime symbol,
+/// parameter defaults (None: required), and whether it can raise (then it
+/// writes its result through a pointer and returns a status).
+pub struct PyRandSpec {
+    pub symbol: &'static str,
+    pub defaults: &'static [Option<f64>],
+    pub fallible: bool,
+}
+
+/// The float distributions' specs (None for the other `random` functions).
+pub fn pyrand_spec(r: PyRand) -> Option<PyRandSpec> {
+    let s = |symbol, defaults, fallible| {
+        Some(PyRandSpec {
+            symbol,
+            defaults,
+            fallible,
+        })
+    };
+    const MU_SIGMA: &[Option<f64>] = &[Some(0.0), Some(1.0)];
+    match r {
+        PyRand::Random => s("oxjit_rt_pyrandom_random", &[], false),
+        PyRand::Uniform => s("oxjit_rt_pyrandom_uniform", &[None, None], false),
+        PyRand::Gauss => s("oxjit_rt_pyrandom_gauss", MU_SIGMA, false),
+        PyRand::Normalvariate => s("oxjit_rt_pyrandom_normalvariate", MU_SIGMA, false),
+        PyRand::Vonmisesvariate => s("oxjit_rt_pyrandom_vonmisesvariate", &[None, None], false),
+        PyRand::Lognormvariate => s("oxjit_rt_pyrandom_lognormvariate", &[None, None], true),
+        PyRand::Expovariate => s("oxjit_rt_pyrandom_expovariate", &[None], true),
+        PyRand::Gammavariate => s("oxjit_rt_pyrandom_gammavariate", &[None, None], true),
+        PyRand::Betavariate => s("oxjit_rt_pyrandom_betavariate", &[None, None], true),
+        PyRand::Paretovariate => s("oxjit_rt_pyrandom_paretovariate", &[None], true),
+        PyRand::Weibullvariate => s("oxjit_rt_pyrandom_weibullvariate", &[None, None], true),
+        // triangular's `mode` may be None: lowered specially.
+        PyRand::Triangular => s(
+            "oxjit_rt_pyrandom_triangular",
+            &[Some(0.0), Some(1.0), None],
+            true,
+        ),
+        PyRand::Seed
+        | PyRand::Getrandbits
+        | PyRand::Randrange
+        | PyRand::Randint
+        | PyRand::Choice
+        | PyRand::Shuffle => None,
+    }
+}
+
 /// Every supported callable. Codegen matches on this exhaustively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
@@ -590,6 +681,8 @@ pub enum Builtin {
     /// `np.where(cond, a, b)` (element-wise).
     Where,
     Random(Rand),
+    /// The standard library's `random` module.
+    PyRandom(PyRand),
     Arr(ArrFn),
     LinAlg(LinAlg),
     Manip(Manip),
@@ -923,6 +1016,42 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.conj", Builtin::Conjugate),
     ("numpy.conjugate", Builtin::Conjugate),
     ("numpy.where", Builtin::Where),
+    ("random.seed", Builtin::PyRandom(PyRand::Seed)),
+    ("random.random", Builtin::PyRandom(PyRand::Random)),
+    ("random.getrandbits", Builtin::PyRandom(PyRand::Getrandbits)),
+    ("random.randrange", Builtin::PyRandom(PyRand::Randrange)),
+    ("random.randint", Builtin::PyRandom(PyRand::Randint)),
+    ("random.choice", Builtin::PyRandom(PyRand::Choice)),
+    ("random.shuffle", Builtin::PyRandom(PyRand::Shuffle)),
+    ("random.uniform", Builtin::PyRandom(PyRand::Uniform)),
+    ("random.triangular", Builtin::PyRandom(PyRand::Triangular)),
+    ("random.gauss", Builtin::PyRandom(PyRand::Gauss)),
+    (
+        "random.normalvariate",
+        Builtin::PyRandom(PyRand::Normalvariate),
+    ),
+    (
+        "random.lognormvariate",
+        Builtin::PyRandom(PyRand::Lognormvariate),
+    ),
+    ("random.expovariate", Builtin::PyRandom(PyRand::Expovariate)),
+    (
+        "random.vonmisesvariate",
+        Builtin::PyRandom(PyRand::Vonmisesvariate),
+    ),
+    (
+        "random.gammavariate",
+        Builtin::PyRandom(PyRand::Gammavariate),
+    ),
+    ("random.betavariate", Builtin::PyRandom(PyRand::Betavariate)),
+    (
+        "random.paretovariate",
+        Builtin::PyRandom(PyRand::Paretovariate),
+    ),
+    (
+        "random.weibullvariate",
+        Builtin::PyRandom(PyRand::Weibullvariate),
+    ),
     ("numpy.random.seed", Builtin::Random(Rand::Seed)),
     ("numpy.random.random", Builtin::Random(Rand::Random)),
     ("numpy.random.random_sample", Builtin::Random(Rand::Random)),
@@ -1061,7 +1190,7 @@ pub fn constant(path: &str) -> Option<f64> {
 pub fn is_module(path: &str) -> bool {
     matches!(
         path,
-        "math" | "cmath" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba"
+        "math" | "cmath" | "random" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba"
     )
 }
 
@@ -1086,6 +1215,7 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
         }
+        Builtin::PyRandom(r) => pyrand_note(r),
         Builtin::Where => "np.where(cond, a, b) element-wise with broadcasting",
         Builtin::Range => "range(stop) / range(start, stop[, step]); prange runs serially",
         Builtin::Len => "len of arrays (first dimension), tuples and ranges",
@@ -1247,6 +1377,29 @@ fn manip_note(f: Manip) -> &'static str {
     }
 }
 
+fn pyrand_note(r: PyRand) -> &'static str {
+    match r {
+        PyRand::Seed => "seed(n) with an int (CPython's init_by_array over abs(n)), seed() / seed(None) from OS entropy; seeds compiled code's own per-thread state, not Python's random module nor np.random",
+        PyRand::Random => "random(): CPython's stream for the same seed (53-bit doubles from two 32-bit draws)",
+        PyRand::Getrandbits => "getrandbits(k) for 0 <= k <= 64, a uint64 (as in Numba); k > 64 raises OverflowError",
+        PyRand::Randrange => "randrange(stop) / (start, stop[, step]) of ints: CPython's getrandbits rejection, its ValueErrors for empty ranges and step 0",
+        PyRand::Randint => "randint(a, b) of ints: randrange(a, b + 1); b < a raises ValueError",
+        PyRand::Choice => "choice(seq) of an array: an element (a row view for n-d arrays); empty → IndexError",
+        PyRand::Shuffle => "shuffle(x) of an array in place along the first axis, CPython's swaps (rows swapped by value)",
+        PyRand::Uniform => "uniform(a, b) = a + (b - a) * random()",
+        PyRand::Triangular => "triangular(low=0.0, high=1.0, mode=None), CPython's algorithm (low == high returns low)",
+        PyRand::Gauss => "gauss(mu=0.0, sigma=1.0): Box–Muller with CPython's cached second value (reset by seed)",
+        PyRand::Normalvariate => "normalvariate(mu=0.0, sigma=1.0): Kinderman–Monahan, as CPython",
+        PyRand::Lognormvariate => "lognormvariate(mu, sigma) = exp(normalvariate(mu, sigma))",
+        PyRand::Expovariate => "expovariate(lambd); lambd == 0 raises ZeroDivisionError",
+        PyRand::Vonmisesvariate => "vonmisesvariate(mu, kappa), CPython's algorithm",
+        PyRand::Gammavariate => "gammavariate(alpha, beta), CPython's three regimes; alpha or beta <= 0 raises ValueError",
+        PyRand::Betavariate => "betavariate(alpha, beta) from two gammavariates, as CPython 3.11",
+        PyRand::Paretovariate => "paretovariate(alpha)",
+        PyRand::Weibullvariate => "weibullvariate(alpha, beta)",
+    }
+}
+
 fn linalg_note(f: LinAlg) -> &'static str {
     match f {
         LinAlg::Solve => "solve(a, b): LU with partial pivoting; b a vector or a matrix; singular → LinAlgError",
@@ -1372,6 +1525,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Conjugate
         | Builtin::Where
         | Builtin::Random(_)
+        | Builtin::PyRandom(_)
         | Builtin::Arr(_)
         | Builtin::LinAlg(_)
         | Builtin::Manip(_)

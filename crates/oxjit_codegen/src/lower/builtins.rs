@@ -138,6 +138,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -380,6 +381,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Fill
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -555,6 +557,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -728,6 +731,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
