@@ -476,6 +476,7 @@ def test_other_errors_like_cpython():
         (gammavariate_call, random.gammavariate, (-1.0, 1.0)),
         (gammavariate_call, random.gammavariate, (1.0, 0.0)),
         (paretovariate_call, random.paretovariate, (0.0,)),
+        (paretovariate_call, random.paretovariate, (1e-9,)),
         (getrandbits_call, random.getrandbits, (-1,)),
     ]:
         want = cpython_error(cf, *args)

@@ -36,7 +36,7 @@ const OVERFLOW_ERROR: u32 = 7;
 /// `4 * exp(-0.5) / sqrt(2.0)`
 const NV_MAGICCONST: f64 = 1.7155277699214135;
 /// `2.0 * pi`
-const TWOPI: f64 = 6.283185307179586;
+const TWOPI: f64 = std::f64::consts::TAU;
 /// `log(4.0)`
 const LOG4: f64 = 1.3862943611198906;
 /// `1.0 + log(4.5)`
@@ -58,7 +58,7 @@ fn div(x: f64, y: f64) -> Result<f64, PyErr> {
 }
 
 /// Python's `x ** y` of floats where `x >= 0` (all the module needs): C's
-/// `pow`, except that `0.0 ** negative` raises.
+/// `pow`, except that `0.0 ** negative` and a finite overflow raise.
 fn pow(x: f64, y: f64) -> Result<f64, PyErr> {
     if x == 0.0 && y < 0.0 {
         return Err((
@@ -66,7 +66,14 @@ fn pow(x: f64, y: f64) -> Result<f64, PyErr> {
             "0.0 cannot be raised to a negative power".into(),
         ));
     }
-    Ok(x.powf(y))
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err((
+            OVERFLOW_ERROR,
+            "(34, 'Numerical result out of range')".into(),
+        ));
+    }
+    Ok(r)
 }
 
 /// Python's `x % y` of floats (the result has the sign of `y`).
@@ -648,6 +655,7 @@ mod tests {
         assert!(s.gammavariate(f64::INFINITY, 1.0).unwrap().is_nan());
         assert!(s.vonmisesvariate(0.0, f64::NAN).is_nan());
         assert_eq!(s.triangular(2.0, 2.0, Some(2.0)), Ok(2.0));
+        assert_eq!(s.paretovariate(1e-5).unwrap_err().0, OVERFLOW_ERROR);
         assert_eq!(py_mod(-1.0, TWOPI), -1.0 + TWOPI);
         assert_eq!(floor_div(-7, 2), -4);
     }

@@ -122,7 +122,7 @@ impl<'u> Checker<'u> {
                     Ty::Array(ArrayTy {
                         ndim: a.ndim - 1,
                         layout,
-                        ..a.clone()
+                        ..*a
                     })
                 }
                 Some(t) => bad(self, cx, "an array", t),
