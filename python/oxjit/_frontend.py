@@ -36,10 +36,10 @@ __all__ = ["build_unit", "build_unit_refs"]
 Node = list  # a flattened HIR node: [tag, line, col, end_line, end_col, ...]
 
 # Modules compiled code may name, by their `__name__` (registry::is_module).
-_KNOWN_MODULES = frozenset({"math", "cmath", "numpy", "numpy.random", "numpy.linalg", "oxjit", "numba"})
+_KNOWN_MODULES = frozenset({"math", "cmath", "random", "numpy", "numpy.random", "numpy.linalg", "oxjit", "numba"})
 # Scanned (in this order; the first path found for an object wins) to name
 # the callables they export. Builtins come first so `float` stays "float".
-_CALLABLE_MODULES = ("math", "cmath", "numpy", "numpy.random", "numpy.linalg")
+_CALLABLE_MODULES = ("math", "cmath", "random", "numpy", "numpy.random", "numpy.linalg")
 # Dtypes the reader's `Dtype::from_name` knows, for frozen global arrays.
 _ARRAY_DTYPES = frozenset(
     ["bool", *(f"{k}{n}" for k in ("int", "uint") for n in (8, 16, 32, 64))]

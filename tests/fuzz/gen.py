@@ -142,6 +142,18 @@ SCALAR_FUNCS = [
     ("cmath.tan({0})", "c", "c"), ("cmath.log10({0})", "c", "c"), ("cmath.phase({0})", "c", "f"), ("cmath.isnan({0})", "c", "b"), ("cmath.rect({0}, {1})", "ff", "c"),
     ("({0}).conjugate()", "c", "c"), ("({0}).real", "c", "f"), ("({0}).imag", "c", "f"),
 ]
+# The standard library's random, drawn by `s_func` now and then: `build` seeds it at the top of
+# `f`, so CPython and compiled code draw the same sequence (parameters on which CPython's loops
+# never end are avoided). Same row format as SCALAR_FUNCS.
+PYRANDOM_FUNCS = [
+    ("random.random()", "", "f"), ("random.uniform({0}, {1})", "FF", "f"),
+    ("random.randint({0}, {1} + 5)", "ss", "i"), ("random.randrange({0}, 9, {1})", "ss", "i"),
+    ("random.gauss({0}, {1})", "FF", "f"), ("random.normalvariate({0}, {1})", "FF", "f"),
+    ("random.lognormvariate({0}, {1})", "FF", "f"), ("random.expovariate({0})", "F", "f"),
+    ("random.vonmisesvariate({0}, abs({1}) + 0.5)", "Fs", "f"), ("random.triangular({0}, {1}, {2})", "FFF", "f"),
+    ("random.gammavariate(abs({0}) + 0.25, {1})", "sF", "f"), ("random.betavariate(abs({0}) + 0.5, 2.0)", "s", "f"),
+    ("random.paretovariate({0})", "F", "f"), ("random.weibullvariate({0}, {1})", "FF", "f"),
+]
 # tuple-valued scalar functions: (template, arg kinds, item kinds)
 TUPLE_FUNCS = [
     ("divmod({0}, {1})", "ii", "ii"), ("divmod({0}, {1})", "ff", "ff"), ("math.frexp({0})", "f", "fi"),
@@ -253,6 +265,9 @@ class Gen:
     def __init__(self, seed: int, include_known: bool = False):
         self.seed = seed
         self.r = random.Random(seed)
+        # Decides when `s_func` draws a PYRANDOM_FUNCS row: a stream of its own, so programs
+        # without one are the ones the seed gave before that table existed.
+        self.r_pyrandom = random.Random(seed + 0x5EED)
         self.include_known = include_known
         self.features: set = set()
         self.n = 0
@@ -375,6 +390,8 @@ class Gen:
 
     def s_func(self, k, depth):
         rows = [row for row in SCALAR_FUNCS if row[2] == k]
+        if k in "fi" and self.r_pyrandom.random() < 0.03:
+            rows = [row for row in PYRANDOM_FUNCS if row[2] == k]
         tmpl, argk, _ = self.r.choice(rows)
         self.feature(tmpl.split("(")[0] + "/" + argk)
         args = []
@@ -939,7 +956,9 @@ class Gen:
                 src = f"{src}{post}"
             make.append(f"    a{i} = {src}")
         make.append(f"    return ({', '.join(f'a{i}' for i in range(len(args)))},)")
-        header = f"# oxjit fuzz program, seed {self.seed}\nimport cmath\nimport math\n\nimport numpy as np\n\n\n"
+        header = f"# oxjit fuzz program, seed {self.seed}\nimport cmath\nimport math\nimport random\n\nimport numpy as np\n\n\n"
+        if any(f.startswith("random.") for f in self.features):
+            body = f"    random.seed({self.seed})\n" + body
         sig = ", ".join(p.name for p in params)
         src = header + f"def f({sig}):\n" + (body + "\n" if body else "") + ret + "\n\n\n" + "\n".join(make) + "\n"
         if tolerant:

@@ -41,6 +41,7 @@ mod math;
 mod module;
 mod ownership;
 mod print;
+mod pyrandom;
 mod random;
 mod reduce;
 mod stmt;

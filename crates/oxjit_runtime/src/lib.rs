@@ -17,6 +17,7 @@ pub mod abi;
 pub mod cmath;
 pub mod fmt;
 pub mod gamma;
+pub mod pyrandom;
 pub mod random;
 pub mod sum;
 
@@ -382,6 +383,7 @@ pub extern "C" fn oxjit_rt_print_flush() {
 /// The runtime's rows of the ABI table (see `abi`): every helper compiled
 /// code calls, with its LLVM signature and address.
 pub fn abi() -> Vec<abi::AbiFn> {
+    use pyrandom::*;
     use random::*;
     abi_table!("";
         oxjit_rt_meminfo_alloc(_),
@@ -426,6 +428,23 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_random_geometric(_),
         oxjit_rt_random_interval(_),
         oxjit_rt_random_choice_p(_, _, _, _, _, _),
+        oxjit_rt_pyrandom_seed(_),
+        oxjit_rt_pyrandom_seed_entropy(),
+        oxjit_rt_pyrandom_random(),
+        oxjit_rt_pyrandom_randbelow(_),
+        oxjit_rt_pyrandom_getrandbits(_, _),
+        oxjit_rt_pyrandom_randrange(_, _, _, _, _),
+        oxjit_rt_pyrandom_uniform(_, _),
+        oxjit_rt_pyrandom_gauss(_, _),
+        oxjit_rt_pyrandom_normalvariate(_, _),
+        oxjit_rt_pyrandom_vonmisesvariate(_, _),
+        oxjit_rt_pyrandom_triangular(_, _, _, _, _),
+        oxjit_rt_pyrandom_lognormvariate(_, _, _),
+        oxjit_rt_pyrandom_expovariate(_, _),
+        oxjit_rt_pyrandom_gammavariate(_, _, _),
+        oxjit_rt_pyrandom_betavariate(_, _, _),
+        oxjit_rt_pyrandom_paretovariate(_, _),
+        oxjit_rt_pyrandom_weibullvariate(_, _, _),
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
         oxjit_rt_cmath(_, _, _, _),
         oxjit_rt_cmath_rect(_, _, _),

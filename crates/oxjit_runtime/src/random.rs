@@ -53,7 +53,7 @@ pub struct LegacyRandom {
 }
 
 impl LegacyRandom {
-    const UNSEEDED: LegacyRandom = LegacyRandom {
+    pub(crate) const UNSEEDED: LegacyRandom = LegacyRandom {
         key: [0; N],
         pos: N,
         has_gauss: false,
@@ -763,7 +763,7 @@ fn loggam(x: f64) -> f64 {
 /// security matter here, only "different every run and every thread":
 /// std's per-thread OS-random hasher keys, the clock, a process-wide
 /// counter and a stack address cover that without any I/O or failure path.
-fn entropy_key() -> [u32; 8] {
+pub(crate) fn entropy_key() -> [u32; 8] {
     use std::hash::BuildHasher;
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -12,10 +12,11 @@ pub const README_END: &str = "<!-- /supported-list -->";
 /// Every supported callable by module, as README.md shows it (between the
 /// markers, which are included).
 pub fn readme_list() -> String {
-    let groups: [(&str, &str); 6] = [
+    let groups: [(&str, &str); 7] = [
         ("", "Builtins"),
         ("math", "`math`"),
         ("cmath", "`cmath`"),
+        ("random", "`random`"),
         ("numpy", "`numpy`"),
         ("numpy.linalg", "`numpy.linalg`"),
         ("numpy.random", "`numpy.random`"),

@@ -430,6 +430,10 @@ pub enum LinAlg {
     MatrixRank,
 }
 
+mod pyrand;
+use pyrand::pyrand_note;
+pub use pyrand::{pyrand_params, pyrand_spec, PyRand, PyRandSpec};
+
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
 /// runtime, seeded by `np.random.seed` inside compiled code as in Numba).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -590,6 +594,8 @@ pub enum Builtin {
     /// `np.where(cond, a, b)` (element-wise).
     Where,
     Random(Rand),
+    /// The standard library's `random` module.
+    PyRandom(PyRand),
     Arr(ArrFn),
     LinAlg(LinAlg),
     Manip(Manip),
@@ -923,6 +929,42 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.conj", Builtin::Conjugate),
     ("numpy.conjugate", Builtin::Conjugate),
     ("numpy.where", Builtin::Where),
+    ("random.seed", Builtin::PyRandom(PyRand::Seed)),
+    ("random.random", Builtin::PyRandom(PyRand::Random)),
+    ("random.getrandbits", Builtin::PyRandom(PyRand::Getrandbits)),
+    ("random.randrange", Builtin::PyRandom(PyRand::Randrange)),
+    ("random.randint", Builtin::PyRandom(PyRand::Randint)),
+    ("random.choice", Builtin::PyRandom(PyRand::Choice)),
+    ("random.shuffle", Builtin::PyRandom(PyRand::Shuffle)),
+    ("random.uniform", Builtin::PyRandom(PyRand::Uniform)),
+    ("random.triangular", Builtin::PyRandom(PyRand::Triangular)),
+    ("random.gauss", Builtin::PyRandom(PyRand::Gauss)),
+    (
+        "random.normalvariate",
+        Builtin::PyRandom(PyRand::Normalvariate),
+    ),
+    (
+        "random.lognormvariate",
+        Builtin::PyRandom(PyRand::Lognormvariate),
+    ),
+    ("random.expovariate", Builtin::PyRandom(PyRand::Expovariate)),
+    (
+        "random.vonmisesvariate",
+        Builtin::PyRandom(PyRand::Vonmisesvariate),
+    ),
+    (
+        "random.gammavariate",
+        Builtin::PyRandom(PyRand::Gammavariate),
+    ),
+    ("random.betavariate", Builtin::PyRandom(PyRand::Betavariate)),
+    (
+        "random.paretovariate",
+        Builtin::PyRandom(PyRand::Paretovariate),
+    ),
+    (
+        "random.weibullvariate",
+        Builtin::PyRandom(PyRand::Weibullvariate),
+    ),
     ("numpy.random.seed", Builtin::Random(Rand::Seed)),
     ("numpy.random.random", Builtin::Random(Rand::Random)),
     ("numpy.random.random_sample", Builtin::Random(Rand::Random)),
@@ -1061,7 +1103,7 @@ pub fn constant(path: &str) -> Option<f64> {
 pub fn is_module(path: &str) -> bool {
     matches!(
         path,
-        "math" | "cmath" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba"
+        "math" | "cmath" | "random" | "numpy" | "numpy.random" | "numpy.linalg" | "oxjit" | "numba"
     )
 }
 
@@ -1086,6 +1128,7 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Random(_) => {
             "np.random legacy functions with NumPy's streams for the same seed; size= gives arrays"
         }
+        Builtin::PyRandom(r) => pyrand_note(r),
         Builtin::Where => "np.where(cond, a, b) element-wise with broadcasting",
         Builtin::Range => "range(stop) / range(start, stop[, step]); prange runs serially",
         Builtin::Len => "len of arrays (first dimension), tuples and ranges",
@@ -1372,6 +1415,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Conjugate
         | Builtin::Where
         | Builtin::Random(_)
+        | Builtin::PyRandom(_)
         | Builtin::Arr(_)
         | Builtin::LinAlg(_)
         | Builtin::Manip(_)

@@ -154,6 +154,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -396,6 +397,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Fill
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -571,6 +573,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -744,6 +747,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)

@@ -314,6 +314,7 @@ impl<'p> FnGen<'_, 'p> {
             Builtin::MathX(f) => self.mathx(f, &args, call),
             Builtin::CMath(f) => self.cmath(f, &args),
             Builtin::Random(r) => self.random(r, args, call, ty),
+            Builtin::PyRandom(r) => self.pyrandom(r, args, call),
             Builtin::Where if args.len() == 1 => self.arr_fn(ArrFn::Nonzero, args, call, ty),
             Builtin::Where => {
                 let c = self.truth(&args[0])?;

@@ -665,6 +665,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::Fill
                     | Builtin::Conjugate
                     | Builtin::Random(_)
+                    | Builtin::PyRandom(_)
                     | Builtin::Arr(_)
                     | Builtin::LinAlg(_)
                     | Builtin::Manip(_)

@@ -793,21 +793,37 @@ impl<'p> FnGen<'_, 'p> {
     /// row `random_interval(i)` of the Generator `bg` or of the legacy state;
     /// arrays with no elements draw nothing.
     pub(super) fn gen_shuffle(&mut self, bg: Option<&str>, x: &V, a: &ArrayTy) {
-        let nd = a.ndim as usize;
-        let shape: Vec<String> = (0..nd).map(|d| self.shape(x, d)).collect();
+        // NumPy draws nothing for an array with no elements.
+        let n = self.shape(x, 0);
         let total = self.nitems(x);
         let none = self.val(&format!("icmp eq i64 {total}, 0"));
-        let n = &shape[0];
-        let m1 = self.val(&format!("sub i64 {n}, 1"));
-        let steps = self.val(&format!("select i1 {none}, i64 0, i64 {m1}"));
-        let lp = self.nd_open(std::slice::from_ref(&steps));
-        let i = self.val(&format!("sub i64 {m1}, {}", lp.idx[0]));
-        let j = match bg {
-            Some(bg) => self.val(&format!(
+        let n = self.val(&format!("select i1 {none}, i64 0, i64 {n}"));
+        self.shuffle_rows(x, a, &n, |s, i| match bg {
+            Some(bg) => s.val(&format!(
                 "call i64 @oxjit_np_random_interval(ptr {bg}, i64 {i})"
             )),
-            None => self.val(&format!("call i64 @oxjit_rt_random_interval(i64 {i})")),
-        };
+            None => s.val(&format!("call i64 @oxjit_rt_random_interval(i64 {i})")),
+        });
+    }
+
+    /// Fisher–Yates over the first axis as NumPy and CPython do it: for
+    /// `i` from `n - 1` down to 1, swap rows `i` and `draw(i)` (a value in
+    /// `[0, i]`) element by element.
+    pub(super) fn shuffle_rows(
+        &mut self,
+        x: &V,
+        a: &ArrayTy,
+        n: &str,
+        draw: impl FnOnce(&mut Self, &str) -> String,
+    ) {
+        let nd = a.ndim as usize;
+        let shape: Vec<String> = (0..nd).map(|d| self.shape(x, d)).collect();
+        let pos = self.val(&format!("icmp sgt i64 {n}, 0"));
+        let m1 = self.val(&format!("sub i64 {n}, 1"));
+        let steps = self.val(&format!("select i1 {pos}, i64 {m1}, i64 0"));
+        let lp = self.nd_open(std::slice::from_ref(&steps));
+        let i = self.val(&format!("sub i64 {m1}, {}", lp.idx[0]));
+        let j = draw(self, &i);
         let inner = self.nd_open(&shape[1..]);
         let mut ii = vec![i.clone()];
         ii.extend(inner.idx.iter().cloned());

@@ -167,6 +167,7 @@ impl<'u> Checker<'u> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)

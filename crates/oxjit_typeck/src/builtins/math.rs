@@ -231,6 +231,7 @@ impl<'u> Checker<'u> {
             | Builtin::Conjugate
             | Builtin::Where
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
@@ -379,6 +380,7 @@ impl<'u> Checker<'u> {
             | Builtin::Copy
             | Builtin::Fill
             | Builtin::Random(_)
+            | Builtin::PyRandom(_)
             | Builtin::Arr(_)
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)

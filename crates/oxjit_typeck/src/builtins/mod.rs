@@ -10,6 +10,7 @@ mod array_shape;
 mod array_stats;
 mod creation;
 mod math;
+mod pyrandom;
 mod python;
 mod random;
 mod reduce;
@@ -103,6 +104,7 @@ impl<'u> Checker<'u> {
             | Builtin::Fill => self.creation_ty(cx, e, b, tys, kwargs, site.name),
             Builtin::Reduce(r) => self.reduce_ty(cx, e, r, tys, kwargs, site),
             Builtin::Random(_) => self.random_ty(cx, e, b, tys, kwargs, site.name),
+            Builtin::PyRandom(r) => self.pyrandom_ty(cx, e, r, tys, kwargs, site.name),
             Builtin::Arr(f) => self.arr_fn_ty(cx, e, f, tys, kwargs, site),
             Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs, site.name),
             Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, site),
@@ -172,6 +174,7 @@ impl<'u> Checker<'u> {
                 | Builtin::Conjugate
                 | Builtin::Where
                 | Builtin::Random(_)
+                | Builtin::PyRandom(_)
                 | Builtin::Arr(_)
                 | Builtin::LinAlg(_)
                 | Builtin::Manip(_)
@@ -261,6 +264,9 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         Builtin::Random(_) => &[
             "size", "low", "high", "loc", "scale", "lam", "n", "p", "a", "b", "shape", "seed",
         ],
+        // getrandbits(k, /) is positional-only.
+        Builtin::PyRandom(registry::PyRand::Getrandbits) => &[],
+        Builtin::PyRandom(r) => registry::pyrand_params(r),
         Builtin::Linspace => &["num", "endpoint"],
         Builtin::Enumerate => &["start"],
         Builtin::Print => &["sep", "end", "flush"],

@@ -110,6 +110,7 @@ impl<'u> Checker<'u> {
             }
             // (builtin_ty sends only the builtins above here)
             Builtin::Range
+            | Builtin::PyRandom(_)
             | Builtin::Len
             | Builtin::Abs
             | Builtin::MinMax { .. }
