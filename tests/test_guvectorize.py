@@ -522,3 +522,22 @@ def test_many_gufuncs_released():
     del g
     gc.collect()
     assert sys.getrefcount(_k2) == rc
+
+
+def _every_fourth(x, out):
+    for i in range(x.size):
+        if i % 4 == 0:
+            out[i] = 1
+
+
+def test_output_cast_through_a_buffer_keeps_unwritten_elements():
+    # NumPy casts an int8 out through a uint8 buffer; the buffer starts from
+    # out's values, so elements the kernel leaves alone keep them (Numba too).
+    g = guvectorize(["void(float64[:], uint8[:])"], "(n)->(n)")(_every_fourth)
+    for fill in (0, 7):
+        out = np.full((2, 5), fill, dtype=np.int8)
+        g(np.random.rand(2, 5), out)
+        assert out.tolist() == [[1, fill, fill, fill, 1]] * 2
+    out = np.full((2, 5), 3, dtype=np.uint8)
+    g(np.random.rand(2, 5), out=out)
+    assert out.tolist() == [[1, 3, 3, 3, 1]] * 2

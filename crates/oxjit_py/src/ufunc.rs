@@ -502,6 +502,17 @@ pub fn make_gufunc(
         if uf.is_null() {
             return Err(PyErr::fetch(py));
         }
+        // Outputs are read-write copies: a kernel may leave elements unwritten,
+        // and when NumPy casts an output through a buffer, that buffer must
+        // start from the output's values (Numba's gufuncs set the same flags).
+        let u = uf as *mut PyUFuncObject;
+        let flags = (*u).fields.op_flags;
+        if !flags.is_null() {
+            use numpy::npyffi::{NPY_ITER_ALLOCATE, NPY_ITER_READWRITE, NPY_ITER_UPDATEIFCOPY};
+            for i in nin..nin + nout {
+                *flags.add(i) = NPY_ITER_READWRITE | NPY_ITER_UPDATEIFCOPY | NPY_ITER_ALLOCATE;
+            }
+        }
         adopt(py, uf, t, None)
     }
 }
