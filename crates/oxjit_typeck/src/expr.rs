@@ -205,64 +205,7 @@ impl<'u> Checker<'u> {
                         _ => {}
                     }
                 }
-                match (op, &t) {
-                    (UnOp::Not, _) => {
-                        self.truth(cx, x, &t);
-                        Ty::BOOL
-                    }
-                    (_, Ty::Unknown) => Ty::Unknown,
-                    (UnOp::Neg | UnOp::Pos, Ty::Scalar(d)) => {
-                        if *d == Dtype::Bool {
-                            Ty::I64
-                        } else {
-                            Ty::Scalar(promote_arith(*d, *d))
-                        }
-                    }
-                    (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => {
-                        Ty::Scalar(promote_arith(*d, *d))
-                    }
-                    (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
-                    // NumPy has no negative/positive of bools, and no invert of
-                    // inexact values.
-                    (UnOp::Neg | UnOp::Pos, Ty::Array(a)) if a.dtype == Dtype::Bool => {
-                        let d = Diagnostic::error(
-                            "no-matching-operator",
-                            e.span,
-                            "NumPy does not support `-`/`+` of a boolean array: use `~` or np.logical_not",
-                        );
-                        self.err(cx, d);
-                        Ty::Unknown
-                    }
-                    (UnOp::Invert, Ty::Array(a)) if a.dtype.is_float() || a.dtype.is_complex() => {
-                        let d = Diagnostic::error(
-                            "no-matching-operator",
-                            e.span,
-                            format!("bad operand type for unary ~: {t} (NumPy's invert takes integers and bools)"),
-                        );
-                        self.err(cx, d);
-                        Ty::Unknown
-                    }
-                    (_, Ty::Array(a)) => zero_d_to_scalar(Ty::Array(ArrayTy {
-                        layout: Layout::C,
-                        readonly: false,
-                        ..*a
-                    })),
-                    _ => {
-                        let sym = match op {
-                            UnOp::Neg => "-",
-                            UnOp::Pos => "+",
-                            UnOp::Invert => "~",
-                            UnOp::Not => "not",
-                        };
-                        let d = Diagnostic::error(
-                            "no-matching-operator",
-                            e.span,
-                            format!("bad operand type for unary {sym}: {t}"),
-                        );
-                        self.err(cx, d);
-                        Ty::Unknown
-                    }
-                }
+                self.unary_ty(cx, e, *op, x, &t)
             }
             ExprKind::BoolOp(_, xs) => {
                 let mut u = Ty::Unknown;
@@ -472,6 +415,66 @@ impl<'u> Checker<'u> {
                     "unknown-attribute",
                     e.span,
                     format!("{ot} has no attribute `{attr}` in compiled code"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+
+    /// The type of a unary operator's result (`-x`, `+x`, `~x`, `not x`).
+    fn unary_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, op: UnOp, x: &'u Expr, t: &Ty) -> Ty {
+        match (op, t) {
+            (UnOp::Not, _) => {
+                self.truth(cx, x, t);
+                Ty::BOOL
+            }
+            (_, Ty::Unknown) => Ty::Unknown,
+            (UnOp::Neg | UnOp::Pos, Ty::Scalar(d)) => {
+                if *d == Dtype::Bool {
+                    Ty::I64
+                } else {
+                    Ty::Scalar(promote_arith(*d, *d))
+                }
+            }
+            (UnOp::Invert, Ty::Scalar(d)) if d.is_int() => Ty::Scalar(promote_arith(*d, *d)),
+            (UnOp::Invert, Ty::Scalar(Dtype::Bool)) => Ty::BOOL,
+            // NumPy has no negative/positive of bools, and no invert of
+            // inexact values.
+            (UnOp::Neg | UnOp::Pos, Ty::Array(a)) if a.dtype == Dtype::Bool => {
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    e.span,
+                    "NumPy does not support `-`/`+` of a boolean array: use `~` or np.logical_not",
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            (UnOp::Invert, Ty::Array(a)) if a.dtype.is_float() || a.dtype.is_complex() => {
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    e.span,
+                    format!("bad operand type for unary ~: {t} (NumPy's invert takes integers and bools)"),
+                );
+                self.err(cx, d);
+                Ty::Unknown
+            }
+            (_, Ty::Array(a)) => zero_d_to_scalar(Ty::Array(ArrayTy {
+                layout: Layout::C,
+                readonly: false,
+                ..*a
+            })),
+            _ => {
+                let sym = match op {
+                    UnOp::Neg => "-",
+                    UnOp::Pos => "+",
+                    UnOp::Invert => "~",
+                    UnOp::Not => "not",
+                };
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    e.span,
+                    format!("bad operand type for unary {sym}: {t}"),
                 );
                 self.err(cx, d);
                 Ty::Unknown
