@@ -343,3 +343,27 @@ def test_zero_d_arrays_in_ascontiguousarray_asfortranarray_flip():
         assert got.shape == want.shape == (1,) and got[0] == 7.5
     got = njit(flip0)(a)
     assert not isinstance(got, np.ndarray) and got == flip0(a)
+
+
+def gt0(a):
+    return a > 0
+
+
+def gt_ab(a, b):
+    return a > b
+
+
+def le_ab(a, b):
+    return a <= b
+
+
+def test_uint64_above_int64_compares_exactly_with_signed_ints():
+    # Found by the 100k fuzz campaign: 2**64-3 > 0 was False (compared as signed).
+    a = np.array([2**64 - 3, 5, 0, 2**63], dtype=np.uint64)
+    np.testing.assert_array_equal(njit(gt0)(a), gt0(a))
+    b = np.array([-1, 5, 1, -(2**63)], dtype=np.int64)
+    for f in (gt_ab, le_ab):
+        np.testing.assert_array_equal(njit(f)(a, b), f(a, b))
+        np.testing.assert_array_equal(njit(f)(b, a), f(b, a))
+        assert njit(f)(np.uint64(2**64 - 1), -1) == f(2**64 - 1, -1)
+        assert njit(f)(-1, np.uint64(2**64 - 1)) == f(-1, 2**64 - 1)

@@ -390,6 +390,32 @@ impl<'p> FnGen<'_, 'p> {
         self.val(&format!("select i1 {isinf}, {t} {inf}, {t} {v}"))
     }
 
+    /// An exact comparison of a uint64 with a signed integer (no common
+    /// integer type holds both: a negative value is below every uint64, a
+    /// non-negative one compares as unsigned).
+    fn compare_u64_signed(&mut self, op: CmpOp, a: V, b: V) -> R<String> {
+        let u_left = a.ty == Ty::Scalar(Dtype::U64);
+        let (u, sv) = if u_left { (a, b) } else { (b, a) };
+        let s64 = self.cast(sv, &Ty::I64).r;
+        let neg = self.val(&format!("icmp slt i64 {s64}, 0"));
+        let (pred, below) = match op {
+            CmpOp::Eq => ("eq", false),
+            CmpOp::Ne => ("ne", true),
+            CmpOp::Lt => (if u_left { "ult" } else { "ugt" }, !u_left),
+            CmpOp::Le => (if u_left { "ule" } else { "uge" }, !u_left),
+            CmpOp::Gt => (if u_left { "ugt" } else { "ult" }, u_left),
+            CmpOp::Ge => (if u_left { "uge" } else { "ule" }, u_left),
+            CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn => {
+                return ice("uint64 comparison operator")
+            }
+        };
+        // `pred` is written for (uint64 value) op (signed value) when u is on
+        // the left; with u on the right the operands are swapped below.
+        let c = self.val(&format!("icmp {pred} i64 {}, {s64}", u.r));
+        // For a negative signed value: uint64 > it, so the answer is fixed.
+        Ok(self.val(&format!("select i1 {neg}, i1 {below}, i1 {c}")))
+    }
+
     /// NumPy's sort order of complex values (`a < b`): lexicographic, with
     /// a NaN real part after every number and a NaN imaginary part after
     /// every number of the same real part.
@@ -710,6 +736,12 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     acc
                 })
+            }
+            (_, Ty::Scalar(x), Ty::Scalar(y))
+                if (*x == Dtype::U64 && (y.is_signed() || *y == Dtype::Bool))
+                    || (*y == Dtype::U64 && (x.is_signed() || *x == Dtype::Bool)) =>
+            {
+                self.compare_u64_signed(op, a, b)
             }
             (_, Ty::Scalar(x), Ty::Scalar(y)) => {
                 let (x, y) = (*x, *y);
