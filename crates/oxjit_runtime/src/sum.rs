@@ -254,10 +254,13 @@ macro_rules! complex_elem {
                 C(a, b)
             }
             fn div_count(self, n: usize) -> Self {
-                // NumPy divides by n + 0j: both parts times 1/n (computed in
-                // double, which complex64 results round from).
+                // NumPy divides by n + 0j (Smith's method with a zero ratio):
+                // both parts times 1/n (computed in double, which complex64
+                // results round from), and the other part times 0 added, so a
+                // NaN or infinite part spreads as it does in NumPy.
                 let k = 1.0 / n as f64;
-                C((self.0 as f64 * k) as $t, (self.1 as f64 * k) as $t)
+                let (re, im) = (self.0 as f64, self.1 as f64);
+                C(((re + im * 0.0) * k) as $t, ((im - re * 0.0) * k) as $t)
             }
         }
     };
@@ -585,6 +588,41 @@ mod tests {
         let re = ((1e16 + 1.0) + (-1e16 + 1.0)) + 1.0;
         assert_eq!(out[0], re);
         assert_eq!(out[1], 0.0);
+    }
+
+    #[test]
+    fn complex_mean_spreads_a_nan_part_as_numpy_division_does() {
+        // np.mean([nan-1j, nan+0j]): NumPy's (nan - 1j) / (2 + 0j) is nan+nanj.
+        let x = [f64::NAN, -1.0, f64::NAN, 0.0];
+        let mut out = [0.0f64; 2];
+        unsafe {
+            oxjit_rt_sum(
+                2,
+                x.as_ptr() as *const u8,
+                1,
+                [2i64].as_ptr(),
+                [16i64].as_ptr(),
+                -1,
+                true,
+                out.as_mut_ptr() as *mut u8,
+            )
+        };
+        assert!(out[0].is_nan() && out[1].is_nan());
+        // An infinite imaginary part makes the real part NaN, the other way round too.
+        let x = [-1.0, f64::INFINITY];
+        unsafe {
+            oxjit_rt_sum(
+                2,
+                x.as_ptr() as *const u8,
+                1,
+                [1i64].as_ptr(),
+                [16i64].as_ptr(),
+                -1,
+                true,
+                out.as_mut_ptr() as *mut u8,
+            )
+        };
+        assert!(out[0].is_nan() && out[1] == f64::INFINITY);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::driver::{Checker, Cx};
 use crate::program::{Call, Callee, Const, Res};
 use crate::prune::global_to_const;
 use crate::registry::{self, Builtin};
-use oxjit_syntax::{CmpOp, Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
+use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
 use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, Ty};
 
 impl<'u> Checker<'u> {
@@ -181,7 +181,16 @@ impl<'u> Checker<'u> {
             ExprKind::Bin(op, l, r) => {
                 let lt = self.expr(cx, l);
                 let rt = self.expr(cx, r);
-                let t = self.binop_ty(cx, *op, &lt, &rt, e.span);
+                let mut t = self.binop_ty(cx, *op, &lt, &rt, e.span);
+                // NumPy's `array ** 2` is np.square, whose first loop for a
+                // boolean array is int8 (any other exponent gives int64).
+                if let (BinOp::Pow, Ty::Array(a), Some(Res::Const(Const::Int(2)))) =
+                    (op, &lt, cx.res.get(&r.id))
+                {
+                    if let (Dtype::Bool, Ty::Array(ta)) = (a.dtype, &mut t) {
+                        ta.dtype = Dtype::I8;
+                    }
+                }
                 zero_d_to_scalar(t)
             }
             ExprKind::Unary(op, x) => {

@@ -1179,6 +1179,27 @@ pub fn float_result(d: Dtype) -> Dtype {
     }
 }
 
+/// Result dtype of a NumPy float ufunc (`np.sqrt`, `np.hypot`, ...) whose
+/// inputs promote to `d`: NumPy takes the first float loop `d` casts to
+/// safely. int16/uint16 give float32; bool, int8 and uint8 would give float16,
+/// which oxjit does not have: they give float64 (a documented deviation).
+pub fn numpy_float_result(d: Dtype) -> Dtype {
+    match d {
+        Dtype::I16 | Dtype::U16 => Dtype::F32,
+        Dtype::Bool
+        | Dtype::I8
+        | Dtype::U8
+        | Dtype::I32
+        | Dtype::U32
+        | Dtype::I64
+        | Dtype::U64
+        | Dtype::F32
+        | Dtype::F64
+        | Dtype::C64
+        | Dtype::C128 => float_result(d),
+    }
+}
+
 pub fn array_of(dtype: Dtype, ndim: u8) -> Ty {
     Ty::Array(ArrayTy::new(dtype, ndim, Layout::C))
 }

@@ -57,6 +57,9 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match (scalar(&tys[0]), b) {
+                    (Some(d), _) if !d.is_complex() && name.starts_with("numpy.") => {
+                        Ty::Scalar(registry::numpy_float_result(d))
+                    }
                     (Some(d), _) if !d.is_complex() => Ty::Scalar(registry::float_result(d)),
                     // `math` takes real numbers only (CPython: "must be real
                     // number, not complex"); cmath is the complex module.
@@ -101,6 +104,12 @@ impl<'u> Checker<'u> {
                         } else {
                             Ty::Scalar(promote_arith(a, b))
                         }
+                    }
+                    (Some(a), Some(b))
+                        if !a.is_complex() && !b.is_complex() && name.starts_with("numpy.") =>
+                    {
+                        let p = oxjit_types::promote_numpy(a, b);
+                        Ty::Scalar(registry::numpy_float_result(p))
                     }
                     (Some(a), Some(b)) if !a.is_complex() && !b.is_complex() => {
                         let fa = registry::float_result(a);
@@ -311,7 +320,10 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match scalar(&tys[0]) {
-                    Some(Dtype::Bool) => Ty::I64,
+                    // NumPy's square has no boolean loop (int8 is the first);
+                    // its sign has none that a boolean casts to safely.
+                    Some(Dtype::Bool) if b == Builtin::Square => Ty::Scalar(Dtype::I8),
+                    Some(Dtype::Bool) => self.no_match(cx, e, name, tys, "(int), (float)"),
                     Some(d) if !d.is_complex() => Ty::Scalar(promote_arith(d, d).max(d)),
                     Some(d) if b == Builtin::Square => Ty::Scalar(d),
                     _ => self.no_match(cx, e, name, tys, "(int), (float)"),
@@ -324,6 +336,9 @@ impl<'u> Checker<'u> {
                 }
                 let _ = i;
                 match &tys[0] {
+                    // `True.conjugate()` is the int 1; np.conj(True) is np.int8(1).
+                    Ty::Scalar(Dtype::Bool) if method => Ty::I64,
+                    Ty::Scalar(Dtype::Bool) => Ty::Scalar(Dtype::I8),
                     Ty::Scalar(d) => Ty::Scalar(*d),
                     Ty::NoneType
                     | Ty::Str

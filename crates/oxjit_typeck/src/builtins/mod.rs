@@ -235,18 +235,51 @@ impl<'u> Checker<'u> {
                     d = a.dtype;
                 }
             }
+            // NumPy's loops for a boolean array: absolute has one (bool stays
+            // bool); square and conjugate start at int8.
+            if let [Ty::Array(a)] = tys {
+                if a.dtype == Dtype::Bool {
+                    if b == Builtin::Abs {
+                        d = Dtype::Bool;
+                    } else if matches!(b, Builtin::Square | Builtin::Conjugate) {
+                        d = Dtype::I8;
+                    }
+                }
+            }
             if tys.len() == 2 {
                 if let (Ty::Array(_), _) | (_, Ty::Array(_)) = (&tys[0], &tys[1]) {
                     let int_fmod = b == Builtin::Math2(registry::Math2::Fmod) && d.is_int();
-                    if int_fmod
+                    if let (Builtin::Math2(_), false) = (b, int_fmod) {
+                        // NumPy's float loop for the promoted inputs (a Python
+                        // scalar is weak: float32 array with 2.0 stays float32).
+                        let p =
+                            oxjit_types::promote_numpy(elem_dtype(&tys[0]), elem_dtype(&tys[1]));
+                        let p = array_result_dtype(BinOp::Add, &tys[0], &tys[1], p);
+                        d = registry::numpy_float_result(p);
+                    } else if int_fmod
                         || matches!(
                             b,
                             Builtin::MinMax { .. } | Builtin::NpExtremum { .. } | Builtin::Pow
                         )
                     {
                         d = array_result_dtype(BinOp::Add, &tys[0], &tys[1], d);
+                        // np.fmod has no boolean loop: two booleans give int8.
+                        if int_fmod && d == Dtype::Bool {
+                            d = Dtype::I8;
+                        }
                     }
                 }
+            }
+            // np.clip(a, lo, hi): NumPy's promotion of the three, Python
+            // scalars weak (an int8 array clipped to (0, 1) stays int8).
+            if let (Builtin::Clip, [t0, rest @ ..]) = (b, tys) {
+                let mut cur = t0.clone();
+                for t in rest {
+                    let p = oxjit_types::promote_numpy(elem_dtype(&cur), elem_dtype(t));
+                    let p = array_result_dtype(BinOp::Add, &cur, t, p);
+                    cur = Ty::Array(ArrayTy::new(p, ndim, Layout::C));
+                }
+                d = elem_dtype(&cur);
             }
             return Some(Ty::Array(ArrayTy::new(d, ndim, Layout::C)));
         }

@@ -54,6 +54,8 @@ impl<'u> Checker<'u> {
                 match scalar(&tys[0]) {
                     Some(Dtype::C64) => Ty::Scalar(Dtype::F32),
                     Some(Dtype::C128) => Ty::F64,
+                    // np.abs(True) is np.True_ (NumPy's boolean loop); abs(True) is 1.
+                    Some(Dtype::Bool) if name.starts_with("numpy.") => Ty::BOOL,
                     Some(Dtype::Bool) => Ty::I64,
                     Some(d) if d.is_int() => Ty::Scalar(d), // at its width, as NumPy and Numba
                     Some(d) => Ty::Scalar(d),
