@@ -132,9 +132,8 @@ impl<'p> FnGen<'_, 'p> {
                 if br == fconst(2.0, r) {
                     return Ok(out(self, format!("fmul {fm}{t} {ar}, {ar}")));
                 }
-                let f = self.pow_fn(r);
-                let va = self.m.vector_variants("pow", r, 2);
-                out(self, format!("call {fm}{t} {f}({t} {ar}, {t} {br}){va}"))
+                let v = self.pow_call(r, &ar, &br);
+                return Ok(V::new(v, Ty::Scalar(r)));
             }
             (Pow, _) => {
                 if signed {
@@ -178,14 +177,21 @@ impl<'p> FnGen<'_, 'p> {
         f
     }
 
-    /// `pow`: libm's symbol under fastmath (it has a libmvec variant), else
-    /// the LLVM intrinsic.
-    pub(super) fn pow_fn(&mut self, d: Dtype) -> String {
-        if self.m.opts.fastmath {
-            self.libm("pow", d, 2)
+    /// `pow(a, b)` as the C library computes it. Without fastmath the call
+    /// is `nobuiltin`: LLVM would otherwise rewrite a constant base
+    /// (`8.0 ** x` into `exp2(3 * x)`, `2.0 ** x` into `exp2(x)`), which
+    /// differs from CPython's and NumPy's `pow` in the last bit. Under
+    /// fastmath it carries libmvec's vector variants.
+    pub(super) fn pow_call(&mut self, d: Dtype, a: &str, b: &str) -> String {
+        let t = scalar_ty(d);
+        let f = self.libm("pow", d, 2);
+        let fm = self.fm();
+        let attrs = if self.m.opts.fastmath {
+            self.m.vector_variants("pow", d, 2)
         } else {
-            self.intrinsic("pow", d, 2)
-        }
+            " nobuiltin".to_string()
+        };
+        self.val(&format!("call {fm}{t} {f}({t} {a}, {t} {b}){attrs}"))
     }
 
     pub(super) fn libm(&mut self, name: &str, d: Dtype, nargs: usize) -> String {
@@ -549,9 +555,8 @@ impl<'p> FnGen<'_, 'p> {
                 let ex = self.intrinsic("exp", f, 1);
                 let cs = self.intrinsic("cos", f, 1);
                 let sn = self.intrinsic("sin", f, 1);
-                let pw = self.intrinsic("pow", f, 2);
                 let vabs = self.val(&format!("call {t} {hyp}({t} {ar}, {t} {ai})"));
-                let len = self.val(&format!("call {t} {pw}({t} {vabs}, {t} {br})"));
+                let len = self.pow_call(f, &vabs, &br);
                 let at = self.val(&format!("call {t} {at2}({t} {ai}, {t} {ar})"));
                 let phase0 = self.val(&format!("fmul {t} {at}, {br}"));
                 let bi_at = self.val(&format!("fmul {t} {at}, {bi}"));

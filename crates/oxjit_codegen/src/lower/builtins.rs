@@ -13,6 +13,7 @@ impl<'p> FnGen<'_, 'p> {
                 if let Some(d) = x.ty.scalar().filter(|d| d.is_float()) {
                     self.check_float_to_int(&x, d);
                 }
+                self.check_u64_to_int(&x);
                 Ok(self.cast(x, &Ty::I64))
             }
             Builtin::Float => Ok(match args.first() {
@@ -83,8 +84,7 @@ impl<'p> FnGen<'_, 'p> {
                     let neg = self.val(&format!("icmp slt i64 {n}, 0"));
                     let mn = self.val(&format!("sub i64 0, {n}"));
                     let mnf = self.val(&format!("sitofp i64 {mn} to double"));
-                    let pw = self.intrinsic("pow", Dtype::F64, 2);
-                    let p = self.val(&format!("call double {pw}(double 10.0, double {mnf})"));
+                    let p = self.pow_call(Dtype::F64, "10.0", &mnf);
                     let y = self.val(&format!("fdiv double {xf}, {p}"));
                     let re = self.intrinsic("roundeven", Dtype::F64, 1);
                     let yr = self.val(&format!("call double {re}(double {y})"));
@@ -112,9 +112,7 @@ impl<'p> FnGen<'_, 'p> {
                     }
                     Some(nd) => {
                         let nd = self.cast(nd.clone(), &Ty::F64);
-                        let pw = self.intrinsic("pow", Dtype::F64, 2);
-                        let p =
-                            self.val(&format!("call double {pw}(double 10.0, double {})", nd.r));
+                        let p = self.pow_call(Dtype::F64, "10.0", &nd.r);
                         let p = self.cast_scalar(&p, Dtype::F64, d);
                         let y = self.val(&format!("fmul {t} {}, {p}", x.r));
                         let yr = self.val(&format!("call {t} {re}({t} {y})"));
@@ -471,11 +469,7 @@ impl<'p> FnGen<'_, 'p> {
                         self.val(&format!("select i1 {bad}, {t} 0, {t} {r}"))
                     }
                     Math2::Fmod => self.val(&format!("frem {fm}{t} {}, {}", x.r, y.r)),
-                    Math2::Pow => {
-                        let g = self.pow_fn(d);
-                        let va = self.m.vector_variants("pow", d, 2);
-                        self.val(&format!("call {fm}{t} {g}({t} {}, {t} {}){va}", x.r, y.r))
-                    }
+                    Math2::Pow => self.pow_call(d, &x.r, &y.r),
                 };
                 Ok(V::new(r, ty))
             }
@@ -485,6 +479,9 @@ impl<'p> FnGen<'_, 'p> {
                     return ice("rounding arg");
                 };
                 if !d.is_float() {
+                    if ty == Ty::I64 {
+                        self.check_u64_to_int(&x);
+                    }
                     return Ok(self.cast(x, &ty));
                 }
                 let name = match r {

@@ -642,11 +642,7 @@ impl<'p> FnGen<'_, 'p> {
             } else if pw == 2.0 {
                 s.val(&format!("fmul double {x}, {x}"))
             } else {
-                let f = s.intrinsic("pow", Dtype::F64, 2);
-                s.val(&format!(
-                    "call double {f}(double {x}, double {})",
-                    fconst(pw, Dtype::F64)
-                ))
+                s.pow_call(Dtype::F64, &x, &fconst(pw, Dtype::F64))
             };
             Ok(if r == Reduce::CountNonzero {
                 V::new(y, Ty::BOOL)
@@ -675,11 +671,7 @@ impl<'p> FnGen<'_, 'p> {
             let f = self.intrinsic("sqrt", Dtype::F64, 1);
             self.val(&format!("call double {f}(double {acc})"))
         } else {
-            let f = self.intrinsic("pow", Dtype::F64, 2);
-            self.val(&format!(
-                "call double {f}(double {acc}, double {})",
-                fconst(1.0 / pw, Dtype::F64)
-            ))
+            self.pow_call(Dtype::F64, &acc, &fconst(1.0 / pw, Dtype::F64))
         })
     }
 

@@ -397,6 +397,17 @@ impl<'p> FnGen<'_, 'p> {
         self.raise_if(&over, ExcKind::OverflowError, &[m]);
     }
 
+    /// `int(x)` of a uint64 at or above 2**63: CPython gives a big int,
+    /// compiled integers are int64, so it is an error rather than a wrap.
+    pub(super) fn check_u64_to_int(&mut self, x: &V) {
+        if x.ty.scalar() != Some(Dtype::U64) {
+            return;
+        }
+        let big = self.val(&format!("icmp slt i64 {}, 0", x.r));
+        let m = self.str_const("uint64 too large to convert to a 64-bit integer in compiled code");
+        self.raise_if(&big, ExcKind::OverflowError, &[m]);
+    }
+
     pub(super) fn math1(&mut self, f: Math1, d: Dtype, x: &str) -> R<String> {
         let t = scalar_ty(d);
         let fm = self.fm();

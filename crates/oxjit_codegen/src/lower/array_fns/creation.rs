@@ -276,7 +276,6 @@ impl<'p> FnGen<'_, 'p> {
                 let divf = self.val(&format!("sitofp i64 {div} to double"));
                 let delta = self.val(&format!("fsub double {stop}, {start}"));
                 let step = self.val(&format!("fdiv double {delta}, {divf}"));
-                let pw = self.intrinsic("pow", Dtype::F64, 2);
                 let lp = self.nd_open(std::slice::from_ref(&num));
                 let k = lp.idx[0].clone();
                 let fk = self.val(&format!("sitofp i64 {k} to double"));
@@ -286,7 +285,7 @@ impl<'p> FnGen<'_, 'p> {
                 let many = self.val(&format!("icmp sgt i64 {num}, 1"));
                 let last = self.val(&format!("and i1 {at_end}, {many}"));
                 let e = self.val(&format!("select i1 {last}, double {stop}, double {e1}"));
-                let x = self.val(&format!("call double {pw}(double 10.0, double {e})"));
+                let x = self.pow_call(Dtype::F64, "10.0", &e);
                 self.flat_store(&out, Dtype::F64, &k, &V::new(x, Ty::F64));
                 self.nd_close(lp);
                 Ok(out)
