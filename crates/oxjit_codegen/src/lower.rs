@@ -82,6 +82,11 @@ pub(crate) struct FnGen<'m, 'p> {
     /// Lowering one element of an array expression (NumPy's ufunc loops),
     /// not scalar code.
     numpy_loop: bool,
+    /// Per leaf of the element-wise tree being evaluated: whether it is a
+    /// 1-d complex64 array read with a negative stride (see `complex_binop`).
+    leaf_neg_stride: Vec<Option<String>>,
+    /// Set for one complex64 product whose operand is such a leaf.
+    c64_unfused: Option<String>,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -102,6 +107,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
             mean_dtype: None,
             loops: Vec::new(),
             numpy_loop: false,
+            leaf_neg_stride: Vec::new(),
+            c64_unfused: None,
         }
     }
 

@@ -477,10 +477,22 @@ impl<'p> FnGen<'_, 'p> {
                 let x2 = self.val(&format!("fmul {fm}{t} {ai}, {bi}"));
                 let nx2 = self.val(&format!("fneg {fm}{t} {x2}"));
                 let y2 = self.val(&format!("fmul {fm}{t} {ai}, {br}"));
-                (
-                    self.val(&format!("call {t} {fma}({t} {ar}, {t} {br}, {t} {nx2})")),
-                    self.val(&format!("call {t} {fma}({t} {ar}, {t} {bi}, {t} {y2})")),
-                )
+                let re = self.val(&format!("call {t} {fma}({t} {ar}, {t} {br}, {t} {nx2})"));
+                let im = self.val(&format!("call {t} {fma}({t} {ar}, {t} {bi}, {t} {y2})"));
+                match self.c64_unfused.take() {
+                    // An operand read backwards: NumPy's scalar loop, unfused.
+                    Some(back) => {
+                        let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));
+                        let y1 = self.val(&format!("fmul {fm}{t} {ar}, {bi}"));
+                        let re0 = self.val(&format!("fsub {fm}{t} {x1}, {x2}"));
+                        let im0 = self.val(&format!("fadd {fm}{t} {y1}, {y2}"));
+                        (
+                            self.val(&format!("select i1 {back}, {t} {re0}, {t} {re}")),
+                            self.val(&format!("select i1 {back}, {t} {im0}, {t} {im}")),
+                        )
+                    }
+                    None => (re, im),
+                }
             }
             BinOp::Mul => {
                 let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));

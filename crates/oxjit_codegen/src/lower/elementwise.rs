@@ -272,6 +272,7 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// Per-leaf "broadcast along axis" flags, computed once outside loops.
+    /// A 1-d complex64 leaf carries one more flag: its stride is negative.
     pub(super) fn broadcast_flags(&mut self, leaves: &[V]) -> Vec<Vec<String>> {
         let mut bflags = Vec::new();
         for v in leaves {
@@ -280,6 +281,10 @@ impl<'p> FnGen<'_, 'p> {
                 for j in 0..la.ndim as usize {
                     let s = self.shape(v, j);
                     f.push(self.val(&format!("icmp eq i64 {s}, 1")));
+                }
+                if la.ndim == 1 && la.dtype == Dtype::C64 {
+                    let st = self.stride(v, &la, 0);
+                    f.push(self.val(&format!("icmp slt i64 {st}, 0")));
                 }
             }
             bflags.push(f);
@@ -328,7 +333,16 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Unknown => elems.push(v.clone()),
             }
         }
+        // NumPy multiplies complex64 with its unfused scalar loop when a 1-d
+        // operand is read backwards (its SIMD loop takes forward strides).
+        let neg: Vec<Option<String>> = if nd == 1 {
+            bflags.iter().map(|f| f.get(1).cloned()).collect()
+        } else {
+            Vec::new()
+        };
+        let outer = std::mem::replace(&mut self.leaf_neg_stride, neg);
         let r = self.eval_node(node, &elems);
+        self.leaf_neg_stride = outer;
         self.m.opts.error_model_numpy = saved;
         r
     }
@@ -564,7 +578,25 @@ impl<'p> FnGen<'_, 'p> {
                 let x = self.eval_node(a, elems)?;
                 let y = self.eval_node(b, elems)?;
                 let (x, y) = (self.cast(x, &t), self.cast(y, &t));
-                let v = self.scalar_binop(*op, x, y, *d, *d)?;
+                if *op == BinOp::Mul && *d == Dtype::C64 {
+                    let flags: Vec<String> = [a, b]
+                        .iter()
+                        .filter_map(|n| {
+                            let Node::Leaf(i) = n.as_ref() else {
+                                return None;
+                            };
+                            self.leaf_neg_stride.get(*i).cloned().flatten()
+                        })
+                        .collect();
+                    self.c64_unfused = match flags.as_slice() {
+                        [] => None,
+                        [f] => Some(f.clone()),
+                        [f, g, ..] => Some(self.val(&format!("or i1 {f}, {g}"))),
+                    };
+                }
+                let v = self.scalar_binop(*op, x, y, *d, *d);
+                self.c64_unfused = None;
+                let v = v?;
                 self.cast(v, &t)
             }
             Node::ScalarPow(a, b, d) => {

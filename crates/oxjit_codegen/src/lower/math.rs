@@ -226,13 +226,15 @@ impl<'p> FnGen<'_, 'p> {
             }
             MathX::Frexp => {
                 let x = f64a(self, 0);
+                // The C library's frexp, opaque to LLVM: LLVM 19 folds
+                // `frexp(frexp(x).0)` to the inner call's exponent (it is 0).
                 self.m
-                    .declare("declare {double, i32} @llvm.frexp.f64.i32(double)");
-                let r = self.val(&format!(
-                    "call {{double, i32}} @llvm.frexp.f64.i32(double {x})"
+                    .declare("declare double @frexp(double, ptr) nounwind willreturn");
+                let slot = self.alloca("i32");
+                let m = self.val(&format!(
+                    "call double @frexp(double {x}, ptr {slot}) nobuiltin"
                 ));
-                let m = self.val(&format!("extractvalue {{double, i32}} {r}, 0"));
-                let e = self.val(&format!("extractvalue {{double, i32}} {r}, 1"));
+                let e = self.val(&format!("load i32, ptr {slot}"));
                 let e = self.val(&format!("sext i32 {e} to i64"));
                 self.build_tuple(vec![V::new(m, Ty::F64), V::new(e, Ty::I64)])
             }

@@ -31,6 +31,56 @@ impl<'p> FnGen<'_, 'p> {
         ))
     }
 
+    /// `a` in C order without copying when it is C-contiguous at run time
+    /// (NumPy's rule: dimensions of length 1 do not count, an empty array
+    /// is contiguous), else a C-ordered copy. `ravel` and `reshape` of a
+    /// view whose layout is not known statically return a view exactly
+    /// when NumPy's do, so writes through the result reach the original.
+    pub(super) fn as_c_view_or_copy(&mut self, v: &V, a: &ArrayTy) -> R<V> {
+        if a.layout == Layout::C {
+            return Ok(v.clone());
+        }
+        let ca = ArrayTy {
+            layout: Layout::C,
+            ..*a
+        };
+        let nd = a.ndim as usize;
+        let mut ok = "true".to_string();
+        let mut empty = "false".to_string();
+        let mut want = a.dtype.size().to_string();
+        for d in (0..nd).rev() {
+            let n = self.shape(v, d);
+            let st = self.stride(v, a, d);
+            let one = self.val(&format!("icmp eq i64 {n}, 1"));
+            let same = self.val(&format!("icmp eq i64 {st}, {want}"));
+            let fine = self.val(&format!("or i1 {one}, {same}"));
+            ok = self.val(&format!("and i1 {ok}, {fine}"));
+            let zero = self.val(&format!("icmp eq i64 {n}, 0"));
+            empty = self.val(&format!("or i1 {empty}, {zero}"));
+            want = self.val(&format!("mul i64 {want}, {n}"));
+        }
+        let contiguous = self.val(&format!("or i1 {ok}, {empty}"));
+        let cty = Ty::Array(ca);
+        let slot = self.alloca(&llty(&cty));
+        let (yes, no, done) = (
+            self.label("cview"),
+            self.label("ccopy"),
+            self.label("cdone"),
+        );
+        self.cbr(&contiguous, &yes, &no);
+        self.start(&yes);
+        let view = self.cast(v.clone(), &cty);
+        self.store(&view, &slot);
+        self.br(&done);
+        self.start(&no);
+        let copy = self.copy_array(v, a)?;
+        let copy = self.cast(copy, &cty);
+        self.store(&copy, &slot);
+        self.br(&done);
+        self.start(&done);
+        Ok(self.load(&cty, &slot))
+    }
+
     /// Reduce `n` elements produced by `get(k)`.
     pub(super) fn reduce_seq(
         &mut self,

@@ -83,7 +83,7 @@ impl<'p> FnGen<'_, 'p> {
                 let src = if f == ArrFn::Flatten {
                     self.copy_array(&base, &a)?
                 } else {
-                    self.as_c(&base, &a)?.0
+                    self.as_c_view_or_copy(&base, &a)?
                 };
                 if fortran && dims.len() > 1 {
                     let rev: Vec<String> = dims.iter().rev().cloned().collect();
