@@ -49,3 +49,27 @@ def test_diff_equivalences():
     assert run.diff((1.0, 2), (1.0, 2)) is None
     assert run.diff(1.0, 1.0 + 1e-15, "pairwise-sum") is None
     assert run.diff(1.0, 1.0 + 1e-15) is not None
+
+
+def test_documented_deviations_need_their_feature():
+    one_ulp = 1.0 + 2.0**-52
+    # int vs float of the same value: a variable has one type (no feature needed)
+    assert run._documented(((3,), ()), ((3.0,), ()), {}, set())
+    assert not run._documented(((3,), ()), ((4.0,), ()), {}, set())
+    # the sign of a zero only with a min/max reduction in the program
+    assert run._documented(((0.0,), ()), ((-0.0,), ()), {}, {"reduce min"})
+    assert not run._documented(((0.0,), ()), ((-0.0,), ()), {}, {"reduce sum"})
+    # last-ulp differences only with a SIMD transcendental function, and only a few ulps
+    assert run._documented(((1.0,), ()), ((one_ulp,), ()), {}, {"np.exp"})
+    assert not run._documented(((1.0,), ()), ((one_ulp,), ()), {}, {"np.sqrt"})
+    assert not run._documented(((1.0,), ()), ((1.0 + 1e-12,), ()), {}, {"np.exp"})
+    # a float32 array element is compared in float32 ulps
+    f32 = np.array([1.0], np.float32)
+    assert run.diff(f32, np.nextafter(f32, np.float32(2)), "simd-ulp") is None
+
+
+def test_int64_overflow_on_the_way_is_detected():
+    src = "def f(a):\n    x = a * 2**40\n    x *= 2**30\n    return x % 7\n\ndef make_args():\n    return (5,)\n"
+    assert run.int64_overflows(src, "ovf")
+    src = src.replace("2**30", "2")
+    assert not run.int64_overflows(src, "ovf")

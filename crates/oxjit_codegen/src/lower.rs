@@ -87,6 +87,10 @@ pub(crate) struct FnGen<'m, 'p> {
     leaf_neg_stride: Vec<Option<String>>,
     /// Set for one complex64 product whose operand is such a leaf.
     c64_unfused: Option<String>,
+    /// The root product of an in-place complex64 expression (by address)
+    /// and whether NumPy's iterator turns it forwards: every operand and the
+    /// output read backwards (or a scalar).
+    c64_root_flip: Option<(usize, String)>,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -109,6 +113,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             numpy_loop: false,
             leaf_neg_stride: Vec::new(),
             c64_unfused: None,
+            c64_root_flip: None,
         }
     }
 

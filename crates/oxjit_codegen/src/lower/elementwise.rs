@@ -261,14 +261,50 @@ impl<'p> FnGen<'_, 'p> {
             self.raise_if(&bad, ExcKind::ValueError, &[m]);
         }
         let bflags = self.broadcast_flags(leaves);
+        let flip = self.c64_flip_flag(target, ta, node, leaves, &bflags);
+        let outer = std::mem::replace(&mut self.c64_root_flip, flip);
         let lp = self.nd_open(&tshape);
         let r = self.eval_at(node, leaves, &bflags, nd, &lp.idx);
+        self.c64_root_flip = outer;
         let r = r?;
         let r = self.cast(r, &Ty::Scalar(ta.dtype));
         let p = self.nd_ptr(target, ta, &lp.idx);
         self.store_elem(&r, &p);
         self.nd_close(lp);
         Ok(())
+    }
+
+    /// For `target = a * b` of 1-d complex64 (the root product of an in-place
+    /// operation): whether the target and both operands are read backwards
+    /// (scalars count), in which case NumPy's iterator flips the axis and its
+    /// fused SIMD loop runs forwards.
+    fn c64_flip_flag(
+        &mut self,
+        target: &V,
+        ta: &ArrayTy,
+        node: &Node<'p>,
+        leaves: &[V],
+        bflags: &[Vec<String>],
+    ) -> Option<(usize, String)> {
+        let Node::Bin(BinOp::Mul, a, b, Dtype::C64) = node else {
+            return None;
+        };
+        if ta.ndim != 1 || ta.dtype != Dtype::C64 {
+            return None;
+        }
+        let st = self.stride(target, ta, 0);
+        let mut all = self.val(&format!("icmp slt i64 {st}, 0"));
+        for n in [a, b] {
+            let Node::Leaf(i) = n.as_ref() else {
+                return None;
+            };
+            if let Some(f) = bflags.get(*i).and_then(|f| f.get(1)) {
+                all = self.val(&format!("and i1 {all}, {f}"));
+            } else if !matches!(leaves.get(*i).map(|v| &v.ty), Some(Ty::Scalar(_))) {
+                return None;
+            }
+        }
+        Some((node as *const Node<'p> as usize, all))
     }
 
     /// Per-leaf "broadcast along axis" flags, computed once outside loops.
@@ -588,10 +624,18 @@ impl<'p> FnGen<'_, 'p> {
                             self.leaf_neg_stride.get(*i).cloned().flatten()
                         })
                         .collect();
-                    self.c64_unfused = match flags.as_slice() {
+                    let any = match flags.as_slice() {
                         [] => None,
                         [f] => Some(f.clone()),
                         [f, g, ..] => Some(self.val(&format!("or i1 {f}, {g}"))),
+                    };
+                    let root = n as *const Node<'p> as usize;
+                    self.c64_unfused = match (any, self.c64_root_flip.clone()) {
+                        (Some(any), Some((p, flip))) if p == root => {
+                            let fwd = self.val(&format!("xor i1 {flip}, true"));
+                            Some(self.val(&format!("and i1 {any}, {fwd}")))
+                        }
+                        (any, _) => any,
                     };
                 }
                 let v = self.scalar_binop(*op, x, y, *d, *d);
