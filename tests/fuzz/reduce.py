@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import os
 import subprocess
 import sys
 import time
@@ -130,6 +131,12 @@ def reduce(source: str, category: str, budget: float = 120.0, verbose: bool = Fa
     """The smallest variant of ``source`` found within ``budget`` seconds with the same failure
     (``category`` is the runner's category for ``source``; crashes are never run in-process)."""
     crash = category in ("crash", "timeout")
+    # Candidates lose the generator's `% n` around indices; without bounds checks (the default, as
+    # in Numba) an out-of-range store would corrupt this process's heap (seen as a munmap_chunk
+    # abort at exit), so in-process candidates run with bounds checks. (Crashes reduce in
+    # subprocesses with the campaign's settings.)
+    if not crash:
+        os.environ["OXJIT_BOUNDSCHECK"] = "1"
     target = None if crash else outcome(source)
     if crash:
         def same(s):
