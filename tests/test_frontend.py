@@ -38,7 +38,7 @@ CMPOPS = {"Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "Is", "IsNot", "In", "NotIn"}
 UNOPS = {"USub", "UAdd", "Not", "Invert"}
 GLOBAL_TAGS = {
     "int", "float", "complex", "bool", "none", "str", "tuple", "module",
-    "builtin", "func", "dtype", "exc", "array", "other",
+    "builtin", "func", "dtype", "exc", "array", "namedtuple", "other",
 }  # fmt: skip
 
 

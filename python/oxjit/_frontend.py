@@ -730,6 +730,8 @@ class _UnitBuilder:
         dt = self.dtype_name(v)
         if dt is not None:
             return ["dtype", dt]
+        if _is_named_tuple_class(v):
+            return self.named_tuple_class(v)
         if isinstance(v, type) and issubclass(v, BaseException):
             if v.__module__ == "builtins" or v is np.linalg.LinAlgError or v is np.exceptions.AxisError:
                 return ["exc", v.__name__]
@@ -742,6 +744,16 @@ class _UnitBuilder:
         if isinstance(v, np.ndarray):
             return self.array(v)
         return ["other", _describe(v)]
+
+    def named_tuple_class(self, cls: type) -> list:
+        """`["namedtuple", class number, name, fields, defaults]`: a default is frozen like a
+        global (a constant, or `["other", ...]` if it cannot be), `None` where a field has none."""
+        native = sys.modules.get("oxjit._native")
+        if native is None:  # the front end loaded on its own (tests of the front end)
+            return ["other", f"named tuple class '{cls.__qualname__}'"]
+        defaults = getattr(cls, "_field_defaults", {}) or {}
+        frozen = [self.classify(defaults[f]) if f in defaults else None for f in cls._fields]
+        return ["namedtuple", native.register_named_tuple(cls), cls.__name__, list(cls._fields), frozen]
 
     def freeze_tuple(self, v: tuple) -> list:
         if hasattr(v, "_fields"):
@@ -801,6 +813,12 @@ class _UnitBuilder:
             entry["data"] = data.tobytes().hex()
         self.arrays.append(entry)
         return ["array", i]
+
+
+def _is_named_tuple_class(v: Any) -> bool:
+    """`collections.namedtuple` and `typing.NamedTuple` classes (tuple subclasses with `_fields`)."""
+    return (isinstance(v, type) and issubclass(v, tuple) and isinstance(getattr(v, "_fields", None), tuple)
+            and hasattr(v, "_make"))
 
 
 def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> str:

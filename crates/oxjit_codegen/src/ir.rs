@@ -80,12 +80,15 @@ pub fn llty(t: &Ty) -> String {
             let parts: Vec<String> = items.iter().map(llty).collect();
             format!("{{{}}}", parts.join(", "))
         }
+        // Held exactly as a tuple of its items.
+        Ty::NamedTuple(nt) => llty(&Ty::Tuple(nt.items.clone())),
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Generator => "ptr".into(),
         Ty::Str => "{ptr, i64}".into(),
         // Payload, present flag (Numba's `{data, valid}`).
         Ty::Optional(t) => format!("{{{}, i1}}", llty(t)),
         Ty::NoneType
+        | Ty::NamedTupleClass(_)
         | Ty::Function(_)
         | Ty::Global(_)
         | Ty::DtypeObj(_)

@@ -53,6 +53,8 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => return None,
     })
@@ -277,6 +279,11 @@ pub fn typeof_arg(
         for x in t.iter() {
             items.push(typeof_arg(py, &x, fns)?);
         }
+        let cls = a.get_type();
+        if crate::named::is_named_tuple_class(&cls) {
+            let nt = crate::named::class_ty(&cls, items).map_err(|e| e.to_string())?;
+            return Ok(Ty::NamedTuple(Box::new(nt)));
+        }
         return Ok(Ty::Tuple(items));
     }
     if a.is_instance_of::<PyRange>() {
@@ -492,6 +499,13 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             }
             Ok(())
         }
+        Ty::NamedTuple(nt) => {
+            let t = a.cast::<PyTuple>()?;
+            for (x, it) in t.iter().zip(&nt.items) {
+                unbox_into(py, &x, it, buf)?;
+            }
+            Ok(())
+        }
         Ty::Range => {
             for name in ["start", "stop", "step"] {
                 let v: i64 = a.getattr(name)?.extract()?;
@@ -520,6 +534,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         | Ty::Global(_)
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Unknown => Ok(()),
     }
 }
@@ -665,6 +680,13 @@ pub fn box_value(
             }
             Ok(PyTuple::new(py, out)?.into_any().unbind())
         }
+        Ty::NamedTuple(nt) => {
+            let mut out = Vec::with_capacity(nt.items.len());
+            for it in &nt.items {
+                out.push(box_value(py, it, ptrs, leaf)?);
+            }
+            crate::named::make(py, nt.class, out)
+        }
         Ty::Range => {
             let mut v = [0i64; 3];
             for x in v.iter_mut() {
@@ -700,6 +722,7 @@ pub fn box_value(
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTupleClass(_)
         | Ty::Unknown => Ok(py.None()),
     }
 }

@@ -6,6 +6,7 @@
 
 mod boxing;
 mod driver;
+mod named;
 mod npyrandom;
 mod ufunc;
 
@@ -55,6 +56,8 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     };
@@ -1009,6 +1012,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
     m.add_function(wrap_pyfunction!(_frozen_array_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
+    m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
     m.add_function(wrap_pyfunction!(make_gufunc, m)?)?;

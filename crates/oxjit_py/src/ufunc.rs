@@ -398,6 +398,8 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => other.clone(),
             };
@@ -437,6 +439,8 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => {
                     return Err(PyTypeError::new_err(format!(

@@ -40,6 +40,15 @@ pub enum GlobalValue {
     ExcClass(String),
     /// A NumPy array frozen as a constant (index into [`Unit::const_arrays`]).
     Array(u32),
+    /// A named tuple class (`collections.namedtuple`, `typing.NamedTuple`):
+    /// its process-wide number (see `oxjit_types::NamedTupleTy`), name,
+    /// fields, and each field's default (frozen like any global) if it has one.
+    NamedTupleClass {
+        class: u64,
+        name: String,
+        fields: Vec<String>,
+        defaults: Vec<Option<GlobalValue>>,
+    },
     /// Anything else; an error only if the function uses it.
     Unsupported(String),
 }
@@ -223,6 +232,32 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         "exc" => GlobalValue::ExcClass(s(1)),
         "array" => {
             GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32)
+        }
+        // ["namedtuple", class, name, [fields], [default or null per field]]
+        "namedtuple" => {
+            let list = |i: usize| {
+                a.get(i)
+                    .and_then(Value::as_array)
+                    .ok_or("malformed namedtuple")
+            };
+            GlobalValue::NamedTupleClass {
+                class: a.get(1).and_then(Value::as_u64).ok_or("bad class number")?,
+                name: s(2),
+                fields: list(3)?
+                    .iter()
+                    .map(|f| f.as_str().unwrap_or("").to_string())
+                    .collect(),
+                defaults: list(4)?
+                    .iter()
+                    .map(|d| {
+                        if d.is_null() {
+                            Ok(None)
+                        } else {
+                            global_value(d).map(Some)
+                        }
+                    })
+                    .collect::<R<_>>()?,
+            }
         }
         _ => GlobalValue::Unsupported(s(1)),
     })

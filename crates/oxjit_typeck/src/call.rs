@@ -21,6 +21,10 @@ impl<'u> Checker<'u> {
         // Method calls: `a.sum()`, `z.conjugate()`.
         if let ExprKind::Attr(obj, name) = &func.kind {
             let ot = self.expr(cx, obj);
+            if let Ty::NamedTuple(nt) = &ot {
+                let nt = (**nt).clone();
+                return self.named_tuple_method(cx, e, obj, &nt, name, args, kwargs);
+            }
             if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
                 for k in kwargs {
@@ -207,6 +211,10 @@ impl<'u> Checker<'u> {
                 );
                 t
             }
+            Ty::NamedTupleClass(nt) => {
+                let nt = (**nt).clone();
+                self.named_tuple_new(cx, e, func, &nt, args, star, kwargs)
+            }
             Ty::ExcClass(_) => {
                 let d = Diagnostic::unsupported(
                     e.span,
@@ -222,6 +230,7 @@ impl<'u> Checker<'u> {
             | Ty::Array(_)
             | Ty::Range
             | Ty::Generator
+            | Ty::NamedTuple(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-callable",
@@ -354,12 +363,16 @@ impl<'u> Checker<'u> {
         Some(out)
     }
 
-    fn arg_ty(&self, cx: &Cx<'u>, a: &Arg<'u>) -> Ty {
+    pub(crate) fn arg_ty(&self, cx: &Cx<'u>, a: &Arg<'u>) -> Ty {
         match a {
             Arg::Expr(e) => cx.expr_ty.get(&e.id).cloned().unwrap_or(Ty::Unknown),
             Arg::Const(c) => c.ty(),
             Arg::StarItem(e, i) => match cx.expr_ty.get(&e.id) {
-                Some(Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
+                Some(t) if t.tuple_items().is_some() => t
+                    .tuple_items()
+                    .and_then(|items| items.get(*i))
+                    .cloned()
+                    .unwrap_or(Ty::Unknown),
                 _ => Ty::Unknown,
             },
             Arg::Pack(xs) => Ty::Tuple(xs.iter().map(|x| self.arg_ty(cx, x)).collect()),
@@ -430,6 +443,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "expected-integer",
@@ -546,6 +561,7 @@ fn method_owner(t: &Ty) -> String {
         Ty::Array(_) => "ndarray".to_string(),
         Ty::Generator => "Generator".to_string(),
         Ty::Scalar(d) => d.name().to_string(),
+        Ty::NamedTuple(nt) | Ty::NamedTupleClass(nt) => nt.name.clone(),
         Ty::NoneType
         | Ty::Str
         | Ty::Tuple(_)

@@ -5,7 +5,7 @@ use crate::program::{Call, Callee, Const, Res};
 use crate::prune::global_to_const;
 use crate::registry::{self, Builtin};
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
-use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, Ty};
+use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, NamedTupleTy, Ty};
 
 impl<'u> Checker<'u> {
     /// The type of `e` where a value is needed: an optional value is
@@ -60,6 +60,17 @@ impl<'u> Checker<'u> {
                         Ty::Global(p.clone())
                     }
                     GlobalValue::Function(i) => Ty::Function(*i),
+                    GlobalValue::NamedTupleClass {
+                        class,
+                        name,
+                        fields,
+                        ..
+                    } => Ty::NamedTupleClass(Box::new(NamedTupleTy {
+                        class: *class,
+                        name: name.clone(),
+                        fields: fields.clone(),
+                        items: Vec::new(),
+                    })),
                     GlobalValue::Dtype(d) => match Dtype::from_name(d) {
                         Some(d) => Ty::DtypeObj(d),
                         None => self.unknown_global(cx, e, name, &format!("dtype {d}")),
@@ -373,6 +384,10 @@ impl<'u> Checker<'u> {
                 self.err(cx, d);
                 Ty::Unknown
             }
+            Ty::NamedTuple(nt) => {
+                let nt = (**nt).clone();
+                self.named_tuple_field(cx, e, &nt, attr)
+            }
             Ty::Array(a) => match attr {
                 "shape" | "strides" => Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
                 "size" | "ndim" | "itemsize" | "nbytes" => Ty::I64,
@@ -419,6 +434,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_) => {
                 let d = Diagnostic::error(
                     "unknown-attribute",

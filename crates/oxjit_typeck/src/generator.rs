@@ -366,6 +366,8 @@ pub fn dtype_of(t: &Ty) -> Option<Dtype> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     }

@@ -148,7 +148,7 @@ impl<'u> Checker<'u> {
         base: &'u Expr,
         index: &'u Expr,
     ) -> Ty {
-        let bt = self.expr(cx, base);
+        let bt = self.expr(cx, base).plain_tuple();
         let it = self.expr(cx, index);
         match &bt {
             Ty::Array(a) => {
@@ -216,6 +216,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-subscriptable",
@@ -365,6 +367,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)) => {
                             let d = Diagnostic::error(
                                 "bad-index",

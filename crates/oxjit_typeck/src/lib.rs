@@ -26,6 +26,7 @@ pub mod generator;
 mod index;
 pub mod linalg;
 mod manip;
+mod named;
 mod ops;
 mod program;
 mod prune;

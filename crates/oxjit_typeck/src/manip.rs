@@ -132,6 +132,8 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     }
@@ -891,6 +893,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => false,
                     };
@@ -966,6 +970,8 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTuple(_)
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, c.name, tys, "(x, bins, right=False)"),
                 }

@@ -121,6 +121,8 @@ impl<'u> Checker<'u> {
     }
 
     pub(crate) fn compare_ty(&mut self, cx: &Cx<'u>, op: CmpOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        // A named tuple compares as the tuple of its items (as in Python).
+        let (l, r) = (&l.clone().plain_tuple(), &r.clone().plain_tuple());
         match (op, l, r) {
             (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::BOOL,
             (CmpOp::Is | CmpOp::IsNot, _, _) => Ty::BOOL,
@@ -223,6 +225,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => return Some(Ty::Unknown),
         };
@@ -285,6 +289,8 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => Dtype::F64,
     }
@@ -303,6 +309,8 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => 0,
     }

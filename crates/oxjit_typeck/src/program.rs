@@ -4,7 +4,7 @@ use crate::index::Fancy;
 use crate::prune::ends_in_return;
 use crate::registry::Builtin;
 use oxjit_syntax::{Diagnostic, Expr, ExprId, FuncDef, Stmt, StmtKind, Unit};
-use oxjit_types::{Dtype, ExcKind, Ty};
+use oxjit_types::{Dtype, ExcKind, NamedTupleTy, Ty};
 use rustc_hash::FxHashMap;
 
 /// A compile-time constant (from a literal, a frozen global or a module constant).
@@ -58,6 +58,8 @@ pub enum Callee {
     },
     /// Constructing an exception (only valid under `raise`).
     Exception(ExcKind),
+    /// Constructing a named tuple: the arguments are its items in order.
+    NamedTuple(Box<NamedTupleTy>),
     /// A ufunc writing into an output array: inputs then `out` as the last
     /// argument; `dtype` is the element type the ufunc computes in.
     UfuncOut {

@@ -174,6 +174,7 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         | GlobalValue::Dtype(_)
         | GlobalValue::ExcClass(_)
         | GlobalValue::Array(_)
+        | GlobalValue::NamedTupleClass { .. }
         | GlobalValue::Unsupported(_) => return None,
     })
 }

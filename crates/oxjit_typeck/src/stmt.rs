@@ -76,7 +76,7 @@ impl<'u> Checker<'u> {
                     }
                 }
             }
-            ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty {
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match &ty.clone().plain_tuple() {
                 Ty::Tuple(items) if items.len() == xs.len() => {
                     for (x, t) in xs.iter().zip(items) {
                         self.assign_target(cx, x, t.clone());
@@ -100,6 +100,8 @@ impl<'u> Checker<'u> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_) => {
                     let d = Diagnostic::error(
                         "cannot-unpack",
@@ -509,7 +511,9 @@ impl<'u> Checker<'u> {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::Generator) => {
+            | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)) => {
                 let d = Diagnostic::error(
                     "no-truth-value",
                     e.span,
@@ -672,7 +676,7 @@ impl<'u> Checker<'u> {
     }
 
     fn iterable_elem(&mut self, cx: &mut Cx<'u>, e: &'u Expr) -> Ty {
-        let t = self.expr(cx, e);
+        let t = self.expr(cx, e).plain_tuple();
         match &t {
             Ty::Range => Ty::I64,
             Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
@@ -714,6 +718,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-iterable",
@@ -766,6 +772,8 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         | Ty::Array(_)
         | Ty::Range
         | Ty::Tuple(_)
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Optional(_)
         | Ty::Unknown => {
             unreachable!("the type model gives {bad} a Python form")

@@ -351,6 +351,34 @@ impl ExcKind {
 /// Identifies a function inside one compilation unit.
 pub type FuncId = u32;
 
+/// A `collections.namedtuple` or `typing.NamedTuple` class as compiled code
+/// sees it: a tuple of `items` whose fields have names. `class` identifies
+/// the Python class for the process (the boxing layer keeps the class alive
+/// under that number and builds instances of it); two classes with the same
+/// name and fields are different types, as in Numba.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NamedTupleTy {
+    pub class: u64,
+    pub name: String,
+    pub fields: Vec<String>,
+    pub items: Vec<Ty>,
+}
+
+impl NamedTupleTy {
+    /// The position of field `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+
+    /// The same class with other item types.
+    pub fn with_items(&self, items: Vec<Ty>) -> NamedTupleTy {
+        NamedTupleTy {
+            items,
+            ..self.clone()
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     Scalar(Dtype),
@@ -373,6 +401,12 @@ pub enum Ty {
     /// A `numpy.random.Generator` argument: compiled code holds a pointer to
     /// its bit generator's `bitgen_t` and draws from NumPy's own stream.
     Generator,
+    /// An instance of a named tuple class: a tuple whose items have names,
+    /// held exactly as `Tuple(items)` is.
+    NamedTuple(Box<NamedTupleTy>),
+    /// A named tuple class used as a value: called, it builds an instance
+    /// (its `items` are empty).
+    NamedTupleClass(Box<NamedTupleTy>),
     /// A value or None (Numba's `OptionalType`): a variable bound to None on
     /// one path and to a `T` on another, or a function that returns both.
     /// Held as `{T, i1}` (payload, present); an absent payload is all zeros.
@@ -407,6 +441,10 @@ impl Ty {
             Ty::Tuple(items) => items
                 .iter()
                 .all(|t| t.optional_payload() || *t == Ty::NoneType),
+            Ty::NamedTuple(nt) => nt
+                .items
+                .iter()
+                .all(|t| t.optional_payload() || *t == Ty::NoneType),
             Ty::NoneType
             | Ty::Str
             | Ty::Function(_)
@@ -414,8 +452,28 @@ impl Ty {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => false,
+        }
+    }
+
+    /// A named tuple as the plain tuple of its items (held the same way);
+    /// any other type as it is. Indexing, unpacking, iteration and `len` see
+    /// a named tuple through this.
+    pub fn plain_tuple(self) -> Ty {
+        match self {
+            Ty::NamedTuple(nt) => Ty::Tuple(nt.items),
+            t => t,
+        }
+    }
+
+    /// The items of a tuple or a named tuple (`None` for any other type).
+    pub fn tuple_items(&self) -> Option<&[Ty]> {
+        match self {
+            Ty::Tuple(items) => Some(items),
+            Ty::NamedTuple(nt) => Some(&nt.items),
+            _ => None,
         }
     }
 
@@ -471,6 +529,17 @@ impl fmt::Display for Ty {
             Ty::DtypeObj(d) => write!(f, "dtype({d})"),
             Ty::ExcClass(k) => write!(f, "class({})", k.name()),
             Ty::Generator => f.write_str("NumPyRandomGeneratorType"),
+            Ty::NamedTuple(nt) => {
+                write!(f, "{}(", nt.name)?;
+                for (i, t) in nt.items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                f.write_str(")")
+            }
+            Ty::NamedTupleClass(nt) => write!(f, "class({})", nt.name),
             Ty::Optional(t) => write!(f, "OptionalType({t})"),
             Ty::Unknown => f.write_str("undefined"),
         }
@@ -629,6 +698,13 @@ pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
             }
             Some(Ty::Tuple(out))
         }
+        (Ty::NamedTuple(x), Ty::NamedTuple(y)) if x.class == y.class => {
+            let mut out = Vec::with_capacity(x.items.len());
+            for (a, b) in x.items.iter().zip(&y.items) {
+                out.push(unify(a, b)?);
+            }
+            Some(Ty::NamedTuple(Box::new(x.with_items(out))))
+        }
         (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
             Some(Ty::Array(ArrayTy {
                 dtype: x.dtype,
@@ -657,6 +733,13 @@ pub fn can_convert_safely(from: &Ty, to: &Ty) -> bool {
         }
         (Ty::Tuple(xs), Ty::Tuple(ys)) => {
             xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| can_convert_safely(x, y))
+        }
+        (Ty::NamedTuple(x), Ty::NamedTuple(y)) => {
+            x.class == y.class
+                && x.items
+                    .iter()
+                    .zip(&y.items)
+                    .all(|(a, b)| can_convert_safely(a, b))
         }
         (Ty::NoneType, Ty::Optional(_)) => true,
         (Ty::Optional(x), Ty::Optional(y)) => can_convert_safely(x, y),

@@ -61,14 +61,18 @@ impl Ty {
                 (Parts::Leaf { size }, true, true)
             }
             Ty::Tuple(items) => (Parts::Items(items), false, true),
+            Ty::NamedTuple(nt) => (Parts::Items(&nt.items), false, true),
             Ty::Range => (Parts::Fields(&RANGE_FIELDS), false, true),
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),
             Ty::Optional(t) => (Parts::Optional(t), false, true),
-            Ty::Str | Ty::Function(_) | Ty::Global(_) | Ty::DtypeObj(_) | Ty::ExcClass(_) => {
-                (Parts::Nothing, false, false)
-            }
+            Ty::Str
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::NamedTupleClass(_) => (Parts::Nothing, false, false),
             // A live unknown never reaches a return (the verifier); when
             // typing already failed, no second diagnostic is wanted.
             Ty::Unknown => (Parts::Nothing, false, true),

@@ -680,6 +680,10 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     pub(super) fn compare(&mut self, op: CmpOp, a: V, b: V) -> R<String> {
+        let (a, b) = (
+            V::new(a.r, a.ty.plain_tuple()),
+            V::new(b.r, b.ty.plain_tuple()),
+        );
         match (op, &a.ty.clone(), &b.ty.clone()) {
             // An optional value and None: its present flag decides.
             (CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne, Ty::Optional(_), Ty::NoneType)

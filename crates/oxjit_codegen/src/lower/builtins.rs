@@ -245,6 +245,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)
                         | Ty::Unknown) => return ice(format!("min/max of {other}")),
                     }
@@ -617,6 +619,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTuple(_)
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => vec![self.cast(args[0].clone(), &Ty::I64).r],
                 };

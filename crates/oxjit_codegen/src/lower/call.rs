@@ -24,7 +24,7 @@ impl<'p> FnGen<'_, 'p> {
             }
             Arg::StarItem(e, i) => {
                 let v = self.expr(e)?;
-                let Ty::Tuple(items) = v.ty.clone() else {
+                let Ty::Tuple(items) = v.ty.clone().plain_tuple() else {
                     return ice("star argument");
                 };
                 Ok(self.extract(&v, *i, items[*i].clone()))
@@ -131,6 +131,15 @@ impl<'p> FnGen<'_, 'p> {
                 self.builtin(*b, vals, call, e, ty)
             }
             Callee::Exception(_) => ice("exception object outside raise"),
+            Callee::NamedTuple(_) => {
+                // Held as the tuple of its items (typeck typed them exactly).
+                let mut items = Vec::new();
+                for a in &call.args {
+                    items.push(self.arg(a)?);
+                }
+                let t = self.build_tuple(items);
+                Ok(V::new(t.r, ty))
+            }
             Callee::AxisError { axis, ndim, prefix } => {
                 self.raise_axis_error(*axis, *ndim, prefix.as_deref());
                 Ok(V::new("zeroinitializer", ty))
@@ -158,6 +167,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => v,
                     };
@@ -215,6 +226,7 @@ impl<'p> FnGen<'_, 'p> {
             Builtin::Len => match &args[0].ty {
                 Ty::Array(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
                 Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
+                Ty::NamedTuple(nt) => Ok(Self::i64c(nt.items.len() as i64)),
                 Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
                 other @ (Ty::Scalar(_)
                 | Ty::NoneType
@@ -224,6 +236,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("len of {other}")),
             },

@@ -235,6 +235,10 @@ impl<'p> FnGen<'_, 'p> {
     fn attr(&mut self, _e: &'p Expr, obj: &'p Expr, attr: &str, ty: Ty) -> R<V> {
         let o = self.expr(obj)?;
         match (&o.ty.clone(), attr) {
+            (Ty::NamedTuple(nt), _) => {
+                let i = nt.index_of(attr).ok_or("named tuple field")?;
+                Ok(self.extract(&o, i, nt.items[i].clone()))
+            }
             (Ty::Array(a), _) => {
                 let a = *a;
                 match attr {
@@ -325,6 +329,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTuple(_)
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => ice(format!("cannot negate {ty}")),
                 }
@@ -351,6 +357,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown => ice(format!("cannot invert {ty}")),
             },

@@ -43,6 +43,7 @@ impl<'p> FnGen<'_, 'p> {
 
     fn src_of(&mut self, e: &'p Expr) -> R<(Src, String)> {
         let v = self.expr(e)?;
+        let v = V::new(v.r, v.ty.plain_tuple());
         self.src_of_value(v)
     }
 
@@ -86,6 +87,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown) => ice(format!("cannot iterate over {other}")),
         }
@@ -314,6 +317,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::NamedTuple(_)
+                            | Ty::NamedTupleClass(_)
                             | Ty::Optional(_)
                             | Ty::Unknown => shape.push(self.cast(v, &Ty::I64).r),
                         }

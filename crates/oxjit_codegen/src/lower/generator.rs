@@ -63,6 +63,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         })
@@ -225,6 +227,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTuple(_)
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown) => t.scalar().ok_or("generator type")?,
                 };
@@ -353,6 +357,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 let n = self.cast(x.clone(), &Ty::I64).r;
@@ -501,6 +507,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("integers type")?,
         };
@@ -644,6 +652,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => (self.cast(a.clone(), &Ty::I64).r, None),
         };
@@ -762,6 +772,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("choice type")?,
         };

@@ -374,6 +374,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => None,
         };
@@ -435,6 +437,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => None,
         };
@@ -559,7 +563,7 @@ impl<'p> FnGen<'_, 'p> {
                 });
             }
         }
-        match b.ty.clone() {
+        match b.ty.clone().plain_tuple() {
             Ty::Array(a) => {
                 if self.index_is_scalar(&a, index) {
                     let ptr = self.element_ptr(&b, &a, index)?;
@@ -616,6 +620,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown) => ice(format!("cannot index {other}")),
         }

@@ -96,6 +96,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Unknown) => {
                 let s = self.str_const(&format!("<{other}>"));
                 self.print_value(&s, false)?;

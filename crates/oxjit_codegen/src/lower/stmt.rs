@@ -154,6 +154,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Global(_)
                             | Ty::DtypeObj(_)
                             | Ty::Generator
+                            | Ty::NamedTuple(_)
+                            | Ty::NamedTupleClass(_)
                             | Ty::Optional(_)
                             | Ty::Unknown) => return ice(format!("cannot raise a {other}")),
                         },
@@ -224,6 +226,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.val(&format!("and i1 {}, {t}", present.r))
             }
             Ty::Tuple(items) => if items.is_empty() { "false" } else { "true" }.into(),
+            Ty::NamedTuple(nt) => if nt.items.is_empty() { "false" } else { "true" }.into(),
             Ty::Range => {
                 let n = self.range_len(v);
                 self.val(&format!("icmp sgt i64 {n}, 0"))
@@ -235,6 +238,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTupleClass(_)
             | Ty::Unknown) => return ice(format!("no truth value for {other}")),
         })
     }
@@ -244,7 +248,7 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn assign(&mut self, target: &'p Expr, v: V) -> R<()> {
         match &target.kind {
             ExprKind::Name(n) => self.set_var(n, v),
-            ExprKind::Tuple(xs) | ExprKind::List(xs) => match v.ty.clone() {
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => match v.ty.clone().plain_tuple() {
                 Ty::Tuple(items) => {
                     for (i, (x, it)) in xs.iter().zip(items).enumerate() {
                         let e = self.extract(&v, i, it);
@@ -275,6 +279,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("cannot unpack {other}")),
             },

@@ -61,6 +61,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => return ice(format!("gufunc argument of type {other}")),
             }

@@ -125,6 +125,8 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTuple(_)
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array)"),
                 }
@@ -216,6 +218,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 return self.no_match(cx, e, name, tys, "(int), (tuple of ints) with dtype=")

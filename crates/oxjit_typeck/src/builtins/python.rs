@@ -34,7 +34,7 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match &tys[0] {
-                    Ty::Array(_) | Ty::Tuple(_) | Ty::Range => Ty::I64,
+                    Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range => Ty::I64,
                     Ty::Scalar(_)
                     | Ty::NoneType
                     | Ty::Str
@@ -43,6 +43,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::NamedTupleClass(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array), (tuple), (range)"),
                 }
@@ -77,6 +78,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => {
                             return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array)")
@@ -249,6 +252,8 @@ fn printable(t: &Ty) -> bool {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::NamedTupleClass(_)
         | Ty::Unknown => false,
     }
 }

@@ -151,6 +151,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::NamedTuple(_)
+                        | Ty::NamedTupleClass(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => {
                             s.flat_store(out, d, &k.to_string(), v);
@@ -207,6 +209,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
                 | Ty::Optional(_)
                 | Ty::Unknown => self.arr_fn(ArrFn::Array, args, call, ty),
             },

@@ -59,6 +59,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => None,
         };
@@ -282,6 +284,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => return ice("trapezoid result"),
         };
@@ -759,6 +763,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::NamedTuple(_)
+                            | Ty::NamedTupleClass(_)
                             | Ty::Optional(_)
                             | Ty::Unknown => vals.push(s.cast(v.clone(), &Ty::F64).r),
                         }

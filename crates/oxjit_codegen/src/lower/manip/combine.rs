@@ -183,6 +183,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 let r = self.cast(reps.clone(), &Ty::I64).r;
@@ -231,6 +233,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(shift, &Ty::I64).r],
         };
@@ -327,6 +331,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::NamedTuple(_)
+            | Ty::NamedTupleClass(_)
             | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(kth, &Ty::I64).r],
         };
