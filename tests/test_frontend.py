@@ -192,6 +192,10 @@ def check_global(g):
         [check_global(x) for x in g[1]]
     elif g[0] in ("func", "array"):
         assert isinstance(g[1], int)
+    elif g[0] == "namedtuple":
+        assert isinstance(g[1], int) and isinstance(g[2], str)
+        assert all(isinstance(f, str) for f in g[3]) and len(g[4]) == len(g[3])
+        [check_global(d) for d in g[4] if d is not None]
     elif g[0] != "none":
         assert isinstance(g[1], str)
 
