@@ -492,7 +492,7 @@ impl<'u> Checker<'u> {
 
     pub(crate) fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
         match t {
-            Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::Unknown => {}
+            Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Unknown => {}
             // None is false; a value is tested as itself (Python's rule;
             // Numba rejects the test).
             Ty::Optional(payload) => self.truth(cx, e, payload),
@@ -512,7 +512,6 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
-            | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)) => {
                 let d = Diagnostic::error(
                     "no-truth-value",
