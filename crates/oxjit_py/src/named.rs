@@ -9,7 +9,15 @@ use std::sync::Mutex;
 
 use oxjit_types::{NamedTupleTy, Ty};
 
-static CLASSES: Mutex<Option<HashMap<u64, Py<PyType>>>> = Mutex::new(None);
+/// Classes by number, and numbers by class address. Numbers count from 1 in
+/// the order classes are first seen, so a unit's JSON is the same in every
+/// process that builds it the same way (the fixture corpus relies on it).
+struct Table {
+    by_number: HashMap<u64, Py<PyType>>,
+    by_address: HashMap<usize, u64>,
+}
+
+static CLASSES: Mutex<Option<Table>> = Mutex::new(None);
 
 /// Whether `cls` is a named tuple class: a tuple subclass with `_fields` (a
 /// tuple of strings) and `_make`, as `collections.namedtuple` and
@@ -23,14 +31,22 @@ pub fn is_named_tuple_class(cls: &Bound<'_, PyType>) -> bool {
         && cls.hasattr("_make").unwrap_or(false)
 }
 
-/// The class's number (its address, stable while the table holds it).
+/// The class's number (the table keeps the class alive, so its address is
+/// never reused for another class).
 pub fn register(cls: &Bound<'_, PyType>) -> u64 {
-    let id = cls.as_ptr() as u64;
     let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-    t.get_or_insert_with(HashMap::new)
-        .entry(id)
-        .or_insert_with(|| cls.clone().unbind());
-    id
+    let t = t.get_or_insert_with(|| Table {
+        by_number: HashMap::new(),
+        by_address: HashMap::new(),
+    });
+    let addr = cls.as_ptr() as usize;
+    if let Some(n) = t.by_address.get(&addr) {
+        return *n;
+    }
+    let n = t.by_number.len() as u64 + 1;
+    t.by_address.insert(addr, n);
+    t.by_number.insert(n, cls.clone().unbind());
+    n
 }
 
 /// The class, its name and fields, with these item types.
@@ -48,7 +64,9 @@ pub fn class_ty(cls: &Bound<'_, PyType>, items: Vec<Ty>) -> PyResult<NamedTupleT
 pub fn make(py: Python<'_>, id: u64, items: Vec<Py<PyAny>>) -> PyResult<Py<PyAny>> {
     let cls = {
         let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-        t.as_ref().and_then(|m| m.get(&id)).map(|c| c.clone_ref(py))
+        t.as_ref()
+            .and_then(|t| t.by_number.get(&id))
+            .map(|c| c.clone_ref(py))
     };
     let tuple = PyTuple::new(py, items)?;
     match cls {
