@@ -196,6 +196,7 @@ class Var:
     mutable: bool = True  # can be reassigned (arguments cannot: closures capture them)
     sink: bool = False    # only returned, never read (values compared with a tolerance)
     tag: str = ""
+    named: bool = False   # a tuple that is an NT named tuple (fields p, q, r)
 
 
 def _dummy(ty):
@@ -456,6 +457,9 @@ class Gen:
             t = self.r.choice(tvs)
             idx = [i for i, ty in enumerate(t.ty[1]) if ty == ("py", k)]
             i = self.r.choice(idx)
+            if t.named and self.r.random() < 0.6:
+                self.feature("namedtuple field")
+                return f"{t.name}.{NT_FIELDS[i]}"
             return f"{t.name}[{self.r.choice([i, i - len(t.ty[1])])}]"
         rows = [row for row in TUPLE_FUNCS if k in row[2]]
         if not rows:
@@ -881,6 +885,35 @@ class Gen:
             self.feature("optional unwrap")
             self.declare(w)
 
+    def st_namedtuple(self):
+        """`v = NT(...)`: positional, keyword or mixed arguments; `r` may be left to its default."""
+        r = self.r
+        kinds = [r.choice("bif") for _ in NT_FIELDS]
+        kinds[2] = "f"  # the default 0.25 is a float
+        vals = [self.scalar(k) for k in kinds]
+        npos = r.randint(0, 3)
+        parts = vals[:npos]
+        rest = list(range(npos, 3))
+        r.shuffle(rest)
+        for i in rest:
+            if i == 2 and r.random() < 0.4:
+                vals[2] = "0.25"
+                continue  # the default
+            parts.append(f"{NT_FIELDS[i]}={vals[i]}")
+        v = Var(self.fresh("n"), ("tup", tuple(("py", k) for k in kinds)), named=True)
+        self.feature("namedtuple")
+        if r.random() < 0.3 and self.vars(lambda x: x.named):
+            old = r.choice(self.vars(lambda x: x.named))
+            i = r.randrange(3)
+            k = old.ty[1][i][1]
+            src = f"{old.name}._replace({NT_FIELDS[i]}={self.scalar(k)})"
+            v = Var(v.name, old.ty, named=True)
+            self.feature("namedtuple _replace")
+        else:
+            src = f"NT({', '.join(parts)})"
+        self.emit(f"{v.name} = {src}")
+        self.declare(v)
+
     def st_sink(self):
         if self.indent > 1:
             raise Skip  # sinks are returned: top level only
@@ -961,6 +994,9 @@ class Gen:
             make.append(f"    a{i} = {src}")
         make.append(f"    return ({', '.join(f'a{i}' for i in range(len(args)))},)")
         header = f"# oxjit fuzz program, seed {self.seed}\nimport cmath\nimport math\nimport random\n\nimport numpy as np\n\n\n"
+        if "namedtuple" in self.features:
+            header = header.replace("import cmath", "from collections import namedtuple\nimport cmath")
+            header += f"NT = namedtuple('NT', {list(NT_FIELDS)!r}, defaults=[0.25])\n\n\n"
         if any(f.startswith("random.") for f in self.features):
             body = f"    random.seed({self.seed})\n" + body
         sig = ", ".join(p.name for p in params)
@@ -973,8 +1009,9 @@ class Gen:
 # statement kind -> weight; a statement is a method ``st_<kind>`` of Gen
 STMTS = {
     "assign": 10, "reassign": 2, "augassign": 3, "setitem": 2, "copy": 1, "if": 3, "for": 3, "while": 1,
-    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1,
+    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1, "namedtuple": 1,
 }
+NT_FIELDS = ("p", "q", "r")
 
 
 def generate(seed: int, include_known: bool = False) -> Program:

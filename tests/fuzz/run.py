@@ -130,6 +130,8 @@ def diff(want, got, tol: str | None = None, path: str = "result") -> str | None:
     if isinstance(want, tuple) or isinstance(got, tuple):
         if not (isinstance(want, tuple) and isinstance(got, tuple) and len(want) == len(got)):
             return f"{path}: {want!r} vs {got!r}"
+        if type(want) is not type(got):  # a named tuple comes back as its class
+            return f"{path}: {type(want).__name__} vs {type(got).__name__}"
         for i, (w, g) in enumerate(zip(want, got)):
             d = diff(w, g, tol, f"{path}[{i}]")
             if d:
