@@ -264,3 +264,37 @@ def imul_python_scalar(a):
 
 def test_complex64_inplace_times_python_complex():
     check(imul_python_scalar, lambda: C64.copy()[::-1])
+
+
+# ---- np.maximum/minimum/fmax/fmin of complex values: NumPy's lexicographic order --------------
+
+def cmax(a, b):
+    return np.maximum(a, b), np.minimum(a, b), np.fmax(a, b), np.fmin(a, b)
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf]
+CS = np.array([complex(r, i) for r in SPECIAL for i in SPECIAL])
+
+
+@pytest.mark.parametrize("dt", [np.complex128, np.complex64])
+def test_complex_extrema_match_numpy(dt):
+    a = np.repeat(CS, len(CS)).astype(dt)
+    b = np.tile(CS, len(CS)).astype(dt)
+    with np.errstate(all="ignore"):
+        check(cmax, a, b)
+
+
+def test_complex_extrema_of_scalars_and_mixed_kinds():
+    check(cmax, complex(1.0, 2.0), complex(1.0, np.nan))
+    check(cmax, np.array([1 + 2j, 3 + 0j]), 2.0)
+
+
+def py_max_complex(a, b):
+    return max(a, b)
+
+
+def test_builtin_max_of_complex_is_still_refused():
+    from oxjit.errors import TypingError
+
+    with pytest.raises(TypingError, match="real numbers"):
+        njit(py_max_complex)(1j, 2j)

@@ -1113,8 +1113,12 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::MatMul => "dot/matmul/@ of 1-d and 2-d arrays of any numeric dtype (any layout; packed GEMM kernels for float and complex)",
         Builtin::Clip => "np.clip(a, lo, hi), element-wise",
         Builtin::IsClose => "np.isclose(a, b, rtol=1e-05, atol=1e-08), element-wise",
-        Builtin::NpExtremum { ignore_nan: false, .. } => "element-wise maximum/minimum; NaN propagates",
-        Builtin::NpExtremum { ignore_nan: true, .. } => "element-wise maximum/minimum ignoring NaN",
+        Builtin::NpExtremum { ignore_nan: false, .. } => {
+            "element-wise maximum/minimum; NaN propagates; complex values in NumPy's lexicographic order"
+        }
+        Builtin::NpExtremum { ignore_nan: true, .. } => {
+            "element-wise maximum/minimum ignoring NaN; complex values in NumPy's lexicographic order"
+        }
         Builtin::MathX(_) => "math function with Python's signature (gcd, isclose(rel_tol=, abs_tol=), ldexp, frexp, modf, factorial, isqrt, nextafter, remainder)",
         Builtin::Negative => "np.negative: -x, element-wise on arrays",
         Builtin::CMath(_) => "cmath function of a complex (or real) number; principal branch",

@@ -330,6 +330,9 @@ impl<'p> FnGen<'_, 'p> {
 
     /// NumPy's maximum/minimum (NaN wins) or fmax/fmin (NaN loses).
     pub(super) fn np_extremum(&mut self, max: bool, ignore_nan: bool, x: V, y: V) -> R<V> {
+        if x.ty.scalar().is_some_and(|d| d.is_complex()) {
+            return self.np_complex_extremum(max, ignore_nan, x, y);
+        }
         let t = x.ty.clone();
         let lt = llty(&t);
         let better = self.compare(
@@ -356,6 +359,34 @@ impl<'p> FnGen<'_, 'p> {
         } else {
             better
         };
+        Ok(V::new(
+            self.val(&format!("select i1 {take_x}, {lt} {}, {lt} {}", x.r, y.r)),
+            t,
+        ))
+    }
+
+    /// NumPy's complex maximum/minimum (`fmax`/`fmin` with `ignore_nan`):
+    /// lexicographic order, `x` kept when it is at least (most) `y`; a NaN
+    /// part in `x` (in `y` for fmax/fmin) decides for `x`.
+    fn np_complex_extremum(&mut self, max: bool, ignore_nan: bool, x: V, y: V) -> R<V> {
+        let t = x.ty.clone();
+        let d = t.scalar().ok_or("complex extremum")?;
+        let ft = scalar_ty(d.real_part());
+        let (xr, xi) = self.complex_parts(&x);
+        let (yr, yi) = self.complex_parts(&y);
+        let (gt, ge) = if max { ("ogt", "oge") } else { ("olt", "ole") };
+        // (xr > yr && !isnan(xi) && !isnan(yi)) || (xr == yr && xi >= yi)
+        let a = self.val(&format!("fcmp {gt} {ft} {xr}, {yr}"));
+        let parts_ok = self.val(&format!("fcmp ord {ft} {xi}, {yi}"));
+        let a = self.val(&format!("and i1 {a}, {parts_ok}"));
+        let same = self.val(&format!("fcmp oeq {ft} {xr}, {yr}"));
+        let b = self.val(&format!("fcmp {ge} {ft} {xi}, {yi}"));
+        let b = self.val(&format!("and i1 {same}, {b}"));
+        let keep = self.val(&format!("or i1 {a}, {b}"));
+        let (nr, ni) = if ignore_nan { (&yr, &yi) } else { (&xr, &xi) };
+        let nan = self.val(&format!("fcmp uno {ft} {nr}, {ni}"));
+        let take_x = self.val(&format!("or i1 {keep}, {nan}"));
+        let lt = llty(&t);
         Ok(V::new(
             self.val(&format!("select i1 {take_x}, {lt} {}, {lt} {}", x.r, y.r)),
             t,
