@@ -158,29 +158,78 @@ pub fn key_of_objects(py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<Key
         len: args.len() as u8,
     };
     for (i, &p) in args.iter().enumerate() {
-        // Raw type-pointer comparisons: this runs on every call.
-        let tp = unsafe { ffi::Py_TYPE(p) };
-        let t = if tp == &raw mut ffi::PyFloat_Type {
-            Ty::F64
-        } else if tp == &raw mut ffi::PyBool_Type {
-            Ty::BOOL
-        } else if tp == &raw mut ffi::PyLong_Type {
-            Ty::I64
-        } else {
-            let a = unsafe { Bound::from_borrowed_ptr(py, p) };
-            if is_ndarray(py, &a) {
-                Ty::Array(array_ty(py, &a).ok()?)
-            } else if a.is_none() {
-                Ty::NoneType
-            } else if a.is_exact_instance_of::<PyComplex>() {
-                Ty::C128
-            } else {
-                return None;
-            }
-        };
-        k.codes[i] = code_of_ty(&t)?;
+        k.codes[i] = code_of_object(py, p)?;
     }
     Some(k)
+}
+
+/// The fast-path code of one argument object (a Python float, bool, int,
+/// complex, None or an ndarray), `None` for anything else.
+fn code_of_object(py: Python<'_>, p: *mut ffi::PyObject) -> Option<u32> {
+    // Raw type-pointer comparisons: this runs on every call.
+    let tp = unsafe { ffi::Py_TYPE(p) };
+    let t = if tp == &raw mut ffi::PyFloat_Type {
+        Ty::F64
+    } else if tp == &raw mut ffi::PyBool_Type {
+        Ty::BOOL
+    } else if tp == &raw mut ffi::PyLong_Type {
+        // An int beyond int64 is typed uint64 (or refused) by `typeof_arg`.
+        let mut overflow = 0;
+        unsafe { ffi::PyLong_AsLongLongAndOverflow(p, &mut overflow) };
+        if overflow != 0 {
+            return None;
+        }
+        Ty::I64
+    } else {
+        let a = unsafe { Bound::from_borrowed_ptr(py, p) };
+        if is_ndarray(py, &a) {
+            Ty::Array(array_ty(py, &a).ok()?)
+        } else if a.is_none() {
+            Ty::NoneType
+        } else if a.is_exact_instance_of::<PyComplex>() {
+            Ty::C128
+        } else {
+            return None;
+        }
+    };
+    code_of_ty(&t)
+}
+
+/// Whether argument object `p` would be typed `t` (without building its
+/// type): how calls with tuple and named tuple arguments find their overload
+/// again. `false` when unsure, which sends the call to the typing path.
+pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
+    let items_match = |items: &[Ty]| {
+        let n = unsafe { ffi::PyTuple_GET_SIZE(p) };
+        n as usize == items.len()
+            && items.iter().enumerate().all(|(i, it)| {
+                // SAFETY: i < size of the tuple `p`.
+                obj_matches(py, unsafe { ffi::PyTuple_GET_ITEM(p, i as isize) }, it)
+            })
+    };
+    match t {
+        Ty::Tuple(items) => {
+            let exact = unsafe { ffi::PyTuple_CheckExact(p) } != 0;
+            exact && items_match(items)
+        }
+        Ty::NamedTuple(nt) => {
+            let tp = unsafe { ffi::Py_TYPE(p) } as *mut ffi::PyObject;
+            crate::named::is_class(nt.class, tp) && items_match(&nt.items)
+        }
+        Ty::Scalar(_) | Ty::Array(_) | Ty::NoneType => {
+            code_of_object(py, p).is_some_and(|c| code_of_ty(t) == Some(c))
+        }
+        Ty::Str
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::NamedTupleClass(_)
+        | Ty::Optional(_)
+        | Ty::Unknown => false,
+    }
 }
 
 /// Unbox a scalar argument of an exact Python type into one word (the

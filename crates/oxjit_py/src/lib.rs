@@ -264,6 +264,21 @@ impl Dispatcher {
         }
     }
 
+    /// The first overload whose argument types `args` match exactly.
+    fn find_matching(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> Option<Arc<Overload>> {
+        let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+        ovs.iter()
+            .find(|o| {
+                o.args.len() == args.len()
+                    && o.args.iter().enumerate().all(|(i, t)| {
+                        // SAFETY: i < args.len().
+                        let a = unsafe { ffi::PyTuple_GET_ITEM(args.as_ptr(), i as isize) };
+                        boxing::obj_matches(py, a, t)
+                    })
+            })
+            .cloned()
+    }
+
     fn overload_for(
         &self,
         py: Python<'_>,
@@ -817,6 +832,13 @@ fn call_impl(
             if o.key.as_ref() == Some(k) {
                 return this.run(py, o, args);
             }
+        }
+    }
+    // Arguments the key cannot describe (tuples, named tuples): an overload
+    // whose types they match, checked without building their types.
+    if key.is_none() {
+        if let Some(o) = this.find_matching(py, args) {
+            return this.run(py, &o, args);
         }
     }
     let ov = match key.as_ref().and_then(|k| this.find(&Some(k.clone()), None)) {

@@ -49,6 +49,14 @@ pub fn register(cls: &Bound<'_, PyType>) -> u64 {
     n
 }
 
+/// Whether the class numbered `id` is the type object `tp`.
+pub fn is_class(id: u64, tp: *mut pyo3::ffi::PyObject) -> bool {
+    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    t.as_ref()
+        .and_then(|t| t.by_address.get(&(tp as usize)))
+        .is_some_and(|n| *n == id)
+}
+
 /// The class, its name and fields, with these item types.
 pub fn class_ty(cls: &Bound<'_, PyType>, items: Vec<Ty>) -> PyResult<NamedTupleTy> {
     let fields: Vec<String> = cls.getattr("_fields")?.extract()?;
