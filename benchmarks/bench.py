@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import timeit
+from collections import namedtuple
 
 import numpy as np
 
@@ -41,6 +42,37 @@ def qm(x0, n):
 
 def add1(x):
     return x + 1.0
+
+
+# A McCall-style job-search model's parameters, held in a named tuple as newer QuantEcon
+# lectures do; value function iteration reads them inside the compiled loop.
+McCall = namedtuple("McCall", ["beta", "c", "w", "q"])
+
+
+def mccall_vfi(m, tol, max_iter):
+    n = m.w.shape[0]
+    v = m.w / (1 - m.beta)
+    v_new = np.empty(n)
+    for _ in range(max_iter):
+        ev = 0.0
+        for j in range(n):
+            ev += v[j] * m.q[j]
+        cont = m.c + m.beta * ev
+        err = 0.0
+        for i in range(n):
+            stop = m.w[i] / (1 - m.beta)
+            v_new[i] = stop if stop > cont else cont
+            d = abs(v_new[i] - v[i])
+            if d > err:
+                err = d
+        v[:] = v_new
+        if err < tol:
+            break
+    return v
+
+
+def beta_of(m):
+    return m.beta
 
 
 def sum_sq(a):
@@ -259,6 +291,21 @@ def b_call_overhead(prov, name, S, data):
     return best / calls * 1e9, f(1.0)
 
 
+def b_call_namedtuple(prov, name, S, data):
+    f = prov.njit(beta_of)
+    m = data["mccall"]
+    f(m)
+    calls = S["calls"]
+    best = min(timeit.repeat(lambda: f(m), number=calls, repeat=5))
+    return best / calls * 1e9, f(m)
+
+
+def b_mccall_vfi(prov, name, S, data):
+    f = prov.njit(mccall_vfi)
+    m = data["mccall"]
+    return median_time(lambda: f(m, 1e-10, 2000), S["reps"]), f(m, 1e-10, 2000)
+
+
 def b_sum_sq(prov, name, S, data):
     f = prov.njit(sum_sq)
     a = data["sum_a"]
@@ -331,6 +378,10 @@ BENCHES = [
           "cold first call of len(t) for a 400-tuple argument, fresh process"),
     Bench("qm_run", "runtime", "s", b_qm_run, "qm(0.1, 10**7) steady state (median of 7)"),
     Bench("call_overhead", "overhead", "ns", b_call_overhead, "njit(add1)(1.0) per call, timeit"),
+    Bench("call_namedtuple", "overhead", "ns", b_call_namedtuple,
+          "njit(beta_of)(m) with a 4-field named tuple (two arrays), per call"),
+    Bench("mccall_vfi", "runtime", "s", b_mccall_vfi,
+          "value function iteration reading a named tuple model (1000 wage points)"),
     Bench("sum_sq", "runtime", "s", b_sum_sq, "sum of squares loop over 1e7 float64"),
     Bench("stencil2d", "runtime", "s", b_stencil2d, "4-point stencil loop on 2000x2000"),
     Bench("mandelbrot", "runtime", "s", b_mandelbrot, "escape-time loop, 800x600, 200 iterations"),
@@ -364,6 +415,10 @@ def prepare_data(S, names):
     if "axis_mean" in names:
         n = S["stencil_n"]
         data["axis_A"] = rng.random((n, n))
+    if "call_namedtuple" in names or "mccall_vfi" in names:
+        w = np.linspace(10, 60, 1000)
+        q = rng.random(1000)
+        data["mccall"] = McCall(0.99, 25.0, w, q / q.sum())
     if any(n.startswith("vec_") for n in names):
         grid = np.linspace(-3, 3, S["grid"])
         data["grid"] = np.meshgrid(grid, grid)
