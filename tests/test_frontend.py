@@ -38,7 +38,7 @@ CMPOPS = {"Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "Is", "IsNot", "In", "NotIn"}
 UNOPS = {"USub", "UAdd", "Not", "Invert"}
 GLOBAL_TAGS = {
     "int", "float", "complex", "bool", "none", "str", "tuple", "module",
-    "builtin", "func", "dtype", "exc", "array", "namedtuple", "other",
+    "builtin", "func", "dtype", "exc", "array", "namedtuple", "ntvalue", "other",
 }  # fmt: skip
 
 
@@ -192,6 +192,9 @@ def check_global(g):
         [check_global(x) for x in g[1]]
     elif g[0] in ("func", "array"):
         assert isinstance(g[1], int)
+    elif g[0] == "ntvalue":
+        assert isinstance(g[1], int) and isinstance(g[2], str) and len(g[3]) == len(g[4])
+        [check_global(x) for x in g[4]]
     elif g[0] == "namedtuple":
         assert isinstance(g[1], int) and isinstance(g[2], str)
         assert all(isinstance(f, str) for f in g[3]) and len(g[4]) == len(g[3])

@@ -175,3 +175,15 @@ def test_no_leak_of_array_fields():
         f(Model(1.0, np.ones(5)))
     after = _native.allocation_stats()
     assert after == before
+
+
+PARAMS = Settings(7, 2, 0.5)
+
+
+def read_global(x):
+    return PARAMS.steps * x + PARAMS.burn_in, PARAMS, PARAMS[2]
+
+
+def test_global_instance_is_frozen_like_a_tuple():
+    same(read_global(3), njit(read_global)(3))
+    assert type(njit(read_global)(3)[1]) is Settings

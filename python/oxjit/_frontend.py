@@ -756,8 +756,7 @@ class _UnitBuilder:
         return ["namedtuple", native.register_named_tuple(cls), cls.__name__, list(cls._fields), frozen]
 
     def freeze_tuple(self, v: tuple) -> list:
-        if hasattr(v, "_fields"):
-            return ["other", f"named tuple '{type(v).__qualname__}'"]
+        named = _is_named_tuple_class(type(v))
         items = []
         for x in v:
             # Only constants can live in a frozen tuple (typeck global_to_const).
@@ -769,6 +768,11 @@ class _UnitBuilder:
             if g[0] == "other":
                 return ["other", f"tuple containing a {g[1]}"]
             items.append(g)
+        if named:
+            cls = self.named_tuple_class(type(v))
+            if cls[0] != "namedtuple":
+                return cls
+            return ["ntvalue", cls[1], cls[2], cls[3], items]
         return ["tuple", items]
 
     @staticmethod

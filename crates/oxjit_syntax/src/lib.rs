@@ -49,6 +49,14 @@ pub enum GlobalValue {
         fields: Vec<String>,
         defaults: Vec<Option<GlobalValue>>,
     },
+    /// An instance of a named tuple class, frozen like a tuple: its class
+    /// (as in `NamedTupleClass`) and its items.
+    NamedTuple {
+        class: u64,
+        name: String,
+        fields: Vec<String>,
+        items: Vec<GlobalValue>,
+    },
     /// Anything else; an error only if the function uses it.
     Unsupported(String),
 }
@@ -232,6 +240,23 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         "exc" => GlobalValue::ExcClass(s(1)),
         "array" => {
             GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32)
+        }
+        // ["ntvalue", class, name, [fields], [items]]
+        "ntvalue" => {
+            let list = |i: usize| {
+                a.get(i)
+                    .and_then(Value::as_array)
+                    .ok_or("malformed ntvalue")
+            };
+            GlobalValue::NamedTuple {
+                class: a.get(1).and_then(Value::as_u64).ok_or("bad class number")?,
+                name: s(2),
+                fields: list(3)?
+                    .iter()
+                    .map(|f| f.as_str().unwrap_or("").to_string())
+                    .collect(),
+                items: list(4)?.iter().map(global_value).collect::<R<_>>()?,
+            }
         }
         // ["namedtuple", class, name, [fields], [default or null per field]]
         "namedtuple" => {

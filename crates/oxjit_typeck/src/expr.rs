@@ -60,6 +60,34 @@ impl<'u> Checker<'u> {
                         Ty::Global(p.clone())
                     }
                     GlobalValue::Function(i) => Ty::Function(*i),
+                    GlobalValue::NamedTuple {
+                        class,
+                        name: class_name,
+                        fields,
+                        items,
+                    } => {
+                        // Frozen at compile time, as a tuple global is; typed by its class.
+                        let Some(c) = items
+                            .iter()
+                            .map(global_to_const)
+                            .collect::<Option<Vec<_>>>()
+                        else {
+                            return self.unknown_global(
+                                cx,
+                                e,
+                                name,
+                                "named tuple holding values that cannot be frozen",
+                            );
+                        };
+                        let nt = NamedTupleTy {
+                            class: *class,
+                            name: class_name.clone(),
+                            fields: fields.clone(),
+                            items: c.iter().map(Const::ty).collect(),
+                        };
+                        cx.res.insert(e.id, Res::Const(Const::Tuple(c)));
+                        Ty::NamedTuple(Box::new(nt))
+                    }
                     GlobalValue::NamedTupleClass {
                         class,
                         name,

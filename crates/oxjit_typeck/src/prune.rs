@@ -175,6 +175,7 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         | GlobalValue::ExcClass(_)
         | GlobalValue::Array(_)
         | GlobalValue::NamedTupleClass { .. }
+        | GlobalValue::NamedTuple { .. }
         | GlobalValue::Unsupported(_) => return None,
     })
 }

@@ -80,6 +80,10 @@ impl<'p> FnGen<'_, 'p> {
                     format!("{{{}}}", parts.join(", "))
                 }
             }
+            // A frozen named tuple: its items' constant, held as the tuple.
+            (Const::Tuple(_), Ty::NamedTuple(nt)) => {
+                return V::new(self.konst(c, &Ty::Tuple(nt.items.clone())).r, ty.clone());
+            }
             _ => "zeroinitializer".into(),
         };
         V::new(r, ty.clone())
