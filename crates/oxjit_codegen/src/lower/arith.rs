@@ -310,50 +310,72 @@ impl<'p> FnGen<'_, 'p> {
         (re.r, im.r)
     }
 
-    /// NumPy's complex division loop: Smith's method multiplying by the
-    /// reciprocal of the denominator, and a zero divisor giving the parts
-    /// divided by +0 (CPython's divides, and raises for zero).
+    /// NumPy's complex division loop (`numpy_loop`): Smith's method with
+    /// both parts times the reciprocal of the denominator, and a zero divisor
+    /// giving the parts over +0.
     pub(super) fn numpy_complex_div(
         &mut self,
         f: Dtype,
         a: (&str, &str),
         b: (&str, &str),
     ) -> (String, String) {
+        self.smith_div(f, a, b, true)
+    }
+
+    /// Smith's complex division `a / b`, in CPython's flavour (each part
+    /// divided by the denominator) or NumPy's (`numpy`: each part times
+    /// 1/denominator; `|b| == 0` gives the parts over +0). The two round
+    /// differently, so each caller picks its library's.
+    fn smith_div(
+        &mut self,
+        f: Dtype,
+        a: (&str, &str),
+        b: (&str, &str),
+        numpy: bool,
+    ) -> (String, String) {
         let t = scalar_ty(f);
         let ((ar, ai), (br, bi)) = (a, b);
-        let one = fconst(1.0, f);
         let fabs = self.intrinsic("fabs", f, 1);
         let abr = self.val(&format!("call {t} {fabs}({t} {br})"));
         let abi = self.val(&format!("call {t} {fabs}({t} {bi})"));
         let big = self.val(&format!("fcmp oge {t} {abr}, {abi}"));
-        // |br| >= |bi|: rat = bi/br, scl = 1/(br + bi*rat)
+        // Scale a numerator part by the denominator `den`.
+        let scale = |s: &mut Self, x: &str, den: &str| {
+            if numpy {
+                let inv = s.val(&format!("fdiv {t} {}, {den}", fconst(1.0, f)));
+                s.val(&format!("fmul {t} {x}, {inv}"))
+            } else {
+                s.val(&format!("fdiv {t} {x}, {den}"))
+            }
+        };
+        // |br| >= |bi|: r = bi/br, den = br + bi*r
         let r1 = self.val(&format!("fdiv {t} {bi}, {br}"));
         let d1a = self.val(&format!("fmul {t} {bi}, {r1}"));
         let d1 = self.val(&format!("fadd {t} {br}, {d1a}"));
-        let s1 = self.val(&format!("fdiv {t} {one}, {d1}"));
         let re1a = self.val(&format!("fmul {t} {ai}, {r1}"));
         let re1b = self.val(&format!("fadd {t} {ar}, {re1a}"));
-        let re1 = self.val(&format!("fmul {t} {re1b}, {s1}"));
+        let mut re1 = scale(self, &re1b, &d1);
         let im1a = self.val(&format!("fmul {t} {ar}, {r1}"));
         let im1b = self.val(&format!("fsub {t} {ai}, {im1a}"));
-        let im1 = self.val(&format!("fmul {t} {im1b}, {s1}"));
-        // both zero: the parts over +0
-        let zr = self.val(&format!("fdiv {t} {ar}, {abr}"));
-        let zi = self.val(&format!("fdiv {t} {ai}, {abr}"));
-        let zero = self.val(&format!("fcmp oeq {t} {abr}, 0.0"));
-        let re1 = self.val(&format!("select i1 {zero}, {t} {zr}, {t} {re1}"));
-        let im1 = self.val(&format!("select i1 {zero}, {t} {zi}, {t} {im1}"));
-        // |bi| > |br| (or NaN): rat = br/bi, scl = 1/(bi + br*rat)
+        let mut im1 = scale(self, &im1b, &d1);
+        if numpy {
+            // both parts of the divisor zero: the parts over +0
+            let zr = self.val(&format!("fdiv {t} {ar}, {abr}"));
+            let zi = self.val(&format!("fdiv {t} {ai}, {abr}"));
+            let zero = self.val(&format!("fcmp oeq {t} {abr}, 0.0"));
+            re1 = self.val(&format!("select i1 {zero}, {t} {zr}, {t} {re1}"));
+            im1 = self.val(&format!("select i1 {zero}, {t} {zi}, {t} {im1}"));
+        }
+        // |bi| > |br| (or NaN): r = br/bi, den = bi + br*r
         let r2 = self.val(&format!("fdiv {t} {br}, {bi}"));
         let d2a = self.val(&format!("fmul {t} {br}, {r2}"));
         let d2 = self.val(&format!("fadd {t} {bi}, {d2a}"));
-        let s2 = self.val(&format!("fdiv {t} {one}, {d2}"));
         let re2a = self.val(&format!("fmul {t} {ar}, {r2}"));
         let re2b = self.val(&format!("fadd {t} {re2a}, {ai}"));
-        let re2 = self.val(&format!("fmul {t} {re2b}, {s2}"));
+        let re2 = scale(self, &re2b, &d2);
         let im2a = self.val(&format!("fmul {t} {ai}, {r2}"));
         let im2b = self.val(&format!("fsub {t} {im2a}, {ar}"));
-        let im2 = self.val(&format!("fmul {t} {im2b}, {s2}"));
+        let im2 = scale(self, &im2b, &d2);
         (
             self.val(&format!("select i1 {big}, {t} {re1}, {t} {re2}")),
             self.val(&format!("select i1 {big}, {t} {im1}, {t} {im2}")),
@@ -513,35 +535,7 @@ impl<'p> FnGen<'_, 'p> {
                     let m = self.str_const("complex division by zero");
                     self.raise_if(&z, ExcKind::ZeroDivisionError, &[m]);
                 }
-                // Smith's algorithm.
-                let fabs = self.intrinsic("fabs", f, 1);
-                let abr = self.val(&format!("call {t} {fabs}({t} {br})"));
-                let abi = self.val(&format!("call {t} {fabs}({t} {bi})"));
-                let big = self.val(&format!("fcmp oge {t} {abr}, {abi}"));
-                // case |br| >= |bi|: r = bi/br; den = br + bi*r
-                let r1 = self.val(&format!("fdiv {t} {bi}, {br}"));
-                let d1a = self.val(&format!("fmul {t} {bi}, {r1}"));
-                let d1 = self.val(&format!("fadd {t} {br}, {d1a}"));
-                let re1a = self.val(&format!("fmul {t} {ai}, {r1}"));
-                let re1b = self.val(&format!("fadd {t} {ar}, {re1a}"));
-                let re1 = self.val(&format!("fdiv {t} {re1b}, {d1}"));
-                let im1a = self.val(&format!("fmul {t} {ar}, {r1}"));
-                let im1b = self.val(&format!("fsub {t} {ai}, {im1a}"));
-                let im1 = self.val(&format!("fdiv {t} {im1b}, {d1}"));
-                // case |bi| > |br|: r = br/bi; den = bi + br*r
-                let r2 = self.val(&format!("fdiv {t} {br}, {bi}"));
-                let d2a = self.val(&format!("fmul {t} {br}, {r2}"));
-                let d2 = self.val(&format!("fadd {t} {bi}, {d2a}"));
-                let re2a = self.val(&format!("fmul {t} {ar}, {r2}"));
-                let re2b = self.val(&format!("fadd {t} {re2a}, {ai}"));
-                let re2 = self.val(&format!("fdiv {t} {re2b}, {d2}"));
-                let im2a = self.val(&format!("fmul {t} {ai}, {r2}"));
-                let im2b = self.val(&format!("fsub {t} {im2a}, {ar}"));
-                let im2 = self.val(&format!("fdiv {t} {im2b}, {d2}"));
-                (
-                    self.val(&format!("select i1 {big}, {t} {re1}, {t} {re2}")),
-                    self.val(&format!("select i1 {big}, {t} {im1}, {t} {im2}")),
-                )
+                self.smith_div(f, (&ar, &ai), (&br, &bi), false)
             }
             BinOp::Pow if self.numpy_loop => {
                 let (name, c) = if f == Dtype::F32 {
