@@ -232,4 +232,32 @@ mod tests {
         assert_eq!(t.python_form(), Err(&Ty::Str));
         assert_eq!(Ty::Optional(Box::new(arr(2))).python_form(), Ok(()));
     }
+
+    #[test]
+    fn a_named_tuple_is_held_as_its_items() {
+        let nt = crate::NamedTupleTy {
+            class: 1,
+            name: "P".into(),
+            fields: vec!["x".into(), "a".into()],
+            items: vec![Ty::F64, arr(1)],
+        };
+        let t = Ty::NamedTuple(Box::new(nt.clone()));
+        assert_eq!(t.leaves(), Ty::Tuple(nt.items.clone()).leaves());
+        assert!(t.owns_memory());
+        assert_eq!(t.python_form(), Ok(()));
+        assert_eq!(t.to_string(), "P(float64, array(float64, 1d, C))");
+        assert_eq!(t.clone().plain_tuple(), Ty::Tuple(nt.items.clone()));
+        // The class itself is a compile-time value.
+        let c = Ty::NamedTupleClass(Box::new(nt.with_items(vec![])));
+        assert!(c.leaves().is_empty());
+        assert_eq!(c.python_form(), Err(&c));
+        // Two classes never unify; one class unifies item by item.
+        let other = Ty::NamedTuple(Box::new(crate::NamedTupleTy {
+            class: 2,
+            ..nt.clone()
+        }));
+        assert_eq!(crate::unify(&t, &other), None);
+        let ints = Ty::NamedTuple(Box::new(nt.with_items(vec![Ty::I64, arr(1)])));
+        assert_eq!(crate::unify(&t, &ints), Some(t.clone()));
+    }
 }
