@@ -298,3 +298,31 @@ def test_builtin_max_of_complex_is_still_refused():
 
     with pytest.raises(TypingError, match="real numbers"):
         njit(py_max_complex)(1j, 2j)
+
+
+# ---- np.prod of an F-ordered or transposed array multiplies in memory order, as NumPy -----------
+
+def prod_all(a):
+    return a.prod(), np.prod(a)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64, np.complex128])
+@pytest.mark.parametrize("view", ["F", "T", "F reversed", "3d F", "C"])
+def test_prod_follows_numpy_order(dt, view):
+    rng = np.random.default_rng(11)
+    base = rng.standard_normal((4, 6, 3)) * 3
+    if np.dtype(dt).kind == "c":
+        base = base + 1j * rng.standard_normal((4, 6, 3))
+    base = base.astype(dt)
+    a = {
+        "F": np.asfortranarray(base[:, :, 0]),
+        "T": base[:, :, 1].T,
+        "F reversed": np.asfortranarray(base[:, :, 0])[::-1, ::-1],
+        "3d F": np.asfortranarray(base),
+        "C": base[:, :, 2].copy(),
+    }[view]
+    check(prod_all, a)
+
+
+def test_prod_of_complex_with_an_infinite_part():
+    check(prod_all, np.asfortranarray(np.array([[complex(np.inf, 0), 2 + 0j], [1j, 3 + 0j]])))

@@ -26,7 +26,7 @@ use cmath::{
     oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
-use sum::oxjit_rt_sum;
+use sum::{oxjit_rt_prod, oxjit_rt_sum};
 
 /// Header of every allocation made by compiled code. Compiled code reads
 /// `refcnt` (offset 0) and `data` (offset 8) directly.
@@ -446,6 +446,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_pyrandom_paretovariate(_, _),
         oxjit_rt_pyrandom_weibullvariate(_, _, _),
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
+        oxjit_rt_prod(_, _, _, _, _, _),
         oxjit_rt_cmath(_, _, _, _),
         oxjit_rt_cmath_rect(_, _, _),
         oxjit_rt_py_gamma(_),

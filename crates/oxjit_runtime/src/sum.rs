@@ -37,6 +37,9 @@ const BUFSIZE: usize = 8192;
 /// One element type: its accumulator and how it is read.
 trait Elem: Copy + Add<Output = Self> {
     const ZERO: Self;
+    const ONE: Self;
+    /// NumPy's scalar product (complex: the plain formula, no fused multiply-add).
+    fn mul(self, o: Self) -> Self;
     const SIZE: isize;
     /// # Safety: `p` points to a readable element.
     unsafe fn load(p: *const u8) -> Self;
@@ -202,7 +205,11 @@ macro_rules! real_elem {
     ($t:ty) => {
         impl Elem for $t {
             const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
             const SIZE: isize = std::mem::size_of::<$t>() as isize;
+            fn mul(self, o: Self) -> Self {
+                self * o
+            }
             unsafe fn load(p: *const u8) -> Self {
                 (p as *const $t).read_unaligned()
             }
@@ -239,7 +246,11 @@ macro_rules! complex_elem {
     ($t:ty) => {
         impl Elem for C<$t> {
             const ZERO: Self = C(0.0, 0.0);
+            const ONE: Self = C(1.0, 0.0);
             const SIZE: isize = 2 * std::mem::size_of::<$t>() as isize;
+            fn mul(self, o: Self) -> Self {
+                C(self.0 * o.0 - self.1 * o.1, self.0 * o.1 + self.1 * o.0)
+            }
             unsafe fn load(p: *const u8) -> Self {
                 let q = p as *const $t;
                 C(q.read_unaligned(), q.add(1).read_unaligned())
@@ -373,6 +384,63 @@ unsafe fn sum_all<T: Elem>(data: *const u8, axes: Vec<Axis>) -> T {
             }
             acc
         }
+    }
+}
+
+/// The product of every element in NumPy's order: memory order (axes by
+/// decreasing |stride|, each walked in the view's direction), starting from
+/// 1 as NumPy's reduction does (`(1+0j) * (inf+0j)` is `inf+nanj`).
+unsafe fn prod_all<T: Elem>(data: *const u8, axes: Vec<Axis>) -> T {
+    let mut acc = T::ONE;
+    for_each_index(&iteration_axes(axes), &mut |io, _| {
+        acc = acc.mul(T::load(data.offset(io)));
+    });
+    acc
+}
+
+/// `np.prod` of every element of an `ndim`-d float or complex array (`kind`
+/// as for [`oxjit_rt_sum`]), written to `out`. NumPy multiplies in memory
+/// order, so an F-ordered or transposed array's product rounds differently
+/// from a C-order loop's.
+///
+/// # Safety
+/// As for [`oxjit_rt_sum`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_prod(
+    kind: i32,
+    data: *const u8,
+    ndim: i64,
+    shape: *const i64,
+    strides: *const i64,
+    out: *mut u8,
+) {
+    unsafe fn typed<T: Elem>(data: *const u8, shape: &[i64], strides: &[i64], out: *mut u8) {
+        let axes = shape
+            .iter()
+            .zip(strides)
+            .map(|(&n, &s)| Axis {
+                n: n.max(0) as usize,
+                is: s as isize,
+                os: 0,
+                red: true,
+            })
+            .collect();
+        prod_all::<T>(data, axes).store(out);
+    }
+    let nd = ndim.max(0) as usize;
+    let (shape, strides) = if nd == 0 {
+        (&[][..], &[][..])
+    } else {
+        (
+            std::slice::from_raw_parts(shape, nd),
+            std::slice::from_raw_parts(strides, nd),
+        )
+    };
+    match kind {
+        0 => typed::<f64>(data, shape, strides, out),
+        1 => typed::<f32>(data, shape, strides, out),
+        2 => typed::<C<f64>>(data, shape, strides, out),
+        _ => typed::<C<f32>>(data, shape, strides, out),
     }
 }
 
@@ -623,6 +691,37 @@ mod tests {
             )
         };
         assert!(out[0].is_nan() && out[1] == f64::INFINITY);
+    }
+
+    #[test]
+    fn product_walks_memory_order() {
+        // A 2x2 F-ordered array: memory holds columns [1e200, 1e200], [1e-200, 1e-200].
+        // NumPy multiplies in memory order (overflowing to inf); C order would give 1.
+        let x = [1e200, 1e200, 1e-200, 1e-200];
+        let mut out = [0.0f64];
+        unsafe {
+            oxjit_rt_prod(
+                0,
+                x.as_ptr() as *const u8,
+                2,
+                [2i64, 2].as_ptr(),
+                [8i64, 16].as_ptr(),
+                out.as_mut_ptr() as *mut u8,
+            )
+        };
+        assert_eq!(out[0], f64::INFINITY);
+        // Empty: 1.
+        unsafe {
+            oxjit_rt_prod(
+                0,
+                x.as_ptr() as *const u8,
+                1,
+                [0i64].as_ptr(),
+                [8i64].as_ptr(),
+                out.as_mut_ptr() as *mut u8,
+            )
+        };
+        assert_eq!(out[0], 1.0);
     }
 
     #[test]

@@ -723,8 +723,10 @@ impl<'p> FnGen<'_, 'p> {
     /// `np.sum`/`np.mean` of a float or complex array, whole or along one
     /// axis, in NumPy's summation order (pairwise runs, NumPy's axis order
     /// and buffering): one call of the runtime's `oxjit_rt_sum`, which reads
-    /// the strides at run time. `None` for everything else (other
-    /// reductions, integer inputs, another result dtype).
+    /// the strides at run time; likewise `np.prod` of a whole array that is
+    /// not C-ordered (`oxjit_rt_prod`, NumPy's memory order). `None` for
+    /// everything else (other reductions, integer inputs, another result
+    /// dtype).
     pub(super) fn numpy_sum(
         &mut self,
         r: Reduce,
@@ -766,7 +768,9 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Optional(_)
             | Ty::Unknown => return Ok(None),
         };
-        if !matches!(r, Reduce::Sum | Reduce::Mean) || od != a.dtype {
+        // A product in NumPy's memory order (C and 1-d arrays are already walked so).
+        let prod = r == Reduce::Prod && axis.is_none() && a.layout != Layout::C && a.ndim > 1;
+        if !(matches!(r, Reduce::Sum | Reduce::Mean) || prod) || od != a.dtype {
             return Ok(None);
         }
         let nd = a.ndim as usize;
@@ -781,6 +785,14 @@ impl<'p> FnGen<'_, 'p> {
             }
         }
         let data = self.data(v);
+        if prod {
+            let out = self.alloca(scalar_ty(od));
+            self.call_void(
+                "@oxjit_rt_prod",
+                &format!("i32 {kind}, ptr {data}, i64 {nd}, ptr {shp}, ptr {st}, ptr {out}"),
+            );
+            return Ok(Some(self.load(&Ty::Scalar(od), &out)));
+        }
         let mean = r == Reduce::Mean;
         let (ax, out, res) = match (inner, axis) {
             (Ty::Array(_), Some(k)) => {
