@@ -326,3 +326,35 @@ def test_prod_follows_numpy_order(dt, view):
 
 def test_prod_of_complex_with_an_infinite_part():
     check(prod_all, np.asfortranarray(np.array([[complex(np.inf, 0), 2 + 0j], [1j, 3 + 0j]])))
+
+
+# ---- comparisons of booleans: LLVM 19 folded `(True >= False) | (True != True)` to False --------
+
+def bool_compare_branch():
+    if (True >= False) | (True != True):
+        return 1
+    return 2
+
+
+def bool_compare_raise(x):
+    if (True >= False) | (True != True):
+        raise ValueError("generated")
+    return x
+
+
+def test_constant_boolean_comparisons():
+    assert njit(bool_compare_branch)() == 1
+    with pytest.raises(ValueError, match="generated"):
+        njit(bool_compare_raise)(3)
+
+
+def all_bool_pairs(a, b, c, d):
+    return (
+        ((a >= b) | (c != d)), ((a > b) | (c == d)), ((a <= b) & (c != d)), ((a < b) ^ (c >= d)),
+    )
+
+
+@pytest.mark.parametrize("a,b,c,d", [(x, y, z, w) for x in (True, False) for y in (True, False)
+                                     for z in (True, False) for w in (True, False)])
+def test_boolean_comparisons_at_run_time(a, b, c, d):
+    check(all_bool_pairs, a, b, c, d)

@@ -767,6 +767,10 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     promote_arith(x, y)
                 };
+                // Booleans compare as 0/1 bytes, never as `icmp <pred> i1`:
+                // LLVM 19's SimplifyCFG folds `(true >= false) | (true != true)`
+                // to false when the compares are on i1.
+                let c = if c == Dtype::Bool { Dtype::I8 } else { c };
                 let a = self.cast(a, &Ty::Scalar(c));
                 let b = self.cast(b, &Ty::Scalar(c));
                 let t = scalar_ty(c);
