@@ -358,3 +358,22 @@ def all_bool_pairs(a, b, c, d):
                                      for z in (True, False) for w in (True, False)])
 def test_boolean_comparisons_at_run_time(a, b, c, d):
     check(all_bool_pairs, a, b, c, d)
+
+
+# ---- a one-element in-place complex product: NumPy's reduce loop (unfused) ----------------------
+
+def imul_scalar(x, s):
+    x *= s
+
+
+def imul_slice(x, s):
+    x[0:] *= s
+
+
+@pytest.mark.parametrize("dt", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [1, 2, 5])
+@pytest.mark.parametrize("fn", [imul_scalar, imul_slice])
+def test_one_element_inplace_complex_product(dt, n, fn):
+    x = (np.arange(1, n + 1) * (1.5 - 1.0j)).astype(dt)
+    check(fn, x.copy, complex(1.2984575814159773, -0.6349639147847361))
+    check(imul, x.copy, (x * (0.3 + 0.7j)).copy)

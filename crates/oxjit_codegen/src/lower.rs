@@ -85,12 +85,15 @@ pub(crate) struct FnGen<'m, 'p> {
     /// Per leaf of the element-wise tree being evaluated: whether it is a
     /// 1-d complex64 array read with a negative stride (see `complex_binop`).
     leaf_neg_stride: Vec<Option<String>>,
-    /// Set for one complex64 product whose operand is such a leaf.
-    c64_unfused: Option<String>,
-    /// The root product of an in-place complex64 expression (by address)
-    /// and whether NumPy's iterator turns it forwards: every operand and the
-    /// output read backwards (or a scalar).
-    c64_root_flip: Option<(usize, String)>,
+    /// Set for one complex product that NumPy computes with its unfused
+    /// scalar loop (see `complex_binop`).
+    mul_unfused: Option<String>,
+    /// The root product of an in-place complex expression (by address):
+    /// whether NumPy's iterator turns it forwards (every operand and the
+    /// output of a 1-d complex64 product read backwards, or a scalar), and
+    /// whether NumPy takes its reduce loop (one element, written over its
+    /// first operand).
+    mul_root: Option<(usize, String, String)>,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -112,8 +115,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
             loops: Vec::new(),
             numpy_loop: false,
             leaf_neg_stride: Vec::new(),
-            c64_unfused: None,
-            c64_root_flip: None,
+            mul_unfused: None,
+            mul_root: None,
         }
     }
 

@@ -501,7 +501,7 @@ impl<'p> FnGen<'_, 'p> {
                 let y2 = self.val(&format!("fmul {fm}{t} {ai}, {br}"));
                 let re = self.val(&format!("call {t} {fma}({t} {ar}, {t} {br}, {t} {nx2})"));
                 let im = self.val(&format!("call {t} {fma}({t} {ar}, {t} {bi}, {t} {y2})"));
-                match self.c64_unfused.take() {
+                match self.mul_unfused.take() {
                     // An operand read backwards: NumPy's scalar loop, unfused.
                     Some(back) => {
                         let x1 = self.val(&format!("fmul {fm}{t} {ar}, {br}"));

@@ -261,11 +261,11 @@ impl<'p> FnGen<'_, 'p> {
             self.raise_if(&bad, ExcKind::ValueError, &[m]);
         }
         let bflags = self.broadcast_flags(leaves);
-        let flip = self.c64_flip_flag(target, ta, node, leaves, &bflags);
-        let outer = std::mem::replace(&mut self.c64_root_flip, flip);
+        let root = self.complex_mul_root(target, ta, node, leaves, &bflags);
+        let outer = std::mem::replace(&mut self.mul_root, root);
         let lp = self.nd_open(&tshape);
         let r = self.eval_at(node, leaves, &bflags, nd, &lp.idx);
-        self.c64_root_flip = outer;
+        self.mul_root = outer;
         let r = r?;
         let r = self.cast(r, &Ty::Scalar(ta.dtype));
         let p = self.nd_ptr(target, ta, &lp.idx);
@@ -274,37 +274,63 @@ impl<'p> FnGen<'_, 'p> {
         Ok(())
     }
 
-    /// For `target = a * b` of 1-d complex64 (the root product of an in-place
-    /// operation): whether the target and both operands are read backwards
-    /// (scalars count), in which case NumPy's iterator flips the axis and its
-    /// fused SIMD loop runs forwards.
-    fn c64_flip_flag(
+    /// For `target = a * b` of complex values (the root product of an
+    /// in-place operation), the facts NumPy's loop choice depends on:
+    /// - flip: a 1-d complex64 target and both operands read backwards
+    ///   (scalars count): NumPy's iterator flips the axis and its fused SIMD
+    ///   loop runs forwards;
+    /// - reduce: one element written over `a`: NumPy sees strides of 0 and
+    ///   an output that is its first input, and takes its (unfused) reduce
+    ///   loop.
+    fn complex_mul_root(
         &mut self,
         target: &V,
         ta: &ArrayTy,
         node: &Node<'p>,
         leaves: &[V],
         bflags: &[Vec<String>],
-    ) -> Option<(usize, String)> {
-        let Node::Bin(BinOp::Mul, a, b, Dtype::C64) = node else {
+    ) -> Option<(usize, String, String)> {
+        let Node::Bin(BinOp::Mul, a, b, d) = node else {
             return None;
         };
-        if ta.ndim != 1 || ta.dtype != Dtype::C64 {
+        if !d.is_complex() || ta.dtype != *d {
             return None;
         }
-        let st = self.stride(target, ta, 0);
-        let mut all = self.val(&format!("icmp slt i64 {st}, 0"));
-        for n in [a, b] {
-            let Node::Leaf(i) = n.as_ref() else {
-                return None;
-            };
-            if let Some(f) = bflags.get(*i).and_then(|f| f.get(1)) {
-                all = self.val(&format!("and i1 {all}, {f}"));
-            } else if !matches!(leaves.get(*i).map(|v| &v.ty), Some(Ty::Scalar(_))) {
-                return None;
+        let leaf = |n: &Node<'p>| {
+            if let Node::Leaf(i) = n {
+                Some(*i)
+            } else {
+                None
             }
+        };
+        let mut flip = "false".to_string();
+        if ta.ndim == 1 && *d == Dtype::C64 {
+            let st = self.stride(target, ta, 0);
+            let mut all = self.val(&format!("icmp slt i64 {st}, 0"));
+            for n in [a, b] {
+                match leaf(n) {
+                    Some(i) if bflags.get(i).and_then(|f| f.get(1)).is_some() => {
+                        let f = bflags[i][1].clone();
+                        all = self.val(&format!("and i1 {all}, {f}"));
+                    }
+                    Some(i) if matches!(leaves.get(i).map(|v| &v.ty), Some(Ty::Scalar(_))) => {}
+                    _ => all = "false".to_string(),
+                }
+            }
+            flip = all;
         }
-        Some((node as *const Node<'p> as usize, all))
+        let mut reduce = "false".to_string();
+        if let Some(v) = leaf(a)
+            .and_then(|i| leaves.get(i))
+            .filter(|v| v.ty.array().is_some())
+        {
+            let n = self.nitems(target);
+            let one = self.val(&format!("icmp eq i64 {n}, 1"));
+            let (p, q) = (self.data(target), self.data(v));
+            let same = self.val(&format!("icmp eq ptr {p}, {q}"));
+            reduce = self.val(&format!("and i1 {one}, {same}"));
+        }
+        Some((node as *const Node<'p> as usize, flip, reduce))
     }
 
     /// Per-leaf "broadcast along axis" flags, computed once outside loops.
@@ -616,7 +642,7 @@ impl<'p> FnGen<'_, 'p> {
                 let x = self.eval_node(a, elems)?;
                 let y = self.eval_node(b, elems)?;
                 let (x, y) = (self.cast(x, &t), self.cast(y, &t));
-                if *op == BinOp::Mul && *d == Dtype::C64 {
+                if *op == BinOp::Mul && d.is_complex() {
                     let flags: Vec<String> = [a, b]
                         .iter()
                         .filter_map(|n| {
@@ -632,16 +658,22 @@ impl<'p> FnGen<'_, 'p> {
                         [f, g, ..] => Some(self.val(&format!("or i1 {f}, {g}"))),
                     };
                     let root = n as *const Node<'p> as usize;
-                    self.c64_unfused = match (any, self.c64_root_flip.clone()) {
-                        (Some(any), Some((p, flip))) if p == root => {
-                            let fwd = self.val(&format!("xor i1 {flip}, true"));
-                            Some(self.val(&format!("and i1 {any}, {fwd}")))
+                    self.mul_unfused = match (any, self.mul_root.clone()) {
+                        (any, Some((p, flip, reduce))) if p == root => {
+                            let backwards = match any {
+                                Some(any) => {
+                                    let fwd = self.val(&format!("xor i1 {flip}, true"));
+                                    self.val(&format!("and i1 {any}, {fwd}"))
+                                }
+                                None => "false".to_string(),
+                            };
+                            Some(self.val(&format!("or i1 {backwards}, {reduce}")))
                         }
                         (any, _) => any,
                     };
                 }
                 let v = self.scalar_binop(*op, x, y, *d, *d);
-                self.c64_unfused = None;
+                self.mul_unfused = None;
                 let v = v?;
                 self.cast(v, &t)
             }
