@@ -377,3 +377,13 @@ def test_one_element_inplace_complex_product(dt, n, fn):
     x = (np.arange(1, n + 1) * (1.5 - 1.0j)).astype(dt)
     check(fn, x.copy, complex(1.2984575814159773, -0.6349639147847361))
     check(imul, x.copy, (x * (0.3 + 0.7j)).copy)
+
+
+def sign(a):
+    return np.sign(a)
+
+
+def test_sign_of_negative_zero_is_positive_zero_as_numpy():
+    check(sign, np.array([-0.0, 0.0, -2.0, np.nan, 3.0]))
+    check(sign, -0.0)
+    check(sign, np.array([-0.0, 1.0], dtype=np.float32))

@@ -318,8 +318,12 @@ impl<'p> FnGen<'_, 'p> {
                         "false".to_string(),
                     )
                 };
-                // NaN (neither > nor <) passes through.
-                let rest = if d.is_float() { x.r.clone() } else { zero };
+                // NaN (neither > nor <) passes through; -0.0 gives 0.0, as NumPy.
+                let rest = if d.is_float() {
+                    self.val(&format!("fadd {t} {}, {zero}", x.r))
+                } else {
+                    zero
+                };
                 let a = self.val(&format!("select i1 {lt}, {t} {mone}, {t} {rest}"));
                 Ok(V::new(
                     self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")),
