@@ -387,3 +387,15 @@ def test_sign_of_negative_zero_is_positive_zero_as_numpy():
     check(sign, np.array([-0.0, 0.0, -2.0, np.nan, 3.0]))
     check(sign, -0.0)
     check(sign, np.array([-0.0, 1.0], dtype=np.float32))
+
+
+# ---- an integer array ** k inside a wider expression wraps to the element type first -----------
+
+def pow_in_float_expr(a):
+    return a / (a ** 2), 1.0 * (a ** 2), (a ** 3) + 0.5
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.uint8, np.int16, np.int32])
+def test_int_power_wraps_before_the_float_operation(dt):
+    with np.errstate(all="ignore"):
+        check(pow_in_float_expr, np.array([-13, 100, 3, 7], dtype=np.int64).astype(dt))

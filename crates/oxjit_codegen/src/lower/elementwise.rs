@@ -683,7 +683,10 @@ impl<'p> FnGen<'_, 'p> {
                 let y = self.eval_node(b, elems)?;
                 let exponent = y.ty.scalar().unwrap_or(Dtype::F64);
                 let (x, y) = (self.cast(x, &t), self.cast(y, &t));
-                self.numpy_scalar_pow(x, y, *d, exponent)?
+                // Integer powers are computed wider (Python's rule for the
+                // scalar operator): wrap back to the element type, as NumPy.
+                let v = self.numpy_scalar_pow(x, y, *d, exponent)?;
+                self.cast(v, &t)
             }
             Node::Un(op, a, d) => {
                 let x = self.eval_node(a, elems)?;
