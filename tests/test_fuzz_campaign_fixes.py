@@ -399,3 +399,20 @@ def pow_in_float_expr(a):
 def test_int_power_wraps_before_the_float_operation(dt):
     with np.errstate(all="ignore"):
         check(pow_in_float_expr, np.array([-13, 100, 3, 7], dtype=np.int64).astype(dt))
+
+
+def mul_out_self(x, s):
+    np.multiply(x, s, out=x)
+    return x
+
+
+def add_out_self_overlap(x):
+    np.add(x[:-1], x[1:], out=x[1:])  # overlapping, not identical: buffered as NumPy
+    return x
+
+
+@pytest.mark.parametrize("dt", [np.complex128, np.complex64])
+def test_ufunc_out_identical_to_an_input(dt):
+    check(mul_out_self, np.array([1.5 - 1j], dtype=dt).copy, complex(1.2984575814159773, -0.6349639147847361))
+    check(mul_out_self, np.arange(5, dtype=dt).copy, 0.3 + 0.7j)
+    check(add_out_self_overlap, np.arange(6, dtype=dt).copy)

@@ -473,7 +473,26 @@ impl<'p> FnGen<'_, 'p> {
         let p2 = self.val(&format!("extractvalue {lt} {}, 1", target.r));
         let e1 = self.val(&format!("icmp eq ptr {m1}, {m2}"));
         let e2 = self.val(&format!("icmp eq ptr {p1}, {p2}"));
-        let shared = self.val(&format!("and i1 {e1}, {e2}"));
+        let mut shared = self.val(&format!("and i1 {e1}, {e2}"));
+        // The very same view (data, shape and strides) needs no copy: each
+        // element is read before it is written, as NumPy does in place (and
+        // a one-element product then takes NumPy's reduce loop).
+        if let Ty::Array(ta) = &target.ty {
+            if ta.ndim == a.ndim {
+                let (d1, d2) = (self.data(v), self.data(target));
+                let mut same = self.val(&format!("icmp eq ptr {d1}, {d2}"));
+                for d in 0..a.ndim as usize {
+                    let (n1, n2) = (self.shape(v, d), self.shape(target, d));
+                    let (s1, s2) = (self.stride(v, a, d), self.stride(target, ta, d));
+                    let en = self.val(&format!("icmp eq i64 {n1}, {n2}"));
+                    let es = self.val(&format!("icmp eq i64 {s1}, {s2}"));
+                    let e = self.val(&format!("and i1 {en}, {es}"));
+                    same = self.val(&format!("and i1 {same}, {e}"));
+                }
+                let differs = self.val(&format!("xor i1 {same}, true"));
+                shared = self.val(&format!("and i1 {shared}, {differs}"));
+            }
+        }
         let at = Ty::Array(ArrayTy {
             layout: Layout::A,
             ..*a
