@@ -1,5 +1,5 @@
-"""Wrong answers the 100,000-program fuzz campaign of 2026-12-04 found (tests/fuzz/open_seeds_*),
-each compared with what CPython/NumPy give for the same code. Every test failed before its fix."""
+"""Wrong answers the 100,000-program fuzz campaigns found (tests/fuzz/campaigns.md), each compared
+with what CPython/NumPy give for the same code. Every test failed before its fix."""
 
 import cmath
 import math
