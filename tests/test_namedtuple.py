@@ -187,3 +187,28 @@ def read_global(x):
 def test_global_instance_is_frozen_like_a_tuple():
     same(read_global(3), njit(read_global)(3))
     assert type(njit(read_global)(3)[1]) is Settings
+
+
+NT3 = namedtuple("NT3", "p q r", defaults=[0.25])
+
+
+def keyword_order(x):
+    return NT3(r=int(x), q=2, p=1 // x)
+
+
+def replace_order(x):
+    n = NT3(1, 2)
+    return n._replace(r=int(x), p=1 // x)
+
+
+@pytest.mark.parametrize("fn", [keyword_order, replace_order])
+@pytest.mark.parametrize("x", [float("nan"), 0.0, 2.0])
+def test_keyword_arguments_are_evaluated_in_source_order(fn, x):
+    # NaN: int() raises ValueError before 1 // x would; 0.0: ZeroDivisionError from 1 // x.
+    try:
+        want = fn(x)
+    except Exception as e:  # noqa: BLE001 - the exception class is compared
+        with pytest.raises(type(e)):
+            njit(fn)(x)
+        return
+    same(want, njit(fn)(x))

@@ -41,11 +41,15 @@ impl<'u> Checker<'u> {
             );
             return fail(self, cx, e.span, msg);
         }
-        let mut bound: Vec<Option<Arg<'u>>> = args.iter().map(|a| Some(Arg::Expr(a))).collect();
-        bound.resize_with(n, || None);
+        // Arguments in Python's evaluation order, each with the field it fills.
+        let mut out: Vec<(Arg<'u>, usize)> = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (Arg::Expr(a), i))
+            .collect();
         for k in kwargs {
             match nt.index_of(&k.name) {
-                Some(i) if bound[i].is_none() => bound[i] = Some(Arg::Expr(&k.value)),
+                Some(i) if !out.iter().any(|(_, s)| *s == i) => out.push((Arg::Expr(&k.value), i)),
                 Some(_) => {
                     let msg = format!(
                         "{}() got multiple values for argument '{}'",
@@ -63,13 +67,14 @@ impl<'u> Checker<'u> {
             }
         }
         let defaults = self.named_tuple_defaults(cx, func);
-        let mut out = Vec::with_capacity(n);
         let mut missing = Vec::new();
-        for (i, b) in bound.into_iter().enumerate() {
-            match (b, defaults.get(i).cloned().flatten()) {
-                (Some(a), _) => out.push(a),
-                (None, Some(c)) => out.push(Arg::Const(c)),
-                (None, None) => missing.push(format!("'{}'", nt.fields[i])),
+        for i in 0..n {
+            if out.iter().any(|(_, s)| *s == i) {
+                continue;
+            }
+            match defaults.get(i).cloned().flatten() {
+                Some(c) => out.push((Arg::Const(c), i)),
+                None => missing.push(format!("'{}'", nt.fields[i])),
             }
         }
         if !missing.is_empty() {
@@ -82,16 +87,36 @@ impl<'u> Checker<'u> {
             );
             return fail(self, cx, e.span, msg);
         }
-        let items: Vec<Ty> = out.iter().map(|a| self.arg_ty(cx, a)).collect();
+        let mut items = vec![Ty::Unknown; n];
+        for (a, i) in &out {
+            items[*i] = self.arg_ty(cx, a);
+        }
+        self.named_tuple_result(cx, e, nt, items, out)
+    }
+
+    /// Records the construction of `nt` with `items` from `args` (each with
+    /// the field it fills) and gives its type.
+    fn named_tuple_result(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        nt: &NamedTupleTy,
+        items: Vec<Ty>,
+        args: Vec<(Arg<'u>, usize)>,
+    ) -> Ty {
         if !items.iter().all(Ty::is_known) {
             return Ty::Unknown;
         }
         let t = nt.with_items(items);
+        let (args, slots): (Vec<Arg<'u>>, Vec<usize>) = args.into_iter().unzip();
         cx.res.insert(
             e.id,
             Res::Call(Call {
-                callee: Callee::NamedTuple(Box::new(t.clone())),
-                args: out,
+                callee: Callee::NamedTuple {
+                    ty: Box::new(t.clone()),
+                    slots,
+                },
+                args,
                 kwargs: vec![],
             }),
         );
@@ -133,9 +158,8 @@ impl<'u> Checker<'u> {
             self.err(cx, d);
             return Ty::Unknown;
         }
-        let mut out: Vec<Arg<'u>> = (0..nt.fields.len())
-            .map(|i| Arg::StarItem(obj, i))
-            .collect();
+        // The new values in source order, then the fields kept from `obj`.
+        let mut out: Vec<(Arg<'u>, usize)> = Vec::new();
         let mut items = nt.items.clone();
         for (k, t) in kwargs.iter().zip(kw_tys) {
             let Some(i) = nt.index_of(&k.name) else {
@@ -143,22 +167,16 @@ impl<'u> Checker<'u> {
                 self.err(cx, Diagnostic::error("wrong-arity", k.value.span, msg));
                 return Ty::Unknown;
             };
-            out[i] = Arg::Expr(&k.value);
+            out.retain(|(_, s)| *s != i);
+            out.push((Arg::Expr(&k.value), i));
             items[i] = t;
         }
-        if !items.iter().all(Ty::is_known) {
-            return Ty::Unknown;
+        for i in 0..nt.fields.len() {
+            if !out.iter().any(|(_, s)| *s == i) {
+                out.push((Arg::StarItem(obj, i), i));
+            }
         }
-        let t = nt.with_items(items);
-        cx.res.insert(
-            e.id,
-            Res::Call(Call {
-                callee: Callee::NamedTuple(Box::new(t.clone())),
-                args: out,
-                kwargs: vec![],
-            }),
-        );
-        Ty::NamedTuple(Box::new(t))
+        self.named_tuple_result(cx, e, nt, items, out)
     }
 
     /// The defaults of the class `func` names (a global), as constants.

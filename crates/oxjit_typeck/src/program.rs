@@ -58,8 +58,13 @@ pub enum Callee {
     },
     /// Constructing an exception (only valid under `raise`).
     Exception(ExcKind),
-    /// Constructing a named tuple: the arguments are its items in order.
-    NamedTuple(Box<NamedTupleTy>),
+    /// Constructing a named tuple. The arguments are in the order Python
+    /// evaluates them (positional, then keywords as written, then defaults);
+    /// `slots[k]` is the field argument `k` fills.
+    NamedTuple {
+        ty: Box<NamedTupleTy>,
+        slots: Vec<usize>,
+    },
     /// A ufunc writing into an output array: inputs then `out` as the last
     /// argument; `dtype` is the element type the ufunc computes in.
     UfuncOut {

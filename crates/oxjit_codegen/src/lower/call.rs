@@ -131,13 +131,15 @@ impl<'p> FnGen<'_, 'p> {
                 self.builtin(*b, vals, call, e, ty)
             }
             Callee::Exception(_) => ice("exception object outside raise"),
-            Callee::NamedTuple(_) => {
-                // Held as the tuple of its items (typeck typed them exactly).
-                let mut items = Vec::new();
-                for a in &call.args {
-                    items.push(self.arg(a)?);
+            Callee::NamedTuple { slots, .. } => {
+                // Evaluated in Python's order, held as the tuple of its items
+                // (typeck typed them exactly).
+                let mut items: Vec<Option<V>> = vec![None; slots.len()];
+                for (a, &slot) in call.args.iter().zip(slots) {
+                    items[slot] = Some(self.arg(a)?);
                 }
-                let t = self.build_tuple(items);
+                let items = items.into_iter().collect::<Option<Vec<V>>>();
+                let t = self.build_tuple(items.ok_or("named tuple field")?);
                 Ok(V::new(t.r, ty))
             }
             Callee::AxisError { axis, ndim, prefix } => {
