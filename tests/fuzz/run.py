@@ -85,6 +85,11 @@ TOLERANCES = {"pairwise-sum": 64}
 # - NaN sign: the sign bit of a NaN made by an invalid operation (`inf % 5`) is not specified;
 #   `math.copysign` makes it visible: results of equal magnitude and opposite sign are accepted.
 SIMD_ULP_FEATURES = ("np.exp", "np.sin", "np.log1p", "np.arctan2", "array ** ", " ** array")
+# - memory order: array expression results are C-ordered (NumPy and Numba keep an F input's order;
+#   docs/semantics.md, "Known differences being fixed"), so a product or sum of one walks its
+#   elements in another order: last bits, as for SIMD ulps.
+ORDER_FEATURES = ("layout F", "method .T", "method .transpose()")
+ORDER_REDUCTIONS = ("reduce prod", "reduce sum float", "reduce mean float")
 ZERO_SIGN_FEATURES = ("reduce min", "reduce max", "np.maximum", "np.minimum", "np.fmax")
 TIE_FEATURES = ("np.maximum", "np.minimum", "np.fmax", "np.fmin")
 
@@ -237,6 +242,9 @@ def _documented(want, got, tolerant: dict, features, source: str | None = None,
         return "semantics: the sign of a zero from NumPy's SIMD min/max"
     if any(k in f for f in features for k in SIMD_ULP_FEATURES) and same("simd-ulp"):
         return "semantics: NumPy's SIMD transcendental functions differ in the last ulps"
+    if any(f in ORDER_FEATURES for f in features) and any(f.startswith(ORDER_REDUCTIONS) for f in features) \
+            and same("simd-ulp"):
+        return "known difference: array expression results are C-ordered (reductions in another order)"
     if any(f.startswith("math.copysign") for f in features) and same("nan-sign"):
         return "semantics: the sign of a NaN from an invalid operation is not specified"
     if source is not None and any(f in TIE_FEATURES for f in features):
