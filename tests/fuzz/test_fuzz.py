@@ -73,3 +73,10 @@ def test_int64_overflow_on_the_way_is_detected():
     assert run.int64_overflows(src, "ovf")
     src = src.replace("2**30", "2")
     assert not run.int64_overflows(src, "ovf")
+
+
+def test_negative_int_power_deviation_also_when_cpython_raises_later():
+    src = ("def f(a):\n    v = (pow(abs(-4), -3), (a | 16) % a)\n    return v\n\n"
+           "def make_args():\n    return (False,)\n")
+    r = run.check_source(src, name="negpow")
+    assert r["category"] == "deviation" and "negative int" in r["detail"], r
