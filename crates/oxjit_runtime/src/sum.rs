@@ -387,6 +387,21 @@ unsafe fn sum_all<T: Elem>(data: *const u8, axes: Vec<Axis>) -> T {
     }
 }
 
+/// The `ndim` shape and stride values behind the ABI's pointers.
+///
+/// # Safety
+/// Both pointers hold `ndim` values (or `ndim <= 0`).
+unsafe fn dims<'a>(ndim: i64, shape: *const i64, strides: *const i64) -> (&'a [i64], &'a [i64]) {
+    let nd = ndim.max(0) as usize;
+    if nd == 0 {
+        return (&[], &[]);
+    }
+    (
+        std::slice::from_raw_parts(shape, nd),
+        std::slice::from_raw_parts(strides, nd),
+    )
+}
+
 /// The product of every element in NumPy's order: memory order (axes by
 /// decreasing |stride|, each walked in the view's direction), starting from
 /// 1 as NumPy's reduction does (`(1+0j) * (inf+0j)` is `inf+nanj`).
@@ -427,15 +442,7 @@ pub unsafe extern "C" fn oxjit_rt_prod(
             .collect();
         prod_all::<T>(data, axes).store(out);
     }
-    let nd = ndim.max(0) as usize;
-    let (shape, strides) = if nd == 0 {
-        (&[][..], &[][..])
-    } else {
-        (
-            std::slice::from_raw_parts(shape, nd),
-            std::slice::from_raw_parts(strides, nd),
-        )
-    };
+    let (shape, strides) = dims(ndim, shape, strides);
     match kind {
         0 => typed::<f64>(data, shape, strides, out),
         1 => typed::<f32>(data, shape, strides, out),
@@ -534,15 +541,7 @@ pub unsafe extern "C" fn oxjit_rt_sum(
     mean: bool,
     out: *mut u8,
 ) {
-    let nd = ndim.max(0) as usize;
-    let (shape, strides) = if nd == 0 {
-        (&[][..], &[][..])
-    } else {
-        (
-            std::slice::from_raw_parts(shape, nd),
-            std::slice::from_raw_parts(strides, nd),
-        )
-    };
+    let (shape, strides) = dims(ndim, shape, strides);
     match kind {
         0 => sum_typed::<f64>(data, shape, strides, axis, mean, out),
         1 => sum_typed::<f32>(data, shape, strides, axis, mean, out),

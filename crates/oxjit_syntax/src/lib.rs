@@ -243,49 +243,48 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         }
         // ["ntvalue", class, name, [fields], [items]]
         "ntvalue" => {
-            let list = |i: usize| {
-                a.get(i)
-                    .and_then(Value::as_array)
-                    .ok_or("malformed ntvalue")
-            };
+            let (class, name, fields, items) = named_tuple_parts(a)?;
             GlobalValue::NamedTuple {
-                class: a.get(1).and_then(Value::as_u64).ok_or("bad class number")?,
-                name: s(2),
-                fields: list(3)?
-                    .iter()
-                    .map(|f| f.as_str().unwrap_or("").to_string())
-                    .collect(),
-                items: list(4)?.iter().map(global_value).collect::<R<_>>()?,
+                class,
+                name,
+                fields,
+                items: items.iter().map(global_value).collect::<R<_>>()?,
             }
         }
         // ["namedtuple", class, name, [fields], [default or null per field]]
         "namedtuple" => {
-            let list = |i: usize| {
-                a.get(i)
-                    .and_then(Value::as_array)
-                    .ok_or("malformed namedtuple")
-            };
+            let (class, name, fields, defaults) = named_tuple_parts(a)?;
             GlobalValue::NamedTupleClass {
-                class: a.get(1).and_then(Value::as_u64).ok_or("bad class number")?,
-                name: s(2),
-                fields: list(3)?
+                class,
+                name,
+                fields,
+                defaults: defaults
                     .iter()
-                    .map(|f| f.as_str().unwrap_or("").to_string())
-                    .collect(),
-                defaults: list(4)?
-                    .iter()
-                    .map(|d| {
-                        if d.is_null() {
-                            Ok(None)
-                        } else {
-                            global_value(d).map(Some)
-                        }
-                    })
+                    .map(|d| (!d.is_null()).then(|| global_value(d)).transpose())
                     .collect::<R<_>>()?,
             }
         }
         _ => GlobalValue::Unsupported(s(1)),
     })
+}
+
+/// `[tag, class, name, [fields], [values]]` of a named tuple class or value.
+fn named_tuple_parts(a: &[Value]) -> R<(u64, String, Vec<String>, &[Value])> {
+    let list = |i: usize| {
+        a.get(i)
+            .and_then(Value::as_array)
+            .ok_or("malformed named tuple")
+    };
+    let fields = list(3)?
+        .iter()
+        .map(|f| f.as_str().unwrap_or("").to_string())
+        .collect();
+    Ok((
+        a.get(1).and_then(Value::as_u64).ok_or("bad class number")?,
+        a.get(2).and_then(Value::as_str).unwrap_or("").to_string(),
+        fields,
+        list(4)?,
+    ))
 }
 
 impl Unit {
