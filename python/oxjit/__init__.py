@@ -47,6 +47,8 @@ from .types import (  # noqa: F401  (Numba's type names)
     void,
 )
 from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
+from . import experimental  # noqa: E402  (after the dispatcher it uses)
+from ._jitclass import jitclass  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -70,6 +72,8 @@ __all__ = [
     "set_num_threads",
     "prange",
     "typeof",
+    "jitclass",
+    "experimental",
     "errors",
     "types",
     "Dispatcher",

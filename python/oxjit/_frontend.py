@@ -634,6 +634,8 @@ class _UnitBuilder:
         # Arrays whose id() keys array_index must outlive the build.
         self.keep: list[Any] = []
         self.prange = _prange_objects()
+        # jitclasses by number: their entries in the unit's class table.
+        self.classes: dict[int, dict] = {}
 
     def function(self, py_func: types.FunctionType) -> int:
         # Keyed by the plain function, so a function naming its own jit
@@ -644,16 +646,20 @@ class _UnitBuilder:
             self.py_funcs.append(py_func)
         return i
 
-    def build(self, root: types.FunctionType, extras: Sequence[types.FunctionType] = ()) -> str:
+    def build(
+        self, root: types.FunctionType, extras: Sequence[types.FunctionType] = (), classes: Sequence[int] = ()
+    ) -> str:
         self.function(root)
         for f in extras:
             self.function(f)
+        for n in classes:
+            self.jitclass(sys.modules["oxjit._jitclass"].CLASSES[n])
         functions = []
         i = 0
         while i < len(self.py_funcs):  # grows as references are found
             functions.append(self.entry(self.py_funcs[i]))
             i += 1
-        unit = {"functions": functions, "arrays": self.arrays}
+        unit = {"functions": functions, "arrays": self.arrays, "classes": list(self.classes.values())}
         return json.dumps(unit, ensure_ascii=False, allow_nan=False)
 
     def entry(self, py_func: types.FunctionType) -> dict:
@@ -732,6 +738,9 @@ class _UnitBuilder:
             return ["dtype", dt]
         if _is_named_tuple_class(v):
             return self.named_tuple_class(v)
+        jc = sys.modules.get("oxjit._jitclass")
+        if jc is not None and isinstance(v, jc.JitClassType):
+            return ["jitclass", self.jitclass(v)]
         if isinstance(v, type) and issubclass(v, BaseException):
             if v.__module__ == "builtins" or v is np.linalg.LinAlgError or v is np.exceptions.AxisError:
                 return ["exc", v.__name__]
@@ -744,6 +753,23 @@ class _UnitBuilder:
         if isinstance(v, np.ndarray):
             return self.array(v)
         return ["other", _describe(v)]
+
+    def jitclass(self, box: Any) -> int:
+        """Add a jitclass (and the classes its fields hold) to the unit's class
+        table, its methods to the unit's functions; its number."""
+        info = box.__oxjit_class__
+        if info.number in self.classes:
+            return info.number
+        entry: dict[str, Any] = {"number": info.number, "name": info.name, "fields": info.field_texts}
+        self.classes[info.number] = entry
+        for other in info.field_classes:
+            self.jitclass(other)
+        entry["methods"] = [[k, self.function(f)] for k, f in info.methods.items()]
+        entry["properties"] = [
+            [k, self.function(g), None if s is None else self.function(s)] for k, (g, s) in info.properties.items()
+        ]
+        entry["statics"] = [[k, self.function(f)] for k, f in info.statics.items()]
+        return info.number
 
     def named_tuple_class(self, cls: type) -> list:
         """`["namedtuple", class number, name, fields, defaults]`: a default is frozen like a
@@ -825,19 +851,21 @@ def _is_named_tuple_class(v: Any) -> bool:
             and hasattr(v, "_make"))
 
 
-def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> str:
+def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = (), classes: Sequence[int] = ()) -> str:
     """The JSON compilation unit for `py_func`: `functions[0]` is `py_func`,
     then the jitted functions passed as arguments (`extras`, in order, so the
     dispatcher can type them as functions 1..), then every jitted function
     reached through globals and closures (each once). Raises ValueError if a
     source cannot be read."""
-    return _UnitBuilder().build(py_func, [e.__oxjit_py_func__ for e in extras])
+    return _UnitBuilder().build(py_func, [e.__oxjit_py_func__ for e in extras], classes)
 
 
-def build_unit_refs(py_func: types.FunctionType, extras: Sequence[Any] = ()) -> tuple[str, list]:
+def build_unit_refs(
+    py_func: types.FunctionType, extras: Sequence[Any] = (), classes: Sequence[int] = ()
+) -> tuple[str, list]:
     """`build_unit` for the compiler: arrays over `INLINE_ARRAY_BYTES` are not
     in the JSON but referenced (`{"ref": k}`) as `frozen[k]`, an
     `(address, nbytes, array)` triple of C-ordered native-endian bytes, valid
     while the returned list lives. The compiler copies them at once."""
     b = _UnitBuilder(by_reference=True)
-    return b.build(py_func, [e.__oxjit_py_func__ for e in extras]), b.frozen
+    return b.build(py_func, [e.__oxjit_py_func__ for e in extras], classes), b.frozen

@@ -11,6 +11,7 @@ import functools
 import inspect
 import os
 import sys
+import types
 import warnings
 from typing import Any, Callable
 
@@ -89,7 +90,7 @@ class Dispatcher(_native.Dispatcher):
         # Like a function: accessing through an instance binds it.
         if obj is None:
             return self
-        return functools.partial(self, obj)
+        return types.MethodType(self, obj)
 
     def __repr__(self) -> str:
         return f"CPUDispatcher({self.py_func!r})"

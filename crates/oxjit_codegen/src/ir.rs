@@ -85,10 +85,13 @@ pub fn llty(t: &Ty) -> String {
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Generator => "ptr".into(),
         Ty::Str => "{ptr, i64}".into(),
+        // The MemInfo (the counted reference), then its fields' address.
+        Ty::Instance(_) => "{ptr, ptr}".into(),
         // Payload, present flag (Numba's `{data, valid}`).
         Ty::Optional(t) => format!("{{{}, i1}}", llty(t)),
         Ty::NoneType
         | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
         | Ty::Function(_)
         | Ty::Global(_)
         | Ty::DtypeObj(_)

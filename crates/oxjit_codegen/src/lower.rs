@@ -30,6 +30,7 @@ mod array_fns;
 mod builder;
 mod builtins;
 mod call;
+mod class;
 mod elementwise;
 mod expr;
 mod for_loop;

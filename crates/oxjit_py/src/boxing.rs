@@ -45,6 +45,8 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
                 | (l << 1)
                 | u32::from(a.readonly)
         }
+        // Class numbers are small (one per decorated class).
+        Ty::Instance(c) => 0x4000_0000 | (c.class as u32 & 0x3fff_ffff),
         Ty::Str
         | Ty::Tuple(_)
         | Ty::Range
@@ -55,6 +57,7 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => return None,
     })
@@ -188,6 +191,8 @@ fn code_of_object(py: Python<'_>, p: *mut ffi::PyObject) -> Option<u32> {
             Ty::NoneType
         } else if a.is_exact_instance_of::<PyComplex>() {
             Ty::C128
+        } else if let Some((class, ..)) = crate::jitclass::instance_parts(&a) {
+            return Some(0x4000_0000 | (class as u32 & 0x3fff_ffff));
         } else {
             return None;
         }
@@ -216,7 +221,7 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
             let tp = unsafe { ffi::Py_TYPE(p) } as *mut ffi::PyObject;
             crate::named::is_class(nt.class, tp) && items_match(&nt.items)
         }
-        Ty::Scalar(_) | Ty::Array(_) | Ty::NoneType => {
+        Ty::Scalar(_) | Ty::Array(_) | Ty::NoneType | Ty::Instance(_) => {
             code_of_object(py, p).is_some_and(|c| code_of_ty(t) == Some(c))
         }
         Ty::Str
@@ -227,6 +232,7 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
         | Ty::ExcClass(_)
         | Ty::Generator
         | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => false,
     }
@@ -337,6 +343,11 @@ pub fn typeof_arg(
     }
     if a.is_instance_of::<PyRange>() {
         return Ok(Ty::Range);
+    }
+    if let Some((class, ..)) = crate::jitclass::instance_parts(a) {
+        return crate::jitclass::class_ty(class)
+            .map(Ty::Instance)
+            .ok_or_else(|| format!("jitclass #{class}"));
     }
     if is_generator(py, a) {
         return Ok(Ty::Generator);
@@ -562,6 +573,29 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             }
             Ok(())
         }
+        Ty::Instance(c) => {
+            let Some((class, meminfo, data)) = crate::jitclass::instance_parts(a) else {
+                return Err(PyTypeError::new_err(format!(
+                    "expected an instance of jitclass '{}', got {}",
+                    c.name,
+                    type_name(a)
+                )));
+            };
+            if class != c.class {
+                let other = crate::jitclass::class_ty(class)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default();
+                return Err(PyTypeError::new_err(format!(
+                    "expected an instance of jitclass '{}', got an instance of jitclass '{other}'",
+                    c.name
+                )));
+            }
+            // Borrowed, as arrays are: the box keeps it alive for the call.
+            let s = buf.slot(2);
+            s[0] = meminfo as u64;
+            s[1] = data as u64;
+            Ok(())
+        }
         Ty::Generator => {
             if !is_generator(py, a) {
                 return Err(PyTypeError::new_err(format!(
@@ -584,6 +618,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
         | Ty::Unknown => Ok(()),
     }
 }
@@ -605,6 +640,26 @@ unsafe extern "C" fn capsule_free(cap: *mut ffi::PyObject) {
 
 /// Make an ndarray over the array leaf at `p` with the given base object
 /// (a new reference, stolen) or no base.
+/// Whether array leaf `p` (typed `a`) is exactly ndarray `parent`: its data,
+/// dimensions, strides, dtype and writeability.
+unsafe fn is_whole(py: Python<'_>, parent: *mut ffi::PyObject, a: &ArrayTy, p: *const u64) -> bool {
+    let o = Bound::from_borrowed_ptr(py, parent);
+    if !is_ndarray(py, &o) {
+        return false;
+    }
+    let f = array_fields(&o);
+    let nd = a.ndim as usize;
+    let descr = &(*f.descr).fields;
+    f.nd as usize == nd
+        && f.data as u64 == *p.add(4)
+        && descr.type_num == a.dtype.numpy_type_num()
+        && (f.flags & NPY_ARRAY_WRITEABLE != 0) != a.readonly
+        && (0..nd).all(|d| {
+            *f.dimensions.add(d) as u64 == *p.add(5 + d)
+                && *f.strides.add(d) as u64 == *p.add(5 + nd + d)
+        })
+}
+
 unsafe fn make_ndarray(
     py: Python<'_>,
     a: &ArrayTy,
@@ -692,6 +747,17 @@ pub fn box_value(
             unsafe {
                 let meminfo = *p as *mut c_void;
                 let parent = *p.add(1) as *mut ffi::PyObject;
+                if !parent.is_null() {
+                    // Python's array (or a view of it), which keeps the data
+                    // alive: the result's own reference is not needed. The
+                    // array itself when the result is all of it, as in Numba.
+                    oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
+                    ffi::Py_INCREF(parent);
+                    if is_whole(py, parent, a, p) {
+                        return Ok(Bound::from_owned_ptr(py, parent).unbind());
+                    }
+                    return make_ndarray(py, a, p, parent);
+                }
                 // Memory allocated by compiled code is a fresh array: writeable,
                 // even when its static type came from a read-only input (a copy).
                 let fresh = ArrayTy {
@@ -748,6 +814,13 @@ pub fn box_value(
                     .unbind(),
             )
         }
+        Ty::Instance(c) => {
+            let p = ptrs[*leaf] as *const usize;
+            *leaf += 1;
+            // The result's reference, handed to the box.
+            let (meminfo, data) = unsafe { (*p, *p.add(1)) };
+            crate::jitclass::make(py, c.class, meminfo, data)
+        }
         Ty::NoneType => Ok(py.None()),
         Ty::Optional(payload) => {
             // The payload's leaves, then the present flag.
@@ -772,6 +845,7 @@ pub fn box_value(
         | Ty::ExcClass(_)
         | Ty::Generator
         | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
         | Ty::Unknown => Ok(py.None()),
     }
 }

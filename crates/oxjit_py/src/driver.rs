@@ -119,10 +119,30 @@ pub(crate) fn unit_json(
     py: Python<'_>,
     py_func: &Bound<'_, PyAny>,
     extras: &[Py<PyAny>],
+    arg_tys: &[Ty],
 ) -> Result<Source, Failure> {
     let frontend = py.import("oxjit._frontend").map_err(Failure::Py)?;
     let extras = PyList::new(py, extras.iter().map(|o| o.bind(py).clone())).map_err(Failure::Py)?;
-    let r = match frontend.call_method1("build_unit_refs", (py_func, extras)) {
+    // The jitclasses the arguments are instances of: their methods join the unit.
+    let mut classes = Vec::new();
+    fn walk(t: &Ty, out: &mut Vec<u64>) {
+        match t {
+            Ty::Instance(c) => {
+                if !out.contains(&c.class) {
+                    out.push(c.class);
+                    c.fields.iter().for_each(|(_, f)| walk(f, out));
+                }
+            }
+            Ty::Optional(p) => walk(p, out),
+            other => other
+                .tuple_items()
+                .into_iter()
+                .flatten()
+                .for_each(|i| walk(i, out)),
+        }
+    }
+    arg_tys.iter().for_each(|t| walk(t, &mut classes));
+    let r = match frontend.call_method1("build_unit_refs", (py_func, extras, classes)) {
         Ok(r) => r,
         Err(e) => {
             return Err(Failure::User(

@@ -6,6 +6,7 @@
 
 mod boxing;
 mod driver;
+mod jitclass;
 mod named;
 mod npyrandom;
 mod ufunc;
@@ -58,6 +59,8 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     };
@@ -229,7 +232,7 @@ impl Dispatcher {
         declared_ret: Option<Ty>,
         fn_args: &[Py<PyAny>],
     ) -> Result<Arc<Overload>, Failure> {
-        let json = driver::unit_json(py, self.py_func.bind(py), fn_args)?;
+        let json = driver::unit_json(py, self.py_func.bind(py), fn_args, tys)?;
         let opts = self.opts.clone();
         let compiled = match driver::compile(py, json, tys.to_vec(), opts, Target::Function)? {
             Output::Function(c) => c,
@@ -567,7 +570,7 @@ impl Dispatcher {
 
     /// Compile eagerly for a signature string (`"float64(int64, f8[:])"`).
     fn _compile_signature(&self, py: Python<'_>, sig: &str) -> PyResult<()> {
-        let s = oxjit_types::parse_signature(sig)
+        let s = oxjit_types::parse_signature_with(sig, Some(&jitclass::resolve))
             .map_err(|e| PyTypeError::new_err(format!("invalid signature {sig:?}: {e}")))?;
         let _g = self.lock_compile(py);
         if self.find(&None, Some(&s.args)).is_some() {
@@ -634,7 +637,7 @@ impl Dispatcher {
                 .ok_or_else(|| PyTypeError::new_err("no such overload"))?
         };
         let name = self.py_func.bind(py).getattr("__name__")?.to_string();
-        let json = driver::unit_json(py, self.py_func.bind(py), &o.fn_args)
+        let json = driver::unit_json(py, self.py_func.bind(py), &o.fn_args, &o.args)
             .map_err(|f| f.into_err(py, &name))?;
         let mut opts = self.opts.clone();
         opts.want_asm = true;
@@ -908,7 +911,7 @@ fn typeof_(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// in canonical spelling.
 #[pyfunction]
 fn parse_signature(s: &str) -> PyResult<(Option<String>, Vec<String>)> {
-    let sig = oxjit_types::parse_signature(s)
+    let sig = oxjit_types::parse_signature_with(s, Some(&jitclass::resolve))
         .map_err(|e| PyTypeError::new_err(format!("invalid signature {s:?}: {e}")))?;
     Ok((
         sig.ret.map(|t| t.to_string()),
@@ -917,7 +920,7 @@ fn parse_signature(s: &str) -> PyResult<(Option<String>, Vec<String>)> {
 }
 
 fn dtype_of(s: &str) -> PyResult<Dtype> {
-    match oxjit_types::parse_type(s) {
+    match oxjit_types::parse_type_with(s, Some(&jitclass::resolve)) {
         Ok(Ty::Scalar(d)) => Ok(d),
         Ok(other) => Err(PyTypeError::new_err(format!(
             "ufunc signatures take scalar types, not {other}"
@@ -968,7 +971,7 @@ fn make_ufunc(
 #[pyfunction]
 fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -> PyResult<String> {
     let name = py_func.getattr("__name__")?.to_string();
-    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, &name))?;
+    let json = driver::unit_json(py, py_func, &[], &[]).map_err(|f| f.into_err(py, &name))?;
     let tys: Vec<Ty> = args
         .iter()
         .map(|s| dtype_of(s).map(Ty::Scalar))
@@ -1000,7 +1003,7 @@ fn make_gufunc(
         let tys: Vec<Ty> = s
             .iter()
             .map(|t| {
-                oxjit_types::parse_type(t)
+                oxjit_types::parse_type_with(t, Some(&jitclass::resolve))
                     .map_err(|e| PyTypeError::new_err(format!("invalid type {t:?}: {e}")))
             })
             .collect::<PyResult<_>>()?;
@@ -1025,6 +1028,7 @@ fn set_num_threads(n: i64) -> PyResult<()> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
+    jitclass::install_hooks();
     oxjit_codegen::register_abi(npyrandom::abi());
     m.add_class::<Dispatcher>()?;
     // Replace the call slot with our own entry (see `raw_call`); subclasses
@@ -1035,6 +1039,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_frozen_array_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
+    m.add_class::<jitclass::JitInstance>()?;
+    m.add_function(wrap_pyfunction!(jitclass::register_jitclass, m)?)?;
+    m.add_function(wrap_pyfunction!(jitclass::jitclass_instance_type, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;
     m.add_function(wrap_pyfunction!(make_gufunc, m)?)?;

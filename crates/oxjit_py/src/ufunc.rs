@@ -240,7 +240,7 @@ pub fn compile_loop(
     fastmath: bool,
 ) -> PyResult<(Loop, oxjit_codegen::CodeHandle)> {
     let name = py_func.getattr("__name__")?.to_string();
-    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, &name))?;
+    let json = driver::unit_json(py, py_func, &[], &[]).map_err(|f| f.into_err(py, &name))?;
     let opts = Options {
         fastmath,
         boundscheck: false,
@@ -361,7 +361,7 @@ pub fn make_gufunc(
         acc += c.len();
     }
     let nsteps = acc;
-    let json = driver::unit_json(py, py_func, &[]).map_err(|f| f.into_err(py, name))?;
+    let json = driver::unit_json(py, py_func, &[], &[]).map_err(|f| f.into_err(py, name))?;
     let mut t = Box::new(Tables {
         funcs: Vec::new(),
         data: Vec::new(),
@@ -400,6 +400,8 @@ pub fn make_gufunc(
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => other.clone(),
             };
@@ -441,6 +443,8 @@ pub fn make_gufunc(
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => {
                     return Err(PyTypeError::new_err(format!(

@@ -17,6 +17,7 @@ pub mod abi;
 pub mod cmath;
 pub mod fmt;
 pub mod gamma;
+pub mod object;
 pub mod pyrandom;
 pub mod random;
 pub mod sum;
@@ -26,6 +27,7 @@ use cmath::{
     oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
+use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -35,6 +37,11 @@ pub struct MemInfo {
     pub refcnt: AtomicI64,
     pub data: *mut u8,
     pub size: usize,
+    /// Run when the last reference goes, before the block is freed: releases
+    /// what the data holds (a jitclass instance's fields, an adopted Python
+    /// object). Lives in this crate, never in generated code, so a value may
+    /// outlive the machine code that made it.
+    pub dtor: Option<unsafe fn(*mut MemInfo)>,
 }
 
 /// Alignment of array data: 64 bytes (a cache line, AVX-512 friendly) for
@@ -44,7 +51,7 @@ pub const ALIGN: usize = 64;
 const SMALL_ALIGN: usize = 32;
 const SMALL: usize = 4096;
 
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
+pub(crate) static ALLOCS: AtomicU64 = AtomicU64::new(0);
 static FREES: AtomicU64 = AtomicU64::new(0);
 
 /// (allocations, frees) made by compiled code since the process started.
@@ -56,7 +63,7 @@ pub fn allocation_stats() -> (u64, u64) {
 }
 
 /// Header offset (= data alignment) for an allocation of `size` bytes.
-fn header_for(size: usize) -> usize {
+pub(crate) fn header_for(size: usize) -> usize {
     if size < SMALL {
         SMALL_ALIGN
     } else {
@@ -64,7 +71,7 @@ fn header_for(size: usize) -> usize {
     }
 }
 
-fn layout_for(size: usize) -> Option<Layout> {
+pub(crate) fn layout_for(size: usize) -> Option<Layout> {
     // Header and data in one block: the header is padded to the alignment.
     let h = header_for(size);
     Layout::from_size_align(
@@ -98,6 +105,7 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
         refcnt: AtomicI64::new(1),
         data: block.add(header_for(size as usize)),
         size: size as usize,
+        dtor: None,
     });
     ALLOCS.fetch_add(1, Ordering::Relaxed);
     mi
@@ -112,6 +120,9 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
 pub unsafe extern "C" fn oxjit_rt_meminfo_free(mi: *mut MemInfo) {
     if mi.is_null() {
         return;
+    }
+    if let Some(dtor) = (*mi).dtor {
+        dtor(mi);
     }
     let size = (*mi).size;
     if let Some(layout) = layout_for(size) {
@@ -388,6 +399,8 @@ pub fn abi() -> Vec<abi::AbiFn> {
     abi_table!("";
         oxjit_rt_meminfo_alloc(_),
         oxjit_rt_meminfo_free(_),
+        oxjit_rt_instance_alloc(_, _, _),
+        oxjit_rt_adopt_pyobject(_),
         oxjit_rt_exc_begin(_),
         oxjit_rt_exc_begin_msg(_),
         oxjit_rt_exc_str(_, _),

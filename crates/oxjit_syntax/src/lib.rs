@@ -57,8 +57,88 @@ pub enum GlobalValue {
         fields: Vec<String>,
         items: Vec<GlobalValue>,
     },
+    /// A `jitclass` (its number in [`Unit::classes`]).
+    Class(u64),
     /// Anything else; an error only if the function uses it.
     Unsupported(String),
+}
+
+/// A `jitclass` of the unit: its fields' types as signature text (parsed by
+/// typeck; `instance.jitclass.Name#N<...>` names another class), and the
+/// unit functions of its methods (`__init__` and dunders included),
+/// properties and static methods.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    pub number: u64,
+    pub name: String,
+    pub fields: Vec<(String, String)>,
+    pub methods: Vec<(String, u32)>,
+    /// Name, getter, setter.
+    pub properties: Vec<(String, u32, Option<u32>)>,
+    pub statics: Vec<(String, u32)>,
+}
+
+impl ClassDef {
+    pub fn method(&self, name: &str) -> Option<u32> {
+        self.methods
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| *f)
+    }
+    pub fn property(&self, name: &str) -> Option<(u32, Option<u32>)> {
+        self.properties
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, g, s)| (*g, *s))
+    }
+    pub fn static_method(&self, name: &str) -> Option<u32> {
+        self.statics
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| *f)
+    }
+
+    fn from_json(v: &Value) -> R<ClassDef> {
+        let pairs = |key: &str| -> R<Vec<(String, u32)>> {
+            let Some(m) = v[key].as_array() else {
+                return Ok(Vec::new());
+            };
+            m.iter()
+                .map(|p| {
+                    let name = p[0].as_str().ok_or("malformed class member")?;
+                    let f = p[1].as_u64().ok_or("malformed class member")?;
+                    Ok((name.to_string(), f as u32))
+                })
+                .collect()
+        };
+        let text = |x: &Value| x.as_str().unwrap_or("").to_string();
+        Ok(ClassDef {
+            number: v["number"].as_u64().ok_or("class without a number")?,
+            name: text(&v["name"]),
+            fields: v["fields"]
+                .as_array()
+                .ok_or("class without fields")?
+                .iter()
+                .map(|p| (text(&p[0]), text(&p[1])))
+                .collect(),
+            methods: pairs("methods")?,
+            properties: v["properties"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            (
+                                text(&p[0]),
+                                p[1].as_u64().unwrap_or(0) as u32,
+                                p[2].as_u64().map(|f| f as u32),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            statics: pairs("statics")?,
+        })
+    }
 }
 
 /// Raw bytes and geometry of a global array frozen into compiled code.
@@ -191,6 +271,8 @@ pub struct UnitFunc {
 pub struct Unit {
     pub functions: Vec<UnitFunc>,
     pub const_arrays: Vec<ConstArray>,
+    /// The jitclasses the unit's functions and argument types use.
+    pub classes: Vec<ClassDef>,
     /// Number of expression ids handed out (ids are unique across the unit).
     pub expr_count: u32,
 }
@@ -238,6 +320,7 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         }
         "dtype" => GlobalValue::Dtype(s(1)),
         "exc" => GlobalValue::ExcClass(s(1)),
+        "jitclass" => GlobalValue::Class(a.get(1).and_then(Value::as_u64).ok_or("bad class")?),
         "array" => {
             GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32)
         }
@@ -288,6 +371,11 @@ fn named_tuple_parts(a: &[Value]) -> R<(u64, String, Vec<String>, &[Value])> {
 }
 
 impl Unit {
+    /// The jitclass numbered `number`.
+    pub fn class(&self, number: u64) -> Option<&ClassDef> {
+        self.classes.iter().find(|c| c.number == number)
+    }
+
     /// Read the unit the Python front end serialised.
     pub fn from_json(text: &str) -> R<Unit> {
         Unit::from_json_with(text, &[])
@@ -355,9 +443,15 @@ impl Unit {
                 });
             }
         }
+        let classes = v["classes"]
+            .as_array()
+            .map(|cs| cs.iter().map(ClassDef::from_json).collect::<R<Vec<_>>>())
+            .transpose()?
+            .unwrap_or_default();
         Ok(Unit {
             functions,
             const_arrays,
+            classes,
             expr_count: reader.expr_count(),
         })
     }

@@ -25,6 +25,10 @@ impl<'u> Checker<'u> {
                 let nt = (**nt).clone();
                 return self.named_tuple_method(cx, e, obj, &nt, name, args, kwargs);
             }
+            if let Ty::Instance(c) = &ot {
+                let c = c.clone();
+                return self.method_call(cx, e, func, obj, &c, name, args, star, kwargs);
+            }
             if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
                 for k in kwargs {
@@ -66,7 +70,7 @@ impl<'u> Checker<'u> {
                 }
                 return t;
             }
-            if !matches!(ot, Ty::Global(_) | Ty::Unknown) {
+            if !matches!(ot, Ty::Global(_) | Ty::Class(_) | Ty::Unknown) {
                 let d = Diagnostic::error(
                     "unknown-attribute",
                     func.span,
@@ -79,7 +83,7 @@ impl<'u> Checker<'u> {
         let ft = self.expr(cx, func);
         // A jitted function takes optional values as they are (its own
         // instance for them); everything else takes their payload.
-        let jitted = matches!(&ft, Ty::Function(_))
+        let jitted = matches!(&ft, Ty::Function(_) | Ty::Class(_))
             || matches!(&ft, Ty::Global(p) if registry::lookup(p) == Some(Builtin::Print));
         let arg_tys: Vec<Ty> = args
             .iter()
@@ -105,7 +109,9 @@ impl<'u> Checker<'u> {
             Ty::Unknown => Ty::Unknown,
             Ty::Function(tid) => {
                 let t = self.templates[*tid as usize].clone();
-                let Some(bound) = self.bind_args(cx, e, t.def, t.env_of, args, star, kwargs) else {
+                let Some(bound) =
+                    self.bind_args_recv(cx, e, t.def, t.env_of, None, args, star, kwargs)
+                else {
                     return Ty::Unknown;
                 };
                 let mut tys: Vec<Ty> = bound.iter().map(|a| self.arg_ty(cx, a)).collect();
@@ -215,6 +221,10 @@ impl<'u> Checker<'u> {
                 let nt = (**nt).clone();
                 self.named_tuple_new(cx, e, func, &nt, args, star, kwargs)
             }
+            Ty::Class(c) => {
+                let c = c.clone();
+                self.class_new(cx, e, &c, args, star, kwargs)
+            }
             Ty::ExcClass(_) => {
                 let d = Diagnostic::unsupported(
                     e.span,
@@ -231,6 +241,7 @@ impl<'u> Checker<'u> {
             | Ty::Range
             | Ty::Generator
             | Ty::NamedTuple(_)
+            | Ty::Instance(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-callable",
@@ -243,19 +254,22 @@ impl<'u> Checker<'u> {
         }
     }
 
-    /// Normalise a call to a jitted function into positional arguments.
+    /// Normalise a call to a jitted function into positional arguments (a
+    /// method's receiver `recv` first).
     #[allow(clippy::too_many_arguments)]
-    fn bind_args(
+    pub(crate) fn bind_args_recv(
         &mut self,
         cx: &mut Cx<'u>,
         e: &'u Expr,
         def: &'u FuncDef,
         env_of: u32,
+        recv: Option<Arg<'u>>,
         args: &'u [Expr],
         star: Option<&'u Expr>,
         kwargs: &'u [oxjit_syntax::Keyword],
     ) -> Option<Vec<Arg<'u>>> {
-        let mut positional: Vec<Arg<'u>> = args.iter().map(Arg::Expr).collect();
+        let mut positional: Vec<Arg<'u>> =
+            recv.into_iter().chain(args.iter().map(Arg::Expr)).collect();
         if let Some(s) = star {
             match cx.expr_ty.get(&s.id) {
                 Some(Ty::Tuple(items)) => {
@@ -445,6 +459,8 @@ impl<'u> Checker<'u> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "expected-integer",
@@ -562,6 +578,7 @@ fn method_owner(t: &Ty) -> String {
         Ty::Generator => "Generator".to_string(),
         Ty::Scalar(d) => d.name().to_string(),
         Ty::NamedTuple(nt) | Ty::NamedTupleClass(nt) => nt.name.clone(),
+        Ty::Instance(c) | Ty::Class(c) => c.name.clone(),
         Ty::NoneType
         | Ty::Str
         | Ty::Tuple(_)

@@ -21,6 +21,8 @@ pub(crate) struct Checker<'u> {
     /// For an instance whose return type is still unknown, the first call
     /// to it that was typed (where recursion without a base case shows).
     pub(crate) unknown_call: FxHashMap<u32, (u32, Span)>,
+    /// The unit's jitclasses by number (`class::class_tys`).
+    pub(crate) classes: FxHashMap<u64, std::sync::Arc<oxjit_types::ClassTy>>,
 }
 
 /// Type-check the unit's root function for the given argument types.
@@ -33,6 +35,7 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         inner: FxHashMap::default(),
         diags: Vec::new(),
         unknown_call: FxHashMap::default(),
+        classes: crate::class::class_tys(unit),
     };
     for (i, f) in unit.functions.iter().enumerate() {
         c.templates.push(Template {
@@ -152,6 +155,8 @@ pub(crate) struct Cx<'u> {
     /// Optional values used where their payload is needed, by id: the
     /// optional type (the expression's own type is the payload's).
     pub(crate) unwrap: FxHashMap<ExprId, Ty>,
+    /// Property setters by attribute target (see `Instance::setters`).
+    pub(crate) setters: FxHashMap<ExprId, u32>,
     pub(crate) res: FxHashMap<ExprId, Res<'u>>,
     /// The type of each `return` and where it is.
     pub(crate) rets: Vec<(Ty, Span)>,
@@ -185,6 +190,7 @@ impl<'u> Checker<'u> {
             decided: FxHashMap::default(),
             fancy: FxHashMap::default(),
             unwrap: FxHashMap::default(),
+            setters: FxHashMap::default(),
         });
         self.index.insert(key, id);
         id
@@ -224,6 +230,7 @@ impl<'u> Checker<'u> {
             cx.decided.clear();
             cx.fancy.clear();
             cx.unwrap.clear();
+            cx.setters.clear();
             cx.res.clear();
             cx.lists.clear();
             self.block(&mut cx, &t.def.body);
@@ -303,6 +310,7 @@ impl<'u> Checker<'u> {
         inst_ref.decided = cx.decided;
         inst_ref.fancy = cx.fancy;
         inst_ref.unwrap = cx.unwrap;
+        inst_ref.setters = cx.setters;
         inst_ref.res = cx.res;
     }
 

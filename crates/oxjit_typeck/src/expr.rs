@@ -99,6 +99,10 @@ impl<'u> Checker<'u> {
                         fields: fields.clone(),
                         items: Vec::new(),
                     })),
+                    GlobalValue::Class(n) => match self.classes.get(n) {
+                        Some(c) => Ty::Class(c.clone()),
+                        None => self.unknown_global(cx, e, name, "jitclass"),
+                    },
                     GlobalValue::Dtype(d) => match Dtype::from_name(d) {
                         Some(d) => Ty::DtypeObj(d),
                         None => self.unknown_global(cx, e, name, &format!("dtype {d}")),
@@ -415,6 +419,14 @@ impl<'u> Checker<'u> {
             Ty::NamedTuple(nt) => {
                 let nt = (**nt).clone();
                 self.named_tuple_field(cx, e, &nt, attr)
+            }
+            Ty::Instance(c) => {
+                let c = c.clone();
+                self.instance_attr(cx, e, obj, &c, attr)
+            }
+            Ty::Class(c) => {
+                let c = c.clone();
+                self.class_attr(cx, e, &c, attr)
             }
             Ty::Array(a) => match attr {
                 "shape" | "strides" => Ty::Tuple(vec![Ty::I64; a.ndim as usize]),

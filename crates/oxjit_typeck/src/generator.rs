@@ -368,6 +368,8 @@ pub fn dtype_of(t: &Ty) -> Option<Dtype> {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     }

@@ -218,6 +218,8 @@ impl<'u> Checker<'u> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-subscriptable",
@@ -369,6 +371,8 @@ impl<'u> Checker<'u> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)) => {
                             let d = Diagnostic::error(
                                 "bad-index",

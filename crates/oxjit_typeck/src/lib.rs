@@ -19,6 +19,7 @@
 
 mod builtins;
 mod call;
+mod class;
 pub mod docs;
 mod driver;
 mod expr;

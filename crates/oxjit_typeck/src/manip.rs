@@ -134,6 +134,8 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => None,
     }
@@ -895,6 +897,8 @@ impl<'u> Checker<'u> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => false,
                     };
@@ -972,6 +976,8 @@ impl<'u> Checker<'u> {
                     | Ty::Generator
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, c.name, tys, "(x, bins, right=False)"),
                 }

@@ -227,6 +227,8 @@ impl<'u> Checker<'u> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => return Some(Ty::Unknown),
         };
@@ -291,6 +293,8 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => Dtype::F64,
     }
@@ -311,6 +315,8 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => 0,
     }

@@ -65,6 +65,12 @@ pub enum Callee {
         ty: Box<NamedTupleTy>,
         slots: Vec<usize>,
     },
+    /// Constructing a jitclass instance: a fresh instance (fields zeroed),
+    /// then `__init__`'s instance `init` with it and the arguments.
+    New {
+        class: std::sync::Arc<oxjit_types::ClassTy>,
+        init: Option<u32>,
+    },
     /// A ufunc writing into an output array: inputs then `out` as the last
     /// argument; `dtype` is the element type the ufunc computes in.
     UfuncOut {
@@ -131,6 +137,9 @@ pub struct Instance<'u> {
     /// expression's id: its optional type. `ty` gives the payload's type;
     /// codegen unwraps with a run-time check (`TypeError` for None).
     pub unwrap: FxHashMap<ExprId, Ty>,
+    /// Property setters: an attribute assignment target's id → the setter's
+    /// instance (called with the object and the value).
+    pub setters: FxHashMap<ExprId, u32>,
 }
 
 /// Typing's decisions, read by codegen instead of being derived again.

@@ -176,6 +176,7 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         | GlobalValue::Array(_)
         | GlobalValue::NamedTupleClass { .. }
         | GlobalValue::NamedTuple { .. }
+        | GlobalValue::Class(_)
         | GlobalValue::Unsupported(_) => return None,
     })
 }

@@ -102,6 +102,8 @@ impl<'u> Checker<'u> {
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_) => {
                     let d = Diagnostic::error(
                         "cannot-unpack",
@@ -176,13 +178,24 @@ impl<'u> Checker<'u> {
                     self.err(cx, d);
                 }
             }
+            ExprKind::Attr(obj, attr) => match self.expr(cx, obj) {
+                Ty::Instance(c) => self.assign_attr(cx, target, &c, attr, &ty),
+                Ty::Unknown => {}
+                ot => {
+                    let d = Diagnostic::unsupported(
+                        target.span,
+                        format!("cannot set attribute `{attr}` of a {ot}"),
+                    )
+                    .with_note("compiled code sets attributes only on jitclass instances");
+                    self.err(cx, d)
+                }
+            },
             ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Imag(_)
             | ExprKind::Bool(_)
             | ExprKind::NoneLit
             | ExprKind::Str(_)
-            | ExprKind::Attr(..)
             | ExprKind::Bin(..)
             | ExprKind::Unary(..)
             | ExprKind::BoolOp(..)
@@ -298,6 +311,17 @@ impl<'u> Checker<'u> {
                     (ExprKind::Subscript(..), Ty::Scalar(_)) => {}
                     (ExprKind::Subscript(..), Ty::Unknown) => {}
                     (ExprKind::Subscript(..), Ty::Array(_)) => {}
+                    (ExprKind::Attr(obj, attr), _) => {
+                        if let Some(Ty::Instance(c)) = cx.expr_ty.get(&obj.id).cloned() {
+                            self.assign_attr(cx, target, &c, attr, &result);
+                        } else if lt.is_known() {
+                            let d = Diagnostic::unsupported(
+                                target.span,
+                                "this augmented assignment target is not supported",
+                            );
+                            self.err(cx, d)
+                        }
+                    }
                     _ => {
                         let d = Diagnostic::unsupported(
                             target.span,
@@ -512,7 +536,9 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
-            | Ty::NamedTupleClass(_)) => {
+            | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)) => {
                 let d = Diagnostic::error(
                     "no-truth-value",
                     e.span,
@@ -719,6 +745,8 @@ impl<'u> Checker<'u> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)) => {
                 let d = Diagnostic::error(
                     "not-iterable",
@@ -773,6 +801,8 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         | Ty::Tuple(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Optional(_)
         | Ty::Unknown => {
             unreachable!("the type model gives {bad} a Python form")

@@ -6,6 +6,7 @@
 
 use crate::program::{Instance, Program};
 use oxjit_syntax::{Expr, ExprKind, Stmt, StmtKind};
+use oxjit_types::Ty;
 
 /// Check every instance; the first problem found, naming the function and the
 /// expression's position.
@@ -131,13 +132,20 @@ impl Verifier<'_, '_> {
                     self.report(t, &format!("variable `{n}` has no known type"));
                 }
             }
+            // A jitclass field (typed by its declaration) or property setter.
+            ExprKind::Attr(obj, _) => {
+                if !matches!(self.inst.ty(obj), Ty::Instance(_)) {
+                    self.report(t, "an attribute target of something other than an instance");
+                }
+                self.known(t);
+                self.expr(obj);
+            }
             ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Imag(_)
             | ExprKind::Bool(_)
             | ExprKind::NoneLit
             | ExprKind::Str(_)
-            | ExprKind::Attr(..)
             | ExprKind::Bin(..)
             | ExprKind::Unary(..)
             | ExprKind::BoolOp(..)
@@ -148,7 +156,7 @@ impl Verifier<'_, '_> {
             | ExprKind::Lambda(_)
             | ExprKind::Unsupported(_) => self.report(
                 t,
-                "an assignment target that is not a name, subscript or tuple",
+                "an assignment target that is not a name, attribute, subscript or tuple",
             ),
         }
     }

@@ -6,9 +6,10 @@
 mod model;
 mod sig;
 pub use model::{Model, Parts};
-pub use sig::{parse_signature, parse_type, Signature};
+pub use sig::{parse_signature, parse_signature_with, parse_type, parse_type_with, Signature};
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A scalar machine type. Ordered roughly by "kind" for promotion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -379,6 +380,43 @@ impl NamedTupleTy {
     }
 }
 
+/// A `jitclass` as compiled code sees it: its fields, in spec order, each of
+/// a fixed type. `class` is the process-wide number the boxing layer knows
+/// the Python class by (`oxjit_py/src/jitclass.rs`); methods live in the
+/// compilation unit's class table under the same number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClassTy {
+    pub class: u64,
+    pub name: String,
+    pub fields: Vec<(String, Ty)>,
+}
+
+impl ClassTy {
+    /// The position and type of field `name`.
+    pub fn field(&self, name: &str) -> Option<(usize, &Ty)> {
+        self.fields
+            .iter()
+            .position(|(f, _)| f == name)
+            .map(|i| (i, &self.fields[i].1))
+    }
+
+    /// The canonical text the signature parser reads back
+    /// (`instance.jitclass.Name#3<x:float64>`).
+    pub fn instance_text(&self) -> String {
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(n, t)| format!("{n}:{t}"))
+            .collect();
+        format!(
+            "instance.jitclass.{}#{}<{}>",
+            self.name,
+            self.class,
+            fields.join(",")
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     Scalar(Dtype),
@@ -407,6 +445,11 @@ pub enum Ty {
     /// A named tuple class used as a value: called, it builds an instance
     /// (its `items` are empty).
     NamedTupleClass(Box<NamedTupleTy>),
+    /// An instance of a `jitclass`: a counted reference to its fields (LLVM
+    /// `{meminfo*, data*}`), shared with Python and other holders.
+    Instance(Arc<ClassTy>),
+    /// A `jitclass` used as a value: called, it builds an instance.
+    Class(Arc<ClassTy>),
     /// A value or None (Numba's `OptionalType`): a variable bound to None on
     /// one path and to a `T` on another, or a function that returns both.
     /// Held as `{T, i1}` (payload, present); an absent payload is all zeros.
@@ -437,7 +480,7 @@ impl Ty {
     /// a run-time value with a Python form (scalars, arrays, tuples of them).
     pub fn optional_payload(&self) -> bool {
         match self {
-            Ty::Scalar(_) | Ty::Array(_) | Ty::Range => true,
+            Ty::Scalar(_) | Ty::Array(_) | Ty::Range | Ty::Instance(_) => true,
             Ty::Tuple(items) => items
                 .iter()
                 .all(|t| t.optional_payload() || *t == Ty::NoneType),
@@ -453,6 +496,7 @@ impl Ty {
             | Ty::ExcClass(_)
             | Ty::Generator
             | Ty::NamedTupleClass(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => false,
         }
@@ -540,6 +584,8 @@ impl fmt::Display for Ty {
                 f.write_str(")")
             }
             Ty::NamedTupleClass(nt) => write!(f, "class({})", nt.name),
+            Ty::Instance(c) => write!(f, "instance.jitclass.{}", c.name),
+            Ty::Class(c) => write!(f, "jitclass.{}", c.name),
             Ty::Optional(t) => write!(f, "OptionalType({t})"),
             Ty::Unknown => f.write_str("undefined"),
         }
@@ -705,6 +751,7 @@ pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
             }
             Some(Ty::NamedTuple(Box::new(x.with_items(out))))
         }
+        (Ty::Instance(x), Ty::Instance(y)) if x.class == y.class => Some(Ty::Instance(x.clone())),
         (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
             Some(Ty::Array(ArrayTy {
                 dtype: x.dtype,

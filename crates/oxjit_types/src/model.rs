@@ -63,6 +63,8 @@ impl Ty {
             Ty::Tuple(items) => (Parts::Items(items), false, true),
             Ty::NamedTuple(nt) => (Parts::Items(&nt.items), false, true),
             Ty::Range => (Parts::Fields(&RANGE_FIELDS), false, true),
+            // `{meminfo*, data*}`: the instance is the MemInfo's reference.
+            Ty::Instance(_) => (Parts::Leaf { size: 16 }, true, true),
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),
@@ -72,7 +74,8 @@ impl Ty {
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
-            | Ty::NamedTupleClass(_) => (Parts::Nothing, false, false),
+            | Ty::NamedTupleClass(_)
+            | Ty::Class(_) => (Parts::Nothing, false, false),
             // A live unknown never reaches a return (the verifier); when
             // typing already failed, no second diagnostic is wanted.
             Ty::Unknown => (Parts::Nothing, false, true),

@@ -11,9 +11,13 @@ pub struct Signature {
     pub args: Vec<Ty>,
 }
 
+/// Finds a jitclass's type by its number (`instance.jitclass.Name#N<...>`).
+pub type Resolve<'a> = &'a dyn Fn(u64) -> Option<Ty>;
+
 struct P<'a> {
     s: &'a [u8],
     i: usize,
+    resolve: Option<Resolve<'a>>,
 }
 
 type R<T> = Result<T, String>;
@@ -65,6 +69,10 @@ impl<'a> P<'a> {
             self.i += 1;
             let items = self.list(b')')?;
             return self.suffix(Ty::Tuple(items));
+        }
+        self.ws();
+        if self.s[self.i..].starts_with(b"instance.jitclass.") {
+            return self.instance();
         }
         let name = self.ident()?;
         let name = name.strip_prefix("numba.").unwrap_or(&name).to_string();
@@ -129,6 +137,38 @@ impl<'a> P<'a> {
         self.suffix(base)
     }
 
+    /// `instance.jitclass.Name#N<fields>`: the class numbered `N`.
+    fn instance(&mut self) -> R<Ty> {
+        let hash = self.s[self.i..]
+            .iter()
+            .position(|c| *c == b'#')
+            .ok_or("expected '#' and a class number in a jitclass instance type")?;
+        self.i += hash + 1;
+        let start = self.i;
+        while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
+            self.i += 1;
+        }
+        let n: u64 = std::str::from_utf8(&self.s[start..self.i])
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or("expected a class number after '#'")?;
+        if self.s.get(self.i) == Some(&b'<') {
+            let mut depth = 0;
+            while self.i < self.s.len() {
+                depth += i32::from(self.s[self.i] == b'<') - i32::from(self.s[self.i] == b'>');
+                self.i += 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+        }
+        let t = self
+            .resolve
+            .and_then(|r| r(n))
+            .ok_or_else(|| format!("unknown jitclass #{n}"))?;
+        self.suffix(t)
+    }
+
     /// `[:, ::1]` array suffixes.
     fn suffix(&mut self, base: Ty) -> R<Ty> {
         if self.peek() != Some(b'[') {
@@ -188,9 +228,15 @@ impl<'a> P<'a> {
 
 /// Parse one type: `float64`, `f8[:, ::1]`, `UniTuple(int64, 2)`.
 pub fn parse_type(s: &str) -> Result<Ty, String> {
+    parse_type_with(s, None)
+}
+
+/// [`parse_type`], resolving jitclass instance types with `resolve`.
+pub fn parse_type_with(s: &str, resolve: Option<Resolve<'_>>) -> Result<Ty, String> {
     let mut p = P {
         s: s.as_bytes(),
         i: 0,
+        resolve,
     };
     let t = p.ty()?;
     p.ws();
@@ -202,9 +248,15 @@ pub fn parse_type(s: &str) -> Result<Ty, String> {
 
 /// Parse a full signature: `ret(args)` or `(args)`.
 pub fn parse_signature(s: &str) -> Result<Signature, String> {
+    parse_signature_with(s, None)
+}
+
+/// [`parse_signature`], resolving jitclass instance types with `resolve`.
+pub fn parse_signature_with(s: &str, resolve: Option<Resolve<'_>>) -> Result<Signature, String> {
     let mut p = P {
         s: s.as_bytes(),
         i: 0,
+        resolve,
     };
     let ret = if p.peek() == Some(b'(') {
         // Either `(args)` or a bare-tuple return type followed by `(args)`.

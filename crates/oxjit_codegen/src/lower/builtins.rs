@@ -247,6 +247,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown) => return ice(format!("min/max of {other}")),
                     }
@@ -625,6 +627,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::Generator
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => vec![self.cast(args[0].clone(), &Ty::I64).r],
                 };

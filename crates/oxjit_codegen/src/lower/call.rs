@@ -39,50 +39,62 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// Call compiled instance `id` with argument values (converted to its
+    /// parameter types) and the caller's captured variables; the result is
+    /// a parked temporary.
+    pub(super) fn call_instance(&mut self, id: usize, vals: Vec<V>, captures: &[String]) -> R<V> {
+        let params = self.p.instances[id].args.clone();
+        let mut vals: Vec<V> = vals
+            .into_iter()
+            .zip(&params)
+            .map(|(v, t)| self.cast(v, t))
+            .collect();
+        for c in captures {
+            let (slot, vty) = self
+                .vars
+                .get(c)
+                .cloned()
+                .ok_or_else(|| format!("capture {c} not found"))?;
+            vals.push(self.load(&vty, &slot));
+        }
+        let rt = self.p.instances[id].ret.clone();
+        let slot = self.alloca(&llty(&rt));
+        let mut args = vec![format!("ptr {slot}")];
+        for v in &vals {
+            args.push(format!("{} {}", llty(&v.ty), v.r));
+        }
+        if self.m.recursive.contains(&id) {
+            let sl = self.stack_limit();
+            args.push(format!("i64 {sl}"));
+        }
+        let f = self.m.fname(id);
+        let st = self.val(&format!("call i32 {f}({})", args.join(", ")));
+        let bad = self.val(&format!("icmp ne i32 {st}, 0"));
+        let (eb, ok) = (self.label("callerr"), self.label("callok"));
+        self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
+        self.terminated = true;
+        self.start(&eb);
+        self.fail();
+        self.start(&ok);
+        let r = self.load(&rt, &slot);
+        self.own_temp(&r);
+        Ok(r)
+    }
+
     pub(super) fn call_expr(&mut self, e: &'p Expr, ty: Ty) -> R<V> {
         let Some(Res::Call(call)) = self.res(e) else {
             return ice(format!("unresolved call at line {}", e.span.line));
         };
         match &call.callee {
             Callee::Instance { id, captures } => {
-                let id = *id as usize;
-                let callee = &self.p.instances[id];
                 let mut vals = Vec::new();
-                for (a, t) in call.args.iter().zip(&callee.args) {
-                    let v = self.arg(a)?;
-                    vals.push(self.cast(v, t));
+                for a in &call.args {
+                    vals.push(self.arg(a)?);
                 }
-                for c in captures {
-                    let (slot, vty) = self
-                        .vars
-                        .get(c)
-                        .cloned()
-                        .ok_or_else(|| format!("capture {c} not found"))?;
-                    vals.push(self.load(&vty, &slot));
-                }
-                let rt = callee.ret.clone();
-                let slot = self.alloca(&llty(&rt));
-                let mut args = vec![format!("ptr {slot}")];
-                for v in &vals {
-                    args.push(format!("{} {}", llty(&v.ty), v.r));
-                }
-                if self.m.recursive.contains(&id) {
-                    let sl = self.stack_limit();
-                    args.push(format!("i64 {sl}"));
-                }
-                let f = self.m.fname(id);
-                let st = self.val(&format!("call i32 {f}({})", args.join(", ")));
-                let bad = self.val(&format!("icmp ne i32 {st}, 0"));
-                let (eb, ok) = (self.label("callerr"), self.label("callok"));
-                self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
-                self.terminated = true;
-                self.start(&eb);
-                self.fail();
-                self.start(&ok);
-                let r = self.load(&rt, &slot);
-                self.own_temp(&r);
+                let r = self.call_instance(*id as usize, vals, captures)?;
                 Ok(self.cast(r, &ty))
             }
+            Callee::New { class, init } => self.construct(class, *init, call),
             Callee::Builtin(b) => {
                 if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
                     (b, call.args.as_slice(), call.kwargs.is_empty())
@@ -171,6 +183,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => v,
                     };
@@ -239,6 +253,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::ExcClass(_)
                 | Ty::Generator
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("len of {other}")),
             },

@@ -236,9 +236,14 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
-    fn attr(&mut self, _e: &'p Expr, obj: &'p Expr, attr: &str, ty: Ty) -> R<V> {
+    fn attr(&mut self, e: &'p Expr, obj: &'p Expr, attr: &str, ty: Ty) -> R<V> {
+        // A jitclass property: its getter, called with the object.
+        if let Some(Res::Call(_)) = self.res(e) {
+            return self.call_expr(e, ty);
+        }
         let o = self.expr(obj)?;
         match (&o.ty.clone(), attr) {
+            (Ty::Instance(_), _) => self.field_get(&o, attr),
             (Ty::NamedTuple(nt), _) => {
                 let i = nt.index_of(attr).ok_or("named tuple field")?;
                 Ok(self.extract(&o, i, nt.items[i].clone()))
@@ -335,6 +340,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::Generator
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => ice(format!("cannot negate {ty}")),
                 }
@@ -363,6 +370,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown => ice(format!("cannot invert {ty}")),
             },

@@ -89,6 +89,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown) => ice(format!("cannot iterate over {other}")),
         }
@@ -319,6 +321,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Generator
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
+                            | Ty::Instance(_)
+                            | Ty::Class(_)
                             | Ty::Optional(_)
                             | Ty::Unknown => shape.push(self.cast(v, &Ty::I64).r),
                         }

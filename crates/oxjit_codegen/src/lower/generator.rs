@@ -65,6 +65,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => vec![self.cast(size, &Ty::I64).r],
         })
@@ -229,6 +231,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::Generator
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown) => t.scalar().ok_or("generator type")?,
                 };
@@ -359,6 +363,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 let n = self.cast(x.clone(), &Ty::I64).r;
@@ -509,6 +515,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("integers type")?,
         };
@@ -654,6 +662,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => (self.cast(a.clone(), &Ty::I64).r, None),
         };
@@ -774,6 +784,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown) => t.scalar().ok_or("choice type")?,
         };

@@ -564,6 +564,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => vec![self.cast(v, &Ty::I64).r],
                     },

@@ -121,6 +121,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 let s = self.str_const("<value>");

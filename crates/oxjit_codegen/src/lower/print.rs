@@ -98,6 +98,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Unknown) => {
                 let s = self.str_const(&format!("<{other}>"));
                 self.print_value(&s, false)?;

@@ -156,6 +156,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Generator
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
+                            | Ty::Instance(_)
+                            | Ty::Class(_)
                             | Ty::Optional(_)
                             | Ty::Unknown) => return ice(format!("cannot raise a {other}")),
                         },
@@ -239,6 +241,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::ExcClass(_)
             | Ty::Generator
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Unknown) => return ice(format!("no truth value for {other}")),
         })
     }
@@ -281,6 +285,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("cannot unpack {other}")),
             },
@@ -288,13 +294,16 @@ impl<'p> FnGen<'_, 'p> {
                 let b = self.expr(base)?;
                 self.setitem(&b, index, v)
             }
+            ExprKind::Attr(obj, attr) => {
+                let o = self.expr(obj)?;
+                self.set_attr(target, &o, attr, v)
+            }
             ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Imag(_)
             | ExprKind::Bool(_)
             | ExprKind::NoneLit
             | ExprKind::Str(_)
-            | ExprKind::Attr(..)
             | ExprKind::Bin(..)
             | ExprKind::Unary(..)
             | ExprKind::BoolOp(..)
@@ -364,6 +373,9 @@ impl<'p> FnGen<'_, 'p> {
                     return self.fancy_set(&b, &ba, &iv, g);
                 }
             }
+            // `obj.a += x` of an array field or property: in place, then
+            // stored back (the same array), as Python does.
+            let mut store_back = None;
             let tv = match &target.kind {
                 ExprKind::Subscript(base, index) => {
                     let b = self.expr(base)?;
@@ -372,6 +384,12 @@ impl<'p> FnGen<'_, 'p> {
                     };
                     self.view(&b, &ba, index, &ta)?
                 }
+                ExprKind::Attr(obj, attr) => {
+                    let o = self.expr(obj)?;
+                    let cur = self.get_attr(target, &o, attr)?;
+                    store_back = Some((o, attr));
+                    cur
+                }
                 ExprKind::Int(_)
                 | ExprKind::Float(_)
                 | ExprKind::Imag(_)
@@ -379,7 +397,6 @@ impl<'p> FnGen<'_, 'p> {
                 | ExprKind::NoneLit
                 | ExprKind::Str(_)
                 | ExprKind::Name(_)
-                | ExprKind::Attr(..)
                 | ExprKind::Bin(..)
                 | ExprKind::Unary(..)
                 | ExprKind::BoolOp(..)
@@ -416,9 +433,20 @@ impl<'p> FnGen<'_, 'p> {
             } else {
                 Node::Bin(op, lhs, rhs, ta.dtype)
             };
-            return self.fused_into(&tv, &ta, &node, &leaves);
+            self.fused_into(&tv, &ta, &node, &leaves)?;
+            if let Some((o, attr)) = store_back {
+                self.set_attr(target, &o, attr, tv)?;
+            }
+            return Ok(());
         }
         match &target.kind {
+            ExprKind::Attr(obj, attr) => {
+                let o = self.expr(obj)?;
+                let cur = self.get_attr(target, &o, attr)?;
+                let rhs = self.expr(value)?;
+                let r = self.binop(op, cur, rhs, target)?;
+                self.set_attr(target, &o, attr, r)
+            }
             ExprKind::Name(n) => {
                 let cur = self.expr(target)?;
                 let rhs = self.expr(value)?;
@@ -448,7 +476,6 @@ impl<'p> FnGen<'_, 'p> {
             | ExprKind::Bool(_)
             | ExprKind::NoneLit
             | ExprKind::Str(_)
-            | ExprKind::Attr(..)
             | ExprKind::Bin(..)
             | ExprKind::Unary(..)
             | ExprKind::BoolOp(..)

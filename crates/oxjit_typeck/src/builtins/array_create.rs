@@ -76,6 +76,8 @@ impl<'u> Checker<'u> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => false,
                     }

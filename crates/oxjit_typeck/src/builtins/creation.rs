@@ -127,6 +127,8 @@ impl<'u> Checker<'u> {
                     | Ty::Generator
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array)"),
                 }
@@ -220,6 +222,8 @@ impl<'u> Checker<'u> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => {
                 return self.no_match(cx, e, name, tys, "(int), (tuple of ints) with dtype=")

@@ -44,6 +44,8 @@ impl<'u> Checker<'u> {
                     | Ty::ExcClass(_)
                     | Ty::Generator
                     | Ty::NamedTupleClass(_)
+                    | Ty::Instance(_)
+                    | Ty::Class(_)
                     | Ty::Optional(_)
                     | Ty::Unknown => self.no_match(cx, e, name, tys, "(array), (tuple), (range)"),
                 }
@@ -80,6 +82,8 @@ impl<'u> Checker<'u> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => {
                             return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array)")
@@ -256,6 +260,8 @@ fn printable(t: &Ty) -> bool {
         | Ty::Generator
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
+        | Ty::Instance(_)
+        | Ty::Class(_)
         | Ty::Unknown => false,
     }
 }

@@ -153,6 +153,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::Generator
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
+                        | Ty::Instance(_)
+                        | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => {
                             s.flat_store(out, d, &k.to_string(), v);
@@ -211,6 +213,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Generator
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
                 | Ty::Optional(_)
                 | Ty::Unknown => self.arr_fn(ArrFn::Array, args, call, ty),
             },

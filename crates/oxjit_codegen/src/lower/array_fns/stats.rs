@@ -61,6 +61,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => None,
         };
@@ -286,6 +288,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::Generator
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
+            | Ty::Instance(_)
+            | Ty::Class(_)
             | Ty::Optional(_)
             | Ty::Unknown => return ice("trapezoid result"),
         };
@@ -765,6 +769,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Generator
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
+                            | Ty::Instance(_)
+                            | Ty::Class(_)
                             | Ty::Optional(_)
                             | Ty::Unknown => vals.push(s.cast(v.clone(), &Ty::F64).r),
                         }

@@ -1,0 +1,242 @@
+//! jitclass instances: the fields' layout, reading and writing a field,
+//! and allocating an instance.
+//!
+//! An instance is `{meminfo*, data*}`; its fields are the LLVM struct
+//! `fields_ty` at `data`, inside the MemInfo's block. The runtime releases
+//! the MemInfos the fields hold from a descriptor of their byte offsets,
+//! computed here as constant expressions and copied in at allocation
+//! (`oxjit_rt_instance_alloc`), so no generated code runs when an instance
+//! dies.
+
+use super::*;
+use oxjit_types::ClassTy;
+
+/// The LLVM struct of a class's fields, in spec order.
+fn fields_ty(c: &ClassTy) -> String {
+    let parts: Vec<String> = c.fields.iter().map(|(_, t)| llty(t)).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// The index paths, inside a value of type `t`, of every MemInfo pointer it
+/// holds (a counted value's own is its field 0), prefixed by `at`.
+fn meminfo_paths(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    let model = t.model();
+    if model.counted {
+        let mut p = at.clone();
+        p.push(0);
+        out.push(p);
+    }
+    match model.parts {
+        Parts::Items(inner) | Parts::Fields(inner) => {
+            for (i, it) in inner.iter().enumerate() {
+                at.push(i);
+                meminfo_paths(it, at, out);
+                at.pop();
+            }
+        }
+        Parts::Optional(payload) => {
+            at.push(0);
+            meminfo_paths(payload, at, out);
+            at.pop();
+        }
+        Parts::Leaf { .. } | Parts::Nothing => {}
+    }
+}
+
+impl<'p> FnGen<'_, 'p> {
+    /// The address of field `k` of instance `o`.
+    fn field_ptr(&mut self, o: &V, c: &ClassTy, k: usize) -> String {
+        let data = self.val(&format!("extractvalue {{ptr, ptr}} {}, 1", o.r));
+        self.val(&format!(
+            "getelementptr inbounds {}, ptr {data}, i32 0, i32 {k}",
+            fields_ty(c)
+        ))
+    }
+
+    /// Field `name` of instance `o`: borrowed, as any expression result (the
+    /// instance holds the reference).
+    pub(super) fn field_get(&mut self, o: &V, name: &str) -> R<V> {
+        let Ty::Instance(c) = o.ty.clone() else {
+            return ice("field of a non-instance");
+        };
+        let (k, t) = c.field(name).ok_or("unknown field")?;
+        let t = t.clone();
+        let p = self.field_ptr(o, &c, k);
+        Ok(self.load(&t, &p))
+    }
+
+    /// `o.name = v`: the field takes a new reference to `v` (converted to its
+    /// declared type), then releases what it held.
+    pub(super) fn field_set(&mut self, o: &V, name: &str, v: V) -> R<()> {
+        let Ty::Instance(c) = o.ty.clone() else {
+            return ice("field of a non-instance");
+        };
+        let (k, t) = c.field(name).ok_or("unknown field")?;
+        let t = t.clone();
+        let v = self.cast(v, &t);
+        let v = self.keep(v);
+        let p = self.field_ptr(o, &c, k);
+        let old = self.load(&t, &p);
+        self.store(&v, &p);
+        self.decref(&old);
+        Ok(())
+    }
+
+    /// A new reference to `v` that may outlive this call: an array borrowed
+    /// from Python (no MemInfo, its ndarray in `parent`) gets a MemInfo that
+    /// holds the ndarray; everything else counted is increfed.
+    fn keep(&mut self, v: V) -> V {
+        match v.ty.clone() {
+            Ty::Array(_) => {
+                let t = llty(&v.ty);
+                let mi = self.val(&format!("extractvalue {t} {}, 0", v.r));
+                let null = self.val(&format!("icmp eq ptr {mi}, null"));
+                let (ad, inc, join) = (
+                    self.label("adopt"),
+                    self.label("keepinc"),
+                    self.label("kept"),
+                );
+                self.cbr(&null, &ad, &inc);
+                self.start(&ad);
+                let parent = self.val(&format!("extractvalue {t} {}, 1", v.r));
+                let fresh = self.val(&format!("call ptr @oxjit_rt_adopt_pyobject(ptr {parent})"));
+                self.br(&join);
+                self.start(&inc);
+                self.call_void("@oxjit_incref", &format!("ptr {mi}"));
+                self.br(&join);
+                self.start(&join);
+                let m = self.val(&format!("phi ptr [{fresh}, %{ad}], [{mi}, %{inc}]"));
+                let r = self.val(&format!("insertvalue {t} {}, ptr {m}, 0", v.r));
+                V::new(r, v.ty)
+            }
+            Ty::Tuple(items) => {
+                let mut kept = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let e = self.extract(&v, i, it.clone());
+                    kept.push(self.keep(e));
+                }
+                let t = self.build_tuple(kept);
+                V::new(t.r, v.ty)
+            }
+            Ty::NamedTuple(nt) => {
+                let plain = V::new(v.r.clone(), Ty::Tuple(nt.items.clone()));
+                let k = self.keep(plain);
+                V::new(k.r, v.ty)
+            }
+            Ty::Optional(payload) if payload.owns_memory() => {
+                let t = llty(&v.ty);
+                let e = self.extract(&v, 0, (*payload).clone());
+                let k = self.keep(e);
+                let r = self.val(&format!(
+                    "insertvalue {t} {}, {} {}, 0",
+                    v.r,
+                    llty(&payload),
+                    k.r
+                ));
+                V::new(r, v.ty)
+            }
+            Ty::Instance(_)
+            | Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Str
+            | Ty::Range
+            | Ty::Function(_)
+            | Ty::Global(_)
+            | Ty::DtypeObj(_)
+            | Ty::ExcClass(_)
+            | Ty::Generator
+            | Ty::NamedTupleClass(_)
+            | Ty::Class(_)
+            | Ty::Optional(_)
+            | Ty::Unknown => {
+                self.incref(&v);
+                v
+            }
+        }
+    }
+
+    /// A fresh instance of `c` with zeroed fields, parked as a temporary.
+    pub(super) fn new_instance(&mut self, c: &std::sync::Arc<ClassTy>) -> V {
+        let ft = fields_ty(c);
+        let mut paths = Vec::new();
+        for (k, (_, t)) in c.fields.iter().enumerate() {
+            meminfo_paths(t, &mut vec![k], &mut paths);
+        }
+        let offsets: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                let idx: Vec<String> = p.iter().map(|i| format!("i32 {i}")).collect();
+                format!(
+                    "i64 ptrtoint (ptr getelementptr ({ft}, ptr null, i32 0, {}) to i64)",
+                    idx.join(", ")
+                )
+            })
+            .collect();
+        let desc = if offsets.is_empty() {
+            "null".to_string()
+        } else {
+            let at = format!("[{} x i64]", offsets.len());
+            let slot = self.alloca(&at);
+            self.emit(&format!("store {at} [{}], ptr {slot}", offsets.join(", ")));
+            slot
+        };
+        let size = format!("ptrtoint (ptr getelementptr ({ft}, ptr null, i32 1) to i64)");
+        let mi = self.val(&format!(
+            "call ptr @oxjit_rt_instance_alloc(i64 {size}, ptr {desc}, i64 {})",
+            offsets.len()
+        ));
+        let null = self.val(&format!("icmp eq ptr {mi}, null"));
+        let m = self.str_const(&format!("unable to allocate a {} instance", c.name));
+        self.raise_if(&null, ExcKind::MemoryError, &[m]);
+        let dp = self.val(&format!("getelementptr i8, ptr {mi}, i64 8"));
+        let data = self.val(&format!("load ptr, ptr {dp}"));
+        let a = self.val(&format!("insertvalue {{ptr, ptr}} undef, ptr {mi}, 0"));
+        let b = self.val(&format!("insertvalue {{ptr, ptr}} {a}, ptr {data}, 1"));
+        let v = V::new(b, Ty::Instance(c.clone()));
+        self.own_temp(&v);
+        v
+    }
+
+    /// `Cls(args)`: a fresh instance, then `__init__` (instance `init`) with it.
+    pub(super) fn construct(
+        &mut self,
+        c: &std::sync::Arc<ClassTy>,
+        init: Option<u32>,
+        call: &'p Call<'p>,
+    ) -> R<V> {
+        let mut vals = Vec::new();
+        for a in &call.args {
+            vals.push(self.arg(a)?);
+        }
+        let obj = self.new_instance(c);
+        if let Some(id) = init {
+            let mut all = vec![obj.clone()];
+            all.extend(vals);
+            self.call_instance(id as usize, all, &[])?;
+        }
+        Ok(obj)
+    }
+
+    /// `o.attr` read through an assignment target: a field, or the
+    /// property getter typeck resolved the target to.
+    pub(super) fn get_attr(&mut self, target: &'p Expr, o: &V, attr: &str) -> R<V> {
+        if let Some(Res::Call(Call {
+            callee: Callee::Instance { id, .. },
+            ..
+        })) = self.res(target)
+        {
+            return self.call_instance(*id as usize, vec![o.clone()], &[]);
+        }
+        self.field_get(o, attr)
+    }
+
+    /// `o.attr = v`: a field, or the property setter typeck resolved.
+    pub(super) fn set_attr(&mut self, target: &Expr, o: &V, attr: &str, v: V) -> R<()> {
+        match self.inst.setters.get(&target.id) {
+            Some(&id) => self
+                .call_instance(id as usize, vec![o.clone(), v], &[])
+                .map(|_| ()),
+            None => self.field_set(o, attr, v),
+        }
+    }
+}

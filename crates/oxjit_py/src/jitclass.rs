@@ -1,0 +1,180 @@
+//! jitclass instances at the boundary: the process-wide class table (the
+//! number compiled code knows a class by → its Python box class and its
+//! `ClassTy`), `JitInstance` (the base of every box class: it holds one
+//! reference to the instance's MemInfo), and the runtime's hooks for Python
+//! objects that instances hold.
+
+use oxjit_runtime::MemInfo;
+use oxjit_types::{ClassTy, Ty};
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The base class of every jitclass's Python class. An object of it is one
+/// reference to an instance (its MemInfo) that Python holds; compiled code
+/// sees the same fields.
+#[pyclass(subclass, frozen, module = "oxjit._native", name = "JitInstance")]
+pub struct JitInstance {
+    meminfo: AtomicUsize,
+    data: AtomicUsize,
+    class: AtomicU64,
+}
+
+impl Drop for JitInstance {
+    fn drop(&mut self) {
+        let mi = self.meminfo.load(Ordering::Acquire) as *mut MemInfo;
+        // SAFETY: the reference this object owns, released once.
+        unsafe { oxjit_runtime::meminfo_release(mi) };
+    }
+}
+
+#[pymethods]
+impl JitInstance {
+    #[new]
+    fn new() -> Self {
+        JitInstance {
+            meminfo: AtomicUsize::new(0),
+            data: AtomicUsize::new(0),
+            class: AtomicU64::new(0),
+        }
+    }
+
+    /// The instance's reference count (Python's box is one reference), for
+    /// leak tests.
+    #[getter]
+    fn _oxjit_refcount(&self) -> i64 {
+        let mi = self.meminfo.load(Ordering::Acquire) as *const MemInfo;
+        if mi.is_null() {
+            return 0;
+        }
+        // SAFETY: this object keeps the MemInfo alive.
+        unsafe { (*mi).refcnt.load(Ordering::Acquire) }
+    }
+}
+
+struct Entry {
+    class: Py<PyType>,
+    ty: Arc<ClassTy>,
+}
+
+static CLASSES: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+/// The type of class number `n` (numbers count from 1).
+pub fn class_ty(n: u64) -> Option<Arc<ClassTy>> {
+    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    t.get((n as usize).checked_sub(1)?).map(|e| e.ty.clone())
+}
+
+/// Resolves `instance.jitclass.Name#N<...>` in type strings.
+pub fn resolve(n: u64) -> Option<Ty> {
+    class_ty(n).map(Ty::Instance)
+}
+
+/// `_native.register_jitclass(cls, name, [(field, type text)])`: number a
+/// new jitclass. A field type that does not parse is a `TypeError` naming
+/// the class and the field.
+#[pyfunction]
+pub fn register_jitclass(
+    cls: &Bound<'_, PyType>,
+    name: &str,
+    fields: Vec<(String, String)>,
+) -> PyResult<u64> {
+    let mut typed = Vec::new();
+    for (f, text) in fields {
+        let t = oxjit_types::parse_type_with(&text, Some(&resolve)).map_err(|e| {
+            PyTypeError::new_err(format!(
+                "jitclass '{name}': field '{f}' has a type compiled code cannot hold ({text}): {e}"
+            ))
+        })?;
+        typed.push((f, t));
+    }
+    let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    let n = t.len() as u64 + 1;
+    t.push(Entry {
+        class: cls.clone().unbind(),
+        ty: Arc::new(ClassTy {
+            class: n,
+            name: name.to_string(),
+            fields: typed,
+        }),
+    });
+    Ok(n)
+}
+
+/// `_native.jitclass_instance_type(n)`: the canonical text of class `n`'s
+/// instance type (what signatures and specs name it by).
+#[pyfunction]
+pub fn jitclass_instance_type(n: u64) -> PyResult<String> {
+    class_ty(n)
+        .map(|c| c.instance_text())
+        .ok_or_else(|| PyTypeError::new_err(format!("unknown jitclass #{n}")))
+}
+
+/// The class number and leaves (`meminfo`, `data`) of a box, if `o` is one.
+pub fn instance_parts(o: &Bound<'_, PyAny>) -> Option<(u64, usize, usize)> {
+    let i = o.cast::<JitInstance>().ok()?;
+    let i = i.get();
+    let class = i.class.load(Ordering::Acquire);
+    (class != 0).then(|| {
+        (
+            class,
+            i.meminfo.load(Ordering::Acquire),
+            i.data.load(Ordering::Acquire),
+        )
+    })
+}
+
+/// A box of class `n` owning the reference `meminfo` (consumed, also on
+/// error).
+pub fn make(py: Python<'_>, n: u64, meminfo: usize, data: usize) -> PyResult<Py<PyAny>> {
+    let cls = {
+        let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        t.get((n as usize).wrapping_sub(1))
+            .map(|e| e.class.clone_ref(py))
+    };
+    let release = || unsafe { oxjit_runtime::meminfo_release(meminfo as *mut MemInfo) };
+    let Some(cls) = cls else {
+        release();
+        return Err(PyTypeError::new_err(format!("unknown jitclass #{n}")));
+    };
+    let base = py.get_type::<JitInstance>();
+    let obj = match base.call_method1("__new__", (cls,)) {
+        Ok(o) => o,
+        Err(e) => {
+            release();
+            return Err(e);
+        }
+    };
+    let inst = match obj.cast::<JitInstance>() {
+        Ok(i) => i.get(),
+        Err(e) => {
+            release();
+            return Err(e.into());
+        }
+    };
+    inst.meminfo.store(meminfo, Ordering::Release);
+    inst.data.store(data, Ordering::Release);
+    inst.class.store(n, Ordering::Release);
+    Ok(obj.unbind())
+}
+
+unsafe fn incref_hook(o: *mut c_void) {
+    let g = ffi::PyGILState_Ensure();
+    ffi::Py_IncRef(o as *mut ffi::PyObject);
+    ffi::PyGILState_Release(g);
+}
+
+unsafe fn decref_hook(o: *mut c_void) {
+    let g = ffi::PyGILState_Ensure();
+    ffi::Py_DecRef(o as *mut ffi::PyObject);
+    ffi::PyGILState_Release(g);
+}
+
+/// Let the runtime hold Python objects (arrays stored in instance fields).
+pub fn install_hooks() {
+    oxjit_runtime::object::set_pyobject_hooks(incref_hook, decref_hook);
+}
