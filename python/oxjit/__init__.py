@@ -7,7 +7,12 @@ def f(x):
     return x * 2.0
 """
 
-from . import errors, types
+from . import (
+    errors,
+    experimental,
+    types,
+)
+from ._jitclass import jitclass
 from ._native import allocation_stats, get_num_threads, set_num_threads
 from ._native import typeof as _typeof_text
 from .dispatcher import Dispatcher, jit, njit
@@ -47,8 +52,6 @@ from .types import (  # noqa: F401  (Numba's type names)
     void,
 )
 from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
-from . import experimental  # noqa: E402  (after the dispatcher it uses)
-from ._jitclass import jitclass  # noqa: E402
 
 __version__ = "0.1.0"
 

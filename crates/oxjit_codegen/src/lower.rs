@@ -95,6 +95,9 @@ pub(crate) struct FnGen<'m, 'p> {
     /// whether NumPy takes its reduce loop (one element, written over its
     /// first operand).
     mul_root: Option<(usize, String, String)>,
+    /// The statement being lowered may run compiled code of the program that
+    /// stores into jitclass fields (see `field_get`).
+    stmt_calls: bool,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -118,6 +121,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             leaf_neg_stride: Vec::new(),
             mul_unfused: None,
             mul_root: None,
+            stmt_calls: false,
         }
     }
 
@@ -157,6 +161,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
             self.start(&ok0);
             self.start(&ok);
         }
+        // A parameter the body never rebinds borrows the caller's reference
+        // (the caller holds it for the call: a variable, a temporary, or a
+        // field read made a temporary when the statement calls compiled code).
+        let mut assigned = FxHashSet::default();
+        oxjit_typeck::assigned_names(&t.def.body, &mut assigned);
         for (i, (name, ty)) in inst.arg_names.iter().zip(&inst.args).enumerate() {
             let v = V::new(format!("%a{i}"), ty.clone());
             let (slot, vty) = self
@@ -165,7 +174,11 @@ impl<'m, 'p> FnGen<'m, 'p> {
                 .cloned()
                 .ok_or_else(|| format!("no slot for parameter {name}"))?;
             let v = self.cast(v, &vty);
-            self.incref(&v);
+            if assigned.contains(name) {
+                self.incref(&v);
+            } else {
+                self.owned.retain(|(s, _)| *s != slot);
+            }
             self.store(&v, &slot);
         }
         self.block(&t.def.body)?;

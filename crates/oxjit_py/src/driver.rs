@@ -126,19 +126,18 @@ pub(crate) fn unit_json(
     // The jitclasses the arguments are instances of: their methods join the unit.
     let mut classes = Vec::new();
     fn walk(t: &Ty, out: &mut Vec<u64>) {
-        match t {
-            Ty::Instance(c) => {
-                if !out.contains(&c.class) {
-                    out.push(c.class);
-                    c.fields.iter().for_each(|(_, f)| walk(f, out));
-                }
+        if let Ty::Instance(c) = t {
+            if !out.contains(&c.class) {
+                out.push(c.class);
+                c.fields.iter().for_each(|(_, f)| walk(f, out));
             }
-            Ty::Optional(p) => walk(p, out),
-            other => other
-                .tuple_items()
+        } else if let Some(p) = t.optional() {
+            walk(p, out);
+        } else {
+            t.tuple_items()
                 .into_iter()
                 .flatten()
-                .for_each(|i| walk(i, out)),
+                .for_each(|i| walk(i, out));
         }
     }
     arg_tys.iter().for_each(|t| walk(t, &mut classes));

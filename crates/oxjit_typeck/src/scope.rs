@@ -6,7 +6,7 @@ use oxjit_syntax::{Expr, ExprKind, FuncDef, Stmt, StmtKind};
 use rustc_hash::FxHashSet;
 
 /// Names assigned anywhere in a body (Python's local-scope rule).
-pub(crate) fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
+pub fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
     fn target(e: &Expr, out: &mut FxHashSet<String>) {
         match &e.kind {
             ExprKind::Name(n) => {

@@ -178,10 +178,11 @@ impl<'u> Checker<'u> {
                     self.err(cx, d);
                 }
             }
-            ExprKind::Attr(obj, attr) => match self.expr(cx, obj) {
-                Ty::Instance(c) => self.assign_attr(cx, target, &c, attr, &ty),
-                Ty::Unknown => {}
-                ot => {
+            ExprKind::Attr(obj, attr) => {
+                let ot = self.expr(cx, obj);
+                if let Ty::Instance(c) = &ot {
+                    self.assign_attr(cx, target, c, attr, &ty);
+                } else if ot.is_known() {
                     let d = Diagnostic::unsupported(
                         target.span,
                         format!("cannot set attribute `{attr}` of a {ot}"),
@@ -189,7 +190,7 @@ impl<'u> Checker<'u> {
                     .with_note("compiled code sets attributes only on jitclass instances");
                     self.err(cx, d)
                 }
-            },
+            }
             ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Imag(_)

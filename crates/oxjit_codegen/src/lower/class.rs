@@ -54,7 +54,9 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// Field `name` of instance `o`: borrowed, as any expression result (the
-    /// instance holds the reference).
+    /// instance holds the reference), unless the statement runs compiled code
+    /// that may store into the field while the value is in use: then a
+    /// temporary reference of its own.
     pub(super) fn field_get(&mut self, o: &V, name: &str) -> R<V> {
         let Ty::Instance(c) = o.ty.clone() else {
             return ice("field of a non-instance");
@@ -62,7 +64,93 @@ impl<'p> FnGen<'_, 'p> {
         let (k, t) = c.field(name).ok_or("unknown field")?;
         let t = t.clone();
         let p = self.field_ptr(o, &c, k);
-        Ok(self.load(&t, &p))
+        let v = self.load(&t, &p);
+        if self.stmt_calls && t.owns_memory() {
+            self.incref(&v);
+            self.own_temp(&v);
+        }
+        Ok(v)
+    }
+
+    /// Whether evaluating `e` may run compiled code of the program (a jitted
+    /// function, a constructor, a property), which may store into fields.
+    fn may_call(&self, e: &Expr) -> bool {
+        if let Some(Res::Call(Call {
+            callee: Callee::Instance { .. } | Callee::New { .. },
+            ..
+        })) = self.res(e)
+        {
+            return true;
+        }
+        if self.inst.setters.contains_key(&e.id) {
+            return true;
+        }
+        let any = |xs: &[Expr]| xs.iter().any(|x| self.may_call(x));
+        match &e.kind {
+            ExprKind::Attr(x, _) | ExprKind::Unary(_, x) => self.may_call(x),
+            ExprKind::Bin(_, l, r) | ExprKind::Subscript(l, r) => {
+                self.may_call(l) || self.may_call(r)
+            }
+            ExprKind::BoolOp(_, xs) | ExprKind::Tuple(xs) | ExprKind::List(xs) => any(xs),
+            ExprKind::Compare(l, rest) => {
+                self.may_call(l) || rest.iter().any(|(_, x)| self.may_call(x))
+            }
+            ExprKind::IfExp(a, b, c) => self.may_call(a) || self.may_call(b) || self.may_call(c),
+            ExprKind::Call {
+                func,
+                args,
+                star,
+                kwargs,
+            } => {
+                self.may_call(func)
+                    || any(args)
+                    || star.as_ref().is_some_and(|s| self.may_call(s))
+                    || kwargs.iter().any(|k| self.may_call(&k.value))
+            }
+            ExprKind::Slice(a, b, c) => [a, b, c]
+                .iter()
+                .any(|x| x.as_ref().is_some_and(|x| self.may_call(x))),
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLit
+            | ExprKind::Str(_)
+            | ExprKind::Name(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Unsupported(_) => false,
+        }
+    }
+
+    /// Whether statement `s` itself (not the statements it contains) may run
+    /// compiled code of the program: field reads in it are then references
+    /// of their own (see `field_get`).
+    pub(super) fn stmt_may_call(&self, s: &Stmt) -> bool {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                self.may_call(value) || targets.iter().any(|t| self.may_call(t))
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                self.may_call(target) || self.may_call(value)
+            }
+            StmtKind::Expr(e)
+            | StmtKind::Return(Some(e))
+            | StmtKind::Raise(Some(e))
+            | StmtKind::If { test: e, .. }
+            | StmtKind::While { test: e, .. }
+            | StmtKind::For { iter: e, .. } => self.may_call(e),
+            StmtKind::Assert { test, msg } => {
+                self.may_call(test) || msg.as_ref().is_some_and(|m| self.may_call(m))
+            }
+            StmtKind::Return(None)
+            | StmtKind::Raise(None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::FuncDef(_)
+            | StmtKind::Try { .. }
+            | StmtKind::Unsupported(_) => false,
+        }
     }
 
     /// `o.name = v`: the field takes a new reference to `v` (converted to its

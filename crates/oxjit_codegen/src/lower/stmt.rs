@@ -14,6 +14,14 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     fn stmt(&mut self, s: &'p Stmt) -> R<()> {
+        let outer = self.stmt_calls;
+        self.stmt_calls = self.stmt_may_call(s);
+        let r = self.stmt_kind(s);
+        self.stmt_calls = outer;
+        r
+    }
+
+    fn stmt_kind(&mut self, s: &'p Stmt) -> R<()> {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.expr(value)?;
