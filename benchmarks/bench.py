@@ -14,6 +14,7 @@ goes on.
 """
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -73,6 +74,56 @@ def mccall_vfi(m, tol, max_iter):
 
 def beta_of(m):
     return m.beta
+
+
+# The same model as a jitclass (QuantEcon's older lectures): each provider
+# decorates this plain class with its own `jitclass`.
+class McCallModel:
+    def __init__(self, beta, c, w, q):
+        self.beta = beta
+        self.c = c
+        self.w = w
+        self.q = q
+
+    def stop_value(self, i):
+        return self.w[i] / (1 - self.beta)
+
+
+def mccall_spec(prov):
+    return [("beta", prov.float64), ("c", prov.float64), ("w", prov.float64[:]), ("q", prov.float64[:])]
+
+
+class Particle:
+    def __init__(self, x, v):
+        self.x = x
+        self.v = v
+
+    def energy(self):
+        return 0.5 * self.v * self.v
+
+
+def make_particles(cls):
+    def run(n):
+        e = 0.0
+        for i in range(n):
+            p = cls(i * 0.5, 1.0 + i)
+            e += p.energy() + p.x
+        return e
+
+    return run
+
+
+def jitclass_of(prov, cls, spec):
+    jitclass = importlib.import_module(prov.__name__ + ".experimental").jitclass
+    return jitclass(spec)(cls)
+
+
+def mccall_model(prov, data):
+    key = ("mccall_jc", prov.__name__)
+    if key not in data:
+        m = data["mccall"]
+        data[key] = jitclass_of(prov, McCallModel, mccall_spec(prov))(m.beta, m.c, m.w, m.q)
+    return data[key]
 
 
 def sum_sq(a):
@@ -306,6 +357,33 @@ def b_mccall_vfi(prov, name, S, data):
     return median_time(lambda: f(m, 1e-10, 2000), S["reps"]), f(m, 1e-10, 2000)
 
 
+def b_jitclass_vfi(prov, name, S, data):
+    f = prov.njit(mccall_vfi)
+    m = mccall_model(prov, data)
+    return median_time(lambda: f(m, 1e-10, 2000), S["reps"]), f(m, 1e-10, 2000)
+
+
+def b_jitclass_field(prov, name, S, data):
+    m = mccall_model(prov, data)
+    calls = S["calls"]
+    best = min(timeit.repeat(lambda: m.beta, number=calls, repeat=5))
+    return best / calls * 1e9, m.beta
+
+
+def b_jitclass_method(prov, name, S, data):
+    m = mccall_model(prov, data)
+    m.stop_value(3)
+    calls = S["calls"]
+    best = min(timeit.repeat(lambda: m.stop_value(3), number=calls, repeat=5))
+    return best / calls * 1e9, m.stop_value(3)
+
+
+def b_jitclass_construct(prov, name, S, data):
+    spec = [("x", prov.float64), ("v", prov.float64)]
+    f = prov.njit(make_particles(jitclass_of(prov, Particle, spec)))
+    return median_time(lambda: f(100_000), S["reps"]), f(100_000)
+
+
 def b_sum_sq(prov, name, S, data):
     f = prov.njit(sum_sq)
     a = data["sum_a"]
@@ -382,6 +460,13 @@ BENCHES = [
           "njit(beta_of)(m) with a 4-field named tuple (two arrays), per call"),
     Bench("mccall_vfi", "runtime", "s", b_mccall_vfi,
           "value function iteration reading a named tuple model (1000 wage points)"),
+    Bench("jitclass_vfi", "runtime", "s", b_jitclass_vfi,
+          "the same value function iteration reading a jitclass model"),
+    Bench("jitclass_field", "overhead", "ns", b_jitclass_field, "m.beta of a jitclass instance from Python"),
+    Bench("jitclass_method", "overhead", "ns", b_jitclass_method,
+          "m.stop_value(3) (a compiled method) from Python, per call"),
+    Bench("jitclass_construct", "runtime", "s", b_jitclass_construct,
+          "10^5 jitclass instances built and used inside compiled code"),
     Bench("sum_sq", "runtime", "s", b_sum_sq, "sum of squares loop over 1e7 float64"),
     Bench("stencil2d", "runtime", "s", b_stencil2d, "4-point stencil loop on 2000x2000"),
     Bench("mandelbrot", "runtime", "s", b_mandelbrot, "escape-time loop, 800x600, 200 iterations"),
@@ -415,7 +500,7 @@ def prepare_data(S, names):
     if "axis_mean" in names:
         n = S["stencil_n"]
         data["axis_A"] = rng.random((n, n))
-    if "call_namedtuple" in names or "mccall_vfi" in names:
+    if "call_namedtuple" in names or "mccall_vfi" in names or any(n.startswith("jitclass_") for n in names):
         w = np.linspace(10, 60, 1000)
         q = rng.random(1000)
         data["mccall"] = McCall(0.99, 25.0, w, q / q.sum())

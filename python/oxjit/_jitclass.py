@@ -210,10 +210,10 @@ def _constructor(box: JitClassType, init: Callable | None) -> _pytypes.FunctionT
     return f
 
 
-def _field_property(box_name: str, field: str) -> property:
-    get = _generated(f"{box_name}.{field}", f"def get(self):\n    return self.{field}\n", {})
+def _field_setter(box_name: str, field: str) -> Any:
+    """The compiled `obj.field = value` a field descriptor writes through."""
     put = _generated(f"{box_name}.{field}", f"def put(self, value):\n    self.{field} = value\n", {})
-    return property(njit(get), njit(put), doc=f"field '{field}' of jitclass {box_name}")
+    return njit(put)
 
 
 def _make(cls: type, spec: Any) -> JitClassType:
@@ -231,8 +231,6 @@ def _make(cls: type, spec: Any) -> JitClassType:
         "__slots__": (),
         "__oxjit_class__": info,
     }
-    for f, _ in fields:
-        ns[f] = _field_property(cls.__name__, f)
     for k, fn in info.methods.items():
         if k != "__init__":
             ns[k] = njit(fn)
@@ -243,6 +241,9 @@ def _make(cls: type, spec: Any) -> JitClassType:
     box = JitClassType(cls.__name__, (_native.JitInstance,), ns)
     info.number = _native.register_jitclass(box, cls.__name__, [(f, t) for f, t in info.field_texts])
     CLASSES[info.number] = box
+    for f, _ in fields:
+        # Read from the instance's memory, written through compiled code.
+        setattr(box, f, _native.JitField(info.number, f, _field_setter(cls.__name__, f)))
     box.class_type = ClassType(box, fields)
     box._oxjit_ctor = njit(_constructor(box, info.methods.get("__init__")))
     return box

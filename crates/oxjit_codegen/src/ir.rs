@@ -4,7 +4,7 @@
 //! it keeps the lowering readable, `inspect_llvm()` shows exactly what we
 //! generated, and parsing costs well under a millisecond per function.
 
-use oxjit_types::{Dtype, Ty};
+use oxjit_types::{Dtype, Parts, Ty};
 use std::fmt::Write;
 
 /// An SSA operand (`%t3`, `1`, `0x3FF0000000000000`, `zeroinitializer`, ...)
@@ -151,4 +151,74 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The in-memory size and alignment of a value as `llty` types it (x86-64
+/// data layout: `i1` takes a byte, a struct is aligned to its widest member
+/// and padded to a multiple of it).
+pub fn mem_size_align(t: &Ty) -> (usize, usize) {
+    fn of_struct(items: &[Ty]) -> (usize, usize) {
+        let (mut off, mut align) = (0usize, 1usize);
+        for it in items {
+            let (s, a) = mem_size_align(it);
+            off = off.next_multiple_of(a) + s;
+            align = align.max(a);
+        }
+        (off.next_multiple_of(align), align)
+    }
+    match t {
+        Ty::Scalar(d) if d.is_complex() => (d.size(), d.size() / 2),
+        Ty::Scalar(d) => (d.size(), d.size()),
+        Ty::Array(a) => (8 * (5 + 2 * a.ndim as usize), 8),
+        Ty::Tuple(items) => of_struct(items),
+        Ty::NamedTuple(nt) => of_struct(&nt.items),
+        Ty::Range => (24, 8),
+        Ty::Generator => (8, 8),
+        Ty::Str | Ty::Instance(_) => (16, 8),
+        Ty::Optional(p) => of_struct(&[(**p).clone(), Ty::BOOL]),
+        Ty::NoneType
+        | Ty::NamedTupleClass(_)
+        | Ty::Class(_)
+        | Ty::Function(_)
+        | Ty::Global(_)
+        | Ty::DtypeObj(_)
+        | Ty::ExcClass(_)
+        | Ty::Unknown => (0, 1),
+    }
+}
+
+/// The byte offset of each leaf (`Ty::leaves`, in order) of a value of type
+/// `t` stored in memory at offset `base`.
+pub fn leaf_offsets(t: &Ty, base: usize, out: &mut Vec<usize>) {
+    fn items(xs: &[Ty], base: usize, out: &mut Vec<usize>) {
+        let mut off = 0usize;
+        for it in xs {
+            let (s, a) = mem_size_align(it);
+            off = off.next_multiple_of(a);
+            leaf_offsets(it, base + off, out);
+            off += s;
+        }
+    }
+    match t.model().parts {
+        Parts::Leaf { .. } => out.push(base),
+        Parts::Fields(fs) => items(fs, base, out),
+        Parts::Items(xs) => items(xs, base, out),
+        Parts::Optional(p) => items(&[p.clone(), Ty::BOOL], base, out),
+        Parts::Nothing => {}
+    }
+}
+
+/// The byte offset of each field of a jitclass in its fields struct.
+pub fn field_offsets(fields: &[(String, Ty)]) -> Vec<usize> {
+    let mut off = 0usize;
+    fields
+        .iter()
+        .map(|(_, t)| {
+            let (s, a) = mem_size_align(t);
+            off = off.next_multiple_of(a);
+            let at = off;
+            off += s;
+            at
+        })
+        .collect()
 }

@@ -13,6 +13,7 @@ mod ir;
 mod jit;
 
 pub use abi::register as register_abi;
+pub use ir::{field_offsets, leaf_offsets, mem_size_align};
 pub use jit::{release, CodeHandle};
 mod lower;
 

@@ -98,6 +98,8 @@ pub(crate) struct FnGen<'m, 'p> {
     /// The statement being lowered may run compiled code of the program that
     /// stores into jitclass fields (see `field_get`).
     stmt_calls: bool,
+    /// The temporary parked last and the register it holds (see `take_temp`).
+    last_temp: Option<(String, String)>,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -122,6 +124,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             mul_unfused: None,
             mul_root: None,
             stmt_calls: false,
+            last_temp: None,
         }
     }
 

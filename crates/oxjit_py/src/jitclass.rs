@@ -178,3 +178,103 @@ unsafe fn decref_hook(o: *mut c_void) {
 pub fn install_hooks() {
     oxjit_runtime::object::set_pyobject_hooks(incref_hook, decref_hook);
 }
+
+/// A field of a jitclass as its box class shows it: read straight from the
+/// instance's memory (no compiled code runs), written through the class's
+/// compiled setter (which converts the value as compiled code does and
+/// holds arrays borrowed from Python).
+#[pyclass(frozen, module = "oxjit._native", name = "JitField")]
+pub struct JitField {
+    class: u64,
+    name: String,
+    ty: Ty,
+    /// Each leaf's byte offset from the instance's data.
+    offsets: Vec<usize>,
+    /// The offsets of the leaves that are counted references.
+    counted: Vec<usize>,
+    setter: Py<PyAny>,
+}
+
+#[pymethods]
+impl JitField {
+    #[new]
+    fn new(class: u64, name: String, setter: Py<PyAny>) -> PyResult<Self> {
+        let c = class_ty(class)
+            .ok_or_else(|| PyTypeError::new_err(format!("unknown jitclass #{class}")))?;
+        let k = c
+            .fields
+            .iter()
+            .position(|(f, _)| *f == name)
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!("jitclass '{}' has no field '{name}'", c.name))
+            })?;
+        let base = oxjit_codegen::field_offsets(&c.fields)[k];
+        let ty = c.fields[k].1.clone();
+        let mut offsets = Vec::new();
+        oxjit_codegen::leaf_offsets(&ty, base, &mut offsets);
+        let counted = ty
+            .leaves()
+            .iter()
+            .zip(&offsets)
+            .filter(|(l, _)| l.model().counted)
+            .map(|(_, o)| *o)
+            .collect();
+        Ok(JitField {
+            class,
+            name,
+            ty,
+            offsets,
+            counted,
+            setter,
+        })
+    }
+
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        obj: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let Some(obj) = obj.filter(|o| !o.is_none()) else {
+            return Ok(slf.clone().into_any().unbind());
+        };
+        let me = slf.get();
+        let Some((_, _, data)) = instance_parts(obj).filter(|p| p.0 == me.class) else {
+            return Err(PyTypeError::new_err(format!(
+                "field '{}' read from an object that is not its jitclass's instance",
+                me.name
+            )));
+        };
+        // Boxing takes one reference of each counted leaf: the instance
+        // keeps its own.
+        for o in &me.counted {
+            let mi = unsafe { *((data + o) as *const *mut MemInfo) };
+            if !mi.is_null() {
+                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
+            }
+        }
+        let mut small = [std::ptr::null_mut::<u8>(); 8];
+        let big: Vec<*mut u8>;
+        let ptrs: &[*mut u8] = if me.offsets.len() <= small.len() {
+            for (p, o) in small.iter_mut().zip(&me.offsets) {
+                *p = (data + o) as *mut u8;
+            }
+            &small[..me.offsets.len()]
+        } else {
+            big = me.offsets.iter().map(|o| (data + o) as *mut u8).collect();
+            &big
+        };
+        crate::boxing::box_value(py, &me.ty, ptrs, &mut 0)
+    }
+
+    fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.setter.bind(obj.py()).call1((obj, value)).map(|_| ())
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(pyo3::exceptions::PyAttributeError::new_err(format!(
+            "cannot delete field '{}' of a jitclass instance",
+            self.name
+        )))
+    }
+}

@@ -1040,6 +1040,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
     m.add_class::<jitclass::JitInstance>()?;
+    m.add_class::<jitclass::JitField>()?;
     m.add_function(wrap_pyfunction!(jitclass::register_jitclass, m)?)?;
     m.add_function(wrap_pyfunction!(jitclass::jitclass_instance_type, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;

@@ -51,15 +51,70 @@ pub const ALIGN: usize = 64;
 const SMALL_ALIGN: usize = 32;
 const SMALL: usize = 4096;
 
-pub(crate) static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static FREES: AtomicU64 = AtomicU64::new(0);
+/// One thread's allocation counts. Only its thread writes them (a plain
+/// load and store: no locked instruction on the allocation path, which every
+/// array and instance takes); `allocation_stats` reads every thread's.
+#[derive(Default)]
+struct Counts {
+    allocs: AtomicU64,
+    frees: AtomicU64,
+}
+
+impl Counts {
+    fn bump(c: &AtomicU64) {
+        c.store(c.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+}
+
+/// The counts of live threads, and those of threads that have ended.
+static LIVE: std::sync::Mutex<Vec<std::sync::Arc<Counts>>> = std::sync::Mutex::new(Vec::new());
+static RETIRED: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
+
+/// A thread's counts; folded into `RETIRED` when the thread ends.
+struct Mine(std::sync::Arc<Counts>);
+
+impl Drop for Mine {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        RETIRED
+            .0
+            .fetch_add(self.0.allocs.load(Ordering::Relaxed), Ordering::Relaxed);
+        RETIRED
+            .1
+            .fetch_add(self.0.frees.load(Ordering::Relaxed), Ordering::Relaxed);
+        live.retain(|c| !std::sync::Arc::ptr_eq(c, &self.0));
+    }
+}
+
+thread_local! {
+    static MINE: Mine = {
+        let c = std::sync::Arc::new(Counts::default());
+        LIVE.lock().unwrap_or_else(|e| e.into_inner()).push(c.clone());
+        Mine(c)
+    };
+}
+
+pub(crate) fn count_alloc() {
+    // A thread being torn down has no counts left: nothing to record.
+    let _ = MINE.try_with(|m| Counts::bump(&m.0.allocs));
+}
+
+fn count_free() {
+    let _ = MINE.try_with(|m| Counts::bump(&m.0.frees));
+}
 
 /// (allocations, frees) made by compiled code since the process started.
 pub fn allocation_stats() -> (u64, u64) {
-    (
-        ALLOCS.load(Ordering::Relaxed),
-        FREES.load(Ordering::Relaxed),
-    )
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = (
+        RETIRED.0.load(Ordering::Relaxed),
+        RETIRED.1.load(Ordering::Relaxed),
+    );
+    for c in live.iter() {
+        out.0 += c.allocs.load(Ordering::Relaxed);
+        out.1 += c.frees.load(Ordering::Relaxed);
+    }
+    out
 }
 
 /// Header offset (= data alignment) for an allocation of `size` bytes.
@@ -107,7 +162,7 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_alloc(size: i64) -> *mut MemInfo {
         size: size as usize,
         dtor: None,
     });
-    ALLOCS.fetch_add(1, Ordering::Relaxed);
+    count_alloc();
     mi
 }
 
@@ -127,7 +182,7 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_free(mi: *mut MemInfo) {
     let size = (*mi).size;
     if let Some(layout) = layout_for(size) {
         dealloc(mi as *mut u8, layout);
-        FREES.fetch_add(1, Ordering::Relaxed);
+        count_free();
     }
 }
 

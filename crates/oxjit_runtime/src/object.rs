@@ -7,9 +7,9 @@
 //! hold) and then the fields. The descriptor is copied in at allocation, so
 //! releasing an instance needs nothing from the code that made it.
 
-use crate::{header_for, layout_for, meminfo_release, MemInfo, ALLOCS};
+use crate::{count_alloc, header_for, layout_for, meminfo_release, MemInfo};
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 use std::sync::OnceLock;
 
 /// `Py_IncRef`/`Py_DecRef` with the GIL taken (the embedder's, `oxjit_py`).
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn oxjit_rt_instance_alloc(
         size: total,
         dtor: Some(instance_dtor),
     });
-    ALLOCS.fetch_add(1, Ordering::Relaxed);
+    count_alloc();
     mi
 }
 
@@ -114,6 +114,7 @@ unsafe fn pyobject_dtor(mi: *mut MemInfo) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
 
     #[test]
     fn instance_releases_its_fields() {

@@ -54,11 +54,32 @@ impl<'p> FnGen<'_, 'p> {
         }
         let slot = self.alloca(&llty(&v.ty));
         self.store(v, &slot);
+        self.last_temp = Some((slot.clone(), v.r.clone()));
         self.temps.push((slot.clone(), v.ty.clone()));
         self.owned.push((slot, v.ty.clone()));
     }
 
+    /// If `v` is the temporary parked last (a fresh value), take its
+    /// reference out of the statement's temporaries: the caller now owns it.
+    pub(super) fn take_temp(&mut self, v: &V) -> bool {
+        let Some((slot, reg)) = self.last_temp.take() else {
+            return false;
+        };
+        if reg != v.r || !v.ty.owns_memory() {
+            return false;
+        }
+        // The slot stays in the cleanup list (an error between parking and
+        // here releases it there); emptied, it releases nothing later.
+        self.temps.retain(|(s, _)| *s != slot);
+        self.emit(&format!(
+            "store {} zeroinitializer, ptr {slot}",
+            llty(&v.ty)
+        ));
+        true
+    }
+
     pub(super) fn release_temps(&mut self) {
+        self.last_temp = None;
         for (slot, ty) in std::mem::take(&mut self.temps) {
             let v = self.load(&ty, &slot);
             self.decref(&v);

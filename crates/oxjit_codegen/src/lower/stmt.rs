@@ -25,6 +25,18 @@ impl<'p> FnGen<'_, 'p> {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.expr(value)?;
+                if let [Expr {
+                    kind: ExprKind::Name(n),
+                    ..
+                }] = targets.as_slice()
+                {
+                    // One name: nothing to hold while targets are rebound, and
+                    // a fresh temporary's reference moves into the variable.
+                    let owned = self.take_temp(&v);
+                    self.set_var_with(n, v, !owned)?;
+                    self.release_temps();
+                    return Ok(());
+                }
                 if v.ty.owns_memory() {
                     // Hold the value while targets are rebound (`u, v = v, u`
                     // would otherwise free `u` before reading it back).
@@ -325,6 +337,12 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     fn set_var(&mut self, name: &str, v: V) -> R<()> {
+        self.set_var_with(name, v, true)
+    }
+
+    /// Bind variable `name` to `v`, taking a new reference when `incref` (else
+    /// `v`'s reference is handed over).
+    fn set_var_with(&mut self, name: &str, v: V, incref: bool) -> R<()> {
         let (slot, ty) = self
             .vars
             .get(name)
@@ -332,7 +350,9 @@ impl<'p> FnGen<'_, 'p> {
             .ok_or_else(|| format!("no slot for variable {name}"))?;
         let v = self.cast(v, &ty);
         if ty.owns_memory() {
-            self.incref(&v);
+            if incref {
+                self.incref(&v);
+            }
             let old = self.load(&ty, &slot);
             self.store(&v, &slot);
             self.decref(&old);
