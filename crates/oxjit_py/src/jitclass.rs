@@ -137,6 +137,11 @@ pub fn make(py: Python<'_>, n: u64, meminfo: usize, data: usize) -> PyResult<Py<
             .map(|e| e.class.clone_ref(py))
     };
     let release = || unsafe { oxjit_runtime::meminfo_release(meminfo as *mut MemInfo) };
+    if meminfo == 0 || data == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "this jitclass instance was never assigned (a field that __init__ did not set)",
+        ));
+    }
     let Some(cls) = cls else {
         release();
         return Err(PyTypeError::new_err(format!("unknown jitclass #{n}")));

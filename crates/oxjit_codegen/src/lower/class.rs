@@ -47,6 +47,14 @@ impl<'p> FnGen<'_, 'p> {
     /// The address of field `k` of instance `o`.
     fn field_ptr(&mut self, o: &V, c: &ClassTy, k: usize) -> String {
         let data = self.val(&format!("extractvalue {{ptr, ptr}} {}, 1", o.r));
+        // An instance-typed field that `__init__` never set holds no
+        // instance: using it raises instead of reading address zero.
+        let null = self.val(&format!("icmp eq ptr {data}, null"));
+        let m = self.str_const(&format!(
+            "a {} instance was used before it was assigned (a jitclass field that __init__ did not set)",
+            c.name
+        ));
+        self.raise_if(&null, ExcKind::ValueError, &[m]);
         self.val(&format!(
             "getelementptr inbounds {}, ptr {data}, i32 0, i32 {k}",
             fields_ty(c)
