@@ -222,3 +222,110 @@ pub fn field_offsets(fields: &[(String, Ty)]) -> Vec<usize> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use inkwell::context::Context;
+    use inkwell::targets::TargetData;
+    use inkwell::types::{AnyType, BasicTypeEnum};
+    use oxjit_types::{ArrayTy, Layout};
+
+    /// LLVM's offset of every leaf of `t` (typed `lt` in LLVM) at `base`.
+    fn llvm_leaves(
+        td: &TargetData,
+        t: &Ty,
+        lt: BasicTypeEnum<'_>,
+        base: usize,
+        out: &mut Vec<usize>,
+    ) {
+        let inner: Vec<Ty> = match t.model().parts {
+            Parts::Leaf { .. } => return out.push(base),
+            Parts::Nothing => return,
+            Parts::Fields(fs) => fs.to_vec(),
+            Parts::Items(xs) => xs.to_vec(),
+            Parts::Optional(p) => vec![p.clone(), Ty::BOOL],
+        };
+        for (i, it) in inner.iter().enumerate() {
+            let (off, et) = match lt {
+                BasicTypeEnum::StructType(st) => (
+                    td.offset_of_element(&st, i as u32).unwrap() as usize,
+                    st.get_field_type_at_index(i as u32).unwrap(),
+                ),
+                BasicTypeEnum::ArrayType(at) => {
+                    let et = at.get_element_type();
+                    (i * td.get_abi_size(&et.as_any_type_enum()) as usize, et)
+                }
+                other @ (BasicTypeEnum::FloatType(_)
+                | BasicTypeEnum::IntType(_)
+                | BasicTypeEnum::PointerType(_)
+                | BasicTypeEnum::VectorType(_)
+                | BasicTypeEnum::ScalableVectorType(_)) => panic!("no items in {other:?}"),
+            };
+            llvm_leaves(td, it, et, base + off, out);
+        }
+    }
+
+    /// The hand-written layout (`JitField` reads fields from memory with it)
+    /// agrees with the host's LLVM data layout.
+    #[test]
+    fn field_and_leaf_offsets_match_llvm() {
+        let td = crate::target_machine(0).unwrap().get_target_data();
+        let arr = Ty::Array(ArrayTy::new(Dtype::F64, 2, Layout::A));
+        let tys = vec![
+            Ty::BOOL,
+            Ty::Scalar(Dtype::I8),
+            Ty::Scalar(Dtype::C64),
+            Ty::Scalar(Dtype::F32),
+            Ty::Tuple(vec![Ty::BOOL, Ty::F64]),
+            Ty::C128,
+            Ty::Scalar(Dtype::I16),
+            arr.clone(),
+            Ty::Optional(Box::new(Ty::Scalar(Dtype::I32))),
+            Ty::Tuple(vec![Ty::BOOL; 17]),
+            Ty::Range,
+            Ty::Tuple(vec![
+                Ty::Scalar(Dtype::U8),
+                Ty::Tuple(vec![Ty::Scalar(Dtype::F32), Ty::C128]),
+                arr,
+            ]),
+            Ty::Optional(Box::new(Ty::Tuple(vec![Ty::BOOL, Ty::Scalar(Dtype::C64)]))),
+            Ty::I64,
+        ];
+        let fields: Vec<(String, Ty)> = tys
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("f{i}"), t.clone()))
+            .collect();
+        let parts: Vec<String> = tys.iter().map(llty).collect();
+        let ctx = Context::create();
+        let text = format!("@g = global {{{}}} zeroinitializer\n", parts.join(", "));
+        let m = crate::parse_ir(&ctx, &text, "layout").unwrap();
+        let st = m
+            .get_global("g")
+            .unwrap()
+            .get_value_type()
+            .into_struct_type();
+        let offsets = field_offsets(&fields);
+        for (k, t) in tys.iter().enumerate() {
+            let ft = st.get_field_type_at_index(k as u32).unwrap();
+            let at = td.offset_of_element(&st, k as u32).unwrap() as usize;
+            assert_eq!(offsets[k], at, "offset of field {k}: {t}");
+            let (size, align) = mem_size_align(t);
+            assert_eq!(
+                size,
+                td.get_abi_size(&ft.as_any_type_enum()) as usize,
+                "size of {t}"
+            );
+            assert_eq!(
+                align,
+                td.get_abi_alignment(&ft.as_any_type_enum()) as usize,
+                "alignment of {t}"
+            );
+            let (mut ours, mut llvm) = (Vec::new(), Vec::new());
+            leaf_offsets(t, at, &mut ours);
+            llvm_leaves(&td, t, ft, at, &mut llvm);
+            assert_eq!(ours, llvm, "leaf offsets of {t}");
+        }
+    }
+}

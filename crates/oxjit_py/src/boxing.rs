@@ -764,19 +764,7 @@ pub fn box_value(
                     readonly: false,
                     ..*a
                 };
-                let a = if meminfo.is_null() { a } else { &fresh };
-                let base = if !meminfo.is_null() {
-                    let cap =
-                        ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
-                    if cap.is_null() {
-                        oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
-                        return Err(PyErr::fetch(py));
-                    }
-                    cap
-                } else if !parent.is_null() {
-                    ffi::Py_INCREF(parent);
-                    parent
-                } else {
+                if meminfo.is_null() {
                     // Constant data frozen into compiled code: hand out a copy.
                     let ro = ArrayTy {
                         readonly: true,
@@ -784,8 +772,13 @@ pub fn box_value(
                     };
                     let view = make_ndarray(py, &ro, p, std::ptr::null_mut())?;
                     return Ok(view.bind(py).call_method0("copy")?.unbind());
-                };
-                make_ndarray(py, a, p, base)
+                }
+                let cap = ffi::PyCapsule_New(meminfo, CAPSULE_NAME.as_ptr(), Some(capsule_free));
+                if cap.is_null() {
+                    oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
+                    return Err(PyErr::fetch(py));
+                }
+                make_ndarray(py, &fresh, p, cap)
             }
         }
         Ty::Tuple(items) => {

@@ -126,6 +126,30 @@ impl Ty {
         }
     }
 
+    /// Where the MemInfos a value holds are: for each counted value in it
+    /// (itself included), the index path of its MemInfo pointer inside the
+    /// value's struct (ending in 0: field 0 of the counted value) and the
+    /// counted value's type. Reference counting, a jitclass instance's
+    /// release descriptor and adopting borrowed arrays all walk these.
+    pub fn meminfo_paths(&self) -> Vec<(Vec<usize>, Ty)> {
+        fn go(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, Ty)>) {
+            if t.model().counted {
+                let mut p = at.clone();
+                p.push(0);
+                out.push((p, t.clone()));
+            }
+            // An optional's payload is its field 0; items are fields 0...
+            for (i, it) in t.inner().iter().enumerate() {
+                at.push(i);
+                go(it, at, out);
+                at.pop();
+            }
+        }
+        let mut out = Vec::new();
+        go(self, &mut Vec::new(), &mut out);
+        out
+    }
+
     /// Whether a value holds counted memory, itself or in an item: it must
     /// be increfed when copied and decrefed when it dies.
     pub fn owns_memory(&self) -> bool {
@@ -206,6 +230,26 @@ mod tests {
         ] {
             assert!(!t.owns_memory(), "{t}");
         }
+    }
+
+    #[test]
+    fn meminfo_paths_reach_every_counted_value() {
+        let inst = Ty::Instance(std::sync::Arc::new(crate::ClassTy {
+            class: 1,
+            name: "C".into(),
+            fields: vec![("a".into(), arr(1))],
+        }));
+        assert_eq!(arr(2).meminfo_paths(), vec![(vec![0], arr(2))]);
+        let t = Ty::Tuple(vec![
+            Ty::F64,
+            arr(1),
+            Ty::Optional(Box::new(Ty::Tuple(vec![Ty::I64, inst.clone()]))),
+        ]);
+        assert_eq!(
+            t.meminfo_paths(),
+            vec![(vec![1, 0], arr(1)), (vec![2, 0, 1, 0], inst)]
+        );
+        assert!(Ty::Range.meminfo_paths().is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! (`oxjit_rt_instance_alloc`), so no generated code runs when an instance
 //! dies.
 
+use super::ownership::indices;
 use super::*;
 use oxjit_types::ClassTy;
 
@@ -15,32 +16,6 @@ use oxjit_types::ClassTy;
 fn fields_ty(c: &ClassTy) -> String {
     let parts: Vec<String> = c.fields.iter().map(|(_, t)| llty(t)).collect();
     format!("{{{}}}", parts.join(", "))
-}
-
-/// The index paths, inside a value of type `t`, of every MemInfo pointer it
-/// holds (a counted value's own is its field 0), prefixed by `at`.
-fn meminfo_paths(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-    let model = t.model();
-    if model.counted {
-        let mut p = at.clone();
-        p.push(0);
-        out.push(p);
-    }
-    match model.parts {
-        Parts::Items(inner) | Parts::Fields(inner) => {
-            for (i, it) in inner.iter().enumerate() {
-                at.push(i);
-                meminfo_paths(it, at, out);
-                at.pop();
-            }
-        }
-        Parts::Optional(payload) => {
-            at.push(0);
-            meminfo_paths(payload, at, out);
-            at.pop();
-        }
-        Parts::Leaf { .. } | Parts::Nothing => {}
-    }
 }
 
 impl<'p> FnGen<'_, 'p> {
@@ -180,94 +155,60 @@ impl<'p> FnGen<'_, 'p> {
 
     /// A new reference to `v` that may outlive this call: an array borrowed
     /// from Python (no MemInfo, its ndarray in `parent`) gets a MemInfo that
-    /// holds the ndarray; everything else counted is increfed.
+    /// holds the ndarray; every other counted value is increfed.
     fn keep(&mut self, v: V) -> V {
-        match v.ty.clone() {
-            Ty::Array(_) => {
-                let t = llty(&v.ty);
-                let mi = self.val(&format!("extractvalue {t} {}, 0", v.r));
-                let null = self.val(&format!("icmp eq ptr {mi}, null"));
-                let (ad, inc, join) = (
-                    self.label("adopt"),
-                    self.label("keepinc"),
-                    self.label("kept"),
-                );
-                self.cbr(&null, &ad, &inc);
-                self.start(&ad);
-                let parent = self.val(&format!("extractvalue {t} {}, 1", v.r));
-                let fresh = self.val(&format!("call ptr @oxjit_rt_adopt_pyobject(ptr {parent})"));
-                self.br(&join);
-                self.start(&inc);
+        let t = llty(&v.ty);
+        let mut r = v.r.clone();
+        for (path, held) in v.ty.meminfo_paths() {
+            let at = indices(&path);
+            let mi = self.val(&format!("extractvalue {t} {r}, {at}"));
+            if !matches!(held, Ty::Array(_)) {
                 self.call_void("@oxjit_incref", &format!("ptr {mi}"));
-                self.br(&join);
-                self.start(&join);
-                let m = self.val(&format!("phi ptr [{fresh}, %{ad}], [{mi}, %{inc}]"));
-                let r = self.val(&format!("insertvalue {t} {}, ptr {m}, 0", v.r));
-                V::new(r, v.ty)
+                continue;
             }
-            Ty::Tuple(items) => {
-                let mut kept = Vec::new();
-                for (i, it) in items.iter().enumerate() {
-                    let e = self.extract(&v, i, it.clone());
-                    kept.push(self.keep(e));
-                }
-                let t = self.build_tuple(kept);
-                V::new(t.r, v.ty)
+            let null = self.val(&format!("icmp eq ptr {mi}, null"));
+            let (ad, inc, join) = (
+                self.label("adopt"),
+                self.label("keepinc"),
+                self.label("kept"),
+            );
+            self.cbr(&null, &ad, &inc);
+            self.start(&ad);
+            // The array's `parent` is the field after its MemInfo.
+            let mut parent_at = path.clone();
+            if let Some(last) = parent_at.last_mut() {
+                *last = 1;
             }
-            Ty::NamedTuple(nt) => {
-                let plain = V::new(v.r.clone(), Ty::Tuple(nt.items.clone()));
-                let k = self.keep(plain);
-                V::new(k.r, v.ty)
-            }
-            Ty::Optional(payload) if payload.owns_memory() => {
-                let t = llty(&v.ty);
-                let e = self.extract(&v, 0, (*payload).clone());
-                let k = self.keep(e);
-                let r = self.val(&format!(
-                    "insertvalue {t} {}, {} {}, 0",
-                    v.r,
-                    llty(&payload),
-                    k.r
-                ));
-                V::new(r, v.ty)
-            }
-            Ty::Instance(_)
-            | Ty::Scalar(_)
-            | Ty::NoneType
-            | Ty::Str
-            | Ty::Range
-            | Ty::Function(_)
-            | Ty::Global(_)
-            | Ty::DtypeObj(_)
-            | Ty::ExcClass(_)
-            | Ty::Generator
-            | Ty::NamedTupleClass(_)
-            | Ty::Class(_)
-            | Ty::Optional(_)
-            | Ty::Unknown => {
-                self.incref(&v);
-                v
-            }
+            let parent = self.val(&format!("extractvalue {t} {r}, {}", indices(&parent_at)));
+            let fresh = self.val(&format!("call ptr @oxjit_rt_adopt_pyobject(ptr {parent})"));
+            self.br(&join);
+            self.start(&inc);
+            self.call_void("@oxjit_incref", &format!("ptr {mi}"));
+            self.br(&join);
+            self.start(&join);
+            let m = self.val(&format!("phi ptr [{fresh}, %{ad}], [{mi}, %{inc}]"));
+            r = self.val(&format!("insertvalue {t} {r}, ptr {m}, {at}"));
         }
+        V::new(r, v.ty)
     }
 
     /// A fresh instance of `c` with zeroed fields, parked as a temporary.
     pub(super) fn new_instance(&mut self, c: &std::sync::Arc<ClassTy>) -> V {
         let ft = fields_ty(c);
-        let mut paths = Vec::new();
+        // The byte offset of every MemInfo pointer the fields hold.
+        let mut offsets = Vec::new();
         for (k, (_, t)) in c.fields.iter().enumerate() {
-            meminfo_paths(t, &mut vec![k], &mut paths);
-        }
-        let offsets: Vec<String> = paths
-            .iter()
-            .map(|p| {
-                let idx: Vec<String> = p.iter().map(|i| format!("i32 {i}")).collect();
-                format!(
+            for (path, _) in t.meminfo_paths() {
+                let idx: Vec<String> = std::iter::once(k)
+                    .chain(path)
+                    .map(|i| format!("i32 {i}"))
+                    .collect();
+                offsets.push(format!(
                     "i64 ptrtoint (ptr getelementptr ({ft}, ptr null, i32 0, {}) to i64)",
                     idx.join(", ")
-                )
-            })
-            .collect();
+                ));
+            }
+        }
         let desc = if offsets.is_empty() {
             "null".to_string()
         } else {

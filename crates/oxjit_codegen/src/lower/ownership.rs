@@ -2,36 +2,26 @@
 
 use super::*;
 
+/// An index path as `extractvalue`/`insertvalue`/`getelementptr` write it.
+pub(super) fn indices(path: &[usize]) -> String {
+    let parts: Vec<String> = path.iter().map(|i| i.to_string()).collect();
+    parts.join(", ")
+}
+
 impl<'p> FnGen<'_, 'p> {
     // ----- reference counting ------------------------------------------------
 
-    /// Visit every MemInfo a value holds, as its type's model places them: a
-    /// counted value's own (field 0 of its struct), then those of its inline
-    /// items or fields that own memory.
+    /// Visit every MemInfo a value holds, where the type's model places
+    /// them (`Ty::meminfo_paths`).
     fn for_each_meminfo(&mut self, v: &V, f: &mut dyn FnMut(&mut Self, String)) {
-        let model = v.ty.model();
-        if model.counted {
-            let m = self.val(&format!("extractvalue {} {}, 0", llty(&v.ty), v.r));
+        for (path, _) in v.ty.meminfo_paths() {
+            let m = self.val(&format!(
+                "extractvalue {} {}, {}",
+                llty(&v.ty),
+                v.r,
+                indices(&path)
+            ));
             f(self, m)
-        }
-        match model.parts {
-            Parts::Items(inner) | Parts::Fields(inner) => {
-                for (i, it) in inner.iter().enumerate() {
-                    if it.owns_memory() {
-                        let e = self.extract(v, i, it.clone());
-                        self.for_each_meminfo(&e, f);
-                    }
-                }
-            }
-            // An absent payload is zeros: its MemInfos are null, which
-            // incref and decref skip.
-            Parts::Optional(payload) => {
-                if payload.owns_memory() {
-                    let e = self.extract(v, 0, payload.clone());
-                    self.for_each_meminfo(&e, f);
-                }
-            }
-            Parts::Leaf { .. } | Parts::Nothing => {}
         }
     }
 
