@@ -436,6 +436,26 @@ def test_expand_dims_of_contiguous_stays_contiguous():
         assert (r.flags.c_contiguous, r.flags.f_contiguous) == (w.flags.c_contiguous, w.flags.f_contiguous)
 
 
+@njit
+def k_atleast(a):
+    return np.atleast_1d(a), np.atleast_2d(a), np.atleast_3d(a)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float32, np.complex128])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (0, 2), (2, 1, 3), (1, 2, 2, 1)])
+def test_atleast_nd(dtype, shape):
+    arrays = [np.array(7, dtype)] if shape == () else [a for _, a in layouts(sample(shape, dtype))]
+    for a in arrays:
+        got = k_atleast(a)
+        want = (np.atleast_1d(a), np.atleast_2d(a), np.atleast_3d(a))
+        for r, w in zip(got, want):
+            assert r.dtype == w.dtype and r.shape == w.shape
+            np.testing.assert_array_equal(r, w)
+            assert (r.flags.c_contiguous, r.flags.f_contiguous) == (w.flags.c_contiguous, w.flags.f_contiguous)
+            if a.size:
+                assert np.shares_memory(r, a)
+
+
 @pytest.mark.parametrize(
     "fn, match",
     [

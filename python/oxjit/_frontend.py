@@ -253,13 +253,26 @@ def _encodable(s: str) -> bool:
 class _Converter:
     """Flattens one function's tree; `names` collects every name it reads."""
 
-    def __init__(self, line_delta: int, default_values: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        line_delta: int,
+        default_values: dict[str, Any] | None = None,
+        module_globals: dict[str, types.ModuleType] | None = None,
+    ):
         self.dl = line_delta
         self.names: set[str] = set()
         # The root def's evaluated defaults (parameter name -> value), taken
         # over the source text where they are literals: `lambda x, k=k: ...`
         # in a loop must see each k, not whatever the name means now.
         self.default_values = default_values or {}
+        # Values the env freezes under names no Python code can spell: array
+        # defaults ("bounds default") and attributes of modules oxjit does
+        # not know ("qe.util.searchsorted"), resolved now as Numba resolves
+        # a global module's attributes at compile time.
+        self.bound: dict[str, Any] = {}
+        # Global names (not shadowed anywhere in the function) bound to such
+        # modules.
+        self.module_globals = module_globals or {}
 
     def span(self, n: ast.AST) -> list[int]:
         # Parsed nodes always carry positions; the fallbacks only keep a
@@ -318,7 +331,11 @@ class _Converter:
         l, c, _, _ = self.span(p)
         d = None
         if default is not None:
-            if p.arg in values:
+            if p.arg in values and isinstance(values[p.arg], np.ndarray):
+                name = f"{p.arg} default"
+                self.bound[name] = values[p.arg]
+                d = self.node("Name", default, name)
+            elif p.arg in values:
                 d = self.literal(values[p.arg], default)
             if d is None:
                 d = self.expr(default)
@@ -442,6 +459,40 @@ class _Converter:
             )
         return self.expr(t)
 
+    def module_attribute(self, e: ast.Attribute) -> Node | None:
+        """`lib.f` or `qe.util.f` where `lib`/`qe` is a global module oxjit
+        does not know: the value the chain names, as one frozen name; None
+        for any other attribute."""
+        chain: list[str] = []
+        base: ast.expr = e
+        while isinstance(base, ast.Attribute):
+            chain.append(base.attr)
+            base = base.value
+        if not (isinstance(base, ast.Name) and base.id in self.module_globals):
+            return None
+        chain.reverse()
+        value: Any = self.module_globals[base.id]
+        path = base.id
+        for attr in chain:
+            if not (isinstance(value, types.ModuleType) and value.__name__ not in _KNOWN_MODULES):
+                break
+            try:
+                value = getattr(value, attr)
+            except AttributeError:
+                return None
+            path += "." + attr
+        rest = chain[path.count(".") :]
+        self.bound[path] = value
+        # The resolved prefix keeps the span of its own text.
+        prefix: ast.expr = e
+        for _ in rest:
+            assert isinstance(prefix, ast.Attribute)
+            prefix = prefix.value
+        out = self.node("Name", prefix, path)
+        for attr, at in zip(rest, reversed(_attribute_nodes(e, len(rest)))):
+            out = self.node("Attr", at, out, attr)
+        return out
+
     def expr(self, e: ast.expr) -> Node:
         node, ex = self.node, self.expr
         if isinstance(e, ast.Constant):
@@ -451,6 +502,9 @@ class _Converter:
                 self.names.add(e.id)
             return node("Name", e, e.id)
         if isinstance(e, ast.Attribute):
+            resolved = self.module_attribute(e)
+            if resolved is not None:
+                return resolved
             return node("Attr", e, ex(e.value), e.attr)
         if isinstance(e, ast.BinOp):
             return node("Bin", e, type(e.op).__name__, ex(e.left), ex(e.right))
@@ -529,8 +583,50 @@ def _default_values(py_func: types.FunctionType) -> dict[str, Any]:
     return values
 
 
-def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str]]:
-    conv = _Converter(src.line_delta, _default_values(py_func))
+def _attribute_nodes(e: ast.Attribute, n: int) -> list[ast.expr]:
+    """The outermost `n` Attribute nodes of a chain, outermost first."""
+    out: list[ast.expr] = []
+    node: ast.expr = e
+    for _ in range(n):
+        out.append(node)
+        assert isinstance(node, ast.Attribute)
+        node = node.value
+    return out
+
+
+def _all_locals(code: types.CodeType) -> set[str]:
+    """Every local name of a code object and of the functions nested in it."""
+    names = set(code.co_varnames) | set(code.co_cellvars)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= _all_locals(c)
+    return names
+
+
+def _module_globals(py_func: types.FunctionType) -> dict[str, types.ModuleType]:
+    """Globals and closure values that are modules oxjit does not know
+    (their attributes are resolved when the function is converted), unless
+    a local anywhere in the function shadows the name."""
+    code = py_func.__code__
+    shadowed = _all_locals(code)
+    out: dict[str, types.ModuleType] = {}
+    for name, value in py_func.__globals__.items():
+        if isinstance(value, types.ModuleType) and value.__name__ not in _KNOWN_MODULES and name not in shadowed:
+            out[name] = value
+    for name, cell in zip(code.co_freevars, py_func.__closure__ or ()):
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(value, types.ModuleType) and value.__name__ not in _KNOWN_MODULES:
+            out[name] = value
+        else:
+            out.pop(name, None)
+    return out
+
+
+def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str], dict[str, Any]]:
+    conv = _Converter(src.line_delta, _default_values(py_func), _module_globals(py_func))
     n = src.node
     if isinstance(n, ast.Lambda):
         # Unsupported parameters are flagged per parameter by funcdef.
@@ -539,7 +635,7 @@ def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str]]
         # The decorators are the jit call itself: ignored.
         problems = [conv.unsupported(n, "`async def`")] if isinstance(n, ast.AsyncFunctionDef) else []
         d = conv.funcdef(n, n.name, is_lambda=False, problems=problems, root=True)
-    return d, conv.names
+    return d, conv.names, conv.bound
 
 
 # ---------------------------------------------------------------------------
@@ -593,7 +689,60 @@ def _prange_objects() -> list[Any]:
     return out
 
 
+def _numba_py_func(value: Any) -> types.FunctionType | None:
+    """The Python function behind an object Numba compiles: a dispatcher
+    (`@numba.njit`/`@numba.jit`), a `@numba.vectorize` DUFunc, or a function
+    registered with `numba.extending.register_jitable`. Libraries built on
+    Numba (QuantEcon, numba-stats, ...) export these; oxjit compiles their
+    Python source itself. Numba is never imported on our behalf."""
+    if "numba" not in sys.modules:
+        return None
+    if isinstance(value, types.FunctionType):
+        return value if id(value) in _register_jitable_ids() else None
+    module = getattr(type(value), "__module__", "") or ""
+    if not module.startswith("numba."):
+        return None
+    dispatcher = sys.modules.get("numba.core.dispatcher")
+    if dispatcher is not None and isinstance(value, dispatcher.Dispatcher):
+        f = getattr(value, "py_func", None)
+    elif type(value).__name__ == "DUFunc":
+        f = getattr(getattr(value, "_dispatcher", None), "py_func", None)
+    else:
+        return None
+    return f if isinstance(f, types.FunctionType) else None
+
+
+_jitable_seen: tuple[int, dict[int, Any]] = (-1, {})
+
+
+def _register_jitable_ids() -> dict[int, Any]:
+    """id -> function for every function Numba's `register_jitable` has seen
+    (an overload whose implementation is the function itself). Rebuilt when
+    Numba's registry grows; the functions are kept to guard the ids."""
+    global _jitable_seen
+    templates = sys.modules.get("numba.core.typing.templates")
+    registry = getattr(templates, "builtin_registry", None)
+    entries = getattr(registry, "globals", None)
+    if not isinstance(entries, list):
+        return {}
+    if _jitable_seen[0] == len(entries):
+        return _jitable_seen[1]
+    found: dict[int, Any] = {}
+    for fn, fnty in list(entries):
+        if not isinstance(fn, types.FunctionType):
+            continue
+        for t in getattr(fnty, "templates", ()):
+            impl = getattr(t, "_overload_func", None)
+            if getattr(impl, "__qualname__", "").startswith("register_jitable."):
+                found[id(fn)] = fn
+    _jitable_seen = (len(entries), found)
+    return found
+
+
 def _jitted_py_func(value: Any) -> types.FunctionType | None:
+    numba_f = _numba_py_func(value)
+    if numba_f is not None:
+        return numba_f
     if isinstance(value, np.ufunc):
         # An eager @vectorize ufunc: its scalar kernel (None for NumPy's own).
         native = sys.modules.get("oxjit._native")
@@ -606,11 +755,33 @@ def _jitted_py_func(value: Any) -> types.FunctionType | None:
     return f if isinstance(f, types.FunctionType) else None
 
 
+def _numba_kind(value: Any) -> str | None:
+    """What a Numba object oxjit cannot compile is, for `_describe`."""
+    if "numba" not in sys.modules:
+        return None
+    name = getattr(value, "__name__", None) or type(value).__name__
+    module = getattr(type(value), "__module__", "") or ""
+    if type(value).__name__ == "GUFunc" and module.startswith("numba."):
+        return f"Numba @guvectorize function '{name}' (compiled code can call @vectorize functions, not gufuncs)"
+    if type(value).__name__ == "JitClassType" and module.startswith("numba."):
+        return f"Numba jitclass '{name}' (declare it with oxjit's jitclass to use it here)"
+    templates = sys.modules.get("numba.core.typing.templates")
+    registry = getattr(templates, "builtin_registry", None)
+    if isinstance(value, types.FunctionType) and any(
+        fn is value for fn, _ in list(getattr(registry, "globals", ()))
+    ):
+        return f"function '{name}' with a Numba @overload (oxjit cannot use Numba's extension API)"
+    return None
+
+
 def _describe(value: Any) -> str:
     """For `other`: completes "global `x` is a ..., which compiled code
     cannot use"."""
     if isinstance(value, types.ModuleType):
         return f"module '{value.__name__}'"
+    numba_kind = _numba_kind(value)
+    if numba_kind is not None:
+        return numba_kind
     if isinstance(value, types.FunctionType):
         return f"function '{value.__name__}' (not jitted; decorate it with @njit)"
     if isinstance(value, type):
@@ -664,14 +835,17 @@ class _UnitBuilder:
 
     def entry(self, py_func: types.FunctionType) -> dict:
         src = _source_of(py_func)
-        d, names = _convert(src, py_func)
+        d, names, bound = _convert(src, py_func)
+        env = self.env(py_func, names)
+        for name, value in bound.items():
+            env[name] = self.classify(value)
         return {
             "qualname": py_func.__qualname__,
             "file": py_func.__code__.co_filename,
             "first_line": src.first_line,
             "lines": src.lines,
             "def": d,
-            "env": self.env(py_func, names),
+            "env": env,
         }
 
     def env(self, py_func: types.FunctionType, names: set[str]) -> dict[str, list]:
@@ -851,13 +1025,20 @@ def _is_named_tuple_class(v: Any) -> bool:
             and hasattr(v, "_make"))
 
 
+def _extra_py_func(e: Any) -> types.FunctionType:
+    f = _jitted_py_func(e)
+    if f is None:
+        raise TypeError(f"{e!r} is not a jitted function")
+    return f
+
+
 def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = (), classes: Sequence[int] = ()) -> str:
     """The JSON compilation unit for `py_func`: `functions[0]` is `py_func`,
     then the jitted functions passed as arguments (`extras`, in order, so the
     dispatcher can type them as functions 1..), then every jitted function
     reached through globals and closures (each once). Raises ValueError if a
     source cannot be read."""
-    return _UnitBuilder().build(py_func, [e.__oxjit_py_func__ for e in extras], classes)
+    return _UnitBuilder().build(py_func, [_extra_py_func(e) for e in extras], classes)
 
 
 def build_unit_refs(
@@ -868,4 +1049,4 @@ def build_unit_refs(
     `(address, nbytes, array)` triple of C-ordered native-endian bytes, valid
     while the returned list lives. The compiler copies them at once."""
     b = _UnitBuilder(by_reference=True)
-    return b.build(py_func, [e.__oxjit_py_func__ for e in extras], classes), b.frozen
+    return b.build(py_func, [_extra_py_func(e) for e in extras], classes), b.frozen

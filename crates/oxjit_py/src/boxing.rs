@@ -367,7 +367,7 @@ pub fn typeof_arg(
             }
         }
     }
-    if a.hasattr("__oxjit_py_func__").unwrap_or(false) {
+    if a.hasattr("__oxjit_py_func__").unwrap_or(false) || is_numba_function(a) {
         if let Some(i) = fns.iter().position(|f| f.is(a)) {
             return Ok(Ty::Function(i as u32 + 1));
         }
@@ -375,6 +375,21 @@ pub fn typeof_arg(
         return Ok(Ty::Function(fns.len() as u32));
     }
     Err(type_name(a))
+}
+
+/// A function Numba compiles (a `numba.njit` dispatcher or a `@numba.vectorize`
+/// DUFunc): oxjit compiles its Python source itself (`_frontend._numba_py_func`).
+fn is_numba_function(a: &Bound<'_, PyAny>) -> bool {
+    let ty = a.get_type();
+    let from_numba = ty
+        .module()
+        .map(|m| m.to_string().starts_with("numba."))
+        .unwrap_or(false);
+    if !from_numba {
+        return false;
+    }
+    let name = type_name(a);
+    (name.ends_with("Dispatcher") && a.hasattr("py_func").unwrap_or(false)) || name == "DUFunc"
 }
 
 fn type_name(a: &Bound<'_, PyAny>) -> String {

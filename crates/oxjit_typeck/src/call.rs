@@ -5,8 +5,8 @@ use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Const, Res};
 use crate::registry::{self, ArrFn, Builtin};
-use oxjit_syntax::{Diagnostic, Expr, ExprId, ExprKind, FuncDef};
-use oxjit_types::{Dtype, Ty};
+use oxjit_syntax::{Diagnostic, Expr, ExprId, ExprKind, FuncDef, GlobalValue};
+use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
 
 impl<'u> Checker<'u> {
     pub(crate) fn call(
@@ -349,12 +349,16 @@ impl<'u> Checker<'u> {
                 None => match &def.params[i].default {
                     Some(dflt) => match self.const_eval(dflt, env_of) {
                         Some(c) => out.push(Arg::Const(c)),
-                        None => {
-                            let d = Diagnostic::unsupported(dflt.span, "this default value cannot be used in compiled code")
-                                .with_note("defaults must be numbers, booleans, None, strings or tuples of those");
-                            self.err(cx, d);
-                            return None;
-                        }
+                        None => match self.default_array(dflt, env_of) {
+                            Some(a) => out.push(a),
+                            None => {
+                                let d = Diagnostic::unsupported(dflt.span, "this default value cannot be used in compiled code")
+                                    .with_note("defaults must be numbers, booleans, None, strings, arrays or tuples of those");
+                                // The span is in the callee's source.
+                                self.err_in(cx, env_of, d);
+                                return None;
+                            }
+                        },
                     },
                     None => {
                         let d = Diagnostic::error(
@@ -377,10 +381,31 @@ impl<'u> Checker<'u> {
         Some(out)
     }
 
+    /// A default the front end froze as an array (`GlobalValue::Array`).
+    fn default_array(&self, dflt: &Expr, env_of: u32) -> Option<Arg<'u>> {
+        let ExprKind::Name(n) = &dflt.kind else {
+            return None;
+        };
+        let GlobalValue::Array(i) = self.unit.functions[env_of as usize].env.get(n)? else {
+            return None;
+        };
+        let c = self.unit.const_arrays.get(*i as usize)?;
+        let dtype = Dtype::from_name(&c.dtype)?;
+        let ndim = u8::try_from(c.shape.len()).ok().filter(|&n| n > 0)?;
+        let ty = Ty::Array(ArrayTy {
+            dtype,
+            ndim,
+            layout: Layout::C,
+            readonly: true,
+        });
+        Some(Arg::GlobalArray(*i, ty))
+    }
+
     pub(crate) fn arg_ty(&self, cx: &Cx<'u>, a: &Arg<'u>) -> Ty {
         match a {
             Arg::Expr(e) => cx.expr_ty.get(&e.id).cloned().unwrap_or(Ty::Unknown),
             Arg::Const(c) => c.ty(),
+            Arg::GlobalArray(_, t) => t.clone(),
             Arg::StarItem(e, i) => match cx.expr_ty.get(&e.id) {
                 Some(t) if t.tuple_items().is_some() => t
                     .tuple_items()

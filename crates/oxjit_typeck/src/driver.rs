@@ -314,6 +314,13 @@ impl<'u> Checker<'u> {
         inst_ref.res = cx.res;
     }
 
+    /// `err` for a span in another function's source (`func`'s file).
+    pub(crate) fn err_in(&mut self, cx: &Cx<'u>, func: u32, d: Diagnostic) {
+        if cx.report {
+            self.diags.push(Located { func, diag: d });
+        }
+    }
+
     pub(crate) fn err(&mut self, cx: &Cx<'u>, d: Diagnostic) {
         if cx.report {
             self.diags.push(Located {

@@ -22,7 +22,11 @@ pub fn keywords(f: Manip) -> &'static [&'static str] {
         Manip::Transpose => &["axes"],
         Manip::Swapaxes => &["axis1", "axis2"],
         Manip::ExpandDims | Manip::Squeeze | Manip::Stack => &["axis"],
-        Manip::ColumnStack | Manip::Cross | Manip::Argwhere | Manip::AsFortran => &[],
+        Manip::ColumnStack
+        | Manip::Cross
+        | Manip::Argwhere
+        | Manip::AsFortran
+        | Manip::AtLeast(_) => &[],
         Manip::Repeat => &["repeats", "axis"],
         Manip::Tile => &["reps"],
         Manip::Roll => &["shift", "axis"],
@@ -52,6 +56,7 @@ fn params(f: Manip) -> &'static [&'static str] {
         Manip::Cross => &["a", "b"],
         Manip::ArrayEqual => &["a1", "a2", "equal_nan"],
         Manip::Argwhere | Manip::AsFortran => &["a"],
+        Manip::AtLeast(_) => &["arys"],
         Manip::Histogram => &["a", "bins", "range"],
         Manip::Digitize => &["x", "bins", "right"],
     }
@@ -276,6 +281,10 @@ impl<'u> Checker<'u> {
                 self.manip_sort_ty(cx, e, f, &c)
             }
             Manip::Cross | Manip::ArrayEqual => self.manip_compare_ty(cx, e, f, &c),
+            Manip::AtLeast(n) => match c.arr {
+                Some(a) if c.tys.len() == 1 => Ty::Array(at_least(a, n)),
+                _ => self.no_match(cx, e, c.name, c.tys, "(array)"),
+            },
         }
     }
 
@@ -368,7 +377,8 @@ impl<'u> Checker<'u> {
             | Manip::Argwhere
             | Manip::AsFortran
             | Manip::Histogram
-            | Manip::Digitize => Ty::Unknown,
+            | Manip::Digitize
+            | Manip::AtLeast(_) => Ty::Unknown,
         }
     }
 
@@ -605,7 +615,8 @@ impl<'u> Checker<'u> {
             | Manip::ArrayEqual
             | Manip::Argwhere
             | Manip::Histogram
-            | Manip::Digitize => Ty::Unknown,
+            | Manip::Digitize
+            | Manip::AtLeast(_) => Ty::Unknown,
         }
     }
 
@@ -789,7 +800,8 @@ impl<'u> Checker<'u> {
             | Manip::Argwhere
             | Manip::AsFortran
             | Manip::Histogram
-            | Manip::Digitize => Ty::Unknown,
+            | Manip::Digitize
+            | Manip::AtLeast(_) => Ty::Unknown,
         }
     }
 
@@ -999,7 +1011,8 @@ impl<'u> Checker<'u> {
             | Manip::Roll
             | Manip::Cross
             | Manip::ArrayEqual
-            | Manip::AsFortran => Ty::Unknown,
+            | Manip::AsFortran
+            | Manip::AtLeast(_) => Ty::Unknown,
         }
     }
 
@@ -1066,7 +1079,8 @@ impl<'u> Checker<'u> {
             | Manip::Argwhere
             | Manip::AsFortran
             | Manip::Histogram
-            | Manip::Digitize => Ty::Unknown,
+            | Manip::Digitize
+            | Manip::AtLeast(_) => Ty::Unknown,
         }
     }
 
@@ -1107,5 +1121,14 @@ impl<'u> Checker<'u> {
                 }
             },
         }
+    }
+}
+
+/// The type of `atleast_{n}d(a)`: a itself, or a view with unit axes added
+/// (a unit axis keeps a C or F array contiguous).
+pub fn at_least(a: ArrayTy, n: u8) -> ArrayTy {
+    ArrayTy {
+        ndim: a.ndim.max(n),
+        ..a
     }
 }

@@ -39,6 +39,9 @@ pub enum Arg<'u> {
     Expr(&'u Expr),
     /// A parameter default or other constant.
     Const(Const),
+    /// A parameter default that is an array: the unit's frozen array `k`
+    /// (read-only, of this type), as Numba bakes a default array in.
+    GlobalArray(u32, Ty),
     /// Element `i` of a starred tuple argument.
     StarItem(&'u Expr, usize),
     /// The callee's `*args`: a tuple built from these.

@@ -204,6 +204,21 @@ pub enum Manip {
     AsFortran,
     Histogram,
     Digitize,
+    /// `atleast_1d/2d/3d`: the array, or a view with leading (and for 3-d
+    /// trailing) axes of length 1.
+    AtLeast(u8),
+}
+
+/// Where `atleast_{n}d` puts the new unit axes of an `nd`-dimensional array,
+/// as output axes (NumPy: 1-d `(k,)` becomes `(1, k)` and `(1, k, 1)`, 2-d
+/// `(m, k)` becomes `(m, k, 1)`).
+pub fn at_least_axes(nd: u8, n: u8) -> Vec<usize> {
+    match (n, nd) {
+        (_, d) if d >= n => Vec::new(),
+        (3, 1) => vec![0, 2],
+        (3, 2) => vec![2],
+        (_, d) => (0..usize::from(n - d)).collect(),
+    }
 }
 
 /// Methods of a `numpy.random.Generator` argument, drawn with NumPy's own
@@ -892,6 +907,9 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.asfortranarray", Builtin::Manip(Manip::AsFortran)),
     ("numpy.histogram", Builtin::Manip(Manip::Histogram)),
     ("numpy.digitize", Builtin::Manip(Manip::Digitize)),
+    ("numpy.atleast_1d", Builtin::Manip(Manip::AtLeast(1))),
+    ("numpy.atleast_2d", Builtin::Manip(Manip::AtLeast(2))),
+    ("numpy.atleast_3d", Builtin::Manip(Manip::AtLeast(3))),
     ("numpy.linalg.solve", Builtin::LinAlg(LinAlg::Solve)),
     ("numpy.linalg.inv", Builtin::LinAlg(LinAlg::Inv)),
     ("numpy.linalg.det", Builtin::LinAlg(LinAlg::Det)),
@@ -1312,6 +1330,7 @@ fn manip_note(f: Manip) -> &'static str {
         Manip::AsFortran => "an F-contiguous copy; an F-contiguous (or 1-d C) array is returned as is",
         Manip::Histogram => "histogram(a, bins=10, range=None, density=False) of real arrays: (int64 counts, or float64 densities, edges) with NumPy's edges and bin rules (float32 data gives float32 edges); bins an int or an array of edges; no weights=",
         Manip::Digitize => "digitize(x, bins, right=False): increasing or decreasing 1-d bins, scalar or array x",
+        Manip::AtLeast(_) => "atleast_1d/2d/3d(a) of one array: a itself when it has enough dimensions, else a view with NumPy's added axes of length 1",
     }
 }
 

@@ -22,6 +22,7 @@ impl<'p> FnGen<'_, 'p> {
                 let t = c.ty();
                 Ok(self.konst(c, &t))
             }
+            Arg::GlobalArray(i, t) => self.global_array(*i, t),
             Arg::StarItem(e, i) => {
                 let v = self.expr(e)?;
                 let Ty::Tuple(items) = v.ty.clone().plain_tuple() else {

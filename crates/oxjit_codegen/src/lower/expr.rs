@@ -6,7 +6,7 @@ impl<'p> FnGen<'_, 'p> {
     /// A frozen global array: constant data, no MemInfo, no parent. A small
     /// array is an IR constant; a large one is read by address from its
     /// frozen copy, which the module's machine code owns (`CodeHandle`).
-    fn global_array(&mut self, i: u32, ty: &Ty) -> R<V> {
+    pub(super) fn global_array(&mut self, i: u32, ty: &Ty) -> R<V> {
         let Ty::Array(a) = ty else {
             return ice("global array type");
         };

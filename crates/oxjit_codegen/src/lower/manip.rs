@@ -295,7 +295,8 @@ impl<'p> FnGen<'_, 'p> {
             | Manip::Transpose
             | Manip::Swapaxes
             | Manip::ExpandDims
-            | Manip::Squeeze => self.manip_view(f, args, call, ty),
+            | Manip::Squeeze
+            | Manip::AtLeast(_) => self.manip_view(f, args, call, ty),
             Manip::Stack => self.stack(&args, call, &ty),
             Manip::ColumnStack => self.column_stack(&args, &ty),
             Manip::Repeat => self.repeat(&args, call, &ty),
@@ -331,7 +332,10 @@ impl<'p> FnGen<'_, 'p> {
                                 Some(Const::Int(k)) => Some(k),
                                 _ => None,
                             },
-                            Arg::Const(_) | Arg::StarItem(..) | Arg::Pack(_) => None,
+                            Arg::Const(_)
+                            | Arg::GlobalArray(..)
+                            | Arg::StarItem(..)
+                            | Arg::Pack(_) => None,
                         })
                         .collect::<Option<Vec<i64>>>()
                         .map(Some)
@@ -374,33 +378,16 @@ impl<'p> FnGen<'_, 'p> {
                     .iter()
                     .map(|&k| norm_axis(k, on))
                     .collect();
-                let ish = self.shape_list(&args[0], a.ndim as usize);
-                let ist = self.stride_list(&args[0], &a);
-                let mut shape = Vec::new();
-                let mut from = Vec::new(); // input axis of each output axis
-                let mut d = 0;
-                for o in 0..on {
-                    if axes.contains(&o) {
-                        shape.push("1".to_string());
-                        from.push(None);
-                    } else {
-                        shape.push(ish[d].clone());
-                        from.push(Some(d));
-                        d += 1;
-                    }
+                Ok(self.unit_axes_view(&args[0], &a, &oa, &axes))
+            }
+            Manip::AtLeast(n) => {
+                let a = a0.ok_or("atleast arg")?;
+                let oa = out_a.ok_or("atleast type")?;
+                let axes = oxjit_typeck::registry::at_least_axes(a.ndim, n);
+                if axes.is_empty() {
+                    return Ok(V::new(args[0].r.clone(), ty));
                 }
-                // A new axis gets the stride a C reshape would give it.
-                let mut strides = vec![String::new(); on];
-                let mut run = a.dtype.size().to_string();
-                for o in (0..on).rev() {
-                    strides[o] = match from[o] {
-                        Some(d) => ist[d].clone(),
-                        None => run.clone(),
-                    };
-                    run = self.val(&format!("mul i64 {}, {}", strides[o], shape[o]));
-                }
-                let data = self.data(&args[0]);
-                Ok(self.view_over(&args[0], &oa, &data, &shape, &strides))
+                Ok(self.unit_axes_view(&args[0], &a, &oa, &axes))
             }
             Manip::Squeeze => {
                 let a = a0.ok_or("squeeze arg")?;
@@ -448,6 +435,39 @@ impl<'p> FnGen<'_, 'p> {
             | Manip::Histogram
             | Manip::Digitize => unreachable!("manip sends only these here"),
         }
+    }
+
+    /// A view of `arr` with unit axes at output positions `axes`
+    /// (expand_dims, atleast_nd).
+    fn unit_axes_view(&mut self, arr: &V, a: &ArrayTy, oa: &ArrayTy, axes: &[usize]) -> V {
+        let on = oa.ndim as usize;
+        let ish = self.shape_list(arr, a.ndim as usize);
+        let ist = self.stride_list(arr, a);
+        let mut shape = Vec::new();
+        let mut from = Vec::new(); // input axis of each output axis
+        let mut d = 0;
+        for o in 0..on {
+            if axes.contains(&o) {
+                shape.push("1".to_string());
+                from.push(None);
+            } else {
+                shape.push(ish[d].clone());
+                from.push(Some(d));
+                d += 1;
+            }
+        }
+        // A new axis gets the stride a C reshape would give it.
+        let mut strides = vec![String::new(); on];
+        let mut run = a.dtype.size().to_string();
+        for o in (0..on).rev() {
+            strides[o] = match from[o] {
+                Some(d) => ist[d].clone(),
+                None => run.clone(),
+            };
+            run = self.val(&format!("mul i64 {}, {}", strides[o], shape[o]));
+        }
+        let data = self.data(arr);
+        self.view_over(arr, oa, &data, &shape, &strides)
     }
 
     /// Fresh arrays filled element by element: diag, tri, tril/triu, tile, asfortranarray.
@@ -651,7 +671,8 @@ impl<'p> FnGen<'_, 'p> {
             | Manip::ArrayEqual
             | Manip::Argwhere
             | Manip::Histogram
-            | Manip::Digitize => unreachable!("manip sends only these here"),
+            | Manip::Digitize
+            | Manip::AtLeast(_) => unreachable!("manip sends only these here"),
         }
     }
 
@@ -793,7 +814,8 @@ impl<'p> FnGen<'_, 'p> {
             | Manip::Partition
             | Manip::Cross
             | Manip::AsFortran
-            | Manip::Digitize => unreachable!("manip sends only these here"),
+            | Manip::Digitize
+            | Manip::AtLeast(_) => unreachable!("manip sends only these here"),
         }
     }
 
