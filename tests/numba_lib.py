@@ -55,6 +55,20 @@ def logistic(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+@numba.vectorize
+def soft_threshold(x, t):
+    if x > t:
+        return x - t
+    if x < -t:
+        return x + t
+    return 0.0
+
+
+@numba.njit
+def denoise(a, t):
+    return soft_threshold(a, t)
+
+
 @register_jitable
 def halve(x):
     return x / 2

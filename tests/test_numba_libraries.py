@@ -90,6 +90,22 @@ def test_vectorize_scalar(x):
     assert call_logistic(x) == lib.logistic(x)
 
 
+@njit
+def call_soft_threshold(a, t):
+    return lib.soft_threshold(a, t), lib.denoise(a, t)
+
+
+@pytest.mark.parametrize(
+    "a", [np.linspace(-2, 2, 9), np.arange(12.0).reshape(3, 4) - 6, np.arange(-3, 4, dtype=np.int32), np.zeros(0)]
+)
+def test_vectorize_maps_over_arrays_like_numba(a):
+    got, got2 = call_soft_threshold(a, 1.5)
+    want = lib.denoise(a, 1.5)  # the DUFunc called inside Numba's own njit
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got2, want)
+
+
 # -- Numba functions as arguments ------------------------------------------------
 
 

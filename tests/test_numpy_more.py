@@ -10,6 +10,7 @@ import tempfile
 import numpy as np
 import pytest
 from oxjit import njit
+from oxjit.errors import TypingError
 
 nan = np.nan
 
@@ -727,3 +728,88 @@ def test_no_leaks_in_this_sessions_features(no_leaks):
         assert f(a, idx, m) == f.py_func(a, idx, m)
         with pytest.raises(np.exceptions.AxisError):
             g(a)
+
+
+# ---------------------------------------------------------------------------
+# np.kron, np.iinfo, np.finfo
+# ---------------------------------------------------------------------------
+
+
+@njit
+def k_kron(a, b):
+    return np.kron(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (np.arange(3.0), np.array([1, 10])),
+        (np.arange(4).reshape(2, 2), np.ones((2, 3))),
+        (np.arange(2.0), np.eye(2)),
+        (np.eye(3)[:, ::-1], np.arange(3, dtype=np.int32)),
+        (np.asfortranarray(np.arange(6.0).reshape(2, 3)), np.array([[1j, 2.0]])),
+        (np.zeros((0, 2)), np.ones((2, 2))),
+        (np.array([True, False]), np.array([2, 3], dtype=np.uint8)),
+    ],
+)
+def test_kron_matches_numpy(a, b):
+    got, want = k_kron(a, b), np.kron(a, b)
+    assert got.dtype == want.dtype and got.shape == want.shape and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, want)
+
+
+@njit
+def k_iinfo_type(x):
+    i = np.iinfo(x)
+    return i.min, i.max, i.bits
+
+
+@njit
+def k_iinfo_names():
+    return (np.iinfo(np.int8).min, np.iinfo(np.int16).max, np.iinfo(np.int32).max, np.iinfo(np.int64).min,
+            np.iinfo(np.uint8).max, np.iinfo(np.uint16).max, np.iinfo(np.uint32).max, np.iinfo(np.uint64).max,
+            np.iinfo(np.intp).bits)
+
+
+@njit
+def k_finfo(a):
+    f = np.finfo(a.dtype)
+    return (f.eps, f.epsneg, f.iexp, f.machep, f.max, f.maxexp, f.min, f.minexp, f.negep, f.nexp, f.nmant,
+            f.precision, f.resolution, f.tiny, f.bits, f.smallest_normal)
+
+
+_FINFO_FIELDS = ("eps", "epsneg", "iexp", "machep", "max", "maxexp", "min", "minexp", "negep", "nexp", "nmant",
+                 "precision", "resolution", "tiny", "bits", "smallest_normal")
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64])
+def test_iinfo_matches_numpy(dtype):
+    info = np.iinfo(dtype)
+    assert k_iinfo_type(dtype(3)) == (info.min, info.max, info.bits)
+    assert k_iinfo_type(np.zeros(1, dtype)[0]) == (info.min, info.max, info.bits)
+
+
+def test_iinfo_of_named_types():
+    names = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64, np.intp)
+    fields = ("min", "max", "max", "min", "max", "max", "max", "max", "bits")
+    assert k_iinfo_names() == tuple(getattr(np.iinfo(t), f) for t, f in zip(names, fields))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64])
+def test_finfo_matches_numpy(dtype):
+    info = np.finfo(dtype)
+    got = k_finfo(np.zeros(1, dtype))
+    for name, value in zip(_FINFO_FIELDS, got):
+        want = getattr(info, name)
+        assert value == want, name
+        assert isinstance(value, int) == isinstance(want, int), name
+
+
+@njit
+def k_iinfo_of_float(x):
+    return np.iinfo(x).max
+
+
+def test_iinfo_of_a_float_is_a_typing_error():
+    with pytest.raises(TypingError, match=r"numpy.iinfo\(\) needs an integer dtype"):
+        k_iinfo_of_float(1.5)

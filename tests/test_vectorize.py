@@ -1055,3 +1055,100 @@ def test_dufunc_called_from_njit_on_arrays():
 
 def test_eager_ufunc_called_from_njit():
     assert call_eager_ufunc_scalar(2.0, 3.0) == 5.0
+
+
+@vectorize
+def branchy(x, y):
+    if x > y:
+        return x - y
+    return y * 2
+
+
+@vectorize
+def reciprocal(x):
+    return 1 / x
+
+
+@vectorize
+def checked_sqrt(x):
+    if x < 0:
+        raise ValueError("negative")
+    return math.sqrt(x)
+
+
+@njit
+def call_branchy(a, b):
+    return branchy(a, b)
+
+
+@njit
+def call_branchy_expr(a, b):
+    # A mapped call inside a larger array expression, and a scalar argument.
+    return branchy(a * 2, b) + branchy(a, 1)
+
+
+@njit
+def call_reciprocal(x):
+    return reciprocal(x)
+
+
+@njit
+def call_checked_sqrt(a):
+    return checked_sqrt(a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (np.arange(6.0).reshape(2, 3), np.array([1.0, 4.0, 2.5])),
+        (np.arange(5, dtype=np.int32), np.int32(2)),
+        (np.arange(12.0).reshape(3, 4)[:, ::2], np.arange(3.0)[:, None]),
+        (np.zeros((0, 3)), np.ones(3)),
+        (np.array(3.0), np.array(1.0)),
+    ],
+)
+def test_dufunc_with_branches_maps_over_arrays(a, b):
+    got = call_branchy(a, b)
+    want = np.vectorize(branchy.py_func, otypes=[got.dtype if isinstance(got, np.ndarray) else float])(a, b)
+    if np.ndim(want) == 0:
+        # Every argument 0-d: a scalar, as NumPy.
+        assert not isinstance(got, np.ndarray) and got == want
+    else:
+        assert got.shape == want.shape and got.flags.c_contiguous
+        np.testing.assert_array_equal(got, want)
+    a2 = np.asarray(a)
+    vec = np.vectorize(branchy.py_func, otypes=[np.float64 if a2.dtype.kind == "f" else np.int64])
+    want2 = vec(a2 * 2, b) + vec(a2, 1)
+    np.testing.assert_array_equal(call_branchy_expr(a, b), want2)
+
+
+def test_dufunc_result_dtype_follows_the_kernel():
+    # The kernel is typed for the element types, as Numba types it:
+    # float32 * int64 is float64 and int32 * int64 is int64.
+    assert call_branchy(np.arange(4, dtype=np.float32), np.float32(1)).dtype == np.float64
+    assert call_branchy(np.arange(4, dtype=np.int32), np.int32(1)).dtype == np.int64
+    assert call_reciprocal(np.arange(1, 3, dtype=np.float32)).dtype == np.float64
+
+
+def test_dufunc_divides_like_numpy_from_compiled_code():
+    # As in Numba: a @vectorize kernel uses NumPy's error model, called
+    # with numbers or arrays.
+    assert call_reciprocal(0.0) == math.inf
+    np.testing.assert_array_equal(call_reciprocal(np.array([0.0, -0.0, 2.0])), [math.inf, -math.inf, 0.5])
+
+
+def test_dufunc_raising_inside_a_mapped_call_does_not_leak(no_leaks):
+    np.testing.assert_array_equal(call_checked_sqrt(np.array([4.0, 9.0])), [2.0, 3.0])
+    for _ in range(3):
+        with pytest.raises(ValueError, match="negative"):
+            call_checked_sqrt(np.array([4.0, -1.0, 9.0]))
+
+
+@njit
+def call_dufunc_with_tuple(t):
+    return branchy(t, 1.0)
+
+
+def test_dufunc_mapped_over_a_tuple_is_a_clear_error():
+    with pytest.raises(TypingError, match="takes numbers and arrays, not"):
+        call_dufunc_with_tuple((np.ones(2), 1.0))

@@ -807,6 +807,9 @@ class _UnitBuilder:
         self.prange = _prange_objects()
         # jitclasses by number: their entries in the unit's class table.
         self.classes: dict[int, dict] = {}
+        # Functions reached through a ufunc object (`@vectorize`, Numba's
+        # DUFunc): called with arrays, compiled code maps them element-wise.
+        self.ufuncs: set[int] = set()
 
     def function(self, py_func: types.FunctionType) -> int:
         # Keyed by the plain function, so a function naming its own jit
@@ -817,12 +820,11 @@ class _UnitBuilder:
             self.py_funcs.append(py_func)
         return i
 
-    def build(
-        self, root: types.FunctionType, extras: Sequence[types.FunctionType] = (), classes: Sequence[int] = ()
-    ) -> str:
+    def build(self, root: types.FunctionType, extras: Sequence[Any] = (), classes: Sequence[int] = ()) -> str:
+        """`extras`: the jitted function objects passed as arguments."""
         self.function(root)
-        for f in extras:
-            self.function(f)
+        for e in extras:
+            self.jitted(e, _extra_py_func(e))
         for n in classes:
             self.jitclass(sys.modules["oxjit._jitclass"].CLASSES[n])
         functions = []
@@ -830,6 +832,8 @@ class _UnitBuilder:
         while i < len(self.py_funcs):  # grows as references are found
             functions.append(self.entry(self.py_funcs[i]))
             i += 1
+        for k in self.ufuncs:
+            functions[k]["ufunc"] = True
         unit = {"functions": functions, "arrays": self.arrays, "classes": list(self.classes.values())}
         return json.dumps(unit, ensure_ascii=False, allow_nan=False)
 
@@ -906,7 +910,7 @@ class _UnitBuilder:
             return ["other", _describe(v)]
         f = _jitted_py_func(v)
         if f is not None:
-            return ["func", self.function(f)]
+            return ["func", self.jitted(v, f)]
         dt = self.dtype_name(v)
         if dt is not None:
             return ["dtype", dt]
@@ -927,6 +931,13 @@ class _UnitBuilder:
         if isinstance(v, np.ndarray):
             return self.array(v)
         return ["other", _describe(v)]
+
+    def jitted(self, obj: Any, py_func: types.FunctionType) -> int:
+        """The unit index of jitted object `obj`'s function `py_func`."""
+        i = self.function(py_func)
+        if isinstance(obj, np.ufunc) or type(obj).__name__ == "DUFunc":
+            self.ufuncs.add(i)
+        return i
 
     def jitclass(self, box: Any) -> int:
         """Add a jitclass (and the classes its fields hold) to the unit's class
@@ -1038,7 +1049,7 @@ def build_unit(py_func: types.FunctionType, extras: Sequence[Any] = (), classes:
     dispatcher can type them as functions 1..), then every jitted function
     reached through globals and closures (each once). Raises ValueError if a
     source cannot be read."""
-    return _UnitBuilder().build(py_func, [_extra_py_func(e) for e in extras], classes)
+    return _UnitBuilder().build(py_func, extras, classes)
 
 
 def build_unit_refs(
@@ -1049,4 +1060,4 @@ def build_unit_refs(
     `(address, nbytes, array)` triple of C-ordered native-endian bytes, valid
     while the returned list lives. The compiler copies them at once."""
     b = _UnitBuilder(by_reference=True)
-    return b.build(py_func, [_extra_py_func(e) for e in extras], classes), b.frozen
+    return b.build(py_func, extras, classes), b.frozen

@@ -263,6 +263,9 @@ pub struct UnitFunc {
     pub lines: Vec<String>,
     pub def: FuncDef,
     pub env: HashMap<String, GlobalValue>,
+    /// Reached through a ufunc object (`@vectorize`): a call with array
+    /// arguments maps it over their elements, with NumPy's error model.
+    pub ufunc: bool,
 }
 
 /// Everything one compile needs: the root function (index 0) and every
@@ -410,6 +413,7 @@ impl Unit {
                     .unwrap_or_default(),
                 def,
                 env,
+                ufunc: f["ufunc"].as_bool().unwrap_or(false),
             });
         }
         let mut const_arrays = Vec::new();

@@ -121,6 +121,9 @@ impl<'u> Checker<'u> {
                 if !tys.iter().all(Ty::is_known) {
                     return Ty::Unknown;
                 }
+                if t.ufunc && tys.iter().any(|t| !matches!(t, Ty::Scalar(_))) {
+                    return self.ufunc_map(cx, e, *tid, &t.qualname, bound, &tys);
+                }
                 let id = self.instance(*tid, tys);
                 cx.res.insert(
                     e.id,
@@ -379,6 +382,69 @@ impl<'u> Checker<'u> {
             out.push(Arg::Pack(extra));
         }
         Some(out)
+    }
+
+    /// A `@vectorize` function called with arrays (Numba's DUFunc in
+    /// compiled code): its kernel instantiated for the element types, mapped
+    /// over the broadcast arguments into a new C array (a scalar when every
+    /// array is 0-d, as NumPy).
+    fn ufunc_map(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        tid: u32,
+        name: &str,
+        bound: Vec<Arg<'u>>,
+        tys: &[Ty],
+    ) -> Ty {
+        let mut elems = Vec::new();
+        let mut ndim = 0;
+        for t in tys {
+            if let Ty::Array(a) = t {
+                ndim = ndim.max(a.ndim);
+                elems.push(Ty::Scalar(a.dtype));
+            } else if let Ty::Scalar(_) = t {
+                elems.push(t.clone());
+            } else {
+                let d = Diagnostic::error(
+                    "no-matching-signature",
+                    e.span,
+                    format!("the @vectorize function `{name}` takes numbers and arrays, not {t}"),
+                );
+                self.err(cx, d);
+                return Ty::Unknown;
+            }
+        }
+        let id = self.instance(tid, elems);
+        let ret = self.instances[id as usize].ret.clone();
+        let Ty::Scalar(d) = ret else {
+            if !ret.is_known() {
+                if cx.report {
+                    self.unknown_call.entry(id).or_insert((cx.env_of, e.span));
+                }
+            } else {
+                let d = Diagnostic::error(
+                    "no-matching-signature",
+                    e.span,
+                    format!("the @vectorize function `{name}` returns {ret}: called with arrays, it must return a number"),
+                );
+                self.err(cx, d);
+            }
+            return Ty::Unknown;
+        };
+        cx.res.insert(
+            e.id,
+            Res::Call(Call {
+                callee: Callee::Map { id },
+                args: bound,
+                kwargs: vec![],
+            }),
+        );
+        if ndim == 0 {
+            Ty::Scalar(d)
+        } else {
+            Ty::Array(ArrayTy::new(d, ndim, Layout::C))
+        }
     }
 
     /// A default the front end froze as an array (`GlobalValue::Array`).

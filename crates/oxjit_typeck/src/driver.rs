@@ -43,6 +43,7 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
             env_of: i as u32,
             captures: Vec::new(),
             qualname: f.qualname.clone(),
+            ufunc: f.ufunc,
         });
     }
     let Some(root) = unit.functions.first() else {

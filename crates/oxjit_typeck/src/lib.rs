@@ -34,6 +34,7 @@ mod prune;
 pub mod registry;
 mod scope;
 mod stmt;
+pub mod typeinfo;
 pub mod verify;
 
 pub use driver::check;

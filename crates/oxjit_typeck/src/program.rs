@@ -68,6 +68,11 @@ pub enum Callee {
         ty: Box<NamedTupleTy>,
         slots: Vec<usize>,
     },
+    /// A `@vectorize` function called with arrays: instance `id` (its
+    /// scalar kernel) mapped over the broadcast elements of the arguments.
+    Map {
+        id: u32,
+    },
     /// Constructing a jitclass instance: a fresh instance (fields zeroed),
     /// then `__init__`'s instance `init` with it and the arguments.
     New {
@@ -118,6 +123,8 @@ pub struct Template<'u> {
     /// Names it reads from its enclosing function, passed as extra arguments.
     pub captures: Vec<String>,
     pub qualname: String,
+    /// A `@vectorize` kernel (`UnitFunc::ufunc`).
+    pub ufunc: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -175,6 +175,7 @@ pub enum ArrFn {
     Norm,
     Trace,
     Outer,
+    Kron,
     Vdot,
     Trapezoid,
 }
@@ -573,6 +574,11 @@ pub enum Builtin {
     Pow,
     Divmod,
     Print,
+    /// `np.iinfo(t)` / `np.finfo(t)` (`float`): a named tuple of constants
+    /// (`typeinfo.rs`).
+    TypeInfo {
+        float: bool,
+    },
     Enumerate,
     Zip,
     /// `np.ndindex(*shape)` in for loops: index tuples in C order.
@@ -728,6 +734,8 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("math.pow", Builtin::Math2(Math2::Pow)),
     ("divmod", Builtin::Divmod),
     ("print", Builtin::Print),
+    ("numpy.iinfo", Builtin::TypeInfo { float: false }),
+    ("numpy.finfo", Builtin::TypeInfo { float: true }),
     ("enumerate", Builtin::Enumerate),
     ("zip", Builtin::Zip),
     ("numpy.ndindex", Builtin::NdIndex),
@@ -934,6 +942,7 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ),
     ("numpy.trace", Builtin::Arr(ArrFn::Trace)),
     ("numpy.outer", Builtin::Arr(ArrFn::Outer)),
+    ("numpy.kron", Builtin::Arr(ArrFn::Kron)),
     ("numpy.vdot", Builtin::Arr(ArrFn::Vdot)),
     ("numpy.matmul", Builtin::MatMul),
     ("numpy.isclose", Builtin::IsClose),
@@ -1167,6 +1176,8 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Pow => "pow(x, y) with Python's rules",
         Builtin::Divmod => "divmod(a, b) with floor semantics",
         Builtin::Print => "print of strings, numbers, tuples and arrays",
+        Builtin::TypeInfo { float: false } => "iinfo(t) of an integer dtype, type, value or array: a record of constants with .min, .max, .bits",
+        Builtin::TypeInfo { float: true } => "finfo(t) of a float or complex dtype, type, value or array: a record of constants with Numba's fields (.eps, .max, .min, .tiny, .resolution, .precision, .bits, ...) and .smallest_normal",
         Builtin::Enumerate => "enumerate(x[, start]) in for loops",
         Builtin::Zip => "zip(a, b, ...) in for loops",
         Builtin::NdIndex => "for idx in np.ndindex(*shape) or np.ndindex(shape): index tuples in C order",
@@ -1265,6 +1276,7 @@ fn arr_note(f: ArrFn) -> &'static str {
         ArrFn::Norm => "norm(x, ord=None, axis=None): vector p-norms (any p, inf, -inf, 0) and matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf); ord and axis constants",
         ArrFn::Trace => "sum of the main diagonal of a 2-d array",
         ArrFn::Outer => "outer product of two arrays (flattened)",
+        ArrFn::Kron => "kron(a, b) of 1-d and 2-d arrays (a 1-d one counts as one row): a new C array",
         ArrFn::Vdot => "dot product of the flattened arrays (conjugating the first)",
     }
 }
@@ -1303,6 +1315,7 @@ pub fn arr_keywords(f: ArrFn) -> &'static [&'static str] {
         | ArrFn::Flatnonzero
         | ArrFn::Trace
         | ArrFn::Outer
+        | ArrFn::Kron
         | ArrFn::Vdot => &[],
     }
 }
@@ -1443,6 +1456,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Pow
         | Builtin::Divmod
         | Builtin::Print
+        | Builtin::TypeInfo { .. }
         | Builtin::Enumerate
         | Builtin::Zip
         | Builtin::NdIndex

@@ -205,6 +205,7 @@ impl<'u> Checker<'u> {
             env_of: cx.env_of,
             captures,
             qualname,
+            ufunc: false,
         });
         self.inner.insert(key, id);
         id

@@ -69,9 +69,12 @@ impl<'p> FnGen<'_, 'p> {
             ArrFn::Searchsorted | ArrFn::Interp | ArrFn::Nonzero | ArrFn::Flatnonzero => {
                 self.arr_search(f, args, call)
             }
-            ArrFn::Convolve | ArrFn::Trace | ArrFn::Outer | ArrFn::Vdot | ArrFn::Allclose => {
-                self.arr_products(f, args, call, ty)
-            }
+            ArrFn::Convolve
+            | ArrFn::Trace
+            | ArrFn::Outer
+            | ArrFn::Kron
+            | ArrFn::Vdot
+            | ArrFn::Allclose => self.arr_products(f, args, call, ty),
             ArrFn::Sort | ArrFn::Argsort | ArrFn::Unique => self.arr_sort(f, args, ty),
             ArrFn::Norm => self.norm(&args, call, ty),
         }

@@ -132,6 +132,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -385,6 +386,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Round
             | Builtin::NpRound
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -561,6 +563,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -738,6 +741,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -96,6 +96,8 @@ impl<'p> FnGen<'_, 'p> {
                 Ok(self.cast(r, &ty))
             }
             Callee::New { class, init } => self.construct(class, *init, call),
+            // Typed as an array (or a 0-d result): lowered by the element-wise path.
+            Callee::Map { .. } => ice("mapped @vectorize call outside an array expression"),
             Callee::Builtin(b) => {
                 if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
                     (b, call.args.as_slice(), call.kwargs.is_empty())
@@ -277,6 +279,15 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Cast(_)
             | Builtin::Round
             | Builtin::NpRound => self.builtin_convert(b, args, ty),
+            Builtin::TypeInfo { float } => {
+                let Some(Arg::Expr(x)) = call.args.first() else {
+                    return ice("iinfo/finfo argument");
+                };
+                let (_, items) = oxjit_typeck::typeinfo::type_info_dtype(self.inst.ty(x))
+                    .and_then(|d| oxjit_typeck::typeinfo::type_info(d, float))
+                    .ok_or("iinfo/finfo dtype")?;
+                Ok(self.konst(&Const::Tuple(items), &ty))
+            }
             Builtin::Print => {
                 let sep = match self.const_kw(call, "sep") {
                     Some(Const::Str(s)) => self.str_const(s),

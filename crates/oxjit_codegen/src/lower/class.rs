@@ -59,7 +59,7 @@ impl<'p> FnGen<'_, 'p> {
     /// function, a constructor, a property), which may store into fields.
     fn may_call(&self, e: &Expr) -> bool {
         if let Some(Res::Call(Call {
-            callee: Callee::Instance { .. } | Callee::New { .. },
+            callee: Callee::Instance { .. } | Callee::New { .. } | Callee::Map { .. },
             ..
         })) = self.res(e)
         {

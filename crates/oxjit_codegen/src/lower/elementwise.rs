@@ -6,7 +6,17 @@ impl<'p> FnGen<'_, 'p> {
     // ----- array expressions (fused element-wise loops) ----------------------
 
     fn elementwise_call(&self, e: &Expr) -> bool {
-        matches!(self.res(e), Some(Res::Call(Call { callee: Callee::Builtin(b), .. })) if oxjit_typeck::registry::elementwise(*b))
+        match self.res(e) {
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(b),
+                ..
+            })) => oxjit_typeck::registry::elementwise(*b),
+            Some(Res::Call(Call {
+                callee: Callee::Map { .. },
+                ..
+            })) => true,
+            _ => false,
+        }
     }
 
     /// An array-typed expression computed element by element.
@@ -111,6 +121,13 @@ impl<'p> FnGen<'_, 'p> {
                     let Some(Res::Call(call)) = self.res(e) else {
                         return ice("element-wise call");
                     };
+                    if let Callee::Map { id } = call.callee {
+                        let mut args = Vec::new();
+                        for a in &call.args {
+                            args.push(self.map_arg_tree(a, leaves)?);
+                        }
+                        return Ok(Node::Kernel(id, args, d));
+                    }
                     let Callee::Builtin(b) = call.callee else {
                         return ice("element-wise callee");
                     };
@@ -154,6 +171,17 @@ impl<'p> FnGen<'_, 'p> {
             });
         }
         let v = self.expr(e)?;
+        leaves.push(v);
+        Ok(Node::Leaf(leaves.len() - 1))
+    }
+
+    /// An argument of a mapped `@vectorize` call: an element-wise subtree,
+    /// or a leaf (a default or other constant is evaluated once, up front).
+    fn map_arg_tree(&mut self, a: &'p Arg<'p>, leaves: &mut Vec<V>) -> R<Node<'p>> {
+        if let Arg::Expr(x) = a {
+            return self.tree(x, leaves);
+        }
+        let v = self.arg(a)?;
         leaves.push(v);
         Ok(Node::Leaf(leaves.len() - 1))
     }
@@ -705,6 +733,19 @@ impl<'p> FnGen<'_, 'p> {
                 let y = self.eval_node(b, elems)?;
                 V::new(self.compare(*op, x, y)?, Ty::BOOL)
             }
+            Node::Kernel(id, args, d) => {
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.eval_node(a, elems)?);
+                }
+                // The kernel is its own function (NumPy's error model, see
+                // `lower_instances`): a raise in it leaves the loop through
+                // the usual error path, which releases the output.
+                let outer = std::mem::replace(&mut self.numpy_loop, false);
+                let r = self.call_instance(*id as usize, vals, &[]);
+                self.numpy_loop = outer;
+                self.cast(r?, &Ty::Scalar(*d))
+            }
             Node::Call(b, args, d, e) => {
                 let mut vals = Vec::new();
                 for a in args {
@@ -760,6 +801,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::Pow
                     | Builtin::Divmod
                     | Builtin::Print
+                    | Builtin::TypeInfo { .. }
                     | Builtin::Enumerate
                     | Builtin::Zip
                     | Builtin::NdIndex
@@ -815,4 +857,6 @@ pub(super) enum Node<'p> {
     Un(UnOp, Box<Node<'p>>, Dtype),
     Cmp(CmpOp, Box<Node<'p>>, Box<Node<'p>>),
     Call(Builtin, Vec<Node<'p>>, Dtype, &'p Expr),
+    /// A `@vectorize` kernel (instance id) applied to the elements.
+    Kernel(u32, Vec<Node<'p>>, Dtype),
 }

@@ -232,12 +232,18 @@ fn lower_instances(program: &Program<'_>, opts: &Options, prefix: &str) -> R<Mod
     let mut m = ModuleGen::new(prefix, opts);
     m.recursive = recursive_instances(program);
     for i in 0..program.instances.len() {
+        // A `@vectorize` kernel divides as NumPy does (inf, nan), as in
+        // Numba, whether it is called with arrays or numbers.
+        let ufunc = program.templates[program.instances[i].template as usize].ufunc;
+        let saved = m.opts.error_model_numpy;
+        m.opts.error_model_numpy |= ufunc;
         let text = {
             let mut f = FnGen::new(&mut m, program, i);
-            f.lower()?;
-            f.finish()
+            let lowered = f.lower();
+            lowered.map(|()| f.finish())
         };
-        m.add_function(&text);
+        m.opts.error_model_numpy = saved;
+        m.add_function(&text?);
     }
     Ok(m)
 }
@@ -309,7 +315,7 @@ fn recursive_instances(p: &Program<'_>) -> FxHashSet<usize> {
     for (i, inst) in p.instances.iter().enumerate() {
         for r in inst.res.values() {
             if let Res::Call(Call {
-                callee: Callee::Instance { id, .. },
+                callee: Callee::Instance { id, .. } | Callee::Map { id },
                 ..
             }) = r
             {

@@ -167,6 +167,7 @@ impl<'u> Checker<'u> {
             | ArrFn::Norm
             | ArrFn::Trace
             | ArrFn::Outer
+            | ArrFn::Kron
             | ArrFn::Vdot
             | ArrFn::Trapezoid => Ty::Unknown,
         }

@@ -51,6 +51,7 @@ impl<'u> Checker<'u> {
             | ArrFn::Sort => self.array_search_ty(cx, e, f, tys, site),
             ArrFn::Convolve
             | ArrFn::Outer
+            | ArrFn::Kron
             | ArrFn::Vdot
             | ArrFn::Trace
             | ArrFn::Norm

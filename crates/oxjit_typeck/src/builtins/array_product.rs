@@ -121,6 +121,17 @@ impl<'u> Checker<'u> {
                 }
                 _ => self.no_match(cx, e, name, tys, "(array, array)"),
             },
+            ArrFn::Kron => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
+                (Some(x), Some(y))
+                    if n == 2 && (1..=2).contains(&x.ndim) && (1..=2).contains(&y.ndim) =>
+                {
+                    registry::array_of(
+                        oxjit_types::promote_numpy(x.dtype, y.dtype),
+                        x.ndim.max(y.ndim),
+                    )
+                }
+                _ => self.no_match(cx, e, name, tys, "(1-d or 2-d array, 1-d or 2-d array)"),
+            },
             ArrFn::Vdot => match (tys.first().and_then(arr), tys.get(1).and_then(arr)) {
                 (Some(x), Some(y)) if n == 2 => {
                     // A query over dtypes: new dtypes take the promoted dtype.

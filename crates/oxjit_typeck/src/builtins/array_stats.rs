@@ -182,6 +182,7 @@ impl<'u> Checker<'u> {
             | ArrFn::Norm
             | ArrFn::Trace
             | ArrFn::Outer
+            | ArrFn::Kron
             | ArrFn::Vdot => Ty::Unknown,
         }
     }

@@ -156,6 +156,7 @@ impl<'u> Checker<'u> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -223,6 +223,7 @@ impl<'u> Checker<'u> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -382,6 +383,7 @@ impl<'u> Checker<'u> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -77,6 +77,7 @@ impl<'u> Checker<'u> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::Print
+            | Builtin::TypeInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -152,6 +153,7 @@ impl<'u> Checker<'u> {
                 | Builtin::NpRound
                 | Builtin::Pow
                 | Builtin::Divmod
+                | Builtin::TypeInfo { .. }
                 | Builtin::Print
                 | Builtin::Enumerate
                 | Builtin::Zip
@@ -328,6 +330,7 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         | Builtin::NpRound
         | Builtin::Pow
         | Builtin::Divmod
+        | Builtin::TypeInfo { .. }
         | Builtin::Zip
         | Builtin::NdIndex
         | Builtin::NdEnumerate

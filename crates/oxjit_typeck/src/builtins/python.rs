@@ -174,6 +174,33 @@ impl<'u> Checker<'u> {
                 }
                 Ty::NoneType
             }
+            Builtin::TypeInfo { float } => {
+                if !self.arity(cx, e, name, n, 1, 1) {
+                    return Ty::Unknown;
+                }
+                let info = crate::typeinfo::type_info_dtype(&tys[0])
+                    .and_then(|d| crate::typeinfo::type_info(d, float));
+                match info {
+                    Some((nt, _)) => Ty::NamedTuple(Box::new(nt)),
+                    None => {
+                        let kind = if float {
+                            "a float or complex"
+                        } else {
+                            "an integer"
+                        };
+                        let d = Diagnostic::error(
+                            "no-matching-signature",
+                            e.span,
+                            format!(
+                                "{name}() needs {kind} dtype, type, value or array, not {}",
+                                tys[0]
+                            ),
+                        );
+                        self.err(cx, d);
+                        Ty::Unknown
+                    }
+                }
+            }
             Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
                 let d = Diagnostic::unsupported(
                     e.span,

@@ -122,6 +122,7 @@ impl<'u> Checker<'u> {
             | Builtin::NpRound
             | Builtin::Pow
             | Builtin::Divmod
+            | Builtin::TypeInfo { .. }
             | Builtin::Print
             | Builtin::Enumerate
             | Builtin::Zip

@@ -245,6 +245,7 @@ impl<'p> FnGen<'_, 'p> {
             | ArrFn::Norm
             | ArrFn::Trace
             | ArrFn::Outer
+            | ArrFn::Kron
             | ArrFn::Vdot
             | ArrFn::Trapezoid => unreachable!("arr_fn sends only these here"),
         }
