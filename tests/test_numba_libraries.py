@@ -11,7 +11,7 @@ import numba_lib as lib
 import numpy as np
 import pytest
 import quantecon as qe
-from oxjit import njit
+from oxjit import njit, vectorize
 from oxjit.errors import TypingError
 from quantecon.optimize import bisect, brent_max, brentq, nelder_mead, newton
 
@@ -134,6 +134,38 @@ def test_numba_dispatcher_as_argument():
 
 def test_oxjit_function_into_numba_library():
     assert root_of(cubic) == pytest.approx(2 ** (1 / 3), abs=1e-11)
+
+
+# -- oxjit functions passed to Numba-compiled code from Python ----------------------
+
+
+@njit
+def scaled_cubic(x):
+    return cubic(x) * 2.0  # an oxjit global: Numba compiles it too
+
+
+def test_numba_library_called_from_python_with_an_oxjit_function():
+    # Numba compiles the oxjit functions' source (the numba_extensions entry
+    # point registers their type); the answers are Numba's own.
+    assert lib.find_root(cubic, 0.0, 2.0) == pytest.approx(2 ** (1 / 3), abs=1e-11)
+    assert lib.find_root(scaled_cubic, 0.0, 2.0) == lib.find_root(numba.njit(cubic.py_func), 0.0, 2.0)
+    r = brentq(f_root, 1.0, 2.0)
+    assert r.converged and r.root == roots()[0]
+
+
+@vectorize
+def oxjit_twice(x):
+    return 2 * x
+
+
+@numba.njit
+def numba_uses_oxjit_ufunc(a):
+    return oxjit_twice(a) + 1
+
+
+def test_numba_code_using_an_oxjit_vectorize_global():
+    np.testing.assert_array_equal(numba_uses_oxjit_ufunc(np.arange(3.0)), [1.0, 3.0, 5.0])
+    assert numba_uses_oxjit_ufunc(2.0) == 5.0
 
 
 # -- what oxjit cannot take from Numba: clear diagnostics -------------------------
