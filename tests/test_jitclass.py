@@ -1538,3 +1538,179 @@ def test_fields_never_set_raise_instead_of_crashing():
         o.inner
     with pytest.raises(ValueError, match="used before it was assigned"):
         _inner_x(o)
+
+
+# ---------------------------------------------------------------------------
+# Special methods in compiled code (operators, comparisons, `in`, subscripts, builtins)
+# ---------------------------------------------------------------------------
+
+
+class Vec2:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, o):
+        return JVec2(self.x + o.x, self.y + o.y)
+
+    def __sub__(self, o):
+        return JVec2(self.x - o.x, self.y - o.y)
+
+    def __mul__(self, k):
+        return JVec2(self.x * k, self.y * k)
+
+    def __rmul__(self, k):
+        return JVec2(k * self.x, k * self.y)
+
+    def __truediv__(self, k):
+        return JVec2(self.x / k, self.y / k)
+
+    def __neg__(self):
+        return JVec2(-self.x, -self.y)
+
+    def __eq__(self, o):
+        return self.x == o.x and self.y == o.y
+
+    def __lt__(self, o):
+        return self.x * self.x + self.y * self.y < o.x * o.x + o.y * o.y
+
+    def __abs__(self):
+        return math.sqrt(self.x * self.x + self.y * self.y)
+
+    def __bool__(self):
+        return self.x != 0.0 or self.y != 0.0
+
+
+_, JVec2 = twin(Vec2, [("x", float64), ("y", float64)])
+
+
+class Ring:
+    """A fixed-capacity ring buffer over an array: len, [], []=, in."""
+
+    def __init__(self, cap):
+        self.data = np.zeros(cap)
+        self.start = 0
+        self.n = 0
+
+    def push(self, v):
+        cap = self.data.shape[0]
+        if self.n < cap:
+            self.data[(self.start + self.n) % cap] = v
+            self.n += 1
+        else:
+            self.data[self.start] = v
+            self.start = (self.start + 1) % cap
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i < 0:
+            i += self.n
+        return self.data[(self.start + i) % self.data.shape[0]]
+
+    def __setitem__(self, i, v):
+        self.data[(self.start + i) % self.data.shape[0]] = v
+
+    def __contains__(self, v):
+        for i in range(self.n):
+            if self[i] == v:
+                return True
+        return False
+
+
+_, JRing = twin(Ring, [("data", float64[:]), ("start", int64), ("n", int64)])
+
+
+def plain_reference(fn, *args):
+    """``fn(*args)`` in CPython with the jitclass globals bound to the plain classes, for
+    the function and for class bodies that construct instances (``Vec2.__add__``)."""
+    g = globals()
+    saved = {k: g[k] for k in ("JVec2", "JRing")}
+    g.update(JVec2=Vec2, JRing=Ring)
+    try:
+        return fn(*args)
+    finally:
+        g.update(saved)
+
+
+def vec_ops(ax, ay, bx, by, k):
+    a = JVec2(ax, ay)
+    b = JVec2(bx, by)
+    c = a + b - a * k
+    d = k * (-b) / 2.0
+    e = a + b + a
+    return (c.x, c.y, d.x, d.y, e.x, a == b, a == JVec2(ax, ay), a < b, b < a, b > a,
+            abs(a), bool(a), bool(JVec2(0.0, 0.0)), float(abs(b)))
+
+
+def ring_ops(cap, vals, probe):
+    r = JRing(cap)
+    for v in vals:
+        r.push(v)
+    r[0] = r[0] * 10.0
+    total = 0.0
+    for i in range(len(r)):
+        total += r[i]
+    return len(r), total, r[-1], probe in r, (probe * 10.0) in r, r[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(1.0, 2.0, 3.0, 5.0, 2.0), (0.0, -0.0, 1.5, -2.5, -1.0), (3.0, 4.0, 3.0, 4.0, 0.5), (1e308, 1e308, -1.0, 2.0, 10.0)],
+)
+def test_operator_dunders_in_compiled_code(args):
+    want = plain_reference(vec_ops, *args)
+    same(want, njit(vec_ops)(*args))
+
+
+@pytest.mark.parametrize(
+    ("cap", "vals", "probe"),
+    [(4, np.arange(1.0, 3.0), 2.0), (3, np.arange(1.0, 8.0), 6.0), (5, np.array([0.5]), 0.5), (2, np.arange(5.0), 9.0)],
+)
+def test_container_dunders_in_compiled_code(cap, vals, probe):
+    want = plain_reference(ring_ops, cap, vals, probe)
+    same(want, njit(ring_ops)(cap, vals, probe))
+
+
+def test_dunders_from_python_match_compiled_code():
+    a, b = JVec2(1.0, 2.0), JVec2(3.0, 5.0)
+    assert (a + b).x == 4.0 and (2.0 * a).y == 4.0 and (a == b) is False and abs(JVec2(3.0, 4.0)) == 5.0
+    r = JRing(3)
+    r.push(1.5)
+    assert len(r) == 1 and r[0] == 1.5 and 1.5 in r
+
+
+def test_dunder_calls_do_not_leak(no_leaks):
+    f = njit(vec_ops)
+    g = njit(ring_ops)
+    for _ in range(3):
+        f(1.0, 2.0, 3.0, 5.0, 2.0)
+        g(3, np.arange(1.0, 8.0), 6.0)
+
+
+def test_missing_dunder_is_the_operator_error():
+    @njit
+    def bad(a):
+        return a % 2.0
+
+    with pytest.raises(TypingError, match=r"unsupported operand types for %: instance.jitclass.Vec2"):
+        bad(JVec2(1.0, 2.0))
+
+
+def test_dunder_with_wrong_parameters_is_diagnosed():
+    class Odd:
+        def __init__(self):
+            self.v = 1.0
+
+        def __len__(self, extra):
+            return 1
+
+    J = jitclass([("v", float64)])(Odd)
+
+    @njit
+    def use(o):
+        return len(o)
+
+    with pytest.raises(TypingError, match=r"`Odd.__len__` must take 1 parameters"):
+        use(J())

@@ -138,7 +138,8 @@ def _fields(cls: type, spec: Any) -> list[tuple[str, _types.Type]]:
 def _members(cls: type, info: _ClassInfo, fields: set[str]) -> None:
     name = cls.__name__
     for k, v in cls.__dict__.items():
-        if k in _IGNORED:
+        if k in _IGNORED or (k == "__hash__" and v is None):
+            # (Python sets `__hash__ = None` on a class that defines `__eq__`.)
             continue
         if k in fields:
             raise TypeError(f"jitclass '{name}': '{k}' is both a field and a class member")

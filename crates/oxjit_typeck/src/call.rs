@@ -165,18 +165,10 @@ impl<'u> Checker<'u> {
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
                 if matches!(b, Builtin::Arr(ArrFn::Array | ArrFn::AsArray)) {
-                    // np.array consumes list displays (nested too).
-                    fn nested(e: &Expr, out: &mut Vec<ExprId>) {
-                        if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
-                            out.push(e.id);
-                            xs.iter().for_each(|x| nested(x, out));
-                        }
-                    }
-                    let mut ids = Vec::new();
-                    if let Some(a) = args.first() {
-                        nested(a, &mut ids);
-                    }
-                    cx.lists.retain(|(id, _)| !ids.contains(id));
+                    consume_list_displays(cx, args);
+                }
+                if let Some(t) = self.builtin_dunder(cx, e, b, args, &arg_tys) {
+                    return t;
                 }
                 // NumPy's ufuncs take an output array (math.log(x, base) does not).
                 if path.starts_with("numpy.") {
@@ -717,4 +709,20 @@ pub(crate) fn call_args(e: &Expr) -> &[Expr] {
         | ExprKind::Lambda(_)
         | ExprKind::Unsupported(_) => &[],
     }
+}
+
+/// np.array consumes the list displays of its first argument (nested too):
+/// they are not lists compiled code must build.
+fn consume_list_displays(cx: &mut Cx<'_>, args: &[Expr]) {
+    fn nested(e: &Expr, out: &mut Vec<ExprId>) {
+        if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
+            out.push(e.id);
+            xs.iter().for_each(|x| nested(x, out));
+        }
+    }
+    let mut ids = Vec::new();
+    if let Some(a) = args.first() {
+        nested(a, &mut ids);
+    }
+    cx.lists.retain(|(id, _)| !ids.contains(id));
 }

@@ -51,7 +51,7 @@ pub(crate) fn class_tys(unit: &Unit) -> FxHashMap<u64, Arc<ClassTy>> {
 }
 
 impl<'u> Checker<'u> {
-    fn class_def(&self, c: &ClassTy) -> Option<&'u ClassDef> {
+    pub(crate) fn class_def(&self, c: &ClassTy) -> Option<&'u ClassDef> {
         self.unit.class(c.class)
     }
 

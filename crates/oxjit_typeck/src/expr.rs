@@ -224,6 +224,9 @@ impl<'u> Checker<'u> {
             ExprKind::Bin(op, l, r) => {
                 let lt = self.expr(cx, l);
                 let rt = self.expr(cx, r);
+                if let Some(t) = self.binop_dunder(cx, e, *op, (l, r), (&lt, &rt)) {
+                    return t;
+                }
                 let mut t = self.binop_ty(cx, *op, &lt, &rt, e.span);
                 // NumPy's `array ** 2` is np.square, whose first loop for a
                 // boolean array is int8 (any other exponent gives int64).
@@ -243,6 +246,9 @@ impl<'u> Checker<'u> {
                 } else {
                     self.unwrap_opt(cx, x, t)
                 };
+                if let Some(t) = self.unary_dunder(cx, e, *op, x, &t) {
+                    return t;
+                }
                 if *op == UnOp::Neg {
                     // `-1` is a constant (tuple indices, defaults).
                     match cx.res.get(&x.id) {
@@ -298,6 +304,11 @@ impl<'u> Checker<'u> {
                         && (i == rest.len() || with_none(i, i + 1));
                     if !keep {
                         tys[i] = self.unwrap_opt(cx, operands[i], tys[i].clone());
+                    }
+                }
+                if let ([(op, r)], [lt, rt]) = (rest.as_slice(), tys.as_slice()) {
+                    if let Some(t) = self.compare_dunder(cx, e, *op, (first, r), (lt, rt)) {
+                        return t;
                     }
                 }
                 let mut lt = tys[0].clone();

@@ -150,6 +150,11 @@ impl<'u> Checker<'u> {
     ) -> Ty {
         let bt = self.expr(cx, base).plain_tuple();
         let it = self.expr(cx, index);
+        if let Ty::Instance(c) = &bt {
+            if let Some(t) = self.dunder(cx, e, c, "__getitem__", &[base, index], None) {
+                return t;
+            }
+        }
         match &bt {
             Ty::Array(a) => {
                 if !it.is_known() {

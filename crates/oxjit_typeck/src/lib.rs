@@ -22,6 +22,7 @@ mod call;
 mod class;
 pub mod docs;
 mod driver;
+mod dunder;
 mod expr;
 pub mod generator;
 mod index;

@@ -116,6 +116,19 @@ impl<'u> Checker<'u> {
             ExprKind::Subscript(base, index) => {
                 let bt = self.expr(cx, base);
                 let it = self.expr(cx, index);
+                if let Ty::Instance(c) = &bt {
+                    let set = self.dunder(
+                        cx,
+                        target,
+                        c,
+                        "__setitem__",
+                        &[base, index],
+                        Some(ty.clone()),
+                    );
+                    if set.is_some() {
+                        return;
+                    }
+                }
                 if let (Ty::Array(a), true) = (&bt, it.is_known()) {
                     if a.readonly {
                         let d = Diagnostic::error(

@@ -110,6 +110,18 @@ impl<'p> FnGen<'_, 'p> {
         if let Some(Res::GlobalArray(i)) = self.res(e) {
             return self.global_array(*i, &ty);
         }
+        // An operator, comparison or subscript of a jitclass instance: its
+        // special method (typeck's `dunder`).
+        if let (
+            Some(Res::Call(_)),
+            ExprKind::Bin(..)
+            | ExprKind::Unary(..)
+            | ExprKind::Compare(..)
+            | ExprKind::Subscript(..),
+        ) = (self.res(e), &e.kind)
+        {
+            return self.call_expr(e, ty);
+        }
         if let Ty::Array(a) = &ty {
             if self.is_elementwise(e) {
                 return self.fused(e, *a);

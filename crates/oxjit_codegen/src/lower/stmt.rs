@@ -312,6 +312,16 @@ impl<'p> FnGen<'_, 'p> {
             },
             ExprKind::Subscript(base, index) => {
                 let b = self.expr(base)?;
+                if let Some(Res::Call(Call {
+                    callee: Callee::Instance { id, .. },
+                    ..
+                })) = self.res(target)
+                {
+                    // `obj[i] = v` of a jitclass instance: `__setitem__`.
+                    let i = self.expr(index)?;
+                    self.call_instance(*id as usize, vec![b, i, v], &[])?;
+                    return Ok(());
+                }
                 self.setitem(&b, index, v)
             }
             ExprKind::Attr(obj, attr) => {

@@ -602,6 +602,58 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// `np.kron(a, b)` of 1-d and 2-d arrays: a new C array.
+    fn kron(&mut self, args: &[V], out_a: Option<ArrayTy>) -> R<V> {
+        let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone()) else {
+            return ice("kron args");
+        };
+        let oa = out_a.ok_or("kron type")?;
+        // (rows, cols) of each operand, a 1-d one being one row.
+        let dims = |s: &mut Self, v: &V, a: &ArrayTy| -> (String, String) {
+            if a.ndim == 1 {
+                ("1".to_string(), s.shape(v, 0))
+            } else {
+                (s.shape(v, 0), s.shape(v, 1))
+            }
+        };
+        let (xr, xc) = dims(self, &args[0], &xa);
+        let (yr, yc) = dims(self, &args[1], &ya);
+        let rows = self.val(&format!("mul i64 {xr}, {yr}"));
+        let cols = self.val(&format!("mul i64 {xc}, {yc}"));
+        let shape = if oa.ndim == 1 {
+            vec![cols.clone()]
+        } else {
+            vec![rows, cols.clone()]
+        };
+        let out = self.alloc_array(oa.dtype, &shape);
+        let et = Ty::Scalar(oa.dtype);
+        let lp = self.nd_open(&[xr, xc, yr.clone(), yc.clone()]);
+        let [i, j, k, l] = [0, 1, 2, 3].map(|n| lp.idx[n].clone());
+        let at = |a: &ArrayTy, r: &str, c: &str| -> Vec<String> {
+            if a.ndim == 1 {
+                vec![c.to_string()]
+            } else {
+                vec![r.to_string(), c.to_string()]
+            }
+        };
+        let px = self.nd_ptr(&args[0], &xa, &at(&xa, &i, &j));
+        let x = self.load_elem(xa.dtype, &px);
+        let py = self.nd_ptr(&args[1], &ya, &at(&ya, &k, &l));
+        let y = self.load_elem(ya.dtype, &py);
+        let (x, y) = (self.cast(x, &et), self.cast(y, &et));
+        let pr = self.binop_same(BinOp::Mul, &x, &y)?;
+        // out[i*yr + k, j*yc + l] (the flat row is 0 for a 1-d result).
+        let r0 = self.val(&format!("mul i64 {i}, {yr}"));
+        let r = self.val(&format!("add i64 {r0}, {k}"));
+        let c0 = self.val(&format!("mul i64 {j}, {yc}"));
+        let c = self.val(&format!("add i64 {c0}, {l}"));
+        let ca = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+        let q = self.nd_ptr(&out, &ca, &at(&ca, &r, &c));
+        self.store_elem(&V::new(pr, et), &q);
+        self.nd_close(lp);
+        Ok(out)
+    }
+
     /// Products and pairwise tests: convolve, trace, outer, vdot, allclose.
     pub(super) fn arr_products(
         &mut self,
@@ -688,57 +740,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            ArrFn::Kron => {
-                let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
-                else {
-                    return ice("kron args");
-                };
-                let oa = out_a.ok_or("kron type")?;
-                // (rows, cols) of each operand, a 1-d one being one row.
-                let dims = |s: &mut Self, v: &V, a: &ArrayTy| -> (String, String) {
-                    if a.ndim == 1 {
-                        ("1".to_string(), s.shape(v, 0))
-                    } else {
-                        (s.shape(v, 0), s.shape(v, 1))
-                    }
-                };
-                let (xr, xc) = dims(self, &args[0], &xa);
-                let (yr, yc) = dims(self, &args[1], &ya);
-                let rows = self.val(&format!("mul i64 {xr}, {yr}"));
-                let cols = self.val(&format!("mul i64 {xc}, {yc}"));
-                let shape = if oa.ndim == 1 {
-                    vec![cols.clone()]
-                } else {
-                    vec![rows, cols.clone()]
-                };
-                let out = self.alloc_array(oa.dtype, &shape);
-                let et = Ty::Scalar(oa.dtype);
-                let lp = self.nd_open(&[xr, xc, yr.clone(), yc.clone()]);
-                let [i, j, k, l] = [0, 1, 2, 3].map(|n| lp.idx[n].clone());
-                let at = |a: &ArrayTy, r: &str, c: &str| -> Vec<String> {
-                    if a.ndim == 1 {
-                        vec![c.to_string()]
-                    } else {
-                        vec![r.to_string(), c.to_string()]
-                    }
-                };
-                let px = self.nd_ptr(&args[0], &xa, &at(&xa, &i, &j));
-                let x = self.load_elem(xa.dtype, &px);
-                let py = self.nd_ptr(&args[1], &ya, &at(&ya, &k, &l));
-                let y = self.load_elem(ya.dtype, &py);
-                let (x, y) = (self.cast(x, &et), self.cast(y, &et));
-                let pr = self.binop_same(BinOp::Mul, &x, &y)?;
-                // out[i*yr + k, j*yc + l] (the flat row is 0 for a 1-d result).
-                let r0 = self.val(&format!("mul i64 {i}, {yr}"));
-                let r = self.val(&format!("add i64 {r0}, {k}"));
-                let c0 = self.val(&format!("mul i64 {j}, {yc}"));
-                let c = self.val(&format!("add i64 {c0}, {l}"));
-                let ca = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
-                let q = self.nd_ptr(&out, &ca, &at(&ca, &r, &c));
-                self.store_elem(&V::new(pr, et), &q);
-                self.nd_close(lp);
-                Ok(out)
-            }
+            ArrFn::Kron => self.kron(&args, out_a),
             ArrFn::Vdot => {
                 let (Ty::Array(xa), Ty::Array(ya)) = (args[0].ty.clone(), args[1].ty.clone())
                 else {
