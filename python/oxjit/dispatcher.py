@@ -222,6 +222,7 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
         nopython,
         bool(options.get("nogil", False)),
         max(0, min(3, opt)),
+        bool(options.get("parallel", False)),
     )
     if sigs:
         for s in sigs:

@@ -39,6 +39,8 @@ pub struct Options {
     pub opt_level: u8,
     /// Also produce assembly text (for `inspect_asm`).
     pub want_asm: bool,
+    /// `parallel=True`: `prange` loops run on the worker pool.
+    pub parallel: bool,
 }
 
 impl Default for Options {
@@ -49,6 +51,7 @@ impl Default for Options {
             error_model_numpy: false,
             opt_level: 3,
             want_asm: false,
+            parallel: false,
         }
     }
 }

@@ -41,6 +41,7 @@ mod manip;
 mod math;
 mod module;
 mod ownership;
+mod parallel;
 mod print;
 mod pyrandom;
 mod random;
@@ -100,6 +101,9 @@ pub(crate) struct FnGen<'m, 'p> {
     stmt_calls: bool,
     /// The temporary parked last and the register it holds (see `take_temp`).
     last_temp: Option<(String, String)>,
+    /// Lowering the outlined body of a prange loop (`parallel.rs`): nested
+    /// prange loops run serially, and there is no stack-limit argument.
+    in_parallel: bool,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -125,6 +129,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             mul_root: None,
             stmt_calls: false,
             last_temp: None,
+            in_parallel: false,
         }
     }
 
@@ -194,16 +199,21 @@ impl<'m, 'p> FnGen<'m, 'p> {
         Ok(())
     }
 
-    fn finish(mut self) -> String {
-        let inst = self.inst;
+    fn finish(self) -> String {
         let mut params = vec!["ptr %ret".to_string()];
-        for (i, t) in inst.args.iter().enumerate() {
+        for (i, t) in self.inst.args.iter().enumerate() {
             params.push(format!("{} %a{i}", llty(t)));
         }
         if self.m.recursive.contains(&self.idx) {
             params.push("i64 %sl".into());
         }
-        // Cleanup: release every owned slot, return the status.
+        let name = self.m.fname(self.idx);
+        self.finish_with(&name, &params.join(", "))
+    }
+
+    /// The function's text, named `name` with parameters `params`; the
+    /// cleanup block releases every owned slot and returns the status.
+    fn finish_with(mut self, name: &str, params: &str) -> String {
         let _ = writeln!(self.body, "cleanup:");
         self.terminated = false;
         for (slot, ty) in std::mem::take(&mut self.owned) {
@@ -215,11 +225,8 @@ impl<'m, 'p> FnGen<'m, 'p> {
         let st = self.val("load i32, ptr %status");
         self.emit(&format!("ret i32 {st}"));
         format!(
-            "define internal i32 {}({}) {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
-            self.m.fname(self.idx),
-            params.join(", "),
-            self.allocas,
-            self.body
+            "define internal i32 {name}({params}) {{\nentry:\n{}  br label %body\nbody:\n{}}}\n\n",
+            self.allocas, self.body
         )
     }
 }

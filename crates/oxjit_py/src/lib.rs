@@ -526,7 +526,7 @@ impl Dispatcher {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, nparams, fastmath=false, boundscheck=false, error_model_numpy=false, nopython=true, nogil=false, opt_level=3))]
+    #[pyo3(signature = (py_func, nparams, fastmath=false, boundscheck=false, error_model_numpy=false, nopython=true, nogil=false, opt_level=3, parallel=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py_func: Py<PyAny>,
@@ -537,6 +537,7 @@ impl Dispatcher {
         nopython: bool,
         nogil: bool,
         opt_level: u8,
+        parallel: bool,
     ) -> Self {
         Dispatcher {
             vectorcall: raw_vectorcall,
@@ -548,6 +549,7 @@ impl Dispatcher {
                 error_model_numpy,
                 opt_level,
                 want_asm: false,
+                parallel,
             },
             nopython,
             nogil,
@@ -1025,9 +1027,30 @@ fn set_num_threads(n: i64) -> PyResult<()> {
     ufunc::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
 }
 
+/// Release the GIL if this thread holds it (a prange loop waiting for its
+/// workers, which may need it): the thread state to restore, or null.
+fn release_gil() -> *mut std::ffi::c_void {
+    // SAFETY: plain CPython calls; PyGILState_Check is safe without the GIL.
+    unsafe {
+        if ffi::PyGILState_Check() == 1 {
+            ffi::PyEval_SaveThread() as *mut std::ffi::c_void
+        } else {
+            std::ptr::null_mut()
+        }
+    }
+}
+
+fn restore_gil(saved: *mut std::ffi::c_void) {
+    if !saved.is_null() {
+        // SAFETY: `saved` came from PyEval_SaveThread on this thread.
+        unsafe { ffi::PyEval_RestoreThread(saved as *mut ffi::PyThreadState) }
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     boxing::install_print_hooks();
+    oxjit_runtime::parallel::install_gil_hooks(release_gil, restore_gil);
     jitclass::install_hooks();
     oxjit_codegen::register_abi(npyrandom::abi());
     m.add_class::<Dispatcher>()?;

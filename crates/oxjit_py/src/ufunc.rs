@@ -9,7 +9,6 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use std::ffi::{c_char, c_void, CString};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 type Loop = unsafe extern "C" fn(*mut *mut c_char, *mut isize, *mut isize, *mut c_void);
@@ -117,57 +116,8 @@ unsafe extern "C" fn tables_free(cap: *mut ffi::PyObject) {
 // Thread pool for target='parallel'
 // ---------------------------------------------------------------------------
 
-static THREADS: AtomicUsize = AtomicUsize::new(0);
-
-fn pool() -> &'static rayon::ThreadPool {
-    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let n = max_threads();
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .thread_name(|i| format!("oxjit-worker-{i}"))
-            .build()
-            .unwrap_or_else(|_| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(1)
-                    .build()
-                    .expect("a one-thread pool")
-            })
-    })
-}
-
-/// Threads available: `OXJIT_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the CPU count.
-pub fn max_threads() -> usize {
-    for var in ["OXJIT_NUM_THREADS", "NUMBA_NUM_THREADS"] {
-        if let Some(n) = std::env::var(var)
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-        {
-            if n > 0 {
-                return n;
-            }
-        }
-    }
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-}
-
-pub fn get_num_threads() -> usize {
-    match THREADS.load(Ordering::Relaxed) {
-        0 => max_threads(),
-        n => n,
-    }
-}
-
-pub fn set_num_threads(n: usize) -> Result<(), String> {
-    let max = max_threads();
-    if n == 0 || n > max {
-        return Err(format!("The number of threads must be between 1 and {max}"));
-    }
-    THREADS.store(n, Ordering::Relaxed);
-    Ok(())
-}
+// One pool for the process, shared with prange loops (`oxjit_runtime::parallel`).
+pub use oxjit_runtime::parallel::{get_num_threads, max_threads, pool, set_num_threads};
 
 /// Below this many elements a parallel loop runs serially (thread start-up
 /// would cost more than it saves).
@@ -186,10 +136,11 @@ unsafe extern "C" fn parallel_loop(
     let pd = &*(data as *const ParallelData);
     let n = *dims;
     let threads = get_num_threads().max(1);
-    if n < SERIAL_CUTOFF || threads == 1 {
+    // (no pool in a fork child of the process that made it: serial)
+    let Some(pool) = pool().filter(|_| n >= SERIAL_CUTOFF && threads > 1) else {
         (pd.serial)(args, dims, steps, std::ptr::null_mut());
         return;
-    }
+    };
     let nargs = pd.nargs;
     let base: Vec<SendPtr> = (0..nargs).map(|k| SendPtr(*args.add(k))).collect();
     let st: Vec<isize> = (0..pd.nsteps).map(|k| *steps.add(k)).collect();
@@ -198,7 +149,7 @@ unsafe extern "C" fn parallel_loop(
     let chunks = (threads * 4) as isize;
     let per = (n + chunks - 1) / chunks;
     // Worker threads only run compiled kernels: no Python objects, no GIL.
-    pool().scope(|s| {
+    pool.scope(|s| {
         for c in 0..chunks {
             let start = c * per;
             if start >= n {
@@ -242,6 +193,7 @@ pub fn compile_loop(
     let name = py_func.getattr("__name__")?.to_string();
     let json = driver::unit_json(py, py_func, &[], &[]).map_err(|f| f.into_err(py, &name))?;
     let opts = Options {
+        parallel: false,
         fastmath,
         boundscheck: false,
         error_model_numpy: true,
@@ -461,6 +413,7 @@ pub fn make_gufunc(
             kernel_tys.push(ty);
         }
         let opts = Options {
+            parallel: false,
             fastmath,
             boundscheck: false,
             error_model_numpy: true,

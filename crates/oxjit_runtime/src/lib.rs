@@ -18,6 +18,7 @@ pub mod cmath;
 pub mod fmt;
 pub mod gamma;
 pub mod object;
+pub mod parallel;
 pub mod pyrandom;
 pub mod random;
 pub mod sum;
@@ -28,6 +29,7 @@ use cmath::{
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
+use parallel::{oxjit_rt_parallel_chunks, oxjit_rt_parallel_for};
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -232,6 +234,11 @@ thread_local! {
 /// Take the exception raised by compiled code on this thread, if any.
 pub fn take_error() -> Option<PendingError> {
     ERROR.with(|e| e.borrow_mut().take())
+}
+
+/// Make `e` this thread's pending error (one moved from a worker thread).
+pub fn set_pending(e: PendingError) {
+    ERROR.with(|slot| *slot.borrow_mut() = Some(e));
 }
 
 /// Set a pending error from Rust code (for example a runtime helper).
@@ -465,6 +472,8 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_exc_bool(_),
         oxjit_rt_stack_check(_),
         oxjit_rt_stack_limit(),
+        oxjit_rt_parallel_chunks(_),
+        oxjit_rt_parallel_for(_, _, _, _, _, _),
         oxjit_rt_print_str(_, _),
         oxjit_rt_print_i64(_),
         oxjit_rt_print_u64(_),

@@ -6,7 +6,7 @@ impl<'p> FnGen<'_, 'p> {
     /// The stack limit for a call into a recursive instance: our own hidden
     /// argument if we are recursive too, else one runtime call.
     fn stack_limit(&mut self) -> String {
-        if self.m.recursive.contains(&self.idx) {
+        if self.m.recursive.contains(&self.idx) && !self.in_parallel {
             "%sl".into()
         } else {
             self.val("call i64 @oxjit_rt_stack_limit()")

@@ -112,7 +112,12 @@ impl<'p> FnGen<'_, 'p> {
                 iter,
                 body,
                 orelse,
-            } => self.for_stmt(target, iter, body, orelse)?,
+            } => {
+                let parallel = self.m.opts.parallel && !self.in_parallel && self.is_prange(iter);
+                if !(parallel && self.prange_stmt(target, iter, body, orelse)?) {
+                    self.for_stmt(target, iter, body, orelse)?
+                }
+            }
             StmtKind::Break => {
                 let l = self
                     .loops

@@ -1,0 +1,529 @@
+//! `prange` loops of `parallel=True` functions, as Numba runs them: the body
+//! is outlined into `i32 body(ctx, lo, hi, red)` over a chunk of iterations,
+//! and `oxjit_rt_parallel_for` runs the chunks on the worker pool.
+//!
+//! Variables (Numba's rules): a name the body assigns is private to each
+//! iteration's thread, except a reduction variable (`x += e`, `-=`, `*=`,
+//! `|=`, `&=`, `^=`, `x = min(x, e)`, `x = max(x, e)`), which each chunk
+//! accumulates from the operator's identity (min/max: from `x`) into its slot
+//! of `red`; the caller combines the slots in chunk order. Every other
+//! variable is shared: the body reads the caller's slot through `ctx`. A loop
+//! that `return`s or `break`s, or has an `else`, runs serially.
+
+use super::*;
+use oxjit_syntax::{ExprKind, GlobalValue, Stmt, StmtKind};
+
+/// A reduction variable and how chunks combine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Combine {
+    Op(BinOp),
+    Min,
+    Max,
+}
+
+impl<'p> FnGen<'_, 'p> {
+    /// `iter` is a call of `prange` (oxjit's or numba's, by name or as a
+    /// module attribute) that typeck resolved to a range.
+    pub(super) fn is_prange(&self, iter: &Expr) -> bool {
+        let ExprKind::Call { func, .. } = &iter.kind else {
+            return false;
+        };
+        if !matches!(
+            self.res(iter),
+            Some(Res::Call(Call {
+                callee: Callee::Builtin(Builtin::Range),
+                ..
+            }))
+        ) {
+            return false;
+        }
+        let env_of = self.p.templates[self.inst.template as usize].env_of;
+        let env = &self.p.unit.functions[env_of as usize].env;
+        if let ExprKind::Name(n) = &func.kind {
+            // oxjit's `prange` is `range` itself: known by the name it is called by.
+            return matches!(env.get(n), Some(GlobalValue::Builtin(p))
+                if p == "oxjit.prange" || (p == "range" && n == "prange"));
+        }
+        if let ExprKind::Attr(obj, attr) = &func.kind {
+            if let (ExprKind::Name(m), "prange") = (&obj.kind, attr.as_str()) {
+                return matches!(env.get(m), Some(GlobalValue::Module(p)) if p == "oxjit" || p == "numba");
+            }
+        }
+        false
+    }
+
+    /// Lower `for target in prange(...)` on the worker pool; false (nothing
+    /// emitted) when the loop must run serially.
+    pub(super) fn prange_stmt(
+        &mut self,
+        target: &'p Expr,
+        iter: &'p Expr,
+        body: &'p [Stmt],
+        orelse: &'p [Stmt],
+    ) -> R<bool> {
+        let ExprKind::Name(index) = &target.kind else {
+            return Ok(false);
+        };
+        if !orelse.is_empty() || leaves_loop(body, 0) {
+            return Ok(false);
+        }
+        let Some(reductions) = self.reductions(body, index) else {
+            return Ok(false);
+        };
+        let mut assigned = FxHashSet::default();
+        oxjit_typeck::assigned_names(body, &mut assigned);
+        assigned.insert(index.clone());
+        // Every variable of the function, in a fixed order: ctx[k] is the
+        // caller's slot of names[k]; then the range's start and step.
+        let mut names: Vec<String> = self.vars.keys().cloned().collect();
+        names.sort();
+        let r = self.expr(iter)?;
+        let start = self.extract(&r, 0, Ty::I64).r;
+        let step = self.extract(&r, 2, Ty::I64).r;
+        let n = self.range_len(&r);
+        self.release_temps();
+        let k = names.len();
+        let ctx = self.alloca(&format!("[{} x i64]", k + 2));
+        for (j, name) in names.iter().enumerate() {
+            let slot = self.vars[name].0.clone();
+            let p = self.val(&format!(
+                "getelementptr [{} x i64], ptr {ctx}, i64 0, i64 {j}",
+                k + 2
+            ));
+            self.emit(&format!("store ptr {slot}, ptr {p}"));
+        }
+        for (j, v) in [(k, &start), (k + 1, &step)] {
+            let p = self.val(&format!(
+                "getelementptr [{} x i64], ptr {ctx}, i64 0, i64 {j}",
+                k + 2
+            ));
+            self.emit(&format!("store i64 {v}, ptr {p}"));
+        }
+        let red_ty = self.reduction_struct(&reductions);
+        let name = self.outline_prange(target, body, &names, &assigned, &reductions, &red_ty)?;
+        let chunks = self.val(&format!("call i64 @oxjit_rt_parallel_chunks(i64 {n})"));
+        let max = oxjit_runtime::parallel::MAX_CHUNKS;
+        let (red, size) = if reductions.is_empty() {
+            ("null".to_string(), "0".to_string())
+        } else {
+            let red = self.alloca(&format!("[{max} x {red_ty}]"));
+            let size = format!("ptrtoint (ptr getelementptr ({red_ty}, ptr null, i64 1) to i64)");
+            (red, size)
+        };
+        let st = self.val(&format!(
+            "call i32 @oxjit_rt_parallel_for(ptr {name}, ptr {ctx}, i64 {n}, i64 {chunks}, ptr {red}, i64 {size})"
+        ));
+        let bad = self.val(&format!("icmp ne i32 {st}, 0"));
+        let (eb, ok) = (self.label("parerr"), self.label("parok"));
+        self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
+        self.terminated = true;
+        self.start(&eb);
+        self.fail();
+        self.start(&ok);
+        if !reductions.is_empty() {
+            self.combine_chunks(&reductions, &red, &red_ty, &chunks, &n)?;
+        }
+        Ok(true)
+    }
+
+    /// The reduction variables of a prange body (name, combination, type),
+    /// or None when a variable is updated in ways that do not combine.
+    fn reductions(&self, body: &[Stmt], index: &str) -> Option<Vec<(String, Combine, Ty)>> {
+        let mut found: Vec<(String, Combine)> = Vec::new();
+        let mut other = FxHashSet::default();
+        self.scan_updates(body, &mut found, &mut other);
+        let mut out: Vec<(String, Combine, Ty)> = Vec::new();
+        for (name, how) in found {
+            if name == index {
+                return None;
+            }
+            if other.contains(&name) {
+                // Also assigned plainly in the body: a private variable.
+                continue;
+            }
+            let ty = self.vars.get(&name)?.1.clone();
+            // Complex numbers have no order: no min/max reduction of them.
+            let ok = if let Ty::Scalar(d) = &ty {
+                matches!(how, Combine::Op(_)) || !d.is_complex()
+            } else {
+                false
+            };
+            if !ok {
+                return None;
+            }
+            match out.iter().find(|(n, ..)| *n == name) {
+                Some((_, h, _)) if same_combine(*h, how) => {}
+                Some(_) => return None,
+                None => out.push((name, how, ty)),
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(out)
+    }
+
+    /// Collect reduction updates into `found` and every other assignment's
+    /// names into `other`.
+    fn scan_updates(
+        &self,
+        body: &[Stmt],
+        found: &mut Vec<(String, Combine)>,
+        other: &mut FxHashSet<String>,
+    ) {
+        for s in body {
+            match &s.kind {
+                StmtKind::AugAssign { target, op, .. } => {
+                    if let (ExprKind::Name(n), true) = (&target.kind, reducible(*op)) {
+                        let op = if *op == BinOp::Sub { BinOp::Add } else { *op };
+                        found.push((n.clone(), Combine::Op(op)));
+                    } else {
+                        oxjit_typeck::assigned_names(std::slice::from_ref(s), other);
+                    }
+                }
+                StmtKind::Assign { targets, value } => {
+                    match (targets.as_slice(), self.min_max_update(value)) {
+                        ([t], Some((x, how))) if matches!(&t.kind, ExprKind::Name(n) if *n == x) => {
+                            found.push((x, how))
+                        }
+                        _ => oxjit_typeck::assigned_names(std::slice::from_ref(s), other),
+                    }
+                }
+                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                    self.scan_updates(body, found, other);
+                    self.scan_updates(orelse, found, other);
+                }
+                StmtKind::For {
+                    target,
+                    body,
+                    orelse,
+                    ..
+                } => {
+                    target_names(target, other);
+                    self.scan_updates(body, found, other);
+                    self.scan_updates(orelse, found, other);
+                }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    self.scan_updates(body, found, other);
+                    for h in handlers {
+                        if let Some(n) = &h.name {
+                            other.insert(n.clone());
+                        }
+                        self.scan_updates(&h.body, found, other);
+                    }
+                    self.scan_updates(orelse, found, other);
+                    self.scan_updates(finalbody, found, other);
+                }
+                StmtKind::FuncDef(_)
+                | StmtKind::Expr(_)
+                | StmtKind::Return(_)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Raise(_)
+                | StmtKind::Assert { .. }
+                | StmtKind::Unsupported(_) => {
+                    oxjit_typeck::assigned_names(std::slice::from_ref(s), other)
+                }
+            }
+        }
+    }
+
+    /// `min(x, e)` / `max(e, x)` (typeck's MinMax of two values) where `x`
+    /// is a name: that name and the combination.
+    fn min_max_update(&self, value: &Expr) -> Option<(String, Combine)> {
+        let Some(Res::Call(Call {
+            callee: Callee::Builtin(Builtin::MinMax { max }),
+            args,
+            ..
+        })) = self.res(value)
+        else {
+            return None;
+        };
+        let how = if *max { Combine::Max } else { Combine::Min };
+        let names: Vec<&String> = args
+            .iter()
+            .filter_map(|a| {
+                if let Arg::Expr(e) = a {
+                    if let ExprKind::Name(n) = &e.kind {
+                        return Some(n);
+                    }
+                }
+                None
+            })
+            .collect();
+        match (args.len(), names.as_slice()) {
+            (2, [n]) | (2, [n, _]) => Some(((*n).clone(), how)),
+            _ => None,
+        }
+    }
+
+    /// The LLVM struct of one chunk's reduction slots.
+    fn reduction_struct(&self, reductions: &[(String, Combine, Ty)]) -> String {
+        let parts: Vec<String> = reductions.iter().map(|(_, _, t)| llty(t)).collect();
+        format!("{{{}}}", parts.join(", "))
+    }
+
+    /// Emit the outlined body as its own function; its name.
+    #[allow(clippy::too_many_arguments)]
+    fn outline_prange(
+        &mut self,
+        target: &'p Expr,
+        body: &'p [Stmt],
+        names: &[String],
+        assigned: &FxHashSet<String>,
+        reductions: &[(String, Combine, Ty)],
+        red_ty: &str,
+    ) -> R<String> {
+        let name = format!("{}.prange{}", self.m.fname(self.idx), self.n);
+        self.n += 1;
+        let text = {
+            let mut g = FnGen::new(self.m, self.p, self.idx);
+            g.in_parallel = true;
+            let _ = writeln!(
+                g.allocas,
+                "  %status = alloca i32\n  store i32 0, ptr %status"
+            );
+            let k = names.len();
+            for (j, v) in names.iter().enumerate() {
+                let ty = self.vars[v].1.clone();
+                if let Some((_, how, _)) = reductions.iter().find(|(n, ..)| n == v) {
+                    // The chunk's partial: the identity, or x for min/max.
+                    let slot = g.alloca(&llty(&ty));
+                    let init = match how {
+                        Combine::Op(op) => identity(*op, &ty),
+                        Combine::Min | Combine::Max => {
+                            let p = g.ctx_ptr(k, j);
+                            g.load(&ty, &p).r
+                        }
+                    };
+                    g.emit(&format!("store {} {init}, ptr {slot}", llty(&ty)));
+                    g.vars.insert(v.clone(), (slot, ty));
+                } else if assigned.contains(v) {
+                    let slot = g.alloca(&llty(&ty));
+                    g.owned.push((slot.clone(), ty.clone()));
+                    g.vars.insert(v.clone(), (slot, ty));
+                } else {
+                    let p = g.ctx_ptr(k, j);
+                    g.vars.insert(v.clone(), (p, ty));
+                }
+            }
+            let start = g.ctx_i64(k, k);
+            let step = g.ctx_i64(k, k + 1);
+            g.chunk_loop(target, body, &start, &step)?;
+            for (j, (v, _, ty)) in reductions.iter().enumerate() {
+                let slot = g.vars[v].0.clone();
+                let x = g.load(ty, &slot);
+                let p = g.val(&format!("getelementptr {red_ty}, ptr %red, i32 0, i32 {j}"));
+                g.store(&x, &p);
+            }
+            g.br("cleanup");
+            g.finish_with(&name, "ptr %ctx, i64 %lo, i64 %hi, ptr %red")
+        };
+        self.m.add_function(&text);
+        Ok(name)
+    }
+
+    /// The caller's slot pointer `ctx[j]` (of `k` slots and two ints).
+    fn ctx_ptr(&mut self, k: usize, j: usize) -> String {
+        let p = self.val(&format!(
+            "getelementptr [{} x i64], ptr %ctx, i64 0, i64 {j}",
+            k + 2
+        ));
+        self.val(&format!("load ptr, ptr {p}"))
+    }
+
+    fn ctx_i64(&mut self, k: usize, j: usize) -> String {
+        let p = self.val(&format!(
+            "getelementptr [{} x i64], ptr %ctx, i64 0, i64 {j}",
+            k + 2
+        ));
+        self.val(&format!("load i64, ptr {p}"))
+    }
+
+    /// `for c in lo..hi: target = start + c * step; body` in the outlined function.
+    fn chunk_loop(&mut self, target: &'p Expr, body: &'p [Stmt], start: &str, step: &str) -> R<()> {
+        let ctr = self.alloca("i64");
+        self.emit(&format!("store i64 %lo, ptr {ctr}"));
+        let (head, bl, latch, end) = (
+            self.label("pfor"),
+            self.label("pbody"),
+            self.label("pnext"),
+            self.label("pend"),
+        );
+        self.start(&head);
+        let c = self.val(&format!("load i64, ptr {ctr}"));
+        let more = self.val(&format!("icmp slt i64 {c}, %hi"));
+        self.cbr(&more, &bl, &end);
+        self.start(&bl);
+        let off = self.val(&format!("mul i64 {c}, {step}"));
+        let i = self.val(&format!("add i64 {start}, {off}"));
+        let tt = self.inst.ty(target).clone();
+        let item = self.cast(V::new(i, Ty::I64), &tt);
+        self.assign(target, item)?;
+        self.release_temps();
+        self.loops.push(LoopLabels {
+            cont: latch.clone(),
+            brk: end.clone(),
+        });
+        self.block(body)?;
+        self.loops.pop();
+        self.start(&latch);
+        let nx = self.val(&format!("add nsw i64 {c}, 1"));
+        self.emit(&format!("store i64 {nx}, ptr {ctr}"));
+        self.br(&head);
+        self.start(&end);
+        Ok(())
+    }
+
+    /// After the pool ran: `x = x op partial[c]` for each chunk, in order.
+    fn combine_chunks(
+        &mut self,
+        reductions: &[(String, Combine, Ty)],
+        red: &str,
+        red_ty: &str,
+        chunks: &str,
+        n: &str,
+    ) -> R<()> {
+        let max = oxjit_runtime::parallel::MAX_CHUNKS;
+        // No iteration ran: nothing to combine (the slots are unset).
+        let none = self.val(&format!("icmp sle i64 {n}, 0"));
+        let ctr = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {ctr}"));
+        let (head, bl, end) = (
+            self.label("pcomb"),
+            self.label("pcbody"),
+            self.label("pcend"),
+        );
+        let go = self.label("pcgo");
+        self.cbr(&none, &end, &go);
+        self.start(&go);
+        self.br(&head);
+        self.start(&head);
+        let c = self.val(&format!("load i64, ptr {ctr}"));
+        let more = self.val(&format!("icmp slt i64 {c}, {chunks}"));
+        self.cbr(&more, &bl, &end);
+        self.start(&bl);
+        for (j, (v, how, ty)) in reductions.iter().enumerate() {
+            let p = self.val(&format!(
+                "getelementptr [{max} x {red_ty}], ptr {red}, i64 0, i64 {c}, i32 {j}"
+            ));
+            let part = self.load(ty, &p);
+            let slot = self.vars[v].0.clone();
+            let x = self.load(ty, &slot);
+            let d = ty.scalar().ok_or("reduction type")?;
+            let r = match how {
+                Combine::Op(op) => {
+                    let r = self.scalar_binop(*op, x, part, d, d)?;
+                    self.cast(r, ty)
+                }
+                Combine::Min | Combine::Max => {
+                    // Python's min(x, p) keeps x unless p is smaller.
+                    let op = if *how == Combine::Min {
+                        CmpOp::Lt
+                    } else {
+                        CmpOp::Gt
+                    };
+                    let better = self.compare(op, part.clone(), x.clone())?;
+                    let lt = llty(ty);
+                    V::new(
+                        self.val(&format!(
+                            "select i1 {better}, {lt} {}, {lt} {}",
+                            part.r, x.r
+                        )),
+                        ty.clone(),
+                    )
+                }
+            };
+            self.store(&r, &slot);
+        }
+        let nx = self.val(&format!("add i64 {c}, 1"));
+        self.emit(&format!("store i64 {nx}, ptr {ctr}"));
+        self.br(&head);
+        self.start(&end);
+        Ok(())
+    }
+}
+
+/// The names a loop target binds.
+fn target_names(t: &Expr, out: &mut FxHashSet<String>) {
+    if let ExprKind::Name(n) = &t.kind {
+        out.insert(n.clone());
+    }
+    if let ExprKind::Tuple(xs) | ExprKind::List(xs) = &t.kind {
+        xs.iter().for_each(|x| target_names(x, out));
+    }
+}
+
+fn reducible(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor
+    )
+}
+
+fn same_combine(a: Combine, b: Combine) -> bool {
+    a == b
+}
+
+/// The identity of `op` as an LLVM constant of type `ty`.
+fn identity(op: BinOp, ty: &Ty) -> String {
+    let d = ty.scalar().unwrap_or(Dtype::F64);
+    let one = matches!(op, BinOp::Mul);
+    let ones = matches!(op, BinOp::BitAnd);
+    if d.is_complex() {
+        let f = d.real_part();
+        let re = if one { fconst(1.0, f) } else { fconst(0.0, f) };
+        let ft = scalar_ty(f);
+        return format!("{{{ft} {re}, {ft} {}}}", fconst(0.0, f));
+    }
+    if d.is_float() {
+        return fconst(if one { 1.0 } else { 0.0 }, d);
+    }
+    if d == Dtype::Bool {
+        return if one || ones { "true" } else { "false" }.into();
+    }
+    if ones {
+        "-1".into()
+    } else if one {
+        "1".into()
+    } else {
+        "0".into()
+    }
+}
+
+/// Whether a statement list leaves the prange loop itself: a `return`
+/// anywhere, or a `break` not inside a nested loop (`depth` 0).
+fn leaves_loop(body: &[Stmt], depth: usize) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Return(_) => true,
+        StmtKind::Break => depth == 0,
+        StmtKind::If { body, orelse, .. } => leaves_loop(body, depth) || leaves_loop(orelse, depth),
+        StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+            leaves_loop(body, depth + 1) || leaves_loop(orelse, depth)
+        }
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            leaves_loop(body, depth)
+                || handlers.iter().any(|h| leaves_loop(&h.body, depth))
+                || leaves_loop(orelse, depth)
+                || leaves_loop(finalbody, depth)
+        }
+        StmtKind::Assign { .. }
+        | StmtKind::AugAssign { .. }
+        | StmtKind::Expr(_)
+        | StmtKind::Continue
+        | StmtKind::Pass
+        | StmtKind::Raise(_)
+        | StmtKind::Assert { .. }
+        | StmtKind::FuncDef(_)
+        | StmtKind::Unsupported(_) => false,
+    })
+}

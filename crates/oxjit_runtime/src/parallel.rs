@@ -1,0 +1,260 @@
+//! The process's worker pool and the two entry points of parallel code:
+//! `prange` loops (`oxjit_rt_parallel_for`) and `target='parallel'` ufunc
+//! loops (the Python extension's `parallel_loop`).
+//!
+//! A prange loop is lowered to an outlined body `i32 body(ctx, lo, hi, red)`
+//! running iterations `lo..hi` of the loop's range; its reductions go to the
+//! chunk's slot of `red`. Chunks run on the pool; the caller combines the
+//! slots in chunk order, so a result depends on the chunk count but not on
+//! scheduling. An exception raised in a chunk is moved to the calling thread,
+//! which raises it once every chunk has stopped.
+
+use crate::{set_pending, take_error, PendingError};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// The process that created the pool: a `fork()` child has none of its
+/// threads (waiting for them would hang), so it runs parallel code serially.
+static POOL_PID: AtomicUsize = AtomicUsize::new(0);
+
+/// The pool (`max_threads()` workers, created on first use), or None in a
+/// fork child of the process that created it.
+pub fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        POOL_PID.store(std::process::id() as usize, Ordering::Relaxed);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(max_threads())
+            .thread_name(|i| format!("oxjit-worker-{i}"))
+            .build()
+            .unwrap_or_else(|_| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("a one-thread pool")
+            })
+    });
+    (POOL_PID.load(Ordering::Relaxed) == std::process::id() as usize).then_some(pool)
+}
+
+/// Threads available: `OXJIT_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the CPU count.
+pub fn max_threads() -> usize {
+    for var in ["OXJIT_NUM_THREADS", "NUMBA_NUM_THREADS"] {
+        if let Some(n) = std::env::var(var)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            if n > 0 {
+                return n;
+            }
+        }
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Threads parallel code uses now (`set_num_threads`).
+pub fn get_num_threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => max_threads(),
+        n => n,
+    }
+}
+
+pub fn set_num_threads(n: usize) -> Result<(), String> {
+    let max = max_threads();
+    if n == 0 || n > max {
+        return Err(format!("The number of threads must be between 1 and {max}"));
+    }
+    THREADS.store(n, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Most chunks one prange loop is split into (the caller's reduction slots
+/// are a fixed array of this length).
+pub const MAX_CHUNKS: i64 = 64;
+
+/// How many chunks a loop of `n` iterations is split into: a few per thread
+/// (a descheduled worker does not hold everyone up), one when there is a
+/// single thread or iteration.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_parallel_chunks(n: i64) -> i64 {
+    let threads = get_num_threads() as i64;
+    if threads <= 1 || n <= 1 {
+        return 1;
+    }
+    let c = (threads * 4).min(MAX_CHUNKS).min(n);
+    // No empty chunk: every reduction slot the caller combines gets written.
+    let per = (n + c - 1) / c;
+    (n + per - 1) / per
+}
+
+/// Hooks the Python extension installs: release the GIL if this thread holds
+/// it (returning what `restore` needs), and take it back. Workers may need
+/// the GIL (`print`, adopting an ndarray), so a caller holding it would
+/// deadlock waiting for them.
+pub type GilRelease = fn() -> *mut c_void;
+pub type GilRestore = fn(*mut c_void);
+static GIL_HOOKS: OnceLock<(GilRelease, GilRestore)> = OnceLock::new();
+
+pub fn install_gil_hooks(release: GilRelease, restore: GilRestore) {
+    let _ = GIL_HOOKS.set((release, restore));
+}
+
+type Body = unsafe extern "C" fn(*mut u8, i64, i64, *mut u8) -> i32;
+
+struct Shared(*mut u8);
+// SAFETY: the context and reduction slots outlive the scope that uses them,
+// and each chunk writes only its own slot.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+/// Run `body` over iterations `0..n` in `chunks` contiguous chunks (of
+/// `ceil(n / chunks)` iterations; `oxjit_rt_parallel_chunks` makes none
+/// empty); chunk `c` gets `red + c * red_size`. Returns 0, or 1 with the first failing chunk's
+/// exception pending on this thread.
+///
+/// # Safety
+/// `body` must be an outlined prange body; `ctx` must be what it expects;
+/// `red` must have `chunks * red_size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_parallel_for(
+    body: *const u8,
+    ctx: *mut u8,
+    n: i64,
+    chunks: i64,
+    red: *mut u8,
+    red_size: i64,
+) -> i32 {
+    // SAFETY: compiled code passes the outlined body's address.
+    let f: Body = std::mem::transmute::<*const u8, Body>(body);
+    if n <= 0 {
+        return 0;
+    }
+    let chunks = chunks.clamp(1, MAX_CHUNKS).min(n);
+    let per = (n + chunks - 1) / chunks;
+    let pool = match pool() {
+        Some(p) if chunks > 1 => p,
+        // One chunk, or a fork child: the chunks in order on this thread.
+        _ => {
+            for c in 0..chunks {
+                let lo = c * per;
+                if lo < n {
+                    let slot = red.wrapping_add((c * red_size) as usize);
+                    let st = f(ctx, lo, (lo + per).min(n), slot);
+                    if st != 0 {
+                        return st;
+                    }
+                }
+            }
+            return 0;
+        }
+    };
+    // (chunk, its exception if one was pending)
+    let failed: Mutex<Option<(i64, Option<PendingError>)>> = Mutex::new(None);
+    let (ctx, red) = (Shared(ctx), Shared(red));
+    let saved = GIL_HOOKS.get().map(|(release, _)| release());
+    pool.scope(|s| {
+        for c in 0..chunks {
+            let lo = c * per;
+            if lo >= n {
+                break;
+            }
+            let hi = (lo + per).min(n);
+            let (ctx, red, failed) = (&ctx, &red, &failed);
+            s.spawn(move |_| {
+                let slot = red.0.wrapping_add((c * red_size) as usize);
+                if f(ctx.0, lo, hi, slot) != 0 {
+                    let e = take_error();
+                    let mut first = failed.lock().unwrap_or_else(|p| p.into_inner());
+                    // The lowest chunk's error: the one a serial loop raises.
+                    if first.as_ref().is_none_or(|(k, _)| c < *k) {
+                        *first = Some((c, e));
+                    }
+                }
+            });
+        }
+    });
+    if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
+        restore(saved);
+    }
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some((_, e)) => {
+            if let Some(e) = e {
+                set_pending(e);
+            }
+            1
+        }
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adds the iteration numbers of its chunk into its i64 slot; fails on
+    /// iteration `ctx[0]` with a pending error naming it.
+    unsafe extern "C" fn body(ctx: *mut u8, lo: i64, hi: i64, red: *mut u8) -> i32 {
+        let bad = *(ctx as *const i64);
+        let mut s = 0i64;
+        for i in lo..hi {
+            if i == bad {
+                crate::set_error(7, &format!("bad {i}"));
+                return 1;
+            }
+            s += i;
+        }
+        *(red as *mut i64) = s;
+        0
+    }
+
+    fn run(n: i64, bad: i64) -> (i32, i64, i64) {
+        let chunks = oxjit_rt_parallel_chunks(n);
+        let mut red = vec![0i64; MAX_CHUNKS as usize];
+        let mut ctx = bad;
+        let f = body as unsafe extern "C" fn(*mut u8, i64, i64, *mut u8) -> i32;
+        let st = unsafe {
+            oxjit_rt_parallel_for(
+                f as *const u8,
+                &mut ctx as *mut i64 as *mut u8,
+                n,
+                chunks,
+                red.as_mut_ptr() as *mut u8,
+                8,
+            )
+        };
+        (st, red[..chunks as usize].iter().sum(), chunks)
+    }
+
+    #[test]
+    fn chunks_cover_every_iteration_once_and_none_is_empty() {
+        for n in [1, 2, 7, 10, 63, 64, 65, 1000, 100_003] {
+            let (st, sum, chunks) = run(n, -1);
+            assert_eq!(st, 0);
+            assert_eq!(sum, n * (n - 1) / 2, "n = {n}");
+            assert!(chunks >= 1 && chunks <= MAX_CHUNKS.min(n));
+            let per = (n + chunks - 1) / chunks;
+            assert!(
+                (chunks - 1) * per < n,
+                "chunk {} is empty for n = {n}",
+                chunks - 1
+            );
+        }
+        assert_eq!(run(0, -1).0, 0);
+    }
+
+    #[test]
+    fn an_error_in_a_chunk_is_pending_on_the_caller() {
+        let _ = take_error();
+        let (st, ..) = run(10_000, 4321);
+        assert_eq!(st, 1);
+        let e = take_error().expect("the worker's error");
+        assert_eq!(e.kind, 7);
+        assert!(matches!(&e.args[0], crate::ExcArg::Str(s) if s == "bad 4321"));
+    }
+}

@@ -1,0 +1,252 @@
+"""`parallel=True` with `prange`: the loop body runs on the worker pool in chunks. Every
+result is compared with the same function compiled without `parallel=True` (the serial
+loop) and with plain Python: reductions of every operator and several dtypes, private and
+shared variables, steps and negative bounds, nested prange, exceptions raised in the body,
+leaks, a fork child, many Python threads, `set_num_threads`."""
+
+import multiprocessing
+import threading
+
+import numba  # numba.prange spelling (the same loop)
+import numpy as np
+import oxjit
+import pytest
+from oxjit import njit, prange
+
+
+def sum_sq(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * a[i]
+    return s
+
+
+def int_ops(a):
+    add = 0
+    sub = 100
+    mul = 1
+    bor = 0
+    band = -1
+    bxor = 0
+    for i in prange(a.size):
+        v = a[i]
+        add += v
+        sub -= v
+        mul *= v % 3 + 1
+        bor |= v
+        band &= v | 1
+        bxor ^= v
+    return add, sub, mul, bor, band, bxor
+
+
+def extremes(a):
+    lo = np.inf
+    hi = -np.inf
+    for i in prange(a.size):
+        lo = min(lo, a[i])
+        hi = max(a[i], hi)
+    return lo, hi
+
+
+def row_norms(m):
+    out = np.empty(m.shape[0])
+    for i in prange(m.shape[0]):
+        acc = 0.0  # private: assigned in the body
+        for j in range(m.shape[1]):
+            acc += m[i, j] * m[i, j]
+        out[i] = np.sqrt(acc)
+    return out
+
+
+def stepped(n):
+    total = 0
+    for i in prange(n - 1, -n, -3):
+        total += i * i
+    return total
+
+
+def nested(n):
+    out = np.zeros((n, n))
+    for i in prange(n):
+        for j in prange(n):  # inner prange: serial inside the outer chunk
+            out[i, j] = i * n + j
+    return out
+
+
+def temporaries(m):
+    total = 0.0
+    for i in prange(m.shape[0]):
+        row = m[i] * 2.0 + 1.0  # a fresh array per iteration
+        total += row.sum()
+    return total
+
+
+def raises_at(a, bad):
+    s = 0
+    for i in prange(a.size):
+        if i == bad:
+            raise ValueError("bad index", i)
+        s += a[i]
+    return s
+
+
+def with_break(n):
+    s = 0
+    for i in prange(n):
+        if i == 5:
+            break  # a loop that leaves early runs serially
+        s += i
+    return s
+
+
+def numba_spelling(a):
+    s = 0.0
+    for i in numba.prange(a.size):
+        s += a[i]
+    return s
+
+
+def both(fn):
+    return njit(fn), njit(parallel=True)(fn)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [0, 1, 7, 1000, 100_003])
+def test_float_sum_reduction(dtype, n):
+    a = (np.arange(n) % 97 / 7.0).astype(dtype)
+    ser, par = both(sum_sq)
+    assert par(a) == pytest.approx(ser(a), rel=1e-12 if dtype == np.float64 else 1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+@pytest.mark.parametrize("n", [0, 1, 5, 999, 65_537])
+def test_integer_reductions_are_exact(dtype, n):
+    a = (np.arange(n) * 7 % 31).astype(dtype)
+    ser, par = both(int_ops)
+    assert par(a) == ser(a)
+    if dtype != np.uint8:  # (NumPy refuses `-1 & np.uint8(...)`)
+        assert par(a) == int_ops(a)
+
+
+@pytest.mark.parametrize("n", [1, 2, 33, 10_001])
+def test_min_max_reductions(n):
+    a = np.sin(np.arange(n) * 1.3)
+    ser, par = both(extremes)
+    assert par(a) == ser(a) == extremes(a)
+
+
+def test_min_max_of_empty_keeps_the_start_values():
+    ser, par = both(extremes)
+    assert par(np.zeros(0)) == ser(np.zeros(0)) == (np.inf, -np.inf)
+
+
+def test_private_and_shared_variables():
+    m = np.arange(12_000.0).reshape(400, 30)
+    ser, par = both(row_norms)
+    np.testing.assert_array_equal(par(m), ser(m))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 10, 1001])
+def test_step_and_negative_bounds(n):
+    ser, par = both(stepped)
+    assert par(n) == ser(n) == stepped(n)
+
+
+def test_nested_prange():
+    ser, par = both(nested)
+    np.testing.assert_array_equal(par(50), ser(50))
+
+
+def test_temporaries_in_the_body_do_not_leak(no_leaks):
+    m = np.arange(3000.0).reshape(100, 30)
+    ser, par = both(temporaries)
+    for _ in range(3):
+        assert par(m) == pytest.approx(ser(m), rel=1e-13)
+
+
+@pytest.mark.parametrize("bad", [0, 517, 9_999])
+def test_exception_in_the_body_is_raised_after_the_workers_stop(bad, no_leaks):
+    a = np.ones(10_000, dtype=np.int64)
+    _, par = both(raises_at)
+    for _ in range(3):
+        with pytest.raises(ValueError) as ei:
+            par(a, bad)
+        assert ei.value.args[0] == "bad index"
+    # The process and the pool are fine afterwards.
+    assert par(a, -1) == 10_000
+
+
+def test_loop_with_break_runs_serially():
+    ser, par = both(with_break)
+    assert par(100) == ser(100) == with_break(100) == 10
+
+
+def test_numba_prange_spelling():
+    a = np.arange(5000.0)
+    assert njit(parallel=True)(numba_spelling)(a) == a.sum()
+
+
+def test_one_thread_gives_the_same_answers():
+    a = np.arange(100_000) % 13
+    _, par = both(int_ops)
+    before = oxjit.get_num_threads()
+    try:
+        oxjit.set_num_threads(1)
+        one = par(a)
+    finally:
+        oxjit.set_num_threads(before)
+    assert one == par(a) == int_ops(a)
+
+
+def test_many_python_threads_call_one_parallel_function():
+    a = np.arange(200_000) % 7
+    _, par = both(int_ops)
+    want = par(a)
+    results = []
+
+    def work():
+        for _ in range(5):
+            results.append(par(a))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert results == [want] * 40
+
+
+def _child(q):
+    a = np.arange(100_000) % 7
+    q.put(njit(parallel=True)(int_ops)(a) == int_ops(a))
+
+
+def test_fork_child_runs_parallel_code():
+    # The parent has used the pool; the child has none of its threads.
+    _, par = both(int_ops)
+    par(np.arange(100_000) % 7)
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(q,))
+    p.start()
+    p.join(timeout=120)
+    assert p.exitcode == 0
+    assert q.get(timeout=10) is True
+
+
+def printing(n):
+    s = 0
+    for i in prange(n):
+        if i % 1000 == 0:
+            print("at", i)
+        s += i
+    return s
+
+
+def test_print_in_the_body_does_not_deadlock(capfd):
+    # Workers print through Python while the caller waits with the GIL released.
+    _, par = both(printing)
+    assert par(4000) == sum(range(4000))
+    out = capfd.readouterr().out.split("\n")
+    assert sorted(line for line in out if line) == ["at 0", "at 1000", "at 2000", "at 3000"]
