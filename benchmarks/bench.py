@@ -187,6 +187,64 @@ def random_walk(seed, n):
 # --------------------------------------------------------------------------
 
 
+# prange kernels: compiled with parallel=True and without (the serial rows).
+# `prange` is Numba's when Numba is importable (oxjit recognises it too), else
+# oxjit's (which is `range`, recognised by name).
+try:
+    from numba import prange
+except ImportError:  # pragma: no cover - oxjit only
+    from oxjit import prange
+
+
+def par_sum(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * a[i]
+    return s
+
+
+def par_montecarlo(n):
+    hits = 0
+    for _ in prange(n):
+        x = np.random.random()
+        y = np.random.random()
+        if x * x + y * y < 1.0:
+            hits += 1
+    return 4.0 * hits / n
+
+
+def par_stencil(a):
+    out = np.zeros_like(a)
+    n, m = a.shape
+    for i in prange(1, n - 1):
+        for j in range(1, m - 1):
+            out[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
+    return out
+
+
+def par_grid_max(w, q, betas):
+    # QuantEcon's McCall idiom: for each discount factor, iterate the value
+    # function to its fixed point; the largest reservation value overall.
+    out = np.empty(betas.size)
+    best = -np.inf
+    for k in prange(betas.size):
+        beta = betas[k]
+        h = np.sum(w * q) / (1 - beta)
+        for _ in range(200):
+            s = 0.0
+            for j in range(w.size):
+                s += max(w[j] / (1 - beta), h) * q[j]
+            h = 25.0 + beta * s
+        out[k] = h
+        best = max(best, h)
+    out[0] = max(out[0], best)  # (one array result, for the comparison)
+    return out
+
+
+def par_array_expr(a, b):
+    return np.sum(np.sqrt(a * a + b * b))
+
+
 def median_time(fn, repeat, warmup=1):
     for _ in range(warmup):
         fn()
@@ -435,6 +493,34 @@ def b_random_walk(prov, name, S, data):
     return median_time(lambda: f(1, n), S["reps"]), f(1, n)
 
 
+def make_par_bench(kernel, args_of, parallel):
+    def run(prov, name, S, data):
+        f = prov.njit(parallel=parallel)(kernel)
+        args = args_of(S, data)
+        r = f(*args)
+        return median_time(lambda: f(*args), S["reps"]), None if kernel is par_montecarlo else r
+
+    return run
+
+
+def par_benches():
+    kernels = [
+        ("par_sum", par_sum, lambda S, d: (d["sum_a"],), "prange sum of squares over 1e7 float64"),
+        ("par_montecarlo", par_montecarlo, lambda S, d: (S["sum_n"],),
+         "prange Monte Carlo pi, np.random.random() in the body, 1e7 draws"),
+        ("par_stencil", par_stencil, lambda S, d: (d["stencil_a"],), "4-point stencil, prange over rows, 2000x2000"),
+        ("par_grid_max", par_grid_max, lambda S, d: (d["mccall"].w, d["mccall"].q, d["betas"]),
+         "McCall grid: a value iteration per discount factor (64), max-reduction"),
+        ("par_array_expr", par_array_expr, lambda S, d: d["expr_ab"], "np.sum(np.sqrt(a*a + b*b)) on 1e7 float64"),
+    ]
+    out = []
+    for name, kernel, args_of, doc in kernels:
+        out.append(Bench(name, "runtime", "s", make_par_bench(kernel, args_of, True), f"{doc}; parallel=True"))
+        out.append(Bench(name + "_serial", "runtime", "s", make_par_bench(kernel, args_of, False),
+                         "the same, parallel=False"))
+    return out
+
+
 def make_vec_bench(target, fastmath):
     def run(prov, name, S, data):
         f_vec = prov.vectorize("float64(float64, float64)", target=target, fastmath=fastmath)(f_scalar)
@@ -484,23 +570,27 @@ BENCHES = [
           "same, target='parallel', fastmath=True"),
     Bench("vec_cpu", "runtime", "s", make_vec_bench("cpu", False), "same, no fastmath"),
     Bench("vec_parallel", "runtime", "s", make_vec_bench("parallel", False), "same, target='parallel'"),
+    *par_benches(),
 ]
 
 
 def prepare_data(S, names):
     data = {}
     rng = np.random.default_rng(0)
-    if "sum_sq" in names:
+    if "sum_sq" in names or "par_sum" in names or "par_sum_serial" in names:
         data["sum_a"] = rng.random(S["sum_n"])
-    if "stencil2d" in names:
+    if any(n.startswith("par_grid") for n in names):
+        data["betas"] = np.linspace(0.9, 0.99, 64)
+    if "stencil2d" in names or any(n.startswith("par_stencil") for n in names):
         n = S["stencil_n"]
         data["stencil_a"] = rng.random((n, n))
-    if "array_expr" in names or "max_abs_diff" in names:
+    if "array_expr" in names or "max_abs_diff" in names or any(n.startswith("par_array") for n in names):
         data["expr_ab"] = (rng.random(S["sum_n"]), rng.random(S["sum_n"]))
     if "axis_mean" in names:
         n = S["stencil_n"]
         data["axis_A"] = rng.random((n, n))
-    if "call_namedtuple" in names or "mccall_vfi" in names or any(n.startswith("jitclass_") for n in names):
+    if ("call_namedtuple" in names or "mccall_vfi" in names or any(n.startswith("jitclass_") for n in names)
+            or any(n.startswith("par_grid") for n in names)):
         w = np.linspace(10, 60, 1000)
         q = rng.random(1000)
         data["mccall"] = McCall(0.99, 25.0, w, q / q.sum())

@@ -250,3 +250,72 @@ def test_print_in_the_body_does_not_deadlock(capfd):
     assert par(4000) == sum(range(4000))
     out = capfd.readouterr().out.split("\n")
     assert sorted(line for line in out if line) == ["at 0", "at 1000", "at 2000", "at 3000"]
+
+
+# -- array expressions of parallel=True functions (split over rows when large) -------
+
+
+def expr_sum(a, b):
+    return np.sum(np.sqrt(a * a + b * b))
+
+
+def expr_new(a, b):
+    return np.sqrt(a * a + b) + 1.0
+
+
+def expr_reductions(a):
+    return np.max(np.abs(a - 0.5)), np.min(a), np.mean(a * 2.0), np.sum(a)
+
+
+def expr_2d(m, v):
+    return np.sum(m * v), m * v + 1.0, np.max(m[:, ::2] - v[::2])
+
+
+@pytest.mark.parametrize("n", [0, 10, 40_000, 1_000_001])
+def test_parallel_array_expressions(n):
+    rng = np.random.default_rng(n)
+    a, b = rng.random(n), rng.random(n)
+    for fn in (expr_sum, expr_new):
+        ser, par = both(fn)
+        np.testing.assert_allclose(par(a, b), ser(a, b), rtol=1e-12)
+        np.testing.assert_allclose(par(a, b), fn(a, b), rtol=1e-12)
+    if n:
+        ser, par = both(expr_reductions)
+        np.testing.assert_allclose(par(a), ser(a), rtol=1e-12)
+        # max and min are exact whatever the chunks.
+        assert par(a)[:2] == expr_reductions(a)[:2]
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_parallel_2d_expressions_and_broadcasting(order):
+    rng = np.random.default_rng(0)
+    m = np.asarray(rng.random((3000, 40)), order=order)
+    v = rng.random(40)
+    ser, par = both(expr_2d)
+    s, p = ser(m, v), par(m, v)
+    assert p[0] == pytest.approx(s[0], rel=1e-12)
+    np.testing.assert_array_equal(p[1], s[1])
+    assert p[2] == s[2]
+    x = rng.random((4, 1))
+    row = rng.random((1, 50_000))
+    _, par_new = both(expr_new)
+    np.testing.assert_array_equal(par_new(row, x), expr_new(row, x))
+    np.testing.assert_array_equal(par_new(x, row), expr_new(x, row))
+
+
+def test_parallel_reduction_of_nan_and_empty():
+    a = np.arange(100_000.0)
+    a[77_777] = np.nan
+    _, par = both(expr_reductions)
+    r = par(a)
+    assert np.isnan(r[0]) and np.isnan(r[1]) and np.isnan(r[2]) and np.isnan(r[3])
+    with pytest.raises(ValueError, match="zero-size array"):
+        par(np.zeros(0))
+
+
+def test_parallel_expression_errors_and_leaks(no_leaks):
+    _, par = both(expr_new)
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        par(np.ones(50_000), np.ones(49_999))
+    for _ in range(3):
+        par(np.ones(50_000), np.ones(50_000))

@@ -42,6 +42,7 @@ mod math;
 mod module;
 mod ownership;
 mod parallel;
+mod parallel_expr;
 mod print;
 mod pyrandom;
 mod random;

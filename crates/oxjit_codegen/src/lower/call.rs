@@ -102,6 +102,11 @@ impl<'p> FnGen<'_, 'p> {
                 if let (Builtin::Reduce(r), [Arg::Expr(x)], true) =
                     (b, call.args.as_slice(), call.kwargs.is_empty())
                 {
+                    if self.parallel_exprs() && !matches!(ty, Ty::Array(_)) {
+                        if let Some(v) = self.reduce_parallel(*r, x, &ty)? {
+                            return Ok(v);
+                        }
+                    }
                     // sum/mean of a float or complex expression: NumPy sums
                     // the materialised temporary pairwise, so this does too
                     // (the temporary is allocated; `numpy_sum` gives the bits).

@@ -124,6 +124,9 @@ impl<'p> FnGen<'_, 'p> {
         }
         if let Ty::Array(a) = &ty {
             if self.is_elementwise(e) {
+                if self.parallel_exprs() && a.ndim >= 1 {
+                    return self.fused_parallel(e, *a);
+                }
                 return self.fused(e, *a);
             }
         }

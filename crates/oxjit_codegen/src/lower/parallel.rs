@@ -307,8 +307,14 @@ impl<'p> FnGen<'_, 'p> {
                     g.owned.push((slot.clone(), ty.clone()));
                     g.vars.insert(v.clone(), (slot, ty));
                 } else {
+                    // Shared, and never assigned in the body: a local copy
+                    // (a borrowed reference), so that stores into arrays
+                    // cannot alias it and LLVM keeps it in registers.
                     let p = g.ctx_ptr(k, j);
-                    g.vars.insert(v.clone(), (p, ty));
+                    let x = g.load(&ty, &p);
+                    let slot = g.alloca(&llty(&ty));
+                    g.store(&x, &slot);
+                    g.vars.insert(v.clone(), (slot, ty));
                 }
             }
             let start = g.ctx_i64(k, k);
