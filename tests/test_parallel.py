@@ -319,3 +319,20 @@ def test_parallel_expression_errors_and_leaks(no_leaks):
         par(np.ones(50_000), np.ones(49_999))
     for _ in range(3):
         par(np.ones(50_000), np.ones(50_000))
+
+
+def thread_ids(n):
+    seen = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        seen[i] = oxjit.get_thread_id()
+    return seen, oxjit.get_num_threads(), numba.get_num_threads(), numba.get_thread_id()
+
+
+def test_thread_id_and_count_in_compiled_code():
+    n = 100_000
+    seen, k, k_numba, outside = njit(parallel=True)(thread_ids)(n)
+    assert k == k_numba == oxjit.get_num_threads()
+    assert outside == 0 == oxjit.get_thread_id()
+    assert seen.min() >= 0 and seen.max() < k
+    seen, *_ = njit(thread_ids)(n)  # serial: the calling thread throughout
+    assert not seen.any()

@@ -13,7 +13,7 @@ from . import (
     types,
 )
 from ._jitclass import jitclass
-from ._native import allocation_stats, get_num_threads, set_num_threads
+from ._native import allocation_stats, get_num_threads, get_thread_id, set_num_threads
 from ._native import typeof as _typeof_text
 from .dispatcher import Dispatcher, jit, njit
 from .types import (  # noqa: F401  (Numba's type names)
@@ -72,6 +72,7 @@ __all__ = [
     "DUFunc",
     "GUFunc",
     "get_num_threads",
+    "get_thread_id",
     "set_num_threads",
     "prange",
     "typeof",

@@ -739,6 +739,16 @@ def _register_jitable_ids() -> dict[int, Any]:
     return found
 
 
+def _thread_fn_path(value: Any) -> str | None:
+    """`oxjit.get_thread_id` and friends (and numba's) by their registry path."""
+    for modname in ("oxjit", "numba"):
+        mod = sys.modules.get(modname)
+        for name in ("get_thread_id", "get_num_threads"):
+            if mod is not None and getattr(mod, name, None) is value:
+                return f"{modname}.{name}"
+    return None
+
+
 def _jitted_py_func(value: Any) -> types.FunctionType | None:
     numba_f = _numba_py_func(value)
     if numba_f is not None:
@@ -925,6 +935,9 @@ class _UnitBuilder:
             return ["other", f"exception class '{v.__qualname__}'"]
         if any(v is p for p in self.prange):
             return ["builtin", "oxjit.prange"]
+        thread_fn = _thread_fn_path(v)
+        if thread_fn is not None:
+            return ["builtin", thread_fn]
         known = _callable_paths().get(id(v))
         if known is not None and known[0] is v:
             return ["builtin", known[1]]

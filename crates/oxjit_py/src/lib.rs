@@ -1021,6 +1021,13 @@ fn get_num_threads() -> usize {
     ufunc::get_num_threads()
 }
 
+/// The calling thread's index in the worker pool (0 outside it), as
+/// `numba.get_thread_id`.
+#[pyfunction]
+fn get_thread_id() -> i64 {
+    oxjit_runtime::parallel::oxjit_rt_thread_id()
+}
+
 #[pyfunction]
 fn set_num_threads(n: i64) -> PyResult<()> {
     let n = usize::try_from(n).unwrap_or(0);
@@ -1074,6 +1081,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_install_vectorcall, m)?)?;
     m.add_function(wrap_pyfunction!(infer_return, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add("NUMBA_NUM_THREADS", ufunc::max_threads())?;
     Ok(())

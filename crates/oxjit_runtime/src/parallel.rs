@@ -74,6 +74,19 @@ pub fn set_num_threads(n: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// `get_thread_id()` in compiled code: the worker's index in the pool (a
+/// chunk's thread), 0 outside it.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_thread_id() -> i64 {
+    rayon::current_thread_index().unwrap_or(0) as i64
+}
+
+/// `get_num_threads()` in compiled code.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_num_threads() -> i64 {
+    get_num_threads() as i64
+}
+
 /// Most chunks one prange loop is split into (the caller's reduction slots
 /// are a fixed array of this length).
 pub const MAX_CHUNKS: i64 = 64;

@@ -579,6 +579,10 @@ pub enum Builtin {
     TypeInfo {
         float: bool,
     },
+    /// `get_thread_id()` (`id`) / `get_num_threads()` of oxjit or numba.
+    ThreadInfo {
+        id: bool,
+    },
     Enumerate,
     Zip,
     /// `np.ndindex(*shape)` in for loops: index tuples in C order.
@@ -735,6 +739,10 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("divmod", Builtin::Divmod),
     ("print", Builtin::Print),
     ("numpy.iinfo", Builtin::TypeInfo { float: false }),
+    ("oxjit.get_thread_id", Builtin::ThreadInfo { id: true }),
+    ("oxjit.get_num_threads", Builtin::ThreadInfo { id: false }),
+    ("numba.get_thread_id", Builtin::ThreadInfo { id: true }),
+    ("numba.get_num_threads", Builtin::ThreadInfo { id: false }),
     ("numpy.finfo", Builtin::TypeInfo { float: true }),
     ("enumerate", Builtin::Enumerate),
     ("zip", Builtin::Zip),
@@ -1176,6 +1184,8 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Pow => "pow(x, y) with Python's rules",
         Builtin::Divmod => "divmod(a, b) with floor semantics",
         Builtin::Print => "print of strings, numbers, tuples and arrays",
+        Builtin::ThreadInfo { id: true } => "get_thread_id(): the index of the pool thread running this chunk of a prange loop (0 outside one)",
+        Builtin::ThreadInfo { id: false } => "get_num_threads(): the threads parallel code uses (set_num_threads)",
         Builtin::TypeInfo { float: false } => "iinfo(t) of an integer dtype, type, value or array: a record of constants with .min, .max, .bits",
         Builtin::TypeInfo { float: true } => "finfo(t) of a float or complex dtype, type, value or array: a record of constants with Numba's fields (.eps, .max, .min, .tiny, .resolution, .precision, .bits, ...) and .smallest_normal",
         Builtin::Enumerate => "enumerate(x[, start]) in for loops",
@@ -1457,6 +1467,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Divmod
         | Builtin::Print
         | Builtin::TypeInfo { .. }
+        | Builtin::ThreadInfo { .. }
         | Builtin::Enumerate
         | Builtin::Zip
         | Builtin::NdIndex

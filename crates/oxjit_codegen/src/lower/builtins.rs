@@ -133,6 +133,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -387,6 +388,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::NpRound
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -564,6 +566,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -742,6 +745,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -284,6 +284,13 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Cast(_)
             | Builtin::Round
             | Builtin::NpRound => self.builtin_convert(b, args, ty),
+            Builtin::ThreadInfo { id } => {
+                let f = if id { "thread_id" } else { "num_threads" };
+                Ok(V::new(
+                    self.val(&format!("call i64 @oxjit_rt_{f}()")),
+                    Ty::I64,
+                ))
+            }
             Builtin::TypeInfo { float } => {
                 let Some(Arg::Expr(x)) = call.args.first() else {
                     return ice("iinfo/finfo argument");

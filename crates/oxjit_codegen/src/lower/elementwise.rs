@@ -802,6 +802,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::Divmod
                     | Builtin::Print
                     | Builtin::TypeInfo { .. }
+                    | Builtin::ThreadInfo { .. }
                     | Builtin::Enumerate
                     | Builtin::Zip
                     | Builtin::NdIndex

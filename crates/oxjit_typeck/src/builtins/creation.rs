@@ -157,6 +157,7 @@ impl<'u> Checker<'u> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -224,6 +224,7 @@ impl<'u> Checker<'u> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -384,6 +385,7 @@ impl<'u> Checker<'u> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -78,6 +78,7 @@ impl<'u> Checker<'u> {
             | Builtin::Divmod
             | Builtin::Print
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -154,6 +155,7 @@ impl<'u> Checker<'u> {
                 | Builtin::Pow
                 | Builtin::Divmod
                 | Builtin::TypeInfo { .. }
+                | Builtin::ThreadInfo { .. }
                 | Builtin::Print
                 | Builtin::Enumerate
                 | Builtin::Zip
@@ -331,6 +333,7 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         | Builtin::Pow
         | Builtin::Divmod
         | Builtin::TypeInfo { .. }
+        | Builtin::ThreadInfo { .. }
         | Builtin::Zip
         | Builtin::NdIndex
         | Builtin::NdEnumerate

@@ -174,6 +174,12 @@ impl<'u> Checker<'u> {
                 }
                 Ty::NoneType
             }
+            Builtin::ThreadInfo { .. } => {
+                if !self.arity(cx, e, name, n, 0, 0) {
+                    return Ty::Unknown;
+                }
+                Ty::I64
+            }
             Builtin::TypeInfo { float } => {
                 if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;

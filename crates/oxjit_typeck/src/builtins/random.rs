@@ -123,6 +123,7 @@ impl<'u> Checker<'u> {
             | Builtin::Pow
             | Builtin::Divmod
             | Builtin::TypeInfo { .. }
+            | Builtin::ThreadInfo { .. }
             | Builtin::Print
             | Builtin::Enumerate
             | Builtin::Zip
