@@ -51,13 +51,16 @@ pub unsafe extern "C" fn oxjit_rt_instance_alloc(
     let Some(layout) = layout_for(total) else {
         return std::ptr::null_mut();
     };
-    let block = std::alloc::alloc_zeroed(layout);
+    // malloc and zero the fields, not calloc: glibc's calloc skips its
+    // per-thread cache, which makes small instances twice as slow to make.
+    let block = std::alloc::alloc(layout);
     if block.is_null() {
         return std::ptr::null_mut();
     }
     let start = block.add(header_for(total)) as *mut i64;
     start.write(n as i64);
     std::ptr::copy_nonoverlapping(offsets, start.add(1), n);
+    std::ptr::write_bytes((start as *mut u8).add(desc), 0, size);
     let mi = block as *mut MemInfo;
     mi.write(MemInfo {
         refcnt: AtomicI64::new(1),
