@@ -1714,3 +1714,55 @@ def test_dunder_with_wrong_parameters_is_diagnosed():
 
     with pytest.raises(TypingError, match=r"`Odd.__len__` must take 1 parameters"):
         use(J())
+
+
+# ---------------------------------------------------------------------------
+# isinstance in compiled code (decided from the types; the other branch is not compiled)
+# ---------------------------------------------------------------------------
+
+
+def describe(x):
+    if isinstance(x, JVec2):
+        return x.x + x.y
+    if isinstance(x, (JRing, np.ndarray)):
+        return float(len(x))
+    if not isinstance(x, float):
+        return -1.0
+    return x * 2.0
+
+
+def kinds(v):
+    return (isinstance(v, int), isinstance(v, float), isinstance(v, bool), isinstance(v, complex),
+            isinstance(v, np.float64), isinstance(v, tuple), isinstance(v, (int, float)))
+
+
+def test_isinstance_of_jitclass_instances_prunes_branches():
+    f = njit(describe)
+    assert f(JVec2(1.0, 2.0)) == 3.0
+    r = JRing(4)
+    r.push(1.0)
+    assert f(r) == 1.0
+    assert f(np.zeros(5)) == 5.0
+    assert f(2.5) == 5.0
+    assert f(3) == -1.0
+
+
+@pytest.mark.parametrize("v", [1, 2.5, True, 1j, (1, 2.0)])
+def test_isinstance_of_builtin_types_matches_python(v):
+    got = njit(kinds)(v)
+    want = kinds(v)
+    # np.float64 is not Python's float: a float argument is float64 in compiled code
+    # (as in Numba), the one place the answers differ on purpose.
+    if isinstance(v, float):
+        want = want[:4] + (True,) + want[5:]
+    assert got == want
+
+
+def test_isinstance_that_depends_on_the_run_is_an_error():
+    @njit
+    def f(x):
+        y = None if x > 0 else 1.5
+        return isinstance(y, float)
+
+    with pytest.raises(TypingError, match="cannot be decided when compiling"):
+        f(1.0)

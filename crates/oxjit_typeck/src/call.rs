@@ -84,7 +84,8 @@ impl<'u> Checker<'u> {
         // A jitted function takes optional values as they are (its own
         // instance for them); everything else takes their payload.
         let jitted = matches!(&ft, Ty::Function(_) | Ty::Class(_))
-            || matches!(&ft, Ty::Global(p) if registry::lookup(p) == Some(Builtin::Print));
+            || matches!(&ft, Ty::Global(p)
+                if matches!(registry::lookup(p), Some(Builtin::Print | Builtin::Isinstance)));
         let arg_tys: Vec<Ty> = args
             .iter()
             .map(|a| {
@@ -169,6 +170,9 @@ impl<'u> Checker<'u> {
                 }
                 if let Some(t) = self.builtin_dunder(cx, e, b, args, &arg_tys) {
                     return t;
+                }
+                if b == Builtin::Isinstance {
+                    return self.isinstance_ty(cx, e, &arg_tys);
                 }
                 // NumPy's ufuncs take an output array (math.log(x, base) does not).
                 if path.starts_with("numpy.") {

@@ -204,3 +204,88 @@ impl<'u> Checker<'u> {
         self.dunder(cx, e, c, name, &[x], None)
     }
 }
+
+impl<'u> Checker<'u> {
+    /// `isinstance(x, cls)`: a constant from the types, as Numba decides it
+    /// (`Res::Const`, so an `if` on it compiles only the live branch).
+    pub(crate) fn isinstance_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, tys: &[Ty]) -> Ty {
+        let [obj, cls] = tys else {
+            let d = Diagnostic::error(
+                "wrong-arity",
+                e.span,
+                format!("isinstance expected 2 arguments, got {}", tys.len()),
+            );
+            self.err(cx, d);
+            return Ty::Unknown;
+        };
+        if !obj.is_known() || !cls.is_known() {
+            return Ty::Unknown;
+        }
+        match isinstance_of(obj, cls) {
+            Some(b) => {
+                cx.res
+                    .insert(e.id, Res::Const(crate::program::Const::Bool(b)));
+                Ty::BOOL
+            }
+            None => {
+                let d = Diagnostic::unsupported(
+                    e.span,
+                    format!("isinstance() of a {obj} with {cls} cannot be decided when compiling"),
+                )
+                .with_note("the class must be a jitclass, a named tuple class, int, float, complex, bool, str, tuple, np.ndarray or a NumPy scalar type (or a tuple of those), and the value's type must not be optional");
+                self.err(cx, d);
+                Ty::Unknown
+            }
+        }
+    }
+}
+
+/// Whether a value of type `obj` is an instance of the class typed `cls`;
+/// None when that depends on the run (an optional value) or `cls` is not a
+/// class compiled code knows.
+pub fn isinstance_of(obj: &Ty, cls: &Ty) -> Option<bool> {
+    if let Ty::Optional(_) = obj {
+        return None;
+    }
+    if let Some(items) = cls.tuple_items() {
+        let mut any = false;
+        for c in items {
+            any |= isinstance_of(obj, c)?;
+        }
+        return Some(any);
+    }
+    let scalar = obj.scalar();
+    Some(match cls {
+        Ty::Class(c) => matches!(obj, Ty::Instance(o) if o.class == c.class),
+        Ty::NamedTupleClass(c) => matches!(obj, Ty::NamedTuple(o) if o.class == c.class),
+        Ty::DtypeObj(d) => scalar == Some(*d),
+        Ty::Global(path) => match path.as_str() {
+            // bool is a subclass of int, as in Python.
+            "int" => scalar.is_some_and(|d| d.is_int() || d == oxjit_types::Dtype::Bool),
+            "float" => scalar.is_some_and(|d| d.is_float()),
+            "complex" => scalar.is_some_and(|d| d.is_complex()),
+            "bool" => scalar == Some(oxjit_types::Dtype::Bool),
+            "str" => *obj == Ty::Str,
+            "tuple" => matches!(obj, Ty::Tuple(_) | Ty::NamedTuple(_)),
+            "numpy.ndarray" => matches!(obj, Ty::Array(_)),
+            p => match crate::registry::lookup(p) {
+                // np.float64 and friends: that exact scalar type.
+                Some(Builtin::Cast(d)) => scalar == Some(d),
+                _ => return None,
+            },
+        },
+        Ty::Scalar(_)
+        | Ty::NoneType
+        | Ty::Str
+        | Ty::Tuple(_)
+        | Ty::Array(_)
+        | Ty::Range
+        | Ty::Function(_)
+        | Ty::ExcClass(_)
+        | Ty::Generator
+        | Ty::NamedTuple(_)
+        | Ty::Instance(_)
+        | Ty::Optional(_)
+        | Ty::Unknown => return None,
+    })
+}

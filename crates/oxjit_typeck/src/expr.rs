@@ -404,6 +404,9 @@ impl<'u> Checker<'u> {
                 if path == "numpy.newaxis" {
                     return self.record_const(cx, e, Const::None);
                 }
+                if path == "numpy.ndarray" {
+                    return Ty::Global(path); // only as isinstance's class
+                }
                 if (m == "oxjit" || m == "numba") && Dtype::from_name(attr).is_some() {
                     return Ty::DtypeObj(Dtype::from_name(attr).unwrap_or(Dtype::F64));
                 }

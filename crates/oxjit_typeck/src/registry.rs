@@ -579,6 +579,9 @@ pub enum Builtin {
     TypeInfo {
         float: bool,
     },
+    /// `isinstance(x, cls)`: decided from the types when compiling (a
+    /// constant, so `if isinstance(...)` compiles only the live branch).
+    Isinstance,
     /// `get_thread_id()` (`id`) / `get_num_threads()` of oxjit or numba.
     ThreadInfo {
         id: bool,
@@ -738,6 +741,7 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("math.pow", Builtin::Math2(Math2::Pow)),
     ("divmod", Builtin::Divmod),
     ("print", Builtin::Print),
+    ("isinstance", Builtin::Isinstance),
     ("numpy.iinfo", Builtin::TypeInfo { float: false }),
     ("oxjit.get_thread_id", Builtin::ThreadInfo { id: true }),
     ("oxjit.get_num_threads", Builtin::ThreadInfo { id: false }),
@@ -1184,6 +1188,7 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Pow => "pow(x, y) with Python's rules",
         Builtin::Divmod => "divmod(a, b) with floor semantics",
         Builtin::Print => "print of strings, numbers, tuples and arrays",
+        Builtin::Isinstance => "isinstance(x, cls), decided from x's type when compiling: cls a jitclass, a named tuple class, int, float, complex, bool, str, tuple, np.ndarray, a NumPy scalar type, or a tuple of those; the branch not taken is not compiled",
         Builtin::ThreadInfo { id: true } => "get_thread_id(): the index of the pool thread running this chunk of a prange loop (0 outside one)",
         Builtin::ThreadInfo { id: false } => "get_num_threads(): the threads parallel code uses (set_num_threads)",
         Builtin::TypeInfo { float: false } => "iinfo(t) of an integer dtype, type, value or array: a record of constants with .min, .max, .bits",
@@ -1468,6 +1473,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::Print
         | Builtin::TypeInfo { .. }
         | Builtin::ThreadInfo { .. }
+        | Builtin::Isinstance
         | Builtin::Enumerate
         | Builtin::Zip
         | Builtin::NdIndex

@@ -3,7 +3,7 @@
 use crate::driver::{Checker, Cx};
 use crate::index::fancy_kind;
 use crate::ops::kind_rank;
-use crate::program::{Arg, Call, Callee, Res};
+use crate::program::{Arg, Call, Callee, Const, Res};
 use crate::prune::{pruned_exit, static_truth};
 use crate::registry::{self, Builtin};
 use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind, Span, Stmt, StmtKind};
@@ -13,7 +13,7 @@ impl<'u> Checker<'u> {
     pub(crate) fn block(&mut self, cx: &mut Cx<'u>, body: &'u [Stmt]) {
         for s in body {
             self.stmt(cx, s);
-            if pruned_exit(s, &cx.vars) {
+            if pruned_exit(s, &cx.vars) || decided_exit(cx, s) {
                 break; // the rest of the block is dead (`if x is None: return ...`)
             }
         }
@@ -364,7 +364,7 @@ impl<'u> Checker<'u> {
                 self.truth(cx, test, &t);
                 // `if x is None:` with x's type known: only the live branch is
                 // compiled (Numba's dead-branch pruning for optional arguments).
-                let decided = static_truth(test, &cx.vars);
+                let decided = static_truth(test, &cx.vars).or_else(|| const_truth(cx, test));
                 if let Some(b) = decided {
                     cx.decided.insert(test.id, b);
                 }
@@ -822,4 +822,31 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
             unreachable!("the type model gives {bad} a Python form")
         }
     })
+}
+
+/// An `if` test that typing made a constant (`isinstance(x, Cls)`, and
+/// `not` of one): only its live branch is compiled, as Numba prunes it.
+fn const_truth(cx: &Cx<'_>, test: &Expr) -> Option<bool> {
+    if let ExprKind::Unary(oxjit_syntax::UnOp::Not, x) = &test.kind {
+        return const_truth(cx, x).map(|b| !b);
+    }
+    if !matches!(test.kind, ExprKind::Call { .. }) {
+        return None;
+    }
+    match cx.res.get(&test.id) {
+        Some(Res::Const(Const::Bool(b))) => Some(*b),
+        _ => None,
+    }
+}
+
+/// Whether `s` is an `if` decided above whose live branch always returns.
+fn decided_exit(cx: &Cx<'_>, s: &Stmt) -> bool {
+    let StmtKind::If { test, body, orelse } = &s.kind else {
+        return false;
+    };
+    match cx.decided.get(&test.id) {
+        Some(true) => crate::prune::ends_in_return(body),
+        Some(false) => crate::prune::ends_in_return(orelse),
+        None => false,
+    }
 }

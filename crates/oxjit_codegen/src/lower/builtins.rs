@@ -134,6 +134,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -389,6 +390,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -567,6 +569,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -746,6 +749,7 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

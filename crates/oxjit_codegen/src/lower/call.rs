@@ -284,6 +284,8 @@ impl<'p> FnGen<'_, 'p> {
             | Builtin::Cast(_)
             | Builtin::Round
             | Builtin::NpRound => self.builtin_convert(b, args, ty),
+            // A constant (typeck's `isinstance_ty`): lowered as one.
+            Builtin::Isinstance => ice("isinstance() without its constant"),
             Builtin::ThreadInfo { id } => {
                 let f = if id { "thread_id" } else { "num_threads" };
                 Ok(V::new(

@@ -803,6 +803,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::Print
                     | Builtin::TypeInfo { .. }
                     | Builtin::ThreadInfo { .. }
+                    | Builtin::Isinstance
                     | Builtin::Enumerate
                     | Builtin::Zip
                     | Builtin::NdIndex

@@ -158,6 +158,7 @@ impl<'u> Checker<'u> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

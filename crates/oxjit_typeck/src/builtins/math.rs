@@ -225,6 +225,7 @@ impl<'u> Checker<'u> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -386,6 +387,7 @@ impl<'u> Checker<'u> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex

@@ -79,6 +79,7 @@ impl<'u> Checker<'u> {
             | Builtin::Print
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Enumerate
             | Builtin::Zip
             | Builtin::NdIndex
@@ -156,6 +157,7 @@ impl<'u> Checker<'u> {
                 | Builtin::Divmod
                 | Builtin::TypeInfo { .. }
                 | Builtin::ThreadInfo { .. }
+                | Builtin::Isinstance
                 | Builtin::Print
                 | Builtin::Enumerate
                 | Builtin::Zip
@@ -334,6 +336,7 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         | Builtin::Divmod
         | Builtin::TypeInfo { .. }
         | Builtin::ThreadInfo { .. }
+        | Builtin::Isinstance
         | Builtin::Zip
         | Builtin::NdIndex
         | Builtin::NdEnumerate

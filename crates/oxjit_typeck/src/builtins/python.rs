@@ -174,6 +174,8 @@ impl<'u> Checker<'u> {
                 }
                 Ty::NoneType
             }
+            // (typed by `isinstance_ty` in call.rs)
+            Builtin::Isinstance => Ty::BOOL,
             Builtin::ThreadInfo { .. } => {
                 if !self.arity(cx, e, name, n, 0, 0) {
                     return Ty::Unknown;

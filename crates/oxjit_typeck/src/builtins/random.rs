@@ -124,6 +124,7 @@ impl<'u> Checker<'u> {
             | Builtin::Divmod
             | Builtin::TypeInfo { .. }
             | Builtin::ThreadInfo { .. }
+            | Builtin::Isinstance
             | Builtin::Print
             | Builtin::Enumerate
             | Builtin::Zip
