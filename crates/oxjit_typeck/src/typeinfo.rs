@@ -6,7 +6,7 @@ use crate::program::Const;
 use oxjit_types::{Dtype, NamedTupleTy, Ty};
 
 /// The named tuple class number of these records: 0 is no Python class (a
-/// record returned to Python is refused at the boundary).
+/// record returned to Python comes back as a plain tuple).
 pub const TYPE_INFO_CLASS: u64 = 0;
 
 /// Numba's field order, then `smallest_normal`.
