@@ -336,3 +336,42 @@ def test_thread_id_and_count_in_compiled_code():
     assert seen.min() >= 0 and seen.max() < k
     seen, *_ = njit(thread_ids)(n)  # serial: the calling thread throughout
     assert not seen.any()
+
+
+def column_sums(m):
+    acc = np.zeros(m.shape[1])
+    for i in prange(m.shape[0]):
+        acc += m[i]
+    return acc
+
+
+def histogram_counts(x, nbins):
+    counts = np.zeros(nbins, dtype=np.int64)
+    for i in prange(x.size):
+        row = np.zeros(nbins, dtype=np.int64)
+        row[int(x[i] * nbins)] = 1
+        counts += row
+    return counts
+
+
+def scaled_product(m):
+    acc = np.ones(m.shape[1])
+    for i in prange(m.shape[0]):
+        acc *= 1.0 + m[i] / 1000.0
+    return acc
+
+
+@pytest.mark.parametrize("rows", [1, 3, 1000])
+def test_array_reductions(rows, no_leaks):
+    rng = np.random.default_rng(rows)
+    m = rng.random((rows, 7))
+    ser, par = both(column_sums)
+    np.testing.assert_allclose(par(m), ser(m), rtol=1e-12)
+    np.testing.assert_allclose(par(m), m.sum(axis=0), rtol=1e-12)
+    ser, par = both(scaled_product)
+    np.testing.assert_allclose(par(m), ser(m), rtol=1e-12)
+    x = rng.random(rows * 10)
+    ser, par = both(histogram_counts)
+    np.testing.assert_array_equal(par(x, 5), ser(x, 5))
+    # The accumulator the function started with is the one returned.
+    assert par(x, 5).sum() == x.size

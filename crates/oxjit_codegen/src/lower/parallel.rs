@@ -10,6 +10,7 @@
 //! variable is shared: the body reads the caller's slot through `ctx`. A loop
 //! that `return`s or `break`s, or has an `else`, runs serially.
 
+use super::elementwise::Node;
 use super::*;
 use oxjit_syntax::{ExprKind, GlobalValue, Stmt, StmtKind};
 
@@ -142,11 +143,12 @@ impl<'p> FnGen<'_, 'p> {
                 continue;
             }
             let ty = self.vars.get(&name)?.1.clone();
-            // Complex numbers have no order: no min/max reduction of them.
-            let ok = if let Ty::Scalar(d) = &ty {
-                matches!(how, Combine::Op(_)) || !d.is_complex()
-            } else {
-                false
+            // Complex numbers have no order: no min/max reduction of them;
+            // an array accumulates with `+=` or `*=` (Numba's array reductions).
+            let ok = match (&ty, how) {
+                (Ty::Scalar(d), _) => matches!(how, Combine::Op(_)) || !d.is_complex(),
+                (Ty::Array(a), Combine::Op(BinOp::Add | BinOp::Mul)) => !a.readonly,
+                _ => false,
             };
             if !ok {
                 return None;
@@ -290,7 +292,37 @@ impl<'p> FnGen<'_, 'p> {
             let k = names.len();
             for (j, v) in names.iter().enumerate() {
                 let ty = self.vars[v].1.clone();
-                if let Some((_, how, _)) = reductions.iter().find(|(n, ..)| n == v) {
+                if let (Some((_, how, _)), Ty::Array(a)) =
+                    (reductions.iter().find(|(n, ..)| n == v), &ty)
+                {
+                    // An array reduction: a fresh array of the variable's
+                    // shape filled with the identity, owned by the chunk.
+                    let p = g.ctx_ptr(k, j);
+                    let cur = g.load(&ty, &p);
+                    let shape: Vec<String> =
+                        (0..a.ndim as usize).map(|d| g.shape(&cur, d)).collect();
+                    let fresh = g.alloc_array(a.dtype, &shape);
+                    let ca = ArrayTy::new(a.dtype, a.ndim, Layout::C);
+                    let one = V::new(
+                        identity(
+                            if *how == Combine::Op(BinOp::Mul) {
+                                BinOp::Mul
+                            } else {
+                                BinOp::Add
+                            },
+                            &Ty::Scalar(a.dtype),
+                        ),
+                        Ty::Scalar(a.dtype),
+                    );
+                    g.init_array(&fresh, &ca, Alloc::Full, Some(one))?;
+                    let slot = g.alloca(&llty(&ty));
+                    let fresh = g.cast(fresh, &ty);
+                    g.incref(&fresh);
+                    g.store(&fresh, &slot);
+                    g.release_temps();
+                    g.owned.push((slot.clone(), ty.clone()));
+                    g.vars.insert(v.clone(), (slot, ty));
+                } else if let Some((_, how, _)) = reductions.iter().find(|(n, ..)| n == v) {
                     // The chunk's partial: the identity, or x for min/max.
                     let slot = g.alloca(&llty(&ty));
                     let init = match how {
@@ -323,6 +355,9 @@ impl<'p> FnGen<'_, 'p> {
             for (j, (v, _, ty)) in reductions.iter().enumerate() {
                 let slot = g.vars[v].0.clone();
                 let x = g.load(ty, &slot);
+                // An array partial: its own reference goes to the caller
+                // (the slot's is released at cleanup).
+                g.incref(&x);
                 let p = g.val(&format!("getelementptr {red_ty}, ptr %red, i32 0, i32 {j}"));
                 g.store(&x, &p);
             }
@@ -420,6 +455,19 @@ impl<'p> FnGen<'_, 'p> {
             let part = self.load(ty, &p);
             let slot = self.vars[v].0.clone();
             let x = self.load(ty, &slot);
+            if let (Ty::Array(a), Combine::Op(op)) = (ty, how) {
+                // acc op= partial, in place (broadcasting as `acc += row`
+                // would), then the partial is released.
+                let node = Node::Bin(
+                    *op,
+                    Box::new(Node::Leaf(0)),
+                    Box::new(Node::Leaf(1)),
+                    a.dtype,
+                );
+                self.fused_into(&x, a, &node, &[x.clone(), part.clone()])?;
+                self.decref(&part);
+                continue;
+            }
             let d = ty.scalar().ok_or("reduction type")?;
             let r = match how {
                 Combine::Op(op) => {
