@@ -1766,3 +1766,52 @@ def test_isinstance_that_depends_on_the_run_is_an_error():
 
     with pytest.raises(TypingError, match="cannot be decided when compiling"):
         f(1.0)
+
+
+# ---------------------------------------------------------------------------
+# An array field adopted from Python, replaced in compiled code (found by the fuzzer:
+# the returned array was released before it was taken: a use-after-free)
+# ---------------------------------------------------------------------------
+
+
+@jitclass([("x", float64[:])])
+class Holds:
+    def __init__(self, x):
+        self.x = x
+
+
+@njit
+def swap_out(c):
+    y = c.x
+    c.x = np.zeros(3)
+    return y
+
+
+@njit
+def swap_out_view(c):
+    v = c.x[1:]
+    c.x = np.zeros(3)
+    np.full(4, 7.0)  # allocations after the release
+    return v.sum(), v
+
+
+@njit
+def copy_then_replace(a):
+    c2 = Holds(a.x)
+    a.x = np.ones(2)
+    return c2.x
+
+
+def test_replacing_an_adopted_array_field_keeps_what_compiled_code_holds(no_leaks):
+    for _ in range(3):
+        c = Holds(np.arange(3.0))
+        y = swap_out(c)
+        np.testing.assert_array_equal(y, [0.0, 1.0, 2.0])
+        np.testing.assert_array_equal(c.x, np.zeros(3))
+        c = Holds(np.arange(3.0))
+        s, v = swap_out_view(c)
+        assert s == 3.0
+        np.testing.assert_array_equal(v, [1.0, 2.0])
+        a = Holds(np.arange(4.0))
+        np.testing.assert_array_equal(copy_then_replace(a), np.arange(4.0))
+        del c, y, v, a

@@ -139,6 +139,25 @@ class Dispatcher(_native.Dispatcher):
             print(typed, file=file)
             print("=" * 80, file=file)
 
+    def parallel_diagnostics(self, signature=None, level=1, file=None) -> None:
+        """Print, for each compiled signature, which `prange` loops and array
+        expressions run on the worker pool and why a loop stays serial
+        (level 2 and up also lists the reductions and private variables)."""
+        if not getattr(self, "_parallel", False):
+            raise ValueError("parallel_diagnostics() needs a function compiled with parallel=True")
+        file = file or sys.stdout
+        ovs = self._overloads()
+        for i in self._select(signature):
+            args = ovs[i][0]
+            print(f"Parallel diagnostics for {self.__name__} ({', '.join(args)}):", file=file)
+            notes = self._parallel_notes(i)
+            if not notes:
+                print("  no prange loop or parallel array expression", file=file)
+            for note in notes:
+                if level < 2:
+                    note = note.split("; reductions:")[0]
+                print(f"  {note}", file=file)
+
     def inspect_llvm(self, signature=None):
         ovs = self._overloads()
         if signature is not None:
@@ -224,6 +243,7 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
         max(0, min(3, opt)),
         bool(options.get("parallel", False)),
     )
+    d._parallel = bool(options.get("parallel", False))
     if sigs:
         for s in sigs:
             d._compile_signature(_sig_text(s))

@@ -20,7 +20,16 @@ Static types are modelled as small tuples:
   ``math`` function; they may be returned (the runner maps NumPy scalars to Python ones).
 - ``("arr", dtype, shape)``: a NumPy array of static shape; ``shape`` is None for the 1-d result
   of a boolean mask, usable only by reductions.
-- ``("tup", (types...))``: a tuple.
+- ``("tup", (types...))``: a tuple (``Var.named``: an instance of the module's named tuple
+  ``NT``, fields ``p``, ``q``, ``r``; built in ``f`` or passed in by ``make_args``).
+- ``("obj", name)``: an instance of the module's jitclass (``JC``, a ``JCls``): ``Gen.vars``
+  lists its fields as variables named ``c.field`` (read, written, updated in place like locals).
+
+User-defined types: a program may define a jitclass (``JC_FIELDS``: field types and the
+constructor arguments each accepts, with Numba's conversions; ``JC_METHODS``: method shapes),
+whose plain class keeps its name ``K`` and whose jitclass is bound to ``JK``; the runner runs the
+CPython reference with ``JK`` rebound to ``K`` (converting field writes as the spec says). The
+decision to define one comes from a stream of its own, so programs without one are unchanged.
 
 Array expression types are inferred by evaluating the expression on dummy arrays, so NumPy
 itself decides the result dtype and shape.
@@ -173,6 +182,31 @@ FLOAT_SUMS = {"sum", "mean"}  # NumPy adds >= 8 float terms pairwise: tolerance 
 
 MAX_DEPTH = 3
 
+# jitclass field types: spec text -> (static type, kinds of constructor arguments accepted).
+# Conversions as Numba: an int or bool stored in a float64 field becomes a float, a float stored
+# in an int64 field truncates toward zero ("F": a finite float, so the conversion is defined), an
+# int stored in an int32 field wraps (read back, it computes as an int64, as in Numba), a real
+# number stored in a complex128 field becomes a complex.
+# Array fields have one length per class (``JCls.length``), so indexing code stays in bounds.
+JC_FIELDS = {
+    "float64": (("py", "f"), "bfiiff"),
+    "int64": (("py", "i"), "biiiF"),
+    "boolean": (("py", "b"), "b"),
+    "float64[:]": (("arr", "float64"), ""),
+    "int64[:]": (("arr", "int64"), ""),
+    "int32": (("py", "i"), "biiiF"),
+    "complex128": (("py", "c"), "bifcc"),
+}
+JC_FIELD_WEIGHTS = [4, 4, 1, 2, 1, 1, 1]
+JC_FIELD_NAMES = ("x", "y", "z")
+# method shapes: name -> weight. "pure": returns an expression of fields and its parameter;
+# "update": writes or updates a field first (so calling it is a statement too); "pair": returns
+# a tuple of two expressions; "array": returns an array expression of an array field; "self":
+# updates a field and returns ``self`` (so `d = c.m0()` is another name for the instance).
+JC_METHODS = {"pure": 3, "update": 3, "pair": 1, "array": 1, "self": 1}
+# method parameter kinds: none, a Python scalar, or "o": another instance (maybe `self` itself)
+JC_PARAMS = ["", "i", "f", "f", "o"]
+
 
 @dataclass
 class Program:
@@ -197,6 +231,25 @@ class Var:
     sink: bool = False    # only returned, never read (values compared with a tolerance)
     tag: str = ""
     named: bool = False   # a tuple that is an NT named tuple (fields p, q, r)
+    from_py: bool = False  # a jitclass instance that make_args may have built (an argument, an alias)
+
+
+@dataclass
+class JCls:
+    """The program's jitclass: fields (name, spec text, static type), methods and properties."""
+    fields: list
+    length: int                                   # the length of every array field
+    defaults: dict = field(default_factory=dict)  # __init__ parameter -> default source
+    methods: list = field(default_factory=list)   # (name, parameter kind or "", result type, mutates)
+    props: list = field(default_factory=list)     # (name, result type, has a setter)
+    lines: list = field(default_factory=list)     # the class and its jitclass() call
+
+
+class _Src:
+    """An argument ``make_args`` builds from source text (a jitclass instance, a named tuple)."""
+
+    def __init__(self, src: str):
+        self.src = src
 
 
 def _dummy(ty):
@@ -242,6 +295,8 @@ def _lit_float(x: float) -> str:
 
 def _value_src(v) -> str:
     """Python source that rebuilds an argument value."""
+    if isinstance(v, _Src):
+        return v.src
     if isinstance(v, np.ndarray):
         return f"np.array({_list_src(v.tolist())}, dtype=np.{v.dtype.name if v.dtype.name != 'bool' else 'bool_'})"
     if isinstance(v, np.generic):
@@ -278,6 +333,11 @@ class Gen:
         self.loop_depth = 0
         self.closure_ok: list[Var] = []
         self.prelude: list[str] = []
+        # User-defined types: whether the program defines a jitclass, passes a named tuple or an
+        # instance in, from a stream of their own (programs without them stay as they were).
+        self.r_udt = random.Random(seed + 0xC1A55)
+        self.jc: JCls | None = None
+        self.in_class = False  # generating the class body: no member calls, no random module
 
     # -- helpers -----------------------------------------------------------
     def allowed(self, key: str) -> bool:
@@ -298,7 +358,17 @@ class Gen:
         self.lines.append("    " * self.indent + line)
 
     def vars(self, pred=lambda v: True) -> list[Var]:
-        return [v for s in self.scopes for v in s if not v.sink and pred(v)]
+        out = []
+        for s in self.scopes:
+            for v in s:
+                if v.ty[0] == "obj":  # its fields read and write like variables
+                    out += [m for m in self.members(v) if pred(m)]
+                if not v.sink and pred(v):
+                    out.append(v)
+        return out
+
+    def members(self, obj: Var) -> list[Var]:
+        return [Var(f"{obj.name}.{name}", ty) for name, _, ty in self.jc.fields]
 
     def declare(self, v: Var) -> None:
         self.scopes[-1].append(v)
@@ -332,7 +402,9 @@ class Gen:
         r = self.r
         if depth >= MAX_DEPTH or r.random() < 0.25:
             return self.leaf(k)
-        choice = r.choices(["binop", "func", "conv", "unary", "cond", "array", "tuple"], [8, 4, 3, 2, 1, 3, 1])[0]
+        member = 4 if self.jc is not None and not self.in_class else 0
+        choice = r.choices(["binop", "func", "conv", "unary", "cond", "array", "tuple", "member"],
+                           [8, 4, 3, 2, 1, 3, 1, member])[0]
         return self.attempt(getattr(self, "s_" + choice), k, depth + 1)
 
     def leaf(self, k: str) -> str:
@@ -391,7 +463,7 @@ class Gen:
 
     def s_func(self, k, depth):
         rows = [row for row in SCALAR_FUNCS if row[2] == k]
-        if k in "fi" and self.r_pyrandom.random() < 0.03:
+        if k in "fi" and self.r_pyrandom.random() < 0.03 and not self.in_class:
             rows = [row for row in PYRANDOM_FUNCS if row[2] == k]
         tmpl, argk, _ = self.r.choice(rows)
         self.feature(tmpl.split("(")[0] + "/" + argk)
@@ -453,6 +525,9 @@ class Gen:
 
     def s_tuple(self, k, depth):
         tvs = self.vars(lambda v: v.ty[0] == "tup" and ("py", k) in v.ty[1])
+        if k == "i" and tvs and self.r_udt.random() < 0.3:
+            self.feature("tuple len")
+            return f"len({self.r.choice(tvs).name})"
         if tvs:
             t = self.r.choice(tvs)
             idx = [i for i, ty in enumerate(t.ty[1]) if ty == ("py", k)]
@@ -508,12 +583,60 @@ class Gen:
         self.feature("getitem scalar")
         return f"{a.name}[{idx}]", ("np", a.ty[1])
 
+    def _obj_dummy(self):
+        """A stand-in for a jitclass instance in `infer`: fields, properties and methods."""
+        import types
+        ns = types.SimpleNamespace(**{name: _dummy(ty) for name, _, ty in self.jc.fields})
+        for name, ty, _ in self.jc.props:
+            setattr(ns, name, _dummy(ty))
+        for name, _, ty, _ in self.jc.methods:
+            setattr(ns, name, (lambda ty: lambda *a: _dummy(ty))(ty))
+        return ns
+
+    # -- jitclass members ------------------------------------------------------
+    def s_member(self, k, depth):
+        """A method call or a property read of kind k on an instance."""
+        objs = self.vars(lambda v: v.ty[0] == "obj")
+        if not objs:
+            raise Skip
+        o = self.r.choice(objs)
+        opts = [(name, None, ty) for name, ty, _ in self.jc.props if ty == ("py", k)]
+        opts += [(name, pk, ty) for name, pk, ty, _ in self.jc.methods
+                 if ("py", k) in (ty[1] if ty[0] == "tup" else (ty,))]
+        if not opts:
+            raise Skip
+        name, pk, ty = self.r.choice(opts)
+        if pk is None:
+            self.feature("jitclass property")
+            return f"{o.name}.{name}"
+        self.feature("jitclass method")
+        call = f"{o.name}.{name}({self.method_arg(pk, depth)})"
+        if ty[0] == "tup":
+            call += f"[{ty[1].index(('py', k))}]"
+        return call
+
+    def method_arg(self, pk: str, depth: int) -> str:
+        if pk == "o":
+            self.feature("jitclass instance argument")
+            return self.r.choice(self.vars(lambda v: v.ty[0] == "obj")).name
+        return self.scalar(pk, depth) if pk else ""
+
+    def jc_array_call(self, depth):
+        """An array-valued method call, or None."""
+        objs = self.vars(lambda v: v.ty[0] == "obj")
+        rows = [m for m in self.jc.methods if m[2][0] == "arr"]
+        if not objs or not rows or self.in_class:
+            return None
+        name, pk, ty, _ = self.r.choice(rows)
+        self.feature("jitclass method array")
+        return f"{self.r.choice(objs).name}.{name}({self.method_arg(pk, depth)})", ty
+
     # -- arrays -------------------------------------------------------------
     def infer(self, src: str):
         env = {"np": np, "math": math}
         for s in self.scopes:
             for v in s:
-                env[v.name] = _dummy(v.ty)
+                env[v.name] = self._obj_dummy() if v.ty[0] == "obj" else _dummy(v.ty)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             try:
@@ -534,6 +657,10 @@ class Gen:
         c = r.choices(["var", "scalar_op", "array_op", "ufunc", "slice", "axis_reduce", "method"],
                       [2, 4, 3, 3, 3, 1, 1])[0]
         if c == "var":
+            if self.jc is not None and self.r_udt.random() < 0.2:
+                call = self.jc_array_call(depth)
+                if call is not None:
+                    return call
             return a.name, a.ty
         if c == "scalar_op":
             op = r.choice(ARRAY_BINOPS + ["**"])
@@ -676,6 +803,8 @@ class Gen:
             weights = [w if k in ("assign", "reassign", "augassign") else 0 for k, w in zip(kinds, weights)]
         if self.loop_depth == 0:
             weights = [0 if k == "break" else w for k, w in zip(kinds, weights)]
+        if self.jc is None:
+            weights = [0 if k in JC_STMTS else w for k, w in zip(kinds, weights)]
         getattr(self, "st_" + self.r.choices(kinds, weights)[0])()
 
     def st_assign(self):
@@ -906,13 +1035,275 @@ class Gen:
             old = r.choice(self.vars(lambda x: x.named))
             i = r.randrange(3)
             k = old.ty[1][i][1]
+            if old.ty[1][i][0] != "py" or self.r_udt.random() < 0.3:
+                k = r.choice("bif")  # a field of another type: another NT instantiation
+                self.feature("namedtuple _replace retyped")
             src = f"{old.name}._replace({NT_FIELDS[i]}={self.scalar(k)})"
-            v = Var(v.name, old.ty, named=True)
+            items = list(old.ty[1])
+            items[i] = ("py", k)
+            v = Var(v.name, ("tup", tuple(items)), named=True)
             self.feature("namedtuple _replace")
         else:
             src = f"NT({', '.join(parts)})"
         self.emit(f"{v.name} = {src}")
         self.declare(v)
+
+    # -- jitclass statements ----------------------------------------------------
+    def _finite_float(self) -> str:
+        """A float expression that is finite (a float stored in an int64 field truncates)."""
+        if self.r.random() < 0.6:
+            return repr(self.r.choice([-2.75, -0.5, 0.25, 1.5, 3.9, 7.0, -6.125]))
+        self.feature("jitclass float -> int computed")
+        return f"(({self.scalar('i', 2)}) / 4)"
+
+    def field_value(self, spec: str, depth: int) -> str:
+        """A value for a field of type `spec`, converted as Numba does."""
+        k = self.r.choice(JC_FIELDS[spec][1])
+        if k == "F":
+            self.feature("jitclass float -> int64")
+            return self._finite_float()
+        if JC_FIELDS[spec][0][1] != k:
+            self.feature(f"jitclass {k} -> {spec}")
+        return self.scalar(k, depth)
+
+    def array_value(self, ty: tuple, depth: int) -> str:
+        """An array of the field's dtype and length: an existing one (shared), a view or a new one."""
+        r = self.r
+        dtype, (n,) = ty[1], ty[2]
+        same = self.vars(lambda v: v.ty == ty)
+        longer = self.vars(lambda v: v.ty[0] == "arr" and v.ty[1] == dtype and v.ty[2] is not None
+                           and len(v.ty[2]) == 1 and v.ty[2][0] > n)
+        # (no float to int conversion: astype of NaN or inf is a documented deviation, semantics row 45)
+        conv = self.vars(lambda v: v.ty[0] == "arr" and v.ty[2] == (n,)
+                         and KIND_OF_DTYPE[v.ty[1]] in ("bif" if dtype == "float64" else "bi"))
+        c = r.random()
+        if same and c < 0.35:
+            self.feature("jitclass array shared")
+            return r.choice(same).name
+        if longer and c < 0.5:
+            self.feature("jitclass array view")
+            return f"{r.choice(longer).name}[{r.choice([':' + str(n), '-' + str(n) + ':'])}]"
+        if conv and c < 0.6:
+            return f"{r.choice(conv).name}.astype(np.{dtype})"
+        if dtype == "float64":
+            return r.choice([f"np.arange({n}) * {self.literal('f')}", f"np.zeros({n})",
+                             f"np.full({n}, float({self.scalar('f', depth)}))", f"np.linspace(-1.0, 2.0, {n})"])
+        return r.choice([f"np.arange({n})", f"np.arange({n}) * {r.randint(-3, 3)}", f"np.ones({n}, dtype=np.int64)"])
+
+    def jc_call_args(self, depth: int) -> str:
+        """Constructor arguments: positional, then keywords in any order; defaults may be left out."""
+        r = self.r
+        vals = []
+        for name, spec, ty in self.jc.fields:
+            vals.append(self.array_value(ty, depth) if ty[0] == "arr" else self.field_value(spec, depth))
+        names = [f[0] for f in self.jc.fields]
+        npos = len(names) if r.random() < 0.6 else r.randint(0, len(names))
+        parts = vals[:npos]
+        rest = list(range(npos, len(names)))
+        r.shuffle(rest)
+        for i in rest:
+            if names[i] in self.jc.defaults and r.random() < 0.5:
+                self.feature("jitclass default")
+                continue
+            self.feature("jitclass keyword")
+            parts.append(f"{names[i]}={vals[i]}")
+        return ", ".join(parts)
+
+    def st_jc_new(self):
+        r = self.r
+        objs = self.vars(lambda v: v.ty[0] == "obj")
+        c = Var(self.fresh("c"), ("obj", "K"))
+        chain = [m for m in self.jc.methods if m[2][0] == "obj"]
+        mine = [v for v in objs if v.mutable and not v.name.startswith("a")]
+        if mine and r.random() < 0.25:
+            # another instance in a variable that already holds one (in a branch or a loop: the
+            # variable's value merges; the old instance is released)
+            self.feature("jitclass rebind")
+            self.emit(f"{r.choice(mine).name} = JK({self.jc_call_args(1)})")
+            return
+        if len(objs) > 1 and r.random() < 0.15:
+            x, y = r.sample(objs, 2)
+            self.feature("jitclass conditional")
+            self.emit(f"{c.name} = {x.name} if {self.scalar('b', 2)} else {y.name}")
+            c.from_py = x.from_py or y.from_py
+        elif objs and r.random() < 0.2:
+            o = r.choice(objs)
+            self.feature("jitclass alias")
+            self.emit(f"{c.name} = {o.name}")
+            c.from_py = o.from_py
+        elif objs and chain and r.random() < 0.5:
+            name, pk, _, _ = r.choice(chain)
+            o = r.choice(objs)
+            self.feature("jitclass method returning self")
+            self.emit(f"{c.name} = {o.name}.{name}({self.method_arg(pk, 1)})")
+            c.from_py = o.from_py
+        else:
+            self.feature("jitclass new")
+            self.emit(f"{c.name} = JK({self.jc_call_args(1)})")
+        self.declare(c)
+
+    def st_jc_call(self):
+        """A method that writes a field, called for its effect."""
+        objs = self.vars(lambda v: v.ty[0] == "obj")
+        rows = [m for m in self.jc.methods if m[3]]
+        if not objs or not rows:
+            raise Skip
+        name, pk, _, _ = self.r.choice(rows)
+        self.feature("jitclass method call")
+        self.emit(f"{self.r.choice(objs).name}.{name}({self.method_arg(pk, 1)})")
+
+    def st_jc_set(self):
+        """A field or property write with Numba's conversions (reassign covers same-kind writes)."""
+        objs = self.vars(lambda v: v.ty[0] == "obj")
+        if not objs:
+            raise Skip
+        o = self.r.choice(objs)
+        setters = [(name, sk) for name, _, sk in self.jc.props if sk]
+        if setters and self.r.random() < 0.4:
+            name, spec = self.r.choice(setters)
+            self.feature("jitclass property setter")
+            self.emit(f"{o.name}.{name} = {self.field_value(spec, 1)}")
+            return
+        name, spec, ty = self.r.choice(self.jc.fields)
+        if ty[0] == "arr":
+            if o.from_py:
+                self.feature("jitclass array field replaced, instance from Python")
+            self.feature("jitclass array field write")
+            self.emit(f"{o.name}.{name} = {self.array_value(ty, 1)}")
+        else:
+            self.feature("jitclass field write")
+            self.emit(f"{o.name}.{name} = {self.field_value(spec, 1)}")
+
+    # -- the jitclass ---------------------------------------------------------------
+    def _expr(self, k: str) -> str:
+        try:
+            return self.scalar(k, 1)
+        except Skip:
+            return self.leaf(k)
+
+    def _update(self) -> list[str]:
+        """Body lines of a method that writes a field of ``self``."""
+        r = self.r
+        name, spec, ty = r.choice(self.jc.fields)
+        if ty[0] == "arr":
+            n = ty[2][0]
+            v = self._expr("i" if ty[1] == "int64" else r.choice("if"))
+            if ty[1] == "int64":
+                v = str(r.randint(-3, 5))
+            if r.random() < 0.5:
+                return [f"self.{name}[{r.randrange(-n, n)}] = {v}"]
+            return [f"self.{name}{r.choice(['', '[::2]', '[1:]'])} {r.choice(['+=', '-=', '*='])} {v}"]
+        k = ty[1]
+        if k != "b" and r.random() < 0.5:
+            op = r.choice({"i": ["+=", "-=", "//=", "%=", "^="], "f": ["+=", "-=", "*=", "/="],
+                           "c": ["+=", "-=", "*="]}[k])
+            return [f"self.{name} {op} {self._expr(r.choice({'i': 'bi', 'f': 'bif', 'c': 'bifc'}[k]))}"]
+        return [f"self.{name} = {self.field_value(spec, 1)}"]
+
+    def gen_class(self) -> None:
+        """Defines the program's jitclass `K`/`JK` (fields, __init__, methods, maybe a property)."""
+        r = self.r
+        n = r.randint(1, 3)
+        specs = r.choices(list(JC_FIELDS), JC_FIELD_WEIGHTS, k=n)
+        length = r.randint(1, 6)
+        fields = []
+        for name, spec in zip(JC_FIELD_NAMES, specs):
+            ty = JC_FIELDS[spec][0]
+            fields.append((name, spec, ty if ty[0] == "py" else ("arr", ty[1], (length,))))
+        jc = self.jc = JCls(fields, length)
+        saved = self.scopes
+        self.in_class = True
+        self.features.add("jitclass")
+        try:
+            # __init__: stores its arguments; trailing scalar fields may have defaults
+            params = [f[0] for f in fields]
+            for name, spec, ty in reversed(fields):
+                if ty[0] == "arr" or r.random() < 0.6:
+                    break
+                # (not a complex: a default must be a constant, and `complex(a, b)` is a call)
+                jc.defaults[name] = self.literal(r.choice(JC_FIELDS[spec][1].replace("F", "").replace("c", "")))
+            head = ", ".join(p + (f"={jc.defaults[p]}" if p in jc.defaults else "") for p in params)
+            lines = ["class K:", f"    def __init__(self, {head}):"]
+            lines += [f"        self.{p} = {p}" for p in params]
+            me = Var("self", ("obj", "K"), mutable=False)
+            # properties first (methods may not call them: the class body has no member calls)
+            if r.random() < 0.5:
+                k = r.choice("bif")
+                self.scopes = [[me]]
+                body = self._expr(k)
+                scalars = [(name, spec) for name, spec, ty in fields if ty[0] == "py"]
+                setter = r.choice(scalars) if scalars and r.random() < 0.4 else None
+                lines += ["", "    @property", "    def p(self):", f"        return {body}"]
+                if setter:
+                    lines += ["", "    @p.setter", "    def p(self, value):", f"        self.{setter[0]} = value"]
+                jc.props.append(("p", ("py", k), setter[1] if setter else None))
+            for i in range(r.randint(1, 2)):
+                shape = r.choices(list(JC_METHODS), list(JC_METHODS.values()))[0]
+                pk = r.choice(JC_PARAMS)
+                prm = [Var("q", ("obj", "K") if pk == "o" else ("py", pk), mutable=False)] if pk else []
+                self.scopes = [[me], prm]
+                body = self._update() if shape in ("update", "self") else []
+                if shape == "self":
+                    body.append("return self")
+                    rty = ("obj", "K")
+                if shape == "array":
+                    arrs = [(name, ty) for name, _, ty in fields if ty[0] == "arr"]
+                    if not arrs:
+                        shape = "pure"
+                    else:
+                        name, ty = r.choice(arrs)
+                        op = r.choice(["+", "*", "-"])
+                        other = self._expr("i" if ty[1] == "int64" else r.choice("if"))
+                        body.append(f"return self.{name} {op} {other}")
+                        rty = self.infer(f"self.{name} {op} 1" if ty[1] == "int64" else f"self.{name} {op} 1.0")
+                if shape == "pair":
+                    ks = (r.choice("bif"), r.choice("if"))
+                    body.append(f"return ({self._expr(ks[0])}, {self._expr(ks[1])})")
+                    rty = ("tup", tuple(("py", k) for k in ks))
+                elif shape not in ("array", "self"):
+                    k = r.choice("bif")
+                    body.append(f"return {self._expr(k)}")
+                    rty = ("py", k)
+                self.features.add("jitclass method " + shape)
+                lines += ["", f"    def m{i}(self{', q' if pk else ''}):"] + [f"        {b}" for b in body]
+                jc.methods.append((f"m{i}", pk, rty, shape in ("update", "self")))
+            spec = ", ".join(f"({name!r}, oxjit.{sp})" for name, sp, _ in fields)
+            lines += ["", "", f"JK = jitclass([{spec}])(K)"]
+            jc.lines = lines
+        finally:
+            self.scopes = saved
+            self.in_class = False
+
+    def jc_arg(self):
+        """A jitclass instance made by `make_args` (constructor called from Python)."""
+        r = self.r
+        vals = []
+        for _name, spec, ty in self.jc.fields:
+            if ty[0] == "arr":
+                n = ty[2][0]
+                xs = [float(r.randint(-8, 8)) / 4 for _ in range(n)] if ty[1] == "float64" else \
+                    [r.randint(-6, 9) for _ in range(n)]
+                vals.append(_value_src(np.array(xs, dtype=ty[1])))
+                continue
+            k = r.choice(JC_FIELDS[spec][1])
+            if k == "F":
+                vals.append(repr(r.choice([-2.75, 0.5, 3.9, -0.25])))
+            else:
+                vals.append(_value_src(SCALAR_ARGS[{"b": "bool", "i": "int", "f": "float", "c": "complex"}[k]][1](r)))
+        self.feature("jitclass arg")
+        return (("obj", "K"), _Src(f"JK({', '.join(vals)})"), None)
+
+    def nt_arg(self):
+        r = self.r
+        # fields: Python scalars, now and then a NumPy scalar (read through unpacking)
+        names = [r.choice(["bool", "int", "float", "float", "int16", "float32", "uint8", "float64"])
+                 if self.r_udt.random() < 0.3 else r.choice(["bool", "int", "float"]) for _ in NT_FIELDS]
+        vals = [_value_src(SCALAR_ARGS[n][1](r)) for n in names]
+        if names[2] == "float" and r.random() < 0.3:
+            vals = vals[:2]  # r left to its default (a float)
+        self.feature("namedtuple")
+        self.feature("namedtuple arg")
+        return (("tup", tuple(SCALAR_ARGS[n][0] for n in names)), _Src(f"NT({', '.join(vals)})"), "named")
 
     def st_sink(self):
         if self.indent > 1:
@@ -930,6 +1321,10 @@ class Gen:
                 args.append((ty, maker(r), None))
             else:
                 args.append(self.make_array())
+        if self.r_udt.random() < 0.12:
+            args.insert(self.r.randint(0, len(args)), self.nt_arg())
+        if self.jc is not None and self.r_udt.random() < 0.35:
+            args.insert(self.r.randint(0, len(args)), self.jc_arg())
         return args
 
     def make_array(self):
@@ -961,14 +1356,25 @@ class Gen:
         return (("arr", dtype, value.shape), base, post)
 
     def build(self) -> Program:
+        if self.r_udt.random() < 0.3:
+            try:
+                self.gen_class()
+            except Skip:
+                self.jc = None
         args = self.make_args()
-        params = [Var(f"a{i}", ty, mutable=False) for i, (ty, _, _) in enumerate(args)]
+        params = [Var(f"a{i}", ty, mutable=False, named=post == "named", from_py=ty[0] == "obj")
+                  for i, (ty, _, post) in enumerate(args)]
         # arrays are mutable (setitem, in-place ops): the runner compares arguments after the call
         for p in params:
             if p.ty[0] == "arr":
                 p.mutable = True
         self.closure_ok = [p for p in params if p.ty[0] == "py"]
         self.scopes = [list(params), []]
+        if self.jc is not None and not any(p.ty[0] == "obj" for p in params):
+            try:
+                self.attempt(self.st_jc_new)  # a class the program uses
+            except Skip:
+                pass
         for _ in range(self.r.randint(2, 8)):
             try:
                 self.attempt(self.statement)
@@ -989,7 +1395,7 @@ class Gen:
             src = _value_src(val)
             if post == "np.asfortranarray":
                 src = f"np.asfortranarray({src})"
-            elif post:
+            elif post and post != "named":
                 src = f"{src}{post}"
             make.append(f"    a{i} = {src}")
         make.append(f"    return ({', '.join(f'a{i}' for i in range(len(args)))},)")
@@ -997,6 +1403,10 @@ class Gen:
         if "namedtuple" in self.features:
             header = header.replace("import cmath", "from collections import namedtuple\nimport cmath")
             header += f"NT = namedtuple('NT', {list(NT_FIELDS)!r}, defaults=[0.25])\n\n\n"
+        if self.jc is not None:
+            header = header.replace("import numpy as np\n", "import numpy as np\nimport oxjit\n"
+                                    "from oxjit.experimental import jitclass\n")
+            header += "\n".join(self.jc.lines) + "\n\n\n"
         if any(f.startswith("random.") for f in self.features):
             body = f"    random.seed({self.seed})\n" + body
         sig = ", ".join(p.name for p in params)
@@ -1010,7 +1420,10 @@ class Gen:
 STMTS = {
     "assign": 10, "reassign": 2, "augassign": 3, "setitem": 2, "copy": 1, "if": 3, "for": 3, "while": 1,
     "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1, "namedtuple": 1,
+    # only with a jitclass (weight 0 otherwise, so other programs draw the same statements)
+    "jc_new": 4, "jc_call": 2, "jc_set": 2,
 }
+JC_STMTS = ("jc_new", "jc_call", "jc_set")
 NT_FIELDS = ("p", "q", "r")
 
 

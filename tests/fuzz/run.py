@@ -23,6 +23,14 @@ by dtype, shape and values. Accepted equivalences:
    must be the float32 value, widened).
 2. Tolerances are per operation, named in ``TOLERANCES``, and apply only to the returned items the
    generator tagged (``Program.tolerant``), never to the rest of the result.
+
+A named tuple must come back as its own class (``type(got) is type(want)``). A program may define
+a jitclass: the plain class keeps its name (``K``) and the jitclass is bound to another (``JK``);
+CPython's run (``reference``) binds that name to the plain class, whose field writes convert the
+value as the spec says and as Numba does (``int``/``bool`` to ``float64`` give a float, a float to
+``int64`` truncates toward zero, ``int32`` wraps, ``complex128`` makes a complex, an int outside
+int64 raises the documented ``OverflowError``).
+Instances (returned, or passed in and mutated) are compared by class name and fields.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 import warnings
 
 import numpy as np
@@ -104,6 +113,64 @@ def _py_scalar(x):
     return x
 
 
+def _field_value(spec: str | None, value):
+    """A value stored in a jitclass field of type ``spec``, converted as Numba does."""
+    if spec == "float64":
+        return float(value)
+    if spec in ("int64", "int32"):
+        v = int(value)  # a float truncates toward zero
+        if not INT64_MIN <= v <= INT64_MAX:
+            raise OverflowError("Python int too large to convert to an int64 field")
+        return v if spec == "int64" else (v + 2**31) % 2**32 - 2**31  # int32 wraps
+    if spec == "bool":
+        return bool(value)
+    if spec == "complex128":
+        return complex(value)
+    return value
+
+
+def _plain_class(box, plain: type) -> type:
+    """``plain`` (the class body a jitclass was made from), converting field writes as ``box``'s spec."""
+    struct = {k: str(t) for k, t in box.class_type.struct.items()}
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, _field_value(struct.get(name), value))
+
+    return type(plain.__name__, (plain,), {"__setattr__": __setattr__, "__oxjit_fields__": tuple(struct),
+                                           "__qualname__": plain.__qualname__, "__module__": plain.__module__})
+
+
+def reference(mod):
+    """``mod.f`` and ``mod.make_args`` for CPython's run: each global jitclass (``JK``) bound to the
+    plain class it was made from (the module's global of the jitclass's own name, ``K``)."""
+    from oxjit._jitclass import JitClassType
+
+    boxes = {name: v for name, v in vars(mod).items() if isinstance(v, JitClassType)}
+    if not boxes:
+        return mod.f, mod.make_args
+    g = dict(vars(mod))
+    for name, box in boxes.items():
+        plain = g.get(box.__name__)
+        if not isinstance(plain, type) or isinstance(plain, JitClassType):
+            raise ValueError(f"jitclass {name}: no plain class {box.__name__} in the module")
+        g[name] = _plain_class(box, plain)
+
+    def rebind(fn):
+        return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
+
+    return rebind(mod.f), rebind(mod.make_args)
+
+
+def _is_instance(x) -> bool:
+    """A jitclass instance (oxjit's box) or an instance of a plain class standing in for one."""
+    return hasattr(type(x), "__oxjit_fields__") or hasattr(type(x), "__oxjit_class__")
+
+
+def _compared_args(args) -> tuple:
+    """The arguments a call may mutate: arrays and jitclass instances."""
+    return tuple(a for a in args if isinstance(a, np.ndarray) or _is_instance(a))
+
+
 def _close(a: float, b: float, eps: float, tol: str | None) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
@@ -138,6 +205,15 @@ def diff(want, got, tol: str | None = None, path: str = "result") -> str | None:
         for idx in np.ndindex(want.shape):
             d = diff(want[idx], got[idx].item(), tol, f"{path}[{', '.join(map(str, idx))}]") \
                 if eps else (None if want[idx] == got[idx] else f"{path}{list(idx)}: {want[idx]!r} vs {got[idx]!r}")
+            if d:
+                return d
+        return None
+    if _is_instance(want) or _is_instance(got):
+        if not (hasattr(type(want), "__oxjit_fields__") and hasattr(type(got), "__oxjit_class__")
+                and type(want).__name__ == type(got).__name__):
+            return f"{path}: {type(want).__name__} vs {type(got).__name__}"
+        for name in type(want).__oxjit_fields__:
+            d = diff(getattr(want, name), getattr(got, name), tol, f"{path}.{name}")
             if d:
                 return d
         return None
@@ -221,12 +297,13 @@ def _rerun_with_ties(source: str, name: str):
     mod, path = load(source, name + "_ties")
     try:
         mod.np = _TiesToSecond()
-        out = _call(mod.f, mod.make_args())
+        f, make_args = reference(mod)
+        out = _call(f, make_args())
     finally:
         os.unlink(path)
     if out[0] != "ok":
         return None
-    return out[1], tuple(a for a in out[2] if isinstance(a, np.ndarray))
+    return out[1], _compared_args(out[2])
 
 
 def _documented(want, got, tolerant: dict, features, source: str | None = None,
@@ -289,7 +366,8 @@ def int64_overflows(source: str, name: str) -> bool:
     tree = ast.fix_missing_locations(_CheckInts().visit(ast.parse(source)))
     mod, path = load(ast.unparse(tree), name + "_ck", {"_ck": _ck})
     try:
-        return _call(mod.f, mod.make_args())[1] is Int64Overflow
+        f, make_args = reference(mod)
+        return _call(f, make_args())[1] is Int64Overflow
     finally:
         os.unlink(path)
 
@@ -302,12 +380,11 @@ def check_source(source: str, tolerant: dict | None = None, name: str = "prog", 
     mod, path = load(source, name)
     try:
         tolerant = tolerant if tolerant is not None else getattr(mod, "TOLERANT", {})
-        want = _call(mod.f, mod.make_args())
-        try:
-            jf = njit(mod.f)
-            got = _call(jf, mod.make_args())
-        finally:
-            pass
+        f, make_args = reference(mod)
+        want = _call(f, make_args())
+        jf = njit(mod.f)
+        args = _call(mod.make_args, ())  # jitclass instances are built by compiled code
+        got = _call(jf, args[1]) if args[0] == "ok" else args
         if got[0] == "raise" and issubclass(got[1], TypingError):
             return {"category": "unsupported", "detail": got[2].splitlines()[1] if "\n" in got[2] else got[2]}
         if got[0] == "raise" and issubclass(got[1], OxjitError):
@@ -339,9 +416,8 @@ def check_source(source: str, tolerant: dict | None = None, name: str = "prog", 
                     "detail": f"CPython returned {want[1]!r}; oxjit raised {got[1].__name__}: {got[2]}",
                     "exc": ["ok", got[1].__name__]}
         d = diff_result(want[1], got[1], tolerant)
-        arrays = [(w, g) for w, g in zip(want[2], got[2]) if isinstance(w, np.ndarray)]
-        after = (tuple(w for w, _ in arrays), tuple(g for _, g in arrays))
-        if d is None:  # arrays the function mutated
+        after = (_compared_args(want[2]), _compared_args(got[2]))
+        if d is None:  # arrays and instances the function may have mutated
             d = diff(*after, None, "array args after call")
         if d:
             why = _documented((want[1], after[0]), (got[1], after[1]), tolerant, features, source, name)

@@ -7,6 +7,7 @@ shrink it with ``python3 -m tests.fuzz --seed SEED --count 1 --reduce``.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -80,3 +81,49 @@ def test_negative_int_power_deviation_also_when_cpython_raises_later():
            "def make_args():\n    return (False,)\n")
     r = run.check_source(src, name="negpow")
     assert r["category"] == "deviation" and "negative int" in r["detail"], r
+
+
+JITCLASS_SRC = '''import numpy as np
+import oxjit
+from oxjit.experimental import jitclass
+
+
+class K:
+    def __init__(self, x, n):
+        self.x = x
+        self.n = n
+
+    def m0(self, q):
+        self.n += 1
+        return self.x * q
+
+
+JK = jitclass([('x', oxjit.float64), ('n', oxjit.int64)])(K)
+
+
+def f(a0):
+    c1 = JK(3, -2.75)
+    a0.x = True
+    return (c1, c1.x, c1.n, c1.m0(2), a0)
+
+
+def make_args():
+    return (JK(1, 2.5),)
+'''
+
+
+def test_jitclass_reference_runs_the_plain_class_with_numba_conversions():
+    # int -> float64 and float -> int64 (truncated) in the reference as in compiled code
+    assert run.check_source(JITCLASS_SRC, name="jc")["category"] == "ok"
+    mod, path = run.load(JITCLASS_SRC, "jc_ref")
+    try:
+        f, make_args = run.reference(mod)
+        got = f(*make_args())
+        assert type(got[0]) is not mod.JK and type(got[0]).__name__ == "K"
+        assert got[1:4] == (3.0, -2, 6.0) and type(got[1]) is float
+        want_jit = mod.f(*mod.make_args())
+        assert run.diff(got, want_jit) is None
+        got[0].n = 5  # a field that differs is reported by name
+        assert "result[0].n" in run.diff(got, want_jit)
+    finally:
+        os.unlink(path)

@@ -65,6 +65,9 @@ pub struct Compiled {
     pub asm: Option<String>,
     /// Typed dump (`inspect_types`).
     pub types: String,
+    /// What became of each `prange` loop and array expression of a
+    /// `parallel=True` function (`parallel_diagnostics()`).
+    pub parallel_notes: Vec<String>,
     /// The machine code, freed when this is dropped (nothing may call
     /// `entry` afterwards).
     pub code: Option<CodeHandle>,
@@ -248,8 +251,11 @@ fn guarded<T>(stage: Stage, f: impl FnOnce() -> Result<T, String>) -> Result<T, 
 /// Compile a typed program; returns the root's entry adapter.
 pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, Error> {
     let root = &program.instances[0];
+    let mut notes = Vec::new();
     let (addrs, ir, asm, code) = build(program, opts, |prefix| {
-        lower::lower_program(program, opts, prefix)
+        let (text, entry, n) = lower::lower_program(program, opts, prefix)?;
+        notes = n;
+        Ok((text, entry))
     })?;
     Ok(Compiled {
         entry: addrs[0],
@@ -258,6 +264,7 @@ pub fn compile(program: &Program<'_>, opts: &Options) -> Result<Compiled, Error>
         llvm_ir: ir,
         asm,
         types: program.dump(),
+        parallel_notes: notes,
         code: Some(code),
     })
 }

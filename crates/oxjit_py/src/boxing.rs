@@ -766,8 +766,11 @@ pub fn box_value(
                     // Python's array (or a view of it), which keeps the data
                     // alive: the result's own reference is not needed. The
                     // array itself when the result is all of it, as in Numba.
-                    oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
+                    // The parent is taken first: the MemInfo may be the last
+                    // holder of it (an array adopted by a jitclass field that
+                    // compiled code then replaced).
                     ffi::Py_INCREF(parent);
+                    oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo);
                     if is_whole(py, parent, a, p) {
                         return Ok(Bound::from_owned_ptr(py, parent).unbind());
                     }

@@ -630,6 +630,14 @@ impl Dispatcher {
             .collect()
     }
 
+    /// What became of the parallel constructs of overload `i`.
+    fn _parallel_notes(&self, i: usize) -> Vec<String> {
+        let ovs = self.overloads.read().unwrap_or_else(|p| p.into_inner());
+        ovs.get(i)
+            .map(|o| o.compiled.parallel_notes.clone())
+            .unwrap_or_default()
+    }
+
     /// Assembly of overload `i` (compiled again with assembly output).
     fn _asm(&self, py: Python<'_>, i: usize) -> PyResult<String> {
         let o = {

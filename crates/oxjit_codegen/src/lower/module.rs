@@ -12,6 +12,9 @@ pub(crate) struct ModuleGen {
     nstr: u32,
     strings: FxHashMap<String, String>,
     pub(super) recursive: FxHashSet<usize>,
+    /// What happened to each `prange` loop and parallel array expression
+    /// (`parallel_diagnostics()`), in lowering order.
+    pub(super) parallel_notes: Vec<String>,
     /// Attribute groups (`#100 = {...}`) naming libmvec vector variants.
     attr_groups: Vec<String>,
     vec_attrs: FxHashMap<String, String>,
@@ -57,6 +60,7 @@ impl ModuleGen {
             nstr: 0,
             strings: FxHashMap::default(),
             recursive: FxHashSet::default(),
+            parallel_notes: Vec::new(),
             attr_groups: Vec::new(),
             vec_attrs: FxHashMap::default(),
             vec_fns: Vec::new(),
@@ -248,18 +252,19 @@ fn lower_instances(program: &Program<'_>, opts: &Options, prefix: &str) -> R<Mod
     Ok(m)
 }
 
-/// Lower every instance and the root's entry adapter; returns the IR text and
-/// the entry symbol.
+/// Lower every instance and the root's entry adapter; returns the IR text,
+/// the entry symbol and the parallel notes.
 pub(crate) fn lower_program(
     program: &Program<'_>,
     opts: &Options,
     prefix: &str,
-) -> R<(String, String)> {
+) -> R<(String, String, Vec<String>)> {
     let mut m = lower_instances(program, opts, prefix)?;
     let entry = format!("{prefix}_entry");
     let text = entry_adapter(&m, program, &entry);
     m.add_function(&text);
-    Ok((m.finish(), entry))
+    let notes = std::mem::take(&mut m.parallel_notes);
+    Ok((m.finish(), entry, notes))
 }
 
 /// Lower a scalar kernel (instance 0) and a NumPy ufunc inner loop over it:

@@ -63,17 +63,52 @@ impl<'p> FnGen<'_, 'p> {
         orelse: &'p [Stmt],
     ) -> R<bool> {
         let ExprKind::Name(index) = &target.kind else {
+            self.par_note(
+                iter,
+                "prange loop runs serially: its target is not a single name",
+            );
             return Ok(false);
         };
         if !orelse.is_empty() || leaves_loop(body, 0) {
+            self.par_note(
+                iter,
+                "prange loop runs serially: it has `break`, `return` or `else`",
+            );
             return Ok(false);
         }
         let Some(reductions) = self.reductions(body, index) else {
+            self.par_note(
+                iter,
+                "prange loop runs serially: a variable is updated in ways that do not combine \
+                 (mixed reduction operators, a reduction of the loop index, or of an unsupported type)",
+            );
             return Ok(false);
         };
         let mut assigned = FxHashSet::default();
         oxjit_typeck::assigned_names(body, &mut assigned);
         assigned.insert(index.clone());
+        let mut private: Vec<&String> = assigned
+            .iter()
+            .filter(|n| !reductions.iter().any(|(r, ..)| r == *n))
+            .collect();
+        private.sort();
+        let red: Vec<String> = reductions
+            .iter()
+            .map(|(n, how, _)| format!("{n} ({})", combine_name(*how)))
+            .collect();
+        let private: Vec<&str> = private.iter().map(|s| s.as_str()).collect();
+        self.par_note(
+            iter,
+            &format!(
+                "prange loop runs in parallel; reductions: {}; private: {}",
+                if red.is_empty() {
+                    "none".into()
+                } else {
+                    red.join(", ")
+                },
+                private.join(", ")
+            ),
+        );
         // Every variable of the function, in a fixed order: ctx[k] is the
         // caller's slot of names[k]; then the range's start and step.
         let mut names: Vec<String> = self.vars.keys().cloned().collect();
@@ -125,6 +160,13 @@ impl<'p> FnGen<'_, 'p> {
             self.combine_chunks(&reductions, &red, &red_ty, &chunks, &n)?;
         }
         Ok(true)
+    }
+
+    /// Record what became of a parallel construct at `at`.
+    pub(super) fn par_note(&mut self, at: &Expr, what: &str) {
+        let qualname = &self.p.templates[self.inst.template as usize].qualname;
+        let note = format!("{qualname}, line {}: {what}", at.span.line);
+        self.m.parallel_notes.push(note);
     }
 
     /// The reduction variables of a prange body (name, combination, type),
@@ -509,6 +551,28 @@ fn target_names(t: &Expr, out: &mut FxHashSet<String>) {
     }
     if let ExprKind::Tuple(xs) | ExprKind::List(xs) = &t.kind {
         xs.iter().for_each(|x| target_names(x, out));
+    }
+}
+
+fn combine_name(how: Combine) -> &'static str {
+    match how {
+        Combine::Op(op) => match op {
+            BinOp::Add => "+",
+            BinOp::Mul => "*",
+            BinOp::BitOr => "|",
+            BinOp::BitAnd => "&",
+            BinOp::BitXor => "^",
+            BinOp::Sub
+            | BinOp::Div
+            | BinOp::FloorDiv
+            | BinOp::Mod
+            | BinOp::Pow
+            | BinOp::MatMul
+            | BinOp::LShift
+            | BinOp::RShift => "?",
+        },
+        Combine::Min => "min",
+        Combine::Max => "max",
     }
 }
 

@@ -31,6 +31,10 @@ impl<'p> FnGen<'_, 'p> {
     /// `fused` (a new C array from an element-wise expression), split over
     /// the pool when large.
     pub(super) fn fused_parallel(&mut self, e: &'p Expr, a: ArrayTy) -> R<V> {
+        self.par_note(
+            e,
+            &format!("array expression runs in parallel from {PAR_EXPR_CUTOFF} elements"),
+        );
         let mut leaves = Vec::new();
         let node = self.tree(e, &mut leaves)?;
         let nd = a.ndim as usize;
@@ -85,6 +89,13 @@ impl<'p> FnGen<'_, 'p> {
         if !ok || xa.ndim == 0 {
             return Ok(None);
         }
+        self.par_note(
+            x,
+            &format!(
+                "{r:?} of an array expression runs in parallel from {PAR_EXPR_CUTOFF} elements"
+            )
+            .to_lowercase(),
+        );
         let nd = xa.ndim as usize;
         let mut leaves = Vec::new();
         let node = self.tree(x, &mut leaves)?;

@@ -113,7 +113,14 @@ impl<'p> FnGen<'_, 'p> {
                 body,
                 orelse,
             } => {
-                let parallel = self.m.opts.parallel && !self.in_parallel && self.is_prange(iter);
+                let prange = self.m.opts.parallel && self.is_prange(iter);
+                if prange && self.in_parallel {
+                    self.par_note(
+                        iter,
+                        "prange loop runs serially: it is nested in a parallel loop",
+                    );
+                }
+                let parallel = prange && !self.in_parallel;
                 if !(parallel && self.prange_stmt(target, iter, body, orelse)?) {
                     self.for_stmt(target, iter, body, orelse)?
                 }
