@@ -375,3 +375,30 @@ def test_array_reductions(rows, no_leaks):
     np.testing.assert_array_equal(par(x, 5), ser(x, 5))
     # The accumulator the function started with is the one returned.
     assert par(x, 5).sum() == x.size
+
+
+def diagnosed(a):
+    s = 0.0
+    best = -np.inf
+    for i in prange(a.size):
+        t = a[i] * 2
+        s += t
+        best = max(best, t)
+    for i in prange(a.size):
+        if a[i] < 0:
+            break
+    return s, best, np.sum(a * a)
+
+
+def test_parallel_diagnostics(capsys):
+    f = njit(parallel=True)(diagnosed)
+    f(np.arange(10.0))
+    f.parallel_diagnostics(level=2)
+    out = capsys.readouterr().out
+    assert "prange loop runs in parallel; reductions: best (max), s (+); private: i, t" in out
+    assert "prange loop runs serially: it has `break`, `return` or `else`" in out
+    assert "sum of an array expression runs in parallel" in out
+    f.parallel_diagnostics(level=1)
+    assert "reductions" not in capsys.readouterr().out
+    with pytest.raises(ValueError, match="parallel=True"):
+        njit(diagnosed).parallel_diagnostics()
