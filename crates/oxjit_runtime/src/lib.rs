@@ -30,7 +30,8 @@ use cmath::{
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use parallel::{
-    oxjit_rt_num_threads, oxjit_rt_parallel_chunks, oxjit_rt_parallel_for, oxjit_rt_thread_id,
+    oxjit_rt_num_threads, oxjit_rt_parallel_chunks, oxjit_rt_parallel_for, oxjit_rt_parallel_zero,
+    oxjit_rt_thread_id,
 };
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
 
@@ -477,6 +478,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_parallel_chunks(_),
         oxjit_rt_parallel_for(_, _, _, _, _, _),
         oxjit_rt_thread_id(),
+        oxjit_rt_parallel_zero(_, _),
         oxjit_rt_num_threads(),
         oxjit_rt_print_str(_, _),
         oxjit_rt_print_i64(_),

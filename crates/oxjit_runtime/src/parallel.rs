@@ -87,6 +87,42 @@ pub extern "C" fn oxjit_rt_num_threads() -> i64 {
     get_num_threads() as i64
 }
 
+/// Zero `len` bytes at `p`, split over the pool from 1 MiB (fresh pages
+/// are touched by several threads at once: `np.zeros` in `parallel=True`
+/// functions, as Numba's parfors do).
+///
+/// # Safety
+/// `p` must be valid for `len` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_parallel_zero(p: *mut u8, len: i64) {
+    const CUTOFF: i64 = 1 << 20;
+    let threads = get_num_threads() as i64;
+    let pool = match pool() {
+        Some(pool) if len >= CUTOFF && threads > 1 => pool,
+        _ => {
+            std::ptr::write_bytes(p, 0, len.max(0) as usize);
+            return;
+        }
+    };
+    let chunks = threads * 4;
+    // Page-sized pieces.
+    let per = ((len + chunks - 1) / chunks + 4095) & !4095;
+    let base = Shared(p);
+    let saved = GIL_HOOKS.get().map(|(release, _)| release());
+    pool.scope(|s| {
+        let mut lo = 0;
+        while lo < len {
+            let n = per.min(len - lo);
+            let base = &base;
+            s.spawn(move |_| std::ptr::write_bytes(base.0.add(lo as usize), 0, n as usize));
+            lo += n;
+        }
+    });
+    if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
+        restore(saved);
+    }
+}
+
 /// Most chunks one prange loop is split into (the caller's reduction slots
 /// are a fixed array of this length).
 pub const MAX_CHUNKS: i64 = 64;

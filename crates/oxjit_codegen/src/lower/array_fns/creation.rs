@@ -15,9 +15,17 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.nitems(v);
                 let bytes = self.val(&format!("mul i64 {n}, {}", a.dtype.size()));
                 let data = self.data(v);
-                self.emit(&format!(
-                    "call void @llvm.memset.p0.i64(ptr {data}, i8 0, i64 {bytes}, i1 false)"
-                ));
+                if self.parallel_exprs() {
+                    // parallel=True: a large fill is split over the pool
+                    // (the first touch of fresh pages is most of its cost).
+                    self.emit(&format!(
+                        "call void @oxjit_rt_parallel_zero(ptr {data}, i64 {bytes})"
+                    ));
+                } else {
+                    self.emit(&format!(
+                        "call void @llvm.memset.p0.i64(ptr {data}, i8 0, i64 {bytes}, i1 false)"
+                    ));
+                }
                 Ok(())
             }
             (_, Some(f)) => {
