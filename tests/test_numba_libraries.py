@@ -283,3 +283,15 @@ def test_quantecon_searchsorted():
     a = np.array([0.0, 0.5, 1.0, 2.0])
     vs = np.array([-1.0, 0.0, 0.7, 2.0, 3.0])
     np.testing.assert_array_equal(searchsorted_all(a, vs), [qe.util.searchsorted(a, v) for v in vs])
+
+
+@njit
+def assign_module_attribute(x):
+    lib.SCALE = x
+    return x
+
+
+def test_assigning_a_module_attribute_is_refused():
+    with pytest.raises(TypingError):
+        assign_module_attribute(1.0)
+    assert not hasattr(lib, "SCALE")

@@ -457,6 +457,10 @@ class _Converter:
             return self.node(
                 "Tuple" if isinstance(t, ast.Tuple) else "List", t, [self.target(e) for e in t.elts]
             )
+        if isinstance(t, ast.Attribute):
+            # Never a module attribute frozen as a name (`mod.x = 1` must stay
+            # an assignment to an attribute, which compiled code refuses).
+            return self.node("Attr", t, self.expr(t.value), t.attr)
         return self.expr(t)
 
     def module_attribute(self, e: ast.Attribute) -> Node | None:
