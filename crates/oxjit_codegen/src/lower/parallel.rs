@@ -196,7 +196,7 @@ impl<'p> FnGen<'_, 'p> {
                 return None;
             }
             match out.iter().find(|(n, ..)| *n == name) {
-                Some((_, h, _)) if same_combine(*h, how) => {}
+                Some((_, h, _)) if *h == how => {}
                 Some(_) => return None,
                 None => out.push((name, how, ty)),
             }
@@ -581,10 +581,6 @@ fn reducible(op: BinOp) -> bool {
         op,
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor
     )
-}
-
-fn same_combine(a: Combine, b: Combine) -> bool {
-    a == b
 }
 
 /// The identity of `op` as an LLVM constant of type `ty`.
