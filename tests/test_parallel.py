@@ -402,3 +402,16 @@ def test_parallel_diagnostics(capsys):
     assert "reductions" not in capsys.readouterr().out
     with pytest.raises(ValueError, match="parallel=True"):
         njit(diagnosed).parallel_diagnostics()
+
+
+def test_prange_without_parallel_true_warns_and_runs_serially():
+    from oxjit.errors import NumbaPerformanceWarning
+
+    def f(n):
+        s = 0
+        for i in prange(n):
+            s += i
+        return s
+
+    with pytest.warns(NumbaPerformanceWarning, match="not compiled with parallel=True: it runs as range"):
+        assert njit(f)(10) == 45

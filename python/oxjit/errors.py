@@ -30,6 +30,10 @@ class ObjectModeWarning(OxjitWarning):
     """``@jit`` could not compile a function and runs it as plain Python."""
 
 
+class NumbaPerformanceWarning(OxjitWarning):
+    """Code that runs slower than it reads: ``prange`` in a function without ``parallel=True``."""
+
+
 class CacheWarning(OxjitWarning):
     """``cache=True`` was requested but compiled code is not persisted yet."""
 

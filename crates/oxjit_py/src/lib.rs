@@ -238,6 +238,22 @@ impl Dispatcher {
             Output::Function(c) => c,
             Output::Loop(..) => unreachable!("a function target gives a function"),
         };
+        if !self.opts.parallel {
+            if let Some(note) = compiled.parallel_notes.first() {
+                // As Numba users expect: prange is range without parallel=True.
+                let cls = errors_mod(py)
+                    .and_then(|m| m.getattr("NumbaPerformanceWarning"))
+                    .map_err(Failure::Py)?;
+                let text = format!("{note}: it runs as range (pass parallel=True to @njit)");
+                PyErr::warn(
+                    py,
+                    &cls,
+                    &std::ffi::CString::new(text).unwrap_or_default(),
+                    1,
+                )
+                .map_err(Failure::Py)?;
+            }
+        }
         let ret_leaves = leaves(&compiled.ret);
         // SAFETY: the JIT returned the address of a function with this ABI.
         let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(compiled.entry) };

@@ -201,6 +201,7 @@ impl ModuleGen {
 const INTRINSIC_DECLS: &[&str] = &[
     "declare ptr @llvm.frameaddress.p0(i32)",
     "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)",
+    "declare void @llvm.assume(i1)",
 ];
 
 /// Reference-count helpers (MemInfo's count is its first field; a null

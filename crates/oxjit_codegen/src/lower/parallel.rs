@@ -136,7 +136,25 @@ impl<'p> FnGen<'_, 'p> {
             self.emit(&format!("store i64 {v}, ptr {p}"));
         }
         let red_ty = self.reduction_struct(&reductions);
-        let name = self.outline_prange(target, body, &names, &assigned, &reductions, &red_ty)?;
+        // A literal start or step (`prange(n)`, `prange(a, b)`) stays a
+        // constant in the body: unit-stride indexing LLVM can vectorise.
+        let nargs = match self.res(iter) {
+            Some(Res::Call(call)) => call.args.len(),
+            _ => 3,
+        };
+        let consts = (
+            (nargs == 1).then(|| "0".to_string()),
+            (nargs <= 2).then(|| "1".to_string()),
+        );
+        let name = self.outline_prange(
+            target,
+            body,
+            &names,
+            &assigned,
+            &reductions,
+            &red_ty,
+            consts,
+        )?;
         let chunks = self.val(&format!("call i64 @oxjit_rt_parallel_chunks(i64 {n})"));
         let max = oxjit_runtime::parallel::MAX_CHUNKS;
         let (red, size) = if reductions.is_empty() {
@@ -321,6 +339,7 @@ impl<'p> FnGen<'_, 'p> {
         assigned: &FxHashSet<String>,
         reductions: &[(String, Combine, Ty)],
         red_ty: &str,
+        (start_const, step_const): (Option<String>, Option<String>),
     ) -> R<String> {
         let name = format!("{}.prange{}", self.m.fname(self.idx), self.n);
         self.n += 1;
@@ -391,8 +410,14 @@ impl<'p> FnGen<'_, 'p> {
                     g.vars.insert(v.clone(), (slot, ty));
                 }
             }
-            let start = g.ctx_i64(k, k);
-            let step = g.ctx_i64(k, k + 1);
+            let start = match start_const {
+                Some(c) => c,
+                None => g.ctx_i64(k, k),
+            };
+            let step = match step_const {
+                Some(c) => c,
+                None => g.ctx_i64(k, k + 1),
+            };
             g.chunk_loop(target, body, &start, &step)?;
             for (j, (v, _, ty)) in reductions.iter().enumerate() {
                 let slot = g.vars[v].0.clone();
@@ -429,6 +454,12 @@ impl<'p> FnGen<'_, 'p> {
 
     /// `for c in lo..hi: target = start + c * step; body` in the outlined function.
     fn chunk_loop(&mut self, target: &'p Expr, body: &'p [Stmt], start: &str, step: &str) -> R<()> {
+        // A chunk is a non-empty part of 0..n: an index from `prange(n)` is
+        // never negative, so its wraparound check folds away.
+        let ok = self.val("icmp sge i64 %lo, 0");
+        self.emit(&format!("call void @llvm.assume(i1 {ok})"));
+        let ordered = self.val("icmp slt i64 %lo, %hi");
+        self.emit(&format!("call void @llvm.assume(i1 {ordered})"));
         let ctr = self.alloca("i64");
         self.emit(&format!("store i64 %lo, ptr {ctr}"));
         let (head, bl, latch, end) = (

@@ -113,7 +113,11 @@ impl<'p> FnGen<'_, 'p> {
                 body,
                 orelse,
             } => {
-                let prange = self.m.opts.parallel && self.is_prange(iter);
+                let prange = self.is_prange(iter);
+                if prange && !self.m.opts.parallel {
+                    self.par_note(iter, "prange loop runs serially: the function is not compiled with parallel=True");
+                }
+                let prange = prange && self.m.opts.parallel;
                 if prange && self.in_parallel {
                     self.par_note(
                         iter,
