@@ -712,6 +712,14 @@ impl<'p> FnGen<'_, 'p> {
                 let x = self.eval_node(a, elems)?;
                 let y = self.eval_node(b, elems)?;
                 let exponent = y.ty.scalar().unwrap_or(Dtype::F64);
+                // A literal exponent 2 of a real array: NumPy's `square`
+                // loop, one multiply (not a call of pow per element).
+                let two = y.r == "2" || y.r == fconst(2.0, exponent);
+                if d.is_float() && exponent.is_int() && two {
+                    let x = self.cast(x, &t);
+                    let lt = scalar_ty(*d);
+                    return Ok(V::new(self.val(&format!("fmul {lt} {}, {}", x.r, x.r)), t));
+                }
                 let (x, y) = (self.cast(x, &t), self.cast(y, &t));
                 // Integer powers are computed wider (Python's rule for the
                 // scalar operator): wrap back to the element type, as NumPy.

@@ -199,7 +199,13 @@ impl<'p> FnGen<'_, 'p> {
                 "  %status = alloca i32\n  store i32 0, ptr %status"
             );
             let mut views = Vec::new();
-            for (j, t) in tys.iter().enumerate() {
+            for (j, (t, v)) in tys.iter().zip(all).enumerate() {
+                // A constant operand (`x ** 2`) stays a constant, which LLVM
+                // folds (`pow(x, 2)` is one multiply); others come from ctx.
+                if !v.r.starts_with('%') {
+                    views.push(v.clone());
+                    continue;
+                }
                 let p = g.val(&format!("getelementptr {st}, ptr %ctx, i32 0, i32 {j}"));
                 let v = g.load(t, &p);
                 views.push(g.row_view(&v, nd));
