@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import timeit
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -497,7 +498,10 @@ def make_par_bench(kernel, args_of, parallel):
     def run(prov, name, S, data):
         f = prov.njit(parallel=parallel)(kernel)
         args = args_of(S, data)
-        r = f(*args)
+        with warnings.catch_warnings():
+            # (both warn that prange without parallel=True is range: the serial rows mean it)
+            warnings.simplefilter("ignore")
+            r = f(*args)
         return median_time(lambda: f(*args), S["reps"]), None if kernel is par_montecarlo else r
 
     return run
