@@ -11,8 +11,8 @@
 
 use crate::{set_pending, take_error, PendingError};
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -40,8 +40,14 @@ pub fn pool() -> Option<&'static rayon::ThreadPool> {
     (POOL_PID.load(Ordering::Relaxed) == std::process::id() as usize).then_some(pool)
 }
 
-/// Threads available: `OXJIT_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the CPU count.
+/// Threads available: `OXJIT_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the
+/// CPU count; read once (the CPU count reads cgroup files: tens of µs).
 pub fn max_threads() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(read_max_threads)
+}
+
+fn read_max_threads() -> usize {
     for var in ["OXJIT_NUM_THREADS", "NUMBA_NUM_THREADS"] {
         if let Some(n) = std::env::var(var)
             .ok()
@@ -156,7 +162,56 @@ pub fn install_gil_hooks(release: GilRelease, restore: GilRestore) {
 
 type Body = unsafe extern "C" fn(*mut u8, i64, i64, *mut u8) -> i32;
 
+/// One prange loop being run: chunks are taken in order from `next` by the
+/// caller and the helpers; `done` counts the finished ones.
+struct Region {
+    f: Body,
+    ctx: Shared,
+    red: Shared,
+    red_size: i64,
+    n: i64,
+    per: i64,
+    chunks: i64,
+    next: AtomicI64,
+    done: AtomicI64,
+    /// (chunk, its exception if one was pending)
+    failed: Mutex<Option<(i64, Option<PendingError>)>>,
+}
+
+impl Region {
+    /// Run chunks until none is left.
+    fn work(&self) {
+        loop {
+            let c = self.next.fetch_add(1, Ordering::Relaxed);
+            if c >= self.chunks {
+                return;
+            }
+            let lo = c * self.per;
+            let hi = (lo + self.per).min(self.n);
+            let slot = self.red.get().wrapping_add((c * self.red_size) as usize);
+            // SAFETY: the caller waits for every chunk before `ctx` and `red` go.
+            if unsafe { (self.f)(self.ctx.get(), lo, hi, slot) } != 0 {
+                let e = take_error();
+                let mut first = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+                // The lowest chunk's error: the one a serial loop raises.
+                if first.as_ref().is_none_or(|(k, _)| c < *k) {
+                    *first = Some((c, e));
+                }
+            }
+            self.done.fetch_add(1, Ordering::Release);
+        }
+    }
+}
+
 struct Shared(*mut u8);
+
+impl Shared {
+    /// (A method, so that closures capture the `Send + Sync` wrapper, not
+    /// the raw pointer field.)
+    fn get(&self) -> *mut u8 {
+        self.0
+    }
+}
 // SAFETY: the context and reduction slots outlive the scope that uses them,
 // and each chunk writes only its own slot.
 unsafe impl Send for Shared {}
@@ -203,35 +258,46 @@ pub unsafe extern "C" fn oxjit_rt_parallel_for(
             return 0;
         }
     };
-    // (chunk, its exception if one was pending)
-    let failed: Mutex<Option<(i64, Option<PendingError>)>> = Mutex::new(None);
-    let (ctx, red) = (Shared(ctx), Shared(red));
-    let saved = GIL_HOOKS.get().map(|(release, _)| release());
-    pool.scope(|s| {
-        for c in 0..chunks {
-            let lo = c * per;
-            if lo >= n {
-                break;
-            }
-            let hi = (lo + per).min(n);
-            let (ctx, red, failed) = (&ctx, &red, &failed);
-            s.spawn(move |_| {
-                let slot = red.0.wrapping_add((c * red_size) as usize);
-                if f(ctx.0, lo, hi, slot) != 0 {
-                    let e = take_error();
-                    let mut first = failed.lock().unwrap_or_else(|p| p.into_inner());
-                    // The lowest chunk's error: the one a serial loop raises.
-                    if first.as_ref().is_none_or(|(k, _)| c < *k) {
-                        *first = Some((c, e));
-                    }
-                }
-            });
-        }
+    let region = Arc::new(Region {
+        f,
+        ctx: Shared(ctx),
+        red: Shared(red),
+        red_size,
+        n,
+        per,
+        chunks,
+        next: AtomicI64::new(0),
+        done: AtomicI64::new(0),
+        failed: Mutex::new(None),
     });
+    // Only `threads - 1` workers are asked to help and the caller works
+    // too. It waits for the chunks, not for the helpers: one that wakes up
+    // after the last chunk was taken finds none and never touches `ctx`.
+    let helpers = (get_num_threads() as i64 - 1).clamp(0, chunks - 1);
+    let saved = GIL_HOOKS.get().map(|(release, _)| release());
+    for _ in 0..helpers {
+        let r = region.clone();
+        pool.spawn(move || r.work());
+    }
+    region.work();
+    let mut spins = 0u32;
+    while region.done.load(Ordering::Acquire) < chunks {
+        if spins < 1 << 12 {
+            std::hint::spin_loop();
+            spins += 1;
+        } else {
+            std::thread::yield_now();
+        }
+    }
     if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
         restore(saved);
     }
-    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    let failed = region
+        .failed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    match failed {
         Some((_, e)) => {
             if let Some(e) = e {
                 set_pending(e);
