@@ -6,6 +6,7 @@ leaks, a fork child, many Python threads, `set_num_threads`."""
 
 import multiprocessing
 import threading
+import warnings
 
 import numba  # numba.prange spelling (the same loop)
 import numpy as np
@@ -415,3 +416,46 @@ def test_prange_without_parallel_true_warns_and_runs_serially():
 
     with pytest.warns(NumbaPerformanceWarning, match="not compiled with parallel=True: it runs as range"):
         assert njit(f)(10) == 45
+
+
+def test_nogil_parallel_function_from_many_threads():
+    a = np.arange(300_000) % 11
+    f = njit(parallel=True, nogil=True)(int_ops)
+    want = int_ops(a)
+    results = []
+
+    def work():
+        for _ in range(4):
+            results.append(f(a))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert results == [want] * 32
+
+
+def shifted_dependency(a):
+    for i in prange(1, a.size):
+        a[i] = a[i - 1] + 1.0
+    return a
+
+
+def independent_writes(a, b):
+    for i in prange(a.size):
+        a[i] = b[i] + a[i] * 2.0
+        b[i] += 1.0
+    return a
+
+
+def test_cross_iteration_dependency_warns():
+    from oxjit.errors import NumbaParallelSafetyWarning
+
+    with pytest.warns(NumbaParallelSafetyWarning, match="possible race: .* `a`"):
+        njit(parallel=True)(shifted_dependency)(np.zeros(10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NumbaParallelSafetyWarning)
+        out = njit(parallel=True)(independent_writes)(np.ones(5), np.ones(5))
+    np.testing.assert_array_equal(out, [3.0] * 5)

@@ -34,6 +34,10 @@ class NumbaPerformanceWarning(OxjitWarning):
     """Code that runs slower than it reads: ``prange`` in a function without ``parallel=True``."""
 
 
+class NumbaParallelSafetyWarning(OxjitWarning):
+    """A ``prange`` loop whose iterations may depend on each other (a race)."""
+
+
 class CacheWarning(OxjitWarning):
     """``cache=True`` was requested but compiled code is not persisted yet."""
 

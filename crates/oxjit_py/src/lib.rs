@@ -238,6 +238,22 @@ impl Dispatcher {
             Output::Function(c) => c,
             Output::Loop(..) => unreachable!("a function target gives a function"),
         };
+        for note in compiled
+            .parallel_notes
+            .iter()
+            .filter(|n| n.contains("possible race"))
+        {
+            let cls = errors_mod(py)
+                .and_then(|m| m.getattr("NumbaParallelSafetyWarning"))
+                .map_err(Failure::Py)?;
+            PyErr::warn(
+                py,
+                &cls,
+                &std::ffi::CString::new(note.as_str()).unwrap_or_default(),
+                1,
+            )
+            .map_err(Failure::Py)?;
+        }
         if !self.opts.parallel {
             if let Some(note) = compiled.parallel_notes.first() {
                 // As Numba users expect: prange is range without parallel=True.

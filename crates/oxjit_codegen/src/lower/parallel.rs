@@ -12,7 +12,7 @@
 
 use super::elementwise::Node;
 use super::*;
-use oxjit_syntax::{ExprKind, GlobalValue, Stmt, StmtKind};
+use oxjit_syntax::{ExprId, ExprKind, GlobalValue, Stmt, StmtKind};
 
 /// A reduction variable and how chunks combine.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,6 +87,12 @@ impl<'p> FnGen<'_, 'p> {
         let mut assigned = FxHashSet::default();
         oxjit_typeck::assigned_names(body, &mut assigned);
         assigned.insert(index.clone());
+        if let Some(arr) = cross_iteration(body, index, &assigned) {
+            self.par_note(
+                iter,
+                &format!("possible race: iterations of this prange loop write and read different elements of `{arr}` (as in a[i] = a[i - 1] + 1); the result may differ from the serial loop's"),
+            );
+        }
         let mut private: Vec<&String> = assigned
             .iter()
             .filter(|n| !reductions.iter().any(|(r, ..)| r == *n))
@@ -572,6 +578,179 @@ impl<'p> FnGen<'_, 'p> {
         self.br(&head);
         self.start(&end);
         Ok(())
+    }
+}
+
+/// Every expression of a statement list, nested blocks included (not the
+/// bodies of inner functions).
+fn for_each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                targets.iter().for_each(|t| t.walk(f));
+                value.walk(f);
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                target.walk(f);
+                value.walk(f);
+            }
+            StmtKind::Expr(e) => e.walk(f),
+            StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => e.walk(f),
+            StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                test.walk(f);
+                for_each_expr(body, f);
+                for_each_expr(orelse, f);
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                target.walk(f);
+                iter.walk(f);
+                for_each_expr(body, f);
+                for_each_expr(orelse, f);
+            }
+            StmtKind::Assert { test, msg } => {
+                test.walk(f);
+                if let Some(m) = msg {
+                    m.walk(f);
+                }
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                for_each_expr(body, f);
+                handlers.iter().for_each(|h| for_each_expr(&h.body, f));
+                for_each_expr(orelse, f);
+                for_each_expr(finalbody, f);
+            }
+            StmtKind::Return(None)
+            | StmtKind::Raise(None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::FuncDef(_)
+            | StmtKind::Unsupported(_) => {}
+        }
+    }
+}
+
+/// Whether two index expressions are the same text, up to spans (names,
+/// integer literals, operators and tuples of those); false when unsure.
+fn same_index(a: &Expr, b: &Expr) -> bool {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Name(x), ExprKind::Name(y)) => x == y,
+        (ExprKind::Int(x), ExprKind::Int(y)) => x == y,
+        (ExprKind::Bin(o1, l1, r1), ExprKind::Bin(o2, l2, r2)) => {
+            o1 == o2 && same_index(l1, l2) && same_index(r1, r2)
+        }
+        (ExprKind::Unary(o1, x1), ExprKind::Unary(o2, x2)) => o1 == o2 && same_index(x1, x2),
+        (ExprKind::Tuple(xs), ExprKind::Tuple(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_index(x, y))
+        }
+        _ => false,
+    }
+}
+
+fn mentions(e: &Expr, name: &str) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| {
+        if let ExprKind::Name(n) = &x.kind {
+            found |= n == name;
+        }
+    });
+    found
+}
+
+/// A shared array that iterations write at one index and read at another
+/// that depends on the loop index (`a[i] = a[i - 1] + 1`): a race the
+/// serial loop does not have. Detected syntactically, so only the plain
+/// cases; None when none is seen.
+fn cross_iteration(body: &[Stmt], index: &str, assigned: &FxHashSet<String>) -> Option<String> {
+    let mut writes: Vec<(&String, &Expr)> = Vec::new();
+    let mut targets: FxHashSet<ExprId> = FxHashSet::default();
+    collect_writes(body, &mut writes, &mut targets);
+    writes.retain(|(a, _)| !assigned.contains(*a));
+    let mut found = None;
+    for_each_expr(body, &mut |e| {
+        let ExprKind::Subscript(base, idx) = &e.kind else {
+            return;
+        };
+        let ExprKind::Name(arr) = &base.kind else {
+            return;
+        };
+        if found.is_some() || targets.contains(&e.id) || !mentions(idx, index) {
+            return;
+        }
+        let mut ws = writes.iter().filter(|(a, _)| *a == arr).peekable();
+        if ws.peek().is_some() && ws.any(|(_, w)| !same_index(w, idx)) {
+            found = Some(arr.clone());
+        }
+    });
+    found
+}
+
+/// The `arr[index] = …` writes of a statement list (and the ids of those
+/// target expressions, which are not reads).
+fn collect_writes<'a>(
+    body: &'a [Stmt],
+    out: &mut Vec<(&'a String, &'a Expr)>,
+    targets: &mut FxHashSet<ExprId>,
+) {
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets: ts, .. } => {
+                for t in ts {
+                    if let ExprKind::Subscript(base, idx) = &t.kind {
+                        if let ExprKind::Name(a) = &base.kind {
+                            out.push((a, idx));
+                            targets.insert(t.id);
+                        }
+                    }
+                }
+            }
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
+                collect_writes(body, out, targets);
+                collect_writes(orelse, out, targets);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_writes(body, out, targets);
+                handlers
+                    .iter()
+                    .for_each(|h| collect_writes(&h.body, out, targets));
+                collect_writes(orelse, out, targets);
+                collect_writes(finalbody, out, targets);
+            }
+            // `a[j] += v` writes a[j] (its read of a[j] is the same element).
+            StmtKind::AugAssign { target, .. } => {
+                if let ExprKind::Subscript(base, idx) = &target.kind {
+                    if let ExprKind::Name(a) = &base.kind {
+                        out.push((a, idx));
+                    }
+                }
+            }
+            StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Raise(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Assert { .. }
+            | StmtKind::FuncDef(_)
+            | StmtKind::Unsupported(_) => {}
+        }
     }
 }
 
