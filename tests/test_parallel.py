@@ -459,3 +459,38 @@ def test_cross_iteration_dependency_warns():
         warnings.simplefilter("error", NumbaParallelSafetyWarning)
         out = njit(parallel=True)(independent_writes)(np.ones(5), np.ones(5))
     np.testing.assert_array_equal(out, [3.0] * 5)
+
+
+@njit(parallel=True)
+def inner_parallel(a, k):
+    s = 0.0
+    for j in prange(a.size):
+        s += a[j] * k
+    return s
+
+
+def outer_calls_parallel(a):
+    out = np.empty(8)
+    for k in prange(8):
+        out[k] = inner_parallel(a, k)
+    return out
+
+
+def test_parallel_function_called_from_a_prange_body():
+    a = np.arange(50_000.0)
+    got = njit(parallel=True)(outer_calls_parallel)(a)
+    np.testing.assert_allclose(got, [a.sum() * k for k in range(8)], rtol=1e-12)
+
+
+def float_range(x):
+    s = 0
+    for i in prange(x):
+        s += i
+    return s
+
+
+def test_prange_over_a_float_is_a_typing_error():
+    from oxjit.errors import TypingError
+
+    with pytest.raises(TypingError):
+        njit(parallel=True)(float_range)(2.5)
