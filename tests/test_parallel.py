@@ -14,6 +14,9 @@ import oxjit
 import pytest
 from oxjit import njit, prange
 
+# The serial references compile the same loops without parallel=True, which warns by design.
+pytestmark = pytest.mark.filterwarnings("ignore::oxjit.errors.NumbaPerformanceWarning")
+
 
 def sum_sq(a):
     s = 0.0
