@@ -1815,3 +1815,60 @@ def test_replacing_an_adopted_array_field_keeps_what_compiled_code_holds(no_leak
         a = Holds(np.arange(4.0))
         np.testing.assert_array_equal(copy_then_replace(a), np.arange(4.0))
         del c, y, v, a
+
+
+# ---------------------------------------------------------------------------
+# optional(...) fields
+# ---------------------------------------------------------------------------
+
+
+class MaybeArr:
+    def __init__(self, a=None):
+        self.x = None
+        self.a = a
+        self.n = 0
+
+    def total(self):
+        if self.a is None:
+            return -1.0
+        return self.a.sum()
+
+    def take(self):
+        a = self.a
+        self.a = None
+        return a
+
+
+_, JMaybeArr = twin(MaybeArr, [("x", oxjit.optional(float64)), ("a", oxjit.optional(float64[:])), ("n", int64)])
+
+
+def optional_field_ops(arr):
+    o = JMaybeArr(arr)
+    t1 = o.total()
+    b = o.take()
+    t2 = o.total()
+    o.x = 1.5
+    return t1, t2, b, o.x, o.x is None
+
+
+def test_optional_fields_in_compiled_code(no_leaks):
+    for _ in range(3):
+        got = njit(optional_field_ops)(np.arange(4.0))
+        assert got[:2] == (6.0, -1.0) and got[3:] == (1.5, False)
+        np.testing.assert_array_equal(got[2], np.arange(4.0))
+        del got
+
+
+def test_optional_fields_from_python():
+    o = JMaybeArr(np.ones(3))
+    assert o.x is None and o.total() == 3.0
+    o.a = None
+    assert o.a is None and o.total() == -1.0
+    o.a = np.zeros(2)
+    assert o.total() == 0.0
+    o.x = 2
+    assert o.x == 2.0 and isinstance(o.x, float)
+    o.x = None
+    assert o.x is None
+    with pytest.raises(TypeError):
+        o.x = "text"

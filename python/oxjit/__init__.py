@@ -40,6 +40,7 @@ from .types import (  # noqa: F401  (Numba's type names)
     intc,
     intp,
     none,
+    optional,
     u1,
     u2,
     u4,
@@ -56,7 +57,8 @@ from .ufunc import DUFunc, GUFunc, guvectorize, vectorize
 __version__ = "0.1.0"
 
 prange = range
-"""Parallel range; runs serially until parallel loops exist (accepted for Numba code)."""
+"""Parallel range: in a ``parallel=True`` function, ``for i in prange(n)`` runs on the
+worker pool (recognised by this name); elsewhere it is ``range``."""
 
 
 def typeof(value):
@@ -89,4 +91,5 @@ __all__ = [
     "boolean",
     "complex64",
     "complex128",
+    "optional",
 ]

@@ -102,6 +102,12 @@ impl<'a> P<'a> {
                 self.expect(b')')?;
                 Ty::Array(ArrayTy::new(dtype, ndim, layout))
             }
+            "OptionalType" | "optional" | "Optional" => {
+                self.expect(b'(')?;
+                let t = self.ty()?;
+                self.expect(b')')?;
+                Ty::Optional(Box::new(t))
+            }
             "UniTuple" => {
                 self.expect(b'(')?;
                 let t = self.ty()?;
