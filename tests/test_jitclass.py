@@ -1015,8 +1015,6 @@ class Unit:
         return self.y
 
 
-@pytest.mark.xfail(strict=True, reason="a field declared `none` is accepted by the spec, but assigning None to it "
-                   "is a TypingError 'cannot assign a none to field `nothing` ... declared none' (Numba accepts it)")
 def test_none_field_takes_none():
     J = jitclass([("nothing", oxjit.none), ("y", float64)])(Unit)
     u = J()

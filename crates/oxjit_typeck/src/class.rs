@@ -383,7 +383,7 @@ pub(crate) fn field_accepts(f: &Ty, v: &Ty) -> bool {
                     .all(|(a, b)| field_accepts(a, b))
         }
         (Ty::Instance(a), Ty::Instance(b)) => a.class == b.class,
-        (Ty::Optional(_), Ty::NoneType) => true,
+        (Ty::Optional(_) | Ty::NoneType, Ty::NoneType) => true,
         (Ty::Optional(a), b) => field_accepts(a, b.optional().unwrap_or(b)),
         _ => false,
     }
