@@ -105,6 +105,9 @@ pub(crate) struct FnGen<'m, 'p> {
     /// Lowering the outlined body of a prange loop (`parallel.rs`): nested
     /// prange loops run serially, and there is no stack-limit argument.
     in_parallel: bool,
+    /// `%rstate` (this thread's `np.random` state) is fetched in the entry
+    /// block: the common draws take it instead of a thread-local access each.
+    rand_state: bool,
 }
 
 impl<'m, 'p> FnGen<'m, 'p> {
@@ -131,6 +134,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             stmt_calls: false,
             last_temp: None,
             in_parallel: false,
+            rand_state: false,
         }
     }
 

@@ -802,6 +802,80 @@ pub fn with_thread_state<R>(f: impl FnOnce(&mut LegacyRandom) -> R) -> R {
     })
 }
 
+/// The calling thread's state (seeded from entropy if it never was), for
+/// compiled code to fetch once per function and pass to the `_s` draws:
+/// a thread-local access per draw costs as much as the draw.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_random_state() -> *mut LegacyRandom {
+    STATE.with(|cell| {
+        let p = cell.as_ptr();
+        // SAFETY: this thread's state; no borrow of it is live here.
+        unsafe {
+            if !(*p).seeded {
+                (*p).reseed_from_entropy();
+            }
+        }
+        p
+    })
+}
+
+/// `np.random.random()` on a fetched state.
+///
+/// # Safety
+/// `s` comes from `oxjit_rt_random_state` on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_random_s(s: *mut LegacyRandom) -> f64 {
+    (*s).next_double()
+}
+
+/// `np.random.standard_normal()` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_standard_normal_s(s: *mut LegacyRandom) -> f64 {
+    (*s).standard_normal()
+}
+
+/// `np.random.randint(low, high)` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_randint_s(
+    s: *mut LegacyRandom,
+    low: i64,
+    high: i64,
+) -> i64 {
+    (*s).randint(low, high)
+}
+
+/// `np.random.uniform(low, high)` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_uniform_s(
+    s: *mut LegacyRandom,
+    low: f64,
+    high: f64,
+) -> f64 {
+    (*s).uniform(low, high)
+}
+
+/// `np.random.normal(loc, scale)` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_normal_s(
+    s: *mut LegacyRandom,
+    loc: f64,
+    scale: f64,
+) -> f64 {
+    (*s).normal(loc, scale)
+}
+
 /// `np.random.seed(seed)` for this thread.
 #[no_mangle]
 pub extern "C" fn oxjit_rt_random_seed(seed: u32) {

@@ -154,7 +154,30 @@ impl<'p> FnGen<'_, 'p> {
             | Rand::Shuffle
             | Rand::Permutation => {}
         }
-        let draw = format!("call {rt} @{}({})", spec.symbol, cargs.join(", "));
+        // The common draws take the thread's state fetched once per function.
+        let draw = if matches!(
+            r,
+            Rand::Random
+                | Rand::Rand
+                | Rand::Randn
+                | Rand::StandardNormal
+                | Rand::Randint
+                | Rand::Uniform
+                | Rand::Normal
+        ) {
+            if !self.rand_state {
+                self.rand_state = true;
+                let _ = writeln!(
+                    self.allocas,
+                    "  %rstate = call ptr @oxjit_rt_random_state()"
+                );
+            }
+            let mut all = vec!["ptr %rstate".to_string()];
+            all.extend(cargs.iter().cloned());
+            format!("call {rt} @{}_s({})", spec.symbol, all.join(", "))
+        } else {
+            format!("call {rt} @{}({})", spec.symbol, cargs.join(", "))
+        };
         let elem = Ty::Scalar(if spec.int_result {
             Dtype::I64
         } else {
