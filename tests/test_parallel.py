@@ -497,3 +497,21 @@ def test_prange_over_a_float_is_a_typing_error():
 
     with pytest.raises(TypingError):
         njit(parallel=True)(float_range)(2.5)
+
+
+def array_reduction_that_raises(m, bad):
+    acc = np.zeros(m.shape[1])
+    for i in prange(m.shape[0]):
+        if i == bad:
+            raise ValueError("bad row")
+        acc += m[i]
+    return acc
+
+
+def test_array_reduction_that_raises_does_not_leak(no_leaks):
+    m = np.ones((1000, 4))
+    _, par = both(array_reduction_that_raises)
+    for bad in (0, 500, 999):
+        with pytest.raises(ValueError, match="bad row"):
+            par(m, bad)
+    np.testing.assert_array_equal(par(m, -1), [1000.0] * 4)

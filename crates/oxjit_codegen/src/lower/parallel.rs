@@ -170,6 +170,15 @@ impl<'p> FnGen<'_, 'p> {
             let size = format!("ptrtoint (ptr getelementptr ({red_ty}, ptr null, i64 1) to i64)");
             (red, size)
         };
+        let owning = reductions.iter().any(|(_, _, t)| t.owns_memory());
+        if owning {
+            // Array partials: a chunk that fails (or never runs) leaves its
+            // slot null, so the error path releases exactly the stored ones.
+            let bytes = self.val(&format!("mul i64 {chunks}, {size}"));
+            self.emit(&format!(
+                "call void @llvm.memset.p0.i64(ptr {red}, i8 0, i64 {bytes}, i1 false)"
+            ));
+        }
         let st = self.val(&format!(
             "call i32 @oxjit_rt_parallel_for(ptr {name}, ptr {ctx}, i64 {n}, i64 {chunks}, ptr {red}, i64 {size})"
         ));
@@ -178,6 +187,9 @@ impl<'p> FnGen<'_, 'p> {
         self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
         self.terminated = true;
         self.start(&eb);
+        if owning {
+            self.release_partials(&reductions, &red, &red_ty, &chunks);
+        }
         self.fail();
         self.start(&ok);
         if !reductions.is_empty() {
@@ -497,6 +509,29 @@ impl<'p> FnGen<'_, 'p> {
         self.br(&head);
         self.start(&end);
         Ok(())
+    }
+
+    /// On a failed region: release the array partials the chunks stored.
+    fn release_partials(
+        &mut self,
+        reductions: &[(String, Combine, Ty)],
+        red: &str,
+        red_ty: &str,
+        chunks: &str,
+    ) {
+        let max = oxjit_runtime::parallel::MAX_CHUNKS;
+        let lp = self.nd_open(&[chunks.to_string()]);
+        for (j, (_, _, ty)) in reductions.iter().enumerate() {
+            if ty.owns_memory() {
+                let p = self.val(&format!(
+                    "getelementptr [{max} x {red_ty}], ptr {red}, i64 0, i64 {}, i32 {j}",
+                    lp.idx[0]
+                ));
+                let part = self.load(ty, &p);
+                self.decref(&part);
+            }
+        }
+        self.nd_close(lp);
     }
 
     /// After the pool ran: `x = x op partial[c]` for each chunk, in order.
