@@ -1868,5 +1868,5 @@ def test_optional_fields_from_python():
     assert o.x == 2.0 and isinstance(o.x, float)
     o.x = None
     assert o.x is None
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot set field 'x' of a MaybeArr instance to a str value"):
         o.x = "text"

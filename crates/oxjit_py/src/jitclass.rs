@@ -273,7 +273,33 @@ impl JitField {
     }
 
     fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.setter.bind(obj.py()).call1((obj, value)).map(|_| ())
+        let py = obj.py();
+        match self.setter.bind(py).call1((obj, value)) {
+            Ok(_) => Ok(()),
+            // A value compiled code cannot take at all (a str, a list): say
+            // which field, not the generated setter's name. Typing errors
+            // (a subclass) already name the field and its declared type.
+            Err(e)
+                if e.get_type(py)
+                    .is(py.get_type::<pyo3::exceptions::PyTypeError>()) =>
+            {
+                let class = obj
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                let vt = value
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "cannot set field '{}' of a {class} instance to a {vt} value: jitclass fields hold what compiled code holds",
+                    self.name
+                )))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
