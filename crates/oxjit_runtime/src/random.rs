@@ -876,6 +876,73 @@ pub unsafe extern "C" fn oxjit_rt_random_normal_s(
     (*s).normal(loc, scale)
 }
 
+/// `np.random.exponential` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_exponential_s(s: *mut LegacyRandom, scale: f64) -> f64 {
+    (*s).exponential(scale)
+}
+
+/// `np.random.standard_gamma` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_standard_gamma_s(s: *mut LegacyRandom, shape: f64) -> f64 {
+    (*s).standard_gamma(shape)
+}
+
+/// `np.random.gamma` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_gamma_s(
+    s: *mut LegacyRandom,
+    shape: f64,
+    scale: f64,
+) -> f64 {
+    (*s).gamma(shape, scale)
+}
+
+/// `np.random.beta` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_beta_s(s: *mut LegacyRandom, a: f64, b: f64) -> f64 {
+    (*s).beta(a, b)
+}
+
+/// `np.random.poisson` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_poisson_s(s: *mut LegacyRandom, lam: f64) -> i64 {
+    (*s).poisson(lam)
+}
+
+/// `np.random.binomial` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_binomial_s(s: *mut LegacyRandom, n: i64, p: f64) -> i64 {
+    (*s).binomial(n, p)
+}
+
+/// `np.random.geometric` on a fetched state.
+///
+/// # Safety
+/// As [`oxjit_rt_random_random_s`].
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_random_geometric_s(s: *mut LegacyRandom, p: f64) -> i64 {
+    (*s).geometric(p)
+}
+
 /// `np.random.seed(seed)` for this thread.
 #[no_mangle]
 pub extern "C" fn oxjit_rt_random_seed(seed: u32) {

@@ -154,7 +154,7 @@ impl<'p> FnGen<'_, 'p> {
             | Rand::Shuffle
             | Rand::Permutation => {}
         }
-        // The common draws take the thread's state fetched once per function.
+        // The scalar draws take the thread's state fetched once per function.
         let draw = if matches!(
             r,
             Rand::Random
@@ -164,6 +164,13 @@ impl<'p> FnGen<'_, 'p> {
                 | Rand::Randint
                 | Rand::Uniform
                 | Rand::Normal
+                | Rand::Exponential
+                | Rand::StandardGamma
+                | Rand::Gamma
+                | Rand::Beta
+                | Rand::Poisson
+                | Rand::Binomial
+                | Rand::Geometric
         ) {
             if !self.rand_state {
                 self.rand_state = true;
