@@ -202,23 +202,29 @@ def test_one_thread_gives_the_same_answers():
     assert one == par(a) == int_ops(a)
 
 
-def test_many_python_threads_call_one_parallel_function():
-    a = np.arange(200_000) % 7
-    _, par = both(int_ops)
-    want = par(a)
+def from_threads(f, a, calls, nthreads=8):
+    """`f(a)` called `calls` times from each of `nthreads` Python threads: the results
+    (after checking that every thread finished)."""
     results = []
 
     def work():
-        for _ in range(5):
-            results.append(par(a))
+        for _ in range(calls):
+            results.append(f(a))
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work) for _ in range(nthreads)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
     assert not any(t.is_alive() for t in threads)
-    assert results == [want] * 40
+    return results
+
+
+def test_many_python_threads_call_one_parallel_function():
+    a = np.arange(200_000) % 7
+    _, par = both(int_ops)
+    want = par(a)
+    assert from_threads(par, a, 5) == [want] * 40
 
 
 def _child(q):
@@ -424,20 +430,7 @@ def test_prange_without_parallel_true_warns_and_runs_serially():
 def test_nogil_parallel_function_from_many_threads():
     a = np.arange(300_000) % 11
     f = njit(parallel=True, nogil=True)(int_ops)
-    want = int_ops(a)
-    results = []
-
-    def work():
-        for _ in range(4):
-            results.append(f(a))
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    assert results == [want] * 32
+    assert from_threads(f, a, 4) == [int_ops(a)] * 32
 
 
 def shifted_dependency(a):

@@ -138,6 +138,18 @@ impl<'m, 'p> FnGen<'m, 'p> {
         }
     }
 
+    /// A function outlined from instance `idx` (a chunk of a parallel
+    /// region: `finish_with` names it): same types, its own slots and status.
+    fn outlined(m: &'m mut ModuleGen, p: &'p Program<'p>, idx: usize) -> Self {
+        let mut g = FnGen::new(m, p, idx);
+        g.in_parallel = true;
+        let _ = writeln!(
+            g.allocas,
+            "  %status = alloca i32\n  store i32 0, ptr %status"
+        );
+        g
+    }
+
     // ----- function body ----------------------------------------------------------
 
     fn lower(&mut self) -> R<()> {

@@ -114,19 +114,17 @@ pub unsafe extern "C" fn oxjit_rt_parallel_zero(p: *mut u8, len: i64) {
     // Page-sized pieces.
     let per = ((len + chunks - 1) / chunks + 4095) & !4095;
     let base = Shared(p);
-    let saved = GIL_HOOKS.get().map(|(release, _)| release());
-    pool.scope(|s| {
-        let mut lo = 0;
-        while lo < len {
-            let n = per.min(len - lo);
-            let base = &base;
-            s.spawn(move |_| std::ptr::write_bytes(base.0.add(lo as usize), 0, n as usize));
-            lo += n;
-        }
+    without_gil(|| {
+        pool.scope(|s| {
+            let mut lo = 0;
+            while lo < len {
+                let n = per.min(len - lo);
+                let base = &base;
+                s.spawn(move |_| std::ptr::write_bytes(base.0.add(lo as usize), 0, n as usize));
+                lo += n;
+            }
+        })
     });
-    if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
-        restore(saved);
-    }
 }
 
 /// Most chunks one prange loop is split into (the caller's reduction slots
@@ -158,6 +156,16 @@ static GIL_HOOKS: OnceLock<(GilRelease, GilRestore)> = OnceLock::new();
 
 pub fn install_gil_hooks(release: GilRelease, restore: GilRestore) {
     let _ = GIL_HOOKS.set((release, restore));
+}
+
+/// Run `f` with the GIL released if this thread holds it.
+fn without_gil<R>(f: impl FnOnce() -> R) -> R {
+    let saved = GIL_HOOKS.get().map(|(release, _)| release());
+    let r = f();
+    if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
+        restore(saved);
+    }
+    r
 }
 
 type Body = unsafe extern "C" fn(*mut u8, i64, i64, *mut u8) -> i32;
@@ -274,24 +282,22 @@ pub unsafe extern "C" fn oxjit_rt_parallel_for(
     // too. It waits for the chunks, not for the helpers: one that wakes up
     // after the last chunk was taken finds none and never touches `ctx`.
     let helpers = (get_num_threads() as i64 - 1).clamp(0, chunks - 1);
-    let saved = GIL_HOOKS.get().map(|(release, _)| release());
-    for _ in 0..helpers {
-        let r = region.clone();
-        pool.spawn(move || r.work());
-    }
-    region.work();
-    let mut spins = 0u32;
-    while region.done.load(Ordering::Acquire) < chunks {
-        if spins < 1 << 12 {
-            std::hint::spin_loop();
-            spins += 1;
-        } else {
-            std::thread::yield_now();
+    without_gil(|| {
+        for _ in 0..helpers {
+            let r = region.clone();
+            pool.spawn(move || r.work());
         }
-    }
-    if let (Some(saved), Some((_, restore))) = (saved, GIL_HOOKS.get()) {
-        restore(saved);
-    }
+        region.work();
+        let mut spins = 0u32;
+        while region.done.load(Ordering::Acquire) < chunks {
+            if spins < 1 << 12 {
+                std::hint::spin_loop();
+                spins += 1;
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    });
     let failed = region
         .failed
         .lock()

@@ -179,6 +179,28 @@ impl<'p> FnGen<'_, 'p> {
                 "call void @llvm.memset.p0.i64(ptr {red}, i8 0, i64 {bytes}, i1 false)"
             ));
         }
+        self.run_region(&name, &ctx, &n, &chunks, (&red, &size), &mut |s| {
+            if owning {
+                s.release_partials(&reductions, &red, &red_ty, &chunks);
+            }
+        });
+        if !reductions.is_empty() {
+            self.combine_chunks(&reductions, &red, &red_ty, &chunks, &n)?;
+        }
+        Ok(true)
+    }
+
+    /// `oxjit_rt_parallel_for` over outlined function `name`; on an
+    /// exception, `cleanup` runs before the function fails.
+    pub(super) fn run_region(
+        &mut self,
+        name: &str,
+        ctx: &str,
+        n: &str,
+        chunks: &str,
+        (red, size): (&str, &str),
+        cleanup: &mut dyn FnMut(&mut Self),
+    ) {
         let st = self.val(&format!(
             "call i32 @oxjit_rt_parallel_for(ptr {name}, ptr {ctx}, i64 {n}, i64 {chunks}, ptr {red}, i64 {size})"
         ));
@@ -187,15 +209,9 @@ impl<'p> FnGen<'_, 'p> {
         self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
         self.terminated = true;
         self.start(&eb);
-        if owning {
-            self.release_partials(&reductions, &red, &red_ty, &chunks);
-        }
+        cleanup(self);
         self.fail();
         self.start(&ok);
-        if !reductions.is_empty() {
-            self.combine_chunks(&reductions, &red, &red_ty, &chunks, &n)?;
-        }
-        Ok(true)
     }
 
     /// Record what became of a parallel construct at `at`.
@@ -249,67 +265,41 @@ impl<'p> FnGen<'_, 'p> {
         found: &mut Vec<(String, Combine)>,
         other: &mut FxHashSet<String>,
     ) {
-        for s in body {
-            match &s.kind {
-                StmtKind::AugAssign { target, op, .. } => {
-                    if let (ExprKind::Name(n), true) = (&target.kind, reducible(*op)) {
-                        let op = if *op == BinOp::Sub { BinOp::Add } else { *op };
-                        found.push((n.clone(), Combine::Op(op)));
-                    } else {
-                        oxjit_typeck::assigned_names(std::slice::from_ref(s), other);
-                    }
-                }
-                StmtKind::Assign { targets, value } => {
-                    match (targets.as_slice(), self.min_max_update(value)) {
-                        ([t], Some((x, how))) if matches!(&t.kind, ExprKind::Name(n) if *n == x) => {
-                            found.push((x, how))
-                        }
-                        _ => oxjit_typeck::assigned_names(std::slice::from_ref(s), other),
-                    }
-                }
-                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
-                    self.scan_updates(body, found, other);
-                    self.scan_updates(orelse, found, other);
-                }
-                StmtKind::For {
-                    target,
-                    body,
-                    orelse,
-                    ..
-                } => {
-                    target_names(target, other);
-                    self.scan_updates(body, found, other);
-                    self.scan_updates(orelse, found, other);
-                }
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    self.scan_updates(body, found, other);
-                    for h in handlers {
-                        if let Some(n) = &h.name {
-                            other.insert(n.clone());
-                        }
-                        self.scan_updates(&h.body, found, other);
-                    }
-                    self.scan_updates(orelse, found, other);
-                    self.scan_updates(finalbody, found, other);
-                }
-                StmtKind::FuncDef(_)
-                | StmtKind::Expr(_)
-                | StmtKind::Return(_)
-                | StmtKind::Break
-                | StmtKind::Continue
-                | StmtKind::Pass
-                | StmtKind::Raise(_)
-                | StmtKind::Assert { .. }
-                | StmtKind::Unsupported(_) => {
-                    oxjit_typeck::assigned_names(std::slice::from_ref(s), other)
+        for_each_stmt(body, &mut |s| match &s.kind {
+            StmtKind::AugAssign { target, op, .. } => {
+                if let (ExprKind::Name(n), true) = (&target.kind, reducible(*op)) {
+                    let op = if *op == BinOp::Sub { BinOp::Add } else { *op };
+                    found.push((n.clone(), Combine::Op(op)));
+                } else {
+                    oxjit_typeck::assigned_names(std::slice::from_ref(s), other);
                 }
             }
-        }
+            StmtKind::Assign { targets, value } => {
+                match (targets.as_slice(), self.min_max_update(value)) {
+                    ([t], Some((x, how))) if matches!(&t.kind, ExprKind::Name(n) if *n == x) => {
+                        found.push((x, how))
+                    }
+                    _ => oxjit_typeck::assigned_names(std::slice::from_ref(s), other),
+                }
+            }
+            // (their nested statements are visited on their own)
+            StmtKind::If { .. } | StmtKind::While { .. } => {}
+            StmtKind::For { target, .. } => target_names(target, other),
+            StmtKind::Try { handlers, .. } => {
+                other.extend(handlers.iter().filter_map(|h| h.name.clone()));
+            }
+            StmtKind::FuncDef(_)
+            | StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Raise(_)
+            | StmtKind::Assert { .. }
+            | StmtKind::Unsupported(_) => {
+                oxjit_typeck::assigned_names(std::slice::from_ref(s), other)
+            }
+        });
     }
 
     /// `min(x, e)` / `max(e, x)` (typeck's MinMax of two values) where `x`
@@ -362,12 +352,7 @@ impl<'p> FnGen<'_, 'p> {
         let name = format!("{}.prange{}", self.m.fname(self.idx), self.n);
         self.n += 1;
         let text = {
-            let mut g = FnGen::new(self.m, self.p, self.idx);
-            g.in_parallel = true;
-            let _ = writeln!(
-                g.allocas,
-                "  %status = alloca i32\n  store i32 0, ptr %status"
-            );
+            let mut g = FnGen::outlined(self.m, self.p, self.idx);
             let k = names.len();
             for (j, v) in names.iter().enumerate() {
                 let ty = self.vars[v].1.clone();
@@ -616,42 +601,17 @@ impl<'p> FnGen<'_, 'p> {
     }
 }
 
-/// Every expression of a statement list, nested blocks included (not the
+/// Every statement of a list, then those nested in it (pre-order; not the
 /// bodies of inner functions).
-fn for_each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+fn for_each_stmt<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
     for s in body {
+        f(s);
         match &s.kind {
-            StmtKind::Assign { targets, value } => {
-                targets.iter().for_each(|t| t.walk(f));
-                value.walk(f);
-            }
-            StmtKind::AugAssign { target, value, .. } => {
-                target.walk(f);
-                value.walk(f);
-            }
-            StmtKind::Expr(e) => e.walk(f),
-            StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => e.walk(f),
-            StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
-                test.walk(f);
-                for_each_expr(body, f);
-                for_each_expr(orelse, f);
-            }
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-            } => {
-                target.walk(f);
-                iter.walk(f);
-                for_each_expr(body, f);
-                for_each_expr(orelse, f);
-            }
-            StmtKind::Assert { test, msg } => {
-                test.walk(f);
-                if let Some(m) = msg {
-                    m.walk(f);
-                }
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
+                for_each_stmt(body, f);
+                for_each_stmt(orelse, f);
             }
             StmtKind::Try {
                 body,
@@ -659,20 +619,59 @@ fn for_each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
                 orelse,
                 finalbody,
             } => {
-                for_each_expr(body, f);
-                handlers.iter().for_each(|h| for_each_expr(&h.body, f));
-                for_each_expr(orelse, f);
-                for_each_expr(finalbody, f);
+                for_each_stmt(body, f);
+                handlers.iter().for_each(|h| for_each_stmt(&h.body, f));
+                for_each_stmt(orelse, f);
+                for_each_stmt(finalbody, f);
             }
-            StmtKind::Return(None)
-            | StmtKind::Raise(None)
+            StmtKind::Assign { .. }
+            | StmtKind::AugAssign { .. }
+            | StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Raise(_)
             | StmtKind::Break
             | StmtKind::Continue
             | StmtKind::Pass
+            | StmtKind::Assert { .. }
             | StmtKind::FuncDef(_)
             | StmtKind::Unsupported(_) => {}
         }
     }
+}
+
+/// Every expression of a statement list, nested blocks included (not the
+/// bodies of inner functions).
+fn for_each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    for_each_stmt(body, &mut |s| match &s.kind {
+        StmtKind::Assign { targets, value } => {
+            targets.iter().for_each(|t| t.walk(f));
+            value.walk(f);
+        }
+        StmtKind::AugAssign { target, value, .. } => {
+            target.walk(f);
+            value.walk(f);
+        }
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => e.walk(f),
+        StmtKind::If { test, .. } | StmtKind::While { test, .. } => test.walk(f),
+        StmtKind::For { target, iter, .. } => {
+            target.walk(f);
+            iter.walk(f);
+        }
+        StmtKind::Assert { test, msg } => {
+            test.walk(f);
+            if let Some(m) = msg {
+                m.walk(f);
+            }
+        }
+        StmtKind::Return(None)
+        | StmtKind::Raise(None)
+        | StmtKind::Try { .. }
+        | StmtKind::Break
+        | StmtKind::Continue
+        | StmtKind::Pass
+        | StmtKind::FuncDef(_)
+        | StmtKind::Unsupported(_) => {}
+    });
 }
 
 /// Whether two index expressions are the same text, up to spans (names,
@@ -730,63 +729,32 @@ fn cross_iteration(body: &[Stmt], index: &str, assigned: &FxHashSet<String>) -> 
     found
 }
 
-/// The `arr[index] = …` writes of a statement list (and the ids of those
-/// target expressions, which are not reads).
+/// The `arr[index] = …` and `arr[index] op= …` writes of a statement list
+/// (and the ids of the `=` targets, which are not reads).
 fn collect_writes<'a>(
     body: &'a [Stmt],
     out: &mut Vec<(&'a String, &'a Expr)>,
     targets: &mut FxHashSet<ExprId>,
 ) {
-    for s in body {
-        match &s.kind {
-            StmtKind::Assign { targets: ts, .. } => {
-                for t in ts {
-                    if let ExprKind::Subscript(base, idx) = &t.kind {
-                        if let ExprKind::Name(a) = &base.kind {
-                            out.push((a, idx));
-                            targets.insert(t.id);
-                        }
-                    }
+    let mut write = |t: &'a Expr, read_too: bool, out: &mut Vec<(&'a String, &'a Expr)>| {
+        if let ExprKind::Subscript(base, idx) = &t.kind {
+            if let ExprKind::Name(a) = &base.kind {
+                out.push((a, idx));
+                if !read_too {
+                    targets.insert(t.id);
                 }
             }
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => {
-                collect_writes(body, out, targets);
-                collect_writes(orelse, out, targets);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                collect_writes(body, out, targets);
-                handlers
-                    .iter()
-                    .for_each(|h| collect_writes(&h.body, out, targets));
-                collect_writes(orelse, out, targets);
-                collect_writes(finalbody, out, targets);
-            }
-            // `a[j] += v` writes a[j] (its read of a[j] is the same element).
-            StmtKind::AugAssign { target, .. } => {
-                if let ExprKind::Subscript(base, idx) = &target.kind {
-                    if let ExprKind::Name(a) = &base.kind {
-                        out.push((a, idx));
-                    }
-                }
-            }
-            StmtKind::Expr(_)
-            | StmtKind::Return(_)
-            | StmtKind::Raise(_)
-            | StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Pass
-            | StmtKind::Assert { .. }
-            | StmtKind::FuncDef(_)
-            | StmtKind::Unsupported(_) => {}
         }
-    }
+    };
+    for_each_stmt(body, &mut |s| {
+        if let StmtKind::Assign { targets: ts, .. } = &s.kind {
+            ts.iter().for_each(|t| write(t, false, out));
+        }
+        // `a[j] += v` writes a[j] (its read of a[j] is the same element).
+        if let StmtKind::AugAssign { target, .. } = &s.kind {
+            write(target, true, out);
+        }
+    });
 }
 
 /// The names a loop target binds.

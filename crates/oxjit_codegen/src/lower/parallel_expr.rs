@@ -192,12 +192,7 @@ impl<'p> FnGen<'_, 'p> {
         let name = format!("{}.pexpr{}", self.m.fname(self.idx), self.n);
         self.n += 1;
         let text = {
-            let mut g = FnGen::new(self.m, self.p, self.idx);
-            g.in_parallel = true;
-            let _ = writeln!(
-                g.allocas,
-                "  %status = alloca i32\n  store i32 0, ptr %status"
-            );
+            let mut g = FnGen::outlined(self.m, self.p, self.idx);
             let mut views = Vec::new();
             for (j, (t, v)) in tys.iter().zip(all).enumerate() {
                 // A constant operand (`x ** 2`) stays a constant, which LLVM
@@ -220,16 +215,7 @@ impl<'p> FnGen<'_, 'p> {
             (Some(r), Job::Reduce(_, _, out)) => (r.to_string(), out.size().to_string()),
             _ => ("null".to_string(), "0".to_string()),
         };
-        let st = self.val(&format!(
-            "call i32 @oxjit_rt_parallel_for(ptr {name}, ptr {ctx}, i64 {rows}, i64 {chunks}, ptr {red}, i64 {size})"
-        ));
-        let bad = self.val(&format!("icmp ne i32 {st}, 0"));
-        let (eb, ok) = (self.label("pxerr"), self.label("pxok"));
-        self.emit(&format!("br i1 {bad}, label %{eb}, label %{ok}, !prof !0"));
-        self.terminated = true;
-        self.start(&eb);
-        self.fail();
-        self.start(&ok);
+        self.run_region(&name, &ctx, rows, &chunks, (&red, &size), &mut |_| {});
         Ok(chunks)
     }
 
