@@ -183,6 +183,32 @@ def random_walk(seed, n):
     return s
 
 
+def list_build(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    return sum(out)
+
+
+def list_sort(a):
+    lst = list(a)
+    lst.sort()
+    m = sorted(lst, key=lambda x: -x)
+    return lst[0] + m[0] + lst[len(lst) // 2]
+
+
+def list_comp(a):
+    sq = [x * x for x in a if x > 0.5]
+    return len(sq), sq[0]
+
+
+def list_sum_arg(lst):
+    s = 0.0
+    for x in lst:
+        s += x
+    return s
+
+
 # --------------------------------------------------------------------------
 # Measurement helpers
 # --------------------------------------------------------------------------
@@ -494,6 +520,33 @@ def b_random_walk(prov, name, S, data):
     return median_time(lambda: f(1, n), S["reps"]), f(1, n)
 
 
+def b_list_build(prov, name, S, data):
+    f = prov.njit(list_build)
+    n = S["sum_n"] // 10
+    return median_time(lambda: f(n), S["reps"]), f(n)
+
+
+def b_list_sort(prov, name, S, data):
+    f = prov.njit(list_sort)
+    a = data["sum_a"][: S["sum_n"] // 10]
+    return median_time(lambda: f(a), S["reps"]), f(a)
+
+
+def b_list_comp(prov, name, S, data):
+    f = prov.njit(list_comp)
+    a = data["sum_a"][: S["sum_n"] // 10]
+    return median_time(lambda: f(a), S["reps"]), f(a)
+
+
+def b_list_arg(prov, name, S, data):
+    f = prov.njit(list_sum_arg)
+    lst = [float(i) for i in range(1000)]
+    f(lst)
+    n = S["calls"] // 20
+    best = min(timeit.repeat(lambda: f(lst), number=n, repeat=5))
+    return best / n * 1e9, f(lst)
+
+
 def make_par_bench(kernel, args_of, parallel):
     def run(prov, name, S, data):
         f = prov.njit(parallel=parallel)(kernel)
@@ -564,6 +617,11 @@ BENCHES = [
     Bench("max_abs_diff", "runtime", "s", b_max_abs_diff, "np.max(np.abs(v_new - v)) on 1e7 float64"),
     Bench("axis_mean", "runtime", "s", b_axis_mean, "np.sum(A, axis=0) / n on 2000x2000"),
     Bench("random_walk", "runtime", "s", b_random_walk, "np.random.normal() in a loop, 1e7 draws"),
+    Bench("list_build", "runtime", "s", b_list_build, "append 1e6 floats to a list in a loop, then sum()"),
+    Bench("list_sort", "runtime", "s", b_list_sort, "list(a) of 1e6 floats, .sort(), sorted(key=lambda)"),
+    Bench("list_comp", "runtime", "s", b_list_comp, "[x * x for x in a if x > 0.5] over 1e6 float64"),
+    Bench("list_arg", "overhead", "ns", b_list_arg,
+          "a reflected list of 1000 floats passed in and summed, per call"),
     Bench("ufunc_call_1elem", "overhead", "ns", b_ufunc_small, "eager @vectorize on 1-element arrays, per call"),
     # The fastmath rows come first: in Numba 0.68, a fastmath kernel compiled after a plain
     # kernel of the same function in the same process comes out different (2 ulp from NumPy
@@ -581,7 +639,8 @@ BENCHES = [
 def prepare_data(S, names):
     data = {}
     rng = np.random.default_rng(0)
-    if "sum_sq" in names or "par_sum" in names or "par_sum_serial" in names:
+    if ("sum_sq" in names or "par_sum" in names or "par_sum_serial" in names
+            or "list_sort" in names or "list_comp" in names):
         data["sum_a"] = rng.random(S["sum_n"])
     if any(n.startswith("par_grid") for n in names):
         data["betas"] = np.linspace(0.9, 0.99, 64)

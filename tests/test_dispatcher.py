@@ -405,10 +405,10 @@ def test_failed_argument_typing_does_not_break_dispatcher():
 
 
 def uncompilable(n):
-    out = []
+    out = {}
     for i in range(n):
-        out.append(i * i)
-    return sum(out)
+        out[i] = i * i
+    return sum(out.values())
 
 
 _UNCOMPILABLE_LINE = inspect.getsourcelines(uncompilable)[1]
@@ -431,14 +431,14 @@ def test_jit_falls_back_with_object_mode_warning():
 def test_jit_decorator_forms_fall_back():
     @jit
     def a(n):
-        return [i for i in range(n)]
+        return {i for i in range(n)}
 
     @jit()
     def b(n):
         return {"k": n}
 
     with pytest.warns(errors.ObjectModeWarning):
-        assert a(3) == [0, 1, 2]
+        assert a(3) == {0, 1, 2}
     with pytest.warns(errors.ObjectModeWarning):
         assert b(3) == {"k": 3}
 

@@ -213,7 +213,6 @@ _UNSUPPORTED_STMTS = _by_class(
         "ImportFrom": "`import` inside a compiled function",
         "Global": "a `global` declaration",
         "Nonlocal": "a `nonlocal` declaration",
-        "Delete": "`del`",
         "TryStar": "`except*`",
         "TypeAlias": "a `type` alias",
     }
@@ -222,10 +221,8 @@ _UNSUPPORTED_EXPRS = _by_class(
     {
         "Dict": "a dict literal",
         "Set": "a set literal",
-        "ListComp": "a list comprehension",
         "SetComp": "a set comprehension",
         "DictComp": "a dict comprehension",
-        "GeneratorExp": "a generator expression",
         "Await": "`await`",
         "Yield": "`yield`",
         "YieldFrom": "`yield from`",
@@ -235,6 +232,12 @@ _UNSUPPORTED_EXPRS = _by_class(
         "Starred": "a starred expression",
     }
 )
+
+
+# The list a comprehension builds, and a key function's parameter: names no
+# Python source can spell.
+_COMPREHENSION_RESULT = "comprehension result"
+_KEY_ITEM = "key item"
 
 
 def _is_docstring(s: ast.stmt) -> bool:
@@ -408,6 +411,16 @@ class _Converter:
             return [
                 node("For", s, self.target(s.target), ex(s.iter), self.stmts(s.body), self.stmts(s.orelse))
             ]
+        if isinstance(s, ast.Delete):
+            # `del x[k]` is `x.__delitem__(k)` (lists; jitclass instances).
+            out = []
+            for t in s.targets:
+                if not isinstance(t, ast.Subscript):
+                    out.append(self.unsupported(t, "`del` of a name or attribute"))
+                    continue
+                method = node("Attr", t, ex(t.value), "__delitem__")
+                out.append(node("Expr", s, node("Call", t, method, [ex(t.slice)], None, [])))
+            return out
         if isinstance(s, ast.Break):
             return [node("Break", s)]
         if isinstance(s, ast.Continue):
@@ -532,6 +545,8 @@ class _Converter:
             if not isinstance(e.ctx, ast.Load):
                 return self.target(e)
             return node("Tuple" if isinstance(e, ast.Tuple) else "List", e, [ex(x) for x in e.elts])
+        if isinstance(e, (ast.ListComp, ast.GeneratorExp)):
+            return self.comprehension(e)
         if isinstance(e, ast.Lambda):
             what = self.lambda_problem(e.args)
             if what is not None:
@@ -539,6 +554,25 @@ class _Converter:
             return node("Lambda", e, self.funcdef(e, "<lambda>", is_lambda=True, problems=[]))
         what = _UNSUPPORTED_EXPRS.get(type(e), f"a `{type(e).__name__}` expression")
         return self.unsupported(e, what)
+
+    def comprehension(self, e: ast.ListComp | ast.GeneratorExp) -> Node:
+        """`[elt for x in it if c ...]` as a call of an inner function that
+        builds the list with `append` (a comprehension is its own scope in
+        Python 3, as the function is). A generator expression is built the
+        same way: compiled code consumes it whole (`sum`, `any`, `sorted`)."""
+        node = self.node
+        if any(g.is_async for g in e.generators):
+            return self.unsupported(e, "an async comprehension")
+        acc = node("Name", e, _COMPREHENSION_RESULT)
+        append = node("Attr", e.elt, acc, "append")
+        body = [node("Expr", e.elt, node("Call", e.elt, append, [self.expr(e.elt)], None, []))]
+        for g in reversed(e.generators):
+            for c in reversed(g.ifs):
+                body = [node("If", c, self.expr(c), body, [])]
+            body = [node("For", g.iter, self.target(g.target), self.expr(g.iter), body, [])]
+        stmts = [node("Assign", e, [acc], node("List", e, [])), *body, node("Return", e, acc)]
+        fn = ["Def", *self.span(e), "<listcomp>", [], None, stmts, True]
+        return node("Call", e, node("Lambda", e, fn), [], None, [])
 
     def constant(self, e: ast.Constant) -> Node:
         v = e.value
@@ -573,8 +607,20 @@ class _Converter:
             return self.unsupported(e, "`**` arguments")
         args = e.args[:-1] if stars else e.args
         star = self.expr(e.args[-1].value) if stars else None
-        kwargs = [[k.arg, self.expr(k.value)] for k in e.keywords]
+        kwargs = [[k.arg, self.key_function(k.value) if k.arg == "key" else self.expr(k.value)] for k in e.keywords]
         return self.node("Call", e, self.expr(e.func), [self.expr(a) for a in args], star, kwargs)
+
+    def key_function(self, v: ast.expr) -> Node:
+        """`key=f` as `key=lambda item: f(item)`: a builtin (`abs`, `len`) or
+        a jitted function is then called like any other key function."""
+        if not isinstance(v, (ast.Name, ast.Attribute)) or (isinstance(v, ast.Name) and v.id == "None"):
+            return self.expr(v)
+        node = self.node
+        l, c, _, _ = self.span(v)
+        item = node("Name", v, _KEY_ITEM)
+        body = [node("Return", v, node("Call", v, self.expr(v), [item], None, []))]
+        fn = ["Def", *self.span(v), "<lambda>", [[_KEY_ITEM, None, l, c, l, c]], None, body, True]
+        return node("Lambda", v, fn)
 
 
 def _default_values(py_func: types.FunctionType) -> dict[str, Any]:

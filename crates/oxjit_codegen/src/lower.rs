@@ -15,7 +15,8 @@ use crate::ir::{escape, fconst, fsuffix, llty, mem_ty, scalar_const, scalar_ty, 
 use crate::Options;
 use oxjit_syntax::{BinOp, CmpOp, ConstData, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use oxjit_typeck::registry::{
-    rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, Math1, Math2, MathX, Rand, Reduce, Round,
+    rand_spec, Alloc, ArrFn, Builtin, CFn, FloatPred, ListFn, Math1, Math2, MathX, Rand, Reduce,
+    Round,
 };
 use oxjit_typeck::{Arg, Call, Callee, Const, Instance, Program, Res};
 use oxjit_types::{promote_arith, ArrayTy, Dtype, ExcKind, Kind, Layout, Parts, Ty};
@@ -37,6 +38,7 @@ mod for_loop;
 mod generator;
 mod index;
 mod linalg;
+mod list;
 mod manip;
 mod math;
 mod module;

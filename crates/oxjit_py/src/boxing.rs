@@ -11,7 +11,7 @@ use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyRange, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyRange, PyTuple};
 use std::ffi::{c_void, CStr};
 
 const NPY_ARRAY_C_CONTIGUOUS: i32 = 0x0001;
@@ -59,6 +59,7 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Optional(_)
+        | Ty::List(_)
         | Ty::Unknown => return None,
     })
 }
@@ -224,6 +225,7 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
         Ty::Scalar(_) | Ty::Array(_) | Ty::NoneType | Ty::Instance(_) => {
             code_of_object(py, p).is_some_and(|c| code_of_ty(t) == Some(c))
         }
+        // A list's items are typed again at each call (they may change).
         Ty::Str
         | Ty::Range
         | Ty::Function(_)
@@ -234,6 +236,7 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Optional(_)
+        | Ty::List(_)
         | Ty::Unknown => false,
     }
 }
@@ -344,6 +347,9 @@ pub fn typeof_arg(
     if a.is_instance_of::<PyRange>() {
         return Ok(Ty::Range);
     }
+    if let Ok(l) = a.cast::<PyList>() {
+        return crate::list::typeof_list(py, l, fns);
+    }
     if let Some((class, ..)) = crate::jitclass::instance_parts(a) {
         return crate::jitclass::class_ty(class)
             .map(Ty::Instance)
@@ -409,6 +415,11 @@ pub struct ArgBuf {
     used: usize,
     ptrs: [*mut u8; 16],
     heap_ptrs: Vec<*mut u8>,
+    /// Lists unboxed for the call: the caller's object (a strong reference:
+    /// raw, since the dispatcher's entry may run with PyO3's GIL count at
+    /// zero, where dropping a `Py` is deferred), the native list (one
+    /// reference, released after the call) and its item type.
+    lists: Vec<(*mut ffi::PyObject, *mut oxjit_runtime::MemInfo, Ty)>,
 }
 
 impl ArgBuf {
@@ -422,7 +433,23 @@ impl ArgBuf {
             used: 0,
             ptrs: [std::ptr::null_mut(); 16],
             heap_ptrs: Vec::new(),
+            lists: Vec::new(),
         }
+    }
+
+    /// After the call (whether it raised or not): write lists compiled code
+    /// changed back into the caller's objects. Until the buffer is dropped,
+    /// a result that is one of these lists boxes as the caller's object.
+    pub fn finish(&mut self, py: Python<'_>) -> PyResult<()> {
+        let mut first_err = None;
+        for (obj, mi, elem) in &self.lists {
+            let o = unsafe { Bound::from_borrowed_ptr(py, *obj) };
+            if let Err(e) = crate::list::reflect(py, &o, *mi, elem) {
+                first_err.get_or_insert(e);
+            }
+            crate::list::set_parent(*mi, *obj);
+        }
+        first_err.map_or(Ok(()), Err)
     }
 
     fn slot(&mut self, words: usize) -> &mut [u64] {
@@ -611,6 +638,22 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             s[1] = data as u64;
             Ok(())
         }
+        Ty::List(elem) => {
+            let Ok(l) = a.cast::<PyList>() else {
+                return Err(PyTypeError::new_err(format!(
+                    "expected a list, got {}",
+                    type_name(a)
+                )));
+            };
+            let mi = crate::list::unbox_list(py, l, elem)?;
+            unsafe { ffi::Py_IncRef(a.as_ptr()) };
+            buf.lists.push((a.as_ptr(), mi, (**elem).clone()));
+            // Borrowed by the call, as arrays are; the buffer holds it.
+            let s = buf.slot(2);
+            s[0] = mi as u64;
+            s[1] = unsafe { (*mi).data } as u64;
+            Ok(())
+        }
         Ty::Generator => {
             if !is_generator(py, a) {
                 return Err(PyTypeError::new_err(format!(
@@ -635,6 +678,19 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Unknown => Ok(()),
+    }
+}
+
+impl Drop for ArgBuf {
+    fn drop(&mut self) {
+        // The GIL is held (the call path owns the buffer).
+        for (obj, mi, _) in self.lists.drain(..) {
+            crate::list::clear_parent(mi);
+            unsafe {
+                ffi::Py_DecRef(obj);
+                oxjit_runtime::meminfo_release(mi);
+            }
+        }
     }
 }
 
@@ -831,6 +887,22 @@ pub fn box_value(
             // The result's reference, handed to the box.
             let (meminfo, data) = unsafe { (*p, *p.add(1)) };
             crate::jitclass::make(py, c.class, meminfo, data)
+        }
+        Ty::List(elem) => {
+            let p = ptrs[*leaf] as *const usize;
+            *leaf += 1;
+            // A new Python list of the items; the result's reference to the
+            // native list is released once they are boxed.
+            let (meminfo, data) = unsafe { (*p, *p.add(1)) };
+            let mi = meminfo as *mut oxjit_runtime::MemInfo;
+            // A list argument returned: the caller's own list (as Numba).
+            if let Some(obj) = crate::list::parent(mi) {
+                unsafe { oxjit_runtime::meminfo_release(mi) };
+                return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+            }
+            let out = crate::list::box_items(py, data as *const _, elem).map(Bound::unbind);
+            unsafe { oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo) };
+            out
         }
         Ty::NoneType => Ok(py.None()),
         Ty::Optional(payload) => {

@@ -7,6 +7,7 @@
 mod boxing;
 mod driver;
 mod jitclass;
+mod list;
 mod named;
 mod npyrandom;
 mod ufunc;
@@ -57,6 +58,7 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Instance(_)
@@ -535,7 +537,9 @@ impl Dispatcher {
         } else {
             unsafe { (o.entry)(argp, ptrs.as_ptr()) }
         };
-        drop(buf);
+        // Changed list arguments are written back whether the call raised
+        // or not (as the same Python code would have changed them).
+        let reflected = buf.finish(py);
         if status != 0 {
             let e = oxjit_runtime::take_error().unwrap_or(PendingError {
                 kind: ExcKind::RuntimeError.code(),
@@ -546,6 +550,8 @@ impl Dispatcher {
         }
         let mut leaf = 0usize;
         let v = box_value(py, &o.compiled.ret, ptrs, &mut leaf)?;
+        drop(buf);
+        reflected?;
         match &o.declared_ret {
             Some(Ty::Scalar(d)) if o.compiled.ret != Ty::Scalar(*d) => {
                 boxing::convert_scalar(py, v, *d)

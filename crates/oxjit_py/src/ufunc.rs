@@ -350,6 +350,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
@@ -393,6 +394,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)

@@ -17,6 +17,7 @@ pub mod abi;
 pub mod cmath;
 pub mod fmt;
 pub mod gamma;
+pub mod list;
 pub mod object;
 pub mod parallel;
 pub mod pyrandom;
@@ -28,6 +29,10 @@ use cmath::{
     oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
+use list::{
+    oxjit_rt_list_delete, oxjit_rt_list_insert, oxjit_rt_list_new, oxjit_rt_list_permute,
+    oxjit_rt_list_resize, oxjit_rt_list_reverse,
+};
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use parallel::{
     oxjit_rt_num_threads, oxjit_rt_parallel_chunks, oxjit_rt_parallel_for, oxjit_rt_parallel_zero,
@@ -466,6 +471,12 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_meminfo_free(_),
         oxjit_rt_instance_alloc(_, _, _),
         oxjit_rt_adopt_pyobject(_),
+        oxjit_rt_list_new(_, _, _, _),
+        oxjit_rt_list_resize(_, _),
+        oxjit_rt_list_insert(_, _),
+        oxjit_rt_list_delete(_, _, _, _),
+        oxjit_rt_list_reverse(_),
+        oxjit_rt_list_permute(_, _),
         oxjit_rt_exc_begin(_),
         oxjit_rt_exc_begin_msg(_),
         oxjit_rt_exc_str(_, _),

@@ -29,6 +29,9 @@ impl<'u> Checker<'u> {
                 let c = c.clone();
                 return self.method_call(cx, e, func, obj, &c, name, args, star, kwargs);
             }
+            if let Ty::List(_) = &ot {
+                return self.list_method_call(cx, e, func, obj, &ot, name, args, kwargs);
+            }
             if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
                 for k in kwargs {
@@ -81,6 +84,14 @@ impl<'u> Checker<'u> {
             }
         }
         let ft = self.expr(cx, func);
+        if let Ty::Global(p) = &ft {
+            if matches!(
+                registry::lookup(p),
+                Some(Builtin::Arr(ArrFn::Array | ArrFn::AsArray))
+            ) {
+                mark_displays(cx, args);
+            }
+        }
         // A jitted function takes optional values as they are (its own
         // instance for them); everything else takes their payload.
         let jitted = matches!(&ft, Ty::Function(_) | Ty::Class(_))
@@ -165,9 +176,6 @@ impl<'u> Checker<'u> {
                 }
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
-                if matches!(b, Builtin::Arr(ArrFn::Array | ArrFn::AsArray)) {
-                    consume_list_displays(cx, args);
-                }
                 if let Some(t) = self.builtin_dunder(cx, e, b, args, &arg_tys) {
                     return t;
                 }
@@ -239,6 +247,7 @@ impl<'u> Checker<'u> {
             | Ty::Array(_)
             | Ty::Range
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::Instance(_)
             | Ty::Optional(_)) => {
@@ -544,6 +553,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -663,6 +673,7 @@ fn method_owner(t: &Ty) -> String {
     match t {
         Ty::Array(_) => "ndarray".to_string(),
         Ty::Generator => "Generator".to_string(),
+        Ty::List(_) => "list".to_string(),
         Ty::Scalar(d) => d.name().to_string(),
         Ty::NamedTuple(nt) | Ty::NamedTupleClass(nt) => nt.name.clone(),
         Ty::Instance(c) | Ty::Class(c) => c.name.clone(),
@@ -715,18 +726,16 @@ pub(crate) fn call_args(e: &Expr) -> &[Expr] {
     }
 }
 
-/// np.array consumes the list displays of its first argument (nested too):
-/// they are not lists compiled code must build.
-fn consume_list_displays(cx: &mut Cx<'_>, args: &[Expr]) {
-    fn nested(e: &Expr, out: &mut Vec<ExprId>) {
+/// np.array reads the list displays of its first argument (nested too) as
+/// tuples: they are not lists compiled code must build.
+fn mark_displays(cx: &mut Cx<'_>, args: &[Expr]) {
+    fn nested(e: &Expr, out: &mut rustc_hash::FxHashSet<ExprId>) {
         if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
-            out.push(e.id);
+            out.insert(e.id);
             xs.iter().for_each(|x| nested(x, out));
         }
     }
-    let mut ids = Vec::new();
     if let Some(a) = args.first() {
-        nested(a, &mut ids);
+        nested(a, &mut cx.displays);
     }
-    cx.lists.retain(|(id, _)| !ids.contains(id));
 }

@@ -1,7 +1,7 @@
 //! User documentation generated from the registry: the list of supported
 //! callables in README.md (`docs/supported.md` is `registry::supported_markdown`).
 
-use crate::registry::{ENTRIES, GEN_METHODS, METHODS};
+use crate::registry::{ENTRIES, GEN_METHODS, LIST_METHODS, METHODS};
 
 /// The markers around the generated list in README.md.
 pub const README_BEGIN: &str =
@@ -44,6 +44,8 @@ pub fn readme_list() -> String {
         "- **`numpy.random.Generator` methods:** {}\n",
         code_list(&gen)
     );
+    let list: Vec<&str> = LIST_METHODS.iter().map(|(p, _)| *p).collect();
+    out += &format!("- **List methods:** {}\n", code_list(&list));
     out += &format!("\n{README_END}");
     out
 }

@@ -163,8 +163,17 @@ pub(crate) struct Cx<'u> {
     pub(crate) rets: Vec<(Ty, Span)>,
     pub(crate) report: bool,
     pub(crate) loop_depth: u32,
-    /// List displays not (yet) consumed by `np.array`: errors at the end.
+    /// Empty lists (`[]`, `list()`): their item type must be known by the
+    /// end of the report pass (from the variable they are bound to).
     pub(crate) lists: Vec<(ExprId, Span)>,
+    /// List displays that are `np.array`'s argument: read like tuples.
+    pub(crate) displays: FxHashSet<ExprId>,
+    /// Variables bound to list displays, and variables whose lists may be
+    /// held elsewhere too (parameters' aside): a list only the first kind
+    /// holds widens its item type with what is appended (`[1]` then
+    /// `.append(2.5)` is a list(float64), as in Numba).
+    pub(crate) built_lists: FxHashSet<String>,
+    pub(crate) shared_lists: FxHashSet<String>,
 }
 
 impl<'u> Checker<'u> {
@@ -235,13 +244,18 @@ impl<'u> Checker<'u> {
             cx.res.clear();
             cx.lists.clear();
             self.block(&mut cx, &t.def.body);
-            for (_, span) in std::mem::take(&mut cx.lists) {
-                let d = Diagnostic::unsupported(
+            for (id, span) in std::mem::take(&mut cx.lists) {
+                if cx.expr_ty.get(&id).is_some_and(Ty::is_known) {
+                    continue;
+                }
+                let d = Diagnostic::error(
+                    "unknown-list-items",
                     span,
-                    "lists are not supported in compiled code yet",
+                    "cannot infer the item type of this empty list",
                 )
+                .with_label("list(undefined)")
                 .with_note(
-                    "use a tuple or a NumPy array (lists are accepted as the argument of np.array)",
+                    "bind it to a variable and `append` to it in this function, or start it with one item",
                 );
                 self.err(&cx, d);
             }

@@ -378,12 +378,7 @@ impl<'u> Checker<'u> {
                 let items: Vec<Ty> = xs.iter().map(|x| self.expr_opt(cx, x)).collect();
                 Ty::Tuple(items)
             }
-            ExprKind::List(xs) => {
-                // Typed like a tuple; only `np.array([...])` may consume it.
-                let items: Vec<Ty> = xs.iter().map(|x| self.expr(cx, x)).collect();
-                cx.lists.push((e.id, e.span));
-                Ty::Tuple(items)
-            }
+            ExprKind::List(xs) => self.list_display(cx, e, xs),
             ExprKind::Lambda(d) => Ty::Function(self.inner_template(cx, d)),
             ExprKind::Unsupported(what) => {
                 let d = Diagnostic::unsupported(
@@ -488,6 +483,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTupleClass(_)
             | Ty::Optional(_) => {
                 let d = Diagnostic::error(

@@ -162,6 +162,7 @@ impl<'u> Checker<'u> {
                 }
                 self.index_result(cx, a, index).unwrap_or(Ty::Unknown)
             }
+            Ty::List(elem) => self.list_subscript(cx, index, elem, &it),
             Ty::Tuple(items) => {
                 if let Some(Res::Const(Const::Int(i))) = cx.res.get(&index.id) {
                     let n = items.len() as i64;
@@ -374,6 +375,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)

@@ -27,6 +27,7 @@ mod expr;
 pub mod generator;
 mod index;
 pub mod linalg;
+mod list;
 mod manip;
 mod named;
 mod ops;

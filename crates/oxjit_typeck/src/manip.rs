@@ -137,6 +137,7 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Instance(_)
@@ -907,6 +908,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)
@@ -986,6 +988,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
                     | Ty::Instance(_)

@@ -11,6 +11,9 @@ use oxjit_types::{promote_arith, promote_truediv, ArrayTy, Dtype, Kind, Layout, 
 
 impl<'u> Checker<'u> {
     pub(crate) fn binop_ty(&mut self, cx: &Cx<'u>, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        if let Some(t) = self.list_binop(l, r, op) {
+            return t.unwrap_or_else(|| self.bad_binop(cx, op, l, r, span));
+        }
         match (l, r) {
             (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
             (Ty::Scalar(a), Ty::Scalar(b)) => {
@@ -123,6 +126,25 @@ impl<'u> Checker<'u> {
     pub(crate) fn compare_ty(&mut self, cx: &Cx<'u>, op: CmpOp, l: &Ty, r: &Ty, span: Span) -> Ty {
         // A named tuple compares as the tuple of its items (as in Python).
         let (l, r) = (&l.clone().plain_tuple(), &r.clone().plain_tuple());
+        match self.list_compare(l, r, op) {
+            Some(true) => return Ty::BOOL,
+            Some(false) => {
+                let d = Diagnostic::error(
+                    "no-matching-operator",
+                    span,
+                    format!(
+                        "unsupported comparison `{}` between {l} and {r}",
+                        op.symbol()
+                    ),
+                )
+                .with_note(
+                    "lists compare (`==`, `in`) when their items are numbers or tuples of numbers",
+                );
+                self.err(cx, d);
+                return Ty::BOOL;
+            }
+            None => {}
+        }
         match (op, l, r) {
             (_, Ty::Unknown, _) | (_, _, Ty::Unknown) => Ty::BOOL,
             (CmpOp::Is | CmpOp::IsNot, _, _) => Ty::BOOL,
@@ -225,6 +247,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -291,6 +314,7 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Instance(_)
@@ -313,6 +337,7 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Instance(_)

@@ -446,7 +446,10 @@ pub enum LinAlg {
     MatrixRank,
 }
 
+mod list;
 mod pyrand;
+use list::list_note;
+pub use list::{list_keywords, list_method, ListFn, LIST_METHODS};
 use pyrand::pyrand_note;
 pub use pyrand::{pyrand_params, pyrand_spec, PyRand, PyRandSpec};
 
@@ -649,6 +652,9 @@ pub enum Builtin {
         max: bool,
         ignore_nan: bool,
     },
+    /// A list method, or a builtin that builds a list or consumes an
+    /// iterable (`registry/list.rs`).
+    List(ListFn),
 }
 
 /// THE table: every dotted Python path compiled code can call, and what it is.
@@ -750,6 +756,11 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("numpy.finfo", Builtin::TypeInfo { float: true }),
     ("enumerate", Builtin::Enumerate),
     ("zip", Builtin::Zip),
+    ("list", Builtin::List(ListFn::New)),
+    ("sorted", Builtin::List(ListFn::Sorted)),
+    ("sum", Builtin::List(ListFn::Sum)),
+    ("any", Builtin::List(ListFn::Any)),
+    ("all", Builtin::List(ListFn::All)),
     ("numpy.ndindex", Builtin::NdIndex),
     ("numpy.ndenumerate", Builtin::NdEnumerate),
     ("math.sqrt", Builtin::Math1(Math1::Sqrt)),
@@ -1165,6 +1176,7 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::LinAlg(f) => linalg_note(f),
         Builtin::Manip(f) => manip_note(f),
         Builtin::Gen(g) => gen_note(g),
+        Builtin::List(f) => list_note(f),
         Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => {
             "the operator as a ufunc: broadcasting, fused with other element-wise work; out= (positional or keyword)"
         }
@@ -1406,6 +1418,10 @@ pub fn supported_markdown() -> String {
     for (p, b) in GEN_METHODS {
         out += &format!("| `rng.{p}()` | {} |\n", note(*b));
     }
+    out += "\n## Methods of a list\n\nLists built in compiled code, and Python lists passed in (Numba's reflected lists: changes are written back to the caller's list when the call returns).\n\n| method | notes |\n|---|---|\n";
+    for (p, b) in LIST_METHODS {
+        out += &format!("| `list.{p}()` | {} |\n", note(*b));
+    }
     out
 }
 
@@ -1495,6 +1511,7 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::LinAlg(_)
         | Builtin::Manip(_)
         | Builtin::Gen(_)
+        | Builtin::List(_)
         | Builtin::CMath(_)
         | Builtin::MathX(_)
         | Builtin::Clip

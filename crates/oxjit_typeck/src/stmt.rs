@@ -20,7 +20,8 @@ impl<'u> Checker<'u> {
     }
 
     fn assign_var(&mut self, cx: &mut Cx<'u>, name: &str, ty: Ty, span: Span) {
-        if !ty.is_known() {
+        // An empty list binds its variable, to be typed by its appends.
+        if !ty.is_known() && !matches!(ty, Ty::List(_)) {
             return;
         }
         let cur = cx.vars.get(name).cloned().unwrap_or(Ty::Unknown);
@@ -100,6 +101,7 @@ impl<'u> Checker<'u> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
@@ -128,6 +130,10 @@ impl<'u> Checker<'u> {
                     if set.is_some() {
                         return;
                     }
+                }
+                if let Ty::List(elem) = &bt {
+                    self.list_setitem(cx, target, index, elem, &it, &ty);
+                    return;
                 }
                 if let (Ty::Array(a), true) = (&bt, it.is_known()) {
                     if a.readonly {
@@ -252,8 +258,18 @@ impl<'u> Checker<'u> {
                 } else {
                     self.unwrap_opt(cx, value, ty)
                 };
+                let ty = self.widen_display(cx, targets, value, ty);
                 for t in targets {
                     self.assign_target(cx, t, ty.clone());
+                }
+                // `x = []`: the empty list is made with the item type the
+                // variable's appends gave it.
+                if ty == Ty::List(Box::new(Ty::Unknown)) {
+                    if let Some(ExprKind::Name(n)) = targets.first().map(|t| &t.kind) {
+                        if let Some(vt) = cx.vars.get(n).filter(|v| v.is_known()) {
+                            cx.expr_ty.insert(value.id, vt.clone());
+                        }
+                    }
                 }
             }
             StmtKind::AugAssign { target, op, value } => {
@@ -530,7 +546,12 @@ impl<'u> Checker<'u> {
 
     pub(crate) fn truth(&mut self, cx: &Cx<'u>, e: &Expr, t: &Ty) {
         match t {
-            Ty::Scalar(_) | Ty::NoneType | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Unknown => {}
+            Ty::Scalar(_)
+            | Ty::NoneType
+            | Ty::Tuple(_)
+            | Ty::NamedTuple(_)
+            | Ty::List(_)
+            | Ty::Unknown => {}
             // None is false; a value is tested as itself (Python's rule;
             // Numba rejects the test).
             Ty::Optional(payload) => self.truth(cx, e, payload),
@@ -719,6 +740,7 @@ impl<'u> Checker<'u> {
         match &t {
             Ty::Range => Ty::I64,
             Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
+            Ty::List(t) => (**t).clone(),
             Ty::Tuple(items) => {
                 let mut u = Ty::Unknown;
                 for it in items {
@@ -801,6 +823,10 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         Ty::Str => (
             "a string",
             "strings can be printed or used in exception messages inside compiled code",
+        ),
+        Ty::List(_) => (
+            "a list of items that cannot be returned to Python",
+            "return the list's items in a form Python can hold (numbers, arrays, tuples, lists)",
         ),
         Ty::Generator => (
             "a numpy.random.Generator",

@@ -74,7 +74,7 @@ fn registry_paths_are_unique() {
 /// pytest module, a typing fixture or a codegen test names it as `name(`.
 #[test]
 fn every_registered_callable_has_a_note_and_a_test() {
-    use crate::registry::{note, ENTRIES, GEN_METHODS, METHODS};
+    use crate::registry::{note, ENTRIES, GEN_METHODS, LIST_METHODS, METHODS};
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut corpus = String::new();
     for dir in [
@@ -97,7 +97,12 @@ fn every_registered_callable_has_a_note_and_a_test() {
         "the test sources were not found under {root}"
     );
     let mut missing = Vec::new();
-    for (path, b) in ENTRIES.iter().chain(METHODS).chain(GEN_METHODS) {
+    for (path, b) in ENTRIES
+        .iter()
+        .chain(METHODS)
+        .chain(GEN_METHODS)
+        .chain(LIST_METHODS)
+    {
         assert!(!note(*b).is_empty(), "{path} has no note");
         let name = path.rsplit('.').next().unwrap_or(path);
         // Called, or passed as a value (parametrised over `np.subtract, ...`).

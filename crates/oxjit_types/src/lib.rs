@@ -454,6 +454,10 @@ pub enum Ty {
     /// one path and to a `T` on another, or a function that returns both.
     /// Held as `{T, i1}` (payload, present); an absent payload is all zeros.
     Optional(Box<Ty>),
+    /// A list (Numba's `list(T)`, reflected when it came from Python): a
+    /// counted reference `{meminfo*, payload*}` to a growable buffer of
+    /// items held inline (see `oxjit_runtime::list`).
+    List(Box<Ty>),
     /// Placeholder during inference: not yet known.
     Unknown,
 }
@@ -480,7 +484,7 @@ impl Ty {
     /// a run-time value with a Python form (scalars, arrays, tuples of them).
     pub fn optional_payload(&self) -> bool {
         match self {
-            Ty::Scalar(_) | Ty::Array(_) | Ty::Range | Ty::Instance(_) => true,
+            Ty::Scalar(_) | Ty::Array(_) | Ty::Range | Ty::Instance(_) | Ty::List(_) => true,
             Ty::Tuple(items) => items
                 .iter()
                 .all(|t| t.optional_payload() || *t == Ty::NoneType),
@@ -533,7 +537,7 @@ impl Ty {
         match self {
             Ty::Unknown => false,
             Ty::Tuple(items) => items.iter().all(Ty::is_known),
-            Ty::Optional(t) => t.is_known(),
+            Ty::Optional(t) | Ty::List(t) => t.is_known(),
             _ => true,
         }
     }
@@ -587,6 +591,7 @@ impl fmt::Display for Ty {
             Ty::Instance(c) => write!(f, "instance.jitclass.{}", c.name),
             Ty::Class(c) => write!(f, "jitclass.{}", c.name),
             Ty::Optional(t) => write!(f, "OptionalType({t})"),
+            Ty::List(t) => write!(f, "list({t})"),
             Ty::Unknown => f.write_str("undefined"),
         }
     }
@@ -752,6 +757,12 @@ pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::NamedTuple(Box::new(x.with_items(out))))
         }
         (Ty::Instance(x), Ty::Instance(y)) if x.class == y.class => Some(Ty::Instance(x.clone())),
+        // A list's items are shared by every holder: only an empty list's
+        // unknown item type may be refined (no conversion of items).
+        (Ty::List(x), Ty::List(y)) => match (&**x, &**y) {
+            (Ty::Unknown, t) | (t, Ty::Unknown) => Some(Ty::List(Box::new(t.clone()))),
+            _ => None,
+        },
         (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
             Some(Ty::Array(ArrayTy {
                 dtype: x.dtype,

@@ -65,6 +65,9 @@ impl Ty {
             Ty::Range => (Parts::Fields(&RANGE_FIELDS), false, true),
             // `{meminfo*, data*}`: the instance is the MemInfo's reference.
             Ty::Instance(_) => (Parts::Leaf { size: 16 }, true, true),
+            // `{meminfo*, payload*}`: the list is the MemInfo's reference;
+            // its items are held in the runtime's buffer, not inline.
+            Ty::List(t) => (Parts::Leaf { size: 16 }, true, t.python_form().is_ok()),
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),

@@ -74,7 +74,12 @@ impl<'a> P<'a> {
         if self.s[self.i..].starts_with(b"instance.jitclass.") {
             return self.instance();
         }
-        let name = self.ident()?;
+        let mut name = self.ident()?;
+        // `reflected list(int64)`, as Numba shows a list argument's type.
+        if name == "reflected" {
+            self.ws();
+            name = self.ident()?;
+        }
         let name = name.strip_prefix("numba.").unwrap_or(&name).to_string();
         let name = name.strip_prefix("types.").unwrap_or(&name).to_string();
         let base = match name.as_str() {
@@ -101,6 +106,12 @@ impl<'a> P<'a> {
                 };
                 self.expect(b')')?;
                 Ty::Array(ArrayTy::new(dtype, ndim, layout))
+            }
+            "list" | "List" => {
+                self.expect(b'(')?;
+                let t = self.ty()?;
+                self.expect(b')')?;
+                Ty::List(Box::new(t))
             }
             "OptionalType" | "optional" | "Optional" => {
                 self.expect(b'(')?;

@@ -679,6 +679,22 @@ impl<'p> FnGen<'_, 'p> {
             V::new(b.r, b.ty.plain_tuple()),
         );
         match (op, &a.ty.clone(), &b.ty.clone()) {
+            (CmpOp::In | CmpOp::NotIn, _, Ty::List(_)) => {
+                let c = self.list_contains(a, b)?;
+                Ok(if op == CmpOp::NotIn {
+                    self.val(&format!("xor i1 {c}, true"))
+                } else {
+                    c
+                })
+            }
+            (CmpOp::Eq | CmpOp::Ne, Ty::List(_), Ty::List(_)) => {
+                let c = self.list_eq(a, b)?;
+                Ok(if op == CmpOp::Ne {
+                    self.val(&format!("xor i1 {c}, true"))
+                } else {
+                    c
+                })
+            }
             // An optional value and None: its present flag decides.
             (CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne, Ty::Optional(_), Ty::NoneType)
             | (CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::Ne, Ty::NoneType, Ty::Optional(_)) => {

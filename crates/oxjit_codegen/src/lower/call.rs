@@ -144,6 +144,13 @@ impl<'p> FnGen<'_, 'p> {
                 let ExprKind::Attr(obj, _) = &func.kind else {
                     return ice("method receiver");
                 };
+                if *b == Builtin::List(ListFn::DelItem) {
+                    let (l, Some(Arg::Expr(index))) = (self.expr(obj)?, call.args.first()) else {
+                        return ice("del argument");
+                    };
+                    self.list_delitem(&l, index)?;
+                    return Ok(V::unit(Ty::NoneType));
+                }
                 let mut vals = vec![self.expr(obj)?];
                 for a in &call.args {
                     vals.push(self.arg(a)?);
@@ -189,6 +196,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)
@@ -252,6 +260,7 @@ impl<'p> FnGen<'_, 'p> {
                 Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
                 Ty::NamedTuple(nt) => Ok(Self::i64c(nt.items.len() as i64)),
                 Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
+                Ty::List(_) => Ok(V::new(self.list_len(&args[0]), Ty::I64)),
                 other @ (Ty::Scalar(_)
                 | Ty::NoneType
                 | Ty::Str
@@ -266,6 +275,11 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Optional(_)
                 | Ty::Unknown) => ice(format!("len of {other}")),
             },
+            Builtin::List(f) => self.list_fn(f, args, call, ty),
+            Builtin::MinMax { max } if args.len() == 1 && matches!(args[0].ty, Ty::List(_)) => {
+                let l = args.into_iter().next().ok_or("min/max argument")?;
+                self.list_minmax(max, l, ty)
+            }
             Builtin::Abs
             | Builtin::MinMax { .. }
             | Builtin::Pow

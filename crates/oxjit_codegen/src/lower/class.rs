@@ -156,7 +156,7 @@ impl<'p> FnGen<'_, 'p> {
     /// A new reference to `v` that may outlive this call: an array borrowed
     /// from Python (no MemInfo, its ndarray in `parent`) gets a MemInfo that
     /// holds the ndarray; every other counted value is increfed.
-    fn keep(&mut self, v: V) -> V {
+    pub(super) fn keep(&mut self, v: V) -> V {
         let t = llty(&v.ty);
         let mut r = v.r.clone();
         for (path, held) in v.ty.meminfo_paths() {

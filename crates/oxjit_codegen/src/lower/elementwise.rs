@@ -419,6 +419,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
@@ -837,6 +838,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::LinAlg(_)
                     | Builtin::Manip(_)
                     | Builtin::Gen(_)
+                    | Builtin::List(_)
                     | Builtin::Ufunc2(_)
                     | Builtin::UfuncCmp(_)
                     | Builtin::CMath(_)

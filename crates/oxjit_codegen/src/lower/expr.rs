@@ -153,6 +153,9 @@ impl<'p> FnGen<'_, 'p> {
             ExprKind::Bin(op, l, r) => {
                 let a = self.expr(l)?;
                 let b = self.expr(r)?;
+                if let Ty::List(_) = ty {
+                    return self.list_binop(*op, a, b, &ty);
+                }
                 let v = self.binop(*op, a, b, e)?;
                 Ok(self.cast(v, &ty))
             }
@@ -237,6 +240,12 @@ impl<'p> FnGen<'_, 'p> {
                 Ok(self.cast(t, &ty))
             }
             ExprKind::Lambda(_) => Ok(V::unit(ty)),
+            ExprKind::List(xs) if matches!(ty, Ty::List(_)) => {
+                let Ty::List(elem) = &ty else {
+                    return ice("list display");
+                };
+                self.list_display(elem, xs)
+            }
             ExprKind::List(xs) => {
                 let mut items = Vec::new();
                 for x in xs {
@@ -353,6 +362,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
                     | Ty::Instance(_)
@@ -383,6 +393,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)

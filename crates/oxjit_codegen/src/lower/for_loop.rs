@@ -3,7 +3,7 @@
 use super::*;
 
 /// One value source of a counted `for` loop.
-enum Src {
+pub(super) enum Src {
     Range {
         start: String,
         step: String,
@@ -11,6 +11,11 @@ enum Src {
     Array {
         v: V,
         a: ArrayTy,
+    },
+    /// A list, held for the loop; its length is read again at each step
+    /// (items appended in the loop are visited, as in Python).
+    List {
+        v: V,
     },
     /// A tuple materialised in memory (`[n x T]`), element type `T`.
     Tuple {
@@ -27,7 +32,7 @@ enum Src {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum NdKind {
+pub(super) enum NdKind {
     Index,
     Enumerate,
     Flat,
@@ -47,7 +52,7 @@ impl<'p> FnGen<'_, 'p> {
         self.src_of_value(v)
     }
 
-    fn src_of_value(&mut self, v: V) -> R<(Src, String)> {
+    pub(super) fn src_of_value(&mut self, v: V) -> R<(Src, String)> {
         match v.ty.clone() {
             Ty::Range => {
                 let start = self.extract(&v, 0, Ty::I64).r;
@@ -60,6 +65,11 @@ impl<'p> FnGen<'_, 'p> {
                 let (held, a) = self.hold_array(v)?;
                 let n = self.shape(&held, 0);
                 Ok((Src::Array { v: held, a }, n))
+            }
+            Ty::List(_) => {
+                let held = self.hold(v);
+                let n = self.list_len(&held);
+                Ok((Src::List { v: held }, n))
             }
             Ty::Tuple(items) => {
                 let elem = items
@@ -101,11 +111,19 @@ impl<'p> FnGen<'_, 'p> {
         let Ty::Array(a) = v.ty.clone() else {
             return ice("expected an array");
         };
+        Ok((self.hold(v), a))
+    }
+
+    /// A reference of `v` in an owned slot of its own, released at exit or
+    /// when the slot is filled again (a loop inside another loop).
+    fn hold(&mut self, v: V) -> V {
         let slot = self.alloca(&llty(&v.ty));
         self.incref(&v);
+        let old = self.load(&v.ty, &slot);
+        self.decref(&old);
         self.store(&v, &slot);
         self.owned.push((slot.clone(), v.ty.clone()));
-        Ok((self.load(&v.ty, &slot), a))
+        self.load(&v.ty, &slot)
     }
 
     fn nd_src(
@@ -126,7 +144,7 @@ impl<'p> FnGen<'_, 'p> {
         (Src::Nd { shape, arr, kind }, n)
     }
 
-    fn src_item(&mut self, s: &Src, i: &str) -> R<V> {
+    pub(super) fn src_item(&mut self, s: &Src, i: &str) -> R<V> {
         match s {
             Src::Nd { shape, arr, kind } => {
                 // Unravel the flat C-order position into an index tuple.
@@ -169,6 +187,7 @@ impl<'p> FnGen<'_, 'p> {
                 ))
             }
             Src::Array { v, a } => self.array_item(v, a, i),
+            Src::List { v } => Ok(self.list_get_at(v, i)),
             Src::Tuple { ptr, elem } => {
                 let p = self.val(&format!("getelementptr {}, ptr {ptr}, i64 {i}", llty(elem)));
                 Ok(self.load(elem, &p))
@@ -319,6 +338,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::List(_)
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
                             | Ty::Instance(_)
@@ -361,6 +381,12 @@ impl<'p> FnGen<'_, 'p> {
             },
         }
         self.release_temps();
+        // A list's length is checked at each step instead (in the head).
+        for s in srcs.iter_mut() {
+            if let Src::List { .. } = s.0 {
+                s.1 = i64::MAX.to_string();
+            }
+        }
         let mut n = srcs
             .first()
             .map(|s| s.1.clone())
@@ -380,7 +406,14 @@ impl<'p> FnGen<'_, 'p> {
         );
         self.start(&head);
         let i = self.val(&format!("load i64, ptr {ctr}"));
-        let c = self.val(&format!("icmp slt i64 {i}, {n}"));
+        let mut c = self.val(&format!("icmp slt i64 {i}, {n}"));
+        for (s, _) in &srcs {
+            if let Src::List { v } = s {
+                let len = self.list_len(v);
+                let more = self.val(&format!("icmp slt i64 {i}, {len}"));
+                c = self.val(&format!("and i1 {c}, {more}"));
+            }
+        }
         self.cbr(&c, &bl, &els);
         self.start(&bl);
         let mut items = Vec::new();

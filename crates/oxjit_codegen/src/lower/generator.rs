@@ -63,6 +63,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -229,6 +230,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
                     | Ty::Instance(_)
@@ -361,6 +363,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -513,6 +516,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -660,6 +664,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -782,6 +787,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)

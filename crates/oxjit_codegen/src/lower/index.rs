@@ -374,6 +374,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -439,6 +440,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -540,6 +542,9 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     pub(super) fn getitem(&mut self, b: V, index: &'p Expr, ty: Ty) -> R<V> {
+        if let Ty::List(_) = b.ty {
+            return self.list_getitem(b, index);
+        }
         if let Ty::Array(a) = b.ty.clone() {
             if self.per_axis_fancy(&a, index, false) {
                 return self.fancy_axis_get(&b, &a, index);
@@ -624,6 +629,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -645,6 +651,9 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     pub(super) fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
+        if let Ty::List(_) = b.ty {
+            return self.list_setitem(b, index, v);
+        }
         let Ty::Array(a) = b.ty.clone() else {
             return ice("item assignment into a non-array");
         };

@@ -724,6 +724,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -851,6 +852,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)

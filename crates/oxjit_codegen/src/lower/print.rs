@@ -90,6 +90,26 @@ impl<'p> FnGen<'_, 'p> {
                 self.print_value(&s, false)?;
                 self.start(&end);
             }
+            Ty::List(_) => {
+                let open = self.str_const("[");
+                self.print_value(&open, false)?;
+                let n = self.list_len(v);
+                let l = v.clone();
+                self.count_loop(&n, &mut |s, i| {
+                    let first = s.val(&format!("icmp eq i64 {i}, 0"));
+                    let (sep, item) = (s.label("psep"), s.label("pitem"));
+                    s.cbr(&first, &item, &sep);
+                    s.start(&sep);
+                    let c = s.str_const(", ");
+                    s.print_value(&c, false)?;
+                    s.br(&item);
+                    s.start(&item);
+                    let x = s.list_get_at(&l, i);
+                    s.print_value(&x, true)
+                })?;
+                let close = self.str_const("]");
+                self.print_value(&close, false)?;
+            }
             other @ (Ty::Range
             | Ty::Function(_)
             | Ty::Global(_)

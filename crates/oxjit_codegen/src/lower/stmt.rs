@@ -190,6 +190,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Global(_)
                             | Ty::DtypeObj(_)
                             | Ty::Generator
+                            | Ty::List(_)
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
                             | Ty::Instance(_)
@@ -269,6 +270,10 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.range_len(v);
                 self.val(&format!("icmp sgt i64 {n}, 0"))
             }
+            Ty::List(_) => {
+                let n = self.list_len(v);
+                self.val(&format!("icmp sgt i64 {n}, 0"))
+            }
             other @ (Ty::Str
             | Ty::Array(_)
             | Ty::Function(_)
@@ -319,6 +324,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
@@ -389,6 +395,12 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
+        if let Ty::List(_) = self.inst.ty(target) {
+            // `l += m` extends the list itself (its aliases see it).
+            let l = self.expr(target)?;
+            let v = self.expr(value)?;
+            return self.list_inplace(op, &l, v);
+        }
         if let Ty::Array(ta) = self.inst.ty(target).clone() {
             // In place, as NumPy does: aliases of the array see the update.
             if let ExprKind::Subscript(base, index) = &target.kind {

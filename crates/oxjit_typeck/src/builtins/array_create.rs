@@ -74,6 +74,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)
@@ -85,6 +86,27 @@ impl<'u> Checker<'u> {
                 if let Some(a) = arr(&tys[0]) {
                     return match self.dtype_kw(cx, kwargs, a.dtype) {
                         Some(d) => registry::array_of(d, a.ndim),
+                        None => Ty::Unknown,
+                    };
+                }
+                // A list of numbers (1-d) or of equal-length 1-d arrays (2-d).
+                if let Ty::List(t) = &tys[0] {
+                    let (d, nd) = match (t.scalar(), &**t) {
+                        (Some(d), _) => (d, 1),
+                        (None, Ty::Array(a)) if a.ndim == 1 => (a.dtype, 2),
+                        (None, other) => {
+                            let _ = other;
+                            return self.no_match(
+                                cx,
+                                e,
+                                name,
+                                tys,
+                                "(list of numbers), (list of 1-d arrays)",
+                            );
+                        }
+                    };
+                    return match self.dtype_kw(cx, kwargs, d) {
+                        Some(d) => registry::array_of(d, nd),
                         None => Ty::Unknown,
                     };
                 }

@@ -248,6 +248,7 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
             | Builtin::Negative
@@ -353,6 +354,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
                     | Ty::Instance(_)
@@ -410,6 +412,7 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
             | Builtin::CMath(_)

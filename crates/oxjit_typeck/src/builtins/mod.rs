@@ -112,6 +112,7 @@ impl<'u> Checker<'u> {
             Builtin::LinAlg(f) => self.linalg_ty(cx, e, f, tys, kwargs, site.name),
             Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, site),
             Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, site.name),
+            Builtin::List(f) => self.list_fn_ty(cx, e, f, tys, kwargs, site.name),
             Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
         }
     }
@@ -185,6 +186,7 @@ impl<'u> Checker<'u> {
                 | Builtin::LinAlg(_)
                 | Builtin::Manip(_)
                 | Builtin::Gen(_)
+                | Builtin::List(_)
                 | Builtin::CMath(_)
                 | Builtin::MathX(_)
                 | Builtin::Negative
@@ -321,6 +323,7 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         Builtin::LinAlg(f) => linalg::params(f).0,
         Builtin::Manip(f) => manip::keywords(f),
         Builtin::Gen(g) => generator::keywords(g),
+        Builtin::List(f) => registry::list_keywords(f),
         Builtin::Arr(f) => registry::arr_keywords(f),
         Builtin::Range
         | Builtin::Len

@@ -34,7 +34,9 @@ impl<'u> Checker<'u> {
                     return Ty::Unknown;
                 }
                 match &tys[0] {
-                    Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range => Ty::I64,
+                    Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range | Ty::List(_) => {
+                        Ty::I64
+                    }
                     Ty::Scalar(_)
                     | Ty::NoneType
                     | Ty::Str
@@ -47,7 +49,9 @@ impl<'u> Checker<'u> {
                     | Ty::Instance(_)
                     | Ty::Class(_)
                     | Ty::Optional(_)
-                    | Ty::Unknown => self.no_match(cx, e, name, tys, "(array), (tuple), (range)"),
+                    | Ty::Unknown => {
+                        self.no_match(cx, e, name, tys, "(array), (tuple), (range), (list)")
+                    }
                 }
             }
             Builtin::Abs => {
@@ -70,6 +74,8 @@ impl<'u> Checker<'u> {
                     match &tys[0] {
                         Ty::Tuple(items) if !items.is_empty() => items.clone(),
                         Ty::Array(a) => return Ty::Scalar(a.dtype),
+                        // A list's items are one type: that type, if a number.
+                        Ty::List(t) if t.scalar().is_some() => vec![(**t).clone()],
                         Ty::Scalar(_)
                         | Ty::NoneType
                         | Ty::Str
@@ -80,13 +86,20 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)
                         | Ty::Class(_)
                         | Ty::Optional(_)
                         | Ty::Unknown => {
-                            return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array)")
+                            return self.no_match(
+                                cx,
+                                e,
+                                name,
+                                tys,
+                                "(a, b, ...), (tuple), (array), (list)",
+                            )
                         }
                     }
                 } else {
@@ -239,6 +252,7 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
             | Builtin::CMath(_)
@@ -272,6 +286,10 @@ impl<'u> Checker<'u> {
         if !self.arity(cx, e, name, n, lo, hi) {
             return Ty::Unknown;
         }
+        // `bool(l)`: whether a list has items.
+        if b == Builtin::Bool && matches!(tys, [Ty::List(_)]) {
+            return result;
+        }
         if tys.iter().any(|t| t.scalar().is_none()) {
             return self.no_match(cx, e, name, tys, "(number)");
         }
@@ -287,6 +305,8 @@ fn printable(t: &Ty) -> bool {
         Ty::Scalar(_) | Ty::Str | Ty::NoneType | Ty::Array(_) => true,
         Ty::Tuple(items) => items.iter().all(printable),
         Ty::Optional(t) => printable(t),
+        // Items print as their repr: arrays in a list would not.
+        Ty::List(t) => !matches!(**t, Ty::Array(_)) && printable(t),
         Ty::Range
         | Ty::Function(_)
         | Ty::Global(_)

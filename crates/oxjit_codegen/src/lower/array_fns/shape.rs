@@ -122,6 +122,10 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
+            ArrFn::Array if matches!(args[0].ty, Ty::List(_)) => {
+                let oa = out_a.ok_or("array type")?;
+                self.array_of_list(&args[0], oa.dtype)
+            }
             ArrFn::Array | ArrFn::Astype => {
                 // From (nested) tuples/lists of scalars.
                 let oa = out_a.ok_or("array type")?;
@@ -151,6 +155,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
                         | Ty::Instance(_)
@@ -211,6 +216,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
