@@ -172,7 +172,11 @@ impl<'p> FnGen<'_, 'p> {
 
     /// A counted loop `0..n` whose body's temporaries are released each
     /// iteration.
-    pub(super) fn count_loop(&mut self, n: &str, body: &mut dyn FnMut(&mut Self, &str) -> R<()>) -> R<()> {
+    pub(super) fn count_loop(
+        &mut self,
+        n: &str,
+        body: &mut dyn FnMut(&mut Self, &str) -> R<()>,
+    ) -> R<()> {
         let saved = std::mem::take(&mut self.temps);
         self.last_temp = None;
         let ctr = self.alloca("i64");
