@@ -815,3 +815,78 @@ def test_typing_errors(fn, word):
     with pytest.raises(TypingError) as ei:
         jit(fn)()
     assert word in str(ei.value)
+
+
+def bad_narrowing(lst):
+    lst.append(2.5)  # a list(int64) argument: a float would be truncated
+
+
+def test_appending_a_float_to_an_int_argument_list_is_an_error():
+    with pytest.raises(TypingError) as ei:
+        jit(bad_narrowing)([1, 2])
+    assert "cannot put a float64 into a list(int64)" in str(ei.value)
+
+
+def test_empty_list_argument_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="argument 1 is an empty list"):
+        jit(r_read)([])
+    with pytest.raises(TypeError, match="empty list"):
+        jit(r_read)([[], []])
+
+
+# ---------------------------------------------------------------------------
+# 11. Nested reflected lists, printing, mixed concatenation
+# ---------------------------------------------------------------------------
+
+
+def nested_inner_append(ll):
+    ll[0].append(9)
+    ll[-1].append(len(ll))
+    return len(ll)
+
+
+def nested_outer_change(ll):
+    ll.append([7])
+    ll[0].pop()
+    return ll
+
+
+def test_lists_inside_a_list_argument_are_reflected(no_leaks):
+    ll = [[1, 2], [], [3]]
+    inner = ll[0]
+    assert jit(nested_inner_append)(ll) == 3
+    assert ll == [[1, 2, 9], [], [3, 3]] and ll[0] is inner
+    out = jit(nested_outer_change)(ll)
+    assert out is ll and ll == [[1, 2], [], [3, 3], [7]] and ll[0] is inner
+
+
+def prints(n):
+    lst = [i * 0.5 for i in range(n)]
+    print(lst, [[1, 2], []], [(1, 2.5)], [True, False], [])
+
+
+def prints_ok(n):
+    lst = [i * 0.5 for i in range(n)]
+    nested = [[1, 2], [3]]
+    nested[1].pop()
+    print(lst, nested, [(1, 2.5)], [True, False])
+
+
+def test_print_lists_as_python(capsys):
+    jit(prints_ok)(3)
+    got = capsys.readouterr().out
+    prints_ok(3)
+    assert got == capsys.readouterr().out == "[0.0, 0.5, 1.0] [[1, 2], []] [(1, 2.5)] [True, False]\n"
+    with pytest.raises(TypingError, match="empty list"):
+        jit(prints)(2)
+
+
+def concat_mixed(n):
+    return [1.5] + list(range(n)), list(range(n)) + [0.5]
+
+
+def test_concatenating_int_and_float_lists_unifies():
+    # A new list of the unified item type (documented): CPython keeps the ints as ints.
+    a, b = jit(concat_mixed)(3)
+    assert a == [1.5, 0.0, 1.0, 2.0] and b == [0.0, 1.0, 2.0, 0.5]
+    assert all(type(x) is float for x in a + b)

@@ -336,6 +336,10 @@ class Gen:
         # User-defined types: whether the program defines a jitclass, passes a named tuple or an
         # instance in, from a stream of their own (programs without them stay as they were).
         self.r_udt = random.Random(seed + 0xC1A55)
+        # Lists: whether this program builds some (`st_list`), and where, from a stream of
+        # their own (programs without lists stay as they were).
+        self.r_list = random.Random(seed + 0x11575)
+        self.uses_lists = self.r_list.random() < 0.35
         self.jc: JCls | None = None
         self.in_class = False  # generating the class body: no member calls, no random module
 
@@ -797,6 +801,8 @@ class Gen:
         self.scopes.pop()
 
     def statement(self):
+        if self.uses_lists and self.indent <= 3 and self.r_list.random() < 0.15:
+            return self.st_list()
         kinds = list(STMTS)
         weights = [STMTS[k] for k in kinds]
         if self.indent > 3:
@@ -984,6 +990,59 @@ class Gen:
         self.indent -= 1
         v = Var(self.fresh(), ("py", k))
         self.emit(f"{v.name} = {g}({self.scalar(k, 1)})")
+        self.declare(v)
+
+    def st_list(self):
+        """A list of ints or floats (a display, a comprehension or appends in a loop), changed
+        by a few methods and operators, then read into a scalar: its length, sum, an item, its
+        max, `in`. Float lists are not sorted or searched: NaN orders and compares as CPython
+        does only in a scan (`max`), and `x in l` is true for the same NaN object in CPython."""
+        r = self.r
+        k = r.choice("iif")
+        name, i = self.fresh("l"), self.fresh("j")
+        # Every expression first: a Skip must not leave lines half-emitted.
+        items = [self.scalar(k, 1) for _ in range(r.randint(1, 4))]
+        form = r.choice(["display", "comprehension", "appends"])
+        lines = []
+        if form == "display":
+            lines.append(f"{name} = [{', '.join(items)}]")
+        elif form == "comprehension":
+            cond = f" if {i} != {r.randint(0, 3)}" if r.random() < 0.5 else ""
+            lines.append(f"{name} = [{i} * {items[0]} for {i} in range({r.randint(0, 5)}){cond}]")
+        else:
+            lines += [f"{name} = []", f"for {i} in range({r.randint(0, 4)}):", f"    {name}.append({items[0]} + {i})"]
+        self.feature(f"list {form}")
+        for _ in range(r.randint(0, 4)):
+            op = r.choice(["append", "insert", "pop", "extend", "reverse", "sort", "concat", "setitem", "del"])
+            if op == "sort" and k == "f":
+                op = "reverse"
+            x = self.scalar(k, 1)
+            lines += {
+                "append": [f"{name}.append({x})"],
+                "insert": [f"{name}.insert({r.randint(-3, 3)}, {x})"],
+                "pop": [f"if len({name}) > 1:", f"    {name}.pop({r.choice(['', '0', '-1'])})"],
+                "extend": [f"{name}.extend({name}[{r.choice(['::-1', '1:', ':2', '::2'])}])"],
+                "reverse": [f"{name}.reverse()"],
+                "sort": [f"{name}.sort(reverse={r.choice(['True', 'False'])})"],
+                "concat": [f"{name} = {name} + [{x}] * {r.randint(0, 2)}"],
+                "setitem": [f"if {name}:", f"    {name}[-1] = {x}"],
+                "del": [f"if len({name}) > 2:", f"    del {name}[{r.choice(['0', '-1', '1:2', '::2'])}]"],
+            }[op]
+            self.feature(f"list {op}")
+        j = r.randint(0, 3)
+        read = r.choice(["len", "sum", "item", "max"] + (["in"] if k == "i" else []))
+        kind, src = {
+            "len": ("i", f"len({name})"),
+            "sum": (k, f"sum({name}, {'0' if k == 'i' else '0.0'})"),
+            "item": (k, f"({name}[{j}] if len({name}) > {j} else {self.leaf(k)})"),
+            "max": (k, f"(max({name}) if {name} else {self.leaf(k)})"),
+            "in": ("b", f"({self.scalar('i', 1)} in {name})"),
+        }[read]
+        self.feature(f"list read {read}")
+        for line in lines:
+            self.emit(line)
+        v = Var(self.fresh(), ("py", kind))
+        self.emit(f"{v.name} = {src}")
         self.declare(v)
 
     def st_raise(self):

@@ -419,7 +419,7 @@ pub struct ArgBuf {
     /// raw, since the dispatcher's entry may run with PyO3's GIL count at
     /// zero, where dropping a `Py` is deferred), the native list (one
     /// reference, released after the call) and its item type.
-    lists: Vec<(*mut ffi::PyObject, *mut oxjit_runtime::MemInfo, Ty)>,
+    pub(crate) lists: Vec<(*mut ffi::PyObject, *mut oxjit_runtime::MemInfo, Ty)>,
 }
 
 impl ArgBuf {
@@ -645,7 +645,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                     type_name(a)
                 )));
             };
-            let mi = crate::list::unbox_list(py, l, elem)?;
+            let mi = crate::list::unbox_list(py, l, elem, buf)?;
             unsafe { ffi::Py_IncRef(a.as_ptr()) };
             buf.lists.push((a.as_ptr(), mi, (**elem).clone()));
             // Borrowed by the call, as arrays are; the buffer holds it.

@@ -326,6 +326,13 @@ impl Dispatcher {
         let mut tys = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             match typeof_arg(py, &a, &mut fn_args) {
+                // An empty list (or one of empty lists) has no item type.
+                Ok(t) if !t.is_known() => {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name}() argument {} is an empty list ({t}): compiled code cannot tell the type of its items; pass a non-empty list, or build the list in compiled code",
+                        i + 1
+                    )))
+                }
                 Ok(t) => tys.push(t),
                 Err(what) => {
                     return Err(PyTypeError::new_err(format!(

@@ -23,8 +23,10 @@ pub fn typeof_list(
     l: &Bound<'_, PyList>,
     fns: &mut Vec<Py<PyAny>>,
 ) -> Result<Ty, String> {
+    // An empty list's items are unknown: known from its neighbours when it
+    // is an item (`[[1, 2], []]`), an error at the top (the dispatcher).
     if l.is_empty() {
-        return Err("list (an empty list: the type of its items is unknown)".into());
+        return Ok(Ty::List(Box::new(Ty::Unknown)));
     }
     let mut u = Ty::Unknown;
     for x in l.iter() {
@@ -72,8 +74,14 @@ fn layout(elem: &Ty) -> ItemLayout {
 
 /// A native list holding the items of Python list `l` (typed `elem`), with
 /// one reference; arrays in it are adopted (their MemInfo holds the ndarray),
-/// since the list may outlive the call.
-pub fn unbox_list(py: Python<'_>, l: &Bound<'_, PyList>, elem: &Ty) -> PyResult<*mut MemInfo> {
+/// since the list may outlive the call. Lists among its items are unboxed
+/// into `owner` too, so that they are reflected after the call as well.
+pub fn unbox_list(
+    py: Python<'_>,
+    l: &Bound<'_, PyList>,
+    elem: &Ty,
+    owner: &mut ArgBuf,
+) -> PyResult<*mut MemInfo> {
     let lay = layout(elem);
     let n = l.len();
     let mi = unsafe {
@@ -99,6 +107,7 @@ pub fn unbox_list(py: Python<'_>, l: &Bound<'_, PyList>, elem: &Ty) -> PyResult<
             unsafe { oxjit_runtime::meminfo_release(mi) };
             return Err(e);
         }
+        owner.lists.append(&mut buf.lists);
         let ptrs = buf.ptrs();
         let item = unsafe { items.add(k * lay.size) };
         for (j, (leaf, off)) in lay.leaves.iter().zip(&lay.offsets).enumerate() {

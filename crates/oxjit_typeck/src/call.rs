@@ -84,14 +84,7 @@ impl<'u> Checker<'u> {
             }
         }
         let ft = self.expr(cx, func);
-        if let Ty::Global(p) = &ft {
-            if matches!(
-                registry::lookup(p),
-                Some(Builtin::Arr(ArrFn::Array | ArrFn::AsArray))
-            ) {
-                mark_displays(cx, args);
-            }
-        }
+        mark_displays(cx, &ft, args);
         // A jitted function takes optional values as they are (its own
         // instance for them); everything else takes their payload.
         let jitted = matches!(&ft, Ty::Function(_) | Ty::Class(_))
@@ -728,7 +721,16 @@ pub(crate) fn call_args(e: &Expr) -> &[Expr] {
 
 /// np.array reads the list displays of its first argument (nested too) as
 /// tuples: they are not lists compiled code must build.
-fn mark_displays(cx: &mut Cx<'_>, args: &[Expr]) {
+fn mark_displays(cx: &mut Cx<'_>, callee: &Ty, args: &[Expr]) {
+    let array = |p: &str| {
+        matches!(
+            registry::lookup(p),
+            Some(Builtin::Arr(ArrFn::Array | ArrFn::AsArray))
+        )
+    };
+    if !matches!(callee, Ty::Global(p) if array(p)) {
+        return;
+    }
     fn nested(e: &Expr, out: &mut rustc_hash::FxHashSet<ExprId>) {
         if let ExprKind::List(xs) | ExprKind::Tuple(xs) = &e.kind {
             out.insert(e.id);

@@ -604,7 +604,11 @@ impl<'u> Checker<'u> {
         use oxjit_syntax::BinOp;
         let int = |t: &Ty| matches!(t, Ty::Scalar(d) if d.is_int() || *d == Dtype::Bool);
         Some(match (op, l, r) {
-            (BinOp::Add, Ty::List(_), Ty::List(_)) => unify(l, r),
+            // A new list: numbers of both unify (`[1.5] + [2]` is a list(float64)).
+            (BinOp::Add, Ty::List(a), Ty::List(b)) => match (a.scalar(), b.scalar()) {
+                (Some(_), Some(_)) => unify(a, b).map(|t| Ty::List(Box::new(t))),
+                _ => unify(l, r),
+            },
             (BinOp::Mul, Ty::List(_), n) if int(n) => Some(l.clone()),
             (BinOp::Mul, n, Ty::List(_)) if int(n) => Some(r.clone()),
             (_, Ty::List(_), _) | (_, _, Ty::List(_)) => None,

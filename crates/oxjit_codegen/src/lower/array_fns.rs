@@ -44,6 +44,10 @@ impl<'p> FnGen<'_, 'p> {
 
     pub(super) fn arr_fn(&mut self, f: ArrFn, args: Vec<V>, call: &'p Call<'p>, ty: Ty) -> R<V> {
         match f {
+            ArrFn::Array | ArrFn::AsArray if matches!(args[0].ty, Ty::List(_)) => {
+                let d = ty.array().map(|a| a.dtype).ok_or("array of a list")?;
+                self.array_of_list(&args[0], d)
+            }
             ArrFn::Cumsum | ArrFn::Cumprod | ArrFn::Diff => self.arr_cumulative(f, args, call, ty),
             ArrFn::Bincount
             | ArrFn::Median

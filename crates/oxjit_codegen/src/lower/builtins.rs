@@ -300,43 +300,7 @@ impl<'p> FnGen<'_, 'p> {
                 let t = self.build_tuple(vec![q, r]);
                 Ok(self.cast(t, &ty))
             }
-            Builtin::Sign => {
-                let d = rd.ok_or("sign type")?;
-                let x = self.cast(args[0].clone(), &ty);
-                let t = scalar_ty(d);
-                let (one, mone, zero) = (
-                    scalar_const(d, 1.0),
-                    scalar_const(d, -1.0),
-                    scalar_const(d, 0.0),
-                );
-                let (gt, lt) = if d.is_float() {
-                    (
-                        self.val(&format!("fcmp ogt {t} {}, 0.0", x.r)),
-                        self.val(&format!("fcmp olt {t} {}, 0.0", x.r)),
-                    )
-                } else if d.is_signed() {
-                    (
-                        self.val(&format!("icmp sgt {t} {}, 0", x.r)),
-                        self.val(&format!("icmp slt {t} {}, 0", x.r)),
-                    )
-                } else {
-                    (
-                        self.val(&format!("icmp ugt {t} {}, 0", x.r)),
-                        "false".to_string(),
-                    )
-                };
-                // NaN (neither > nor <) passes through; -0.0 gives 0.0, as NumPy.
-                let rest = if d.is_float() {
-                    self.val(&format!("fadd {t} {}, {zero}", x.r))
-                } else {
-                    zero
-                };
-                let a = self.val(&format!("select i1 {lt}, {t} {mone}, {t} {rest}"));
-                Ok(V::new(
-                    self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")),
-                    ty,
-                ))
-            }
+            Builtin::Sign => self.sign(&args[0], rd.ok_or("sign type")?, ty),
             Builtin::Square => {
                 let x = self.cast(args[0].clone(), &ty);
                 self.binop(BinOp::Mul, x.clone(), x, e)
@@ -426,6 +390,44 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// `math` functions of one and two arguments, floor/ceil/trunc and the float predicates.
+    /// `np.sign(x)` of a real scalar of dtype `d`.
+    fn sign(&mut self, x: &V, d: Dtype, ty: Ty) -> R<V> {
+        let x = self.cast(x.clone(), &ty);
+        let t = scalar_ty(d);
+        let (one, mone, zero) = (
+            scalar_const(d, 1.0),
+            scalar_const(d, -1.0),
+            scalar_const(d, 0.0),
+        );
+        let (gt, lt) = if d.is_float() {
+            (
+                self.val(&format!("fcmp ogt {t} {}, 0.0", x.r)),
+                self.val(&format!("fcmp olt {t} {}, 0.0", x.r)),
+            )
+        } else if d.is_signed() {
+            (
+                self.val(&format!("icmp sgt {t} {}, 0", x.r)),
+                self.val(&format!("icmp slt {t} {}, 0", x.r)),
+            )
+        } else {
+            (
+                self.val(&format!("icmp ugt {t} {}, 0", x.r)),
+                "false".to_string(),
+            )
+        };
+        // NaN (neither > nor <) passes through; -0.0 gives 0.0, as NumPy.
+        let rest = if d.is_float() {
+            self.val(&format!("fadd {t} {}, {zero}", x.r))
+        } else {
+            zero
+        };
+        let a = self.val(&format!("select i1 {lt}, {t} {mone}, {t} {rest}"));
+        Ok(V::new(
+            self.val(&format!("select i1 {gt}, {t} {one}, {t} {a}")),
+            ty,
+        ))
+    }
+
     pub(super) fn builtin_math(&mut self, b: Builtin, args: Vec<V>, ty: Ty) -> R<V> {
         let rd = ty.scalar();
         match b {

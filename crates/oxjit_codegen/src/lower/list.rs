@@ -14,6 +14,7 @@ use super::*;
 
 /// Field indices of `ListPayload`, as i64 words.
 const LEN: usize = 0;
+const CAP: usize = 1;
 const ITEMS: usize = 2;
 const DIRTY: usize = 4;
 
@@ -156,16 +157,46 @@ impl<'p> FnGen<'_, 'p> {
         self.store(&v, p);
     }
 
-    /// `l.append(x)`.
+    /// `l.append(x)`: in place while there is room (the common case, no
+    /// call), else through the runtime, which grows the buffer.
     pub(super) fn list_push(&mut self, l: &V, x: V) {
         let elem = elem_of(&l.ty);
-        let n = self.list_len(l);
         let p = self.list_payload(l);
+        let lenp = self.payload_field(&p, LEN);
+        let n = self.val(&format!("load i64, ptr {lenp}"));
+        let capp = self.payload_field(&p, CAP);
+        let cap = self.val(&format!("load i64, ptr {capp}"));
         let n1 = self.val(&format!("add i64 {n}, 1"));
-        let items = self.val(&format!(
+        let room = self.val(&format!("icmp slt i64 {n}, {cap}"));
+        let (fast, slow, grown, join) = (
+            self.label("pfast"),
+            self.label("pgrow"),
+            self.label("pgrown"),
+            self.label("pjoin"),
+        );
+        self.emit(&format!(
+            "br i1 {room}, label %{fast}, label %{slow}, !prof !1"
+        ));
+        self.terminated = true;
+        self.start(&fast);
+        let ip = self.payload_field(&p, ITEMS);
+        let items_fast = self.val(&format!("load ptr, ptr {ip}"));
+        self.emit(&format!("store i64 {n1}, ptr {lenp}"));
+        let dp = self.payload_field(&p, DIRTY);
+        self.emit(&format!("store i64 1, ptr {dp}"));
+        self.br(&join);
+        self.start(&slow);
+        let items_slow = self.val(&format!(
             "call ptr @oxjit_rt_list_resize(ptr {p}, i64 {n1})"
         ));
-        self.check_alloc(&items);
+        self.check_alloc(&items_slow);
+        self.br(&grown);
+        self.start(&grown);
+        self.br(&join);
+        self.start(&join);
+        let items = self.val(&format!(
+            "phi ptr [{items_fast}, %{fast}], [{items_slow}, %{grown}]"
+        ));
         let slot = self.item_slot(&items, &elem, &n);
         self.store_new(&slot, &elem, x);
     }

@@ -7,7 +7,7 @@ use oxjit_syntax::Expr;
 use oxjit_types::{promote_arith, unify, Dtype, Ty};
 
 impl<'u> Checker<'u> {
-    /// The `math` and `cmath` functions and their NumPy counterparts on scalars.
+    /// `math`/`cmath` functions and their NumPy counterparts on scalars; `math.log(x, base)`.
     pub(super) fn math_ty(
         &mut self,
         cx: &mut Cx<'u>,
@@ -20,7 +20,6 @@ impl<'u> Checker<'u> {
         let scalar = |t: &Ty| t.scalar();
         match b {
             Builtin::Math1(registry::Math1::Log) if n == 2 => {
-                // math.log(x, base)
                 if tys.iter().any(|t| scalar(t).is_none_or(|d| d.is_complex())) {
                     return self.no_match(cx, e, name, tys, "(x[, base])");
                 }

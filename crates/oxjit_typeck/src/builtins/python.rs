@@ -33,25 +33,16 @@ impl<'u> Checker<'u> {
                 if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
                 }
-                match &tys[0] {
-                    Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range | Ty::List(_) => {
-                        Ty::I64
-                    }
-                    Ty::Scalar(_)
-                    | Ty::NoneType
-                    | Ty::Str
-                    | Ty::Function(_)
-                    | Ty::Global(_)
-                    | Ty::DtypeObj(_)
-                    | Ty::ExcClass(_)
-                    | Ty::Generator
-                    | Ty::NamedTupleClass(_)
-                    | Ty::Instance(_)
-                    | Ty::Class(_)
-                    | Ty::Optional(_)
-                    | Ty::Unknown => {
-                        self.no_match(cx, e, name, tys, "(array), (tuple), (range), (list)")
-                    }
+                let sized = |t: &Ty| {
+                    matches!(
+                        t,
+                        Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range | Ty::List(_)
+                    )
+                };
+                if sized(&tys[0]) {
+                    Ty::I64
+                } else {
+                    self.no_match(cx, e, name, tys, "(array), (tuple), (range), (list)")
                 }
             }
             Builtin::Abs => {

@@ -122,10 +122,6 @@ impl<'p> FnGen<'_, 'p> {
                 self.nd_close(lp);
                 Ok(out)
             }
-            ArrFn::Array if matches!(args[0].ty, Ty::List(_)) => {
-                let oa = out_a.ok_or("array type")?;
-                self.array_of_list(&args[0], oa.dtype)
-            }
             ArrFn::Array | ArrFn::Astype => {
                 // From (nested) tuples/lists of scalars.
                 let oa = out_a.ok_or("array type")?;
