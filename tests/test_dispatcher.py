@@ -147,7 +147,7 @@ def test_eager_rejects_unsafe_arguments(args):
 
 @pytest.mark.parametrize("args", [(1.5, "x"), ("a", 1)])
 def test_eager_rejects_unsupported_types(args):
-    with pytest.raises(TypeError, match="str"):
+    with pytest.raises(TypeError, match="unicode_type"):
         eager_str(*args)
 
 
@@ -405,10 +405,13 @@ def test_failed_argument_typing_does_not_break_dispatcher():
 
 
 def uncompilable(n):
-    out = {}
+    out = 0
     for i in range(n):
-        out[i] = i * i
-    return sum(out.values())
+        try:
+            out += i * i
+        except ValueError:
+            pass
+    return out
 
 
 _UNCOMPILABLE_LINE = inspect.getsourcelines(uncompilable)[1]
@@ -431,14 +434,14 @@ def test_jit_falls_back_with_object_mode_warning():
 def test_jit_decorator_forms_fall_back():
     @jit
     def a(n):
-        return {i for i in range(n)}
+        return b"x" * n
 
     @jit()
     def b(n):
         return {"k": n}
 
     with pytest.warns(errors.ObjectModeWarning):
-        assert a(3) == {0, 1, 2}
+        assert a(3) == b"xxx"
     with pytest.warns(errors.ObjectModeWarning):
         assert b(3) == {"k": 3}
 

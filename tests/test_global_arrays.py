@@ -286,7 +286,10 @@ def test_global_array_over_64_mb_compiles():
 
 
 def uncompilable_reads_huge(n):
-    return {HUGE[i] for i in range(n)}
+    try:
+        return [HUGE[i] for i in range(n)]
+    except IndexError:
+        return []
 
 
 def test_jit_fallback_warning_points_at_the_caller():
@@ -295,7 +298,7 @@ def test_jit_fallback_warning_points_at_the_caller():
         warnings.simplefilter("always")
         line = sys._getframe().f_lineno + 1
         r = f(2)
-    assert r == {1.0}
+    assert r == [1.0, 1.0]
     ws = [w for w in rec if issubclass(w.category, errors.ObjectModeWarning)]
     assert len(ws) == 1
     assert ws[0].filename == __file__

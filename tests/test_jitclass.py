@@ -1868,5 +1868,6 @@ def test_optional_fields_from_python():
     assert o.x == 2.0 and isinstance(o.x, float)
     o.x = None
     assert o.x is None
-    with pytest.raises(TypeError, match="cannot set field 'x' of a MaybeArr instance to a str value"):
+    # A string is a value compiled code holds, but not one this field takes.
+    with pytest.raises(TypeError, match="cannot assign a unicode_type to field `x` of jitclass `MaybeArr`"):
         o.x = "text"

@@ -828,9 +828,9 @@ def test_appending_a_float_to_an_int_argument_list_is_an_error():
 
 
 def test_empty_list_argument_is_a_clear_type_error():
-    with pytest.raises(TypeError, match="argument 1 is an empty list"):
+    with pytest.raises(TypeError, match="argument 1 is empty"):
         jit(r_read)([])
-    with pytest.raises(TypeError, match="empty list"):
+    with pytest.raises(TypeError, match="is empty"):
         jit(r_read)([[], []])
 
 

@@ -219,15 +219,9 @@ _UNSUPPORTED_STMTS = _by_class(
 )
 _UNSUPPORTED_EXPRS = _by_class(
     {
-        "Dict": "a dict literal",
-        "Set": "a set literal",
-        "SetComp": "a set comprehension",
-        "DictComp": "a dict comprehension",
         "Await": "`await`",
         "Yield": "`yield`",
         "YieldFrom": "`yield from`",
-        "JoinedStr": "an f-string",
-        "FormattedValue": "an f-string",
         "NamedExpr": "the walrus operator `:=`",
         "Starred": "a starred expression",
     }
@@ -545,8 +539,12 @@ class _Converter:
             if not isinstance(e.ctx, ast.Load):
                 return self.target(e)
             return node("Tuple" if isinstance(e, ast.Tuple) else "List", e, [ex(x) for x in e.elts])
-        if isinstance(e, (ast.ListComp, ast.GeneratorExp)):
+        if isinstance(e, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
             return self.comprehension(e)
+        if isinstance(e, (ast.Dict, ast.Set)):
+            return self.display(e)
+        if isinstance(e, ast.JoinedStr):
+            return self.fstring(e)
         if isinstance(e, ast.Lambda):
             what = self.lambda_problem(e.args)
             if what is not None:
@@ -555,24 +553,94 @@ class _Converter:
         what = _UNSUPPORTED_EXPRS.get(type(e), f"a `{type(e).__name__}` expression")
         return self.unsupported(e, what)
 
-    def comprehension(self, e: ast.ListComp | ast.GeneratorExp) -> Node:
-        """`[elt for x in it if c ...]` as a call of an inner function that
-        builds the list with `append` (a comprehension is its own scope in
-        Python 3, as the function is). A generator expression is built the
-        same way: compiled code consumes it whole (`sum`, `any`, `sorted`)."""
+    def builder(self, e: ast.expr, empty: str, body: list[Node]) -> Node:
+        """A call of an inner function that makes `empty()` (`[]` for a list),
+        runs `body` to fill it (its name is `_COMPREHENSION_RESULT`) and
+        returns it: how displays and comprehensions of dicts and sets, and
+        comprehensions of lists, are built. The function is its own scope, as
+        a comprehension is in Python 3."""
+        node = self.node
+        acc = node("Name", e, _COMPREHENSION_RESULT)
+        start = node("List", e, []) if empty == "list" else self.empty_call(e, empty)
+        stmts = [node("Assign", e, [acc], start), *body, node("Return", e, acc)]
+        fn = ["Def", *self.span(e), f"<{empty}comp>", [], None, stmts, True]
+        return node("Call", e, node("Lambda", e, fn), [], None, [])
+
+    def empty_call(self, e: ast.expr, builtin: str) -> Node:
+        """`dict()` or `set()`, the builtin (even where the function's module
+        rebinds the name)."""
+        self.names.add(builtin)
+        return self.node("Call", e, self.node("Name", e, builtin), [], None, [])
+
+    def add_to_result(self, e: ast.expr, kind: str, item: ast.expr, value: ast.expr | None = None) -> Node:
+        """The statement that puts one item into the result being built."""
+        node = self.node
+        acc = node("Name", item, _COMPREHENSION_RESULT)
+        if kind == "dict":
+            target = node("Subscript", item, acc, self.expr(item))
+            return node("Assign", item, [target], self.expr(value))
+        method = node("Attr", item, acc, "append" if kind == "list" else "add")
+        return node("Expr", item, node("Call", item, method, [self.expr(item)], None, []))
+
+    def comprehension(self, e: ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp) -> Node:
+        """`[elt for x in it if c ...]` (and set, dict and generator forms) as
+        loops that add to the result. A generator expression builds a list:
+        compiled code consumes it whole (`sum`, `any`, `sorted`)."""
         node = self.node
         if any(g.is_async for g in e.generators):
             return self.unsupported(e, "an async comprehension")
-        acc = node("Name", e, _COMPREHENSION_RESULT)
-        append = node("Attr", e.elt, acc, "append")
-        body = [node("Expr", e.elt, node("Call", e.elt, append, [self.expr(e.elt)], None, []))]
+        if isinstance(e, ast.DictComp):
+            kind, body = "dict", [self.add_to_result(e, "dict", e.key, e.value)]
+        else:
+            kind = "set" if isinstance(e, ast.SetComp) else "list"
+            body = [self.add_to_result(e, kind, e.elt)]
         for g in reversed(e.generators):
             for c in reversed(g.ifs):
                 body = [node("If", c, self.expr(c), body, [])]
             body = [node("For", g.iter, self.target(g.target), self.expr(g.iter), body, [])]
-        stmts = [node("Assign", e, [acc], node("List", e, [])), *body, node("Return", e, acc)]
-        fn = ["Def", *self.span(e), "<listcomp>", [], None, stmts, True]
-        return node("Call", e, node("Lambda", e, fn), [], None, [])
+        return self.builder(e, kind, body)
+
+    def display(self, e: ast.Dict | ast.Set) -> Node:
+        """`{k: v, ...}` and `{a, b}`: built item by item (left to right, as
+        Python evaluates them); `{}` is `dict()`."""
+        if isinstance(e, ast.Dict):
+            if any(k is None for k in e.keys):
+                return self.unsupported(e, "`**` unpacking in a dict display")
+            if not e.keys:
+                return self.empty_call(e, "dict")
+            return self.builder(e, "dict", [self.add_to_result(e, "dict", k, v) for k, v in zip(e.keys, e.values)])
+        if any(isinstance(x, ast.Starred) for x in e.elts):
+            return self.unsupported(e, "`*` unpacking in a set display")
+        return self.builder(e, "set", [self.add_to_result(e, "set", x) for x in e.elts])
+
+    def fstring(self, e: ast.JoinedStr) -> Node:
+        """`f"a{x:.2f}b{y}"` as `"a" + format(x, ".2f") + "b" + str(y)`."""
+        node = self.node
+        parts: list[Node] = []
+        for v in e.values:
+            if isinstance(v, ast.Constant):
+                parts.append(node("Str", v, v.value))
+                continue
+            if not isinstance(v, ast.FormattedValue):
+                return self.unsupported(v, "this f-string part")
+            if v.conversion not in (-1, ord("s")):
+                return self.unsupported(v, f"the f-string conversion `!{chr(v.conversion)}`")
+            spec = v.format_spec
+            if spec is not None and not all(isinstance(s, ast.Constant) for s in spec.values):
+                return self.unsupported(spec, "a computed f-string format spec")
+            if spec is None or not spec.values:
+                self.names.add("str")
+                parts.append(node("Call", v, node("Name", v, "str"), [self.expr(v.value)], None, []))
+            else:
+                self.names.add("format")
+                text = node("Str", spec, "".join(s.value for s in spec.values))
+                parts.append(node("Call", v, node("Name", v, "format"), [self.expr(v.value), text], None, []))
+        if not parts:
+            return node("Str", e, "")
+        out = parts[0]
+        for p in parts[1:]:
+            out = node("Bin", e, "Add", out, p)
+        return out
 
     def constant(self, e: ast.Constant) -> Node:
         v = e.value

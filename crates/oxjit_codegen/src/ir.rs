@@ -85,8 +85,9 @@ pub fn llty(t: &Ty) -> String {
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Generator => "ptr".into(),
         // `{meminfo*, payload*}` (see `lower/list.rs`).
-        Ty::List(_) => "{ptr, ptr}".into(),
-        Ty::Str => "{ptr, i64}".into(),
+        Ty::List(_) | Ty::Dict(_) => "{ptr, ptr}".into(),
+        // `{meminfo*, data*, len}`: see `lower/text.rs`.
+        Ty::Str => "{ptr, ptr, i64}".into(),
         // The MemInfo (the counted reference), then its fields' address.
         Ty::Instance(_) => "{ptr, ptr}".into(),
         // Payload, present flag (Numba's `{data, valid}`).
@@ -176,7 +177,8 @@ pub fn mem_size_align(t: &Ty) -> (usize, usize) {
         Ty::NamedTuple(nt) => of_struct(&nt.items),
         Ty::Range => (24, 8),
         Ty::Generator => (8, 8),
-        Ty::Str | Ty::Instance(_) | Ty::List(_) => (16, 8),
+        Ty::Str => (24, 8),
+        Ty::Instance(_) | Ty::List(_) | Ty::Dict(_) => (16, 8),
         Ty::Optional(p) => of_struct(&[(**p).clone(), Ty::BOOL]),
         Ty::NoneType
         | Ty::NamedTupleClass(_)

@@ -32,6 +32,7 @@ mod builder;
 mod builtins;
 mod call;
 mod class;
+mod dict;
 mod elementwise;
 mod expr;
 mod for_loop;
@@ -50,6 +51,7 @@ mod pyrandom;
 mod random;
 mod reduce;
 mod stmt;
+mod text;
 mod ufunc_loops;
 
 use elementwise::Node;

@@ -55,6 +55,7 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
@@ -233,6 +234,7 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Optional(_)
@@ -347,8 +349,14 @@ pub fn typeof_arg(
     if a.is_instance_of::<PyRange>() {
         return Ok(Ty::Range);
     }
+    if a.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(Ty::Str);
+    }
     if let Ok(l) = a.cast::<PyList>() {
         return crate::list::typeof_list(py, l, fns);
+    }
+    if let Some(t) = crate::dict::typeof_table(py, a, fns) {
+        return t;
     }
     if let Some((class, ..)) = crate::jitclass::instance_parts(a) {
         return crate::jitclass::class_ty(class)
@@ -645,10 +653,29 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                     type_name(a)
                 )));
             };
-            let mi = crate::list::unbox_list(py, l, elem, buf)?;
-            unsafe { ffi::Py_IncRef(a.as_ptr()) };
-            buf.lists.push((a.as_ptr(), mi, (**elem).clone()));
+            let mi = match unboxed(a.as_ptr()) {
+                Some(mi) => mi,
+                None => {
+                    let mi = crate::list::unbox_list(py, l, elem, buf)?;
+                    buf.hold_container(a.as_ptr(), mi, t);
+                    mi
+                }
+            };
             // Borrowed by the call, as arrays are; the buffer holds it.
+            let s = buf.slot(2);
+            s[0] = mi as u64;
+            s[1] = unsafe { (*mi).data } as u64;
+            Ok(())
+        }
+        Ty::Dict(d) => {
+            let mi = match unboxed(a.as_ptr()) {
+                Some(mi) => mi,
+                None => {
+                    let mi = crate::dict::unbox_table(py, a, d, buf)?;
+                    buf.hold_container(a.as_ptr(), mi, t);
+                    mi
+                }
+            };
             let s = buf.slot(2);
             s[0] = mi as u64;
             s[1] = unsafe { (*mi).data } as u64;
@@ -669,8 +696,24 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
         Ty::Optional(_) => Err(PyTypeError::new_err(
             "optional parameters are not supported in signatures; None and values compile separately",
         )),
+        Ty::Str => {
+            let Ok(u) = a.cast::<pyo3::types::PyString>() else {
+                return Err(PyTypeError::new_err(format!("expected a str, got {}", type_name(a))));
+            };
+            let mut n: ffi::Py_ssize_t = 0;
+            // Borrowed: the UTF-8 bytes live in the str object, which the
+            // caller keeps for the call (compiled code copies what it keeps).
+            let p = unsafe { ffi::PyUnicode_AsUTF8AndSize(u.as_ptr(), &mut n) };
+            if p.is_null() {
+                return Err(PyErr::fetch(py));
+            }
+            let s = buf.slot(3);
+            s[0] = 0;
+            s[1] = p as u64;
+            s[2] = n as u64;
+            Ok(())
+        }
         Ty::NoneType
-        | Ty::Str
         | Ty::Function(_)
         | Ty::Global(_)
         | Ty::DtypeObj(_)
@@ -681,8 +724,40 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
     }
 }
 
+thread_local! {
+    /// The Python lists, dicts and sets unboxed for the calls in progress
+    /// on this thread, and their native copies: the same object passed twice
+    /// (or held twice, in a list of lists) is one native container, so that
+    /// writes through either are seen by both, as in Python.
+    static UNBOXED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The native container already made for Python object `o` in this call.
+fn unboxed(o: *mut ffi::PyObject) -> Option<*mut oxjit_runtime::MemInfo> {
+    UNBOXED.with(|u| {
+        u.borrow()
+            .iter()
+            .find(|(p, _)| *p == o as usize)
+            .map(|(_, m)| *m as *mut oxjit_runtime::MemInfo)
+    })
+}
+
+impl ArgBuf {
+    /// Record a container unboxed for the call (see `UNBOXED`); the buffer
+    /// holds its reference until the call ends.
+    fn hold_container(&mut self, o: *mut ffi::PyObject, mi: *mut oxjit_runtime::MemInfo, t: &Ty) {
+        unsafe { ffi::Py_IncRef(o) };
+        self.lists.push((o, mi, t.clone()));
+        UNBOXED.with(|u| u.borrow_mut().push((o as usize, mi as usize)));
+    }
+}
+
 impl Drop for ArgBuf {
     fn drop(&mut self) {
+        let mine: Vec<usize> = self.lists.iter().map(|(_, m, _)| *m as usize).collect();
+        if !mine.is_empty() {
+            UNBOXED.with(|u| u.borrow_mut().retain(|(_, m)| !mine.contains(m)));
+        }
         // The GIL is held (the call path owns the buffer).
         for (obj, mi, _) in self.lists.drain(..) {
             crate::list::clear_parent(mi);
@@ -888,6 +963,19 @@ pub fn box_value(
             let (meminfo, data) = unsafe { (*p, *p.add(1)) };
             crate::jitclass::make(py, c.class, meminfo, data)
         }
+        Ty::Dict(d) => {
+            let p = ptrs[*leaf] as *const usize;
+            *leaf += 1;
+            let (meminfo, data) = unsafe { (*p, *p.add(1)) };
+            let mi = meminfo as *mut oxjit_runtime::MemInfo;
+            if let Some(obj) = crate::list::parent(mi) {
+                unsafe { oxjit_runtime::meminfo_release(mi) };
+                return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+            }
+            let out = crate::dict::box_table(py, data as *const _, d).map(Bound::unbind);
+            unsafe { oxjit_runtime::meminfo_release(mi) };
+            out
+        }
         Ty::List(elem) => {
             let p = ptrs[*leaf] as *const usize;
             *leaf += 1;
@@ -921,8 +1009,16 @@ pub fn box_value(
         }
         // No Python form in the type model (`Ty::python_form`): the type checker rejects
         // returning these (`unsupported-return-value`).
-        Ty::Str
-        | Ty::Function(_)
+        Ty::Str => {
+            let p = ptrs[*leaf] as *const usize;
+            *leaf += 1;
+            let (meminfo, data, len) = unsafe { (*p, *p.add(1), *p.add(2)) };
+            let bytes = unsafe { std::slice::from_raw_parts(data as *const u8, len) };
+            let out = pyo3::types::PyString::new(py, std::str::from_utf8(bytes).unwrap_or(""));
+            unsafe { oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo) };
+            Ok(out.into_any().unbind())
+        }
+        Ty::Function(_)
         | Ty::Global(_)
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)

@@ -5,6 +5,7 @@
 #![deny(clippy::wildcard_enum_match_arm)]
 
 mod boxing;
+mod dict;
 mod driver;
 mod jitclass;
 mod list;
@@ -58,6 +59,7 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
@@ -329,7 +331,7 @@ impl Dispatcher {
                 // An empty list (or one of empty lists) has no item type.
                 Ok(t) if !t.is_known() => {
                     return Err(PyTypeError::new_err(format!(
-                        "{name}() argument {} is an empty list ({t}): compiled code cannot tell the type of its items; pass a non-empty list, or build the list in compiled code",
+                        "{name}() argument {} is empty ({t}): compiled code cannot tell the type of its items; pass a non-empty container, or build it in compiled code",
                         i + 1
                     )))
                 }

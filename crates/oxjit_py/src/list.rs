@@ -120,7 +120,7 @@ pub fn unbox_list(
             };
             unsafe { std::ptr::copy_nonoverlapping(src, item.add(*off), size) };
             if leaf.model().counted {
-                adopt(py, unsafe { item.add(*off) }, leaf, &x);
+                adopt(unsafe { item.add(*off) }, leaf);
             }
         }
     }
@@ -130,7 +130,7 @@ pub fn unbox_list(
 
 /// Give a counted leaf just unboxed (borrowed: null MemInfo) a reference of
 /// its own: an array's ndarray is adopted; an instance or list is increfed.
-fn adopt(_py: Python<'_>, at: *mut u8, leaf: &Ty, _owner: &Bound<'_, PyAny>) {
+pub(crate) fn adopt(at: *mut u8, leaf: &Ty) {
     unsafe {
         let mi = at as *mut *mut MemInfo;
         if matches!(leaf, Ty::Array(_)) {
@@ -198,13 +198,15 @@ pub fn parent(mi: *mut MemInfo) -> Option<*mut pyo3::ffi::PyObject> {
     })
 }
 
-/// After the call: write a changed list back into the caller's list object.
-pub fn reflect(
-    py: Python<'_>,
-    obj: &Bound<'_, PyAny>,
-    mi: *mut MemInfo,
-    elem: &Ty,
-) -> PyResult<()> {
+/// After the call: write a changed list, dict or set (of type `t`) back
+/// into the caller's object.
+pub fn reflect(py: Python<'_>, obj: &Bound<'_, PyAny>, mi: *mut MemInfo, t: &Ty) -> PyResult<()> {
+    if let Ty::Dict(d) = t {
+        return crate::dict::reflect(py, obj, mi, d);
+    }
+    let Ty::List(elem) = t else {
+        return Ok(());
+    };
     let p = unsafe { (*mi).data } as *const ListPayload;
     if unsafe { (*p).dirty } == 0 {
         return Ok(());

@@ -350,6 +350,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
@@ -394,6 +395,7 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)

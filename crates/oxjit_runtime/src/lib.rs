@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 pub mod abi;
 pub mod cmath;
+pub mod dict;
 pub mod fmt;
 pub mod gamma;
 pub mod list;
@@ -23,10 +24,15 @@ pub mod parallel;
 pub mod pyrandom;
 pub mod random;
 pub mod sum;
+pub mod text;
 
 use cmath::{
     oxjit_rt_cmath, oxjit_rt_cmath_rect, oxjit_rt_npy_cmath, oxjit_rt_npy_cmathf,
     oxjit_rt_npy_cpow, oxjit_rt_npy_cpowf,
+};
+use dict::{
+    oxjit_rt_dict_clear, oxjit_rt_dict_find, oxjit_rt_dict_insert, oxjit_rt_dict_new,
+    oxjit_rt_dict_remove,
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use list::{
@@ -39,6 +45,12 @@ use parallel::{
     oxjit_rt_thread_id,
 };
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
+use text::{
+    oxjit_rt_str_cmp, oxjit_rt_str_concat, oxjit_rt_str_copy, oxjit_rt_str_count,
+    oxjit_rt_str_find, oxjit_rt_str_format, oxjit_rt_str_is, oxjit_rt_str_join, oxjit_rt_str_len,
+    oxjit_rt_str_of_complex, oxjit_rt_str_of_f64, oxjit_rt_str_of_i64, oxjit_rt_str_of_u64,
+    oxjit_rt_str_offset, oxjit_rt_str_repeat, oxjit_rt_str_replace, oxjit_rt_str_transform,
+};
 
 /// Header of every allocation made by compiled code. Compiled code reads
 /// `refcnt` (offset 0) and `data` (offset 8) directly.
@@ -111,6 +123,14 @@ pub(crate) fn count_alloc() {
 
 fn count_free() {
     let _ = MINE.try_with(|m| Counts::bump(&m.0.frees));
+}
+
+/// This thread's allocations minus its frees (tests that run beside others).
+#[cfg(test)]
+pub(crate) fn thread_balance() -> i64 {
+    MINE.with(|m| {
+        m.0.allocs.load(Ordering::Relaxed) as i64 - m.0.frees.load(Ordering::Relaxed) as i64
+    })
 }
 
 /// (allocations, frees) made by compiled code since the process started.
@@ -477,6 +497,28 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_list_delete(_, _, _, _),
         oxjit_rt_list_reverse(_),
         oxjit_rt_list_permute(_, _),
+        oxjit_rt_dict_new(_, _, _, _),
+        oxjit_rt_dict_find(_, _),
+        oxjit_rt_dict_insert(_, _, _),
+        oxjit_rt_dict_remove(_, _, _),
+        oxjit_rt_dict_clear(_),
+        oxjit_rt_str_copy(_, _),
+        oxjit_rt_str_concat(_, _, _, _),
+        oxjit_rt_str_repeat(_, _, _),
+        oxjit_rt_str_cmp(_, _, _, _),
+        oxjit_rt_str_len(_, _),
+        oxjit_rt_str_offset(_, _, _),
+        oxjit_rt_str_find(_, _, _, _, _, _),
+        oxjit_rt_str_count(_, _, _, _),
+        oxjit_rt_str_of_i64(_),
+        oxjit_rt_str_of_u64(_),
+        oxjit_rt_str_of_f64(_, _),
+        oxjit_rt_str_of_complex(_, _),
+        oxjit_rt_str_join(_, _, _, _),
+        oxjit_rt_str_transform(_, _, _, _, _),
+        oxjit_rt_str_replace(_, _, _, _, _, _),
+        oxjit_rt_str_is(_, _, _),
+        oxjit_rt_str_format(_, _, _, _, _, _),
         oxjit_rt_exc_begin(_),
         oxjit_rt_exc_begin_msg(_),
         oxjit_rt_exc_str(_, _),

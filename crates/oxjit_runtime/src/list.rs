@@ -295,7 +295,7 @@ mod tests {
     #[test]
     fn items_release_what_they_hold() {
         unsafe {
-            let before = crate::allocation_stats();
+            let before = crate::thread_balance();
             // Items {f64, ptr}: the MemInfo at byte 8 of each.
             let desc = [8i64];
             let mi = oxjit_rt_list_new(16, desc.as_ptr(), 1, 0);
@@ -316,8 +316,7 @@ mod tests {
             meminfo_release(mi);
             assert_eq!((*held).refcnt.load(Ordering::Relaxed), 1);
             meminfo_release(held);
-            let after = crate::allocation_stats();
-            assert_eq!(after.0 - before.0, after.1 - before.1);
+            assert_eq!(crate::thread_balance(), before);
         }
     }
 }

@@ -29,8 +29,8 @@ impl<'u> Checker<'u> {
                 let c = c.clone();
                 return self.method_call(cx, e, func, obj, &c, name, args, star, kwargs);
             }
-            if let Ty::List(_) = &ot {
-                return self.list_method_call(cx, e, func, obj, &ot, name, args, kwargs);
+            if let Some(t) = self.container_method(cx, e, func, obj, &ot, name, args, kwargs) {
+                return t;
             }
             if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
@@ -240,6 +240,7 @@ impl<'u> Checker<'u> {
             | Ty::Array(_)
             | Ty::Range
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::Instance(_)
@@ -482,6 +483,32 @@ impl<'u> Checker<'u> {
         }
     }
 
+    /// A method of a list, dict, set or string (None for other receivers).
+    #[allow(clippy::too_many_arguments)]
+    fn container_method(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        func: &'u Expr,
+        obj: &'u Expr,
+        ot: &Ty,
+        name: &str,
+        args: &'u [Expr],
+        kwargs: &'u [oxjit_syntax::Keyword],
+    ) -> Option<Ty> {
+        if let Ty::List(_) = ot {
+            return Some(self.list_method_call(cx, e, func, obj, ot, name, args, kwargs));
+        }
+        if *ot == Ty::Str {
+            return Some(self.str_method_call(cx, e, func, name, args));
+        }
+        if let Ty::Dict(d) = ot {
+            let d = (**d).clone();
+            return Some(self.dict_method_call(cx, e, func, obj, &d, name, args, kwargs));
+        }
+        None
+    }
+
     pub(crate) fn arity(
         &mut self,
         cx: &Cx<'u>,
@@ -546,6 +573,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -666,6 +694,8 @@ fn method_owner(t: &Ty) -> String {
     match t {
         Ty::Array(_) => "ndarray".to_string(),
         Ty::Generator => "Generator".to_string(),
+        Ty::Dict(d) if d.is_set() => "set".to_string(),
+        Ty::Dict(_) => "dict".to_string(),
         Ty::List(_) => "list".to_string(),
         Ty::Scalar(d) => d.name().to_string(),
         Ty::NamedTuple(nt) | Ty::NamedTupleClass(nt) => nt.name.clone(),

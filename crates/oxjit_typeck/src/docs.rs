@@ -1,7 +1,9 @@
 //! User documentation generated from the registry: the list of supported
 //! callables in README.md (`docs/supported.md` is `registry::supported_markdown`).
 
-use crate::registry::{ENTRIES, GEN_METHODS, LIST_METHODS, METHODS};
+use crate::registry::{
+    DICT_METHODS, ENTRIES, GEN_METHODS, LIST_METHODS, METHODS, SET_METHODS, STR_METHODS,
+};
 
 /// The markers around the generated list in README.md.
 pub const README_BEGIN: &str =
@@ -46,6 +48,12 @@ pub fn readme_list() -> String {
     );
     let list: Vec<&str> = LIST_METHODS.iter().map(|(p, _)| *p).collect();
     out += &format!("- **List methods:** {}\n", code_list(&list));
+    let dict: Vec<&str> = DICT_METHODS.iter().map(|(p, _)| *p).collect();
+    out += &format!("- **Dict methods:** {}\n", code_list(&dict));
+    let set: Vec<&str> = SET_METHODS.iter().map(|(p, _)| *p).collect();
+    out += &format!("- **Set methods:** {}\n", code_list(&set));
+    let text: Vec<&str> = STR_METHODS.iter().map(|(p, _)| *p).collect();
+    out += &format!("- **String methods:** {}\n", code_list(&text));
     out += &format!("\n{README_END}");
     out
 }

@@ -245,17 +245,19 @@ impl<'u> Checker<'u> {
             cx.lists.clear();
             self.block(&mut cx, &t.def.body);
             for (id, span) in std::mem::take(&mut cx.lists) {
-                if cx.expr_ty.get(&id).is_some_and(Ty::is_known) {
+                let t = cx.expr_ty.get(&id).cloned().unwrap_or(Ty::Unknown);
+                if t.is_known() {
                     continue;
                 }
-                let d = Diagnostic::error(
-                    "unknown-list-items",
-                    span,
-                    "cannot infer the item type of this empty list",
-                )
-                .with_label("list(undefined)")
+                let what = match (&t, t.dict()) {
+                    (_, Some(d)) if d.is_set() => "the item type of this empty set",
+                    (_, Some(_)) => "the key and value types of this empty dict",
+                    _ => "the item type of this empty list",
+                };
+                let d = Diagnostic::error("unknown-item-types", span, format!("cannot infer {what}"))
+                    .with_label(t.to_string())
                 .with_note(
-                    "bind it to a variable and `append` to it in this function, or start it with one item",
+                    "bind it to a variable and add to it in this function (`append`, `d[k] = v`, `add`), or start it with one item",
                 );
                 self.err(&cx, d);
             }

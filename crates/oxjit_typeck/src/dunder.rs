@@ -283,6 +283,7 @@ pub fn isinstance_of(obj: &Ty, cls: &Ty) -> Option<bool> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::Instance(_)

@@ -366,6 +366,7 @@ pub fn dtype_of(t: &Ty) -> Option<Dtype> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)

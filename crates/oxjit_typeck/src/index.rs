@@ -163,6 +163,11 @@ impl<'u> Checker<'u> {
                 self.index_result(cx, a, index).unwrap_or(Ty::Unknown)
             }
             Ty::List(elem) => self.list_subscript(cx, index, elem, &it),
+            Ty::Str => self.str_subscript(cx, index, &it),
+            Ty::Dict(d) => {
+                let d = (**d).clone();
+                self.dict_subscript(cx, e, &d, &it)
+            }
             Ty::Tuple(items) => {
                 if let Some(Res::Const(Const::Int(i))) = cx.res.get(&index.id) {
                     let n = items.len() as i64;
@@ -215,7 +220,6 @@ impl<'u> Checker<'u> {
             Ty::Unknown => Ty::Unknown,
             other @ (Ty::Scalar(_)
             | Ty::NoneType
-            | Ty::Str
             | Ty::Range
             | Ty::Function(_)
             | Ty::Global(_)
@@ -375,6 +379,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)

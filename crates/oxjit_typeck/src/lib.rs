@@ -20,6 +20,7 @@
 mod builtins;
 mod call;
 mod class;
+mod dict;
 pub mod docs;
 mod driver;
 mod dunder;
@@ -36,6 +37,7 @@ mod prune;
 pub mod registry;
 mod scope;
 mod stmt;
+mod text;
 pub mod typeinfo;
 pub mod verify;
 

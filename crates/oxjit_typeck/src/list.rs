@@ -19,12 +19,15 @@ use oxjit_types::{can_convert_safely, promote_arith, unify, Dtype, Ty};
 /// form (numbers, arrays, tuples of them, lists, jitclass instances).
 pub(crate) fn storable(t: &Ty) -> bool {
     match t {
-        Ty::Scalar(_) | Ty::Array(_) | Ty::Instance(_) => true,
+        Ty::Scalar(_) | Ty::Array(_) | Ty::Instance(_) | Ty::Str => true,
         Ty::List(t) => **t == Ty::Unknown || storable(t),
+        Ty::Dict(d) => {
+            let ok = |t: &Ty| *t == Ty::Unknown || storable(t);
+            ok(&d.key) && d.value.as_ref().is_none_or(ok)
+        }
         Ty::Tuple(items) => items.iter().all(storable),
         Ty::NamedTuple(nt) => nt.items.iter().all(storable),
         Ty::NoneType
-        | Ty::Str
         | Ty::Range
         | Ty::Function(_)
         | Ty::Global(_)
@@ -64,6 +67,12 @@ pub(crate) fn seq_elem(t: &Ty) -> Option<Ty> {
     let t = t.clone().plain_tuple();
     if let Ty::List(t) = t {
         return Some(*t);
+    }
+    if let Ty::Dict(d) = t {
+        return Some(d.key);
+    }
+    if t == Ty::Str {
+        return Some(Ty::Str);
     }
     if t == Ty::Range {
         return Some(Ty::I64);
@@ -158,7 +167,9 @@ impl<'u> Checker<'u> {
         value: &'u Expr,
         ty: Ty,
     ) -> Ty {
-        let display = matches!(value.kind, ExprKind::List(_));
+        // A display, or an empty dict or set made here (`dict()`, `{}`).
+        let display = matches!(value.kind, ExprKind::List(_))
+            || (matches!(ty, Ty::Dict(_)) && !ty.is_known());
         if let ExprKind::Name(m) = &value.kind {
             if matches!(ty, Ty::List(_)) {
                 cx.shared_lists.insert(m.clone());
@@ -170,7 +181,7 @@ impl<'u> Checker<'u> {
         let ExprKind::Name(n) = &t.kind else {
             return ty;
         };
-        if !matches!(ty, Ty::List(_)) {
+        if !matches!(ty, Ty::List(_) | Ty::Dict(_)) {
             return ty;
         }
         if !display {
@@ -178,6 +189,15 @@ impl<'u> Checker<'u> {
             return ty;
         }
         cx.built_lists.insert(n.clone());
+        if let (Ty::Dict(_), Some(v)) = (&ty, cx.vars.get(n)) {
+            // `d = {}` / `dict()`: made with the types its stores gave.
+            if v.is_known() && unify(&ty, v).is_some() {
+                let v = v.clone();
+                cx.expr_ty.insert(value.id, v.clone());
+                return v;
+            }
+            return ty;
+        }
         match (&ty, cx.vars.get(n)) {
             (Ty::List(d), Some(v @ Ty::List(vi))) if d != vi && vi.is_known() && accepts(vi, d) => {
                 let v = v.clone();

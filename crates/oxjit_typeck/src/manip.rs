@@ -137,6 +137,7 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
@@ -908,6 +909,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
@@ -988,6 +990,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)

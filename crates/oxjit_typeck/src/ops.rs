@@ -14,6 +14,12 @@ impl<'u> Checker<'u> {
         if let Some(t) = self.list_binop(l, r, op) {
             return t.unwrap_or_else(|| self.bad_binop(cx, op, l, r, span));
         }
+        if let Some(t) = self.dict_binop(l, r, op) {
+            return t.unwrap_or_else(|| self.bad_binop(cx, op, l, r, span));
+        }
+        if let Some(t) = self.str_binop(l, r, op) {
+            return t.unwrap_or_else(|| self.bad_binop(cx, op, l, r, span));
+        }
         match (l, r) {
             (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
             (Ty::Scalar(a), Ty::Scalar(b)) => {
@@ -126,7 +132,10 @@ impl<'u> Checker<'u> {
     pub(crate) fn compare_ty(&mut self, cx: &Cx<'u>, op: CmpOp, l: &Ty, r: &Ty, span: Span) -> Ty {
         // A named tuple compares as the tuple of its items (as in Python).
         let (l, r) = (&l.clone().plain_tuple(), &r.clone().plain_tuple());
-        match self.list_compare(l, r, op) {
+        let known = self
+            .list_compare(l, r, op)
+            .or_else(|| self.dict_compare(l, r, op));
+        match known.or_else(|| self.str_compare(l, r, op)) {
             Some(true) => return Ty::BOOL,
             Some(false) => {
                 let d = Diagnostic::error(
@@ -247,6 +256,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -314,6 +324,7 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
@@ -337,6 +348,7 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)

@@ -446,12 +446,18 @@ pub enum LinAlg {
     MatrixRank,
 }
 
+mod dict;
 mod list;
 mod pyrand;
+mod text;
+use dict::dict_note;
+pub use dict::{dict_method, DictFn, DICT_METHODS, SET_METHODS};
 use list::list_note;
 pub use list::{list_keywords, list_method, ListFn, LIST_METHODS};
 use pyrand::pyrand_note;
 pub use pyrand::{pyrand_params, pyrand_spec, PyRand, PyRandSpec};
+use text::str_note;
+pub use text::{str_method, StrFn, STR_METHODS};
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
 /// runtime, seeded by `np.random.seed` inside compiled code as in Numba).
@@ -655,6 +661,10 @@ pub enum Builtin {
     /// A list method, or a builtin that builds a list or consumes an
     /// iterable (`registry/list.rs`).
     List(ListFn),
+    /// A dict or set method, or `dict`/`set` (`registry/dict.rs`).
+    Dict(DictFn),
+    /// A string method, or `str`/`format` (`registry/text.rs`).
+    Text(StrFn),
 }
 
 /// THE table: every dotted Python path compiled code can call, and what it is.
@@ -761,6 +771,10 @@ pub const ENTRIES: &[(&str, Builtin)] = &[
     ("sum", Builtin::List(ListFn::Sum)),
     ("any", Builtin::List(ListFn::Any)),
     ("all", Builtin::List(ListFn::All)),
+    ("dict", Builtin::Dict(DictFn::New)),
+    ("set", Builtin::Dict(DictFn::SetNew)),
+    ("str", Builtin::Text(StrFn::New)),
+    ("format", Builtin::Text(StrFn::Format)),
     ("numpy.ndindex", Builtin::NdIndex),
     ("numpy.ndenumerate", Builtin::NdEnumerate),
     ("math.sqrt", Builtin::Math1(Math1::Sqrt)),
@@ -1177,6 +1191,8 @@ pub fn note(b: Builtin) -> &'static str {
         Builtin::Manip(f) => manip_note(f),
         Builtin::Gen(g) => gen_note(g),
         Builtin::List(f) => list_note(f),
+        Builtin::Dict(f) => dict_note(f),
+        Builtin::Text(f) => str_note(f),
         Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => {
             "the operator as a ufunc: broadcasting, fused with other element-wise work; out= (positional or keyword)"
         }
@@ -1422,6 +1438,17 @@ pub fn supported_markdown() -> String {
     for (p, b) in LIST_METHODS {
         out += &format!("| `list.{p}()` | {} |\n", note(*b));
     }
+    out += "\n## Methods of a dict and of a set\n\nBuilt in compiled code (`{}`, `{k: v}`, `{a, b}`, comprehensions, `dict()`, `set()`) or passed in (copied for the call, and written back into the caller's dict or set when compiled code changed it). Keys and set items are numbers or tuples of numbers; iteration is in insertion order.\n\n| method | notes |\n|---|---|\n";
+    for (p, b) in DICT_METHODS {
+        out += &format!("| `dict.{p}()` | {} |\n", note(*b));
+    }
+    for (p, b) in SET_METHODS {
+        out += &format!("| `set.{p}()` | {} |\n", note(*b));
+    }
+    out += "\n## Methods of a string\n\nStrings (`unicode_type`): literals, arguments, results, `+`, `*`, comparisons, `in`, `len`, indexing and slicing (in code points), iteration, f-strings and `str(x)`, items of lists.\n\n| method | notes |\n|---|---|\n";
+    for (p, b) in STR_METHODS {
+        out += &format!("| `str.{p}()` | {} |\n", note(*b));
+    }
     out
 }
 
@@ -1511,6 +1538,8 @@ pub fn ufunc_nin(b: Builtin) -> Option<usize> {
         | Builtin::LinAlg(_)
         | Builtin::Manip(_)
         | Builtin::Gen(_)
+        | Builtin::Dict(_)
+        | Builtin::Text(_)
         | Builtin::List(_)
         | Builtin::CMath(_)
         | Builtin::MathX(_)

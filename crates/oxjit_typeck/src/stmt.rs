@@ -20,8 +20,9 @@ impl<'u> Checker<'u> {
     }
 
     fn assign_var(&mut self, cx: &mut Cx<'u>, name: &str, ty: Ty, span: Span) {
-        // An empty list binds its variable, to be typed by its appends.
-        if !ty.is_known() && !matches!(ty, Ty::List(_)) {
+        // An empty list, dict or set binds its variable, to be typed by
+        // what is stored into it.
+        if !ty.is_known() && !matches!(ty, Ty::List(_) | Ty::Dict(_)) {
             return;
         }
         let cur = cx.vars.get(name).cloned().unwrap_or(Ty::Unknown);
@@ -101,6 +102,7 @@ impl<'u> Checker<'u> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
@@ -133,6 +135,11 @@ impl<'u> Checker<'u> {
                 }
                 if let Ty::List(elem) = &bt {
                     self.list_setitem(cx, target, index, elem, &it, &ty);
+                    return;
+                }
+                if let Ty::Dict(d) = &bt {
+                    let d = (**d).clone();
+                    self.dict_setitem(cx, target, base, &d, &it, &ty);
                     return;
                 }
                 if let (Ty::Array(a), true) = (&bt, it.is_known()) {
@@ -264,7 +271,7 @@ impl<'u> Checker<'u> {
                 }
                 // `x = []`: the empty list is made with the item type the
                 // variable's appends gave it.
-                if ty == Ty::List(Box::new(Ty::Unknown)) {
+                if matches!(ty, Ty::List(_) | Ty::Dict(_)) && !ty.is_known() {
                     if let Some(ExprKind::Name(n)) = targets.first().map(|t| &t.kind) {
                         if let Some(vt) = cx.vars.get(n).filter(|v| v.is_known()) {
                             cx.expr_ty.insert(value.id, vt.clone());
@@ -551,6 +558,8 @@ impl<'u> Checker<'u> {
             | Ty::Tuple(_)
             | Ty::NamedTuple(_)
             | Ty::List(_)
+            | Ty::Dict(_)
+            | Ty::Str
             | Ty::Unknown => {}
             // None is false; a value is tested as itself (Python's rule;
             // Numba rejects the test).
@@ -564,8 +573,7 @@ impl<'u> Checker<'u> {
                 .with_note("use a.any() or a.all(), or compare a scalar");
                 self.err(cx, d)
             }
-            other @ (Ty::Str
-            | Ty::Range
+            other @ (Ty::Range
             | Ty::Function(_)
             | Ty::Global(_)
             | Ty::DtypeObj(_)
@@ -586,12 +594,20 @@ impl<'u> Checker<'u> {
 
     /// The element type of a `for` loop's iterable.
     fn for_iter(&mut self, cx: &mut Cx<'u>, iter: &'u Expr) -> Ty {
-        if let ExprKind::Call {
-            func,
-            args,
-            kwargs,
-            star: None,
-        } = &iter.kind
+        // A method call (`d.items()`) is an ordinary iterable; `np.ndindex`
+        // is a module's function.
+        let method = matches!(&iter.kind, ExprKind::Call { func, .. }
+            if matches!(&func.kind, ExprKind::Attr(obj, _)
+                if !matches!(self.expr(cx, obj), Ty::Global(_))));
+        if let (
+            ExprKind::Call {
+                func,
+                args,
+                kwargs,
+                star: None,
+            },
+            false,
+        ) = (&iter.kind, method)
         {
             let ft = self.expr(cx, func);
             if let Ty::Global(p) = &ft {
@@ -741,6 +757,8 @@ impl<'u> Checker<'u> {
             Ty::Range => Ty::I64,
             Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
             Ty::List(t) => (**t).clone(),
+            Ty::Dict(d) => d.key.clone(),
+            Ty::Str => Ty::Str,
             Ty::Tuple(items) => {
                 let mut u = Ty::Unknown;
                 for it in items {
@@ -772,7 +790,6 @@ impl<'u> Checker<'u> {
             Ty::Unknown => Ty::Unknown,
             other @ (Ty::Scalar(_)
             | Ty::NoneType
-            | Ty::Str
             | Ty::Array(_)
             | Ty::Function(_)
             | Ty::Global(_)
@@ -827,6 +844,10 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         Ty::List(_) => (
             "a list of items that cannot be returned to Python",
             "return the list's items in a form Python can hold (numbers, arrays, tuples, lists)",
+        ),
+        Ty::Dict(_) => (
+            "a dict or set of items that cannot be returned to Python",
+            "return its items in a form Python can hold (numbers, arrays, tuples, lists)",
         ),
         Ty::Generator => (
             "a numpy.random.Generator",

@@ -74,7 +74,9 @@ fn registry_paths_are_unique() {
 /// pytest module, a typing fixture or a codegen test names it as `name(`.
 #[test]
 fn every_registered_callable_has_a_note_and_a_test() {
-    use crate::registry::{note, ENTRIES, GEN_METHODS, LIST_METHODS, METHODS};
+    use crate::registry::{
+        note, DICT_METHODS, ENTRIES, GEN_METHODS, LIST_METHODS, METHODS, SET_METHODS, STR_METHODS,
+    };
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut corpus = String::new();
     for dir in [
@@ -102,6 +104,9 @@ fn every_registered_callable_has_a_note_and_a_test() {
         .chain(METHODS)
         .chain(GEN_METHODS)
         .chain(LIST_METHODS)
+        .chain(DICT_METHODS)
+        .chain(SET_METHODS)
+        .chain(STR_METHODS)
     {
         assert!(!note(*b).is_empty(), "{path} has no note");
         let name = path.rsplit('.').next().unwrap_or(path);

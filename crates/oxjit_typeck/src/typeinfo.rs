@@ -155,6 +155,7 @@ pub fn type_info_dtype(t: &Ty) -> Option<Dtype> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)

@@ -365,6 +365,33 @@ pub struct NamedTupleTy {
     pub items: Vec<Ty>,
 }
 
+/// A dict's key and value types, or a set's item type (`value` None): the
+/// runtime's hash table (`oxjit_runtime::dict`) holds both.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DictTy {
+    pub key: Ty,
+    pub value: Option<Ty>,
+}
+
+impl DictTy {
+    pub fn dict(key: Ty, value: Ty) -> Ty {
+        Ty::Dict(Box::new(DictTy {
+            key,
+            value: Some(value),
+        }))
+    }
+    pub fn set(key: Ty) -> Ty {
+        Ty::Dict(Box::new(DictTy { key, value: None }))
+    }
+    pub fn is_set(&self) -> bool {
+        self.value.is_none()
+    }
+    /// The value type (none for a set).
+    pub fn val(&self) -> Ty {
+        self.value.clone().unwrap_or(Ty::NoneType)
+    }
+}
+
 impl NamedTupleTy {
     /// The position of field `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -458,6 +485,9 @@ pub enum Ty {
     /// counted reference `{meminfo*, payload*}` to a growable buffer of
     /// items held inline (see `oxjit_runtime::list`).
     List(Box<Ty>),
+    /// A dict (`dict(K, V)`) or a set (`set(K)`): a counted reference
+    /// `{meminfo*, payload*}` to an insertion-ordered hash table.
+    Dict(Box<DictTy>),
     /// Placeholder during inference: not yet known.
     Unknown,
 }
@@ -484,7 +514,12 @@ impl Ty {
     /// a run-time value with a Python form (scalars, arrays, tuples of them).
     pub fn optional_payload(&self) -> bool {
         match self {
-            Ty::Scalar(_) | Ty::Array(_) | Ty::Range | Ty::Instance(_) | Ty::List(_) => true,
+            Ty::Scalar(_)
+            | Ty::Array(_)
+            | Ty::Range
+            | Ty::Instance(_)
+            | Ty::List(_)
+            | Ty::Dict(_) => true,
             Ty::Tuple(items) => items
                 .iter()
                 .all(|t| t.optional_payload() || *t == Ty::NoneType),
@@ -525,6 +560,14 @@ impl Ty {
         }
     }
 
+    /// A dict's or set's types (`None` for any other type).
+    pub fn dict(&self) -> Option<&DictTy> {
+        if let Ty::Dict(d) = self {
+            return Some(d);
+        }
+        None
+    }
+
     /// The payload of an optional value (`None` for any other type).
     pub fn optional(&self) -> Option<&Ty> {
         match self {
@@ -538,6 +581,7 @@ impl Ty {
             Ty::Unknown => false,
             Ty::Tuple(items) => items.iter().all(Ty::is_known),
             Ty::Optional(t) | Ty::List(t) => t.is_known(),
+            Ty::Dict(d) => d.key.is_known() && d.value.as_ref().is_none_or(Ty::is_known),
             _ => true,
         }
     }
@@ -592,6 +636,10 @@ impl fmt::Display for Ty {
             Ty::Class(c) => write!(f, "jitclass.{}", c.name),
             Ty::Optional(t) => write!(f, "OptionalType({t})"),
             Ty::List(t) => write!(f, "list({t})"),
+            Ty::Dict(d) => match &d.value {
+                Some(v) => write!(f, "dict({}, {v})", d.key),
+                None => write!(f, "set({})", d.key),
+            },
             Ty::Unknown => f.write_str("undefined"),
         }
     }
@@ -763,6 +811,20 @@ pub fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
             (Ty::Unknown, t) | (t, Ty::Unknown) => Some(Ty::List(Box::new(t.clone()))),
             _ => None,
         },
+        // Likewise an empty dict's or set's unknown key and value types.
+        (Ty::Dict(x), Ty::Dict(y)) if x.is_set() == y.is_set() => {
+            let pick = |a: &Ty, b: &Ty| match (a, b) {
+                (Ty::Unknown, t) | (t, Ty::Unknown) => Some(t.clone()),
+                (a, b) if a == b => Some(a.clone()),
+                _ => None,
+            };
+            let key = pick(&x.key, &y.key)?;
+            let value = match (&x.value, &y.value) {
+                (Some(a), Some(b)) => Some(pick(a, b)?),
+                _ => None,
+            };
+            Some(Ty::Dict(Box::new(DictTy { key, value })))
+        }
         (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
             Some(Ty::Array(ArrayTy {
                 dtype: x.dtype,

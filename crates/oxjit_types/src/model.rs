@@ -68,12 +68,19 @@ impl Ty {
             // `{meminfo*, payload*}`: the list is the MemInfo's reference;
             // its items are held in the runtime's buffer, not inline.
             Ty::List(t) => (Parts::Leaf { size: 16 }, true, t.python_form().is_ok()),
+            Ty::Dict(d) => {
+                let form = d.key.python_form().is_ok()
+                    && d.value.as_ref().is_none_or(|v| v.python_form().is_ok());
+                (Parts::Leaf { size: 16 }, true, form)
+            }
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),
             Ty::Optional(t) => (Parts::Optional(t), false, true),
-            Ty::Str
-            | Ty::Function(_)
+            // `{meminfo*, data*, len}` of UTF-8 bytes; a constant or a string
+            // borrowed from Python has no MemInfo.
+            Ty::Str => (Parts::Leaf { size: 24 }, true, true),
+            Ty::Function(_)
             | Ty::Global(_)
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
@@ -195,7 +202,6 @@ mod tests {
         assert_eq!(o.leaf_size(), 0);
         for t in [
             Ty::NoneType,
-            Ty::Str,
             Ty::Function(0),
             Ty::Global("math".into()),
             Ty::DtypeObj(Dtype::F64),
@@ -228,7 +234,6 @@ mod tests {
             Ty::F64,
             Ty::Range,
             Ty::Generator,
-            Ty::Str,
             Ty::Tuple(vec![Ty::I64, Ty::Range]),
         ] {
             assert!(!t.owns_memory(), "{t}");
@@ -272,14 +277,13 @@ mod tests {
             Ty::Global("numpy".into()),
             Ty::DtypeObj(Dtype::I32),
             Ty::ExcClass(ExcKind::KeyError),
-            Ty::Str,
             Ty::Generator,
         ] {
             assert_eq!(t.python_form(), Err(&t), "{t}");
         }
         // A tuple answers with its first item that has none.
-        let t = Ty::Tuple(vec![Ty::I64, Ty::Tuple(vec![Ty::Str]), Ty::Generator]);
-        assert_eq!(t.python_form(), Err(&Ty::Str));
+        let t = Ty::Tuple(vec![Ty::I64, Ty::Tuple(vec![Ty::Generator]), Ty::Str]);
+        assert_eq!(t.python_form(), Err(&Ty::Generator));
         assert_eq!(Ty::Optional(Box::new(arr(2))).python_form(), Ok(()));
     }
 

@@ -687,6 +687,37 @@ impl<'p> FnGen<'_, 'p> {
                     c
                 })
             }
+            (
+                CmpOp::Eq
+                | CmpOp::Ne
+                | CmpOp::Lt
+                | CmpOp::Le
+                | CmpOp::Gt
+                | CmpOp::Ge
+                | CmpOp::In
+                | CmpOp::NotIn,
+                Ty::Str,
+                Ty::Str,
+            ) => self.str_compare(op, a, b),
+            (CmpOp::In | CmpOp::NotIn, _, Ty::Dict(_)) => {
+                let c = self.dict_contains(a, &b);
+                Ok(if op == CmpOp::NotIn {
+                    self.val(&format!("xor i1 {c}, true"))
+                } else {
+                    c
+                })
+            }
+            (CmpOp::Eq | CmpOp::Ne, Ty::Dict(_), Ty::Dict(_)) => {
+                let c = self.dict_eq(&a, &b)?;
+                Ok(if op == CmpOp::Ne {
+                    self.val(&format!("xor i1 {c}, true"))
+                } else {
+                    c
+                })
+            }
+            (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Dict(_), Ty::Dict(_)) => {
+                self.set_compare(op, a, b)
+            }
             (CmpOp::Eq | CmpOp::Ne, Ty::List(_), Ty::List(_)) => {
                 let c = self.list_eq(a, b)?;
                 Ok(if op == CmpOp::Ne {

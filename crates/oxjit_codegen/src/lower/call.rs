@@ -196,6 +196,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
@@ -261,9 +262,10 @@ impl<'p> FnGen<'_, 'p> {
                 Ty::NamedTuple(nt) => Ok(Self::i64c(nt.items.len() as i64)),
                 Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
                 Ty::List(_) => Ok(V::new(self.list_len(&args[0]), Ty::I64)),
+                Ty::Dict(_) => Ok(V::new(self.dict_len(&args[0]), Ty::I64)),
+                Ty::Str => Ok(V::new(self.str_len(&args[0]), Ty::I64)),
                 other @ (Ty::Scalar(_)
                 | Ty::NoneType
-                | Ty::Str
                 | Ty::Function(_)
                 | Ty::Global(_)
                 | Ty::DtypeObj(_)
@@ -276,6 +278,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::Unknown) => ice(format!("len of {other}")),
             },
             Builtin::List(f) => self.list_fn(f, args, call, ty),
+            Builtin::Dict(f) => self.dict_fn(f, args, ty),
+            Builtin::Text(f) => self.text_fn(f, args),
             Builtin::MinMax { max } if args.len() == 1 && matches!(args[0].ty, Ty::List(_)) => {
                 let l = args.into_iter().next().ok_or("min/max argument")?;
                 self.list_minmax(max, l, ty)

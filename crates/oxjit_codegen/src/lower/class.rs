@@ -157,6 +157,9 @@ impl<'p> FnGen<'_, 'p> {
     /// from Python (no MemInfo, its ndarray in `parent`) gets a MemInfo that
     /// holds the ndarray; every other counted value is increfed.
     pub(super) fn keep(&mut self, v: V) -> V {
+        if v.ty == Ty::Str {
+            return self.keep_str(v);
+        }
         let t = llty(&v.ty);
         let mut r = v.r.clone();
         for (path, held) in v.ty.meminfo_paths() {

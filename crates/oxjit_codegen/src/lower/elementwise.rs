@@ -419,6 +419,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
@@ -838,6 +839,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Builtin::LinAlg(_)
                     | Builtin::Manip(_)
                     | Builtin::Gen(_)
+                    | Builtin::Dict(_)
+                    | Builtin::Text(_)
                     | Builtin::List(_)
                     | Builtin::Ufunc2(_)
                     | Builtin::UfuncCmp(_)

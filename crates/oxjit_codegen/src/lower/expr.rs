@@ -1,5 +1,6 @@
 //! Expressions: constants, names, attributes, unary operators, complex values and casts.
 
+use super::dict::set_op;
 use super::*;
 
 impl<'p> FnGen<'_, 'p> {
@@ -155,6 +156,13 @@ impl<'p> FnGen<'_, 'p> {
                 let b = self.expr(r)?;
                 if let Ty::List(_) = ty {
                     return self.list_binop(*op, a, b, &ty);
+                }
+                if ty == Ty::Str {
+                    return self.str_binop(*op, a, b);
+                }
+                if let Ty::Dict(d) = &ty {
+                    let f = set_op(*op).ok_or("set operator")?;
+                    return self.set_binop(f, &a, &b, d);
                 }
                 let v = self.binop(*op, a, b, e)?;
                 Ok(self.cast(v, &ty))
@@ -362,6 +370,7 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
@@ -393,6 +402,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)

@@ -66,6 +66,16 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.shape(&held, 0);
                 Ok((Src::Array { v: held, a }, n))
             }
+            // A string: its characters.
+            Ty::Str => {
+                let chars = self.str_chars(&v)?;
+                self.src_of_value(chars)
+            }
+            // A dict or set: the keys it has when the loop starts.
+            Ty::Dict(_) => {
+                let keys = self.dict_list(&v, 1)?;
+                self.src_of_value(keys)
+            }
             Ty::List(_) => {
                 let held = self.hold(v);
                 let n = self.list_len(&held);
@@ -91,7 +101,6 @@ impl<'p> FnGen<'_, 'p> {
             }
             other @ (Ty::Scalar(_)
             | Ty::NoneType
-            | Ty::Str
             | Ty::Function(_)
             | Ty::Global(_)
             | Ty::DtypeObj(_)
@@ -338,6 +347,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)

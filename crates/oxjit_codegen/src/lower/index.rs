@@ -374,6 +374,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -440,6 +441,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -545,6 +547,13 @@ impl<'p> FnGen<'_, 'p> {
         if let Ty::List(_) = b.ty {
             return self.list_getitem(b, index);
         }
+        if b.ty == Ty::Str {
+            return self.str_getitem(b, index);
+        }
+        if let Ty::Dict(_) = b.ty {
+            let k = self.expr(index)?;
+            return self.dict_getitem(&b, k);
+        }
         if let Ty::Array(a) = b.ty.clone() {
             if self.per_axis_fancy(&a, index, false) {
                 return self.fancy_axis_get(&b, &a, index);
@@ -629,6 +638,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -653,6 +663,10 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
         if let Ty::List(_) = b.ty {
             return self.list_setitem(b, index, v);
+        }
+        if let Ty::Dict(_) = b.ty {
+            let k = self.expr(index)?;
+            return self.dict_setitem(b, k, v);
         }
         let Ty::Array(a) = b.ty.clone() else {
             return ice("item assignment into a non-array");

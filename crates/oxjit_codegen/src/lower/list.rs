@@ -19,7 +19,7 @@ const ITEMS: usize = 2;
 const DIRTY: usize = 4;
 
 /// The index paths and dtypes of the numbers a (nested) tuple holds.
-fn scalar_paths(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, Dtype)>) {
+pub(super) fn scalar_paths(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, Dtype)>) {
     let t = t.clone().plain_tuple();
     if let Some(d) = t.scalar() {
         out.push((at.clone(), d));
@@ -322,21 +322,39 @@ impl<'p> FnGen<'_, 'p> {
         Ok((start, count, st))
     }
 
-    /// `l[i] = v`.
-    pub(super) fn list_setitem(&mut self, l: &V, index: &'p Expr, v: V) -> R<()> {
-        let i = self.expr(index)?;
-        let elem = elem_of(&l.ty);
-        let n = self.list_len(l);
+    /// `c[i]` of a list or dict, the index already evaluated.
+    pub(super) fn container_get(&mut self, c: &V, i: V) -> R<V> {
+        if let Ty::Dict(_) = c.ty {
+            return self.dict_getitem(c, i);
+        }
+        let n = self.list_len(c);
+        let j = self.list_pos(i, &n, "list index out of range");
+        Ok(self.list_get_at(c, &j))
+    }
+
+    /// `c[i] = v` of a list or dict, the index already evaluated.
+    pub(super) fn container_set(&mut self, c: &V, i: V, v: V) -> R<()> {
+        if let Ty::Dict(_) = c.ty {
+            return self.dict_setitem(c, i, v);
+        }
+        let elem = elem_of(&c.ty);
+        let n = self.list_len(c);
         let j = self.list_pos(i, &n, "list assignment index out of range");
-        let items = self.list_items(l);
+        let items = self.list_items(c);
         let p = self.item_slot(&items, &elem, &j);
         let v = self.cast(v, &elem);
         let v = self.keep(v);
         let old = self.load(&elem, &p);
         self.store(&v, &p);
         self.decref(&old);
-        self.mark_dirty(l);
+        self.mark_dirty(c);
         Ok(())
+    }
+
+    /// `l[i] = v`.
+    pub(super) fn list_setitem(&mut self, l: &V, index: &'p Expr, v: V) -> R<()> {
+        let i = self.expr(index)?;
+        self.container_set(l, i, v)
     }
 
     /// `del l[i]`, `del l[a:b:c]`.

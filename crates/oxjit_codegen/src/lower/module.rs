@@ -123,7 +123,8 @@ impl ModuleGen {
             s.len(),
             escape(s)
         );
-        let v = format!("{{ptr {name}, i64 {}}}", s.len());
+        // A constant string: no MemInfo (see `lower/text.rs`).
+        let v = format!("{{ptr null, ptr {name}, i64 {}}}", s.len());
         self.strings.insert(s.to_string(), v.clone());
         v
     }

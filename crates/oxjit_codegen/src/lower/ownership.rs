@@ -94,8 +94,8 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn exc_arg(&mut self, p: &V) {
         match &p.ty {
             Ty::Str => {
-                let ptr = self.extract(p, 0, Ty::NoneType);
-                let len = self.extract(p, 1, Ty::I64);
+                let ptr = self.extract(p, 1, Ty::NoneType);
+                let len = self.extract(p, 2, Ty::I64);
                 self.call_void(
                     "@oxjit_rt_exc_str",
                     &format!("ptr {}, i64 {}", ptr.r, len.r),
@@ -130,6 +130,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)

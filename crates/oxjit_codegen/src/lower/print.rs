@@ -10,8 +10,8 @@ impl<'p> FnGen<'_, 'p> {
                     let q = self.str_const("'");
                     self.print_value(&q, false)?;
                 }
-                let ptr = self.extract(v, 0, Ty::NoneType);
-                let len = self.extract(v, 1, Ty::I64);
+                let ptr = self.extract(v, 1, Ty::NoneType);
+                let len = self.extract(v, 2, Ty::I64);
                 self.call_void(
                     "@oxjit_rt_print_str",
                     &format!("ptr {}, i64 {}", ptr.r, len.r),
@@ -90,6 +90,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.print_value(&s, false)?;
                 self.start(&end);
             }
+            Ty::Dict(_) => self.print_dict(v)?,
             Ty::List(_) => {
                 let open = self.str_const("[");
                 self.print_value(&open, false)?;

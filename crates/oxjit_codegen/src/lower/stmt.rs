@@ -190,6 +190,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Global(_)
                             | Ty::DtypeObj(_)
                             | Ty::Generator
+                            | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)
@@ -274,8 +275,15 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.list_len(v);
                 self.val(&format!("icmp sgt i64 {n}, 0"))
             }
-            other @ (Ty::Str
-            | Ty::Array(_)
+            Ty::Dict(_) => {
+                let n = self.dict_len(v);
+                self.val(&format!("icmp sgt i64 {n}, 0"))
+            }
+            Ty::Str => {
+                let n = self.extract(v, 2, Ty::I64);
+                self.val(&format!("icmp sgt i64 {}, 0", n.r))
+            }
+            other @ (Ty::Array(_)
             | Ty::Function(_)
             | Ty::Global(_)
             | Ty::DtypeObj(_)
@@ -324,6 +332,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
@@ -395,11 +404,37 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     fn aug_assign(&mut self, target: &'p Expr, op: BinOp, value: &'p Expr) -> R<()> {
+        if let ExprKind::Subscript(base, index) = &target.kind {
+            if let Ty::List(_) | Ty::Dict(_) = self.inst.ty(base) {
+                // `l[i] += v`, `d[k] += v`: the index evaluated once; an
+                // array item is updated in place (and stored back).
+                let b = self.expr(base)?;
+                let i = self.expr(index)?;
+                let cur = self.container_get(&b, i.clone())?;
+                let r = if let Ty::Array(ta) = cur.ty.clone() {
+                    let mut leaves = vec![cur.clone()];
+                    let rhs = self.tree(value, &mut leaves)?;
+                    let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ta.dtype);
+                    self.fused_into(&cur, &ta, &node, &leaves)?;
+                    cur
+                } else {
+                    let rhs = self.expr(value)?;
+                    self.binop(op, cur, rhs, target)?
+                };
+                return self.container_set(&b, i, r);
+            }
+        }
         if let Ty::List(_) = self.inst.ty(target) {
             // `l += m` extends the list itself (its aliases see it).
             let l = self.expr(target)?;
             let v = self.expr(value)?;
             return self.list_inplace(op, &l, v);
+        }
+        if let Ty::Dict(_) = self.inst.ty(target) {
+            // `s |= t`: the set itself changes.
+            let s = self.expr(target)?;
+            let v = self.expr(value)?;
+            return self.set_inplace(op, &s, v);
         }
         if let Ty::Array(ta) = self.inst.ty(target).clone() {
             // In place, as NumPy does: aliases of the array see the update.

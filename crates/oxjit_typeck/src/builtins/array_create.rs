@@ -74,6 +74,7 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)

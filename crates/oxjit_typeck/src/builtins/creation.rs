@@ -125,6 +125,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
@@ -180,6 +181,8 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::Dict(_)
+            | Builtin::Text(_)
             | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
@@ -225,6 +228,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)

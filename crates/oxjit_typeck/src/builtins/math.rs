@@ -7,6 +7,44 @@ use oxjit_syntax::Expr;
 use oxjit_types::{promote_arith, unify, Dtype, Ty};
 
 impl<'u> Checker<'u> {
+    /// `math.gcd`, `isclose`, `ldexp`, `frexp`, `modf`, `factorial`, `isqrt`,
+    /// `nextafter`, `remainder`.
+    fn mathx_ty(
+        &mut self,
+        cx: &mut Cx<'u>,
+        e: &'u Expr,
+        f: registry::MathX,
+        tys: &[Ty],
+        name: &str,
+    ) -> Ty {
+        let n = tys.len();
+        let scalar = |t: &Ty| t.scalar();
+        use registry::MathX as X;
+        let (lo, hi) = match f {
+            X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
+            X::Frexp | X::Modf | X::Factorial | X::Isqrt => (1, 1),
+        };
+        if !self.arity(cx, e, name, n, lo, hi) {
+            return Ty::Unknown;
+        }
+        let ds: Vec<Dtype> = match tys.iter().map(scalar).collect::<Option<Vec<_>>>() {
+            Some(ds) if ds.iter().all(|d| !d.is_complex()) => ds,
+            _ => return self.no_match(cx, e, name, tys, "real numbers"),
+        };
+        let int_ok = |d: &Dtype| d.is_int() || *d == Dtype::Bool;
+        match f {
+            X::Gcd | X::Factorial | X::Isqrt if !ds.iter().all(int_ok) => {
+                self.no_match(cx, e, name, tys, "(int, ...)")
+            }
+            X::Gcd | X::Factorial | X::Isqrt => Ty::I64,
+            X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, name, tys, "(float, int)"),
+            X::Isclose => Ty::BOOL,
+            X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
+            X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
+            X::Ldexp | X::Nextafter | X::Remainder => Ty::F64,
+        }
+    }
+
     /// `math`/`cmath` functions and their NumPy counterparts on scalars; `math.log(x, base)`.
     pub(super) fn math_ty(
         &mut self,
@@ -25,32 +63,7 @@ impl<'u> Checker<'u> {
                 }
                 Ty::F64
             }
-            Builtin::MathX(f) => {
-                use registry::MathX as X;
-                let (lo, hi) = match f {
-                    X::Gcd | X::Isclose | X::Ldexp | X::Nextafter | X::Remainder => (2, 2),
-                    X::Frexp | X::Modf | X::Factorial | X::Isqrt => (1, 1),
-                };
-                if !self.arity(cx, e, name, n, lo, hi) {
-                    return Ty::Unknown;
-                }
-                let ds: Vec<Dtype> = match tys.iter().map(scalar).collect::<Option<Vec<_>>>() {
-                    Some(ds) if ds.iter().all(|d| !d.is_complex()) => ds,
-                    _ => return self.no_match(cx, e, name, tys, "real numbers"),
-                };
-                let int_ok = |d: &Dtype| d.is_int() || *d == Dtype::Bool;
-                match f {
-                    X::Gcd | X::Factorial | X::Isqrt if !ds.iter().all(int_ok) => {
-                        self.no_match(cx, e, name, tys, "(int, ...)")
-                    }
-                    X::Gcd | X::Factorial | X::Isqrt => Ty::I64,
-                    X::Ldexp if !int_ok(&ds[1]) => self.no_match(cx, e, name, tys, "(float, int)"),
-                    X::Isclose => Ty::BOOL,
-                    X::Frexp => Ty::Tuple(vec![Ty::F64, Ty::I64]),
-                    X::Modf => Ty::Tuple(vec![Ty::F64, Ty::F64]),
-                    X::Ldexp | X::Nextafter | X::Remainder => Ty::F64,
-                }
-            }
+            Builtin::MathX(f) => self.mathx_ty(cx, e, f, tys, name),
             Builtin::Math1(_) => {
                 if !self.arity(cx, e, name, n, 1, 1) {
                     return Ty::Unknown;
@@ -247,6 +260,8 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::Dict(_)
+            | Builtin::Text(_)
             | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
@@ -353,6 +368,7 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
                     | Ty::NamedTupleClass(_)
@@ -411,6 +427,8 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::Dict(_)
+            | Builtin::Text(_)
             | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)

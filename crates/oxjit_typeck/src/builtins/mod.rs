@@ -44,7 +44,9 @@ impl<'u> Checker<'u> {
         kwargs: &[(String, &'u Expr)],
         site: CallSite<'_>,
     ) -> Ty {
-        if tys.iter().any(|t| !t.is_known()) {
+        // The container families type empty lists and dicts themselves.
+        let container = matches!(b, Builtin::List(_) | Builtin::Dict(_));
+        if tys.iter().any(|t| !t.is_known()) && !container {
             return Ty::Unknown;
         }
         let allowed_kw = allowed_keywords(b);
@@ -113,6 +115,8 @@ impl<'u> Checker<'u> {
             Builtin::Manip(f) => self.manip_ty(cx, e, f, tys, kwargs, site),
             Builtin::Gen(g) => self.gen_ty(cx, e, g, tys, kwargs, site.name),
             Builtin::List(f) => self.list_fn_ty(cx, e, f, tys, kwargs, site.name),
+            Builtin::Dict(f) => self.dict_fn_ty(cx, e, f, tys, site.name),
+            Builtin::Text(f) => self.str_fn_ty(cx, e, f, tys, site.name),
             Builtin::Ufunc2(_) | Builtin::UfuncCmp(_) => Ty::Unknown,
         }
     }
@@ -186,6 +190,8 @@ impl<'u> Checker<'u> {
                 | Builtin::LinAlg(_)
                 | Builtin::Manip(_)
                 | Builtin::Gen(_)
+                | Builtin::Dict(_)
+                | Builtin::Text(_)
                 | Builtin::List(_)
                 | Builtin::CMath(_)
                 | Builtin::MathX(_)
@@ -324,6 +330,7 @@ fn allowed_keywords(b: Builtin) -> &'static [&'static str] {
         Builtin::Manip(f) => manip::keywords(f),
         Builtin::Gen(g) => generator::keywords(g),
         Builtin::List(f) => registry::list_keywords(f),
+        Builtin::Dict(_) | Builtin::Text(_) => &[],
         Builtin::Arr(f) => registry::arr_keywords(f),
         Builtin::Range
         | Builtin::Len

@@ -36,7 +36,13 @@ impl<'u> Checker<'u> {
                 let sized = |t: &Ty| {
                     matches!(
                         t,
-                        Ty::Array(_) | Ty::Tuple(_) | Ty::NamedTuple(_) | Ty::Range | Ty::List(_)
+                        Ty::Array(_)
+                            | Ty::Tuple(_)
+                            | Ty::NamedTuple(_)
+                            | Ty::Range
+                            | Ty::List(_)
+                            | Ty::Dict(_)
+                            | Ty::Str
                     )
                 };
                 if sized(&tys[0]) {
@@ -60,66 +66,7 @@ impl<'u> Checker<'u> {
                     None => self.no_match(cx, e, name, tys, "(int), (float), (complex)"),
                 }
             }
-            Builtin::MinMax { .. } => {
-                let items: Vec<Ty> = if n == 1 {
-                    match &tys[0] {
-                        Ty::Tuple(items) if !items.is_empty() => items.clone(),
-                        Ty::Array(a) => return Ty::Scalar(a.dtype),
-                        // A list's items are one type: that type, if a number.
-                        Ty::List(t) if t.scalar().is_some() => vec![(**t).clone()],
-                        Ty::Scalar(_)
-                        | Ty::NoneType
-                        | Ty::Str
-                        | Ty::Tuple(_)
-                        | Ty::Range
-                        | Ty::Function(_)
-                        | Ty::Global(_)
-                        | Ty::DtypeObj(_)
-                        | Ty::ExcClass(_)
-                        | Ty::Generator
-                        | Ty::List(_)
-                        | Ty::NamedTuple(_)
-                        | Ty::NamedTupleClass(_)
-                        | Ty::Instance(_)
-                        | Ty::Class(_)
-                        | Ty::Optional(_)
-                        | Ty::Unknown => {
-                            return self.no_match(
-                                cx,
-                                e,
-                                name,
-                                tys,
-                                "(a, b, ...), (tuple), (array), (list)",
-                            )
-                        }
-                    }
-                } else {
-                    tys.to_vec()
-                };
-                if items.is_empty() {
-                    return self.no_match(cx, e, name, tys, "(a, b, ...)");
-                }
-                let mut u = Ty::Unknown;
-                for t in &items {
-                    match (scalar(t), &u) {
-                        (Some(d), Ty::Unknown) => u = Ty::Scalar(d),
-                        (Some(d), Ty::Scalar(c)) => {
-                            u = if *c == d {
-                                Ty::Scalar(d)
-                            } else {
-                                Ty::Scalar(promote_arith(*c, d))
-                            }
-                        }
-                        _ => return self.no_match(cx, e, name, tys, "(a, b, ...) of numbers"),
-                    }
-                    // Python orders no complex numbers; NumPy's maximum and
-                    // friends order them lexicographically.
-                    if t.scalar().is_some_and(|d| d.is_complex()) && !name.starts_with("numpy.") {
-                        return self.no_match(cx, e, name, tys, "real numbers");
-                    }
-                }
-                u
-            }
+            Builtin::MinMax { .. } => self.minmax_ty(cx, e, tys, name),
             Builtin::Int => self.number_type_ty(cx, e, b, tys, name, Ty::I64),
             Builtin::Float => self.number_type_ty(cx, e, b, tys, name, Ty::F64),
             Builtin::Bool => self.number_type_ty(cx, e, b, tys, name, Ty::BOOL),
@@ -243,6 +190,8 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::Dict(_)
+            | Builtin::Text(_)
             | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)
@@ -254,6 +203,65 @@ impl<'u> Checker<'u> {
             | Builtin::IsClose
             | Builtin::NpExtremum { .. } => Ty::Unknown,
         }
+    }
+
+    /// `min`/`max` of several numbers, or of one tuple, array or list.
+    fn minmax_ty(&mut self, cx: &mut Cx<'u>, e: &'u Expr, tys: &[Ty], name: &str) -> Ty {
+        let n = tys.len();
+        let scalar = |t: &Ty| t.scalar();
+        let items: Vec<Ty> = if n == 1 {
+            match &tys[0] {
+                Ty::Tuple(items) if !items.is_empty() => items.clone(),
+                Ty::Array(a) => return Ty::Scalar(a.dtype),
+                // A list's items are one type: that type, if a number.
+                Ty::List(t) if t.scalar().is_some() => vec![(**t).clone()],
+                Ty::Scalar(_)
+                | Ty::NoneType
+                | Ty::Str
+                | Ty::Tuple(_)
+                | Ty::Range
+                | Ty::Function(_)
+                | Ty::Global(_)
+                | Ty::DtypeObj(_)
+                | Ty::ExcClass(_)
+                | Ty::Generator
+                | Ty::Dict(_)
+                | Ty::List(_)
+                | Ty::NamedTuple(_)
+                | Ty::NamedTupleClass(_)
+                | Ty::Instance(_)
+                | Ty::Class(_)
+                | Ty::Optional(_)
+                | Ty::Unknown => {
+                    return self.no_match(cx, e, name, tys, "(a, b, ...), (tuple), (array), (list)")
+                }
+            }
+        } else {
+            tys.to_vec()
+        };
+        if items.is_empty() {
+            return self.no_match(cx, e, name, tys, "(a, b, ...)");
+        }
+        let mut u = Ty::Unknown;
+        for t in &items {
+            match (scalar(t), &u) {
+                (Some(d), Ty::Unknown) => u = Ty::Scalar(d),
+                (Some(d), Ty::Scalar(c)) => {
+                    u = if *c == d {
+                        Ty::Scalar(d)
+                    } else {
+                        Ty::Scalar(promote_arith(*c, d))
+                    }
+                }
+                _ => return self.no_match(cx, e, name, tys, "(a, b, ...) of numbers"),
+            }
+            // Python orders no complex numbers; NumPy's maximum and
+            // friends order them lexicographically.
+            if t.scalar().is_some_and(|d| d.is_complex()) && !name.starts_with("numpy.") {
+                return self.no_match(cx, e, name, tys, "real numbers");
+            }
+        }
+        u
     }
 
     /// `int(x)`, `float(x)`, `bool(x)`, `complex(re[, im])`: the arity and
@@ -277,8 +285,8 @@ impl<'u> Checker<'u> {
         if !self.arity(cx, e, name, n, lo, hi) {
             return Ty::Unknown;
         }
-        // `bool(l)`: whether a list has items.
-        if b == Builtin::Bool && matches!(tys, [Ty::List(_)]) {
+        // `bool(l)`: whether a list, dict, set or string has items.
+        if b == Builtin::Bool && matches!(tys, [Ty::List(_) | Ty::Dict(_) | Ty::Str]) {
             return result;
         }
         if tys.iter().any(|t| t.scalar().is_none()) {
@@ -298,6 +306,12 @@ fn printable(t: &Ty) -> bool {
         Ty::Optional(t) => printable(t),
         // Items print as their repr: arrays in a list would not.
         Ty::List(t) => !matches!(**t, Ty::Array(_)) && printable(t),
+        Ty::Dict(d) => {
+            printable(&d.key)
+                && d.value
+                    .as_ref()
+                    .is_none_or(|v| !matches!(v, Ty::Array(_)) && printable(v))
+        }
         Ty::Range
         | Ty::Function(_)
         | Ty::Global(_)

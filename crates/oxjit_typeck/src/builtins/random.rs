@@ -150,6 +150,8 @@ impl<'u> Checker<'u> {
             | Builtin::LinAlg(_)
             | Builtin::Manip(_)
             | Builtin::Gen(_)
+            | Builtin::Dict(_)
+            | Builtin::Text(_)
             | Builtin::List(_)
             | Builtin::Ufunc2(_)
             | Builtin::UfuncCmp(_)

@@ -151,6 +151,7 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
                         | Ty::NamedTupleClass(_)
@@ -197,29 +198,9 @@ impl<'p> FnGen<'_, 'p> {
                 let parent = self.val(&format!("extractvalue {lt} {}, 1", args[0].r));
                 Ok(self.make_array(&oa, &mi, &parent, &p, &shape, &strides))
             }
-            ArrFn::AsArray => match args[0].ty.clone() {
-                Ty::Array(_) if matches!(ty, Ty::Array(_)) && args[0].ty == ty => {
-                    Ok(args[0].clone())
-                }
-                Ty::Scalar(_)
-                | Ty::NoneType
-                | Ty::Str
-                | Ty::Tuple(_)
-                | Ty::Array(_)
-                | Ty::Range
-                | Ty::Function(_)
-                | Ty::Global(_)
-                | Ty::DtypeObj(_)
-                | Ty::ExcClass(_)
-                | Ty::Generator
-                | Ty::List(_)
-                | Ty::NamedTuple(_)
-                | Ty::NamedTupleClass(_)
-                | Ty::Instance(_)
-                | Ty::Class(_)
-                | Ty::Optional(_)
-                | Ty::Unknown => self.arr_fn(ArrFn::Array, args, call, ty),
-            },
+            // The array itself when its type is already the result's.
+            ArrFn::AsArray if matches!(ty, Ty::Array(_)) && args[0].ty == ty => Ok(args[0].clone()),
+            ArrFn::AsArray => self.arr_fn(ArrFn::Array, args, call, ty),
             ArrFn::Cumsum
             | ArrFn::Cumprod
             | ArrFn::Diff

@@ -59,6 +59,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -288,6 +289,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -824,6 +826,7 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)
                             | Ty::NamedTupleClass(_)

@@ -183,6 +183,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -236,6 +237,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
@@ -337,6 +339,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)

@@ -360,6 +360,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
