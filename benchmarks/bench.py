@@ -202,6 +202,20 @@ def list_comp(a):
     return len(sq), sq[0]
 
 
+def dict_count(a):
+    d = {}
+    for x in a:
+        if x in d:
+            d[x] += 1
+        else:
+            d[x] = 1
+    return len(d), d[a[0]]
+
+
+def str_build(n):
+    return len(",".join([str(i) for i in range(n)]))
+
+
 def list_sum_arg(lst):
     s = 0.0
     for x in lst:
@@ -538,6 +552,18 @@ def b_list_comp(prov, name, S, data):
     return median_time(lambda: f(a), S["reps"]), f(a)
 
 
+def b_dict_count(prov, name, S, data):
+    f = prov.njit(dict_count)
+    a = (data["sum_a"][: S["sum_n"] // 10] * 1000).astype(np.int64)
+    return median_time(lambda: f(a), S["reps"]), f(a)
+
+
+def b_str_build(prov, name, S, data):
+    f = prov.njit(str_build)
+    n = S["sum_n"] // 100
+    return median_time(lambda: f(n), S["reps"]), f(n)
+
+
 def b_list_arg(prov, name, S, data):
     f = prov.njit(list_sum_arg)
     lst = [float(i) for i in range(1000)]
@@ -622,6 +648,8 @@ BENCHES = [
     Bench("list_comp", "runtime", "s", b_list_comp, "[x * x for x in a if x > 0.5] over 1e6 float64"),
     Bench("list_arg", "overhead", "ns", b_list_arg,
           "a reflected list of 1000 floats passed in and summed, per call"),
+    Bench("dict_count", "runtime", "s", b_dict_count, "count 1e6 ints (1000 distinct) in a dict"),
+    Bench("str_build", "runtime", "s", b_str_build, '",".join([str(i) for i in range(1e5)])'),
     Bench("ufunc_call_1elem", "overhead", "ns", b_ufunc_small, "eager @vectorize on 1-element arrays, per call"),
     # The fastmath rows come first: in Numba 0.68, a fastmath kernel compiled after a plain
     # kernel of the same function in the same process comes out different (2 ulp from NumPy
@@ -640,7 +668,7 @@ def prepare_data(S, names):
     data = {}
     rng = np.random.default_rng(0)
     if ("sum_sq" in names or "par_sum" in names or "par_sum_serial" in names
-            or "list_sort" in names or "list_comp" in names):
+            or "list_sort" in names or "list_comp" in names or "dict_count" in names):
         data["sum_a"] = rng.random(S["sum_n"])
     if any(n.startswith("par_grid") for n in names):
         data["betas"] = np.linspace(0.9, 0.99, 64)

@@ -802,7 +802,7 @@ class Gen:
 
     def statement(self):
         if self.uses_lists and self.indent <= 3 and self.r_list.random() < 0.15:
-            return self.st_list()
+            return [self.st_list, self.st_list, self.st_dict, self.st_str][self.r_list.randrange(4)]()
         kinds = list(STMTS)
         weights = [STMTS[k] for k in kinds]
         if self.indent > 3:
@@ -1043,6 +1043,75 @@ class Gen:
             self.emit(line)
         v = Var(self.fresh(), ("py", kind))
         self.emit(f"{v.name} = {src}")
+        self.declare(v)
+
+    def st_dict(self):
+        """A dict of int keys (a display, a comprehension or counting in a loop), changed by
+        stores, `+=`, `pop` and `del`, then read into a scalar (its length, a value, the sum of
+        its values, `in`)."""
+        r = self.r
+        vk = r.choice("if")
+        name, i = self.fresh("d"), self.fresh("j")
+        keys = [str(r.randint(-3, 5)) for _ in range(r.randint(1, 3))]
+        vals = [self.scalar(vk, 1) for _ in keys]
+        form = r.choice(["display", "comprehension", "count"])
+        zero = "0" if vk == "i" else "0.0"
+        if form == "display":
+            lines = [f"{name} = {{{', '.join(f'{k}: {v}' for k, v in zip(keys, vals))}}}"]
+        elif form == "comprehension":
+            lines = [f"{name} = {{{i} % 3: {i} * {vals[0]} for {i} in range({r.randint(0, 6)})}}"]
+        else:
+            lines = [f"{name} = {{}}", f"for {i} in range({r.randint(0, 6)}):", f"    {name}[{i} % 4] = {name}.get({i} % 4, {zero}) + {vals[0]}"]
+        self.feature(f"dict {form}")
+        for _ in range(r.randint(0, 3)):
+            k, x = str(r.randint(-3, 5)), self.scalar(vk, 1)
+            op = r.choice(["store", "augment", "pop", "del"])
+            lines += {
+                "store": [f"{name}[{k}] = {x}"],
+                "augment": [f"if {k} in {name}:", f"    {name}[{k}] += {x}"],
+                "pop": [f"{name}.pop({k}, {zero})"],
+                "del": [f"if {k} in {name}:", f"    del {name}[{k}]"],
+            }[op]
+            self.feature(f"dict {op}")
+        k = str(r.randint(-3, 5))
+        read = r.choice(["len", "get", "sum", "in"])
+        kind, src = {
+            "len": ("i", f"len({name})"),
+            "get": (vk, f"{name}.get({k}, {self.leaf(vk)})"),
+            "sum": (vk, f"sum({name}.values(), {zero})"),
+            "in": ("b", f"({k} in {name})"),
+        }[read]
+        self.feature(f"dict read {read}")
+        for line in lines:
+            self.emit(line)
+        v = Var(self.fresh(), ("py", kind))
+        self.emit(f"{v.name} = {src}")
+        self.declare(v)
+
+    def st_str(self):
+        """A string built from numbers (`str`, f-strings with a format spec, `+`, `join`), read
+        into a scalar (its length, `count`, `find`, `==`)."""
+        r = self.r
+        name = self.fresh("s")
+        x, y = self.scalar("i", 1), self.scalar("f", 1)
+        spec = r.choice(["", ":.3f", ":>8.2f", ":+.1e", ":g", ":,.2f"])
+        ispec = r.choice(["", ":>5d", ":05d", ":+d", ":x"])
+        src = r.choice([
+            f'str({x}) + "-" + str({y})',
+            f'f"{{{x}{ispec}}}|{{{y}{spec}}}"',
+            f'",".join([str({x}), str({y}), "z"])',
+        ])
+        self.feature("string")
+        self.emit(f"{name} = {src}")
+        read = r.choice(["len", "count", "find", "eq"])
+        kind, expr = {
+            "len": ("i", f"len({name})"),
+            "count": ("i", f'{name}.count("1")'),
+            "find": ("i", f'{name}.find("0")'),
+            "eq": ("b", f'({name} == "0-0.0")'),
+        }[read]
+        v = Var(self.fresh(), ("py", kind))
+        self.emit(f"{v.name} = {expr}")
         self.declare(v)
 
     def st_raise(self):
