@@ -133,6 +133,11 @@ pub(crate) fn unit_json(
             }
         } else if let Some(p) = t.optional() {
             walk(p, out);
+        } else if let Ty::List(item) = t {
+            walk(item, out);
+        } else if let Some(d) = t.dict() {
+            walk(&d.key, out);
+            d.value.iter().for_each(|v| walk(v, out));
         } else {
             t.tuple_items()
                 .into_iter()

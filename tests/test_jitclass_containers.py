@@ -1,0 +1,71 @@
+"""jitclass instances held in lists and dicts: shared references (a field written
+through one holder is seen through the others and from Python), no leaks."""
+
+import numpy as np
+import oxjit
+from oxjit import njit
+from oxjit.experimental import jitclass
+
+
+class Particle:
+    def __init__(self, x):
+        self.x = x
+        self.v = np.zeros(2)
+
+    def push(self, dx):
+        self.x += dx
+        self.v += dx
+
+
+JParticle = jitclass([("x", oxjit.float64), ("v", oxjit.float64[:])])(Particle)
+
+
+def build(n):
+    ps = [Particle(i * 1.0) for i in range(n)]
+    by_id = {}
+    for i in range(n):
+        by_id[i] = ps[i]
+    by_id[0].push(10.0)
+    total = 0.0
+    for p in ps:
+        total += p.x + p.v.sum()
+    ps.pop()
+    return ps, total, len(by_id), by_id[n - 1].x
+
+
+@njit
+def build_jit(n):
+    # `build` with the jitclass (the same code).
+    ps = [JParticle(i * 1.0) for i in range(n)]
+    by_id = {}
+    for i in range(n):
+        by_id[i] = ps[i]
+    by_id[0].push(10.0)
+    total = 0.0
+    for p in ps:
+        total += p.x + p.v.sum()
+    ps.pop()
+    return ps, total, len(by_id), by_id[n - 1].x
+
+
+def test_instances_in_lists_and_dicts_are_shared(no_leaks):
+    for _ in range(3):
+        ps, total, n, last = build_jit(4)
+        want_ps, want_total, want_n, want_last = build(4)
+        assert (total, n, last) == (want_total, want_n, want_last)
+        assert [p.x for p in ps] == [p.x for p in want_ps]
+        assert isinstance(ps[0], JParticle) and ps[0].v.tolist() == [10.0, 10.0]
+        del ps
+
+
+@njit
+def push_all(ps, dx):
+    for p in ps:
+        p.push(dx)
+    return len(ps)
+
+
+def test_a_list_of_instances_passed_in_shares_them():
+    ps = [JParticle(1.0), JParticle(2.0)]
+    assert push_all(ps, 0.5) == 2
+    assert [p.x for p in ps] == [1.5, 2.5]
