@@ -10,6 +10,7 @@ def f(x):
 from . import (
     errors,
     experimental,
+    typed,
     types,
 )
 from ._jitclass import jitclass
@@ -80,6 +81,7 @@ __all__ = [
     "typeof",
     "jitclass",
     "experimental",
+    "typed",
     "errors",
     "types",
     "Dispatcher",

@@ -23,6 +23,7 @@ import builtins
 import importlib
 import inspect
 import json
+import re
 import sys
 import types
 import warnings
@@ -270,6 +271,8 @@ class _Converter:
         # Global names (not shadowed anywhere in the function) bound to such
         # modules.
         self.module_globals = module_globals or {}
+        # The function's globals and closure values (`typed.List` and friends).
+        self.scope: dict[str, Any] = {}
 
     def span(self, n: ast.AST) -> list[int]:
         # Parsed nodes always carry positions; the fallbacks only keep a
@@ -665,7 +668,78 @@ class _Converter:
             return self.unsupported(e, "`...`")
         return self.unsupported(e, f"a {type(v).__name__} literal")
 
+    def resolve(self, e: ast.expr) -> Any:
+        """The object a global name or attribute chain names now (None when
+        it is anything else or a local shadows it)."""
+        if isinstance(e, ast.Name):
+            return self.scope.get(e.id)
+        if isinstance(e, ast.Attribute):
+            base = self.resolve(e.value)
+            return getattr(base, e.attr, None) if base is not None else None
+        return None
+
+    def typed_call(self, e: ast.Call) -> Node | None:
+        """`List()`, `List(x)`, `List.empty_list(t)`, `Dict()`, `Dict.empty(k, v)` of
+        `typed` (oxjit's or Numba's): a list or dict built in compiled code; the
+        declared types come from a stand-in item added and removed again."""
+        node = self.node
+        func = e.func
+        kind = _typed_kind(self.resolve(func))
+        if kind is not None:
+            self.names.add(kind)
+            return node("Call", e, node("Name", func, kind), [self.expr(a) for a in e.args], None, [])
+        if not isinstance(func, ast.Attribute):
+            return None
+        kind = _typed_kind(self.resolve(func.value))
+        if kind is None or func.attr not in ("empty_list", "empty"):
+            return None
+        names = ["item_type"] if kind == "list" else ["key_type", "value_type"]
+        given = dict(zip(names, e.args))
+        given.update({k.arg: k.value for k in e.keywords if k.arg in names})
+        if any(n not in given for n in names):
+            return self.unsupported(e, f"`{func.attr}` without its type arguments")
+        dummies = [self.type_dummy(given[n]) for n in names]
+        for d in dummies:
+            if d[0] == "Unsupported":
+                return d
+        acc = node("Name", e, _COMPREHENSION_RESULT)
+        if kind == "list":
+            add = node("Expr", e, node("Call", e, node("Attr", e, acc, "append"), dummies, None, []))
+        else:
+            add = node("Assign", e, [node("Subscript", e, acc, dummies[0])], dummies[1])
+        clear = node("Expr", e, node("Call", e, node("Attr", e, acc, "clear"), [], None, []))
+        return self.builder(e, kind, [add, clear])
+
+    def type_dummy(self, t: ast.expr) -> Node:
+        """An expression of the type that type object `t` names (a number, a
+        string, an array)."""
+        node = self.node
+        try:
+            # A type expression (`types.float64[:]`): evaluated now, as Numba does.
+            obj = eval(compile(ast.Expression(body=t), "<type>", "eval"), dict(self.scope))  # noqa: S307
+        except Exception:
+            obj = None
+        text = str(obj) if obj is not None else ""
+        self.bound["typed numpy"] = np
+        npn = node("Name", t, "typed numpy")
+        if text in _SCALAR_TYPES:
+            return node("Call", t, node("Attr", t, npn, _SCALAR_TYPES[text]), [node("Int", t, "0")], None, [])
+        if text == "unicode_type":
+            return node("Str", t, "")
+        m = re.fullmatch(r"array\((\w+), (\d)d, ([CFA])\)", text)
+        if m and m.group(1) in _SCALAR_TYPES:
+            shape = node("Tuple", t, [node("Int", t, "0")] * int(m.group(2)))
+            dtype = node("Attr", t, npn, _SCALAR_TYPES[m.group(1)])
+            arr = node("Call", t, node("Attr", t, npn, "empty"), [shape], None, [["dtype", dtype]])
+            if m.group(3) == "A":
+                arr = node("Subscript", t, arr, node("Slice", t, None, None, node("Int", t, "1")))
+            return arr
+        return self.unsupported(t, f"the container item type `{text or ast.unparse(t)}`")
+
     def call(self, e: ast.Call) -> Node:
+        typed = self.typed_call(e)
+        if typed is not None:
+            return typed
         stars = [i for i, a in enumerate(e.args) if isinstance(a, ast.Starred)]
         if len(stars) > 1:
             return self.unsupported(e, "more than one `*` argument")
@@ -721,6 +795,36 @@ def _all_locals(code: types.CodeType) -> set[str]:
     return names
 
 
+def _visible_names(py_func: types.FunctionType) -> dict[str, Any]:
+    """The function's globals and closure values, by name (what `typed.List` and
+    friends resolve through)."""
+    out = dict(py_func.__globals__)
+    for name, cell in zip(py_func.__code__.co_freevars, py_func.__closure__ or ()):
+        try:
+            out[name] = cell.cell_contents
+        except ValueError:
+            out.pop(name, None)
+    return out
+
+
+def _typed_kind(v: Any) -> str | None:
+    """`list`/`dict` for `typed.List`/`typed.Dict` (oxjit's or Numba's classes)."""
+    if not isinstance(v, type):
+        return None
+    module = getattr(v, "__module__", "") or ""
+    if module == "oxjit.typed" or module.startswith("numba.typed"):
+        return {"List": "list", "Dict": "dict"}.get(v.__name__)
+    return None
+
+
+_SCALAR_TYPES = {
+    "bool": "bool_", "boolean": "bool_", "bool_": "bool_", "int8": "int8", "int16": "int16",
+    "int32": "int32", "int64": "int64", "intp": "intp", "uint8": "uint8", "uint16": "uint16",
+    "uint32": "uint32", "uint64": "uint64", "uintp": "uintp", "float32": "float32",
+    "float64": "float64", "complex64": "complex64", "complex128": "complex128",
+}
+
+
 def _module_globals(py_func: types.FunctionType) -> dict[str, types.ModuleType]:
     """Globals and closure values that are modules oxjit does not know
     (their attributes are resolved when the function is converted), unless
@@ -745,6 +849,7 @@ def _module_globals(py_func: types.FunctionType) -> dict[str, types.ModuleType]:
 
 def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str], dict[str, Any]]:
     conv = _Converter(src.line_delta, _default_values(py_func), _module_globals(py_func))
+    conv.scope = _visible_names(py_func)
     n = src.node
     if isinstance(n, ast.Lambda):
         # Unsupported parameters are flagged per parameter by funcdef.

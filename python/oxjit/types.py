@@ -102,6 +102,7 @@ float64 = f8 = double = Type("float64")
 complex64 = c8 = Type("complex64")
 complex128 = c16 = Type("complex128")
 none = void = Type("none")
+unicode_type = string = Type("unicode_type")
 
 _SCALARS = {
     t.name: t

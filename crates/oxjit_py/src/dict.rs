@@ -31,6 +31,14 @@ pub fn typeof_table(
         }
     };
     if let Ok(d) = a.cast::<PyDict>() {
+        // `typed.Dict.empty(k, v)`: its declared types.
+        let declared = (
+            crate::list::declared_type(a, "_oxjit_key_type"),
+            crate::list::declared_type(a, "_oxjit_value_type"),
+        );
+        if let (Some(k), Some(v)) = declared {
+            return Some(Ok(DictTy::dict(k, v)));
+        }
         let (mut k, mut v) = (Ty::Unknown, Ty::Unknown);
         for (x, y) in d.iter() {
             let kt = match typeof_arg(py, &x, fns) {

@@ -23,6 +23,10 @@ pub fn typeof_list(
     l: &Bound<'_, PyList>,
     fns: &mut Vec<Py<PyAny>>,
 ) -> Result<Ty, String> {
+    // `typed.List.empty_list(t)`: its declared item type.
+    if let Some(t) = declared_type(l.as_any(), "_oxjit_item_type") {
+        return Ok(Ty::List(Box::new(t)));
+    }
     // An empty list's items are unknown: known from its neighbours when it
     // is an item (`[[1, 2], []]`), an error at the top (the dispatcher).
     if l.is_empty() {
@@ -37,6 +41,19 @@ pub fn typeof_list(
         };
     }
     Ok(Ty::List(Box::new(u)))
+}
+
+/// The type a `typed` container declares in attribute `attr` (a type
+/// object whose text parses as a Numba type), if any.
+pub(crate) fn declared_type(o: &Bound<'_, PyAny>, attr: &str) -> Option<Ty> {
+    // Only subclasses can declare one: no lookup (and no AttributeError,
+    // whose drop PyO3 may defer while holding `o`) for a plain list or dict.
+    if o.is_exact_instance_of::<PyList>() || o.is_exact_instance_of::<pyo3::types::PyDict>() {
+        return None;
+    }
+    let t = o.getattr(attr).ok().filter(|t| !t.is_none())?;
+    let text = t.str().ok()?.to_string();
+    oxjit_types::parse_type_with(&text, Some(&crate::jitclass::resolve)).ok()
 }
 
 /// Where an item's leaves are and which of them hold a MemInfo.

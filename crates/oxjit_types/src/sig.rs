@@ -84,6 +84,7 @@ impl<'a> P<'a> {
         let name = name.strip_prefix("types.").unwrap_or(&name).to_string();
         let base = match name.as_str() {
             "void" | "none" | "None" => Ty::NoneType,
+            "unicode_type" | "string" => Ty::Str,
             "array" | "Array" => {
                 self.expect(b'(')?;
                 let dt = self.ty()?;
