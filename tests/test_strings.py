@@ -182,3 +182,22 @@ def adds_number(s):
 def test_diagnostics(fn, word):
     with pytest.raises(TypingError, match=word):
         njit(fn)("x")
+
+
+def augmented(n):
+    s = "a"
+    for i in range(n):
+        s += str(i)
+    nested = [[1], [2]]
+    nested[0] += [5]
+    sets = [{1}, {2}]
+    sets[1] |= {3}
+    d = {1: "v"}
+    d[1] += "w"
+    words = ["a", "b"]
+    words[0] += "!"
+    return s, nested, sets, d, words
+
+
+def test_augmented_assignment_of_strings_and_container_items():
+    check(augmented, 3)

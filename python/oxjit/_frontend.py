@@ -570,8 +570,8 @@ class _Converter:
         return node("Call", e, node("Lambda", e, fn), [], None, [])
 
     def empty_call(self, e: ast.expr, builtin: str) -> Node:
-        """`dict()` or `set()`, the builtin (even where the function's module
-        rebinds the name)."""
+        """`dict()` or `set()`: a call of what the name means in the function's
+        module (the builtin, unless the module rebinds it)."""
         self.names.add(builtin)
         return self.node("Call", e, self.node("Name", e, builtin), [], None, [])
 

@@ -81,7 +81,6 @@ pub fn typeof_table(
 struct EntryLayout {
     esize: usize,
     ksize: usize,
-    voff: usize,
     key_leaves: Vec<Ty>,
     key_offsets: Vec<usize>,
     val_leaves: Vec<Ty>,
@@ -118,7 +117,6 @@ fn layout(d: &DictTy) -> EntryLayout {
     EntryLayout {
         esize,
         ksize,
-        voff,
         key_leaves: d.key.leaves(),
         key_offsets,
         val_leaves,
@@ -237,7 +235,6 @@ pub fn unbox_table(
         unsafe { oxjit_runtime::meminfo_release(mi) };
         return Err(e);
     }
-    let _ = lay.voff;
     unsafe { (*p).dirty = 0 };
     Ok(mi)
 }

@@ -348,6 +348,9 @@ impl<'u> Checker<'u> {
                     (ExprKind::Subscript(..), Ty::Scalar(_)) => {}
                     (ExprKind::Subscript(..), Ty::Unknown) => {}
                     (ExprKind::Subscript(..), Ty::Array(_)) => {}
+                    // An item of a list or dict: a string, list or set
+                    // updated (in place for lists and sets) and stored back.
+                    (ExprKind::Subscript(..), Ty::Str | Ty::List(_) | Ty::Dict(_)) => {}
                     (ExprKind::Attr(obj, attr), _) => {
                         if let Some(Ty::Instance(c)) = cx.expr_ty.get(&obj.id).cloned() {
                             self.assign_attr(cx, target, &c, attr, &result);

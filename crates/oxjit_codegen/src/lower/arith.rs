@@ -22,6 +22,16 @@ impl<'p> FnGen<'_, 'p> {
                 let ty = self.inst.ty(at).clone();
                 self.matmul(&a, &b, ty)
             }
+            (Ty::Str, _) | (_, Ty::Str) => self.str_binop(op, a, b),
+            (Ty::List(_), _) | (_, Ty::List(_)) => {
+                let ty = self.inst.ty(at).clone();
+                self.list_binop(op, a, b, &ty)
+            }
+            (Ty::Dict(d), Ty::Dict(_)) => {
+                let f = super::dict::set_op(op).ok_or("set operator")?;
+                let d = (**d).clone();
+                self.set_binop(f, &a, &b, &d)
+            }
             (l, r) => ice(format!(
                 "operator {} on {l} and {r} at line {}",
                 op.symbol(),

@@ -417,6 +417,15 @@ impl<'p> FnGen<'_, 'p> {
                     let node = Node::Bin(op, Box::new(Node::Leaf(0)), Box::new(rhs), ta.dtype);
                     self.fused_into(&cur, &ta, &node, &leaves)?;
                     cur
+                } else if let Ty::List(_) | Ty::Dict(_) = cur.ty {
+                    // A list or set item changes in place (`l[0] += [1]`).
+                    let rhs = self.expr(value)?;
+                    if let Ty::List(_) = cur.ty {
+                        self.list_inplace(op, &cur, rhs)?;
+                    } else {
+                        self.set_inplace(op, &cur, rhs)?;
+                    }
+                    cur
                 } else {
                     let rhs = self.expr(value)?;
                     self.binop(op, cur, rhs, target)?
