@@ -201,3 +201,42 @@ def augmented(n):
 
 def test_augmented_assignment_of_strings_and_container_items():
     check(augmented, 3)
+
+
+def word_counts(text):
+    counts = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    seen = set()
+    for w in text.split():
+        seen.add(w.upper())
+    del counts["the"]
+    return counts, "fox" in counts, "cat" not in counts, sorted(seen), sorted(counts.keys(), reverse=True)
+
+
+def test_strings_as_dict_keys_and_set_items(no_leaks):
+    for _ in range(3):
+        check(word_counts, "the quick brown fox jumps over the lazy dog the end é")
+
+
+def store_and_read(d, key):
+    d["new"] = 1.5
+    d[key] += 1.0
+    return d[key]
+
+
+def test_string_keyed_dict_arguments_are_reflected():
+    d = {"a": 1.0, "b": 2.0}
+    assert njit(store_and_read)(d, "a") == 2.0
+    assert d == {"a": 2.0, "b": 2.0, "new": 1.5}
+    with pytest.raises(KeyError, match="'zz'"):
+        njit(store_and_read)(d, "zz")
+
+
+def list_of_words(words, w):
+    return w in words, words.count(w), words.index(w) if w in words else -1, words == ["a", "b"]
+
+
+def test_lists_of_strings_search_and_compare():
+    check(list_of_words, ["x", "a", "a"], "a")
+    check(list_of_words, ["a", "b"], "z")

@@ -85,7 +85,7 @@ struct EntryLayout {
     key_offsets: Vec<usize>,
     val_leaves: Vec<Ty>,
     val_offsets: Vec<usize>,
-    /// Offsets (within the entry) of the value's counted leaves.
+    /// Offsets (within the entry) of the key's and the value's counted leaves.
     counted: Vec<usize>,
 }
 
@@ -108,16 +108,18 @@ fn layout(d: &DictTy) -> EntryLayout {
         }
         None => Vec::new(),
     };
-    let counted = val_leaves
+    let key_leaves = d.key.leaves();
+    let counted = key_leaves
         .iter()
-        .zip(&val_offsets)
+        .zip(&key_offsets)
+        .chain(val_leaves.iter().zip(&val_offsets))
         .filter(|(l, _)| l.model().counted)
         .map(|(_, o)| *o)
         .collect();
     EntryLayout {
         esize,
         ksize,
-        key_leaves: d.key.leaves(),
+        key_leaves,
         key_offsets,
         val_leaves,
         val_offsets,
@@ -183,6 +185,7 @@ pub fn unbox_table(
             lay.ksize as i64,
             desc.as_ptr(),
             desc.len() as i64,
+            i32::from(d.key == Ty::Str),
         )
     };
     if mi.is_null() {
@@ -208,6 +211,20 @@ pub fn unbox_table(
         let ix = unsafe { oxjit_runtime::dict::oxjit_rt_dict_insert(p, key.as_ptr(), &mut fresh) };
         if ix < 0 {
             return Err(PyMemoryError::new_err("unable to allocate a dict"));
+        }
+        if fresh != 0 && d.key == Ty::Str {
+            // The entry keeps a copy of the key's text (the str's is borrowed).
+            unsafe {
+                let e = (*p).entries.add(ix as usize * lay.esize);
+                let data = *(e.add(16) as *const *const u8);
+                let len = *(e.add(24) as *const i64);
+                let mi = oxjit_runtime::text::oxjit_rt_str_copy(data, len);
+                if mi.is_null() {
+                    return Err(PyMemoryError::new_err("unable to allocate a dict"));
+                }
+                *(e.add(8) as *mut *mut MemInfo) = mi;
+                *(e.add(16) as *mut *mut u8) = (*mi).data;
+            }
         }
         let (Some(v), Some(vt)) = (v, d.value.as_ref()) else {
             return Ok(());
@@ -259,13 +276,20 @@ pub fn box_table<'py>(
         for (slot, off) in kptrs.iter_mut().zip(&lay.key_offsets) {
             *slot = unsafe { e.add(*off) };
         }
+        // Boxing takes one reference of each counted leaf (the key's, a
+        // string's, and the value's below): the table keeps its own.
+        for o in lay.counted.iter().filter(|o| **o < 8 + lay.ksize) {
+            let mi = unsafe { *(e.add(*o) as *const *mut MemInfo) };
+            if !mi.is_null() {
+                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
+            }
+        }
         let k = box_value(py, &d.key, &kptrs, &mut 0)?;
         let Some(vt) = &d.value else {
             out_set.add(k)?;
             continue;
         };
-        // Boxing takes one reference of each counted leaf.
-        for o in &lay.counted {
+        for o in lay.counted.iter().filter(|o| **o >= 8 + lay.ksize) {
             let mi = unsafe { *(e.add(*o) as *const *mut MemInfo) };
             if !mi.is_null() {
                 unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };

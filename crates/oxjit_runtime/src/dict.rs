@@ -40,6 +40,9 @@ pub struct DictPayload {
     /// Index table size minus one (a power of two minus one).
     pub mask: i64,
     pub index: *mut i64,
+    /// Non-zero when the key is a string `{meminfo*, data*, len}`: hashed
+    /// and compared by its bytes, not by the struct's.
+    pub text_key: i64,
     /// The count of MemInfo offsets that follow the payload.
     pub ndesc: i64,
 }
@@ -59,8 +62,21 @@ unsafe fn entry(p: *const DictPayload, ix: usize) -> *mut u8 {
     (*p).entries.add(ix * (*p).esize as usize)
 }
 
+/// The bytes a key at `k` is compared by: its own, or a string key's text.
+unsafe fn key_view<'a>(p: *const DictPayload, k: *const u8) -> &'a [u8] {
+    if (*p).text_key != 0 {
+        let data = *(k.add(8) as *const *const u8);
+        let len = *(k.add(16) as *const i64);
+        if data.is_null() || len <= 0 {
+            return &[];
+        }
+        return std::slice::from_raw_parts(data, len as usize);
+    }
+    std::slice::from_raw_parts(k, (*p).ksize as usize)
+}
+
 unsafe fn key_of<'a>(p: *const DictPayload, e: *const u8) -> &'a [u8] {
-    std::slice::from_raw_parts(e.add(8), (*p).ksize as usize)
+    key_view(p, e.add(8))
 }
 
 /// FxHash-style mixing of the key's bytes, as a non-negative hash.
@@ -82,8 +98,8 @@ fn hash_bytes(k: &[u8]) -> i64 {
 }
 
 /// A new empty table: entries of `esize` bytes with `ksize` key bytes at
-/// offset 8, whose MemInfo pointers are at the `n` byte offsets at `desc`.
-/// Refcount 1; null when memory ran out.
+/// offset 8, whose MemInfo pointers are at the `n` byte offsets at `desc`;
+/// `text_key` for string keys. Refcount 1; null when memory ran out.
 ///
 /// # Safety
 /// `desc` must point to `n` readable `i64`s (or be null when `n` is 0).
@@ -93,6 +109,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
     ksize: i64,
     desc: *const i64,
     n: i64,
+    text_key: i32,
 ) -> *mut MemInfo {
     if esize < 8 || ksize < 0 || n < 0 {
         return std::ptr::null_mut();
@@ -132,6 +149,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
         ksize,
         mask: slots as i64 - 1,
         index,
+        text_key: i64::from(text_key != 0),
         ndesc: n,
     });
     if n > 0 {
@@ -210,7 +228,7 @@ unsafe fn probe(p: *const DictPayload, key: &[u8], h: i64, want: i64) -> (usize,
 /// `p` must be a live table's payload and `key` point to `ksize` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_dict_find(p: *const DictPayload, key: *const u8) -> i64 {
-    let k = std::slice::from_raw_parts(key, (*p).ksize as usize);
+    let k = key_view(p, key);
     probe(p, k, hash_bytes(k), -1).1
 }
 
@@ -285,7 +303,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_insert(
     fresh: *mut i32,
 ) -> i64 {
     let ks = (*p).ksize as usize;
-    let k = std::slice::from_raw_parts(key, ks);
+    let k = key_view(p, key);
     let h = hash_bytes(k);
     *fresh = 0;
     let (_, found) = probe(p, k, h, -1);
@@ -373,7 +391,7 @@ mod tests {
     fn insert_find_remove_in_order() {
         unsafe {
             // {i64 hash, i64 key, f64 value}
-            let mi = oxjit_rt_dict_new(24, 8, std::ptr::null(), 0);
+            let mi = oxjit_rt_dict_new(24, 8, std::ptr::null(), 0, 0);
             let p = payload(mi);
             let mut fresh = 0;
             for k in 0..1000i64 {
@@ -411,7 +429,7 @@ mod tests {
         unsafe {
             let before = crate::thread_balance();
             let desc = [16i64];
-            let mi = oxjit_rt_dict_new(24, 8, desc.as_ptr(), 1);
+            let mi = oxjit_rt_dict_new(24, 8, desc.as_ptr(), 1, 0);
             let p = payload(mi);
             let held = crate::oxjit_rt_meminfo_alloc(8);
             let mut fresh = 0;

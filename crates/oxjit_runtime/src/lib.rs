@@ -37,7 +37,7 @@ use dict::{
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use list::{
     oxjit_rt_list_delete, oxjit_rt_list_insert, oxjit_rt_list_new, oxjit_rt_list_permute,
-    oxjit_rt_list_resize, oxjit_rt_list_reverse,
+    oxjit_rt_list_resize, oxjit_rt_list_reverse, oxjit_rt_list_sort_text,
 };
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use parallel::{
@@ -497,7 +497,8 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_list_delete(_, _, _, _),
         oxjit_rt_list_reverse(_),
         oxjit_rt_list_permute(_, _),
-        oxjit_rt_dict_new(_, _, _, _),
+        oxjit_rt_list_sort_text(_),
+        oxjit_rt_dict_new(_, _, _, _, _),
         oxjit_rt_dict_find(_, _),
         oxjit_rt_dict_insert(_, _, _),
         oxjit_rt_dict_remove(_, _, _),

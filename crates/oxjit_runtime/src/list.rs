@@ -246,6 +246,28 @@ pub unsafe extern "C" fn oxjit_rt_list_permute(p: *mut ListPayload, perm: *const
     1
 }
 
+/// Sort a list of strings (`{meminfo*, data*, len}` items) by their text,
+/// stably; false when memory ran out.
+///
+/// # Safety
+/// `p` must be a live list of strings.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_list_sort_text(p: *mut ListPayload) -> i32 {
+    let len = (*p).len as usize;
+    let text = |k: usize| -> &[u8] {
+        let it = (*p).items.add(24 * k);
+        let data = *(it.add(8) as *const *const u8);
+        let n = *(it.add(16) as *const i64);
+        if data.is_null() || n <= 0 {
+            return &[];
+        }
+        std::slice::from_raw_parts(data, n as usize)
+    };
+    let mut perm: Vec<i64> = (0..len as i64).collect();
+    perm.sort_by(|&a, &b| text(a as usize).cmp(text(b as usize)));
+    oxjit_rt_list_permute(p, perm.as_ptr())
+}
+
 /// The number of MemInfo offsets in a list's descriptor, and a pointer to
 /// them (for the boxing layer).
 ///

@@ -3,8 +3,8 @@
 //! first `d[k] = v`/`s.add(x)` of the variable they are bound to; methods;
 //! `d[k]`, `d[k] = v`, `in`, set operators; iteration gives the keys.
 //!
-//! Keys are numbers or tuples of numbers: the runtime compares them as
-//! bytes, which lowering writes canonically.
+//! Keys are numbers, strings or tuples of numbers: the runtime compares
+//! them as bytes, which lowering writes canonically (a string by its text).
 
 use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
@@ -14,12 +14,17 @@ use crate::registry::{self, Builtin, DictFn};
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind};
 use oxjit_types::{unify, DictTy, Ty};
 
-/// Whether values of type `t` can be keys (or set items): numbers and
-/// tuples of numbers.
+/// Whether values of type `t` can be keys (or set items): numbers,
+/// strings and tuples of numbers.
 pub(crate) fn hashable(t: &Ty) -> bool {
+    *t == Ty::Str || numeric_key(t)
+}
+
+/// Numbers and tuples of numbers (a string inside a tuple key is not yet).
+fn numeric_key(t: &Ty) -> bool {
     let t = t.clone().plain_tuple();
     if let Ty::Tuple(items) = &t {
-        return items.iter().all(hashable);
+        return items.iter().all(numeric_key);
     }
     t.scalar().is_some()
 }
@@ -295,7 +300,7 @@ impl<'u> Checker<'u> {
                         e,
                         name,
                         tys,
-                        "an item that is a number or a tuple of numbers",
+                        "an item that is a number, a string or a tuple of numbers",
                     );
                 }
                 if !key_ok(&tys[1]) {
@@ -396,7 +401,7 @@ impl<'u> Checker<'u> {
                 target.span,
                 format!("a {k} cannot be a dict key in compiled code"),
             )
-            .with_note("keys are numbers or tuples of numbers");
+            .with_note("keys are numbers, strings or tuples of numbers");
             self.err(cx, diag);
             return;
         }

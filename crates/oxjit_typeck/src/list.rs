@@ -42,13 +42,14 @@ pub(crate) fn storable(t: &Ty) -> bool {
 }
 
 /// Whether items of type `t` compare with `==` in compiled code (`in`,
-/// `remove`, `index`, `count`, list equality): numbers, and tuples of them.
+/// `remove`, `index`, `count`, list equality): numbers, strings and tuples
+/// of them.
 pub(crate) fn comparable(t: &Ty) -> bool {
     let t = t.clone().plain_tuple();
     if let Ty::Tuple(items) = &t {
         return items.iter().all(comparable);
     }
-    t.scalar().is_some()
+    t.scalar().is_some() || t == Ty::Str
 }
 
 /// Whether items of type `t` can be ordered (sorting): real numbers, and
@@ -56,9 +57,10 @@ pub(crate) fn comparable(t: &Ty) -> bool {
 fn orderable(t: &Ty) -> bool {
     let t = t.clone().plain_tuple();
     if let Ty::Tuple(items) = &t {
-        return !items.is_empty() && items.iter().all(orderable);
+        // (strings inside a tuple do not sort yet)
+        return !items.is_empty() && items.iter().all(|i| *i != Ty::Str && orderable(i));
     }
-    matches!(t, Ty::Scalar(d) if !d.is_complex())
+    matches!(t, Ty::Scalar(d) if !d.is_complex()) || t == Ty::Str
 }
 
 /// The item type an iteration over a value of type `t` gives, for the
@@ -478,7 +480,7 @@ impl<'u> Checker<'u> {
                         e,
                         name,
                         tys,
-                        "items that are numbers or tuples of numbers",
+                        "items that are numbers, strings or tuples of them",
                     );
                 }
                 for t in &tys[2..] {

@@ -147,7 +147,7 @@ impl<'u> Checker<'u> {
                     ),
                 )
                 .with_note(
-                    "lists compare (`==`, `in`) when their items are numbers or tuples of numbers",
+                    "lists compare (`==`, `in`) when their items are numbers, strings or tuples of them",
                 );
                 self.err(cx, d);
                 return Ty::BOOL;

@@ -1438,7 +1438,7 @@ pub fn supported_markdown() -> String {
     for (p, b) in LIST_METHODS {
         out += &format!("| `list.{p}()` | {} |\n", note(*b));
     }
-    out += "\n## Methods of a dict and of a set\n\nBuilt in compiled code (`{}`, `{k: v}`, `{a, b}`, comprehensions, `dict()`, `set()`) or passed in (copied for the call, and written back into the caller's dict or set when compiled code changed it). Keys and set items are numbers or tuples of numbers; iteration is in insertion order.\n\n| method | notes |\n|---|---|\n";
+    out += "\n## Methods of a dict and of a set\n\nBuilt in compiled code (`{}`, `{k: v}`, `{a, b}`, comprehensions, `dict()`, `set()`) or passed in (copied for the call, and written back into the caller's dict or set when compiled code changed it). Keys and set items are numbers, strings or tuples of numbers; iteration is in insertion order.\n\n| method | notes |\n|---|---|\n";
     for (p, b) in DICT_METHODS {
         out += &format!("| `dict.{p}()` | {} |\n", note(*b));
     }

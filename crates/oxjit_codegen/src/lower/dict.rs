@@ -69,12 +69,21 @@ impl<'p> FnGen<'_, 'p> {
     /// A new empty dict or set, parked as a statement temporary.
     pub(super) fn dict_new(&mut self, d: &DictTy) -> V {
         let et = entry_ty(d);
-        let offsets: Vec<String> = d
-            .value
-            .iter()
-            .flat_map(|v| v.meminfo_paths())
-            .map(|(path, _)| {
-                let idx: Vec<String> = std::iter::once(2)
+        // The MemInfos an entry holds: a string key's (part 1), the value's (2).
+        let held = d
+            .key
+            .meminfo_paths()
+            .into_iter()
+            .map(|(p, _)| (1, p))
+            .chain(
+                d.value
+                    .iter()
+                    .flat_map(|v| v.meminfo_paths())
+                    .map(|(p, _)| (2, p)),
+            );
+        let offsets: Vec<String> = held
+            .map(|(part, path)| {
+                let idx: Vec<String> = std::iter::once(part)
                     .chain(path)
                     .map(|i| format!("i32 {i}"))
                     .collect();
@@ -96,8 +105,9 @@ impl<'p> FnGen<'_, 'p> {
         let kt = llty(&d.key);
         let ksize = format!("ptrtoint (ptr getelementptr ({kt}, ptr null, i32 1) to i64)");
         let mi = self.val(&format!(
-            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {})",
-            offsets.len()
+            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {}, i32 {})",
+            offsets.len(),
+            i32::from(d.key == Ty::Str)
         ));
         let null = self.val(&format!("icmp eq ptr {mi}, null"));
         let m = self.str_const("unable to allocate memory for a dict");
@@ -118,6 +128,11 @@ impl<'p> FnGen<'_, 'p> {
         let k = self.cast(k, &d.key);
         let kt = llty(&d.key);
         let buf = self.alloca(&kt);
+        if d.key == Ty::Str {
+            // Compared by its text: the struct as it is.
+            self.store(&k, &buf);
+            return buf;
+        }
         let mut paths = Vec::new();
         super::list::scalar_paths(&d.key, &mut Vec::new(), &mut paths);
         for (path, dt) in paths {
@@ -224,6 +239,9 @@ impl<'p> FnGen<'_, 'p> {
         ));
         let mut paths = Vec::new();
         super::list::scalar_paths(&k.ty, &mut Vec::new(), &mut paths);
+        if k.ty == Ty::Str {
+            self.exc_arg(k);
+        }
         for (path, dt) in paths {
             let x = if path.is_empty() {
                 k.clone()
@@ -258,7 +276,7 @@ impl<'p> FnGen<'_, 'p> {
     /// Find or add `k`: its entry number and whether it was added.
     fn dict_slot(&mut self, t: &V, k: V) -> (String, String) {
         let d = table_of(&t.ty);
-        let kb = self.key_bytes(&d, k);
+        let kb = self.key_bytes(&d, k.clone());
         let p = self.dict_payload(t);
         let fresh = self.alloca("i32");
         let ix = self.val(&format!(
@@ -269,6 +287,19 @@ impl<'p> FnGen<'_, 'p> {
         self.raise_if(&oom, ExcKind::MemoryError, &[m]);
         let f = self.val(&format!("load i32, ptr {fresh}"));
         let f = self.val(&format!("icmp ne i32 {f}, 0"));
+        if d.key == Ty::Str {
+            // A new entry holds a string key of its own (the runtime copied
+            // the borrowed struct).
+            let (own, done) = (self.label("kown"), self.label("kowned"));
+            self.cbr(&f, &own, &done);
+            self.start(&own);
+            let k = self.cast(k, &Ty::Str);
+            let kept = self.keep_str(k);
+            let kp = self.entry_part(t, &ix, 1);
+            self.store(&kept, &kp);
+            self.br(&done);
+            self.start(&done);
+        }
         (ix, f)
     }
 

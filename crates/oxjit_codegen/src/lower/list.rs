@@ -814,7 +814,12 @@ impl<'p> FnGen<'_, 'p> {
         match key {
             None => {
                 let elem = elem_of(&l.ty);
-                if let Ty::Scalar(d) = elem {
+                if elem == Ty::Str {
+                    let ok = self.val(&format!("call i32 @oxjit_rt_list_sort_text(ptr {p})"));
+                    let bad = self.val(&format!("icmp eq i32 {ok}, 0"));
+                    let m = self.str_const("unable to allocate memory to sort a list");
+                    self.raise_if(&bad, ExcKind::MemoryError, &[m]);
+                } else if let Ty::Scalar(d) = elem {
                     let items = self.list_items(l);
                     self.call_void(
                         "@oxjit_rt_sort",
