@@ -333,13 +333,12 @@ impl<'u> Checker<'u> {
             | DictFn::Issubset
             | DictFn::Issuperset
             | DictFn::Isdisjoint => match self.set_op(&me, &tys[1]) {
-                Some(t)
+                Some(_)
                     if matches!(
                         f,
                         DictFn::Issubset | DictFn::Issuperset | DictFn::Isdisjoint
                     ) =>
                 {
-                    let _ = t;
                     Ty::BOOL
                 }
                 Some(t) => t,

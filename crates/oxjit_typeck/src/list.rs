@@ -404,7 +404,7 @@ impl<'u> Checker<'u> {
                         return self.no_match(cx, e, name, tys, "key=a function of one item");
                     }
                     if let (true, Ty::Function(tid)) = (k == "key", &kt) {
-                        if !self.sort_key(cx, e, x, *tid, &t, name) {
+                        if !self.sort_key(cx, x, *tid, &t, name) {
                             return Ty::Unknown;
                         }
                     }
@@ -507,15 +507,7 @@ impl<'u> Checker<'u> {
     /// Resolve `key=f` for items of type `item`: an instance of `f` (its
     /// captures after the item), recorded on the key expression; its result
     /// must be a real number.
-    fn sort_key(
-        &mut self,
-        cx: &mut Cx<'u>,
-        e: &Expr,
-        key: &Expr,
-        tid: u32,
-        item: &Ty,
-        name: &str,
-    ) -> bool {
+    fn sort_key(&mut self, cx: &mut Cx<'u>, key: &Expr, tid: u32, item: &Ty, name: &str) -> bool {
         let t = self.templates[tid as usize].clone();
         let mut tys = vec![item.clone()];
         for c in &t.captures {
@@ -547,7 +539,6 @@ impl<'u> Checker<'u> {
             self.err(cx, d);
             return false;
         }
-        let _ = e;
         true
     }
 

@@ -433,15 +433,13 @@ impl<'p> FnGen<'_, 'p> {
         }
         // l *= n: the items n times; n <= 0 empties the list.
         let n = self.cast(v, &Ty::I64).r;
-        let len = self.list_len(l);
         let copy = self.list_of(l.clone(), &elem_of(&l.ty))?;
         let p = self.list_payload(l);
         self.emit(&format!("call ptr @oxjit_rt_list_resize(ptr {p}, i64 0)"));
-        let _ = len;
         self.count_loop(&n, &mut |s, _| s.list_extend(l, copy.clone()))
     }
 
-    /// Python's `==` between two items (numbers, tuples of numbers).
+    /// Python's `==` between two items (numbers, strings, tuples of them).
     fn item_eq(&mut self, a: V, b: V) -> R<String> {
         self.compare(CmpOp::Eq, a, b)
     }

@@ -249,7 +249,6 @@ impl<'p> FnGen<'_, 'p> {
         let out = self.new_list(&Ty::Str, "0");
         let Some(sep) = sep else {
             // On whitespace: strip, then cut at each run.
-            let ws = self.str_const(" ");
             let t = self.str_transform(s, 2, None);
             let len = self.str_len(&t);
             let start = self.alloca("i64");
@@ -284,7 +283,6 @@ impl<'p> FnGen<'_, 'p> {
                 x.start(&next);
                 Ok(())
             })?;
-            let _ = ws;
             return Ok(out);
         };
         let (sp, sn) = self.str_parts(&sep);

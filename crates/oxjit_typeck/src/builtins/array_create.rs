@@ -95,8 +95,7 @@ impl<'u> Checker<'u> {
                     let (d, nd) = match (t.scalar(), &**t) {
                         (Some(d), _) => (d, 1),
                         (None, Ty::Array(a)) if a.ndim == 1 => (a.dtype, 2),
-                        (None, other) => {
-                            let _ = other;
+                        (None, _) => {
                             return self.no_match(
                                 cx,
                                 e,
