@@ -847,6 +847,44 @@ unsafe fn make_ndarray(
     Ok(Bound::from_owned_ptr(py, arr).unbind())
 }
 
+/// Box a value of type `t` that lives in memory at `base` (a jitclass
+/// field, a list item, a dict entry's key or value): its leaves are at
+/// `offsets` from `base`. Boxing takes one reference of each counted leaf,
+/// at `counted`: the holder keeps its own.
+pub fn box_in_memory(
+    py: Python<'_>,
+    t: &Ty,
+    base: *const u8,
+    offsets: &[usize],
+    counted: &[usize],
+) -> PyResult<Py<PyAny>> {
+    for o in counted {
+        let mi = unsafe { *(base.add(*o) as *const *mut oxjit_runtime::MemInfo) };
+        if !mi.is_null() {
+            unsafe {
+                (*mi)
+                    .refcnt
+                    .fetch_add(1, std::sync::atomic::Ordering::AcqRel)
+            };
+        }
+    }
+    let mut small = [std::ptr::null_mut::<u8>(); 8];
+    let big: Vec<*mut u8>;
+    let ptrs: &[*mut u8] = if offsets.len() <= small.len() {
+        for (p, o) in small.iter_mut().zip(offsets) {
+            *p = unsafe { base.add(*o) } as *mut u8;
+        }
+        &small[..offsets.len()]
+    } else {
+        big = offsets
+            .iter()
+            .map(|o| unsafe { base.add(*o) } as *mut u8)
+            .collect();
+        &big
+    };
+    box_value(py, t, ptrs, &mut 0)
+}
+
 /// Box one result value starting at leaf `*leaf`.
 pub fn box_value(
     py: Python<'_>,

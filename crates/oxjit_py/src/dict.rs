@@ -8,14 +8,13 @@
 //! leaf by leaf into zeroed bytes, `-0.0` as `0.0`), so that the runtime's
 //! byte comparison finds them.
 
-use crate::boxing::{box_value, typeof_arg, unbox_into, ArgBuf};
+use crate::boxing::{box_in_memory, typeof_arg, unbox_into, ArgBuf};
 use oxjit_runtime::dict::{DictPayload, DELETED};
 use oxjit_runtime::MemInfo;
 use oxjit_types::{unify, DictTy, Dtype, Ty};
 use pyo3::exceptions::{PyMemoryError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySet};
-use std::sync::atomic::Ordering;
 
 /// The type of a Python dict or set argument: its keys' (items') and
 /// values' unified types; an empty one has unknown types.
@@ -24,7 +23,8 @@ pub fn typeof_table(
     a: &Bound<'_, PyAny>,
     fns: &mut Vec<Py<PyAny>>,
 ) -> Option<Result<Ty, String>> {
-    let unify_all = |u: Ty, t: Ty, what: &str| -> Result<Ty, String> {
+    let mut unify_item = |u: Ty, x: &Bound<'_, PyAny>, what: &str| -> Result<Ty, String> {
+        let t = typeof_arg(py, x, fns)?;
         match unify(&u, &t) {
             Some(v) if !matches!(v, Ty::Optional(_) | Ty::NoneType) => Ok(v),
             _ => Err(format!("{what} (of both {u} and {t} items)")),
@@ -39,42 +39,19 @@ pub fn typeof_table(
         if let (Some(k), Some(v)) = declared {
             return Some(Ok(DictTy::dict(k, v)));
         }
-        let (mut k, mut v) = (Ty::Unknown, Ty::Unknown);
-        for (x, y) in d.iter() {
-            let kt = match typeof_arg(py, &x, fns) {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-            let vt = match typeof_arg(py, &y, fns) {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-            k = match unify_all(k, kt, "dict") {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-            v = match unify_all(v, vt, "dict") {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-        }
-        return Some(Ok(DictTy::dict(k, v)));
+        let types = d
+            .iter()
+            .try_fold((Ty::Unknown, Ty::Unknown), |(k, v), (x, y)| {
+                Ok((unify_item(k, &x, "dict")?, unify_item(v, &y, "dict")?))
+            });
+        return Some(types.map(|(k, v)| DictTy::dict(k, v)));
     }
-    if let Ok(s) = a.cast::<PySet>() {
-        let mut k = Ty::Unknown;
-        for x in s.iter() {
-            let kt = match typeof_arg(py, &x, fns) {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-            k = match unify_all(k, kt, "set") {
-                Ok(t) => t,
-                Err(e) => return Some(Err(e)),
-            };
-        }
-        return Some(Ok(DictTy::set(k)));
-    }
-    None
+    let s = a.cast::<PySet>().ok()?;
+    Some(
+        s.iter()
+            .try_fold(Ty::Unknown, |k, x| unify_item(k, &x, "set"))
+            .map(DictTy::set),
+    )
 }
 
 /// An entry's layout: the key at 8, the value after it.
@@ -266,39 +243,19 @@ pub fn box_table<'py>(
     let used = unsafe { (*p).used } as usize;
     let out_dict = PyDict::new(py);
     let out_set = PySet::empty(py)?;
-    let mut kptrs: Vec<*mut u8> = vec![std::ptr::null_mut(); lay.key_offsets.len()];
-    let mut vptrs: Vec<*mut u8> = vec![std::ptr::null_mut(); lay.val_offsets.len()];
+    // The key's counted leaves (a string's) and the value's.
+    let (kc, vc): (Vec<usize>, Vec<usize>) = lay.counted.iter().partition(|o| **o < 8 + lay.ksize);
     for ix in 0..used {
         let e = unsafe { (*p).entries.add(ix * lay.esize) };
         if unsafe { *(e as *const i64) } == DELETED {
             continue;
         }
-        for (slot, off) in kptrs.iter_mut().zip(&lay.key_offsets) {
-            *slot = unsafe { e.add(*off) };
-        }
-        // Boxing takes one reference of each counted leaf (the key's, a
-        // string's, and the value's below): the table keeps its own.
-        for o in lay.counted.iter().filter(|o| **o < 8 + lay.ksize) {
-            let mi = unsafe { *(e.add(*o) as *const *mut MemInfo) };
-            if !mi.is_null() {
-                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
-            }
-        }
-        let k = box_value(py, &d.key, &kptrs, &mut 0)?;
+        let k = box_in_memory(py, &d.key, e, &lay.key_offsets, &kc)?;
         let Some(vt) = &d.value else {
             out_set.add(k)?;
             continue;
         };
-        for o in lay.counted.iter().filter(|o| **o >= 8 + lay.ksize) {
-            let mi = unsafe { *(e.add(*o) as *const *mut MemInfo) };
-            if !mi.is_null() {
-                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
-            }
-        }
-        for (slot, off) in vptrs.iter_mut().zip(&lay.val_offsets) {
-            *slot = unsafe { e.add(*off) };
-        }
-        let v = box_value(py, vt, &vptrs, &mut 0)?;
+        let v = box_in_memory(py, vt, e, &lay.val_offsets, &vc)?;
         out_dict.set_item(k, v)?;
     }
     Ok(if d.is_set() {

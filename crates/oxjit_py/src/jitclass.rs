@@ -250,26 +250,7 @@ impl JitField {
                 me.name
             )));
         };
-        // Boxing takes one reference of each counted leaf: the instance
-        // keeps its own.
-        for o in &me.counted {
-            let mi = unsafe { *((data + o) as *const *mut MemInfo) };
-            if !mi.is_null() {
-                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
-            }
-        }
-        let mut small = [std::ptr::null_mut::<u8>(); 8];
-        let big: Vec<*mut u8>;
-        let ptrs: &[*mut u8] = if me.offsets.len() <= small.len() {
-            for (p, o) in small.iter_mut().zip(&me.offsets) {
-                *p = (data + o) as *mut u8;
-            }
-            &small[..me.offsets.len()]
-        } else {
-            big = me.offsets.iter().map(|o| (data + o) as *mut u8).collect();
-            &big
-        };
-        crate::boxing::box_value(py, &me.ty, ptrs, &mut 0)
+        crate::boxing::box_in_memory(py, &me.ty, data as *const u8, &me.offsets, &me.counted)
     }
 
     fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {

@@ -7,7 +7,7 @@
 //! Items are held as `oxjit_codegen::mem_size_align` lays them out; each is
 //! (un)boxed through its leaves (`leaf_offsets`), as jitclass fields are.
 
-use crate::boxing::{box_value, typeof_arg, unbox_into, ArgBuf};
+use crate::boxing::{box_in_memory, typeof_arg, unbox_into, ArgBuf};
 use oxjit_runtime::list::ListPayload;
 use oxjit_runtime::MemInfo;
 use oxjit_types::{unify, Ty};
@@ -173,20 +173,9 @@ pub fn box_items<'py>(
     let n = unsafe { (*p).len } as usize;
     let items = unsafe { (*p).items };
     let out = PyList::empty(py);
-    let mut ptrs: Vec<*mut u8> = vec![std::ptr::null_mut(); lay.offsets.len()];
     for k in 0..n {
         let item = unsafe { items.add(k * lay.size) };
-        // Boxing takes one reference of each counted leaf.
-        for o in &lay.counted {
-            let mi = unsafe { *(item.add(*o) as *const *mut MemInfo) };
-            if !mi.is_null() {
-                unsafe { (*mi).refcnt.fetch_add(1, Ordering::AcqRel) };
-            }
-        }
-        for (slot, off) in ptrs.iter_mut().zip(&lay.offsets) {
-            *slot = unsafe { item.add(*off) };
-        }
-        out.append(box_value(py, elem, &ptrs, &mut 0)?)?;
+        out.append(box_in_memory(py, elem, item, &lay.offsets, &lay.counted)?)?;
     }
     Ok(out.into_any())
 }

@@ -12,9 +12,9 @@
 //! entries to iterate; these functions find, add and remove entries and
 //! release what removed entries hold.
 
-use crate::{count_alloc, header_for, layout_for, meminfo_release, MemInfo};
-use std::alloc::{alloc, dealloc, realloc, Layout};
-use std::sync::atomic::AtomicI64;
+use crate::object::{buffer_layout, container_alloc, container_offsets};
+use crate::{meminfo_release, MemInfo};
+use std::alloc::{alloc, dealloc, realloc};
 
 /// The hash of a deleted entry (live hashes are non-negative).
 pub const DELETED: i64 = -1;
@@ -50,12 +50,7 @@ pub struct DictPayload {
 const PAYLOAD: usize = std::mem::size_of::<DictPayload>();
 
 unsafe fn offsets<'a>(p: *const DictPayload) -> &'a [i64] {
-    let n = (*p).ndesc as usize;
-    std::slice::from_raw_parts((p as *const u8).add(PAYLOAD) as *const i64, n)
-}
-
-fn bytes_layout(n: usize, size: usize) -> Option<Layout> {
-    Layout::from_size_align(n.checked_mul(size)?.max(1), 16).ok()
+    container_offsets(p as *const u8, PAYLOAD, (*p).ndesc)
 }
 
 unsafe fn entry(p: *const DictPayload, ix: usize) -> *mut u8 {
@@ -114,32 +109,29 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
     if esize < 8 || ksize < 0 || n < 0 {
         return std::ptr::null_mut();
     }
-    let total = PAYLOAD + 8 * n as usize;
-    let Some(layout) = layout_for(total) else {
-        return std::ptr::null_mut();
-    };
-    let block = alloc(layout);
-    if block.is_null() {
-        return std::ptr::null_mut();
-    }
     let (cap, slots) = (5usize, 8usize);
-    let el = bytes_layout(cap, esize as usize);
-    let il = bytes_layout(slots, 8);
-    let (Some(el), Some(il)) = (el, il) else {
-        dealloc(block, layout);
+    let (Some(el), Some(il)) = (buffer_layout(cap, esize as usize), buffer_layout(slots, 8)) else {
         return std::ptr::null_mut();
     };
     let entries = alloc(el);
     let index = alloc(il) as *mut i64;
-    if entries.is_null() || index.is_null() {
-        dealloc(block, layout);
-        return std::ptr::null_mut();
+    let mi = if entries.is_null() || index.is_null() {
+        std::ptr::null_mut()
+    } else {
+        container_alloc(PAYLOAD, desc, n as usize, dict_dtor)
+    };
+    if mi.is_null() {
+        for (buf, l) in [(entries, el), (index as *mut u8, il)] {
+            if !buf.is_null() {
+                dealloc(buf, l);
+            }
+        }
+        return mi;
     }
     for k in 0..slots {
         *index.add(k) = EMPTY;
     }
-    let p = block.add(header_for(total)) as *mut DictPayload;
-    p.write(DictPayload {
+    ((*mi).data as *mut DictPayload).write(DictPayload {
         len: 0,
         used: 0,
         entries,
@@ -152,17 +144,6 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
         text_key: i64::from(text_key != 0),
         ndesc: n,
     });
-    if n > 0 {
-        std::ptr::copy_nonoverlapping(desc, (p as *mut u8).add(PAYLOAD) as *mut i64, n as usize);
-    }
-    let mi = block as *mut MemInfo;
-    mi.write(MemInfo {
-        refcnt: AtomicI64::new(1),
-        data: p as *mut u8,
-        size: total,
-        dtor: Some(dict_dtor),
-    });
-    count_alloc();
     mi
 }
 
@@ -181,10 +162,10 @@ unsafe fn dict_dtor(mi: *mut MemInfo) {
             release_entry(p, e);
         }
     }
-    if let Some(l) = bytes_layout((*p).cap as usize, (*p).esize as usize) {
+    if let Some(l) = buffer_layout((*p).cap as usize, (*p).esize as usize) {
         dealloc((*p).entries, l);
     }
-    if let Some(l) = bytes_layout((*p).mask as usize + 1, 8) {
+    if let Some(l) = buffer_layout((*p).mask as usize + 1, 8) {
         dealloc((*p).index as *mut u8, l);
     }
 }
@@ -251,7 +232,7 @@ unsafe fn rebuild(p: *mut DictPayload, need: usize) -> bool {
     let cap = (*p).cap as usize;
     if need > cap {
         let new = need + need / 2 + 4;
-        let (Some(old), Some(nl)) = (bytes_layout(cap, esize), bytes_layout(new, esize)) else {
+        let (Some(old), Some(nl)) = (buffer_layout(cap, esize), buffer_layout(new, esize)) else {
             return false;
         };
         let e = realloc((*p).entries, old, nl.size());
@@ -266,14 +247,14 @@ unsafe fn rebuild(p: *mut DictPayload, need: usize) -> bool {
     while slots * 2 < (*p).cap as usize * 3 {
         slots *= 2;
     }
-    let Some(il) = bytes_layout(slots, 8) else {
+    let Some(il) = buffer_layout(slots, 8) else {
         return false;
     };
     let index = alloc(il) as *mut i64;
     if index.is_null() {
         return false;
     }
-    if let Some(l) = bytes_layout((*p).mask as usize + 1, 8) {
+    if let Some(l) = buffer_layout((*p).mask as usize + 1, 8) {
         dealloc((*p).index as *mut u8, l);
     }
     for k in 0..slots {

@@ -10,9 +10,9 @@
 //! drops the item (`oxjit_rt_list_delete`, the list's destructor), so a list
 //! outlives the code that made it. New slots are zeroed (null MemInfos).
 
-use crate::{count_alloc, header_for, layout_for, meminfo_release, MemInfo};
-use std::alloc::{alloc, dealloc, realloc, Layout};
-use std::sync::atomic::AtomicI64;
+use crate::object::{buffer_layout, container_alloc, container_offsets};
+use crate::{meminfo_release, MemInfo};
+use std::alloc::{alloc, dealloc, realloc};
 
 /// The data of a list's MemInfo. Field order is part of the ABI with
 /// `oxjit_codegen::lower::list`.
@@ -32,12 +32,7 @@ pub struct ListPayload {
 const PAYLOAD: usize = std::mem::size_of::<ListPayload>();
 
 unsafe fn offsets<'a>(p: *const ListPayload) -> &'a [i64] {
-    let n = (*p).ndesc as usize;
-    std::slice::from_raw_parts((p as *const u8).add(PAYLOAD) as *const i64, n)
-}
-
-fn items_layout(cap: usize, itemsize: usize) -> Option<Layout> {
-    Layout::from_size_align(cap.checked_mul(itemsize)?.max(1), 16).ok()
+    container_offsets(p as *const u8, PAYLOAD, (*p).ndesc)
 }
 
 /// A new empty list of items of `itemsize` bytes whose MemInfo pointers are
@@ -56,26 +51,20 @@ pub unsafe extern "C" fn oxjit_rt_list_new(
     if itemsize < 0 || n < 0 || cap < 0 {
         return std::ptr::null_mut();
     }
-    let total = PAYLOAD + 8 * n as usize;
-    let Some(layout) = layout_for(total) else {
-        return std::ptr::null_mut();
-    };
-    let block = alloc(layout);
-    if block.is_null() {
-        return std::ptr::null_mut();
-    }
-    let p = block.add(header_for(total)) as *mut ListPayload;
     let cap = cap.max(4) as usize;
-    let Some(il) = items_layout(cap, itemsize as usize) else {
-        dealloc(block, layout);
+    let Some(il) = buffer_layout(cap, itemsize as usize) else {
         return std::ptr::null_mut();
     };
     let items = alloc(il);
     if items.is_null() {
-        dealloc(block, layout);
         return std::ptr::null_mut();
     }
-    p.write(ListPayload {
+    let mi = container_alloc(PAYLOAD, desc, n as usize, list_dtor);
+    if mi.is_null() {
+        dealloc(items, il);
+        return mi;
+    }
+    ((*mi).data as *mut ListPayload).write(ListPayload {
         len: 0,
         cap: cap as i64,
         items,
@@ -83,17 +72,6 @@ pub unsafe extern "C" fn oxjit_rt_list_new(
         dirty: 0,
         ndesc: n,
     });
-    if n > 0 {
-        std::ptr::copy_nonoverlapping(desc, (p as *mut u8).add(PAYLOAD) as *mut i64, n as usize);
-    }
-    let mi = block as *mut MemInfo;
-    mi.write(MemInfo {
-        refcnt: AtomicI64::new(1),
-        data: p as *mut u8,
-        size: total,
-        dtor: Some(list_dtor),
-    });
-    count_alloc();
     mi
 }
 
@@ -111,7 +89,7 @@ unsafe fn release_items(p: *mut ListPayload, lo: usize, hi: usize) {
 unsafe fn list_dtor(mi: *mut MemInfo) {
     let p = (*mi).data as *mut ListPayload;
     release_items(p, 0, (*p).len as usize);
-    if let Some(l) = items_layout((*p).cap as usize, (*p).itemsize as usize) {
+    if let Some(l) = buffer_layout((*p).cap as usize, (*p).itemsize as usize) {
         dealloc((*p).items, l);
     }
 }
@@ -125,7 +103,7 @@ unsafe fn reserve(p: *mut ListPayload, need: usize) -> bool {
     // CPython's growth: about 1/8 more, so appends are amortised O(1).
     let new = need + (need >> 3) + if need < 9 { 3 } else { 6 };
     let size = (*p).itemsize as usize;
-    let (Some(old), Some(nl)) = (items_layout(cap, size), items_layout(new, size)) else {
+    let (Some(old), Some(nl)) = (buffer_layout(cap, size), buffer_layout(new, size)) else {
         return false;
     };
     let items = realloc((*p).items, old, nl.size());
@@ -229,7 +207,7 @@ pub unsafe extern "C" fn oxjit_rt_list_reverse(p: *mut ListPayload) {
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_list_permute(p: *mut ListPayload, perm: *const i64) -> i32 {
     let (len, size) = ((*p).len as usize, (*p).itemsize as usize);
-    let Some(l) = items_layout(len, size) else {
+    let Some(l) = buffer_layout(len, size) else {
         return 0;
     };
     let tmp = alloc(l);

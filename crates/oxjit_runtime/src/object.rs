@@ -23,6 +23,57 @@ pub fn set_pyobject_hooks(incref: PyObjHook, decref: PyObjHook) {
     let _ = PYOBJ_HOOKS.set((incref, decref));
 }
 
+/// A counted block for a container: a MemInfo whose data is a payload of
+/// `payload` bytes followed by the `n` offsets at `desc` (the MemInfos each
+/// element holds), released by `dtor`. The payload is left for the caller
+/// to write. Null when memory ran out.
+///
+/// # Safety
+/// `desc` must point to `n` readable `i64`s (or be null when `n` is 0);
+/// `dtor` may run only once the payload is written.
+pub(crate) unsafe fn container_alloc(
+    payload: usize,
+    desc: *const i64,
+    n: usize,
+    dtor: unsafe fn(*mut MemInfo),
+) -> *mut MemInfo {
+    let total = payload + 8 * n;
+    let Some(layout) = layout_for(total) else {
+        return std::ptr::null_mut();
+    };
+    let block = std::alloc::alloc(layout);
+    if block.is_null() {
+        return std::ptr::null_mut();
+    }
+    let data = block.add(header_for(total));
+    if n > 0 {
+        std::ptr::copy_nonoverlapping(desc, data.add(payload) as *mut i64, n);
+    }
+    let mi = block as *mut MemInfo;
+    mi.write(MemInfo {
+        refcnt: AtomicI64::new(1),
+        data,
+        size: total,
+        dtor: Some(dtor),
+    });
+    count_alloc();
+    mi
+}
+
+/// The `n` offsets after a container's payload of `payload` bytes at `p`.
+///
+/// # Safety
+/// `p` must be a live container's data, made by `container_alloc`.
+pub(crate) unsafe fn container_offsets<'a>(p: *const u8, payload: usize, n: i64) -> &'a [i64] {
+    std::slice::from_raw_parts(p.add(payload) as *const i64, n.max(0) as usize)
+}
+
+/// The layout of a buffer of `n` elements of `size` bytes (at least one
+/// byte; 16-byte aligned): list items, dict entries and index.
+pub(crate) fn buffer_layout(n: usize, size: usize) -> Option<std::alloc::Layout> {
+    std::alloc::Layout::from_size_align(n.checked_mul(size)?.max(1), 16).ok()
+}
+
 /// Bytes the descriptor of `n` offsets takes (its count, the offsets, padded
 /// so the fields start 16-byte aligned).
 fn descriptor_bytes(n: usize) -> usize {

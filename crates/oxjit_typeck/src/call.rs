@@ -29,29 +29,31 @@ impl<'u> Checker<'u> {
                 let c = c.clone();
                 return self.method_call(cx, e, func, obj, &c, name, args, star, kwargs);
             }
-            if let Some(t) = self.container_method(cx, e, func, obj, &ot, name, args, kwargs) {
-                return t;
-            }
-            if let Ty::Array(_) | Ty::Scalar(_) | Ty::Generator = &ot {
+            if let Some(table) = method_table(&ot) {
                 let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
                 for k in kwargs {
                     self.expr(cx, &k.value);
                 }
-                let found = if ot == Ty::Generator {
-                    registry::gen_method(name)
-                } else {
-                    registry::method(name)
-                };
-                let Some(b) = found else {
+                let Some(b) = table.iter().find(|(p, _)| *p == name).map(|(_, b)| *b) else {
+                    let names: Vec<&str> = table.iter().map(|(p, _)| *p).collect();
                     let d = Diagnostic::error(
                         "unknown-attribute",
                         func.span,
                         format!("{ot} has no method `{name}` in compiled code"),
-                    );
+                    )
+                    .with_note(format!("its methods: {}", names.join(", ")));
                     self.err(cx, d);
                     return Ty::Unknown;
                 };
-                let mut all = vec![ot.clone()];
+                // An empty list, dict or set takes its types from what is
+                // stored into it (`append`, `add`, ...).
+                let recv = if let Some(d) = ot.dict() {
+                    let d = d.clone();
+                    Ty::Dict(Box::new(self.dict_receiver(cx, obj, &d, b, &arg_tys)))
+                } else {
+                    self.list_receiver(cx, obj, &ot, b, &arg_tys)
+                };
+                let mut all = vec![recv];
                 all.extend(arg_tys);
                 let kw: Vec<(String, &'u Expr)> =
                     kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
@@ -483,32 +485,6 @@ impl<'u> Checker<'u> {
         }
     }
 
-    /// A method of a list, dict, set or string (None for other receivers).
-    #[allow(clippy::too_many_arguments)]
-    fn container_method(
-        &mut self,
-        cx: &mut Cx<'u>,
-        e: &'u Expr,
-        func: &'u Expr,
-        obj: &'u Expr,
-        ot: &Ty,
-        name: &str,
-        args: &'u [Expr],
-        kwargs: &'u [oxjit_syntax::Keyword],
-    ) -> Option<Ty> {
-        if let Ty::List(_) = ot {
-            return Some(self.list_method_call(cx, e, func, obj, ot, name, args, kwargs));
-        }
-        if *ot == Ty::Str {
-            return Some(self.str_method_call(cx, e, func, name, args));
-        }
-        if let Ty::Dict(d) = ot {
-            let d = (**d).clone();
-            return Some(self.dict_method_call(cx, e, func, obj, &d, name, args, kwargs));
-        }
-        None
-    }
-
     pub(crate) fn arity(
         &mut self,
         cx: &Cx<'u>,
@@ -690,8 +666,31 @@ impl<'u> Checker<'u> {
 
 /// How a method's receiver is named in diagnostics (`ndarray.sum`,
 /// `Generator.normal`, `complex128.conjugate`).
+/// The registry's table of methods of a receiver of type `t` (None: the
+/// receiver has no registry methods).
+fn method_table(t: &Ty) -> Option<&'static [(&'static str, Builtin)]> {
+    if let Ty::Array(_) | Ty::Scalar(_) = t {
+        return Some(registry::METHODS);
+    }
+    if let Ty::List(_) = t {
+        return Some(registry::LIST_METHODS);
+    }
+    if let Some(d) = t.dict() {
+        return Some(if d.is_set() {
+            registry::SET_METHODS
+        } else {
+            registry::DICT_METHODS
+        });
+    }
+    if *t == Ty::Generator {
+        return Some(registry::GEN_METHODS);
+    }
+    (*t == Ty::Str).then_some(registry::STR_METHODS)
+}
+
 fn method_owner(t: &Ty) -> String {
     match t {
+        Ty::Str => "str".to_string(),
         Ty::Array(_) => "ndarray".to_string(),
         Ty::Generator => "Generator".to_string(),
         Ty::Dict(d) if d.is_set() => "set".to_string(),
@@ -701,7 +700,6 @@ fn method_owner(t: &Ty) -> String {
         Ty::NamedTuple(nt) | Ty::NamedTupleClass(nt) => nt.name.clone(),
         Ty::Instance(c) | Ty::Class(c) => c.name.clone(),
         Ty::NoneType
-        | Ty::Str
         | Ty::Tuple(_)
         | Ty::Range
         | Ty::Function(_)

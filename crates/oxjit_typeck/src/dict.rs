@@ -6,11 +6,10 @@
 //! Keys are numbers, strings or tuples of numbers: the runtime compares
 //! them as bytes, which lowering writes canonically (a string by its text).
 
-use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::list::{accepts, seq_elem, storable};
-use crate::program::{Arg, Call, Callee, Res};
-use crate::registry::{self, Builtin, DictFn};
+
+use crate::registry::{Builtin, DictFn};
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind};
 use oxjit_types::{unify, DictTy, Ty};
 
@@ -101,45 +100,17 @@ impl<'u> Checker<'u> {
         t
     }
 
-    /// `d.name(args)` / `s.name(args)`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn dict_method_call(
+    /// The receiver of dict or set method `b`: an empty (or widening)
+    /// table takes its types from what is stored into it.
+    pub(crate) fn dict_receiver(
         &mut self,
         cx: &mut Cx<'u>,
-        e: &'u Expr,
-        func: &'u Expr,
-        obj: &'u Expr,
+        obj: &Expr,
         d: &DictTy,
-        name: &str,
-        args: &'u [Expr],
-        kwargs: &'u [oxjit_syntax::Keyword],
-    ) -> Ty {
-        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
-        for k in kwargs {
-            self.expr(cx, &k.value);
-        }
-        let what = if d.is_set() { "set" } else { "dict" };
-        let Some(b) = registry::dict_method(name, d.is_set()) else {
-            let table = if d.is_set() {
-                registry::SET_METHODS
-            } else {
-                registry::DICT_METHODS
-            };
-            let names: Vec<&str> = table.iter().map(|(p, _)| *p).collect();
-            let d = Diagnostic::error(
-                "unknown-attribute",
-                func.span,
-                format!(
-                    "{} has no method `{name}` in compiled code",
-                    Ty::Dict(Box::new(d.clone()))
-                ),
-            )
-            .with_note(format!("{what} methods: {}", names.join(", ")));
-            self.err(cx, d);
-            return Ty::Unknown;
-        };
-        // The types an empty (or widening) table takes from what is stored.
-        let d = match (b, arg_tys.as_slice()) {
+        b: Builtin,
+        arg_tys: &[Ty],
+    ) -> DictTy {
+        match (b, arg_tys) {
             (Builtin::Dict(DictFn::Add), [x]) => self.refine_table(cx, obj, d, x, None),
             (Builtin::Dict(DictFn::Setdefault), [k, v]) => {
                 self.refine_table(cx, obj, d, k, Some(v))
@@ -153,26 +124,7 @@ impl<'u> Checker<'u> {
                 None => d.clone(),
             },
             _ => d.clone(),
-        };
-        let mut all = vec![Ty::Dict(Box::new(d))];
-        all.extend(arg_tys);
-        let site_name = format!("{what}.{name}");
-        let site = CallSite {
-            name: &site_name,
-            method: true,
-        };
-        let kw: Vec<(String, &'u Expr)> =
-            kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
-        let t = self.builtin_ty(cx, e, b, &all, &kw, site);
-        cx.res.insert(
-            e.id,
-            Res::Call(Call {
-                callee: Callee::Method(b),
-                args: args.iter().map(Arg::Expr).collect(),
-                kwargs: kw,
-            }),
-        );
-        t
+        }
     }
 
     fn key_mismatch(&mut self, cx: &Cx<'u>, e: &Expr, table: &Ty, k: &Ty) -> Ty {

@@ -8,10 +8,9 @@
 //! only where that is safe (an int into a float list), anything else is a
 //! diagnostic rather than Numba's silent truncation.
 
-use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
-use crate::program::{Arg, Call, Callee, Res};
-use crate::registry::{self, Builtin, ListFn};
+use crate::program::{Call, Callee, Res};
+use crate::registry::{Builtin, ListFn};
 use oxjit_syntax::{Diagnostic, Expr, ExprKind, Span};
 use oxjit_types::{can_convert_safely, promote_arith, unify, Dtype, Ty};
 
@@ -230,87 +229,44 @@ impl<'u> Checker<'u> {
         self.err(cx, d);
     }
 
-    /// `l.name(args)` on a list: its method from the registry; `append`,
-    /// `insert` and `extend` on a variable whose list's items are not known
-    /// yet fix its item type.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn list_method_call(
+    /// The receiver of list method `b`: `append`, `insert` and `extend` on
+    /// a variable whose list's items are not known yet fix its item type (a
+    /// list built here widens it).
+    pub(crate) fn list_receiver(
         &mut self,
         cx: &mut Cx<'u>,
-        e: &'u Expr,
-        func: &'u Expr,
-        obj: &'u Expr,
+        obj: &Expr,
         ot: &Ty,
-        name: &str,
-        args: &'u [Expr],
-        kwargs: &'u [oxjit_syntax::Keyword],
+        b: Builtin,
+        arg_tys: &[Ty],
     ) -> Ty {
-        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
-        for k in kwargs {
-            self.expr(cx, &k.value);
-        }
-        let Some(b) = registry::list_method(name) else {
-            let d = Diagnostic::error(
-                "unknown-attribute",
-                func.span,
-                format!("{ot} has no method `{name}` in compiled code"),
-            )
-            .with_note(format!(
-                "list methods: {}",
-                registry::LIST_METHODS
-                    .iter()
-                    .map(|(p, _)| *p)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            self.err(cx, d);
-            return Ty::Unknown;
-        };
-        // The item type an empty list takes from its first items.
         let Ty::List(elem) = ot else {
-            return Ty::Unknown;
+            return ot.clone();
         };
-        let mut ot = ot.clone();
-        let given = match (b, arg_tys.as_slice()) {
+        let given = match (b, arg_tys) {
             (Builtin::List(ListFn::Append), [t]) | (Builtin::List(ListFn::Insert), [_, t]) => {
                 Some(t.clone())
             }
             (Builtin::List(ListFn::Extend), [t]) => seq_elem(t),
             _ => None,
         };
-        if let (Some(t), ExprKind::Name(n)) = (given.filter(Ty::is_known), &obj.kind) {
-            let to = if **elem == Ty::Unknown {
-                Some(t).filter(storable)
-            } else if elem.scalar().is_some() && t.scalar().is_some() && self.widens(cx, n) {
-                unify(elem, &t).filter(|w| w != &**elem)
-            } else {
-                None
-            };
-            if let Some(to) = to {
-                ot = Ty::List(Box::new(to));
-                cx.vars.insert(n.clone(), ot.clone());
-                cx.expr_ty.insert(obj.id, ot.clone());
-            }
-        }
-        let mut all = vec![ot];
-        all.extend(arg_tys);
-        let kw: Vec<(String, &'u Expr)> =
-            kwargs.iter().map(|k| (k.name.clone(), &k.value)).collect();
-        let site_name = format!("list.{name}");
-        let site = CallSite {
-            name: &site_name,
-            method: true,
+        let (Some(t), ExprKind::Name(n)) = (given.filter(Ty::is_known), &obj.kind) else {
+            return ot.clone();
         };
-        let t = self.builtin_ty(cx, e, b, &all, &kw, site);
-        cx.res.insert(
-            e.id,
-            Res::Call(Call {
-                callee: Callee::Method(b),
-                args: args.iter().map(Arg::Expr).collect(),
-                kwargs: kw,
-            }),
-        );
-        t
+        let to = if **elem == Ty::Unknown {
+            Some(t).filter(storable)
+        } else if elem.scalar().is_some() && t.scalar().is_some() && self.widens(cx, n) {
+            unify(elem, &t).filter(|w| w != &**elem)
+        } else {
+            None
+        };
+        let Some(to) = to else {
+            return ot.clone();
+        };
+        let ot = Ty::List(Box::new(to));
+        cx.vars.insert(n.clone(), ot.clone());
+        cx.expr_ty.insert(obj.id, ot.clone());
+        ot
     }
 
     /// The `ListFn` family: list methods (`tys[0]` is the list) and the

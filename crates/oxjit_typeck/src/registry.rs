@@ -401,13 +401,6 @@ pub const GEN_METHODS: &[(&str, Builtin)] = &[
     ("permutation", Builtin::Gen(GenFn::Permutation)),
 ];
 
-pub fn gen_method(name: &str) -> Option<Builtin> {
-    GEN_METHODS
-        .iter()
-        .find(|(p, _)| *p == name)
-        .map(|(_, b)| *b)
-}
-
 fn gen_note(g: GenFn) -> &'static str {
     match g {
         GenFn::Random | GenFn::StandardNormal | GenFn::StandardExponential => {
@@ -451,13 +444,13 @@ mod list;
 mod pyrand;
 mod text;
 use dict::dict_note;
-pub use dict::{dict_method, DictFn, DICT_METHODS, SET_METHODS};
+pub use dict::{DictFn, DICT_METHODS, SET_METHODS};
 use list::list_note;
-pub use list::{list_keywords, list_method, ListFn, LIST_METHODS};
+pub use list::{list_keywords, ListFn, LIST_METHODS};
 use pyrand::pyrand_note;
 pub use pyrand::{pyrand_params, pyrand_spec, PyRand, PyRandSpec};
 use text::str_note;
-pub use text::{str_method, StrFn, STR_METHODS};
+pub use text::{StrFn, STR_METHODS};
 
 /// `np.random.*` with NumPy's legacy global state (kept per thread in the
 /// runtime, seeded by `np.random.seed` inside compiled code as in Numba).
@@ -1145,10 +1138,6 @@ pub const METHODS: &[(&str, Builtin)] = &[
     ("conjugate", Builtin::Conjugate),
     ("conj", Builtin::Conjugate),
 ];
-
-pub fn method(name: &str) -> Option<Builtin> {
-    METHODS.iter().find(|(p, _)| *p == name).map(|(_, b)| *b)
-}
 
 /// Constants reachable as module attributes.
 pub fn constant(path: &str) -> Option<f64> {

@@ -2,10 +2,8 @@
 //! the front end), string methods, `+`, `*`, comparisons and `in`,
 //! indexing and slicing.
 
-use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
-use crate::program::{Arg, Call, Callee, Res};
-use crate::registry::{self, StrFn};
+use crate::registry::StrFn;
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind};
 use oxjit_types::{Dtype, Ty};
 
@@ -14,46 +12,6 @@ fn is_int(t: &Ty) -> bool {
 }
 
 impl<'u> Checker<'u> {
-    /// `s.name(args)`.
-    pub(crate) fn str_method_call(
-        &mut self,
-        cx: &mut Cx<'u>,
-        e: &'u Expr,
-        func: &'u Expr,
-        name: &str,
-        args: &'u [Expr],
-    ) -> Ty {
-        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
-        let Some(b) = registry::str_method(name) else {
-            let names: Vec<&str> = registry::STR_METHODS.iter().map(|(p, _)| *p).collect();
-            let d = Diagnostic::error(
-                "unknown-attribute",
-                func.span,
-                format!("unicode_type has no method `{name}` in compiled code"),
-            )
-            .with_note(format!("string methods: {}", names.join(", ")));
-            self.err(cx, d);
-            return Ty::Unknown;
-        };
-        let mut all = vec![Ty::Str];
-        all.extend(arg_tys);
-        let site_name = format!("str.{name}");
-        let site = CallSite {
-            name: &site_name,
-            method: true,
-        };
-        let t = self.builtin_ty(cx, e, b, &all, &[], site);
-        cx.res.insert(
-            e.id,
-            Res::Call(Call {
-                callee: Callee::Method(b),
-                args: args.iter().map(Arg::Expr).collect(),
-                kwargs: vec![],
-            }),
-        );
-        t
-    }
-
     /// The `StrFn` family; a method's receiver is `tys[0]`.
     pub(crate) fn str_fn_ty(
         &mut self,

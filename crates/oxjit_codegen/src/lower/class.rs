@@ -198,41 +198,61 @@ impl<'p> FnGen<'_, 'p> {
     /// A fresh instance of `c` with zeroed fields, parked as a temporary.
     pub(super) fn new_instance(&mut self, c: &std::sync::Arc<ClassTy>) -> V {
         let ft = fields_ty(c);
-        // The byte offset of every MemInfo pointer the fields hold.
-        let mut offsets = Vec::new();
-        for (k, (_, t)) in c.fields.iter().enumerate() {
-            for (path, _) in t.meminfo_paths() {
-                let idx: Vec<String> = std::iter::once(k)
-                    .chain(path)
-                    .map(|i| format!("i32 {i}"))
-                    .collect();
-                offsets.push(format!(
-                    "i64 ptrtoint (ptr getelementptr ({ft}, ptr null, i32 0, {}) to i64)",
-                    idx.join(", ")
-                ));
-            }
-        }
-        let desc = if offsets.is_empty() {
-            "null".to_string()
-        } else {
-            let at = format!("[{} x i64]", offsets.len());
-            let slot = self.alloca(&at);
-            self.emit(&format!("store {at} [{}], ptr {slot}", offsets.join(", ")));
-            slot
-        };
+        let paths: Vec<Vec<usize>> = c
+            .fields
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, t))| {
+                t.meminfo_paths()
+                    .into_iter()
+                    .map(move |(p, _)| std::iter::once(k).chain(p).collect())
+            })
+            .collect();
+        let (desc, n) = self.meminfo_descriptor(&ft, &paths);
         let size = format!("ptrtoint (ptr getelementptr ({ft}, ptr null, i32 1) to i64)");
         let mi = self.val(&format!(
-            "call ptr @oxjit_rt_instance_alloc(i64 {size}, ptr {desc}, i64 {})",
-            offsets.len()
+            "call ptr @oxjit_rt_instance_alloc(i64 {size}, ptr {desc}, i64 {n})"
         ));
+        let what = format!("a {} instance", c.name);
+        self.counted_pair(&mi, Ty::Instance(c.clone()), &what)
+    }
+
+    /// The byte offsets, in struct `st`, of the MemInfo pointers at index
+    /// `paths`, as constant expressions in a stack array the runtime copies
+    /// (its address, or null, and the count): what a counted block releases
+    /// when it dies (instances, list items, dict entries).
+    pub(super) fn meminfo_descriptor(&mut self, st: &str, paths: &[Vec<usize>]) -> (String, usize) {
+        if paths.is_empty() {
+            return ("null".to_string(), 0);
+        }
+        let offsets: Vec<String> = paths
+            .iter()
+            .map(|path| {
+                let idx: Vec<String> = path.iter().map(|i| format!("i32 {i}")).collect();
+                format!(
+                    "i64 ptrtoint (ptr getelementptr ({st}, ptr null, i32 0, {}) to i64)",
+                    idx.join(", ")
+                )
+            })
+            .collect();
+        let at = format!("[{} x i64]", offsets.len());
+        let slot = self.alloca(&at);
+        self.emit(&format!("store {at} [{}], ptr {slot}", offsets.join(", ")));
+        (slot, paths.len())
+    }
+
+    /// `{mi, data}` (type `ty`) of a counted block the runtime just made,
+    /// parked as a statement temporary; MemoryError naming `what` when the
+    /// runtime had no memory (`mi` null).
+    pub(super) fn counted_pair(&mut self, mi: &str, ty: Ty, what: &str) -> V {
         let null = self.val(&format!("icmp eq ptr {mi}, null"));
-        let m = self.str_const(&format!("unable to allocate a {} instance", c.name));
+        let m = self.str_const(&format!("unable to allocate {what}"));
         self.raise_if(&null, ExcKind::MemoryError, &[m]);
         let dp = self.val(&format!("getelementptr i8, ptr {mi}, i64 8"));
         let data = self.val(&format!("load ptr, ptr {dp}"));
         let a = self.val(&format!("insertvalue {{ptr, ptr}} undef, ptr {mi}, 0"));
         let b = self.val(&format!("insertvalue {{ptr, ptr}} {a}, ptr {data}, 1"));
-        let v = V::new(b, Ty::Instance(c.clone()));
+        let v = V::new(b, ty);
         self.own_temp(&v);
         v
     }

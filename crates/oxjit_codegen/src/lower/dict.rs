@@ -70,55 +70,23 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn dict_new(&mut self, d: &DictTy) -> V {
         let et = entry_ty(d);
         // The MemInfos an entry holds: a string key's (part 1), the value's (2).
-        let held = d
-            .key
-            .meminfo_paths()
-            .into_iter()
-            .map(|(p, _)| (1, p))
-            .chain(
-                d.value
-                    .iter()
-                    .flat_map(|v| v.meminfo_paths())
-                    .map(|(p, _)| (2, p)),
-            );
-        let offsets: Vec<String> = held
-            .map(|(part, path)| {
-                let idx: Vec<String> = std::iter::once(part)
-                    .chain(path)
-                    .map(|i| format!("i32 {i}"))
-                    .collect();
-                format!(
-                    "i64 ptrtoint (ptr getelementptr ({et}, ptr null, i32 0, {}) to i64)",
-                    idx.join(", ")
-                )
-            })
-            .collect();
-        let desc = if offsets.is_empty() {
-            "null".to_string()
-        } else {
-            let at = format!("[{} x i64]", offsets.len());
-            let slot = self.alloca(&at);
-            self.emit(&format!("store {at} [{}], ptr {slot}", offsets.join(", ")));
-            slot
+        let part = |k: usize, t: &Ty| -> Vec<Vec<usize>> {
+            t.meminfo_paths()
+                .into_iter()
+                .map(|(p, _)| std::iter::once(k).chain(p).collect())
+                .collect()
         };
+        let mut paths = part(1, &d.key);
+        d.value.iter().for_each(|v| paths.extend(part(2, v)));
+        let (desc, n) = self.meminfo_descriptor(&et, &paths);
         let esize = format!("ptrtoint (ptr getelementptr ({et}, ptr null, i32 1) to i64)");
         let kt = llty(&d.key);
         let ksize = format!("ptrtoint (ptr getelementptr ({kt}, ptr null, i32 1) to i64)");
         let mi = self.val(&format!(
-            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {}, i32 {})",
-            offsets.len(),
+            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {n}, i32 {})",
             i32::from(d.key == Ty::Str)
         ));
-        let null = self.val(&format!("icmp eq ptr {mi}, null"));
-        let m = self.str_const("unable to allocate memory for a dict");
-        self.raise_if(&null, ExcKind::MemoryError, &[m]);
-        let dp = self.val(&format!("getelementptr i8, ptr {mi}, i64 8"));
-        let data = self.val(&format!("load ptr, ptr {dp}"));
-        let a = self.val(&format!("insertvalue {{ptr, ptr}} undef, ptr {mi}, 0"));
-        let b = self.val(&format!("insertvalue {{ptr, ptr}} {a}, ptr {data}, 1"));
-        let v = V::new(b, Ty::Dict(Box::new(d.clone())));
-        self.own_temp(&v);
-        v
+        self.counted_pair(&mi, Ty::Dict(Box::new(d.clone())), "memory for a dict")
     }
 
     /// The canonical bytes of key `k` (converted to the key type) in a

@@ -78,43 +78,13 @@ impl<'p> FnGen<'_, 'p> {
     /// statement temporary.
     pub(super) fn new_list(&mut self, elem: &Ty, cap: &str) -> V {
         let it = llty(elem);
-        let offsets: Vec<String> = elem
-            .meminfo_paths()
-            .into_iter()
-            .map(|(path, _)| {
-                let idx: Vec<String> = path.iter().map(|i| format!("i32 {i}")).collect();
-                let gep = if idx.is_empty() {
-                    "ptr null".to_string()
-                } else {
-                    format!(
-                        "ptr getelementptr ({it}, ptr null, i32 0, {})",
-                        idx.join(", ")
-                    )
-                };
-                format!("i64 ptrtoint ({gep} to i64)")
-            })
-            .collect();
-        let desc = if offsets.is_empty() {
-            "null".to_string()
-        } else {
-            let at = format!("[{} x i64]", offsets.len());
-            let slot = self.alloca(&at);
-            self.emit(&format!("store {at} [{}], ptr {slot}", offsets.join(", ")));
-            slot
-        };
+        let paths: Vec<Vec<usize>> = elem.meminfo_paths().into_iter().map(|(p, _)| p).collect();
+        let (desc, n) = self.meminfo_descriptor(&it, &paths);
         let size = format!("ptrtoint (ptr getelementptr ({it}, ptr null, i32 1) to i64)");
         let mi = self.val(&format!(
-            "call ptr @oxjit_rt_list_new(i64 {size}, ptr {desc}, i64 {}, i64 {cap})",
-            offsets.len()
+            "call ptr @oxjit_rt_list_new(i64 {size}, ptr {desc}, i64 {n}, i64 {cap})"
         ));
-        self.check_alloc(&mi);
-        let dp = self.val(&format!("getelementptr i8, ptr {mi}, i64 8"));
-        let data = self.val(&format!("load ptr, ptr {dp}"));
-        let a = self.val(&format!("insertvalue {{ptr, ptr}} undef, ptr {mi}, 0"));
-        let b = self.val(&format!("insertvalue {{ptr, ptr}} {a}, ptr {data}, 1"));
-        let v = V::new(b, Ty::List(Box::new(elem.clone())));
-        self.own_temp(&v);
-        v
+        self.counted_pair(&mi, Ty::List(Box::new(elem.clone())), "memory for a list")
     }
 
     fn check_alloc(&mut self, p: &str) {

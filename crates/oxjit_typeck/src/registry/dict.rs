@@ -71,12 +71,6 @@ pub const SET_METHODS: &[(&str, Builtin)] = &[
     ("isdisjoint", Builtin::Dict(DictFn::Isdisjoint)),
 ];
 
-/// The method `name` of a dict (`set` false) or a set.
-pub fn dict_method(name: &str, set: bool) -> Option<Builtin> {
-    let table = if set { SET_METHODS } else { DICT_METHODS };
-    table.iter().find(|(p, _)| *p == name).map(|(_, b)| *b)
-}
-
 pub fn dict_note(f: DictFn) -> &'static str {
     match f {
         DictFn::New => "`dict()`, `dict(d)` of a dict, or `dict(pairs)` of a list of (key, value) tuples",

@@ -48,13 +48,6 @@ pub const LIST_METHODS: &[(&str, Builtin)] = &[
     ("__delitem__", Builtin::List(ListFn::DelItem)),
 ];
 
-pub fn list_method(name: &str) -> Option<Builtin> {
-    LIST_METHODS
-        .iter()
-        .find(|(p, _)| *p == name)
-        .map(|(_, b)| *b)
-}
-
 pub fn list_keywords(f: ListFn) -> &'static [&'static str] {
     match f {
         ListFn::Sorted | ListFn::Sort => &["key", "reverse"],

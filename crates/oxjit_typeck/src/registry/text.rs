@@ -52,13 +52,6 @@ pub const STR_METHODS: &[(&str, Builtin)] = &[
     ("isalnum", Builtin::Text(StrFn::Isalnum)),
 ];
 
-pub fn str_method(name: &str) -> Option<Builtin> {
-    STR_METHODS
-        .iter()
-        .find(|(p, _)| *p == name)
-        .map(|(_, b)| *b)
-}
-
 pub fn str_note(f: StrFn) -> &'static str {
     match f {
         StrFn::New => "`str(x)` of a number (CPython's text: `repr` of floats), a bool or a string",
