@@ -16,6 +16,7 @@ import importlib.util
 import json
 import re
 import sys
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +27,14 @@ CHECK = re.compile(r"^\s*# (?:check|ir): (\w+)\(")
 def source_frontend():
     """The front end of this source tree (not whichever oxjit is installed): it
     needs only the standard library and NumPy."""
-    spec = importlib.util.spec_from_file_location("oxjit_source_frontend", ROOT / "python/oxjit/_frontend.py")
+    # A stand-in package, so the front end's relative imports find their
+    # siblings in this tree.
+    package = types.ModuleType("oxjit_source")
+    package.__path__ = [str(ROOT / "python/oxjit")]
+    sys.modules["oxjit_source"] = package
+    spec = importlib.util.spec_from_file_location("oxjit_source._frontend", ROOT / "python/oxjit/_frontend.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -32,6 +32,8 @@ from typing import Any, Sequence
 import numpy as np
 import numpy.linalg
 
+from . import _textformat
+
 __all__ = ["build_unit", "build_unit_refs"]
 
 Node = list  # a flattened HIR node: [tag, line, col, end_line, end_col, ...]
@@ -521,6 +523,9 @@ class _Converter:
                 return resolved
             return node("Attr", e, ex(e.value), e.attr)
         if isinstance(e, ast.BinOp):
+            left = e.left
+            if isinstance(e.op, ast.Mod) and isinstance(left, ast.Constant) and isinstance(left.value, str):
+                return self.percent_format(e, left.value)
             return node("Bin", e, type(e.op).__name__, ex(e.left), ex(e.right))
         if isinstance(e, ast.UnaryOp):
             return node("Unary", e, type(e.op).__name__, ex(e.operand))
@@ -617,33 +622,132 @@ class _Converter:
         return self.builder(e, "set", [self.add_to_result(e, "set", x) for x in e.elts])
 
     def fstring(self, e: ast.JoinedStr) -> Node:
-        """`f"a{x:.2f}b{y}"` as `"a" + format(x, ".2f") + "b" + str(y)`."""
-        node = self.node
+        """`f"a{x:.2f}b{y!r}"` as `"a" + format(x, ".2f") + "b" + repr(y)`."""
         parts: list[Node] = []
         for v in e.values:
             if isinstance(v, ast.Constant):
-                parts.append(node("Str", v, v.value))
+                parts.append(self.node("Str", v, v.value))
                 continue
             if not isinstance(v, ast.FormattedValue):
                 return self.unsupported(v, "this f-string part")
-            if v.conversion not in (-1, ord("s")):
+            if v.conversion not in (-1, ord("s"), ord("r")):
                 return self.unsupported(v, f"the f-string conversion `!{chr(v.conversion)}`")
             spec = v.format_spec
             if spec is not None and not all(isinstance(s, ast.Constant) for s in spec.values):
                 return self.unsupported(spec, "a computed f-string format spec")
-            if spec is None or not spec.values:
-                self.names.add("str")
-                parts.append(node("Call", v, node("Name", v, "str"), [self.expr(v.value)], None, []))
-            else:
-                self.names.add("format")
-                text = node("Str", spec, "".join(s.value for s in spec.values))
-                parts.append(node("Call", v, node("Name", v, "format"), [self.expr(v.value), text], None, []))
+            text = "".join(s.value for s in spec.values) if spec is not None else ""
+            convert = {ord("s"): "str", ord("r"): "repr"}.get(v.conversion, "")
+            parts.append(self.formatted(v, self.expr(v.value), convert, text))
+        return self.concat(e, parts)
+
+    def concat(self, e: ast.expr, parts: list[Node]) -> Node:
+        """The strings `parts` joined with `+` (`""` for none)."""
         if not parts:
-            return node("Str", e, "")
+            return self.node("Str", e, "")
         out = parts[0]
         for p in parts[1:]:
-            out = node("Bin", e, "Add", out, p)
+            out = self.node("Bin", e, "Add", out, p)
         return out
+
+    def builtin_call(self, at: ast.AST, name: str, args: list[Node]) -> Node:
+        """A call of builtin `name` (what the name means in the function's module)."""
+        self.names.add(name)
+        return self.node("Call", at, self.node("Name", at, name), args, None, [])
+
+    def formatted(self, at: ast.AST, value: Node, convert: str, spec: str) -> Node:
+        """`value` as text: `convert` (`str`, `repr`, `int`, `float`) applied,
+        then `format(_, spec)`, or `str(_)` without a spec."""
+        if convert:
+            value = self.builtin_call(at, convert, [value])
+        if spec:
+            return self.builtin_call(at, "format", [value, self.node("Str", at, spec)])
+        return value if convert in ("str", "repr") else self.builtin_call(at, "str", [value])
+
+    def template(self, e: ast.expr, pieces: list, params: list[str], args: list[Node]) -> Node:
+        """A call of a lambda that joins the text of template `pieces`, its
+        parameters the template's arguments (each evaluated once, in the order
+        written, as Python evaluates them before formatting)."""
+        node = self.node
+        l, c, _, _ = self.span(e)
+        parts = []
+        for p in pieces:
+            if isinstance(p, str):
+                parts.append(node("Str", e, p))
+            else:
+                name = f"format arg {p.arg}"
+                parts.append(self.formatted(e, node("Name", e, name), p.convert, p.spec))
+        ps = [[f"format arg {k}", None, l, c, l, c] for k in params]
+        fn = ["Def", *self.span(e), "<format>", ps, None, [node("Return", e, self.concat(e, parts))], True]
+        return node("Call", e, node("Lambda", e, fn), args, None, [])
+
+    def percent_format(self, e: ast.BinOp, template: str) -> Node:
+        """`"..." % x` and `"..." % (x, y)` of a literal template."""
+        pieces = _textformat.percent_pieces(template)
+        if isinstance(pieces, str):
+            return self.unsupported(e, pieces)
+        n = sum(1 for p in pieces if not isinstance(p, str))
+        rhs = e.right
+        if isinstance(rhs, ast.Tuple) and not any(isinstance(x, ast.Starred) for x in rhs.elts):
+            items = [self.expr(x) for x in rhs.elts]
+        elif n == 1:
+            items = [self.expr(rhs)]
+        else:
+            # A tuple held in a name: its items.
+            held = self.expr(rhs)
+            items = [self.node("Subscript", rhs, held, self.node("Int", rhs, str(k))) for k in range(n)]
+            if not isinstance(rhs, ast.Name):
+                return self.unsupported(rhs, "a `%` format of more than one value not written as a tuple")
+        if len(items) != n:
+            return self.unsupported(e, f"a `%` format with {n} conversion(s) and {len(items)} argument(s)")
+        return self.template(e, pieces, [str(k) for k in range(n)], items)
+
+    def str_format(self, e: ast.Call, template: str) -> Node:
+        """`"...".format(a, b, name=c)` of a literal template."""
+        pieces = _textformat.format_pieces(template)
+        if isinstance(pieces, str):
+            return self.unsupported(e, pieces)
+        if any(isinstance(a, ast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+            return self.unsupported(e, "`*` or `**` arguments to `str.format`")
+        names = [k.arg for k in e.keywords]
+        for p in pieces:
+            if isinstance(p, str):
+                continue
+            if isinstance(p.arg, int) and p.arg >= len(e.args):
+                return self.unsupported(e, f"`str.format` with no argument {p.arg} for its template")
+            if isinstance(p.arg, str) and p.arg not in names:
+                return self.unsupported(e, f"`str.format` with no argument `{p.arg}` for its template")
+        params = [str(k) for k in range(len(e.args))] + [str(k) for k in names]
+        args = [self.expr(a) for a in e.args] + [self.expr(k.value) for k in e.keywords]
+        return self.template(e, pieces, params, args)
+
+    def map_filter(self, e: ast.Call, kind: str) -> Node:
+        """`map(f, a, ...)` as `[f(x, ...) for x, ... in zip(a, ...)]`,
+        `filter(f, a)` as `[x for x in a if f(x)]` (`filter(None, a)`: truthy
+        items): compiled code consumes the list as it would the iterator."""
+        node = self.node
+        if e.keywords or any(isinstance(a, ast.Starred) for a in e.args):
+            return self.unsupported(e, f"`{kind}` with `*` or keyword arguments")
+        if len(e.args) < 2 or (kind == "filter" and len(e.args) != 2):
+            return self.unsupported(e, f"`{kind}` without a function and {'an iterable' if kind == 'filter' else 'iterables'}")
+        f, its = e.args[0], e.args[1:]
+        none = kind == "filter" and isinstance(f, ast.Constant) and f.value is None
+        if not none and not isinstance(f, (ast.Name, ast.Attribute, ast.Lambda)):
+            return self.unsupported(f, f"a function given to `{kind}` as an expression (name it or write a lambda)")
+        items = [node("Name", a, f"{kind} item {k}") for k, a in enumerate(its)]
+        acc = node("Name", e, _COMPREHENSION_RESULT)
+        if kind == "map":
+            value = node("Call", e, self.expr(f), items, None, [])
+            body = [node("Expr", e, node("Call", e, node("Attr", e, acc, "append"), [value], None, []))]
+        else:
+            test = items[0] if none else node("Call", e, self.expr(f), items, None, [])
+            add = node("Expr", e, node("Call", e, node("Attr", e, acc, "append"), [items[0]], None, []))
+            body = [node("If", e, test, [add], [])]
+        if len(its) == 1:
+            target, source = items[0], self.expr(its[0])
+        else:
+            target = node("Tuple", e, items)
+            source = self.builtin_call(e, "zip", [self.expr(a) for a in its])
+        return self.builder(e, "list", [node("For", e, target, source, body, [])])
 
     def constant(self, e: ast.Constant) -> Node:
         v = e.value
@@ -740,6 +844,13 @@ class _Converter:
         typed = self.typed_call(e)
         if typed is not None:
             return typed
+        func = e.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            recv = func.value
+            if isinstance(recv, ast.Constant) and isinstance(recv.value, str):
+                return self.str_format(e, recv.value)
+        if isinstance(func, ast.Name) and func.id in ("map", "filter") and func.id not in self.scope:
+            return self.map_filter(e, func.id)
         stars = [i for i, a in enumerate(e.args) if isinstance(a, ast.Starred)]
         if len(stars) > 1:
             return self.unsupported(e, "more than one `*` argument")

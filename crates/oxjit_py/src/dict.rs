@@ -155,14 +155,24 @@ pub fn unbox_table(
     owner: &mut ArgBuf,
 ) -> PyResult<*mut MemInfo> {
     let lay = layout(d);
-    let desc: Vec<i64> = lay.counted.iter().map(|o| *o as i64).collect();
+    // The MemInfos an entry holds, then the strings of its key (by their
+    // offset in the key: the table hashes and compares their text).
+    let texts: Vec<usize> = lay
+        .key_leaves
+        .iter()
+        .zip(&lay.key_offsets)
+        .filter(|(l, _)| **l == Ty::Str)
+        .map(|(_, o)| *o)
+        .collect();
+    let mut desc: Vec<i64> = lay.counted.iter().map(|o| *o as i64).collect();
+    desc.extend(texts.iter().map(|o| *o as i64 - 8));
     let mi = unsafe {
         oxjit_runtime::dict::oxjit_rt_dict_new(
             lay.esize as i64,
             lay.ksize as i64,
             desc.as_ptr(),
-            desc.len() as i64,
-            i32::from(d.key == Ty::Str),
+            lay.counted.len() as i64,
+            texts.len() as i64,
         )
     };
     if mi.is_null() {
@@ -189,18 +199,19 @@ pub fn unbox_table(
         if ix < 0 {
             return Err(PyMemoryError::new_err("unable to allocate a dict"));
         }
-        if fresh != 0 && d.key == Ty::Str {
-            // The entry keeps a copy of the key's text (the str's is borrowed).
+        for off in texts.iter().filter(|_| fresh != 0) {
+            // The entry keeps a copy of each text of its key (the strs' are
+            // borrowed).
             unsafe {
-                let e = (*p).entries.add(ix as usize * lay.esize);
-                let data = *(e.add(16) as *const *const u8);
-                let len = *(e.add(24) as *const i64);
+                let s = (*p).entries.add(ix as usize * lay.esize + off);
+                let data = *(s.add(8) as *const *const u8);
+                let len = *(s.add(16) as *const i64);
                 let mi = oxjit_runtime::text::oxjit_rt_str_copy(data, len);
                 if mi.is_null() {
                     return Err(PyMemoryError::new_err("unable to allocate a dict"));
                 }
-                *(e.add(8) as *mut *mut MemInfo) = mi;
-                *(e.add(16) as *mut *mut u8) = (*mi).data;
+                *(s as *mut *mut MemInfo) = mi;
+                *(s.add(8) as *mut *mut u8) = (*mi).data;
             }
         }
         let (Some(v), Some(vt)) = (v, d.value.as_ref()) else {

@@ -15,6 +15,7 @@
 use crate::object::{buffer_layout, container_alloc, container_offsets};
 use crate::{meminfo_release, MemInfo};
 use std::alloc::{alloc, dealloc, realloc};
+use std::borrow::Cow;
 
 /// The hash of a deleted entry (live hashes are non-negative).
 pub const DELETED: i64 = -1;
@@ -40,9 +41,11 @@ pub struct DictPayload {
     /// Index table size minus one (a power of two minus one).
     pub mask: i64,
     pub index: *mut i64,
-    /// Non-zero when the key is a string `{meminfo*, data*, len}`: hashed
-    /// and compared by its bytes, not by the struct's.
-    pub text_key: i64,
+    /// The count of strings `{meminfo*, data*, len}` in a key (the key
+    /// itself, or items of a tuple key): a key is hashed and compared by
+    /// their text, not by the structs' bytes. Their offsets in an entry
+    /// follow the MemInfo offsets.
+    pub ntext: i64,
     /// The count of MemInfo offsets that follow the payload.
     pub ndesc: i64,
 }
@@ -57,20 +60,48 @@ unsafe fn entry(p: *const DictPayload, ix: usize) -> *mut u8 {
     (*p).entries.add(ix * (*p).esize as usize)
 }
 
-/// The bytes a key at `k` is compared by: its own, or a string key's text.
-unsafe fn key_view<'a>(p: *const DictPayload, k: *const u8) -> &'a [u8] {
-    if (*p).text_key != 0 {
-        let data = *(k.add(8) as *const *const u8);
-        let len = *(k.add(16) as *const i64);
-        if data.is_null() || len <= 0 {
-            return &[];
-        }
-        return std::slice::from_raw_parts(data, len as usize);
-    }
-    std::slice::from_raw_parts(k, (*p).ksize as usize)
+/// The offsets, within a key, of the strings it holds.
+unsafe fn text_offsets<'a>(p: *const DictPayload) -> &'a [i64] {
+    let all = container_offsets(p as *const u8, PAYLOAD, (*p).ndesc + (*p).ntext);
+    &all[(*p).ndesc.max(0) as usize..]
 }
 
-unsafe fn key_of<'a>(p: *const DictPayload, e: *const u8) -> &'a [u8] {
+/// The text of the string struct at `s`.
+unsafe fn text_at<'a>(s: *const u8) -> &'a [u8] {
+    let data = *(s.add(8) as *const *const u8);
+    let len = *(s.add(16) as *const i64);
+    if data.is_null() || len <= 0 {
+        return &[];
+    }
+    std::slice::from_raw_parts(data, len as usize)
+}
+
+/// The bytes a key at `k` is compared and hashed by: its own; a string
+/// key's text; for a tuple key holding strings, its bytes with each string
+/// struct replaced by its length, then the texts (equal keys, equal bytes).
+unsafe fn key_view<'a>(p: *const DictPayload, k: *const u8) -> Cow<'a, [u8]> {
+    let ks = (*p).ksize as usize;
+    let texts = text_offsets(p);
+    if texts.is_empty() {
+        return Cow::Borrowed(std::slice::from_raw_parts(k, ks));
+    }
+    if texts == [0] && ks == 24 {
+        return Cow::Borrowed(text_at(k));
+    }
+    let mut out = std::slice::from_raw_parts(k, ks).to_vec();
+    for &off in texts {
+        let t = text_at(k.add(off as usize));
+        let at = off as usize;
+        out[at..at + 24].fill(0);
+        out[at..at + 8].copy_from_slice(&(t.len() as i64).to_le_bytes());
+    }
+    for &off in texts {
+        out.extend_from_slice(text_at(k.add(off as usize)));
+    }
+    Cow::Owned(out)
+}
+
+unsafe fn key_of<'a>(p: *const DictPayload, e: *const u8) -> Cow<'a, [u8]> {
     key_view(p, e.add(8))
 }
 
@@ -93,20 +124,22 @@ fn hash_bytes(k: &[u8]) -> i64 {
 }
 
 /// A new empty table: entries of `esize` bytes with `ksize` key bytes at
-/// offset 8, whose MemInfo pointers are at the `n` byte offsets at `desc`;
-/// `text_key` for string keys. Refcount 1; null when memory ran out.
+/// offset 8, whose MemInfo pointers are at the first `n` byte offsets at
+/// `desc`; the next `ntext` are the offsets in an entry of the strings its
+/// key holds. Refcount 1; null when memory ran out.
 ///
 /// # Safety
-/// `desc` must point to `n` readable `i64`s (or be null when `n` is 0).
+/// `desc` must point to `n + ntext` readable `i64`s (or be null when there
+/// are none).
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_dict_new(
     esize: i64,
     ksize: i64,
     desc: *const i64,
     n: i64,
-    text_key: i32,
+    ntext: i64,
 ) -> *mut MemInfo {
-    if esize < 8 || ksize < 0 || n < 0 {
+    if esize < 8 || ksize < 0 || n < 0 || ntext < 0 {
         return std::ptr::null_mut();
     }
     let (cap, slots) = (5usize, 8usize);
@@ -118,7 +151,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
     let mi = if entries.is_null() || index.is_null() {
         std::ptr::null_mut()
     } else {
-        container_alloc(PAYLOAD, desc, n as usize, dict_dtor)
+        container_alloc(PAYLOAD, desc, (n + ntext) as usize, dict_dtor)
     };
     if mi.is_null() {
         for (buf, l) in [(entries, el), (index as *mut u8, il)] {
@@ -141,7 +174,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
         ksize,
         mask: slots as i64 - 1,
         index,
-        text_key: i64::from(text_key != 0),
+        ntext,
         ndesc: n,
     });
     mi
@@ -190,7 +223,7 @@ unsafe fn probe(p: *const DictPayload, key: &[u8], h: i64, want: i64) -> (usize,
             }
         } else {
             let e = entry(p, ix as usize);
-            if *(e as *const i64) == h && key_of(p, e) == key {
+            if *(e as *const i64) == h && *key_of(p, e) == *key {
                 return (i, ix);
             }
         }
@@ -210,7 +243,7 @@ unsafe fn probe(p: *const DictPayload, key: &[u8], h: i64, want: i64) -> (usize,
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_dict_find(p: *const DictPayload, key: *const u8) -> i64 {
     let k = key_view(p, key);
-    probe(p, k, hash_bytes(k), -1).1
+    probe(p, &k, hash_bytes(&k), -1).1
 }
 
 /// Rebuild the index for `slots` slots, compacting deleted entries away
@@ -265,7 +298,7 @@ unsafe fn rebuild(p: *mut DictPayload, need: usize) -> bool {
     for ix in 0..w {
         let e = entry(p, ix);
         let h = *(e as *const i64);
-        let (slot, _) = probe(p, key_of(p, e), h, -1);
+        let (slot, _) = probe(p, &key_of(p, e), h, -1);
         *index.add(slot) = ix as i64;
     }
     true
@@ -285,9 +318,9 @@ pub unsafe extern "C" fn oxjit_rt_dict_insert(
 ) -> i64 {
     let ks = (*p).ksize as usize;
     let k = key_view(p, key);
-    let h = hash_bytes(k);
+    let h = hash_bytes(&k);
     *fresh = 0;
-    let (_, found) = probe(p, k, h, -1);
+    let (_, found) = probe(p, &k, h, -1);
     if found >= 0 {
         return found;
     }
@@ -299,7 +332,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_insert(
             return -1;
         }
     }
-    let (slot, _) = probe(p, k, h, -1);
+    let (slot, _) = probe(p, &k, h, -1);
     let ix = (*p).used as usize;
     let e = entry(p, ix);
     std::ptr::write_bytes(e, 0, (*p).esize as usize);
@@ -322,7 +355,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_insert(
 pub unsafe extern "C" fn oxjit_rt_dict_remove(p: *mut DictPayload, ix: i64, release: i32) {
     let e = entry(p, ix as usize);
     let h = *(e as *const i64);
-    let (slot, found) = probe(p, key_of(p, e), h, ix);
+    let (slot, found) = probe(p, &key_of(p, e), h, ix);
     if found == ix {
         *(*p).index.add(slot) = DUMMY;
     }
@@ -431,6 +464,41 @@ mod tests {
             assert_eq!((*held).refcnt.load(Ordering::Relaxed), 1);
             meminfo_release(held);
             assert_eq!(crate::thread_balance(), before);
+        }
+    }
+
+    #[test]
+    fn tuple_keys_with_strings_compare_by_text() {
+        unsafe {
+            // A set of (i64, str): {i64 hash, {i64, {ptr, ptr, i64}}}; the
+            // string's text at key offset 8, its MemInfo not held (null).
+            let desc = [8i64];
+            let mi = oxjit_rt_dict_new(40, 32, desc.as_ptr(), 0, 1);
+            let p = payload(mi);
+            let key =
+                |n: i64, t: &[u8]| -> [u64; 4] { [n as u64, 0, t.as_ptr() as u64, t.len() as u64] };
+            let (a, b) = (b"ab".to_vec(), b"ab".to_vec());
+            let mut fresh = 0;
+            let k1 = key(1, &a);
+            assert_eq!(
+                oxjit_rt_dict_insert(p, k1.as_ptr() as *const u8, &mut fresh),
+                0
+            );
+            // The same text at another address is the same key.
+            let k2 = key(1, &b);
+            assert_eq!(
+                oxjit_rt_dict_insert(p, k2.as_ptr() as *const u8, &mut fresh),
+                0
+            );
+            assert_eq!(fresh, 0);
+            for (n, t) in [(2, &b"ab"[..]), (1, b"a"), (1, b"abc"), (1, b"")] {
+                let k = key(n, t);
+                assert_eq!(oxjit_rt_dict_find(p, k.as_ptr() as *const u8), -1);
+                oxjit_rt_dict_insert(p, k.as_ptr() as *const u8, &mut fresh);
+                assert_eq!(fresh, 1);
+            }
+            assert_eq!((*p).len, 5);
+            meminfo_release(mi);
         }
     }
 }

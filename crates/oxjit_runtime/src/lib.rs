@@ -36,8 +36,8 @@ use dict::{
 };
 use gamma::{oxjit_rt_py_gamma, oxjit_rt_py_lgamma};
 use list::{
-    oxjit_rt_list_delete, oxjit_rt_list_insert, oxjit_rt_list_new, oxjit_rt_list_permute,
-    oxjit_rt_list_resize, oxjit_rt_list_reverse, oxjit_rt_list_sort_text,
+    oxjit_rt_list_argsort_text, oxjit_rt_list_delete, oxjit_rt_list_insert, oxjit_rt_list_new,
+    oxjit_rt_list_permute, oxjit_rt_list_resize, oxjit_rt_list_reverse, oxjit_rt_list_sort_text,
 };
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use parallel::{
@@ -47,9 +47,10 @@ use parallel::{
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
 use text::{
     oxjit_rt_str_cmp, oxjit_rt_str_concat, oxjit_rt_str_copy, oxjit_rt_str_count,
-    oxjit_rt_str_find, oxjit_rt_str_format, oxjit_rt_str_is, oxjit_rt_str_join, oxjit_rt_str_len,
-    oxjit_rt_str_of_complex, oxjit_rt_str_of_f64, oxjit_rt_str_of_i64, oxjit_rt_str_of_u64,
-    oxjit_rt_str_offset, oxjit_rt_str_repeat, oxjit_rt_str_replace, oxjit_rt_str_transform,
+    oxjit_rt_str_find, oxjit_rt_str_format, oxjit_rt_str_format_text, oxjit_rt_str_is,
+    oxjit_rt_str_join, oxjit_rt_str_len, oxjit_rt_str_of_complex, oxjit_rt_str_of_f64,
+    oxjit_rt_str_of_i64, oxjit_rt_str_of_u64, oxjit_rt_str_offset, oxjit_rt_str_repeat,
+    oxjit_rt_str_replace, oxjit_rt_str_repr, oxjit_rt_str_step, oxjit_rt_str_transform,
 };
 
 /// Header of every allocation made by compiled code. Compiled code reads
@@ -498,6 +499,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_list_reverse(_),
         oxjit_rt_list_permute(_, _),
         oxjit_rt_list_sort_text(_),
+        oxjit_rt_list_argsort_text(_, _),
         oxjit_rt_dict_new(_, _, _, _, _),
         oxjit_rt_dict_find(_, _),
         oxjit_rt_dict_insert(_, _, _),
@@ -506,6 +508,9 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_str_copy(_, _),
         oxjit_rt_str_concat(_, _, _, _),
         oxjit_rt_str_repeat(_, _, _),
+        oxjit_rt_str_step(_, _, _, _, _),
+        oxjit_rt_str_format_text(_, _, _, _, _),
+        oxjit_rt_str_repr(_, _),
         oxjit_rt_str_cmp(_, _, _, _),
         oxjit_rt_str_len(_, _),
         oxjit_rt_str_offset(_, _, _),

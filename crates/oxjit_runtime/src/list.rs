@@ -231,7 +231,20 @@ pub unsafe extern "C" fn oxjit_rt_list_permute(p: *mut ListPayload, perm: *const
 /// `p` must be a live list of strings.
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_list_sort_text(p: *mut ListPayload) -> i32 {
-    let len = (*p).len as usize;
+    let mut perm = vec![0i64; (*p).len.max(0) as usize];
+    oxjit_rt_list_argsort_text(p, perm.as_mut_ptr());
+    oxjit_rt_list_permute(p, perm.as_ptr())
+}
+
+/// The stable order of a list of strings by their text, as item numbers
+/// into `out` (its length): how a sort by a string key, or by a tuple with
+/// strings in it, orders its keys.
+///
+/// # Safety
+/// `p` must be a live list of strings and `out` hold its length of `i64`s.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_list_argsort_text(p: *const ListPayload, out: *mut i64) {
+    let len = (*p).len.max(0) as usize;
     let text = |k: usize| -> &[u8] {
         let it = (*p).items.add(24 * k);
         let data = *(it.add(8) as *const *const u8);
@@ -241,9 +254,11 @@ pub unsafe extern "C" fn oxjit_rt_list_sort_text(p: *mut ListPayload) -> i32 {
         }
         std::slice::from_raw_parts(data, n as usize)
     };
-    let mut perm: Vec<i64> = (0..len as i64).collect();
+    let perm = std::slice::from_raw_parts_mut(out, len);
+    for (i, x) in perm.iter_mut().enumerate() {
+        *x = i as i64;
+    }
     perm.sort_by(|&a, &b| text(a as usize).cmp(text(b as usize)));
-    oxjit_rt_list_permute(p, perm.as_ptr())
 }
 
 /// The number of MemInfo offsets in a list's descriptor, and a pointer to

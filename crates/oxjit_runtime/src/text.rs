@@ -66,6 +66,32 @@ pub unsafe extern "C" fn oxjit_rt_str_repeat(a: *const u8, an: i64, k: i64) -> *
     make(&bytes(a, an).repeat(k.max(0) as usize))
 }
 
+/// `s[start::step]` of `count` code points (the bounds already clamped,
+/// as a slice's indices are): a new string.
+///
+/// # Safety
+/// `a` must point to `an` readable bytes of UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_str_step(
+    a: *const u8,
+    an: i64,
+    start: i64,
+    step: i64,
+    count: i64,
+) -> *mut MemInfo {
+    let b = bytes(a, an);
+    let text = std::str::from_utf8(b).unwrap_or("");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for k in 0..count.max(0) {
+        let i = start + k * step;
+        if let Some(c) = usize::try_from(i).ok().and_then(|i| chars.get(i)) {
+            out.push(*c);
+        }
+    }
+    make(out.as_bytes())
+}
+
 /// Compare two strings by code points (UTF-8 byte order is code point
 /// order): -1, 0 or 1.
 ///
@@ -327,6 +353,8 @@ struct Spec {
     fill: char,
     align: Option<char>,
     sign: char,
+    /// `#`: the `0x`/`0o`/`0b` prefix of an integer in those bases.
+    alt: bool,
     zero: bool,
     width: usize,
     comma: bool,
@@ -341,6 +369,7 @@ fn parse_spec(s: &str) -> Option<Spec> {
         fill: ' ',
         align: None,
         sign: '-',
+        alt: false,
         zero: false,
         width: 0,
         comma: false,
@@ -358,6 +387,10 @@ fn parse_spec(s: &str) -> Option<Spec> {
     }
     if i < c.len() && matches!(c[i], '+' | '-' | ' ') {
         sp.sign = c[i];
+        i += 1;
+    }
+    if i < c.len() && c[i] == '#' {
+        sp.alt = true;
         i += 1;
     }
     if i < c.len() && c[i] == '0' {
@@ -446,6 +479,7 @@ fn exp_form(x: f64, p: usize) -> String {
 fn format_number(v: Num, spec: &str) -> Option<String> {
     let sp = parse_spec(spec)?;
     let neg;
+    let mut prefix = "";
     let body = match (v, sp.ty) {
         (Num::Int(n), None | Some('d')) => {
             neg = n < 0;
@@ -454,6 +488,15 @@ fn format_number(v: Num, spec: &str) -> Option<String> {
         (Num::Int(n), Some('x' | 'X' | 'o' | 'b')) => {
             neg = n < 0;
             let m = n.unsigned_abs();
+            if sp.alt {
+                // The base's prefix goes with the sign (zero padding follows it).
+                prefix = match sp.ty {
+                    Some('x') => "0x",
+                    Some('X') => "0X",
+                    Some('o') => "0o",
+                    _ => "0b",
+                };
+            }
             match sp.ty {
                 Some('x') => format!("{m:x}"),
                 Some('X') => format!("{m:X}"),
@@ -508,20 +551,127 @@ fn format_number(v: Num, spec: &str) -> Option<String> {
         (false, ' ') => " ",
         _ => "",
     };
-    let len = sign.chars().count() + body.chars().count();
-    let pad = sp.width.saturating_sub(len);
+    let sign = format!("{sign}{prefix}");
     let (fill, align) = if sp.zero && sp.align.is_none() {
         ('0', '=')
     } else {
         (sp.fill, sp.align.unwrap_or('>'))
     };
+    Some(padded(&sign, &body, sp.width, fill, align))
+}
+
+/// `sign` and `body` padded with `fill` to `width` characters (`=` puts the
+/// padding between the two).
+fn padded(sign: &str, body: &str, width: usize, fill: char, align: char) -> String {
+    let len = sign.chars().count() + body.chars().count();
+    let pad = width.saturating_sub(len);
     let fills = |n: usize| std::iter::repeat_n(fill, n).collect::<String>();
-    Some(match align {
+    match align {
         '<' => format!("{sign}{body}{}", fills(pad)),
         '^' => format!("{}{sign}{body}{}", fills(pad / 2), fills(pad - pad / 2)),
         '=' => format!("{sign}{}{body}", fills(pad)),
         _ => format!("{}{sign}{body}", fills(pad)),
-    })
+    }
+}
+
+/// Python's `format(s, spec)` of a string: fill, align (left by default),
+/// width and a precision that truncates; Python's ValueError message for
+/// what it refuses.
+fn format_text(s: &str, spec: &str) -> Result<String, String> {
+    let Some(sp) = parse_spec(spec) else {
+        return Err("Invalid format specifier".into());
+    };
+    if let Some(t) = sp.ty.filter(|t| *t != 's') {
+        return Err(format!(
+            "Unknown format code '{t}' for object of type 'str'"
+        ));
+    }
+    if sp.sign != '-' {
+        return Err("Sign not allowed in string format specifier".into());
+    }
+    if sp.alt {
+        return Err("Alternate form (#) not allowed in string format specifier".into());
+    }
+    if sp.comma {
+        return Err("Cannot specify ',' with 's'.".into());
+    }
+    let (fill, align) = match (sp.zero, sp.align) {
+        (_, Some('=')) | (true, None) => {
+            return Err("'=' alignment not allowed in string format specifier".into())
+        }
+        (_, Some(a)) => (sp.fill, a),
+        (false, None) => (' ', '<'),
+    };
+    let body: String = match sp.prec {
+        Some(p) => s.chars().take(p).collect(),
+        None => s.to_string(),
+    };
+    Ok(padded("", &body, sp.width, fill, align))
+}
+
+/// Python's `repr(s)` of a string: quoted with `'` (or `"` when the text
+/// has a `'` and no `"`), backslashes, the quote and control characters
+/// escaped. Characters other than ASCII are kept, except the C1 controls,
+/// the no-break and soft-hyphen spaces, the line and paragraph separators
+/// and the zero-width and byte-order marks, which CPython escapes too.
+fn repr_text(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || (0x7f..=0xa0).contains(&(c as u32)) || c == '\u{ad}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if matches!(c as u32, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0xfeff) =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
+/// `format(s, spec)` of a string; `*bad` is set when Python would raise
+/// ValueError, and the string returned is its message.
+///
+/// # Safety
+/// `p` and `spec` must point to `n` and `sn` readable bytes; `bad` must be
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_str_format_text(
+    p: *const u8,
+    n: i64,
+    spec: *const u8,
+    sn: i64,
+    bad: *mut i32,
+) -> *mut MemInfo {
+    let out = format_text(as_str(bytes(p, n)), as_str(bytes(spec, sn)));
+    *bad = i32::from(out.is_err());
+    make(out.unwrap_or_else(|m| m).as_bytes())
+}
+
+/// `repr(s)` of a string.
+///
+/// # Safety
+/// `p` must point to `n` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_str_repr(p: *const u8, n: i64) -> *mut MemInfo {
+    make(repr_text(as_str(bytes(p, n))).as_bytes())
 }
 
 #[cfg(test)]
@@ -530,6 +680,27 @@ mod tests {
 
     fn f(v: Num, spec: &str) -> String {
         format_number(v, spec).unwrap_or_else(|| "<bad>".into())
+    }
+
+    #[test]
+    fn formats_and_reprs_text_like_python() {
+        let t = |s: &str, spec: &str| format_text(s, spec).unwrap_or_else(|_| "<bad>".into());
+        assert_eq!(t("ab", "5"), "ab   ");
+        assert_eq!(t("ab", ">5"), "   ab");
+        assert_eq!(t("ab", "*^6"), "**ab**");
+        assert_eq!(t("abcdef", ".3"), "abc");
+        assert_eq!(t("ab", "s"), "ab");
+        assert_eq!(t("ab", "+5"), "<bad>");
+        assert_eq!(t("ab", "05"), "<bad>");
+        assert_eq!(t("ab", "d"), "<bad>");
+        assert_eq!(repr_text("a'b"), "\"a'b\"");
+        assert_eq!(repr_text("a'\"b"), "'a\\'\"b'");
+        assert_eq!(repr_text("x\ny\t\\"), "'x\\ny\\t\\\\'");
+        assert_eq!(repr_text("\u{1}é\u{a0}"), "'\\x01é\\xa0'");
+        assert_eq!(f(Num::Int(255), "#x"), "0xff");
+        assert_eq!(f(Num::Int(8), "#o"), "0o10");
+        assert_eq!(f(Num::Int(-5), "#b"), "-0b101");
+        assert_eq!(f(Num::Int(255), "#010x"), "0x000000ff");
     }
 
     #[test]

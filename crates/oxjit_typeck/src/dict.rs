@@ -14,18 +14,13 @@ use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind};
 use oxjit_types::{unify, DictTy, Ty};
 
 /// Whether values of type `t` can be keys (or set items): numbers,
-/// strings and tuples of numbers.
+/// strings and tuples of them.
 pub(crate) fn hashable(t: &Ty) -> bool {
-    *t == Ty::Str || numeric_key(t)
-}
-
-/// Numbers and tuples of numbers (a string inside a tuple key is not yet).
-fn numeric_key(t: &Ty) -> bool {
     let t = t.clone().plain_tuple();
     if let Ty::Tuple(items) = &t {
-        return items.iter().all(numeric_key);
+        return items.iter().all(hashable);
     }
-    t.scalar().is_some()
+    t == Ty::Str || t.scalar().is_some()
 }
 
 fn dict_of(t: &Ty) -> Option<&DictTy> {

@@ -51,13 +51,12 @@ pub(crate) fn comparable(t: &Ty) -> bool {
     t.scalar().is_some() || t == Ty::Str
 }
 
-/// Whether items of type `t` can be ordered (sorting): real numbers, and
-/// tuples of them (in order of their items).
-fn orderable(t: &Ty) -> bool {
+/// Whether items of type `t` can be ordered (sorting): real numbers,
+/// strings, and tuples of them (in order of their items).
+pub(crate) fn orderable(t: &Ty) -> bool {
     let t = t.clone().plain_tuple();
     if let Ty::Tuple(items) = &t {
-        // (strings inside a tuple do not sort yet)
-        return !items.is_empty() && items.iter().all(|i| *i != Ty::Str && orderable(i));
+        return !items.is_empty() && items.iter().all(orderable);
     }
     matches!(t, Ty::Scalar(d) if !d.is_complex()) || t == Ty::Str
 }
@@ -293,7 +292,7 @@ impl<'u> Checker<'u> {
         };
         let (lo, hi) = match f {
             ListFn::New => (0, 1),
-            ListFn::Sorted | ListFn::Any | ListFn::All => (1, 1),
+            ListFn::Sorted | ListFn::Reversed | ListFn::Any | ListFn::All => (1, 1),
             ListFn::Sum => (1, 2),
             ListFn::Append | ListFn::Extend | ListFn::Remove | ListFn::Count => (2, 2),
             ListFn::Insert => (3, 3),
@@ -305,7 +304,12 @@ impl<'u> Checker<'u> {
         // A method's receiver is not an argument the user counts.
         let shift = usize::from(!matches!(
             f,
-            ListFn::New | ListFn::Sorted | ListFn::Sum | ListFn::Any | ListFn::All
+            ListFn::New
+                | ListFn::Sorted
+                | ListFn::Reversed
+                | ListFn::Sum
+                | ListFn::Any
+                | ListFn::All
         ));
         if !self.arity(cx, e, name, n - shift, lo - shift, hi - shift) {
             return Ty::Unknown;
@@ -348,7 +352,7 @@ impl<'u> Checker<'u> {
                         e,
                         name,
                         tys,
-                        "items that are real numbers or tuples of them, or a key= giving a real number",
+                        "items that are real numbers, strings or tuples of them, or a key= giving one",
                     );
                 }
                 for (k, x) in kwargs {
@@ -369,6 +373,24 @@ impl<'u> Checker<'u> {
                     Ty::List(Box::new(t))
                 } else {
                     Ty::NoneType
+                }
+            }
+            ListFn::Reversed => {
+                if tys[0] == Ty::Range {
+                    return Ty::Range;
+                }
+                if matches!(&tys[0], Ty::Dict(d) if d.value.is_none()) {
+                    return self.no_match(
+                        cx,
+                        e,
+                        name,
+                        tys,
+                        "(list), (tuple), (str), (dict), (range), (1-d array); a set has no order",
+                    );
+                }
+                match iterable(self, cx, &tys[0]) {
+                    Some(t) => Ty::List(Box::new(t)),
+                    None => Ty::Unknown,
                 }
             }
             ListFn::Sum => {
@@ -462,7 +484,7 @@ impl<'u> Checker<'u> {
 
     /// Resolve `key=f` for items of type `item`: an instance of `f` (its
     /// captures after the item), recorded on the key expression; its result
-    /// must be a real number.
+    /// must be orderable.
     fn sort_key(&mut self, cx: &mut Cx<'u>, key: &Expr, tid: u32, item: &Ty, name: &str) -> bool {
         let t = self.templates[tid as usize].clone();
         let mut tys = vec![item.clone()];
@@ -489,7 +511,7 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "bad-sort-key",
                 key.span,
-                format!("the key of `{name}` gives a {ret}; compiled code sorts by real numbers"),
+                format!("the key of `{name}` gives a {ret}; compiled code sorts by real numbers, strings and tuples of them"),
             )
             .with_label(format!("this key returns {ret}"));
             self.err(cx, d);

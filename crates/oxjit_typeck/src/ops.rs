@@ -167,6 +167,11 @@ impl<'u> Checker<'u> {
                 Ty::BOOL
             }
             (CmpOp::Eq | CmpOp::Ne, Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => Ty::BOOL,
+            (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Tuple(_), Ty::Tuple(_))
+                if tuples_order(l, r) =>
+            {
+                Ty::BOOL
+            }
             (CmpOp::In | CmpOp::NotIn, Ty::Scalar(_), Ty::Tuple(items))
                 if items.iter().all(|t| matches!(t, Ty::Scalar(_))) =>
             {
@@ -411,5 +416,15 @@ pub(crate) fn array_result_dtype(op: BinOp, l: &Ty, r: &Ty, et: Dtype) -> Dtype 
             }
         }
         _ => et,
+    }
+}
+
+/// Whether tuples `a` and `b` order (`<`): item by item, real numbers with
+/// real numbers, strings with strings, tuples with tuples that order.
+fn tuples_order(a: &Ty, b: &Ty) -> bool {
+    match (a.clone().plain_tuple(), b.clone().plain_tuple()) {
+        (Ty::Tuple(xs), Ty::Tuple(ys)) => xs.iter().zip(&ys).all(|(x, y)| tuples_order(x, y)),
+        (Ty::Scalar(x), Ty::Scalar(y)) => !x.is_complex() && !y.is_complex(),
+        (x, y) => x == Ty::Str && y == Ty::Str,
     }
 }

@@ -88,7 +88,9 @@ fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
             ExprKind::Name(n) => {
                 out.insert(n.clone());
             }
-            ExprKind::Lambda(d) => read_names(d, out),
+            // What a nested function reads of its enclosing scopes: not
+            // its own parameters and locals.
+            ExprKind::Lambda(d) => out.extend(free_names(d)),
             ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Imag(_)
@@ -179,22 +181,29 @@ fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
     }
 }
 
+/// The names a function reads that are not its parameters or locals.
+fn free_names(d: &FuncDef) -> FxHashSet<String> {
+    let mut reads = FxHashSet::default();
+    read_names(d, &mut reads);
+    let mut own = FxHashSet::default();
+    assigned_names(&d.body, &mut own);
+    for p in &d.params {
+        own.insert(p.name.clone());
+    }
+    own.extend(d.vararg.clone());
+    reads.retain(|n| !own.contains(n));
+    reads
+}
+
 impl<'u> Checker<'u> {
     pub(crate) fn inner_template(&mut self, cx: &Cx<'u>, d: &'u FuncDef) -> u32 {
         let key = (d as *const FuncDef as usize, cx.inst);
         if let Some(&t) = self.inner.get(&key) {
             return t;
         }
-        let mut reads = FxHashSet::default();
-        read_names(d, &mut reads);
-        let mut own = FxHashSet::default();
-        assigned_names(&d.body, &mut own);
-        for p in &d.params {
-            own.insert(p.name.clone());
-        }
-        let mut captures: Vec<String> = reads
+        let mut captures: Vec<String> = free_names(d)
             .into_iter()
-            .filter(|n| cx.locals.contains(n) && !own.contains(n))
+            .filter(|n| cx.locals.contains(n))
             .collect();
         captures.sort();
         let parent = &self.templates[self.instances[cx.inst as usize].template as usize];

@@ -26,7 +26,7 @@ impl<'u> Checker<'u> {
         }
         let n = tys.len();
         let (lo, hi) = match f {
-            StrFn::New => (1, 1),
+            StrFn::New | StrFn::Repr => (1, 1),
             StrFn::Format => (1, 2),
             StrFn::Join | StrFn::Startswith | StrFn::Endswith | StrFn::Count => (2, 2),
             StrFn::Find => (2, 4),
@@ -41,7 +41,7 @@ impl<'u> Checker<'u> {
             | StrFn::Islower
             | StrFn::Isalnum => (1, 1),
         };
-        let shift = usize::from(!matches!(f, StrFn::New | StrFn::Format));
+        let shift = usize::from(!matches!(f, StrFn::New | StrFn::Format | StrFn::Repr));
         if !self.arity(cx, e, name, n - shift, lo - shift, hi - shift) {
             return Ty::Unknown;
         }
@@ -51,11 +51,12 @@ impl<'u> Checker<'u> {
                 .all(|t| *t == Ty::Str)
         };
         match f {
-            StrFn::New if matches!(&tys[0], Ty::Scalar(_) | Ty::Str) => Ty::Str,
-            StrFn::New => self.no_match(cx, e, name, tys, "(number), (bool), (str)"),
-            StrFn::Format => match (tys[0].scalar(), tys.get(1)) {
-                (Some(d), None | Some(Ty::Str)) if !d.is_complex() => Ty::Str,
-                _ => self.no_match(cx, e, name, tys, "(real number[, spec: str])"),
+            StrFn::New | StrFn::Repr if matches!(&tys[0], Ty::Scalar(_) | Ty::Str) => Ty::Str,
+            StrFn::New | StrFn::Repr => self.no_match(cx, e, name, tys, "(number), (bool), (str)"),
+            StrFn::Format => match (&tys[0], tys.get(1)) {
+                (Ty::Scalar(d), None | Some(Ty::Str)) if !d.is_complex() => Ty::Str,
+                (Ty::Str, None | Some(Ty::Str)) => Ty::Str,
+                _ => self.no_match(cx, e, name, tys, "(real number or str[, spec: str])"),
             },
             StrFn::Join if matches!(&tys[1], Ty::List(t) if **t == Ty::Str || **t == Ty::Unknown) => {
                 Ty::Str
@@ -87,15 +88,7 @@ impl<'u> Checker<'u> {
 
     /// `s[i]` and `s[a:b]`: a string.
     pub(crate) fn str_subscript(&mut self, cx: &Cx<'u>, index: &Expr, it: &Ty) -> Ty {
-        if let ExprKind::Slice(_, _, step) = &index.kind {
-            if step.is_some() {
-                let d = Diagnostic::unsupported(
-                    index.span,
-                    "a string slice with a step is not supported yet",
-                );
-                self.err(cx, d);
-                return Ty::Unknown;
-            }
+        if let ExprKind::Slice(..) = &index.kind {
             return Ty::Str;
         }
         if is_int(it) || !it.is_known() {

@@ -793,6 +793,22 @@ impl<'p> FnGen<'_, 'p> {
                 };
                 Ok(r)
             }
+            (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, Ty::Tuple(xs), Ty::Tuple(ys)) => {
+                // Lexicographic: the first pair of items that differ decides;
+                // when one tuple is a prefix of the other, their lengths.
+                let (xs, ys) = (xs.clone(), ys.clone());
+                let lens =
+                    self.compare(op, Self::i64c(xs.len() as i64), Self::i64c(ys.len() as i64))?;
+                let mut acc = lens;
+                for i in (0..xs.len().min(ys.len())).rev() {
+                    let ea = self.extract(&a, i, xs[i].clone());
+                    let eb = self.extract(&b, i, ys[i].clone());
+                    let same = self.compare(CmpOp::Eq, ea.clone(), eb.clone())?;
+                    let here = self.compare(op, ea, eb)?;
+                    acc = self.val(&format!("select i1 {same}, i1 {acc}, i1 {here}"));
+                }
+                Ok(acc)
+            }
             (_, Ty::Tuple(xs), Ty::Tuple(_)) => {
                 let mut acc = "true".to_string();
                 for (i, t) in xs.clone().iter().enumerate() {

@@ -280,9 +280,12 @@ impl<'p> FnGen<'_, 'p> {
             Builtin::List(f) => self.list_fn(f, args, call, ty),
             Builtin::Dict(f) => self.dict_fn(f, args, ty),
             Builtin::Text(f) => self.text_fn(f, args),
-            Builtin::MinMax { max } if args.len() == 1 && matches!(args[0].ty, Ty::List(_)) => {
+            Builtin::MinMax { max }
+                if args.len() == 1
+                    && matches!(args[0].ty, Ty::List(_) | Ty::Dict(_) | Ty::Str | Ty::Range) =>
+            {
                 let l = args.into_iter().next().ok_or("min/max argument")?;
-                self.list_minmax(max, l, ty)
+                self.iter_minmax(max, l, ty)
             }
             Builtin::Abs
             | Builtin::MinMax { .. }

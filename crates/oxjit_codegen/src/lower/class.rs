@@ -164,6 +164,17 @@ impl<'p> FnGen<'_, 'p> {
         let mut r = v.r.clone();
         for (path, held) in v.ty.meminfo_paths() {
             let at = indices(&path);
+            if held == Ty::Str {
+                // A string inside a tuple: one of its own (a copy when borrowed).
+                let sp = indices(&path[..path.len() - 1]);
+                let s = V::new(self.val(&format!("extractvalue {t} {r}, {sp}")), Ty::Str);
+                let kept = self.keep_str(s);
+                r = self.val(&format!(
+                    "insertvalue {t} {r}, {{ptr, ptr, i64}} {}, {sp}",
+                    kept.r
+                ));
+                continue;
+            }
             let mi = self.val(&format!("extractvalue {t} {r}, {at}"));
             if !matches!(held, Ty::Array(_)) {
                 self.call_void("@oxjit_incref", &format!("ptr {mi}"));

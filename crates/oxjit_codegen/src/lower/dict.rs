@@ -6,6 +6,7 @@
 //! `keys()`/`values()`/`items()`, go through a list of the live entries'
 //! keys, values or pairs taken when they start.
 
+use super::ownership::indices;
 use super::*;
 use oxjit_typeck::registry::DictFn;
 use oxjit_types::DictTy;
@@ -37,6 +38,18 @@ fn table_of(t: &Ty) -> DictTy {
         key: Ty::Unknown,
         value: None,
     }
+}
+
+/// The index paths of the strings a key holds (`[]` for a string key).
+fn str_paths(t: &Ty) -> Vec<Vec<usize>> {
+    t.meminfo_paths()
+        .into_iter()
+        .filter(|(_, held)| *held == Ty::Str)
+        .map(|(mut p, _)| {
+            p.pop();
+            p
+        })
+        .collect()
 }
 
 fn entry_ty(d: &DictTy) -> String {
@@ -78,13 +91,33 @@ impl<'p> FnGen<'_, 'p> {
         };
         let mut paths = part(1, &d.key);
         d.value.iter().for_each(|v| paths.extend(part(2, v)));
-        let (desc, n) = self.meminfo_descriptor(&et, &paths);
+        let n = paths.len();
+        // Then the strings of the key, hashed and compared by their text.
+        let texts = str_paths(&d.key);
+        paths.extend(
+            texts
+                .iter()
+                .map(|p| std::iter::once(1).chain(p.clone()).collect()),
+        );
+        let (desc, _) = self.meminfo_descriptor(&et, &paths);
         let esize = format!("ptrtoint (ptr getelementptr ({et}, ptr null, i32 1) to i64)");
         let kt = llty(&d.key);
         let ksize = format!("ptrtoint (ptr getelementptr ({kt}, ptr null, i32 1) to i64)");
+        if !texts.is_empty() {
+            // The runtime wants a string's offset in the key, not the entry.
+            let koff =
+                format!("ptrtoint (ptr getelementptr ({et}, ptr null, i32 0, i32 1) to i64)");
+            let at = format!("[{} x i64]", paths.len());
+            for k in n..paths.len() {
+                let p = self.val(&format!("getelementptr {at}, ptr {desc}, i64 0, i64 {k}"));
+                let o = self.val(&format!("load i64, ptr {p}"));
+                let o = self.val(&format!("sub i64 {o}, {koff}"));
+                self.emit(&format!("store i64 {o}, ptr {p}"));
+            }
+        }
         let mi = self.val(&format!(
-            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {n}, i32 {})",
-            i32::from(d.key == Ty::Str)
+            "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {n}, i64 {})",
+            texts.len()
         ));
         self.counted_pair(&mi, Ty::Dict(Box::new(d.clone())), "memory for a dict")
     }
@@ -100,6 +133,16 @@ impl<'p> FnGen<'_, 'p> {
             // Compared by its text: the struct as it is.
             self.store(&k, &buf);
             return buf;
+        }
+        for path in str_paths(&d.key) {
+            let at = indices(&path);
+            let s = self.val(&format!("extractvalue {kt} {}, {at}", k.r));
+            let idx: Vec<String> = path.iter().map(|i| format!("i32 {i}")).collect();
+            let p = self.val(&format!(
+                "getelementptr {kt}, ptr {buf}, i32 0, {}",
+                idx.join(", ")
+            ));
+            self.emit(&format!("store {{ptr, ptr, i64}} {s}, ptr {p}"));
         }
         let mut paths = Vec::new();
         super::list::scalar_paths(&d.key, &mut Vec::new(), &mut paths);
@@ -255,16 +298,31 @@ impl<'p> FnGen<'_, 'p> {
         self.raise_if(&oom, ExcKind::MemoryError, &[m]);
         let f = self.val(&format!("load i32, ptr {fresh}"));
         let f = self.val(&format!("icmp ne i32 {f}, 0"));
-        if d.key == Ty::Str {
-            // A new entry holds a string key of its own (the runtime copied
-            // the borrowed struct).
+        if !str_paths(&d.key).is_empty() {
+            // A new entry holds the strings of its key as its own (the
+            // runtime copied the borrowed structs).
             let (own, done) = (self.label("kown"), self.label("kowned"));
             self.cbr(&f, &own, &done);
             self.start(&own);
-            let k = self.cast(k, &Ty::Str);
-            let kept = self.keep_str(k);
+            let k = self.cast(k, &d.key);
+            let kept = self.keep(k);
             let kp = self.entry_part(t, &ix, 1);
-            self.store(&kept, &kp);
+            // Only the strings: the numbers there are the canonical ones.
+            let kt = llty(&d.key);
+            for path in str_paths(&d.key) {
+                let s = if path.is_empty() {
+                    kept.r.clone()
+                } else {
+                    let at = indices(&path);
+                    self.val(&format!("extractvalue {kt} {}, {at}", kept.r))
+                };
+                let idx: Vec<String> = path.iter().map(|i| format!(", i32 {i}")).collect();
+                let p = self.val(&format!(
+                    "getelementptr {kt}, ptr {kp}, i32 0{}",
+                    idx.concat()
+                ));
+                self.emit(&format!("store {{ptr, ptr, i64}} {s}, ptr {p}"));
+            }
             self.br(&done);
             self.start(&done);
         }

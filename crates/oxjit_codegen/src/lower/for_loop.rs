@@ -252,6 +252,25 @@ impl<'p> FnGen<'_, 'p> {
         Ok(V::new(t.r, Ty::Range))
     }
 
+    /// `reversed(r)`: the range of `r`'s items, last first: from
+    /// `start + (len - 1) * step` by `-step`, `len` items.
+    pub(super) fn reversed_range(&mut self, r: &V) -> V {
+        let start = self.extract(r, 0, Ty::I64).r;
+        let step = self.extract(r, 2, Ty::I64).r;
+        let n = self.range_len(r);
+        let last = self.val(&format!("sub i64 {n}, 1"));
+        let off = self.val(&format!("mul i64 {last}, {step}"));
+        let first = self.val(&format!("add i64 {start}, {off}"));
+        let stop = self.val(&format!("sub i64 {start}, {step}"));
+        let back = self.val(&format!("sub i64 0, {step}"));
+        let t = self.build_tuple(vec![
+            V::new(first, Ty::I64),
+            V::new(stop, Ty::I64),
+            V::new(back, Ty::I64),
+        ]);
+        V::new(t.r, Ty::Range)
+    }
+
     pub(super) fn for_stmt(
         &mut self,
         target: &'p Expr,

@@ -33,6 +33,26 @@ pub(super) fn scalar_paths(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<(Vec<usize
     }
 }
 
+/// The index paths and types of the leaves a (nested) tuple is ordered by:
+/// its numbers and strings, first to last.
+fn sort_leaves(t: &Ty) -> Vec<(Vec<usize>, Ty)> {
+    fn walk(t: &Ty, at: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, Ty)>) {
+        let t = t.clone().plain_tuple();
+        if let Ty::Tuple(items) = &t {
+            for (i, it) in items.iter().enumerate() {
+                at.push(i);
+                walk(it, at, out);
+                at.pop();
+            }
+        } else {
+            out.push((at.clone(), t));
+        }
+    }
+    let mut out = Vec::new();
+    walk(t, &mut Vec::new(), &mut out);
+    out
+}
+
 fn elem_of(t: &Ty) -> Ty {
     if let Ty::List(e) = t {
         return (**e).clone();
@@ -243,7 +263,7 @@ impl<'p> FnGen<'_, 'p> {
 
     /// Python's `slice.indices(n)`: the first position, the item count and
     /// the step (ValueError for a zero step).
-    fn slice_indices(
+    pub(super) fn slice_indices(
         &mut self,
         n: &str,
         lo: &'p Option<Box<Expr>>,
@@ -493,6 +513,16 @@ impl<'p> FnGen<'_, 'p> {
                 self.list_sort(&l, call)?;
                 Ok(l)
             }
+            ListFn::Reversed => {
+                let v = args.into_iter().next().ok_or("reversed argument")?;
+                if v.ty == Ty::Range {
+                    return Ok(self.reversed_range(&v));
+                }
+                let l = self.list_of(v, &elem_of(&ty))?;
+                let p = self.list_payload(&l);
+                self.call_void("@oxjit_rt_list_reverse", &format!("ptr {p}"));
+                Ok(l)
+            }
             ListFn::Sort => {
                 self.list_sort(&args[0], call)?;
                 none()
@@ -655,36 +685,36 @@ impl<'p> FnGen<'_, 'p> {
         Ok(self.load(&ty, &slot))
     }
 
-    /// `min(l)` / `max(l)`: Python's scan (the first of equal extremes; a
-    /// NaN compares false, so it is kept only when it comes first).
-    pub(super) fn list_minmax(&mut self, max: bool, l: V, ty: Ty) -> R<V> {
-        let n = self.list_len(&l);
-        let empty = self.val(&format!("icmp eq i64 {n}, 0"));
+    /// `min(x)` / `max(x)` of a list, dict, set, string or range: Python's
+    /// scan (the first of equal extremes; a NaN compares false, so it is kept
+    /// only when it comes first).
+    pub(super) fn iter_minmax(&mut self, max: bool, x: V, ty: Ty) -> R<V> {
+        let slot = self.alloca(&llty(&ty));
+        let seen = self.alloca("i1");
+        self.emit(&format!("store i1 false, ptr {seen}"));
+        self.each_item(x, &mut |s, x| {
+            let x = s.cast(x, &ty);
+            let had = s.val(&format!("load i1, ptr {seen}"));
+            let best = s.load(&ty, &slot);
+            let (cmp, first, join) = (s.label("mmcmp"), s.label("mmfirst"), s.label("mmnext"));
+            s.cbr(&had, &cmp, &first);
+            s.start(&cmp);
+            let op = if max { CmpOp::Gt } else { CmpOp::Lt };
+            let better = s.compare(op, x.clone(), best)?;
+            s.cbr(&better, &first, &join);
+            s.start(&first);
+            s.store(&x, &slot);
+            s.emit(&format!("store i1 true, ptr {seen}"));
+            s.br(&join);
+            s.start(&join);
+            Ok(())
+        })?;
+        let had = self.val(&format!("load i1, ptr {seen}"));
+        let empty = self.val(&format!("xor i1 {had}, true"));
         let name = if max { "max" } else { "min" };
         let m = self.str_const(&format!("{name}() arg is an empty sequence"));
         self.raise_if(&empty, ExcKind::ValueError, &[m]);
-        let slot = self.alloca(&llty(&ty));
-        let first = self.list_get_at(&l, "0");
-        let first = self.cast(first, &ty);
-        self.store(&first, &slot);
-        let rest = self.val(&format!("sub i64 {n}, 1"));
-        self.count_loop(&rest, &mut |s, k| {
-            let j = s.val(&format!("add i64 {k}, 1"));
-            let x = s.list_get_at(&l, &j);
-            let x = s.cast(x, &ty);
-            let best = s.load(&ty, &slot);
-            let op = if max { CmpOp::Gt } else { CmpOp::Lt };
-            let better = s.compare(op, x.clone(), best.clone())?;
-            let r = s.val(&format!(
-                "select i1 {better}, {} {}, {} {}",
-                llty(&ty),
-                x.r,
-                llty(&ty),
-                best.r
-            ));
-            s.store(&V::new(r, ty.clone()), &slot);
-            Ok(())
-        })?;
+        // Borrowed from the iterable (or the statement's list of its items).
         Ok(self.load(&ty, &slot))
     }
 
@@ -794,33 +824,29 @@ impl<'p> FnGen<'_, 'p> {
                         &format!("ptr {items}, i64 {n}, i32 {}", d.numpy_type_num()),
                     );
                 } else {
-                    // Tuples: stable sorts by each item, the last first,
-                    // order them by their first item, then the next...
-                    let mut paths = Vec::new();
-                    scalar_paths(&elem, &mut Vec::new(), &mut paths);
-                    for (path, d) in paths.into_iter().rev() {
-                        let at = path
-                            .iter()
-                            .map(|i| i.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        let et = llty(&elem);
-                        self.sort_by_keys(l, &n, d, &mut |s, x| {
-                            let r = s.val(&format!("extractvalue {et} {}, {at}", x.r));
-                            Ok(V::new(r, Ty::Scalar(d)))
-                        })?;
-                    }
+                    self.sort_tuples(l, None, &n)?;
                 }
             }
             Some((id, captures)) => {
                 let kt = self.p.instances[id].ret.clone();
-                let Ty::Scalar(kd) = kt.clone() else {
-                    return ice("sort key type");
-                };
-                self.sort_by_keys(l, &n, kd, &mut |s, x| {
-                    let kv = s.call_instance(id, vec![x], &captures)?;
-                    Ok(s.cast(kv, &kt))
-                })?;
+                if matches!(kt.clone().plain_tuple(), Ty::Tuple(_)) {
+                    // Tuple keys: taken once, then ordered leaf by leaf with
+                    // the list following its keys.
+                    let keys = self.new_list(&kt, &n);
+                    self.count_loop(&n, &mut |s, k| {
+                        let x = s.list_get_at(l, k);
+                        let kv = s.call_instance(id, vec![x], &captures)?;
+                        let kv = s.cast(kv, &kt);
+                        s.list_push(&keys, kv);
+                        Ok(())
+                    })?;
+                    self.sort_tuples(&keys, Some(l), &n)?;
+                } else {
+                    self.sort_by_keys(l, None, &n, &kt, &mut |s, x| {
+                        let kv = s.call_instance(id, vec![x], &captures)?;
+                        Ok(s.cast(kv, &kt))
+                    })?;
+                }
             }
         }
         flip(self);
@@ -828,14 +854,53 @@ impl<'p> FnGen<'_, 'p> {
         Ok(())
     }
 
-    /// Reorder `l`'s `n` items stably by the `kd` numbers `key` gives them.
+    /// Sort list `l` of `n` tuples (and `also` with it) lexicographically:
+    /// stable sorts by each leaf, the last first, order them by their first
+    /// leaf, then the next...
+    fn sort_tuples(&mut self, l: &V, also: Option<&V>, n: &str) -> R<()> {
+        let elem = elem_of(&l.ty);
+        let et = llty(&elem);
+        for (path, leaf) in sort_leaves(&elem).into_iter().rev() {
+            let at = super::ownership::indices(&path);
+            self.sort_by_keys(l, also, n, &leaf, &mut |s, x| {
+                let r = s.val(&format!("extractvalue {et} {}, {at}", x.r));
+                Ok(V::new(r, leaf.clone()))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Reorder `l`'s `n` items (and `also`'s) stably by the keys `key` gives
+    /// `l`'s: numbers (sorted as NumPy sorts them, NaN last) or strings (by
+    /// their text).
     fn sort_by_keys(
         &mut self,
         l: &V,
+        also: Option<&V>,
         n: &str,
-        kd: Dtype,
+        kt: &Ty,
         key: &mut dyn FnMut(&mut Self, V) -> R<V>,
     ) -> R<()> {
+        let perm = self.alloc_array(Dtype::I64, &[n.to_string()]);
+        let pp = self.data(&perm);
+        if *kt == Ty::Str {
+            let keys = self.new_list(&Ty::Str, n);
+            self.count_loop(n, &mut |s, k| {
+                let x = s.list_get_at(l, k);
+                let kv = key(s, x)?;
+                s.list_push(&keys, kv);
+                Ok(())
+            })?;
+            let kp = self.list_payload(&keys);
+            self.call_void(
+                "@oxjit_rt_list_argsort_text",
+                &format!("ptr {kp}, ptr {pp}"),
+            );
+            return self.permute_lists(l, also, &pp);
+        }
+        let Ty::Scalar(kd) = *kt else {
+            return ice("sort key type");
+        };
         let keys = self.alloc_array(kd, &[n.to_string()]);
         let kp = self.data(&keys);
         self.count_loop(n, &mut |s, k| {
@@ -845,12 +910,18 @@ impl<'p> FnGen<'_, 'p> {
             s.store_elem(&kv, &at);
             Ok(())
         })?;
-        let perm = self.alloc_array(Dtype::I64, &[n.to_string()]);
-        let pp = self.data(&perm);
         self.call_void(
             "@oxjit_rt_argsort",
             &format!("ptr {kp}, i64 {n}, i32 {}, ptr {pp}", kd.numpy_type_num()),
         );
+        self.permute_lists(l, also, &pp)
+    }
+
+    /// Put `l`'s items (and `also`'s) in the order of the item numbers at `pp`.
+    fn permute_lists(&mut self, l: &V, also: Option<&V>, pp: &str) -> R<()> {
+        if let Some(m) = also {
+            self.permute_lists(m, None, pp)?;
+        }
         let p = self.list_payload(l);
         let ok = self.val(&format!(
             "call i32 @oxjit_rt_list_permute(ptr {p}, ptr {pp})"

@@ -6,20 +6,20 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn print_value(&mut self, v: &V, nested: bool) -> R<()> {
         match v.ty.clone() {
             Ty::Str => {
-                if nested {
-                    let q = self.str_const("'");
-                    self.print_value(&q, false)?;
-                }
-                let ptr = self.extract(v, 1, Ty::NoneType);
-                let len = self.extract(v, 2, Ty::I64);
+                // Inside a container, its repr.
+                let v = if nested {
+                    let (p, n) = self.str_parts(v);
+                    let mi = self.val(&format!("call ptr @oxjit_rt_str_repr(ptr {p}, i64 {n})"));
+                    self.str_of_mi(&mi)
+                } else {
+                    v.clone()
+                };
+                let ptr = self.extract(&v, 1, Ty::NoneType);
+                let len = self.extract(&v, 2, Ty::I64);
                 self.call_void(
                     "@oxjit_rt_print_str",
                     &format!("ptr {}, i64 {}", ptr.r, len.r),
                 );
-                if nested {
-                    let q = self.str_const("'");
-                    self.print_value(&q, false)?;
-                }
             }
             Ty::NoneType => {
                 let s = self.str_const("None");

@@ -16,7 +16,7 @@ impl<'p> FnGen<'_, 'p> {
     }
 
     /// The string a runtime call made (`mi`), parked as a temporary.
-    fn str_of_mi(&mut self, mi: &str) -> V {
+    pub(super) fn str_of_mi(&mut self, mi: &str) -> V {
         let null = self.val(&format!("icmp eq ptr {mi}, null"));
         let m = self.str_const("unable to allocate memory for a string");
         self.raise_if(&null, ExcKind::MemoryError, &[m]);
@@ -112,6 +112,19 @@ impl<'p> FnGen<'_, 'p> {
     fn str_format(&mut self, x: V, spec: Option<V>) -> R<V> {
         let spec = spec.unwrap_or_else(|| self.str_const(""));
         let (sp, sn) = self.str_parts(&spec);
+        let bad = self.alloca("i32");
+        if x.ty == Ty::Str {
+            let (p, n) = self.str_parts(&x);
+            let mi = self.val(&format!(
+                "call ptr @oxjit_rt_str_format_text(ptr {p}, i64 {n}, ptr {sp}, i64 {sn}, ptr {bad})"
+            ));
+            let out = self.str_of_mi(&mi);
+            let b = self.val(&format!("load i32, ptr {bad}"));
+            let b = self.val(&format!("icmp ne i32 {b}, 0"));
+            // The runtime gave Python's message.
+            self.raise_if(&b, ExcKind::ValueError, std::slice::from_ref(&out));
+            return Ok(out);
+        }
         let d = x.ty.scalar().ok_or("format of a non-number")?;
         let (f, i, kind) = if d.is_float() {
             let v = self.cast(x, &Ty::F64);
@@ -121,7 +134,6 @@ impl<'p> FnGen<'_, 'p> {
             let v = self.cast(x, &Ty::Scalar(if signed { Dtype::I64 } else { Dtype::U64 }));
             ("0.0".to_string(), v.r, if signed { 1 } else { 2 })
         };
-        let bad = self.alloca("i32");
         let mi = self.val(&format!(
             "call ptr @oxjit_rt_str_format(double {f}, i64 {i}, i32 {kind}, ptr {sp}, i64 {sn}, ptr {bad})"
         ));
@@ -200,6 +212,14 @@ impl<'p> FnGen<'_, 'p> {
     /// `s[i]` (IndexError outside) or `s[a:b]`.
     pub(super) fn str_getitem(&mut self, s: V, index: &'p Expr) -> R<V> {
         let len = self.str_len(&s);
+        if let ExprKind::Slice(lo, hi, step @ Some(_)) = &index.kind {
+            let (start, count, st) = self.slice_indices(&len, lo, hi, step)?;
+            let (p, n) = self.str_parts(&s);
+            let mi = self.val(&format!(
+                "call ptr @oxjit_rt_str_step(ptr {p}, i64 {n}, i64 {start}, i64 {st}, i64 {count})"
+            ));
+            return Ok(self.str_of_mi(&mi));
+        }
         if let ExprKind::Slice(lo, hi, _) = &index.kind {
             let mut bound = |e: &'p Option<Box<Expr>>, dflt: &str| -> R<String> {
                 let Some(x) = e else {
@@ -334,6 +354,13 @@ impl<'p> FnGen<'_, 'p> {
         let bool_of = |x: String| V::new(x, Ty::BOOL);
         match f {
             StrFn::New => self.str_of(s),
+            StrFn::Repr if s.ty == Ty::Str => {
+                let (p, n) = self.str_parts(&s);
+                let mi = self.val(&format!("call ptr @oxjit_rt_str_repr(ptr {p}, i64 {n})"));
+                Ok(self.str_of_mi(&mi))
+            }
+            // A number's repr is its str.
+            StrFn::Repr => self.str_of(s),
             StrFn::Format => self.str_format(s, args.get(1).cloned()),
             StrFn::Join => {
                 let (sp, sn) = self.str_parts(&s);

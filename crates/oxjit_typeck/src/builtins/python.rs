@@ -213,20 +213,31 @@ impl<'u> Checker<'u> {
             match &tys[0] {
                 Ty::Tuple(items) if !items.is_empty() => items.clone(),
                 Ty::Array(a) => return Ty::Scalar(a.dtype),
-                // A list's items are one type: that type, if a number.
-                Ty::List(t) if t.scalar().is_some() => vec![(**t).clone()],
+                // A list's (a dict's keys', a string's) items are one type:
+                // that type, if numbers, strings or tuples of them.
+                t @ (Ty::List(_) | Ty::Dict(_) | Ty::Str | Ty::Range) => {
+                    match crate::list::seq_elem(t) {
+                        Some(i) if i.scalar().is_some() => vec![i],
+                        Some(i) if crate::list::orderable(&i) => return i,
+                        Some(_) | None => {
+                            return self.no_match(
+                                cx,
+                                e,
+                                name,
+                                tys,
+                                "(iterable of numbers, strings or tuples of them)",
+                            )
+                        }
+                    }
+                }
                 Ty::Scalar(_)
-                | Ty::NoneType
-                | Ty::Str
                 | Ty::Tuple(_)
-                | Ty::Range
+                | Ty::NoneType
                 | Ty::Function(_)
                 | Ty::Global(_)
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
-                | Ty::Dict(_)
-                | Ty::List(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)

@@ -11,6 +11,8 @@ pub enum ListFn {
     New,
     /// `sorted(iterable, key=None, reverse=False)`.
     Sorted,
+    /// `reversed(seq)`: a range of a range, else a new list.
+    Reversed,
     /// `sum(iterable, start=0)`.
     Sum,
     /// `any(iterable)` / `all(iterable)`.
@@ -53,6 +55,7 @@ pub fn list_keywords(f: ListFn) -> &'static [&'static str] {
         ListFn::Sorted | ListFn::Sort => &["key", "reverse"],
         ListFn::Sum => &["start"],
         ListFn::New
+        | ListFn::Reversed
         | ListFn::Any
         | ListFn::All
         | ListFn::Append
@@ -73,7 +76,10 @@ pub fn list_note(f: ListFn) -> &'static str {
     match f {
         ListFn::New => "`list()` or `list(iterable)` of a list, tuple, range or 1-d array: a new list",
         ListFn::Sorted => {
-            "a new list of a list, tuple or 1-d array, stable; `key=` a function giving a number, `reverse=`; NaN sorts last"
+            "a new list of a list, tuple or 1-d array, stable; `key=` a function giving a number, string or tuple, `reverse=`; NaN sorts last"
+        }
+        ListFn::Reversed => {
+            "of a range (a range), or of a list, tuple, string, dict or 1-d array: its items taken when it starts, last first"
         }
         ListFn::Sum => "of a list, tuple, range or 1-d array of numbers, with `start=`",
         ListFn::Any | ListFn::All => "of a list, tuple, range or 1-d array",
@@ -87,7 +93,7 @@ pub fn list_note(f: ListFn) -> &'static str {
         ListFn::Count => "items equal to x",
         ListFn::DelItem => "`del l[i]` and `del l[a:b:c]`",
         ListFn::Sort => {
-            "in place, stable; `key=` a function giving a number, `reverse=`; NaN sorts last (NumPy's order)"
+            "in place, stable; `key=` a function giving a number, string or tuple, `reverse=`; NaN sorts last (NumPy's order)"
         }
     }
 }

@@ -8,8 +8,10 @@ use super::Builtin;
 pub enum StrFn {
     /// `str(x)` of a number, bool or string.
     New,
-    /// `format(x, spec)` of a number.
+    /// `format(x, spec)` of a number or a string.
     Format,
+    /// `repr(x)` of a number, bool or string.
+    Repr,
     Join,
     Upper,
     Lower,
@@ -56,8 +58,9 @@ pub fn str_note(f: StrFn) -> &'static str {
     match f {
         StrFn::New => "`str(x)` of a number (CPython's text: `repr` of floats), a bool or a string",
         StrFn::Format => {
-            "`format(x, spec)` of a number: fill, align, sign, width, `,`, precision, types `d x X o b f e g %`"
+            "`format(x, spec)` of a number (fill, align, sign, `#`, width, `,`, precision, types `d x X o b f e g %`) or a string (fill, align, width, precision)"
         }
+        StrFn::Repr => "`repr(x)` of a number, bool or string (CPython's quoting and escapes)",
         StrFn::Join => "of a list of strings",
         StrFn::Upper | StrFn::Lower => "Unicode case mapping",
         StrFn::Strip | StrFn::Lstrip | StrFn::Rstrip => "of whitespace, or of the characters given",
