@@ -216,6 +216,39 @@ def str_build(n):
     return len(",".join([str(i) for i in range(n)]))
 
 
+def dict_insert_lookup(n):
+    d = {}
+    for i in range(n):
+        d[i * 7] = i
+    s = 0
+    for i in range(n):
+        s += d[i * 7]
+    return len(d), s
+
+
+def word_count(words):
+    d = {}
+    for w in words:
+        if w in d:
+            d[w] += 1
+        else:
+            d[w] = 1
+    return len(d), d[words[0]]
+
+
+def str_format(n):
+    out = []
+    for i in range(n):
+        out.append(str(i * 0.25))
+    return len(" ".join(out))
+
+
+def list_mutate(lst):
+    for i in range(len(lst)):
+        lst[i] += 1.0
+    return lst[0]
+
+
 def list_sum_arg(lst):
     s = 0.0
     for x in lst:
@@ -408,8 +441,20 @@ SIZES = {
 
 
 class Bench:
-    def __init__(self, name, kind, unit, fn, doc):
+    def __init__(self, name, kind, unit, fn, doc, python=False):
         self.name, self.kind, self.unit, self.fn, self.doc = name, kind, unit, fn, doc
+        # Also run the kernel as plain Python (the containers' rows), printed in the note.
+        self.python = python
+
+
+class PlainPython:
+    """The kernels run by CPython itself: `njit` gives the function back."""
+
+    typed = type("typed", (), {"List": list, "Dict": dict})
+
+    @staticmethod
+    def njit(f=None, **kwargs):
+        return f if f is not None else (lambda g: g)
 
 
 def b_import(prov, name, S, data):
@@ -564,6 +609,33 @@ def b_str_build(prov, name, S, data):
     return median_time(lambda: f(n), S["reps"]), f(n)
 
 
+def b_dict_insert_lookup(prov, name, S, data):
+    f = prov.njit(dict_insert_lookup)
+    n = S["sum_n"] // 10
+    return median_time(lambda: f(n), S["reps"]), f(n)
+
+
+def b_word_count(prov, name, S, data):
+    f = prov.njit(word_count)
+    words = prov.typed.List(data["words"])
+    return median_time(lambda: f(words), S["reps"]), f(words)
+
+
+def b_str_format(prov, name, S, data):
+    f = prov.njit(str_format)
+    n = S["sum_n"] // 1000
+    return median_time(lambda: f(n), S["reps"]), f(n)
+
+
+def b_list_mutate(prov, name, S, data):
+    f = prov.njit(list_mutate)
+    lst = [float(i) for i in range(S["sum_n"] // 100)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Numba's reflected-list deprecation warning
+        f(lst)
+        return median_time(lambda: f(lst), S["reps"]), None
+
+
 def b_list_arg(prov, name, S, data):
     f = prov.njit(list_sum_arg)
     lst = [float(i) for i in range(1000)]
@@ -643,13 +715,19 @@ BENCHES = [
     Bench("max_abs_diff", "runtime", "s", b_max_abs_diff, "np.max(np.abs(v_new - v)) on 1e7 float64"),
     Bench("axis_mean", "runtime", "s", b_axis_mean, "np.sum(A, axis=0) / n on 2000x2000"),
     Bench("random_walk", "runtime", "s", b_random_walk, "np.random.normal() in a loop, 1e7 draws"),
-    Bench("list_build", "runtime", "s", b_list_build, "append 1e6 floats to a list in a loop, then sum()"),
-    Bench("list_sort", "runtime", "s", b_list_sort, "list(a) of 1e6 floats, .sort(), sorted(key=lambda)"),
-    Bench("list_comp", "runtime", "s", b_list_comp, "[x * x for x in a if x > 0.5] over 1e6 float64"),
+    Bench("list_build", "runtime", "s", b_list_build, "append 1e6 floats to a list in a loop, then sum()", python=True),
+    Bench("list_sort", "runtime", "s", b_list_sort, "list(a) of 1e6 floats, .sort(), sorted(key=lambda)", python=True),
+    Bench("list_comp", "runtime", "s", b_list_comp, "[x * x for x in a if x > 0.5] over 1e6 float64", python=True),
     Bench("list_arg", "overhead", "ns", b_list_arg,
           "a reflected list of 1000 floats passed in and summed, per call"),
-    Bench("dict_count", "runtime", "s", b_dict_count, "count 1e6 ints (1000 distinct) in a dict"),
-    Bench("str_build", "runtime", "s", b_str_build, '",".join([str(i) for i in range(1e5)])'),
+    Bench("dict_count", "runtime", "s", b_dict_count, "count 1e6 ints (1000 distinct) in a dict", python=True),
+    Bench("str_build", "runtime", "s", b_str_build, '",".join([str(i) for i in range(1e5)])', python=True),
+    Bench("dict_insert_lookup", "runtime", "s", b_dict_insert_lookup,
+          "1e6 int-keyed inserts into a dict made in compiled code, then 1e6 lookups", python=True),
+    Bench("word_count", "runtime", "s", b_word_count, "count 1e5 words (1000 distinct) from a typed.List into a dict", python=True),
+    Bench("str_format", "runtime", "s", b_str_format, '" ".join of str(i * 0.25) for 1e4 floats', python=True),
+    Bench("list_mutate", "runtime", "s", b_list_mutate,
+          "a reflected list of 1e5 floats passed in, every item changed (unboxing and write-back)", python=True),
     Bench("ufunc_call_1elem", "overhead", "ns", b_ufunc_small, "eager @vectorize on 1-element arrays, per call"),
     # The fastmath rows come first: in Numba 0.68, a fastmath kernel compiled after a plain
     # kernel of the same function in the same process comes out different (2 ulp from NumPy
@@ -677,6 +755,9 @@ def prepare_data(S, names):
         data["stencil_a"] = rng.random((n, n))
     if "array_expr" in names or "max_abs_diff" in names or any(n.startswith("par_array") for n in names):
         data["expr_ab"] = (rng.random(S["sum_n"]), rng.random(S["sum_n"]))
+    if "word_count" in names:
+        vocab = [f"w{k}" for k in range(1000)]
+        data["words"] = [vocab[k] for k in rng.integers(0, 1000, S["sum_n"] // 100)]
     if "axis_mean" in names:
         n = S["stencil_n"]
         data["axis_A"] = rng.random((n, n))
@@ -791,6 +872,13 @@ def main(argv=None):
         ratio = ox / nb if ox is not None and nb else None
         if ratio is not None and b.kind == "runtime":
             runtime_ratios.append(ratio)
+        if b.python and ox is not None:
+            try:
+                # One warm-up and one timed run: plain Python is the slow column.
+                py_s, _ = b.fn(PlainPython, "python", {**S, "reps": 1}, data)
+                notes.append(f"python {fmt(py_s, b.unit).strip()} ({py_s / ox:.0f}x oxjit's time)")
+            except Exception as e:  # noqa: BLE001
+                notes.append(f"python: ERROR {type(e).__name__}")
         mismatch = compare(results["oxjit"], results["numba"])
         if mismatch:
             notes.append(f"MISMATCH: {mismatch}")

@@ -69,3 +69,41 @@ def test_a_list_of_instances_passed_in_shares_them():
     ps = [JParticle(1.0), JParticle(2.0)]
     assert push_all(ps, 0.5) == 2
     assert [p.x for p in ps] == [1.5, 2.5]
+
+
+@jitclass([("items", oxjit.types.ListType(oxjit.types.int64)),
+           ("index", oxjit.types.DictType(oxjit.types.unicode_type, oxjit.types.float64))])
+class Registry:
+    def __init__(self):
+        self.items = oxjit.typed.List.empty_list(oxjit.types.int64)
+        self.index = oxjit.typed.Dict.empty(oxjit.types.unicode_type, oxjit.types.float64)
+
+    def add(self, name, x):
+        self.items.append(x)
+        self.index[name] = x * 1.5
+
+    def total(self):
+        return sum(self.items)
+
+
+@njit
+def registry_add(r, name, x):
+    r.add(name, x)
+    return len(r.items), len(r.index)
+
+
+def test_list_and_dict_fields_are_shared_with_python():
+    r = Registry()
+    r.add("a", 3)
+    items = r.items
+    assert type(items) is oxjit.typed.List and items == [3]
+    # Changed from Python through the field's view: compiled code sees it.
+    items.append(10)
+    r.index["z"] = 0.5
+    assert r.total() == 13 and registry_add(r, "b", 4) == (3, 3)
+    assert items == [3, 10, 4] and dict(r.index) == {"a": 4.5, "z": 0.5, "b": 6.0}
+    # Assigned from Python: the typed list itself, shared.
+    fresh = oxjit.typed.List([7, 8])
+    r.items = fresh
+    fresh.append(1)
+    assert r.total() == 16

@@ -32,7 +32,17 @@ from typing import Any, Sequence
 import numpy as np
 import numpy.linalg
 
-from . import _textformat
+if __package__:
+    from . import _textformat
+else:
+    # Loaded on its own from the source tree (tests/test_frontend.py,
+    # scripts/fixture_units.py): its sibling by path.
+    import importlib.util as _util
+
+    _spec = _util.spec_from_file_location("_oxjit_textformat", __file__.replace("_frontend.py", "_textformat.py"))
+    _textformat = _util.module_from_spec(_spec)
+    sys.modules[_spec.name] = _textformat
+    _spec.loader.exec_module(_textformat)
 
 __all__ = ["build_unit", "build_unit_refs"]
 

@@ -62,6 +62,36 @@ class Tuple(Type):
         super().__init__("Tuple(" + ", ".join(map(str, self.types)) + ")")
 
 
+class ListType(Type):
+    """A list of one item type (Numba's ``types.ListType``, what a typed
+    ``List`` holds; also a jitclass field type)."""
+
+    def __init__(self, item_type: Type):
+        self.item_type = item_type
+        super().__init__(f"list({item_type})")
+
+
+class DictType(Type):
+    """A dict of one key and one value type (Numba's ``types.DictType``)."""
+
+    def __init__(self, key_type: Type, value_type: Type):
+        self.key_type, self.value_type = key_type, value_type
+        super().__init__(f"dict({key_type}, {value_type})")
+
+
+class Set(Type):
+    """A set of one item type (Numba's ``types.Set``)."""
+
+    def __init__(self, dtype: Type, reflected: bool = False):
+        self.dtype = dtype
+        super().__init__(f"set({dtype})")
+
+
+def List(dtype: Type, reflected: bool = False) -> ListType:  # noqa: N802 (Numba's name)
+    """Numba's ``types.List``: here the same list type as ``ListType``."""
+    return ListType(dtype)
+
+
 class Optional(Type):
     """A value or None (Numba's ``OptionalType``): what a function returns when
     one path returns None and another a value. ``type`` is the value's type."""

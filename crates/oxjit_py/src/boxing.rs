@@ -352,11 +352,17 @@ pub fn typeof_arg(
     if a.is_instance_of::<pyo3::types::PyString>() {
         return Ok(Ty::Str);
     }
+    if let Some((t, _)) = crate::typed::typed_parts(a) {
+        return Ok(t);
+    }
     if let Ok(l) = a.cast::<PyList>() {
         return crate::list::typeof_list(py, l, fns);
     }
     if let Some(t) = crate::dict::typeof_table(py, a, fns) {
         return t;
+    }
+    if crate::typed::numba_container(a) {
+        return crate::typed::numba_container_ty(a);
     }
     if let Some((class, ..)) = crate::jitclass::instance_parts(a) {
         return crate::jitclass::class_ty(class)
@@ -646,36 +652,9 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             s[1] = data as u64;
             Ok(())
         }
-        Ty::List(elem) => {
-            let Ok(l) = a.cast::<PyList>() else {
-                return Err(PyTypeError::new_err(format!(
-                    "expected a list, got {}",
-                    type_name(a)
-                )));
-            };
-            let mi = match unboxed(a.as_ptr()) {
-                Some(mi) => mi,
-                None => {
-                    let mi = crate::list::unbox_list(py, l, elem, buf)?;
-                    buf.hold_container(a.as_ptr(), mi, t);
-                    mi
-                }
-            };
+        Ty::List(_) | Ty::Dict(_) => {
+            let mi = unbox_container(py, a, t, buf)?;
             // Borrowed by the call, as arrays are; the buffer holds it.
-            let s = buf.slot(2);
-            s[0] = mi as u64;
-            s[1] = unsafe { (*mi).data } as u64;
-            Ok(())
-        }
-        Ty::Dict(d) => {
-            let mi = match unboxed(a.as_ptr()) {
-                Some(mi) => mi,
-                None => {
-                    let mi = crate::dict::unbox_table(py, a, d, buf)?;
-                    buf.hold_container(a.as_ptr(), mi, t);
-                    mi
-                }
-            };
             let s = buf.slot(2);
             s[0] = mi as u64;
             s[1] = unsafe { (*mi).data } as u64;
@@ -740,6 +719,66 @@ fn unboxed(o: *mut ffi::PyObject) -> Option<*mut oxjit_runtime::MemInfo> {
             .find(|(p, _)| *p == o as usize)
             .map(|(_, m)| *m as *mut oxjit_runtime::MemInfo)
     })
+}
+
+/// The native list or dict for argument `a` (typed `t`), held by `buf`
+/// for the call: a typed container's own (shared: nothing to write back),
+/// else a copy of a Python list, dict or set, or of one of Numba's typed
+/// containers (written back after the call); one per object per call.
+fn unbox_container(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    t: &Ty,
+    buf: &mut ArgBuf,
+) -> PyResult<*mut oxjit_runtime::MemInfo> {
+    if let Some(mi) = unboxed(a.as_ptr()) {
+        return Ok(mi);
+    }
+    let mi = if let Some((got, mi)) = crate::typed::typed_parts(a) {
+        if mi.is_null() || got != *t {
+            return Err(PyTypeError::new_err(format!(
+                "expected a {t}, got {}",
+                type_name(a)
+            )));
+        }
+        unsafe {
+            (*mi)
+                .refcnt
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel)
+        };
+        mi
+    } else if let Ty::List(elem) = t {
+        let copy = if a.is_instance_of::<PyList>() || !crate::typed::numba_container(a) {
+            None
+        } else {
+            Some(PyList::new(
+                py,
+                a.try_iter()?.collect::<PyResult<Vec<_>>>()?,
+            )?)
+        };
+        let Some(l) = copy.as_ref().or(a.cast::<PyList>().ok()) else {
+            return Err(PyTypeError::new_err(format!(
+                "expected a list, got {}",
+                type_name(a)
+            )));
+        };
+        crate::list::unbox_list(py, l, elem, buf)?
+    } else {
+        let Ty::Dict(d) = t else {
+            return Err(PyTypeError::new_err(format!("expected a {t}")));
+        };
+        let plain =
+            a.is_instance_of::<pyo3::types::PyDict>() || a.is_instance_of::<pyo3::types::PySet>();
+        let copy = if !plain && crate::typed::numba_container(a) {
+            let items = a.call_method0("items")?;
+            Some(pyo3::types::PyDict::from_sequence(&items)?.into_any())
+        } else {
+            None
+        };
+        crate::dict::unbox_table(py, copy.as_ref().unwrap_or(a), d, buf)?
+    };
+    buf.hold_container(a.as_ptr(), mi, t);
+    Ok(mi)
 }
 
 impl ArgBuf {
@@ -1004,13 +1043,15 @@ pub fn box_value(
         Ty::Dict(d) => {
             let p = ptrs[*leaf] as *const usize;
             *leaf += 1;
-            let (meminfo, data) = unsafe { (*p, *p.add(1)) };
-            let mi = meminfo as *mut oxjit_runtime::MemInfo;
+            let mi = unsafe { *p } as *mut oxjit_runtime::MemInfo;
             if let Some(obj) = crate::list::parent(mi) {
                 unsafe { oxjit_runtime::meminfo_release(mi) };
                 return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
             }
-            let out = crate::dict::box_table(py, data as *const _, d).map(Bound::unbind);
+            if crate::typed::is_sharing() {
+                return crate::typed::view(py, mi, t);
+            }
+            let out = crate::dict::box_table(py, mi, d).map(Bound::unbind);
             unsafe { oxjit_runtime::meminfo_release(mi) };
             out
         }
@@ -1025,6 +1066,9 @@ pub fn box_value(
             if let Some(obj) = crate::list::parent(mi) {
                 unsafe { oxjit_runtime::meminfo_release(mi) };
                 return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+            }
+            if crate::typed::is_sharing() {
+                return crate::typed::view(py, mi, t);
             }
             let out = crate::list::box_items(py, data as *const _, elem).map(Bound::unbind);
             unsafe { oxjit_runtime::meminfo_release(meminfo as *mut oxjit_runtime::MemInfo) };

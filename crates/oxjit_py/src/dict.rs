@@ -31,14 +31,6 @@ pub fn typeof_table(
         }
     };
     if let Ok(d) = a.cast::<PyDict>() {
-        // `typed.Dict.empty(k, v)`: its declared types.
-        let declared = (
-            crate::list::declared_type(a, "_oxjit_key_type"),
-            crate::list::declared_type(a, "_oxjit_value_type"),
-        );
-        if let (Some(k), Some(v)) = declared {
-            return Some(Ok(DictTy::dict(k, v)));
-        }
         let types = d
             .iter()
             .try_fold((Ty::Unknown, Ty::Unknown), |(k, v), (x, y)| {
@@ -147,43 +139,75 @@ unsafe fn canonical_key(leaves: &[Ty], offsets: &[usize], at: *mut u8, base: usi
     }
 }
 
-/// A native table holding the items of Python dict or set `a`.
-pub fn unbox_table(
-    py: Python<'_>,
-    a: &Bound<'_, PyAny>,
-    d: &DictTy,
-    owner: &mut ArgBuf,
-) -> PyResult<*mut MemInfo> {
-    let lay = layout(d);
-    // The MemInfos an entry holds, then the strings of its key (by their
-    // offset in the key: the table hashes and compares their text).
-    let texts: Vec<usize> = lay
-        .key_leaves
-        .iter()
-        .zip(&lay.key_offsets)
-        .filter(|(l, _)| **l == Ty::Str)
-        .map(|(_, o)| *o)
-        .collect();
-    let mut desc: Vec<i64> = lay.counted.iter().map(|o| *o as i64).collect();
-    desc.extend(texts.iter().map(|o| *o as i64 - 8));
-    let mi = unsafe {
-        oxjit_runtime::dict::oxjit_rt_dict_new(
-            lay.esize as i64,
-            lay.ksize as i64,
-            desc.as_ptr(),
-            lay.counted.len() as i64,
-            texts.len() as i64,
-        )
-    };
-    if mi.is_null() {
-        return Err(PyMemoryError::new_err("unable to allocate a dict"));
+/// A native table and how its entries are laid out: what reads and writes
+/// its entries from Python (arguments, `typed.Dict`).
+pub(crate) struct Table {
+    pub(crate) p: *mut DictPayload,
+    pub(crate) ty: DictTy,
+    lay: EntryLayout,
+    /// The offsets in an entry of the strings its key holds.
+    texts: Vec<usize>,
+}
+
+impl Table {
+    /// A new empty table of type `d`, with its one reference.
+    pub(crate) fn new(d: &DictTy) -> PyResult<(*mut MemInfo, Table)> {
+        let lay = layout(d);
+        // The MemInfos an entry holds, then the strings of its key (by their
+        // offset in the key: the table hashes and compares their text).
+        let texts: Vec<usize> = lay
+            .key_leaves
+            .iter()
+            .zip(&lay.key_offsets)
+            .filter(|(l, _)| **l == Ty::Str)
+            .map(|(_, o)| *o)
+            .collect();
+        let mut desc: Vec<i64> = lay.counted.iter().map(|o| *o as i64).collect();
+        desc.extend(texts.iter().map(|o| *o as i64 - 8));
+        let mi = unsafe {
+            oxjit_runtime::dict::oxjit_rt_dict_new(
+                lay.esize as i64,
+                lay.ksize as i64,
+                desc.as_ptr(),
+                lay.counted.len() as i64,
+                texts.len() as i64,
+            )
+        };
+        if mi.is_null() {
+            return Err(PyMemoryError::new_err("unable to allocate a dict"));
+        }
+        Ok((mi, Table::of(mi, d)))
     }
-    let p = unsafe { (*mi).data } as *mut DictPayload;
-    let mut key = vec![0u8; lay.ksize.max(1)];
-    let mut put = |k: &Bound<'_, PyAny>, v: Option<&Bound<'_, PyAny>>| -> PyResult<()> {
+
+    /// The table of live MemInfo `mi` (type `d`).
+    pub(crate) fn of(mi: *mut MemInfo, d: &DictTy) -> Table {
+        let lay = layout(d);
+        let texts = lay
+            .key_leaves
+            .iter()
+            .zip(&lay.key_offsets)
+            .filter(|(l, _)| **l == Ty::Str)
+            .map(|(_, o)| *o)
+            .collect();
+        Table {
+            p: unsafe { (*mi).data } as *mut DictPayload,
+            ty: d.clone(),
+            lay,
+            texts,
+        }
+    }
+
+    pub(crate) fn entry(&self, ix: usize) -> *mut u8 {
+        unsafe { (*self.p).entries.add(ix * self.lay.esize) }
+    }
+
+    /// Key `k`'s canonical bytes (its strings borrowed from `k`, which must
+    /// outlive them).
+    fn key(&self, py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+        let lay = &self.lay;
         let mut kb = ArgBuf::new();
-        unbox_into(py, k, &d.key, &mut kb)?;
-        key.iter_mut().for_each(|b| *b = 0);
+        unbox_into(py, k, &self.ty.key, &mut kb)?;
+        let mut key = vec![0u8; lay.ksize.max(1)];
         unsafe {
             copy_leaves(
                 &mut kb,
@@ -194,45 +218,114 @@ pub fn unbox_table(
             );
             canonical_key(&lay.key_leaves, &lay.key_offsets, key.as_mut_ptr(), 8);
         }
+        Ok(key)
+    }
+
+    /// The entry number of key `k`, or -1 (also for a key of another type).
+    pub(crate) fn find(&self, py: Python<'_>, k: &Bound<'_, PyAny>) -> i64 {
+        match self.key(py, k) {
+            Ok(key) => unsafe { oxjit_runtime::dict::oxjit_rt_dict_find(self.p, key.as_ptr()) },
+            Err(_) => -1,
+        }
+    }
+
+    /// `d[k] = v` (`s.add(k)` without a value); what the value replaces is
+    /// released. Lists among the value's items are unboxed into `owner`.
+    pub(crate) fn put(
+        &self,
+        py: Python<'_>,
+        k: &Bound<'_, PyAny>,
+        v: Option<&Bound<'_, PyAny>>,
+        owner: &mut ArgBuf,
+    ) -> PyResult<()> {
+        let lay = &self.lay;
+        // Everything that can fail first, so a failure leaves no entry.
+        let key = self.key(py, k)?;
+        let mut vb = ArgBuf::new();
+        if let (Some(v), Some(vt)) = (v, self.ty.value.as_ref()) {
+            unbox_into(py, v, vt, &mut vb)?;
+        }
         let mut fresh = 0i32;
-        let ix = unsafe { oxjit_runtime::dict::oxjit_rt_dict_insert(p, key.as_ptr(), &mut fresh) };
+        let ix =
+            unsafe { oxjit_runtime::dict::oxjit_rt_dict_insert(self.p, key.as_ptr(), &mut fresh) };
         if ix < 0 {
             return Err(PyMemoryError::new_err("unable to allocate a dict"));
         }
-        for off in texts.iter().filter(|_| fresh != 0) {
+        let e = self.entry(ix as usize);
+        for off in self.texts.iter().filter(|_| fresh != 0) {
             // The entry keeps a copy of each text of its key (the strs' are
             // borrowed).
             unsafe {
-                let s = (*p).entries.add(ix as usize * lay.esize + off);
+                let s = e.add(*off);
                 let data = *(s.add(8) as *const *const u8);
                 let len = *(s.add(16) as *const i64);
                 let mi = oxjit_runtime::text::oxjit_rt_str_copy(data, len);
                 if mi.is_null() {
+                    oxjit_runtime::dict::oxjit_rt_dict_remove(self.p, ix, 0);
                     return Err(PyMemoryError::new_err("unable to allocate a dict"));
                 }
                 *(s as *mut *mut MemInfo) = mi;
                 *(s.add(8) as *mut *mut u8) = (*mi).data;
             }
         }
-        let (Some(v), Some(vt)) = (v, d.value.as_ref()) else {
+        if self.ty.value.is_none() {
             return Ok(());
-        };
-        let mut vb = ArgBuf::new();
-        unbox_into(py, v, vt, &mut vb)?;
+        }
         owner.lists.append(&mut vb.lists);
-        let e = unsafe { (*p).entries.add(ix as usize * lay.esize) };
+        let held: Vec<*mut MemInfo> = lay
+            .val_leaves
+            .iter()
+            .zip(&lay.val_offsets)
+            .filter(|(l, _)| l.model().counted)
+            .map(|(_, o)| unsafe { *(e.add(*o) as *const *mut MemInfo) })
+            .collect();
         unsafe { copy_leaves(&mut vb, &lay.val_leaves, &lay.val_offsets, e, 0) };
         for (leaf, off) in lay.val_leaves.iter().zip(&lay.val_offsets) {
             if leaf.model().counted {
                 crate::list::adopt(unsafe { e.add(*off) }, leaf);
             }
         }
+        for mi in held {
+            unsafe { oxjit_runtime::meminfo_release(mi) };
+        }
+        unsafe { (*self.p).dirty = 1 };
         Ok(())
-    };
+    }
+
+    /// The key (`part` 0) or value (1) of live entry `ix`, boxed.
+    pub(crate) fn get(&self, py: Python<'_>, ix: usize, part: usize) -> PyResult<Py<PyAny>> {
+        let lay = &self.lay;
+        let e = self.entry(ix);
+        let (kc, vc): (Vec<usize>, Vec<usize>) =
+            lay.counted.iter().partition(|o| **o < 8 + lay.ksize);
+        match (part, &self.ty.value) {
+            (1, Some(vt)) => box_in_memory(py, vt, e, &lay.val_offsets, &vc),
+            _ => box_in_memory(py, &self.ty.key, e, &lay.key_offsets, &kc),
+        }
+    }
+
+    /// The numbers of the live entries, in insertion order.
+    pub(crate) fn live(&self) -> Vec<usize> {
+        let used = unsafe { (*self.p).used } as usize;
+        (0..used)
+            .filter(|ix| unsafe { *(self.entry(*ix) as *const i64) } != DELETED)
+            .collect()
+    }
+}
+
+/// A native table holding the items of Python dict or set `a`.
+pub fn unbox_table(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    d: &DictTy,
+    owner: &mut ArgBuf,
+) -> PyResult<*mut MemInfo> {
+    let (mi, t) = Table::new(d)?;
     let res = if let Ok(dd) = a.cast::<PyDict>() {
-        dd.iter().try_for_each(|(k, v)| put(&k, Some(&v)))
+        dd.iter()
+            .try_for_each(|(k, v)| t.put(py, &k, Some(&v), owner))
     } else if let Ok(s) = a.cast::<PySet>() {
-        s.iter().try_for_each(|k| put(&k, None))
+        s.iter().try_for_each(|k| t.put(py, &k, None, owner))
     } else {
         Err(PyTypeError::new_err("expected a dict or a set"))
     };
@@ -240,34 +333,26 @@ pub fn unbox_table(
         unsafe { oxjit_runtime::meminfo_release(mi) };
         return Err(e);
     }
-    unsafe { (*p).dirty = 0 };
+    unsafe { (*t.p).dirty = 0 };
     Ok(mi)
 }
 
-/// A new Python dict or set of the entries of table payload `p`.
+/// A new Python dict or set of the entries of table `mi`.
 pub fn box_table<'py>(
     py: Python<'py>,
-    p: *const DictPayload,
+    mi: *mut MemInfo,
     d: &DictTy,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let lay = layout(d);
-    let used = unsafe { (*p).used } as usize;
+    let t = Table::of(mi, d);
     let out_dict = PyDict::new(py);
     let out_set = PySet::empty(py)?;
-    // The key's counted leaves (a string's) and the value's.
-    let (kc, vc): (Vec<usize>, Vec<usize>) = lay.counted.iter().partition(|o| **o < 8 + lay.ksize);
-    for ix in 0..used {
-        let e = unsafe { (*p).entries.add(ix * lay.esize) };
-        if unsafe { *(e as *const i64) } == DELETED {
-            continue;
-        }
-        let k = box_in_memory(py, &d.key, e, &lay.key_offsets, &kc)?;
-        let Some(vt) = &d.value else {
+    for ix in t.live() {
+        let k = t.get(py, ix, 0)?;
+        if d.is_set() {
             out_set.add(k)?;
-            continue;
-        };
-        let v = box_in_memory(py, vt, e, &lay.val_offsets, &vc)?;
-        out_dict.set_item(k, v)?;
+        } else {
+            out_dict.set_item(k, t.get(py, ix, 1)?)?;
+        }
     }
     Ok(if d.is_set() {
         out_set.into_any()
@@ -287,8 +372,11 @@ pub fn reflect(
     if unsafe { (*p).dirty } == 0 {
         return Ok(());
     }
-    let fresh = box_table(py, p, d)?;
-    if let Ok(dd) = obj.cast::<PyDict>() {
+    let fresh = box_table(py, mi, d)?;
+    if crate::typed::numba_container(obj) {
+        obj.call_method0("clear")?;
+        obj.call_method1("update", (fresh,))?;
+    } else if let Ok(dd) = obj.cast::<PyDict>() {
         dd.clear();
         dd.update(fresh.cast::<pyo3::types::PyMapping>()?)?;
     } else if let Ok(s) = obj.cast::<PySet>() {

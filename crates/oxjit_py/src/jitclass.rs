@@ -250,7 +250,10 @@ impl JitField {
                 me.name
             )));
         };
-        crate::boxing::box_in_memory(py, &me.ty, data as *const u8, &me.offsets, &me.counted)
+        // Lists and dicts in a field come out as typed views of it.
+        crate::typed::sharing(|| {
+            crate::boxing::box_in_memory(py, &me.ty, data as *const u8, &me.offsets, &me.counted)
+        })
     }
 
     fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {

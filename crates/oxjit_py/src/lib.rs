@@ -11,6 +11,7 @@ mod jitclass;
 mod list;
 mod named;
 mod npyrandom;
+mod typed;
 mod ufunc;
 
 use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
@@ -1126,6 +1127,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
     m.add_class::<jitclass::JitInstance>()?;
     m.add_class::<jitclass::JitField>()?;
+    m.add_class::<typed::NativeList>()?;
+    m.add_class::<typed::NativeDict>()?;
+    m.add_function(wrap_pyfunction!(typed::_register_typed, m)?)?;
     m.add_function(wrap_pyfunction!(jitclass::register_jitclass, m)?)?;
     m.add_function(wrap_pyfunction!(jitclass::jitclass_instance_type, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;

@@ -23,10 +23,6 @@ pub fn typeof_list(
     l: &Bound<'_, PyList>,
     fns: &mut Vec<Py<PyAny>>,
 ) -> Result<Ty, String> {
-    // `typed.List.empty_list(t)`: its declared item type.
-    if let Some(t) = declared_type(l.as_any(), "_oxjit_item_type") {
-        return Ok(Ty::List(Box::new(t)));
-    }
     // An empty list's items are unknown: known from its neighbours when it
     // is an item (`[[1, 2], []]`), an error at the top (the dispatcher).
     if l.is_empty() {
@@ -43,31 +39,18 @@ pub fn typeof_list(
     Ok(Ty::List(Box::new(u)))
 }
 
-/// The type a `typed` container declares in attribute `attr` (a type
-/// object whose text parses as a Numba type), if any.
-pub(crate) fn declared_type(o: &Bound<'_, PyAny>, attr: &str) -> Option<Ty> {
-    // Only subclasses can declare one: no lookup (and no AttributeError,
-    // whose drop PyO3 may defer while holding `o`) for a plain list or dict.
-    if o.is_exact_instance_of::<PyList>() || o.is_exact_instance_of::<pyo3::types::PyDict>() {
-        return None;
-    }
-    let t = o.getattr(attr).ok().filter(|t| !t.is_none())?;
-    let text = t.str().ok()?.to_string();
-    oxjit_types::parse_type_with(&text, Some(&crate::jitclass::resolve)).ok()
-}
-
 /// Where an item's leaves are and which of them hold a MemInfo.
-struct ItemLayout {
-    size: usize,
+pub(crate) struct ItemLayout {
+    pub(crate) size: usize,
     leaves: Vec<Ty>,
-    offsets: Vec<usize>,
-    counted: Vec<usize>,
+    pub(crate) offsets: Vec<usize>,
+    pub(crate) counted: Vec<usize>,
     /// The byte offsets of every MemInfo pointer in an item (the runtime's
     /// descriptor).
     desc: Vec<i64>,
 }
 
-fn layout(elem: &Ty) -> ItemLayout {
+pub(crate) fn layout(elem: &Ty) -> ItemLayout {
     let (size, _) = oxjit_codegen::mem_size_align(elem);
     let mut offsets = Vec::new();
     oxjit_codegen::leaf_offsets(elem, 0, &mut offsets);
@@ -119,37 +102,67 @@ pub fn unbox_list(
         return Err(PyMemoryError::new_err("unable to allocate a list"));
     }
     for (k, x) in l.iter().enumerate() {
-        let mut buf = ArgBuf::new();
-        if let Err(e) = unbox_into(py, &x, elem, &mut buf) {
+        let item = unsafe { items.add(k * lay.size) };
+        if let Err(e) = write_item(py, &x, elem, &lay, item, owner) {
             unsafe { oxjit_runtime::meminfo_release(mi) };
             return Err(e);
-        }
-        owner.lists.append(&mut buf.lists);
-        let ptrs = buf.ptrs();
-        let item = unsafe { items.add(k * lay.size) };
-        for (j, (leaf, off)) in lay.leaves.iter().zip(&lay.offsets).enumerate() {
-            let src = unsafe { *ptrs.add(j) };
-            let size = oxjit_codegen::leaf_size(leaf).max(leaf.leaf_size());
-            let size = if size == 0 {
-                oxjit_codegen::mem_size_align(leaf).0
-            } else {
-                size
-            };
-            unsafe { std::ptr::copy_nonoverlapping(src, item.add(*off), size) };
-            if leaf.model().counted {
-                adopt(unsafe { item.add(*off) }, leaf);
-            }
         }
     }
     unsafe { (*p).dirty = 0 };
     Ok(mi)
 }
 
+/// Unbox `x` (typed `elem`) into the item memory at `item` (laid out as
+/// `lay`), the item holding its own references; lists among its items are
+/// unboxed into `owner` too (reflected after a call). What `item` held
+/// before is not released.
+pub(crate) fn write_item(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    elem: &Ty,
+    lay: &ItemLayout,
+    item: *mut u8,
+    owner: &mut ArgBuf,
+) -> PyResult<()> {
+    let mut buf = ArgBuf::new();
+    unbox_into(py, x, elem, &mut buf)?;
+    owner.lists.append(&mut buf.lists);
+    let ptrs = buf.ptrs();
+    for (j, (leaf, off)) in lay.leaves.iter().zip(&lay.offsets).enumerate() {
+        let src = unsafe { *ptrs.add(j) };
+        let size = oxjit_codegen::leaf_size(leaf).max(leaf.leaf_size());
+        let size = if size == 0 {
+            oxjit_codegen::mem_size_align(leaf).0
+        } else {
+            size
+        };
+        unsafe { std::ptr::copy_nonoverlapping(src, item.add(*off), size) };
+        if leaf.model().counted {
+            adopt(unsafe { item.add(*off) }, leaf);
+        }
+    }
+    Ok(())
+}
+
 /// Give a counted leaf just unboxed (borrowed: null MemInfo) a reference of
-/// its own: an array's ndarray is adopted; an instance or list is increfed.
+/// its own: an array's ndarray is adopted; a string's text is copied (the
+/// str's is borrowed); an instance or list is increfed.
 pub(crate) fn adopt(at: *mut u8, leaf: &Ty) {
     unsafe {
         let mi = at as *mut *mut MemInfo;
+        if *leaf == Ty::Str && (*mi).is_null() {
+            let data = *(at.add(8) as *const *const u8);
+            let len = *(at.add(16) as *const i64);
+            let copy = oxjit_runtime::text::oxjit_rt_str_copy(data, len);
+            // Out of memory: the empty string.
+            if copy.is_null() {
+                *(at.add(16) as *mut i64) = 0;
+            } else {
+                *(at.add(8) as *mut *mut u8) = (*copy).data;
+            }
+            *mi = copy;
+            return;
+        }
         if matches!(leaf, Ty::Array(_)) {
             if (*mi).is_null() {
                 // The array leaf's `parent` (the ndarray) follows its MemInfo.
@@ -207,6 +220,10 @@ pub fn parent(mi: *mut MemInfo) -> Option<*mut pyo3::ffi::PyObject> {
 /// After the call: write a changed list, dict or set (of type `t`) back
 /// into the caller's object.
 pub fn reflect(py: Python<'_>, obj: &Bound<'_, PyAny>, mi: *mut MemInfo, t: &Ty) -> PyResult<()> {
+    // A typed container shares its native one: nothing to write back.
+    if crate::typed::typed_parts(obj).is_some() {
+        return Ok(());
+    }
     if let Ty::Dict(d) = t {
         return crate::dict::reflect(py, obj, mi, d);
     }
@@ -218,6 +235,14 @@ pub fn reflect(py: Python<'_>, obj: &Bound<'_, PyAny>, mi: *mut MemInfo, t: &Ty)
         return Ok(());
     }
     let fresh = box_items(py, p, elem)?;
+    if crate::typed::numba_container(obj) {
+        // Item by item: Numba warns about `extend` from a Python list.
+        obj.call_method0("clear")?;
+        for x in fresh.try_iter()? {
+            obj.call_method1("append", (x?,))?;
+        }
+        return Ok(());
+    }
     let l = obj
         .cast::<PyList>()
         .map_err(|_| PyTypeError::new_err("a reflected list argument is no longer a list"))?;

@@ -383,6 +383,8 @@ pub(crate) fn field_accepts(f: &Ty, v: &Ty) -> bool {
                     .all(|(a, b)| field_accepts(a, b))
         }
         (Ty::Instance(a), Ty::Instance(b)) => a.class == b.class,
+        // Containers are shared, not converted: the same type.
+        (Ty::List(_) | Ty::Dict(_) | Ty::Str, _) => f == v,
         (Ty::Optional(_) | Ty::NoneType, Ty::NoneType) => true,
         (Ty::Optional(a), b) => field_accepts(a, b.optional().unwrap_or(b)),
         _ => false,

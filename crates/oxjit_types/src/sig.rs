@@ -2,7 +2,7 @@
 //! `void(f8[:])`, `(int64, int64)`, `array(float64, 2d, C)`,
 //! `UniTuple(int64, 2)`, `Tuple((f8, i8))`.
 
-use crate::{ArrayTy, Dtype, Layout, Ty};
+use crate::{ArrayTy, DictTy, Dtype, Layout, Ty};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
@@ -108,11 +108,30 @@ impl<'a> P<'a> {
                 self.expect(b')')?;
                 Ty::Array(ArrayTy::new(dtype, ndim, layout))
             }
-            "list" | "List" => {
+            "list" | "List" | "ListType" => {
                 self.expect(b'(')?;
                 let t = self.ty()?;
                 self.expect(b')')?;
                 Ty::List(Box::new(t))
+            }
+            // `dict(unicode_type, float64)`; Numba's `DictType[K,V]` too.
+            "dict" | "DictType" => {
+                let close = if self.eat(b'[') {
+                    b']'
+                } else {
+                    self.expect(b'(').map(|_| b')')?
+                };
+                let k = self.ty()?;
+                self.expect(b',')?;
+                let v = self.ty()?;
+                self.expect(close)?;
+                DictTy::dict(k, v)
+            }
+            "set" | "Set" => {
+                self.expect(b'(')?;
+                let t = self.ty()?;
+                self.expect(b')')?;
+                DictTy::set(t)
             }
             "OptionalType" | "optional" | "Optional" => {
                 self.expect(b'(')?;
@@ -353,6 +372,20 @@ mod tests {
             parse_type("array(float32, 2d, F)").unwrap(),
             Ty::Array(ArrayTy::new(F32, 2, Layout::F))
         );
+    }
+
+    #[test]
+    fn container_spellings() {
+        let d = DictTy::dict(Ty::Str, Ty::Tuple(vec![Ty::I64, Ty::Str]));
+        assert_eq!(parse_type(&d.to_string()).unwrap(), d);
+        assert_eq!(
+            parse_type("DictType[unicode_type,Tuple(int64, unicode_type)]").unwrap(),
+            d
+        );
+        assert_eq!(parse_type("set(int64)").unwrap(), DictTy::set(Ty::I64));
+        let l = Ty::List(Box::new(Ty::List(Box::new(Ty::F64))));
+        assert_eq!(parse_type(&l.to_string()).unwrap(), l);
+        assert_eq!(parse_type("ListType(list(float64))").unwrap(), l);
     }
 
     #[test]
