@@ -1030,13 +1030,17 @@ class Gen:
             }[op]
             self.feature(f"list {op}")
         j = r.randint(0, 3)
-        read = r.choice(["len", "sum", "item", "max"] + (["in"] if k == "i" else []))
+        read = r.choice(["len", "sum", "item", "max", "reversed", "map", "filter"] + (["in"] if k == "i" else []))
+        zero = "0" if k == "i" else "0.0"
         kind, src = {
             "len": ("i", f"len({name})"),
-            "sum": (k, f"sum({name}, {'0' if k == 'i' else '0.0'})"),
+            "sum": (k, f"sum({name}, {zero})"),
             "item": (k, f"({name}[{j}] if len({name}) > {j} else {self.leaf(k)})"),
             "max": (k, f"(max({name}) if {name} else {self.leaf(k)})"),
             "in": ("b", f"({self.scalar('i', 1)} in {name})"),
+            "reversed": (k, f"(list(reversed({name}))[0] if {name} else {self.leaf(k)})"),
+            "map": (k, f"sum(map(lambda q: q * 2, {name}), {zero})"),
+            "filter": ("i", f"len(list(filter(lambda q: q > 0, {name})))"),
         }[read]
         self.feature(f"list read {read}")
         for line in lines:
@@ -1096,19 +1100,25 @@ class Gen:
         x, y = self.scalar("i", 1), self.scalar("f", 1)
         spec = r.choice(["", ":.3f", ":>8.2f", ":+.1e", ":g", ":,.2f"])
         ispec = r.choice(["", ":>5d", ":05d", ":+d", ":x"])
+        pct = r.choice(["%d|%.3f", "%5d:%-9.2e", "%+d %g", "%x/%s"])
         src = r.choice([
             f'str({x}) + "-" + str({y})',
             f'f"{{{x}{ispec}}}|{{{y}{spec}}}"',
             f'",".join([str({x}), str({y}), "z"])',
+            f'"{pct}" % ({x}, {y})',
+            f'"{{}}~{{{spec}}}".format({x}, {y})',
+            f'repr(str({x})) + format(str({y}), ">9")',
+            f'str({y})[::-1] + str({x})[1::2]',
         ])
         self.feature("string")
         self.emit(f"{name} = {src}")
-        read = r.choice(["len", "count", "find", "eq"])
+        read = r.choice(["len", "count", "find", "eq", "minmax"])
         kind, expr = {
             "len": ("i", f"len({name})"),
             "count": ("i", f'{name}.count("1")'),
             "find": ("i", f'{name}.find("0")'),
             "eq": ("b", f'({name} == "0-0.0")'),
+            "minmax": ("b", f'(min({name}) < max({name}))'),
         }[read]
         v = Var(self.fresh(), ("py", kind))
         self.emit(f"{v.name} = {expr}")

@@ -46,6 +46,9 @@ pub struct DictPayload {
     /// their text, not by the structs' bytes. Their offsets in an entry
     /// follow the MemInfo offsets.
     pub ntext: i64,
+    /// Non-zero when the key is an integer: it is its own hash (as in
+    /// CPython), so that neighbouring keys sit in neighbouring slots.
+    pub int_key: i64,
     /// The count of MemInfo offsets that follow the payload.
     pub ndesc: i64,
 }
@@ -105,6 +108,20 @@ unsafe fn key_of<'a>(p: *const DictPayload, e: *const u8) -> Cow<'a, [u8]> {
     key_view(p, e.add(8))
 }
 
+/// The hash of a key's bytes `k`: an integer key's value, else a mix of
+/// its bytes (non-negative either way).
+unsafe fn hash_of(p: *const DictPayload, k: &[u8]) -> i64 {
+    if (*p).int_key != 0 && k.len() <= 8 {
+        let mut w = [0u8; 8];
+        w[..k.len()].copy_from_slice(k);
+        // Sign-extended from the key's width.
+        let shift = 64 - 8 * k.len() as u32;
+        let v = (i64::from_le_bytes(w) << shift) >> shift;
+        return v & i64::MAX;
+    }
+    hash_bytes(k)
+}
+
 /// FxHash-style mixing of the key's bytes, as a non-negative hash.
 fn hash_bytes(k: &[u8]) -> i64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -126,7 +143,8 @@ fn hash_bytes(k: &[u8]) -> i64 {
 /// A new empty table: entries of `esize` bytes with `ksize` key bytes at
 /// offset 8, whose MemInfo pointers are at the first `n` byte offsets at
 /// `desc`; the next `ntext` are the offsets in an entry of the strings its
-/// key holds. Refcount 1; null when memory ran out.
+/// key holds; `int_key` for an integer key (hashed by its value). Refcount
+/// 1; null when memory ran out.
 ///
 /// # Safety
 /// `desc` must point to `n + ntext` readable `i64`s (or be null when there
@@ -138,6 +156,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
     desc: *const i64,
     n: i64,
     ntext: i64,
+    int_key: i32,
 ) -> *mut MemInfo {
     if esize < 8 || ksize < 0 || n < 0 || ntext < 0 {
         return std::ptr::null_mut();
@@ -175,6 +194,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_new(
         mask: slots as i64 - 1,
         index,
         ntext,
+        int_key: i64::from(int_key != 0),
         ndesc: n,
     });
     mi
@@ -243,7 +263,7 @@ unsafe fn probe(p: *const DictPayload, key: &[u8], h: i64, want: i64) -> (usize,
 #[no_mangle]
 pub unsafe extern "C" fn oxjit_rt_dict_find(p: *const DictPayload, key: *const u8) -> i64 {
     let k = key_view(p, key);
-    probe(p, &k, hash_bytes(&k), -1).1
+    probe(p, &k, hash_of(p, &k), -1).1
 }
 
 /// Rebuild the index for `slots` slots, compacting deleted entries away
@@ -318,7 +338,7 @@ pub unsafe extern "C" fn oxjit_rt_dict_insert(
 ) -> i64 {
     let ks = (*p).ksize as usize;
     let k = key_view(p, key);
-    let h = hash_bytes(&k);
+    let h = hash_of(p, &k);
     *fresh = 0;
     let (_, found) = probe(p, &k, h, -1);
     if found >= 0 {
@@ -405,7 +425,7 @@ mod tests {
     fn insert_find_remove_in_order() {
         unsafe {
             // {i64 hash, i64 key, f64 value}
-            let mi = oxjit_rt_dict_new(24, 8, std::ptr::null(), 0, 0);
+            let mi = oxjit_rt_dict_new(24, 8, std::ptr::null(), 0, 0, 1);
             let p = payload(mi);
             let mut fresh = 0;
             for k in 0..1000i64 {
@@ -443,7 +463,7 @@ mod tests {
         unsafe {
             let before = crate::thread_balance();
             let desc = [16i64];
-            let mi = oxjit_rt_dict_new(24, 8, desc.as_ptr(), 1, 0);
+            let mi = oxjit_rt_dict_new(24, 8, desc.as_ptr(), 1, 0, 0);
             let p = payload(mi);
             let held = crate::oxjit_rt_meminfo_alloc(8);
             let mut fresh = 0;
@@ -473,7 +493,7 @@ mod tests {
             // A set of (i64, str): {i64 hash, {i64, {ptr, ptr, i64}}}; the
             // string's text at key offset 8, its MemInfo not held (null).
             let desc = [8i64];
-            let mi = oxjit_rt_dict_new(40, 32, desc.as_ptr(), 0, 1);
+            let mi = oxjit_rt_dict_new(40, 32, desc.as_ptr(), 0, 1, 0);
             let p = payload(mi);
             let key =
                 |n: i64, t: &[u8]| -> [u64; 4] { [n as u64, 0, t.as_ptr() as u64, t.len() as u64] };

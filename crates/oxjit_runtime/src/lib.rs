@@ -500,7 +500,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_list_permute(_, _),
         oxjit_rt_list_sort_text(_),
         oxjit_rt_list_argsort_text(_, _),
-        oxjit_rt_dict_new(_, _, _, _, _),
+        oxjit_rt_dict_new(_, _, _, _, _, _),
         oxjit_rt_dict_find(_, _),
         oxjit_rt_dict_insert(_, _, _),
         oxjit_rt_dict_remove(_, _, _),
