@@ -84,6 +84,9 @@ pub fn llty(t: &Ty) -> String {
         Ty::NamedTuple(nt) => llty(&Ty::Tuple(nt.items.clone())),
         Ty::Range => "{i64, i64, i64}".into(),
         Ty::Generator => "ptr".into(),
+        // The MemInfo of the array it lives in, then its address.
+        Ty::Record(_) => "{ptr, ptr}".into(),
+        Ty::RecordArray(a) => array_ty(a.ndim),
         // `{meminfo*, payload*}` (see `lower/list.rs`).
         Ty::List(_) | Ty::Dict(_) => "{ptr, ptr}".into(),
         // `{meminfo*, data*, len}`: see `lower/text.rs`.
@@ -177,8 +180,9 @@ pub fn mem_size_align(t: &Ty) -> (usize, usize) {
         Ty::NamedTuple(nt) => of_struct(&nt.items),
         Ty::Range => (24, 8),
         Ty::Generator => (8, 8),
+        Ty::RecordArray(a) => (8 * (5 + 2 * a.ndim as usize), 8),
         Ty::Str => (24, 8),
-        Ty::Instance(_) | Ty::List(_) | Ty::Dict(_) => (16, 8),
+        Ty::Instance(_) | Ty::List(_) | Ty::Dict(_) | Ty::Record(_) => (16, 8),
         Ty::Optional(p) => of_struct(&[(**p).clone(), Ty::BOOL]),
         Ty::NoneType
         | Ty::NamedTupleClass(_)

@@ -49,6 +49,7 @@ mod parallel_expr;
 mod print;
 mod pyrandom;
 mod random;
+mod record;
 mod reduce;
 mod stmt;
 mod text;

@@ -55,6 +55,8 @@ fn code_of_ty(t: &Ty) -> Option<u32> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
@@ -234,6 +236,8 @@ pub fn obj_matches(py: Python<'_>, p: *mut ffi::PyObject, t: &Ty) -> bool {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
@@ -330,6 +334,9 @@ pub fn typeof_arg(
     }
     if a.is_none() {
         return Ok(Ty::NoneType);
+    }
+    if let Some(t) = crate::records::typeof_structured(py, a) {
+        return t;
     }
     if is_ndarray(py, a) {
         return array_ty(py, a).map(Ty::Array);
@@ -466,7 +473,7 @@ impl ArgBuf {
         first_err.map_or(Ok(()), Err)
     }
 
-    fn slot(&mut self, words: usize) -> &mut [u64] {
+    pub(crate) fn slot(&mut self, words: usize) -> &mut [u64] {
         let start = self.used;
         self.used += words.max(1);
         if self.n < 16 {
@@ -660,6 +667,8 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             s[1] = unsafe { (*mi).data } as u64;
             Ok(())
         }
+        Ty::RecordArray(ra) => crate::records::unbox_record_array(py, a, ra, buf),
+        Ty::Record(rec) => crate::records::unbox_record(py, a, rec, buf),
         Ty::Generator => {
             if !is_generator(py, a) {
                 return Err(PyTypeError::new_err(format!(
@@ -1105,6 +1114,8 @@ pub fn box_value(
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Unknown => Ok(py.None()),

@@ -171,7 +171,11 @@ impl Table {
                 desc.as_ptr(),
                 lay.counted.len() as i64,
                 texts.len() as i64,
-                i32::from(d.key.scalar().is_some_and(|k| k.is_int() || k == Dtype::Bool)),
+                i32::from(
+                    d.key
+                        .scalar()
+                        .is_some_and(|k| k.is_int() || k == Dtype::Bool),
+                ),
             )
         };
         if mi.is_null() {

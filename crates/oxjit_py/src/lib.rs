@@ -11,6 +11,7 @@ mod jitclass;
 mod list;
 mod named;
 mod npyrandom;
+mod records;
 mod typed;
 mod ufunc;
 
@@ -60,6 +61,8 @@ fn simple_sig(args: &[Ty], ret: &Ty, declared: &Option<Ty>) -> Option<(Vec<Dtype
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)

@@ -350,6 +350,8 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
@@ -395,6 +397,8 @@ pub fn make_gufunc(
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)

@@ -242,6 +242,8 @@ impl<'u> Checker<'u> {
             | Ty::Array(_)
             | Ty::Range
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -549,6 +551,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -693,6 +697,8 @@ fn method_owner(t: &Ty) -> String {
         Ty::Str => "str".to_string(),
         Ty::Array(_) => "ndarray".to_string(),
         Ty::Generator => "Generator".to_string(),
+        Ty::Record(_) => "record".to_string(),
+        Ty::RecordArray(_) => "ndarray".to_string(),
         Ty::Dict(d) if d.is_set() => "set".to_string(),
         Ty::Dict(_) => "dict".to_string(),
         Ty::List(_) => "list".to_string(),

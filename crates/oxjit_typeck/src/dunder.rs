@@ -283,6 +283,8 @@ pub fn isinstance_of(obj: &Ty, cls: &Ty) -> Option<bool> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)

@@ -437,6 +437,22 @@ impl<'u> Checker<'u> {
                 let c = c.clone();
                 self.class_attr(cx, e, &c, attr)
             }
+            Ty::Record(rec) => {
+                let rec = rec.clone();
+                self.record_attr(cx, e, &rec, attr)
+            }
+            Ty::RecordArray(ra)
+                if matches!(
+                    attr,
+                    "shape" | "strides" | "size" | "ndim" | "itemsize" | "nbytes"
+                ) =>
+            {
+                if matches!(attr, "shape" | "strides") {
+                    Ty::Tuple(vec![Ty::I64; ra.ndim as usize])
+                } else {
+                    Ty::I64
+                }
+            }
             Ty::Array(a) => match attr {
                 "shape" | "strides" => Ty::Tuple(vec![Ty::I64; a.ndim as usize]),
                 "size" | "ndim" | "itemsize" | "nbytes" => Ty::I64,
@@ -483,6 +499,7 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTupleClass(_)

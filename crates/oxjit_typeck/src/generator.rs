@@ -366,6 +366,8 @@ pub fn dtype_of(t: &Ty) -> Option<Dtype> {
         | Ty::Function(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)

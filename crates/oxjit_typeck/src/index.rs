@@ -163,6 +163,7 @@ impl<'u> Checker<'u> {
                 self.index_result(cx, a, index).unwrap_or(Ty::Unknown)
             }
             Ty::List(elem) => self.list_subscript(cx, index, elem, &it),
+            Ty::Record(_) | Ty::RecordArray(_) => self.record_subscript(cx, e, &bt, index, &it),
             Ty::Str => self.str_subscript(cx, index, &it),
             Ty::Dict(d) => {
                 let d = (**d).clone();
@@ -379,6 +380,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Record(_)
+                        | Ty::RecordArray(_)
                         | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)

@@ -34,6 +34,7 @@ mod named;
 mod ops;
 mod program;
 mod prune;
+mod record;
 pub mod registry;
 mod scope;
 mod stmt;

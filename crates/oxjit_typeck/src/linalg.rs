@@ -126,6 +126,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Record(_)
+                        | Ty::RecordArray(_)
                         | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)

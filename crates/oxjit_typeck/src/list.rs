@@ -33,6 +33,8 @@ pub(crate) fn storable(t: &Ty) -> bool {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::NamedTupleClass(_)
         | Ty::Class(_)
         | Ty::Optional(_)

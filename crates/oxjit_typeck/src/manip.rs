@@ -137,6 +137,8 @@ fn int_tuple(t: &Ty) -> Option<usize> {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
@@ -909,6 +911,8 @@ impl<'u> Checker<'u> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Record(_)
+                        | Ty::RecordArray(_)
                         | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
@@ -990,6 +994,8 @@ impl<'u> Checker<'u> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Record(_)
+                    | Ty::RecordArray(_)
                     | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)

@@ -261,6 +261,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -329,6 +331,8 @@ pub(crate) fn elem_dtype(t: &Ty) -> Dtype {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)
@@ -353,6 +357,8 @@ pub(crate) fn array_ndim(t: &Ty) -> u8 {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::Dict(_)
         | Ty::List(_)
         | Ty::NamedTuple(_)

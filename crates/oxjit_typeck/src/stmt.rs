@@ -102,6 +102,8 @@ impl<'u> Checker<'u> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
@@ -135,6 +137,10 @@ impl<'u> Checker<'u> {
                 }
                 if let Ty::List(elem) = &bt {
                     self.list_setitem(cx, target, index, elem, &it, &ty);
+                    return;
+                }
+                if let (Ty::Record(rec), ExprKind::Str(name)) = (&bt, &index.kind) {
+                    self.record_store(cx, target, rec, name, &ty);
                     return;
                 }
                 if let Ty::Dict(d) = &bt {
@@ -208,6 +214,8 @@ impl<'u> Checker<'u> {
                 let ot = self.expr(cx, obj);
                 if let Ty::Instance(c) = &ot {
                     self.assign_attr(cx, target, c, attr, &ty);
+                } else if let Ty::Record(rec) = &ot {
+                    self.record_store(cx, target, rec, attr, &ty);
                 } else if ot.is_known() {
                     let d = Diagnostic::unsupported(
                         target.span,
@@ -352,8 +360,11 @@ impl<'u> Checker<'u> {
                     // updated (in place for lists and sets) and stored back.
                     (ExprKind::Subscript(..), Ty::Str | Ty::List(_) | Ty::Dict(_)) => {}
                     (ExprKind::Attr(obj, attr), _) => {
-                        if let Some(Ty::Instance(c)) = cx.expr_ty.get(&obj.id).cloned() {
-                            self.assign_attr(cx, target, &c, attr, &result);
+                        let ot = cx.expr_ty.get(&obj.id).cloned();
+                        if let Some(Ty::Instance(c)) = &ot {
+                            self.assign_attr(cx, target, c, attr, &result);
+                        } else if let Some(Ty::Record(rec)) = &ot {
+                            self.record_store(cx, target, rec, attr, &result);
                         } else if lt.is_known() {
                             let d = Diagnostic::unsupported(
                                 target.span,
@@ -582,6 +593,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
             | Ty::Class(_)) => {
@@ -759,6 +772,7 @@ impl<'u> Checker<'u> {
         match &t {
             Ty::Range => Ty::I64,
             Ty::Array(a) if a.ndim >= 1 => self.iter_elem(a),
+            Ty::RecordArray(ra) if ra.ndim == 1 => Ty::Record(ra.rec.clone()),
             Ty::List(t) => (**t).clone(),
             Ty::Dict(d) => d.key.clone(),
             Ty::Str => Ty::Str,
@@ -799,6 +813,8 @@ impl<'u> Checker<'u> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -855,6 +871,10 @@ fn unreturnable(t: &Ty) -> Option<(&'static str, &'static str)> {
         Ty::Generator => (
             "a numpy.random.Generator",
             "a Generator can be passed in and drawn from; keep a reference to it in Python",
+        ),
+        Ty::Record(_) | Ty::RecordArray(_) => (
+            "a record or an array of records",
+            "change the structured array passed in (its records are shared), or return the fields' values",
         ),
         // The model gives these a Python form (oxjit_py's `box_value`); a
         // tuple's verdict is its items'.

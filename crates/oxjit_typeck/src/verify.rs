@@ -132,9 +132,10 @@ impl Verifier<'_, '_> {
                     self.report(t, &format!("variable `{n}` has no known type"));
                 }
             }
-            // A jitclass field (typed by its declaration) or property setter.
+            // A jitclass field (typed by its declaration) or property
+            // setter, or a record's field.
             ExprKind::Attr(obj, _) => {
-                if !matches!(self.inst.ty(obj), Ty::Instance(_)) {
+                if !matches!(self.inst.ty(obj), Ty::Instance(_) | Ty::Record(_)) {
                     self.report(t, "an attribute target of something other than an instance");
                 }
                 self.known(t);

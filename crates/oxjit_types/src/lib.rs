@@ -392,6 +392,43 @@ impl DictTy {
     }
 }
 
+/// A NumPy structured dtype (Numba's `Record`): named fields at byte
+/// offsets inside an item of `size` bytes; a field is a number or a nested
+/// record. `aligned` is the dtype's `isalignedstruct`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordTy {
+    pub fields: Vec<(String, Ty, usize)>,
+    pub size: usize,
+    pub aligned: bool,
+}
+
+impl RecordTy {
+    /// The type and byte offset of field `name`.
+    pub fn field(&self, name: &str) -> Option<(&Ty, usize)> {
+        self.fields
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, t, o)| (t, *o))
+    }
+}
+
+/// An array of records: held exactly as an array (`{meminfo*, parent*,
+/// nitems, itemsize, data*, shape, strides}`), its items `rec.size` bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordArrayTy {
+    pub rec: Arc<RecordTy>,
+    pub ndim: u8,
+    pub layout: Layout,
+}
+
+impl RecordArrayTy {
+    /// The same array seen as bytes with its strides taken from the array
+    /// (layout A): what shape, stride and data reads use.
+    pub fn as_bytes(&self) -> ArrayTy {
+        ArrayTy::new(Dtype::U8, self.ndim, Layout::A)
+    }
+}
+
 impl NamedTupleTy {
     /// The position of field `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -488,6 +525,12 @@ pub enum Ty {
     /// A dict (`dict(K, V)`) or a set (`set(K)`): a counted reference
     /// `{meminfo*, payload*}` to an insertion-ordered hash table.
     Dict(Box<DictTy>),
+    /// One record of a structured array, by reference: `{meminfo*, data*}`,
+    /// the MemInfo of the array it lives in (null for one borrowed from
+    /// Python), so writes to its fields are writes to the array.
+    Record(Arc<RecordTy>),
+    /// An array of records (a NumPy structured array).
+    RecordArray(Box<RecordArrayTy>),
     /// Placeholder during inference: not yet known.
     Unknown,
 }
@@ -534,6 +577,8 @@ impl Ty {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::NamedTupleClass(_)
             | Ty::Class(_)
             | Ty::Optional(_)
@@ -587,6 +632,21 @@ impl Ty {
     }
 }
 
+impl fmt::Display for RecordTy {
+    /// Numba's spelling: `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Record(")?;
+        for (i, (name, t, off)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{name}[type={t};offset={off}]")?;
+        }
+        let aligned = if self.aligned { "True" } else { "False" };
+        write!(f, ";{};{aligned})", self.size)
+    }
+}
+
 impl fmt::Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -636,6 +696,8 @@ impl fmt::Display for Ty {
             Ty::Class(c) => write!(f, "jitclass.{}", c.name),
             Ty::Optional(t) => write!(f, "OptionalType({t})"),
             Ty::List(t) => write!(f, "list({t})"),
+            Ty::Record(r) => write!(f, "{r}"),
+            Ty::RecordArray(a) => write!(f, "array({}, {}d, {})", a.rec, a.ndim, a.layout.name()),
             Ty::Dict(d) => match &d.value {
                 Some(v) => write!(f, "dict({}, {v})", d.key),
                 None => write!(f, "set({})", d.key),

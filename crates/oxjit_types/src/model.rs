@@ -73,6 +73,13 @@ impl Ty {
                     && d.value.as_ref().is_none_or(|v| v.python_form().is_ok());
                 (Parts::Leaf { size: 16 }, true, form)
             }
+            // `{meminfo*, data*}` into the array it lives in. Records and
+            // record arrays stay in compiled code (no Python form yet).
+            Ty::Record(_) => (Parts::Leaf { size: 16 }, true, false),
+            Ty::RecordArray(a) => {
+                let size = 8 * (5 + 2 * a.ndim as usize);
+                (Parts::Leaf { size }, true, false)
+            }
             // Compiled code holds the bit generator, not the Python object.
             Ty::Generator => (Parts::Leaf { size: 8 }, false, false),
             Ty::NoneType => (Parts::Nothing, false, true),

@@ -2,7 +2,8 @@
 //! `void(f8[:])`, `(int64, int64)`, `array(float64, 2d, C)`,
 //! `UniTuple(int64, 2)`, `Tuple((f8, i8))`.
 
-use crate::{ArrayTy, DictTy, Dtype, Layout, Ty};
+use crate::{ArrayTy, DictTy, Dtype, Layout, RecordArrayTy, RecordTy, Ty};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
@@ -85,11 +86,19 @@ impl<'a> P<'a> {
         let base = match name.as_str() {
             "void" | "none" | "None" => Ty::NoneType,
             "unicode_type" | "string" => Ty::Str,
+            "Record" => Ty::Record(self.record()?),
             "array" | "Array" => {
                 self.expect(b'(')?;
                 let dt = self.ty()?;
-                let Ty::Scalar(dtype) = dt else {
-                    return Err("array dtype must be a scalar".into());
+                let rec = if let Ty::Record(r) = &dt {
+                    Some(r.clone())
+                } else {
+                    None
+                };
+                let dtype = match dt {
+                    Ty::Scalar(d) => d,
+                    Ty::Record(_) => Dtype::U8,
+                    _ => return Err("array dtype must be a scalar or a record".into()),
                 };
                 self.expect(b',')?;
                 let nd = self.ident()?;
@@ -106,7 +115,10 @@ impl<'a> P<'a> {
                     _ => return Err(format!("bad layout '{l}'")),
                 };
                 self.expect(b')')?;
-                Ty::Array(ArrayTy::new(dtype, ndim, layout))
+                match rec {
+                    Some(rec) => Ty::RecordArray(Box::new(RecordArrayTy { rec, ndim, layout })),
+                    None => Ty::Array(ArrayTy::new(dtype, ndim, layout)),
+                }
             }
             "list" | "List" | "ListType" => {
                 self.expect(b'(')?;
@@ -172,6 +184,50 @@ impl<'a> P<'a> {
             },
         };
         self.suffix(base)
+    }
+
+    /// `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`
+    /// after its name: the fields, the itemsize and whether it is aligned.
+    fn record(&mut self) -> R<Arc<RecordTy>> {
+        self.expect(b'(')?;
+        let mut fields = Vec::new();
+        loop {
+            let name = self.ident()?;
+            self.expect(b'[')?;
+            self.word("type")?;
+            self.expect(b'=')?;
+            let t = self.ty()?;
+            self.expect(b';')?;
+            self.word("offset")?;
+            self.expect(b'=')?;
+            let off = self
+                .ident()?
+                .parse()
+                .map_err(|_| "bad record field offset")?;
+            self.expect(b']')?;
+            fields.push((name, t, off));
+            if !self.eat(b',') {
+                break;
+            }
+        }
+        self.expect(b';')?;
+        let size = self.ident()?.parse().map_err(|_| "bad record size")?;
+        self.expect(b';')?;
+        let aligned = self.ident()? == "True";
+        self.expect(b')')?;
+        Ok(Arc::new(RecordTy {
+            fields,
+            size,
+            aligned,
+        }))
+    }
+
+    fn word(&mut self, w: &str) -> R<()> {
+        let got = self.ident()?;
+        if got != w {
+            return Err(format!("expected '{w}', got '{got}'"));
+        }
+        Ok(())
     }
 
     /// `instance.jitclass.Name#N<fields>`: the class numbered `N`.
@@ -386,6 +442,35 @@ mod tests {
         let l = Ty::List(Box::new(Ty::List(Box::new(Ty::F64))));
         assert_eq!(parse_type(&l.to_string()).unwrap(), l);
         assert_eq!(parse_type("ListType(list(float64))").unwrap(), l);
+    }
+
+    #[test]
+    fn record_spellings() {
+        let rec = Arc::new(RecordTy {
+            fields: vec![
+                ("x".into(), Ty::F64, 0),
+                ("n".into(), Ty::Scalar(I32), 8),
+                (
+                    "p".into(),
+                    Ty::Record(Arc::new(RecordTy {
+                        fields: vec![("a".into(), Ty::Scalar(U8), 0)],
+                        size: 1,
+                        aligned: false,
+                    })),
+                    12,
+                ),
+            ],
+            size: 16,
+            aligned: true,
+        });
+        let r = Ty::Record(rec.clone());
+        assert_eq!(parse_type(&r.to_string()).unwrap(), r);
+        let a = Ty::RecordArray(Box::new(RecordArrayTy {
+            rec,
+            ndim: 2,
+            layout: Layout::C,
+        }));
+        assert_eq!(parse_type(&a.to_string()).unwrap(), a);
     }
 
     #[test]

@@ -196,6 +196,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Record(_)
+                        | Ty::RecordArray(_)
                         | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)
@@ -257,7 +259,7 @@ impl<'p> FnGen<'_, 'p> {
         match b {
             Builtin::Range => self.make_range(&args),
             Builtin::Len => match &args[0].ty {
-                Ty::Array(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
+                Ty::Array(_) | Ty::RecordArray(_) => Ok(V::new(self.shape(&args[0], 0), Ty::I64)),
                 Ty::Tuple(items) => Ok(Self::i64c(items.len() as i64)),
                 Ty::NamedTuple(nt) => Ok(Self::i64c(nt.items.len() as i64)),
                 Ty::Range => Ok(V::new(self.range_len(&args[0]), Ty::I64)),
@@ -271,6 +273,7 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
                 | Ty::Class(_)

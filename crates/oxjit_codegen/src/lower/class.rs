@@ -291,6 +291,9 @@ impl<'p> FnGen<'_, 'p> {
     /// `o.attr` read through an assignment target: a field, or the
     /// property getter typeck resolved the target to.
     pub(super) fn get_attr(&mut self, target: &'p Expr, o: &V, attr: &str) -> R<V> {
+        if let Ty::Record(_) = o.ty {
+            return self.record_get(o, attr);
+        }
         if let Some(Res::Call(Call {
             callee: Callee::Instance { id, .. },
             ..
@@ -303,6 +306,9 @@ impl<'p> FnGen<'_, 'p> {
 
     /// `o.attr = v`: a field, or the property setter typeck resolved.
     pub(super) fn set_attr(&mut self, target: &Expr, o: &V, attr: &str, v: V) -> R<()> {
+        if let Ty::Record(_) = o.ty {
+            return self.record_set(o, attr, v);
+        }
         match self.inst.setters.get(&target.id) {
             Some(&id) => self
                 .call_instance(id as usize, vec![o.clone(), v], &[])

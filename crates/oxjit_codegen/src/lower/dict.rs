@@ -115,7 +115,10 @@ impl<'p> FnGen<'_, 'p> {
                 self.emit(&format!("store i64 {o}, ptr {p}"));
             }
         }
-        let int_key = d.key.scalar().is_some_and(|k| k.is_int() || k == Dtype::Bool);
+        let int_key = d
+            .key
+            .scalar()
+            .is_some_and(|k| k.is_int() || k == Dtype::Bool);
         let mi = self.val(&format!(
             "call ptr @oxjit_rt_dict_new(i64 {esize}, i64 {ksize}, ptr {desc}, i64 {n}, i64 {}, i32 {})",
             texts.len(),

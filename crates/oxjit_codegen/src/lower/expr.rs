@@ -276,6 +276,33 @@ impl<'p> FnGen<'_, 'p> {
         let o = self.expr(obj)?;
         match (&o.ty.clone(), attr) {
             (Ty::Instance(_), _) => self.field_get(&o, attr),
+            (Ty::Record(_), _) => self.record_get(&o, attr),
+            (Ty::RecordArray(ra), _) => {
+                let bytes = V::new(o.r.clone(), Ty::Array(ra.as_bytes()));
+                match attr {
+                    "shape" | "strides" => {
+                        let items: Vec<V> = (0..ra.ndim as usize)
+                            .map(|d| {
+                                let x = if attr == "shape" {
+                                    self.shape(&bytes, d)
+                                } else {
+                                    self.stride(&bytes, &ra.as_bytes(), d)
+                                };
+                                V::new(x, Ty::I64)
+                            })
+                            .collect();
+                        Ok(self.build_tuple(items))
+                    }
+                    "size" => Ok(V::new(self.nitems(&bytes), Ty::I64)),
+                    "ndim" => Ok(Self::i64c(ra.ndim as i64)),
+                    "itemsize" => Ok(Self::i64c(ra.rec.size as i64)),
+                    _ => {
+                        let n = self.nitems(&bytes);
+                        let b = self.val(&format!("mul i64 {n}, {}", ra.rec.size));
+                        Ok(V::new(b, Ty::I64))
+                    }
+                }
+            }
             (Ty::NamedTuple(nt), _) => {
                 let i = nt.index_of(attr).ok_or("named tuple field")?;
                 Ok(self.extract(&o, i, nt.items[i].clone()))
@@ -370,6 +397,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Record(_)
+                    | Ty::RecordArray(_)
                     | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
@@ -402,6 +431,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)

@@ -17,6 +17,11 @@ pub(super) enum Src {
     List {
         v: V,
     },
+    /// A 1-d record array, held for the loop: its records in place.
+    Records {
+        v: V,
+        ra: oxjit_types::RecordArrayTy,
+    },
     /// A tuple materialised in memory (`[n x T]`), element type `T`.
     Tuple {
         ptr: String,
@@ -81,6 +86,12 @@ impl<'p> FnGen<'_, 'p> {
                 let n = self.list_len(&held);
                 Ok((Src::List { v: held }, n))
             }
+            Ty::RecordArray(ra) => {
+                let held = self.hold(v);
+                let bytes = V::new(held.r.clone(), Ty::Array(ra.as_bytes()));
+                let n = self.shape(&bytes, 0);
+                Ok((Src::Records { v: held, ra: *ra }, n))
+            }
             Ty::Tuple(items) => {
                 let elem = items
                     .iter()
@@ -106,6 +117,7 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
@@ -196,6 +208,7 @@ impl<'p> FnGen<'_, 'p> {
                 ))
             }
             Src::Array { v, a } => self.array_item(v, a, i),
+            Src::Records { v, ra } => Ok(self.record_item(v, ra, i)),
             Src::List { v } => Ok(self.list_get_at(v, i)),
             Src::Tuple { ptr, elem } => {
                 let p = self.val(&format!("getelementptr {}, ptr {ptr}, i64 {i}", llty(elem)));
@@ -366,6 +379,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Record(_)
+                            | Ty::RecordArray(_)
                             | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)

@@ -63,6 +63,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -231,6 +233,8 @@ impl<'p> FnGen<'_, 'p> {
                     | Ty::DtypeObj(_)
                     | Ty::ExcClass(_)
                     | Ty::Generator
+                    | Ty::Record(_)
+                    | Ty::RecordArray(_)
                     | Ty::Dict(_)
                     | Ty::List(_)
                     | Ty::NamedTuple(_)
@@ -365,6 +369,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -519,6 +525,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -668,6 +676,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -792,6 +802,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)

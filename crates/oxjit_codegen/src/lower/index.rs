@@ -374,6 +374,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -441,6 +443,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -547,6 +551,12 @@ impl<'p> FnGen<'_, 'p> {
         if let Ty::List(_) = b.ty {
             return self.list_getitem(b, index);
         }
+        if let Ty::RecordArray(_) = b.ty {
+            return self.record_array_get(&b, index, ty);
+        }
+        if let (Ty::Record(_), ExprKind::Str(name)) = (&b.ty, &index.kind) {
+            return self.record_get(&b, name);
+        }
         if b.ty == Ty::Str {
             return self.str_getitem(b, index);
         }
@@ -638,6 +648,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -663,6 +675,9 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn setitem(&mut self, b: &V, index: &'p Expr, v: V) -> R<()> {
         if let Ty::List(_) = b.ty {
             return self.list_setitem(b, index, v);
+        }
+        if let (Ty::Record(_), ExprKind::Str(name)) = (&b.ty, &index.kind) {
+            return self.record_set(b, name, v);
         }
         if let Ty::Dict(_) = b.ty {
             let k = self.expr(index)?;

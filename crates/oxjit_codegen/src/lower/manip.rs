@@ -582,6 +582,8 @@ impl<'p> FnGen<'_, 'p> {
                         | Ty::DtypeObj(_)
                         | Ty::ExcClass(_)
                         | Ty::Generator
+                        | Ty::Record(_)
+                        | Ty::RecordArray(_)
                         | Ty::Dict(_)
                         | Ty::List(_)
                         | Ty::NamedTuple(_)

@@ -117,6 +117,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::NamedTuple(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)

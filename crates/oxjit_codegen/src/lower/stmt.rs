@@ -190,6 +190,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::Global(_)
                             | Ty::DtypeObj(_)
                             | Ty::Generator
+                            | Ty::Record(_)
+                            | Ty::RecordArray(_)
                             | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)
@@ -289,6 +291,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::NamedTupleClass(_)
             | Ty::Instance(_)
             | Ty::Class(_)
@@ -332,6 +336,8 @@ impl<'p> FnGen<'_, 'p> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::Dict(_)
                 | Ty::List(_)
                 | Ty::NamedTuple(_)
@@ -565,6 +571,12 @@ impl<'p> FnGen<'_, 'p> {
             }
             ExprKind::Subscript(base, index) => {
                 let b = self.expr(base)?;
+                if let (Ty::Record(_), ExprKind::Str(name)) = (&b.ty, &index.kind) {
+                    let cur = self.record_get(&b, name)?;
+                    let rhs = self.expr(value)?;
+                    let r = self.binop(op, cur, rhs, target)?;
+                    return self.record_set(&b, name, r);
+                }
                 let Ty::Array(a) = b.ty.clone() else {
                     return ice("augmented assignment into a non-array");
                 };

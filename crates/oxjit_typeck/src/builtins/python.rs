@@ -37,6 +37,7 @@ impl<'u> Checker<'u> {
                     matches!(
                         t,
                         Ty::Array(_)
+                            | Ty::RecordArray(_)
                             | Ty::Tuple(_)
                             | Ty::NamedTuple(_)
                             | Ty::Range
@@ -238,6 +239,8 @@ impl<'u> Checker<'u> {
                 | Ty::DtypeObj(_)
                 | Ty::ExcClass(_)
                 | Ty::Generator
+                | Ty::Record(_)
+                | Ty::RecordArray(_)
                 | Ty::NamedTuple(_)
                 | Ty::NamedTupleClass(_)
                 | Ty::Instance(_)
@@ -329,6 +332,8 @@ fn printable(t: &Ty) -> bool {
         | Ty::DtypeObj(_)
         | Ty::ExcClass(_)
         | Ty::Generator
+        | Ty::Record(_)
+        | Ty::RecordArray(_)
         | Ty::NamedTuple(_)
         | Ty::NamedTupleClass(_)
         | Ty::Instance(_)

@@ -59,6 +59,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -289,6 +291,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -826,6 +830,8 @@ impl<'p> FnGen<'_, 'p> {
                             | Ty::DtypeObj(_)
                             | Ty::ExcClass(_)
                             | Ty::Generator
+                            | Ty::Record(_)
+                            | Ty::RecordArray(_)
                             | Ty::Dict(_)
                             | Ty::List(_)
                             | Ty::NamedTuple(_)

@@ -183,6 +183,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -237,6 +239,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
@@ -339,6 +343,8 @@ impl<'p> FnGen<'_, 'p> {
             | Ty::DtypeObj(_)
             | Ty::ExcClass(_)
             | Ty::Generator
+            | Ty::Record(_)
+            | Ty::RecordArray(_)
             | Ty::Dict(_)
             | Ty::List(_)
             | Ty::NamedTuple(_)
