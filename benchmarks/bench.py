@@ -103,6 +103,36 @@ class Particle:
         return 0.5 * self.v * self.v
 
 
+class ListNode:
+    def __init__(self, data, next):
+        self.data = data
+        self.next = next
+
+
+def make_linked(cls):
+    def run(n):
+        head = cls(0, None)
+        for i in range(1, n):
+            head = cls(i, head)
+        total = 0
+        node = head
+        while node is not None:
+            total += node.data
+            node = node.next
+        return total
+
+    return run
+
+
+def record_energy(a):
+    e = 0.0
+    for i in range(a.shape[0]):
+        r = a[i]
+        e += 0.5 * r.m * r.v * r.v
+        r.v *= 0.99
+    return e
+
+
 def make_particles(cls):
     def run(n):
         e = 0.0
@@ -528,6 +558,22 @@ def b_jitclass_construct(prov, name, S, data):
     return median_time(lambda: f(100_000), S["reps"]), f(100_000)
 
 
+def b_linked_list(prov, name, S, data):
+    node_type = prov.deferred_type()
+    spec = [("data", prov.int64), ("next", prov.optional(node_type))]
+    cls = jitclass_of(prov, ListNode, spec)
+    node_type.define(cls.class_type.instance_type)
+    f = prov.njit(make_linked(cls))
+    return median_time(lambda: f(100_000), S["reps"]), f(100_000)
+
+
+def b_record_energy(prov, name, S, data):
+    f = prov.njit(record_energy)
+    a = np.zeros(S["sum_n"] // 10, dtype=[("m", "f8"), ("v", "f8"), ("id", "i4")])
+    a["m"], a["v"] = 1.5, 2.0
+    return median_time(lambda: f(a), S["reps"]), None
+
+
 def b_sum_sq(prov, name, S, data):
     f = prov.njit(sum_sq)
     a = data["sum_a"]
@@ -706,6 +752,10 @@ BENCHES = [
     Bench("jitclass_field", "overhead", "ns", b_jitclass_field, "m.beta of a jitclass instance from Python"),
     Bench("jitclass_method", "overhead", "ns", b_jitclass_method,
           "m.stop_value(3) (a compiled method) from Python, per call"),
+    Bench("linked_list", "runtime", "s", b_linked_list,
+          "a jitclass linked list (deferred_type): build 1e5 nodes, walk, release"),
+    Bench("record_energy", "runtime", "s", b_record_energy,
+          "a loop over 1e6 records of a structured array: read two fields, update one"),
     Bench("jitclass_construct", "runtime", "s", b_jitclass_construct,
           "10^5 jitclass instances built and used inside compiled code"),
     Bench("sum_sq", "runtime", "s", b_sum_sq, "sum of squares loop over 1e7 float64"),

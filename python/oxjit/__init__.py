@@ -25,6 +25,7 @@ from .types import (  # noqa: F401  (Numba's type names)
     c16,
     complex64,
     complex128,
+    deferred_type,
     double,
     f4,
     f8,
@@ -94,4 +95,5 @@ __all__ = [
     "complex64",
     "complex128",
     "optional",
+    "deferred_type",
 ]

@@ -1302,6 +1302,7 @@ class _UnitBuilder:
         info = box.__oxjit_class__
         if info.number in self.classes:
             return info.number
+        info.define()
         entry: dict[str, Any] = {"number": info.number, "name": info.name, "fields": info.field_texts}
         self.classes[info.number] = entry
         for other in info.field_classes:

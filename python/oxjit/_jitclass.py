@@ -46,6 +46,10 @@ class InstanceType(_types.Type):
         self.jitclass = box
         super().__init__(_native.jitclass_instance_type(box.__oxjit_class__.number))
 
+    def __str__(self) -> str:
+        # With the fields once they are defined (a class with deferred fields).
+        return _native.jitclass_instance_type(self.jitclass.__oxjit_class__.number)
+
 
 class ClassType:
     """``Cls.class_type``: the class as a compile-time type."""
@@ -75,6 +79,9 @@ class _ClassInfo:
         self.methods: dict[str, Callable] = {}
         self.properties: dict[str, tuple[Callable, Callable | None]] = {}
         self.statics: dict[str, Callable] = {}
+        # Define the fields (once their deferred types are): before the class
+        # is constructed or compiled code names it.
+        self.define: Callable[[], None] = lambda: None
 
 
 class JitClassType(type):
@@ -82,6 +89,7 @@ class JitClassType(type):
     compiled code (its ``__init__`` runs compiled)."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        cls.__oxjit_class__.define()
         return cls._oxjit_ctor(*args, **kwargs)
 
     def __repr__(cls) -> str:
@@ -223,8 +231,6 @@ def _make(cls: type, spec: Any) -> JitClassType:
     fields = _fields(cls, spec)
     info = _ClassInfo(cls.__name__)
     _members(cls, info, {f for f, _ in fields})
-    info.field_texts = [[f, str(t)] for f, t in fields]
-    info.field_classes = [t.jitclass for _, t in fields if isinstance(t, InstanceType)]
     ns: dict[str, Any] = {
         "__module__": cls.__module__,
         "__qualname__": cls.__qualname__,
@@ -240,14 +246,42 @@ def _make(cls: type, spec: Any) -> JitClassType:
     for k, fn in info.statics.items():
         ns[k] = staticmethod(njit(fn))
     box = JitClassType(cls.__name__, (_native.JitInstance,), ns)
-    info.number = _native.register_jitclass(box, cls.__name__, [(f, t) for f, t in info.field_texts])
+    info.number = _native.register_jitclass(box, cls.__name__)
     CLASSES[info.number] = box
-    for f, _ in fields:
-        # Read from the instance's memory, written through compiled code.
-        setattr(box, f, _native.JitField(info.number, f, _field_setter(cls.__name__, f)))
     box.class_type = ClassType(box, fields)
     box._oxjit_ctor = njit(_constructor(box, info.methods.get("__init__")))
+    pending = list(fields)
+
+    def define() -> None:
+        if not pending:
+            return
+        for f, t in pending:
+            if "deferred_type" in str(t):
+                raise TypeError(
+                    f"jitclass '{cls.__name__}': the deferred type of field '{f}' is not defined yet; "
+                    "call its define(...) before using the class"
+                )
+        _native.define_jitclass(info.number, [(f, str(t)) for f, t in pending])
+        info.field_texts = [[f, str(t)] for f, t in pending]
+        info.field_classes = [c for _, t in pending for c in _held_classes(t)]
+        for f, _ in pending:
+            # Read from the instance's memory, written through compiled code.
+            setattr(box, f, _native.JitField(info.number, f, _field_setter(cls.__name__, f)))
+        pending.clear()
+
+    info.define = define
+    if not any("deferred_type" in str(t) for _, t in fields):
+        define()
     return box
+
+
+def _held_classes(t: Any) -> list[JitClassType]:
+    """The jitclasses whose instances a field of type `t` holds."""
+    if isinstance(t, _types.DeferredType):
+        return _held_classes(t.get()) if t.defined else []
+    if isinstance(t, _types.Optional):
+        return _held_classes(t.type)
+    return [t.jitclass] if isinstance(t, InstanceType) else []
 
 
 def jitclass(cls_or_spec: Any = None, spec: Any = None):

@@ -18,13 +18,13 @@ class Type:
         return self.name
 
     def __repr__(self) -> str:
-        return self.name
+        return str(self)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Type) and other.name == self.name
+        return isinstance(other, Type) and str(other) == str(self)
 
     def __hash__(self) -> int:
-        return hash(self.name)
+        return hash(str(self))
 
     def __call__(self, *args: Type) -> Signature:
         return Signature(self, tuple(args))
@@ -99,6 +99,42 @@ class Optional(Type):
     def __init__(self, typ: Type):
         self.type = typ
         super().__init__(f"OptionalType({typ})")
+
+    def __str__(self) -> str:
+        # The item's text now: it may be a deferred type defined since.
+        return f"OptionalType({self.type})"
+
+
+class DeferredType(Type):
+    """A type named before it is known (Numba's ``deferred_type()``): a
+    jitclass field that holds the class's own instances, as in a linked list,
+    is declared with one, then ``define(Cls.class_type.instance_type)``."""
+
+    def __init__(self) -> None:
+        super().__init__("deferred_type")
+        self._defined: Type | None = None
+
+    def define(self, typ: Type) -> None:
+        if self._defined is not None:
+            raise TypeError("this deferred type is defined already")
+        self._defined = typ
+
+    def get(self) -> Type:
+        if self._defined is None:
+            raise TypeError("this deferred type is not defined yet")
+        return self._defined
+
+    @property
+    def defined(self) -> bool:
+        return self._defined is not None
+
+    def __str__(self) -> str:
+        return str(self._defined) if self._defined is not None else "deferred_type"
+
+
+def deferred_type() -> DeferredType:
+    """A type defined later (``numba.deferred_type``)."""
+    return DeferredType()
 
 
 def optional(typ: Type) -> Optional:

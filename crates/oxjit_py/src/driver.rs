@@ -129,7 +129,7 @@ pub(crate) fn unit_json(
         if let Ty::Instance(c) = t {
             if !out.contains(&c.class) {
                 out.push(c.class);
-                c.fields.iter().for_each(|(_, f)| walk(f, out));
+                c.fields().iter().for_each(|(_, f)| walk(f, out));
             }
         } else if let Some(p) = t.optional() {
             walk(p, out);

@@ -74,35 +74,43 @@ pub fn resolve(n: u64) -> Option<Ty> {
     class_ty(n).map(Ty::Instance)
 }
 
-/// `_native.register_jitclass(cls, name, [(field, type text)])`: number a
-/// new jitclass. A field type that does not parse is a `TypeError` naming
-/// the class and the field.
+/// `_native.register_jitclass(cls, name)`: number a new jitclass, its
+/// fields to be defined (`define_jitclass`) once their types are known (a
+/// field of a deferred type may name the class itself).
 #[pyfunction]
-pub fn register_jitclass(
-    cls: &Bound<'_, PyType>,
-    name: &str,
-    fields: Vec<(String, String)>,
-) -> PyResult<u64> {
-    let mut typed = Vec::new();
-    for (f, text) in fields {
-        let t = oxjit_types::parse_type_with(&text, Some(&resolve)).map_err(|e| {
-            PyTypeError::new_err(format!(
-                "jitclass '{name}': field '{f}' has a type compiled code cannot hold ({text}): {e}"
-            ))
-        })?;
-        typed.push((f, t));
-    }
+pub fn register_jitclass(cls: &Bound<'_, PyType>, name: &str) -> u64 {
     let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
     let n = t.len() as u64 + 1;
     t.push(Entry {
         class: cls.clone().unbind(),
-        ty: Arc::new(ClassTy {
-            class: n,
-            name: name.to_string(),
-            fields: typed,
-        }),
+        ty: Arc::new(ClassTy::declared(n, name)),
     });
-    Ok(n)
+    n
+}
+
+/// `_native.define_jitclass(n, [(field, type text)])`: the fields of class
+/// `n`. A field type that does not parse is a `TypeError` naming the class
+/// and the field.
+#[pyfunction]
+pub fn define_jitclass(n: u64, fields: Vec<(String, String)>) -> PyResult<()> {
+    let c = class_ty(n).ok_or_else(|| PyTypeError::new_err(format!("unknown jitclass #{n}")))?;
+    let mut typed = Vec::new();
+    for (f, text) in fields {
+        let t = oxjit_types::parse_type_with(&text, Some(&resolve)).map_err(|e| {
+            PyTypeError::new_err(format!(
+                "jitclass '{}': field '{f}' has a type compiled code cannot hold ({text}): {e}",
+                c.name
+            ))
+        })?;
+        typed.push((f, t));
+    }
+    if !c.define(typed) {
+        return Err(PyTypeError::new_err(format!(
+            "jitclass '{}': its fields are defined already",
+            c.name
+        )));
+    }
+    Ok(())
 }
 
 /// `_native.jitclass_instance_type(n)`: the canonical text of class `n`'s
@@ -207,14 +215,14 @@ impl JitField {
         let c = class_ty(class)
             .ok_or_else(|| PyTypeError::new_err(format!("unknown jitclass #{class}")))?;
         let k = c
-            .fields
+            .fields()
             .iter()
             .position(|(f, _)| *f == name)
             .ok_or_else(|| {
                 PyTypeError::new_err(format!("jitclass '{}' has no field '{name}'", c.name))
             })?;
-        let base = oxjit_codegen::field_offsets(&c.fields)[k];
-        let ty = c.fields[k].1.clone();
+        let base = oxjit_codegen::field_offsets(c.fields())[k];
+        let ty = c.fields()[k].1.clone();
         let mut offsets = Vec::new();
         oxjit_codegen::leaf_offsets(&ty, base, &mut offsets);
         let counted = ty

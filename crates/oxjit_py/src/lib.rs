@@ -1134,6 +1134,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<typed::NativeDict>()?;
     m.add_function(wrap_pyfunction!(typed::_register_typed, m)?)?;
     m.add_function(wrap_pyfunction!(jitclass::register_jitclass, m)?)?;
+    m.add_function(wrap_pyfunction!(jitclass::define_jitclass, m)?)?;
     m.add_function(wrap_pyfunction!(jitclass::jitclass_instance_type, m)?)?;
     m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(make_ufunc, m)?)?;

@@ -207,6 +207,38 @@ pub unsafe extern "C" fn oxjit_rt_meminfo_free(mi: *mut MemInfo) {
     if mi.is_null() {
         return;
     }
+    // A destructor that releases the last reference to another block (a
+    // list's items, an instance's fields, a linked list's next node) queues
+    // it: the outermost free frees the chain in a loop, so a million-node
+    // chain does not recurse a million frames deep.
+    let outermost = FREEING.with(|f| {
+        if f.get() {
+            PENDING_FREES.with(|p| p.borrow_mut().push(mi));
+            false
+        } else {
+            f.set(true);
+            true
+        }
+    });
+    if !outermost {
+        return;
+    }
+    let mut next = Some(mi);
+    while let Some(m) = next {
+        free_block(m);
+        next = PENDING_FREES.with(|p| p.borrow_mut().pop());
+    }
+    FREEING.with(|f| f.set(false));
+}
+
+thread_local! {
+    /// Set while `oxjit_rt_meminfo_free` runs destructors on this thread.
+    static FREEING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Blocks whose last reference a running destructor released.
+    static PENDING_FREES: std::cell::RefCell<Vec<*mut MemInfo>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+unsafe fn free_block(mi: *mut MemInfo) {
     if let Some(dtor) = (*mi).dtor {
         dtor(mi);
     }

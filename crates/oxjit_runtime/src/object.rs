@@ -195,6 +195,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_chain_is_freed_without_deep_recursion() {
+        // Each node's field 0 holds the next node: a 2-million-node linked
+        // list, freed from its head (a recursive free would overflow the
+        // test thread's stack).
+        unsafe {
+            let before = crate::thread_balance();
+            let offsets = [0i64];
+            let mut head: *mut MemInfo = std::ptr::null_mut();
+            for _ in 0..2_000_000 {
+                let node = oxjit_rt_instance_alloc(8, offsets.as_ptr(), 1);
+                *((*node).data as *mut *mut MemInfo) = head;
+                head = node;
+            }
+            meminfo_release(head);
+            assert_eq!(crate::thread_balance(), before);
+        }
+    }
+
+    #[test]
     fn null_fields_and_many_offsets() {
         unsafe {
             let offsets: Vec<i64> = (0..40).map(|k| 8 * k).collect();

@@ -12,21 +12,22 @@ use oxjit_types::{parse_type_with, ClassTy, Ty};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// The type of every class of the unit, by number. A class whose field types
-/// do not parse (a spec the decorator would have refused) is left out; using
-/// it reports an unknown class.
+/// The type of every class of the unit, by number. Every class is declared
+/// first, so a field may hold any class's instance, its own included (a
+/// linked list's `next`: instances are held by reference). A class whose
+/// field types do not parse (a spec the decorator would have refused) is
+/// left out, with the classes that hold it; using one reports an unknown
+/// class.
 pub(crate) fn class_tys(unit: &Unit) -> FxHashMap<u64, Arc<ClassTy>> {
-    // A field may hold another class's instance: resolve classes whose field
-    // types all parse against those already resolved, until nothing changes
-    // (a class holding itself never resolves; it has no finite layout).
-    let mut done: FxHashMap<u64, Arc<ClassTy>> = FxHashMap::default();
+    let mut out: FxHashMap<u64, Arc<ClassTy>> = FxHashMap::default();
+    let mut left: Vec<_> = unit.classes.iter().collect();
     loop {
-        let mut progress = false;
-        for def in &unit.classes {
-            if done.contains_key(&def.number) {
-                continue;
-            }
-            let resolve = |k: u64| done.get(&k).cloned().map(Ty::Instance);
+        let declared: FxHashMap<u64, Arc<ClassTy>> = left
+            .iter()
+            .map(|d| (d.number, Arc::new(ClassTy::declared(d.number, &d.name))))
+            .collect();
+        let resolve = |k: u64| declared.get(&k).cloned().map(Ty::Instance);
+        let bad = left.iter().position(|def| {
             let fields: Option<Vec<(String, Ty)>> = def
                 .fields
                 .iter()
@@ -34,18 +35,19 @@ pub(crate) fn class_tys(unit: &Unit) -> FxHashMap<u64, Arc<ClassTy>> {
                     Some((name.clone(), parse_type_with(text, Some(&resolve)).ok()?))
                 })
                 .collect();
-            if let Some(fields) = fields {
-                let c = ClassTy {
-                    class: def.number,
-                    name: def.name.clone(),
-                    fields,
-                };
-                done.insert(def.number, Arc::new(c));
-                progress = true;
+            match fields {
+                Some(f) => !declared[&def.number].define(f),
+                None => true,
             }
-        }
-        if !progress {
-            return done;
+        });
+        match bad {
+            Some(k) => {
+                left.remove(k);
+            }
+            None => {
+                out.extend(declared);
+                return out;
+            }
         }
     }
 }
@@ -56,7 +58,7 @@ impl<'u> Checker<'u> {
     }
 
     fn no_attr(&mut self, cx: &Cx<'u>, e: &Expr, c: &ClassTy, attr: &str, what: &str) -> Ty {
-        let fields: Vec<&str> = c.fields.iter().map(|(f, _)| f.as_str()).collect();
+        let fields: Vec<&str> = c.fields().iter().map(|(f, _)| f.as_str()).collect();
         let d = Diagnostic::error(
             "unknown-attribute",
             e.span,

@@ -448,27 +448,83 @@ impl NamedTupleTy {
 /// a fixed type. `class` is the process-wide number the boxing layer knows
 /// the Python class by (`oxjit_py/src/jitclass.rs`); methods live in the
 /// compilation unit's class table under the same number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The fields are set once, possibly after the class is made: a class whose
+/// fields hold its own instances (Numba's `deferred_type`: linked lists,
+/// trees) is declared first, then defined with fields that refer to it. Two
+/// class types are the same class when their numbers are.
+#[derive(Clone)]
 pub struct ClassTy {
     pub class: u64,
     pub name: String,
-    pub fields: Vec<(String, Ty)>,
+    fields: std::sync::OnceLock<Vec<(String, Ty)>>,
+}
+
+impl PartialEq for ClassTy {
+    fn eq(&self, other: &Self) -> bool {
+        self.class == other.class
+    }
+}
+
+impl Eq for ClassTy {}
+
+impl std::hash::Hash for ClassTy {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.class.hash(h)
+    }
+}
+
+impl fmt::Debug for ClassTy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ClassTy({}#{})", self.name, self.class)
+    }
 }
 
 impl ClassTy {
+    pub fn new(class: u64, name: &str, fields: Vec<(String, Ty)>) -> ClassTy {
+        let c = ClassTy::declared(class, name);
+        c.define(fields);
+        c
+    }
+
+    /// A class whose fields are defined later (`define`).
+    pub fn declared(class: u64, name: &str) -> ClassTy {
+        ClassTy {
+            class,
+            name: name.to_string(),
+            fields: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Set the fields; false when they were set already.
+    pub fn define(&self, fields: Vec<(String, Ty)>) -> bool {
+        self.fields.set(fields).is_ok()
+    }
+
+    /// Whether the fields are set.
+    pub fn is_defined(&self) -> bool {
+        self.fields.get().is_some()
+    }
+
+    /// The fields in spec order (none until defined).
+    pub fn fields(&self) -> &[(String, Ty)] {
+        self.fields.get().map_or(&[], Vec::as_slice)
+    }
+
     /// The position and type of field `name`.
     pub fn field(&self, name: &str) -> Option<(usize, &Ty)> {
-        self.fields
+        let fields = self.fields();
+        fields
             .iter()
             .position(|(f, _)| f == name)
-            .map(|i| (i, &self.fields[i].1))
+            .map(|i| (i, &fields[i].1))
     }
 
     /// The canonical text the signature parser reads back
-    /// (`instance.jitclass.Name#3<x:float64>`).
+    /// (`instance.jitclass.Name#3<x:float64>`; the fields are for people).
     pub fn instance_text(&self) -> String {
         let fields: Vec<String> = self
-            .fields
+            .fields()
             .iter()
             .map(|(n, t)| format!("{n}:{t}"))
             .collect();

@@ -249,11 +249,11 @@ mod tests {
 
     #[test]
     fn meminfo_paths_reach_every_counted_value() {
-        let inst = Ty::Instance(std::sync::Arc::new(crate::ClassTy {
-            class: 1,
-            name: "C".into(),
-            fields: vec![("a".into(), arr(1))],
-        }));
+        let inst = Ty::Instance(std::sync::Arc::new(crate::ClassTy::new(
+            1,
+            "C",
+            vec![("a".into(), arr(1))],
+        )));
         assert_eq!(arr(2).meminfo_paths(), vec![(vec![0], arr(2))]);
         let t = Ty::Tuple(vec![
             Ty::F64,

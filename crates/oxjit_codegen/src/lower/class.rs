@@ -14,7 +14,7 @@ use oxjit_types::ClassTy;
 
 /// The LLVM struct of a class's fields, in spec order.
 fn fields_ty(c: &ClassTy) -> String {
-    let parts: Vec<String> = c.fields.iter().map(|(_, t)| llty(t)).collect();
+    let parts: Vec<String> = c.fields().iter().map(|(_, t)| llty(t)).collect();
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -210,7 +210,7 @@ impl<'p> FnGen<'_, 'p> {
     pub(super) fn new_instance(&mut self, c: &std::sync::Arc<ClassTy>) -> V {
         let ft = fields_ty(c);
         let paths: Vec<Vec<usize>> = c
-            .fields
+            .fields()
             .iter()
             .enumerate()
             .flat_map(|(k, (_, t))| {
