@@ -37,7 +37,7 @@ impl<'p> FnGen<'_, 'p> {
                     self.release_temps();
                     return Ok(());
                 }
-                if v.ty.owns_memory() {
+                if v.ty.owns_memory() && !self.plain_store(targets) {
                     // Hold the value while targets are rebound (`u, v = v, u`
                     // would otherwise free `u` before reading it back).
                     self.incref(&v);
@@ -381,6 +381,31 @@ impl<'p> FnGen<'_, 'p> {
             | ExprKind::Lambda(_)
             | ExprKind::Unsupported(_) => ice("unsupported assignment target"),
         }
+    }
+
+    /// Whether the only target is a field or an item of a variable, by a
+    /// name or a constant (`obj.x = v`, `l[i] = v`): evaluating it runs no
+    /// code, and the store takes its reference to the value before it
+    /// releases what the slot held, so the value needs no hold.
+    fn plain_store(&self, targets: &[Expr]) -> bool {
+        let [t] = targets else {
+            return false;
+        };
+        let simple = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::Name(_) | ExprKind::Int(_) | ExprKind::Str(_)
+            )
+        };
+        if let ExprKind::Attr(obj, _) = &t.kind {
+            return simple(obj) && !self.inst.setters.contains_key(&t.id);
+        }
+        if let ExprKind::Subscript(base, index) = &t.kind {
+            return simple(base)
+                && simple(index)
+                && matches!(self.inst.ty(base), Ty::List(_) | Ty::Dict(_));
+        }
+        false
     }
 
     fn set_var(&mut self, name: &str, v: V) -> R<()> {
