@@ -859,8 +859,10 @@ class _Converter:
             recv = func.value
             if isinstance(recv, ast.Constant) and isinstance(recv.value, str):
                 return self.str_format(e, recv.value)
-        if isinstance(func, ast.Name) and func.id in ("map", "filter") and func.id not in self.scope:
-            return self.map_filter(e, func.id)
+        if isinstance(func, ast.Name) and func.id in ("map", "filter"):
+            builtin = getattr(builtins, func.id)
+            if self.scope.get(func.id, builtin) is builtin:
+                return self.map_filter(e, func.id)
         stars = [i for i, a in enumerate(e.args) if isinstance(a, ast.Starred)]
         if len(stars) > 1:
             return self.unsupported(e, "more than one `*` argument")
