@@ -15,7 +15,7 @@ import types
 import warnings
 from typing import Any, Callable
 
-from . import _native
+from . import _native, _pickling
 from . import types as _types
 from .errors import CacheWarning
 
@@ -94,6 +94,22 @@ class Dispatcher(_native.Dispatcher):
 
     def __repr__(self) -> str:
         return f"CPUDispatcher({self.py_func!r})"
+
+    # --- pickling (multiprocessing, Dask) ----------------------------------
+
+    def __reduce__(self):
+        name = _pickling.by_reference(self)
+        if name is not None:
+            return name
+        state = _pickling.function_state(self.py_func)
+        return (_rebuild, (state, self._jit_sigs, self._jit_options))
+
+    def __deepcopy__(self, memo: dict) -> Dispatcher:
+        # A compiled function is immutable from Python: the same object.
+        return self
+
+    def __dask_tokenize__(self) -> tuple:
+        return ("oxjit.Dispatcher", _pickling.token("njit", self.py_func, self._jit_sigs, sorted(self._jit_options.items(), key=repr)))
 
     # --- inspection (Numba's API) ------------------------------------------
 
@@ -207,6 +223,11 @@ def _sig_text(sig) -> str:
     )
 
 
+def _rebuild(state: dict, sigs: list | None, options: dict) -> Dispatcher:
+    """A dispatcher pickled by value, decorated again in this process."""
+    return _make(_pickling.rebuild_function(state), sigs, options)
+
+
 def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
     unknown = set(options) - _KNOWN_OPTIONS
     if unknown:
@@ -244,6 +265,9 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
         bool(options.get("parallel", False)),
     )
     d._parallel = bool(options.get("parallel", False))
+    # What a by-value pickle decorates again with.
+    d._jit_sigs = [_sig_text(s) for s in sigs] if sigs else None
+    d._jit_options = {k: v for k, v in options.items() if k != "cache"}
     if sigs:
         for s in sigs:
             d._compile_signature(_sig_text(s))

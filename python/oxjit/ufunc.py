@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _native
+from . import _native, _pickling
 from . import types as _types
 from .errors import CacheWarning
 
@@ -76,6 +76,22 @@ class DUFunc:
         self._ufunc = None
         self._lock = threading.Lock()
         functools.update_wrapper(self, py_func)
+
+    def __reduce__(self):
+        # By reference when importable; else by value, compiled again where
+        # it is unpickled (loops are not carried over).
+        name = _pickling.by_reference(self)
+        if name is not None:
+            return name
+        target = "parallel" if self._parallel else "cpu"
+        state = _pickling.function_state(self.py_func)
+        return (_rebuild_dufunc, (state, self._identity_value, target, self._fastmath))
+
+    def __deepcopy__(self, memo: dict) -> DUFunc:
+        return self
+
+    def __dask_tokenize__(self) -> tuple:
+        return ("oxjit.DUFunc", _pickling.token("vectorize", self.py_func, self._identity_value, self._parallel, self._fastmath))
 
     def _has(self, names: list[str]) -> bool:
         return any(ins == names for ins, _ in self._loops)
@@ -266,6 +282,20 @@ class GUFunc:
         self._lock = threading.Lock()
         functools.update_wrapper(self, py_func)
 
+    def __reduce__(self):
+        name = _pickling.by_reference(self)
+        if name is not None:
+            return name
+        target = "parallel" if self._parallel else "cpu"
+        state = _pickling.function_state(self.py_func)
+        return (_rebuild_gufunc, (state, self._layout, target, self._fastmath))
+
+    def __deepcopy__(self, memo: dict) -> GUFunc:
+        return self
+
+    def __dask_tokenize__(self) -> tuple:
+        return ("oxjit.GUFunc", _pickling.token("guvectorize", self.py_func, self._layout, self._parallel, self._fastmath))
+
     def _type_of(self, a, k: int) -> str:
         dt = np.asarray(a).dtype.name
         if dt not in _SUPPORTED:
@@ -357,3 +387,11 @@ def guvectorize(*args, **kws):
         )
 
     return wrap
+
+
+def _rebuild_dufunc(state: dict, identity: Any, target: str, fastmath: bool) -> DUFunc:
+    return DUFunc(_pickling.rebuild_function(state), identity, target, fastmath)
+
+
+def _rebuild_gufunc(state: dict, layout: str, target: str, fastmath: bool) -> GUFunc:
+    return GUFunc(_pickling.rebuild_function(state), layout, target, fastmath)
