@@ -8,6 +8,7 @@ def f(x):
 """
 
 from . import (
+    config,
     errors,
     experimental,
     typed,
@@ -83,6 +84,7 @@ __all__ = [
     "jitclass",
     "experimental",
     "typed",
+    "config",
     "errors",
     "types",
     "Dispatcher",

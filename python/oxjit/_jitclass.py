@@ -291,11 +291,13 @@ def jitclass(cls_or_spec: Any = None, spec: Any = None):
     ``jitclass(cls, spec)``, as Numba's. ``spec`` lists the fields as
     ``(name, type)`` pairs or a dict; annotated fields it does not name are added.
     """
+    from . import config
+
     if isinstance(cls_or_spec, type):
-        return _make(cls_or_spec, spec)
+        return cls_or_spec if config.DISABLE_JIT else _make(cls_or_spec, spec)
     spec = cls_or_spec if spec is None else spec
 
     def wrap(cls: type) -> JitClassType:
-        return _make(cls, spec)
+        return cls if config.DISABLE_JIT else _make(cls, spec)
 
     return wrap

@@ -15,7 +15,7 @@ import types
 import warnings
 from typing import Any, Callable
 
-from . import _native, _pickling
+from . import _native, _pickling, config
 from . import types as _types
 from .errors import CacheWarning
 
@@ -290,12 +290,17 @@ def jit(
     if pipeline_class is not None:
         options["pipeline_class"] = pipeline_class
     if callable(signature_or_function) and not isinstance(signature_or_function, (str, _types.Type)):
+        if config.DISABLE_JIT:
+            return signature_or_function
         return _make(signature_or_function, None, options)
     sigs = signature_or_function
     if sigs is not None and not isinstance(sigs, list):
         sigs = [sigs]
 
     def wrapper(func: Callable) -> Dispatcher:
+        if config.DISABLE_JIT:
+            # `OXJIT_DISABLE_JIT=1`: the Python function itself (a debugger steps through it).
+            return func
         return _make(func, sigs, options)
 
     return wrapper

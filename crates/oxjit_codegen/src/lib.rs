@@ -105,6 +105,14 @@ pub(crate) struct Host {
     pub features: String,
 }
 
+/// The host CPU's name and LLVM feature string, and LLVM's version: what
+/// compiled code is tuned for (`python -m oxjit -s`).
+pub fn system_info() -> (String, String, String) {
+    let (major, minor, patch) = inkwell::support::get_llvm_version();
+    let h = host();
+    (h.cpu.clone(), h.features.clone(), format!("{major}.{minor}.{patch}"))
+}
+
 pub(crate) fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
     HOST.get_or_init(|| Host {

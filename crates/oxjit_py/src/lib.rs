@@ -946,6 +946,12 @@ fn _install_fast_call(cls: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
 }
 
 /// `(allocations, frees)` of compiled-code memory since start-up.
+/// `(cpu name, cpu features, LLVM version)`.
+#[pyfunction]
+fn _system_info() -> (String, String, String) {
+    oxjit_codegen::system_info()
+}
+
 #[pyfunction]
 fn allocation_stats() -> (u64, u64) {
     oxjit_runtime::allocation_stats()
@@ -1125,6 +1131,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let tp = m.py().get_type::<Dispatcher>();
     unsafe { (*(tp.as_ptr() as *mut ffi::PyTypeObject)).tp_call = Some(raw_call) };
     m.add_function(wrap_pyfunction!(allocation_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(_system_info, m)?)?;
     m.add_function(wrap_pyfunction!(_frozen_array_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
