@@ -110,7 +110,11 @@ pub(crate) struct Host {
 pub fn system_info() -> (String, String, String) {
     let (major, minor, patch) = inkwell::support::get_llvm_version();
     let h = host();
-    (h.cpu.clone(), h.features.clone(), format!("{major}.{minor}.{patch}"))
+    (
+        h.cpu.clone(),
+        h.features.clone(),
+        format!("{major}.{minor}.{patch}"),
+    )
 }
 
 pub(crate) fn host() -> &'static Host {
