@@ -14,6 +14,7 @@ from . import (
     typed,
     types,
 )
+from ._cfunc import cfunc
 from ._jitclass import jitclass
 from ._native import allocation_stats, get_num_threads, get_thread_id, set_num_threads
 from ._native import typeof as _typeof_text
@@ -84,6 +85,7 @@ __all__ = [
     "jitclass",
     "experimental",
     "typed",
+    "cfunc",
     "config",
     "errors",
     "types",

@@ -9,10 +9,12 @@
 #![deny(clippy::wildcard_enum_match_arm)]
 
 mod abi;
+mod cfunc;
 mod ir;
 mod jit;
 
 pub use abi::register as register_abi;
+pub use cfunc::c_trampoline;
 pub use ir::{field_offsets, leaf_offsets, mem_size_align};
 pub use jit::{release, CodeHandle};
 mod lower;

@@ -29,6 +29,21 @@ use std::sync::{Arc, Mutex, RwLock};
 
 type Entry = unsafe extern "C" fn(*const *mut u8, *const *mut u8) -> i32;
 
+/// The machine code of a cfunc's trampoline, freed with this object.
+#[pyclass(frozen, module = "oxjit._native")]
+pub struct CFuncCode {
+    code: std::sync::Mutex<Option<oxjit_codegen::CodeHandle>>,
+}
+
+impl Drop for CFuncCode {
+    fn drop(&mut self) {
+        let code = self.code.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(c) = code {
+            oxjit_codegen::release(c);
+        }
+    }
+}
+
 /// One compiled specialisation.
 pub struct Overload {
     key: Option<Key>,
@@ -656,6 +671,29 @@ impl Dispatcher {
             }
             Err(f) => Err(f.into_err(py, &name)),
         }
+    }
+
+    /// `@cfunc`: a function with the C signature of eager signature `sig`
+    /// (compiled already) around its entry; its address and the object that
+    /// keeps its code (the dispatcher must outlive both).
+    fn _cfunc_trampoline(&self, py: Python<'_>, sig: &str) -> PyResult<(usize, Py<CFuncCode>)> {
+        let s = oxjit_types::parse_signature_with(sig, Some(&jitclass::resolve))
+            .map_err(|e| PyTypeError::new_err(format!("invalid signature {sig:?}: {e}")))?;
+        let o = self
+            .find(&None, Some(&s.args))
+            .ok_or_else(|| PyTypeError::new_err(format!("no compiled specialisation for {sig}")))?;
+        let name = self.py_func.bind(py).getattr("__name__")?.to_string();
+        let declared = s.ret.as_ref().or(o.declared_ret.as_ref());
+        let (addr, code) = oxjit_codegen::c_trampoline(
+            o.compiled.entry,
+            &o.args,
+            &o.compiled.ret,
+            Some(declared.unwrap_or(&o.compiled.ret)),
+            &name,
+        )
+        .map_err(|e| new_err(py, "TypingError", format!("cfunc {name}: {e}")))?;
+        let code = std::sync::Mutex::new(Some(code));
+        Ok((addr, Py::new(py, CFuncCode { code })?))
     }
 
     fn _freeze(&self) {
