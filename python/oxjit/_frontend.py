@@ -23,6 +23,7 @@ import builtins
 import importlib
 import inspect
 import json
+import linecache
 import re
 import sys
 import types
@@ -162,15 +163,66 @@ class _Source:
         self.lines = [l.rstrip("\r\n") for l in lines]
 
 
+# The linecache entries `_source_of` made, by filename.
+_registered: dict[str, tuple] = {}
+
+
+def _typed_in_input(code: types.CodeType) -> list[str] | None:
+    """The source of a function defined where no file holds it: the code of
+    `python -c`, or the interactive prompt's input (its readline history,
+    as `dill.source` reads it): the lines of the last block that defines
+    it, decorators first."""
+    if code.co_filename == "<string>" and "-c" in sys.orig_argv[:-1]:
+        return sys.orig_argv[sys.orig_argv.index("-c") + 1].splitlines(keepends=True)
+    if code.co_filename != "<stdin>":
+        return None
+    try:
+        import readline
+    except ImportError:
+        return None
+    history = [readline.get_history_item(i) or "" for i in range(1, readline.get_current_history_length() + 1)]
+    if code.co_name == "<lambda>":
+        head = re.compile(r".*\blambda\b")
+    else:
+        head = re.compile(rf"(async\s+)?def\s+{re.escape(code.co_name)}\s*\(")
+    for start in range(len(history) - 1, -1, -1):
+        if not head.match(history[start]):
+            continue
+        first = start
+        while first > 0 and history[first - 1].startswith("@"):
+            first -= 1
+        end = start + 1
+        while end < len(history) and history[end][:1] in (" ", "\t"):
+            end += 1
+        block = [line + "\n" for line in history[first:end]]
+        # The prompt numbers each input from 1: the block's first line.
+        return ["\n"] * (code.co_firstlineno - 1) + block
+    return None
+
+
 def _source_of(py_func: types.FunctionType) -> _Source:
     code = py_func.__code__
     name = py_func.__qualname__
+    # (Each input at the prompt is its own "<stdin>": looked up every time;
+    # lines someone else registered under the name are left alone.)
+    entry = linecache.cache.get(code.co_filename)
+    typed = _typed_in_input(code) if entry is None or entry is _registered.get(code.co_filename) else None
+    if typed:
+        entry = (sum(map(len, typed)), None, typed, code.co_filename)
+        linecache.cache[code.co_filename] = _registered[code.co_filename] = entry
     try:
         if code.co_name == "<lambda>":
             return _lambda_source(code, name)
         # The code object, not the function: no `__wrapped__` unwrapping.
         lines, first = inspect.getsourcelines(code)
     except (OSError, TypeError) as e:
+        where = {"<string>": "a string given to exec() or compile()", "<stdin>": "input read from stdin"}
+        if code.co_filename in where:
+            raise ValueError(
+                f"cannot read the source of {name}: it was defined in {where[code.co_filename]}, which "
+                "keeps no source; put the function in a file (or register its lines with "
+                "linecache.cache under the filename given to compile())"
+            ) from None
         raise ValueError(f"cannot read the source of {name}: {e}") from None
     try:
         tree, delta = _parse_block(lines)

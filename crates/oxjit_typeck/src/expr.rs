@@ -156,12 +156,26 @@ impl<'u> Checker<'u> {
                 }
             }
             None => {
-                let d = Diagnostic::error(
+                let known = cx
+                    .locals
+                    .iter()
+                    .map(String::as_str)
+                    .chain(env.keys().map(String::as_str))
+                    .chain(
+                        registry::ENTRIES
+                            .iter()
+                            .map(|(p, _)| *p)
+                            .filter(|p| !p.contains('.')),
+                    );
+                let mut d = Diagnostic::error(
                     "unknown-name",
                     e.span,
                     format!("name `{name}` is not defined"),
                 )
                 .with_label("not a local variable, a global or a builtin");
+                if let Some(s) = did_you_mean(name, known) {
+                    d = d.with_note(format!("did you mean `{s}`?"));
+                }
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -416,12 +430,20 @@ impl<'u> Checker<'u> {
                         return Ty::DtypeObj(d);
                     }
                 }
-                let d = Diagnostic::error(
+                let mut d = Diagnostic::error(
                     "unsupported-attribute",
                     e.span,
                     format!("`{path}` is not supported in compiled code"),
                 )
                 .with_label("unknown or unsupported module attribute");
+                let prefix = format!("{m}.");
+                let known = registry::ENTRIES
+                    .iter()
+                    .filter_map(|(p, _)| p.strip_prefix(prefix.as_str()))
+                    .filter(|p| !p.contains('.'));
+                if let Some(s) = did_you_mean(attr, known) {
+                    d = d.with_note(format!("did you mean `{m}.{s}`?"));
+                }
                 self.err(cx, d);
                 Ty::Unknown
             }
@@ -585,4 +607,34 @@ fn zero_d_to_scalar(t: Ty) -> Ty {
         }
     }
     t
+}
+
+/// The candidate closest to `name` by edit distance, if it is close: at
+/// most one edit for a short name, a third of the name's length for a long
+/// one (`totl_sum` → `total_sum`, `np.sqroot` → `sqrt`).
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<String> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c.to_string())
 }
