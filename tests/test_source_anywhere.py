@@ -83,3 +83,17 @@ def test_interactive_prompt():
         "print('RESULT', qm(0.1, 3), sq(3.0))",
     ])
     assert "RESULT 0.28901376000000006 9.0" in out, out[-600:]
+
+
+def test_an_edit_after_decoration_does_not_change_what_compiles(tmp_path):
+    mod = tmp_path / "edited_mod.py"
+    mod.write_text("from oxjit import njit\n\n@njit\ndef f(x):\n    return x + 1\n")
+    code = (
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import edited_mod, pathlib\n"
+        f"p = pathlib.Path({str(mod)!r})\n"
+        "p.write_text(p.read_text().replace('x + 1', 'x + 100'))\n"
+        "import linecache; linecache.checkcache()\n"
+        "print(edited_mod.f(1), edited_mod.f.py_func(1))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.split() == ["2", "2"]

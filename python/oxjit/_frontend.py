@@ -26,6 +26,7 @@ import json
 import linecache
 import re
 import sys
+import threading
 import types
 import warnings
 from typing import Any, Sequence
@@ -200,7 +201,32 @@ def _typed_in_input(code: types.CodeType) -> list[str] | None:
     return None
 
 
+# Reading source swaps `linecache` entries for a moment: one thread at a time.
+_source_lock = threading.RLock()
+
+
 def _source_of(py_func: types.FunctionType) -> _Source:
+    """The function's source as it was when it was decorated (the lines the
+    decorator kept), else as `linecache` has it now."""
+    kept = getattr(py_func, "__oxjit_source__", None)
+    filename = py_func.__code__.co_filename
+    if not kept:
+        with _source_lock:
+            return _source_now(py_func)
+    with _source_lock:
+        before = linecache.cache.get(filename)
+        # No modification time: `checkcache` leaves the entry alone.
+        linecache.cache[filename] = (sum(map(len, kept)), None, kept, filename)
+        try:
+            return _source_now(py_func)
+        finally:
+            if before is None:
+                linecache.cache.pop(filename, None)
+            else:
+                linecache.cache[filename] = before
+
+
+def _source_now(py_func: types.FunctionType) -> _Source:
     code = py_func.__code__
     name = py_func.__qualname__
     # (Each input at the prompt is its own "<stdin>": looked up every time;

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import linecache
 import os
 import sys
 import types
@@ -223,6 +224,21 @@ def _sig_text(sig) -> str:
     )
 
 
+def _keep_source(func: Callable) -> None:
+    """Keep the lines of the function's file as they are when it is decorated:
+    an edit to the file afterwards never changes what compiles (the bytecode
+    `py_func` runs is the decorated one too)."""
+    try:
+        filename = func.__code__.co_filename
+        if filename in ("<stdin>", "<string>"):
+            return  # the prompt's and exec's inputs share a name: found when compiling
+        lines = linecache.getlines(filename, func.__globals__)
+        if lines:
+            func.__oxjit_source__ = lines
+    except (AttributeError, TypeError):
+        pass
+
+
 def _rebuild(state: dict, sigs: list | None, options: dict) -> Dispatcher:
     """A dispatcher pickled by value, decorated again in this process."""
     return _make(_pickling.rebuild_function(state), sigs, options)
@@ -234,6 +250,7 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
         raise KeyError(f"unrecognized jit options: {', '.join(sorted(unknown))}")
     if not callable(func) or not hasattr(func, "__code__"):
         raise TypeError(f"jit() needs a Python function, got {type(func).__name__}")
+    _keep_source(func)
     if options.get("cache"):
         warnings.warn(
             f"cache=True for {func.__qualname__}: oxjit does not persist compiled code yet; "
