@@ -68,6 +68,8 @@ class CFunc:
 def cfunc(sig: Any, locals: dict | None = None, cache: bool = False, **options: Any):
     """Compile a function with C signature ``sig`` (``"float64(float64)"``)."""
     options = {k: v for k, v in options.items() if k != "nopython"}
+    if cache:
+        options["cache"] = True  # (warns, as every `cache=True` does for now)
 
     def wrap(func: Callable) -> CFunc:
         return CFunc(func, sig, options)

@@ -49,6 +49,15 @@ def by_reference(obj: Any) -> str | None:
     return qualname if target is obj else None
 
 
+def reduce(obj: Any, func: Callable, rebuild: Callable, *args: Any) -> str | tuple:
+    """`obj.__reduce__()` of a jitted object made from `func`: its name when
+    importable, else `rebuild(state of func, *args)`."""
+    name = by_reference(obj)
+    if name is not None:
+        return name
+    return (rebuild, (function_state(func), *args))
+
+
 def _names(code: types.CodeType) -> set[str]:
     """The global names a code object and the code nested in it read."""
     out = set(code.co_names)

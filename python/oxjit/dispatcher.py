@@ -99,11 +99,7 @@ class Dispatcher(_native.Dispatcher):
     # --- pickling (multiprocessing, Dask) ----------------------------------
 
     def __reduce__(self):
-        name = _pickling.by_reference(self)
-        if name is not None:
-            return name
-        state = _pickling.function_state(self.py_func)
-        return (_rebuild, (state, self._jit_sigs, self._jit_options))
+        return _pickling.reduce(self, self.py_func, _rebuild, self._jit_sigs, self._jit_options)
 
     def __deepcopy__(self, memo: dict) -> Dispatcher:
         # A compiled function is immutable from Python: the same object.

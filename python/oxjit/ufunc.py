@@ -80,12 +80,8 @@ class DUFunc:
     def __reduce__(self):
         # By reference when importable; else by value, compiled again where
         # it is unpickled (loops are not carried over).
-        name = _pickling.by_reference(self)
-        if name is not None:
-            return name
         target = "parallel" if self._parallel else "cpu"
-        state = _pickling.function_state(self.py_func)
-        return (_rebuild_dufunc, (state, self._identity_value, target, self._fastmath))
+        return _pickling.reduce(self, self.py_func, _rebuild_dufunc, self._identity_value, target, self._fastmath)
 
     def __deepcopy__(self, memo: dict) -> DUFunc:
         return self
@@ -283,12 +279,8 @@ class GUFunc:
         functools.update_wrapper(self, py_func)
 
     def __reduce__(self):
-        name = _pickling.by_reference(self)
-        if name is not None:
-            return name
         target = "parallel" if self._parallel else "cpu"
-        state = _pickling.function_state(self.py_func)
-        return (_rebuild_gufunc, (state, self._layout, target, self._fastmath))
+        return _pickling.reduce(self, self.py_func, _rebuild_gufunc, self._layout, target, self._fastmath)
 
     def __deepcopy__(self, memo: dict) -> GUFunc:
         return self

@@ -388,6 +388,9 @@ pub fn typeof_arg(
                     .and_then(|d| d.getattr("num"))
                     .and_then(|n| n.extract())
                     .unwrap_or(-1);
+                if num == crate::records::RECORD_SCALAR {
+                    return crate::records::typeof_record_scalar(a);
+                }
                 return Dtype::from_numpy_type_num(num)
                     .map(Ty::Scalar)
                     .ok_or_else(|| format!("numpy.{}", type_name(a)));
@@ -599,20 +602,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
                     f.nd
                 )));
             }
-            let itemsize = at.dtype.size() as u64;
-            let s = buf.slot(5 + 2 * nd);
-            let mut n: u64 = 1;
-            for d in 0..nd {
-                let dim = unsafe { *f.dimensions.add(d) } as u64;
-                n = n.wrapping_mul(dim);
-                s[5 + d] = dim;
-                s[5 + nd + d] = unsafe { *f.strides.add(d) } as u64;
-            }
-            s[0] = 0;
-            s[1] = a.as_ptr() as u64;
-            s[2] = n;
-            s[3] = itemsize;
-            s[4] = f.data as u64;
+            fill_array_struct(a, nd, at.dtype.size() as u64, buf);
             Ok(())
         }
         Ty::Tuple(items) => {
@@ -668,7 +658,7 @@ pub fn unbox_into(py: Python<'_>, a: &Bound<'_, PyAny>, t: &Ty, buf: &mut ArgBuf
             Ok(())
         }
         Ty::RecordArray(ra) => crate::records::unbox_record_array(py, a, ra, buf),
-        Ty::Record(rec) => crate::records::unbox_record(py, a, rec, buf),
+        Ty::Record(rec) => crate::records::unbox_record(a, rec, buf),
         Ty::Generator => {
             if !is_generator(py, a) {
                 return Err(PyTypeError::new_err(format!(
@@ -721,6 +711,25 @@ thread_local! {
 }
 
 /// The native container already made for Python object `o` in this call.
+/// The array struct of ndarray `a` (`nd` dimensions, items of `itemsize`
+/// bytes) in a slot of `buf`: borrowed (no MemInfo), `a` as its parent.
+pub(crate) fn fill_array_struct(a: &Bound<'_, PyAny>, nd: usize, itemsize: u64, buf: &mut ArgBuf) {
+    let f = array_fields(a);
+    let s = buf.slot(5 + 2 * nd);
+    let mut n: u64 = 1;
+    for d in 0..nd {
+        let dim = unsafe { *f.dimensions.add(d) } as u64;
+        n = n.wrapping_mul(dim);
+        s[5 + d] = dim;
+        s[5 + nd + d] = unsafe { *f.strides.add(d) } as u64;
+    }
+    s[0] = 0;
+    s[1] = a.as_ptr() as u64;
+    s[2] = n;
+    s[3] = itemsize;
+    s[4] = f.data as u64;
+}
+
 fn unboxed(o: *mut ffi::PyObject) -> Option<*mut oxjit_runtime::MemInfo> {
     UNBOXED.with(|u| {
         u.borrow()

@@ -75,7 +75,7 @@ fn fields_of<'a>(a: &'a Bound<'_, PyAny>) -> &'a npyffi::objects::PyArrayObject_
     unsafe { &(*(a.as_ptr() as *mut PyArrayObject)).fields }
 }
 
-/// The type of a structured array or record argument, if `a` is one.
+/// The type of a structured array argument, if `a` is one.
 pub fn typeof_structured(py: Python<'_>, a: &Bound<'_, PyAny>) -> Option<Result<Ty, String>> {
     if unsafe { npyffi::PyArray_Check(py, a.as_ptr()) } != 0 {
         let f = fields_of(a);
@@ -104,15 +104,18 @@ pub fn typeof_structured(py: Python<'_>, a: &Bound<'_, PyAny>) -> Option<Result<
                 }),
         );
     }
-    let void = py.import("numpy").ok()?.getattr("void").ok()?;
-    if !a.is_instance(&void).unwrap_or(false) {
-        return None;
-    }
-    Some(
-        a.getattr("dtype")
-            .map_err(|e| e.to_string())
-            .and_then(|dt| record_of_dtype(&dt).map(Ty::Record)),
-    )
+    None
+}
+
+/// NumPy's type number of a structured record scalar (`np.void`).
+pub const RECORD_SCALAR: i32 = NPY_VOID;
+
+/// The type of record scalar `a` (an `np.void`, NumPy's scalar of type
+/// number `RECORD_SCALAR`).
+pub fn typeof_record_scalar(a: &Bound<'_, PyAny>) -> Result<Ty, String> {
+    a.getattr("dtype")
+        .map_err(|e| e.to_string())
+        .and_then(|dt| record_of_dtype(&dt).map(Ty::Record))
 }
 
 /// Unbox structured array `a` (typed `ra`) into its array struct: borrowed,
@@ -132,34 +135,15 @@ pub fn unbox_record_array(
             )))
         }
     }
-    let f = fields_of(a);
-    let nd = ra.ndim as usize;
-    let s = buf.slot(5 + 2 * nd);
-    let mut n: u64 = 1;
-    for d in 0..nd {
-        let dim = unsafe { *f.dimensions.add(d) } as u64;
-        n = n.wrapping_mul(dim);
-        s[5 + d] = dim;
-        s[5 + nd + d] = unsafe { *f.strides.add(d) } as u64;
-    }
-    s[0] = 0;
-    s[1] = a.as_ptr() as u64;
-    s[2] = n;
-    s[3] = ra.rec.size as u64;
-    s[4] = f.data as u64;
+    crate::boxing::fill_array_struct(a, ra.ndim as usize, ra.rec.size as u64, buf);
     Ok(())
 }
 
 /// Unbox record scalar `a` (typed `rec`): the address of its bytes (the
 /// array's, when it is a view of an array's item), borrowed for the call.
-pub fn unbox_record(
-    py: Python<'_>,
-    a: &Bound<'_, PyAny>,
-    rec: &Arc<RecordTy>,
-    buf: &mut ArgBuf,
-) -> PyResult<()> {
-    match typeof_structured(py, a) {
-        Some(Ok(Ty::Record(got))) if got == *rec => {}
+pub fn unbox_record(a: &Bound<'_, PyAny>, rec: &Arc<RecordTy>, buf: &mut ArgBuf) -> PyResult<()> {
+    match typeof_record_scalar(a) {
+        Ok(Ty::Record(got)) if got == *rec => {}
         _ => return Err(PyTypeError::new_err(format!("expected a record of {rec}"))),
     }
     // `PyVoidScalarObject`: `PyObject_VAR_HEAD`, then `char *obval`.
