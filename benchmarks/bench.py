@@ -11,6 +11,14 @@ measured in fresh subprocesses, so they are cold. The other rows are
 measured in this process after a warm-up call. Nothing here asserts a
 threshold. If one provider fails on a row, the error is printed and the run
 goes on.
+
+Before NumPy is imported, the BLAS/OpenMP thread variables (OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS, MKL_NUM_THREADS) the environment leaves unset are set to 1;
+--blas-threads N sets all three to N. The subprocesses inherit them. The
+header reports what was used, the machine's load, and oxjit's and Numba's
+worker-thread counts for the parallel rows. A row whose repeats spread by more
+than 25% of their median is marked noisy. A legend at the end explains every
+column and unit.
 """
 
 import argparse
@@ -27,7 +35,52 @@ import timeit
 import warnings
 from collections import namedtuple
 
-import numpy as np
+# --------------------------------------------------------------------------
+# BLAS/OpenMP threads: pinned before NumPy is imported (it reads them once, when its
+# BLAS loads). NumPy's BLAS threads competing for busy cores made ratios meaningless.
+# --------------------------------------------------------------------------
+
+BLAS_ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+DEFAULT_BLAS_THREADS = 1
+
+
+def add_blas_option(parser):
+    parser.add_argument(
+        "--blas-threads", type=int, default=None, metavar="N",
+        help=f"set {', '.join(BLAS_ENV_VARS)} to N for this run and its subprocesses, over the "
+             f"environment's values (default: {DEFAULT_BLAS_THREADS} for each one the environment "
+             "does not set; 0: leave unset ones unset)",
+    )
+
+
+def pin_blas_threads(argv):
+    """Set the BLAS/OpenMP thread variables. `--blas-threads N` in argv sets all of them
+    to N; without it, each one the environment leaves unset gets the default and the
+    environment's own values stay. Returns {"vars": {name: (value or None, source)},
+    "late": whether NumPy was imported already (then its BLAS ignores the change)}."""
+    pre = argparse.ArgumentParser(add_help=False)
+    add_blas_option(pre)
+    n = pre.parse_known_args(argv)[0].blas_threads
+    out = {}
+    for var in BLAS_ENV_VARS:
+        if n is not None and n > 0:
+            os.environ[var] = str(n)
+            out[var] = (str(n), "--blas-threads")
+        elif os.environ.get(var, "").strip():
+            out[var] = (os.environ[var], "your environment")
+        elif n is None:
+            os.environ[var] = str(DEFAULT_BLAS_THREADS)
+            out[var] = (str(DEFAULT_BLAS_THREADS), "set here")
+        else:
+            out[var] = (None, "unset by --blas-threads 0: the library's default")
+    return {"vars": out, "late": "numpy" in sys.modules}
+
+
+# Run as a script: pinned now, before the NumPy import below. (Imported as a module,
+# main() pins later: NumPy's BLAS is loaded by then, and the header says so.)
+BLAS_PIN = pin_blas_threads(sys.argv[1:]) if __name__ == "__main__" else None
+
+import numpy as np  # noqa: E402  (after the pin above, on purpose)
 
 # --------------------------------------------------------------------------
 # Kernels (plain Python; each provider compiles its own copy)
@@ -349,6 +402,28 @@ def par_array_expr(a, b):
     return np.sum(np.sqrt(a * a + b * b))
 
 
+# A row is "noisy" when the repeats behind its figure spread by more than this
+# fraction of their median: (max - min) / median. On a quiet machine the repeats mostly
+# agree within a few percent; 25% means something else took the cores.
+NOISY_SPREAD = 0.25
+
+# The repeats of the last measurement: the benchmark functions return one figure;
+# main() reads the repeats behind it here, for the noise flag.
+_LAST_REPEATS = []
+
+
+def record_repeats(times):
+    _LAST_REPEATS[:] = times
+
+
+def spread(times):
+    """(max - min) / median of the repeats, or None with fewer than two."""
+    if times is None or len(times) < 2:
+        return None
+    med = statistics.median(times)
+    return (max(times) - min(times)) / med if med > 0 else None
+
+
 def median_time(fn, repeat, warmup=1):
     for _ in range(warmup):
         fn()
@@ -357,7 +432,43 @@ def median_time(fn, repeat, warmup=1):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
+    record_repeats(times)
     return statistics.median(times)
+
+
+def best_per_call(fn, number, repeat=5):
+    """Seconds per call: the best of `repeat` timeit runs of `number` calls each."""
+    times = [t / number for t in timeit.repeat(fn, number=number, repeat=repeat)]
+    record_repeats(times)
+    return min(times)
+
+
+def median_of(samples):
+    """The median of figures measured elsewhere (fresh subprocesses)."""
+    samples = list(samples)
+    record_repeats(samples)
+    return statistics.median(samples)
+
+
+class NoiseTally:
+    """Counts the measured rows and the noisy ones, over every table printed."""
+
+    def __init__(self):
+        self.rows = 0
+        self.noisy = []
+
+    def note(self, row, repeats):
+        """repeats: {provider: list of repeat times or None}. Returns "" or the row's
+        noisy marker, e.g. "noisy: spread oxjit 43%, numba 8%"."""
+        spreads = {p: spread(t) for p, t in repeats.items()}
+        if any(v is not None for v in spreads.values()):
+            self.rows += 1
+        # (compared as printed, in whole percent)
+        if not any(v is not None and round(v * 100) > NOISY_SPREAD * 100 for v in spreads.values()):
+            return ""
+        self.noisy.append(row)
+        parts = ", ".join(f"{p} {v:.0%}" for p, v in spreads.items() if v is not None)
+        return f"noisy: spread {parts}"
 
 
 _TMPDIR = None
@@ -488,16 +599,16 @@ class PlainPython:
 
 
 def b_import(prov, name, S, data):
-    return statistics.median(run_script(IMPORT_SCRIPT, name) for _ in range(S["reps_sub"])), None
+    return median_of(run_script(IMPORT_SCRIPT, name) for _ in range(S["reps_sub"])), None
 
 
 def b_compile_qm(prov, name, S, data):
-    return statistics.median(run_script(COMPILE_SCRIPT, name) for _ in range(S["compile_reps"])), None
+    return median_of(run_script(COMPILE_SCRIPT, name) for _ in range(S["compile_reps"])), None
 
 
 def make_compile_bench(case):
     def run(prov, name, S, data):
-        return statistics.median(run_script(BIG_CONST_SCRIPT, name, case) for _ in range(S["compile_reps"])), None
+        return median_of(run_script(BIG_CONST_SCRIPT, name, case) for _ in range(S["compile_reps"])), None
 
     return run
 
@@ -512,8 +623,7 @@ def b_call_overhead(prov, name, S, data):
     f = prov.njit(add1)
     f(1.0)
     calls = S["calls"]
-    best = min(timeit.repeat(lambda: f(1.0), number=calls, repeat=5))
-    return best / calls * 1e9, f(1.0)
+    return best_per_call(lambda: f(1.0), calls) * 1e9, f(1.0)
 
 
 def b_call_namedtuple(prov, name, S, data):
@@ -521,8 +631,7 @@ def b_call_namedtuple(prov, name, S, data):
     m = data["mccall"]
     f(m)
     calls = S["calls"]
-    best = min(timeit.repeat(lambda: f(m), number=calls, repeat=5))
-    return best / calls * 1e9, f(m)
+    return best_per_call(lambda: f(m), calls) * 1e9, f(m)
 
 
 def b_mccall_vfi(prov, name, S, data):
@@ -540,16 +649,14 @@ def b_jitclass_vfi(prov, name, S, data):
 def b_jitclass_field(prov, name, S, data):
     m = mccall_model(prov, data)
     calls = S["calls"]
-    best = min(timeit.repeat(lambda: m.beta, number=calls, repeat=5))
-    return best / calls * 1e9, m.beta
+    return best_per_call(lambda: m.beta, calls) * 1e9, m.beta
 
 
 def b_jitclass_method(prov, name, S, data):
     m = mccall_model(prov, data)
     m.stop_value(3)
     calls = S["calls"]
-    best = min(timeit.repeat(lambda: m.stop_value(3), number=calls, repeat=5))
-    return best / calls * 1e9, m.stop_value(3)
+    return best_per_call(lambda: m.stop_value(3), calls) * 1e9, m.stop_value(3)
 
 
 def b_jitclass_construct(prov, name, S, data):
@@ -597,8 +704,7 @@ def b_ufunc_small(prov, name, S, data):
     one = np.ones(1)
     f_vec(one, one)
     calls = S["calls"] // 4
-    best = min(timeit.repeat(lambda: f_vec(one, one), number=calls, repeat=5))
-    return best / calls * 1e9, f_vec(one, one)
+    return best_per_call(lambda: f_vec(one, one), calls) * 1e9, f_vec(one, one)
 
 
 def b_array_expr(prov, name, S, data):
@@ -687,8 +793,7 @@ def b_list_arg(prov, name, S, data):
     lst = [float(i) for i in range(1000)]
     f(lst)
     n = S["calls"] // 20
-    best = min(timeit.repeat(lambda: f(lst), number=n, repeat=5))
-    return best / n * 1e9, f(lst)
+    return best_per_call(lambda: f(lst), n) * 1e9, f(lst)
 
 
 def make_par_bench(kernel, args_of, parallel):
@@ -823,11 +928,14 @@ def prepare_data(S, names):
 
 
 def accuracy(result, reference):
-    """Max error in ulps of the reference, and max absolute error."""
+    """Max error in ulps of the reference (the error over the spacing of float64s at the
+    reference value), |reference| where that max is, and the max absolute error."""
     result = np.asarray(result, dtype=np.float64)
     reference = np.asarray(reference, dtype=np.float64)
     err = np.abs(result - reference)
-    return float(np.max(err / np.spacing(np.abs(reference)))), float(np.max(err))
+    ulps = err / np.spacing(np.abs(reference))
+    at = int(np.argmax(ulps))
+    return float(ulps.flat[at]), float(np.abs(reference).flat[at]), float(np.max(err))
 
 
 def compare(a, b):
@@ -859,12 +967,113 @@ def fmt(value, unit):
     return f"{value:10.3f} s "
 
 
+def fmt_ratio(r, width, decimals):
+    """A ratio with `decimals` decimals, or two significant digits when that would
+    round a small ratio to 0."""
+    if r is None:
+        return f"{'-':>{width}s}"
+    return f"{r:{width}.{decimals}f}" if r == 0 or r >= 10 ** -(decimals - 1) else f"{r:{width}.2g}"
+
+
+def load_average():
+    """The 1-minute load average, or None where the OS has none (Windows)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def blas_report(pin):
+    """Header lines: the BLAS/OpenMP thread variables and what the BLAS library says."""
+    if pin is None:
+        return ["BLAS threads: not pinned"]
+    how = {}
+    for var, (value, source) in pin["vars"].items():
+        how.setdefault(source, []).append(var if value is None else f"{var}={value}")
+    lines = ["BLAS/OpenMP threads: " + "; ".join(
+        f"{', '.join(v)} ({src}{'; --blas-threads N to change' if src == 'set here' else ''})"
+        for src, v in how.items())]
+    if pin["late"]:
+        lines.append("  note: NumPy was imported before the pin: its BLAS keeps its own count; the "
+                     "subprocesses and libraries loaded later use these")
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        built = f"NumPy built with {blas.get('name', '?')} {blas.get('version', '')}".rstrip()
+    except Exception:  # noqa: BLE001  (older NumPy: no mode="dicts")
+        built = "NumPy's BLAS: unknown"
+    try:
+        import threadpoolctl
+
+        libs = [f"{i.get('internal_api', '?')} {i.get('version') or ''} ({i.get('user_api', '?')}): "
+                f"{i.get('num_threads')} threads" for i in threadpoolctl.threadpool_info()]
+        lines.append(f"  {built}; threadpoolctl reports: {'; '.join(libs) or 'no BLAS/OpenMP library loaded'}")
+    except ImportError:
+        lines.append(f"  {built}; threadpoolctl is not importable, so the library's own count is not checked")
+    return lines
+
+
+def parallel_report(providers):
+    """The worker threads the parallel rows (par_*, vec_parallel*) can use."""
+    parts = []
+    for name, mod in providers.items():
+        try:
+            parts.append(f"{name} {mod.get_num_threads()}")
+        except Exception:  # noqa: BLE001
+            continue
+    if not parts:
+        return None
+    return (f"parallel rows' worker threads: {', '.join(parts)} "
+            "(OXJIT_NUM_THREADS / NUMBA_NUM_THREADS to change)")
+
+
+def load_report(label, explain=True):
+    load, cpus = load_average(), os.cpu_count() or 1
+    if load is None:
+        return [f"{label}: load average not available on this OS; {cpus} CPUs"]
+    line = f"{label}: load average {load:.2f} (1 min{'' if explain else ', this run included'}) on {cpus} CPUs"
+    if load <= cpus:
+        return [line]
+    if not explain:
+        return [line + ": above the core count"]
+    return [line, f"  WARNING: the load exceeds the {cpus} CPUs: other processes compete for the cores, "
+                  "so the timings are slower and noisier than on a quiet machine"]
+
+
+# The legend, one entry per thing printed; main() prints the entries for what ran.
+LEGEND = {
+    "table": f"""\
+  oxjit, numba   time of one call (s, ms, us = microseconds, ns = nanoseconds). Runtime rows: the
+                 median of the repeats after a warm-up call; ns rows: per call, best of 5 timeit runs;
+                 import/compile rows: median over fresh interpreters (cold).
+  oxjit/numba    oxjit's time divided by Numba's: < 1 means oxjit is faster, 2.0 means twice as slow.
+                 The geometric mean summarises the runtime rows only.
+  noisy          the repeats spread by more than {NOISY_SPREAD:.0%} of their median ((max-min)/median,
+                 per provider): the machine was busy during that row; the figure is less trustworthy.""",
+    "python": """\
+  python T (Nx)  the same kernel run once by plain CPython: its time T, and T over oxjit's time.""",
+    "ulp": """\
+  ulp            units in the last place: the error divided by the spacing of float64 values at the
+                 reference value (NumPy, no fastmath, on the same grid). Near a zero of the function
+                 that spacing is tiny, so a small absolute error is many ulp: the note also gives |ref|
+                 where the max is, and the max absolute error.""",
+    "numpy": """\
+  matmul/linalg  oxjit/numpy, numba/numpy: time in compiled code over NumPy's own call (< 1: faster);
+                 times per call, best of 5 timeit runs.""",
+    "memory": """\
+  memory         MiB = 2**20 bytes of peak resident-memory growth during one call; "x the result"
+                 is that growth over the result array's size.""",
+}
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     ap.add_argument("--only", default="", help="comma-separated benchmark names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    add_blas_option(ap)
     args = ap.parse_args(argv)
+    if args.blas_threads is not None and args.blas_threads < 0:
+        ap.error("--blas-threads must be 0 or more")
+    # Run as a script, the pin happened before NumPy's import; else it happens now.
+    pin = BLAS_PIN if BLAS_PIN is not None else pin_blas_threads(sys.argv[1:] if argv is None else argv)
 
     if args.list:
         for b in BENCHES:
@@ -899,6 +1108,10 @@ def main(argv=None):
     )
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {versions}; "
           f"{os.cpu_count()} CPUs; sizes: {'quick' if args.quick else 'full'}")
+    for line in [*blas_report(pin), parallel_report({n: m for n, m in providers.items() if m is not None}),
+                 *load_report("machine at start")]:
+        if line:
+            print(line)
 
     data = prepare_data(S, {b.name for b in selected})
 
@@ -907,19 +1120,23 @@ def main(argv=None):
     print(header)
     print("-" * len(header))
     runtime_ratios = []
+    noise = NoiseTally()
     for b in selected:
-        values, results, notes = {}, {}, []
+        values, results, repeats, notes = {}, {}, {}, []
         for pname, prov in providers.items():
+            values[pname], results[pname], repeats[pname] = None, None, None
             if prov is None:
-                values[pname] = None
-                results[pname] = None
                 continue
+            record_repeats([])
             try:
                 values[pname], results[pname] = b.fn(prov, pname, S, data)
+                repeats[pname] = list(_LAST_REPEATS)
             except Exception as e:  # noqa: BLE001
-                values[pname], results[pname] = None, None
                 msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
                 notes.append(f"{pname}: ERROR {type(e).__name__}: {msg}")
+        noisy = noise.note(b.name, repeats)
+        if noisy:
+            notes.insert(0, noisy)
         ox, nb = values["oxjit"], values["numba"]
         ratio = ox / nb if ox is not None and nb else None
         if ratio is not None and b.kind == "runtime":
@@ -939,11 +1156,11 @@ def main(argv=None):
                 data["grid_ref"] = f_scalar(*data["grid"])
             for pname in ("oxjit", "numba"):
                 if results.get(pname) is not None:
-                    ulp, abs_err = accuracy(results[pname], data["grid_ref"])
-                    notes.append(f"{pname} vs NumPy: max {ulp:.3g} ulp, max abs err {abs_err:.2g}")
-        ratio_s = f"{ratio:12.3f}" if ratio is not None else f"{'-':>12s}"
-        print(f"{b.name:24s} {fmt(ox, b.unit):>13s} {fmt(nb, b.unit):>13s} {ratio_s}  {'; '.join(notes)}",
-              flush=True)
+                    ulp, ref_at, abs_err = accuracy(results[pname], data["grid_ref"])
+                    notes.append(f"{pname} vs NumPy: max {ulp:.3g} ulp (at |ref| {ref_at:.2g}), "
+                                 f"max abs err {abs_err:.2g}")
+        print(f"{b.name:24s} {fmt(ox, b.unit):>13s} {fmt(nb, b.unit):>13s} {fmt_ratio(ratio, 12, 3)}  "
+              f"{'; '.join(notes)}", flush=True)
 
     print()
     if runtime_ratios:
@@ -953,16 +1170,36 @@ def main(argv=None):
     else:
         print("geometric mean of runtime ratios: n/a (no runtime benchmark ran on both)")
     only = args.only.split(",") if args.only else None
+    legend = ["table"] if selected else []
+    if any(b.python for b in selected):
+        legend.append("python")
+    if any(b.name.endswith("_fastmath") for b in selected):
+        legend.append("ulp")
     if not only or "matmul" in only:
-        matmul_vs_numpy(args.quick)
+        matmul_vs_numpy(args.quick, noise)
+        legend.append("numpy")
     if not only or "linalg" in only:
-        linalg_side_by_side(args.quick, providers.get("numba"))
+        linalg_side_by_side(args.quick, providers.get("numba"), noise)
+        legend.append("numpy")
     if not only or "memory" in only:
         memory_peaks(args.quick)
+        legend.append("memory")
+    print()
+    print("legend:")
+    for key in dict.fromkeys(legend):
+        print(LEGEND[key])
+    print()
+    for line in load_report("machine at the end", explain=False):
+        print(line)
+    if noise.noisy:
+        print(f"{len(noise.noisy)} of {noise.rows} rows with repeats were noisy (spread > {NOISY_SPREAD:.0%}): "
+              f"{', '.join(noise.noisy)}. The machine was busy; rerun on a quieter machine to trust those.")
+    else:
+        print(f"none of the {noise.rows} rows with repeats was noisy (spread <= {NOISY_SPREAD:.0%} everywhere)")
     return 0
 
 
-def matmul_vs_numpy(quick):
+def matmul_vs_numpy(quick, noise):
     """np.dot/@ inside njit against NumPy's own call (Numba needs SciPy for these)."""
     import oxjit
 
@@ -974,11 +1211,14 @@ def matmul_vs_numpy(quick):
         a, b = rng.random((n, n)), rng.random((n, n))
         f(a, b)
         number = max(1, 20000 // (n * n))
-        t_ox = min(timeit.repeat(lambda: f(a, b), number=number, repeat=5)) / number
-        t_np = min(timeit.repeat(lambda: a @ b, number=number, repeat=5)) / number
+        t_ox = best_per_call(lambda: f(a, b), number)
+        rep_ox = list(_LAST_REPEATS)
+        t_np = best_per_call(lambda: a @ b, number)
+        noisy = noise.note(f"matmul {n}x{n}", {"oxjit": rep_ox, "numpy": list(_LAST_REPEATS)})
         ok = np.allclose(f(a, b), a @ b)
-        print(f"  {n:4d}x{n:<4d} oxjit {fmt(t_ox, 's')}  numpy {fmt(t_np, 's')}  ratio {t_ox / t_np:6.2f}"
-              f"{'' if ok else '  RESULTS DIFFER'}")
+        print(f"  {n:4d}x{n:<4d} oxjit {fmt(t_ox, 's')}  numpy {fmt(t_np, 's')}  "
+              f"oxjit/numpy {fmt_ratio(t_ox / t_np, 6, 2)}{'' if ok else '  RESULTS DIFFER'}"
+              f"{'  ' + noisy if noisy else ''}")
 
 
 
@@ -1002,7 +1242,7 @@ def _svd(a):
     return np.linalg.svd(a)[1]
 
 
-def linalg_side_by_side(quick, numba_mod):
+def linalg_side_by_side(quick, numba_mod, noise):
     """np.linalg inside njit (oxjit: faer; Numba: SciPy's LAPACK) against NumPy's own call."""
     import oxjit
 
@@ -1014,7 +1254,7 @@ def linalg_side_by_side(quick, numba_mod):
     kernels = [("solve", _solve, 2), ("inv", _inv, 1), ("det", _det, 1), ("eigh", _eigh, 1), ("svd", _svd, 1)]
     print()
     print("np.linalg in compiled code; times per call, ratios against NumPy's own call (<1: faster)")
-    print(f"  {'function':8s} {'n':>5s} {'oxjit':>10s} {'numba':>10s} {'numpy':>10s} {'oxjit/np':>9s} {'numba/np':>9s}")
+    print(f"  {'function':8s} {'n':>5s} {'oxjit':>13s} {'numba':>13s} {'numpy':>13s} {'oxjit/np':>9s} {'numba/np':>9s}")
     rng = np.random.default_rng(0)
     for name, kern, nargs in kernels:
         ox = oxjit.njit(kern)
@@ -1024,20 +1264,23 @@ def linalg_side_by_side(quick, numba_mod):
             a = a + a.T if name == "eigh" else a
             args = (a, rng.random(n))[:nargs]
             number = max(1, 20000 // (n * n))
-            t = {}
+            t, reps = {}, {}
             for label, fn in (("oxjit", ox), ("numba", nb), ("numpy", kern)):
                 if fn is None:
                     continue
                 try:
                     fn(*args)
-                    t[label] = min(timeit.repeat(lambda fn=fn: fn(*args), number=number, repeat=5)) / number
+                    t[label] = best_per_call(lambda fn=fn: fn(*args), number)
+                    reps[label] = list(_LAST_REPEATS)
                 except Exception as e:  # noqa: BLE001
                     print(f"  {name} {label}: ERROR {type(e).__name__}: {str(e).splitlines()[0]}")
+            noisy = noise.note(f"{name} {n}", reps)
             ok = np.allclose(ox(*args), kern(*args))
-            r_ox = f"{t['oxjit'] / t['numpy']:9.2f}" if "oxjit" in t and "numpy" in t else f"{'-':>9s}"
-            r_nb = f"{t['numba'] / t['numpy']:9.2f}" if "numba" in t and "numpy" in t else f"{'-':>9s}"
+            r_ox = t["oxjit"] / t["numpy"] if "oxjit" in t and "numpy" in t else None
+            r_nb = t["numba"] / t["numpy"] if "numba" in t and "numpy" in t else None
             print(f"  {name:8s} {n:5d} {fmt(t.get('oxjit'), 's'):>10s} {fmt(t.get('numba'), 's'):>10s} "
-                  f"{fmt(t.get('numpy'), 's'):>10s} {r_ox} {r_nb}{'' if ok else '  RESULTS DIFFER'}")
+                  f"{fmt(t.get('numpy'), 's'):>10s} {fmt_ratio(r_ox, 9, 2)} {fmt_ratio(r_nb, 9, 2)}"
+                  f"{'' if ok else '  RESULTS DIFFER'}{'  ' + noisy if noisy else ''}")
 
 
 _MEMORY_SCRIPT = """
