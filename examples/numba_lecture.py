@@ -5,19 +5,29 @@ The lecture's code is kept as it is, with `from oxjit import ...` where it had
 even if an earlier one fails. The script exits with status 1 if any section
 failed.
 
-    python3 examples/numba_lecture.py           # the lecture's sizes
-    python3 examples/numba_lecture.py --quick   # smaller sizes, for a smoke test
+    python3 examples/numba_lecture.py            # the lecture's sizes
+    python3 examples/numba_lecture.py --quick    # smaller sizes, for a smoke test
+    python3 examples/numba_lecture.py --out DIR  # where the plot goes (default: a temporary directory)
+
+Each timed section prints its speed-up against pure Python and plain NumPy.
 """
 
+import argparse
 import os
 import sys
+import tempfile
 import time
 import traceback
 
 import numpy as np
+import oxjit
 from oxjit import jit, njit, vectorize
 
-QUICK = "--quick" in sys.argv[1:]
+_args = argparse.ArgumentParser(description="The QuantEcon Numba lecture, run with oxjit.")
+_args.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
+_args.add_argument("--out", metavar="DIR", help="directory for the plot (default: a new temporary directory)")
+ARGS = _args.parse_args()
+QUICK = ARGS.quick
 N = 10**6 if QUICK else 10**7  # length of the quadratic-map trajectory
 GRID = 1000 if QUICK else 5000  # the lecture's meshgrid is 5000 x 5000
 
@@ -103,7 +113,9 @@ def _():
     ax.plot(x, 'b-', lw=2, alpha=0.8)
     ax.set_xlabel('$t$', fontsize=12)
     ax.set_ylabel('$x_{t}$', fontsize=12)
-    path = os.path.abspath("qm_trajectory.png")
+    out = ARGS.out or tempfile.mkdtemp(prefix="oxjit-lecture-")
+    os.makedirs(out, exist_ok=True)
+    path = os.path.abspath(os.path.join(out, "qm_trajectory.png"))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     print(f"saved the trajectory of qm(0.1, 250) to {path}")
@@ -174,13 +186,33 @@ def f(x, y):
 grid = np.linspace(-3, 3, GRID)
 x, y = np.meshgrid(grid, grid)
 REFERENCE = {}
+TIMES = {}  # seconds, by what ran: "python", "numpy", "cpu"
+
+
+def speedups(t):
+    """The speed-up of a run that took `t` seconds against pure Python and
+    plain NumPy (and, for the parallel target, against the cpu target)."""
+    parts = []
+    for label, key in (("pure Python", "python"), ("NumPy", "numpy"), ("the cpu target", "cpu")):
+        if key in TIMES and t > 0:
+            parts.append(f"{TIMES[key] / t:.1f}x over {label}")
+    return "speed-up: " + ", ".join(parts) if parts else ""
 
 
 @section(f"vectorize: plain NumPy on a {GRID}x{GRID} grid")
 def _():
     m, t = timed(lambda: np.max(f(x, y)))
     REFERENCE["max"] = float(m)
+    TIMES["numpy"] = t
     print(f"np.max(f(x, y)) = {float(m)!r}   {t:.4f} s")
+    # Pure Python on the whole grid takes tens of seconds: time every 100th
+    # row with scalar calls of `f` and scale by the number of rows.
+    rows = range(0, GRID, 100)
+    start = time.perf_counter()
+    best = max(f(float(a), float(b)) for r in rows for a, b in zip(x[r].tolist(), y[r].tolist()))
+    TIMES["python"] = (time.perf_counter() - start) * GRID / len(rows)
+    print(f"pure Python, estimated from {len(rows)} of {GRID} rows: {TIMES['python']:.1f} s "
+          f"(max over those rows {best:.6f})")
 
 
 def check_max(m):
@@ -199,6 +231,7 @@ def _():
     m, t = timed(lambda: np.max(f_vec(x, y)))
     print(f"1st call (compile + run): np.max(f_vec(x, y)) = {float(m0)!r}   {t0:.4f} s")
     print(f"2nd call:                 np.max(f_vec(x, y)) = {float(m)!r}   {t:.4f} s")
+    print(speedups(t))
     check_max(m)
 
 
@@ -211,6 +244,8 @@ def _():
     np.max(f_vec(x, y))  # warm up
     m, t = timed(lambda: np.max(f_vec(x, y)))
     print(f"np.max(f_vec(x, y)) = {float(m)!r}   {t:.4f} s")
+    print(speedups(t))
+    TIMES["cpu"] = t
     check_max(m)
 
 
@@ -227,7 +262,17 @@ def _():
 
     np.max(f_vec(x, y))  # Run once to compile
     m, t = timed(lambda: np.max(f_vec(x, y)))
-    print(f"np.max(f_vec(x, y)) = {float(m)!r}   {t:.4f} s   ({os.cpu_count()} CPUs)")
+    threads = oxjit.get_num_threads()
+    print(f"np.max(f_vec(x, y)) = {float(m)!r}   {t:.4f} s   ({threads} threads on {os.cpu_count()} CPUs)")
+    print(speedups(t))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if threads < 2:
+        print("note: one worker thread (OXJIT_NUM_THREADS or one CPU), so the parallel target "
+              "cannot beat the cpu one here")
+    elif load > (os.cpu_count() or 1) - 0.5 or TIMES.get("cpu", 0.0) < t:
+        print(f"note: the machine is busy (load average {load:.1f} on {os.cpu_count()} CPUs): the "
+              "worker threads share the cores with other processes, so the parallel target gains "
+              "less than on an idle machine, and can even be slower than the cpu one")
     check_max(m)
 
 

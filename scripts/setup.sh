@@ -1,22 +1,53 @@
 #!/usr/bin/env bash
 # Install LLVM 19 (if missing) and build + install oxjit with its test extras.
-# Idempotent: safe to run again; later runs rebuild incrementally.
+# Idempotent: safe to run again. A run with nothing changed takes a few
+# seconds; later runs rebuild incrementally.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+START=$SECONDS
+say() { printf 'setup [%d:%02d] %s\n' $(((SECONDS - START) / 60)) $(((SECONDS - START) % 60)) "$1" >&2; }
+
 LLVM_PREFIX=/usr/lib/llvm-19
 if [ ! -x "$LLVM_PREFIX/bin/llvm-config" ]; then
-    echo "setup: installing LLVM 19 (llvm-19-dev)" >&2
+    say "1/3 installing LLVM 19 (Debian's llvm-19-dev, about 10 s)"
     SUDO=""
     if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
         SUDO="sudo"
     fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq llvm-19-dev
+else
+    say "1/3 LLVM 19 is installed ($LLVM_PREFIX)"
 fi
 export LLVM_SYS_191_PREFIX="$LLVM_PREFIX"
 
-echo "setup: building and installing oxjit (release build; the first build takes a few minutes)" >&2
-python3 -m pip install -q ".[test]"
+# The build requirements of pyproject.toml, installed once into this Python.
+# Building without pip's isolated environment keeps NumPy's path stable, so
+# build.rs (which links NumPy's libnpyrandom.a) does not rerun and relink the
+# extension on every install.
+say "2/3 build requirements (maturin, numpy)"
+python3 -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" "numpy>=1.25" 2>&1 |
+    grep -v "Running pip as the 'root' user" >&2 || true
+
+# Show cargo's own progress lines (the first build compiles about 200 crates
+# and takes about 4 minutes on 2 cores); the whole log goes to target/.
+say "3/3 building and installing oxjit with its test extras (release build)"
+LOG=target/setup-pip.log
+mkdir -p target
+: >"$LOG"
+if ! python3 -m pip install -v --disable-pip-version-check --no-build-isolation ".[test]" >"$LOG" 2>&1 \
+    < /dev/null; then
+    tail -n 60 "$LOG" >&2
+    say "FAILED: the whole log is in $LOG"
+    exit 1
+fi &
+PIP=$!
+# Follow the log while pip runs: one line per compiled crate, with the time.
+tail -n +1 -F "$LOG" 2>/dev/null --pid=$PIP |
+    grep --line-buffered -E '^\s*(Compiling|Finished|📦 Built wheel)' |
+    while IFS= read -r line; do say "   ${line#"${line%%[![:space:]]*}"}"; done
+wait $PIP
+say "done: $(python3 -c 'import oxjit, os; print("oxjit", oxjit.__version__, "in", os.path.dirname(oxjit.__file__))')"

@@ -27,6 +27,29 @@ def test_exec_without_source_is_a_clear_error():
     assert "linecache" in r.stderr
 
 
+def test_exec_into_another_namespace_never_takes_the_dash_c_source():
+    # `f` of the `-c` program and an exec'd `f` in a namespace of its own:
+    # the second must not be compiled from the first's lines.
+    code = (
+        "from oxjit import njit\n"
+        "@njit\n"
+        "def f(x):\n"
+        "    return x + 1\n"
+        "print(f(1))\n"
+        "ns = {'njit': njit}\n"
+        "exec('@njit\\ndef f(x):\\n    return x * 100\\n', ns)\n"
+        "try:\n"
+        "    print(ns['f'](1))\n"
+        "except Exception as e:\n"
+        "    print('error', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    lines = out.splitlines()
+    assert lines[0] == "2"
+    assert lines[1].startswith("error Failed in nopython mode")
+    assert "cannot read the source of f: it was defined in a string given to exec()" in out
+
+
 def test_exec_with_lines_registered_in_linecache():
     code = (
         "import linecache\n"

@@ -168,12 +168,17 @@ class _Source:
 _registered: dict[str, tuple] = {}
 
 
-def _typed_in_input(code: types.CodeType) -> list[str] | None:
+def _typed_in_input(code: types.CodeType, module_globals: dict) -> list[str] | None:
     """The source of a function defined where no file holds it: the code of
     `python -c`, or the interactive prompt's input (its readline history,
     as `dill.source` reads it): the lines of the last block that defines
     it, decorators first."""
-    if code.co_filename == "<string>" and "-c" in sys.orig_argv[:-1]:
+    main = sys.modules.get("__main__")
+    # Only code of `__main__` itself: `exec` of a string into another
+    # namespace (as pytest-xdist's workers, themselves run by `-c`, do)
+    # is not the `-c` program.
+    from_c = main is not None and module_globals is vars(main)
+    if code.co_filename == "<string>" and from_c and "-c" in sys.orig_argv[:-1]:
         return sys.orig_argv[sys.orig_argv.index("-c") + 1].splitlines(keepends=True)
     if code.co_filename != "<stdin>":
         return None
@@ -232,10 +237,13 @@ def _source_now(py_func: types.FunctionType) -> _Source:
     # (Each input at the prompt is its own "<stdin>": looked up every time;
     # lines someone else registered under the name are left alone.)
     entry = linecache.cache.get(code.co_filename)
-    typed = _typed_in_input(code) if entry is None or entry is _registered.get(code.co_filename) else None
+    typed = _typed_in_input(code, py_func.__globals__) if entry is None or entry is _registered.get(code.co_filename) else None
     if typed:
         entry = (sum(map(len, typed)), None, typed, code.co_filename)
         linecache.cache[code.co_filename] = _registered[code.co_filename] = entry
+    elif entry is not None and entry is _registered.get(code.co_filename):
+        # Lines registered for another function's input are not this one's.
+        del linecache.cache[code.co_filename]
     try:
         if code.co_name == "<lambda>":
             return _lambda_source(code, name)
