@@ -153,6 +153,10 @@ def _find_lambda(tree: ast.AST, code: types.CodeType, delta: int) -> ast.Lambda 
     return _pick_lambda(cands, code, delta) if cands else None
 
 
+# What a module oxjit knows lacks (`np.sqroot`): see `_Converter.expr`.
+_MISSING = object()
+
+
 class _Source:
     """Where a function's node is: the node, the offset turning its line
     numbers into file lines, and the file lines to show in diagnostics."""
@@ -617,6 +621,15 @@ class _Converter:
             resolved = self.module_attribute(e)
             if resolved is not None:
                 return resolved
+            base = self.resolve(e.value)
+            if (
+                isinstance(base, types.ModuleType)
+                and base.__name__ in _KNOWN_MODULES
+                and not hasattr(base, e.attr)
+            ):
+                # Typing says "no such attribute", not "unsupported" (an env
+                # entry under the dotted path, which no Python name can be).
+                self.bound[f"{base.__name__}.{e.attr}"] = _MISSING
             return node("Attr", e, ex(e.value), e.attr)
         if isinstance(e, ast.BinOp):
             left = e.left
@@ -1326,6 +1339,8 @@ class _UnitBuilder:
 
     def classify(self, v: Any) -> list:
         """A `GlobalValue` as JSON: `[tag, payload...]`."""
+        if v is _MISSING:
+            return ["missing"]
         if isinstance(v, bool):  # before int: bool is an int subclass
             return ["bool", v]
         if isinstance(v, np.generic):

@@ -61,6 +61,9 @@ pub enum GlobalValue {
     Class(u64),
     /// Anything else; an error only if the function uses it.
     Unsupported(String),
+    /// Keyed by a dotted path (`numpy.sqroot`): an attribute the function
+    /// reads from a module oxjit knows, which that module does not have.
+    Missing,
 }
 
 /// A `jitclass` of the unit: its fields' types as signature text (parsed by
@@ -317,6 +320,7 @@ fn global_value(v: &Value) -> R<GlobalValue> {
                 .collect::<R<_>>()?,
         ),
         "module" => GlobalValue::Module(s(1)),
+        "missing" => GlobalValue::Missing,
         "builtin" => GlobalValue::Builtin(s(1)),
         "func" => {
             GlobalValue::Function(a.get(1).and_then(Value::as_u64).ok_or("bad func index")? as u32)

@@ -40,8 +40,11 @@ impl<'u> Checker<'u> {
                         "unknown-attribute",
                         func.span,
                         format!("{ot} has no method `{name}` in compiled code"),
-                    )
-                    .with_note(format!("its methods: {}", names.join(", ")));
+                    );
+                    let d = match crate::expr::did_you_mean(name, names.iter().copied()) {
+                        Some(s) => d.with_note(format!("did you mean `{s}`?")),
+                        None => d.with_note(format!("its methods: {}", names.join(", "))),
+                    };
                     self.err(cx, d);
                     return Ty::Unknown;
                 };

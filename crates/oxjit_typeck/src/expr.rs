@@ -138,6 +138,7 @@ impl<'u> Checker<'u> {
                         let what = what.clone();
                         self.unknown_global(cx, e, name, &what)
                     }
+                    GlobalValue::Missing => self.unknown_global(cx, e, name, "a missing attribute"),
                     GlobalValue::Int(_)
                     | GlobalValue::Float(_)
                     | GlobalValue::Complex(..)
@@ -430,12 +431,23 @@ impl<'u> Checker<'u> {
                         return Ty::DtypeObj(d);
                     }
                 }
-                let mut d = Diagnostic::error(
-                    "unsupported-attribute",
-                    e.span,
-                    format!("`{path}` is not supported in compiled code"),
-                )
-                .with_label("unknown or unsupported module attribute");
+                // The front end marks what the module itself lacks.
+                let env = &self.unit.functions[cx.env_of as usize].env;
+                let mut d = if matches!(env.get(&path), Some(GlobalValue::Missing)) {
+                    Diagnostic::error(
+                        "unknown-attribute",
+                        e.span,
+                        format!("module `{m}` has no attribute `{attr}`"),
+                    )
+                    .with_label("no such name in this module")
+                } else {
+                    Diagnostic::error(
+                        "unsupported-attribute",
+                        e.span,
+                        format!("`{path}` is not supported in compiled code"),
+                    )
+                    .with_label("not supported in compiled code yet")
+                };
                 let prefix = format!("{m}.");
                 let known = registry::ENTRIES
                     .iter()
@@ -489,11 +501,17 @@ impl<'u> Checker<'u> {
                 }),
                 "real" | "imag" if !a.dtype.is_complex() && attr == "real" => ot.clone(),
                 _ => {
-                    let d = Diagnostic::error(
+                    let mut d = Diagnostic::error(
                         "unknown-attribute",
                         e.span,
                         format!("{ot} has no attribute `{attr}` in compiled code"),
                     );
+                    let methods = registry::METHODS.iter().map(|(m, _)| *m);
+                    if let Some(s) =
+                        did_you_mean(attr, ARRAY_ATTRIBUTES.iter().copied().chain(methods))
+                    {
+                        d = d.with_note(format!("did you mean `{s}`?"));
+                    }
                     self.err(cx, d);
                     Ty::Unknown
                 }
@@ -597,6 +615,11 @@ impl<'u> Checker<'u> {
         }
     }
 }
+
+/// The attributes of arrays that compiled code reads (`attr` above).
+const ARRAY_ATTRIBUTES: &[&str] = &[
+    "shape", "strides", "size", "ndim", "itemsize", "nbytes", "dtype", "T", "real", "imag",
+];
 
 /// NumPy gives a scalar, not a 0-d array, for an element-wise operation
 /// whose operands are all 0-d (or scalars).

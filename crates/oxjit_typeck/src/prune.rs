@@ -177,7 +177,8 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         | GlobalValue::NamedTupleClass { .. }
         | GlobalValue::NamedTuple { .. }
         | GlobalValue::Class(_)
-        | GlobalValue::Unsupported(_) => return None,
+        | GlobalValue::Unsupported(_)
+        | GlobalValue::Missing => return None,
     })
 }
 

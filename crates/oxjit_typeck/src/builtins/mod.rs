@@ -52,11 +52,21 @@ impl<'u> Checker<'u> {
         let allowed_kw = allowed_keywords(b);
         for (k, v) in kwargs {
             if !allowed_kw.contains(&k.as_str()) {
-                let d = Diagnostic::error(
+                let mut d = Diagnostic::error(
                     "unsupported-keyword",
                     v.span,
-                    format!("keyword argument `{k}` is not supported here"),
+                    format!(
+                        "`{}` takes no keyword argument `{k}` in compiled code",
+                        site.name
+                    ),
                 );
+                d = match crate::expr::did_you_mean(k, allowed_kw.iter().copied()) {
+                    Some(s) => d.with_note(format!("did you mean `{s}=`?")),
+                    None if allowed_kw.is_empty() => d.with_note("it takes no keyword arguments"),
+                    None => {
+                        d.with_note(format!("its keyword arguments: {}", allowed_kw.join(", ")))
+                    }
+                };
                 self.err(cx, d);
                 return Ty::Unknown;
             }
