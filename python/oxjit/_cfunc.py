@@ -66,7 +66,22 @@ class CFunc:
 
 
 def cfunc(sig: Any, locals: dict | None = None, cache: bool = False, **options: Any):
-    """Compile a function with C signature ``sig`` (``"float64(float64)"``)."""
+    """Compile a function for C callers (Numba's ``cfunc``), when it is decorated.
+
+    ``@cfunc("float64(float64, float64)")``: ``sig`` (a string or a signature
+    object) is required and has a return type (``void`` for none). Arguments
+    and result are numbers: bool, the integer types and float32/float64;
+    others raise ``TypeError``. The result is a ``CFunc``: ``.address`` is the
+    entry point (for ``scipy.LowLevelCallable``, C code), ``.ctypes`` a ctypes
+    function over it, and calling the object calls it (positional arguments).
+    An exception raised inside is printed and the result is zero: a C caller
+    cannot receive it.
+
+    Other options are ``njit``'s (``fastmath``, ``boundscheck``,
+    ``error_model``, ``nogil``, ``opt``, ...; see ``help(oxjit.njit)``):
+    ``cache`` is accepted with a ``CacheWarning`` (nothing is saved to disk
+    yet) and ``nopython`` is ignored.
+    """
     options = {k: v for k, v in options.items() if k != "nopython"}
     if cache:
         options["cache"] = True  # (warns, as every `cache=True` does for now)

@@ -285,11 +285,24 @@ def _held_classes(t: Any) -> list[JitClassType]:
 
 
 def jitclass(cls_or_spec: Any = None, spec: Any = None):
-    """Compile a class's methods and hold its instances in compiled code.
+    """Compile a class's methods and hold its instances in compiled code
+    (Numba's ``numba.experimental.jitclass``).
 
     ``@jitclass(spec)``, ``@jitclass`` (fields from annotations) and
     ``jitclass(cls, spec)``, as Numba's. ``spec`` lists the fields as
-    ``(name, type)`` pairs or a dict; annotated fields it does not name are added.
+    ``(name, type)`` pairs or a dict; annotated fields it does not name are
+    added. A field's type is a type object (``float64``, ``int64[:]``,
+    ``ListType(float64)``, ``Other.class_type.instance_type``,
+    ``deferred_type()`` for a class holding its own instances), another
+    jitclass, or ``int``/``float``/``bool``/``complex``.
+
+    The class may have methods (``__init__`` included), properties and static
+    methods, all compiled (class methods and other class attributes raise
+    ``TypeError``). The result is a new class of the same name: calling it
+    runs the compiled constructor, fields are read from the instance's memory
+    and written through compiled code, and ``Cls.class_type.instance_type`` is
+    its instances' type for signatures and other specs. With
+    ``OXJIT_DISABLE_JIT=1`` the class is returned unchanged.
     """
     from . import config
 

@@ -293,9 +293,61 @@ def jit(
 ):
     """Compile a function to native code (Numba's ``jit``).
 
-    ``@jit`` compiles in nopython mode when it can and otherwise runs the
-    function as Python with an ``ObjectModeWarning``; ``@jit(nopython=True)``
-    (or ``@njit``) raises instead.
+    ``@jit``, ``@jit(option=...)`` and ``jit(f, option=...)`` compile on the
+    first call and again for each new combination of argument types.
+    ``@jit(sig)`` or ``@jit([sig, ...])`` compile when the function is
+    decorated, and only for those signatures: a signature is a string
+    (``"float64(float64, int64[:])"``), a signature object
+    (``float64(float64, int64[:])``) or a tuple of argument types. Arguments
+    are converted to a compiled signature they fit; others raise ``TypeError``.
+
+    Returns a ``Dispatcher``, called like the function, with ``py_func``,
+    ``signatures``, ``overloads``, ``compile()``, ``inspect_types()``,
+    ``inspect_llvm()``, ``inspect_asm()`` and ``parallel_diagnostics()``. With
+    ``OXJIT_DISABLE_JIT=1`` (``oxjit.config.DISABLE_JIT``) it returns the
+    function itself.
+
+    Options with an effect:
+
+    ``nopython`` (default False)
+        False: a function that cannot be compiled runs as plain Python, with an
+        ``ObjectModeWarning`` carrying the diagnostic. True (what ``njit``
+        sets): ``oxjit.errors.TypingError``, a ``TypeError``, is raised.
+    ``parallel`` (default False)
+        ``prange`` loops and large array expressions run on the worker pool
+        (``oxjit.set_num_threads``, ``OXJIT_NUM_THREADS``);
+        ``f.parallel_diagnostics()`` tells which, and why a loop stays serial.
+    ``fastmath`` (default False)
+        Float arithmetic may be reordered and contracted and is assumed free
+        of NaN and inf; transcendental functions use vector routines (a few
+        ulp). NaN tests (``math.isnan``, ``np.isnan``, ``x != x``) still work.
+        A set of flag names (Numba's ``{"nsz", "arcp"}``) counts as True.
+    ``forceobj`` (default False)
+        True turns ``nopython`` off (in ``njit`` too). There is no object mode:
+        the function is still compiled when it can be, and otherwise runs as
+        plain Python with an ``ObjectModeWarning``.
+    ``nogil`` (default False)
+        Release the GIL while the compiled code runs.
+    ``boundscheck`` (default None)
+        True: an out-of-bounds index raises ``IndexError``. False: indices are
+        not checked (an out-of-bounds one reads garbage or crashes). None: the
+        ``OXJIT_BOUNDSCHECK``/``NUMBA_BOUNDSCHECK`` environment variable
+        decides, unchecked if unset.
+    ``error_model`` (``'python'``, the default, or ``'numpy'``)
+        ``'python'``: division by zero raises ``ZeroDivisionError``.
+        ``'numpy'``: it gives inf or nan (0 for integer ``//`` and ``%``).
+        Any other value raises ``ValueError``.
+    ``cache`` (default False)
+        Accepted with a ``CacheWarning``: compiled code is not saved to disk
+        yet, so each process compiles again.
+    ``opt`` (0 to 3; default ``OXJIT_OPT`` or 3)
+        LLVM's optimisation level (oxjit's own option).
+
+    Accepted for compatibility with Numba and ignored: ``locals``, ``looplift``,
+    ``inline``, ``debug``, ``target``, ``pipeline_class``, ``no_rewrites``,
+    ``no_cpython_wrapper``, ``no_cfunc_wrapper``, ``writable_args``, ``_nrt``,
+    ``_dbg_optnone``, ``_dbg_extend_lifetimes``. Any other keyword raises
+    ``KeyError`` when the function is decorated.
     """
     options.update(cache=cache, boundscheck=boundscheck)
     if locals is not None:
@@ -320,7 +372,64 @@ def jit(
 
 
 def njit(*args, **kwargs):
-    """``jit`` with ``nopython=True``."""
+    """Compile a function to native code, raising if it cannot be compiled
+    (Numba's ``njit``: ``jit`` with ``nopython=True``).
+
+    ``@njit``, ``@njit(option=...)`` and ``njit(f, option=...)`` compile on
+    the first call and again for each new combination of argument types.
+    ``@njit(sig)`` or ``@njit([sig, ...])`` compile when the function is
+    decorated, and only for those signatures: a signature is a string
+    (``"float64(float64, int64[:])"``), a signature object
+    (``float64(float64, int64[:])``) or a tuple of argument types. Arguments
+    are converted to a compiled signature they fit; others raise ``TypeError``.
+
+    Returns a ``Dispatcher``, called like the function, with ``py_func``,
+    ``signatures``, ``overloads``, ``compile()``, ``inspect_types()``,
+    ``inspect_llvm()``, ``inspect_asm()`` and ``parallel_diagnostics()``. A
+    function that cannot be compiled raises ``oxjit.errors.TypingError`` (a
+    ``TypeError``) with a diagnostic pointing at the source. With
+    ``OXJIT_DISABLE_JIT=1`` (``oxjit.config.DISABLE_JIT``) it returns the
+    function itself. Passing ``nopython`` warns (``RuntimeWarning``) and is
+    ignored.
+
+    Options with an effect:
+
+    ``parallel`` (default False)
+        ``prange`` loops and large array expressions run on the worker pool
+        (``oxjit.set_num_threads``, ``OXJIT_NUM_THREADS``);
+        ``f.parallel_diagnostics()`` tells which, and why a loop stays serial.
+    ``fastmath`` (default False)
+        Float arithmetic may be reordered and contracted and is assumed free
+        of NaN and inf; transcendental functions use vector routines (a few
+        ulp). NaN tests (``math.isnan``, ``np.isnan``, ``x != x``) still work.
+        A set of flag names (Numba's ``{"nsz", "arcp"}``) counts as True.
+    ``forceobj`` (default False)
+        True turns ``nopython`` off (in ``njit`` too). There is no object mode:
+        the function is still compiled when it can be, and otherwise runs as
+        plain Python with an ``ObjectModeWarning``.
+    ``nogil`` (default False)
+        Release the GIL while the compiled code runs.
+    ``boundscheck`` (default None)
+        True: an out-of-bounds index raises ``IndexError``. False: indices are
+        not checked (an out-of-bounds one reads garbage or crashes). None: the
+        ``OXJIT_BOUNDSCHECK``/``NUMBA_BOUNDSCHECK`` environment variable
+        decides, unchecked if unset.
+    ``error_model`` (``'python'``, the default, or ``'numpy'``)
+        ``'python'``: division by zero raises ``ZeroDivisionError``.
+        ``'numpy'``: it gives inf or nan (0 for integer ``//`` and ``%``).
+        Any other value raises ``ValueError``.
+    ``cache`` (default False)
+        Accepted with a ``CacheWarning``: compiled code is not saved to disk
+        yet, so each process compiles again.
+    ``opt`` (0 to 3; default ``OXJIT_OPT`` or 3)
+        LLVM's optimisation level (oxjit's own option).
+
+    Accepted for compatibility with Numba and ignored: ``locals``, ``looplift``,
+    ``inline``, ``debug``, ``target``, ``pipeline_class``, ``no_rewrites``,
+    ``no_cpython_wrapper``, ``no_cfunc_wrapper``, ``writable_args``, ``_nrt``,
+    ``_dbg_optnone``, ``_dbg_extend_lifetimes``. Any other keyword raises
+    ``KeyError`` when the function is decorated.
+    """
     if "nopython" in kwargs:
         warnings.warn("nopython is set for njit and is ignored", RuntimeWarning, stacklevel=2)
     kwargs["nopython"] = True

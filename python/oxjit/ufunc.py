@@ -187,8 +187,38 @@ class DUFunc:
 
 
 def vectorize(ftylist_or_function=(), **kws):
-    """Numba's ``vectorize``: ``@vectorize``, ``@vectorize(['f8(f8, f8)'])``,
-    ``@vectorize('float64(float64)', target='parallel')``."""
+    """Make a NumPy ufunc from a function of scalars (Numba's ``vectorize``).
+
+    ``@vectorize(["float64(float64, float64)", "float32(float32, float32)"])``
+    (or one signature, a string or a signature object, each with a return
+    type) compiles one inner loop per signature when the function is
+    decorated and returns a genuine ``numpy.ufunc``, which tries the loops in
+    the order given: broadcasting, ``out=``, ``where=``, ``dtype=``,
+    ``.reduce``, ``.accumulate``, ``.reduceat``, ``.outer`` and ``.at``.
+
+    ``@vectorize`` or ``@vectorize(option=...)`` without signatures (or with
+    an empty list) returns a ``DUFunc``: it compiles a loop the first time it
+    meets a new combination of input dtypes (bool, integers, floats,
+    complex), with the return type the kernel has for them, and otherwise
+    behaves as the ufunc it keeps (``.ufunc``).
+
+    ``identity`` (0, 1, ``'reorderable'`` or None, the default)
+        The ufunc's identity, where ``.reduce`` starts (an empty array, or
+        several axes at once). Any other value raises ``ValueError``.
+    ``target`` (``'cpu'``, the default, or ``'parallel'``)
+        ``'parallel'`` splits each call over the worker pool
+        (``oxjit.set_num_threads``, ``OXJIT_NUM_THREADS``). Any other target
+        (``'cuda'``) raises ``ValueError``.
+    ``fastmath`` (default False)
+        Fast-math inner loops; transcendental functions use glibc's libmvec
+        vector routines.
+    ``cache`` (default False)
+        Accepted with a ``CacheWarning``: loops are not saved to disk yet.
+
+    Accepted and ignored: ``nopython``, ``forceobj``, ``writable_args``,
+    ``nogil``. Any other keyword raises ``KeyError``. ``OXJIT_DISABLE_JIT``
+    does not apply: the loops are compiled all the same, as in Numba.
+    """
     identity = kws.pop("identity", None)
     target = kws.pop("target", "cpu")
     fastmath = kws.pop("fastmath", False)
@@ -334,8 +364,32 @@ class GUFunc:
 
 
 def guvectorize(*args, **kws):
-    """Numba's ``guvectorize``: ``@guvectorize([sigs], '(n),()->(n)')`` or
-    ``@guvectorize('(n),()->(n)')`` (lazy); outputs are the last arguments."""
+    """Make a generalized NumPy ufunc (Numba's ``guvectorize``).
+
+    ``@guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")``
+    (the layout may also be given as ``signature="..."``) compiles one loop
+    per signature when the function is decorated and returns a genuine
+    ``numpy.ufunc`` (a gufunc). The kernel takes the outputs as its last
+    parameters, writes them in place (``out[i] = ...``, ``out[0]`` for a
+    scalar output) and returns nothing; a caller that leaves the outputs out
+    gets them allocated by NumPy. The layout names the core dimensions, shared
+    between arguments (``()`` is a scalar); several outputs are allowed.
+
+    ``@guvectorize("(n),()->(n)")`` (a layout only) returns a ``GUFunc``: it
+    compiles a loop the first time it meets a new combination of input dtypes,
+    with outputs of the first input's dtype.
+
+    ``target`` (``'cpu'``, the default, or ``'parallel'``)
+        ``'parallel'`` splits each call over the worker pool. Any other target
+        raises ``ValueError``.
+    ``fastmath`` (default False)
+        Fast-math loops.
+    ``cache`` (default False)
+        Accepted with a ``CacheWarning``: loops are not saved to disk yet.
+
+    Accepted and ignored: ``identity``, ``nopython``, ``forceobj``,
+    ``writable_args``, ``nogil``. Any other keyword raises ``KeyError``.
+    """
     target = kws.pop("target", "cpu")
     fastmath = kws.pop("fastmath", False)
     kws.pop("identity", None)

@@ -1,0 +1,3 @@
+from ._jitclass import jitclass as jitclass
+
+__all__ = ["jitclass"]
