@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import os
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -537,14 +538,20 @@ def test_each_option_accepted_alone(opt):
     assert f(1.5) == 4.5
 
 
-def test_cache_true_warns():
-    with pytest.warns(errors.CacheWarning, match="cache"):
+def test_cache_true_writes_an_entry(tmp_path, monkeypatch):
+    # (tests/test_cache.py covers the cache across processes.)
+    monkeypatch.setenv("OXJIT_CACHE_DIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
 
         @njit(cache=True)
         def f(x):
             return x + 1
 
-    assert f(1) == 2
+        assert f(1) == 2
+    assert f.stats.cache_path.startswith(str(tmp_path))
+    assert f.stats.cache_misses == 1
+    assert [p for p in os.listdir(f.stats.cache_path) if p.startswith("test_dispatcher.")]
 
 
 def test_unknown_option_rejected():

@@ -15,6 +15,7 @@ import resource
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import oxjit
@@ -297,10 +298,14 @@ def test_bad_target_rejected():
         vectorize(["float64(float64, float64)"], target="cuda")(_poly)
 
 
-def test_cache_option_warns():
-    with pytest.warns(CacheWarning):
+def test_cache_option_writes_loops(tmp_path, monkeypatch):
+    monkeypatch.setenv("OXJIT_CACHE_DIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
         f = vectorize(["float64(float64, float64)"], cache=True)(_poly)
     assert f(2.0, 3.0) == _poly(2.0, 3.0)
+    written = [name for _, _, files in os.walk(tmp_path) for name in files]
+    assert len(written) == 1 and written[0].startswith("test_vectorize._poly.")
 
 
 def test_nopython_option_accepted():

@@ -79,12 +79,13 @@ def cfunc(sig: Any, locals: dict | None = None, cache: bool = False, **options: 
 
     Other options are ``njit``'s (``fastmath``, ``boundscheck``,
     ``error_model``, ``nogil``, ``opt``, ...; see ``help(oxjit.njit)``):
-    ``cache`` is accepted with a ``CacheWarning`` (nothing is saved to disk
-    yet) and ``nopython`` is ignored.
+    ``cache`` (True) caches the compiled function as ``njit``'s does (the small
+    C trampoline around it is built in each process) and ``nopython`` is
+    ignored.
     """
     options = {k: v for k, v in options.items() if k != "nopython"}
     if cache:
-        options["cache"] = True  # (warns, as every `cache=True` does for now)
+        options["cache"] = True
 
     def wrap(func: Callable) -> CFunc:
         return CFunc(func, sig, options)

@@ -34,17 +34,26 @@ from typing import Any, Sequence
 import numpy as np
 import numpy.linalg
 
-if __package__:
-    from . import _textformat
-else:
+
+def _textformat() -> types.ModuleType:
+    """The template parser of `%` and `str.format`, imported when first
+    needed (it imports `dataclasses`: 2 ms of a cached first call)."""
+    mod = sys.modules.get(f"{__package__}._textformat" if __package__ else "_oxjit_textformat")
+    if mod is not None:
+        return mod
+    if __package__:
+        return importlib.import_module(f"{__package__}._textformat")
     # Loaded on its own from the source tree (tests/test_frontend.py,
     # scripts/fixture_units.py): its sibling by path.
     import importlib.util as _util
 
-    _spec = _util.spec_from_file_location("_oxjit_textformat", __file__.replace("_frontend.py", "_textformat.py"))
-    _textformat = _util.module_from_spec(_spec)
-    sys.modules[_spec.name] = _textformat
-    _spec.loader.exec_module(_textformat)
+    spec = _util.spec_from_file_location("_oxjit_textformat", __file__.replace("_frontend.py", "_textformat.py"))
+    assert spec is not None and spec.loader is not None
+    mod = _util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
 
 __all__ = ["build_unit", "build_unit_refs"]
 
@@ -250,9 +259,8 @@ def _source_now(py_func: types.FunctionType) -> _Source:
         del linecache.cache[code.co_filename]
     try:
         if code.co_name == "<lambda>":
-            return _lambda_source(code, name)
-        # The code object, not the function: no `__wrapped__` unwrapping.
-        lines, first = inspect.getsourcelines(code)
+            return _lambda_source(code, name, py_func.__globals__)
+        lines, first = _getsourcelines(code, py_func.__globals__)
     except (OSError, TypeError) as e:
         where = {"<string>": "a string given to exec() or compile()", "<stdin>": "input read from stdin"}
         if code.co_filename in where:
@@ -273,16 +281,75 @@ def _source_now(py_func: types.FunctionType) -> _Source:
     raise ValueError(f"cannot find the definition of {name} in its source")
 
 
-def _lambda_source(code: types.CodeType, name: str) -> _Source:
+def _findsource(code: types.CodeType, module_globals: dict) -> tuple[list[str], int]:
+    """`inspect.findsource` of a code object, without `inspect.getmodule`
+    (which takes the real path of every module's file: 10 ms in a fresh
+    process, more than the rest of a cached first call)."""
+    lines = linecache.getlines(code.co_filename, module_globals)
+    if not lines:
+        raise OSError("could not get source code")
+    # As inspect does: from the code's first line (its first decorator)
+    # back to the line that starts the definition.
+    pat = re.compile(r"^(\s*def\s)|(\s*async\s+def\s)|(.*(?<!\w)lambda(:|\s))|^(\s*@)")
+    lnum = code.co_firstlineno - 1
+    if lnum >= len(lines):
+        raise OSError("lineno is out of bounds")
+    while lnum > 0 and not pat.match(lines[lnum]):
+        lnum -= 1
+    return lines, lnum
+
+
+def _getsourcelines(code: types.CodeType, module_globals: dict) -> tuple[list[str], int]:
+    """`inspect.getsourcelines` of a code object (no `__wrapped__` unwrapping).
+    A `def` is cut by indentation first, which needs no tokenizer (whose
+    first use compiles its regular expressions: 5 ms); when that block does
+    not parse, `inspect.getblock` decides."""
+    lines, lnum = _findsource(code, module_globals)
+    block = _indented_block(lines, lnum)
+    if block is not None:
+        try:
+            _parse_block(block)
+            return block, lnum + 1
+        except (SyntaxError, ValueError):
+            pass
+    return inspect.getblock(lines[lnum:]), lnum + 1
+
+
+def _indented_block(lines: list[str], lnum: int) -> list[str] | None:
+    """Decorators, the `def` line and every following line that is blank or
+    indented deeper than the `def` (None unless it starts with `@` or `def`)."""
+
+    def indent(s: str) -> int:
+        return len(s) - len(s.lstrip())
+
+    base = indent(lines[lnum])
+    i = lnum
+    while i < len(lines) and lines[i].lstrip().startswith("@") and indent(lines[i]) == base:
+        i += 1
+    if i >= len(lines) or not re.match(r"\s*(async\s+)?def\s", lines[i]) or indent(lines[i]) != base:
+        return None
+    end = i + 1
+    last = end
+    while end < len(lines):
+        text = lines[end]
+        if text.strip() and indent(text) <= base:
+            break
+        end += 1
+        if text.strip():
+            last = end
+    return lines[lnum:last]
+
+
+def _lambda_source(code: types.CodeType, name: str, module_globals: dict) -> _Source:
     # A lambda's "block" from inspect is cut mid-statement and often does not
     # parse on its own, so look for it in the whole file first.
-    file_lines, _ = inspect.findsource(code)
+    file_lines, _ = _findsource(code, module_globals)
     tree = _parse_file(code.co_filename, file_lines)
     lam = _find_lambda(tree, code, 0) if tree is not None else None
     if lam is not None:
         block = file_lines[lam.lineno - 1 : lam.end_lineno]
         return _Source(lam, 0, lam.lineno, block)
-    lines, first = inspect.getsourcelines(code)
+    lines, first = _getsourcelines(code, module_globals)
     try:
         tree, delta = _parse_block(lines)
     except (SyntaxError, ValueError) as e:
@@ -791,7 +858,7 @@ class _Converter:
 
     def percent_format(self, e: ast.BinOp, template: str) -> Node:
         """`"..." % x` and `"..." % (x, y)` of a literal template."""
-        pieces = _textformat.percent_pieces(template)
+        pieces = _textformat().percent_pieces(template)
         if isinstance(pieces, str):
             return self.unsupported(e, pieces)
         n = sum(1 for p in pieces if not isinstance(p, str))
@@ -812,7 +879,7 @@ class _Converter:
 
     def str_format(self, e: ast.Call, template: str) -> Node:
         """`"...".format(a, b, name=c)` of a literal template."""
-        pieces = _textformat.format_pieces(template)
+        pieces = _textformat().format_pieces(template)
         if isinstance(pieces, str):
             return self.unsupported(e, pieces)
         if any(isinstance(a, ast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
@@ -1088,26 +1155,40 @@ def _convert(src: _Source, py_func: types.FunctionType) -> tuple[Node, set[str],
 # ---------------------------------------------------------------------------
 
 _known_callables: dict[int, tuple[Any, str]] | None = None
+_scanned_modules: set[str] = set()
+# A module is marked scanned before its entries are in: one thread at a time.
+_callable_lock = threading.Lock()
 
 
 def _callable_paths() -> dict[int, tuple[Any, str]]:
     """id(obj) -> (obj, dotted path) for builtins and the public callables of
     the known modules; built once. The object is kept to guard against a
     reused id."""
+    with _callable_lock:
+        return _callable_paths_locked()
+
+
+def _callable_paths_locked() -> dict[int, tuple[Any, str]]:
     global _known_callables
-    if _known_callables is not None:
-        return _known_callables
-    table: dict[int, tuple[Any, str]] = {}
-    for name, obj in vars(builtins).items():
-        if name.startswith("_") or not callable(obj):
-            continue
-        if isinstance(obj, type) and issubclass(obj, BaseException):
-            continue
-        table.setdefault(id(obj), (obj, name))
+    if _known_callables is None:
+        _known_callables = {}
+        for name, obj in vars(builtins).items():
+            if name.startswith("_") or not callable(obj):
+                continue
+            if isinstance(obj, type) and issubclass(obj, BaseException):
+                continue
+            _known_callables.setdefault(id(obj), (obj, name))
+    table = _known_callables
     for modname in _CALLABLE_MODULES:
+        # Only modules imported by now (a value cannot come from one that is
+        # not): importing `numpy.random` or `random` here would cost more
+        # than the rest of a cached first call. Each is scanned once.
+        mod = sys.modules.get(modname)
+        if mod is None or modname in _scanned_modules:
+            continue
+        _scanned_modules.add(modname)
         # `vars`, not `dir`: numpy's lazy `__getattr__` would import half of
         # its subpackages.
-        mod = importlib.import_module(modname)
         entries = vars(mod)
         for name, obj in entries.items():
             if name.startswith("_") or not callable(obj) or isinstance(obj, types.ModuleType):
@@ -1118,7 +1199,6 @@ def _callable_paths() -> dict[int, tuple[Any, str]]:
             if isinstance(own, str) and entries.get(own) is obj:
                 name = own
             table.setdefault(id(obj), (obj, f"{modname}.{name}"))
-    _known_callables = table
     return table
 
 
@@ -1385,6 +1465,11 @@ class _UnitBuilder:
         thread_fn = _thread_fn_path(v)
         if thread_fn is not None:
             return ["builtin", thread_fn]
+        # Builtins first, as in the table, without building it (a cached
+        # first call is a few ms; the table takes 2).
+        name = getattr(v, "__name__", None)
+        if isinstance(name, str) and not name.startswith("_") and getattr(builtins, name, None) is v:
+            return ["builtin", name]
         known = _callable_paths().get(id(v))
         if known is not None and known[0] is v:
             return ["builtin", known[1]]

@@ -62,6 +62,10 @@ class Dispatcher:
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
     # Compile eagerly for a signature string ("float64(int64, f8[:])").
     def _compile_signature(self, sig: str) -> None: ...
+    # `cache=True`: the directory of its entries and their file-name stem.
+    def _enable_cache(self, dir: str, stem: str) -> None: ...
+    # (hits, misses) of the on-disk cache in this process.
+    def _cache_stats(self) -> tuple[int, int]: ...
     # (entry address, the object owning the trampoline's machine code). The
     # owner's class (CFuncCode) is not exported by the module.
     def _cfunc_trampoline(self, sig: str) -> tuple[int, object]: ...
@@ -158,6 +162,7 @@ def make_ufunc(
     loops: Sequence[tuple[Sequence[str], str]],
     parallel: bool = False,
     fastmath: bool = False,
+    cache: tuple[str, str] | None = None,
 ) -> np.ufunc: ...
 def make_gufunc(
     py_func: Callable[..., Any],
@@ -170,6 +175,7 @@ def make_gufunc(
     sigs: Sequence[Sequence[str]],
     parallel: bool = False,
     fastmath: bool = False,
+    cache: tuple[str, str] | None = None,
 ) -> np.ufunc: ...
 def _install_fast_call(cls: type[Dispatcher]) -> None: ...
 

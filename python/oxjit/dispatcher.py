@@ -16,9 +16,8 @@ import types
 import warnings
 from typing import Any, Callable
 
-from . import _native, _pickling, config
+from . import _cache, _native, _pickling, config
 from . import types as _types
-from .errors import CacheWarning
 
 # Every option Numba's @jit accepts. Those not implemented are accepted and
 # ignored (documented in the README), never rejected.
@@ -190,8 +189,11 @@ class Dispatcher(_native.Dispatcher):
         self._compile_signature(_sig_text(sig))
 
     @property
-    def stats(self):
-        return {"overloads": len(self._overloads())}
+    def stats(self) -> _cache.CacheStats:
+        """Numba's ``stats``: the ``cache=True`` directory (None without a
+        cache) and this process's cache hits and misses."""
+        hits, misses = self._cache_stats()
+        return _cache.CacheStats(getattr(self, "_cache_dir", None), hits, misses)
 
 
 _native._install_fast_call(Dispatcher)
@@ -247,13 +249,7 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
     if not callable(func) or not hasattr(func, "__code__"):
         raise TypeError(f"jit() needs a Python function, got {type(func).__name__}")
     _keep_source(func)
-    if options.get("cache"):
-        warnings.warn(
-            f"cache=True for {func.__qualname__}: oxjit does not persist compiled code yet; "
-            "it compiles again in each process",
-            CacheWarning,
-            stacklevel=3,
-        )
+    place = _cache.place(func, stacklevel=4) if options.get("cache") else None
     boundscheck = options.get("boundscheck")
     if boundscheck is None:
         boundscheck = _env_flag("OXJIT_BOUNDSCHECK", "NUMBA_BOUNDSCHECK") or False
@@ -278,6 +274,9 @@ def _make(func: Callable, sigs: list | None, options: dict) -> Dispatcher:
         bool(options.get("parallel", False)),
     )
     d._parallel = bool(options.get("parallel", False))
+    if place is not None:
+        d._enable_cache(*place)
+        d._cache_dir = place[0]
     # What a by-value pickle decorates again with.
     d._jit_sigs = [_sig_text(s) for s in sigs] if sigs else None
     d._jit_options = {k: v for k, v in options.items() if k != "cache"}
@@ -338,8 +337,12 @@ def jit(
         ``'numpy'``: it gives inf or nan (0 for integer ``//`` and ``%``).
         Any other value raises ``ValueError``.
     ``cache`` (default False)
-        Accepted with a ``CacheWarning``: compiled code is not saved to disk
-        yet, so each process compiles again.
+        True: compiled code is written to ``__pycache__`` next to the source
+        file (or under ``OXJIT_CACHE_DIR``/``NUMBA_CACHE_DIR``), and later
+        processes link it instead of compiling. Any edit to the function, to a
+        jitted function it calls or to a global it reads recompiles. A
+        function defined in no file warns (``CacheWarning``) and compiles in
+        each process. ``f.stats`` counts hits and misses.
     ``opt`` (0 to 3; default ``OXJIT_OPT`` or 3)
         LLVM's optimisation level (oxjit's own option).
 
@@ -419,8 +422,12 @@ def njit(*args, **kwargs):
         ``'numpy'``: it gives inf or nan (0 for integer ``//`` and ``%``).
         Any other value raises ``ValueError``.
     ``cache`` (default False)
-        Accepted with a ``CacheWarning``: compiled code is not saved to disk
-        yet, so each process compiles again.
+        True: compiled code is written to ``__pycache__`` next to the source
+        file (or under ``OXJIT_CACHE_DIR``/``NUMBA_CACHE_DIR``), and later
+        processes link it instead of compiling. Any edit to the function, to a
+        jitted function it calls or to a global it reads recompiles. A
+        function defined in no file warns (``CacheWarning``) and compiles in
+        each process. ``f.stats`` counts hits and misses.
     ``opt`` (0 to 3; default ``OXJIT_OPT`` or 3)
         LLVM's optimisation level (oxjit's own option).
 

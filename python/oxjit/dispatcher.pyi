@@ -13,6 +13,7 @@ from _typeshed import SupportsWrite
 from typing_extensions import ParamSpec, Self, TypeAlias, TypedDict, Unpack
 
 from . import _native
+from ._cache import CacheStats
 from .types import Signature, Type
 
 _P = ParamSpec("_P")
@@ -103,7 +104,7 @@ class Dispatcher(_native.Dispatcher, Generic[_P, _R_co]):
     def inspect_asm(self, signature: Iterable[Type | str]) -> str | None: ...
     def compile(self, sig: _Sig) -> None: ...
     @property
-    def stats(self) -> dict[str, int]: ...
+    def stats(self) -> CacheStats: ...
 
 # `@jit` / `jit(f)` / `jit(f, cache=True)`.
 @overload

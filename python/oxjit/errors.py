@@ -39,7 +39,8 @@ class NumbaParallelSafetyWarning(OxjitWarning):
 
 
 class CacheWarning(OxjitWarning):
-    """``cache=True`` was requested but compiled code is not persisted yet."""
+    """``cache=True`` was requested for code that cannot be cached (defined
+    in no file): it compiles again in each process."""
 
 
 # Numba's names, for code that catches them.

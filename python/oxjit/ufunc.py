@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import functools
 import threading
-import warnings
 from typing import Any, Callable
 
 import numpy as np
 
-from . import _native, _pickling
+from . import _cache, _native, _pickling
 from . import types as _types
-from .errors import CacheWarning
 
 _IDENTITY = {None: -1, 0: 0, 1: 1, "reorderable": -2}
 _TARGETS = ("cpu", "parallel")
@@ -60,10 +58,13 @@ def _check_target(target: str) -> None:
 class DUFunc:
     """A lazily compiled ufunc (Numba's DUFunc)."""
 
-    def __init__(self, py_func: Callable, identity=None, target: str = "cpu", fastmath: bool = False):
+    def __init__(
+        self, py_func: Callable, identity=None, target: str = "cpu", fastmath: bool = False, cache: bool = False
+    ):
         _check_target(target)
         self.__oxjit_py_func__ = py_func  # callable from compiled code as a scalar function
         self.py_func = py_func
+        self._cache = _cache.place(py_func, "ufunc", stacklevel=4) if cache else None
         self._identity = _identity_code(identity)
         self._identity_value = identity
         self._parallel = target == "parallel"
@@ -114,6 +115,7 @@ class DUFunc:
                 loops,
                 self._parallel,
                 self._fastmath,
+                self._cache,
             )
             self._loops = loops
 
@@ -213,7 +215,9 @@ def vectorize(ftylist_or_function=(), **kws):
         Fast-math inner loops; transcendental functions use glibc's libmvec
         vector routines.
     ``cache`` (default False)
-        Accepted with a ``CacheWarning``: loops are not saved to disk yet.
+        True: each compiled loop is written to ``__pycache__`` next to the
+        source file (or under ``OXJIT_CACHE_DIR``/``NUMBA_CACHE_DIR``) and
+        linked by later processes, as ``@jit(cache=True)`` does.
 
     Accepted and ignored: ``nopython``, ``forceobj``, ``writable_args``,
     ``nogil``. Any other keyword raises ``KeyError``. ``OXJIT_DISABLE_JIT``
@@ -222,17 +226,14 @@ def vectorize(ftylist_or_function=(), **kws):
     identity = kws.pop("identity", None)
     target = kws.pop("target", "cpu")
     fastmath = kws.pop("fastmath", False)
-    if kws.pop("cache", False):
-        warnings.warn(
-            "cache=True: oxjit does not persist compiled ufunc loops yet", CacheWarning, stacklevel=2
-        )
+    cache = bool(kws.pop("cache", False))
     for k in ("nopython", "forceobj", "writable_args", "nogil"):
         kws.pop(k, None)
     if kws:
         raise KeyError(f"unrecognized vectorize options: {', '.join(sorted(kws))}")
     _check_target(target)
     if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (str, _types.Type)):
-        return DUFunc(ftylist_or_function, identity, target, fastmath)
+        return DUFunc(ftylist_or_function, identity, target, fastmath, cache)
     sigs = ftylist_or_function
     if isinstance(sigs, (str, _types.Signature)):
         sigs = [sigs]
@@ -240,7 +241,7 @@ def vectorize(ftylist_or_function=(), **kws):
 
     def wrap(func: Callable):
         if not sigs:
-            return DUFunc(func, identity, target, fastmath)
+            return DUFunc(func, identity, target, fastmath, cache)
         loops = [_parse(s) for s in sigs]
         nin = func.__code__.co_argcount
         for ins, _ in loops:
@@ -255,6 +256,7 @@ def vectorize(ftylist_or_function=(), **kws):
             loops,
             target == "parallel",
             bool(fastmath),
+            _cache.place(func, "ufunc") if cache else None,
         )
 
     return wrap
@@ -295,9 +297,10 @@ class GUFunc:
     compiles a loop per combination of input dtypes, outputs of the same
     dtype as the first input."""
 
-    def __init__(self, py_func: Callable, layout: str, target: str, fastmath: bool):
+    def __init__(self, py_func: Callable, layout: str, target: str, fastmath: bool, cache: bool = False):
         _check_target(target)
         self.py_func = py_func
+        self._cache = _cache.place(py_func, "gufunc", stacklevel=4) if cache else None
         self._layout = layout
         self._nin, self._nout, self._core = _parse_layout(layout)
         self._parallel = target == "parallel"
@@ -346,6 +349,7 @@ class GUFunc:
                         sigs,
                         self._parallel,
                         self._fastmath,
+                        self._cache,
                     )
                     self._sigs = sigs
         if "signature" not in kwargs and "dtype" not in kwargs:
@@ -385,7 +389,9 @@ def guvectorize(*args, **kws):
     ``fastmath`` (default False)
         Fast-math loops.
     ``cache`` (default False)
-        Accepted with a ``CacheWarning``: loops are not saved to disk yet.
+        True: each compiled loop is written to ``__pycache__`` next to the
+        source file (or under ``OXJIT_CACHE_DIR``/``NUMBA_CACHE_DIR``) and
+        linked by later processes, as ``@jit(cache=True)`` does.
 
     Accepted and ignored: ``identity``, ``nopython``, ``forceobj``,
     ``writable_args``, ``nogil``. Any other keyword raises ``KeyError``.
@@ -393,10 +399,7 @@ def guvectorize(*args, **kws):
     target = kws.pop("target", "cpu")
     fastmath = kws.pop("fastmath", False)
     kws.pop("identity", None)
-    if kws.pop("cache", False):
-        warnings.warn(
-            "cache=True: oxjit does not persist compiled gufunc loops yet", CacheWarning, stacklevel=2
-        )
+    cache = bool(kws.pop("cache", False))
     for k in ("nopython", "forceobj", "writable_args", "nogil"):
         kws.pop(k, None)
     layout = kws.pop("signature", None)
@@ -416,7 +419,7 @@ def guvectorize(*args, **kws):
 
     def wrap(func: Callable):
         if not sigs:
-            return GUFunc(func, layout, target, fastmath)
+            return GUFunc(func, layout, target, fastmath, cache)
         nin, nout, core = _parse_layout(layout)
         parsed = [_sig_args(s) for s in sigs]
         return _native.make_gufunc(
@@ -430,6 +433,7 @@ def guvectorize(*args, **kws):
             parsed,
             target == "parallel",
             bool(fastmath),
+            _cache.place(func, "gufunc") if cache else None,
         )
 
     return wrap

@@ -79,7 +79,12 @@ fn create() -> Result<Jit, String> {
 /// Machine code loaded under its own resource tracker; [`release`] frees it.
 /// It also owns the data the code reads by address (large frozen arrays),
 /// dropped only after the code is gone.
-pub struct CodeHandle(LLVMOrcResourceTrackerRef, Vec<Arc<dyn Any + Send + Sync>>);
+pub struct CodeHandle(
+    LLVMOrcResourceTrackerRef,
+    Vec<Arc<dyn Any + Send + Sync>>,
+    /// The entry symbol and the object code, kept for the cache.
+    pub(crate) Option<Box<(String, Vec<u8>)>>,
+);
 
 // SAFETY: a tracker is only used under the JIT mutex.
 unsafe impl Send for CodeHandle {}
@@ -108,21 +113,48 @@ pub unsafe fn load_object_tracked(
     for n in names {
         let c = CString::new(*n).map_err(|e| e.to_string())?;
         let mut addr: LLVMOrcExecutorAddress = 0;
-        take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr()))?;
+        if let Err(e) = take_error(LLVMOrcLLJITLookup(jit.raw, &mut addr, c.as_ptr())) {
+            // (A duplicate definition shows here: drop what was added.)
+            let _ = take_error(LLVMOrcResourceTrackerRemove(rt));
+            LLVMOrcReleaseResourceTracker(rt);
+            return Err(e);
+        }
         out.push(addr as usize);
     }
-    Ok((out, CodeHandle(rt, Vec::new())))
+    Ok((out, CodeHandle(rt, Vec::new(), None)))
 }
 
 impl CodeHandle {
     /// A handle that owns nothing (release is a no-op).
     pub fn empty() -> CodeHandle {
-        CodeHandle(std::ptr::null_mut(), Vec::new())
+        CodeHandle(std::ptr::null_mut(), Vec::new(), None)
+    }
+
+    /// The entry symbol and object code of code compiled with a
+    /// `symbol_prefix` (for the on-disk cache), once.
+    pub fn take_object(&mut self) -> Option<(String, Vec<u8>)> {
+        self.2.take().map(|b| *b)
     }
 
     /// Keep `data` alive for as long as this machine code exists.
     pub fn keep(&mut self, data: Arc<dyn Any + Send + Sync>) {
         self.1.push(data);
+    }
+}
+
+/// Link object code read back from the cache and look up its entry `symbol`.
+pub fn load_object(object: &[u8], symbol: &str) -> Result<(usize, CodeHandle), String> {
+    crate::init_llvm()?;
+    let name = CString::new("oxjit-cached").map_err(|e| e.to_string())?;
+    // SAFETY: the buffer is a copy that LLJIT takes ownership of.
+    unsafe {
+        let buf = llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy(
+            object.as_ptr() as *const std::ffi::c_char,
+            object.len(),
+            name.as_ptr(),
+        );
+        let (addrs, code) = load_object_tracked(buf, &[symbol])?;
+        Ok((addrs[0], code))
     }
 }
 

@@ -16,7 +16,7 @@ mod jit;
 pub use abi::register as register_abi;
 pub use cfunc::c_trampoline;
 pub use ir::{field_offsets, leaf_offsets, mem_size_align};
-pub use jit::{release, CodeHandle};
+pub use jit::{load_object, release, CodeHandle};
 mod lower;
 
 use inkwell::context::Context;
@@ -43,6 +43,11 @@ pub struct Options {
     pub want_asm: bool,
     /// `parallel=True`: `prange` loops run on the worker pool.
     pub parallel: bool,
+    /// For code that goes into the on-disk cache: the module's symbol
+    /// prefix, derived from the cache key (a counter's prefix would collide
+    /// with another process's), and the object code is kept for writing
+    /// (`CodeHandle::take_object`).
+    pub symbol_prefix: Option<String>,
 }
 
 impl Default for Options {
@@ -54,6 +59,7 @@ impl Default for Options {
             opt_level: 3,
             want_asm: false,
             parallel: false,
+            symbol_prefix: None,
         }
     }
 }
@@ -187,10 +193,15 @@ pub(crate) fn finish(
     let obj = tm
         .write_to_memory_buffer(module, FileType::Object)
         .map_err(|e| e.to_string())?;
+    let kept = opts
+        .symbol_prefix
+        .as_ref()
+        .map(|_| (names[0].to_string(), obj.as_slice().to_vec()));
     let raw = obj.as_mut_ptr();
     std::mem::forget(obj); // ownership passes to LLJIT
                            // Each module under its own tracker, so its code can be freed.
-    let (addrs, code) = unsafe { jit::load_object_tracked(raw, names)? };
+    let (addrs, mut code) = unsafe { jit::load_object_tracked(raw, names)? };
+    code.2 = kept.map(Box::new);
     Ok((addrs, ir, asm, code))
 }
 
@@ -291,7 +302,10 @@ fn build(
     lower: impl FnOnce(&str) -> Result<(String, String), String>,
 ) -> Result<(Vec<usize>, String, Option<String>, CodeHandle), Error> {
     let root = &program.instances[0];
-    let prefix = unique_prefix(&program.templates[root.template as usize].qualname);
+    let prefix = match &opts.symbol_prefix {
+        Some(p) => p.clone(),
+        None => unique_prefix(&program.templates[root.template as usize].qualname),
+    };
     let (text, name) = guarded(Stage::Lowering, || lower(&prefix))?;
     let text = format!("{text}\n{}", lower::METADATA);
     let (addrs, ir, asm, mut code) = guarded(Stage::Llvm, || {

@@ -4,7 +4,7 @@
 //! here once: a diagnostic about the user's code, a Python error from the
 //! front end, or an internal error (an `Err` or a panic) naming its stage.
 
-use crate::new_err;
+use crate::{cache, new_err};
 use oxjit_codegen::{CodeHandle, Compiled, GuArg, Options};
 use oxjit_syntax::{FrozenBytes, Unit};
 use oxjit_typeck::{Located, Program};
@@ -238,36 +238,72 @@ fn check_result(program: &Program<'_>, target: &Target<'_>) -> Result<(), Failur
     }
 }
 
-/// Type, lower and load `src` for `args`, without the GIL.
+/// Type, lower and load `src` for `args`, without the GIL; with a cache
+/// place, link the cached code instead when its key matches, and write the
+/// code compiled otherwise (`cache.rs`).
 pub(crate) fn compile(
     py: Python<'_>,
     src: Source,
     args: Vec<Ty>,
-    opts: Options,
+    mut opts: Options,
     target: Target<'_>,
+    cache: Option<&cache::Place>,
 ) -> Result<Output, Failure> {
     py.detach(move || {
         let unit = read_unit(&src)?;
+        let cached = match cache {
+            Some(place) if cache::uncacheable(&unit, &args).is_none() => {
+                let key = cache::key(&src.json, &args, &opts, &target);
+                let function = matches!(target, Target::Function);
+                match cache::load(place, &key, &args, function) {
+                    Some(cache::Loaded::Function(c)) => return Ok(Output::Function(c)),
+                    Some(cache::Loaded::Loop(addr, h)) => return Ok(Output::Loop(addr, h)),
+                    None => {}
+                }
+                opts.symbol_prefix = cache::symbol_prefix(&key);
+                Some((place, key))
+            }
+            Some(_) | None => None,
+        };
         let program = typed(&unit, &args)?;
         check_result(&program, &target)?;
-        let internal = |e: oxjit_codegen::Error| Failure::Internal {
-            stage: e.stage.into(),
-            message: e.message,
-        };
-        match target {
-            Target::Function => oxjit_codegen::compile(&program, &opts)
-                .map(Output::Function)
-                .map_err(internal),
-            Target::UfuncLoop { ins, out } => {
-                oxjit_codegen::compile_ufunc_loop(&program, &opts, ins, out)
-                    .map(|(a, h)| Output::Loop(a, h))
-                    .map_err(internal)
-            }
-            Target::GufuncLoop { args } => {
-                oxjit_codegen::compile_gufunc_loop(&program, &opts, args)
-                    .map(|(a, h)| Output::Loop(a, h))
-                    .map_err(internal)
+        let mut out = compile_typed(&program, &opts, target)?;
+        if let Some((place, key)) = cached {
+            let ret = &program.instances[0].ret;
+            match &mut out {
+                Output::Function(c) => {
+                    let (types, notes) = (c.types.clone(), c.parallel_notes.clone());
+                    if let Some(code) = c.code.as_mut() {
+                        cache::store(place, &key, code, ret, &types, &notes);
+                    }
+                }
+                Output::Loop(_, code) => cache::store(place, &key, code, ret, "", &[]),
             }
         }
+        Ok(out)
     })
+}
+
+fn compile_typed(
+    program: &Program<'_>,
+    opts: &Options,
+    target: Target<'_>,
+) -> Result<Output, Failure> {
+    let internal = |e: oxjit_codegen::Error| Failure::Internal {
+        stage: e.stage.into(),
+        message: e.message,
+    };
+    match target {
+        Target::Function => oxjit_codegen::compile(program, opts)
+            .map(Output::Function)
+            .map_err(internal),
+        Target::UfuncLoop { ins, out } => {
+            oxjit_codegen::compile_ufunc_loop(program, opts, ins, out)
+                .map(|(a, h)| Output::Loop(a, h))
+                .map_err(internal)
+        }
+        Target::GufuncLoop { args } => oxjit_codegen::compile_gufunc_loop(program, opts, args)
+            .map(|(a, h)| Output::Loop(a, h))
+            .map_err(internal),
+    }
 }

@@ -5,6 +5,7 @@
 #![deny(clippy::wildcard_enum_match_arm)]
 
 mod boxing;
+mod cache;
 mod dict;
 mod driver;
 mod jitclass;
@@ -111,6 +112,8 @@ pub struct Dispatcher {
     compile_lock: Mutex<()>,
     /// Set after eager compilation: no new specialisations.
     frozen: RwLock<bool>,
+    /// `cache=True`: where its compiled code is kept (`_enable_cache`).
+    cache: RwLock<Option<Arc<cache::Place>>>,
     /// The overload used last, for a lock-free fast path. It points into an
     /// `Arc` held by `overloads`, which only ever grows, so it stays valid.
     last: std::sync::atomic::AtomicPtr<Overload>,
@@ -257,7 +260,15 @@ impl Dispatcher {
     ) -> Result<Arc<Overload>, Failure> {
         let json = driver::unit_json(py, self.py_func.bind(py), fn_args, tys)?;
         let opts = self.opts.clone();
-        let compiled = match driver::compile(py, json, tys.to_vec(), opts, Target::Function)? {
+        let place = self.cache.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let compiled = match driver::compile(
+            py,
+            json,
+            tys.to_vec(),
+            opts,
+            Target::Function,
+            place.as_deref(),
+        )? {
             Output::Function(c) => c,
             Output::Loop(..) => unreachable!("a function target gives a function"),
         };
@@ -616,6 +627,7 @@ impl Dispatcher {
                 opt_level,
                 want_asm: false,
                 parallel,
+                symbol_prefix: None,
             },
             nopython,
             nogil,
@@ -623,6 +635,7 @@ impl Dispatcher {
             fallback: RwLock::new(Vec::new()),
             compile_lock: Mutex::new(()),
             frozen: RwLock::new(false),
+            cache: RwLock::new(None),
             last: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
         }
     }
@@ -634,6 +647,21 @@ impl Dispatcher {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         call_impl(slf, args, kwargs)
+    }
+
+    /// `cache=True`: keep compiled code in `dir`, in files named after
+    /// `stem` (`module.qualname`); set before the first compilation.
+    fn _enable_cache(&self, dir: std::path::PathBuf, stem: String) {
+        *self.cache.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(Arc::new(cache::Place { dir, stem }));
+    }
+
+    /// `(hits, misses)` of the on-disk cache for this function in this process.
+    fn _cache_stats(&self) -> (u64, u64) {
+        match &*self.cache.read().unwrap_or_else(|p| p.into_inner()) {
+            Some(p) => cache::stats_of(p),
+            None => (0, 0),
+        }
     }
 
     /// Compile eagerly for a signature string (`"float64(int64, f8[:])"`).
@@ -740,7 +768,7 @@ impl Dispatcher {
             .map_err(|f| f.into_err(py, &name))?;
         let mut opts = self.opts.clone();
         opts.want_asm = true;
-        let c = match driver::compile(py, json, o.args.clone(), opts, Target::Function) {
+        let c = match driver::compile(py, json, o.args.clone(), opts, Target::Function, None) {
             Ok(Output::Function(c)) => c,
             Ok(Output::Loop(..)) => unreachable!("a function target gives a function"),
             Err(f) => return Err(f.into_err(py, &name)),
@@ -1037,7 +1065,7 @@ fn dtype_of(s: &str) -> PyResult<Dtype> {
 /// Build a NumPy ufunc from a Python kernel and loop signatures
 /// `[([input types], output type)]`, compiling one inner loop per signature.
 #[pyfunction]
-#[pyo3(signature = (py_func, name, doc, nin, identity, loops, parallel=false, fastmath=false))]
+#[pyo3(signature = (py_func, name, doc, nin, identity, loops, parallel=false, fastmath=false, cache=None))]
 #[allow(clippy::too_many_arguments)]
 fn make_ufunc(
     py: Python<'_>,
@@ -1049,14 +1077,16 @@ fn make_ufunc(
     loops: Vec<(Vec<String>, String)>,
     parallel: bool,
     fastmath: bool,
+    cache: Option<(std::path::PathBuf, String)>,
 ) -> PyResult<Py<PyAny>> {
+    let place = cache.map(|(dir, stem)| cache::Place { dir, stem });
     let mut compiled = Vec::new();
     for (ins, out) in &loops {
         let spec = ufunc::LoopSpec {
             ins: ins.iter().map(|s| dtype_of(s)).collect::<PyResult<_>>()?,
             out: dtype_of(out)?,
         };
-        let f = ufunc::compile_loop(py, py_func, &spec, fastmath)?;
+        let f = ufunc::compile_loop(py, py_func, &spec, fastmath, place.as_ref())?;
         compiled.push((spec, f));
     }
     ufunc::make_ufunc(
@@ -1088,7 +1118,7 @@ fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -
 
 /// Build a generalized ufunc (`@guvectorize`).
 #[pyfunction]
-#[pyo3(signature = (py_func, name, doc, nin, nout, layout, core, sigs, parallel=false, fastmath=false))]
+#[pyo3(signature = (py_func, name, doc, nin, nout, layout, core, sigs, parallel=false, fastmath=false, cache=None))]
 #[allow(clippy::too_many_arguments)]
 fn make_gufunc(
     py: Python<'_>,
@@ -1102,7 +1132,9 @@ fn make_gufunc(
     sigs: Vec<Vec<String>>,
     parallel: bool,
     fastmath: bool,
+    cache: Option<(std::path::PathBuf, String)>,
 ) -> PyResult<Py<PyAny>> {
+    let place = cache.map(|(dir, stem)| cache::Place { dir, stem });
     let mut parsed = Vec::new();
     for s in &sigs {
         let tys: Vec<Ty> = s
@@ -1115,7 +1147,17 @@ fn make_gufunc(
         parsed.push(tys);
     }
     ufunc::make_gufunc(
-        py, py_func, name, doc, nin, nout, layout, core, parsed, parallel, fastmath,
+        py,
+        py_func,
+        name,
+        doc,
+        nin,
+        nout,
+        layout,
+        core,
+        parsed,
+        (parallel, fastmath),
+        place.as_ref(),
     )
 }
 

@@ -189,6 +189,7 @@ pub fn compile_loop(
     py_func: &Bound<'_, PyAny>,
     spec: &LoopSpec,
     fastmath: bool,
+    cache: Option<&crate::cache::Place>,
 ) -> PyResult<(Loop, oxjit_codegen::CodeHandle)> {
     let name = py_func.getattr("__name__")?.to_string();
     let json = driver::unit_json(py, py_func, &[], &[]).map_err(|f| f.into_err(py, &name))?;
@@ -199,13 +200,14 @@ pub fn compile_loop(
         error_model_numpy: true,
         opt_level: 3,
         want_asm: false,
+        symbol_prefix: None,
     };
     let tys: Vec<Ty> = spec.ins.iter().map(|d| Ty::Scalar(*d)).collect();
     let target = Target::UfuncLoop {
         ins: &spec.ins,
         out: spec.out,
     };
-    match driver::compile(py, json, tys, opts, target) {
+    match driver::compile(py, json, tys, opts, target, cache) {
         // SAFETY: the JIT returned the address of a NumPy inner loop.
         Ok(Output::Loop(addr, h)) => Ok((unsafe { std::mem::transmute::<usize, Loop>(addr) }, h)),
         Ok(Output::Function(_)) => unreachable!("a loop target gives a loop"),
@@ -301,8 +303,8 @@ pub fn make_gufunc(
     layout: &str,
     core: Vec<Vec<usize>>,
     sigs: Vec<Vec<Ty>>,
-    parallel: bool,
-    fastmath: bool,
+    (parallel, fastmath): (bool, bool),
+    cache: Option<&crate::cache::Place>,
 ) -> PyResult<Py<PyAny>> {
     let nargs = nin + nout;
     let ncore = core.iter().flatten().copied().max().map_or(0, |m| m + 1);
@@ -427,9 +429,10 @@ pub fn make_gufunc(
             error_model_numpy: true,
             opt_level: 3,
             want_asm: false,
+            symbol_prefix: None,
         };
         let target = Target::GufuncLoop { args: &gargs };
-        let f: Loop = match driver::compile(py, json.clone(), kernel_tys, opts, target) {
+        let f: Loop = match driver::compile(py, json.clone(), kernel_tys, opts, target, cache) {
             Ok(Output::Loop(addr, h)) => {
                 t.code.push(h);
                 // SAFETY: the JIT returned the address of a NumPy inner loop.
