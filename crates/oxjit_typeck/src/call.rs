@@ -5,6 +5,7 @@ use crate::builtins::CallSite;
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Const, Res};
 use crate::registry::{self, ArrFn, Builtin};
+use crate::words::count;
 use oxjit_syntax::{Diagnostic, Expr, ExprId, ExprKind, FuncDef, GlobalValue};
 use oxjit_types::{ArrayTy, Dtype, Layout, Ty};
 
@@ -167,7 +168,7 @@ impl<'u> Checker<'u> {
                 if star.is_some() {
                     let d = Diagnostic::unsupported(
                         e.span,
-                        format!("`*` arguments to `{path}` are not supported"),
+                        format!("`*` arguments to `{path}` are not supported in compiled code"),
                     );
                     self.err(cx, d);
                     return Ty::Unknown;
@@ -255,7 +256,7 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "not-callable",
                     func.span,
-                    format!("a {other} is not callable"),
+                    format!("{} is not callable", self.a_type(other)),
                 );
                 self.err(cx, d);
                 Ty::Unknown
@@ -313,10 +314,13 @@ impl<'u> Checker<'u> {
                 "wrong-arity",
                 e.span,
                 format!(
-                    "{}() takes {} positional arguments but {} were given",
+                    "{}() takes {} but {} given",
                     def.name,
-                    np,
-                    np + extra.len()
+                    count(np, "positional argument"),
+                    match np + extra.len() {
+                        1 => "1 was".to_string(),
+                        n => format!("{n} were"),
+                    }
                 ),
             );
             self.err(cx, d);
@@ -501,16 +505,16 @@ impl<'u> Checker<'u> {
     ) -> bool {
         if n < lo || n > hi {
             let want = if lo == hi {
-                format!("{lo}")
+                count(lo, "argument")
             } else if hi == usize::MAX {
-                format!("at least {lo}")
+                format!("at least {}", count(lo, "argument"))
             } else {
-                format!("{lo} to {hi}")
+                format!("{lo} to {hi} arguments")
             };
             let d = Diagnostic::error(
                 "wrong-arity",
                 e.span,
-                format!("{name}() takes {want} arguments ({n} given)"),
+                format!("{name}() takes {want} ({n} given)"),
             );
             self.err(cx, d);
             false

@@ -329,7 +329,8 @@ impl<'u> Checker<'u> {
                     "bad-field-type",
                     target.span,
                     format!(
-                        "cannot assign a {ty} to field `{attr}` of jitclass `{}`",
+                        "cannot assign {} to field `{attr}` of jitclass `{}`",
+                        self.a_type(ty),
                         c.name
                     ),
                 )

@@ -345,7 +345,7 @@ impl<'u> Checker<'u> {
             let diag = Diagnostic::error(
                 "dict-key-type",
                 target.span,
-                format!("a {k} cannot be a dict key in compiled code"),
+                format!("{} cannot be a dict key in compiled code", self.a_type(k)),
             )
             .with_note("keys are numbers, strings or tuples of numbers");
             self.err(cx, diag);
@@ -364,7 +364,7 @@ impl<'u> Checker<'u> {
             let diag = Diagnostic::error(
                 "bad-setitem",
                 target.span,
-                format!("cannot store a {v} as a value of a {me}"),
+                format!("cannot store {} as a value of a {me}", self.a_type(v)),
             )
             .with_note("only safe conversions (int to float) are made");
             self.err(cx, diag);

@@ -4,6 +4,7 @@ use crate::index::Fancy;
 use crate::program::{Instance, Located, Program, Res, Template};
 use crate::prune::ends_in_return;
 use crate::scope::assigned_names;
+use crate::words::count;
 use oxjit_syntax::{Diagnostic, ExprId, Span, Unit};
 use oxjit_types::{unify, Ty};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -71,7 +72,7 @@ pub fn check<'u>(unit: &'u Unit, root_args: &[Ty]) -> Result<Program<'u>, Vec<Lo
         let d = Diagnostic::error(
             "wrong-arity",
             root.def.span,
-            format!("{}() takes {} arguments", root.def.name, nparams),
+            format!("{}() takes {}", root.def.name, count(nparams, "argument")),
         );
         return Err(vec![Located { func: 0, diag: d }]);
     }

@@ -8,6 +8,7 @@
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Res};
 use crate::registry::Builtin;
+use crate::words::count;
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, UnOp};
 use oxjit_types::{ClassTy, Ty};
 use std::sync::Arc;
@@ -95,8 +96,9 @@ impl<'u> Checker<'u> {
                 "wrong-arity",
                 e.span,
                 format!(
-                    "`{}.{name}` must take {n} parameters (self included), not {}",
+                    "`{}.{name}` must take {} (self included), not {}",
                     c.name,
+                    count(n, "parameter"),
                     t.def.params.len()
                 ),
             );
@@ -230,7 +232,7 @@ impl<'u> Checker<'u> {
             None => {
                 let d = Diagnostic::unsupported(
                     e.span,
-                    format!("isinstance() of a {obj} with {cls} cannot be decided when compiling"),
+                    format!("isinstance() of {} with {cls} cannot be decided when compiling", self.a_type(obj)),
                 )
                 .with_note("the class must be a jitclass, a named tuple class, int, float, complex, bool, str, tuple, np.ndarray or a NumPy scalar type (or a tuple of those), and the value's type must not be optional");
                 self.err(cx, d);

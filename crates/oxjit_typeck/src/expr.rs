@@ -4,6 +4,7 @@ use crate::driver::{Checker, Cx};
 use crate::program::{Call, Callee, Const, Res};
 use crate::prune::global_to_const;
 use crate::registry::{self, Builtin};
+use crate::words::with_article;
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, ExprKind, GlobalValue, UnOp};
 use oxjit_types::{promote_arith, unify, ArrayTy, Dtype, ExcKind, Layout, NamedTupleTy, Ty};
 
@@ -138,7 +139,7 @@ impl<'u> Checker<'u> {
                         let what = what.clone();
                         self.unknown_global(cx, e, name, &what)
                     }
-                    GlobalValue::Missing => self.unknown_global(cx, e, name, "a missing attribute"),
+                    GlobalValue::Missing => self.unknown_global(cx, e, name, "missing attribute"),
                     GlobalValue::Int(_)
                     | GlobalValue::Float(_)
                     | GlobalValue::Complex(..)
@@ -187,10 +188,10 @@ impl<'u> Checker<'u> {
         let d = Diagnostic::error(
             "unsupported-global",
             e.span,
-            format!("global `{name}` is a {what}, which compiled code cannot use"),
+            format!("global `{name}` is {}, which compiled code cannot use", with_article(what)),
         )
         .with_label("referenced here")
-        .with_note("compiled code can use numbers, tuples, math/numpy functions and other jitted functions");
+        .with_note("compiled code can use numbers, strings, tuples, arrays, math/numpy functions, other jitted functions and jitclasses");
         self.err(cx, d);
         Ty::Unknown
     }
@@ -522,7 +523,7 @@ impl<'u> Checker<'u> {
                     let d = Diagnostic::error(
                         "unknown-attribute",
                         e.span,
-                        format!("{ot} has no attribute `{attr}`"),
+                        format!("{ot} has no attribute `{attr}` in compiled code"),
                     );
                     self.err(cx, d);
                     Ty::Unknown
@@ -578,7 +579,7 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "no-matching-operator",
                     e.span,
-                    "NumPy does not support `-`/`+` of a boolean array: use `~` or np.logical_not",
+                    "NumPy does not support `-`/`+` of a boolean array: use `~` or `np.logical_not`",
                 );
                 self.err(cx, d);
                 Ty::Unknown

@@ -235,7 +235,7 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "not-subscriptable",
                     e.span,
-                    format!("a {other} cannot be indexed"),
+                    format!("{} cannot be indexed", self.a_type(other)),
                 );
                 self.err(cx, d);
                 Ty::Unknown
@@ -274,7 +274,7 @@ impl<'u> Checker<'u> {
             }
             let d = Diagnostic::unsupported(
                 index.span,
-                format!("indexing a {}-d array with a {} is not supported yet", a.ndim, Ty::Array(ia)),
+                format!("indexing a {}-d array with {} is not supported yet", a.ndim, self.a_type(&Ty::Array(ia))),
             )
             .with_note("supported: a boolean mask of the array's shape, or an integer index array on a 1-d array");
             self.err(cx, d);
@@ -366,7 +366,7 @@ impl<'u> Checker<'u> {
                         Ty::Scalar(d) if d.is_int() => kinds.push(IndexKind::Int),
                         Ty::Unknown => return None,
                         Ty::Array(_) | Ty::Scalar(Dtype::Bool) => {
-                            let d = Diagnostic::unsupported(p.span, format!("indexing with a {t} (fancy or boolean indexing) is not supported yet"));
+                            let d = Diagnostic::unsupported(p.span, format!("indexing with {} (fancy or boolean indexing) is not supported yet", self.a_type(&t)));
                             self.err(cx, d);
                             return None;
                         }
@@ -392,7 +392,7 @@ impl<'u> Checker<'u> {
                             let d = Diagnostic::error(
                                 "bad-index",
                                 p.span,
-                                format!("arrays cannot be indexed by a {other}"),
+                                format!("arrays cannot be indexed by {}", self.a_type(&other)),
                             );
                             self.err(cx, d);
                             return None;

@@ -41,6 +41,7 @@ mod stmt;
 mod text;
 pub mod typeinfo;
 pub mod verify;
+mod words;
 
 pub use driver::check;
 pub use index::{index_kinds, Fancy, IndexKind};

@@ -90,7 +90,7 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "unsupported-keyword",
                     v.span,
-                    format!("`{name}` has no keyword argument `{k}` in compiled code"),
+                    format!("`{name}` takes no keyword argument `{k}` in compiled code"),
                 )
                 .with_note(if opts.is_empty() {
                     "it takes no keyword arguments".to_string()
@@ -230,7 +230,8 @@ impl<'u> Checker<'u> {
                     return self.la_bad(
                         cx,
                         e,
-                        "`numpy.linalg.svd`: hermitian=True is not supported".into(),
+                        "`numpy.linalg.svd`: hermitian=True is not supported in compiled code"
+                            .into(),
                         "use numpy.linalg.eigh for Hermitian matrices",
                     );
                 }

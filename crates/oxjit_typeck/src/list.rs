@@ -145,7 +145,7 @@ impl<'u> Checker<'u> {
                     let d = Diagnostic::error(
                         "list-item-types",
                         x.span,
-                        format!("a list cannot hold both a {u} and a {t}"),
+                        format!("a list cannot hold both {} and {}", self.a_type(&u), self.a_type(t)),
                     )
                     .with_label(format!("this is {t}"))
                     .with_note(format!(
@@ -224,9 +224,9 @@ impl<'u> Checker<'u> {
         let d = Diagnostic::error(
             "list-item-type",
             span,
-            format!("a list cannot hold a {t} in compiled code"),
+            format!("a list cannot hold {} in compiled code", self.a_type(t)),
         )
-        .with_note("list items are numbers, arrays, tuples of them, lists or jitclass instances");
+        .with_note("list items are numbers, strings, arrays, lists, dicts, sets, jitclass instances or tuples of those");
         self.err(cx, d);
     }
 
@@ -513,7 +513,7 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "bad-sort-key",
                 key.span,
-                format!("the key of `{name}` gives a {ret}; compiled code sorts by real numbers, strings and tuples of them"),
+                format!("the key of `{name}` gives {}; compiled code sorts by real numbers, strings and tuples of them", self.a_type(&ret)),
             )
             .with_label(format!("this key returns {ret}"));
             self.err(cx, d);
@@ -526,7 +526,7 @@ impl<'u> Checker<'u> {
         let d = Diagnostic::error(
             "list-item-types",
             e.span,
-            format!("`{name}` cannot put a {item} into a {list}"),
+            format!("`{name}` cannot put {} into a {list}", self.a_type(item)),
         )
         .with_label(format!("this is {item}"))
         .with_note(
@@ -579,7 +579,10 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "bad-setitem",
                 target.span,
-                format!("cannot assign a {v} into an item of a list({t})"),
+                format!(
+                    "cannot assign {} into an item of a list({t})",
+                    self.a_type(v)
+                ),
             )
             .with_note("only safe conversions (int to float) are made");
             self.err(cx, d);

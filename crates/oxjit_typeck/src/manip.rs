@@ -338,7 +338,7 @@ impl<'u> Checker<'u> {
                         cx,
                         e,
                         format!(
-                            "{} of arrays with more than 2 dimensions is not supported",
+                            "{} of arrays with more than 2 dimensions is not supported in compiled code",
                             c.name
                         ),
                     ),
@@ -574,7 +574,7 @@ impl<'u> Checker<'u> {
                         cx,
                         e,
                         format!(
-                            "{} to a 0-d array is not supported (index the element instead)",
+                            "{} to a 0-d array is not supported in compiled code (index the element instead)",
                             c.name
                         ),
                     );
@@ -832,7 +832,10 @@ impl<'u> Checker<'u> {
                     return self.manip_unsupported(
                         cx,
                         e,
-                        format!("{} of complex arrays is not supported", c.name),
+                        format!(
+                            "{} of complex arrays is not supported in compiled code",
+                            c.name
+                        ),
                     );
                 }
                 if a.ndim == 0 {
@@ -851,7 +854,7 @@ impl<'u> Checker<'u> {
                         return self.manip_unsupported(
                             cx,
                             x,
-                            "a.partition(kth, axis=None) is not supported".into(),
+                            "a.partition(kth, axis=None) is not supported in compiled code".into(),
                         )
                     }
                     _ => self.manip_axis(cx, c.get(cx, 2), a.ndim as usize, c.name, true),
@@ -876,7 +879,10 @@ impl<'u> Checker<'u> {
                     return self.manip_unsupported(
                         cx,
                         e,
-                        format!("{} of complex arrays is not supported", c.name),
+                        format!(
+                            "{} of complex arrays is not supported in compiled code",
+                            c.name
+                        ),
                     );
                 }
                 // density=True: counts / bin widths / total, in float64.
@@ -947,7 +953,7 @@ impl<'u> Checker<'u> {
                             return self.manip_unsupported(
                                 cx,
                                 x,
-                                "complex bin edges are not supported".into(),
+                                "complex bin edges are not supported in compiled code".into(),
                             );
                         }
                         // The edges returned are the bins array itself.
@@ -971,7 +977,11 @@ impl<'u> Checker<'u> {
                     return self.manip_bad(cx, bx, "object too deep for desired array".into());
                 }
                 if b.dtype.is_complex() {
-                    return self.manip_unsupported(cx, bx, "complex bins are not supported".into());
+                    return self.manip_unsupported(
+                        cx,
+                        bx,
+                        "complex bins are not supported in compiled code".into(),
+                    );
                 }
                 if c.get(cx, 2).is_some_and(|(t, _)| t.scalar().is_none()) {
                     return self.no_match(cx, e, c.name, tys, "(x, bins, right=False)");

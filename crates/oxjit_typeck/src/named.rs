@@ -28,7 +28,10 @@ impl<'u> Checker<'u> {
             Ty::Unknown
         };
         if let Some(s) = star {
-            let d = Diagnostic::unsupported(s.span, "`*args` in a named tuple constructor");
+            let d = Diagnostic::unsupported(
+                s.span,
+                "`*args` in a named tuple constructor is not supported in compiled code",
+            );
             self.err(cx, d);
             return Ty::Unknown;
         }

@@ -6,6 +6,7 @@ use crate::call::call_args;
 use crate::driver::{Checker, Cx};
 use crate::program::{Arg, Call, Callee, Res};
 use crate::registry::{self, Builtin};
+use crate::words::count;
 use oxjit_syntax::{BinOp, CmpOp, Diagnostic, Expr, Span};
 use oxjit_types::{promote_arith, promote_truediv, ArrayTy, Dtype, Kind, Layout, Ty};
 
@@ -73,7 +74,7 @@ impl<'u> Checker<'u> {
                     let d = Diagnostic::error(
                         "no-matching-operator",
                         span,
-                        "NumPy does not subtract booleans: use `^` (np.logical_xor) instead of `-`",
+                        "NumPy does not subtract booleans: use `^` (`np.logical_xor`) instead of `-`",
                     );
                     self.err(cx, d);
                     return Ty::Unknown;
@@ -284,8 +285,8 @@ impl<'u> Checker<'u> {
             Some("out is read-only".to_string())
         } else if o.ndim < rank {
             Some(format!(
-                "out has {} dimensions, the result has {rank}",
-                o.ndim
+                "out has {} but the result has {rank}",
+                count(o.ndim as usize, "dimension")
             ))
         } else if kind_rank(d) > kind_rank(o.dtype) {
             Some(format!(

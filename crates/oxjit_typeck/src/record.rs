@@ -93,7 +93,7 @@ impl<'u> Checker<'u> {
         let d = Diagnostic::error(
             "bad-index",
             e.span,
-            format!("cannot index a {bt} with {it}"),
+            format!("cannot index {} with {}", self.a_type(bt), self.a_type(it)),
         )
         .with_note(
             "a record array takes one integer per dimension, a 1-d slice or a field name; a record takes a field name",
@@ -125,7 +125,10 @@ impl<'u> Checker<'u> {
             let d = Diagnostic::error(
                 "bad-field-type",
                 target.span,
-                format!("cannot store a {ty} in record field `{name}` of type {ft}"),
+                format!(
+                    "cannot store {} in record field `{name}` of type {ft}",
+                    self.a_type(ty)
+                ),
             );
             self.err(cx, d);
         }

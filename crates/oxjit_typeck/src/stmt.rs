@@ -6,6 +6,7 @@ use crate::ops::kind_rank;
 use crate::program::{Arg, Call, Callee, Const, Res};
 use crate::prune::{pruned_exit, static_truth};
 use crate::registry::{self, Builtin};
+use crate::words::count;
 use oxjit_syntax::{BinOp, Diagnostic, Expr, ExprKind, Span, Stmt, StmtKind};
 use oxjit_types::{unify, ArrayTy, Layout, Ty};
 
@@ -36,14 +37,17 @@ impl<'u> Checker<'u> {
                     "variable-type-conflict",
                     span,
                     format!(
-                        "variable `{name}` is assigned a {ty} here but holds a {cur} elsewhere"
+                        "variable `{name}` is assigned {} here but holds {} elsewhere",
+                        self.a_type(&ty),
+                        self.a_type(&cur)
                     ),
                 )
                 .with_label(format!("this is {ty}"));
                 // Both assignments: the one that gave the variable its type.
                 if let Some(first) = cx.var_sites.get(name).filter(|s| **s != span) {
                     d = d.with_note(format!(
-                        "`{name}` is assigned a {cur} at line {}, column {}",
+                        "`{name}` is assigned {} at line {}, column {}",
+                        self.a_type(&cur),
                         first.line,
                         first.col + 1
                     ));
@@ -114,7 +118,11 @@ impl<'u> Checker<'u> {
                     let d = Diagnostic::error(
                         "cannot-unpack",
                         target.span,
-                        format!("cannot unpack a {ty} into {} targets", xs.len()),
+                        format!(
+                            "cannot unpack {} into {}",
+                            self.a_type(&ty),
+                            count(xs.len(), "target")
+                        ),
                     );
                     self.err(cx, d)
                 }
@@ -196,7 +204,10 @@ impl<'u> Checker<'u> {
                         let d = Diagnostic::error(
                             "bad-setitem",
                             target.span,
-                            format!("cannot assign a {ty} into an element of type {result}"),
+                            format!(
+                                "cannot assign {} into an element of type {result}",
+                                self.a_type(&ty)
+                            ),
                         );
                         self.err(cx, d);
                     }
@@ -205,7 +216,7 @@ impl<'u> Checker<'u> {
                     let d = Diagnostic::error(
                         "bad-setitem",
                         target.span,
-                        format!("item assignment is not supported on {bt}"),
+                        format!("{} does not support item assignment", self.a_type(&bt)),
                     );
                     self.err(cx, d);
                 }
@@ -219,9 +230,11 @@ impl<'u> Checker<'u> {
                 } else if ot.is_known() {
                     let d = Diagnostic::unsupported(
                         target.span,
-                        format!("cannot set attribute `{attr}` of a {ot}"),
+                        format!("cannot set attribute `{attr}` of {}", self.a_type(&ot)),
                     )
-                    .with_note("compiled code sets attributes only on jitclass instances");
+                    .with_note(
+                        "compiled code sets attributes only on jitclass instances and records",
+                    );
                     self.err(cx, d)
                 }
             }
@@ -240,8 +253,10 @@ impl<'u> Checker<'u> {
             | ExprKind::Slice(..)
             | ExprKind::Lambda(_)
             | ExprKind::Unsupported(_) => {
-                let d =
-                    Diagnostic::unsupported(target.span, "this assignment target is not supported");
+                let d = Diagnostic::unsupported(
+                    target.span,
+                    "this assignment target is not supported in compiled code",
+                );
                 self.err(cx, d)
             }
         }
@@ -293,7 +308,7 @@ impl<'u> Checker<'u> {
                 if *op == BinOp::MatMul && matches!(lt, Ty::Array(_)) {
                     let d = Diagnostic::unsupported(
                         s.span,
-                        "in-place `@=` on arrays is not supported",
+                        "in-place `@=` on arrays is not supported in compiled code",
                     )
                     .with_note(
                         "write `a = a @ b`, or `a[...] = a @ b` to write into the same array",
@@ -368,7 +383,7 @@ impl<'u> Checker<'u> {
                         } else if lt.is_known() {
                             let d = Diagnostic::unsupported(
                                 target.span,
-                                "this augmented assignment target is not supported",
+                                "this augmented assignment target is not supported in compiled code",
                             );
                             self.err(cx, d)
                         }
@@ -376,7 +391,7 @@ impl<'u> Checker<'u> {
                     _ => {
                         let d = Diagnostic::unsupported(
                             target.span,
-                            "this augmented assignment target is not supported",
+                            "this augmented assignment target is not supported in compiled code",
                         );
                         self.err(cx, d)
                     }
@@ -467,7 +482,7 @@ impl<'u> Checker<'u> {
                     s.span,
                     "`try`/`except` is not supported in compiled code yet",
                 )
-                .with_note("move the try/except to the Python caller");
+                .with_note("move the `try`/`except` to the Python caller");
                 self.err(cx, d)
             }
             StmtKind::Unsupported(what) => {
@@ -584,7 +599,7 @@ impl<'u> Checker<'u> {
                     e.span,
                     "the truth value of an array is ambiguous",
                 )
-                .with_note("use a.any() or a.all(), or compare a scalar");
+                .with_note("use `a.any()` or `a.all()`, or compare a scalar");
                 self.err(cx, d)
             }
             other @ (Ty::Range
@@ -601,7 +616,7 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "no-truth-value",
                     e.span,
-                    format!("a {other} cannot be used as a condition"),
+                    format!("{} cannot be used as a condition", self.a_type(other)),
                 );
                 self.err(cx, d)
             }
@@ -667,6 +682,11 @@ impl<'u> Checker<'u> {
                     }
                     Some(b @ (Builtin::NdIndex | Builtin::NdEnumerate)) => {
                         let tys: Vec<Ty> = args.iter().map(|a| self.expr(cx, a)).collect();
+                        let name = if b == Builtin::NdIndex {
+                            "numpy.ndindex"
+                        } else {
+                            "numpy.ndenumerate"
+                        };
                         let int = |t: &Ty| t.scalar().is_some_and(|d| d.is_int());
                         let t = match (b, tys.as_slice()) {
                             (Builtin::NdEnumerate, [Ty::Array(a)]) => Ty::Tuple(vec![
@@ -680,11 +700,6 @@ impl<'u> Checker<'u> {
                                 Ty::Tuple(vec![Ty::I64; ts.len()])
                             }
                             _ => {
-                                let name = if b == Builtin::NdIndex {
-                                    "numpy.ndindex"
-                                } else {
-                                    "numpy.ndenumerate"
-                                };
                                 let known = if b == Builtin::NdIndex {
                                     "(*shape) or (shape tuple) of ints"
                                 } else {
@@ -697,7 +712,7 @@ impl<'u> Checker<'u> {
                             let d = Diagnostic::error(
                                 "unsupported-keyword",
                                 iter.span,
-                                "no keyword arguments here",
+                                format!("`{name}` takes no keyword arguments"),
                             );
                             self.err(cx, d);
                         }
@@ -823,9 +838,9 @@ impl<'u> Checker<'u> {
                 let d = Diagnostic::error(
                     "not-iterable",
                     e.span,
-                    format!("cannot iterate over a {other}"),
+                    format!("cannot iterate over {}", self.a_type(other)),
                 )
-                .with_note("for loops support range, prange, arrays, tuples, enumerate and zip");
+                .with_note("a `for` loop iterates over a range, an array, a tuple, a list, a dict, a set, a string, `enumerate`, `zip`, `np.ndindex` or `np.ndenumerate`");
                 self.err(cx, d);
                 Ty::Unknown
             }

@@ -73,7 +73,7 @@ impl<'u> Checker<'u> {
                         let d = Diagnostic::error(
                             "readonly-array",
                             e.span,
-                            format!("cannot sort a {} in place", tys[0]),
+                            format!("cannot sort {} in place", self.a_type(&tys[0])),
                         );
                         self.err(cx, d);
                         Ty::Unknown

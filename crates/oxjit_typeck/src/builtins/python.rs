@@ -119,7 +119,7 @@ impl<'u> Checker<'u> {
                         let d = Diagnostic::error(
                             "unprintable",
                             a.span,
-                            format!("cannot print a {t} from compiled code"),
+                            format!("cannot print {} from compiled code", self.a_type(t)),
                         );
                         self.err(cx, d);
                     }
@@ -164,7 +164,7 @@ impl<'u> Checker<'u> {
             Builtin::Enumerate | Builtin::Zip | Builtin::NdIndex | Builtin::NdEnumerate => {
                 let d = Diagnostic::unsupported(
                     e.span,
-                    format!("{name}() is only supported as the iterable of a for loop"),
+                    format!("{name}() is only supported as the iterable of a `for` loop"),
                 );
                 self.err(cx, d);
                 Ty::Unknown
