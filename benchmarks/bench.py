@@ -26,6 +26,7 @@ import importlib
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -606,6 +607,54 @@ def b_compile_qm(prov, name, S, data):
     return median_of(run_script(COMPILE_SCRIPT, name) for _ in range(S["compile_reps"])), None
 
 
+CACHED_MODULE = """\
+import numpy as np
+from {prov} import njit
+
+@njit(cache=True)
+def qm(x0, n):
+    x = np.empty(n + 1)
+    x[0] = x0
+    for t in range(n):
+        x[t + 1] = 4 * x[t] * (1 - x[t])
+    return x
+"""
+
+CACHED_SCRIPT = """\
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import cached_qm
+t0 = time.perf_counter()
+cached_qm.qm(0.1, 10)
+print(json.dumps(time.perf_counter() - t0))
+"""
+
+
+def cached_qm_dir(name, fresh):
+    """A directory holding `cached_qm.py` for provider `name`; `fresh`: its
+    cache emptied first."""
+    d = os.path.join(tmpdir(), f"cache_{name}")
+    if fresh and os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "cached_qm.py"), "w") as fh:
+        fh.write(CACHED_MODULE.format(prov=name))
+    return d
+
+
+def b_cache_write_qm(prov, name, S, data):
+    def once():
+        return run_script(CACHED_SCRIPT, cached_qm_dir(name, fresh=True))
+
+    return median_of(once() for _ in range(S["compile_reps"])), None
+
+
+def b_cache_hit_qm(prov, name, S, data):
+    d = cached_qm_dir(name, fresh=True)
+    run_script(CACHED_SCRIPT, d)  # writes the cache
+    return median_of(run_script(CACHED_SCRIPT, d) for _ in range(S["compile_reps"])), None
+
+
 def make_compile_bench(case):
     def run(prov, name, S, data):
         return median_of(run_script(BIG_CONST_SCRIPT, name, case) for _ in range(S["compile_reps"])), None
@@ -840,6 +889,10 @@ def make_vec_bench(target, fastmath):
 BENCHES = [
     Bench("import", "startup", "s", b_import, "import <pkg> in a fresh interpreter (median of 5)"),
     Bench("compile_qm", "startup", "s", b_compile_qm, "cold first call of njit(qm)(0.1, 10), fresh process"),
+    Bench("cache_write_qm", "startup", "s", b_cache_write_qm,
+          "first call of njit(qm, cache=True), fresh process, empty cache (compile + write)"),
+    Bench("cache_hit_qm", "startup", "s", b_cache_hit_qm,
+          "first call of njit(qm, cache=True), fresh process, cache written by an earlier one"),
     Bench("compile_closure_arrays", "startup", "s", make_compile_bench("closure"),
           "cold first call reading two captured 1e6-float64 arrays, fresh process"),
     Bench("compile_global_100mb", "startup", "s", make_compile_bench("global"),
