@@ -716,7 +716,7 @@ def test_unsupported_syntax_becomes_nodes():
         "`yield from`",
         "a starred assignment",
         "a positional argument after a `*` argument",
-        "`**` arguments",
+        "a `**` argument",
         "a `lambda` with keyword-only arguments",
     }
     glob = d[8][0]

@@ -1710,7 +1710,7 @@ def test_dunder_with_wrong_parameters_is_diagnosed():
     def use(o):
         return len(o)
 
-    with pytest.raises(TypingError, match=r"`Odd.__len__` must take 1 parameters"):
+    with pytest.raises(TypingError, match=r"`Odd.__len__` must take 1 parameter \(self included\)"):
         use(J())
 
 

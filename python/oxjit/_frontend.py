@@ -883,7 +883,7 @@ class _Converter:
         if isinstance(pieces, str):
             return self.unsupported(e, pieces)
         if any(isinstance(a, ast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
-            return self.unsupported(e, "`*` or `**` arguments to `str.format`")
+            return self.unsupported(e, "a `*` or `**` argument to `str.format`")
         names = [k.arg for k in e.keywords]
         for p in pieces:
             if isinstance(p, str):
@@ -1035,7 +1035,7 @@ class _Converter:
         if stars and stars[0] != len(e.args) - 1:
             return self.unsupported(e, "a positional argument after a `*` argument")
         if any(k.arg is None for k in e.keywords):
-            return self.unsupported(e, "`**` arguments")
+            return self.unsupported(e, "a `**` argument")
         args = e.args[:-1] if stars else e.args
         star = self.expr(e.args[-1].value) if stars else None
         kwargs = [[k.arg, self.key_function(k.value) if k.arg == "key" else self.expr(k.value)] for k in e.keywords]

@@ -36,17 +36,7 @@ impl<'u> Checker<'u> {
                     self.expr(cx, &k.value);
                 }
                 let Some(b) = table.iter().find(|(p, _)| *p == name).map(|(_, b)| *b) else {
-                    let names: Vec<&str> = table.iter().map(|(p, _)| *p).collect();
-                    let d = Diagnostic::error(
-                        "unknown-attribute",
-                        func.span,
-                        format!("{ot} has no method `{name}` in compiled code"),
-                    );
-                    let d = match crate::expr::did_you_mean(name, names.iter().copied()) {
-                        Some(s) => d.with_note(format!("did you mean `{s}`?")),
-                        None => d.with_note(format!("its methods: {}", names.join(", "))),
-                    };
-                    self.err(cx, d);
+                    self.err(cx, no_such_method(func.span, &ot, name, table));
                     return Ty::Unknown;
                 };
                 // An empty list, dict or set takes its types from what is
@@ -679,6 +669,25 @@ impl<'u> Checker<'u> {
 /// `Generator.normal`, `complex128.conjugate`).
 /// The registry's table of methods of a receiver of type `t` (None: the
 /// receiver has no registry methods).
+/// `{t} has no method`, with the nearest method or the list of them.
+fn no_such_method(
+    span: oxjit_syntax::Span,
+    ot: &Ty,
+    name: &str,
+    table: &[(&'static str, Builtin)],
+) -> Diagnostic {
+    let names: Vec<&str> = table.iter().map(|(p, _)| *p).collect();
+    let d = Diagnostic::error(
+        "unknown-attribute",
+        span,
+        format!("{ot} has no method `{name}` in compiled code"),
+    );
+    match crate::expr::did_you_mean(name, names.iter().copied()) {
+        Some(s) => d.with_note(format!("did you mean `{s}`?")),
+        None => d.with_note(format!("its methods: {}", names.join(", "))),
+    }
+}
+
 fn method_table(t: &Ty) -> Option<&'static [(&'static str, Builtin)]> {
     if let Ty::Array(_) | Ty::Scalar(_) = t {
         return Some(registry::METHODS);
