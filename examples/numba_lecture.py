@@ -269,7 +269,8 @@ def _():
     if threads < 2:
         print("note: one worker thread (OXJIT_NUM_THREADS or one CPU), so the parallel target "
               "cannot beat the cpu one here")
-    elif load > (os.cpu_count() or 1) - 0.5 or TIMES.get("cpu", 0.0) < t:
+    # (The load average counts this script itself: about 1.)
+    elif load - 1.0 >= 1.0 or TIMES.get("cpu", 0.0) < 1.3 * t:
         print(f"note: the machine is busy (load average {load:.1f} on {os.cpu_count()} CPUs): the "
               "worker threads share the cores with other processes, so the parallel target gains "
               "less than on an idle machine, and can even be slower than the cpu one")
