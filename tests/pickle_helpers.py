@@ -57,3 +57,22 @@ def make_lambda(p):
 
 def apply(f, *args):
     return f(*args)
+
+
+def make_eager_ufunc(k):
+    """An eager @vectorize ufunc made inside a function: not importable."""
+
+    @vectorize(["float64(float64)", "int64(int64)"], identity=0)
+    def add_k(x):
+        return x + k
+
+    return add_k
+
+
+def make_eager_gufunc(scale):
+    @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+    def scaled(a, out):
+        for i in range(a.shape[0]):
+            out[i] = a[i] * scale
+
+    return scaled

@@ -39,6 +39,20 @@ def test_closures_and_lambdas_pickle_by_value():
     assert e(1.0) == 2.5 and len(e.signatures) == 1
 
 
+def test_eager_ufuncs_made_in_functions_pickle_by_value():
+    u = ph.make_eager_ufunc(3)
+    v = pickle.loads(pickle.dumps(u))
+    assert isinstance(v, np.ufunc) and v is not u
+    assert v.types == u.types and v.identity == 0
+    assert v(np.arange(3)).tolist() == [3, 4, 5] and v(1.5) == 4.5
+    g = pickle.loads(pickle.dumps(ph.make_eager_gufunc(2.0)))
+    assert g(np.arange(3.0)).tolist() == [0.0, 2.0, 4.0]
+    # NumPy's own ufuncs still pickle by name.
+    assert pickle.loads(pickle.dumps(np.add)) is np.add
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as ex:
+        assert ex.submit(ph.apply, u, 2.0).result() == 5.0
+
+
 def _run_pool(method):
     ctx = mp.get_context(method)
     with ctx.Pool(2) as pool:

@@ -130,3 +130,34 @@ def token(kind: str, func: Callable, *extra: Any) -> str:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def install_ufunc_reducer(rebuild: Callable) -> None:
+    """Eager ``@vectorize``/``@guvectorize`` objects are NumPy ufuncs, which
+    NumPy pickles by name: one made inside a function would not unpickle.
+    Ours pickle by value unless importable by name (``rebuild(kind, state of
+    the kernel, signatures, identity or layout, target, fastmath)``); every
+    other ufunc goes to NumPy's own reducer."""
+    import copyreg
+
+    import numpy as np
+
+    from . import _native
+
+    numpy_reduce = copyreg.dispatch_table.get(np.ufunc)
+    if getattr(numpy_reduce, "_oxjit", False):
+        return
+
+    def reduce_ufunc(u: Any) -> str | tuple:
+        recipe = _native._ufunc_recipe(u)
+        if recipe is not None:
+            kind, func, *rest = recipe
+            module = sys.modules.get(getattr(func, "__module__", None) or "")
+            if module is None or getattr(module, u.__name__, None) is not u:
+                return (rebuild, (kind, function_state(func), *rest))
+        if numpy_reduce is not None:
+            return numpy_reduce(u)
+        return u.__reduce__()
+
+    reduce_ufunc._oxjit = True  # type: ignore[attr-defined]
+    copyreg.pickle(np.ufunc, reduce_ufunc)

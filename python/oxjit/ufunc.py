@@ -247,7 +247,7 @@ def vectorize(ftylist_or_function=(), **kws):
         for ins, _ in loops:
             if len(ins) != nin:
                 raise TypeError(f"signature {ins} does not match {func.__name__}'s {nin} parameters")
-        return _native.make_ufunc(
+        u = _native.make_ufunc(
             func,
             func.__name__,
             func.__doc__ or "",
@@ -258,6 +258,9 @@ def vectorize(ftylist_or_function=(), **kws):
             bool(fastmath),
             _cache.place(func, "ufunc") if cache else None,
         )
+        texts = [f"{ret}({', '.join(ins)})" for ins, ret in loops]
+        _native._set_ufunc_recipe(u, ("vectorize", func, texts, identity, target, bool(fastmath)))
+        return u
 
     return wrap
 
@@ -422,7 +425,7 @@ def guvectorize(*args, **kws):
             return GUFunc(func, layout, target, fastmath, cache)
         nin, nout, core = _parse_layout(layout)
         parsed = [_sig_args(s) for s in sigs]
-        return _native.make_gufunc(
+        u = _native.make_gufunc(
             func,
             func.__name__,
             func.__doc__ or "",
@@ -435,6 +438,9 @@ def guvectorize(*args, **kws):
             bool(fastmath),
             _cache.place(func, "gufunc") if cache else None,
         )
+        texts = [f"void({', '.join(args)})" for args in parsed]
+        _native._set_ufunc_recipe(u, ("guvectorize", func, texts, layout, target, bool(fastmath)))
+        return u
 
     return wrap
 
@@ -445,3 +451,14 @@ def _rebuild_dufunc(state: dict, identity: Any, target: str, fastmath: bool) -> 
 
 def _rebuild_gufunc(state: dict, layout: str, target: str, fastmath: bool) -> GUFunc:
     return GUFunc(_pickling.rebuild_function(state), layout, target, fastmath)
+
+
+def _rebuild_ufunc(kind: str, state: dict, sigs: list[str], extra: Any, target: str, fastmath: bool):
+    """An eager ``@vectorize``/``@guvectorize`` ufunc pickled by value."""
+    func = _pickling.rebuild_function(state)
+    if kind == "vectorize":
+        return vectorize(sigs, identity=extra, target=target, fastmath=fastmath)(func)
+    return guvectorize(sigs, extra, target=target, fastmath=fastmath)(func)
+
+
+_pickling.install_ufunc_reducer(_rebuild_ufunc)

@@ -1002,6 +1002,22 @@ fn _ufunc_kernel(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
 /// Install the fast call slot on a Python subclass of `Dispatcher` (CPython
 /// fills a subclass's slot from the base's `__call__` descriptor, which still
 /// wraps PyO3's trampoline).
+/// How an oxjit ufunc is built again (`_pickling`), or None.
+#[pyfunction]
+fn _ufunc_recipe(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    ufunc::recipe_of(py, obj)
+}
+
+/// Keep `recipe` with the oxjit ufunc `obj` (freed with it).
+#[pyfunction]
+fn _set_ufunc_recipe(obj: &Bound<'_, PyAny>, recipe: Py<PyAny>) -> PyResult<()> {
+    if ufunc::set_recipe(obj, recipe) {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err("not a ufunc made by oxjit"))
+    }
+}
+
 #[pyfunction]
 fn _install_fast_call(cls: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
     if !cls.is_subclass_of::<Dispatcher>()? {
@@ -1228,6 +1244,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(make_gufunc, m)?)?;
     m.add_function(wrap_pyfunction!(_install_fast_call, m)?)?;
     m.add_function(wrap_pyfunction!(_ufunc_kernel, m)?)?;
+    m.add_function(wrap_pyfunction!(_ufunc_recipe, m)?)?;
+    m.add_function(wrap_pyfunction!(_set_ufunc_recipe, m)?)?;
     m.add_function(wrap_pyfunction!(_install_vectorcall, m)?)?;
     m.add_function(wrap_pyfunction!(infer_return, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;

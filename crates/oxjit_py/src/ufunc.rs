@@ -29,6 +29,9 @@ struct Tables {
     code: Vec<oxjit_codegen::CodeHandle>,
     /// The ufunc object's address, the key of its entry in `KERNELS`.
     ufunc: usize,
+    /// How to build it again elsewhere (`_pickling.reduce_ufunc`), set by
+    /// the Python side after creation.
+    recipe: Option<Py<PyAny>>,
 }
 
 impl Drop for Tables {
@@ -43,10 +46,46 @@ impl Drop for Tables {
         // Drop the kernel reference now: the ufunc's dealloc holds the GIL.
         // Raw decref, not `Python::attach`, which panics (and aborts) when
         // this runs during interpreter shutdown.
-        if let Some(k) = k {
+        for k in k.into_iter().chain(self.recipe.take()) {
             // SAFETY: the GIL is held (we run inside the ufunc's dealloc).
             unsafe { ffi::Py_DecRef(k.into_ptr()) };
         }
+    }
+}
+
+/// The tables of an oxjit ufunc (its `obj` slot holds our capsule).
+fn tables_of(obj: &Bound<'_, PyAny>) -> Option<*mut Tables> {
+    let np_ufunc = obj.py().import("numpy").ok()?.getattr("ufunc").ok()?;
+    if !obj.is_instance(&np_ufunc).ok()? {
+        return None;
+    }
+    // SAFETY: `obj` is a live ufunc; a capsule with our name holds our
+    // `Tables`, alive as long as the ufunc; the GIL serialises access.
+    unsafe {
+        let cap = (*(obj.as_ptr() as *mut PyUFuncObject)).fields.obj;
+        if cap.is_null() || ffi::PyCapsule_IsValid(cap, c"oxjit.ufunc".as_ptr()) == 0 {
+            return None;
+        }
+        let t = ffi::PyCapsule_GetPointer(cap, c"oxjit.ufunc".as_ptr()) as *mut Tables;
+        (!t.is_null()).then_some(t)
+    }
+}
+
+/// The recipe stored with an oxjit ufunc (None for other objects).
+pub fn recipe_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    // SAFETY: see `tables_of`; the GIL is held.
+    tables_of(obj).and_then(|t| unsafe { (*t).recipe.as_ref().map(|r| r.clone_ref(py)) })
+}
+
+/// Store how to build an oxjit ufunc again; false if `obj` is not one.
+pub fn set_recipe(obj: &Bound<'_, PyAny>, recipe: Py<PyAny>) -> bool {
+    match tables_of(obj) {
+        Some(t) => {
+            // SAFETY: see `tables_of`; the GIL is held.
+            unsafe { (*t).recipe = Some(recipe) };
+            true
+        }
+        None => false,
     }
 }
 
@@ -237,6 +276,7 @@ pub fn make_ufunc(
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
         ufunc: 0,
+        recipe: None,
     });
     let mut loops = loops;
     for (_, (_, h)) in loops.iter_mut() {
@@ -325,6 +365,7 @@ pub fn make_gufunc(
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
         ufunc: 0,
+        recipe: None,
     });
     let sig_c = CString::new(layout).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     for tys in &sigs {
