@@ -277,8 +277,47 @@ def _source_now(py_func: types.FunctionType) -> _Source:
     # Breadth-first, so the outermost def of that name (not an inner one).
     for n in ast.walk(tree):
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == code.co_name:
+            _check_same_code(n, code, name)
             return _Source(n, first - 1 + delta, first, lines)
+    if code.co_filename.startswith("<"):
+        raise ValueError(_not_its_lines(name, code))
     raise ValueError(f"cannot find the definition of {name} in its source")
+
+
+def _check_same_code(node: ast.AST, code: types.CodeType, name: str) -> None:
+    """Lines found under a pseudo-filename (`<string>`, `<stdin>`), which
+    several pieces of code may share, must be the function's own."""
+    if code.co_filename.startswith("<") and not _same_code(node, code):
+        raise ValueError(_not_its_lines(name, code))
+
+
+def _not_its_lines(name: str, code: types.CodeType) -> str:
+    return (
+        f"cannot read the source of {name}: the lines registered for "
+        f"{code.co_filename} are not the function's (one name for several pieces of "
+        "code, as `exec` of strings and `python -c` share `<string>`); put the function "
+        "in a file, or compile() it under a filename of its own"
+    )
+
+
+def _same_code(node: ast.AST, code: types.CodeType) -> bool:
+    """Whether `node` compiles to `code`'s bytecode: a check of lines found
+    under a pseudo-filename (`<string>`, `<stdin>`), which several pieces of
+    code may share. Code with free variables compiles differently outside
+    its enclosing function, so it is taken as it is."""
+    if code.co_freevars or code.co_cellvars:
+        return True
+    try:
+        if isinstance(node, ast.Lambda):
+            module = compile(ast.Expression(body=node), code.co_filename, "eval")
+        else:
+            module = compile(ast.Module(body=[node], type_ignores=[]), code.co_filename, "exec")
+    except (SyntaxError, ValueError, TypeError):
+        return False
+    for c in module.co_consts:
+        if isinstance(c, types.CodeType) and c.co_name == code.co_name:
+            return c.co_code == code.co_code and c.co_names == code.co_names
+    return False
 
 
 def _findsource(code: types.CodeType, module_globals: dict) -> tuple[list[str], int]:
@@ -347,6 +386,7 @@ def _lambda_source(code: types.CodeType, name: str, module_globals: dict) -> _So
     tree = _parse_file(code.co_filename, file_lines)
     lam = _find_lambda(tree, code, 0) if tree is not None else None
     if lam is not None:
+        _check_same_code(lam, code, name)
         block = file_lines[lam.lineno - 1 : lam.end_lineno]
         return _Source(lam, 0, lam.lineno, block)
     lines, first = _getsourcelines(code, module_globals)
@@ -355,8 +395,11 @@ def _lambda_source(code: types.CodeType, name: str, module_globals: dict) -> _So
     except (SyntaxError, ValueError) as e:
         raise ValueError(f"cannot parse the source of {name}: {e}") from None
     lam = _find_lambda(tree, code, first - 1 + delta)
+    if lam is None and code.co_filename.startswith("<"):
+        raise ValueError(_not_its_lines(name, code))
     if lam is None:
         raise ValueError(f"cannot find the lambda {name} in its source line")
+    _check_same_code(lam, code, name)
     return _Source(lam, first - 1 + delta, first, lines)
 
 

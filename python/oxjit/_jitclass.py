@@ -33,7 +33,20 @@ CLASSES: dict[int, JitClassType] = {}
 _counter = itertools.count()
 
 # Members every class body has; not the user's.
-_IGNORED = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__"}
+# What Python puts in every class's namespace (`__firstlineno__` and
+# `__static_attributes__` from 3.13; `__annotate__` from 3.14).
+_IGNORED = {
+    "__module__",
+    "__qualname__",
+    "__doc__",
+    "__dict__",
+    "__weakref__",
+    "__annotations__",
+    "__firstlineno__",
+    "__static_attributes__",
+    "__annotate__",
+    "__type_params__",
+}
 
 _PY_SCALARS = {int: _types.int64, float: _types.float64, bool: _types.boolean, complex: _types.complex128}
 

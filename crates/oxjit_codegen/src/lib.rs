@@ -98,6 +98,21 @@ pub(crate) fn init_llvm() -> Result<(), String> {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The running Python's minor version (3.x), set by the extension when it
+/// loads: some of CPython's error messages changed between versions (`3 % 0`
+/// says "integer modulo by zero" from 3.12, `3.5 % 0.0` "float modulo by
+/// zero" from 3.13), and compiled code raises the running one's. Without
+/// Python (the crate's own tests), 3.11's.
+static PYTHON_MINOR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(11);
+
+pub fn set_python_minor(minor: u32) {
+    PYTHON_MINOR.store(minor, Ordering::Relaxed);
+}
+
+pub(crate) fn python_minor() -> u32 {
+    PYTHON_MINOR.load(Ordering::Relaxed)
+}
+
 /// A process-unique symbol prefix for one compiled module.
 pub(crate) fn unique_prefix(name: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);

@@ -1217,6 +1217,7 @@ fn restore_gil(saved: *mut std::ffi::c_void) {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    oxjit_codegen::set_python_minor(u32::from(m.py().version_info().minor));
     boxing::install_print_hooks();
     oxjit_runtime::parallel::install_gil_hooks(release_gil, restore_gil);
     jitclass::install_hooks();

@@ -100,6 +100,8 @@ impl<'p> FnGen<'_, 'p> {
                 if !numpy {
                     let msg = if op == FloorDiv {
                         "float floor division by zero"
+                    } else if crate::python_minor() >= 13 {
+                        "float modulo by zero"
                     } else {
                         "float modulo"
                     };
@@ -125,7 +127,7 @@ impl<'p> FnGen<'_, 'p> {
                     let res = if op == FloorDiv { q } else { m };
                     out(self, format!("select i1 {z}, {t} 0, {t} {res}"))
                 } else {
-                    let msg = if op == FloorDiv {
+                    let msg = if op == FloorDiv || crate::python_minor() < 12 {
                         "integer division or modulo by zero"
                     } else {
                         "integer modulo by zero"
