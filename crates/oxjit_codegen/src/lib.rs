@@ -100,7 +100,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The running Python's minor version (3.x), set by the extension when it
 /// loads: some of CPython's error messages changed between versions (`3 % 0`
-/// says "integer modulo by zero" from 3.12, `3.5 % 0.0` "float modulo by
+/// says "integer modulo by zero" from 3.11, `3.5 % 0.0` "float modulo by
 /// zero" from 3.13), and compiled code raises the running one's. Without
 /// Python (the crate's own tests), 3.11's.
 static PYTHON_MINOR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(11);

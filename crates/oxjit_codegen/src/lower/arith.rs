@@ -127,7 +127,7 @@ impl<'p> FnGen<'_, 'p> {
                     let res = if op == FloorDiv { q } else { m };
                     out(self, format!("select i1 {z}, {t} 0, {t} {res}"))
                 } else {
-                    let msg = if op == FloorDiv || crate::python_minor() < 12 {
+                    let msg = if op == FloorDiv || crate::python_minor() < 11 {
                         "integer division or modulo by zero"
                     } else {
                         "integer modulo by zero"
