@@ -29,25 +29,33 @@ export LLVM_SYS_191_PREFIX="$LLVM_PREFIX"
 # build.rs (which links NumPy's libnpyrandom.a) does not rerun and relink the
 # extension on every install.
 say "2/3 build requirements (maturin, numpy)"
-python3 -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" "numpy>=1.25" 2>&1 |
-    grep -v "Running pip as the 'root' user" >&2 || true
+mkdir -p target
+if ! python3 -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" "numpy>=1.25" \
+    >target/setup-req.log 2>&1; then
+    cat target/setup-req.log >&2
+    rm -f target/setup-req.log
+    say "FAILED to install the build requirements"
+    exit 1
+fi
+rm -f target/setup-req.log
 
 # Show cargo's own progress lines (the first build compiles about 200 crates
-# and takes about 4 minutes on 2 cores); the whole log goes to target/.
+# and takes about 1.5 minutes on 2 cores); the whole log goes to target/.
 say "3/3 building and installing oxjit with its test extras (release build)"
 LOG=target/setup-pip.log
-mkdir -p target
-: >"$LOG"
-if ! python3 -m pip install -v --disable-pip-version-check --no-build-isolation ".[test]" >"$LOG" 2>&1 \
-    < /dev/null; then
+# In the foreground (Ctrl-C stops the build too): pip's output goes whole to
+# the log and, filtered to one line per compiled crate, to the terminal.
+set +e
+python3 -m pip install -v --disable-pip-version-check --no-build-isolation ".[test]" </dev/null 2>&1 |
+    tee "$LOG" |
+    grep --line-buffered -E '^\s*(Compiling|Finished|📦 Built wheel)' |
+    while IFS= read -r line; do say "   ${line#"${line%%[![:space:]]*}"}"; done
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
     tail -n 60 "$LOG" >&2
     say "FAILED: the whole log is in $LOG"
     exit 1
-fi &
-PIP=$!
-# Follow the log while pip runs: one line per compiled crate, with the time.
-tail -n +1 -F "$LOG" 2>/dev/null --pid=$PIP |
-    grep --line-buffered -E '^\s*(Compiling|Finished|📦 Built wheel)' |
-    while IFS= read -r line; do say "   ${line#"${line%%[![:space:]]*}"}"; done
-wait $PIP
-say "done: $(python3 -c 'import oxjit, os; print("oxjit", oxjit.__version__, "in", os.path.dirname(oxjit.__file__))')"
+fi
+where=$(python3 -c 'import oxjit, os; print("oxjit", oxjit.__version__, "in", os.path.dirname(oxjit.__file__))')
+say "done: $where"

@@ -18,9 +18,10 @@ trap 'rm -rf "$TMP"' EXIT
 python3 -m zipfile -e "$WHEEL" "$TMP"
 SO=$(ls "$TMP"/oxjit/_native*.so)
 echo "wheel: $WHEEL ($(du -h "$WHEEL" | cut -f1))"
+DYNAMIC=$(readelf -d "$SO")
 echo "the extension needs:"
-readelf -d "$SO" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p'
-if readelf -d "$SO" | grep -q "NEEDED.*LLVM"; then
+echo "$DYNAMIC" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p'
+if echo "$DYNAMIC" | grep "NEEDED" | grep -q "LLVM"; then
     echo "FAILED: the extension links an LLVM shared library" >&2
     exit 1
 fi

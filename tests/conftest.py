@@ -10,6 +10,8 @@ from __future__ import annotations
 import cmath
 import gc
 import math
+import os
+import tempfile
 
 import numpy as np
 import oxjit
@@ -20,6 +22,11 @@ from hypothesis import settings
 # per-example deadline (the first example of a property includes compilation).
 settings.register_profile("oxjit", database=None, deadline=None)
 settings.load_profile("oxjit")
+
+# `cache=True` in a test writes to a directory of the run's own, never into
+# the source tree (tests/test_cache.py sets its own per test), so a later run
+# compiles (and verifies) again.
+os.environ.setdefault("OXJIT_CACHE_DIR", tempfile.mkdtemp(prefix="oxjit-test-cache-"))
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """`cache=True`: compiled code written by one process and linked by the next,
 keyed by everything that decides it (an edited callee recompiles its
 caller), safe with many writers at once. Each test runs fresh interpreters
-on a module written into a temporary directory."""
+on a module written into a temporary directory (with `-B`: an edit that
+keeps a file's size within one second would otherwise import a stale .pyc)."""
 
 import json
 import os
@@ -73,13 +74,21 @@ out = {
     "total": mod.total(np.arange(5.0)),
     "psum": mod.psum(100),
     "eager_vec": mod.eager_vec(np.arange(3.0), 2.0).tolist(),
-    "lazy_vec": mod.lazy_vec(np.arange(3)).tolist(),
+    "lazy_vec": mod.lazy_vec(np.arange(3)).tolist() + mod.lazy_vec(np.arange(2.0)).tolist(),
     "cumsum": mod.cumsum(np.arange(4.0)).tolist(),
     "stats": {n: list(getattr(mod, n).stats[1:]) for n in ("qm", "step", "total", "psum")},
     "path": mod.qm.stats.cache_path,
 }
 print(json.dumps(out))
 '''
+
+
+@pytest.fixture(autouse=True)
+def _default_cache_place(monkeypatch):
+    # These tests choose the cache directory themselves (conftest.py points
+    # OXJIT_CACHE_DIR at the run's own directory for every other test).
+    monkeypatch.delenv("OXJIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
 
 
 def run(tmp_path, env=None):
@@ -89,7 +98,7 @@ def run(tmp_path, env=None):
         full.pop(k, None)
     full.update(env or {})
     r = subprocess.run(
-        [sys.executable, str(tmp_path / "driver.py"), str(tmp_path)],
+        [sys.executable, "-B", str(tmp_path / "driver.py"), str(tmp_path)],
         capture_output=True,
         text=True,
         env=full,
@@ -118,11 +127,15 @@ def test_second_process_links_the_cached_code(tmp_path):
     assert first["stats"]["qm"] == [0, 2]  # (float64, int64) and (int64, int64)
     assert first["stats"]["total"] == [0, 1]
     files = entries(cache)
-    # qm x2, step x2 (compiled into qm's units, not called from Python: no
-    # entries of its own), total, psum, eager_vec, lazy_vec, cumsum.
-    assert len(files) == 7, files
+    # qm x2 (step is compiled into qm's units: no entries of its own),
+    # total, psum, eager_vec, lazy_vec x2, cumsum.
+    assert len(files) == 8, files
     mtimes = {f: os.stat(cache / f).st_mtime_ns for f in files}
-    second = run(tmp_path)
+    # With a warm cache nothing is compiled: no module reaches LLVM.
+    ir = tmp_path / "ir"
+    ir.mkdir()
+    second = run(tmp_path, {"OXJIT_DUMP_IR_DIR": str(ir)})
+    assert os.listdir(ir) == []
     assert second["stats"]["qm"] == [2, 0]
     assert second["stats"]["total"] == [1, 0]
     assert second["stats"]["psum"] == [1, 0]
@@ -134,7 +147,7 @@ def test_second_process_links_the_cached_code(tmp_path):
     assert first["total"] == 10.0
     assert first["psum"] == sum(i * 0.5 for i in range(100))
     assert first["eager_vec"] == [1.0, 3.0, 5.0]
-    assert first["lazy_vec"] == [1, 3, 5]
+    assert first["lazy_vec"] == [1, 3, 5, 1.0, 3.0]
     assert first["cumsum"] == [0.0, 1.0, 3.0, 6.0]
 
 
@@ -150,7 +163,7 @@ def test_an_edited_callee_recompiles_its_caller(tmp_path):
         x.append(3 * x[-1] * (1 - x[-1]))
     assert after["qm"] == x != before["qm"]
     # One file per function and argument types: the new key replaced the old.
-    assert len(entries(tmp_path / "__pycache__")) == 7
+    assert len(entries(tmp_path / "__pycache__")) == 8
     assert run(tmp_path)["stats"]["qm"] == [2, 0]
 
 
@@ -158,7 +171,7 @@ def test_a_changed_global_recompiles(tmp_path):
     src = "import numpy as np\nfrom oxjit import njit\nK = 2.0\n@njit(cache=True)\ndef f(x):\n    return x * K\n"
     (tmp_path / "g.py").write_text(src)
     code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import g; print(g.f(3.0), g.f.stats.cache_hits)"
-    out = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = lambda: subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out() == ["6.0", "0"]
     assert out() == ["6.0", "1"]
     (tmp_path / "g.py").write_text(src.replace("K = 2.0", "K = 5.0"))
@@ -175,7 +188,7 @@ def test_cache_dir_from_the_environment(tmp_path):
         # The source directory's path, mirrored under the cache directory.
         mirrored = os.path.join(str(root), str(tmp_path / "src").lstrip(os.sep))
         assert first["path"] == mirrored
-        assert len(entries(mirrored)) == 7
+        assert len(entries(mirrored)) == 8
         assert run(tmp_path / "src", {var: str(root)})["stats"]["qm"] == [2, 0]
     assert not (tmp_path / "src" / "__pycache__").exists() or not entries(tmp_path / "src" / "__pycache__")
 
@@ -185,7 +198,7 @@ def test_eight_processes_writing_at_once(tmp_path):
     (tmp_path / "driver.py").write_text(DRIVER)
     procs = [
         subprocess.Popen(
-            [sys.executable, str(tmp_path / "driver.py"), str(tmp_path)],
+            [sys.executable, "-B", str(tmp_path / "driver.py"), str(tmp_path)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -201,7 +214,7 @@ def test_eight_processes_writing_at_once(tmp_path):
         assert r["qm"] == plain_qm(0.1, 20)
         assert r["cumsum"] == [0.0, 1.0, 3.0, 6.0]
     cache = tmp_path / "__pycache__"
-    assert len(entries(cache)) == 7
+    assert len(entries(cache)) == 8
     assert not [p for p in os.listdir(cache) if p.endswith(".tmp")]  # no half-written leftovers
     after = run(tmp_path)
     assert after["stats"]["qm"] == [2, 0] and after["stats"]["total"] == [1, 0]
@@ -250,7 +263,7 @@ def test_uncacheable_code_still_runs(tmp_path):
         "print(u.uses_class(2.0), u.uses_big_array(7), u.uses_class.stats.cache_misses)"
     )
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, check=True).stdout
         assert out.split() == ["4.0", "7.0", "0"]
     assert entries(tmp_path / "__pycache__") == []
 
@@ -284,6 +297,6 @@ def test_cached_code_in_this_process_twice(tmp_path):
         "sys.modules.pop('mod'); mod2 = importlib.import_module('mod'); b = mod2.qm(0.1, 3).tolist(); "
         "print(a == b, tuple(mod.qm.stats[1:]), tuple(mod2.qm.stats[1:]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, check=True).stdout
     # Counted by cache file, for both: the first linked, the second compiled.
     assert out.split(" ", 1) == ["True", "(1, 1) (1, 1)\n"]

@@ -168,3 +168,31 @@ def test_lines_under_a_shared_pseudo_filename_must_be_the_functions_own():
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert "the lines registered for <string> are not the function's" in out, out
+
+
+def test_a_comment_at_column_0_inside_a_function(tmp_path):
+    # Editors comment a line out with `#` at column 0: the function goes on.
+    (tmp_path / "commented.py").write_text(
+        "from oxjit import njit\n\n"
+        "@njit\n"
+        "def f(n):\n"
+        "    s = 0.0\n"
+        "#    s = 1.0\n"
+        "    for i in range(n):\n"
+        "        s += i\n"
+        "# a comment between statements\n"
+        "    return s\n\n"
+        "class K:\n"
+        "    @staticmethod\n"
+        "    def g(n):\n"
+        "        t = 1\n"
+        "    # at the class's indentation\n"
+        "        return t + n\n"
+    )
+    code = (
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import commented\n"
+        "from oxjit import njit\n"
+        "print(commented.f(5), commented.f.py_func(5), njit(commented.K.g)(2))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.split() == ["10.0", "10.0", "3"]

@@ -1157,3 +1157,36 @@ def call_dufunc_with_tuple(t):
 def test_dufunc_mapped_over_a_tuple_is_a_clear_error():
     with pytest.raises(TypingError, match="takes numbers and arrays, not"):
         call_dufunc_with_tuple((np.ones(2), 1.0))
+
+
+def test_a_lazy_ufunc_compiles_each_loop_once(tmp_path):
+    # Each new dtype combination builds the next version of the ufunc; the
+    # earlier loops are kept, not compiled again (one module per loop).
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from oxjit import guvectorize, vectorize
+
+        @vectorize
+        def lv(x):
+            return x * 2 + 1
+
+        @guvectorize("(n)->()")
+        def tot(a, out):
+            s = 0
+            for v in a:
+                s += v
+            out[0] = s
+
+        for dt in (np.float64, np.int64, np.float32, np.int32):
+            assert lv(np.arange(3, dtype=dt)).tolist() == [1, 3, 5]
+        for dt in (np.float64, np.int64, np.int32):
+            assert tot(np.arange(4, dtype=dt)) == 6
+        """
+    )
+    (tmp_path / "lazy.py").write_text(code)
+    ir = tmp_path / "ir"
+    ir.mkdir()
+    env = dict(os.environ, OXJIT_DUMP_IR_DIR=str(ir))
+    subprocess.run([sys.executable, str(tmp_path / "lazy.py")], check=True, env=env)
+    assert len(os.listdir(ir)) == 4 + 3

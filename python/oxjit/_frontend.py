@@ -17,13 +17,17 @@ reports at that span as "<description> is not supported in compiled code".
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
+import dis
+import functools
 import importlib
 import inspect
 import json
 import linecache
+import operator
 import re
 import sys
 import threading
@@ -300,6 +304,11 @@ def _not_its_lines(name: str, code: types.CodeType) -> str:
     )
 
 
+_FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, f).compiler_flag for f in __future__.all_feature_names), 0
+)
+
+
 def _same_code(node: ast.AST, code: types.CodeType) -> bool:
     """Whether `node` compiles to `code`'s bytecode: a check of lines found
     under a pseudo-filename (`<string>`, `<stdin>`), which several pieces of
@@ -307,11 +316,14 @@ def _same_code(node: ast.AST, code: types.CodeType) -> bool:
     its enclosing function, so it is taken as it is."""
     if code.co_freevars or code.co_cellvars:
         return True
+    # The function's own `from __future__` flags, not this module's.
+    flags = code.co_flags & _FUTURE_FLAGS
     try:
         if isinstance(node, ast.Lambda):
-            module = compile(ast.Expression(body=node), code.co_filename, "eval")
+            module = compile(ast.Expression(body=node), code.co_filename, "eval", flags, dont_inherit=True)
         else:
-            module = compile(ast.Module(body=[node], type_ignores=[]), code.co_filename, "exec")
+            tree = ast.Module(body=[node], type_ignores=[])
+            module = compile(tree, code.co_filename, "exec", flags, dont_inherit=True)
     except (SyntaxError, ValueError, TypeError):
         return False
     for c in module.co_consts:
@@ -324,7 +336,10 @@ def _findsource(code: types.CodeType, module_globals: dict) -> tuple[list[str], 
     """`inspect.findsource` of a code object, without `inspect.getmodule`
     (which takes the real path of every module's file: 10 ms in a fresh
     process, more than the rest of a cached first call)."""
-    lines = linecache.getlines(code.co_filename, module_globals)
+    # The module's globals only for its own file: linecache's lazy loader
+    # would give the module's source for code compiled under another name.
+    same_file = module_globals.get("__file__") == code.co_filename
+    lines = linecache.getlines(code.co_filename, module_globals if same_file else None)
     if not lines:
         raise OSError("could not get source code")
     # As inspect does: from the code's first line (its first decorator)
@@ -345,7 +360,9 @@ def _getsourcelines(code: types.CodeType, module_globals: dict) -> tuple[list[st
     not parse, `inspect.getblock` decides."""
     lines, lnum = _findsource(code, module_globals)
     block = _indented_block(lines, lnum)
-    if block is not None:
+    # The cut must reach the last line the code runs (a check of the cut,
+    # whatever the comments, strings or continuations inside).
+    if block is not None and lnum + len(block) >= _last_line(code):
         try:
             _parse_block(block)
             return block, lnum + 1
@@ -354,9 +371,22 @@ def _getsourcelines(code: types.CodeType, module_globals: dict) -> tuple[list[st
     return inspect.getblock(lines[lnum:]), lnum + 1
 
 
+def _last_line(code: types.CodeType) -> int:
+    """The last source line of `code` and the code objects nested in it."""
+    last = code.co_firstlineno
+    for _, line in dis.findlinestarts(code):
+        if line is not None and line > last:
+            last = line
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            last = max(last, _last_line(c))
+    return last
+
+
 def _indented_block(lines: list[str], lnum: int) -> list[str] | None:
-    """Decorators, the `def` line and every following line that is blank or
-    indented deeper than the `def` (None unless it starts with `@` or `def`)."""
+    """Decorators, the `def` line and every following line that is blank, a
+    comment (at any indentation) or indented deeper than the `def` (None
+    unless it starts with `@` or `def`)."""
 
     def indent(s: str) -> int:
         return len(s) - len(s.lstrip())
@@ -370,11 +400,11 @@ def _indented_block(lines: list[str], lnum: int) -> list[str] | None:
     end = i + 1
     last = end
     while end < len(lines):
-        text = lines[end]
-        if text.strip() and indent(text) <= base:
+        text = lines[end].strip()
+        if text and not text.startswith("#") and indent(lines[end]) <= base:
             break
         end += 1
-        if text.strip():
+        if text and not text.startswith("#"):
             last = end
     return lines[lnum:last]
 

@@ -165,6 +165,7 @@ def make_ufunc(
     parallel: bool = False,
     fastmath: bool = False,
     cache: tuple[str, str] | None = None,
+    previous: np.ufunc | None = None,
 ) -> np.ufunc: ...
 def make_gufunc(
     py_func: Callable[..., Any],
@@ -178,6 +179,7 @@ def make_gufunc(
     parallel: bool = False,
     fastmath: bool = False,
     cache: tuple[str, str] | None = None,
+    previous: np.ufunc | None = None,
 ) -> np.ufunc: ...
 def _install_fast_call(cls: type[Dispatcher]) -> None: ...
 

@@ -116,6 +116,7 @@ class DUFunc:
                 self._parallel,
                 self._fastmath,
                 self._cache,
+                self._ufunc,  # its loops are kept, not compiled again
             )
             self._loops = loops
 
@@ -353,6 +354,7 @@ class GUFunc:
                         self._parallel,
                         self._fastmath,
                         self._cache,
+                        self._gufunc,  # its loops are kept, not compiled again
                     )
                     self._sigs = sigs
         if "signature" not in kwargs and "dtype" not in kwargs:

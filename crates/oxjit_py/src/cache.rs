@@ -41,6 +41,9 @@ pub(crate) struct Key {
     full: u128,
     /// The slot: the function, argument types, options and target only.
     slot: u64,
+    /// The build, LLVM and CPU: part of the file name, so that builds or
+    /// machines sharing a directory keep entries of their own.
+    build: u32,
 }
 
 const MAGIC: &[u8; 8] = b"OXJITC\x01\n";
@@ -91,36 +94,112 @@ impl Place {
                 }
             })
             .collect();
-        self.dir.join(format!("{stem}.{:016x}.oxjit", key.slot))
+        self.dir
+            .join(format!("{stem}.{:016x}-{:08x}.oxjit", key.slot, key.build))
     }
 }
 
-/// This extension's build: the size and modification time of its shared
-/// object (a rebuilt compiler never reads an older one's code).
+/// This extension's build, as loaded: the GNU build-id note of the mapped
+/// image (the linker's hash of its contents), else the size, times and inode
+/// of its file. Taken when the module loads (`init`), so a newer build
+/// installed over a running process does not lend it its identity.
 fn build_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
+        let version = env!("CARGO_PKG_VERSION");
+        if let Some(id) = gnu_build_id() {
+            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            return format!("{version}:gnu:{hex}");
+        }
         let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
         // SAFETY: dladdr only reads the address of a function of this object.
         let found = unsafe { libc::dladdr(build_id as *const libc::c_void, &mut info) } != 0;
         let path = (found && !info.dli_fname.is_null())
             .then(|| unsafe { std::ffi::CStr::from_ptr(info.dli_fname) })
             .map(|p| PathBuf::from(p.to_string_lossy().into_owned()));
-        let meta = path.and_then(|p| std::fs::metadata(p).ok());
-        match meta {
+        match path.and_then(|p| std::fs::metadata(p).ok()) {
             Some(m) => {
-                let mtime = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map(|d| d.as_nanos())
-                    .unwrap_or_default();
-                format!("{}:{}:{mtime}", env!("CARGO_PKG_VERSION"), m.len())
+                use std::os::unix::fs::MetadataExt;
+                format!(
+                    "{version}:file:{}:{}.{}:{}.{}:{}",
+                    m.len(),
+                    m.mtime(),
+                    m.mtime_nsec(),
+                    m.ctime(),
+                    m.ctime_nsec(),
+                    m.ino()
+                )
             }
             // Without a way to tell builds apart, a fresh one every process.
-            None => format!("unknown:{}", std::process::id()),
+            None => format!("{version}:unknown:{}", std::process::id()),
         }
     })
+}
+
+/// Called when the extension loads.
+pub(crate) fn init() {
+    build_id();
+}
+
+/// The GNU build-id note of the image this code is mapped from.
+fn gnu_build_id() -> Option<Vec<u8>> {
+    struct Search {
+        base: usize,
+        id: Option<Vec<u8>>,
+    }
+    unsafe extern "C" fn visit(
+        info: *mut libc::dl_phdr_info,
+        _size: usize,
+        data: *mut libc::c_void,
+    ) -> libc::c_int {
+        // SAFETY: the loader passes a valid `info` for each mapped object;
+        // `data` is our `Search`; notes lie inside the object's segments.
+        unsafe {
+            let s = &mut *(data as *mut Search);
+            let info = &*info;
+            if info.dlpi_addr as usize != s.base {
+                return 0;
+            }
+            for k in 0..usize::from(info.dlpi_phnum) {
+                let ph = &*info.dlpi_phdr.add(k);
+                if ph.p_type != libc::PT_NOTE {
+                    continue;
+                }
+                let mut p = (info.dlpi_addr as usize + ph.p_vaddr as usize) as *const u8;
+                let end = p.add(ph.p_memsz as usize);
+                let align = |n: usize| (n + 3) & !3;
+                while p.add(12) <= end {
+                    let namesz = (p as *const u32).read_unaligned() as usize;
+                    let descsz = (p.add(4) as *const u32).read_unaligned() as usize;
+                    let kind = (p.add(8) as *const u32).read_unaligned();
+                    let name = std::slice::from_raw_parts(p.add(12), namesz);
+                    let desc = p.add(12 + align(namesz));
+                    if desc.add(descsz) > end {
+                        break;
+                    }
+                    // NT_GNU_BUILD_ID
+                    if kind == 3 && name == b"GNU\0" {
+                        s.id = Some(std::slice::from_raw_parts(desc, descsz).to_vec());
+                        return 1;
+                    }
+                    p = desc.add(align(descsz));
+                }
+            }
+            1
+        }
+    }
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: dladdr only reads the address of a function of this object.
+    if unsafe { libc::dladdr(gnu_build_id as *const libc::c_void, &mut info) } == 0 {
+        return None;
+    }
+    let mut search = Search {
+        base: info.dli_fbase as usize,
+        id: None,
+    };
+    // SAFETY: `visit` only reads what the loader hands it.
+    unsafe { libc::dl_iterate_phdr(Some(visit), &mut search as *mut Search as *mut libc::c_void) };
+    search.id
 }
 
 fn hash128(parts: &[&str]) -> u128 {
@@ -220,7 +299,8 @@ pub(crate) fn key(json: &str, args: &[Ty], opts: &Options, target: &Target<'_>) 
         json,
     ]);
     let slot = hash128(&[&opts, &target, &args]) as u64;
-    Key { full, slot }
+    let build = hash128(&[build_id(), &llvm, &cpu, &features]) as u32;
+    Key { full, slot, build }
 }
 
 /// The symbol prefix of code compiled for the cache.

@@ -999,9 +999,6 @@ fn _ufunc_kernel(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
     ufunc::kernel_of(py, obj)
 }
 
-/// Install the fast call slot on a Python subclass of `Dispatcher` (CPython
-/// fills a subclass's slot from the base's `__call__` descriptor, which still
-/// wraps PyO3's trampoline).
 /// How an oxjit ufunc is built again (`_pickling`), or None.
 #[pyfunction]
 fn _ufunc_recipe(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
@@ -1018,6 +1015,9 @@ fn _set_ufunc_recipe(obj: &Bound<'_, PyAny>, recipe: Py<PyAny>) -> PyResult<()> 
     }
 }
 
+/// Install the fast call slot on a Python subclass of `Dispatcher` (CPython
+/// fills a subclass's slot from the base's `__call__` descriptor, which still
+/// wraps PyO3's trampoline).
 #[pyfunction]
 fn _install_fast_call(cls: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
     if !cls.is_subclass_of::<Dispatcher>()? {
@@ -1079,9 +1079,10 @@ fn dtype_of(s: &str) -> PyResult<Dtype> {
 }
 
 /// Build a NumPy ufunc from a Python kernel and loop signatures
-/// `[([input types], output type)]`, compiling one inner loop per signature.
+/// `[([input types], output type)]`, compiling one inner loop per signature
+/// (or taking it from `previous`, an earlier version of the same lazy ufunc).
 #[pyfunction]
-#[pyo3(signature = (py_func, name, doc, nin, identity, loops, parallel=false, fastmath=false, cache=None))]
+#[pyo3(signature = (py_func, name, doc, nin, identity, loops, parallel=false, fastmath=false, cache=None, previous=None))]
 #[allow(clippy::too_many_arguments)]
 fn make_ufunc(
     py: Python<'_>,
@@ -1094,6 +1095,7 @@ fn make_ufunc(
     parallel: bool,
     fastmath: bool,
     cache: Option<(std::path::PathBuf, String)>,
+    previous: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let place = cache.map(|(dir, stem)| cache::Place { dir, stem });
     let mut compiled = Vec::new();
@@ -1102,8 +1104,14 @@ fn make_ufunc(
             ins: ins.iter().map(|s| dtype_of(s)).collect::<PyResult<_>>()?,
             out: dtype_of(out)?,
         };
-        let f = ufunc::compile_loop(py, py_func, &spec, fastmath, place.as_ref())?;
-        compiled.push((spec, f));
+        let (f, code) = match ufunc::reuse(previous.as_ref(), &ufunc::loop_key(&spec)) {
+            Some(kept) => kept,
+            None => {
+                let (f, h) = ufunc::compile_loop(py, py_func, &spec, fastmath, place.as_ref())?;
+                (f, ufunc::SharedCode::new(h))
+            }
+        };
+        compiled.push((spec, f, code));
     }
     ufunc::make_ufunc(
         py,
@@ -1134,7 +1142,7 @@ fn infer_return(py: Python<'_>, py_func: &Bound<'_, PyAny>, args: Vec<String>) -
 
 /// Build a generalized ufunc (`@guvectorize`).
 #[pyfunction]
-#[pyo3(signature = (py_func, name, doc, nin, nout, layout, core, sigs, parallel=false, fastmath=false, cache=None))]
+#[pyo3(signature = (py_func, name, doc, nin, nout, layout, core, sigs, parallel=false, fastmath=false, cache=None, previous=None))]
 #[allow(clippy::too_many_arguments)]
 fn make_gufunc(
     py: Python<'_>,
@@ -1149,6 +1157,7 @@ fn make_gufunc(
     parallel: bool,
     fastmath: bool,
     cache: Option<(std::path::PathBuf, String)>,
+    previous: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let place = cache.map(|(dir, stem)| cache::Place { dir, stem });
     let mut parsed = Vec::new();
@@ -1174,6 +1183,7 @@ fn make_gufunc(
         parsed,
         (parallel, fastmath),
         place.as_ref(),
+        previous.as_ref(),
     )
 }
 
@@ -1218,6 +1228,7 @@ fn restore_gil(saved: *mut std::ffi::c_void) {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     oxjit_codegen::set_python_minor(u32::from(m.py().version_info().minor));
+    cache::init();
     boxing::install_print_hooks();
     oxjit_runtime::parallel::install_gil_hooks(release_gil, restore_gil);
     jitclass::install_hooks();

@@ -9,7 +9,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use std::ffi::{c_char, c_void, CString};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 type Loop = unsafe extern "C" fn(*mut *mut c_char, *mut isize, *mut isize, *mut c_void);
 
@@ -25,8 +25,11 @@ struct Tables {
     serial: Vec<Box<ParallelData>>,
     name: CString,
     doc: CString,
-    /// The JIT'd loops, freed with the ufunc.
-    code: Vec<oxjit_codegen::CodeHandle>,
+    /// The JIT'd loops, freed with the last ufunc that uses them.
+    code: Vec<Arc<SharedCode>>,
+    /// Per loop: its signature (`loop_key`), serial loop and code, for the
+    /// next version of a lazy ufunc (`reuse`).
+    kept: Vec<(String, Loop, Arc<SharedCode>)>,
     /// The ufunc object's address, the key of its entry in `KERNELS`.
     ufunc: usize,
     /// How to build it again elsewhere (`_pickling.reduce_ufunc`), set by
@@ -34,11 +37,45 @@ struct Tables {
     recipe: Option<Py<PyAny>>,
 }
 
-impl Drop for Tables {
+/// Machine code of loops, shared by the ufuncs that use them: a lazy
+/// ufunc's next version (one more dtype combination) keeps the earlier
+/// loops instead of compiling them again. Released with the last user.
+pub struct SharedCode(Option<oxjit_codegen::CodeHandle>);
+
+impl SharedCode {
+    pub fn new(h: oxjit_codegen::CodeHandle) -> Arc<SharedCode> {
+        Arc::new(SharedCode(Some(h)))
+    }
+}
+
+impl Drop for SharedCode {
     fn drop(&mut self) {
-        for h in self.code.drain(..) {
+        if let Some(h) = self.0.take() {
             oxjit_codegen::release(h);
         }
+    }
+}
+
+/// The loop of `previous` (an earlier version of the same lazy ufunc) for
+/// the signature `key`, with its code.
+pub fn reuse(previous: Option<&Bound<'_, PyAny>>, key: &str) -> Option<(Loop, Arc<SharedCode>)> {
+    let t = tables_of(previous?)?;
+    // SAFETY: see `tables_of`; the GIL is held.
+    let kept = unsafe { &(*t).kept };
+    kept.iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, f, c)| (*f, c.clone()))
+}
+
+/// The signature of a ufunc loop, as `reuse` finds it.
+pub fn loop_key(spec: &LoopSpec) -> String {
+    format!("{:?} -> {:?}", spec.ins, spec.out)
+}
+
+impl Drop for Tables {
+    fn drop(&mut self) {
+        self.kept.clear();
+        self.code.clear();
         let k = kernels()
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -263,7 +300,7 @@ pub fn make_ufunc(
     doc: &str,
     nin: usize,
     identity: i32,
-    loops: Vec<(LoopSpec, (Loop, oxjit_codegen::CodeHandle))>,
+    loops: Vec<(LoopSpec, Loop, Arc<SharedCode>)>,
     parallel: bool,
 ) -> PyResult<Py<PyAny>> {
     let ntypes = loops.len();
@@ -275,16 +312,15 @@ pub fn make_ufunc(
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
+        kept: Vec::new(),
         ufunc: 0,
         recipe: None,
     });
-    let mut loops = loops;
-    for (_, (_, h)) in loops.iter_mut() {
-        // Ownership of the code moves into the tables (freed with the ufunc).
-        t.code
-            .push(std::mem::replace(h, oxjit_codegen::CodeHandle::empty()));
+    for (spec, f, code) in &loops {
+        t.code.push(code.clone());
+        t.kept.push((loop_key(spec), *f, code.clone()));
     }
-    for (spec, (f, _)) in &loops {
+    for (spec, f, _) in &loops {
         if spec.ins.len() != nin {
             return Err(PyTypeError::new_err(
                 "all signatures of a ufunc must have the same number of inputs",
@@ -345,6 +381,7 @@ pub fn make_gufunc(
     sigs: Vec<Vec<Ty>>,
     (parallel, fastmath): (bool, bool),
     cache: Option<&crate::cache::Place>,
+    previous: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let nargs = nin + nout;
     let ncore = core.iter().flatten().copied().max().map_or(0, |m| m + 1);
@@ -364,6 +401,7 @@ pub fn make_gufunc(
         name: CString::new(name).map_err(|e| PyTypeError::new_err(e.to_string()))?,
         doc: CString::new(doc.replace('\0', "")).unwrap_or_default(),
         code: Vec::new(),
+        kept: Vec::new(),
         ufunc: 0,
         recipe: None,
     });
@@ -473,15 +511,21 @@ pub fn make_gufunc(
             symbol_prefix: None,
         };
         let target = Target::GufuncLoop { args: &gargs };
-        let f: Loop = match driver::compile(py, json.clone(), kernel_tys, opts, target, cache) {
-            Ok(Output::Loop(addr, h)) => {
-                t.code.push(h);
+        let key = format!("{kernel_tys:?}");
+        let (f, code) = match reuse(previous, &key) {
+            Some(kept) => kept,
+            None => match driver::compile(py, json.clone(), kernel_tys, opts, target, cache) {
                 // SAFETY: the JIT returned the address of a NumPy inner loop.
-                unsafe { std::mem::transmute::<usize, Loop>(addr) }
-            }
-            Ok(Output::Function(_)) => unreachable!("a loop target gives a loop"),
-            Err(f) => return Err(f.into_err(py, name)),
+                Ok(Output::Loop(addr, h)) => (
+                    unsafe { std::mem::transmute::<usize, Loop>(addr) },
+                    SharedCode::new(h),
+                ),
+                Ok(Output::Function(_)) => unreachable!("a loop target gives a loop"),
+                Err(f) => return Err(f.into_err(py, name)),
+            },
         };
+        t.code.push(code.clone());
+        t.kept.push((key, f, code));
         if parallel {
             let pd = Box::new(ParallelData {
                 serial: f,

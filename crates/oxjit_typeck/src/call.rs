@@ -665,10 +665,6 @@ impl<'u> Checker<'u> {
     }
 }
 
-/// How a method's receiver is named in diagnostics (`ndarray.sum`,
-/// `Generator.normal`, `complex128.conjugate`).
-/// The registry's table of methods of a receiver of type `t` (None: the
-/// receiver has no registry methods).
 /// `{t} has no method`, with the nearest method or the list of them.
 fn no_such_method(
     span: oxjit_syntax::Span,
@@ -688,6 +684,8 @@ fn no_such_method(
     }
 }
 
+/// The registry's table of methods of a receiver of type `t` (None: the
+/// receiver has no registry methods).
 fn method_table(t: &Ty) -> Option<&'static [(&'static str, Builtin)]> {
     if let Ty::Array(_) | Ty::Scalar(_) = t {
         return Some(registry::METHODS);
@@ -708,6 +706,8 @@ fn method_table(t: &Ty) -> Option<&'static [(&'static str, Builtin)]> {
     (*t == Ty::Str).then_some(registry::STR_METHODS)
 }
 
+/// How a method's receiver is named in diagnostics (`ndarray.sum`,
+/// `Generator.normal`, `complex128.conjugate`).
 fn method_owner(t: &Ty) -> String {
     match t {
         Ty::Str => "str".to_string(),
