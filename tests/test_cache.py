@@ -231,6 +231,15 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
     assert again["stats"]["qm"] == [0, 2]
     assert again["qm"] == plain_qm(0.1, 20)
     assert run(tmp_path)["stats"]["qm"] == [2, 0]
+    # One byte changed, the length kept (a flipped bit on disk): the
+    # checksum makes it a miss too, never linked.
+    for f in entries(cache):
+        data = bytearray((cache / f).read_bytes())
+        data[len(data) * 3 // 4] ^= 0x40
+        (cache / f).write_bytes(bytes(data))
+    flipped = run(tmp_path)
+    assert flipped["stats"]["qm"] == [0, 2] and flipped["stats"]["total"] == [0, 1]
+    assert flipped["qm"] == plain_qm(0.1, 20)
 
 
 def test_uncacheable_code_still_runs(tmp_path):

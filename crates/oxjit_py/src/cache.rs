@@ -46,7 +46,16 @@ pub(crate) struct Key {
     build: u32,
 }
 
-const MAGIC: &[u8; 8] = b"OXJITC\x01\n";
+/// Entry layout: MAGIC, the full key (16 bytes), a checksum of the rest
+/// (8 bytes: a damaged entry is a miss, never linked), then five fields,
+/// each a length (8 bytes) and its bytes.
+const MAGIC: &[u8; 8] = b"OXJITC\x02\n";
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
 
 /// Hits and misses by `dir/stem` (`Dispatcher.stats`).
 fn stats() -> &'static Mutex<HashMap<String, (u64, u64)>> {
@@ -321,8 +330,12 @@ struct Entry {
 
 fn read_entry(bytes: &[u8], full: u128) -> Option<Entry> {
     let rest = bytes.strip_prefix(MAGIC)?;
-    let (k, mut rest) = rest.split_at_checked(16)?;
+    let (k, rest) = rest.split_at_checked(16)?;
     if u128::from_le_bytes(k.try_into().ok()?) != full {
+        return None;
+    }
+    let (sum, mut rest) = rest.split_at_checked(8)?;
+    if u64::from_le_bytes(sum.try_into().ok()?) != checksum(rest) {
         return None;
     }
     let mut field = || -> Option<Vec<u8>> {
@@ -351,6 +364,8 @@ fn write_entry(e: &Entry, full: u128) -> Vec<u8> {
     let mut out = Vec::with_capacity(e.object.len() + e.types.len() + 256);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&full.to_le_bytes());
+    let body_at = out.len() + 8;
+    out.extend_from_slice(&[0; 8]);
     let notes = e.notes.join("\n");
     for f in [
         e.symbol.as_bytes(),
@@ -362,6 +377,8 @@ fn write_entry(e: &Entry, full: u128) -> Vec<u8> {
         out.extend_from_slice(&(f.len() as u64).to_le_bytes());
         out.extend_from_slice(f);
     }
+    let sum = checksum(&out[body_at..]);
+    out[body_at - 8..body_at].copy_from_slice(&sum.to_le_bytes());
     out
 }
 
