@@ -508,3 +508,32 @@ def test_array_reduction_that_raises_does_not_leak(no_leaks):
         with pytest.raises(ValueError, match="bad row"):
             par(m, bad)
     np.testing.assert_array_equal(par(m, -1), [1000.0] * 4)
+
+
+@njit(parallel=True)
+def _literal_bounds(a):
+    out = np.zeros(a.size)
+    for i in prange(2, a.size - 1):
+        out[i] = a[i - 2] + a[i + 1]
+    return out
+
+
+@njit(parallel=True)
+def _literal_negative_start_and_step(a):
+    s = 0.0
+    for i in prange(-3, 4, 2):
+        s += a[i]
+    t = 0
+    for k in prange(10, 0, -3):
+        t += k
+    return s, t
+
+
+def test_literal_starts_and_steps_match_the_serial_loop():
+    # A literal start or step is a constant in the outlined body.
+    a = np.arange(100.0)
+    exp = np.zeros(100)
+    for i in range(2, 99):
+        exp[i] = a[i - 2] + a[i + 1]
+    assert np.array_equal(_literal_bounds(a), exp)
+    assert _literal_negative_start_and_step(a) == (sum(a[i] for i in range(-3, 4, 2)), sum(range(10, 0, -3)))

@@ -142,15 +142,36 @@ impl<'p> FnGen<'_, 'p> {
             self.emit(&format!("store i64 {v}, ptr {p}"));
         }
         let red_ty = self.reduction_struct(&reductions);
-        // A literal start or step (`prange(n)`, `prange(a, b)`) stays a
-        // constant in the body: unit-stride indexing LLVM can vectorise.
-        let nargs = match self.res(iter) {
-            Some(Res::Call(call)) => call.args.len(),
-            _ => 3,
+        // A literal start or step (`prange(n)`, `prange(1, n - 1)`, a
+        // constant step) stays a constant in the body: LLVM then knows the
+        // range of the index (`a[i - 1]` needs no wraparound check) and the
+        // loop vectorises.
+        let (nargs, literal) = match self.res(iter) {
+            Some(Res::Call(call)) => {
+                let lit = |k: usize| match call.args.get(k) {
+                    Some(Arg::Expr(x)) => match self.res(x) {
+                        Some(Res::Const(Const::Int(v))) => Some(v.to_string()),
+                        _ => None,
+                    },
+                    Some(Arg::Const(Const::Int(v))) => Some(v.to_string()),
+                    _ => None,
+                };
+                (call.args.len(), [lit(0), lit(2)])
+            }
+            _ => (3, [None, None]),
         };
+        let [start_lit, step_lit] = literal;
         let consts = (
-            (nargs == 1).then(|| "0".to_string()),
-            (nargs <= 2).then(|| "1".to_string()),
+            if nargs == 1 {
+                Some("0".to_string())
+            } else {
+                start_lit
+            },
+            if nargs <= 2 {
+                Some("1".to_string())
+            } else {
+                step_lit
+            },
         );
         let name = self.outline_prange(
             target,
