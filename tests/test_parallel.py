@@ -537,3 +537,36 @@ def test_literal_starts_and_steps_match_the_serial_loop():
         exp[i] = a[i - 2] + a[i + 1]
     assert np.array_equal(_literal_bounds(a), exp)
     assert _literal_negative_start_and_step(a) == (sum(a[i] for i in range(-3, 4, 2)), sum(range(10, 0, -3)))
+
+
+@njit(parallel=True)
+def _stencil_rows(a):
+    out = np.zeros_like(a)
+    n, m = a.shape
+    for i in prange(1, n - 1):
+        for j in range(1, m - 1):
+            out[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
+    return out
+
+
+@njit(parallel=True)
+def _not_a_size(a):
+    # `k` is assigned a shape item and then something else: a negative
+    # index, wrapped around as NumPy does.
+    out = np.zeros(a.shape[0])
+    n, m = a.shape
+    k = a.shape[1]
+    k = k - 2 * m
+    for i in prange(n):
+        out[i] = a[i, k] + a[i, m - 1]
+    return out
+
+
+def test_sizes_in_prange_bodies():
+    # Names bound only to sizes are known non-negative in the body (the
+    # inner loop vectorises); anything else keeps NumPy's negative indexing.
+    a = np.random.default_rng(3).random((37, 29))
+    exp = np.zeros_like(a)
+    exp[1:-1, 1:-1] = 0.25 * (a[:-2, 1:-1] + a[2:, 1:-1] + a[1:-1, :-2] + a[1:-1, 2:])
+    assert np.allclose(_stencil_rows(a), exp, rtol=0, atol=0)
+    assert np.array_equal(_not_a_size(a), a[:, -29] + a[:, 28])

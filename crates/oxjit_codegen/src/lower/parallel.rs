@@ -173,11 +173,12 @@ impl<'p> FnGen<'_, 'p> {
                 step_lit
             },
         );
+        let sizes = self.size_names();
         let name = self.outline_prange(
             target,
             body,
             &names,
-            &assigned,
+            (&assigned, &sizes),
             &reductions,
             &red_ty,
             consts,
@@ -352,6 +353,122 @@ impl<'p> FnGen<'_, 'p> {
         }
     }
 
+    /// The function's names that only ever hold a size: every binding of
+    /// them is an assignment from an array's `shape` (whole, unpacked, or
+    /// one item), its `size`, or `len(...)`. Copied into a prange body they
+    /// are known to be non-negative, as the serial function knows from the
+    /// shapes themselves: then `m - 1` cannot wrap, `a[i, j + 1]` in an
+    /// inner `for j in range(1, m - 1)` needs no wraparound check, and that
+    /// loop vectorises.
+    fn size_names(&self) -> FxHashSet<String> {
+        let def = self.p.templates[self.inst.template as usize].def;
+        let mut ok: FxHashMap<String, bool> = FxHashMap::default();
+        for p in &def.params {
+            ok.insert(p.name.clone(), false);
+        }
+        self.size_bindings(&def.body, &mut ok);
+        ok.into_iter().filter(|(_, s)| *s).map(|(n, _)| n).collect()
+    }
+
+    fn size_bindings(&self, body: &'p [Stmt], ok: &mut FxHashMap<String, bool>) {
+        // Every name bound by target `t` (a name, or nested tuples and
+        // lists of them) is not a size.
+        fn not_size(t: &Expr, ok: &mut FxHashMap<String, bool>) {
+            if let ExprKind::Name(n) = &t.kind {
+                ok.insert(n.clone(), false);
+            } else if let ExprKind::Tuple(xs) | ExprKind::List(xs) = &t.kind {
+                xs.iter().for_each(|x| not_size(x, ok));
+            }
+        }
+        for s in body {
+            match &s.kind {
+                StmtKind::Assign { targets, value } => {
+                    let whole_shape = self.is_array_attr(value, "shape");
+                    for t in targets {
+                        if let ExprKind::Name(n) = &t.kind {
+                            let size = self.is_size(value);
+                            *ok.entry(n.clone()).or_insert(true) &= size;
+                        } else if let (ExprKind::Tuple(xs), true) = (&t.kind, whole_shape) {
+                            for x in xs {
+                                if let ExprKind::Name(n) = &x.kind {
+                                    ok.entry(n.clone()).or_insert(true);
+                                } else {
+                                    not_size(x, ok);
+                                }
+                            }
+                        } else {
+                            not_size(t, ok);
+                        }
+                    }
+                }
+                StmtKind::AugAssign { target, .. } => not_size(target, ok),
+                StmtKind::For {
+                    target,
+                    body,
+                    orelse,
+                    ..
+                } => {
+                    not_size(target, ok);
+                    self.size_bindings(body, ok);
+                    self.size_bindings(orelse, ok);
+                }
+                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                    self.size_bindings(body, ok);
+                    self.size_bindings(orelse, ok);
+                }
+                StmtKind::FuncDef(d) => {
+                    ok.insert(d.name.clone(), false);
+                }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    self.size_bindings(body, ok);
+                    for h in handlers {
+                        if let Some(n) = &h.name {
+                            ok.insert(n.clone(), false);
+                        }
+                        self.size_bindings(&h.body, ok);
+                    }
+                    self.size_bindings(orelse, ok);
+                    self.size_bindings(finalbody, ok);
+                }
+                StmtKind::Expr(_)
+                | StmtKind::Return(_)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Raise(_)
+                | StmtKind::Assert { .. }
+                | StmtKind::Unsupported(_) => {}
+            }
+        }
+    }
+
+    /// `x.<attr>` of an array `x`.
+    fn is_array_attr(&self, e: &Expr, attr: &str) -> bool {
+        matches!(&e.kind, ExprKind::Attr(x, a) if a == attr && matches!(self.inst.ty(x), Ty::Array(_)))
+    }
+
+    /// An int that is a size: `a.size`, `a.shape[k]`, `len(x)`.
+    fn is_size(&self, e: &Expr) -> bool {
+        if let ExprKind::Subscript(base, _) = &e.kind {
+            return self.is_array_attr(base, "shape");
+        }
+        if let ExprKind::Call { .. } = &e.kind {
+            return matches!(
+                self.res(e),
+                Some(Res::Call(Call {
+                    callee: Callee::Builtin(Builtin::Len),
+                    ..
+                }))
+            );
+        }
+        self.is_array_attr(e, "size")
+    }
+
     /// The LLVM struct of one chunk's reduction slots.
     fn reduction_struct(&self, reductions: &[(String, Combine, Ty)]) -> String {
         let parts: Vec<String> = reductions.iter().map(|(_, _, t)| llty(t)).collect();
@@ -365,7 +482,7 @@ impl<'p> FnGen<'_, 'p> {
         target: &'p Expr,
         body: &'p [Stmt],
         names: &[String],
-        assigned: &FxHashSet<String>,
+        (assigned, sizes): (&FxHashSet<String>, &FxHashSet<String>),
         reductions: &[(String, Combine, Ty)],
         red_ty: &str,
         (start_const, step_const): (Option<String>, Option<String>),
@@ -429,6 +546,11 @@ impl<'p> FnGen<'_, 'p> {
                     // cannot alias it and LLVM keeps it in registers.
                     let p = g.ctx_ptr(k, j);
                     let x = g.load(&ty, &p);
+                    if ty == Ty::I64 && sizes.contains(v) {
+                        // A size (see `size_names`): never negative.
+                        let nn = g.val(&format!("icmp sge i64 {}, 0", x.r));
+                        g.emit(&format!("call void @llvm.assume(i1 {nn})"));
+                    }
                     let slot = g.alloca(&llty(&ty));
                     g.store(&x, &slot);
                     g.vars.insert(v.clone(), (slot, ty));
