@@ -110,6 +110,11 @@ pub(crate) struct FnGen<'m, 'p> {
     /// Lowering the outlined body of a prange loop (`parallel.rs`): nested
     /// prange loops run serially, and there is no stack-limit argument.
     in_parallel: bool,
+    /// A chunk's partial float sum or product of a parallel array
+    /// expression: its additions may be reassociated (LLVM then keeps
+    /// several partial sums and vectorises), as the chunks already reorder
+    /// the whole sum (see `parallel_expr.rs`).
+    reassoc: bool,
     /// `%rstate` (this thread's `np.random` state) is fetched in the entry
     /// block: the common draws take it instead of a thread-local access each.
     rand_state: bool,
@@ -139,6 +144,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             stmt_calls: false,
             last_temp: None,
             in_parallel: false,
+            reassoc: false,
             rand_state: false,
         }
     }

@@ -4,6 +4,9 @@
 //! axis of the result). Each chunk runs the same fused loop over views of its
 //! rows; reductions combine the chunks' partial results in chunk order, so a
 //! float sum is not NumPy's pairwise sum to the last bit (nor is Numba's).
+//! Within a chunk, a float sum or product may be reassociated too
+//! (`FnGen::reassoc`: LLVM keeps several partial sums and vectorises), which
+//! stays within the same reassociation error.
 //! Below `PAR_EXPR_CUTOFF` elements the expression runs on the caller.
 
 use super::elementwise::Node;
@@ -235,7 +238,13 @@ impl<'p> FnGen<'_, 'p> {
                     let v = s.eval_at(node, views, &bflags, nd, idx)?;
                     Ok(s.cast(v, &Ty::Scalar(d)))
                 };
-                let v = self.reduce_seq(r, &shape, &mut get, d, out)?;
+                // Sums and products of floats only (min/max are exact in
+                // any order; integers are too).
+                self.reassoc =
+                    matches!(r, Reduce::Sum | Reduce::Mean | Reduce::Prod) && d.is_float();
+                let v = self.reduce_seq(r, &shape, &mut get, d, out);
+                self.reassoc = false;
+                let v = v?;
                 let v = self.cast(v, &Ty::Scalar(out));
                 self.store(&v, "%red");
             }

@@ -407,15 +407,25 @@ impl<'p> FnGen<'_, 'p> {
             | Reduce::NanVar
             | Reduce::NanStd => {
                 let x = self.cast(x, &at);
-                self.binop_same(
-                    if r == Reduce::Prod {
-                        BinOp::Mul
-                    } else {
-                        BinOp::Add
-                    },
-                    &cur,
-                    &x,
-                )?
+                if self.reassoc && acc_d.is_float() && self.fm().is_empty() {
+                    let op = if r == Reduce::Prod { "fmul" } else { "fadd" };
+                    self.val(&format!(
+                        "{op} reassoc {} {}, {}",
+                        scalar_ty(acc_d),
+                        cur.r,
+                        x.r
+                    ))
+                } else {
+                    self.binop_same(
+                        if r == Reduce::Prod {
+                            BinOp::Mul
+                        } else {
+                            BinOp::Add
+                        },
+                        &cur,
+                        &x,
+                    )?
+                }
             }
         };
         self.emit(&format!("store {} {nv}, ptr {acc}", scalar_ty(acc_d)));
