@@ -380,6 +380,12 @@ def par_stencil(a):
     return out
 
 
+def par_region(out):
+    # A prange region with almost no work: what entering one costs.
+    for i in prange(out.shape[0]):
+        out[i] = i
+
+
 def par_grid_max(w, q, betas):
     # QuantEcon's McCall idiom: for each discount factor, iterate the value
     # function to its fixed point; the largest reservation value overall.
@@ -675,6 +681,13 @@ def b_call_overhead(prov, name, S, data):
     return best_per_call(lambda: f(1.0), calls) * 1e9, f(1.0)
 
 
+def b_par_region(prov, name, S, data):
+    f = prov.njit(parallel=True)(par_region)
+    out = np.zeros(64)
+    f(out)
+    return best_per_call(lambda: f(out), max(S["calls"] // 100, 100)) * 1e9, out.copy()
+
+
 def b_call_namedtuple(prov, name, S, data):
     f = prov.njit(beta_of)
     m = data["mccall"]
@@ -901,6 +914,8 @@ BENCHES = [
           "cold first call of len(t) for a 400-tuple argument, fresh process"),
     Bench("qm_run", "runtime", "s", b_qm_run, "qm(0.1, 10**7) steady state (median of 7)"),
     Bench("call_overhead", "overhead", "ns", b_call_overhead, "njit(add1)(1.0) per call, timeit"),
+    Bench("par_region", "overhead", "ns", b_par_region,
+          "a call of a parallel=True function whose prange loop writes 64 floats (entering a region)"),
     Bench("call_namedtuple", "overhead", "ns", b_call_namedtuple,
           "njit(beta_of)(m) with a 4-field named tuple (two arrays), per call"),
     Bench("mccall_vfi", "runtime", "s", b_mccall_vfi,
