@@ -570,3 +570,40 @@ def test_sizes_in_prange_bodies():
     exp[1:-1, 1:-1] = 0.25 * (a[:-2, 1:-1] + a[2:, 1:-1] + a[1:-1, :-2] + a[1:-1, 2:])
     assert np.allclose(_stencil_rows(a), exp, rtol=0, atol=0)
     assert np.array_equal(_not_a_size(a), a[:, -29] + a[:, 28])
+
+
+@njit(parallel=True)
+def _axis_sums(a):
+    return np.sum(a, axis=0), a.sum(axis=1), np.mean(a, axis=0), a.mean(axis=-1)
+
+
+@njit(parallel=True)
+def _axis_sums_3d(a):
+    return a.sum(axis=0), a.sum(axis=1), a.sum(axis=2)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "negative"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_parallel_axis_sums_are_numpys_bits(layout, dtype):
+    # Split over the pool by rows of the result, each element summed as in
+    # one serial call: NumPy's order, bit for bit, whatever the layout.
+    rng = np.random.default_rng(7)
+    base = rng.random((700, 301)) * 1e3
+    if dtype is np.complex128:
+        base = base + 1j * rng.random((700, 301))
+    base = base.astype(dtype)
+    a = {
+        "C": base,
+        "F": np.asfortranarray(base),
+        "strided": base[::2, ::3],
+        "negative": base[::-1, ::-2],
+    }[layout]
+    got = _axis_sums(a)
+    exp = (np.sum(a, axis=0), a.sum(axis=1), np.mean(a, axis=0), a.mean(axis=-1))
+    for g, e in zip(got, exp):
+        assert g.dtype == e.dtype and g.shape == e.shape
+        np.testing.assert_array_equal(g, e)
+    b = rng.random((40, 90, 33))
+    for x in (b, np.asfortranarray(b), b[:, ::2, ::-1]):
+        for g, e in zip(_axis_sums_3d(x), (x.sum(axis=0), x.sum(axis=1), x.sum(axis=2))):
+            np.testing.assert_array_equal(g, e)

@@ -42,7 +42,7 @@ use list::{
 use object::{oxjit_rt_adopt_pyobject, oxjit_rt_instance_alloc};
 use parallel::{
     oxjit_rt_num_threads, oxjit_rt_parallel_chunks, oxjit_rt_parallel_for, oxjit_rt_parallel_zero,
-    oxjit_rt_thread_id,
+    oxjit_rt_sum_axis_par, oxjit_rt_thread_id,
 };
 use sum::{oxjit_rt_prod, oxjit_rt_sum};
 use text::{
@@ -633,6 +633,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_pyrandom_paretovariate(_, _),
         oxjit_rt_pyrandom_weibullvariate(_, _, _),
         oxjit_rt_sum(_, _, _, _, _, _, _, _),
+        oxjit_rt_sum_axis_par(_, _, _, _, _, _, _, _),
         oxjit_rt_prod(_, _, _, _, _, _),
         oxjit_rt_cmath(_, _, _, _),
         oxjit_rt_cmath_rect(_, _, _),

@@ -211,6 +211,84 @@ impl Region {
     }
 }
 
+/// `np.sum`/`np.mean` along `axis` of a large float or complex array in a
+/// `parallel=True` function: the first axis that is not reduced is split
+/// over the pool, and each chunk is summed by the serial routine on its view
+/// into its rows of `out`. Every output element is summed exactly as in one
+/// serial call (NumPy's order, bit for bit): chunks never cut the reduced
+/// axis, and each holds at least two rows, so no axis of a chunk becomes a
+/// size-1 axis that the serial routine would drop.
+///
+/// # Safety
+/// As `oxjit_rt_sum` with `axis >= 0`.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_sum_axis_par(
+    kind: i32,
+    data: *const u8,
+    ndim: i64,
+    shape: *const i64,
+    strides: *const i64,
+    axis: i64,
+    mean: bool,
+    out: *mut u8,
+) {
+    const CUTOFF: i64 = 1 << 15;
+    let serial = || crate::sum::oxjit_rt_sum(kind, data, ndim, shape, strides, axis, mean, out);
+    let nd = ndim.max(0) as usize;
+    if nd < 2 || axis < 0 {
+        return serial();
+    }
+    let shp = std::slice::from_raw_parts(shape, nd).to_vec();
+    let st = std::slice::from_raw_parts(strides, nd).to_vec();
+    let split = usize::from(axis == 0);
+    let n = shp[split];
+    let threads = get_num_threads() as i64;
+    let total: i64 = shp.iter().product();
+    let pool = match pool() {
+        Some(pool) if total >= CUTOFF && threads > 1 && n >= 4 => pool,
+        _ => return serial(),
+    };
+    // One chunk per thread: splitting a contiguous axis finer cuts the rows
+    // the prefetcher streams into short pieces.
+    let chunks = threads.min(n / 2);
+    // The output is C-contiguous over the other axes, `split` first.
+    let row: i64 = (0..nd)
+        .filter(|d| *d != split && *d as i64 != axis)
+        .map(|d| shp[d])
+        .product();
+    let item: i64 = match kind {
+        0 => 8,
+        1 => 4,
+        2 => 16,
+        _ => 8,
+    };
+    let (data, out) = (Shared(data as *mut u8), Shared(out));
+    without_gil(|| {
+        pool.scope(|s| {
+            for k in 0..chunks {
+                let (lo, hi) = (k * n / chunks, (k + 1) * n / chunks);
+                let mut sh = shp.clone();
+                sh[split] = hi - lo;
+                let (st, data, out) = (&st, &data, &out);
+                s.spawn(move |_| {
+                    let d = data.0.offset((lo * st[split]) as isize);
+                    let o = out.0.add((lo * row * item) as usize);
+                    crate::sum::oxjit_rt_sum(
+                        kind,
+                        d,
+                        ndim,
+                        sh.as_ptr(),
+                        st.as_ptr(),
+                        axis,
+                        mean,
+                        o,
+                    );
+                });
+            }
+        })
+    });
+}
+
 struct Shared(*mut u8);
 
 impl Shared {

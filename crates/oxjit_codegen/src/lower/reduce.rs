@@ -822,8 +822,15 @@ impl<'p> FnGen<'_, 'p> {
             }
             _ => (-1, self.alloca(scalar_ty(od)), None),
         };
+        // Along an axis in a parallel=True function: split over the pool
+        // (same bits as the serial call).
+        let f = if ax >= 0 && self.parallel_exprs() {
+            "@oxjit_rt_sum_axis_par"
+        } else {
+            "@oxjit_rt_sum"
+        };
         self.call_void(
-            "@oxjit_rt_sum",
+            f,
             &format!(
                 "i32 {kind}, ptr {data}, i64 {nd}, ptr {shp}, ptr {st}, i64 {ax}, i1 zeroext {mean}, ptr {out}"
             ),
