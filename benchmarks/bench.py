@@ -866,7 +866,14 @@ def make_par_bench(kernel, args_of, parallel):
             # (both warn that prange without parallel=True is range: the serial rows mean it)
             warnings.simplefilter("ignore")
             r = f(*args)
-        return median_time(lambda: f(*args), S["reps"]), None if kernel is par_montecarlo else r
+        # Warm-up calls until the allocator is in its steady state: a kernel
+        # that allocates a large result (par_stencil's 30 MB) page-faults it
+        # in for its first ~10 calls, until glibc raises its mmap threshold,
+        # and only the provider measured first would pay for that.
+        return (
+            median_time(lambda: f(*args), S["reps"], warmup=12),
+            None if kernel is par_montecarlo else r,
+        )
 
     return run
 

@@ -110,7 +110,10 @@ pub unsafe extern "C" fn oxjit_rt_parallel_zero(p: *mut u8, len: i64) {
             return;
         }
     };
-    let chunks = threads * 4;
+    // Pieces of at most 256 KiB: glibc's memset writes larger ones with
+    // non-temporal stores, which push the zeros out to memory, and the
+    // code that fills the array next reads them back.
+    let chunks = (threads * 4).max(len >> 18);
     // Page-sized pieces.
     let per = ((len + chunks - 1) / chunks + 4095) & !4095;
     let base = Shared(p);
