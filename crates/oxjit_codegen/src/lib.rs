@@ -98,19 +98,19 @@ pub(crate) fn init_llvm() -> Result<(), String> {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// The running Python's minor version (3.x), set by the extension when it
-/// loads: some of CPython's error messages changed between versions (`3 % 0`
-/// says "integer modulo by zero" from 3.11, `3.5 % 0.0` "float modulo by
-/// zero" from 3.13), and compiled code raises the running one's. Without
-/// Python (the crate's own tests), 3.11's.
-static PYTHON_MINOR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(11);
-
+/// Set by the extension when it loads, with the running Python's minor
+/// version (3.x): some of CPython's error messages changed between versions
+/// (`3 % 0` says "integer modulo by zero" from 3.11, `3.5 % 0.0` "float
+/// modulo by zero" from 3.13, `min([])` "min() iterable argument is empty"
+/// and `randrange` "empty range in randrange(a, b)" from 3.12), and compiled
+/// code raises the running one's. Without Python (the crates' own tests),
+/// 3.11's. The runtime keeps it (`oxjit_runtime::python_minor`).
 pub fn set_python_minor(minor: u32) {
-    PYTHON_MINOR.store(minor, Ordering::Relaxed);
+    oxjit_runtime::set_python_minor(minor);
 }
 
 pub(crate) fn python_minor() -> u32 {
-    PYTHON_MINOR.load(Ordering::Relaxed)
+    oxjit_runtime::python_minor()
 }
 
 /// A process-unique symbol prefix for one compiled module.

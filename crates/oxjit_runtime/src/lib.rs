@@ -135,6 +135,19 @@ pub(crate) fn thread_balance() -> i64 {
 }
 
 /// (allocations, frees) made by compiled code since the process started.
+/// The running Python's minor version (3.x), for the error messages that
+/// CPython reworded between versions (`randrange` from 3.12); 3.11's
+/// without Python. Set through `oxjit_codegen::set_python_minor`.
+static PYTHON_MINOR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(11);
+
+pub fn set_python_minor(minor: u32) {
+    PYTHON_MINOR.store(minor, Ordering::Relaxed);
+}
+
+pub fn python_minor() -> u32 {
+    PYTHON_MINOR.load(Ordering::Relaxed)
+}
+
 pub fn allocation_stats() -> (u64, u64) {
     let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
     let mut out = (

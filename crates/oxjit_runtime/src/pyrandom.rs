@@ -198,13 +198,19 @@ impl PyRandom {
             return Err(empty());
         };
         let width = stop - start;
+        // CPython 3.12 reworded these (3.11: "empty range for randrange()").
+        let new_words = crate::python_minor() >= 12;
         if step == 1 {
             if width > 0 {
                 return Ok(start + self.randbelow(width as u128) as i128);
             }
             return Err((
                 VALUE_ERROR,
-                format!("empty range for randrange() ({start}, {stop}, {width})"),
+                if new_words {
+                    format!("empty range in randrange({start}, {stop})")
+                } else {
+                    format!("empty range for randrange() ({start}, {stop}, {width})")
+                },
             ));
         }
         let n = match step {
@@ -213,6 +219,12 @@ impl PyRandom {
             s => floor_div(width + s + 1, s),
         };
         if n <= 0 {
+            if new_words {
+                return Err((
+                    VALUE_ERROR,
+                    format!("empty range in randrange({start}, {stop}, {step})"),
+                ));
+            }
             return Err(empty());
         }
         Ok(start + step * self.randbelow(n as u128) as i128)

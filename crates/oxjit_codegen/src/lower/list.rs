@@ -712,7 +712,11 @@ impl<'p> FnGen<'_, 'p> {
         let had = self.val(&format!("load i1, ptr {seen}"));
         let empty = self.val(&format!("xor i1 {had}, true"));
         let name = if max { "max" } else { "min" };
-        let m = self.str_const(&format!("{name}() arg is an empty sequence"));
+        let m = if crate::python_minor() >= 12 {
+            self.str_const(&format!("{name}() iterable argument is empty"))
+        } else {
+            self.str_const(&format!("{name}() arg is an empty sequence"))
+        };
         self.raise_if(&empty, ExcKind::ValueError, &[m]);
         // Borrowed from the iterable (or the statement's list of its items).
         Ok(self.load(&ty, &slot))
