@@ -312,45 +312,6 @@ def jit(
         False: a function that cannot be compiled runs as plain Python, with an
         ``ObjectModeWarning`` carrying the diagnostic. True (what ``njit``
         sets): ``oxjit.errors.TypingError``, a ``TypeError``, is raised.
-    ``parallel`` (default False)
-        ``prange`` loops and large array expressions run on the worker pool
-        (``oxjit.set_num_threads``, ``OXJIT_NUM_THREADS``);
-        ``f.parallel_diagnostics()`` tells which, and why a loop stays serial.
-    ``fastmath`` (default False)
-        Float arithmetic may be reordered and contracted and is assumed free
-        of NaN and inf; transcendental functions use vector routines (a few
-        ulp). NaN tests (``math.isnan``, ``np.isnan``, ``x != x``) still work.
-        A set of flag names (Numba's ``{"nsz", "arcp"}``) counts as True.
-    ``forceobj`` (default False)
-        True turns ``nopython`` off (in ``njit`` too). There is no object mode:
-        the function is still compiled when it can be, and otherwise runs as
-        plain Python with an ``ObjectModeWarning``.
-    ``nogil`` (default False)
-        Release the GIL while the compiled code runs.
-    ``boundscheck`` (default None)
-        True: an out-of-bounds index raises ``IndexError``. False: indices are
-        not checked (an out-of-bounds one reads garbage or crashes). None: the
-        ``OXJIT_BOUNDSCHECK``/``NUMBA_BOUNDSCHECK`` environment variable
-        decides, unchecked if unset.
-    ``error_model`` (``'python'``, the default, or ``'numpy'``)
-        ``'python'``: division by zero raises ``ZeroDivisionError``.
-        ``'numpy'``: it gives inf or nan (0 for integer ``//`` and ``%``).
-        Any other value raises ``ValueError``.
-    ``cache`` (default False)
-        True: compiled code is written to ``__pycache__`` next to the source
-        file (or under ``OXJIT_CACHE_DIR``/``NUMBA_CACHE_DIR``), and later
-        processes link it instead of compiling. Any edit to the function, to a
-        jitted function it calls or to a global it reads recompiles. A
-        function defined in no file warns (``CacheWarning``) and compiles in
-        each process. ``f.stats`` counts hits and misses.
-    ``opt`` (0 to 3; default ``OXJIT_OPT`` or 3)
-        LLVM's optimisation level (oxjit's own option).
-
-    Accepted for compatibility with Numba and ignored: ``locals``, ``looplift``,
-    ``inline``, ``debug``, ``target``, ``pipeline_class``, ``no_rewrites``,
-    ``no_cpython_wrapper``, ``no_cfunc_wrapper``, ``writable_args``, ``_nrt``,
-    ``_dbg_optnone``, ``_dbg_extend_lifetimes``. Any other keyword raises
-    ``KeyError`` when the function is decorated.
     """
     options.update(cache=cache, boundscheck=boundscheck)
     if locals is not None:
@@ -397,6 +358,15 @@ def njit(*args, **kwargs):
 
     Options with an effect:
 
+    """
+    if "nopython" in kwargs:
+        warnings.warn("nopython is set for njit and is ignored", RuntimeWarning, stacklevel=2)
+    kwargs["nopython"] = True
+    return jit(*args, **kwargs)
+
+
+# The options `jit` and `njit` share (after `jit`'s `nopython`), written once.
+_OPTIONS_DOC = """
     ``parallel`` (default False)
         ``prange`` loops and large array expressions run on the worker pool
         (``oxjit.set_num_threads``, ``OXJIT_NUM_THREADS``);
@@ -436,8 +406,6 @@ def njit(*args, **kwargs):
     ``no_cpython_wrapper``, ``no_cfunc_wrapper``, ``writable_args``, ``_nrt``,
     ``_dbg_optnone``, ``_dbg_extend_lifetimes``. Any other keyword raises
     ``KeyError`` when the function is decorated.
-    """
-    if "nopython" in kwargs:
-        warnings.warn("nopython is set for njit and is ignored", RuntimeWarning, stacklevel=2)
-    kwargs["nopython"] = True
-    return jit(*args, **kwargs)
+"""
+jit.__doc__ = (jit.__doc__ or "").rstrip() + "\n" + _OPTIONS_DOC.strip("\n")
+njit.__doc__ = (njit.__doc__ or "").rstrip() + "\n\n" + _OPTIONS_DOC.strip("\n")

@@ -47,7 +47,7 @@ pub use driver::check;
 pub use index::{index_kinds, Fancy, IndexKind};
 pub use program::{Arg, Call, Callee, Const, Instance, Located, Program, Res, Template};
 pub use prune::tuple_slice;
-pub use scope::assigned_names;
+pub use scope::{assigned_names, for_each_binding, target_names, Binding};
 
 #[cfg(test)]
 mod tests;

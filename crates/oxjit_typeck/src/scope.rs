@@ -5,69 +5,55 @@ use crate::program::Template;
 use oxjit_syntax::{Expr, ExprKind, FuncDef, Stmt, StmtKind};
 use rustc_hash::FxHashSet;
 
-/// Names assigned anywhere in a body (Python's local-scope rule).
-pub fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
-    fn target(e: &Expr, out: &mut FxHashSet<String>) {
-        match &e.kind {
-            ExprKind::Name(n) => {
-                out.insert(n.clone());
-            }
-            ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target(x, out)),
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Imag(_)
-            | ExprKind::Bool(_)
-            | ExprKind::NoneLit
-            | ExprKind::Str(_)
-            | ExprKind::Attr(..)
-            | ExprKind::Bin(..)
-            | ExprKind::Unary(..)
-            | ExprKind::BoolOp(..)
-            | ExprKind::Compare(..)
-            | ExprKind::IfExp(..)
-            | ExprKind::Call { .. }
-            | ExprKind::Subscript(..)
-            | ExprKind::Slice(..)
-            | ExprKind::Lambda(_)
-            | ExprKind::Unsupported(_) => {}
-        }
-    }
+/// One way a body binds names.
+pub enum Binding<'a> {
+    /// `target = value` (each target of `a = b = value`).
+    Assign { target: &'a Expr, value: &'a Expr },
+    /// A target bound by something else: augmented assignment, `for`.
+    Target(&'a Expr),
+    /// A name bound by `def` or `except ... as`.
+    Name(&'a str),
+}
+
+/// Every binding in a body, nested blocks included (nested functions are
+/// not entered: their names are theirs).
+pub fn for_each_binding<'a>(body: &'a [Stmt], f: &mut dyn FnMut(Binding<'a>)) {
     for s in body {
         match &s.kind {
-            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-            StmtKind::AugAssign { target: t, .. } => target(t, out),
+            StmtKind::Assign { targets, value } => targets
+                .iter()
+                .for_each(|target| f(Binding::Assign { target, value })),
+            StmtKind::AugAssign { target, .. } => f(Binding::Target(target)),
             StmtKind::For {
-                target: t,
+                target,
                 body,
                 orelse,
                 ..
             } => {
-                target(t, out);
-                assigned_names(body, out);
-                assigned_names(orelse, out);
+                f(Binding::Target(target));
+                for_each_binding(body, f);
+                for_each_binding(orelse, f);
             }
             StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
-                assigned_names(body, out);
-                assigned_names(orelse, out);
+                for_each_binding(body, f);
+                for_each_binding(orelse, f);
             }
-            StmtKind::FuncDef(d) => {
-                out.insert(d.name.clone());
-            }
+            StmtKind::FuncDef(d) => f(Binding::Name(&d.name)),
             StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
-                assigned_names(body, out);
+                for_each_binding(body, f);
                 for h in handlers {
                     if let Some(n) = &h.name {
-                        out.insert(n.clone());
+                        f(Binding::Name(n));
                     }
-                    assigned_names(&h.body, out);
+                    for_each_binding(&h.body, f);
                 }
-                assigned_names(orelse, out);
-                assigned_names(finalbody, out);
+                for_each_binding(orelse, f);
+                for_each_binding(finalbody, f);
             }
             StmtKind::Expr(_)
             | StmtKind::Return(_)
@@ -79,6 +65,45 @@ pub fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
             | StmtKind::Unsupported(_) => {}
         }
     }
+}
+
+/// The names a target binds: a name, or nested tuples and lists of them.
+pub fn target_names<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a str)) {
+    match &e.kind {
+        ExprKind::Name(n) => f(n),
+        ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target_names(x, f)),
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::Lambda(_)
+        | ExprKind::Unsupported(_) => {}
+    }
+}
+
+/// Names assigned anywhere in a body (Python's local-scope rule).
+pub fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
+    for_each_binding(body, &mut |b| match b {
+        Binding::Assign { target, .. } | Binding::Target(target) => {
+            target_names(target, &mut |n| {
+                out.insert(n.to_string());
+            })
+        }
+        Binding::Name(n) => {
+            out.insert(n.to_string());
+        }
+    });
 }
 
 /// Names read anywhere in a function (for closure capture).

@@ -361,90 +361,46 @@ impl<'p> FnGen<'_, 'p> {
     /// inner `for j in range(1, m - 1)` needs no wraparound check, and that
     /// loop vectorises.
     fn size_names(&self) -> FxHashSet<String> {
+        use oxjit_typeck::{for_each_binding, target_names, Binding};
         let def = self.p.templates[self.inst.template as usize].def;
-        let mut ok: FxHashMap<String, bool> = FxHashMap::default();
+        let mut ok: FxHashMap<&str, bool> = FxHashMap::default();
         for p in &def.params {
-            ok.insert(p.name.clone(), false);
+            ok.insert(&p.name, false);
         }
-        self.size_bindings(&def.body, &mut ok);
-        ok.into_iter().filter(|(_, s)| *s).map(|(n, _)| n).collect()
-    }
-
-    fn size_bindings(&self, body: &'p [Stmt], ok: &mut FxHashMap<String, bool>) {
-        // Every name bound by target `t` (a name, or nested tuples and
-        // lists of them) is not a size.
-        fn not_size(t: &Expr, ok: &mut FxHashMap<String, bool>) {
-            if let ExprKind::Name(n) = &t.kind {
-                ok.insert(n.clone(), false);
-            } else if let ExprKind::Tuple(xs) | ExprKind::List(xs) = &t.kind {
-                xs.iter().for_each(|x| not_size(x, ok));
-            }
-        }
-        for s in body {
-            match &s.kind {
-                StmtKind::Assign { targets, value } => {
-                    let whole_shape = self.is_array_attr(value, "shape");
-                    for t in targets {
-                        if let ExprKind::Name(n) = &t.kind {
-                            let size = self.is_size(value);
-                            *ok.entry(n.clone()).or_insert(true) &= size;
-                        } else if let (ExprKind::Tuple(xs), true) = (&t.kind, whole_shape) {
-                            for x in xs {
-                                if let ExprKind::Name(n) = &x.kind {
-                                    ok.entry(n.clone()).or_insert(true);
-                                } else {
-                                    not_size(x, ok);
-                                }
-                            }
+        for_each_binding(&def.body, &mut |b| match b {
+            Binding::Assign { target, value } => {
+                if let ExprKind::Name(n) = &target.kind {
+                    *ok.entry(n).or_insert(true) &= self.is_size(value);
+                } else if let (ExprKind::Tuple(xs), true) =
+                    (&target.kind, self.is_array_attr(value, "shape"))
+                {
+                    // `n, m = a.shape`: each name that is a plain name.
+                    for x in xs {
+                        if let ExprKind::Name(n) = &x.kind {
+                            ok.entry(n).or_insert(true);
                         } else {
-                            not_size(t, ok);
+                            target_names(x, &mut |n| {
+                                ok.insert(n, false);
+                            });
                         }
                     }
+                } else {
+                    target_names(target, &mut |n| {
+                        ok.insert(n, false);
+                    });
                 }
-                StmtKind::AugAssign { target, .. } => not_size(target, ok),
-                StmtKind::For {
-                    target,
-                    body,
-                    orelse,
-                    ..
-                } => {
-                    not_size(target, ok);
-                    self.size_bindings(body, ok);
-                    self.size_bindings(orelse, ok);
-                }
-                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
-                    self.size_bindings(body, ok);
-                    self.size_bindings(orelse, ok);
-                }
-                StmtKind::FuncDef(d) => {
-                    ok.insert(d.name.clone(), false);
-                }
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    self.size_bindings(body, ok);
-                    for h in handlers {
-                        if let Some(n) = &h.name {
-                            ok.insert(n.clone(), false);
-                        }
-                        self.size_bindings(&h.body, ok);
-                    }
-                    self.size_bindings(orelse, ok);
-                    self.size_bindings(finalbody, ok);
-                }
-                StmtKind::Expr(_)
-                | StmtKind::Return(_)
-                | StmtKind::Break
-                | StmtKind::Continue
-                | StmtKind::Pass
-                | StmtKind::Raise(_)
-                | StmtKind::Assert { .. }
-                | StmtKind::Unsupported(_) => {}
             }
-        }
+            Binding::Target(target) => target_names(target, &mut |n| {
+                ok.insert(n, false);
+            }),
+            Binding::Name(n) => {
+                ok.insert(n, false);
+            }
+        });
+        ok.into_iter()
+            .filter(|(_, s)| *s)
+            .map(|(n, _)| n.to_string())
+            .collect()
     }
 
     /// `x.<attr>` of an array `x`.
