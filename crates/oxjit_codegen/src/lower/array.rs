@@ -5,8 +5,15 @@ use super::*;
 impl<'p> FnGen<'_, 'p> {
     // ----- arrays: geometry ------------------------------------------------------------
 
+    /// Dimension `d`'s length. LLVM is told it is never negative: without
+    /// that, `a[i, j + 1]` in `for j in range(1, m - 1)` keeps its
+    /// negative-index select (j + 1 could wrap), which blocks vectorising
+    /// stencils (3.6 ms against 2.1 ms on a 2000x2000 one).
     pub(super) fn shape(&mut self, v: &V, d: usize) -> String {
-        self.val(&format!("extractvalue {} {}, 5, {d}", llty(&v.ty), v.r))
+        let s = self.val(&format!("extractvalue {} {}, 5, {d}", llty(&v.ty), v.r));
+        let nn = self.val(&format!("icmp sge i64 {s}, 0"));
+        self.emit(&format!("call void @llvm.assume(i1 {nn})"));
+        s
     }
 
     pub(super) fn nitems(&mut self, v: &V) -> String {
