@@ -397,7 +397,7 @@ def diagnosed(a):
     for i in prange(a.size):
         if a[i] < 0:
             break
-    return s, best, np.sum(a * a)
+    return s, best, np.sum(a * a), a.reshape(2, 5).max(axis=1)
 
 
 def test_parallel_diagnostics(capsys):
@@ -408,6 +408,8 @@ def test_parallel_diagnostics(capsys):
     assert "prange loop runs in parallel; reductions: best (max), s (+); private: i, t" in out
     assert "prange loop runs serially: it has `break`, `return` or `else`" in out
     assert "sum of an array expression runs in parallel" in out
+    line = diagnosed.__code__.co_firstlineno + 10
+    assert f"line {line}: max along an axis runs in parallel from 32768 elements" in out
     f.parallel_diagnostics(level=1)
     assert "reductions" not in capsys.readouterr().out
     with pytest.raises(ValueError, match="parallel=True"):
@@ -607,3 +609,71 @@ def test_parallel_axis_sums_are_numpys_bits(layout, dtype):
     for x in (b, np.asfortranarray(b), b[:, ::2, ::-1]):
         for g, e in zip(_axis_sums_3d(x), (x.sum(axis=0), x.sum(axis=1), x.sum(axis=2))):
             np.testing.assert_array_equal(g, e)
+
+
+def _axis_reductions(a):
+    return (
+        a.max(axis=0),
+        np.min(a, axis=1),
+        np.argmax(a, axis=0),
+        np.argmin(a, axis=-1),
+        np.prod(a, axis=1),
+        np.var(a, axis=0),
+        np.std(a, axis=1),
+        np.any(a > 0.5, axis=0),
+        np.all(a > 0.01, axis=1),
+        np.max(a, axis=1, keepdims=True),
+    )
+
+
+_axis_reductions_par = njit(parallel=True)(_axis_reductions)
+_axis_reductions_ser = njit(_axis_reductions)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "negative"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int32, np.uint8])
+def test_parallel_axis_reductions_are_serial_bits(layout, dtype):
+    # max/min/argmax/argmin/prod/var/std/any/all along an axis split the
+    # result's first axis over the pool; each element is reduced by one
+    # chunk in the serial order, so the bits are the serial function's.
+    rng = np.random.default_rng(11)
+    base = rng.random((700, 301))
+    if np.dtype(dtype).kind == "f":
+        base[rng.random(base.shape) < 0.001] = np.nan  # NaN propagates in every chunk
+        base = base.astype(dtype)
+    else:
+        base = (base * 200).astype(dtype)
+    a = {
+        "C": base,
+        "F": np.asfortranarray(base),
+        "strided": base[::2, ::3],
+        "negative": base[::-1, ::-2],
+    }[layout]
+    assert a.size >= 32 * 1024  # on the pool
+    with np.errstate(all="ignore"):
+        exp = _axis_reductions(a)
+    got = _axis_reductions_par(a)
+    ser = _axis_reductions_ser(a)
+    for g, s, e in zip(got, ser, exp):
+        assert g.dtype == s.dtype and g.shape == s.shape == e.shape
+        assert g.tobytes() == s.tobytes()
+        if g.dtype.kind == "f":
+            np.testing.assert_allclose(g, e, rtol=1e-5 if dtype == np.float32 else 1e-12)
+        else:
+            np.testing.assert_array_equal(g, e)
+
+
+@njit(parallel=True)
+def _axis_max_3d(a):
+    return a.max(axis=0), a.max(axis=1), np.argmax(a, axis=2), a.sum(axis=1)
+
+
+def test_parallel_axis_reductions_3d_and_small():
+    rng = np.random.default_rng(5)
+    b = (rng.random((40, 90, 33)) * 1000).astype(np.int64)
+    for x in (b, np.asfortranarray(b), b[:, ::2, ::-1], b[:2], b[:1, :3]):
+        exp = (x.max(axis=0), x.max(axis=1), np.argmax(x, axis=2), x.sum(axis=1))
+        for g, e in zip(_axis_max_3d(x), exp):
+            np.testing.assert_array_equal(g, e)
+    with pytest.raises(ValueError, match="zero-size array to reduction operation maximum"):
+        _axis_max_3d(np.zeros((0, 4, 5), dtype=np.int64))

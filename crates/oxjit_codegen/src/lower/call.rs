@@ -362,7 +362,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.builtin_alloc(b, args, call, ty)
             }
             Builtin::Arange => self.arange(&args, ty),
-            Builtin::Reduce(r) => self.reduce_call(r, &args, call, ty),
+            Builtin::Reduce(r) => self.reduce_call(r, &args, call, e, ty),
             Builtin::Arr(f) => self.arr_fn(f, args, call, ty),
             Builtin::LinAlg(f) => self.linalg(f, args, call, ty),
             Builtin::Manip(f) => self.manip(f, args, call, ty),

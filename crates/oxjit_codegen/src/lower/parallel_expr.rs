@@ -8,13 +8,16 @@
 //! (`FnGen::reassoc`: LLVM keeps several partial sums and vectorises), which
 //! stays within the same reassociation error.
 //! Below `PAR_EXPR_CUTOFF` elements the expression runs on the caller.
+//! Reductions along an axis (`a.max(axis=0)`, integer sums, `argmin`, ...)
+//! split the result's first axis instead: each output element is reduced
+//! by one chunk, in the serial order, so they give the serial bits.
 
 use super::elementwise::Node;
 use super::*;
 
 /// Elements below which an array expression runs serially: the pool's
 /// fork/join costs about as much as this many simple element operations.
-const PAR_EXPR_CUTOFF: i64 = 32 * 1024;
+pub(super) const PAR_EXPR_CUTOFF: i64 = 32 * 1024;
 
 /// What an outlined chunk computes.
 #[derive(Clone, Copy)]
@@ -250,6 +253,99 @@ impl<'p> FnGen<'_, 'p> {
             }
         }
         Ok(())
+    }
+
+    /// `reduce_axis_into` split over the pool when `v` is large: the chunks
+    /// take the rows `lo..hi` of `out`'s first axis, which is `v`'s axis 0,
+    /// or axis 1 when `ax` is 0.
+    pub(super) fn reduce_axis_parallel(
+        &mut self,
+        r: Reduce,
+        v: &V,
+        a: &ArrayTy,
+        ax: usize,
+        out: &V,
+        oa: &ArrayTy,
+    ) -> R<()> {
+        let split = usize::from(ax == 0);
+        let rows = self.shape(v, split);
+        let total = self.nitems(v);
+        let (par, ser, join) = (
+            self.label("paxpar"),
+            self.label("paxser"),
+            self.label("paxjoin"),
+        );
+        let big = self.val(&format!("icmp sge i64 {total}, {PAR_EXPR_CUTOFF}"));
+        let many = self.val(&format!("icmp sgt i64 {rows}, 1"));
+        let go = self.val(&format!("and i1 {big}, {many}"));
+        self.cbr(&go, &par, &ser);
+        self.start(&ser);
+        self.reduce_axis_into(r, v, a, ax, out, oa)?;
+        self.br(&join);
+        self.start(&par);
+        let st = format!("{{{}, {}}}", llty(&v.ty), llty(&out.ty));
+        let ctx = self.alloca(&st);
+        for (j, x) in [v, out].into_iter().enumerate() {
+            let p = self.val(&format!("getelementptr {st}, ptr {ctx}, i32 0, i32 {j}"));
+            self.store(x, &p);
+        }
+        let name = format!("{}.paxis{}", self.m.fname(self.idx), self.n);
+        self.n += 1;
+        let text = {
+            let mut g = FnGen::outlined(self.m, self.p, self.idx);
+            let mut parts = Vec::new();
+            for (j, (x, xa, d)) in [(v, a, split), (out, oa, 0)].into_iter().enumerate() {
+                let p = g.val(&format!("getelementptr {st}, ptr %ctx, i32 0, i32 {j}"));
+                let x = g.load(&x.ty, &p);
+                parts.push(g.axis_view(&x, xa, d));
+            }
+            let (pv, po) = (&parts[0], &parts[1]);
+            g.reduce_axis_into(r, &pv.0, &pv.1, ax, &po.0, &po.1)?;
+            g.br("cleanup");
+            g.finish_with(&name, "ptr %ctx, i64 %lo, i64 %hi, ptr %red")
+        };
+        self.m.add_function(&text);
+        let chunks = self.val(&format!("call i64 @oxjit_rt_parallel_chunks(i64 {rows})"));
+        self.run_region(&name, &ctx, &rows, &chunks, ("null", "0"), &mut |_| {});
+        self.br(&join);
+        self.start(&join);
+        Ok(())
+    }
+
+    /// In an outlined chunk: the part `%lo..%hi` of axis `d` of array `v`
+    /// (borrowed), and its type.
+    fn axis_view(&mut self, v: &V, a: &ArrayTy, d: usize) -> (V, ArrayTy) {
+        let k = a.ndim as usize;
+        let mut shape = Vec::with_capacity(k);
+        let mut strides = Vec::with_capacity(k);
+        for e in 0..k {
+            shape.push(if e == d {
+                self.val("sub i64 %hi, %lo")
+            } else {
+                self.shape(v, e)
+            });
+            strides.push(self.stride(v, a, e));
+        }
+        let off = self.val(&format!("mul i64 %lo, {}", strides[d]));
+        let data = self.data(v);
+        let data = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
+        // A part of the outermost axis keeps the layout; otherwise strided.
+        let outer = match a.layout {
+            Layout::C => d == 0,
+            Layout::F => d + 1 == k,
+            Layout::A => false,
+        };
+        let va = ArrayTy {
+            layout: if outer { a.layout } else { Layout::A },
+            ..*a
+        };
+        let lt = llty(&v.ty);
+        let mi = self.val(&format!("extractvalue {lt} {}, 0", v.r));
+        let parent = self.val(&format!("extractvalue {lt} {}, 1", v.r));
+        (
+            self.make_array(&va, &mi, &parent, &data, &shape, &strides),
+            va,
+        )
     }
 
     /// In an outlined chunk: the rows `%lo..%hi` of an operand whose first

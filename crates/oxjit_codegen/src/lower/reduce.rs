@@ -547,13 +547,42 @@ impl<'p> FnGen<'_, 'p> {
         Ok(self.cast(V::new(res, Ty::F64), &Ty::Scalar(out)))
     }
 
-    /// `np.sum(a, axis=k)` and friends: reduce along one axis.
-    fn reduce_axis(&mut self, r: Reduce, v: &V, a: &ArrayTy, axis: i64, ty: Ty) -> R<V> {
-        let nd = a.ndim as usize;
-        let ax = if axis < 0 { axis + nd as i64 } else { axis } as usize;
+    /// `np.sum(a, axis=k)` and friends: reduce along one axis into a new C
+    /// array; on the pool when large in a `parallel=True` function.
+    fn reduce_axis(&mut self, r: Reduce, v: &V, a: &ArrayTy, ax: usize, ty: Ty) -> R<V> {
         let Ty::Array(oa) = ty else {
             return ice("axis reduction type");
         };
+        let oshape: Vec<String> = (0..a.ndim as usize)
+            .filter(|d| *d != ax)
+            .map(|d| self.shape(v, d))
+            .collect();
+        let out = self.alloc_array(oa.dtype, &oshape);
+        let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
+        if self.parallel_exprs() && a.ndim >= 2 {
+            self.reduce_axis_parallel(r, v, a, ax, &out, &ooa)?;
+        } else {
+            self.reduce_axis_into(r, v, a, ax, &out, &ooa)?;
+        }
+        Ok(out)
+    }
+
+    /// The loops of `reduce_axis`: `v` reduced along axis `ax` into `out`
+    /// (its shape without that axis). Every output element is reduced in
+    /// the same order whatever part of `v` this is given, so the pool's
+    /// chunks give the serial loop's bits.
+    pub(super) fn reduce_axis_into(
+        &mut self,
+        r: Reduce,
+        v: &V,
+        a: &ArrayTy,
+        ax: usize,
+        out: &V,
+        ooa: &ArrayTy,
+    ) -> R<()> {
+        let nd = a.ndim as usize;
+        let (out, ooa) = (out.clone(), *ooa);
+        let oa = ooa;
         let shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
         let oshape: Vec<String> = shape
             .iter()
@@ -561,8 +590,6 @@ impl<'p> FnGen<'_, 'p> {
             .filter(|(d, _)| *d != ax)
             .map(|(_, s)| s.clone())
             .collect();
-        let out = self.alloc_array(oa.dtype, &oshape);
-        let ooa = ArrayTy::new(oa.dtype, oa.ndim, Layout::C);
         // Complex min/max order lexicographically: the general path does that.
         let complex_extremum = matches!(r, Reduce::Min | Reduce::Max) && a.dtype.is_complex();
         if !complex_extremum
@@ -705,7 +732,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.store_elem(&V::new(nv, et.clone()), &q);
                 self.nd_close(lp);
             }
-            return Ok(out);
+            return Ok(());
         }
         let lp = self.nd_open(&oshape);
         let outer = lp.idx.clone();
@@ -724,10 +751,10 @@ impl<'p> FnGen<'_, 'p> {
             a.dtype,
             oa.dtype,
         )?;
-        let p = self.nd_ptr(&out, &ooa, &lp.idx);
+        let p = self.nd_ptr(&out, &oa, &lp.idx);
         self.store_elem(&x, &p);
         self.nd_close(lp);
-        Ok(out)
+        Ok(())
     }
 
     /// `np.sum`/`np.mean` of a float or complex array, whole or along one
@@ -846,6 +873,7 @@ impl<'p> FnGen<'_, 'p> {
         r: Reduce,
         args: &[V],
         call: &'p Call<'p>,
+        e: &'p Expr,
         ty: Ty,
     ) -> R<V> {
         let Ty::Array(a) = args[0].ty.clone() else {
@@ -890,7 +918,13 @@ impl<'p> FnGen<'_, 'p> {
             Err(e) => Err(e),
             Ok(None) => match axis {
                 Some(k) if matches!(inner, Ty::Array(_)) => {
-                    self.reduce_axis(r, &args[0], &a, k as i64, inner)
+                    if self.parallel_exprs() && a.ndim >= 2 {
+                        let cutoff = super::parallel_expr::PAR_EXPR_CUTOFF;
+                        let what =
+                            format!("{r:?} along an axis runs in parallel from {cutoff} elements");
+                        self.par_note(e, &what.to_lowercase());
+                    }
+                    self.reduce_axis(r, &args[0], &a, k, inner)
                 }
                 _ => self.reduce(r, &args[0], &a, inner),
             },
