@@ -154,7 +154,8 @@ impl<'p> FnGen<'_, 'p> {
         let part = self.load(&Ty::Scalar(out), &p);
         let acc = self.load(&Ty::Scalar(out), &res);
         let next = if matches!(partial, Reduce::Max | Reduce::Min) {
-            self.np_extremum(partial == Reduce::Max, false, acc, part)?
+            // The serial loop's rule: the first of equal values, the first NaN.
+            self.first_extremum(partial == Reduce::Min, acc, part)?
         } else {
             self.scalar_binop(BinOp::Add, acc, part, out, out)?
         };
@@ -280,7 +281,7 @@ impl<'p> FnGen<'_, 'p> {
         let go = self.val(&format!("and i1 {big}, {many}"));
         self.cbr(&go, &par, &ser);
         self.start(&ser);
-        self.reduce_axis_into(r, v, a, ax, out, oa)?;
+        self.reduce_axis_into(r, (v, a), ax, (out, oa), None)?;
         self.br(&join);
         self.start(&par);
         let st = format!("{{{}, {}}}", llty(&v.ty), llty(&out.ty));
@@ -292,60 +293,34 @@ impl<'p> FnGen<'_, 'p> {
         let name = format!("{}.paxis{}", self.m.fname(self.idx), self.n);
         self.n += 1;
         let text = {
+            // The whole arrays, so their layouts stay known (a view of some
+            // columns would be strided, and its inner loop not vectorised).
             let mut g = FnGen::outlined(self.m, self.p, self.idx);
-            let mut parts = Vec::new();
-            for (j, (x, xa, d)) in [(v, a, split), (out, oa, 0)].into_iter().enumerate() {
+            let mut xs = Vec::new();
+            for (j, x) in [v, out].into_iter().enumerate() {
                 let p = g.val(&format!("getelementptr {st}, ptr %ctx, i32 0, i32 {j}"));
-                let x = g.load(&x.ty, &p);
-                parts.push(g.axis_view(&x, xa, d));
+                xs.push(g.load(&x.ty, &p));
             }
-            let (pv, po) = (&parts[0], &parts[1]);
-            g.reduce_axis_into(r, &pv.0, &pv.1, ax, &po.0, &po.1)?;
+            let part = Some(("%lo", "%hi"));
+            g.reduce_axis_into(r, (&xs[0], a), ax, (&xs[1], oa), part)?;
             g.br("cleanup");
             g.finish_with(&name, "ptr %ctx, i64 %lo, i64 %hi, ptr %red")
         };
         self.m.add_function(&text);
-        let chunks = self.val(&format!("call i64 @oxjit_rt_parallel_chunks(i64 {rows})"));
+        let chunks = if split == 0 {
+            self.val(&format!("call i64 @oxjit_rt_parallel_chunks(i64 {rows})"))
+        } else {
+            // Columns: one chunk per thread, as `oxjit_rt_sum_axis_par`
+            // does; finer chunks cut each row the prefetcher streams into
+            // short pieces, and ran slower than the serial loop.
+            let t = self.val("call i64 @oxjit_rt_num_threads()");
+            let few = self.val(&format!("icmp slt i64 {t}, {rows}"));
+            self.val(&format!("select i1 {few}, i64 {t}, i64 {rows}"))
+        };
         self.run_region(&name, &ctx, &rows, &chunks, ("null", "0"), &mut |_| {});
         self.br(&join);
         self.start(&join);
         Ok(())
-    }
-
-    /// In an outlined chunk: the part `%lo..%hi` of axis `d` of array `v`
-    /// (borrowed), and its type.
-    fn axis_view(&mut self, v: &V, a: &ArrayTy, d: usize) -> (V, ArrayTy) {
-        let k = a.ndim as usize;
-        let mut shape = Vec::with_capacity(k);
-        let mut strides = Vec::with_capacity(k);
-        for e in 0..k {
-            shape.push(if e == d {
-                self.val("sub i64 %hi, %lo")
-            } else {
-                self.shape(v, e)
-            });
-            strides.push(self.stride(v, a, e));
-        }
-        let off = self.val(&format!("mul i64 %lo, {}", strides[d]));
-        let data = self.data(v);
-        let data = self.val(&format!("getelementptr i8, ptr {data}, i64 {off}"));
-        // A part of the outermost axis keeps the layout; otherwise strided.
-        let outer = match a.layout {
-            Layout::C => d == 0,
-            Layout::F => d + 1 == k,
-            Layout::A => false,
-        };
-        let va = ArrayTy {
-            layout: if outer { a.layout } else { Layout::A },
-            ..*a
-        };
-        let lt = llty(&v.ty);
-        let mi = self.val(&format!("extractvalue {lt} {}, 0", v.r));
-        let parent = self.val(&format!("extractvalue {lt} {}, 1", v.r));
-        (
-            self.make_array(&va, &mi, &parent, &data, &shape, &strides),
-            va,
-        )
     }
 
     /// In an outlined chunk: the rows `%lo..%hi` of an operand whose first

@@ -237,6 +237,9 @@ impl<'p> FnGen<'_, 'p> {
         };
         let m = self.str_const(msg);
         self.raise_if(&empty, ExcKind::ValueError, &[m]);
+        if !skip_nan && (d.is_float() || d.is_int()) {
+            return self.reduce_extremum_real(is_min, is_arg, shape, get, d, out);
+        }
         let et = Ty::Scalar(d);
         let lt = llty(&et);
         let best = self.alloca(&lt);
@@ -313,6 +316,116 @@ impl<'p> FnGen<'_, 'p> {
         }
         let b = self.load(&et, &best);
         Ok(self.cast(b, &Ty::Scalar(out)))
+    }
+
+    /// One step of a real max/min that keeps the first of equal values:
+    /// `x` replaces `acc` when strictly better, or when it is the first NaN.
+    pub(super) fn first_extremum(&mut self, is_min: bool, acc: V, x: V) -> R<V> {
+        let lt = llty(&x.ty);
+        let op = if is_min { CmpOp::Lt } else { CmpOp::Gt };
+        let better = self.compare(op, x.clone(), acc.clone())?;
+        let take = if x.ty.scalar().is_some_and(|d| d.is_float()) {
+            let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+            let ao = self.val(&format!("fcmp ord {lt} {}, 0.0", acc.r));
+            let nan = self.val(&format!("and i1 {xn}, {ao}"));
+            self.val(&format!("or i1 {better}, {nan}"))
+        } else {
+            better
+        };
+        let v = self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, acc.r));
+        Ok(V::new(v, x.ty))
+    }
+
+    /// max/min/argmax/argmin of real numbers (not empty) in two passes.
+    /// First the extremum, by a loop LLVM vectorises: `llvm.maximum` for
+    /// floats, which lets a NaN win as NumPy does, or a compare and select
+    /// for integers. A loop that also carried the index would be one long
+    /// compare/select chain, ten times slower. Then, for argmax/argmin, the
+    /// first element equal to it (the first NaN when it is NaN), a scan that
+    /// stops there. Max/min of floats scan too when the result is a NaN or a
+    /// zero, so that the first NaN's bits or the first zero's sign come
+    /// back, as the one-pass loop gave (docs/semantics.md).
+    fn reduce_extremum_real(
+        &mut self,
+        is_min: bool,
+        is_arg: bool,
+        shape: &[String],
+        get: &mut dyn FnMut(&mut Self, &[String]) -> R<V>,
+        d: Dtype,
+        out: Dtype,
+    ) -> R<V> {
+        let et = Ty::Scalar(d);
+        let lt = llty(&et);
+        let zeros: Vec<String> = vec!["0".to_string(); shape.len()];
+        let best = self.alloca(&lt);
+        let first = get(self, &zeros)?;
+        self.store(&first, &best);
+        let lp = self.nd_open(shape);
+        let x = get(self, &lp.idx)?;
+        let cur = self.load(&et, &best);
+        let nb = if d.is_float() {
+            let f = self.intrinsic(if is_min { "minimum" } else { "maximum" }, d, 2);
+            self.val(&format!("call {lt} {f}({lt} {}, {lt} {})", cur.r, x.r))
+        } else {
+            let op = if is_min { CmpOp::Lt } else { CmpOp::Gt };
+            let better = self.compare(op, x.clone(), cur.clone())?;
+            self.val(&format!("select i1 {better}, {lt} {}, {lt} {}", x.r, cur.r))
+        };
+        self.emit(&format!("store {lt} {nb}, ptr {best}"));
+        self.nd_close(lp);
+        let b = self.load(&et, &best).r;
+        let (at, val) = (self.alloca("i64"), self.alloca(&lt));
+        self.emit(&format!("store i64 0, ptr {at}"));
+        self.emit(&format!("store {lt} {b}, ptr {val}"));
+        let nan = d
+            .is_float()
+            .then(|| self.val(&format!("fcmp uno {lt} {b}, 0.0")));
+        let need = match (&nan, is_arg) {
+            (_, true) => "true".to_string(),
+            (Some(nan), false) => {
+                let zero = self.val(&format!("fcmp oeq {lt} {b}, 0.0"));
+                self.val(&format!("or i1 {nan}, {zero}"))
+            }
+            (None, false) => return Ok(self.cast(V::new(b, et), &Ty::Scalar(out))),
+        };
+        let (scan, found, done) = (
+            self.label("xscan"),
+            self.label("xfound"),
+            self.label("xdone"),
+        );
+        self.cbr(&need, &scan, &done);
+        self.start(&scan);
+        let ctr = self.alloca("i64");
+        self.emit(&format!("store i64 0, ptr {ctr}"));
+        let lp = self.nd_open(shape);
+        let k = self.val(&format!("load i64, ptr {ctr}"));
+        let k1 = self.val(&format!("add i64 {k}, 1"));
+        self.emit(&format!("store i64 {k1}, ptr {ctr}"));
+        let x = get(self, &lp.idx)?;
+        let hit = match &nan {
+            Some(nan) => {
+                let eq = self.val(&format!("fcmp oeq {lt} {}, {b}", x.r));
+                let xn = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
+                let both = self.val(&format!("and i1 {nan}, {xn}"));
+                self.val(&format!("or i1 {eq}, {both}"))
+            }
+            None => self.val(&format!("icmp eq {lt} {}, {b}", x.r)),
+        };
+        let more = self.label("xmore");
+        self.cbr(&hit, &found, &more);
+        self.start(&found);
+        self.emit(&format!("store i64 {k}, ptr {at}"));
+        self.emit(&format!("store {lt} {}, ptr {val}", x.r));
+        self.br(&done);
+        self.start(&more);
+        self.nd_close(lp);
+        self.br(&done);
+        self.start(&done);
+        if is_arg {
+            return Ok(V::new(self.val(&format!("load i64, ptr {at}")), Ty::I64));
+        }
+        let v = self.load(&et, &val);
+        Ok(self.cast(v, &Ty::Scalar(out)))
     }
 
     /// sum/prod/mean/count_nonzero/any/all: one accumulator over `n` elements.
@@ -562,28 +675,41 @@ impl<'p> FnGen<'_, 'p> {
         if self.parallel_exprs() && a.ndim >= 2 {
             self.reduce_axis_parallel(r, v, a, ax, &out, &ooa)?;
         } else {
-            self.reduce_axis_into(r, v, a, ax, &out, &ooa)?;
+            self.reduce_axis_into(r, (v, a), ax, (&out, &ooa), None)?;
         }
         Ok(out)
     }
 
     /// The loops of `reduce_axis`: `v` reduced along axis `ax` into `out`
-    /// (its shape without that axis). Every output element is reduced in
-    /// the same order whatever part of `v` this is given, so the pool's
-    /// chunks give the serial loop's bits.
+    /// (its shape without that axis). With `part` = `(lo, hi)`, only the
+    /// output's rows `lo..hi` (its first axis, which is `v`'s axis 0, or 1
+    /// when `ax` is 0): a chunk on the pool. Each output element is reduced
+    /// in the same order either way, so the chunks give the serial bits.
     pub(super) fn reduce_axis_into(
         &mut self,
         r: Reduce,
-        v: &V,
-        a: &ArrayTy,
+        (v, a): (&V, &ArrayTy),
         ax: usize,
-        out: &V,
-        ooa: &ArrayTy,
+        (out, ooa): (&V, &ArrayTy),
+        part: Option<(&str, &str)>,
     ) -> R<()> {
         let nd = a.ndim as usize;
         let (out, ooa) = (out.clone(), *ooa);
         let oa = ooa;
-        let shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
+        let mut shape: Vec<String> = (0..nd).map(|d| self.shape(v, d)).collect();
+        let split = usize::from(ax == 0);
+        let lo = part.map(|(lo, hi)| {
+            shape[split] = self.val(&format!("sub i64 {hi}, {lo}"));
+            lo.to_string()
+        });
+        // An output index of the part (from 0) into the whole output.
+        let whole = |s: &mut Self, idx: &[String]| -> Vec<String> {
+            let mut idx = idx.to_vec();
+            if let Some(lo) = &lo {
+                idx[0] = s.val(&format!("add nsw i64 {}, {lo}", idx[0]));
+            }
+            idx
+        };
         let oshape: Vec<String> = shape
             .iter()
             .enumerate()
@@ -591,8 +717,17 @@ impl<'p> FnGen<'_, 'p> {
             .map(|(_, s)| s.clone())
             .collect();
         // Complex min/max order lexicographically: the general path does that.
-        let complex_extremum = matches!(r, Reduce::Min | Reduce::Max) && a.dtype.is_complex();
-        if !complex_extremum
+        // So does float min/max along the axis that is contiguous in memory:
+        // one vectorised reduction per row (`reduce_extremum_real`) beats
+        // updating the output's element for each input element (4x).
+        let innermost = match a.layout {
+            Layout::C => ax + 1 == nd,
+            Layout::F => ax == 0,
+            Layout::A => false,
+        };
+        let general_extremum = matches!(r, Reduce::Min | Reduce::Max)
+            && (a.dtype.is_complex() || (a.dtype.is_float() && innermost));
+        if !general_extremum
             && matches!(
                 r,
                 Reduce::Sum | Reduce::Prod | Reduce::Mean | Reduce::Min | Reduce::Max
@@ -621,12 +756,13 @@ impl<'p> FnGen<'_, 'p> {
                     ));
                     self.raise_if(&empty, ExcKind::ValueError, &[m]);
                     let lp = self.nd_open(&oshape);
-                    let mut idx = lp.idx.clone();
+                    let oidx = whole(self, &lp.idx);
+                    let mut idx = oidx.clone();
                     idx.insert(ax, "0".into());
                     let p = self.nd_ptr(v, a, &idx);
                     let x = self.load_elem(a.dtype, &p);
                     let x = self.cast(x, &et);
-                    let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                    let q = self.nd_ptr(&out, &ooa, &oidx);
                     self.store_elem(&x, &q);
                     self.nd_close(lp);
                 }
@@ -651,44 +787,35 @@ impl<'p> FnGen<'_, 'p> {
                         scalar_const(oa.dtype, if one { 1.0 } else { 0.0 }),
                         et.clone(),
                     );
-                    self.init_array(
-                        &out,
-                        &ooa,
-                        if one { Alloc::Full } else { Alloc::Zeros },
-                        Some(fill),
-                    )?;
+                    if lo.is_some() {
+                        let lp = self.nd_open(&oshape);
+                        let oidx = whole(self, &lp.idx);
+                        let q = self.nd_ptr(&out, &ooa, &oidx);
+                        self.store_elem(&fill, &q);
+                        self.nd_close(lp);
+                    } else {
+                        self.init_array(
+                            &out,
+                            &ooa,
+                            if one { Alloc::Full } else { Alloc::Zeros },
+                            Some(fill),
+                        )?;
+                    }
                 }
             }
             let lp = self.nd_open(&shape);
-            let p = self.nd_ptr(v, a, &lp.idx);
+            let mut idx = lp.idx.clone();
+            if let Some(lo) = &lo {
+                idx[split] = self.val(&format!("add nsw i64 {}, {lo}", idx[split]));
+            }
+            let p = self.nd_ptr(v, a, &idx);
             let x = self.load_elem(a.dtype, &p);
             let x = self.cast(x, &et);
-            let oidx = drop_axis(&lp.idx);
+            let oidx = drop_axis(&idx);
             let q = self.nd_ptr(&out, &ooa, &oidx);
             let cur = self.load_elem(oa.dtype, &q);
             let nv = match r {
-                Reduce::Min | Reduce::Max => {
-                    let lt = llty(&et);
-                    let better = self.compare(
-                        if r == Reduce::Min {
-                            CmpOp::Lt
-                        } else {
-                            CmpOp::Gt
-                        },
-                        x.clone(),
-                        cur.clone(),
-                    )?;
-                    let take = if oa.dtype.is_float() {
-                        let nan = self.val(&format!("fcmp uno {lt} {}, 0.0", x.r));
-                        self.val(&format!("or i1 {better}, {nan}"))
-                    } else {
-                        better
-                    };
-                    V::new(
-                        self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r)),
-                        et.clone(),
-                    )
-                }
+                Reduce::Min | Reduce::Max => self.first_extremum(r == Reduce::Min, cur, x)?,
                 Reduce::Sum
                 | Reduce::Prod
                 | Reduce::Mean
@@ -726,7 +853,8 @@ impl<'p> FnGen<'_, 'p> {
                 );
                 let nf = self.cast(nf, &et);
                 let lp = self.nd_open(&oshape);
-                let q = self.nd_ptr(&out, &ooa, &lp.idx);
+                let oidx = whole(self, &lp.idx);
+                let q = self.nd_ptr(&out, &ooa, &oidx);
                 let cur = self.load_elem(oa.dtype, &q);
                 let nv = self.binop_same(BinOp::Div, &cur, &nf)?;
                 self.store_elem(&V::new(nv, et.clone()), &q);
@@ -735,7 +863,8 @@ impl<'p> FnGen<'_, 'p> {
             return Ok(());
         }
         let lp = self.nd_open(&oshape);
-        let outer = lp.idx.clone();
+        let oidx = whole(self, &lp.idx);
+        let outer = oidx.clone();
         let vv = v.clone();
         let aa = *a;
         let mut get = move |s: &mut Self, k: &[String]| -> R<V> {
@@ -751,7 +880,7 @@ impl<'p> FnGen<'_, 'p> {
             a.dtype,
             oa.dtype,
         )?;
-        let p = self.nd_ptr(&out, &oa, &lp.idx);
+        let p = self.nd_ptr(&out, &oa, &oidx);
         self.store_elem(&x, &p);
         self.nd_close(lp);
         Ok(())
