@@ -148,13 +148,6 @@ def uses_import_from(x):
     return sqrt(x)
 
 
-def uses_try(x):
-    try:
-        return 1 / x
-    except ZeroDivisionError:
-        return 0.0
-
-
 def uses_setcomp(x):
     return {i for i in range(x)}  # compiles
 
@@ -208,7 +201,6 @@ SYNTAX_CASES = [
     (uses_with, (1,), "with open(", False),
     (uses_import, (1,), "import os", True),
     (uses_import_from, (1.0,), "from math import sqrt", True),
-    (uses_try, (1.0,), "try:", True),
     (uses_bytes, (3,), 'b"ab"', True),
     (uses_star_expr, (3,), "*rest", False),
 ]

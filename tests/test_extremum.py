@@ -44,13 +44,19 @@ def _arrays(dtype, rng):
         payload = quiet.view(np.uint64 if dtype == np.float64 else np.uint32) | 0b1011
         nan2 = payload.view(dtype)[0]
         yield x
-        y = x.copy(); y[317] = nan2; y[600] = np.nan  # first NaN's bits
+        y = x.copy()
+        y[317] = nan2  # the first NaN's bits come back
+        y[600] = np.nan
         yield y
         yield np.array([-0.0, 0.0, -0.0], dtype=dtype)
         yield np.array([0.0, -0.0, 0.0], dtype=dtype)
-        z = -np.abs(x); z[100] = -0.0; z[700] = 0.0  # max is a zero: the first one's sign
+        z = -np.abs(x)
+        z[100] = -0.0  # max is a zero: the first one's sign
+        z[700] = 0.0
         yield z
-        w = np.abs(x); w[40] = 0.0; w[41] = -0.0
+        w = np.abs(x)
+        w[40] = 0.0
+        w[41] = -0.0
         yield w
         yield np.array([np.inf, -np.inf, np.inf], dtype=dtype)
         yield np.full(37, np.nan, dtype=dtype)

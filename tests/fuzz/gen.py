@@ -1131,6 +1131,33 @@ class Gen:
         self.emit(f"raise {self.r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
         self.indent -= 1
 
+    def st_try(self):
+        """try/except/else/finally around statements that may raise: a raise
+        drawn here, and the errors of the statements in the body."""
+        r = self.r
+        cond = self.scalar("b", 1)  # (first: a Skip must not leave a half statement)
+        self.feature("try")
+        self.emit("try:")
+        if r.random() < 0.6:
+            self.emit(f"    if {cond}:")
+            self.emit(f"        raise {r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
+        self.block(r.randint(1, 3))
+        for _ in range(r.choice([1, 1, 2])):
+            c = r.choice(["ValueError", "IndexError", "ZeroDivisionError", "ArithmeticError", "LookupError",
+                          "Exception", "(ValueError, ZeroDivisionError)", ""])
+            self.emit(f"except {c}:" if c else "except:")
+            self.block(r.randint(1, 2))
+            if not c:
+                break  # a bare except comes last
+        if r.random() < 0.3:
+            self.feature("try else")
+            self.emit("else:")
+            self.block(1)
+        if r.random() < 0.3:
+            self.feature("try finally")
+            self.emit("finally:")
+            self.block(1)
+
     def st_optional(self):
         """A variable bound to None and, on some path, to a value (Numba's
         OptionalType), returned as is and used where it is not None."""
@@ -1557,7 +1584,7 @@ class Gen:
 # statement kind -> weight; a statement is a method ``st_<kind>`` of Gen
 STMTS = {
     "assign": 10, "reassign": 2, "augassign": 3, "setitem": 2, "copy": 1, "if": 3, "for": 3, "while": 1,
-    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1, "namedtuple": 1,
+    "break": 2, "unpack": 1, "closure": 1, "raise": 1, "sink": 1, "optional": 1, "namedtuple": 1, "try": 1,
     # only with a jitclass (weight 0 otherwise, so other programs draw the same statements)
     "jc_new": 4, "jc_call": 2, "jc_set": 2,
 }

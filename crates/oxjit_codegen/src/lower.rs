@@ -34,6 +34,7 @@ mod call;
 mod class;
 mod dict;
 mod elementwise;
+mod except;
 mod expr;
 mod for_loop;
 mod generator;
@@ -87,6 +88,9 @@ pub(crate) struct FnGen<'m, 'p> {
     /// `dtype=` of the mean being lowered: its accumulator type.
     mean_dtype: Option<Dtype>,
     loops: Vec<LoopLabels>,
+    /// The regions of `try` statements being lowered, innermost last (see
+    /// `except.rs`).
+    frames: Vec<except::Frame<'p>>,
     /// Lowering one element of an array expression (NumPy's ufunc loops),
     /// not scalar code.
     numpy_loop: bool,
@@ -137,6 +141,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             ddof: None,
             mean_dtype: None,
             loops: Vec::new(),
+            frames: Vec::new(),
             numpy_loop: false,
             leaf_neg_stride: Vec::new(),
             mul_unfused: None,

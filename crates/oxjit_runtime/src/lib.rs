@@ -358,6 +358,53 @@ pub extern "C" fn oxjit_rt_exc_begin_msg(kind: u32) {
     });
 }
 
+// `try`/`except` in compiled code. A handler runs with the exception it
+// caught saved on this thread's stack (a bare `raise` there takes it back);
+// leaving the handler, by its end, `return`, `break`, `continue` or another
+// exception, drops it, so the stack is balanced whenever compiled code
+// returns. A `finally` block that runs for an exception saves it likewise.
+
+thread_local! {
+    static SAVED: RefCell<Vec<Option<PendingError>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The kind code of the pending exception (0 when none).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_kind() -> u32 {
+    ERROR.with(|e| e.borrow().as_ref().map_or(0, |p| p.kind))
+}
+
+/// Move the pending exception onto this thread's saved stack.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_save() {
+    let e = take_error();
+    SAVED.with(|s| s.borrow_mut().push(e));
+}
+
+/// Drop the exception saved last.
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_drop_saved() {
+    SAVED.with(|s| s.borrow_mut().pop());
+}
+
+/// Make the exception saved last pending again (a bare `raise` in a
+/// handler, or the end of a `finally` block run for an exception).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_restore() {
+    if let Some(Some(e)) = SAVED.with(|s| s.borrow_mut().pop()) {
+        set_pending(e);
+    }
+}
+
+/// The exception saved last, cloned pending again (a bare `raise` in a
+/// handler: the handler's own unwinding drops the saved one).
+#[no_mangle]
+pub extern "C" fn oxjit_rt_exc_reraise() {
+    if let Some(Some(e)) = SAVED.with(|s| s.borrow().last().cloned()) {
+        set_pending(e);
+    }
+}
+
 thread_local! {
     /// Lowest safe stack address of this thread (0 = not yet computed).
     static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
@@ -572,6 +619,11 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_str_format(_, _, _, _, _, _),
         oxjit_rt_exc_begin(_),
         oxjit_rt_exc_begin_msg(_),
+        oxjit_rt_exc_kind(),
+        oxjit_rt_exc_save(),
+        oxjit_rt_exc_drop_saved(),
+        oxjit_rt_exc_restore(),
+        oxjit_rt_exc_reraise(),
         oxjit_rt_exc_str(_, _),
         oxjit_rt_exc_i64(_),
         oxjit_rt_exc_u64(_),

@@ -24,6 +24,7 @@ mod dict;
 pub mod docs;
 mod driver;
 mod dunder;
+mod except;
 mod expr;
 pub mod generator;
 mod index;

@@ -111,6 +111,9 @@ pub enum Res<'u> {
     /// A global NumPy array frozen as read-only constant data
     /// (index into `Unit::const_arrays`).
     GlobalArray(u32),
+    /// The class (or tuple of classes) of an `except` clause: the kinds of
+    /// exception compiled code raises that it matches.
+    Catch(Vec<ExcKind>),
 }
 
 /// A function body to type: a unit function, or an inner `def`/lambda of a

@@ -107,6 +107,16 @@ pub(crate) fn ends_in_return(body: &[Stmt]) -> bool {
     match body.last().map(|s| &s.kind) {
         Some(StmtKind::Return(_)) | Some(StmtKind::Raise(_)) => true,
         Some(StmtKind::If { body, orelse, .. }) => ends_in_return(body) && ends_in_return(orelse),
+        Some(StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        }) => {
+            ends_in_return(finalbody)
+                || ((ends_in_return(body) || ends_in_return(orelse))
+                    && handlers.iter().all(|h| ends_in_return(&h.body)))
+        }
         Some(StmtKind::While { test, .. }) => {
             matches!(test.kind, ExprKind::Bool(true)) || matches!(test.kind, ExprKind::Int(1))
         }

@@ -106,102 +106,104 @@ pub fn assigned_names(body: &[Stmt], out: &mut FxHashSet<String>) {
     });
 }
 
-/// Names read anywhere in a function (for closure capture).
-fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
-    fn expr(e: &Expr, out: &mut FxHashSet<String>) {
-        e.walk(&mut |x| match &x.kind {
-            ExprKind::Name(n) => {
-                out.insert(n.clone());
+/// Names an expression reads.
+fn read_expr(e: &Expr, out: &mut FxHashSet<String>) {
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Name(n) => {
+            out.insert(n.clone());
+        }
+        // What a nested function reads of its enclosing scopes: not
+        // its own parameters and locals.
+        ExprKind::Lambda(d) => out.extend(free_names(d)),
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLit
+        | ExprKind::Str(_)
+        | ExprKind::Attr(..)
+        | ExprKind::Bin(..)
+        | ExprKind::Unary(..)
+        | ExprKind::BoolOp(..)
+        | ExprKind::Compare(..)
+        | ExprKind::IfExp(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Subscript(..)
+        | ExprKind::Slice(..)
+        | ExprKind::Tuple(_)
+        | ExprKind::List(_)
+        | ExprKind::Unsupported(_) => {}
+    });
+}
+/// Names a block of statements reads.
+pub(crate) fn read_stmts(b: &[Stmt], out: &mut FxHashSet<String>) {
+    for s in b {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                targets.iter().for_each(|t| read_expr(t, out));
+                read_expr(value, out)
             }
-            // What a nested function reads of its enclosing scopes: not
-            // its own parameters and locals.
-            ExprKind::Lambda(d) => out.extend(free_names(d)),
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Imag(_)
-            | ExprKind::Bool(_)
-            | ExprKind::NoneLit
-            | ExprKind::Str(_)
-            | ExprKind::Attr(..)
-            | ExprKind::Bin(..)
-            | ExprKind::Unary(..)
-            | ExprKind::BoolOp(..)
-            | ExprKind::Compare(..)
-            | ExprKind::IfExp(..)
-            | ExprKind::Call { .. }
-            | ExprKind::Subscript(..)
-            | ExprKind::Slice(..)
-            | ExprKind::Tuple(_)
-            | ExprKind::List(_)
-            | ExprKind::Unsupported(_) => {}
-        });
-    }
-    fn stmts(b: &[Stmt], out: &mut FxHashSet<String>) {
-        for s in b {
-            match &s.kind {
-                StmtKind::Assign { targets, value } => {
-                    targets.iter().for_each(|t| expr(t, out));
-                    expr(value, out)
-                }
-                StmtKind::AugAssign { target, value, .. } => {
-                    expr(target, out);
-                    expr(value, out)
-                }
-                StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => {
-                    expr(e, out)
-                }
-                StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
-                    expr(test, out);
-                    stmts(body, out);
-                    stmts(orelse, out)
-                }
-                StmtKind::For {
-                    target,
-                    iter,
-                    body,
-                    orelse,
-                } => {
-                    expr(target, out);
-                    expr(iter, out);
-                    stmts(body, out);
-                    stmts(orelse, out)
-                }
-                StmtKind::Assert { test, msg } => {
-                    expr(test, out);
-                    if let Some(m) = msg {
-                        expr(m, out)
-                    }
-                }
-                StmtKind::FuncDef(d) => read_names(d, out),
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    stmts(body, out);
-                    for h in handlers {
-                        if let Some(c) = &h.class {
-                            expr(c, out)
-                        }
-                        stmts(&h.body, out)
-                    }
-                    stmts(orelse, out);
-                    stmts(finalbody, out)
-                }
-                StmtKind::Return(None)
-                | StmtKind::Raise(None)
-                | StmtKind::Break
-                | StmtKind::Continue
-                | StmtKind::Pass
-                | StmtKind::Unsupported(_) => {}
+            StmtKind::AugAssign { target, value, .. } => {
+                read_expr(target, out);
+                read_expr(value, out)
             }
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => {
+                read_expr(e, out)
+            }
+            StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                read_expr(test, out);
+                read_stmts(body, out);
+                read_stmts(orelse, out)
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                read_expr(target, out);
+                read_expr(iter, out);
+                read_stmts(body, out);
+                read_stmts(orelse, out)
+            }
+            StmtKind::Assert { test, msg } => {
+                read_expr(test, out);
+                if let Some(m) = msg {
+                    read_expr(m, out)
+                }
+            }
+            StmtKind::FuncDef(d) => read_names(d, out),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                read_stmts(body, out);
+                for h in handlers {
+                    if let Some(c) = &h.class {
+                        read_expr(c, out)
+                    }
+                    read_stmts(&h.body, out)
+                }
+                read_stmts(orelse, out);
+                read_stmts(finalbody, out)
+            }
+            StmtKind::Return(None)
+            | StmtKind::Raise(None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Unsupported(_) => {}
         }
     }
-    stmts(&def.body, out);
+}
+/// Names read anywhere in a function (for closure capture).
+fn read_names(def: &FuncDef, out: &mut FxHashSet<String>) {
+    read_stmts(&def.body, out);
     for p in &def.params {
         if let Some(d) = &p.default {
-            expr(d, out)
+            read_expr(d, out)
         }
     }
 }

@@ -477,14 +477,12 @@ impl<'u> Checker<'u> {
                 let tid = self.inner_template(cx, d);
                 cx.vars.insert(d.name.clone(), Ty::Function(tid));
             }
-            StmtKind::Try { .. } => {
-                let d = Diagnostic::unsupported(
-                    s.span,
-                    "`try`/`except` is not supported in compiled code yet",
-                )
-                .with_note("move the `try`/`except` to the Python caller");
-                self.err(cx, d)
-            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_stmt(cx, body, handlers, orelse, finalbody),
             StmtKind::Unsupported(what) => {
                 let d = Diagnostic::unsupported(
                     s.span,

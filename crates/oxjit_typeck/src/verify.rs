@@ -105,13 +105,26 @@ impl Verifier<'_, '_> {
                 self.expr(test);
                 msg.iter().for_each(|m| self.expr(m));
             }
-            // An inner def is its own template; `try` and unsupported
-            // statements never reach a typed program (they are diagnosed).
+            // An `except` clause's classes are resolved (`Res::Catch`), not lowered.
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                self.block(body);
+                for h in handlers {
+                    self.block(&h.body);
+                }
+                self.block(orelse);
+                self.block(finalbody);
+            }
+            // An inner def is its own template; unsupported statements never
+            // reach a typed program (they are diagnosed).
             StmtKind::FuncDef(_)
             | StmtKind::Break
             | StmtKind::Continue
             | StmtKind::Pass
-            | StmtKind::Try { .. }
             | StmtKind::Unsupported(_) => {}
         }
     }

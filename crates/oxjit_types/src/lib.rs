@@ -347,6 +347,56 @@ impl ExcKind {
     pub fn from_name(s: &str) -> Option<ExcKind> {
         ExcKind::ALL.iter().copied().find(|k| k.name() == s)
     }
+    /// The Python classes an exception of this kind is an instance of (its
+    /// class's MRO by name, without `object`): what `except C:` matches.
+    pub fn classes(self) -> &'static [&'static str] {
+        use ExcKind::*;
+        match self {
+            Exception => &["Exception", "BaseException"],
+            ValueError => &["ValueError", "Exception", "BaseException"],
+            TypeError => &["TypeError", "Exception", "BaseException"],
+            IndexError => &["IndexError", "LookupError", "Exception", "BaseException"],
+            KeyError => &["KeyError", "LookupError", "Exception", "BaseException"],
+            ZeroDivisionError => &[
+                "ZeroDivisionError",
+                "ArithmeticError",
+                "Exception",
+                "BaseException",
+            ],
+            OverflowError => &[
+                "OverflowError",
+                "ArithmeticError",
+                "Exception",
+                "BaseException",
+            ],
+            ArithmeticError => &["ArithmeticError", "Exception", "BaseException"],
+            AssertionError => &["AssertionError", "Exception", "BaseException"],
+            RuntimeError => &["RuntimeError", "Exception", "BaseException"],
+            NotImplementedError => &[
+                "NotImplementedError",
+                "RuntimeError",
+                "Exception",
+                "BaseException",
+            ],
+            RecursionError => &[
+                "RecursionError",
+                "RuntimeError",
+                "Exception",
+                "BaseException",
+            ],
+            MemoryError => &["MemoryError", "Exception", "BaseException"],
+            StopIteration => &["StopIteration", "Exception", "BaseException"],
+            LinAlgError => &["LinAlgError", "ValueError", "Exception", "BaseException"],
+            AxisError => &[
+                "AxisError",
+                "ValueError",
+                "IndexError",
+                "LookupError",
+                "Exception",
+                "BaseException",
+            ],
+        }
+    }
 }
 
 /// Identifies a function inside one compilation unit.

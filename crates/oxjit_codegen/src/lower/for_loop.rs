@@ -46,6 +46,8 @@ pub(super) enum NdKind {
 pub(super) struct LoopLabels {
     pub(super) cont: String,
     pub(super) brk: String,
+    /// `try` frames open where the loop starts (`break`/`continue` leave the rest).
+    pub(super) frames: usize,
 }
 
 impl<'p> FnGen<'_, 'p> {
@@ -498,6 +500,7 @@ impl<'p> FnGen<'_, 'p> {
         self.loops.push(LoopLabels {
             cont: latch.clone(),
             brk: end.clone(),
+            frames: self.frames.len(),
         });
         self.block(body)?;
         self.loops.pop();

@@ -168,10 +168,12 @@ impl<'p> FnGen<'_, 'p> {
         self.start(&dead);
     }
 
-    /// Jump to the cleanup block with status 1 (an error is pending).
+    /// Status 1 (an error is pending), then on to the innermost `try`
+    /// frame's block, or to the cleanup block.
     pub(super) fn fail(&mut self) {
         self.emit("store i32 1, ptr %status");
-        self.br("cleanup");
+        let target = self.error_target();
+        self.br(&target);
     }
 
     /// If `cond` (i1) holds, raise `kind` with the given message pieces.

@@ -584,6 +584,7 @@ impl<'p> FnGen<'_, 'p> {
         self.loops.push(LoopLabels {
             cont: latch.clone(),
             brk: end.clone(),
+            frames: self.frames.len(),
         });
         self.block(body)?;
         self.loops.pop();

@@ -64,7 +64,19 @@ impl<'p> FnGen<'_, 'p> {
                 let rt = self.inst.ret.clone();
                 let rv = self.cast(rv, &rt);
                 self.incref(&rv);
-                self.store(&rv, "%ret");
+                if self.frames.is_empty() {
+                    self.store(&rv, "%ret");
+                } else {
+                    // Held in an owned slot while `finally` blocks run: one
+                    // that raises leaves it to the cleanup to release.
+                    let slot = self.alloca(&llty(&rt));
+                    self.owned.push((slot.clone(), rt.clone()));
+                    self.store(&rv, &slot);
+                    self.unwind_frames(0)?;
+                    let rv = self.load(&rt, &slot);
+                    self.store(&rv, "%ret");
+                    self.emit(&format!("store {} zeroinitializer, ptr {slot}", llty(&rt)));
+                }
                 self.br("cleanup");
             }
             StmtKind::If { test, body, orelse } => {
@@ -99,6 +111,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.loops.push(LoopLabels {
                     cont: head.clone(),
                     brk: end.clone(),
+                    frames: self.frames.len(),
                 });
                 self.block(body)?;
                 self.loops.pop();
@@ -129,25 +142,35 @@ impl<'p> FnGen<'_, 'p> {
                     self.for_stmt(target, iter, body, orelse)?
                 }
             }
-            StmtKind::Break => {
-                let l = self
+            StmtKind::Break | StmtKind::Continue => {
+                let (l, frames) = self
                     .loops
                     .last()
-                    .map(|l| l.brk.clone())
-                    .ok_or("break outside loop")?;
+                    .map(|l| {
+                        let to = if matches!(s.kind, StmtKind::Break) {
+                            &l.brk
+                        } else {
+                            &l.cont
+                        };
+                        (to.clone(), l.frames)
+                    })
+                    .ok_or("break or continue outside loop")?;
+                self.unwind_frames(frames)?;
                 self.br(&l);
             }
-            StmtKind::Continue => {
-                let l = self
-                    .loops
-                    .last()
-                    .map(|l| l.cont.clone())
-                    .ok_or("continue outside loop")?;
-                self.br(&l);
-            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_stmt(body, handlers, orelse, finalbody)?,
             StmtKind::Pass => {}
             StmtKind::Raise(e) => {
                 match e {
+                    // In a handler: the exception it caught.
+                    None if self.in_handler() => {
+                        self.emit("call void @oxjit_rt_exc_reraise()");
+                    }
                     None => {
                         self.emit(&format!(
                             "call void @oxjit_rt_exc_begin(i32 {})",
@@ -226,9 +249,7 @@ impl<'p> FnGen<'_, 'p> {
                 self.start(&ok);
             }
             StmtKind::FuncDef(_) => {} // a closure value is zero-sized; captures are passed at calls
-            StmtKind::Try { .. } | StmtKind::Unsupported(_) => {
-                return ice("unsupported statement reached codegen")
-            }
+            StmtKind::Unsupported(_) => return ice("unsupported statement reached codegen"),
         }
         Ok(())
     }
