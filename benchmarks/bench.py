@@ -296,6 +296,23 @@ def dict_count(a):
     return len(d), d[a[0]]
 
 
+def try_lookup(a, n):
+    # try/except in a hot loop: one lookup in ten misses and raises KeyError
+    # (Numba takes only `except Exception` or a bare `except`).
+    d = {}
+    for i in range(0, n, 10):
+        for j in range(9):
+            d[i + j] = 1.0 / (j + 1)
+    s = 0.0
+    misses = 0
+    for x in a:
+        try:
+            s += d[x]
+        except Exception:
+            misses += 1
+    return s, misses
+
+
 def str_build(n):
     return len(",".join([str(i) for i in range(n)]))
 
@@ -817,6 +834,13 @@ def b_dict_count(prov, name, S, data):
     return median_time(lambda: f(a), S["reps"]), f(a)
 
 
+def b_try_lookup(prov, name, S, data):
+    f = prov.njit(try_lookup)
+    n = S["sum_n"] // 10
+    a = np.arange(n, dtype=np.int64)
+    return median_time(lambda: f(a, n), S["reps"]), f(a, n)
+
+
 def b_str_build(prov, name, S, data):
     f = prov.njit(str_build)
     n = S["sum_n"] // 100
@@ -951,6 +975,8 @@ BENCHES = [
     Bench("list_arg", "overhead", "ns", b_list_arg,
           "a reflected list of 1000 floats passed in and summed, per call"),
     Bench("dict_count", "runtime", "s", b_dict_count, "count 1e6 ints (1000 distinct) in a dict", python=True),
+    Bench("try_lookup", "runtime", "s", b_try_lookup,
+          "1e6 dict lookups in try/except, one in ten raising KeyError", python=True),
     Bench("str_build", "runtime", "s", b_str_build, '",".join([str(i) for i in range(1e5)])', python=True),
     Bench("dict_insert_lookup", "runtime", "s", b_dict_insert_lookup,
           "1e6 int-keyed inserts into a dict made in compiled code, then 1e6 lookups", python=True),

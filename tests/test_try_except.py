@@ -398,3 +398,41 @@ def never_raised(x):
 def test_builtin_class_never_raised_matches_nothing():
     assert_same(never_raised, 2)
     assert_same(never_raised, 0)
+
+
+@njit(parallel=True)
+def par_reduce_in_try(a):
+    s = 0.0
+    for i in prange(a.size):
+        try:
+            if a[i] < 0:
+                raise ValueError("x")
+            s += a[i]
+        except ValueError:
+            s += 100.0
+    return s
+
+
+def test_prange_reduction_inside_try():
+    a = np.array([1.0, -1.0, 2.0] * 10000)
+    assert par_reduce_in_try(a) == par_reduce_in_try.py_func(a) == 1030000.0
+
+
+@njit
+def while_break_in_handler(n):
+    k = 0
+    while True:
+        try:
+            k += 1
+            if k > n:
+                raise IndexError("done")
+        except IndexError:
+            break
+        finally:
+            k += 10
+    return k
+
+
+def test_break_from_handler_runs_finally():
+    assert_same(while_break_in_handler, 3)
+    assert_same(while_break_in_handler, 0)
