@@ -38,7 +38,7 @@ CMPOPS = {"Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "Is", "IsNot", "In", "NotIn"}
 UNOPS = {"USub", "UAdd", "Not", "Invert"}
 GLOBAL_TAGS = {
     "int", "float", "complex", "bool", "none", "str", "tuple", "module",
-    "builtin", "func", "dtype", "exc", "array", "namedtuple", "ntvalue", "other",
+    "builtin", "func", "dtype", "exc", "userexc", "array", "namedtuple", "ntvalue", "other",
 }  # fmt: skip
 
 
@@ -195,6 +195,8 @@ def check_global(g):
     elif g[0] == "ntvalue":
         assert isinstance(g[1], int) and isinstance(g[2], str) and len(g[3]) == len(g[4])
         [check_global(x) for x in g[4]]
+    elif g[0] == "userexc":
+        assert isinstance(g[1], int) and isinstance(g[2], str)
     elif g[0] == "namedtuple":
         assert isinstance(g[1], int) and isinstance(g[2], str)
         assert all(isinstance(f, str) for f in g[3]) and len(g[4]) == len(g[3])
@@ -547,7 +549,9 @@ def test_callables_and_dtypes_by_identity():
 
     assert b.classify(OxjitType()) == ["dtype", "float32"]
     assert b.classify(OxjitType) == ["dtype", "float32"]
-    assert b.classify(type("Err", (Exception,), {})) == ["other", "exception class 'Err'"]
+    err = type("Err", (Exception,), {})
+    tag, number, name = b.classify(err)
+    assert (tag, name) == ("userexc", "Err") and b.classify(err) == [tag, number, name]  # one number per class
     # A rejected tuple does not drag its contents into the unit.
     assert b.classify((1, njit(helper), ARR))[0] == "other"
     assert b.py_funcs == [] and b.arrays == []

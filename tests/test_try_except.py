@@ -361,21 +361,84 @@ def test_reading_the_exception_object_is_diagnosed():
         f(0)
 
 
-class MyError(ValueError):
+class AppError(Exception):
     pass
 
 
+class BadInput(AppError, ValueError):
+    def __init__(self, msg, value=-1):
+        super().__init__(msg, value)
+        self.value = value
+
+
+class Quit(BaseException):
+    pass
+
+
+@njit
+def raise_user(x):
+    if x == 0:
+        raise AppError("app", x)
+    if x == 1:
+        raise BadInput("bad", x)
+    if x == 2:
+        raise BadInput("bad")
+    if x == 3:
+        raise Quit()
+    if x == 4:
+        raise AppError
+    return x
+
+
+@pytest.mark.parametrize("x", range(6))
+def test_user_defined_exceptions_reach_python(x):
+    if x == 3:
+        with pytest.raises(Quit):  # a BaseException: not one `outcome` compares
+            raise_user(x)
+        return
+    assert_same(raise_user, x)
+    if x in (1, 2):
+        with pytest.raises(BadInput) as ei:
+            raise_user(x)
+        assert ei.value.value == (x if x == 1 else -1)  # its own __init__ ran
+
+
+@njit
+def catch_user(x):
+    try:
+        return raise_user(x)
+    except BadInput:
+        return -1
+    except AppError:
+        return -2
+    except Exception:
+        return -3
+
+
+@njit
+def catch_user_by_base(x):
+    try:
+        raise_user(x)
+    except ValueError:  # BadInput derives from ValueError too
+        return -1
+    except (KeyError, AppError):
+        return -2
+    except:  # noqa: E722 - Quit is a BaseException
+        return -4
+    return 0
+
+
+@pytest.mark.parametrize("x", range(6))
+def test_user_defined_exceptions_are_caught_by_class_and_base(x):
+    if x == 3:
+        with pytest.raises(Quit):
+            catch_user(x)  # a BaseException passes `except Exception`
+    else:
+        assert_same(catch_user, x)
+    assert_same(catch_user_by_base, x)
+
+
 def test_bad_except_classes_are_diagnosed():
-    @njit
-    def f(x):
-        try:
-            return 1 // x
-        except MyError:
-            return -1
-
-    with pytest.raises(TypingError, match="`except` needs a builtin exception class"):
-        f(0)
-
     @njit
     def g(x, cls):
         try:
@@ -383,8 +446,18 @@ def test_bad_except_classes_are_diagnosed():
         except cls:
             return -1
 
-    with pytest.raises(TypingError, match="`except` needs a builtin exception class"):
+    with pytest.raises(TypingError, match="`except` needs an exception class"):
         g(0, 3)
+
+    @njit
+    def h(x):
+        try:
+            return 1 // x
+        except np.float64:
+            return -1
+
+    with pytest.raises(TypingError, match="`except` needs an exception class"):
+        h(0)
 
 
 @njit

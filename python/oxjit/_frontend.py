@@ -1532,7 +1532,10 @@ class _UnitBuilder:
         if isinstance(v, type) and issubclass(v, BaseException):
             if v.__module__ == "builtins" or v is np.linalg.LinAlgError or v is np.exceptions.AxisError:
                 return ["exc", v.__name__]
-            return ["other", f"exception class '{v.__qualname__}'"]
+            native = sys.modules.get("oxjit._native")
+            if native is None:  # the front end loaded on its own (tests of the front end)
+                return ["other", f"exception class '{v.__qualname__}'"]
+            return ["userexc", native.register_exception_class(v), v.__qualname__]
         if any(v is p for p in self.prange):
             return ["builtin", "oxjit.prange"]
         thread_fn = _thread_fn_path(v)

@@ -246,7 +246,8 @@ fn process_bound(g: &GlobalValue) -> bool {
     match g {
         GlobalValue::NamedTupleClass { .. }
         | GlobalValue::NamedTuple { .. }
-        | GlobalValue::Class(_) => true,
+        | GlobalValue::Class(_)
+        | GlobalValue::UserExc(..) => true,
         GlobalValue::Tuple(xs) => xs.iter().any(process_bound),
         GlobalValue::Int(_)
         | GlobalValue::Float(_)
@@ -280,7 +281,9 @@ pub(crate) fn uncacheable(unit: &Unit, args: &[Ty]) -> Option<&'static str> {
             .iter()
             .any(|f| f.env.values().any(process_bound))
     {
-        return Some("it uses a jitclass or a named tuple class, which each process numbers");
+        return Some(
+            "it uses a jitclass, a named tuple class or an exception class defined in Python, which each process numbers",
+        );
     }
     if !args.iter().all(portable) {
         return Some("an argument's type names a class numbered by this process");

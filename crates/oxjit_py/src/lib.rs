@@ -15,6 +15,7 @@ mod npyrandom;
 mod records;
 mod typed;
 mod ufunc;
+mod user_exc;
 
 use boxing::{box_value, typeof_arg, unbox_into, ArgBuf, Key};
 use driver::{Failure, Output, Target};
@@ -151,7 +152,11 @@ fn raise_pending(py: Python<'_>, e: PendingError) -> PyErr {
             }
         }
     }
-    let cls = if kind == ExcKind::LinAlgError {
+    let cls = if let ExcKind::User(n) = kind {
+        user_exc::class(py, n).map(|c| c.into_any()).ok_or_else(|| {
+            PyRuntimeError::new_err("an exception class compiled code raised is gone")
+        })
+    } else if kind == ExcKind::LinAlgError {
         py.import("numpy.linalg")
             .and_then(|m| m.getattr("LinAlgError"))
     } else if kind == ExcKind::AxisError {
@@ -1243,6 +1248,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_frozen_array_stats, m)?)?;
     m.add_function(wrap_pyfunction!(typeof_, m)?)?;
     m.add_function(wrap_pyfunction!(named::register_named_tuple, m)?)?;
+    m.add_function(wrap_pyfunction!(user_exc::register_exception_class, m)?)?;
     m.add_class::<jitclass::JitInstance>()?;
     m.add_class::<jitclass::JitField>()?;
     m.add_class::<typed::NativeList>()?;

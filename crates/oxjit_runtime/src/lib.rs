@@ -396,6 +396,44 @@ pub extern "C" fn oxjit_rt_exc_restore() {
     }
 }
 
+/// The classes each user-defined exception class is an instance of, by its
+/// number (`ExcKind::User`): builtin classes by name, user classes as `#n`.
+static USER_CLASSES: std::sync::RwLock<Vec<Vec<String>>> = std::sync::RwLock::new(Vec::new());
+
+/// Record the classes (its MRO without `object`) of user class `n` (from 1).
+pub fn register_user_exception(n: u32, classes: Vec<String>) {
+    let mut t = USER_CLASSES.write().unwrap_or_else(|e| e.into_inner());
+    let i = n as usize;
+    if t.len() < i {
+        t.resize(i, Vec::new());
+    }
+    if let Some(slot) = t.get_mut(i.wrapping_sub(1)) {
+        *slot = classes;
+    }
+}
+
+/// Whether the pending exception of kind `kind`, a user-defined class, is an
+/// instance of one of the classes `keys` lists (comma-separated, as
+/// `USER_CLASSES` spells them). Builtin kinds are matched by compiled code.
+///
+/// # Safety
+/// `keys` must point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn oxjit_rt_exc_matches(kind: u32, keys: *const u8, len: i64) -> bool {
+    let Some(n) = kind.checked_sub(oxjit_types::USER_EXC_CODE) else {
+        return false;
+    };
+    let keys = std::slice::from_raw_parts(keys, len.max(0) as usize);
+    let Ok(keys) = std::str::from_utf8(keys) else {
+        return false;
+    };
+    let t = USER_CLASSES.read().unwrap_or_else(|e| e.into_inner());
+    let Some(classes) = (n as usize).checked_sub(1).and_then(|i| t.get(i)) else {
+        return false;
+    };
+    keys.split(',').any(|k| classes.iter().any(|c| c == k))
+}
+
 /// The exception saved last, cloned pending again (a bare `raise` in a
 /// handler: the handler's own unwinding drops the saved one).
 #[no_mangle]
@@ -624,6 +662,7 @@ pub fn abi() -> Vec<abi::AbiFn> {
         oxjit_rt_exc_drop_saved(),
         oxjit_rt_exc_restore(),
         oxjit_rt_exc_reraise(),
+        oxjit_rt_exc_matches(_, _, _),
         oxjit_rt_exc_str(_, _),
         oxjit_rt_exc_i64(_),
         oxjit_rt_exc_u64(_),

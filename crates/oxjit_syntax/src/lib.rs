@@ -38,6 +38,9 @@ pub enum GlobalValue {
     Dtype(String),
     /// A builtin exception class (`ValueError`).
     ExcClass(String),
+    /// An exception class defined in Python: its process-wide number and
+    /// name (the extension keeps the class and what it derives from).
+    UserExc(u64, String),
     /// A NumPy array frozen as a constant (index into [`Unit::const_arrays`]).
     Array(u32),
     /// A named tuple class (`collections.namedtuple`, `typing.NamedTuple`):
@@ -327,6 +330,13 @@ fn global_value(v: &Value) -> R<GlobalValue> {
         }
         "dtype" => GlobalValue::Dtype(s(1)),
         "exc" => GlobalValue::ExcClass(s(1)),
+        // ["userexc", number, name]
+        "userexc" => GlobalValue::UserExc(
+            a.get(1)
+                .and_then(Value::as_u64)
+                .ok_or("bad exception class")?,
+            s(2),
+        ),
         "jitclass" => GlobalValue::Class(a.get(1).and_then(Value::as_u64).ok_or("bad class")?),
         "array" => {
             GlobalValue::Array(a.get(1).and_then(Value::as_u64).ok_or("bad array index")? as u32)

@@ -1,9 +1,11 @@
 //! `try`/`except`/`else`/`finally`: each `except` clause's classes become the
-//! kinds of exception compiled code raises that it matches (`Res::Catch`),
-//! by the Python classes each kind is an instance of (`ExcKind::classes`):
-//! `except LookupError` catches `KeyError` and `IndexError`. A clause naming
-//! a builtin class compiled code never raises (`except OSError`) matches
-//! nothing, as in Python. The blocks are typed like any other.
+//! builtin kinds of exception it matches (`Res::Catch`), by the Python
+//! classes each kind is an instance of (`ExcKind::classes`): `except
+//! LookupError` catches `KeyError` and `IndexError`. The classes themselves
+//! go along for exceptions of classes defined in Python, whose bases the
+//! runtime knows (`oxjit_rt_exc_matches`). A clause naming a builtin class
+//! compiled code never raises (`except OSError`) matches nothing, as in
+//! Python. The blocks are typed like any other.
 
 use crate::driver::{Checker, Cx};
 use crate::program::Res;
@@ -24,9 +26,13 @@ impl<'u> Checker<'u> {
         self.block(cx, body);
         for h in handlers {
             if let Some(c) = &h.class {
-                let mut kinds = Vec::new();
-                if self.catch_kinds(cx, c, &mut kinds) {
-                    cx.res.insert(c.id, Res::Catch(kinds));
+                let mut classes = Vec::new();
+                if self.catch_classes(cx, c, &mut classes) {
+                    let kinds = ExcKind::ALL
+                        .into_iter()
+                        .filter(|k| k.classes().iter().any(|n| classes.iter().any(|c| c == n)))
+                        .collect();
+                    cx.res.insert(c.id, Res::Catch { kinds, classes });
                 }
             }
             if let Some(n) = &h.name {
@@ -72,17 +78,19 @@ impl<'u> Checker<'u> {
         self.unit.functions[cx.env_of as usize].env.get(n)
     }
 
-    /// Add the kinds `except c` matches; false (diagnosed) when `c` is not
-    /// an exception class or a tuple of them.
-    fn catch_kinds(&mut self, cx: &mut Cx<'u>, c: &'u Expr, out: &mut Vec<ExcKind>) -> bool {
+    /// Add the classes `except c` names (builtin ones by name, those
+    /// defined in Python as `#n`); false (diagnosed) when `c` is not an
+    /// exception class or a tuple of them.
+    fn catch_classes(&mut self, cx: &mut Cx<'u>, c: &'u Expr, out: &mut Vec<String>) -> bool {
         if let ExprKind::Tuple(items) = &c.kind {
-            return items.iter().all(|x| self.catch_kinds(cx, x, out));
+            return items.iter().all(|x| self.catch_classes(cx, x, out));
         }
         // A builtin class by name, also those compiled code never raises
         // (the front end passes every builtin exception class by name), or
         // `np.linalg.LinAlgError`, `np.exceptions.AxisError`, `builtins.KeyError`.
         let class = match self.global(cx, c) {
             Some(GlobalValue::ExcClass(name)) => Some(name.clone()),
+            Some(GlobalValue::UserExc(n, _)) => Some(format!("#{n}")),
             _ => self.dotted(cx, c).and_then(|path| {
                 let (module, name) = path.rsplit_once('.')?;
                 let known = match name {
@@ -95,25 +103,26 @@ impl<'u> Checker<'u> {
         };
         match class {
             Some(name) => {
-                for k in ExcKind::ALL {
-                    if k.classes().contains(&name.as_str()) && !out.contains(&k) {
-                        out.push(k);
-                    }
-                }
+                out.push(name);
                 true
             }
             None => {
-                let what = match self.global(cx, c) {
-                    Some(GlobalValue::Unsupported(what)) => what.clone(),
+                let what = match (&c.kind, self.global(cx, c)) {
+                    (_, Some(GlobalValue::Unsupported(what))) => what.clone(),
+                    (ExprKind::Name(n), None) if cx.locals.contains(n) => {
+                        format!(
+                            "variable `{n}` (the classes must be known when the function compiles)"
+                        )
+                    }
                     _ => "this".to_string(),
                 };
                 let d = Diagnostic::error(
                     "bad-except-class",
                     c.span,
-                    format!("`except` needs a builtin exception class or a tuple of them; {what} is not one"),
+                    format!("`except` needs an exception class or a tuple of them; {what} is not one"),
                 )
                 .with_note(
-                    "compiled code raises only builtin exceptions (and NumPy's LinAlgError and AxisError), so only their classes and bases can match",
+                    "name the classes as globals: builtin ones, NumPy's LinAlgError and AxisError, or classes defined in Python",
                 );
                 self.err(cx, d);
                 false

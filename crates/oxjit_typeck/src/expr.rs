@@ -112,6 +112,7 @@ impl<'u> Checker<'u> {
                         Some(k) => Ty::ExcClass(k),
                         None => self.unknown_global(cx, e, name, k),
                     },
+                    GlobalValue::UserExc(n, _) => Ty::ExcClass(ExcKind::User(*n as u32)),
                     GlobalValue::Array(i) => {
                         let ca = self.unit.const_arrays.get(*i as usize);
                         match ca

@@ -111,9 +111,14 @@ pub enum Res<'u> {
     /// A global NumPy array frozen as read-only constant data
     /// (index into `Unit::const_arrays`).
     GlobalArray(u32),
-    /// The class (or tuple of classes) of an `except` clause: the kinds of
-    /// exception compiled code raises that it matches.
-    Catch(Vec<ExcKind>),
+    /// The class (or tuple of classes) of an `except` clause: the builtin
+    /// kinds of exception it matches, and the classes it names as the
+    /// runtime spells them for user-defined kinds (`oxjit_rt_exc_matches`:
+    /// builtin classes by name, user classes as `#n`).
+    Catch {
+        kinds: Vec<ExcKind>,
+        classes: Vec<String>,
+    },
 }
 
 /// A function body to type: a unit function, or an inner `def`/lambda of a

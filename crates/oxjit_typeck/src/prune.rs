@@ -183,6 +183,7 @@ pub(crate) fn global_to_const(g: &GlobalValue) -> Option<Const> {
         | GlobalValue::Function(_)
         | GlobalValue::Dtype(_)
         | GlobalValue::ExcClass(_)
+        | GlobalValue::UserExc(..)
         | GlobalValue::Array(_)
         | GlobalValue::NamedTupleClass { .. }
         | GlobalValue::NamedTuple { .. }

@@ -272,7 +272,8 @@ impl ArrayTy {
     }
 }
 
-/// Builtin exception classes that compiled code can raise.
+/// Exception classes that compiled code can raise: the builtin ones, and
+/// user-defined classes by their process-wide number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExcKind {
     Exception,
@@ -292,7 +293,13 @@ pub enum ExcKind {
     LinAlgError,
     /// `numpy.exceptions.AxisError` (a ValueError and an IndexError).
     AxisError,
+    /// A class defined in Python (`class Bad(ValueError)`): its number in the
+    /// process (the extension keeps the class and its bases, see `code`).
+    User(u32),
 }
+
+/// Kind codes from here on are user-defined classes (`ExcKind::User`).
+pub const USER_EXC_CODE: u32 = 1 << 16;
 
 /// The message of a bare `raise` in compiled code: a RuntimeError with this
 /// text re-raises the exception Python is handling, if any (as `raise` does).
@@ -336,19 +343,32 @@ impl ExcKind {
             StopIteration => "StopIteration",
             LinAlgError => "LinAlgError",
             AxisError => "AxisError",
+            User(_) => "user-defined exception",
         }
     }
+    /// The number the runtime's pending exception carries: a builtin's
+    /// position in `ALL` from 1, `USER_EXC_CODE` + n for class n.
     pub fn code(self) -> u32 {
-        ExcKind::ALL.iter().position(|k| *k == self).unwrap() as u32 + 1
+        match self {
+            ExcKind::User(n) => USER_EXC_CODE + n,
+            _ => ExcKind::ALL
+                .iter()
+                .position(|k| *k == self)
+                .map_or(0, |p| p as u32 + 1),
+        }
     }
     pub fn from_code(c: u32) -> Option<ExcKind> {
+        if c >= USER_EXC_CODE {
+            return Some(ExcKind::User(c - USER_EXC_CODE));
+        }
         ExcKind::ALL.get((c as usize).checked_sub(1)?).copied()
     }
     pub fn from_name(s: &str) -> Option<ExcKind> {
         ExcKind::ALL.iter().copied().find(|k| k.name() == s)
     }
-    /// The Python classes an exception of this kind is an instance of (its
-    /// class's MRO by name, without `object`): what `except C:` matches.
+    /// The builtin Python classes an exception of this kind is an instance
+    /// of (its class's MRO by name, without `object`): what `except C:`
+    /// matches. A user-defined class's are known at run time only.
     pub fn classes(self) -> &'static [&'static str] {
         use ExcKind::*;
         match self {
@@ -395,6 +415,7 @@ impl ExcKind {
                 "Exception",
                 "BaseException",
             ],
+            User(_) => &[],
         }
     }
 }

@@ -5,7 +5,8 @@
 //! first do what each frame they leave asks (`unwind_frames`).
 //!
 //! An exception is matched by its kind code (`oxjit_rt_exc_kind`) against
-//! each clause's kinds (`Res::Catch`). A handler runs with the exception
+//! each clause's builtin kinds (`Res::Catch`), and one of a class defined
+//! in Python against the clause's classes by the runtime. A handler runs with the exception
 //! saved in the runtime (`oxjit_rt_exc_save`), so a bare `raise` there
 //! re-raises it; leaving the handler drops it. What the body's statements
 //! held when it raised (temporaries, loop sources) is released on entry to
@@ -137,7 +138,7 @@ impl<'p> FnGen<'_, 'p> {
             let hit = match &h.class {
                 None => "true".to_string(),
                 Some(c) => {
-                    let Some(Res::Catch(kinds)) = self.res(c) else {
+                    let Some(Res::Catch { kinds, classes }) = self.res(c) else {
                         return ice("except clause without its classes");
                     };
                     let mut hit = "false".to_string();
@@ -145,7 +146,17 @@ impl<'p> FnGen<'_, 'p> {
                         let eq = self.val(&format!("icmp eq i32 {kind}, {}", k.code()));
                         hit = self.val(&format!("or i1 {hit}, {eq}"));
                     }
-                    hit
+                    // A class defined in Python: the runtime knows its bases.
+                    let keys = self.str_const(&classes.join(","));
+                    let (p, n) = (
+                        self.extract(&keys, 1, Ty::NoneType),
+                        self.extract(&keys, 2, Ty::I64),
+                    );
+                    let user = self.val(&format!(
+                        "call i1 @oxjit_rt_exc_matches(i32 {kind}, ptr {}, i64 {})",
+                        p.r, n.r
+                    ));
+                    self.val(&format!("or i1 {hit}, {user}"))
                 }
             };
             let (run, next) = (self.label("tryexcept"), self.label("trynext"));

@@ -1,0 +1,84 @@
+//! Exception classes defined in Python that compiled code raises and catches:
+//! a process-wide table from the number compiled code knows a class by
+//! (`ExcKind::User`) to the class, kept alive to build the exception when it
+//! reaches Python. Each class's bases go to the runtime, which matches them
+//! against `except` clauses (`oxjit_rt_exc_matches`).
+
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+struct Table {
+    by_number: HashMap<u32, Py<PyType>>,
+    by_address: HashMap<usize, u32>,
+}
+
+static CLASSES: Mutex<Option<Table>> = Mutex::new(None);
+
+/// The class's number, from 1 in the order classes are first seen (the table
+/// keeps the class alive, so its address is never another class's).
+fn register(cls: &Bound<'_, PyType>) -> PyResult<u32> {
+    let n = {
+        let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        let t = t.get_or_insert_with(|| Table {
+            by_number: HashMap::new(),
+            by_address: HashMap::new(),
+        });
+        let addr = cls.as_ptr() as usize;
+        if let Some(n) = t.by_address.get(&addr) {
+            return Ok(*n);
+        }
+        let n = t.by_number.len() as u32 + 1;
+        t.by_address.insert(addr, n);
+        t.by_number.insert(n, cls.clone().unbind());
+        n
+    };
+    // Its classes as the runtime spells them: its own number, the user
+    // classes it derives from (numbered too), builtin ones by name.
+    let py = cls.py();
+    let numpy_ones = [
+        ("numpy.linalg", "LinAlgError"),
+        ("numpy.exceptions", "AxisError"),
+    ];
+    let mut classes = Vec::new();
+    for base in cls.getattr("__mro__")?.try_iter()? {
+        let base = base?.cast_into::<PyType>()?;
+        if base.is(py.get_type::<pyo3::types::PyAny>()) {
+            continue; // object
+        }
+        let module: String = base.getattr("__module__")?.extract()?;
+        let name: String = base.getattr("__name__")?.extract()?;
+        let numpy = numpy_ones.iter().any(|(m, c)| {
+            *c == name
+                && py
+                    .import(*m)
+                    .and_then(|m| m.getattr(*c))
+                    .is_ok_and(|c| c.is(&base))
+        });
+        if module == "builtins" || numpy {
+            classes.push(name);
+        } else if base.is(cls) {
+            classes.push(format!("#{n}"));
+        } else {
+            classes.push(format!("#{}", register(&base)?));
+        }
+    }
+    oxjit_runtime::register_user_exception(n, classes);
+    Ok(n)
+}
+
+/// The class numbered `n`.
+pub fn class(py: Python<'_>, n: u32) -> Option<Bound<'_, PyType>> {
+    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    t.as_ref()
+        .and_then(|t| t.by_number.get(&n))
+        .map(|c| c.bind(py).clone())
+}
+
+/// `_native.register_exception_class(cls)`: the front end's way to name an
+/// exception class defined in Python that a function uses.
+#[pyfunction]
+pub fn register_exception_class(cls: &Bound<'_, PyType>) -> PyResult<u32> {
+    register(cls)
+}
