@@ -62,8 +62,14 @@ impl<'p> FnGen<'_, 'p> {
                     None => V::unit(Ty::NoneType),
                 };
                 let rt = self.inst.ret.clone();
+                // A fresh value (`return np.array(...)`) gives the caller
+                // its reference: no increment here and release at cleanup
+                // (two atomic operations per call of a small function).
+                let moved = rv.ty == rt && self.take_temp(&rv);
                 let rv = self.cast(rv, &rt);
-                self.incref(&rv);
+                if !moved {
+                    self.incref(&rv);
+                }
                 if self.frames.is_empty() {
                     self.store(&rv, "%ret");
                 } else {
