@@ -5,7 +5,7 @@ zero comes from the first zero), and the first NaN wins with its own bits."""
 
 import numpy as np
 import pytest
-from oxjit import njit
+from oxjit import njit, vectorize
 
 
 def _ref(a, is_min, is_arg):
@@ -128,3 +128,39 @@ def test_parallel_extremum_bits():
     got = _whole_par(y)
     for g in got:
         assert _bits(g, np.float64) == _bits(y[120_000], np.float64)
+
+
+@vectorize(["float64(float64)"])
+def _noisy(x):
+    return x + np.random.random()
+
+
+@njit
+def _argmax_noisy(a, seed):
+    np.random.seed(seed)
+    i = np.argmax(_noisy(a))
+    np.random.seed(seed)
+    b = _noisy(a)
+    return i, np.argmax(b), np.max(_noisy(a)) <= 2.0
+
+
+def test_extremum_of_a_kernel_reads_each_element_once():
+    # A @vectorize kernel may draw random numbers: its elements are computed
+    # once (one pass), so the index is that of the drawn maximum.
+    a = np.zeros(1000)
+    for seed in range(5):
+        i, j, ok = _argmax_noisy(a, seed)
+        assert i == j and ok
+
+
+@njit
+def _var_noisy(a, seed):
+    np.random.seed(seed)
+    v = np.var(_noisy(a))
+    np.random.seed(seed)
+    return v, np.var(_noisy(a) + 0.0)
+
+
+def test_two_pass_reductions_of_a_kernel_read_each_element_once():
+    v, w = _var_noisy(np.zeros(500), 3)
+    assert v == w

@@ -677,3 +677,16 @@ def test_parallel_axis_reductions_3d_and_small():
             np.testing.assert_array_equal(g, e)
     with pytest.raises(ValueError, match="zero-size array to reduction operation maximum"):
         _axis_max_3d(np.zeros((0, 4, 5), dtype=np.int64))
+
+
+@njit(parallel=True)
+def _axis_var_ddof(a):
+    return np.var(a, axis=1, ddof=1), a.std(axis=0, ddof=1), np.nanvar(a, axis=0, ddof=2)
+
+
+def test_parallel_axis_var_keeps_ddof():
+    a = np.random.default_rng(1).random((300, 200))  # on the pool
+    got = _axis_var_ddof(a)
+    exp = (np.var(a, axis=1, ddof=1), a.std(axis=0, ddof=1), np.nanvar(a, axis=0, ddof=2))
+    for g, e in zip(got, exp):
+        np.testing.assert_allclose(g, e, rtol=1e-12)

@@ -509,3 +509,40 @@ def while_break_in_handler(n):
 def test_break_from_handler_runs_finally():
     assert_same(while_break_in_handler, 3)
     assert_same(while_break_in_handler, 0)
+
+
+@njit
+def finally_continue(n):
+    for i in range(n):
+        try:
+            return np.zeros(10)
+        finally:
+            if i < n - 1:
+                continue  # noqa: B012 - discards the return, as Python does
+    return np.ones(1)
+
+
+def test_return_overridden_by_continue_in_finally_leaks_nothing():
+    finally_continue(3)
+    before = live_allocations()
+    for _ in range(20):
+        assert finally_continue(5).shape == (10,)
+    assert live_allocations() == before
+
+
+@njit
+def helper_reraises():
+    raise  # noqa: PLE0704 - re-raises what the caller's handler is handling
+
+
+@njit
+def handler_calls_reraiser(x):
+    try:
+        raise KeyError(x)
+    except KeyError:
+        helper_reraises()
+    return 0
+
+
+def test_bare_raise_in_a_function_called_from_a_handler():
+    assert_same(handler_calls_reraiser, 7)

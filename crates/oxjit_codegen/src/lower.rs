@@ -119,6 +119,10 @@ pub(crate) struct FnGen<'m, 'p> {
     /// several partial sums and vectorises), as the chunks already reorder
     /// the whole sum (see `parallel_expr.rs`).
     reassoc: bool,
+    /// Whether the elements a reduction reads may be read twice (false while
+    /// reducing an expression that runs a `@vectorize` kernel): max/min and
+    /// argmax/argmin then take two passes (`reduce_extremum_real`).
+    replayable: bool,
     /// `%rstate` (this thread's `np.random` state) is fetched in the entry
     /// block: the common draws take it instead of a thread-local access each.
     rand_state: bool,
@@ -150,6 +154,7 @@ impl<'m, 'p> FnGen<'m, 'p> {
             last_temp: None,
             in_parallel: false,
             reassoc: false,
+            replayable: true,
             rand_state: false,
         }
     }

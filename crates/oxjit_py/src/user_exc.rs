@@ -17,32 +17,23 @@ struct Table {
 static CLASSES: Mutex<Option<Table>> = Mutex::new(None);
 
 /// The class's number, from 1 in the order classes are first seen (the table
-/// keeps the class alive, so its address is never another class's).
+/// keeps the class alive, so its address is never another class's). Its
+/// bases are registered first, and the runtime learns its classes before the
+/// number is handed out, so no `except` can see a number it cannot match.
 fn register(cls: &Bound<'_, PyType>) -> PyResult<u32> {
-    let n = {
-        let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-        let t = t.get_or_insert_with(|| Table {
-            by_number: HashMap::new(),
-            by_address: HashMap::new(),
-        });
-        let addr = cls.as_ptr() as usize;
-        if let Some(n) = t.by_address.get(&addr) {
-            return Ok(*n);
-        }
-        let n = t.by_number.len() as u32 + 1;
-        t.by_address.insert(addr, n);
-        t.by_number.insert(n, cls.clone().unbind());
-        n
-    };
-    // Its classes as the runtime spells them: its own number, the user
-    // classes it derives from (numbered too), builtin ones by name.
+    let addr = cls.as_ptr() as usize;
+    if let Some(n) = lookup(addr) {
+        return Ok(n);
+    }
+    // Its bases as the runtime spells them: user classes by number (numbered
+    // now if new), builtin ones by name.
     let py = cls.py();
     let numpy_ones = [
         ("numpy.linalg", "LinAlgError"),
         ("numpy.exceptions", "AxisError"),
     ];
-    let mut classes = Vec::new();
-    for base in cls.getattr("__mro__")?.try_iter()? {
+    let mut bases = Vec::new();
+    for base in cls.getattr("__mro__")?.try_iter()?.skip(1) {
         let base = base?.cast_into::<PyType>()?;
         if base.is(py.get_type::<pyo3::types::PyAny>()) {
             continue; // object
@@ -57,15 +48,31 @@ fn register(cls: &Bound<'_, PyType>) -> PyResult<u32> {
                     .is_ok_and(|c| c.is(&base))
         });
         if module == "builtins" || numpy {
-            classes.push(name);
-        } else if base.is(cls) {
-            classes.push(format!("#{n}"));
+            bases.push(name);
         } else {
-            classes.push(format!("#{}", register(&base)?));
+            bases.push(format!("#{}", register(&base)?));
         }
     }
+    let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    let t = t.get_or_insert_with(|| Table {
+        by_number: HashMap::new(),
+        by_address: HashMap::new(),
+    });
+    if let Some(n) = t.by_address.get(&addr) {
+        return Ok(*n); // another thread got here first
+    }
+    let n = t.by_number.len() as u32 + 1;
+    let mut classes = vec![format!("#{n}")];
+    classes.extend(bases);
     oxjit_runtime::register_user_exception(n, classes);
+    t.by_address.insert(addr, n);
+    t.by_number.insert(n, cls.clone().unbind());
     Ok(n)
+}
+
+fn lookup(addr: usize) -> Option<u32> {
+    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    t.as_ref().and_then(|t| t.by_address.get(&addr).copied())
 }
 
 /// The class numbered `n`.

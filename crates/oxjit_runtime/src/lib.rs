@@ -434,12 +434,18 @@ pub unsafe extern "C" fn oxjit_rt_exc_matches(kind: u32, keys: *const u8, len: i
     keys.split(',').any(|k| classes.iter().any(|c| c == k))
 }
 
-/// The exception saved last, cloned pending again (a bare `raise` in a
-/// handler: the handler's own unwinding drops the saved one).
+/// A bare `raise`: the exception saved last, cloned pending again (in a
+/// handler, whose own unwinding drops the saved one; or in code a handler
+/// called), else the `RuntimeError` the dispatcher turns into re-raising
+/// the exception Python is handling, if any.
 #[no_mangle]
 pub extern "C" fn oxjit_rt_exc_reraise() {
-    if let Some(Some(e)) = SAVED.with(|s| s.borrow().last().cloned()) {
-        set_pending(e);
+    match SAVED.with(|s| s.borrow().last().cloned()) {
+        Some(Some(e)) => set_pending(e),
+        _ => set_error(
+            oxjit_types::ExcKind::RuntimeError.code(),
+            oxjit_types::RERAISE_MESSAGE,
+        ),
     }
 }
 

@@ -561,11 +561,26 @@ impl<'p> FnGen<'_, 'p> {
         let shape = self.broadcast_shape(&leaves, nd)?;
         let bflags = self.broadcast_flags(&leaves);
         let d = xa.dtype;
+        let two_passes = matches!(
+            r,
+            Reduce::Var | Reduce::Std | Reduce::NanVar | Reduce::NanStd | Reduce::NanMean
+        );
+        if two_passes && node.has_kernel() {
+            // These read every element twice: a kernel's elements are
+            // computed once, into a temporary array (a statement temporary).
+            let out = self.alloc_array(d, &shape);
+            let oa = ArrayTy::new(d, xa.ndim, Layout::C);
+            self.fused_into(&out, &oa, &node, &leaves)?;
+            return self.reduce(r, &out, &oa, ty);
+        }
+        let replayable = std::mem::replace(&mut self.replayable, !node.has_kernel());
         let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
             let v = s.eval_at(&node, &leaves, &bflags, nd, idx)?;
             Ok(s.cast(v, &Ty::Scalar(d)))
         };
-        self.reduce_seq(r, &shape, &mut get, d, out)
+        let r = self.reduce_seq(r, &shape, &mut get, d, out);
+        self.replayable = replayable;
+        r
     }
 
     /// One element of an array expression. Complex products inside it use
@@ -876,4 +891,21 @@ pub(super) enum Node<'p> {
     Call(Builtin, Vec<Node<'p>>, Dtype, &'p Expr),
     /// A `@vectorize` kernel (instance id) applied to the elements.
     Kernel(u32, Vec<Node<'p>>, Dtype),
+}
+
+impl Node<'_> {
+    /// Whether evaluating an element may run a `@vectorize` kernel, which
+    /// may draw random numbers or print: such a tree is evaluated once per
+    /// element (see `FnGen::replayable`).
+    pub(super) fn has_kernel(&self) -> bool {
+        match self {
+            Node::Leaf(_) => false,
+            Node::Kernel(..) => true,
+            Node::Bin(_, a, b, _) | Node::ScalarPow(a, b, _) | Node::Cmp(_, a, b) => {
+                a.has_kernel() || b.has_kernel()
+            }
+            Node::Un(_, a, _) => a.has_kernel(),
+            Node::Call(_, xs, ..) => xs.iter().any(Node::has_kernel),
+        }
+    }
 }

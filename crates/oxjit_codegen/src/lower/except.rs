@@ -45,12 +45,6 @@ impl<'p> FnGen<'_, 'p> {
             .map_or_else(|| "cleanup".to_string(), |f| f.on_error().to_string())
     }
 
-    /// Whether a handler (or a `finally` block run for an exception)
-    /// encloses this point: a bare `raise` re-raises its exception.
-    pub(super) fn in_handler(&self) -> bool {
-        self.frames.iter().any(|f| matches!(f, Frame::Saved { .. }))
-    }
-
     /// Leave the frames above `to` (a `return`, or a `break`/`continue` of
     /// the loop entered with `to` frames): drop saved exceptions and run
     /// `finally` blocks, innermost first. A `finally` block runs in the

@@ -121,14 +121,17 @@ impl<'p> FnGen<'_, 'p> {
         self.cbr(&big, &par, &ser);
         self.start(&ser);
         let bflags = self.broadcast_flags(&leaves);
+        let replayable = std::mem::replace(&mut self.replayable, !node.has_kernel());
         let v = {
             let (node, leaves) = (&node, &leaves);
             let mut get = move |s: &mut Self, idx: &[String]| -> R<V> {
                 let v = s.eval_at(node, leaves, &bflags, nd, idx)?;
                 Ok(s.cast(v, &Ty::Scalar(d)))
             };
-            self.reduce_seq(r, &shape, &mut get, d, out)?
+            self.reduce_seq(r, &shape, &mut get, d, out)
         };
+        self.replayable = replayable;
+        let v = v?;
         let v = self.cast(v, &Ty::Scalar(out));
         self.emit(&format!("store {t} {}, ptr {res}", v.r));
         self.br(&join);
@@ -246,8 +249,10 @@ impl<'p> FnGen<'_, 'p> {
                 // any order; integers are too).
                 self.reassoc =
                     matches!(r, Reduce::Sum | Reduce::Mean | Reduce::Prod) && d.is_float();
+                self.replayable = !node.has_kernel();
                 let v = self.reduce_seq(r, &shape, &mut get, d, out);
                 self.reassoc = false;
+                self.replayable = true;
                 let v = v?;
                 let v = self.cast(v, &Ty::Scalar(out));
                 self.store(&v, "%red");
@@ -284,12 +289,20 @@ impl<'p> FnGen<'_, 'p> {
         self.reduce_axis_into(r, (v, a), ax, (out, oa), None)?;
         self.br(&join);
         self.start(&par);
-        let st = format!("{{{}, {}}}", llty(&v.ty), llty(&out.ty));
+        // The arrays, and `ddof=` of var/std (a value of this function).
+        let st = format!("{{{}, {}, i64}}", llty(&v.ty), llty(&out.ty));
         let ctx = self.alloca(&st);
         for (j, x) in [v, out].into_iter().enumerate() {
             let p = self.val(&format!("getelementptr {st}, ptr {ctx}, i32 0, i32 {j}"));
             self.store(x, &p);
         }
+        let ddof = self.ddof.clone();
+        let p = self.val(&format!("getelementptr {st}, ptr {ctx}, i32 0, i32 2"));
+        self.emit(&format!(
+            "store i64 {}, ptr {p}",
+            ddof.as_deref().unwrap_or("0")
+        ));
+        let mean_dtype = self.mean_dtype;
         let name = format!("{}.paxis{}", self.m.fname(self.idx), self.n);
         self.n += 1;
         let text = {
@@ -301,6 +314,11 @@ impl<'p> FnGen<'_, 'p> {
                 let p = g.val(&format!("getelementptr {st}, ptr %ctx, i32 0, i32 {j}"));
                 xs.push(g.load(&x.ty, &p));
             }
+            if ddof.is_some() {
+                let p = g.val(&format!("getelementptr {st}, ptr %ctx, i32 0, i32 2"));
+                g.ddof = Some(g.val(&format!("load i64, ptr {p}")));
+            }
+            g.mean_dtype = mean_dtype;
             let part = Some(("%lo", "%hi"));
             g.reduce_axis_into(r, (&xs[0], a), ax, (&xs[1], oa), part)?;
             g.br("cleanup");

@@ -211,7 +211,6 @@ impl<'p> FnGen<'_, 'p> {
         d: Dtype,
         out: Dtype,
     ) -> R<V> {
-        let zeros: Vec<String> = vec!["0".to_string(); shape.len()];
         let is_arg = matches!(r, Reduce::Argmin | Reduce::Argmax);
         let is_min = matches!(r, Reduce::Min | Reduce::Argmin);
         let empty = self.val(&format!("icmp eq i64 {n}, 0"));
@@ -237,18 +236,18 @@ impl<'p> FnGen<'_, 'p> {
         };
         let m = self.str_const(msg);
         self.raise_if(&empty, ExcKind::ValueError, &[m]);
-        if !skip_nan && (d.is_float() || d.is_int()) {
+        if !skip_nan && (d.is_float() || d.is_int()) && self.replayable {
             return self.reduce_extremum_real(is_min, is_arg, shape, get, d, out);
         }
         let et = Ty::Scalar(d);
         let lt = llty(&et);
+        // Each element is read once (a `@vectorize` kernel may draw random
+        // numbers): the first one read in the loop starts the search.
         let best = self.alloca(&lt);
         let bi = self.alloca("i64");
-        let first = get(self, &zeros)?;
         let ctr = self.alloca("i64");
         self.emit(&format!("store i64 0, ptr {ctr}"));
         self.emit(&format!("store i64 0, ptr {bi}"));
-        self.store(&first, &best);
         let lp = self.nd_open(shape);
         let k = self.val(&format!("load i64, ptr {ctr}"));
         let k1 = self.val(&format!("add i64 {k}, 1"));
@@ -305,6 +304,8 @@ impl<'p> FnGen<'_, 'p> {
                 better
             }
         };
+        let first = self.val(&format!("icmp eq i64 {k}, 0"));
+        let take = self.val(&format!("or i1 {first}, {take}"));
         let nb = self.val(&format!("select i1 {take}, {lt} {}, {lt} {}", x.r, cur.r));
         self.emit(&format!("store {lt} {nb}, ptr {best}"));
         let ci = self.val(&format!("load i64, ptr {bi}"));

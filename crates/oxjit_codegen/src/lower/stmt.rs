@@ -75,8 +75,12 @@ impl<'p> FnGen<'_, 'p> {
                 } else {
                     // Held in an owned slot while `finally` blocks run: one
                     // that raises leaves it to the cleanup to release.
+                    // (Released first: a `finally` that jumped away with
+                    // `continue` left the last one here.)
                     let slot = self.alloca(&llty(&rt));
                     self.owned.push((slot.clone(), rt.clone()));
+                    let old = self.load(&rt, &slot);
+                    self.decref(&old);
                     self.store(&rv, &slot);
                     self.unwind_frames(0)?;
                     let rv = self.load(&rt, &slot);
@@ -173,19 +177,10 @@ impl<'p> FnGen<'_, 'p> {
             StmtKind::Pass => {}
             StmtKind::Raise(e) => {
                 match e {
-                    // In a handler: the exception it caught.
-                    None if self.in_handler() => {
-                        self.emit("call void @oxjit_rt_exc_reraise()");
-                    }
-                    None => {
-                        self.emit(&format!(
-                            "call void @oxjit_rt_exc_begin(i32 {})",
-                            ExcKind::RuntimeError.code()
-                        ));
-                        // The dispatcher re-raises Python's handled exception, if any.
-                        let s = self.str_const(oxjit_types::RERAISE_MESSAGE);
-                        self.exc_arg(&s);
-                    }
+                    // The exception being handled: the one a compiled handler
+                    // (of this function or a caller) saved, else the
+                    // dispatcher re-raises Python's, if any.
+                    None => self.emit("call void @oxjit_rt_exc_reraise()"),
                     Some(e) => match self.res(e) {
                         Some(Res::Call(Call {
                             callee: Callee::Exception(k),
