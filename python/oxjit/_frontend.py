@@ -38,6 +38,10 @@ from typing import Any, Sequence
 import numpy as np
 import numpy.linalg
 
+# NumPy's (major, minor): compiled code follows the running NumPy where its
+# behaviour changed (NumPy 2.5: `np.linalg.eig` of a real matrix is complex).
+_NUMPY_VERSION = [int(p) for p in np.__version__.split(".")[:2]]
+
 
 def _textformat() -> types.ModuleType:
     """The template parser of `%` and `str.format`, imported when first
@@ -1442,7 +1446,8 @@ class _UnitBuilder:
             i += 1
         for k in self.ufuncs:
             functions[k]["ufunc"] = True
-        unit = {"functions": functions, "arrays": self.arrays, "classes": list(self.classes.values())}
+        unit = {"functions": functions, "arrays": self.arrays, "classes": list(self.classes.values()),
+                "numpy": _NUMPY_VERSION}
         return json.dumps(unit, ensure_ascii=False, allow_nan=False)
 
     def entry(self, py_func: types.FunctionType) -> dict:

@@ -1337,12 +1337,117 @@ abi!(Complex<f32>, f32, symbols_c64;
     oxjit_la_eigh_c64, oxjit_la_lstsq_c64, oxjit_la_pinv_c64, oxjit_la_matpow_c64,
     oxjit_la_gemm_c64);
 
+/// `eig` of a real matrix with complex results, as NumPy 2.5 gives them
+/// for every real input (earlier NumPy only when an eigenvalue is complex).
+/// The eigenvalues are `s_re + i s_im`. An eigenvector of a real eigenvalue
+/// is its real column at unit norm; a conjugate pair comes packed as two
+/// columns `x`, `y` (LAPACK's layout, which faer keeps) and gives `x ± i y`,
+/// normalised as dgeev does: unit norm, then turned so that its largest
+/// component is real, with the sign of that component's real part.
+macro_rules! eig_to_complex {
+    ($t:ty, $name:ident) => {
+        /// `eig` of a real matrix into complex `w` (n) and, if `v` is not
+        /// null, complex eigenvectors as columns of `v` (n×n). Returns 4 on
+        /// non-finite input or no convergence.
+        ///
+        /// # Safety
+        /// `a` must be readable through its strides; `w` must hold n and `v`
+        /// (if not null) n·n elements.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            n: i64,
+            a: *const $t,
+            rsa: i64,
+            csa: i64,
+            w: *mut Complex<$t>,
+            v: *mut Complex<$t>,
+        ) -> i32 {
+            let n = to_usize(n);
+            if n == 0 {
+                return STATUS_OK;
+            }
+            if !all_finite(a, n, n, rsa, csa) {
+                return STATUS_EIG_NO_CONVERGENCE;
+            }
+            let a = read(a, n, n, rsa, csa);
+            let mut s_re = Diag::<$t>::zeros(n);
+            let mut s_im = Diag::<$t>::zeros(n);
+            let mut vr = (!v.is_null()).then(|| Mat::<$t>::zeros(n, n));
+            let mut mem = eig_scratch::<$t>(n, vr.is_some());
+            let done = evd::evd_real(
+                a.as_ref(),
+                s_re.as_mut(),
+                s_im.as_mut(),
+                None,
+                vr.as_mut().map(|m| m.as_mut()),
+                Par::Seq,
+                MemStack::new(&mut mem),
+                Default::default(),
+            );
+            if done.is_err() {
+                return STATUS_EIG_NO_CONVERGENCE;
+            }
+            let (re, im) = (s_re.column_vector(), s_im.column_vector());
+            for i in 0..n {
+                *w.add(i) = Complex::new(re[i], im[i]);
+            }
+            let Some(vr) = vr else {
+                return STATUS_OK;
+            };
+            let mut cv = Mat::<Complex<$t>>::zeros(n, n);
+            let mut j = 0;
+            while j < n {
+                if im[j] == 0.0 || j + 1 == n {
+                    let norm = vr.col(j).norm_l2();
+                    let s = if norm > 0.0 { 1.0 / norm } else { 1.0 };
+                    for i in 0..n {
+                        cv[(i, j)] = Complex::new(vr[(i, j)] * s, 0.0);
+                    }
+                    j += 1;
+                    continue;
+                }
+                let (x, y) = (vr.col(j), vr.col(j + 1));
+                let norm = x.norm_l2().hypot(y.norm_l2());
+                let s = if norm > 0.0 { 1.0 / norm } else { 1.0 };
+                let mut k = 0;
+                for i in 1..n {
+                    if x[i] * x[i] + y[i] * y[i] > x[k] * x[k] + y[k] * y[k] {
+                        k = i;
+                    }
+                }
+                let (f, g) = (x[k], y[k]);
+                let d = f.hypot(g);
+                let (cs, sn) = if d > 0.0 {
+                    (f.abs() / d, g / d.copysign(f))
+                } else {
+                    (1.0, 0.0)
+                };
+                for i in 0..n {
+                    let (xi, yi) = (x[i] * s, y[i] * s);
+                    let (r, m) = (cs * xi + sn * yi, cs * yi - sn * xi);
+                    let m = if i == k { 0.0 } else { m };
+                    cv[(i, j)] = Complex::new(r, m);
+                    cv[(i, j + 1)] = Complex::new(r, -m);
+                }
+                j += 2;
+            }
+            write(v, cv.as_ref());
+            STATUS_OK
+        }
+    };
+}
+
+eig_to_complex!(f64, oxjit_la_eigc_f64);
+eig_to_complex!(f32, oxjit_la_eigc_f32);
+
 /// This crate's rows of the runtime ABI table (`oxjit_runtime::abi`): every
 /// exported function with its LLVM signature and address.
 pub fn abi() -> Vec<oxjit_runtime::abi::AbiFn> {
     let mut out = abi_table!("";
         oxjit_la_gemm_i64(_, _, _, _, _, _, _, _, _, _, _, _),
         oxjit_la_matpow_i64(_, _, _, _, _, _),
+        oxjit_la_eigc_f64(_, _, _, _, _, _),
+        oxjit_la_eigc_f32(_, _, _, _, _, _),
     );
     symbols_f64(&mut out);
     symbols_f32(&mut out);

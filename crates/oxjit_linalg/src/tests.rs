@@ -1508,3 +1508,79 @@ fn symbol_table_is_complete() {
         "declare i32 @oxjit_la_lstsq_c128(i64, i64, i64, ptr, i64, i64, ptr, i64, i64, double, ptr, ptr, ptr, ptr)"
     );
 }
+
+#[test]
+fn eig_of_real_matrices_into_complex_results() {
+    // NumPy 2.5's eig of real input: complex eigenvalues and vectors, conjugate
+    // pairs unpacked from LAPACK's two-column layout, each vector at unit
+    // norm with its largest component real.
+    let n = 9;
+    let mut rng = Rng(5);
+    let a = rng.real(n * n); // a random real matrix: complex pairs and real eigenvalues
+    let ac: Vec<C> = a.iter().map(|&x| c(x, 0.0)).collect();
+    let mut w = vec![c(0.0, 0.0); n];
+    let mut v = vec![c(0.0, 0.0); n * n];
+    let st = unsafe {
+        oxjit_la_eigc_f64(
+            n as i64,
+            a.as_ptr(),
+            n as i64,
+            1,
+            w.as_mut_ptr(),
+            v.as_mut_ptr(),
+        )
+    };
+    assert_eq!(st, 0);
+    assert!(w.iter().any(|x| x.im != 0.0) && w.iter().any(|x| x.im == 0.0));
+    check_eig(&ac, n, &w, &v, 1e-12);
+    for j in 0..n {
+        let mut k = 0;
+        for i in 1..n {
+            if v[i * n + j].abs2() > v[k * n + j].abs2() {
+                k = i;
+            }
+        }
+        assert_eq!(
+            v[k * n + j].im,
+            0.0,
+            "column {j}: its largest component is real"
+        );
+    }
+    // The same eigenvalues as the real routine's real parts, in its order.
+    let mut wr = vec![0.0; n];
+    unsafe {
+        oxjit_la_eig_f64(
+            n as i64,
+            a.as_ptr(),
+            n as i64,
+            1,
+            wr.as_mut_ptr(),
+            null_mut(),
+        )
+    };
+    assert_close(&w.iter().map(|x| x.re).collect::<Vec<_>>(), &wr, 1e-12);
+    // float32, and eigenvalues only
+    let a32 = to32(&a);
+    let mut w32 = vec![C32::new(0.0, 0.0); n];
+    let st = unsafe {
+        oxjit_la_eigc_f32(
+            n as i64,
+            a32.as_ptr(),
+            n as i64,
+            1,
+            w32.as_mut_ptr(),
+            null_mut(),
+        )
+    };
+    assert_eq!(st, 0);
+    for (x, y) in w32.iter().zip(&w) {
+        assert!((x.re as f64 - y.re).abs() < 1e-4 && (x.im as f64).abs() - y.im.abs() < 1e-4);
+    }
+    // Non-finite input
+    let bad = [f64::NAN, 0.0, 0.0, 1.0];
+    let mut w2 = [c(0.0, 0.0); 2];
+    assert_eq!(
+        unsafe { oxjit_la_eigc_f64(2, bad.as_ptr(), 2, 1, w2.as_mut_ptr(), null_mut()) },
+        STATUS_EIG_NO_CONVERGENCE
+    );
+}

@@ -284,6 +284,9 @@ pub struct Unit {
     pub classes: Vec<ClassDef>,
     /// Number of expression ids handed out (ids are unique across the unit).
     pub expr_count: u32,
+    /// The running NumPy's (major, minor), where compiled code follows a
+    /// change of NumPy's; (2, 4), the reference, when the unit does not say.
+    pub numpy: (u32, u32),
 }
 
 type R<T> = Result<T, String>;
@@ -466,11 +469,17 @@ impl Unit {
             .map(|cs| cs.iter().map(ClassDef::from_json).collect::<R<Vec<_>>>())
             .transpose()?
             .unwrap_or_default();
+        let version = |i: usize| v["numpy"].get(i).and_then(Value::as_u64).map(|x| x as u32);
+        let numpy = match (version(0), version(1)) {
+            (Some(major), Some(minor)) => (major, minor),
+            _ => (2, 4),
+        };
         Ok(Unit {
             functions,
             const_arrays,
             classes,
             expr_count: reader.expr_count(),
+            numpy,
         })
     }
 }

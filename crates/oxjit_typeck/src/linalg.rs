@@ -241,6 +241,22 @@ impl<'u> Checker<'u> {
                     vec_r
                 }
             }
+            // NumPy 2.5 returns complex results for every real input;
+            // earlier NumPy only when an eigenvalue is complex (compiled
+            // code then raises, as Numba does).
+            LinAlg::Eig | LinAlg::Eigvals if !w.is_complex() && self.unit.numpy >= (2, 5) => {
+                let c = if w == Dtype::F32 {
+                    Dtype::C64
+                } else {
+                    Dtype::C128
+                };
+                let vals = registry::array_of(c, 1);
+                if f == LinAlg::Eig {
+                    Ty::Tuple(vec![vals, registry::array_of(c, 2)])
+                } else {
+                    vals
+                }
+            }
             LinAlg::Eig => Ty::Tuple(vec![registry::array_of(w, 1), mat]),
             LinAlg::Eigvals => registry::array_of(w, 1),
             LinAlg::Eigh | LinAlg::Eigvalsh => {

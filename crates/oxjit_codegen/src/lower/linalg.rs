@@ -377,10 +377,24 @@ impl<'p> FnGen<'_, 'p> {
             }
             LinAlg::Eig | LinAlg::Eigvals | LinAlg::Eigh | LinAlg::Eigvalsh => {
                 let herm = matches!(f, LinAlg::Eigh | LinAlg::Eigvalsh);
-                let wd = if herm { rd } else { w };
+                // A complex result of a real matrix (NumPy 2.5's `eig`).
+                let vals_ty = if let Ty::Tuple(items) = &ty {
+                    items.first().cloned().unwrap_or(Ty::Unknown)
+                } else {
+                    ty.clone()
+                };
+                let to_complex = !herm
+                    && !w.is_complex()
+                    && vals_ty.array().is_some_and(|a| a.dtype.is_complex());
+                let wd = match (herm, to_complex) {
+                    (true, _) => rd,
+                    (false, true) => vals_ty.array().map_or(w, |a| a.dtype),
+                    (false, false) => w,
+                };
+                let vd = if to_complex { wd } else { w };
                 let vals = self.alloc_array(wd, std::slice::from_ref(&n));
                 let vecs = if matches!(f, LinAlg::Eig | LinAlg::Eigh) {
-                    Some(self.alloc_array(w, &[n.clone(), n.clone()]))
+                    Some(self.alloc_array(vd, &[n.clone(), n.clone()]))
                 } else {
                     None
                 };
@@ -394,6 +408,9 @@ impl<'p> FnGen<'_, 'p> {
                     a_.push(("i32", (lower as i32).to_string()));
                     a_.extend([("ptr", pw), ("ptr", pv)]);
                     self.la_call("eigh", w, &a_, &[4]);
+                } else if to_complex {
+                    a_.extend([("ptr", pw), ("ptr", pv)]);
+                    self.la_call("eigc", w, &a_, &[4]);
                 } else {
                     a_.extend([("ptr", pw), ("ptr", pv)]);
                     self.la_call("eig", w, &a_, &[4, 6]);

@@ -456,6 +456,22 @@ impl<'p> FnGen<'_, 'p> {
         let xs = self.shape_list(&x, nx);
         let ys = self.shape_list(&y, ny);
         let (lx, ly) = (xs[nx - 1].clone(), ys[ny - 1].clone());
+        if self.p.unit.numpy >= (2, 5) {
+            // NumPy 2.5 removed the 2-component cross product.
+            let x3 = self.val(&format!("icmp ne i64 {lx}, 3"));
+            let y3 = self.val(&format!("icmp ne i64 {ly}, 3"));
+            let bad = self.val(&format!("or i1 {x3}, {y3}"));
+            let pieces = [
+                self.str_const(
+                    "Both input arrays must be (arrays of) 3-dimensional vectors, but they are ",
+                ),
+                V::new(lx.clone(), Ty::I64),
+                self.str_const(" and "),
+                V::new(ly.clone(), Ty::I64),
+                self.str_const(" dimensional instead."),
+            ];
+            self.raise_if(&bad, ExcKind::ValueError, &pieces);
+        }
         let mut bad = "false".to_string();
         for l in [&lx, &ly] {
             let two = self.val(&format!("icmp eq i64 {l}, 2"));
