@@ -546,3 +546,22 @@ def handler_calls_reraiser(x):
 
 def test_bare_raise_in_a_function_called_from_a_handler():
     assert_same(handler_calls_reraiser, 7)
+
+
+@njit
+def finally_continue_tuple(n):
+    for i in range(n):
+        try:
+            return np.zeros(3), i  # a tuple: its array is a statement temporary
+        finally:
+            if i < n - 1:
+                continue  # noqa: B012
+    return np.ones(3), -1
+
+
+def test_tuple_return_overridden_by_continue_leaks_nothing():
+    finally_continue_tuple(3)
+    before = live_allocations()
+    for _ in range(20):
+        assert finally_continue_tuple(5)[1] == 4
+    assert live_allocations() == before

@@ -1409,21 +1409,21 @@ macro_rules! eig_to_complex {
                 let (x, y) = (vr.col(j), vr.col(j + 1));
                 let norm = x.norm_l2().hypot(y.norm_l2());
                 let s = if norm > 0.0 { 1.0 / norm } else { 1.0 };
+                let (x, y): (Vec<$t>, Vec<$t>) = (0..n).map(|i| (x[i] * s, y[i] * s)).unzip();
                 let mut k = 0;
                 for i in 1..n {
                     if x[i] * x[i] + y[i] * y[i] > x[k] * x[k] + y[k] * y[k] {
                         k = i;
                     }
                 }
+                // dlartg: the component becomes sign(f)·hypot(f, g), or
+                // +hypot(f, g) when f is zero.
                 let (f, g) = (x[k], y[k]);
                 let d = f.hypot(g);
-                let (cs, sn) = if d > 0.0 {
-                    (f.abs() / d, g / d.copysign(f))
-                } else {
-                    (1.0, 0.0)
-                };
+                let r = if f == 0.0 { d } else { d.copysign(f) };
+                let (cs, sn) = if d > 0.0 { (f / r, g / r) } else { (1.0, 0.0) };
                 for i in 0..n {
-                    let (xi, yi) = (x[i] * s, y[i] * s);
+                    let (xi, yi) = (x[i], y[i]);
                     let (r, m) = (cs * xi + sn * yi, cs * yi - sn * xi);
                     let m = if i == k { 0.0 } else { m };
                     cv[(i, j)] = Complex::new(r, m);

@@ -4,8 +4,8 @@
 //! LookupError` catches `KeyError` and `IndexError`. The classes themselves
 //! go along for exceptions of classes defined in Python, whose bases the
 //! runtime knows (`oxjit_rt_exc_matches`). A clause naming a builtin class
-//! compiled code never raises (`except OSError`) matches nothing, as in
-//! Python. The blocks are typed like any other.
+//! compiled code never raises (`except OSError`) matches only classes
+//! defined in Python that derive from it. The blocks are typed like any other.
 
 use crate::driver::{Checker, Cx};
 use crate::program::Res;

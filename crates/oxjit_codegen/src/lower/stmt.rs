@@ -82,6 +82,9 @@ impl<'p> FnGen<'_, 'p> {
                     let old = self.load(&rt, &slot);
                     self.decref(&old);
                     self.store(&rv, &slot);
+                    // (The slot holds its own reference: a `finally` that
+                    // jumps back with `continue` leaves nothing parked.)
+                    self.release_temps();
                     self.unwind_frames(0)?;
                     let rv = self.load(&rt, &slot);
                     self.store(&rv, "%ret");
