@@ -331,9 +331,16 @@ impl<'p> FnGen<'_, 'p> {
             // Columns: one chunk per thread, as `oxjit_rt_sum_axis_par`
             // does; finer chunks cut each row the prefetcher streams into
             // short pieces, and ran slower than the serial loop.
+            // (No empty chunk: `per` rows each, the last one shorter.)
             let t = self.val("call i64 @oxjit_rt_num_threads()");
             let few = self.val(&format!("icmp slt i64 {t}, {rows}"));
-            self.val(&format!("select i1 {few}, i64 {t}, i64 {rows}"))
+            let t = self.val(&format!("select i1 {few}, i64 {t}, i64 {rows}"));
+            let per = self.val(&format!("add i64 {rows}, {t}"));
+            let per = self.val(&format!("sub i64 {per}, 1"));
+            let per = self.val(&format!("sdiv i64 {per}, {t}"));
+            let c = self.val(&format!("add i64 {rows}, {per}"));
+            let c = self.val(&format!("sub i64 {c}, 1"));
+            self.val(&format!("sdiv i64 {c}, {per}"))
         };
         self.run_region(&name, &ctx, &rows, &chunks, ("null", "0"), &mut |_| {});
         self.br(&join);
