@@ -1128,7 +1128,10 @@ class Gen:
         self.feature("raise")
         self.emit(f"if {self.scalar('b', 1)}:")
         self.indent += 1
-        self.emit(f"raise {self.r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
+        cls = self.r.choice(['ValueError', 'IndexError', 'ZeroDivisionError', 'GenError', 'GenSubError'])
+        if cls.startswith("Gen"):
+            self.feature("user exception")
+        self.emit(f"raise {cls}('generated')")
         self.indent -= 1
 
     def st_try(self):
@@ -1139,12 +1142,17 @@ class Gen:
         self.feature("try")
         self.emit("try:")
         if r.random() < 0.6:
+            cls = r.choice(['ValueError', 'IndexError', 'ZeroDivisionError', 'GenError', 'GenSubError'])
+            if cls.startswith("Gen"):
+                self.feature("user exception")
             self.emit(f"    if {cond}:")
-            self.emit(f"        raise {r.choice(['ValueError', 'IndexError', 'ZeroDivisionError'])}('generated')")
+            self.emit(f"        raise {cls}('generated')")
         self.block(r.randint(1, 3))
         for _ in range(r.choice([1, 1, 2])):
             c = r.choice(["ValueError", "IndexError", "ZeroDivisionError", "ArithmeticError", "LookupError",
-                          "Exception", "(ValueError, ZeroDivisionError)", ""])
+                          "Exception", "(ValueError, ZeroDivisionError)", "", "GenError", "(GenSubError, IndexError)"])
+            if "Gen" in c:
+                self.feature("user exception")
             self.emit(f"except {c}:" if c else "except:")
             self.block(r.randint(1, 2))
             if not c:
@@ -1568,6 +1576,9 @@ class Gen:
         if "namedtuple" in self.features:
             header = header.replace("import cmath", "from collections import namedtuple\nimport cmath")
             header += f"NT = namedtuple('NT', {list(NT_FIELDS)!r}, defaults=[0.25])\n\n\n"
+        if "user exception" in self.features:
+            # Exception classes defined in Python (a subclass of a builtin, and of that).
+            header += "class GenError(ValueError):\n    pass\n\n\nclass GenSubError(GenError):\n    pass\n\n\n"
         if self.jc is not None:
             header = header.replace("import numpy as np\n", "import numpy as np\nimport oxjit\n"
                                     "from oxjit.experimental import jitclass\n")
