@@ -584,6 +584,15 @@ def _axis_sums_3d(a):
     return a.sum(axis=0), a.sum(axis=1), a.sum(axis=2)
 
 
+def _in_layout(base, layout):
+    return {
+        "C": base,
+        "F": np.asfortranarray(base),
+        "strided": base[::2, ::3],
+        "negative": base[::-1, ::-2],
+    }[layout]
+
+
 @pytest.mark.parametrize("layout", ["C", "F", "strided", "negative"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
 def test_parallel_axis_sums_are_numpys_bits(layout, dtype):
@@ -594,12 +603,7 @@ def test_parallel_axis_sums_are_numpys_bits(layout, dtype):
     if dtype is np.complex128:
         base = base + 1j * rng.random((700, 301))
     base = base.astype(dtype)
-    a = {
-        "C": base,
-        "F": np.asfortranarray(base),
-        "strided": base[::2, ::3],
-        "negative": base[::-1, ::-2],
-    }[layout]
+    a = _in_layout(base, layout)
     got = _axis_sums(a)
     exp = (np.sum(a, axis=0), a.sum(axis=1), np.mean(a, axis=0), a.mean(axis=-1))
     for g, e in zip(got, exp):
@@ -643,12 +647,7 @@ def test_parallel_axis_reductions_are_serial_bits(layout, dtype):
         base = base.astype(dtype)
     else:
         base = (base * 200).astype(dtype)
-    a = {
-        "C": base,
-        "F": np.asfortranarray(base),
-        "strided": base[::2, ::3],
-        "negative": base[::-1, ::-2],
-    }[layout]
+    a = _in_layout(base, layout)
     assert a.size >= 32 * 1024  # on the pool
     with np.errstate(all="ignore"):
         exp = _axis_reductions(a)

@@ -6,6 +6,7 @@
 
 mod boxing;
 mod cache;
+mod class_table;
 mod dict;
 mod driver;
 mod jitclass;

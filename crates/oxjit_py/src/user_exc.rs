@@ -6,24 +6,17 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyType;
-use std::collections::HashMap;
-use std::sync::Mutex;
 
-struct Table {
-    by_number: HashMap<u32, Py<PyType>>,
-    by_address: HashMap<usize, u32>,
-}
+use crate::class_table::Classes;
 
-static CLASSES: Mutex<Option<Table>> = Mutex::new(None);
+static CLASSES: Classes = Classes::new();
 
-/// The class's number, from 1 in the order classes are first seen (the table
-/// keeps the class alive, so its address is never another class's). Its
-/// bases are registered first, and the runtime learns its classes before the
+/// The class's number (see `class_table`). Its bases are registered first, and the runtime learns its classes before the
 /// number is handed out, so no `except` can see a number it cannot match.
 fn register(cls: &Bound<'_, PyType>) -> PyResult<u32> {
     let addr = cls.as_ptr() as usize;
-    if let Some(n) = lookup(addr) {
-        return Ok(n);
+    if let Some(n) = CLASSES.with(|t| t.number_at(addr)) {
+        return Ok(n as u32);
     }
     // Its bases as the runtime spells them: user classes by number (numbered
     // now if new), builtin ones by name.
@@ -53,34 +46,22 @@ fn register(cls: &Bound<'_, PyType>) -> PyResult<u32> {
             bases.push(format!("#{}", register(&base)?));
         }
     }
-    let mut t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-    let t = t.get_or_insert_with(|| Table {
-        by_number: HashMap::new(),
-        by_address: HashMap::new(),
-    });
-    if let Some(n) = t.by_address.get(&addr) {
-        return Ok(*n); // another thread got here first
-    }
-    let n = t.by_number.len() as u32 + 1;
-    let mut classes = vec![format!("#{n}")];
-    classes.extend(bases);
-    oxjit_runtime::register_user_exception(n, classes);
-    t.by_address.insert(addr, n);
-    t.by_number.insert(n, cls.clone().unbind());
-    Ok(n)
-}
-
-fn lookup(addr: usize) -> Option<u32> {
-    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-    t.as_ref().and_then(|t| t.by_address.get(&addr).copied())
+    Ok(CLASSES.with(|t| {
+        if let Some(n) = t.number_at(addr) {
+            return n as u32; // another thread got here first
+        }
+        let n = t.add(cls) as u32;
+        let mut classes = vec![format!("#{n}")];
+        classes.extend(bases);
+        // Under the lock: no `except` sees the number before its bases.
+        oxjit_runtime::register_user_exception(n, classes);
+        n
+    }))
 }
 
 /// The class numbered `n`.
 pub fn class(py: Python<'_>, n: u32) -> Option<Bound<'_, PyType>> {
-    let t = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-    t.as_ref()
-        .and_then(|t| t.by_number.get(&n))
-        .map(|c| c.bind(py).clone())
+    CLASSES.with(|t| t.class(py, n.into()))
 }
 
 /// `_native.register_exception_class(cls)`: the front end's way to name an
